@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** Where a deny-list entry came from. */
+export const denySourceSchema = z.enum(['manual', 'auto', 'import']);
+
+/**
+ * One entry of the served deny list (`GET /v1/denylist`). `value` is an IP or a CIDR of
+ * either family; `expiresAt` is epoch ms or null for no expiry.
+ *
+ * @example
+ * denyEntrySchema.parse({ id: 'd_1', value: '198.51.100.0/24', reason: 'scanner', source: 'manual',
+ *   createdAt: Date.now(), expiresAt: null });
+ */
+export const denyEntrySchema = z.object({
+  id: z.string(),
+  value: z.string().min(2).max(64),
+  reason: z.string().max(500),
+  source: denySourceSchema,
+  createdAt: z.number().int(),
+  expiresAt: z.number().int().nullable(),
+});
+
+/** The body of `GET /v1/denylist`. */
+export const denyListSchema = z.object({
+  version: z.string().describe('changes whenever the served list changes; also sent as the ETag'),
+  entries: z.array(denyEntrySchema),
+});
+
+export type DenySource = z.infer<typeof denySourceSchema>;
+export type DenyEntry = z.infer<typeof denyEntrySchema>;
+export type DenyList = z.infer<typeof denyListSchema>;

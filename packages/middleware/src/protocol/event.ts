@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+/** Where a batch of events came from. */
+export const eventSourceSchema = z.enum(['express', 'hono', 'edge-worker', 'import', 'demo']);
+
+/** What the engine did with a request: served it, answered 403, or only recorded a would-be block. */
+export const actionSchema = z.enum(['allow', 'block', 'count']);
+
+/** The user-agent categories of `classifyUserAgent`. `null` on an event means a browser. */
+export const botCategorySchema = z.enum([
+  'search-engine',
+  'ai-crawler',
+  'ai-assistant',
+  'seo',
+  'crawler',
+  'monitor',
+  'scanner',
+  'http-client',
+  'social-preview',
+  'feed',
+  'archiver',
+  'validator',
+  'other-bot',
+]);
+
+/** Longest user agent kept on an event; longer ones are truncated by the sender. */
+export const MAX_UA_LENGTH = 512;
+/** Longest path kept on an event. */
+export const MAX_PATH_LENGTH = 2048;
+/** Most events in one batch. */
+export const MAX_BATCH_EVENTS = 5000;
+
+/**
+ * One request as seen by the engine. `sampleRate` is the probability with which an event of
+ * its kind was kept (1 for every deny, 4xx and 5xx), so a report counts it as `1 / sampleRate`.
+ *
+ * @example
+ * eventSchema.parse({ ts: Date.now(), ip: '203.0.113.7', country: 'JP', method: 'GET', host: 'shop.example',
+ *   path: '/', status: 200, latencyMs: 12, ua: 'Mozilla/5.0', action: 'allow', rule: null,
+ *   botCategory: null, sampleRate: 0.1 });
+ */
+export const eventSchema = z.object({
+  ts: z.number().int().positive().describe('request start, epoch milliseconds'),
+  ip: z.string().min(2).max(64).describe('client IP, normalised (IPv4-mapped IPv6 as IPv4)'),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code in upper case, such as JP')
+    .nullable()
+    .describe('client country, ISO 3166-1 alpha-2, or null when unknown'),
+  method: z.string().min(1).max(16),
+  host: z.string().max(255),
+  path: z.string().max(MAX_PATH_LENGTH).describe('request path without the query string'),
+  status: z.number().int().min(0).max(999).describe('response status; 0 when the client went away'),
+  latencyMs: z.number().min(0).max(86_400_000),
+  ua: z.string().max(MAX_UA_LENGTH).describe('user agent, truncated; empty when the request had none'),
+  action: actionSchema,
+  rule: z.string().max(128).nullable().describe('the rule that blocked or would have blocked, else null'),
+  botCategory: botCategorySchema.nullable(),
+  sampleRate: z.number().gt(0).max(1),
+  asn: z.number().int().nonnegative().nullable().optional(),
+});
+
+/**
+ * The body of `POST /v1/events`. `batchId` makes a retry idempotent: the report API stores a
+ * batch once, however often it is sent.
+ *
+ * @example
+ * batchSchema.parse({ batchId: crypto.randomUUID(), source: 'express', events: [] });
+ */
+export const batchSchema = z.object({
+  batchId: z
+    .string()
+    .min(8)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),
+  source: eventSourceSchema,
+  sentAt: z.number().int().positive().optional(),
+  dropped: z.number().int().nonnegative().optional().describe('events the sender dropped since its last batch'),
+  events: z.array(eventSchema).max(MAX_BATCH_EVENTS),
+});
+
+export type EventSource = z.infer<typeof eventSourceSchema>;
+export type Action = z.infer<typeof actionSchema>;
+export type BotCategory = z.infer<typeof botCategorySchema>;
+export type WatchpostEvent = z.infer<typeof eventSchema>;
+export type EventBatch = z.infer<typeof batchSchema>;

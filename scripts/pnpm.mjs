@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// Runs pnpm from a fresh clone with nothing but Node.js and npm installed:
+// fetches the pinned pnpm into .tools/ through npm (corepack is not used; its
+// signature check fails against some registries), installs the workspace when
+// the lockfile is newer than node_modules, then runs `pnpm ARGS...`.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager.split('@')[1];
+const tools = join(root, '.tools');
+const bin = join(tools, 'node_modules', '.bin');
+const pnpm = join(bin, process.platform === 'win32' ? 'pnpm.cmd' : 'pnpm');
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
+  if (r.error) throw r.error;
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+function installedVersion() {
+  const pkg = join(tools, 'node_modules', 'pnpm', 'package.json');
+  return existsSync(pkg) ? JSON.parse(readFileSync(pkg, 'utf8')).version : null;
+}
+
+if (installedVersion() !== version) {
+  console.error(`[watchpost] fetching pnpm ${version} into .tools/ through npm`);
+  run('npm', ['install', '--prefix', tools, '--no-save', '--no-package-lock', '--loglevel=error', `pnpm@${version}`]);
+}
+
+const env = { ...process.env, PATH: `${bin}${process.platform === 'win32' ? ';' : ':'}${process.env.PATH}` };
+// pnpm does not read npm's own config; pass npm's nodedir on (set where node headers are
+// installed locally) so native modules such as better-sqlite3 build without a download.
+if (!env.npm_config_nodedir) {
+  const r = spawnSync('npm', ['config', 'get', 'nodedir'], { encoding: 'utf8' });
+  const nodedir = r.status === 0 ? r.stdout.trim() : '';
+  if (nodedir && nodedir !== 'undefined' && nodedir !== 'null') env.npm_config_nodedir = nodedir;
+}
+const marker = join(root, 'node_modules', '.modules.yaml');
+const lock = join(root, 'pnpm-lock.yaml');
+const stale = !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs);
+const args = process.argv.slice(2);
+if (stale && args[0] !== 'install') {
+  console.error('[watchpost] installing workspace dependencies (pnpm install --frozen-lockfile)');
+  run(pnpm, ['install', '--frozen-lockfile'], { env });
+}
+run(pnpm, args, { env });
