@@ -1,0 +1,87 @@
+import type { BotCategory } from '@watchpost/middleware/protocol';
+
+/**
+ * The daily posture report of one site for one local day. Counts are sample-weighted
+ * (each event counts `1 / sampleRate`) and rounded to whole requests.
+ * This shape is public (DESIGN.md): add fields, never rename or remove them.
+ */
+export interface DailyReport {
+  site: { id: string; name: string; timeZone: string; homeCountry: string | null };
+  /** Local date, YYYY-MM-DD, in the site's time zone. */
+  date: string;
+  /** The local day as epoch ms: [from, to). */
+  range: { from: number; to: number };
+  generatedAt: number;
+  totals: {
+    requests: number;
+    allowed: number;
+    blocked: number;
+    /** Would have been blocked: rules in `count` (dry-run) mode. */
+    counted: number;
+    /** Share of responses that were not 5xx, rounded to four decimals; null on a day without traffic. */
+    successRate: number | null;
+    /** Distinct client IPs seen. */
+    uniqueIps: number;
+  };
+  statusClasses: { '1xx': number; '2xx': number; '3xx': number; '4xx': number; '5xx': number };
+  /** Per hour of the local day (24 entries, 23 or 25 on a daylight-saving change). */
+  timeline: TimelinePoint[];
+  domestic: TrafficShare;
+  foreign: TrafficShare;
+  /** Requests whose country is unknown. */
+  unknownCountry: TrafficShare;
+  topCountries: Array<{ country: string | null; requests: number; blocked: number }>;
+  topIps: Array<{ ip: string; requests: number; blocked: number; country: string | null; errors4xx: number; errors5xx: number }>;
+  topPaths: Array<{ path: string; requests: number; blocked: number; errors4xx: number; errors5xx: number }>;
+  topUserAgents: Array<{ ua: string; requests: number; blocked: number; botCategory: BotCategory | null }>;
+  bots: Array<{ category: BotCategory; requests: number; blocked: number }>;
+  blocksByRule: Array<{ rule: string; blocked: number; counted: number }>;
+  /** 30-second windows whose 4xx+5xx count passed the site's burst threshold. */
+  bursts: Array<{ start: number; end: number; errors: number; ips: Array<{ ip: string; errors: number }> }>;
+  /** Clients that were answered 5xx (server failed) while their behaviour deserved a 403. */
+  suspicious5xx: Array<{ ip: string; errors5xx: number; reasons: string[] }>;
+  recommendations: Recommendation[];
+  comparison: {
+    previousDay: PeriodTotals | null;
+    trailing7Days: PeriodTotals | null;
+    /** Relative change against the previous day, e.g. 0.25 for +25%; null without a previous day. */
+    change: { requests: number | null; blocked: number | null; errors5xx: number | null };
+  };
+}
+
+export interface TimelinePoint {
+  /** Start of the hour, epoch ms. */
+  start: number;
+  requests: number;
+  blocked: number;
+  errors4xx: number;
+  errors5xx: number;
+}
+
+export interface TrafficShare {
+  requests: number;
+  blocked: number;
+  /** blocked / requests, four decimals; null without requests. */
+  blockRate: number | null;
+}
+
+export interface PeriodTotals {
+  /** For the trailing seven days these are daily averages. */
+  requests: number;
+  blocked: number;
+  errors4xx: number;
+  errors5xx: number;
+  successRate: number | null;
+}
+
+export interface Recommendation {
+  ip: string;
+  country: string | null;
+  /** Human-readable evidence, one line each: "burst of 240 4xx in 30 s at 14:02", "probed /.env". */
+  reasons: string[];
+  /** Machine-readable kinds of evidence. */
+  kinds: Array<'burst' | 'probe' | 'scanner' | 'high-4xx' | 'suspicious-5xx' | 'blocked-often'>;
+  requests: number;
+  /** Whether the IP is already on the site's served deny list. */
+  denied: boolean;
+}
