@@ -31,6 +31,9 @@ if (installedVersion() !== version) {
 }
 
 const env = { ...process.env, PATH: `${bin}${process.platform === 'win32' ? ';' : ':'}${process.env.PATH}` };
+// No telemetry calls from turbo or wrangler: they would only time out on closed networks.
+env.TURBO_TELEMETRY_DISABLED ??= '1';
+env.WRANGLER_SEND_METRICS ??= 'false';
 // pnpm does not read npm's own config; pass npm's nodedir on (set where node headers are
 // installed locally) so native modules such as better-sqlite3 build without a download.
 if (!env.npm_config_nodedir) {
