@@ -1,0 +1,55 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/** A bad command line: `main.ts` prints its message on one line to stderr and exits with code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * `node:util` parseArgs with `--help` built in and errors turned into `UsageError`.
+ * Returns null when `--help` was given (the caller prints its help and exits 0).
+ *
+ * @example
+ * const args = parseCommandArgs(argv, { db: { type: 'string' } }, { positionals: 1 });
+ */
+export function parseCommandArgs<O extends Options>(
+  argv: string[],
+  options: O,
+  { positionals = 0 }: { positionals?: number } = {},
+) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: positionals > 0,
+      strict: true,
+    });
+  } catch (error) {
+    // parseArgs messages are clear but carry a Node error-code prefix; keep one plain line.
+    throw new UsageError(String((error as Error).message).split('\n')[0]);
+  }
+  if (parsed.values.help) return null;
+  if (parsed.positionals.length > positionals) {
+    throw new UsageError(`unexpected argument: ${parsed.positionals[positionals]}`);
+  }
+  return parsed;
+}
+
+/** Options every command that touches the database accepts. */
+export const dbOption = { db: { type: 'string', default: './watchpost.db' } } as const;
+
+/** Output streams, injectable for tests. */
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** A `watchpost` subcommand: returns the process exit code. */
+export interface Command {
+  summary: string;
+  usage: string;
+  run(argv: string[], io: CliIo): Promise<number>;
+}

@@ -1,0 +1,166 @@
+import type { DenyEntry, DenySource, EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
+
+/**
+ * The storage contract of the report API. Routes, reports and the CLI talk only to `Store`, so a
+ * PostgreSQL store can replace the SQLite one without touching them. Every method is async and every
+ * query takes a `siteId`: nothing reads or writes across sites.
+ *
+ * `Store` is composed of smaller interfaces, one per concern. To add a concern (dashboard drill-downs,
+ * alerts, import bookkeeping), declare a new `XxxStore` interface in its own file, add it to the
+ * `extends` list of `Store` below, and implement it in `sqlite/`.
+ */
+
+/** A tenant. Everything else belongs to exactly one site. */
+export interface Site {
+  id: string;
+  name: string;
+  /** IANA time zone of the site's local day, e.g. `Asia/Tokyo`. Fixed at creation (rollups depend on it). */
+  timeZone: string;
+  /** ISO 3166-1 alpha-2 code of the home country, or null. */
+  homeCountry: string | null;
+  createdAt: number;
+}
+
+/** An ingest key writes events and reads the deny list; an admin key may also manage it and read reports. */
+export type KeyRole = 'ingest' | 'admin';
+
+/** What a new site gets: its keys in clear text, returned exactly once (only their hashes are stored). */
+export interface CreatedSite {
+  site: Site;
+  ingestKey: string;
+  adminKey: string;
+}
+
+export interface NewSite {
+  name: string;
+  timeZone: string;
+  homeCountry: string | null;
+}
+
+/** Sites and API keys. */
+export interface SiteStore {
+  createSite(input: NewSite): Promise<CreatedSite>;
+  listSites(): Promise<Site[]>;
+  getSite(siteId: string): Promise<Site | null>;
+  /** Resolves a clear-text key to its site and role, or null for an unknown key. */
+  resolveKey(key: string): Promise<{ site: Site; role: KeyRole } | null>;
+}
+
+/** Answer of `ingestBatch`: a batch already stored (same site, same batchId) is reported as duplicate. */
+export interface IngestResult {
+  accepted: number;
+  duplicate: boolean;
+}
+
+/** A stored raw event (the wire event plus the site and the batch it came in). */
+export interface StoredEvent extends WatchpostEvent {
+  id: number;
+  siteId: string;
+}
+
+/** Filter for raw events of one site; `to` is exclusive. Results are newest first. */
+export interface EventQuery {
+  from: number;
+  to: number;
+  ip?: string;
+  country?: string | null;
+  path?: string;
+  /** Most rows returned; stores cap it at 10,000. */
+  limit: number;
+}
+
+/** Raw events: ingest, drill-down, retention. */
+export interface EventStore {
+  /** Stores a validated batch in one transaction and updates the rollups; idempotent by `batchId` per site. */
+  ingestBatch(siteId: string, batch: EventBatch): Promise<IngestResult>;
+  listEvents(siteId: string, query: EventQuery): Promise<StoredEvent[]>;
+  /** Deletes raw events (and per-IP burst buckets and batch ids) older than `before`, all sites. Rollups stay. */
+  purgeBefore(before: number): Promise<{ events: number }>;
+}
+
+export interface NewDenyEntry {
+  value: string;
+  reason: string;
+  source: DenySource;
+  /** Epoch ms, or null for no expiry. */
+  expiresAt: number | null;
+}
+
+/** The deny list of each site. Expired entries are never returned. */
+export interface DenyListStore {
+  listDenyEntries(siteId: string, now: number): Promise<DenyEntry[]>;
+  addDenyEntry(siteId: string, entry: NewDenyEntry, now: number): Promise<DenyEntry>;
+  /** True when an entry of this site was removed. */
+  removeDenyEntry(siteId: string, entryId: string): Promise<boolean>;
+}
+
+/** Sample-weighted counters; every rollup row carries them. */
+export interface Counters {
+  requests: number;
+  blocked: number;
+  counted: number;
+  s1xx: number;
+  s2xx: number;
+  s3xx: number;
+  s4xx: number;
+  s5xx: number;
+  /** Requests that matched a rule whose name starts with `probe`. */
+  probes: number;
+  /** Requests whose user agent was classified `scanner`. */
+  scanner: number;
+}
+
+/** One quarter-hour bucket of a site's traffic (quarter hours fit every IANA offset). */
+export interface TrafficBucket extends Counters {
+  start: number;
+}
+
+/** Dimensions rolled up per site per local day. */
+export type Dimension = 'country' | 'ip' | 'path' | 'ua' | 'bot' | 'rule';
+
+/** One value of a dimension over one local day. `extra` is the country of an IP or the bot category of a UA. */
+export interface DimensionRow extends Counters {
+  key: string;
+  extra: string | null;
+}
+
+export interface DimensionQuery {
+  /** Sort descending by this counter. */
+  orderBy: keyof Counters;
+  limit: number;
+  /** Only rows whose `orderBy` counter is at least this. */
+  min?: number;
+}
+
+/** A 30-second window of 4xx+5xx responses. */
+export interface ErrorWindow {
+  start: number;
+  errors: number;
+}
+
+/** Pre-aggregated traffic: what reports read instead of raw events. */
+export interface RollupStore {
+  /** Quarter-hour buckets with `from <= start < to`, ascending. */
+  trafficBuckets(siteId: string, from: number, to: number): Promise<TrafficBucket[]>;
+  /** Rows of one dimension for one site-local day (`YYYY-MM-DD`). */
+  topDimension(siteId: string, day: string, dimension: Dimension, query: DimensionQuery): Promise<DimensionRow[]>;
+  /** Distinct values of a dimension on a local day (e.g. unique IPs). */
+  countDimension(siteId: string, day: string, dimension: Dimension): Promise<number>;
+  /** Site-wide 30-second windows in [from, to) with at least `minErrors` weighted 4xx+5xx, ascending. */
+  errorWindows(siteId: string, from: number, to: number, minErrors: number): Promise<ErrorWindow[]>;
+  /** The IPs behind one 30-second window, most errors first. */
+  errorWindowIps(siteId: string, start: number, limit: number): Promise<Array<{ ip: string; errors: number }>>;
+}
+
+/**
+ * Everything the report API stores.
+ *
+ * @example
+ * const store = openSqliteStore({ path: './watchpost.db' });
+ * const { site, ingestKey } = await store.createSite({ name: 'shop', timeZone: 'Asia/Tokyo', homeCountry: 'JP' });
+ * await store.ingestBatch(site.id, { batchId: 'b-00000001', source: 'express', events: [] });
+ * await store.close();
+ */
+export interface Store extends SiteStore, EventStore, DenyListStore, RollupStore {
+  close(): Promise<void>;
+}
