@@ -1,0 +1,57 @@
+import { parseCidr } from './cidr.js';
+import { parseIp, type ParsedIp } from './parse.js';
+import { PrefixTrie } from './trie.js';
+
+/** What a matcher can be built from: a plain `ip`/`cidr` string or an object with a `value`. */
+export type IpMatcherEntry = string | { readonly value: string };
+
+/** A compiled set of IPs and CIDRs of both families. */
+export interface IpMatcher<Entry extends IpMatcherEntry = IpMatcherEntry> {
+  /**
+   * The entry with the longest prefix that contains `ip`, or `null` (also for a malformed
+   * `ip`). Accepts text or an address already parsed by `parseIp`.
+   */
+  match(ip: string | ParsedIp): Entry | null;
+  /** Distinct blocks stored (an entry that repeats an earlier block is not counted). */
+  readonly size: number;
+}
+
+/**
+ * Compiles IPs and CIDRs (IPv4 and IPv6, mixed) into a longest-prefix matcher whose lookup
+ * cost does not grow with the list. Build it once, at start-up or when the list changes.
+ *
+ * - `10.0.0.5/24` is read as `10.0.0.0/24`; `::ffff:10.0.0.0/104` as `10.0.0.0/8`.
+ * - When two entries name the same block, the first one wins.
+ * - A malformed entry throws a `TypeError` that names it.
+ *
+ * @example
+ * const denyList = createIpMatcher([
+ *   { value: '203.0.113.0/24', reason: 'scanner' },
+ *   { value: '2001:db8::/32', reason: 'abuse' },
+ * ]);
+ * denyList.match('203.0.113.9')?.reason; // 'scanner'
+ * denyList.match('198.51.100.1');        // null
+ */
+export function createIpMatcher<Entry extends IpMatcherEntry>(entries: Iterable<Entry>): IpMatcher<Entry> {
+  const v4 = new PrefixTrie(1);
+  const v6 = new PrefixTrie(4);
+  const stored: Entry[] = [];
+  for (const entry of entries) {
+    const text = typeof entry === 'string' ? entry : entry?.value;
+    const block = typeof text === 'string' ? parseCidr(text) : null;
+    if (block === null) {
+      throw new TypeError(`createIpMatcher: ${JSON.stringify(text ?? entry)} is not an IP address or CIDR block`);
+    }
+    const trie = block.ip.family === 4 ? v4 : v6;
+    if (trie.insert(block.ip.words, block.prefix, stored.length)) stored.push(entry);
+  }
+  return {
+    size: stored.length,
+    match(ip: string | ParsedIp): Entry | null {
+      const parsed = typeof ip === 'string' ? parseIp(ip) : ip;
+      if (parsed === null || parsed === undefined) return null;
+      const index = (parsed.family === 4 ? v4 : v6).lookup(parsed.words);
+      return index === -1 ? null : (stored[index] as Entry);
+    },
+  };
+}

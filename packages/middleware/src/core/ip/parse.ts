@@ -1,0 +1,182 @@
+/**
+ * A parsed IP address. `words` holds the address as big-endian unsigned 32-bit integers:
+ * one word for IPv4, four for IPv6. IPv4-mapped IPv6 (`::ffff:1.2.3.4`) is reported as IPv4.
+ */
+export interface ParsedIp {
+  readonly family: 4 | 6;
+  readonly words: readonly number[];
+}
+
+/** Longest text accepted: a full IPv6 with embedded IPv4, brackets and a generous zone id. */
+const MAX_INPUT_LENGTH = 100;
+
+/**
+ * Parses IPv4 and IPv6 text (every compressed form, embedded IPv4, `[brackets]`, `%zone` ids).
+ * IPv4-mapped IPv6 comes back as family 4. Malformed input gives `null`; it never throws.
+ * Surrounding spaces and IPv4 octets with leading zeros are malformed (they are ambiguous).
+ *
+ * @example
+ * parseIp('::ffff:192.0.2.1'); // { family: 4, words: [0xc0000201] }
+ * parseIp('fe80::1%eth0');     // { family: 6, words: [0xfe800000, 0, 0, 1] }
+ * parseIp('256.1.1.1');        // null
+ */
+export function parseIp(text: string): ParsedIp | null {
+  if (typeof text !== 'string' || text.length === 0 || text.length > MAX_INPUT_LENGTH) return null;
+  let start = 0;
+  let end = text.length;
+  if (text.charCodeAt(0) === 91 /* [ */) {
+    if (text.charCodeAt(end - 1) !== 93 /* ] */) return null;
+    start = 1;
+    end -= 1;
+  }
+  const percent = text.indexOf('%', start);
+  if (percent !== -1 && percent < end) {
+    // A zone id names an interface, not a host: drop it, but it must not be empty.
+    if (percent === end - 1) return null;
+    end = percent;
+  }
+  if (text.indexOf(':', start) !== -1) return parseIpv6(text, start, end);
+  if (start !== 0 || end !== text.length) return null; // brackets or zone on IPv4
+  const word = parseIpv4Word(text, 0, text.length);
+  return word === -1 ? null : { family: 4, words: [word] };
+}
+
+/** Parses dotted-quad IPv4 in text[start, end) into an unsigned 32-bit word, or -1. */
+function parseIpv4Word(text: string, start: number, end: number): number {
+  let word = 0;
+  let octets = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = start; i <= end; i++) {
+    const code = i === end ? 46 : text.charCodeAt(i);
+    if (code === 46 /* . */) {
+      if (digits === 0 || octets === 4) return -1;
+      word = word * 256 + value;
+      octets++;
+      value = 0;
+      digits = 0;
+    } else if (code >= 48 && code <= 57) {
+      if (digits === 1 && value === 0) return -1; // leading zero: octal in some parsers
+      value = value * 10 + (code - 48);
+      if (value > 255) return -1;
+      digits++;
+    } else {
+      return -1;
+    }
+  }
+  return octets === 4 ? word : -1;
+}
+
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  if (code >= 65 && code <= 70) return code - 55;
+  return -1;
+}
+
+/** Parses IPv6 text in text[start, end). */
+function parseIpv6(text: string, start: number, end: number): ParsedIp | null {
+  const groups: number[] = [];
+  let gap = -1; // index in `groups` where `::` stands
+  let i = start;
+  if (text.charCodeAt(i) === 58 /* : */) {
+    if (text.charCodeAt(i + 1) !== 58) return null; // a lone leading colon
+    gap = 0;
+    i += 2;
+  }
+  while (i < end) {
+    let value = 0;
+    let digits = 0;
+    const groupStart = i;
+    while (i < end) {
+      const hex = hexValue(text.charCodeAt(i));
+      if (hex === -1) break;
+      value = value * 16 + hex;
+      digits++;
+      i++;
+    }
+    if (i < end && text.charCodeAt(i) === 46 /* . */) {
+      // Embedded IPv4 must be the last thing in the address and fill two groups.
+      const word = parseIpv4Word(text, groupStart, end);
+      if (word === -1 || groups.length > 6) return null;
+      groups.push(word >>> 16, word & 0xffff);
+      i = end;
+      break;
+    }
+    if (digits === 0 || digits > 4) return null;
+    groups.push(value);
+    if (i === end) break;
+    if (text.charCodeAt(i) !== 58) return null;
+    i++;
+    if (text.charCodeAt(i) === 58 && i < end) {
+      if (gap !== -1) return null; // a second `::`
+      gap = groups.length;
+      i++;
+    } else if (i === end) {
+      return null; // a trailing single colon
+    }
+  }
+  if (gap === -1 ? groups.length !== 8 : groups.length > 7) return null;
+  const full = new Array<number>(8).fill(0);
+  if (gap === -1) {
+    for (let g = 0; g < 8; g++) full[g] = groups[g] as number;
+  } else {
+    const tail = groups.length - gap;
+    for (let g = 0; g < gap; g++) full[g] = groups[g] as number;
+    for (let g = 0; g < tail; g++) full[8 - tail + g] = groups[gap + g] as number;
+  }
+  const words = [0, 0, 0, 0];
+  for (let w = 0; w < 4; w++) words[w] = ((full[2 * w] as number) * 0x10000 + (full[2 * w + 1] as number)) >>> 0;
+  if (words[0] === 0 && words[1] === 0 && words[2] === 0xffff) return { family: 4, words: [words[3] as number] };
+  return { family: 6, words };
+}
+
+/**
+ * Formats a parsed address canonically: dotted quad for IPv4, RFC 5952 for IPv6
+ * (lower case, no leading zeros, the longest run of two or more zero groups as `::`).
+ *
+ * @example
+ * formatIp(parseIp('2001:DB8:0:0:0:0:0:1')!); // '2001:db8::1'
+ */
+export function formatIp(ip: ParsedIp): string {
+  if (ip.family === 4) {
+    const w = ip.words[0] as number;
+    return `${w >>> 24}.${(w >>> 16) & 255}.${(w >>> 8) & 255}.${w & 255}`;
+  }
+  const groups: number[] = [];
+  for (const w of ip.words) groups.push(w >>> 16, w & 0xffff);
+  let bestStart = -1;
+  let bestLength = 1; // a single zero group is never compressed
+  for (let g = 0; g < 8; ) {
+    if (groups[g] !== 0) {
+      g++;
+      continue;
+    }
+    let run = g;
+    while (run < 8 && groups[run] === 0) run++;
+    if (run - g > bestLength) {
+      bestStart = g;
+      bestLength = run - g;
+    }
+    g = run;
+  }
+  const hex = (from: number, to: number) =>
+    groups
+      .slice(from, to)
+      .map((g) => g.toString(16))
+      .join(':');
+  if (bestStart === -1) return hex(0, 8);
+  return `${hex(0, bestStart)}::${hex(bestStart + bestLength, 8)}`;
+}
+
+/**
+ * Parses and formats in one step: the canonical text of an address, or `null` when malformed.
+ *
+ * @example
+ * normalizeIp('::FFFF:10.0.0.1'); // '10.0.0.1'
+ * normalizeIp('[2001:db8::0001]'); // '2001:db8::1'
+ */
+export function normalizeIp(text: string): string | null {
+  const ip = parseIp(text);
+  return ip === null ? null : formatIp(ip);
+}
