@@ -1,0 +1,26 @@
+import { createExampleApp } from './app.js';
+
+// Configuration from the environment, as in a real deployment:
+//   WATCHPOST_URL         the report API, e.g. http://127.0.0.1:8787
+//   WATCHPOST_INGEST_KEY  the site's ingest key (`watchpost sites create NAME` prints it)
+//   PORT                  where this app listens (default 3000)
+const url = process.env.WATCHPOST_URL;
+const ingestKey = process.env.WATCHPOST_INGEST_KEY;
+const port = Number(process.env.PORT ?? 3000);
+if (!url || !ingestKey) {
+  console.warn('WATCHPOST_URL or WATCHPOST_INGEST_KEY is not set: blocking still works, but no events are sent.');
+}
+
+const { app, protection } = createExampleApp({
+  watchpost: url && ingestKey ? { reportApi: { url, ingestKey } } : {},
+});
+const server = app.listen(port, () => console.log(`example Express app on http://localhost:${port}`));
+
+async function shutdown(): Promise<void> {
+  server.close();
+  // Send the events still queued before the process ends.
+  await protection?.close();
+  process.exit(0);
+}
+process.once('SIGINT', () => void shutdown());
+process.once('SIGTERM', () => void shutdown());

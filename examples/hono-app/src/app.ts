@@ -1,0 +1,54 @@
+import { Hono } from 'hono';
+import { watchpost, type WatchpostOptions } from '@watchpost/middleware/hono';
+import { DEMO_USER, PRODUCTS } from './catalogue.js';
+
+/** Options of {@link createExampleApp}. */
+export interface ExampleAppOptions {
+  /** Options of the Watchpost middleware. Omit to run the app without it. */
+  watchpost?: WatchpostOptions;
+  /** While this returns true every route answers 500, as an app whose database is down would (the demo's incident). */
+  failing?: () => boolean;
+}
+
+/** The app and the middleware instance in front of it (call its `close()` on shutdown to flush events). */
+export interface ExampleApp {
+  app: Hono;
+  protection: ReturnType<typeof watchpost> | null;
+}
+
+/**
+ * A small shop API: a home page, a product list, product pages and a JSON login, with Watchpost
+ * in front of every route. `src/server.ts` serves it on Node.js; the demo runs it in-process.
+ *
+ * @example
+ * const { app } = createExampleApp({ watchpost: { reportApi: { url: 'http://127.0.0.1:8787', ingestKey: 'wpi_...' } } });
+ * serve({ fetch: app.fetch, port: 3001 });
+ */
+export function createExampleApp(options: ExampleAppOptions = {}): ExampleApp {
+  const app = new Hono();
+  const protection = options.watchpost ? watchpost(options.watchpost) : null;
+  if (protection) app.use(protection);
+
+  const failing = options.failing;
+  if (failing) {
+    app.use(async function outage(c, next) {
+      if (failing()) return c.json({ error: 'the database is not answering' }, 500);
+      await next();
+    });
+  }
+
+  app.get('/', (c) => c.html('<h1>Example shop</h1><p><a href="/products">Products</a></p>'));
+  app.get('/robots.txt', (c) => c.text('User-agent: *\nAllow: /\n'));
+  app.get('/products', (c) => c.json(PRODUCTS));
+  app.get('/products/:id', (c) => {
+    const product = PRODUCTS.find((p) => String(p.id) === c.req.param('id'));
+    return product ? c.json(product) : c.json({ error: 'no such product' }, 404);
+  });
+  app.post('/login', async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { username?: unknown; password?: unknown };
+    if (body.username === DEMO_USER.username && body.password === DEMO_USER.password) return c.json({ ok: true });
+    return c.json({ error: 'wrong username or password' }, 401);
+  });
+  app.notFound((c) => c.json({ error: 'not found' }, 404));
+  return { app, protection };
+}
