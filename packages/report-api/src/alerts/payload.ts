@@ -1,0 +1,177 @@
+/**
+ * Messages in the Slack incoming-webhook format (`{ text, blocks }`), which Slack, Mattermost,
+ * Rocket.Chat, Discord's `/slack` endpoint and most chat tools accept. `text` alone always carries
+ * the whole message; `blocks` only lay it out better where they are understood.
+ */
+import type { AlertNotice } from './incident.js';
+
+/** A Slack Block Kit block; only the kinds we send. */
+export type SlackBlock =
+  | { type: 'header'; text: { type: 'plain_text'; text: string } }
+  | { type: 'section'; text: { type: 'mrkdwn'; text: string } }
+  | { type: 'context'; elements: Array<{ type: 'mrkdwn'; text: string }> };
+
+/** The JSON body POSTed to a webhook. */
+export interface SlackPayload {
+  text: string;
+  blocks?: SlackBlock[];
+}
+
+/** Slack limits: 3,000 characters per section, 50 blocks, 150 characters per header. */
+const SECTION_LIMIT = 3000;
+const MAX_SECTIONS = 45;
+const HEADER_LIMIT = 150;
+/** Slack truncates `text` past 40,000 characters; stay below with room for the closing note. */
+const TEXT_LIMIT = 39_000;
+const SHORTENED = '_(report shortened for chat: the dashboard has all of it)_';
+
+/**
+ * Escapes the three characters Slack treats as control syntax, so text taken from traffic (user
+ * agents, paths) can never become a link or an `<!channel>` mention.
+ *
+ * @example
+ * escapeSlack('<!channel> & co'); // '&lt;!channel&gt; &amp; co'
+ */
+export function escapeSlack(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A link in Slack syntax; `|` and `>` cannot appear unescaped in either part. */
+function slackLink(url: string, label: string): string {
+  return `<${url.replace(/\|/g, '%7C').replace(/>/g, '%3E')}|${label}>`;
+}
+
+/**
+ * Converts the Markdown of a daily report to Slack `mrkdwn`: headings and `**bold**` become `*bold*`,
+ * `[label](https://…)` becomes a Slack link, bullet markers become `•`, and tables (which chat tools
+ * do not render) are kept aligned in a code block. Everything else is escaped.
+ *
+ * @example
+ * markdownToSlack('# Daily report\n**2** blocked, see [dashboard](https://wp.example/d)');
+ * // '*Daily report*\n*2* blocked, see <https://wp.example/d|dashboard>'
+ */
+export function markdownToSlack(markdown: string): string {
+  const out: string[] = [];
+  let inTable = false;
+  let inFence = false;
+  for (const line of markdown.replace(/\r\n/g, '\n').split('\n')) {
+    if (line.trimStart().startsWith('```')) {
+      inFence = !inFence;
+      out.push('```');
+      continue;
+    }
+    if (inFence) {
+      out.push(escapeSlack(line));
+      continue;
+    }
+    const isTableRow = /^\s*\|/.test(line);
+    if (isTableRow !== inTable) {
+      out.push('```');
+      inTable = isTableRow;
+    }
+    if (isTableRow) {
+      // The |---|---| separator row carries no information in a monospace block.
+      if (!/^\s*\|[\s:|-]+\|\s*$/.test(line)) out.push(escapeSlack(line));
+      continue;
+    }
+    out.push(inlineToSlack(line));
+  }
+  if (inTable || inFence) out.push('```');
+  return out.join('\n');
+}
+
+function inlineToSlack(line: string): string {
+  let text = escapeSlack(line);
+  const heading = /^#{1,6}\s+(.*)$/.exec(text);
+  if (heading) return `*${heading[1]!.replace(/\*\*/g, '')}*`;
+  text = text.replace(/^(\s*)[-*]\s+/, '$1• ');
+  text = text.replace(/\*\*(.+?)\*\*/g, '*$1*');
+  // Only http(s) links: a report never needs another scheme, and traffic text cannot smuggle one in.
+  text = text.replace(/\[([^\]]+)\]\((https?:\/\/[^\s)]+)\)/g, (_match, label: string, url: string) => slackLink(url, label));
+  return text;
+}
+
+/** Splits mrkdwn into section blocks at line boundaries, keeping code fences balanced per section. */
+function sections(mrkdwn: string): SlackBlock[] {
+  const blocks: SlackBlock[] = [];
+  let current: string[] = [];
+  let length = 0;
+  let fenceOpen = false;
+  const flush = () => {
+    if (current.length === 0) return;
+    const text = fenceOpen ? `${current.join('\n')}\n\`\`\`` : current.join('\n');
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
+    current = fenceOpen ? ['```'] : [];
+    length = current.length ? 4 : 0;
+  };
+  for (const rawLine of mrkdwn.split('\n')) {
+    const line = rawLine.length > SECTION_LIMIT - 10 ? `${rawLine.slice(0, SECTION_LIMIT - 11)}…` : rawLine;
+    if (length + line.length + 1 > SECTION_LIMIT - 4) flush();
+    current.push(line);
+    length += line.length + 1;
+    if (line === '```') fenceOpen = !fenceOpen;
+  }
+  flush();
+  return blocks.filter((block) => block.type !== 'section' || block.text.text.replace(/```/g, '').trim() !== '');
+}
+
+/**
+ * The payload of a daily report: the Markdown report converted for chat, and a link to its page.
+ *
+ * @example
+ * reportPayload({ title: 'Watchpost daily report: shop, 2026-11-26', markdown, url: 'https://wp.example/dashboard/sites/s_1?date=2026-11-26' });
+ */
+export function reportPayload({ title, markdown, url }: { title: string; markdown: string; url: string }): SlackPayload {
+  const body = markdownToSlack(markdown);
+  const link = `Open in the dashboard: ${slackLink(url, url)}`;
+  let blocks = sections(body);
+  if (blocks.length > MAX_SECTIONS) {
+    blocks = blocks.slice(0, MAX_SECTIONS);
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: SHORTENED } });
+  }
+  let text = `*${escapeSlack(title)}*\n${link}\n\n${body}`;
+  if (text.length > TEXT_LIMIT) {
+    const cut = text.lastIndexOf('\n', TEXT_LIMIT);
+    const kept = text.slice(0, cut);
+    // A cut inside a code block would swallow the note: close the fence first.
+    const fenceOpen = (kept.match(/```/g) ?? []).length % 2 === 1;
+    text = `${kept}${fenceOpen ? '\n```' : ''}\n${SHORTENED}`;
+  }
+  return {
+    text,
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: title.slice(0, HEADER_LIMIT) } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: link }] },
+      ...blocks,
+    ],
+  };
+}
+
+/**
+ * The payload of a real-time alert or its resolution.
+ *
+ * @example
+ * noticePayload(notice, { siteName: 'shop', url: 'https://wp.example/dashboard/sites/s_1?date=2026-11-26' });
+ */
+export function noticePayload(notice: AlertNotice, { siteName, url }: { siteName: string; url: string | null }): SlackPayload {
+  const icon = notice.state === 'alert' ? ':rotating_light:' : ':white_check_mark:';
+  const headline = `${icon} *${escapeSlack(siteName)}*: ${escapeSlack(notice.title)}`;
+  const lines = notice.lines.map((line) => `• ${escapeSlack(line)}`);
+  if (url) lines.push(`Dashboard: ${slackLink(url, url)}`);
+  const text = [headline, ...lines].join('\n');
+  return { text, blocks: sections(text) };
+}
+
+/**
+ * The payload of `watchpost alerts test` and `POST /v1/alerts/test`.
+ *
+ * @example
+ * testPayload({ siteName: 'shop', at: Date.now(), url: null });
+ */
+export function testPayload({ siteName, at, url }: { siteName: string; at: number; url: string | null }): SlackPayload {
+  const lines = [`:wave: Test message from Watchpost for *${escapeSlack(siteName)}* at ${new Date(at).toISOString()}.`];
+  lines.push('If you can read this, alerts and daily reports for this site will arrive here.');
+  if (url) lines.push(`Dashboard: ${slackLink(url, url)}`);
+  const text = lines.join('\n');
+  return { text, blocks: sections(text) };
+}
