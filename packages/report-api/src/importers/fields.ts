@@ -1,0 +1,176 @@
+import { MAX_PATH_LENGTH, MAX_UA_LENGTH } from '@watchpost/middleware/protocol';
+
+/**
+ * A request path as the protocol wants it: no query string or fragment, at most `MAX_PATH_LENGTH`.
+ *
+ * @example
+ * cleanPath('/search?q=1'); // '/search'
+ */
+export function cleanPath(raw: string): string {
+  let end = raw.length;
+  const q = raw.indexOf('?');
+  if (q !== -1) end = q;
+  const hash = raw.indexOf('#');
+  if (hash !== -1 && hash < end) end = hash;
+  if (end > MAX_PATH_LENGTH) end = MAX_PATH_LENGTH;
+  return end === raw.length ? raw : raw.slice(0, end);
+}
+
+/**
+ * A user agent truncated to `MAX_UA_LENGTH`; `-` (the log's "none") becomes empty.
+ *
+ * @example
+ * cleanUa('-'); // ''
+ */
+export function cleanUa(raw: string): string {
+  if (raw === '-') return '';
+  return raw.length > MAX_UA_LENGTH ? raw.slice(0, MAX_UA_LENGTH) : raw;
+}
+
+/**
+ * Undoes the escapes web servers and load balancers write inside quoted fields:
+ * `\"`, `\\` (Apache, ALB) and `\xHH` (nginx).
+ *
+ * @example
+ * unescapeLogField('say \\"hi\\"'); // 'say "hi"'
+ */
+export function unescapeLogField(raw: string): string {
+  if (raw.indexOf('\\') === -1) return raw;
+  let out = '';
+  for (let i = 0; i < raw.length; i++) {
+    const ch = raw[i]!;
+    if (ch !== '\\' || i + 1 >= raw.length) {
+      out += ch;
+      continue;
+    }
+    const next = raw[i + 1]!;
+    if (next === 'x' && i + 3 < raw.length) {
+      const code = Number.parseInt(raw.slice(i + 2, i + 4), 16);
+      if (!Number.isNaN(code)) {
+        out += String.fromCharCode(code);
+        i += 3;
+        continue;
+      }
+    }
+    out += next;
+    i += 1;
+  }
+  return out;
+}
+
+/**
+ * Splits a space-separated log line whose fields may be double-quoted (with backslash escapes).
+ * Quoted fields come back unescaped and without their quotes. Returns `null` when a quote is
+ * left open, which is how a truncated line looks.
+ *
+ * @example
+ * splitLogFields('a "b c" d'); // ['a', 'b c', 'd']
+ */
+export function splitLogFields(line: string): string[] | null {
+  const fields: string[] = [];
+  const n = line.length;
+  let i = 0;
+  while (i < n) {
+    const ch = line.charCodeAt(i);
+    if (ch === 32 /* space */) {
+      i++;
+      continue;
+    }
+    if (ch === 34 /* " */) {
+      let j = i + 1;
+      let escaped = false;
+      while (j < n) {
+        const c = line.charCodeAt(j);
+        if (c === 92 /* \ */) {
+          escaped = true;
+          j += 2;
+          continue;
+        }
+        if (c === 34) break;
+        j++;
+      }
+      if (j >= n) return null;
+      const inner = line.slice(i + 1, j);
+      fields.push(escaped ? unescapeLogField(inner) : inner);
+      i = j + 1;
+      continue;
+    }
+    let j = line.indexOf(' ', i);
+    if (j === -1) j = n;
+    fields.push(line.slice(i, j));
+    i = j;
+  }
+  return fields;
+}
+
+function digits(s: string, from: number, count: number): number {
+  let value = 0;
+  for (let k = from; k < from + count; k++) {
+    const d = s.charCodeAt(k) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+function validClock(month: number, day: number, hour: number, minute: number, second: number): boolean {
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour >= 0 && hour <= 23 && minute >= 0 &&
+    minute <= 59 && second >= 0 && second <= 60;
+}
+
+/**
+ * Parses an ISO 8601 UTC time as ALB writes it (`2026-03-09T14:02:11.482913Z`, any fraction
+ * length) into epoch ms, without the cost of `Date.parse`. Other shapes fall back to `Date.parse`.
+ * Returns `NaN` when the text is not a time.
+ *
+ * @example
+ * parseIsoUtc('2026-03-09T14:02:11.482913Z'); // 1773064931482
+ */
+export function parseIsoUtc(s: string): number {
+  if (s.length >= 20 && s.charCodeAt(4) === 45 && s.charCodeAt(10) === 84 && s.charCodeAt(s.length - 1) === 90) {
+    const year = digits(s, 0, 4);
+    const month = digits(s, 5, 2);
+    const day = digits(s, 8, 2);
+    const hour = digits(s, 11, 2);
+    const minute = digits(s, 14, 2);
+    const second = digits(s, 17, 2);
+    let ms = 0;
+    if (s.length > 20) {
+      if (s.charCodeAt(19) !== 46 /* . */) return Number.NaN;
+      const frac = s.slice(20, Math.min(s.length - 1, 23)).padEnd(3, '0');
+      ms = digits(frac, 0, 3);
+    }
+    if (year < 0 || ms < 0 || !validClock(month, day, hour, minute, second)) return Number.NaN;
+    return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  }
+  return s.length >= 10 && s.charCodeAt(4) === 45 ? Date.parse(s) : Number.NaN;
+}
+
+const MONTHS: Record<string, number> = {
+  Jan: 0, Feb: 1, Mar: 2, Apr: 3, May: 4, Jun: 5, Jul: 6, Aug: 7, Sep: 8, Oct: 9, Nov: 10, Dec: 11,
+};
+
+/**
+ * Parses the Common Log Format time, `10/Oct/2026:13:55:36 -0700` (without the brackets), into
+ * epoch ms. Returns `NaN` when the text is not such a time.
+ *
+ * @example
+ * parseClfTime('10/Oct/2026:13:55:36 -0700'); // 1791665736000
+ */
+export function parseClfTime(s: string): number {
+  if (s.length !== 26 || s.charCodeAt(2) !== 47 || s.charCodeAt(6) !== 47 || s.charCodeAt(20) !== 32) {
+    return Number.NaN;
+  }
+  const month = MONTHS[s.slice(3, 6)];
+  const day = digits(s, 0, 2);
+  const year = digits(s, 7, 4);
+  const hour = digits(s, 12, 2);
+  const minute = digits(s, 15, 2);
+  const second = digits(s, 18, 2);
+  const sign = s[21] === '-' ? -1 : s[21] === '+' ? 1 : 0;
+  const offH = digits(s, 22, 2);
+  const offM = digits(s, 24, 2);
+  if (month === undefined || year < 0 || sign === 0 || offH < 0 || offM < 0) return Number.NaN;
+  if (!validClock(month + 1, day, hour, minute, second)) return Number.NaN;
+  return Date.UTC(year, month, day, hour, minute, second) - sign * (offH * 60 + offM) * 60_000;
+}
