@@ -1,0 +1,78 @@
+import type { DenyEntry } from '@watchpost/middleware/protocol';
+import { DENYLIST_KEY, parseStoredDenyList } from './stored.js';
+
+/** Options of {@link createDenyListCache}. */
+export interface DenyListCacheOptions {
+  kv: KVNamespace;
+  /** How long the in-memory copy is trusted before KV is read again, in ms. */
+  ttlMs: number;
+  /** Called with the entries whenever KV holds a new version (compile them here, once). */
+  onUpdate: (entries: readonly DenyEntry[], version: string) => void;
+  onError?: (error: unknown) => void;
+  now?: () => number;
+}
+
+/** An isolate's view of the deny list in KV. */
+export interface DenyListCache {
+  /**
+   * Starts a KV read when the copy is older than the TTL and none is running; returns that read
+   * (or null when the copy is fresh). Never rejects: a failed read keeps the last good copy.
+   */
+  refresh(): Promise<void> | null;
+  /** True once a list was loaded from KV in this isolate. */
+  readonly loaded: boolean;
+  /** The version of the copy in memory, or null. */
+  readonly version: string | null;
+}
+
+/**
+ * Keeps an isolate's copy of the deny list that the cron trigger stored in KV. KV missing, empty,
+ * unreadable or holding junk: the last good copy stays in force.
+ *
+ * @example
+ * const cache = createDenyListCache({ kv: env.DENYLIST, ttlMs: 30_000,
+ *   onUpdate: (entries) => engine.setDenyList(entries) });
+ * const reading = cache.refresh();
+ * if (reading) ctx.waitUntil(reading);
+ */
+export function createDenyListCache({
+  kv,
+  ttlMs,
+  onUpdate,
+  onError = () => {},
+  now = Date.now,
+}: DenyListCacheOptions): DenyListCache {
+  let version: string | null = null;
+  let checkedAt = Number.NEGATIVE_INFINITY;
+  let reading: Promise<void> | null = null;
+
+  async function read(): Promise<void> {
+    try {
+      const stored = parseStoredDenyList(await kv.get(DENYLIST_KEY, 'json'));
+      if (stored && stored.version !== version) {
+        onUpdate(stored.entries, stored.version);
+        version = stored.version;
+      }
+    } catch (error) {
+      onError(error);
+    } finally {
+      checkedAt = now();
+      reading = null;
+    }
+  }
+
+  return {
+    refresh() {
+      if (reading) return reading;
+      if (now() - checkedAt < ttlMs) return null;
+      reading = read();
+      return reading;
+    },
+    get loaded() {
+      return version !== null;
+    },
+    get version() {
+      return version;
+    },
+  };
+}

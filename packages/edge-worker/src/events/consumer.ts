@@ -1,0 +1,55 @@
+import { batchSchema } from '@watchpost/middleware/protocol';
+import { postBatch } from './post-batch.js';
+
+/** Options of {@link consumeEventBatches}. */
+export interface ConsumeOptions {
+  reportApiUrl: URL | null;
+  ingestKey: string | null;
+  fetch: typeof fetch;
+  log?: (message: string) => void;
+}
+
+/** Delay before a retried message is delivered again: 10 s, 20 s, 40 s ... capped at 10 minutes. */
+export function retryDelaySeconds(attempts: number): number {
+  return Math.min(600, 10 * 2 ** Math.max(0, attempts - 1));
+}
+
+/**
+ * The queue consumer: forwards each message (one event batch) to the report API. Stored → ack;
+ * report API down or overloaded → `message.retry()` with a growing delay (the same `batchId`, so the
+ * API stores it once); a batch the API can never accept → ack and log (retrying cannot help; the
+ * queue's dead-letter queue catches what runs out of retries).
+ *
+ * @example
+ * export default { queue: (batch, env) => consumeEventBatches(batch, { reportApiUrl, ingestKey, fetch }) };
+ */
+export async function consumeEventBatches(
+  batch: MessageBatch<unknown>,
+  { reportApiUrl, ingestKey, fetch, log = console.warn }: ConsumeOptions,
+): Promise<void> {
+  if (!reportApiUrl || !ingestKey) {
+    // Not configured (yet): keep the events in the queue rather than lose them.
+    log('watchpost: REPORT_API_URL or INGEST_KEY missing; event batches retried later');
+    batch.retryAll({ delaySeconds: 60 });
+    return;
+  }
+  await Promise.all(
+    batch.messages.map(async (message) => {
+      const parsed = batchSchema.safeParse(message.body);
+      if (!parsed.success) {
+        log(`watchpost: dropped a queue message that is not an event batch (${message.id})`);
+        message.ack();
+        return;
+      }
+      const result = await postBatch(parsed.data, { reportApiUrl, ingestKey, fetch });
+      if (result.outcome === 'retry') {
+        message.retry({ delaySeconds: retryDelaySeconds(message.attempts) });
+      } else {
+        if (result.outcome === 'rejected') {
+          log(`watchpost: report API rejected batch ${parsed.data.batchId}: ${result.reason ?? result.status}`);
+        }
+        message.ack();
+      }
+    }),
+  );
+}

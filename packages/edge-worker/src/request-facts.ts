@@ -1,0 +1,53 @@
+import type { RequestFacts } from '@watchpost/middleware';
+
+/** The parts of Cloudflare's `request.cf` object the worker reads; all optional (absent locally). */
+export interface CfSignals {
+  country?: unknown;
+  asn?: unknown;
+  botManagement?: { verifiedBot?: unknown } | null;
+  verifiedBotCategory?: unknown;
+}
+
+// Cloudflare uses XX for "unknown" and T1 for Tor; the event format wants a real ISO code or null.
+const COUNTRY = /^[A-Z]{2}$/;
+const NOT_A_COUNTRY = new Set(['XX', 'T1']);
+
+function countryOf(cf: CfSignals | undefined): string | null {
+  const value = typeof cf?.country === 'string' ? cf.country.toUpperCase() : null;
+  return value && COUNTRY.test(value) && !NOT_A_COUNTRY.has(value) ? value : null;
+}
+
+function asnOf(cf: CfSignals | undefined): number | null {
+  const value = cf?.asn;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : null;
+}
+
+function verifiedBotOf(cf: CfSignals | undefined): boolean {
+  // `botManagement.verifiedBot` needs Bot Management; `verifiedBotCategory` is on every plan that has it.
+  if (cf?.botManagement?.verifiedBot === true) return true;
+  return typeof cf?.verifiedBotCategory === 'string' && cf.verifiedBotCategory.length > 0;
+}
+
+/**
+ * Turns an incoming Workers request into the engine's plain shape. The client IP comes from
+ * `CF-Connecting-IP`, which Cloudflare's edge always sets (a client cannot forge it there);
+ * country, ASN and the verified-bot signal come from `request.cf` when present.
+ *
+ * @example
+ * const facts = requestFacts(request, request.cf);
+ * engine.decide(facts);
+ */
+export function requestFacts(request: Request, cf: CfSignals | undefined): RequestFacts {
+  const url = new URL(request.url);
+  const facts: RequestFacts = {
+    ip: request.headers.get('cf-connecting-ip')?.trim() ?? '',
+    method: request.method,
+    host: url.host,
+    path: url.pathname,
+    ua: request.headers.get('user-agent') ?? '',
+    country: countryOf(cf),
+    asn: asnOf(cf),
+  };
+  if (verifiedBotOf(cf)) facts.verifiedBot = true;
+  return facts;
+}

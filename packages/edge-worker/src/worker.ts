@@ -1,0 +1,258 @@
+import { clientKey, createEngine, createForwarder, type Decision, type Engine, type RequestFacts } from '@watchpost/middleware';
+import type { DenyEntry, EventBatch } from '@watchpost/middleware/protocol';
+import { createDenyListCache, type DenyListCache } from './denylist/cache.js';
+import { pullDenyList, type PullResult } from './denylist/pull.js';
+import { createEdgeBans, type EdgeBans } from './edge-bans.js';
+import { createIsolateBatcher, type IsolateBatcher } from './events/batching.js';
+import { consumeEventBatches } from './events/consumer.js';
+import { createQueueSink } from './events/queue-sink.js';
+import { blockedResponse, toOriginRequest } from './proxy.js';
+import { requestFacts, type CfSignals } from './request-facts.js';
+import { readSettings, type Settings, type SettingsEnv } from './settings.js';
+
+/** The bindings the worker reads; `EVENTS_QUEUE` and `BURSTS` are optional (see wrangler.jsonc). */
+export type WorkerEnv = SettingsEnv & {
+  DENYLIST?: KVNamespace;
+  EVENTS_QUEUE?: Queue<EventBatch>;
+  BURSTS?: DurableObjectNamespace<import('./bursts-do.js').BurstsDurableObject>;
+};
+
+/** What can be injected into {@link createWorker}; production uses the defaults. */
+export interface WorkerOptions {
+  /** Outbound fetch for the origin and the report API. Default: the runtime's `fetch`. */
+  fetch?: typeof fetch;
+  now?: () => number;
+  /** Where errors inside the worker go; they never reach the client. Default: `console.error`. */
+  onError?: (error: unknown, where: string) => void;
+  /** Waits in the event batcher; tests replace it. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Longest wait for the first KV read of an isolate, in ms (default 500); later reads never block. */
+  firstDenyListWaitMs?: number;
+}
+
+interface IsolateState {
+  settings: Settings;
+  engine: Engine;
+  batcher: IsolateBatcher | null;
+  denyList: DenyListCache | null;
+  edgeBans: EdgeBans;
+  kvEntries: readonly DenyEntry[];
+}
+
+/** The handlers `export default` hands the runtime. */
+export interface WatchpostWorker {
+  fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response>;
+  scheduled(controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void>;
+  queue(batch: MessageBatch<unknown>, env: WorkerEnv, ctx: ExecutionContext): Promise<void>;
+}
+
+function plainResponse(status: number, text: string): Response {
+  return new Response(`${text}\n`, { status, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+}
+
+function parseOrigin(value: string | undefined): URL | null {
+  try {
+    return value ? new URL(value) : null;
+  } catch {
+    return null;
+  }
+}
+
+function bounded<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => {
+    if (timer !== null) clearTimeout(timer);
+  });
+}
+
+/**
+ * Builds the worker: the Watchpost engine in front of `ORIGIN_URL`. State (compiled engine, deny
+ * list copy, event buffer) lives per isolate and is built on the first request. Any error of the
+ * worker's own lets the request through to the origin (fail open).
+ *
+ * @example
+ * // src/index.ts
+ * export default createWorker();
+ */
+export function createWorker({
+  fetch: fetchFn = (input, init) => fetch(input, init),
+  now = Date.now,
+  onError = (error, where) => console.error(`watchpost edge worker: ${where}:`, error),
+  sleep,
+  firstDenyListWaitMs = 500,
+}: WorkerOptions = {}): WatchpostWorker {
+  let state: IsolateState | null = null;
+  let stateEnv: WorkerEnv | null = null;
+
+  function buildState(env: WorkerEnv): IsolateState {
+    const settings = readSettings(env);
+    let batcher: IsolateBatcher | null = null;
+    const reportEvents = settings.reportApiUrl !== null && settings.ingestKey !== null;
+    if (env.EVENTS_QUEUE) {
+      const sink = createQueueSink({ queue: env.EVENTS_QUEUE, onError: (error) => onError(error, 'queue send') });
+      batcher = createIsolateBatcher({ sink, batchSize: settings.eventsBatchSize, flushMs: settings.eventsFlushMs, sleep });
+    } else if (reportEvents) {
+      const forwarder = createForwarder({
+        url: settings.reportApiUrl!.href.replace(/\/$/, ''),
+        ingestKey: settings.ingestKey!,
+        source: 'edge-worker',
+        fetch: fetchFn,
+        flushIntervalMs: 0,
+        batchSize: Math.max(settings.eventsBatchSize, 1),
+        onError: (error) => onError(error, 'event forwarding'),
+      });
+      batcher = createIsolateBatcher({ sink: forwarder, batchSize: settings.eventsBatchSize, flushMs: settings.eventsFlushMs, sleep });
+    }
+    const engine = createEngine({
+      mode: settings.mode,
+      sampleRate: settings.sampleRate,
+      bans: settings.bursts,
+      now,
+      onError: (error: unknown) => onError(error, 'engine'),
+      ...(batcher ? { sink: batcher.sink } : {}),
+    });
+    const isolate: IsolateState = { settings, engine, batcher, denyList: null, edgeBans: createEdgeBans(), kvEntries: [] };
+    if (env.DENYLIST) {
+      isolate.denyList = createDenyListCache({
+        kv: env.DENYLIST,
+        ttlMs: settings.denyListTtlMs,
+        now,
+        onError: (error) => onError(error, 'deny list read from KV'),
+        onUpdate: (entries) => {
+          isolate.kvEntries = entries;
+          engine.setDenyList(isolate.edgeBans.merge(entries, now()));
+        },
+      });
+    }
+    return isolate;
+  }
+
+  function isolateFor(env: WorkerEnv): IsolateState {
+    // One env per isolate in production; tests hand different envs to one worker and get fresh state.
+    if (state === null || stateEnv !== env) {
+      state = buildState(env);
+      stateEnv = env;
+    }
+    return state;
+  }
+
+  async function recordBurst(isolate: IsolateState, env: WorkerEnv, facts: RequestFacts, status: number): Promise<void> {
+    if (!env.BURSTS || status < 400 || facts.ip === '') return;
+    try {
+      const key = clientKey(facts.ip);
+      const stub = env.BURSTS.get(env.BURSTS.idFromName(key));
+      const { bannedUntil } = await stub.record(key, status, now(), isolate.settings.bursts);
+      if (isolate.edgeBans.add(key, bannedUntil, now())) {
+        isolate.engine.setDenyList(isolate.edgeBans.merge(isolate.kvEntries, now()));
+      }
+    } catch (error) {
+      onError(error, 'bursts durable object');
+    }
+  }
+
+  return {
+    async fetch(request, env, ctx) {
+      const started = now();
+      // On a route in front of a zone's origin, an uncaught exception then goes to the origin as well.
+      ctx.passThroughOnException?.();
+      let isolate: IsolateState | null = null;
+      let facts: RequestFacts | null = null;
+      let decision: Decision | null = null;
+      try {
+        isolate = isolateFor(env);
+      } catch (error) {
+        onError(error, 'settings');
+      }
+      const originUrl = isolate?.settings.originUrl ?? parseOrigin(env.ORIGIN_URL);
+      if (originUrl === null) {
+        // Without a valid ORIGIN_URL there is nowhere to fail open to: answer our own 502, not Cloudflare's page.
+        return plainResponse(502, 'Bad Gateway: the Watchpost edge worker has no valid ORIGIN_URL');
+      }
+      if (isolate !== null) {
+        try {
+          const reading = isolate.denyList?.refresh() ?? null;
+          if (reading) {
+            if (isolate.denyList?.loaded) ctx.waitUntil(reading);
+            else {
+              // The first request of an isolate waits (bounded) so a fresh isolate does not serve denied IPs.
+              await bounded(reading, firstDenyListWaitMs);
+              ctx.waitUntil(reading);
+            }
+          }
+          facts = requestFacts(request, (request as Request & { cf?: CfSignals }).cf);
+          decision = isolate.engine.decide(facts);
+        } catch (error) {
+          onError(error, 'decide');
+          decision = null;
+        }
+      }
+
+      const finish = (status: number): void => {
+        if (!isolate || !facts || !decision) return;
+        try {
+          isolate.engine.observe(facts, decision, status, Math.max(0, now() - started));
+          isolate.batcher?.afterRequest((promise) => ctx.waitUntil(promise));
+          if (decision.action !== 'block') ctx.waitUntil(recordBurst(isolate, env, facts, status));
+        } catch (error) {
+          onError(error, 'observe');
+        }
+      };
+
+      if (decision?.action === 'block') {
+        finish(403);
+        return blockedResponse();
+      }
+      let response: Response;
+      try {
+        response = await fetchFn(toOriginRequest(request, originUrl));
+      } catch (error) {
+        onError(error, 'origin fetch');
+        finish(502);
+        return plainResponse(502, 'Bad Gateway: the origin did not answer');
+      }
+      finish(response.status);
+      return response;
+    },
+
+    async scheduled(_controller, env, ctx) {
+      let result: PullResult;
+      try {
+        const settings = readSettings(env);
+        if (!env.DENYLIST || !settings.reportApiUrl || !settings.ingestKey) {
+          onError(new Error('DENYLIST, REPORT_API_URL or INGEST_KEY missing; deny list not pulled'), 'scheduled');
+          return;
+        }
+        result = await pullDenyList({
+          kv: env.DENYLIST,
+          reportApiUrl: settings.reportApiUrl,
+          ingestKey: settings.ingestKey,
+          fetch: fetchFn,
+          now,
+        });
+      } catch (error) {
+        onError(error, 'scheduled');
+        return;
+      }
+      if (result.outcome === 'failed') onError(new Error(result.reason), 'deny list pull');
+      void ctx;
+    },
+
+    async queue(batch, env) {
+      let settings: Settings | null = null;
+      try {
+        settings = readSettings(env);
+      } catch (error) {
+        onError(error, 'settings');
+      }
+      await consumeEventBatches(batch, {
+        reportApiUrl: settings?.reportApiUrl ?? null,
+        ingestKey: settings?.ingestKey ?? null,
+        fetch: fetchFn,
+        log: (message) => onError(new Error(message), 'queue consumer'),
+      });
+    },
+  };
+}
