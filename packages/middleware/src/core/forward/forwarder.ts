@@ -1,0 +1,239 @@
+import { MAX_BATCH_EVENTS, type EventBatch, type EventSource, type WatchpostEvent } from '../../protocol/index.js';
+import { backoffDelay } from './backoff.js';
+import { canGzip, gzip } from './gzip.js';
+import type { EventSink } from './sink.js';
+
+/** Options of `createForwarder`. */
+export interface ForwarderOptions {
+  /** Base URL of the report API; batches go to `${url}/v1/events`. */
+  url: string;
+  /** Sent as `Authorization: Bearer <ingestKey>`. */
+  ingestKey: string;
+  source: EventSource;
+  /** Injected fetch; default `globalThis.fetch`. */
+  fetch?: typeof fetch;
+  /** Events per batch (at most 5000). Default 500. */
+  batchSize?: number;
+  /** Send what is queued this often. 0 = no timers and no sending on push: the caller calls `flush()` (edge workers, via waitUntil). Default 5000. */
+  flushIntervalMs?: number;
+  /** Most events waiting (besides the one batch in flight); past it the oldest are dropped and counted. Default 10 000. */
+  maxQueue?: number;
+  /** Gzip bodies with CompressionStream. Default true where the runtime has it. */
+  gzip?: boolean;
+  /** Abort a POST after this long. Default 10 000 ms. */
+  timeoutMs?: number;
+  /** First retry delay; doubles per attempt up to `maxBackoffMs`, with jitter. Defaults 500 and 30 000 ms. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /** Attempts per batch before it is dropped (counted). Default Infinity: keep retrying the same batchId. */
+  maxAttempts?: number;
+  random?: () => number;
+  now?: () => number;
+  /** Told about the first failure of each outage and about rejected batches. Never throws into the app. */
+  onError?: (error: unknown) => void;
+}
+
+/** Counters of a forwarder since it was created. */
+export interface ForwarderStats {
+  queued: number;
+  inFlight: number;
+  sentEvents: number;
+  sentBatches: number;
+  /** Events dropped: queue full, batch rejected by the API, attempts exhausted, or pushed after close. */
+  dropped: number;
+  failedAttempts: number;
+}
+
+/** A batching, retrying event sink that posts to the report API. */
+export interface Forwarder extends EventSink {
+  stats(): ForwarderStats;
+}
+
+interface PendingBatch {
+  batch: EventBatch;
+  body: Promise<Uint8Array<ArrayBuffer> | string>;
+  attempts: number;
+}
+
+function check(condition: boolean, where: string, value: unknown, what: string): void {
+  if (!condition) throw new TypeError(`${where} must be ${what}, got ${JSON.stringify(value)}`);
+}
+
+/**
+ * Queues events and posts them in batches to `POST /v1/events`. A failed batch is retried with
+ * the same `batchId` (the API stores it once), so an event is never sent under two ids.
+ *
+ * @example
+ * const forwarder = createForwarder({ url: 'https://watchpost.example', ingestKey: 'wp_live_x', source: 'express' });
+ * forwarder.push(event);
+ * await forwarder.close(); // on shutdown
+ */
+export function createForwarder({
+  url,
+  ingestKey,
+  source,
+  fetch: fetchFn = globalThis.fetch,
+  batchSize = 500,
+  flushIntervalMs = 5_000,
+  maxQueue = 10_000,
+  gzip: useGzip = canGzip,
+  timeoutMs = 10_000,
+  backoffMs = 500,
+  maxBackoffMs = 30_000,
+  maxAttempts = Infinity,
+  random = Math.random,
+  now = Date.now,
+  onError = () => {},
+}: ForwarderOptions): Forwarder {
+  check(typeof url === 'string' && /^https?:\/\//.test(url), 'options.url', url, 'an http(s) URL');
+  check(typeof ingestKey === 'string' && ingestKey.length > 0, 'options.ingestKey', ingestKey, 'a non-empty string');
+  check(typeof fetchFn === 'function', 'options.fetch', typeof fetchFn, 'a function');
+  check(Number.isInteger(batchSize) && batchSize > 0 && batchSize <= MAX_BATCH_EVENTS, 'options.batchSize', batchSize, `an integer in 1..${MAX_BATCH_EVENTS}`);
+  check(Number.isFinite(flushIntervalMs) && flushIntervalMs >= 0, 'options.flushIntervalMs', flushIntervalMs, 'a number >= 0');
+  check(Number.isInteger(maxQueue) && maxQueue > 0, 'options.maxQueue', maxQueue, 'a positive integer');
+  check(!useGzip || canGzip, 'options.gzip', useGzip, 'false on a runtime without CompressionStream');
+  check(timeoutMs > 0, 'options.timeoutMs', timeoutMs, 'a positive number');
+  check(backoffMs > 0 && maxBackoffMs >= backoffMs, 'options.maxBackoffMs', maxBackoffMs, 'at least options.backoffMs');
+  check(maxAttempts >= 1, 'options.maxAttempts', maxAttempts, 'at least 1');
+
+  const endpoint = `${url.replace(/\/+$/, '')}/v1/events`;
+  const manual = flushIntervalMs === 0;
+  // A ring buffer: push and drop-oldest are O(1) whatever the backlog.
+  const ring: Array<WatchpostEvent | undefined> = new Array(maxQueue);
+  let head = 0;
+  let length = 0;
+  let pending: PendingBatch | null = null;
+  let pumping: Promise<void> | null = null;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let failing = false;
+  let closed = false;
+  let droppedUnreported = 0;
+  const counters = { sentEvents: 0, sentBatches: 0, dropped: 0, failedAttempts: 0 };
+
+  const interval = manual ? null : setInterval(() => void kick(), flushIntervalMs);
+  unref(interval);
+
+  function drop(count: number): void {
+    counters.dropped += count;
+    droppedUnreported += count;
+  }
+
+  function take(): PendingBatch {
+    const count = Math.min(batchSize, length);
+    const events: WatchpostEvent[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      events[i] = ring[head]!;
+      ring[head] = undefined;
+      head = (head + 1) % maxQueue;
+    }
+    length -= count;
+    const batch: EventBatch = { batchId: crypto.randomUUID(), source, sentAt: now(), events };
+    if (droppedUnreported > 0) batch.dropped = droppedUnreported;
+    droppedUnreported = 0;
+    const json = JSON.stringify(batch);
+    // Encoded once: a retry sends the very same bytes under the same batchId.
+    return { batch, body: useGzip ? gzip(json) : Promise.resolve(json), attempts: 0 };
+  }
+
+  async function post(item: PendingBatch): Promise<'ok' | 'retry' | 'reject'> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new Error(`report API did not answer within ${timeoutMs} ms`)), timeoutMs);
+    try {
+      const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${ingestKey}` };
+      if (useGzip) headers['content-encoding'] = 'gzip';
+      const response = await fetchFn(endpoint, { method: 'POST', headers, body: await item.body, signal: controller.signal });
+      await response.body?.cancel().catch(() => {});
+      if (response.ok) return 'ok';
+      const error = new Error(`report API answered ${response.status} to batch ${item.batch.batchId}`);
+      // 408 and 429 are "later"; any other 4xx means this batch will never be accepted.
+      if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
+        onError(error);
+        return 'reject';
+      }
+      throw error;
+    } catch (error) {
+      counters.failedAttempts++;
+      if (!failing) onError(error);
+      failing = true;
+      return 'retry';
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function drain(): Promise<void> {
+    while (pending !== null || length > 0) {
+      pending ??= take();
+      pending.attempts++;
+      const outcome = await post(pending);
+      if (outcome === 'retry' && pending.attempts < maxAttempts) {
+        if (!manual && !closed) scheduleRetry(pending.attempts);
+        return;
+      }
+      if (outcome === 'ok') {
+        failing = false;
+        counters.sentEvents += pending.batch.events.length;
+        counters.sentBatches++;
+      } else {
+        drop(pending.batch.events.length);
+      }
+      pending = null;
+    }
+  }
+
+  function scheduleRetry(attempt: number): void {
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      void kick();
+    }, backoffDelay(attempt, { baseMs: backoffMs, maxMs: maxBackoffMs, random }));
+    unref(retryTimer);
+  }
+
+  function kick(): Promise<void> {
+    if (pumping !== null) return pumping;
+    if (retryTimer !== null && !closed) return Promise.resolve();
+    pumping = drain()
+      .catch(onError)
+      .finally(() => {
+        pumping = null;
+      });
+    return pumping;
+  }
+
+  return {
+    push(event) {
+      if (closed) return drop(1);
+      if (length === maxQueue) {
+        ring[head] = undefined;
+        head = (head + 1) % maxQueue;
+        length--;
+        drop(1);
+      }
+      ring[(head + length) % maxQueue] = event;
+      length++;
+      if (!manual && length >= batchSize) void kick();
+    },
+    async flush() {
+      if (pumping !== null) await pumping;
+      // An explicit flush does not wait out a backoff: the caller wants delivery now.
+      if (retryTimer !== null) {
+        clearTimeout(retryTimer);
+        retryTimer = null;
+      }
+      await kick();
+    },
+    async close() {
+      if (interval !== null) clearInterval(interval);
+      closed = true;
+      await this.flush();
+    },
+    stats() {
+      return { queued: length, inFlight: pending?.batch.events.length ?? 0, ...counters };
+    },
+  };
+}
+
+function unref(timer: unknown): void {
+  // Node timers keep the process alive; telemetry must not. workerd timers have no unref.
+  (timer as { unref?: () => void } | null)?.unref?.();
+}
