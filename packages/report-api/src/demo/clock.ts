@@ -1,0 +1,29 @@
+/**
+ * The demo's compressed clock. The traffic player moves it forward as it sends the requests of
+ * the simulated day, and the example apps run in the same process with `now: clock.now`, so the
+ * middleware stamps events, counts sliding windows and expires bans in simulated time.
+ */
+export interface SimulatedClock {
+  /** Current simulated time, epoch ms. Pass this as the middleware's `now`. */
+  readonly now: () => number;
+  /** Moves the clock to `ts`; it never goes backwards. */
+  advanceTo(ts: number): void;
+}
+
+/**
+ * Creates a simulated clock starting at `start` (epoch ms).
+ *
+ * @example
+ * const clock = createSimulatedClock(Date.parse('2026-11-26T00:00:00+09:00'));
+ * clock.advanceTo(clock.now() + 60_000);
+ */
+export function createSimulatedClock(start: number): SimulatedClock {
+  if (!Number.isFinite(start)) throw new TypeError(`start must be epoch ms, got ${String(start)}`);
+  let current = start;
+  return {
+    now: () => current,
+    advanceTo(ts) {
+      if (ts > current) current = ts;
+    },
+  };
+}
