@@ -1,0 +1,104 @@
+import { html } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import type { TimelinePoint } from '../reports/types.js';
+import { formatCount, formatTime } from './format.js';
+
+/** Our templates never interpolate promises, so `html` returns synchronously. */
+export const h = html as (strings: TemplateStringsArray, ...values: unknown[]) => HtmlEscapedString;
+
+const WIDTH = 720;
+
+/** A "nice" upper bound for an axis: 1, 2 or 5 times a power of ten, at least `max`. */
+export function niceMax(max: number): number {
+  if (max <= 0) return 1;
+  const power = 10 ** Math.floor(Math.log10(max));
+  for (const step of [1, 2, 5, 10]) if (step * power >= max) return step * power;
+  return 10 * power;
+}
+
+function round(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+/**
+ * The hourly timeline as an inline SVG: requests as bars with the blocked share over them,
+ * 4xx and 5xx as lines. `id` must be unique on the page (it names the chart's title).
+ *
+ * @example
+ * timelineChart('timeline', report.timeline, 'Asia/Tokyo');
+ */
+export function timelineChart(id: string, points: TimelinePoint[], timeZone: string): HtmlEscapedString {
+  const height = 240;
+  const left = 52;
+  const right = 8;
+  const top = 10;
+  const bottom = 28;
+  const plotW = WIDTH - left - right;
+  const plotH = height - top - bottom;
+  const max = niceMax(Math.max(0, ...points.map((p) => Math.max(p.requests, p.errors4xx, p.errors5xx))));
+  const slot = plotW / Math.max(1, points.length);
+  const barW = Math.max(1, slot * 0.7);
+  const y = (v: number) => round(top + plotH - (v / max) * plotH);
+  const x = (i: number) => round(left + i * slot + (slot - barW) / 2);
+  const cx = (i: number) => round(left + i * slot + slot / 2);
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * max);
+  const line = (pick: (p: TimelinePoint) => number) => points.map((p, i) => `${cx(i)},${y(pick(p))}`).join(' ');
+  const labelEvery = points.length > 12 ? 3 : 1;
+  const total = points.reduce((sum, p) => sum + p.requests, 0);
+  return h`<figure>
+<svg class="chart" id="${id}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="${id}-title">
+<title id="${id}-title">Requests per hour: ${formatCount(total)} in total, peak ${formatCount(Math.max(0, ...points.map((p) => p.requests)))}</title>
+${ticks.map((t) => h`<line class="grid" x1="${left}" x2="${WIDTH - right}" y1="${y(t)}" y2="${y(t)}"></line><text x="${left - 6}" y="${y(t) + 4}" text-anchor="end">${formatCount(t)}</text>`)}
+${points.map((p, i) => {
+  const label = `${formatTime(p.start, timeZone)}: ${formatCount(p.requests)} requests, ${formatCount(p.blocked)} blocked, ${formatCount(p.errors4xx)} 4xx, ${formatCount(p.errors5xx)} 5xx`;
+  return h`<g class="hour"><title>${label}</title><rect class="f-req" x="${x(i)}" y="${y(p.requests)}" width="${round(barW)}" height="${round(plotH + top - y(p.requests))}"></rect><rect class="f-blocked" x="${x(i)}" y="${y(p.blocked)}" width="${round(barW)}" height="${round(plotH + top - y(p.blocked))}"></rect></g>`;
+})}
+<polyline class="l-e4" points="${line((p) => p.errors4xx)}"></polyline>
+<polyline class="l-e5" points="${line((p) => p.errors5xx)}"></polyline>
+<line class="axis" x1="${left}" x2="${WIDTH - right}" y1="${top + plotH}" y2="${top + plotH}"></line>
+${points.map((p, i) => (i % labelEvery === 0 ? h`<text x="${cx(i)}" y="${height - 10}" text-anchor="middle">${formatTime(p.start, timeZone)}</text>` : ''))}
+</svg>
+<ul class="legend" aria-hidden="true"><li><span class="swatch s-req"></span>requests</li><li><span class="swatch s-blocked"></span>blocked</li><li><span class="swatch s-e4"></span>4xx</li><li><span class="swatch s-e5"></span>5xx</li></ul>
+</figure>`;
+}
+
+/** One bar of a `barChart`: `part` (e.g. blocked) is drawn over `value` in a second colour. */
+export interface BarRow {
+  label: string;
+  value: number;
+  part?: number;
+  /** CSS class of the bar, default `f-bar`. */
+  tone?: 'f-bar' | 'f-req' | 'f-ok' | 'f-e4' | 'f-e5' | 'f-blocked';
+}
+
+/** Shortens a label for the chart (the table beside it shows it whole). */
+export function shorten(label: string, max = 28): string {
+  const chars = Array.from(label);
+  return chars.length <= max ? label : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/**
+ * A horizontal bar chart as inline SVG, one row per entry.
+ *
+ * @example
+ * barChart('status', 'Responses by status class', [{ label: '2xx', value: 950 }, { label: '5xx', value: 3, tone: 'f-e5' }]);
+ */
+export function barChart(id: string, title: string, rows: BarRow[]): HtmlEscapedString {
+  const rowH = 24;
+  const labelW = 190;
+  const valueW = 90;
+  const height = Math.max(1, rows.length) * rowH + 8;
+  const plotW = WIDTH - labelW - valueW;
+  const max = Math.max(1, ...rows.map((r) => r.value));
+  const w = (v: number) => round((v / max) * plotW);
+  return h`<figure>
+<svg class="chart" id="${id}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="${id}-title">
+<title id="${id}-title">${title}</title>
+${rows.length === 0 ? h`<text x="4" y="18">No data</text>` : ''}
+${rows.map((r, i) => {
+  const yTop = 4 + i * rowH;
+  return h`<g><title>${r.label}: ${formatCount(r.value)}${r.part !== undefined ? ` (${formatCount(r.part)} blocked)` : ''}</title><text x="${labelW - 8}" y="${yTop + 16}" text-anchor="end">${shorten(r.label)}</text><rect class="${r.tone ?? 'f-bar'}" x="${labelW}" y="${yTop + 3}" width="${w(r.value)}" height="${rowH - 6}"></rect>${r.part ? h`<rect class="f-blocked" x="${labelW}" y="${yTop + 3}" width="${w(r.part)}" height="${rowH - 6}"></rect>` : ''}<text x="${labelW + w(r.value) + 6}" y="${yTop + 16}">${formatCount(r.value)}</text></g>`;
+})}
+</svg>
+</figure>`;
+}

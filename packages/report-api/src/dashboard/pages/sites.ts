@@ -1,0 +1,42 @@
+import type { HtmlEscapedString } from 'hono/utils/html';
+import { h } from '../charts.js';
+import { page, table, type Viewer } from '../layout.js';
+import type { DashboardSite } from '../types.js';
+import { BASE, reportUrl } from '../urls.js';
+
+/**
+ * The list of sites this session can see (one per admin key signed in with).
+ *
+ * @example
+ * renderSitesPage({ sites, viewer: { csrfToken } });
+ */
+export function renderSitesPage({ sites, viewer }: { sites: DashboardSite[]; viewer: Viewer }): HtmlEscapedString {
+  const body = h`<h1>Sites</h1>
+${table('Sites you are signed in to', ['Site', 'Time zone', 'Home country'], sites.map((s) => h`<tr><th scope="row"><a href="${reportUrl(s.id)}">${s.name}</a></th><td>${s.timeZone}</td><td>${s.homeCountry ?? '—'}</td></tr>`), 'No sites.')}
+<p><a href="${BASE}/sign-in">Sign in to another site</a> with its admin key.</p>`;
+  return page({ title: 'Sites', body, viewer });
+}
+
+/**
+ * The sign-in form: the site's admin key, posted back to `/dashboard/sign-in`.
+ *
+ * @example
+ * renderSignInPage({ error: 'That key was not accepted.' });
+ */
+export function renderSignInPage({ error = null, viewer = null }: { error?: string | null; viewer?: Viewer | null } = {}): HtmlEscapedString {
+  const body = h`<div class="signin"><h1>Sign in</h1>
+<p>Use the admin key of the site you want to see.</p>
+${error ? h`<p class="error" role="alert">${error}</p>` : ''}
+<form method="post" action="${BASE}/sign-in">
+${viewer ? h`<input type="hidden" name="csrf" value="${viewer.csrfToken}">` : ''}
+<label for="adminKey">Admin key</label>
+<input type="password" id="adminKey" name="adminKey" autocomplete="current-password" required autofocus>
+<button type="submit">Sign in</button>
+</form></div>`;
+  return page({ title: 'Sign in', body, viewer });
+}
+
+/** A short error page (bad date, unknown site, bad request). */
+export function renderErrorPage({ title, message, viewer }: { title: string; message: string; viewer: Viewer | null }): HtmlEscapedString {
+  return page({ title, body: h`<h1>${title}</h1><p class="error" role="alert">${message}</p><p><a href="${BASE}">Back to the sites</a></p>`, viewer });
+}

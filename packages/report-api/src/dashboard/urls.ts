@@ -1,0 +1,74 @@
+/**
+ * Links between dashboard pages. Every value taken from traffic (IPs, paths, countries) goes
+ * through encodeURIComponent into a query string, so no attacker-chosen text can become a
+ * scheme, a host or a path segment of a link.
+ */
+
+/** Mount point of the dashboard. */
+export const BASE = '/dashboard';
+
+function query(params: Record<string, string | null | undefined>): string {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(params)) {
+    if (value === null || value === undefined) continue;
+    parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(value)}`);
+  }
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+function sitePath(siteId: string): string {
+  return `${BASE}/sites/${encodeURIComponent(siteId)}`;
+}
+
+/**
+ * The daily report page of a site.
+ *
+ * @example
+ * reportUrl('s_1', '2026-11-26'); // '/dashboard/sites/s_1?date=2026-11-26'
+ */
+export function reportUrl(siteId: string, date?: string): string {
+  return sitePath(siteId) + query({ date });
+}
+
+/**
+ * The drill-down page of one IP.
+ *
+ * @example
+ * ipUrl('s_1', '2001:db8::1', '2026-11-26'); // '/dashboard/sites/s_1/ip?ip=2001%3Adb8%3A%3A1&date=2026-11-26'
+ */
+export function ipUrl(siteId: string, ip: string, date: string): string {
+  return `${sitePath(siteId)}/ip${query({ ip, date })}`;
+}
+
+/** Query value standing for "country unknown" (a real code is two capital letters). */
+export const UNKNOWN_COUNTRY = 'unknown';
+
+/**
+ * The drill-down page of one country; null is the "unknown country" bucket.
+ *
+ * @example
+ * countryUrl('s_1', 'JP', '2026-11-26'); // '/dashboard/sites/s_1/country?code=JP&date=2026-11-26'
+ */
+export function countryUrl(siteId: string, country: string | null, date: string): string {
+  return `${sitePath(siteId)}/country${query({ code: country ?? UNKNOWN_COUNTRY, date })}`;
+}
+
+/**
+ * The drill-down page of one request path.
+ *
+ * @example
+ * pathUrl('s_1', '/login', '2026-11-26'); // '/dashboard/sites/s_1/path?path=%2Flogin&date=2026-11-26'
+ */
+export function pathUrl(siteId: string, path: string, date: string): string {
+  return `${sitePath(siteId)}/path${query({ path, date })}`;
+}
+
+/**
+ * Where the "add to deny list" form posts.
+ *
+ * @example
+ * denyUrl('s_1'); // '/dashboard/sites/s_1/deny'
+ */
+export function denyUrl(siteId: string): string {
+  return `${sitePath(siteId)}/deny`;
+}

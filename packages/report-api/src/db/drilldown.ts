@@ -1,0 +1,58 @@
+/**
+ * Drill-down queries over raw events: one slice of a site's traffic (one IP, one country or one
+ * path) in a time range, totalled, per hour, or grouped by another dimension. The dashboard's
+ * IP, country and path pages read these. Raw events are kept for the retention window only, so
+ * older days come back empty.
+ */
+
+/** The slice of traffic to look at. `country: null` is traffic whose country is unknown. */
+export type SliceFilter = { ip: string } | { country: string | null } | { path: string };
+
+/** What a slice can be grouped by. `decision` groups by action and rule; `bot` by bot category. */
+export type SliceGroupBy = 'ip' | 'country' | 'path' | 'ua' | 'status' | 'decision' | 'bot';
+
+/** Sample-weighted counts of a slice (rounded to whole requests). */
+export interface SliceCounts {
+  requests: number;
+  blocked: number;
+  counted: number;
+  errors4xx: number;
+  errors5xx: number;
+}
+
+/**
+ * One group of a slice. `key` is the group's value as text (the status code as digits, the
+ * action for `decision`), null for a missing country or bot category; `extra` is the rule of a
+ * decision, the bot category of a user agent, or the (most frequent) country of an IP.
+ */
+export interface SliceGroup extends SliceCounts {
+  key: string | null;
+  extra: string | null;
+}
+
+/** One bucket of a slice's timeline: `index` counts `bucketMs` steps from the range start. */
+export interface SliceBucket extends SliceCounts {
+  index: number;
+}
+
+/**
+ * Drill-down queries; part of `Store`.
+ *
+ * @example
+ * const day = { from: Date.parse('2026-11-25T15:00:00Z'), to: Date.parse('2026-11-26T15:00:00Z') };
+ * const totals = await store.sliceTotals('s_1', { ip: '203.0.113.7' }, day);
+ * const paths = await store.sliceGroups('s_1', { ip: '203.0.113.7' }, day, 'path', 20);
+ */
+export interface DrillDownStore {
+  sliceTotals(siteId: string, filter: SliceFilter, range: { from: number; to: number }): Promise<SliceCounts>;
+  /** Buckets of `bucketMs` from `range.from`, ascending, only buckets with traffic. */
+  sliceTimeline(siteId: string, filter: SliceFilter, range: { from: number; to: number }, bucketMs: number): Promise<SliceBucket[]>;
+  /** Top `limit` groups by weighted requests, descending. */
+  sliceGroups(
+    siteId: string,
+    filter: SliceFilter,
+    range: { from: number; to: number },
+    groupBy: SliceGroupBy,
+    limit: number,
+  ): Promise<SliceGroup[]>;
+}
