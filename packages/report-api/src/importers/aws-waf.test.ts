@@ -1,0 +1,163 @@
+import { eventSchema } from '@watchpost/middleware/protocol';
+import { describe, expect, it } from 'vitest';
+import { parseAwsWafLine } from './aws-waf.js';
+import { createParseContext } from './context.js';
+
+/** A WAF log record shaped like the documented one, with some fields overridden. */
+function wafRecord(o: Record<string, unknown> = {}, request: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    timestamp: 1773064931482,
+    formatVersion: 1,
+    webaclId: 'arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/shop-acl/1f2e3d4c-0000-4b5a-9c8d-aabbccddeeff',
+    terminatingRuleId: 'Default_Action',
+    terminatingRuleType: 'REGULAR',
+    action: 'ALLOW',
+    terminatingRuleMatchDetails: [],
+    httpSourceName: 'ALB',
+    httpSourceId: '111122223333-app/shop-prod/50dc6c495c0c9188',
+    ruleGroupList: [],
+    rateBasedRuleList: [],
+    nonTerminatingMatchingRules: [],
+    requestHeadersInserted: null,
+    responseCodeSent: null,
+    httpRequest: {
+      clientIp: '198.51.100.23',
+      country: 'DE',
+      headers: [
+        { name: 'Host', value: 'Shop.Example' },
+        { name: 'user-agent', value: 'Mozilla/5.0 (Windows NT 10.0)' },
+        { name: 'accept', value: '*/*' },
+      ],
+      uri: '/cart',
+      args: 'item=42',
+      httpVersion: 'HTTP/1.1',
+      httpMethod: 'GET',
+      requestId: '1-65ec6b13-0b1c2d3e4f5a6b7c8d9e0f1a',
+      ...request,
+    },
+    labels: [],
+    ...o,
+  };
+}
+const line = (o?: Record<string, unknown>, r?: Record<string, unknown>): string => JSON.stringify(wafRecord(o, r));
+
+describe('parseAwsWafLine', () => {
+  it.each([
+    {
+      name: 'ALLOW by the default action: status unknown (0), no rule',
+      line: line(),
+      want: {
+        ts: 1773064931482, ip: '198.51.100.23', country: 'DE', method: 'GET', host: 'shop.example', path: '/cart',
+        status: 0, ua: 'Mozilla/5.0 (Windows NT 10.0)', action: 'allow', rule: null, latencyMs: 0,
+      },
+    },
+    {
+      name: 'BLOCK by a regular rule: 403',
+      line: line({ action: 'BLOCK', terminatingRuleId: 'BlockBadIps' }),
+      want: { action: 'block', rule: 'BlockBadIps', status: 403 },
+    },
+    {
+      name: 'BLOCK by a managed rule group names the inner rule',
+      line: line({
+        action: 'BLOCK', terminatingRuleId: 'AWS-AWSManagedRulesCommonRuleSet', terminatingRuleType: 'MANAGED_RULE_GROUP',
+        ruleGroupList: [{ ruleGroupId: 'AWS#AWSManagedRulesCommonRuleSet', terminatingRule: { ruleId: 'SizeRestrictions_QUERYSTRING', action: 'BLOCK', ruleMatchDetails: null }, nonTerminatingMatchingRules: [], excludedRules: null }],
+      }),
+      want: { action: 'block', rule: 'AWS-AWSManagedRulesCommonRuleSet:SizeRestrictions_QUERYSTRING' },
+    },
+    {
+      name: 'BLOCK by a rate-based rule',
+      line: line({
+        action: 'BLOCK', terminatingRuleId: 'PerIpRateLimit', terminatingRuleType: 'RATE_BASED',
+        rateBasedRuleList: [{ rateBasedRuleId: 'arn:aws:wafv2:eu-west-1:111122223333:regional/ratebasedrule/PerIpRateLimit/9a8b', rateBasedRuleName: 'PerIpRateLimit', limitKey: 'IP', maxRateAllowed: 100, evaluationWindowSec: '60' }],
+      }),
+      want: { action: 'block', rule: 'PerIpRateLimit', status: 403 },
+    },
+    {
+      name: 'BLOCK with a custom response code',
+      line: line({ action: 'BLOCK', terminatingRuleId: 'GeoBlock', responseCodeSent: 451 }),
+      want: { action: 'block', status: 451 },
+    },
+    {
+      name: 'CAPTCHA: a block answered 405',
+      line: line({ action: 'CAPTCHA', terminatingRuleId: 'LoginCaptcha' }),
+      want: { action: 'block', rule: 'LoginCaptcha', status: 405 },
+    },
+    {
+      name: 'CHALLENGE: a block answered 202',
+      line: line({ action: 'CHALLENGE', terminatingRuleId: 'SilentChallenge' }),
+      want: { action: 'block', rule: 'SilentChallenge', status: 202 },
+    },
+    {
+      name: 'ALLOW with a COUNT match at the web ACL level is a count',
+      line: line({ nonTerminatingMatchingRules: [{ ruleId: 'WatchSqlInjection', action: 'COUNT', ruleMatchDetails: [] }] }),
+      want: { action: 'count', rule: 'WatchSqlInjection', status: 0 },
+    },
+    {
+      name: 'ALLOW with a COUNT match inside a rule group',
+      line: line({ ruleGroupList: [{ ruleGroupId: 'AWS#AWSManagedRulesKnownBadInputsRuleSet', terminatingRule: null, nonTerminatingMatchingRules: [{ ruleId: 'Log4JRCE_HEADER', action: 'COUNT', overriddenAction: 'BLOCK' }], excludedRules: null }] }),
+      want: { action: 'count', rule: 'AWSManagedRulesKnownBadInputsRuleSet:Log4JRCE_HEADER' },
+    },
+    {
+      name: 'excluded rule of an older record counts too',
+      line: line({ ruleGroupList: [{ ruleGroupId: 'arn:aws:wafv2:eu-west-1:111122223333:regional/rulegroup/OwnRules/4c5d', terminatingRule: null, nonTerminatingMatchingRules: [], excludedRules: [{ exclusionType: 'EXCLUDED_AS_COUNT', ruleId: 'NoBadPaths' }] }] }),
+      want: { action: 'count', rule: 'OwnRules:NoBadPaths' },
+    },
+    {
+      name: 'BLOCK wins over COUNT matches',
+      line: line({ action: 'BLOCK', terminatingRuleId: 'BlockBadIps', nonTerminatingMatchingRules: [{ ruleId: 'WatchSqlInjection', action: 'COUNT' }] }),
+      want: { action: 'block', rule: 'BlockBadIps' },
+    },
+    {
+      name: 'Bot Control label sets the category',
+      line: line({ labels: [{ name: 'awswaf:clientip:geo:country:DE' }, { name: 'awswaf:managed:aws:bot-control:bot:category:search_engine' }] }),
+      want: { botCategory: 'search-engine' },
+    },
+    {
+      name: 'missing or unknown country is null; IPv6 client is normalised',
+      line: line({}, { country: '-', clientIp: '2001:DB8::1' }),
+      want: { country: null, ip: '2001:db8::1' },
+    },
+    {
+      name: 'no headers at all',
+      line: line({}, { headers: [] }),
+      want: { host: '', ua: '' },
+    },
+    {
+      name: 'query string in the uri is stripped',
+      line: line({}, { uri: '/search?q=x' }),
+      want: { path: '/search' },
+    },
+    {
+      name: 'CRLF and surrounding spaces are ignored',
+      line: `  ${line()}\r`,
+      want: { action: 'allow' },
+    },
+  ])('$name', ({ line: text, want }) => {
+    const result = parseAwsWafLine(text);
+    if (!('event' in result)) throw new Error(`skipped: ${result.skip}`);
+    expect(result.event).toMatchObject({ sampleRate: 1, ...want });
+    expect(eventSchema.safeParse(result.event).success).toBe(true);
+  });
+
+  it.each([
+    { name: 'blank line', line: '\t', skip: 'empty' },
+    { name: 'plain text', line: 'START RequestId: 1234', skip: 'not-json' },
+    { name: 'cut in the middle', line: line().slice(0, 200), skip: 'truncated' },
+    { name: 'broken JSON that looks complete', line: '{"timestamp": 1, oops}', skip: 'not-json' },
+    { name: 'no httpRequest', line: line({ httpRequest: undefined }), skip: 'missing-field' },
+    { name: 'no action', line: line({ action: undefined }), skip: 'missing-field' },
+    { name: 'unknown action', line: line({ action: 'TELEPORT' }), skip: 'missing-field' },
+    { name: 'no client IP', line: line({}, { clientIp: undefined }), skip: 'missing-field' },
+    { name: 'client IP is junk', line: line({}, { clientIp: '999.1.1.1' }), skip: 'bad-ip' },
+    { name: 'timestamp is text', line: line({ timestamp: 'today' }), skip: 'bad-timestamp' },
+    { name: 'a JSON array', line: '[1,2,3]', skip: 'not-json' },
+  ])('skips $name as $skip', ({ line: text, skip }) => {
+    expect(parseAwsWafLine(text)).toEqual({ skip });
+  });
+
+  it('falls back to the user-agent classifier without a Bot Control label', () => {
+    const ctx = createParseContext({ classifyUserAgent: (ua) => ({ category: ua.startsWith('curl') ? 'http-client' : null }) });
+    const result = parseAwsWafLine(line({}, { headers: [{ name: 'User-Agent', value: 'curl/8.5.0' }] }), ctx);
+    expect(result).toMatchObject({ event: { botCategory: 'http-client', ua: 'curl/8.5.0' } });
+  });
+});

@@ -1,0 +1,173 @@
+import type { Action, BotCategory } from '@watchpost/middleware/protocol';
+import { defaultParseContext, type ParseContext, type ParseResult } from './context.js';
+import { cleanPath, cleanUa } from './fields.js';
+
+/** The parts of the documented AWS WAF log record that an import reads. */
+interface WafRecord {
+  timestamp?: unknown;
+  action?: unknown;
+  terminatingRuleId?: unknown;
+  terminatingRuleType?: unknown;
+  responseCodeSent?: unknown;
+  httpRequest?: {
+    clientIp?: unknown;
+    country?: unknown;
+    headers?: Array<{ name?: unknown; value?: unknown }>;
+    uri?: unknown;
+    httpMethod?: unknown;
+    asn?: unknown;
+  };
+  labels?: Array<{ name?: unknown }> | null;
+  ruleGroupList?: Array<WafRuleGroup> | null;
+  nonTerminatingMatchingRules?: Array<{ ruleId?: unknown; action?: unknown }> | null;
+}
+
+interface WafRuleGroup {
+  ruleGroupId?: unknown;
+  terminatingRule?: { ruleId?: unknown; action?: unknown } | null;
+  nonTerminatingMatchingRules?: Array<{ ruleId?: unknown; action?: unknown }> | null;
+  excludedRules?: Array<{ ruleId?: unknown; exclusionType?: unknown }> | null;
+}
+
+/**
+ * What each terminating WAF action becomes. WAF answers BLOCK with 403, CAPTCHA with 405 and CHALLENGE
+ * with 202 unless a custom response (`responseCodeSent`) says otherwise; none of them reached the
+ * origin, so all three are blocks. ALLOW (and COUNT) carry no origin status in a WAF log.
+ */
+const ACTIONS: Record<string, { action: Action; status: number }> = {
+  BLOCK: { action: 'block', status: 403 },
+  CAPTCHA: { action: 'block', status: 405 },
+  CHALLENGE: { action: 'block', status: 202 },
+  ALLOW: { action: 'allow', status: 0 },
+  COUNT: { action: 'count', status: 0 },
+};
+
+/** Bot Control category labels (`awswaf:managed:aws:bot-control:bot:category:X`) → Watchpost categories. */
+const BOT_CONTROL: Record<string, BotCategory> = {
+  search_engine: 'search-engine', ai: 'ai-crawler', seo: 'seo', monitoring: 'monitor', security: 'scanner',
+  http_library: 'http-client', social_media: 'social-preview', archiver: 'archiver', link_checker: 'validator',
+  scraping_framework: 'crawler', content_fetcher: 'other-bot', advertising: 'other-bot',
+  email_client: 'other-bot', miscellaneous: 'other-bot',
+};
+const BOT_LABEL = 'awswaf:managed:aws:bot-control:bot:category:';
+
+const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/** `AWS#AWSManagedRulesCommonRuleSet` or a rule-group ARN → a short group name. */
+function groupName(id: unknown): string {
+  const text = str(id) ?? '';
+  const arn = text.indexOf('rulegroup/');
+  if (arn !== -1) return text.slice(arn + 10).split('/')[0]!;
+  return text.slice(text.lastIndexOf('#') + 1);
+}
+
+function terminatingRule(record: WafRecord): string | null {
+  const id = str(record.terminatingRuleId);
+  if (id === null || id === '') return null;
+  for (const group of record.ruleGroupList ?? []) {
+    const inner = str(group?.terminatingRule?.ruleId);
+    if (inner !== null) return `${id}:${inner}`;
+  }
+  return id;
+}
+
+/** The first rule that matched in COUNT mode, top level first, then inside rule groups. */
+function countedRule(record: WafRecord): string | null {
+  for (const match of record.nonTerminatingMatchingRules ?? []) {
+    if (match?.action === 'COUNT' && str(match.ruleId) !== null) return str(match.ruleId);
+  }
+  for (const group of record.ruleGroupList ?? []) {
+    for (const match of group?.nonTerminatingMatchingRules ?? []) {
+      if (match?.action === 'COUNT' && str(match.ruleId) !== null) return `${groupName(group.ruleGroupId)}:${match.ruleId}`;
+    }
+    for (const excluded of group?.excludedRules ?? []) {
+      if (excluded?.exclusionType === 'EXCLUDED_AS_COUNT' && str(excluded.ruleId) !== null) {
+        return `${groupName(group.ruleGroupId)}:${excluded.ruleId}`;
+      }
+    }
+  }
+  return null;
+}
+
+function botControlCategory(labels: WafRecord['labels']): BotCategory | null | undefined {
+  for (const label of labels ?? []) {
+    const name = str(label?.name);
+    if (name !== null && name.startsWith(BOT_LABEL)) return BOT_CONTROL[name.slice(BOT_LABEL.length)] ?? 'other-bot';
+  }
+  return undefined;
+}
+
+/**
+ * Parses one AWS WAF log record (one JSON object per line, as WAF writes to S3, CloudWatch Logs or
+ * Firehose). The terminating action decides the event: BLOCK, CAPTCHA and CHALLENGE are blocks by
+ * `terminatingRuleId` (with the rule-group rule appended, `AWS-AWSManagedRulesCommonRuleSet:SizeRestrictions_BODY`);
+ * an ALLOW with a COUNT match (web ACL or rule group) is a `count` by that rule.
+ *
+ * Status: `responseCodeSent` when WAF sent a custom response, else WAF's default answer for blocks
+ * (403, CAPTCHA 405, CHALLENGE 202), else **0**: a WAF log does not know what the origin answered to an
+ * allowed request, and inventing 200 would inflate 2xx and the success rate. Import the ALB or access
+ * logs of the same traffic for origin statuses. Latency is 0 (not in the record). The bot category
+ * comes from Bot Control labels when present, else from the user agent.
+ *
+ * @example
+ * parseAwsWafLine('{"timestamp":1773064931482,"action":"BLOCK","terminatingRuleId":"BadIps","terminatingRuleType":"REGULAR","httpRequest":{"clientIp":"192.0.2.44","country":"NL","headers":[{"name":"Host","value":"shop.example"}],"uri":"/.env","args":"","httpMethod":"GET"}}');
+ * // { event: { ip: '192.0.2.44', country: 'NL', path: '/.env', status: 403, action: 'block', rule: 'BadIps', ... } }
+ */
+export function parseAwsWafLine(line: string, ctx: ParseContext = defaultParseContext): ParseResult {
+  const text = line.trim();
+  if (text === '') return { skip: 'empty' };
+  if (text.charCodeAt(0) !== 123 /* { */) return { skip: 'not-json' };
+  let record: WafRecord;
+  try {
+    record = JSON.parse(text) as WafRecord;
+  } catch {
+    return { skip: text.endsWith('}') ? 'not-json' : 'truncated' };
+  }
+  const request = record.httpRequest;
+  if (typeof request !== 'object' || request === null) return { skip: 'missing-field' };
+  const ts = typeof record.timestamp === 'string' ? Number(record.timestamp) : record.timestamp;
+  if (typeof ts !== 'number' || !Number.isInteger(ts) || ts <= 0) return { skip: 'bad-timestamp' };
+  const clientIp = str(request.clientIp);
+  const method = str(request.httpMethod);
+  const outcome = ACTIONS[str(record.action) ?? ''];
+  if (clientIp === null || method === null || method === '' || outcome === undefined) return { skip: 'missing-field' };
+  const ip = ctx.normalizeIp(clientIp);
+  if (ip === null) return { skip: 'bad-ip' };
+
+  let host = '';
+  let ua = '';
+  for (const header of request.headers ?? []) {
+    const name = str(header?.name)?.toLowerCase();
+    if (name === 'host' && host === '') host = str(header.value) ?? '';
+    else if (name === 'user-agent' && ua === '') ua = cleanUa(str(header.value) ?? '');
+  }
+  let { action, status } = outcome;
+  let rule: string | null = null;
+  if (action === 'block') rule = terminatingRule(record) ?? 'aws-waf';
+  else {
+    rule = countedRule(record) ?? (action === 'count' ? terminatingRule(record) : null);
+    if (rule !== null) action = 'count';
+  }
+  const sent = record.responseCodeSent;
+  if (typeof sent === 'number' && Number.isInteger(sent) && sent >= 100 && sent <= 999) status = sent;
+  const country = str(request.country);
+  const asn = request.asn;
+  return {
+    event: {
+      ts,
+      ip,
+      country: country !== null && /^[A-Z]{2}$/.test(country) ? country : null,
+      method: method.slice(0, 16),
+      host: host.toLowerCase().slice(0, 255),
+      path: cleanPath(str(request.uri) ?? '/'),
+      status,
+      latencyMs: 0,
+      ua,
+      action,
+      rule: rule === null ? null : rule.slice(0, 128),
+      botCategory: botControlCategory(record.labels) ?? ctx.botCategory(ua),
+      sampleRate: 1,
+      ...(typeof asn === 'number' && Number.isInteger(asn) && asn >= 0 ? { asn } : {}),
+    },
+  };
+}
