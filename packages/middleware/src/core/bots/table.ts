@@ -1,0 +1,121 @@
+import type { BotCategory } from '../../protocol/event.js';
+
+/**
+ * One well-known user agent: its display name, its category and a case-insensitive regular
+ * expression source (no capture groups) that finds it in a user-agent string.
+ */
+export interface KnownBot {
+  readonly name: string;
+  readonly category: BotCategory;
+  readonly pattern: string;
+}
+
+type Row = readonly [name: string, pattern?: string];
+
+/**
+ * Rows per category, highest priority first: when one user agent names several tools (a
+ * scanner built on an HTTP library, a preview fetcher on `http.rb`), the earlier row wins.
+ * A row without a pattern matches its name.
+ */
+const ROWS: ReadonlyArray<readonly [BotCategory, readonly Row[]]> = [
+  ['scanner', [
+    ['sqlmap'], ['Nikto', 'nikto'], ['Nuclei', 'nuclei'], ['zgrab'], ['masscan'], ['WPScan', 'wpscan'],
+    ['Nmap', 'nmap'], ['DirBuster', 'dirbuster'], ['gobuster'], ['ffuf', 'ffuf|fuzz faster u fool'],
+    ['feroxbuster'], ['dirsearch'], ['Wfuzz', 'wfuzz'], ['Acunetix', 'acunetix'], ['Nessus', 'nessus'],
+    ['OpenVAS', 'openvas'], ['WhatWeb', 'whatweb'], ['Arachni', 'arachni'], ['w3af', 'w3af\\.org'],
+    ['Netsparker', 'netsparker|invicti'], ['Qualys', 'qualys'], ['Detectify', 'detectify'], ['ZmEu', 'zmeu'],
+    ['Morfeus', 'morfeus'], ['Jorgee', 'jorgee'], ['CensysInspect', 'censysinspect'],
+    ['Expanse', 'expanse, a palo alto'], ['LeakIX', 'l9explore|l9tcpid|leakix'], ['Nimbostratus', 'nimbostratus'],
+  ]],
+  ['ai-assistant', [
+    ['ChatGPT-User', 'chatgpt-user'], ['Claude-User', 'claude-user'], ['Claude-Web', 'claude-web'],
+    ['Perplexity-User', 'perplexity-user'], ['DuckAssistBot', 'duckassistbot'], ['MistralAI-User', 'mistralai-user'],
+    ['meta-externalfetcher'], ['Gemini-Deep-Research', 'gemini-deep-research'],
+  ]],
+  ['ai-crawler', [
+    ['GPTBot', 'gptbot'], ['OAI-SearchBot', 'oai-searchbot'], ['ClaudeBot', 'claudebot'],
+    ['Claude-SearchBot', 'claude-searchbot'], ['anthropic-ai'], ['CCBot', 'ccbot'], ['PerplexityBot', 'perplexitybot'],
+    ['Bytespider', 'bytespider'], ['Google-Extended', 'google-extended'], ['Applebot-Extended', 'applebot-extended'],
+    ['Amazonbot', 'amazonbot'], ['meta-externalagent'], ['FacebookBot', 'facebookbot'], ['cohere-ai'],
+    ['Diffbot', 'diffbot'], ['YouBot', 'youbot'], ['ImagesiftBot', 'imagesiftbot'], ['Timpibot', 'timpibot'],
+    ['AI2Bot', 'ai2bot'], ['PanguBot', 'pangubot'], ['Omgilibot', 'omgili'], ['img2dataset'], ['Kangaroo Bot', 'kangaroo bot'],
+    ['TikTokSpider', 'tiktokspider'],
+  ]],
+  ['search-engine', [
+    ['Googlebot', 'googlebot'], ['GoogleOther', 'googleother'], ['Google-InspectionTool', 'google-inspectiontool'],
+    ['AdsBot-Google', 'adsbot-google'], ['Mediapartners-Google', 'mediapartners-google'],
+    ['Storebot-Google', 'storebot-google'], ['Bingbot', 'bingbot|bingpreview|msnbot|adidxbot'],
+    ['YandexBot', 'yandex\\w*bot|yandeximages'], ['Baiduspider', 'baiduspider'], ['DuckDuckBot', 'duckduckbot'],
+    ['Applebot', 'applebot'], ['Yahoo! Slurp', 'yahoo! slurp'], ['SeznamBot', 'seznambot'], ['Yeti', '\\byeti/'],
+    ['PetalBot', 'petalbot'], ['Sogou', 'sogou \\w* ?spider'], ['MojeekBot', 'mojeekbot'], ['Qwantbot', 'qwantbot|qwantify'],
+    ['coccocbot', 'coccocbot'], ['Exabot', 'exabot'], ['SeekportBot', 'seekportbot'],
+  ]],
+  ['seo', [
+    ['AhrefsBot', 'ahrefs(?:bot|siteaudit)'], ['SemrushBot', 'semrush'], ['MJ12bot', 'mj12bot'], ['DotBot', 'dotbot'],
+    ['BLEXBot', 'blexbot'], ['serpstatbot'], ['DataForSeoBot', 'dataforseobot'],
+    ['Screaming Frog SEO Spider', 'screaming frog'], ['rogerbot'], ['SiteAuditBot', 'siteauditbot'],
+    ['Barkrowler', 'barkrowler'], ['MegaIndex', 'megaindex'], ['SEOkicks', 'seokicks'], ['Sitebulb', 'sitebulb'],
+    ['linkdexbot'],
+  ]],
+  ['monitor', [
+    ['UptimeRobot', 'uptimerobot'], ['Pingdom', 'pingdom'], ['StatusCake', 'statuscake'], ['Datadog', 'datadog'],
+    ['Site24x7', 'site24x7'], ['Better Stack', 'better uptime|betterstack'], ['Checkly', 'checkly'],
+    ['NewRelicPinger', 'newrelicpinger'], ['GoogleStackdriverMonitoring', 'googlestackdrivermonitoring'],
+    ['ELB-HealthChecker', 'elb-healthchecker'], ['kube-probe'], ['Uptime Kuma', 'uptime-kuma'], ['Zabbix', 'zabbix'],
+    ['Nagios', 'nagios|check_http'], ['Blackbox Exporter', 'blackbox.exporter'], ['Freshping', 'freshping'],
+    ['HetrixTools', 'hetrixtools'], ['Route 53 health check', 'amazon-route53-health-check'],
+    ['Cloudflare health check', 'cloudflare-healthchecks'],
+  ]],
+  ['social-preview', [
+    ['facebookexternalhit', 'facebookexternalhit|facebookcatalog'], ['TelegramBot', 'telegrambot'],
+    ['Twitterbot', 'twitterbot'],
+    ['Slackbot', 'slackbot|slack-imgproxy'], ['Discordbot', 'discordbot'], ['LinkedInBot', 'linkedinbot'],
+    ['WhatsApp', 'whatsapp/'], ['Pinterestbot', 'pinterestbot'],
+    ['redditbot', 'redditbot'], ['Embedly', 'embedly'], ['SkypeUriPreview', 'skypeuripreview'],
+    ['Iframely', 'iframely'], ['vkShare', 'vkshare'], ['Mastodon', 'mastodon/'], ['Bluesky', 'cardyb'],
+    ['XING', 'xing-contenttabreceiver'],
+  ]],
+  ['feed', [
+    ['Feedly', 'feedly'], ['Feedfetcher', 'feedfetcher'], ['Inoreader', 'inoreader'], ['NewsBlur', 'newsblur'],
+    ['Feedbin', 'feedbin'], ['Tiny Tiny RSS', 'tiny tiny rss'], ['FreshRSS', 'freshrss'],
+    ['NetNewsWire', 'netnewswire'], ['Miniflux', 'miniflux'], ['Superfeedr', 'superfeedr'],
+    ['FeedBurner', 'feedburner'], ['The Old Reader', 'theoldreader'], ['Feedspot', 'feedspot'],
+    ['Flipboard', 'flipboardproxy|flipboardrss'],
+  ]],
+  ['archiver', [
+    ['ia_archiver'], ['archive.org_bot', 'archive\\.org_bot'], ['Wayback Machine', 'wayback'], ['Heritrix', 'heritrix'],
+    ['ArchiveBot', 'archivebot|archiveteam'], ['Arquivo.pt', 'arquivo-web-crawler'],
+  ]],
+  ['validator', [
+    ['W3C_Validator', 'w3c_validator|validator\\.w3\\.org'], ['W3C_CSS_Validator', 'w3c_css_validator|jigsaw'],
+    ['W3C-checklink', 'w3c-checklink'], ['W3C-mobileOK', 'w3c-mobileok'], ['Validator.nu', 'validator\\.nu'],
+    ['FeedValidator', 'feedvalidator'], ['Chrome-Lighthouse', 'chrome-lighthouse'],
+    ['PageSpeed Insights', 'google page speed|pagespeed'], ['GTmetrix', 'gtmetrix'], ['SSL Labs', 'ssllabs'],
+    ['Google-Structured-Data-Testing-Tool', 'google-structured-data'],
+  ]],
+  ['crawler', [
+    ['Scrapy', 'scrapy'], ['Apache Nutch', 'nutch'], ['Colly', 'colly'], ['crawler4j'], ['HTTrack', 'httrack'],
+    ['StormCrawler', 'stormcrawler'], ['HeadlessChrome', 'headlesschrome'], ['PhantomJS', 'phantomjs'],
+    ['ZoominfoBot', 'zoominfobot'], ['Dataprovider', 'dataprovider'],
+  ]],
+  ['http-client', [
+    ['curl', 'curl/'], ['Wget', 'wget'], ['python-requests'], ['python-urllib'], ['aiohttp'], ['python-httpx'],
+    ['Go-http-client', 'go-http-client'], ['axios', 'axios/'], ['node-fetch'], ['undici'], ['got', '\\bgot \\('],
+    ['Node.js fetch', '^node$'], ['okhttp'], ['Apache-HttpClient', 'apache-httpclient|commons-httpclient'],
+    ['Java', '^java/|\\bjava/\\d'], ['libwww-perl'], ['HTTPie', 'httpie'], ['PostmanRuntime', 'postmanruntime'],
+    ['Insomnia', 'insomnia/'], ['Ruby', '^ruby'], ['Faraday', 'faraday'], ['GuzzleHttp', 'guzzlehttp'],
+    ['PHP', '^php/'], ['RestSharp', 'restsharp'], ['reqwest'], ['Dart', '^dart/|dart:io'], ['Deno', '^deno/'],
+    ['Bun', '^bun/'], ['WinHttp', 'winhttp'], ['Mechanize', 'mechanize'], ['PowerShell', 'powershell'],
+    ['aria2', 'aria2/'],
+  ]],
+];
+
+/** Every well-known user agent, in priority order. */
+export const KNOWN_BOTS: readonly KnownBot[] = ROWS.flatMap(([category, rows]) =>
+  rows.map(([name, pattern]) => ({ name, category, pattern: pattern ?? escapeRegExp(name.toLowerCase()) })),
+);
+
+/** Escapes text for use inside a regular expression. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
