@@ -1,0 +1,81 @@
+import type { BotCategory } from '../protocol/index.js';
+import type { BanOptions } from './bans/bans.js';
+import type { CustomBot } from './bots/classify.js';
+import type { EventSink } from './forward/sink.js';
+import type { BotModes } from './rules/bots.js';
+import type { IpListInput } from './rules/ip-lists.js';
+import type { ProbeOptions } from './rules/probes.js';
+
+/** What the engine needs to know about one request; adapters build it from their framework. */
+export interface RequestFacts {
+  /** Client IP, already resolved through trusted proxies. */
+  ip: string;
+  method: string;
+  host: string;
+  /** Path as received (query string is ignored, percent-encoding kept). */
+  path: string;
+  /** User agent; empty when the request had none. */
+  ua: string;
+  /** ISO 3166-1 alpha-2, or null when unknown. */
+  country: string | null;
+  asn?: number | null;
+  /** The CDN vouches for this bot (Cloudflare verified bots): bot-category rules do not apply. */
+  verifiedBot?: boolean;
+}
+
+/** The engine's verdict on one request. `rule` names the rule that blocked or counted it. */
+export interface Decision {
+  action: 'allow' | 'block' | 'count';
+  rule: string | null;
+  botCategory: BotCategory | null;
+}
+
+/** Options of `createEngine`; every field is optional and validated when the engine is built. */
+export interface EngineOptions {
+  /** `block` answers 403; `count` turns every block into a record only (dry run). Default `block`. */
+  mode?: 'block' | 'count';
+  /** IPs and CIDRs that skip every rule. */
+  allowList?: readonly IpListInput[];
+  /** Static IPs and CIDRs to refuse (rule `deny-list`); the synced list adds to it. */
+  denyList?: readonly IpListInput[];
+  /** Mode per bot category; default: `scanner` blocked, the rest allowed. */
+  bots?: BotModes;
+  /** Your own tools and partners, recognised before the built-in bot table (they get their own UA cache). */
+  extraBots?: readonly CustomBot[];
+  /** Probes of sensitive paths, or `false` to turn them off. */
+  probes?: ProbeOptions | false;
+  /** The site runs WordPress: `/wp-login.php`, `/wp-admin` and `/xmlrpc.php` are then not probes. Default false. */
+  wordpress?: boolean;
+  /** Temporary bans after bursts of 4xx/5xx, or `false` to turn them off. */
+  bans?: BanOptions | false;
+  /** IPv6 clients are counted and banned per block of this size. Default 64. */
+  ipv6Prefix?: number;
+  /** Share of allowed, non-error requests kept as events, in (0, 1]. Default 1. */
+  sampleRate?: number;
+  /** Where events go (a forwarder, usually). Without one, events are counted and discarded. */
+  sink?: EventSink;
+  now?: () => number;
+  random?: () => number;
+  /** Told about errors the engine swallowed. Default: `console.error`. */
+  onError?: (error: unknown) => void;
+}
+
+/** Counters since the engine was built. */
+export interface EngineStats {
+  decisions: { allow: number; block: number; count: number };
+  /** Blocks and counts per rule name. */
+  rules: Record<string, number>;
+  bansActive: number;
+  bansIssued: number;
+  /** Clients whose error counters are held. */
+  clientsTracked: number;
+  /** Counters and bans evicted to keep memory bounded. */
+  evictions: number;
+  /** Events handed to the sink, and finished requests left out by sampling. */
+  sampled: number;
+  skipped: number;
+  /** Events the sink dropped, when it reports it (a forwarder does). */
+  dropped: number;
+  denyListSize: number;
+  errors: number;
+}

@@ -1,0 +1,209 @@
+import type { DenyEntry, WatchpostEvent } from '../protocol/index.js';
+import { MAX_PATH_LENGTH, MAX_UA_LENGTH } from '../protocol/index.js';
+import { createBanTracker, type BanTracker } from './bans/bans.js';
+import { classifyUserAgent, createUaClassifier } from './bots/classify.js';
+import type { Decision, EngineOptions, EngineStats, RequestFacts } from './engine-options.js';
+import { clientKey } from './ip/group.js';
+import { parseIp, type ParsedIp } from './ip/parse.js';
+import { compileBotModes } from './rules/bots.js';
+import { compileDenyList, compileIpList } from './rules/ip-lists.js';
+import { assertMode, type RuleMode } from './rules/mode.js';
+import { compileProbes } from './rules/probes.js';
+import { createSampler } from './sample.js';
+
+export type { Decision, EngineOptions, EngineStats, RequestFacts } from './engine-options.js';
+
+/** The compiled rules, ban counters and sampler of one app. */
+export interface Engine {
+  /** Synchronous and free of I/O: allow list, deny list, bans, bot categories, probes, in that order. */
+  decide(req: RequestFacts): Decision;
+  /** After the response: counts errors towards bans, samples, and pushes the event to the sink. */
+  observe(req: RequestFacts, decision: Decision, status: number, latencyMs: number): void;
+  /** Replaces the synced deny list (the static one from options stays). */
+  setDenyList(entries: readonly DenyEntry[]): void;
+  stats(): EngineStats;
+  /** Flushes and closes the sink. */
+  close(): Promise<void>;
+}
+
+const GLOBAL_MODES: ReadonlySet<string> = new Set(['block', 'count']);
+
+function defaultOnError(error: unknown): void {
+  console.error('[watchpost]', error);
+}
+
+/**
+ * Compiles the options into an engine. Options are validated here: a bad value throws a
+ * TypeError that names it.
+ *
+ * @example
+ * const engine = createEngine({ denyList: ['198.51.100.0/24'], sampleRate: 0.1 });
+ * const req = { ip: '198.51.100.7', method: 'GET', host: 'shop.example', path: '/', ua: 'curl/8.5', country: 'JP' };
+ * const decision = engine.decide(req); // { action: 'block', rule: 'deny-list', botCategory: 'http-client' }
+ * engine.observe(req, decision, 403, 0.2);
+ */
+export function createEngine({
+  mode = 'block',
+  allowList,
+  denyList,
+  bots,
+  probes,
+  wordpress = false,
+  bans: banOptions,
+  ipv6Prefix = 64,
+  sampleRate = 1,
+  sink,
+  now = Date.now,
+  random = Math.random,
+  onError = defaultOnError,
+  extraBots,
+}: EngineOptions = {}): Engine {
+  assertMode(mode, 'options.mode', GLOBAL_MODES);
+  if (typeof wordpress !== 'boolean') throw new TypeError(`options.wordpress must be a boolean, got ${JSON.stringify(wordpress)}`);
+  if (!Number.isInteger(ipv6Prefix) || ipv6Prefix < 0 || ipv6Prefix > 128) {
+    throw new TypeError(`options.ipv6Prefix must be an integer in 0..128, got ${JSON.stringify(ipv6Prefix)}`);
+  }
+  if (typeof now !== 'function') throw new TypeError(`options.now must be a function, got ${typeof now}`);
+  if (typeof onError !== 'function') throw new TypeError(`options.onError must be a function, got ${typeof onError}`);
+  if (sink !== undefined && (typeof sink?.push !== 'function' || typeof sink.flush !== 'function' || typeof sink.close !== 'function')) {
+    throw new TypeError('options.sink must have push, flush and close methods');
+  }
+
+  const allow = compileIpList(allowList, 'options.allowList');
+  let deny = compileDenyList(denyList, [], onError);
+  const botModes = compileBotModes(bots);
+  const probe = compileProbes(probes, { mode, wordpress });
+  const banTracker: BanTracker | null = banOptions === false ? null : createBanTracker(banOptions ?? {});
+  const sample = createSampler({ sampleRate, random });
+  const keyOptions = { ipv6Prefix };
+  const dryRun = mode === 'count';
+  const classify = extraBots === undefined ? classifyUserAgent : createUaClassifier({ extraBots });
+
+  const decisions = { allow: 0, block: 0, count: 0 };
+  const rules: Record<string, number> = Object.create(null);
+  let sampled = 0;
+  let skipped = 0;
+  let errors = 0;
+  let denyListSize = deny?.size ?? 0;
+
+  function verdict(ruleMode: RuleMode): 'block' | 'count' {
+    return dryRun || ruleMode === 'count' ? 'count' : 'block';
+  }
+
+  function tally(decision: Decision): Decision {
+    decisions[decision.action]++;
+    if (decision.rule !== null) rules[decision.rule] = (rules[decision.rule] ?? 0) + 1;
+    return decision;
+  }
+
+  function decide(req: RequestFacts): Decision {
+    const botCategory = classify(req.ua).category;
+    const ip: ParsedIp | null = parseIp(req.ip);
+    if (ip !== null) {
+      if (allow !== null && allow.match(ip) !== null) return tally({ action: 'allow', rule: null, botCategory });
+      const denied = deny === null ? null : deny.match(ip);
+      if (denied !== null && (denied.expiresAt === null || denied.expiresAt > now())) {
+        return tally({ action: verdict('block'), rule: denied.rule, botCategory });
+      }
+      if (banTracker !== null && !banTracker.empty && banTracker.isBanned(clientKey(ip, keyOptions), now())) {
+        return tally({ action: verdict('block'), rule: 'ban', botCategory });
+      }
+    }
+    // The first blocking rule wins; a counting rule is remembered in case nothing blocks.
+    let counted: string | null = null;
+    if (botCategory !== null && req.verifiedBot !== true) {
+      const botMode = botModes[botCategory];
+      if (botMode !== 'allow') {
+        const rule = `bot:${botCategory}`;
+        if (verdict(botMode) === 'block') return tally({ action: 'block', rule, botCategory });
+        counted = rule;
+      }
+    }
+    const hit = probe(req.path);
+    if (hit !== null && hit.mode !== 'allow') {
+      if (verdict(hit.mode) === 'block') return tally({ action: 'block', rule: hit.rule, botCategory });
+      counted ??= hit.rule;
+    }
+    return tally(counted === null ? { action: 'allow', rule: null, botCategory } : { action: 'count', rule: counted, botCategory });
+  }
+
+  function observe(req: RequestFacts, decision: Decision, status: number, latencyMs: number): void {
+    const at = now();
+    if (banTracker !== null && decision.rule !== 'ban' && !(decision.rule?.startsWith('deny-list') ?? false)) {
+      const ip = parseIp(req.ip);
+      if (ip !== null) banTracker.record(clientKey(ip, keyOptions), status, at);
+    }
+    const rate = sample(decision.action, status);
+    if (rate === 0) {
+      skipped++;
+      return;
+    }
+    sampled++;
+    if (sink === undefined) return;
+    try {
+      sink.push(toEvent(req, decision, status, latencyMs, rate, at));
+    } catch (error) {
+      errors++;
+      onError(error);
+    }
+  }
+
+  return {
+    decide,
+    observe,
+    setDenyList(entries) {
+      deny = compileDenyList(denyList, entries, onError);
+      denyListSize = deny?.size ?? 0;
+    },
+    stats() {
+      const banStats = banTracker?.stats(now()) ?? { bansActive: 0, bansIssued: 0, clientsTracked: 0, evictions: 0 };
+      const sinkStats = (sink as { stats?: () => { dropped?: number } } | undefined)?.stats?.();
+      return {
+        decisions: { ...decisions },
+        rules: { ...rules },
+        ...banStats,
+        sampled,
+        skipped,
+        dropped: sinkStats?.dropped ?? 0,
+        denyListSize,
+        errors,
+      };
+    },
+    async close() {
+      try {
+        await sink?.close();
+      } catch (error) {
+        errors++;
+        onError(error);
+      }
+    },
+  };
+}
+
+const COUNTRY = /^[A-Za-z]{2}$/;
+
+/** Shapes one request into the wire format, clipping every field to the schema's limits. */
+function toEvent(req: RequestFacts, decision: Decision, status: number, latencyMs: number, rate: number, at: number): WatchpostEvent {
+  const query = req.path.indexOf('?');
+  const path = query === -1 ? req.path : req.path.slice(0, query);
+  const country = req.country !== null && COUNTRY.test(req.country) && req.country.toUpperCase() !== 'XX' ? req.country.toUpperCase() : null;
+  const latency = Number.isFinite(latencyMs) ? Math.min(86_400_000, Math.max(0, latencyMs)) : 0;
+  const event: WatchpostEvent = {
+    ts: Math.max(1, Math.round(at - latency)),
+    // Adapters always know the socket address; '0.0.0.0' marks the rare case they did not.
+    ip: req.ip.length >= 2 ? req.ip.slice(0, 64) : '0.0.0.0',
+    country,
+    method: (req.method || 'GET').slice(0, 16),
+    host: req.host.slice(0, 255),
+    path: path.slice(0, MAX_PATH_LENGTH),
+    status: Number.isInteger(status) && status >= 0 && status <= 999 ? status : 0,
+    latencyMs: Math.round(latency * 1000) / 1000,
+    ua: req.ua.slice(0, MAX_UA_LENGTH),
+    action: decision.action,
+    rule: decision.rule === null ? null : decision.rule.slice(0, 128),
+    botCategory: decision.botCategory,
+    sampleRate: rate,
+  };
+  if (req.asn !== undefined) event.asn = req.asn;
+  return event;
+}
