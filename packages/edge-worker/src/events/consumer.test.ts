@@ -1,0 +1,54 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test';
+import { describe, expect, it, vi } from 'vitest';
+import { fakeReportApi, routeFetch, sampleBatch } from '../test-support/fakes.js';
+import { consumeEventBatches, retryDelaySeconds } from './consumer.js';
+
+function messages(bodies: unknown[], attempts = 1) {
+  return bodies.map((body, index) => ({ id: `m${index}`, timestamp: new Date(1_000), attempts, body }));
+}
+
+describe('consumeEventBatches', () => {
+  it('acks what the report API stored and retries what it could not take, keeping batch ids', async () => {
+    const api = fakeReportApi();
+    const batch = createMessageBatch('watchpost-events', messages([sampleBatch('batch-aaaa'), sampleBatch('batch-bbbb')]));
+    await consumeEventBatches(batch, { reportApiUrl: new URL(api.base), ingestKey: 'test-ingest-key', fetch: routeFetch(api) });
+    const result = await getQueueResult(batch, createExecutionContext());
+    expect(result.explicitAcks.sort()).toEqual(['m0', 'm1']);
+    expect(result.retryMessages).toEqual([]);
+    expect(api.batches().map((b) => b.batchId).sort()).toEqual(['batch-aaaa', 'batch-bbbb']);
+
+    api.state.eventsStatus = 503;
+    const second = createMessageBatch('watchpost-events', messages([sampleBatch('batch-cccc')], 3));
+    // The test queue records retries but not their delay: watch the call itself.
+    const retry = vi.spyOn(second.messages[0]!, 'retry');
+    await consumeEventBatches(second, { reportApiUrl: new URL(api.base), ingestKey: 'test-ingest-key', fetch: routeFetch(api) });
+    const retried = await getQueueResult(second, createExecutionContext());
+    expect(retried.explicitAcks).toEqual([]);
+    expect(retried.retryMessages).toMatchObject([{ msgId: 'm0' }]);
+    expect(retry).toHaveBeenCalledWith({ delaySeconds: 40 });
+  });
+
+  it('acks and logs a message that is not a batch, or a batch the API rejects', async () => {
+    const api = fakeReportApi();
+    api.state.eventsStatus = 400;
+    const logs: string[] = [];
+    const batch = createMessageBatch('watchpost-events', messages([{ hello: 'world' }, sampleBatch('batch-dddd')]));
+    await consumeEventBatches(batch, { reportApiUrl: new URL(api.base), ingestKey: 'test-ingest-key', fetch: routeFetch(api), log: (m) => logs.push(m) });
+    const result = await getQueueResult(batch, createExecutionContext());
+    expect(result.explicitAcks.sort()).toEqual(['m0', 'm1']);
+    expect(logs.join('\n')).toMatch(/not an event batch[\s\S]*rejected batch batch-dddd/);
+  });
+
+  it('keeps everything in the queue while the report API is not configured', async () => {
+    const batch = createMessageBatch('watchpost-events', messages([sampleBatch()]));
+    const retryAll = vi.spyOn(batch, 'retryAll');
+    await consumeEventBatches(batch, { reportApiUrl: null, ingestKey: null, fetch: async () => new Response(), log: () => {} });
+    const result = await getQueueResult(batch, createExecutionContext());
+    expect(result.retryBatch).toMatchObject({ retry: true });
+    expect(retryAll).toHaveBeenCalledWith({ delaySeconds: 60 });
+  });
+
+  it.each([[1, 10], [2, 20], [4, 80], [7, 600], [30, 600]])('attempt %i waits %i s', (attempts, seconds) => {
+    expect(retryDelaySeconds(attempts)).toBe(seconds);
+  });
+});

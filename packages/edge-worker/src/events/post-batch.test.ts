@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { fakeReportApi, routeFetch, sampleBatch } from '../test-support/fakes.js';
+import { postBatch } from './post-batch.js';
+
+describe('postBatch', () => {
+  it('posts gzip JSON with the ingest key and the same batchId', async () => {
+    const api = fakeReportApi();
+    const result = await postBatch(sampleBatch(), { reportApiUrl: new URL(api.base), ingestKey: 'test-ingest-key', fetch: routeFetch(api) });
+    expect(result).toEqual({ outcome: 'stored', status: 202 });
+    const [request] = api.seen;
+    expect(request?.url).toBe('https://report.test/v1/events');
+    expect(request?.headers.get('content-encoding')).toBe('gzip');
+    expect(request?.headers.get('authorization')).toBe('Bearer test-ingest-key');
+    expect(api.batches()[0]).toMatchObject({ batchId: 'batch-0001', source: 'edge-worker', events: [{ ip: '203.0.113.7' }] });
+  });
+
+  it.each([
+    [500, 'retry'],
+    [503, 'retry'],
+    [429, 'retry'],
+    [401, 'retry'],
+    [400, 'rejected'],
+    [413, 'rejected'],
+  ])('a %i answer means %s', async (status, outcome) => {
+    const api = fakeReportApi();
+    api.state.eventsStatus = status;
+    const result = await postBatch(sampleBatch(), { reportApiUrl: new URL(api.base), ingestKey: 'test-ingest-key', fetch: routeFetch(api) });
+    expect(result).toMatchObject({ outcome, status });
+  });
+
+  it('a network failure means retry, and never throws', async () => {
+    const result = await postBatch(sampleBatch(), {
+      reportApiUrl: new URL('https://report.test'),
+      ingestKey: 'k',
+      fetch: async () => { throw new TypeError('connection refused'); },
+    });
+    expect(result).toMatchObject({ outcome: 'retry', status: 0, reason: expect.stringMatching(/connection refused/) });
+  });
+
+  it('gives up on a hanging API after the timeout', async () => {
+    const hanging: typeof fetch = (_input, init) =>
+      new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
+    const result = await postBatch(sampleBatch(), { reportApiUrl: new URL('https://report.test'), ingestKey: 'k', fetch: hanging, timeoutMs: 50 });
+    expect(result.outcome).toBe('retry');
+  });
+});
