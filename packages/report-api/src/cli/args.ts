@@ -14,12 +14,12 @@ type Options = NonNullable<ParseArgsConfig['options']>;
  * @example
  * const args = parseCommandArgs(argv, { db: { type: 'string' } }, { positionals: 1 });
  */
-export function parseCommandArgs<O extends Options>(
+export function parseCommandArgs(
   argv: string[],
-  options: O,
+  options: Options,
   { positionals = 0 }: { positionals?: number } = {},
-) {
-  let parsed;
+): ParsedArgs | null {
+  let parsed: ParsedArgs;
   try {
     parsed = parseArgs({
       args: argv,
@@ -36,6 +36,27 @@ export function parseCommandArgs<O extends Options>(
     throw new UsageError(`unexpected argument: ${parsed.positionals[positionals]}`);
   }
   return parsed;
+}
+
+/** Parsed command line: option values by name, then positionals. */
+export interface ParsedArgs {
+  values: Record<string, string | boolean | Array<string | boolean> | undefined>;
+  positionals: string[];
+}
+
+/**
+ * Reads a string option; throws `UsageError` when it is required and missing.
+ *
+ * @example
+ * const db = stringOption(args, 'db', true);
+ */
+export function stringOption(args: ParsedArgs, name: string, required: true): string;
+export function stringOption(args: ParsedArgs, name: string, required?: false): string | undefined;
+export function stringOption(args: ParsedArgs, name: string, required = false): string | undefined {
+  const value = args.values[name];
+  if (typeof value === 'string') return value;
+  if (required) throw new UsageError(`--${name} is required`);
+  return undefined;
 }
 
 /** Options every command that touches the database accepts. */

@@ -1,4 +1,5 @@
 import type { DenyEntry, DenySource, EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
+import type { DrillDownStore } from './drilldown.js';
 
 /**
  * The storage contract of the report API. Routes, reports and the CLI talk only to `Store`, so a
@@ -144,6 +145,8 @@ export interface RollupStore {
   trafficBuckets(siteId: string, from: number, to: number): Promise<TrafficBucket[]>;
   /** Rows of one dimension for one site-local day (`YYYY-MM-DD`). */
   topDimension(siteId: string, day: string, dimension: Dimension, query: DimensionQuery): Promise<DimensionRow[]>;
+  /** The rows of the given values (e.g. IPs) of a dimension on a local day; unknown values are left out. */
+  getDimensionRows(siteId: string, day: string, dimension: Dimension, keys: readonly string[]): Promise<DimensionRow[]>;
   /** Distinct values of a dimension on a local day (e.g. unique IPs). */
   countDimension(siteId: string, day: string, dimension: Dimension): Promise<number>;
   /** Site-wide 30-second windows in [from, to) with at least `minErrors` weighted 4xx+5xx, ascending. */
@@ -161,6 +164,6 @@ export interface RollupStore {
  * await store.ingestBatch(site.id, { batchId: 'b-00000001', source: 'express', events: [] });
  * await store.close();
  */
-export interface Store extends SiteStore, EventStore, DenyListStore, RollupStore {
+export interface Store extends SiteStore, EventStore, DenyListStore, RollupStore, DrillDownStore {
   close(): Promise<void>;
 }

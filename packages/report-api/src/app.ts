@@ -1,0 +1,47 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { denyListRoutes } from './denylist/routes.js';
+import type { AppDeps, AppEnv, ResolvedDeps } from './http/env.js';
+import { apiError } from './http/errors.js';
+import { eventRoutes } from './ingest/route.js';
+import { openApiRoutes } from './openapi/route.js';
+import { reportRoutes } from './reports/route.js';
+// Mount points of other teams: add your import here, and one `app.route` line further down.
+
+const MB = 1024 * 1024;
+
+/**
+ * Builds the report API as a Hono app. It never listens: `watchpost serve` does, tests call `app.request()`.
+ *
+ * @example
+ * const app = createApp({ store: openSqliteStore({ path: 'watchpost.db' }) });
+ * const res = await app.request('/healthz');
+ */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const resolved: ResolvedDeps = {
+    store: deps.store,
+    now: deps.now ?? Date.now,
+    limits: { maxBodyBytes: 5 * MB, maxDecompressedBytes: 50 * MB, ...deps.limits },
+    logError: deps.logError ?? ((error) => console.error(error)),
+  };
+  const app = new Hono<AppEnv>();
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  app.route('/', openApiRoutes());
+  app.route('/v1/events', eventRoutes(resolved));
+  app.route('/v1/denylist', denyListRoutes(resolved));
+  app.route('/v1/reports', reportRoutes(resolved));
+  // --- mount points (one line each) ---
+  // engineer E: app.route('/dashboard', dashboardRoutes(resolved));
+  // engineer D: app.route('/v1/import', importRoutes(resolved));
+  // engineer F: app.route('/v1', alertRoutes(resolved));  // serves /v1/webhooks and /v1/alerts
+  // --- end of mount points ---
+
+  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}; see /openapi.json` }, 404));
+  app.onError(function watchpostError(error, c) {
+    if (error instanceof HTTPException) return error.getResponse();
+    resolved.logError(error);
+    return apiError(500, 'internal error; the server log has the details').getResponse();
+  });
+  return app;
+}

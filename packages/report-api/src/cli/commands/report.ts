@@ -1,0 +1,49 @@
+import { buildDailyReport } from '../../reports/build.js';
+import { reportToMarkdown } from '../../reports/markdown.js';
+import { parseLocalDate } from '../../reports/range.js';
+import { type Command, dbOption, parseCommandArgs, stringOption, UsageError } from '../args.js';
+import { openStoreFromArgs } from '../open-store.js';
+
+/** Output formats of `watchpost report`; others may register more (e.g. html) here. */
+export const reportFormats: Record<string, (report: Awaited<ReturnType<typeof buildDailyReport>>) => string> = {
+  json: (report) => JSON.stringify(report, null, 2),
+  md: (report) => reportToMarkdown(report),
+};
+
+const usage = `Usage: watchpost report --site ID --date YYYY-MM-DD [--format json|md] [--db PATH]
+
+Prints the daily posture report of one site-local day.
+  --site ID        site id from \`watchpost sites list\`
+  --date DATE      local date in the site's time zone
+  --format FORMAT  ${Object.keys(reportFormats).join(' | ')} (default json)
+  --db PATH        SQLite database file (default ./watchpost.db)`;
+
+/**
+ * `watchpost report`.
+ *
+ * @example
+ * await reportCommand.run(['--site', 'site_…', '--date', '2026-03-01', '--format', 'md'], io);
+ */
+export const reportCommand: Command = {
+  summary: 'print the daily report of a site (json or md)',
+  usage,
+  async run(argv, io) {
+    const args = parseCommandArgs(argv, { ...dbOption, site: { type: 'string' }, date: { type: 'string' }, format: { type: 'string', default: 'json' } });
+    if (!args) return (io.out(usage), 0);
+    const siteId = stringOption(args, 'site', true);
+    const date = parseLocalDate(stringOption(args, 'date', true));
+    if (!date.ok) throw new UsageError(`--date: ${date.message}`);
+    const format = stringOption(args, 'format', true);
+    const render = Object.hasOwn(reportFormats, format) ? reportFormats[format] : undefined;
+    if (!render) throw new UsageError(`--format: ${JSON.stringify(format)} is not one of ${Object.keys(reportFormats).join(', ')}`);
+    const store = openStoreFromArgs(stringOption(args, 'db', true));
+    try {
+      const site = await store.getSite(siteId);
+      if (!site) throw new UsageError(`--site: no site ${JSON.stringify(siteId)} in this database (see watchpost sites list)`);
+      io.out(render(await buildDailyReport(store, site, date.date)));
+      return 0;
+    } finally {
+      await store.close();
+    }
+  },
+};

@@ -1,0 +1,62 @@
+import { serve } from '@hono/node-server';
+import { createApp } from '../../app.js';
+import { type Command, dbOption, parseCommandArgs, stringOption, UsageError } from '../args.js';
+import { openStoreFromArgs } from '../open-store.js';
+
+const DAY = 86_400_000;
+
+const usage = `Usage: watchpost serve [--db PATH] [--port N] [--host ADDR] [--retention-days N]
+
+Serves the report API until SIGINT/SIGTERM.
+  --db PATH            SQLite database file (default ./watchpost.db)
+  --port N             TCP port (default 8787; 0 picks a free one)
+  --host ADDR          listen address (default 127.0.0.1)
+  --retention-days N   raw events older than this are purged hourly (default 30; rollups are kept)`;
+
+function intOption(value: string | undefined, name: string, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(`--${name}: expected an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+/**
+ * `watchpost serve`: reads options, opens the store, listens; all behaviour lives in `createApp`.
+ *
+ * @example
+ * await serveCommand.run(['--db', 'watchpost.db', '--port', '8787'], io);
+ */
+export const serveCommand: Command = {
+  summary: 'serve the HTTP API (ingest, deny list, reports)',
+  usage,
+  async run(argv, io) {
+    const args = parseCommandArgs(argv, { ...dbOption, port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' }, 'retention-days': { type: 'string' } });
+    if (!args) return (io.out(usage), 0);
+    const port = intOption(stringOption(args, 'port'), 'port', 0, 65535, 8787);
+    const retentionDays = intOption(stringOption(args, 'retention-days'), 'retention-days', 1, 36500, 30);
+    const store = openStoreFromArgs(stringOption(args, 'db', true));
+    const app = createApp({ store });
+    const purge = async () => {
+      try {
+        const { events } = await store.purgeBefore(Date.now() - retentionDays * DAY);
+        if (events > 0) io.err(`watchpost serve: purged ${events} raw events older than ${retentionDays} days`);
+      } catch (error) {
+        io.err(`watchpost serve: purge failed: ${(error as Error).message}`);
+      }
+    };
+    await purge();
+    const timer = setInterval(purge, 3_600_000);
+    timer.unref();
+    return new Promise<number>((resolve, reject) => {
+      const server = serve({ fetch: app.fetch, port, hostname: stringOption(args, 'host', true) }, (info) => {
+        io.out(`watchpost serve: listening on http://${info.address}:${info.port}`);
+      });
+      server.once('error', (error) => reject(new Error(`cannot listen: ${error.message}`)));
+      const stop = () => {
+        clearInterval(timer);
+        server.close(() => void store.close().then(() => resolve(0)));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+  },
+};

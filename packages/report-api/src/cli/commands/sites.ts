@@ -1,0 +1,64 @@
+import { isTimeZone } from '../../reports/range.js';
+import { type Command, dbOption, parseCommandArgs, stringOption, UsageError } from '../args.js';
+import { openStoreFromArgs } from '../open-store.js';
+
+const usage = `Usage:
+  watchpost sites create NAME --tz ZONE [--home-country CC] [--db PATH]
+  watchpost sites list [--db PATH]
+
+create prints JSON with the site id, an ingest key and an admin key. The keys are shown once:
+only their hashes are stored.
+  --tz ZONE            IANA time zone of the site's reporting day, e.g. Asia/Tokyo (fixed once created)
+  --home-country CC    ISO 3166-1 alpha-2 code of the home country, e.g. JP
+  --db PATH            SQLite database file (default ./watchpost.db)`;
+
+/**
+ * `watchpost sites create|list`.
+ *
+ * @example
+ * await sitesCommand.run(['create', 'shop', '--tz', 'Asia/Tokyo', '--home-country', 'JP'], io);
+ */
+export const sitesCommand: Command = {
+  summary: 'create a site (prints its keys once) or list sites',
+  usage,
+  async run(argv, io) {
+    const [action, ...rest] = argv;
+    if (action === undefined || action === '--help' || action === '-h') {
+      io.out(usage);
+      return action === undefined ? 2 : 0;
+    }
+    if (action === 'create') {
+      const args = parseCommandArgs(rest, { ...dbOption, tz: { type: 'string' }, 'home-country': { type: 'string' } }, { positionals: 1 });
+      if (!args) return (io.out(usage), 0);
+      const name = args.positionals[0]?.trim();
+      if (!name) throw new UsageError('a site NAME is required: watchpost sites create NAME --tz ZONE');
+      if (name.length > 100) throw new UsageError('NAME is longer than 100 characters');
+      const timeZone = stringOption(args, 'tz', true);
+      if (!isTimeZone(timeZone)) throw new UsageError(`--tz: ${JSON.stringify(timeZone)} is not an IANA time zone such as Europe/Paris`);
+      const home = stringOption(args, 'home-country');
+      if (home !== undefined && !/^[A-Za-z]{2}$/.test(home)) {
+        throw new UsageError(`--home-country: ${JSON.stringify(home)} is not an ISO 3166-1 alpha-2 code such as JP`);
+      }
+      const store = openStoreFromArgs(stringOption(args, 'db', true));
+      try {
+        const created = await store.createSite({ name, timeZone, homeCountry: home?.toUpperCase() ?? null });
+        io.out(JSON.stringify({ ...created.site, ingestKey: created.ingestKey, adminKey: created.adminKey }, null, 2));
+        return 0;
+      } finally {
+        await store.close();
+      }
+    }
+    if (action === 'list') {
+      const args = parseCommandArgs(rest, dbOption);
+      if (!args) return (io.out(usage), 0);
+      const store = openStoreFromArgs(stringOption(args, 'db', true));
+      try {
+        io.out(JSON.stringify(await store.listSites(), null, 2));
+        return 0;
+      } finally {
+        await store.close();
+      }
+    }
+    throw new UsageError(`unknown action ${JSON.stringify(action)}; use create or list`);
+  },
+};

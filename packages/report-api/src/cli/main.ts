@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+import { pathToFileURL } from 'node:url';
+import { type CliIo, type Command, UsageError } from './args.js';
+import { reportCommand } from './commands/report.js';
+import { serveCommand } from './commands/serve.js';
+import { sitesCommand } from './commands/sites.js';
+
+/**
+ * The `watchpost` subcommands. To add one: create `commands/NAME.ts` exporting a `Command`, and add
+ * one line here.
+ */
+export const commands: Record<string, Command> = {
+  serve: serveCommand,
+  sites: sitesCommand,
+  report: reportCommand,
+  // import: importCommand,     (engineer D)
+  // webhooks: webhooksCommand, (engineer F)
+  // alerts: alertsCommand,     (engineer F)
+  // demo: demoCommand,         (engineer H)
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
+  const lines = Object.entries(commands).map(([name, cmd]) => `  ${name.padEnd(width)}  ${cmd.summary}`);
+  return ['Usage: watchpost <command> [options]', '', 'Commands:', ...lines, '', 'Run `watchpost <command> --help` for its options.'].join('\n');
+}
+
+/**
+ * Runs the CLI and returns the exit code: 0 ok, 1 failure, 2 bad arguments. Never throws.
+ *
+ * @example
+ * process.exitCode = await runCli(['sites', 'list', '--db', 'watchpost.db']);
+ */
+export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(help());
+    return name ? 0 : 2;
+  }
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!command) {
+    io.err(`watchpost: unknown command "${name}"; commands: ${Object.keys(commands).join(', ')}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`watchpost ${name}: ${error.message} (see watchpost ${name} --help)`);
+      return 2;
+    }
+    io.err(`watchpost ${name}: ${(error as Error)?.message ?? String(error)}`);
+    return 1;
+  }
+}
+
+const defaultIo: CliIo = {
+  out: (text) => process.stdout.write(text + '\n'),
+  err: (text) => process.stderr.write(text + '\n'),
+};
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,92 @@
+import type { WatchpostEvent } from '@watchpost/middleware/protocol';
+import type { Counters, Dimension } from '../store.js';
+
+/** Quarter hour in ms: every IANA offset is a multiple of 15 minutes, so local hours and days are unions of these. */
+export const QUARTER_MS = 15 * 60 * 1000;
+/** Burst window length. */
+export const WINDOW_MS = 30 * 1000;
+
+/** Counter order used by the SQL statements (`COUNTER_COLUMNS[i]` ↔ `values[i]`). */
+export const COUNTER_COLUMNS = ['requests', 'blocked', 'counted', 's1xx', 's2xx', 's3xx', 's4xx', 's5xx', 'probes', 'scanner'] as const satisfies ReadonlyArray<keyof Counters>;
+
+/** Weighted counters in `COUNTER_COLUMNS` order. */
+export type CounterValues = Float64Array;
+
+/** Adds one event, weighted `1 / sampleRate`, to `values`. */
+export function addEvent(values: CounterValues, event: WatchpostEvent, weight: number): void {
+  values[0]! += weight;
+  if (event.action === 'block') values[1]! += weight;
+  else if (event.action === 'count') values[2]! += weight;
+  const statusClass = Math.floor(event.status / 100);
+  if (statusClass >= 1 && statusClass <= 5) values[2 + statusClass]! += weight;
+  if (event.rule !== null && event.rule.startsWith('probe')) values[8]! += weight;
+  if (event.botCategory === 'scanner') values[9]! += weight;
+}
+
+export interface DayRow {
+  day: string;
+  dim: Dimension;
+  key: string;
+  extra: string | null;
+  values: CounterValues;
+}
+
+/** A batch folded into rollup rows, so each distinct row costs one upsert however many events hit it. */
+export interface BatchAggregate {
+  quarters: Map<number, CounterValues>;
+  days: Map<string, DayRow>;
+  windows: Map<number, number>;
+  ipWindows: Map<string, { start: number; ip: string; errors: number }>;
+}
+
+/**
+ * Folds events into per-quarter, per-day-dimension and per-30-s error rollups.
+ * `localDay(quarterStart)` maps a bucket to the site-local date.
+ *
+ * @example
+ * const agg = aggregateEvents(batch.events, (start) => '2026-03-01');
+ */
+export function aggregateEvents(events: readonly WatchpostEvent[], localDay: (quarterStart: number) => string): BatchAggregate {
+  const agg: BatchAggregate = { quarters: new Map(), days: new Map(), windows: new Map(), ipWindows: new Map() };
+  for (const event of events) {
+    const weight = 1 / event.sampleRate;
+    const quarter = event.ts - (event.ts % QUARTER_MS);
+    let values = agg.quarters.get(quarter);
+    if (!values) agg.quarters.set(quarter, (values = new Float64Array(COUNTER_COLUMNS.length)));
+    addEvent(values, event, weight);
+
+    const day = localDay(quarter);
+    addDim(agg, day, 'country', event.country ?? '', null, event, weight);
+    addDim(agg, day, 'ip', event.ip, event.country, event, weight);
+    addDim(agg, day, 'path', event.path, null, event, weight);
+    addDim(agg, day, 'ua', event.ua, event.botCategory, event, weight);
+    if (event.botCategory !== null) addDim(agg, day, 'bot', event.botCategory, null, event, weight);
+    if (event.rule !== null) addDim(agg, day, 'rule', event.rule, null, event, weight);
+
+    if (event.status >= 400 && event.status <= 599) {
+      const start = event.ts - (event.ts % WINDOW_MS);
+      agg.windows.set(start, (agg.windows.get(start) ?? 0) + weight);
+      const id = `${start}\u0000${event.ip}`;
+      const ipWindow = agg.ipWindows.get(id);
+      if (ipWindow) ipWindow.errors += weight;
+      else agg.ipWindows.set(id, { start, ip: event.ip, errors: weight });
+    }
+  }
+  return agg;
+}
+
+function addDim(
+  agg: BatchAggregate,
+  day: string,
+  dim: Dimension,
+  key: string,
+  extra: string | null,
+  event: WatchpostEvent,
+  weight: number,
+): void {
+  const id = `${day}\u0000${dim}\u0000${key}`;
+  let row = agg.days.get(id);
+  if (!row) agg.days.set(id, (row = { day, dim, key, extra, values: new Float64Array(COUNTER_COLUMNS.length) }));
+  else if (extra !== null) row.extra = extra;
+  addEvent(row.values, event, weight);
+}

@@ -1,0 +1,161 @@
+import type Database from 'better-sqlite3';
+import type { EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
+import type { EventStore, StoredEvent } from '../store.js';
+import { aggregateEvents, COUNTER_COLUMNS, type BatchAggregate } from './aggregate.js';
+import { localDayOf } from './local-day.js';
+
+const EVENT_COLUMNS =
+  'site_id, ts, ip, country, method, host, path, status, latency_ms, ua, action, rule, bot_category, sample_rate, asn';
+/** Rows per multi-row INSERT: fewer statement executions, well under SQLite's 32,766 variables. */
+const ROWS_PER_INSERT = 100;
+const MAX_LIST = 10_000;
+
+function upsertSql(table: string, keys: string[], extraSet = ''): string {
+  const cols = [...keys, ...COUNTER_COLUMNS];
+  const sets = COUNTER_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ');
+  return `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
+    ON CONFLICT(${keys.filter((k) => k !== 'extra').join(', ')}) DO UPDATE SET ${sets}${extraSet}`;
+}
+
+interface EventRow {
+  id: number;
+  site_id: string;
+  ts: number;
+  ip: string;
+  country: string | null;
+  method: string;
+  host: string;
+  path: string;
+  status: number;
+  latency_ms: number;
+  ua: string;
+  action: WatchpostEvent['action'];
+  rule: string | null;
+  bot_category: WatchpostEvent['botCategory'];
+  sample_rate: number;
+  asn: number | null;
+}
+
+const toEvent = (r: EventRow): StoredEvent => ({
+  id: r.id,
+  siteId: r.site_id,
+  ts: r.ts,
+  ip: r.ip,
+  country: r.country,
+  method: r.method,
+  host: r.host,
+  path: r.path,
+  status: r.status,
+  latencyMs: r.latency_ms,
+  ua: r.ua,
+  action: r.action,
+  rule: r.rule,
+  botCategory: r.bot_category,
+  sampleRate: r.sample_rate,
+  asn: r.asn,
+});
+
+/**
+ * Raw events and rollups on SQLite. `timeZoneOf(siteId)` gives the zone that decides a site's local day.
+ * The hot path is plain better-sqlite3 prepared statements inside one transaction per batch.
+ */
+export function sqliteEventStore(
+  db: Database.Database,
+  timeZoneOf: (siteId: string) => string | null,
+  now: () => number,
+): EventStore {
+  const insertBatch = db.prepare(
+    'INSERT OR IGNORE INTO batches (site_id, batch_id, received_at, events, dropped) VALUES (?, ?, ?, ?, ?)',
+  );
+  const oneRow = `(${EVENT_COLUMNS.split(',').map(() => '?').join(', ')})`;
+  const insertOne = db.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${oneRow}`);
+  const insertMany = db.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${Array(ROWS_PER_INSERT).fill(oneRow).join(', ')}`);
+  const upsertQuarter = db.prepare(upsertSql('traffic_15m', ['site_id', 'start']));
+  const upsertDay = db.prepare(
+    upsertSql('rollup_day', ['site_id', 'day', 'dim', 'key', 'extra'], ', extra = coalesce(excluded.extra, extra)'),
+  );
+  const upsertWindow = db.prepare(
+    'INSERT INTO errors_30s (site_id, start, errors) VALUES (?, ?, ?) ON CONFLICT(site_id, start) DO UPDATE SET errors = errors + excluded.errors',
+  );
+  const upsertIpWindow = db.prepare(
+    'INSERT INTO ip_errors_30s (site_id, start, ip, errors) VALUES (?, ?, ?, ?) ON CONFLICT(site_id, start, ip) DO UPDATE SET errors = errors + excluded.errors',
+  );
+  const localDays = new Map<string, (ms: number) => string>();
+
+  function pushEvent(params: unknown[], siteId: string, e: WatchpostEvent): void {
+    params.push(siteId, e.ts, e.ip, e.country, e.method, e.host, e.path, e.status, e.latencyMs, e.ua, e.action, e.rule, e.botCategory, e.sampleRate, e.asn ?? null);
+  }
+
+  function writeRollups(siteId: string, agg: BatchAggregate): void {
+    for (const [start, values] of agg.quarters) upsertQuarter.run(siteId, start, ...values);
+    for (const row of agg.days.values()) upsertDay.run(siteId, row.day, row.dim, row.key, row.extra, ...row.values);
+    for (const [start, errors] of agg.windows) upsertWindow.run(siteId, start, errors);
+    for (const w of agg.ipWindows.values()) upsertIpWindow.run(siteId, w.start, w.ip, w.errors);
+  }
+
+  const ingest = db.transaction((siteId: string, batch: EventBatch, localDay: (ms: number) => string) => {
+    const fresh = insertBatch.run(siteId, batch.batchId, now(), batch.events.length, batch.dropped ?? 0).changes > 0;
+    if (!fresh) return { accepted: 0, duplicate: true };
+    const events = batch.events;
+    let i = 0;
+    for (; i + ROWS_PER_INSERT <= events.length; i += ROWS_PER_INSERT) {
+      const params: unknown[] = [];
+      for (let j = i; j < i + ROWS_PER_INSERT; j++) pushEvent(params, siteId, events[j]!);
+      insertMany.run(params);
+    }
+    for (; i < events.length; i++) {
+      const params: unknown[] = [];
+      pushEvent(params, siteId, events[i]!);
+      insertOne.run(params);
+    }
+    writeRollups(siteId, aggregateEvents(events, localDay));
+    return { accepted: events.length, duplicate: false };
+  });
+
+  const listQuery = (filters: string) =>
+    db.prepare<unknown[], EventRow>(
+      `SELECT * FROM events WHERE site_id = ? AND ts >= ? AND ts < ?${filters} ORDER BY ts DESC, id DESC LIMIT ?`,
+    );
+  const listStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
+
+  return {
+    async ingestBatch(siteId, batch) {
+      const timeZone = timeZoneOf(siteId);
+      if (timeZone === null) throw new Error(`unknown site ${siteId}`);
+      let localDay = localDays.get(timeZone);
+      if (!localDay) localDays.set(timeZone, (localDay = localDayOf(timeZone)));
+      return ingest(siteId, batch, localDay);
+    },
+    async listEvents(siteId, query) {
+      const clauses: string[] = [];
+      const params: unknown[] = [siteId, query.from, query.to];
+      if (query.ip !== undefined) (clauses.push(' AND ip = ?'), params.push(query.ip));
+      if (query.country !== undefined) {
+        if (query.country === null) clauses.push(' AND country IS NULL');
+        else (clauses.push(' AND country = ?'), params.push(query.country));
+      }
+      if (query.path !== undefined) (clauses.push(' AND path = ?'), params.push(query.path));
+      params.push(Math.max(0, Math.min(MAX_LIST, Math.floor(query.limit))));
+      const key = clauses.join('');
+      let statement = listStatements.get(key);
+      if (!statement) listStatements.set(key, (statement = listQuery(key)));
+      return statement.all(...params).map(toEvent);
+    },
+    async purgeBefore(before) {
+      // Chunked so a large purge never holds the write lock for long.
+      const chunk = db.prepare('DELETE FROM events WHERE id IN (SELECT id FROM events WHERE site_id = ? AND ts < ? LIMIT 20000)');
+      const siteIds = db.prepare<[], { id: string }>('SELECT id FROM sites').all();
+      let deleted = 0;
+      for (const { id } of siteIds) {
+        for (let round = 0; round < 100_000; round++) {
+          const changes = chunk.run(id, before).changes;
+          deleted += changes;
+          if (changes === 0) break;
+        }
+      }
+      db.prepare('DELETE FROM ip_errors_30s WHERE start < ?').run(before);
+      db.prepare('DELETE FROM batches WHERE received_at < ?').run(before);
+      return { events: deleted };
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import type Database from 'better-sqlite3';
+import type { Counters, DimensionRow, RollupStore, TrafficBucket } from '../store.js';
+import { COUNTER_COLUMNS } from './aggregate.js';
+
+const COUNTERS = COUNTER_COLUMNS.join(', ');
+
+/** Rollup reads on SQLite. Every query is bounded by its primary key prefix (site, day or time range). */
+export function sqliteRollupStore(db: Database.Database): RollupStore {
+  const buckets = db.prepare<[string, number, number], TrafficBucket>(
+    `SELECT start, ${COUNTERS} FROM traffic_15m WHERE site_id = ? AND start >= ? AND start < ? ORDER BY start`,
+  );
+  // One statement per sort column; the column name comes from COUNTER_COLUMNS, never from input.
+  const top = new Map(
+    COUNTER_COLUMNS.map((column) => [
+      column,
+      db.prepare<[string, string, string, number, number], DimensionRow>(
+        `SELECT key, extra, ${COUNTERS} FROM rollup_day WHERE site_id = ? AND day = ? AND dim = ? AND ${column} >= ?
+         ORDER BY ${column} DESC, key LIMIT ?`,
+      ),
+    ]),
+  );
+  const one = db.prepare<[string, string, string, string], DimensionRow>(
+    `SELECT key, extra, ${COUNTERS} FROM rollup_day WHERE site_id = ? AND day = ? AND dim = ? AND key = ?`,
+  );
+  const count = db.prepare<[string, string, string], { n: number }>(
+    'SELECT count(*) AS n FROM rollup_day WHERE site_id = ? AND day = ? AND dim = ?',
+  );
+  const windows = db.prepare<[string, number, number, number], { start: number; errors: number }>(
+    'SELECT start, errors FROM errors_30s WHERE site_id = ? AND start >= ? AND start < ? AND errors >= ? ORDER BY start',
+  );
+  const windowIps = db.prepare<[string, number, number], { ip: string; errors: number }>(
+    'SELECT ip, errors FROM ip_errors_30s WHERE site_id = ? AND start = ? ORDER BY errors DESC, ip LIMIT ?',
+  );
+  return {
+    async trafficBuckets(siteId, from, to) {
+      return buckets.all(siteId, from, to);
+    },
+    async topDimension(siteId, day, dimension, query) {
+      const statement = top.get(query.orderBy as (typeof COUNTER_COLUMNS)[number]);
+      if (!statement) throw new TypeError(`cannot order by ${String(query.orderBy)}`);
+      return statement.all(siteId, day, dimension, query.min ?? Number.NEGATIVE_INFINITY, Math.max(0, Math.floor(query.limit)));
+    },
+    async getDimensionRows(siteId, day, dimension, keys) {
+      const rows: DimensionRow[] = [];
+      for (const key of keys) {
+        const row = one.get(siteId, day, dimension, key);
+        if (row) rows.push(row);
+      }
+      return rows;
+    },
+    async countDimension(siteId, day, dimension) {
+      return count.get(siteId, day, dimension)?.n ?? 0;
+    },
+    async errorWindows(siteId, from, to, minErrors) {
+      return windows.all(siteId, from, to, minErrors);
+    },
+    async errorWindowIps(siteId, start, limit) {
+      return windowIps.all(siteId, start, Math.max(0, Math.floor(limit)));
+    },
+  };
+}
+
+export type { Counters };

@@ -1,0 +1,125 @@
+import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+// The SQLite schema. `pnpm --filter @watchpost/report-api db:generate` turns changes here into a
+// migration under drizzle/ (committed, applied at open). Never edit generated migrations by hand.
+
+export const sites = sqliteTable('sites', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  timeZone: text('time_zone').notNull(),
+  homeCountry: text('home_country'),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** API keys, stored as sha256 of the clear-text key. */
+export const apiKeys = sqliteTable('api_keys', {
+  hash: text('hash').primaryKey(),
+  siteId: text('site_id').notNull().references(() => sites.id),
+  role: text('role', { enum: ['ingest', 'admin'] }).notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** Batch ids already stored, per site: the idempotency record of `POST /v1/events`. */
+export const batches = sqliteTable(
+  'batches',
+  {
+    siteId: text('site_id').notNull(),
+    batchId: text('batch_id').notNull(),
+    receivedAt: integer('received_at').notNull(),
+    events: integer('events').notNull(),
+    dropped: integer('dropped').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.batchId] }), index('batches_received').on(t.receivedAt)],
+);
+
+/** Raw events, kept for the retention window. */
+export const events = sqliteTable(
+  'events',
+  {
+    id: integer('id').primaryKey(),
+    siteId: text('site_id').notNull(),
+    ts: integer('ts').notNull(),
+    ip: text('ip').notNull(),
+    country: text('country'),
+    method: text('method').notNull(),
+    host: text('host').notNull(),
+    path: text('path').notNull(),
+    status: integer('status').notNull(),
+    latencyMs: real('latency_ms').notNull(),
+    ua: text('ua').notNull(),
+    action: text('action', { enum: ['allow', 'block', 'count'] }).notNull(),
+    rule: text('rule'),
+    botCategory: text('bot_category'),
+    sampleRate: real('sample_rate').notNull(),
+    asn: integer('asn'),
+  },
+  (t) => [index('events_site_ts').on(t.siteId, t.ts), index('events_site_ip_ts').on(t.siteId, t.ip, t.ts)],
+);
+
+const counters = {
+  requests: real('requests').notNull().default(0),
+  blocked: real('blocked').notNull().default(0),
+  counted: real('counted').notNull().default(0),
+  s1xx: real('s1xx').notNull().default(0),
+  s2xx: real('s2xx').notNull().default(0),
+  s3xx: real('s3xx').notNull().default(0),
+  s4xx: real('s4xx').notNull().default(0),
+  s5xx: real('s5xx').notNull().default(0),
+  probes: real('probes').notNull().default(0),
+  scanner: real('scanner').notNull().default(0),
+};
+
+/** Site traffic per quarter hour (UTC epoch ms of the bucket start). Kept for good. */
+export const traffic15m = sqliteTable(
+  'traffic_15m',
+  { siteId: text('site_id').notNull(), start: integer('start').notNull(), ...counters },
+  (t) => [primaryKey({ columns: [t.siteId, t.start] })],
+);
+
+/** Per site, per site-local day, per dimension value. Kept for good. */
+export const rollupDay = sqliteTable(
+  'rollup_day',
+  {
+    siteId: text('site_id').notNull(),
+    day: text('day').notNull(),
+    dim: text('dim').notNull(),
+    key: text('key').notNull(),
+    extra: text('extra'),
+    ...counters,
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.day, t.dim, t.key] })],
+);
+
+/** Site-wide 4xx+5xx per 30-second window. Kept for good. */
+export const errors30s = sqliteTable(
+  'errors_30s',
+  { siteId: text('site_id').notNull(), start: integer('start').notNull(), errors: real('errors').notNull() },
+  (t) => [primaryKey({ columns: [t.siteId, t.start] })],
+);
+
+/** 4xx+5xx per IP per 30-second window. Purged with raw events. */
+export const ipErrors30s = sqliteTable(
+  'ip_errors_30s',
+  {
+    siteId: text('site_id').notNull(),
+    start: integer('start').notNull(),
+    ip: text('ip').notNull(),
+    errors: real('errors').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.start, t.ip] })],
+);
+
+export const denyEntries = sqliteTable(
+  'deny_entries',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id').notNull(),
+    value: text('value').notNull(),
+    reason: text('reason').notNull(),
+    source: text('source', { enum: ['manual', 'auto', 'import'] }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at'),
+  },
+  (t) => [index('deny_site').on(t.siteId, t.expiresAt)],
+);
+

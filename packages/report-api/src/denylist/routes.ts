@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { DenyEntry, DenyList } from '@watchpost/middleware/protocol';
+import { requireKey } from '../http/auth.js';
+import type { AppEnv, ResolvedDeps } from '../http/env.js';
+import { apiError } from '../http/errors.js';
+import { parseDenyValue } from './value.js';
+
+/** Body of `POST /v1/denylist`. */
+export const newDenyEntrySchema = z.object({
+  value: z.string().min(2).max(64).describe('IP address or CIDR block, v4 or v6'),
+  reason: z.string().max(500).default(''),
+  ttlSeconds: z.number().int().positive().max(10 * 365 * 86_400).optional().describe('entry expires after this; omit for no expiry'),
+});
+
+/**
+ * The served version of a deny list: a hash of exactly what is served, so it changes when an entry
+ * is added, removed or expires, and never otherwise.
+ *
+ * @example
+ * denyListVersion([]); // 'e3b0c44298fc1c149afbf4c8996fb924'
+ */
+export function denyListVersion(entries: readonly DenyEntry[]): string {
+  const hash = createHash('sha256');
+  for (const e of entries) hash.update(`${e.id}\u0000${e.value}\u0000${e.expiresAt ?? ''}\u0000${e.reason}\n`);
+  return hash.digest('hex').slice(0, 32);
+}
+
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((tag) => {
+    const t = tag.trim();
+    return t === '*' || t === etag || t === `W/${etag}`;
+  });
+}
+
+/**
+ * `GET /v1/denylist` (ingest or admin key; ETag + 304), `POST /v1/denylist` and
+ * `DELETE /v1/denylist/:id` (admin key).
+ *
+ * @example
+ * app.route('/v1/denylist', denyListRoutes(deps));
+ */
+export function denyListRoutes(deps: ResolvedDeps) {
+  const app = new Hono<AppEnv>();
+  app.get('/', requireKey(deps.store, ['ingest', 'admin']), async function getDenyList(c) {
+    const entries = await deps.store.listDenyEntries(c.get('site').id, deps.now());
+    const version = denyListVersion(entries);
+    const etag = `"${version}"`;
+    c.header('ETag', etag);
+    c.header('Cache-Control', 'no-cache');
+    if (matchesEtag(c.req.header('if-none-match'), etag)) return c.body(null, 304);
+    const body: DenyList = { version, entries };
+    return c.json(body);
+  });
+  app.post('/', requireKey(deps.store, ['admin']), async function addDenyEntry(c) {
+    let json: unknown;
+    try {
+      json = await c.req.json();
+    } catch {
+      throw apiError(400, 'body is not valid JSON; send { "value": "198.51.100.7", "reason": "...", "ttlSeconds": 3600 }');
+    }
+    const parsed = newDenyEntrySchema.safeParse(json);
+    if (!parsed.success) {
+      throw apiError(400, 'invalid deny-list entry', parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message })));
+    }
+    const value = parseDenyValue(parsed.data.value);
+    if (!value.ok) throw apiError(400, 'invalid deny-list entry', [{ path: 'value', message: value.message }]);
+    const now = deps.now();
+    const entry = await deps.store.addDenyEntry(
+      c.get('site').id,
+      {
+        value: value.value,
+        reason: parsed.data.reason,
+        source: 'manual',
+        expiresAt: parsed.data.ttlSeconds === undefined ? null : now + parsed.data.ttlSeconds * 1000,
+      },
+      now,
+    );
+    return c.json(entry, 201);
+  });
+  app.delete('/:id', requireKey(deps.store, ['admin']), async function removeDenyEntry(c) {
+    const removed = await deps.store.removeDenyEntry(c.get('site').id, c.req.param('id'));
+    if (!removed) throw apiError(404, `no deny-list entry ${JSON.stringify(c.req.param('id'))} on this site`);
+    return c.body(null, 204);
+  });
+  return app;
+}

@@ -1,0 +1,154 @@
+import type { Counters, Site, Store, TrafficBucket } from '../db/store.js';
+import { recommend } from './recommend.js';
+import { addDays, localDayRange } from './range.js';
+import type { DailyReport, PeriodTotals, TimelinePoint, TrafficShare } from './types.js';
+
+/** Options of `buildDailyReport`; defaults are in the signature. */
+export interface DailyReportOptions {
+  /** Clock for `generatedAt`. */
+  now?: () => number;
+  /** Entries in each top list. */
+  top?: number;
+  /** A 30-second window with at least this many (weighted) 4xx+5xx is a burst. */
+  burstThreshold?: number;
+  /** An IP with at least this many 4xx+5xx in one 30-second window is recommended for the deny list. */
+  ipBurstThreshold?: number;
+}
+
+const HOUR = 3_600_000;
+const round = (n: number) => Math.round(n);
+const ratio = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null);
+
+function sum(buckets: readonly TrafficBucket[]): Counters {
+  const total: Counters = { requests: 0, blocked: 0, counted: 0, s1xx: 0, s2xx: 0, s3xx: 0, s4xx: 0, s5xx: 0, probes: 0, scanner: 0 };
+  for (const b of buckets) for (const k of Object.keys(total) as Array<keyof Counters>) total[k] += b[k];
+  return total;
+}
+
+function periodTotals(c: Counters, days: number): PeriodTotals {
+  return {
+    requests: round(c.requests / days),
+    blocked: round(c.blocked / days),
+    errors4xx: round(c.s4xx / days),
+    errors5xx: round(c.s5xx / days),
+    successRate: c.requests > 0 ? ratio(c.requests - c.s5xx, c.requests) : null,
+  };
+}
+
+const share = (requests: number, blocked: number): TrafficShare => ({
+  requests: round(requests),
+  blocked: round(blocked),
+  blockRate: ratio(blocked, requests),
+});
+
+const change = (current: number, previous: number | undefined) =>
+  previous === undefined || previous === 0 ? null : Math.round(((current - previous) / previous) * 10_000) / 10_000;
+
+/**
+ * Builds the daily posture report of one site for one local day from rollups only (plus indexed
+ * look-ups of raw events for the evidence of a few recommended IPs).
+ *
+ * @example
+ * const report = await buildDailyReport(store, site, '2026-03-01');
+ * console.log(report.totals.successRate);
+ */
+export async function buildDailyReport(
+  store: Store,
+  site: Site,
+  date: string,
+  { now = Date.now, top = 10, burstThreshold = 100, ipBurstThreshold = 50 }: DailyReportOptions = {},
+): Promise<DailyReport> {
+  const { from, to } = localDayRange(date, site.timeZone);
+  const id = site.id;
+  const buckets = await store.trafficBuckets(id, from, to);
+  const totals = sum(buckets);
+
+  const hours = Math.ceil((to - from) / HOUR);
+  const timeline: TimelinePoint[] = Array.from({ length: hours }, (_, i) => ({ start: from + i * HOUR, requests: 0, blocked: 0, errors4xx: 0, errors5xx: 0 }));
+  for (const b of buckets) {
+    const point = timeline[Math.floor((b.start - from) / HOUR)];
+    if (!point) continue;
+    point.requests += b.requests;
+    point.blocked += b.blocked;
+    point.errors4xx += b.s4xx;
+    point.errors5xx += b.s5xx;
+  }
+  for (const p of timeline) Object.assign(p, { requests: round(p.requests), blocked: round(p.blocked), errors4xx: round(p.errors4xx), errors5xx: round(p.errors5xx) });
+
+  const [countries, ips, paths, uas, bots, rules, uniqueIps] = await Promise.all([
+    store.topDimension(id, date, 'country', { orderBy: 'requests', limit: 1000 }),
+    store.topDimension(id, date, 'ip', { orderBy: 'requests', limit: top }),
+    store.topDimension(id, date, 'path', { orderBy: 'requests', limit: top }),
+    store.topDimension(id, date, 'ua', { orderBy: 'requests', limit: top }),
+    store.topDimension(id, date, 'bot', { orderBy: 'requests', limit: 50 }),
+    store.topDimension(id, date, 'rule', { orderBy: 'requests', limit: 100 }),
+    store.countDimension(id, date, 'ip'),
+  ]);
+
+  const domestic = { requests: 0, blocked: 0 };
+  const foreign = { requests: 0, blocked: 0 };
+  const unknown = { requests: 0, blocked: 0 };
+  for (const row of countries) {
+    const bucket = row.key === '' ? unknown : row.key === site.homeCountry ? domestic : foreign;
+    bucket.requests += row.requests;
+    bucket.blocked += row.blocked;
+  }
+
+  const windows = await store.errorWindows(id, from, to, Math.min(burstThreshold, ipBurstThreshold));
+  const burstWindows = await Promise.all(
+    windows.map(async (w) => ({ ...w, ips: await store.errorWindowIps(id, w.start, 10) })),
+  );
+  const bursts = burstWindows
+    .filter((w) => w.errors >= burstThreshold)
+    .map((w) => ({ start: w.start, end: w.start + 30_000, errors: round(w.errors), ips: w.ips.slice(0, 5).map((ip) => ({ ip: ip.ip, errors: round(ip.errors) })) }));
+
+  const [previous, trailing] = await Promise.all([
+    store.trafficBuckets(id, localDayRange(addDays(date, -1), site.timeZone).from, from),
+    store.trafficBuckets(id, localDayRange(addDays(date, -7), site.timeZone).from, from),
+  ]);
+  const previousTotals = previous.length > 0 ? sum(previous) : null;
+  const trailingTotals = trailing.length > 0 ? sum(trailing) : null;
+
+  const { recommendations, suspicious5xx } = await recommend(store, site, { date, from, to, burstWindows, ipBurstThreshold, now: now() });
+
+  return {
+    site: { id: site.id, name: site.name, timeZone: site.timeZone, homeCountry: site.homeCountry },
+    date,
+    range: { from, to },
+    generatedAt: now(),
+    totals: {
+      requests: round(totals.requests),
+      allowed: round(totals.requests - totals.blocked - totals.counted),
+      blocked: round(totals.blocked),
+      counted: round(totals.counted),
+      successRate: ratio(totals.requests - totals.s5xx, totals.requests),
+      uniqueIps,
+    },
+    statusClasses: { '1xx': round(totals.s1xx), '2xx': round(totals.s2xx), '3xx': round(totals.s3xx), '4xx': round(totals.s4xx), '5xx': round(totals.s5xx) },
+    timeline,
+    domestic: share(domestic.requests, domestic.blocked),
+    foreign: share(foreign.requests, foreign.blocked),
+    unknownCountry: share(unknown.requests, unknown.blocked),
+    topCountries: countries.slice(0, top).map((r) => ({ country: r.key === '' ? null : r.key, requests: round(r.requests), blocked: round(r.blocked) })),
+    topIps: ips.map((r) => ({ ip: r.key, requests: round(r.requests), blocked: round(r.blocked), country: r.extra, errors4xx: round(r.s4xx), errors5xx: round(r.s5xx) })),
+    topPaths: paths.map((r) => ({ path: r.key, requests: round(r.requests), blocked: round(r.blocked), errors4xx: round(r.s4xx), errors5xx: round(r.s5xx) })),
+    topUserAgents: uas.map((r) => ({ ua: r.key, requests: round(r.requests), blocked: round(r.blocked), botCategory: r.extra as DailyReport['topUserAgents'][number]['botCategory'] })),
+    bots: bots.map((r) => ({ category: r.key as DailyReport['bots'][number]['category'], requests: round(r.requests), blocked: round(r.blocked) })),
+    blocksByRule: rules
+      .map((r) => ({ rule: r.key, blocked: round(r.blocked), counted: round(r.counted) }))
+      .filter((r) => r.blocked + r.counted > 0)
+      .sort((a, b) => b.blocked + b.counted - (a.blocked + a.counted) || a.rule.localeCompare(b.rule)),
+    bursts,
+    suspicious5xx,
+    recommendations,
+    comparison: {
+      previousDay: previousTotals ? periodTotals(previousTotals, 1) : null,
+      trailing7Days: trailingTotals ? periodTotals(trailingTotals, 7) : null,
+      change: {
+        requests: change(totals.requests, previousTotals?.requests),
+        blocked: change(totals.blocked, previousTotals?.blocked),
+        errors5xx: change(totals.s5xx, previousTotals?.s5xx),
+      },
+    },
+  };
+}

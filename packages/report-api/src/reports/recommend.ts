@@ -1,0 +1,145 @@
+import { BlockList, isIP } from 'node:net';
+import type { DimensionRow, ErrorWindow, Site, Store } from '../db/store.js';
+import { localTime } from './range.js';
+import type { DailyReport, Recommendation } from './types.js';
+
+type Kind = Recommendation['kinds'][number];
+
+/** Inputs of `recommend` computed by the report builder. */
+export interface RecommendContext {
+  date: string;
+  from: number;
+  to: number;
+  burstWindows: Array<ErrorWindow & { ips: Array<{ ip: string; errors: number }> }>;
+  ipBurstThreshold: number;
+  now: number;
+  /** An IP with at least this many requests, most of them 4xx, is flagged `high-4xx`. */
+  minRequestsFor4xx?: number;
+  /** Share of 4xx that counts as high. */
+  high4xxShare?: number;
+  /** An IP blocked at least this many times is flagged `blocked-often`. */
+  blockedOften?: number;
+  limit?: number;
+}
+
+interface Candidate {
+  ip: string;
+  row: DimensionRow | undefined;
+  kinds: Set<Kind>;
+  reasons: string[];
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const pct = (part: number, whole: number) => `${Math.round((part / whole) * 100)}%`;
+
+function denyMatcher(values: readonly string[]): BlockList {
+  const list = new BlockList();
+  for (const value of values) {
+    const [address = '', prefix] = value.split('/');
+    const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+    if (isIP(address) === 0) continue;
+    if (prefix === undefined) list.addAddress(address, family);
+    else list.addSubnet(address, Number(prefix), family);
+  }
+  return list;
+}
+
+/**
+ * IPs to put on the deny list, each with its evidence, and clients answered 5xx whose behaviour
+ * deserved a 403. Reads rollups; raw events only for the paths a candidate probed.
+ *
+ * @example
+ * const { recommendations } = await recommend(store, site, { date, from, to, burstWindows: [], ipBurstThreshold: 50, now: Date.now() });
+ */
+export async function recommend(
+  store: Store,
+  site: Site,
+  { date, from, to, burstWindows, ipBurstThreshold, now, minRequestsFor4xx = 20, high4xxShare = 0.5, blockedOften = 50, limit = 25 }: RecommendContext,
+): Promise<Pick<DailyReport, 'recommendations' | 'suspicious5xx'>> {
+  const id = site.id;
+  const candidates = new Map<string, Candidate>();
+  const candidate = (ip: string, row?: DimensionRow) => {
+    let c = candidates.get(ip);
+    if (!c) candidates.set(ip, (c = { ip, row, kinds: new Set(), reasons: [] }));
+    c.row ??= row;
+    return c;
+  };
+
+  for (const window of burstWindows) {
+    for (const { ip, errors } of window.ips) {
+      if (errors < ipBurstThreshold) continue;
+      const c = candidate(ip);
+      if (!c.kinds.has('burst')) c.reasons.push(`burst of ${fmt(errors)} 4xx/5xx in 30 s at ${localTime(window.start, site.timeZone)}`);
+      c.kinds.add('burst');
+    }
+  }
+  const [probers, scanners, errors4xx, errors5xx, blocked] = await Promise.all([
+    store.topDimension(id, date, 'ip', { orderBy: 'probes', min: 1, limit: 200 }),
+    store.topDimension(id, date, 'ip', { orderBy: 'scanner', min: 1, limit: 200 }),
+    store.topDimension(id, date, 'ip', { orderBy: 's4xx', min: minRequestsFor4xx * high4xxShare, limit: 500 }),
+    store.topDimension(id, date, 'ip', { orderBy: 's5xx', min: 1, limit: 500 }),
+    store.topDimension(id, date, 'ip', { orderBy: 'blocked', min: blockedOften, limit: 200 }),
+  ]);
+  for (const [rank, row] of probers.entries()) {
+    const c = candidate(row.key, row);
+    c.kinds.add('probe');
+    // Name the probed paths for the worst few only: each costs an indexed look-up of raw events.
+    const events = rank < 25 ? await store.listEvents(id, { from, to, ip: row.key, limit: 200 }) : [];
+    const probed = [...new Set(events.filter((e) => e.rule?.startsWith('probe')).map((e) => e.path))].slice(0, 3);
+    c.reasons.push(`probed sensitive paths ${fmt(row.probes)} times${probed.length ? ` (${probed.join(', ')})` : ''}`);
+  }
+  for (const row of scanners) {
+    const c = candidate(row.key, row);
+    c.kinds.add('scanner');
+    c.reasons.push(`scanner user agent on ${fmt(row.scanner)} requests`);
+  }
+  for (const row of errors4xx) {
+    if (row.requests < minRequestsFor4xx || row.s4xx / row.requests < high4xxShare) continue;
+    const c = candidate(row.key, row);
+    c.kinds.add('high-4xx');
+    c.reasons.push(`${fmt(row.s4xx)} of ${fmt(row.requests)} requests (${pct(row.s4xx, row.requests)}) answered 4xx`);
+  }
+  for (const row of blocked) {
+    const c = candidate(row.key, row);
+    c.kinds.add('blocked-often');
+    c.reasons.push(`blocked ${fmt(row.blocked)} times`);
+  }
+
+  // A 5xx is suspicious when the same client also showed abusive behaviour: a 403 would have been cheaper.
+  const suspicious5xx: DailyReport['suspicious5xx'] = [];
+  for (const row of errors5xx) {
+    const c = candidates.get(row.key);
+    if (!c) continue;
+    c.row ??= row;
+    suspicious5xx.push({ ip: row.key, errors5xx: Math.round(row.s5xx), reasons: [...c.reasons] });
+    c.kinds.add('suspicious-5xx');
+    c.reasons.push(`answered 5xx ${fmt(row.s5xx)} times while abusive (a 403 would have been cheaper)`);
+  }
+
+  const denied = denyMatcher((await store.listDenyEntries(id, now)).map((e) => e.value));
+  // Burst-only IPs have no row yet: fetch theirs so every recommendation carries its request count.
+  const missing = [...candidates.values()].filter((c) => !c.row).map((c) => c.ip);
+  for (const row of await store.getDimensionRows(id, date, 'ip', missing)) {
+    const c = candidates.get(row.key);
+    if (c) c.row = row;
+  }
+  const recommendations: Recommendation[] = [...candidates.values()]
+    .filter((c) => !(c.kinds.size === 1 && c.kinds.has('blocked-often') && isDenied(denied, c.ip)))
+    .map((c) => ({
+      ip: c.ip,
+      country: c.row?.extra ?? null,
+      reasons: c.reasons,
+      kinds: [...c.kinds],
+      requests: Math.round(c.row?.requests ?? 0),
+      denied: isDenied(denied, c.ip),
+    }))
+    .sort((a, b) => b.kinds.length - a.kinds.length || b.requests - a.requests || a.ip.localeCompare(b.ip))
+    .slice(0, limit);
+  return { recommendations, suspicious5xx: suspicious5xx.slice(0, limit) };
+}
+
+function isDenied(list: BlockList, ip: string): boolean {
+  const family = isIP(ip);
+  if (family === 0) return false;
+  return list.check(ip, family === 6 ? 'ipv6' : 'ipv4');
+}

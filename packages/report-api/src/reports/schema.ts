@@ -1,0 +1,56 @@
+import { botCategorySchema } from '@watchpost/middleware/protocol';
+import { z } from 'zod';
+import type { DailyReport } from './types.js';
+
+const count = z.number().int().nonnegative();
+const rate = z.number().min(0).max(1).nullable();
+const share = z.object({ requests: count, blocked: count, blockRate: rate });
+const period = z.object({ requests: count, blocked: count, errors4xx: count, errors5xx: count, successRate: rate });
+
+/**
+ * The daily report as a zod schema: the source of the OpenAPI response schema. A compile-time check
+ * below keeps it equal to the `DailyReport` type.
+ *
+ * @example
+ * dailyReportSchema.parse(await (await fetch(url)).json());
+ */
+export const dailyReportSchema = z.object({
+  site: z.object({ id: z.string(), name: z.string(), timeZone: z.string(), homeCountry: z.string().nullable() }),
+  date: z.string().describe('site-local date, YYYY-MM-DD'),
+  range: z.object({ from: z.number().int(), to: z.number().int() }).describe('the local day as epoch ms, [from, to)'),
+  generatedAt: z.number().int(),
+  totals: z.object({ requests: count, allowed: count, blocked: count, counted: count, successRate: rate, uniqueIps: count }),
+  statusClasses: z.object({ '1xx': count, '2xx': count, '3xx': count, '4xx': count, '5xx': count }),
+  timeline: z.array(z.object({ start: z.number().int(), requests: count, blocked: count, errors4xx: count, errors5xx: count })),
+  domestic: share,
+  foreign: share,
+  unknownCountry: share,
+  topCountries: z.array(z.object({ country: z.string().nullable(), requests: count, blocked: count })),
+  topIps: z.array(z.object({ ip: z.string(), requests: count, blocked: count, country: z.string().nullable(), errors4xx: count, errors5xx: count })),
+  topPaths: z.array(z.object({ path: z.string(), requests: count, blocked: count, errors4xx: count, errors5xx: count })),
+  topUserAgents: z.array(z.object({ ua: z.string(), requests: count, blocked: count, botCategory: botCategorySchema.nullable() })),
+  bots: z.array(z.object({ category: botCategorySchema, requests: count, blocked: count })),
+  blocksByRule: z.array(z.object({ rule: z.string(), blocked: count, counted: count })),
+  bursts: z.array(z.object({ start: z.number().int(), end: z.number().int(), errors: count, ips: z.array(z.object({ ip: z.string(), errors: count })) })),
+  suspicious5xx: z.array(z.object({ ip: z.string(), errors5xx: count, reasons: z.array(z.string()) })),
+  recommendations: z.array(
+    z.object({
+      ip: z.string(),
+      country: z.string().nullable(),
+      reasons: z.array(z.string()),
+      kinds: z.array(z.enum(['burst', 'probe', 'scanner', 'high-4xx', 'suspicious-5xx', 'blocked-often'])),
+      requests: count,
+      denied: z.boolean(),
+    }),
+  ),
+  comparison: z.object({
+    previousDay: period.nullable(),
+    trailing7Days: period.nullable(),
+    change: z.object({ requests: z.number().nullable(), blocked: z.number().nullable(), errors5xx: z.number().nullable() }),
+  }),
+});
+
+// Fails to compile when the schema and the public type drift apart (in either direction).
+type Equal<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaMatchesType: Equal<z.infer<typeof dailyReportSchema>, DailyReport> = true;
+void schemaMatchesType;
