@@ -8,22 +8,32 @@ export interface SimulatedClock {
   readonly now: () => number;
   /** Moves the clock to `ts`; it never goes backwards. */
   advanceTo(ts: number): void;
+  /** From now on follow `realNow` (never going backwards): the simulated day is over. */
+  release(): void;
 }
 
 /**
- * Creates a simulated clock starting at `start` (epoch ms).
+ * Creates a simulated clock starting at `start` (epoch ms); `realNow` is the wall clock it
+ * follows once released.
  *
  * @example
  * const clock = createSimulatedClock(Date.parse('2026-11-26T00:00:00+09:00'));
  * clock.advanceTo(clock.now() + 60_000);
  */
-export function createSimulatedClock(start: number): SimulatedClock {
+export function createSimulatedClock(start: number, realNow: () => number = Date.now): SimulatedClock {
   if (!Number.isFinite(start)) throw new TypeError(`start must be epoch ms, got ${String(start)}`);
   let current = start;
+  let released = false;
   return {
-    now: () => current,
+    now: () => {
+      if (released) current = Math.max(current, realNow());
+      return current;
+    },
     advanceTo(ts) {
       if (ts > current) current = ts;
+    },
+    release() {
+      released = true;
     },
   };
 }

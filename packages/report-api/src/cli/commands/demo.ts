@@ -1,0 +1,133 @@
+import { startDemo, type DemoHandle } from '../../demo/run.js';
+import { type Command, type ParsedArgs, parseCommandArgs, stringOption, UsageError } from '../args.js';
+
+const usage = `Usage: watchpost demo [options]
+
+Runs Watchpost end to end on this machine: the report API on SQLite, a demo site (home country JP,
+time zone Asia/Tokyo), the example Express and Hono apps behind the middleware, and a simulated day
+of traffic played in about a minute (browsers from several countries, search engines, AI crawlers,
+a vulnerability scanner, a credential-stuffing burst, a 5xx incident, a slow scraper), plus a smaller
+day before it. Then it prints the dashboard URL and the admin key, and serves until Ctrl-C.
+
+Options:
+  --db PATH              keep the data in this SQLite file (default: a temporary one, deleted at exit)
+  --fresh                replace --db PATH if it exists
+  --port N               port of the report API on 127.0.0.1 (default 8787; 0 = any free port)
+  --size N               about how many requests the main day has (default 12000)
+  --seed N               another seed plays another day (default 2026)
+  --concurrency N        requests in flight (default 8)
+  --duration SECONDS     stop by itself this long after the traffic (default: run until Ctrl-C)
+  --exit-after-traffic   stop as soon as the traffic is played and stored
+  -h, --help             this help`;
+
+function intOption(args: ParsedArgs, name: string, min: number, max: number): number | undefined {
+  const text = stringOption(args, name);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+function readyText(demo: DemoHandle): string {
+  return [
+    '',
+    'Watchpost demo is ready.',
+    `  Dashboard   ${demo.dashboardUrl}`,
+    `  Admin key   ${demo.adminKey}   (paste it on the sign-in page; it is shown only here)`,
+    `  Report      ${demo.date} (and ${demo.previousDate} for comparison), site ${demo.site.id}`,
+    `              curl -H "Authorization: Bearer ${demo.adminKey}" "${demo.reportApiUrl}/v1/reports/daily?date=${demo.date}"`,
+    `  Apps        Express ${demo.apps.express}   Hono ${demo.apps.hono}`,
+    `              try: curl -i -A sqlmap/1.8 ${demo.apps.express}/.env`,
+    `  Database    ${demo.dbPath}`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * Ctrl-C and SIGTERM as an AbortSignal, from the start: a stop during the traffic ends it cleanly
+ * too. `timeout` stops after that many seconds; `dispose` removes the handlers.
+ */
+function stopSignal() {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const onInt = (): void => controller.abort(new Error('Ctrl-C'));
+  const onTerm = (): void => controller.abort(new Error('SIGTERM'));
+  process.once('SIGINT', onInt);
+  process.once('SIGTERM', onTerm);
+  return {
+    signal: controller.signal,
+    stopped: new Promise<string>((resolve) => {
+      controller.signal.addEventListener('abort', () => resolve((controller.signal.reason as Error).message), { once: true });
+    }),
+    timeout(seconds: number) {
+      timer = setTimeout(() => controller.abort(new Error(`--duration ${seconds}`)), seconds * 1000);
+    },
+    dispose() {
+      clearTimeout(timer);
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    },
+  };
+}
+
+/**
+ * `watchpost demo`: the first-run experience. See `usage` for the options.
+ *
+ * @example
+ * await demoCommand.run(['--port', '0', '--exit-after-traffic'], { out: console.log, err: console.error });
+ */
+export const demoCommand: Command = {
+  summary: 'run the report API, a demo site, the example apps and a simulated day of traffic',
+  usage,
+  async run(argv, io) {
+    const args = parseCommandArgs(argv, {
+      db: { type: 'string' },
+      fresh: { type: 'boolean' },
+      port: { type: 'string' },
+      size: { type: 'string' },
+      seed: { type: 'string' },
+      concurrency: { type: 'string' },
+      duration: { type: 'string' },
+      'exit-after-traffic': { type: 'boolean' },
+    });
+    if (!args) {
+      io.out(usage);
+      return 0;
+    }
+    const fresh = args.values.fresh === true;
+    const dbPath = stringOption(args, 'db');
+    if (fresh && dbPath === undefined) throw new UsageError('--fresh needs --db PATH (without --db the demo always starts empty)');
+    const options = {
+      dbPath, fresh,
+      port: intOption(args, 'port', 0, 65_535),
+      size: intOption(args, 'size', 100, 1_000_000),
+      seed: intOption(args, 'seed', 0, 2 ** 31),
+      concurrency: intOption(args, 'concurrency', 1, 256),
+    };
+    const duration = intOption(args, 'duration', 0, 7 * 24 * 3600);
+    const started = Date.now();
+    const stop = stopSignal();
+    let demo: DemoHandle | undefined;
+    try {
+      demo = await startDemo({ ...options, signal: stop.signal, log: (line) => io.out(line) });
+      io.out(`traffic played and stored in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      if (args.values['exit-after-traffic'] === true) return 0;
+      io.out(readyText(demo));
+      io.out(duration === undefined ? 'Press Ctrl-C to stop.' : `Stopping by itself in ${duration} s (Ctrl-C stops now).`);
+      if (duration !== undefined) stop.timeout(duration);
+      const why = await stop.stopped;
+      io.out(`${why}: stopping the apps (flushing their events), the report API and the database...`);
+      return 0;
+    } catch (error) {
+      if (!stop.signal.aborted) throw error;
+      io.out(`${(stop.signal.reason as Error).message}: stopped during the traffic; everything is closed.`);
+      return 130;
+    } finally {
+      stop.dispose();
+      if (demo) {
+        await demo.close();
+        io.out('stopped.');
+      }
+    }
+  },
+};
