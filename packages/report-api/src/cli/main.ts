@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { pathToFileURL } from 'node:url';
 import { type CliIo, type Command, UsageError } from './args.js';
+import { demoCommand } from './commands/demo.js';
 import { reportCommand } from './commands/report.js';
 import { serveCommand } from './commands/serve.js';
 import { sitesCommand } from './commands/sites.js';
@@ -16,7 +17,7 @@ export const commands: Record<string, Command> = {
   // import: importCommand,     (engineer D)
   // webhooks: webhooksCommand, (engineer F)
   // alerts: alertsCommand,     (engineer F)
-  // demo: demoCommand,         (engineer H)
+  demo: demoCommand,
 };
 
 function help(): string {
