@@ -1,0 +1,176 @@
+import { BlockList, isIP } from 'node:net';
+import type { DenyEntry } from '@watchpost/middleware/protocol';
+import type { SliceFilter, SliceGroup } from '../db/drilldown.js';
+import type { Site, Store } from '../db/store.js';
+import { buildDailyReport, type DailyReportOptions } from '../reports/build.js';
+import { addDays, localDateAt, localDayRange } from '../reports/range.js';
+import type { TimelinePoint } from '../reports/types.js';
+import type { CountRow, DashboardData, DashboardSite, SliceDetail, SliceTotals } from './types.js';
+
+const HOUR = 3_600_000;
+/** Rows in each table of a drill-down page. */
+const TOP = 25;
+
+/**
+ * The deny-list entry that covers `ip`: an exact entry first, else the narrowest CIDR containing it.
+ *
+ * @example
+ * findDenyEntry([{ value: '203.0.113.0/24', ... }], '203.0.113.9')?.value; // '203.0.113.0/24'
+ */
+export function findDenyEntry(entries: readonly DenyEntry[], ip: string): DenyEntry | null {
+  const family = isIP(ip);
+  if (family === 0) return null;
+  const type = family === 4 ? 'ipv4' : 'ipv6';
+  const normal = ip.toLowerCase();
+  let best: DenyEntry | null = null;
+  let bestPrefix = -1;
+  for (const entry of entries) {
+    const [address = '', prefixText] = entry.value.split('/');
+    const entryFamily = isIP(address);
+    if (entryFamily !== family) continue;
+    const prefix = prefixText === undefined ? (family === 4 ? 32 : 128) : Number(prefixText);
+    if (prefix <= bestPrefix) continue;
+    let hit = false;
+    if (prefixText === undefined) {
+      const list = new BlockList();
+      list.addAddress(address, type);
+      hit = address.toLowerCase() === normal || list.check(ip, type);
+    } else {
+      const list = new BlockList();
+      list.addSubnet(address, prefix, type);
+      hit = list.check(ip, type);
+    }
+    if (hit) ((best = entry), (bestPrefix = prefix));
+  }
+  return best;
+}
+
+function site(s: Site): DashboardSite {
+  return { id: s.id, name: s.name, timeZone: s.timeZone, homeCountry: s.homeCountry };
+}
+
+function totalsOf(row: SliceTotals): SliceTotals {
+  return { requests: row.requests, blocked: row.blocked, counted: row.counted, errors4xx: row.errors4xx, errors5xx: row.errors5xx };
+}
+
+function countRow(g: SliceGroup): CountRow {
+  return { requests: g.requests, blocked: g.blocked };
+}
+
+/**
+ * `DashboardData` on top of the report API's `Store`: daily reports from `buildDailyReport`,
+ * drill-downs from the store's `DrillDownStore` queries, deny entries from its deny list.
+ *
+ * @example
+ * const data = storeDashboardData(store, { now: Date.now });
+ * const report = await data.dailyReport(site, '2026-11-26');
+ */
+export function storeDashboardData(store: Store, { now = Date.now, report = {} }: { now?: () => number; report?: DailyReportOptions } = {}): DashboardData {
+  async function slice(s: DashboardSite, filter: SliceFilter, date: string): Promise<SliceDetail> {
+    const range = localDayRange(date, s.timeZone);
+    const previous = localDayRange(addDays(date, -1), s.timeZone);
+    const [totals, prev, buckets] = await Promise.all([
+      store.sliceTotals(s.id, filter, range),
+      store.sliceTotals(s.id, filter, previous),
+      store.sliceTimeline(s.id, filter, range, HOUR),
+    ]);
+    const hours = Math.ceil((range.to - range.from) / HOUR);
+    const timeline: TimelinePoint[] = Array.from({ length: hours }, (_, i) => ({ start: range.from + i * HOUR, requests: 0, blocked: 0, errors4xx: 0, errors5xx: 0 }));
+    for (const b of buckets) {
+      const point = timeline[b.index];
+      if (point) Object.assign(point, { requests: b.requests, blocked: b.blocked, errors4xx: b.errors4xx, errors5xx: b.errors5xx });
+    }
+    return {
+      site: s,
+      date,
+      range: { from: range.from, to: range.to },
+      totals: totalsOf(totals),
+      previousDay: prev.requests > 0 ? totalsOf(prev) : null,
+      timeline,
+    };
+  }
+  const groups = (s: DashboardSite, filter: SliceFilter, date: string, by: Parameters<Store['sliceGroups']>[3]) =>
+    store.sliceGroups(s.id, filter, localDayRange(date, s.timeZone), by, TOP);
+
+  return {
+    async verifyAdminKey(adminKey) {
+      const resolved = await store.resolveKey(adminKey);
+      return resolved && resolved.role === 'admin' ? site(resolved.site) : null;
+    },
+    async getSite(siteId) {
+      const s = await store.getSite(siteId);
+      return s ? site(s) : null;
+    },
+    today(s) {
+      return localDateAt(now(), s.timeZone);
+    },
+    async dailyReport(s, date) {
+      const full = await store.getSite(s.id);
+      if (!full) throw new Error(`unknown site ${s.id}`);
+      return buildDailyReport(store, full, date, { now, ...report });
+    },
+    async ipDetail(s, ip, date) {
+      const filter = { ip };
+      const [base, countries, paths, uas, statuses, decisions, entries] = await Promise.all([
+        slice(s, filter, date),
+        groups(s, filter, date, 'country'),
+        groups(s, filter, date, 'path'),
+        groups(s, filter, date, 'ua'),
+        groups(s, filter, date, 'status'),
+        groups(s, filter, date, 'decision'),
+        store.listDenyEntries(s.id, now()),
+      ]);
+      return {
+        ...base,
+        ip,
+        countries: countries.map((g) => ({ country: g.key, ...countRow(g) })),
+        paths: paths.map((g) => ({ path: g.key ?? '', errors4xx: g.errors4xx, errors5xx: g.errors5xx, ...countRow(g) })),
+        userAgents: uas.map((g) => ({ ua: g.key ?? '', botCategory: (g.extra ?? null) as never, ...countRow(g) })),
+        statuses: statuses.map((g) => ({ status: Number(g.key), requests: g.requests })),
+        decisions: decisions.map((g) => ({ action: g.key as 'allow' | 'block' | 'count', rule: g.extra, requests: g.requests })),
+        denied: findDenyEntry(entries, ip),
+      };
+    },
+    async countryDetail(s, country, date) {
+      const filter = { country };
+      const [base, ips, paths, bots] = await Promise.all([
+        slice(s, filter, date),
+        groups(s, filter, date, 'ip'),
+        groups(s, filter, date, 'path'),
+        groups(s, filter, date, 'bot'),
+      ]);
+      return {
+        ...base,
+        country,
+        domestic: country !== null && country === s.homeCountry,
+        ips: ips.map((g) => ({ ip: g.key ?? '', errors4xx: g.errors4xx, errors5xx: g.errors5xx, ...countRow(g) })),
+        paths: paths.map((g) => ({ path: g.key ?? '', ...countRow(g) })),
+        bots: bots.filter((g) => g.key !== null).map((g) => ({ category: g.key as never, ...countRow(g) })),
+      };
+    },
+    async pathDetail(s, path, date) {
+      const filter = { path };
+      const [base, ips, statuses, uas, countries] = await Promise.all([
+        slice(s, filter, date),
+        groups(s, filter, date, 'ip'),
+        groups(s, filter, date, 'status'),
+        groups(s, filter, date, 'ua'),
+        groups(s, filter, date, 'country'),
+      ]);
+      return {
+        ...base,
+        path,
+        ips: ips.map((g) => ({ ip: g.key ?? '', country: g.extra, errors4xx: g.errors4xx, errors5xx: g.errors5xx, ...countRow(g) })),
+        statuses: statuses.map((g) => ({ status: Number(g.key), requests: g.requests })),
+        userAgents: uas.map((g) => ({ ua: g.key ?? '', botCategory: (g.extra ?? null) as never, ...countRow(g) })),
+        countries: countries.map((g) => ({ country: g.key, ...countRow(g) })),
+      };
+    },
+    async denyIp(s, ip, reason) {
+      const entries = await store.listDenyEntries(s.id, now());
+      const existing = entries.find((e) => e.value === ip);
+      if (existing) return existing;
+      return store.addDenyEntry(s.id, { value: ip, reason, source: 'manual', expiresAt: null }, now());
+    },
+  };
+}

@@ -1,0 +1,229 @@
+import { isIP } from 'node:net';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { createMiddleware } from 'hono/factory';
+import { MAX_PATH_LENGTH } from '@watchpost/middleware/protocol';
+import type { ResolvedDeps } from '../http/env.js';
+import { parseLocalDate } from '../reports/range.js';
+import { storeDashboardData } from './data.js';
+import type { Viewer } from './layout.js';
+import { renderCountryPage } from './pages/country.js';
+import { renderIpPage } from './pages/ip.js';
+import { renderPathPage } from './pages/path.js';
+import { renderReportPage } from './pages/report.js';
+import { renderErrorPage, renderSignInPage, renderSitesPage } from './pages/sites.js';
+import { sameOrigin, securityHeaders } from './security.js';
+import { createSessions, type Session } from './session.js';
+import { STYLESHEET, STYLESHEET_HASH } from './style.js';
+import type { DashboardData, DashboardSite } from './types.js';
+import { BASE, ipUrl, reportUrl, UNKNOWN_COUNTRY } from './urls.js';
+
+/** Name of the session cookie (Path=/dashboard, HttpOnly, SameSite=Strict). */
+export const SESSION_COOKIE = 'watchpost_session';
+/** Most sites one session can hold (one per admin key signed in with). */
+const MAX_SITES = 20;
+
+/** Options of `dashboardRoutes`; every one has a default. */
+export interface DashboardOptions {
+  /** HMAC key of session cookies, at least 32 bytes; share it between instances. Default: random per process. */
+  sessionSecret?: Uint8Array;
+  /** Session lifetime. Default 8 hours. */
+  sessionTtlMs?: number;
+  /** Public origin (`https://watchpost.example`) when behind a proxy; POSTs must come from it. Default: the request's own origin. */
+  publicOrigin?: string;
+  /** Mark the cookie `Secure`: `auto` does so when the public origin is https. Default `auto`. */
+  secureCookie?: boolean | 'auto';
+  /** Where the pages get their data. Default: `storeDashboardData(deps.store)`. */
+  data?: DashboardData;
+}
+
+interface DashboardEnv {
+  Variables: { session: Session; viewer: Viewer; site: DashboardSite };
+}
+
+function html(c: Context, body: { toString(): string }, status: 200 | 400 | 401 | 403 | 404 = 200): Response {
+  return c.html(body.toString(), status);
+}
+
+/**
+ * The dashboard under `/dashboard`: sign-in with a site's admin key, the site list, the daily
+ * report, drill-down pages for an IP, a country and a path, and "add to deny list". Pages are
+ * server-rendered HTML with inline SVG charts and no script; see README "Dashboard".
+ *
+ * @example
+ * app.route('/dashboard', dashboardRoutes(resolved, { sessionSecret }));
+ */
+export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = {}): Hono<DashboardEnv> {
+  const { sessionSecret, sessionTtlMs, publicOrigin, secureCookie = 'auto' } = options;
+  if (publicOrigin !== undefined && !/^https?:\/\/[^/]+$/.test(publicOrigin)) {
+    throw new TypeError(`dashboardRoutes: publicOrigin must be like https://host[:port], got ${JSON.stringify(publicOrigin)}`);
+  }
+  const data = options.data ?? storeDashboardData(deps.store, { now: deps.now });
+  const sessions = createSessions({ secret: sessionSecret, ttlMs: sessionTtlMs, now: deps.now });
+  const originOf = (c: Context) => publicOrigin ?? new URL(c.req.url).origin;
+  const secure = (c: Context) => (secureCookie === 'auto' ? originOf(c).startsWith('https:') : secureCookie);
+  const app = new Hono<DashboardEnv>();
+
+  app.use('*', securityHeaders());
+  app.use('*', bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text('request body too large', 413) }));
+
+  app.get(`/assets/style.:file{[0-9a-f]{16}\\.css}`, function stylesheet(c) {
+    if (c.req.param('file') !== `${STYLESHEET_HASH}.css`) return c.text('not found', 404);
+    c.header('Cache-Control', 'public, max-age=31536000, immutable');
+    return c.body(STYLESHEET, 200, { 'Content-Type': 'text/css; charset=utf-8' });
+  });
+
+  async function currentSession(c: Context): Promise<Session | null> {
+    return sessions.verify(getCookie(c, SESSION_COOKIE));
+  }
+  async function viewerOf(session: Session): Promise<Viewer> {
+    return { csrfToken: await sessions.csrfToken(session) };
+  }
+
+  app.get('/sign-in', async function signInForm(c) {
+    const session = await currentSession(c);
+    return html(c, renderSignInPage({ viewer: session ? await viewerOf(session) : null }));
+  });
+
+  app.post('/sign-in', async function signIn(c) {
+    if (!sameOrigin(c, originOf(c))) return html(c, renderErrorPage({ title: 'Refused', message: 'Cross-origin request refused.', viewer: null }), 403);
+    const form = await c.req.parseBody();
+    const existing = await currentSession(c);
+    // Adding a site to a live session is an action of that session: it needs its CSRF token.
+    if (existing && !(await sessions.checkCsrf(existing, form['csrf']))) {
+      return html(c, renderErrorPage({ title: 'Refused', message: 'The form was stale; reload the page and try again.', viewer: null }), 403);
+    }
+    const key = typeof form['adminKey'] === 'string' ? form['adminKey'].trim() : '';
+    const site = key && key.length <= 512 ? await data.verifyAdminKey(key) : null;
+    if (!site) {
+      const viewer = existing ? await viewerOf(existing) : null;
+      return html(c, renderSignInPage({ error: 'That key is not the admin key of any site.', viewer }), 401);
+    }
+    if (existing) sessions.revoke(existing);
+    const siteIds = [site.id, ...(existing?.siteIds ?? []).filter((id) => id !== site.id)].slice(0, MAX_SITES);
+    const { token } = await sessions.issue(siteIds);
+    setCookie(c, SESSION_COOKIE, token, {
+      path: BASE,
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure: secure(c),
+      maxAge: Math.floor(sessions.ttlMs / 1000),
+    });
+    return c.redirect(reportUrl(site.id), 303);
+  });
+
+  // Everything below needs a session.
+  app.use('*', createMiddleware<DashboardEnv>(async function requireSession(c, next) {
+    const session = await currentSession(c);
+    if (!session) {
+      if (c.req.method === 'GET' || c.req.method === 'HEAD') return c.redirect(`${BASE}/sign-in`, 303);
+      return html(c, renderErrorPage({ title: 'Signed out', message: 'Your session ended; sign in again.', viewer: null }), 401);
+    }
+    c.set('session', session);
+    c.set('viewer', await viewerOf(session));
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      const form = await c.req.parseBody();
+      if (!sameOrigin(c, originOf(c)) || !(await sessions.checkCsrf(session, form['csrf']))) {
+        return html(c, renderErrorPage({ title: 'Refused', message: 'The form was stale or came from another site; reload the page and try again.', viewer: c.get('viewer') }), 403);
+      }
+    }
+    await next();
+  }));
+
+  app.post('/sign-out', function signOut(c) {
+    sessions.revoke(c.get('session'));
+    deleteCookie(c, SESSION_COOKIE, { path: BASE, secure: secure(c), httpOnly: true, sameSite: 'Strict' });
+    return c.redirect(`${BASE}/sign-in`, 303);
+  });
+
+  app.get('/', async function siteList(c) {
+    const sites = (await Promise.all(c.get('session').siteIds.map((id) => data.getSite(id)))).filter((s): s is DashboardSite => s !== null);
+    return html(c, renderSitesPage({ sites, viewer: c.get('viewer') }));
+  });
+
+  app.use('/sites/:siteId/*', createMiddleware<DashboardEnv>(requireSite));
+
+  /** Only sites of this session exist; the same answer for "no such site" and "not yours". */
+  async function requireSite(c: Context<DashboardEnv>, next: () => Promise<void>) {
+    const siteId = c.req.param('siteId') ?? '';
+    const site = c.get('session').siteIds.includes(siteId) ? await data.getSite(siteId) : null;
+    if (!site) return html(c, renderErrorPage({ title: 'Not found', message: 'No such site in this session. Sign in with its admin key.', viewer: c.get('viewer') }), 404);
+    c.set('site', site);
+    await next();
+  }
+
+  /** Reads `?date=`, defaulting to the site's today; null (and an error page) when malformed. */
+  function dateOf(c: Context<DashboardEnv>): string | Response {
+    const text = c.req.query('date');
+    const today = data.today(c.get('site'));
+    if (text === undefined || text === '') return today;
+    const parsed = parseLocalDate(text);
+    if (!parsed.ok) return html(c, renderErrorPage({ title: 'Bad date', message: parsed.message, viewer: c.get('viewer') }), 400);
+    return parsed.date;
+  }
+  const bad = (c: Context<DashboardEnv>, message: string) => html(c, renderErrorPage({ title: 'Bad request', message, viewer: c.get('viewer') }), 400);
+
+  app.get('/sites/:siteId', async function reportPage(c) {
+    const date = dateOf(c);
+    if (date instanceof Response) return date;
+    const site = c.get('site');
+    const report = await data.dailyReport(site, date);
+    const denied = c.req.query('denied');
+    const justDenied = denied && isIP(denied) ? denied : null;
+    return html(c, renderReportPage({ report, today: data.today(site), viewer: c.get('viewer'), justDenied }));
+  });
+
+  app.get('/sites/:siteId/ip', async function ipPage(c) {
+    const date = dateOf(c);
+    if (date instanceof Response) return date;
+    const ip = c.req.query('ip') ?? '';
+    if (isIP(ip) === 0) return bad(c, 'ip must be an IPv4 or IPv6 address.');
+    const site = c.get('site');
+    const detail = await data.ipDetail(site, ip, date);
+    return html(c, renderIpPage({ detail, today: data.today(site), viewer: c.get('viewer'), justDenied: c.req.query('denied') === '1' }));
+  });
+
+  app.get('/sites/:siteId/country', async function countryPage(c) {
+    const date = dateOf(c);
+    if (date instanceof Response) return date;
+    const code = c.req.query('code') ?? '';
+    if (code !== UNKNOWN_COUNTRY && !/^[A-Z]{2}$/.test(code)) return bad(c, 'code must be a two-letter country code such as JP, or "unknown".');
+    const site = c.get('site');
+    const detail = await data.countryDetail(site, code === UNKNOWN_COUNTRY ? null : code, date);
+    return html(c, renderCountryPage({ detail, today: data.today(site), viewer: c.get('viewer') }));
+  });
+
+  app.get('/sites/:siteId/path', async function pathPage(c) {
+    const date = dateOf(c);
+    if (date instanceof Response) return date;
+    const path = c.req.query('path') ?? '';
+    if (path === '' || path.length > MAX_PATH_LENGTH) return bad(c, `path must be 1 to ${MAX_PATH_LENGTH} characters.`);
+    const site = c.get('site');
+    const detail = await data.pathDetail(site, path, date);
+    return html(c, renderPathPage({ detail, today: data.today(site), viewer: c.get('viewer') }));
+  });
+
+  app.post('/sites/:siteId/deny', async function denyIp(c) {
+    const form = await c.req.parseBody();
+    const ip = typeof form['ip'] === 'string' ? form['ip'] : '';
+    if (isIP(ip) === 0) return bad(c, 'ip must be an IPv4 or IPv6 address.');
+    const dateText = typeof form['date'] === 'string' ? form['date'] : '';
+    const parsed = parseLocalDate(dateText);
+    if (!parsed.ok) return bad(c, parsed.message);
+    const reasonText = typeof form['reason'] === 'string' ? form['reason'].trim() : '';
+    const reason = (reasonText || 'added from the dashboard').slice(0, 500);
+    const site = c.get('site');
+    await data.denyIp(site, ip, reason);
+    if (form['back'] === 'ip') return c.redirect(`${ipUrl(site.id, ip, parsed.date)}&denied=1`, 303);
+    return c.redirect(`${reportUrl(site.id, parsed.date)}&denied=${encodeURIComponent(ip)}#recommendations`, 303);
+  });
+
+  app.all('*', (c) => html(c, renderErrorPage({ title: 'Not found', message: 'There is no dashboard page here.', viewer: null }), 404));
+
+  app.onError(function dashboardError(error, c) {
+    deps.logError(error);
+    return c.html(renderErrorPage({ title: 'Error', message: 'Something went wrong; the server log has the details.', viewer: null }).toString(), 500);
+  });
+  return app;
+}

@@ -1,0 +1,132 @@
+/**
+ * Dashboard sessions as HMAC-signed tokens: `base64url(payload).base64url(hmac)`. The payload names
+ * the sites signed in to, a random session id and an expiry. Nothing secret is in the payload and
+ * nothing is stored per session, so any instance that shares the secret can verify it; sign-out
+ * revokes the session id in this instance's memory until it would have expired anyway.
+ */
+
+const encoder = new TextEncoder();
+
+function toBase64Url(bytes: Uint8Array): string {
+  let text = '';
+  for (const b of bytes) text += String.fromCharCode(b);
+  return btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(text: string): Uint8Array | null {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
+  try {
+    const raw = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+    return Uint8Array.from(raw, (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}
+
+/** Constant-time comparison of two strings of the same alphabet. */
+function timingSafeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+/** A verified session. */
+export interface Session {
+  /** Random id of this sign-in (what sign-out revokes). */
+  id: string;
+  /** Sites signed in to, in sign-in order. */
+  siteIds: string[];
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+/** Options of `createSessions`. */
+export interface SessionOptions {
+  /** HMAC key, at least 32 bytes. Default: random per process (sessions end on restart). */
+  secret?: Uint8Array;
+  /** Session lifetime in ms. Default 8 hours (a working day). */
+  ttlMs?: number;
+  now?: () => number;
+  /** Most revoked sessions remembered; the oldest are forgotten first. Default 10,000. */
+  maxRevoked?: number;
+}
+
+/** Issues, verifies and revokes sessions, and derives each session's CSRF token. */
+export interface Sessions {
+  issue(siteIds: string[]): Promise<{ token: string; session: Session }>;
+  verify(token: string | undefined): Promise<Session | null>;
+  /** The synchronizer token of a session: an HMAC of its id, so it cannot be forged or reused across sessions. */
+  csrfToken(session: Session): Promise<string>;
+  checkCsrf(session: Session, token: unknown): Promise<boolean>;
+  revoke(session: Session): void;
+  readonly ttlMs: number;
+}
+
+/**
+ * Creates the session codec. Compile once (in `dashboardRoutes`), never per request.
+ *
+ * @example
+ * const sessions = createSessions({ secret: crypto.getRandomValues(new Uint8Array(32)) });
+ * const { token } = await sessions.issue(['s_1']);
+ * (await sessions.verify(token))?.siteIds; // ['s_1']
+ */
+export function createSessions({
+  secret = crypto.getRandomValues(new Uint8Array(32)),
+  ttlMs = 8 * 3_600_000,
+  now = Date.now,
+  maxRevoked = 10_000,
+}: SessionOptions = {}): Sessions {
+  if (!(secret instanceof Uint8Array) || secret.length < 32) throw new TypeError('createSessions: secret must be a Uint8Array of at least 32 bytes');
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new TypeError(`createSessions: ttlMs must be positive, got ${ttlMs}`);
+  const key = crypto.subtle.importKey('raw', Uint8Array.from(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const revoked = new Map<string, number>();
+
+  async function sign(purpose: string, data: string): Promise<string> {
+    const mac = await crypto.subtle.sign('HMAC', await key, encoder.encode(`${purpose}\n${data}`));
+    return toBase64Url(new Uint8Array(mac));
+  }
+
+  return {
+    ttlMs,
+    async issue(siteIds) {
+      const session: Session = { id: toBase64Url(crypto.getRandomValues(new Uint8Array(18))), siteIds, expiresAt: now() + ttlMs };
+      const payload = toBase64Url(encoder.encode(JSON.stringify({ i: session.id, s: siteIds, e: session.expiresAt })));
+      return { token: `${payload}.${await sign('session', payload)}`, session };
+    },
+    async verify(token) {
+      if (!token || token.length > 4096) return null;
+      const [payload, mac, rest] = token.split('.');
+      if (!payload || !mac || rest !== undefined) return null;
+      if (!timingSafeEqual(mac, await sign('session', payload))) return null;
+      const bytes = fromBase64Url(payload);
+      if (!bytes) return null;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(new TextDecoder().decode(bytes));
+      } catch {
+        return null;
+      }
+      const p = parsed as { i?: unknown; s?: unknown; e?: unknown };
+      if (typeof p.i !== 'string' || typeof p.e !== 'number' || !Array.isArray(p.s) || !p.s.every((s) => typeof s === 'string')) return null;
+      if (p.e <= now() || revoked.has(p.i)) return null;
+      return { id: p.i, siteIds: p.s as string[], expiresAt: p.e };
+    },
+    csrfToken(session) {
+      return sign('csrf', session.id);
+    },
+    async checkCsrf(session, token) {
+      return typeof token === 'string' && timingSafeEqual(token, await sign('csrf', session.id));
+    },
+    revoke(session) {
+      const t = now();
+      for (const [id, expiresAt] of revoked) if (expiresAt <= t) revoked.delete(id);
+      while (revoked.size >= maxRevoked) {
+        const oldest = revoked.keys().next().value;
+        if (oldest === undefined) break;
+        revoked.delete(oldest);
+      }
+      revoked.set(session.id, session.expiresAt);
+    },
+  };
+}
