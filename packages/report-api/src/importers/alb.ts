@@ -1,5 +1,5 @@
 import { defaultParseContext, type ParseContext, type ParseResult } from './context.js';
-import { cleanPath, cleanUa, parseIsoUtc, splitLogFields } from './fields.js';
+import { cleanHost, cleanPath, cleanToken, cleanUa, parseIsoUtc, splitLogFields } from './fields.js';
 
 /** Request types of an ALB access-log entry (the first field). */
 const REQUEST_TYPES = new Set(['http', 'https', 'h2', 'grpcs', 'ws', 'wss']);
@@ -29,7 +29,7 @@ function splitRequest(raw: string): { method: string; host: string; path: string
   const first = request.indexOf(' ');
   const last = request.lastIndexOf(' ');
   if (first <= 0 || last <= first) return { method: '-', host: '', path: '-' };
-  const method = request.slice(0, first).slice(0, 16);
+  const method = cleanToken(request.slice(0, first), 16);
   const url = request.slice(first + 1, last);
   const scheme = url.indexOf('://');
   if (scheme === -1) return { method, host: '', path: url === '-' || url === '' ? '-' : url };
@@ -42,7 +42,7 @@ function splitRequest(raw: string): { method: string; host: string; path: string
   } else {
     host = authority.slice(0, authority.indexOf(']') + 1);
   }
-  return { method, host: host.toLowerCase(), path: slash === -1 ? '/' : url.slice(slash) };
+  return { method, host, path: slash === -1 ? '/' : url.slice(slash) };
 }
 
 function seconds(field: string | undefined): number {
@@ -90,7 +90,7 @@ export function parseAlbLine(line: string, ctx: ParseContext = defaultParseConte
   }
   const { method, host: urlHost, path } = splitRequest(fields[F.request]!);
   const domain = fields[F.domainName];
-  const host = urlHost !== '' ? urlHost : domain !== undefined && domain !== '-' ? domain.toLowerCase() : '';
+  const host = urlHost !== '' ? urlHost : domain !== undefined && domain !== '-' ? domain : '';
   const actions = fields[F.actionsExecuted] ?? '';
   const blockedByWaf = status === 403 && actions.split(',').includes('waf');
   const latencyMs =
@@ -103,7 +103,7 @@ export function parseAlbLine(line: string, ctx: ParseContext = defaultParseConte
       ip,
       country: ctx.country(ip),
       method,
-      host: host.slice(0, 255),
+      host: cleanHost(host),
       path: cleanPath(path),
       status,
       latencyMs: Math.min(Math.round(latencyMs * 1000) / 1000, 86_400_000),

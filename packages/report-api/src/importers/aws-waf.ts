@@ -1,6 +1,6 @@
 import type { Action, BotCategory } from '@watchpost/middleware/protocol';
 import { defaultParseContext, type ParseContext, type ParseResult } from './context.js';
-import { cleanPath, cleanUa } from './fields.js';
+import { cleanHost, cleanPath, cleanToken, cleanUa } from './fields.js';
 
 /** The parts of the documented AWS WAF log record that an import reads. */
 interface WafRecord {
@@ -157,14 +157,14 @@ export function parseAwsWafLine(line: string, ctx: ParseContext = defaultParseCo
       ts,
       ip,
       country: country !== null && /^[A-Z]{2}$/.test(country) ? country : null,
-      method: method.slice(0, 16),
-      host: host.toLowerCase().slice(0, 255),
+      method: cleanToken(method, 16),
+      host: cleanHost(host),
       path: cleanPath(str(request.uri) ?? '/'),
       status,
       latencyMs: 0,
       ua,
       action,
-      rule: rule === null ? null : rule.slice(0, 128),
+      rule: rule === null ? null : cleanToken(rule, 128),
       botCategory: botControlCategory(record.labels) ?? ctx.botCategory(ua),
       sampleRate: 1,
       ...(typeof asn === 'number' && Number.isInteger(asn) && asn >= 0 ? { asn } : {}),

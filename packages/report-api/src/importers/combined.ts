@@ -1,5 +1,5 @@
 import { defaultParseContext, type ParseContext, type ParseResult } from './context.js';
-import { cleanPath, cleanUa, parseClfTime, splitLogFields } from './fields.js';
+import { cleanHost, cleanPath, cleanUa, parseClfTime, splitLogFields } from './fields.js';
 
 /** nginx writes 499 when the client closed the connection; the protocol says 0 for that. */
 const CLIENT_CLOSED = 499;
@@ -72,7 +72,7 @@ export function parseCombinedLine(line: string, ctx: ParseContext = defaultParse
       ip,
       country: ctx.country(ip),
       method,
-      host: host.slice(0, 255),
+      host: cleanHost(host),
       path: cleanPath(path),
       status: code === CLIENT_CLOSED ? 0 : code,
       latencyMs: 0,

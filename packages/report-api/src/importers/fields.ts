@@ -1,7 +1,42 @@
 import { MAX_PATH_LENGTH, MAX_UA_LENGTH } from '@watchpost/middleware/protocol';
 
+// C0 controls, DEL and C1 controls: ingest refuses text fields that contain them.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 /**
- * A request path as the protocol wants it: no query string or fragment, at most `MAX_PATH_LENGTH`.
+ * Makes log text storable: control characters become `%XX` (ingest refuses them) and broken
+ * UTF-16 is repaired. Cheap when there is nothing to do, which is almost always.
+ *
+ * @example
+ * storableText('/a\u0007b'); // '/a%07b'
+ */
+export function storableText(text: string): string {
+  CONTROL.lastIndex = 0;
+  let out = CONTROL.test(text)
+    ? text.replace(CONTROL, (ch) => `%${ch.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`)
+    : text;
+  LONE_SURROGATE.lastIndex = 0;
+  if (LONE_SURROGATE.test(out)) out = out.replace(LONE_SURROGATE, '\uFFFD');
+  return out;
+}
+
+/** At most `max` UTF-16 units, never ending in half a surrogate pair. */
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const last = text.charCodeAt(max - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+}
+
+/** Storable text of at most `max` UTF-16 units (escaping can lengthen it, so cut again after). */
+function fit(text: string, max: number): string {
+  return cut(storableText(cut(text, max)), max);
+}
+
+/**
+ * A request path as the protocol wants it: no query string or fragment, storable, at most
+ * `MAX_PATH_LENGTH`.
  *
  * @example
  * cleanPath('/search?q=1'); // '/search'
@@ -12,8 +47,27 @@ export function cleanPath(raw: string): string {
   if (q !== -1) end = q;
   const hash = raw.indexOf('#');
   if (hash !== -1 && hash < end) end = hash;
-  if (end > MAX_PATH_LENGTH) end = MAX_PATH_LENGTH;
-  return end === raw.length ? raw : raw.slice(0, end);
+  return fit(end === raw.length ? raw : raw.slice(0, end), MAX_PATH_LENGTH);
+}
+
+/**
+ * A host name as stored: lower case, storable, at most 255 characters.
+ *
+ * @example
+ * cleanHost('Shop.Example'); // 'shop.example'
+ */
+export function cleanHost(raw: string): string {
+  return fit(raw, 255).toLowerCase();
+}
+
+/**
+ * A short token (method, rule name) as stored: storable and at most `max` characters.
+ *
+ * @example
+ * cleanToken('GET', 16); // 'GET'
+ */
+export function cleanToken(raw: string, max: number): string {
+  return fit(raw, max);
 }
 
 /**
@@ -23,13 +77,12 @@ export function cleanPath(raw: string): string {
  * cleanUa('-'); // ''
  */
 export function cleanUa(raw: string): string {
-  if (raw === '-') return '';
-  return raw.length > MAX_UA_LENGTH ? raw.slice(0, MAX_UA_LENGTH) : raw;
+  return raw === '-' ? '' : fit(raw, MAX_UA_LENGTH);
 }
 
 /**
  * Undoes the escapes web servers and load balancers write inside quoted fields:
- * `\"`, `\\` (Apache, ALB) and `\xHH` (nginx).
+ * `\"`, `\\` (Apache, ALB) and `\xHH` (nginx, printable ASCII only).
  *
  * @example
  * unescapeLogField('say \\"hi\\"'); // 'say "hi"'
@@ -46,11 +99,16 @@ export function unescapeLogField(raw: string): string {
     const next = raw[i + 1]!;
     if (next === 'x' && i + 3 < raw.length) {
       const code = Number.parseInt(raw.slice(i + 2, i + 4), 16);
-      if (!Number.isNaN(code)) {
+      // Only printable ASCII is decoded: control bytes would be refused by ingest, and lone
+      // bytes of a UTF-8 sequence would turn into mojibake. Those keep their `\xHH` text.
+      if (code >= 0x20 && code < 0x7f) {
         out += String.fromCharCode(code);
         i += 3;
         continue;
       }
+      out += '\\x';
+      i += 1;
+      continue;
     }
     out += next;
     i += 1;
