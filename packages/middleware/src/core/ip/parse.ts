@@ -74,9 +74,12 @@ function hexValue(code: number): number {
   return -1;
 }
 
+/** Scratch space for the groups of one IPv6 address; parsing is synchronous, so one suffices. */
+const groups = new Uint16Array(8);
+
 /** Parses IPv6 text in text[start, end). */
 function parseIpv6(text: string, start: number, end: number): ParsedIp | null {
-  const groups: number[] = [];
+  let count = 0;
   let gap = -1; // index in `groups` where `::` stands
   let i = start;
   if (text.charCodeAt(i) === 58 /* : */) {
@@ -98,37 +101,38 @@ function parseIpv6(text: string, start: number, end: number): ParsedIp | null {
     if (i < end && text.charCodeAt(i) === 46 /* . */) {
       // Embedded IPv4 must be the last thing in the address and fill two groups.
       const word = parseIpv4Word(text, groupStart, end);
-      if (word === -1 || groups.length > 6) return null;
-      groups.push(word >>> 16, word & 0xffff);
+      if (word === -1 || count > 6) return null;
+      groups[count++] = word >>> 16;
+      groups[count++] = word & 0xffff;
       i = end;
       break;
     }
-    if (digits === 0 || digits > 4) return null;
-    groups.push(value);
+    if (digits === 0 || digits > 4 || count === 8) return null;
+    groups[count++] = value;
     if (i === end) break;
     if (text.charCodeAt(i) !== 58) return null;
     i++;
     if (text.charCodeAt(i) === 58 && i < end) {
       if (gap !== -1) return null; // a second `::`
-      gap = groups.length;
+      gap = count;
       i++;
     } else if (i === end) {
       return null; // a trailing single colon
     }
   }
-  if (gap === -1 ? groups.length !== 8 : groups.length > 7) return null;
-  const full = new Array<number>(8).fill(0);
-  if (gap === -1) {
-    for (let g = 0; g < 8; g++) full[g] = groups[g] as number;
-  } else {
-    const tail = groups.length - gap;
-    for (let g = 0; g < gap; g++) full[g] = groups[g] as number;
-    for (let g = 0; g < tail; g++) full[8 - tail + g] = groups[gap + g] as number;
+  if (gap === -1 ? count !== 8 : count > 7) return null;
+  if (gap !== -1) {
+    // Move the groups after `::` to the end and zero the gap.
+    const tail = count - gap;
+    for (let g = tail - 1; g >= 0; g--) groups[8 - tail + g] = groups[gap + g] as number;
+    for (let g = gap; g < 8 - tail; g++) groups[g] = 0;
   }
-  const words = [0, 0, 0, 0];
-  for (let w = 0; w < 4; w++) words[w] = ((full[2 * w] as number) * 0x10000 + (full[2 * w + 1] as number)) >>> 0;
-  if (words[0] === 0 && words[1] === 0 && words[2] === 0xffff) return { family: 4, words: [words[3] as number] };
-  return { family: 6, words };
+  const w0 = ((groups[0] as number) * 0x10000 + (groups[1] as number)) >>> 0;
+  const w1 = ((groups[2] as number) * 0x10000 + (groups[3] as number)) >>> 0;
+  const w2 = ((groups[4] as number) * 0x10000 + (groups[5] as number)) >>> 0;
+  const w3 = ((groups[6] as number) * 0x10000 + (groups[7] as number)) >>> 0;
+  if (w0 === 0 && w1 === 0 && w2 === 0xffff) return { family: 4, words: [w3] };
+  return { family: 6, words: [w0, w1, w2, w3] };
 }
 
 /**

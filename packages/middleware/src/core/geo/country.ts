@@ -1,0 +1,20 @@
+/** Codes that say "unknown" rather than naming a country: `XX` (Cloudflare), `ZZ` (user-assigned). */
+const UNKNOWN = new Set(['XX', 'ZZ']);
+
+/**
+ * An ISO 3166-1 alpha-2 code in upper case, or `null` for anything else: missing, junk,
+ * `XX`/`ZZ` (unknown) and `T1` (Cloudflare's marker for Tor).
+ *
+ * @example
+ * normalizeCountry('jp'); // 'JP'
+ * normalizeCountry('T1'); // null
+ */
+export function normalizeCountry(value: string | null | undefined): string | null {
+  if (typeof value !== 'string' || value.length < 2 || value.length > 4) return null;
+  const code = value.trim().toUpperCase();
+  if (code.length !== 2) return null;
+  const a = code.charCodeAt(0);
+  const b = code.charCodeAt(1);
+  if (a < 65 || a > 90 || b < 65 || b > 90 || UNKNOWN.has(code)) return null;
+  return code;
+}
