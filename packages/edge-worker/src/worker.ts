@@ -28,6 +28,8 @@ export interface WorkerOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Longest wait for the first KV read of an isolate, in ms (default 500); later reads never block. */
   firstDenyListWaitMs?: number;
+  /** Builds the engine; only tests replace it (to prove the fail-open paths). Default: `createEngine`. */
+  engineFactory?: typeof createEngine;
 }
 
 interface IsolateState {
@@ -83,6 +85,7 @@ export function createWorker({
   onError = (error, where) => console.error(`watchpost edge worker: ${where}:`, error),
   sleep,
   firstDenyListWaitMs = 500,
+  engineFactory = createEngine,
 }: WorkerOptions = {}): WatchpostWorker {
   let state: IsolateState | null = null;
   let stateEnv: WorkerEnv | null = null;
@@ -106,7 +109,7 @@ export function createWorker({
       });
       batcher = createIsolateBatcher({ sink: forwarder, batchSize: settings.eventsBatchSize, flushMs: settings.eventsFlushMs, sleep });
     }
-    const engine = createEngine({
+    const engine = engineFactory({
       mode: settings.mode,
       sampleRate: settings.sampleRate,
       bans: settings.bursts,
