@@ -87,11 +87,15 @@ export function createIncidentTracker({ coolDownMs = {} }: IncidentTrackerOption
       return open.has(idOf(siteId, kind, key));
     },
 
-    /** Closes incidents of `kind` (all kinds if omitted) whose condition has been clear for the cool-down. */
-    resolveQuiet(now: number, kind?: IncidentKind): AlertNotice[] {
+    /**
+     * Closes incidents whose condition has been clear for their kind's cool-down; `only` limits this
+     * to one site and/or kind (the ones just evaluated).
+     */
+    resolveQuiet(now: number, only: { siteId?: string; kind?: IncidentKind } = {}): AlertNotice[] {
       const notices: AlertNotice[] = [];
       for (const [id, incident] of open) {
-        if (kind && incident.kind !== kind) continue;
+        if (only.kind && incident.kind !== only.kind) continue;
+        if (only.siteId && incident.siteId !== only.siteId) continue;
         // The condition was last seen at lastActiveAt; it has been clear for quietFor since.
         const quietFor = now - incident.lastActiveAt;
         if (quietFor <= 0 || quietFor < coolDowns[incident.kind]) continue;

@@ -1,4 +1,5 @@
 import type { DenyEntry, DenySource, EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
+import type { AlertStore } from '../alerts/store.js';
 import type { DrillDownStore } from './drilldown.js';
 
 /**
@@ -164,6 +165,6 @@ export interface RollupStore {
  * await store.ingestBatch(site.id, { batchId: 'b-00000001', source: 'express', events: [] });
  * await store.close();
  */
-export interface Store extends SiteStore, EventStore, DenyListStore, RollupStore, DrillDownStore {
+export interface Store extends SiteStore, EventStore, DenyListStore, RollupStore, DrillDownStore, AlertStore {
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { fileURLToPath } from 'node:url';
+import { sqliteAlertStore } from '../../alerts/sqlite.js';
 import type { Store } from '../store.js';
 import { sqliteDenyListStore } from './denylist.js';
 import { sqliteDrillDownStore } from './drilldown.js';
@@ -61,6 +62,7 @@ export function openSqliteStore({ path, now = Date.now }: SqliteStoreOptions): S
     ...sqliteDenyListStore(db),
     ...sqliteRollupStore(db),
     ...sqliteDrillDownStore(db),
+    ...sqliteAlertStore(db),
     async close() {
       if (db.open) db.close();
     },

@@ -123,3 +123,43 @@ export const denyEntries = sqliteTable(
   (t) => [index('deny_site').on(t.siteId, t.expiresAt)],
 );
 
+
+// --- alerts (engineer F): webhooks, report schedule, delivery log ---
+
+/** Chat webhooks of a site; the URL is a secret. */
+export const webhooks = sqliteTable(
+  'webhooks',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id').notNull().references(() => sites.id),
+    url: text('url').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('webhooks_site').on(t.siteId)],
+);
+
+/** When the daily report goes out; a site without a row uses 17:00 on business days. */
+export const alertSettings = sqliteTable('alert_settings', {
+  siteId: text('site_id').primaryKey().references(() => sites.id),
+  reportTime: text('report_time').notNull(),
+  businessDaysOnly: integer('business_days_only').notNull(),
+});
+
+/** One row per message per webhook: delivered, failed after retries, or dropped from a full queue. */
+export const alertDeliveries = sqliteTable(
+  'alert_deliveries',
+  {
+    id: integer('id').primaryKey(),
+    siteId: text('site_id').notNull(),
+    webhookId: text('webhook_id').notNull(),
+    kind: text('kind').notNull(),
+    summary: text('summary').notNull(),
+    status: text('status', { enum: ['delivered', 'failed', 'dropped'] }).notNull(),
+    httpStatus: integer('http_status'),
+    error: text('error'),
+    attempts: integer('attempts').notNull(),
+    at: integer('at').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [index('alert_deliveries_site_at').on(t.siteId, t.at)],
+);
