@@ -79,7 +79,7 @@ describe('parseAlbLine', () => {
     {
       name: 'escaped quote in the user agent',
       line: albLine({ ua: '"sqlmap/1.8 \\"probe\\""' }),
-      want: { ua: 'sqlmap/1.8 "probe"' },
+      want: { ua: 'sqlmap/1.8 "probe"', botCategory: 'scanner' },
     },
     {
       name: 'newer trailing fields are tolerated',

@@ -120,7 +120,7 @@ describe('parseAwsWafLine', () => {
     {
       name: 'no headers at all',
       line: line({}, { headers: [] }),
-      want: { host: '', ua: '' },
+      want: { host: '', ua: '', botCategory: 'other-bot' },
     },
     {
       name: 'query string in the uri is stripped',

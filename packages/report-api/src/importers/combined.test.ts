@@ -14,6 +14,11 @@ describe('parseCombinedLine', () => {
       want: { ip: '198.51.100.23', ts: TS, method: 'GET', path: '/cart', status: 200, ua: 'Mozilla/5.0 (X11; Linux x86_64)', host: '' },
     },
     {
+      name: 'a real browser UA is not a bot; Googlebot is a search engine',
+      line: `198.51.100.24 - - ${T} "GET / HTTP/1.1" 200 1 "-" "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"`,
+      want: { botCategory: 'search-engine' },
+    },
+    {
       name: 'common format (no referer, no UA)',
       line: `203.0.113.5 - alice ${T} "POST /login HTTP/1.0" 302 -`,
       want: { ip: '203.0.113.5', method: 'POST', path: '/login', status: 302, ua: '' },
@@ -26,7 +31,7 @@ describe('parseCombinedLine', () => {
     {
       name: 'IPv4-mapped IPv6 becomes IPv4',
       line: `::ffff:192.0.2.9 - - ${T} "GET /a HTTP/1.1" 404 12 "-" "curl/8.5.0"`,
-      want: { ip: '192.0.2.9', status: 404, ua: 'curl/8.5.0' },
+      want: { ip: '192.0.2.9', status: 404, ua: 'curl/8.5.0', botCategory: 'http-client' },
     },
     {
       name: 'escaped quotes inside the UA and request (Apache style)',

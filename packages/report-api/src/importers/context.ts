@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { classifyUserAgent as classifyWithTable, normalizeIp as normalizeWithParser } from '@watchpost/middleware';
 import type { BotCategory, WatchpostEvent } from '@watchpost/middleware/protocol';
 
 /** Why a log line was not imported: a short kebab-case kind, counted per kind in the summary. */
@@ -22,11 +22,11 @@ export type ParseResult = { event: WatchpostEvent } | { skip: SkipReason };
  * {@link createParseContext}.
  */
 export interface ParseContextOptions {
-  /** User agent → bot category (`null` for a browser). */
+  /** User agent → bot category (`null` for a browser). Default: `classifyUserAgent` of `@watchpost/middleware`. */
   classifyUserAgent?: (ua: string) => { category: BotCategory | null };
-  /** Normalise a client IP (IPv4-mapped IPv6 as IPv4, lower case); `null` when it is not an IP. */
+  /** Normalise a client IP (IPv4-mapped IPv6 as IPv4, canonical text); `null` when it is not an IP. Default: `normalizeIp` of `@watchpost/middleware`. */
   normalizeIp?: (ip: string) => string | null;
-  /** Country of an IP for formats that do not carry one (ALB, combined); `null` when unknown. */
+  /** Country of an IP for formats that do not carry one (ALB, combined); `null` when unknown. Default: none (the CLI and the route pass `loadGeoLookup()`). */
   lookupCountry?: ((ip: string) => string | null) | null;
   /** Distinct user agents whose category is memoised; logs repeat a few thousand UAs millions of times. */
   uaCacheSize?: number;
@@ -40,30 +40,6 @@ export interface ParseContext {
 }
 
 /**
- * Fallback IP normaliser: validates with `node:net`, maps `::ffff:a.b.c.d` to IPv4, drops brackets
- * and zone ids, lower-cases IPv6.
- *
- * @example
- * normalizeClientIp('::FFFF:192.0.2.4'); // '192.0.2.4'
- * normalizeClientIp('not-an-ip'); // null
- */
-export function normalizeClientIp(raw: string): string | null {
-  let ip = raw;
-  if (ip.charCodeAt(0) === 91 /* [ */ && ip.endsWith(']')) ip = ip.slice(1, -1);
-  const kind = isIP(ip);
-  if (kind === 4) return ip;
-  if (kind !== 6) return null;
-  const zone = ip.indexOf('%');
-  if (zone !== -1) ip = ip.slice(0, zone);
-  ip = ip.toLowerCase();
-  if (ip.startsWith('::ffff:') && isIP(ip.slice(7)) === 4) return ip.slice(7);
-  return ip;
-}
-
-/** Until a classifier is supplied every user agent counts as a browser. */
-const noClassifier = (): { category: BotCategory | null } => ({ category: null });
-
-/**
  * Compiles the lookups once for a whole import.
  *
  * @example
@@ -71,8 +47,8 @@ const noClassifier = (): { category: BotCategory | null } => ({ category: null }
  * parseCombinedLine(line, ctx);
  */
 export function createParseContext({
-  classifyUserAgent = noClassifier,
-  normalizeIp = normalizeClientIp,
+  classifyUserAgent = classifyWithTable,
+  normalizeIp = normalizeWithParser,
   lookupCountry = null,
   uaCacheSize = 10_000,
 }: ParseContextOptions = {}): ParseContext {
@@ -81,7 +57,7 @@ export function createParseContext({
     botCategory(ua) {
       const hit = uaCache.get(ua);
       if (hit !== undefined) return hit;
-      const category = ua === '' ? null : classifyUserAgent(ua).category;
+      const category = classifyUserAgent(ua).category;
       // A full cache is dropped whole: cheaper than LRU bookkeeping and memory stays bounded.
       if (uaCache.size >= uaCacheSize) uaCache.clear();
       uaCache.set(ua, category);
