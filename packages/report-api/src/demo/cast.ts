@@ -3,7 +3,7 @@ import type { Random } from './random.js';
 /**
  * Who plays in the demo day: where browsers come from and what every kind of client sends.
  * The address blocks were chosen so that the middleware's offline GeoIP table
- * (`@ip-location-db/geo-whois-asn-country`) maps them to the country named here;
+ * (`@ip-location-db/geo-whois-asn-country`) maps every address of them to the country named here;
  * `cast.test.ts` checks that against the table itself.
  */
 
@@ -15,14 +15,14 @@ export const COUNTRY_BLOCKS: Readonly<Record<string, readonly string[]>> = {
   GB: ['86.10', '90.200'],
   KR: ['121.130', '211.234', '175.200'],
   FR: ['82.64', '90.10', '86.200'],
-  BR: ['177.10', '200.150', '189.30'],
+  BR: ['177.20', '187.10', '191.10'],
   IN: ['117.200', '49.36', '106.200'],
   TW: ['1.160', '114.32', '36.224'],
   SG: ['116.86', '118.200'],
   VN: ['113.160', '14.160'],
   RU: ['95.24', '5.18'],
   CN: ['36.110', '116.1', '61.135'],
-  NL: ['94.102'],
+  NL: ['77.160', '145.100', '84.80'],
 };
 
 /** Where the foreign share of human visitors comes from (relative weights). */
