@@ -68,7 +68,7 @@ describe('watchpost CLI', () => {
   it.each([['serve'], ['sites'], ['report']])('%s --help prints usage and exits 0', async (name) => {
     const result = await cli(name, '--help');
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(new RegExp(`^Usage:\s+watchpost ${name}`));
+    expect(result.out).toMatch(new RegExp(String.raw`^Usage:\s+watchpost ${name}`));
   });
 
   it('serve listens, answers /healthz and stops on SIGTERM', async () => {
