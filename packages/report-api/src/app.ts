@@ -7,6 +7,7 @@ import { eventRoutes } from './ingest/route.js';
 import { openApiRoutes } from './openapi/route.js';
 import { reportRoutes } from './reports/route.js';
 // Mount points of other teams: add your import here, and one `app.route` line further down.
+import { dashboardRoutes } from './dashboard/routes.js';
 
 const MB = 1024 * 1024;
 
@@ -32,7 +33,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/v1/denylist', denyListRoutes(resolved));
   app.route('/v1/reports', reportRoutes(resolved));
   // --- mount points (one line each) ---
-  // engineer E: app.route('/dashboard', dashboardRoutes(resolved));
+  app.route('/dashboard', dashboardRoutes(resolved, deps.dashboard));
   // engineer D: app.route('/v1/import', importRoutes(resolved));
   // engineer F: app.route('/v1', alertRoutes(resolved));  // serves /v1/webhooks and /v1/alerts
   // --- end of mount points ---

@@ -68,8 +68,8 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
   app.use('*', securityHeaders());
   app.use('*', bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text('request body too large', 413) }));
 
-  app.get(`/assets/style.:file{[0-9a-f]{16}\\.css}`, function stylesheet(c) {
-    if (c.req.param('file') !== `${STYLESHEET_HASH}.css`) return c.text('not found', 404);
+  app.get('/assets/:file', function stylesheet(c) {
+    if (c.req.param('file') !== `style.${STYLESHEET_HASH}.css`) return c.text('not found', 404);
     c.header('Cache-Control', 'public, max-age=31536000, immutable');
     return c.body(STYLESHEET, 200, { 'Content-Type': 'text/css; charset=utf-8' });
   });

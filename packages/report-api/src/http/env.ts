@@ -1,3 +1,4 @@
+import type { DashboardOptions } from '../dashboard/routes.js';
 import type { KeyRole, Site, Store } from '../db/store.js';
 
 /** Limits of `POST /v1/events`, in bytes. */
@@ -21,6 +22,8 @@ export interface AppDeps {
   limits?: Partial<BodyLimits>;
   /** Where unexpected errors are logged (never sent to clients). Default `console.error`. */
   logError?: (error: unknown) => void;
+  /** Dashboard settings (session secret, public origin); see `DashboardOptions`. */
+  dashboard?: DashboardOptions;
 }
 
 /** `AppDeps` with every default filled in; what sub-routers receive. */
