@@ -1,1 +1,12 @@
-export {};
+export { createApp } from './app.js';
+export type { AppDeps, AppEnv, BodyLimits, ResolvedDeps } from './http/env.js';
+export { requireKey } from './http/auth.js';
+export { apiError, type ErrorBody, type ErrorDetail } from './http/errors.js';
+export type * from './db/store.js';
+export { openSqliteStore, type SqliteStoreOptions } from './db/sqlite/open.js';
+export { buildDailyReport, type DailyReportOptions } from './reports/build.js';
+export { reportToMarkdown } from './reports/markdown.js';
+export { localDayRange, parseLocalDate, isTimeZone } from './reports/range.js';
+export { dailyReportSchema } from './reports/schema.js';
+export type * from './reports/types.js';
+export { runCli } from './cli/main.js';
