@@ -5,10 +5,12 @@ import { fakeOrigin, routeFetch } from './test-support/fakes.js';
 import { createWorker, type WorkerEnv } from './worker.js';
 
 const options = { threshold: 3, windowMs: 30_000, banMs: 60_000 };
+// vitest.config.ts runs the tests with wrangler.jsonc's `exact` environment, where BURSTS is bound.
+const bursts = env.BURSTS!;
 
 describe('BurstsDurableObject', () => {
   it('counts one client across callers and bans past the threshold, with the engine ban tracker', async () => {
-    const stub = env.BURSTS.get(env.BURSTS.idFromName('192.0.2.50'));
+    const stub = bursts.get(bursts.idFromName('192.0.2.50'));
     const verdicts = [];
     for (let i = 0; i < 4; i++) verdicts.push(await stub.record('192.0.2.50', 404, 1_000_000 + i, options));
     expect(verdicts.map((v) => v.bannedUntil)).toEqual([0, 0, 0, 1_000_003 + 60_000]);
@@ -19,7 +21,7 @@ describe('BurstsDurableObject', () => {
   });
 
   it('ignores 2xx and 3xx', async () => {
-    const stub = env.BURSTS.get(env.BURSTS.idFromName('192.0.2.51'));
+    const stub = bursts.get(bursts.idFromName('192.0.2.51'));
     for (let i = 0; i < 10; i++) expect(await stub.record('192.0.2.51', 301, 2_000_000 + i, options)).toEqual({ bannedUntil: 0 });
   });
 });
@@ -30,7 +32,7 @@ describe('bursts across isolates', () => {
     const workerEnv: WorkerEnv = {
       ORIGIN_URL: origin.base,
       BURST_THRESHOLD: '3',
-      ...(withBursts ? { BURSTS: env.BURSTS } : {}),
+      ...(withBursts ? { BURSTS: bursts } : {}),
     };
     return async (ip: string) => {
       const ctx = createExecutionContext();

@@ -1,0 +1,111 @@
+// End to end: `wrangler dev` (workerd, local mode) in front of a local origin, reporting to a local
+// report API stub. Runs in Node (see vitest.e2e.config.ts).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { close, listen, startOrigin, startReportApiStub } from './support/servers.js';
+import { startWranglerDev, type WranglerDev } from './support/wrangler-dev.js';
+
+const INGEST_KEY = 'e2e-ingest-key';
+const BROWSER = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15';
+const READY_PATH = '/__watchpost_e2e_ready';
+
+const origin = startOrigin();
+const reportApi = startReportApiStub({ ingestKey: INGEST_KEY, denied: ['198.51.100.0/24'] });
+let dev: WranglerDev | undefined;
+
+async function send(path: string, { ip = '203.0.113.20', ua = BROWSER, ...init }: RequestInit & { ip?: string; ua?: string } = {}) {
+  const headers = new Headers(init.headers);
+  headers.set('cf-connecting-ip', ip);
+  headers.set('user-agent', ua);
+  const response = await fetch(`${dev!.url}${path}`, { ...init, headers, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+  return { response, body: await response.text() };
+}
+
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${dev?.output() ?? ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+beforeAll(async () => {
+  const originUrl = await listen(origin.server);
+  const reportApiUrl = await listen(reportApi.server);
+  dev = await startWranglerDev({
+    vars: { ORIGIN_URL: originUrl, REPORT_API_URL: reportApiUrl, INGEST_KEY, EVENTS_FLUSH_MS: '0', DENYLIST_TTL_MS: '0' },
+    cf: { country: 'JP', asn: 64500, colo: 'NRT', botManagement: { verifiedBot: false } },
+  });
+  // The cron trigger, run on demand (`--test-scheduled`): pull the deny list into local KV.
+  const scheduled = await fetch(`${dev.url}/__scheduled?cron=*+*+*+*+*`, { signal: AbortSignal.timeout(10_000) });
+  expect(scheduled.status).toBe(200);
+  await until('the deny-list pull', () => (reportApi.denyListRequests.length > 0 ? true : undefined));
+}, 90_000);
+
+afterAll(async () => {
+  if (process.env.WATCHPOST_E2E_DEBUG) console.log(dev?.output());
+  await dev?.stop();
+  await close(origin.server);
+  await close(reportApi.server);
+});
+
+describe('wrangler dev in front of an origin', () => {
+  it('passes a browser request through untouched', async () => {
+    const { response, body } = await send('/shop/cart?item=7&q=a%20b', {
+      method: 'POST',
+      body: 'qty=2',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-client-header': 'yes' },
+    });
+    expect(response.status).toBe(200);
+    expect(body).toMatch(/^origin POST \/shop\/cart\?item=7&q=a%20b host=127\.0\.0\.1:\d+ body=qty=2$/);
+    expect(response.headers.get('content-type')).toBe('application/x-origin');
+    expect(response.headers.get('x-origin-header')).toBe('kept');
+    expect(response.headers.get('set-cookie')).toBe('session=abc123; HttpOnly; Path=/');
+    expect(response.headers.get('cache-control')).toBe('private, max-age=7');
+    const seen = origin.seen.find((request) => request.url.startsWith('/shop/cart'));
+    expect(seen?.headers['x-client-header']).toBe('yes');
+    expect(seen?.headers['x-forwarded-host']).toMatch(/^127\.0\.0\.1:\d+$/);
+  });
+
+  it('keeps the origin status too', async () => {
+    const { response, body } = await send('/teapot');
+    expect(response.status).toBe(418);
+    expect(body).toMatch(/^origin GET \/teapot/);
+  });
+
+  it('answers a scanner user agent 403 without reaching the origin', async () => {
+    const { response, body } = await send('/', { ua: 'sqlmap/1.8.4#stable (https://sqlmap.org)' });
+    expect(response.status).toBe(403);
+    expect(body).toBe('Forbidden\n');
+    expect(origin.seen.some((request) => request.headers['user-agent']?.startsWith('sqlmap'))).toBe(false);
+  });
+
+  it('answers a denied IP (CF-Connecting-IP) 403', async () => {
+    const { response } = await send('/account', { ip: '198.51.100.23' });
+    expect(response.status).toBe(403);
+    expect(origin.seen.some((request) => request.url === '/account')).toBe(false);
+  });
+
+  it('answers a probe of /.env 403', async () => {
+    const { response } = await send('/.env');
+    expect(response.status).toBe(403);
+    expect(origin.seen.some((request) => request.url === '/.env')).toBe(false);
+  });
+
+  it('delivered the events to the report API', async () => {
+    const events = await until('five events at the report API', () => {
+      const found = reportApi.events().filter((event) => event.path !== READY_PATH);
+      return found.length >= 5 ? found : undefined;
+    });
+    const byPath = new Map(events.map((event) => [event.path, event]));
+    expect(byPath.get('/shop/cart')).toMatchObject({
+      ip: '203.0.113.20', method: 'POST', status: 200, action: 'allow', rule: null, country: 'JP', asn: 64500, botCategory: null,
+    });
+    expect(byPath.get('/teapot')).toMatchObject({ status: 418, action: 'allow' });
+    expect(byPath.get('/')).toMatchObject({ status: 403, action: 'block', rule: 'bot:scanner', botCategory: 'scanner' });
+    expect(byPath.get('/account')).toMatchObject({ ip: '198.51.100.23', status: 403, action: 'block', rule: 'deny-list:manual' });
+    expect(byPath.get('/.env')).toMatchObject({ status: 403, action: 'block', rule: expect.stringMatching(/^probe/) });
+    expect(new Set(reportApi.batches.map((batch) => batch.source))).toEqual(new Set(['edge-worker']));
+  });
+});
