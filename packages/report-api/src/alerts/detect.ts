@@ -1,0 +1,205 @@
+/**
+ * Real-time alert detection. Runs on a periodic tick and reads only rollups (plus raw events of a
+ * few suspect IPs), never the ingest request path: ingest stores and returns, and at most one tick
+ * later the monitor sees what changed.
+ */
+import type { Site, Store } from '../db/store.js';
+import { type BaselineOptions, baselineTest } from './baseline.js';
+import { localHourStart, sameHourHistory } from './hourly.js';
+import { type AlertNotice, createIncidentTracker, type IncidentTrackerOptions } from './incident.js';
+import { localDate } from './schedule.js';
+
+/** What the monitor reads. */
+export type MonitorStore = Pick<
+  Store,
+  'listSites' | 'errorWindows' | 'errorWindowIps' | 'listDenyEntries' | 'trafficBuckets' | 'topDimension' | 'listEvents'
+>;
+
+/** Options of {@link createAlertMonitor}; every default is listed. */
+export interface AlertMonitorOptions extends IncidentTrackerOptions {
+  store: MonitorStore;
+  /** Called with every notice (alert or resolved); should only enqueue, never wait. */
+  notify: (site: Site, notice: AlertNotice) => void;
+  now?: () => number;
+  logError?: (error: unknown) => void;
+  /** A burst is more than this many (weighted) 4xx+5xx site-wide in one 30-second window (default 100). */
+  burstThreshold?: number;
+  /** A client answered 5xx instead of 403: at least `min5xx` 5xx in `windowMs` (defaults 20 in 5 min) ... */
+  suspicious5xx?: { min5xx?: number; windowMs?: number; /** ... and at least this many 4xx today, or probes/scanner/blocks (default 20). */ min4xx?: number };
+  /** Baseline: compare with this many previous days (default 14), evaluated at most every `everyMs` (default 60 s). */
+  baseline?: BaselineOptions & { days?: number; everyMs?: number };
+}
+
+const WINDOW = 30_000;
+
+/**
+ * Creates the monitor. Call `tick()` periodically (`createAlertService` does, every 10 s).
+ *
+ * @example
+ * const monitor = createAlertMonitor({ store, notify: (site, notice) => console.log(site.name, notice.title) });
+ * setInterval(() => void monitor.tick(), 10_000);
+ */
+export function createAlertMonitor({
+  store,
+  notify,
+  now = Date.now,
+  logError = (error) => console.error(error),
+  burstThreshold = 100,
+  suspicious5xx = {},
+  baseline = {},
+  coolDownMs,
+}: AlertMonitorOptions) {
+  if (!(burstThreshold > 0)) throw new TypeError(`burstThreshold must be > 0, got ${burstThreshold}`);
+  const { min5xx = 20, windowMs: suspiciousWindowMs = 300_000, min4xx = 20 } = suspicious5xx;
+  const { days: baselineDays = 14, everyMs: baselineEveryMs = 60_000, ...baselineOptions } = baseline;
+  const incidents = createIncidentTracker({ coolDownMs });
+  const startedAt = now();
+  const lastTick = new Map<string, number>();
+  const lastBaseline = new Map<string, number>();
+  const knownBans = new Map<string, Set<string>>();
+  let running: Promise<AlertNotice[]> | null = null;
+  // Ticks never overlap, so the notices of the running tick can be collected here for `tick()` to return.
+  let raisedThisTick: AlertNotice[] = [];
+
+  async function checkBursts(site: Site, at: number): Promise<void> {
+    // Look back over everything since the last tick (bounded), so a burst between ticks is not missed.
+    const since = Math.max(at - 600_000, Math.min(at - 2 * WINDOW, (lastTick.get(site.id) ?? at) - WINDOW));
+    const windows = (await store.errorWindows(site.id, since, at + WINDOW, burstThreshold)).filter((w) => w.errors > burstThreshold);
+    const worst = windows.reduce<(typeof windows)[number] | undefined>((max, w) => (!max || w.errors > max.errors ? w : max), undefined);
+    if (worst && !incidents.isOpen(site.id, 'burst', 'site')) {
+      const ips = await store.errorWindowIps(site.id, worst.start, 5);
+      raise(site, incidents.active({
+        siteId: site.id,
+        kind: 'burst',
+        key: 'site',
+        title: `Error burst: ${Math.round(worst.errors)} 4xx/5xx responses in 30 s (threshold ${burstThreshold})`,
+        lines: [`Window starting ${new Date(worst.start).toISOString()}.`, ...ips.map((ip) => `${ip.ip}: ${Math.round(ip.errors)} errors`)],
+      }, at));
+    } else if (worst) {
+      incidents.active({ siteId: site.id, kind: 'burst', key: 'site', title: '', lines: [] }, at);
+    }
+    resolve(site, at, 'burst');
+  }
+
+  async function checkBans(site: Site, at: number): Promise<void> {
+    const bans = (await store.listDenyEntries(site.id, at)).filter((entry) => entry.source === 'auto');
+    let known = knownBans.get(site.id);
+    if (!known) {
+      // Bans that existed before this process started were announced by whoever was running then.
+      known = new Set(bans.filter((ban) => ban.createdAt < startedAt).map((ban) => ban.id));
+      knownBans.set(site.id, known);
+    }
+    for (const ban of bans) {
+      if (known.has(ban.id)) continue;
+      const until = ban.expiresAt === null ? 'with no expiry' : `until ${new Date(ban.expiresAt).toISOString()}`;
+      raise(site, incidents.active({
+        siteId: site.id,
+        kind: 'auto-ban',
+        key: ban.id,
+        title: `New automatic ban: ${ban.value}`,
+        lines: [`Reason: ${ban.reason || '(none given)'}`, `Banned ${until}.`],
+      }, at));
+    }
+    resolve(site, at, 'auto-ban');
+  }
+
+  async function checkSuspicious5xx(site: Site, at: number): Promise<void> {
+    const today = localDate(at, site.timeZone);
+    const candidates = await store.topDimension(site.id, today, 'ip', { orderBy: 's5xx', limit: 20, min: min5xx });
+    for (const row of candidates) {
+      const evidence: string[] = [];
+      if (row.probes > 0) evidence.push(`${Math.round(row.probes)} probes of sensitive paths`);
+      if (row.scanner > 0) evidence.push('user agent classified as a scanner');
+      if (row.s4xx >= min4xx) evidence.push(`${Math.round(row.s4xx)} 4xx responses`);
+      if (row.blocked + row.counted > 0) evidence.push(`${Math.round(row.blocked + row.counted)} requests matched a blocking rule`);
+      if (evidence.length === 0) continue;
+      // The day rollup narrows the candidates; the raw events of this one IP give the exact recent count.
+      const recent = await store.listEvents(site.id, { from: at - suspiciousWindowMs, to: at + 1, ip: row.key, limit: 10_000 });
+      const recent5xx = recent.reduce((total, event) => (event.status >= 500 && event.status <= 599 ? total + 1 / event.sampleRate : total), 0);
+      if (recent5xx < min5xx) continue;
+      raise(site, incidents.active({
+        siteId: site.id,
+        kind: 'suspicious-5xx',
+        key: row.key,
+        title: `${row.key} got ${Math.round(recent5xx)} 5xx in ${Math.round(suspiciousWindowMs / 60_000)} min instead of a 403`,
+        lines: [`Today: ${evidence.join(', ')}.`, 'Answering it with 403 (deny list) spares the backend and the success rate.'],
+      }, at));
+    }
+    resolve(site, at, 'suspicious-5xx');
+  }
+
+  async function checkBaseline(site: Site, at: number): Promise<void> {
+    if (at - (lastBaseline.get(site.id) ?? Number.NEGATIVE_INFINITY) < baselineEveryMs) return;
+    lastBaseline.set(site.id, at);
+    const hourStart = localHourStart(at, site.timeZone);
+    // The last complete hour may be a spike or a drop; the hour in progress can only prove a spike.
+    const complete = await sameHourHistory(store, site, hourStart - 3_600_000, hourStart, baselineDays);
+    const partial = await sameHourHistory(store, site, hourStart, at, baselineDays);
+    const candidates = [
+      { hour: complete, result: baselineTest(complete.current, complete.history, baselineOptions) },
+      { hour: partial, result: baselineTest(partial.current, partial.history, baselineOptions) },
+    ].filter(({ result }, index) => result.status === 'spike' || (index === 0 && result.status === 'drop'));
+    const found = candidates[0];
+    if (found) {
+      const { hour, result } = found;
+      const range = `${new Date(hour.current.start).toISOString().slice(11, 16)}–${new Date(hour.current.end).toISOString().slice(11, 16)} UTC`;
+      raise(site, incidents.active({
+        siteId: site.id,
+        kind: 'baseline',
+        key: 'site',
+        title: `Traffic ${result.status}: ${hour.current.requests.toLocaleString('en-US')} requests in ${range}, usually ${result.expected?.toLocaleString('en-US')}`,
+        lines: [`Robust z-score ${result.z} against the same hour on ${result.days} previous ${result.compared === 'same-kind' ? (hour.current.businessDay ? 'business days' : 'weekend days') : 'days'}.`],
+      }, at));
+    }
+    resolve(site, at, 'baseline');
+  }
+
+  function raise(site: Site, notice: AlertNotice | null): void {
+    if (!notice) return;
+    raisedThisTick.push(notice);
+    try {
+      notify(site, notice);
+    } catch (error) {
+      logError(error);
+    }
+  }
+
+  function resolve(site: Site, at: number, kind: AlertNotice['kind']): void {
+    for (const notice of incidents.resolveQuiet(at, { siteId: site.id, kind })) raise(site, notice);
+  }
+
+  async function tickOnce(): Promise<AlertNotice[]> {
+    const at = now();
+    const raised: AlertNotice[] = [];
+    raisedThisTick = raised;
+    for (const site of await store.listSites()) {
+      // One failing check (or site) must not stop the others; an unevaluated kind is not resolved.
+      for (const check of [checkBursts, checkBans, checkSuspicious5xx, checkBaseline]) {
+        try {
+          await check(site, at);
+        } catch (error) {
+          logError(error);
+        }
+      }
+      lastTick.set(site.id, at);
+    }
+    return raised;
+  }
+
+  return {
+    /** Evaluates every site once; returns the notices raised. Overlapping calls share one run. */
+    tick(): Promise<AlertNotice[]> {
+      running ??= tickOnce().finally(() => {
+        running = null;
+      });
+      return running;
+    },
+    /** Open incidents (for status output and tests). */
+    openIncidents() {
+      return incidents.list();
+    },
+  };
+}
+
+/** The monitor returned by {@link createAlertMonitor}. */
+export type AlertMonitor = ReturnType<typeof createAlertMonitor>;

@@ -1,0 +1,127 @@
+/**
+ * The alerting service `watchpost serve` starts: the monitor (real-time alerts), the scheduler
+ * (daily reports) and the delivery queue they both feed.
+ */
+import { reportUrl } from '../dashboard/urls.js';
+import type { Site, Store } from '../db/store.js';
+import { buildDailyReport } from '../reports/build.js';
+import { reportToMarkdown } from '../reports/markdown.js';
+import { createDeliveryQueue, type DeliveryQueue, type DeliveryQueueOptions } from './deliver.js';
+import { type AlertMonitorOptions, createAlertMonitor } from './detect.js';
+import type { AlertKind } from './incident.js';
+import { noticePayload, reportPayload, type SlackPayload, testPayload } from './payload.js';
+import { createReportScheduler, type Timers } from './scheduler.js';
+import { localDate } from './schedule.js';
+
+/** Options of {@link createAlertService}; every default is listed. */
+export interface AlertServiceOptions {
+  store: Store;
+  /** Base URL of this server as users reach it, for dashboard links, e.g. `https://watchpost.example`. Null: no links. */
+  publicUrl: string | null;
+  now?: () => number;
+  timers?: Timers;
+  logError?: (error: unknown) => void;
+  /** How often the monitor evaluates every site (default 10,000 ms). */
+  tickMs?: number;
+  /** Delivery settings (timeouts, retries, concurrency); `record` is always the store. */
+  delivery?: Omit<DeliveryQueueOptions, 'record' | 'now' | 'logError'>;
+  /** Report scheduler settings (how often settings are re-read, how late a report may still go out). */
+  schedule?: { recheckMs?: number; graceMs?: number };
+  /** Detection thresholds. */
+  detection?: Pick<AlertMonitorOptions, 'burstThreshold' | 'suspicious5xx' | 'baseline' | 'coolDownMs'>;
+}
+
+/**
+ * Wires monitor, scheduler and delivery queue to a store.
+ *
+ * @example
+ * const alerts = createAlertService({ store, publicUrl: 'https://watchpost.example' });
+ * await alerts.start();
+ * // ... on shutdown:
+ * await alerts.stop();
+ */
+export function createAlertService({
+  store,
+  publicUrl,
+  now = Date.now,
+  timers,
+  logError = (error) => console.error(error),
+  tickMs = 10_000,
+  delivery = {},
+  schedule = {},
+  detection = {},
+}: AlertServiceOptions) {
+  if (publicUrl !== null && !/^https?:\/\//.test(publicUrl)) throw new TypeError(`publicUrl must start with http:// or https://, got ${JSON.stringify(publicUrl)}`);
+  const base = publicUrl?.replace(/\/+$/, '') ?? null;
+  const linkTo = (site: Site, date: string) => (base ? `${base}${reportUrl(site.id, date)}` : null);
+  const queue: DeliveryQueue = createDeliveryQueue({ ...delivery, record: (d) => store.recordDelivery(d), now, logError });
+
+  /** Queues one payload for every webhook of the site; returns how many were queued. */
+  async function broadcast(site: Site, kind: AlertKind, summary: string, payload: SlackPayload): Promise<number> {
+    const hooks = await store.listWebhooks(site.id);
+    for (const webhook of hooks) queue.enqueue({ siteId: site.id, webhook: { id: webhook.id, url: webhook.url }, kind, summary, payload });
+    return hooks.length;
+  }
+
+  const monitor = createAlertMonitor({
+    ...detection,
+    store,
+    now,
+    logError,
+    notify(site, notice) {
+      const payload = noticePayload(notice, { siteName: site.name, url: linkTo(site, localDate(notice.at, site.timeZone)) });
+      const summary = notice.state === 'resolved' ? notice.title : `Alert: ${notice.title}`;
+      broadcast(site, notice.kind, summary.slice(0, 300), payload).catch(logError);
+    },
+  });
+
+  async function sendReport(site: Site, date: string): Promise<number> {
+    const report = await buildDailyReport(store, site, date, { now });
+    const title = `Watchpost daily report: ${site.name}, ${date}`;
+    const url = linkTo(site, date) ?? '(set --public-url for a dashboard link)';
+    return broadcast(site, 'daily-report', title, reportPayload({ title, markdown: reportToMarkdown(report), url }));
+  }
+
+  const scheduler = createReportScheduler({ ...schedule, store, now, timers, logError, sendReport: async (site, date) => void (await sendReport(site, date)) });
+  const setTimer = timers?.setTimeout ?? ((callback: () => void, ms: number) => setTimeout(callback, ms).unref());
+  const clearTimer = timers?.clearTimeout ?? ((handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>));
+  let tickTimer: unknown = null;
+  let running = false;
+
+  function scheduleTick(): void {
+    if (!running) return;
+    tickTimer = setTimer(() => {
+      void monitor.tick().catch(logError).finally(scheduleTick);
+    }, tickMs);
+  }
+
+  return {
+    monitor,
+    scheduler,
+    queue,
+    /** Starts the periodic monitor and the report scheduler. */
+    async start(): Promise<void> {
+      if (running) return;
+      running = true;
+      await scheduler.start();
+      scheduleTick();
+    },
+    /** Stops timers and waits (at most `graceMs`) for deliveries in flight. */
+    async stop(graceMs = 5000): Promise<void> {
+      running = false;
+      scheduler.stop();
+      if (tickTimer !== null) clearTimer(tickTimer);
+      await Promise.race([queue.idle(), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+    },
+    /** Queues a test message to every webhook of the site; returns how many webhooks it went to. */
+    sendTest(site: Site): Promise<number> {
+      const at = now();
+      return broadcast(site, 'test', 'Test message', testPayload({ siteName: site.name, at, url: linkTo(site, localDate(at, site.timeZone)) }));
+    },
+    /** Builds and queues the daily report of `date` now, whatever the schedule says. */
+    sendReport,
+  };
+}
+
+/** The service returned by {@link createAlertService}. */
+export type AlertService = ReturnType<typeof createAlertService>;
