@@ -12,7 +12,8 @@ export type SkipReason =
   | 'bad-timestamp'
   | 'missing-field'
   | 'bad-ip'
-  | 'bad-status';
+  | 'bad-status'
+  | 'invalid-event';
 
 /** What a line parser returns: an event ready for ingest, or the reason the line was skipped. */
 export type ParseResult = { event: WatchpostEvent } | { skip: SkipReason };

@@ -10,6 +10,8 @@ import { IMPORT_FORMATS, type ImportFormat } from './formats.js';
 /** What the store answered for one batch: `duplicate` when that batchId was already stored. */
 export interface IngestOutcome {
   duplicate: boolean;
+  /** Events the store refused (counted as skipped, reason `invalid-event`); the rest were stored. */
+  rejected?: number;
 }
 
 /** Stores one batch of events for a site: the same path as `POST /v1/events`. */
@@ -132,8 +134,13 @@ export async function importStream(
     const batch: EventBatch = { batchId, source: 'import', events };
     if (events.length > 0) {
       const outcome = await ingest(siteId, batch);
-      if (outcome.duplicate) summary.duplicates += events.length;
-      else summary.imported += events.length;
+      const rejected = outcome.rejected ?? 0;
+      if (rejected > 0) {
+        summary.skipped += rejected;
+        summary.skippedByReason['invalid-event'] = (summary.skippedByReason['invalid-event'] ?? 0) + rejected;
+      }
+      if (outcome.duplicate) summary.duplicates += events.length - rejected;
+      else summary.imported += events.length - rejected;
     }
     events = [];
     pending = 0;

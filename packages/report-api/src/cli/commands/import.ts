@@ -1,0 +1,76 @@
+import { statSync } from 'node:fs';
+import { loadGeoLookup } from '@watchpost/middleware/node';
+import { createParseContext } from '../../importers/context.js';
+import { IMPORT_FORMATS, isImportFormat } from '../../importers/formats.js';
+import { storeIngest } from '../../importers/ingest.js';
+import { createProgressLine } from '../../importers/progress.js';
+import { importFiles } from '../../importers/stream.js';
+import { type Command, dbOption, parseCommandArgs, stringOption, UsageError } from '../args.js';
+import { openStoreFromArgs } from '../open-store.js';
+
+const formats = Object.keys(IMPORT_FORMATS).join('|');
+
+const usage = `Usage: watchpost import --site ID --format ${formats} [--db PATH] FILE...
+
+Imports existing logs into a site as ordinary events, so its daily reports, dashboard and
+recommendations cover them. Files may be plain or gzip (detected by content). Importing the
+same file again adds nothing. Prints a JSON summary: files, linesRead, imported, skipped,
+skippedByReason, duplicates, seconds. A progress line is shown on a terminal.
+  --site ID        site id from \`watchpost sites list\`
+  --format FORMAT  aws-waf   AWS WAF logs (one JSON record per line)
+                   alb       Application Load Balancer access logs
+                   combined  Apache/nginx combined or common log format
+  --db PATH        SQLite database file (default ./watchpost.db)`;
+
+/**
+ * `watchpost import`.
+ *
+ * @example
+ * await importCommand.run(['--site', 'site_…', '--format', 'alb', 'alb-2026-03-09.log.gz'], io);
+ */
+export const importCommand: Command = {
+  summary: 'import AWS WAF, ALB or access logs into a site (JSON summary)',
+  usage,
+  async run(argv, io) {
+    const args = parseCommandArgs(
+      argv,
+      { ...dbOption, site: { type: 'string' }, format: { type: 'string' } },
+      { positionals: Number.POSITIVE_INFINITY },
+    );
+    if (!args) return (io.out(usage), 0);
+    const siteId = stringOption(args, 'site', true);
+    const format = stringOption(args, 'format', true);
+    if (!isImportFormat(format)) throw new UsageError(`--format: ${JSON.stringify(format)} is not one of ${formats.replaceAll('|', ', ')}`);
+    const files = args.positionals;
+    if (files.length === 0) throw new UsageError('give at least one log FILE to import');
+    for (const file of files) {
+      let isFile = false;
+      try {
+        isFile = statSync(file).isFile();
+      } catch {
+        throw new UsageError(`${file}: no such file`);
+      }
+      if (!isFile) throw new UsageError(`${file}: not a file`);
+    }
+    const store = openStoreFromArgs(stringOption(args, 'db', true));
+    try {
+      if (!(await store.getSite(siteId))) {
+        throw new UsageError(`--site: no site ${JSON.stringify(siteId)} in this database (see watchpost sites list)`);
+      }
+      const geo = loadGeoLookup({ warn: (message) => io.err(message) });
+      const context = createParseContext({ lookupCountry: (ip) => geo(ip) });
+      const progress = process.stderr.isTTY ? createProgressLine({ write: (text) => process.stderr.write(text) }) : null;
+      try {
+        const summary = await importFiles(files, { siteId, format, ingest: storeIngest(store), context, onProgress: progress?.update });
+        progress?.done();
+        io.out(JSON.stringify(summary));
+      } catch (error) {
+        progress?.done();
+        throw error;
+      }
+      return 0;
+    } finally {
+      await store.close();
+    }
+  },
+};
