@@ -2,6 +2,7 @@
 import { pathToFileURL } from 'node:url';
 import { type CliIo, type Command, UsageError } from './args.js';
 import { demoCommand } from './commands/demo.js';
+import { importCommand } from './commands/import.js';
 import { reportCommand } from './commands/report.js';
 import { serveCommand } from './commands/serve.js';
 import { sitesCommand } from './commands/sites.js';
@@ -14,7 +15,7 @@ export const commands: Record<string, Command> = {
   serve: serveCommand,
   sites: sitesCommand,
   report: reportCommand,
-  // import: importCommand,     (engineer D)
+  import: importCommand,
   // webhooks: webhooksCommand, (engineer F)
   // alerts: alertsCommand,     (engineer F)
   demo: demoCommand,
