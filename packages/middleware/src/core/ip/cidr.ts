@@ -6,10 +6,8 @@ export interface Cidr {
   readonly prefix: number;
 }
 
-/** `MASKS[n]` keeps the top `n` bits of a 32-bit word (n = 0..32). */
-export const MASKS: readonly number[] = Array.from({ length: 33 }, (_, n) =>
-  n === 0 ? 0 : (0xffffffff << (32 - n)) >>> 0,
-);
+/** `MASKS[n]` keeps the top `n` bits of a 32-bit word (n = 0..32), as signed 32-bit integers. */
+export const MASKS: Int32Array = Int32Array.from({ length: 33 }, (_, n) => (n === 0 ? 0 : 0xffffffff << (32 - n)));
 
 /** Clears every bit after the first `prefix` bits. */
 export function maskWords(words: readonly number[], prefix: number): number[] {

@@ -50,7 +50,7 @@ export function createIpMatcher<Entry extends IpMatcherEntry>(entries: Iterable<
     match(ip: string | ParsedIp): Entry | null {
       const parsed = typeof ip === 'string' ? parseIp(ip) : ip;
       if (parsed === null || parsed === undefined) return null;
-      const index = (parsed.family === 4 ? v4 : v6).lookup(parsed.words);
+      const index = parsed.family === 4 ? v4.lookupWord(parsed.words[0] as number) : v6.lookup(parsed.words);
       return index === -1 ? null : (stored[index] as Entry);
     },
   };

@@ -70,6 +70,23 @@ export class PrefixTrie {
     }
   }
 
+  /** The value index of the longest stored IPv4 prefix that contains `address`, or -1. */
+  lookupWord(address: number): number {
+    const { keys, prefixes, children, values } = this;
+    let best = (values[0] as number) - 1;
+    let node = 0;
+    for (;;) {
+      const nodePrefix = prefixes[node] as number;
+      if (nodePrefix === 32) return best;
+      const child = children[2 * node + ((address >>> (31 - nodePrefix)) & 1)] as number;
+      if (child === 0) return best;
+      if (((address ^ (keys[child] as number)) & (MASKS[prefixes[child] as number] as number)) !== 0) return best;
+      const value = values[child] as number;
+      if (value !== 0) best = value - 1;
+      node = child;
+    }
+  }
+
   /** The value index of the longest stored prefix that contains `words`, or -1. */
   lookup(words: readonly number[]): number {
     const { keys, prefixes, children, values, wordCount } = this;
