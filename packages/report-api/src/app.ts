@@ -4,6 +4,7 @@ import { denyListRoutes } from './denylist/routes.js';
 import type { AppDeps, AppEnv, ResolvedDeps } from './http/env.js';
 import { apiError } from './http/errors.js';
 import { eventRoutes } from './ingest/route.js';
+import { importRoutes } from './importers/route.js';
 import { openApiRoutes } from './openapi/route.js';
 import { reportRoutes } from './reports/route.js';
 // Mount points of other teams: add your import here, and one `app.route` line further down.
@@ -34,7 +35,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/v1/reports', reportRoutes(resolved));
   // --- mount points (one line each) ---
   app.route('/dashboard', dashboardRoutes(resolved, deps.dashboard));
-  // engineer D: app.route('/v1/import', importRoutes(resolved));
+  app.route('/v1/import', importRoutes(resolved));
   // engineer F: app.route('/v1', alertRoutes(resolved));  // serves /v1/webhooks and /v1/alerts
   // --- end of mount points ---
 
