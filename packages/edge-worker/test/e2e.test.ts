@@ -1,15 +1,15 @@
-// End to end: `wrangler dev` (workerd, local mode) in front of a local origin, reporting to a local
-// report API stub. Runs in Node (see vitest.e2e.config.ts).
+// End to end: `wrangler dev` (workerd, local mode) in front of a local origin, reporting to the real
+// report API (createApp on a temporary SQLite file). Runs in Node (see vitest.e2e.config.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { close, listen, startOrigin, startReportApiStub } from './support/servers.js';
+import { startReportApi } from './support/report-api.js';
+import { close, listen, startOrigin } from './support/servers.js';
 import { startWranglerDev, type WranglerDev } from './support/wrangler-dev.js';
 
-const INGEST_KEY = 'e2e-ingest-key';
 const BROWSER = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15';
 const READY_PATH = '/__watchpost_e2e_ready';
 
 const origin = startOrigin();
-const reportApi = startReportApiStub({ ingestKey: INGEST_KEY, denied: ['198.51.100.0/24'] });
+let reportApi: Awaited<ReturnType<typeof startReportApi>> | undefined;
 let dev: WranglerDev | undefined;
 
 async function send(path: string, { ip = '203.0.113.20', ua = BROWSER, ...init }: RequestInit & { ip?: string; ua?: string } = {}) {
@@ -20,10 +20,10 @@ async function send(path: string, { ip = '203.0.113.20', ua = BROWSER, ...init }
   return { response, body: await response.text() };
 }
 
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${dev?.output() ?? ''}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -32,22 +32,30 @@ async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 10
 
 beforeAll(async () => {
   const originUrl = await listen(origin.server);
-  const reportApiUrl = await listen(reportApi.server);
+  reportApi = await startReportApi({ denied: ['198.51.100.0/24'] });
   dev = await startWranglerDev({
-    vars: { ORIGIN_URL: originUrl, REPORT_API_URL: reportApiUrl, INGEST_KEY, EVENTS_FLUSH_MS: '0', DENYLIST_TTL_MS: '0' },
+    vars: {
+      ORIGIN_URL: originUrl,
+      REPORT_API_URL: reportApi.url,
+      INGEST_KEY: reportApi.ingestKey,
+      EVENTS_FLUSH_MS: '0',
+      DENYLIST_TTL_MS: '0',
+    },
     cf: { country: 'JP', asn: 64500, colo: 'NRT', botManagement: { verifiedBot: false } },
   });
   // The cron trigger, run on demand (`--test-scheduled`): pull the deny list into local KV.
   const scheduled = await fetch(`${dev.url}/__scheduled?cron=*+*+*+*+*`, { signal: AbortSignal.timeout(10_000) });
   expect(scheduled.status).toBe(200);
-  await until('the deny-list pull', () => (reportApi.denyListRequests.length > 0 ? true : undefined));
+  await until('the deny-list pull', async () =>
+    reportApi!.requests.some((request) => request.path === '/v1/denylist' && request.status === 200) ? true : undefined,
+  );
 }, 90_000);
 
 afterAll(async () => {
   if (process.env.WATCHPOST_E2E_DEBUG) console.log(dev?.output());
   await dev?.stop();
   await close(origin.server);
-  await close(reportApi.server);
+  await reportApi?.stop();
 });
 
 describe('wrangler dev in front of an origin', () => {
@@ -93,9 +101,9 @@ describe('wrangler dev in front of an origin', () => {
     expect(origin.seen.some((request) => request.url === '/.env')).toBe(false);
   });
 
-  it('delivered the events to the report API', async () => {
-    const events = await until('five events at the report API', () => {
-      const found = reportApi.events().filter((event) => event.path !== READY_PATH);
+  it('delivered the events to the report API, which stored them', async () => {
+    const events = await until('five events stored by the report API', async () => {
+      const found = (await reportApi!.events()).filter((event) => event.path !== READY_PATH);
       return found.length >= 5 ? found : undefined;
     });
     const byPath = new Map(events.map((event) => [event.path, event]));
@@ -106,6 +114,8 @@ describe('wrangler dev in front of an origin', () => {
     expect(byPath.get('/')).toMatchObject({ status: 403, action: 'block', rule: 'bot:scanner', botCategory: 'scanner' });
     expect(byPath.get('/account')).toMatchObject({ ip: '198.51.100.23', status: 403, action: 'block', rule: 'deny-list:manual' });
     expect(byPath.get('/.env')).toMatchObject({ status: 403, action: 'block', rule: expect.stringMatching(/^probe/) });
-    expect(new Set(reportApi.batches.map((batch) => batch.source))).toEqual(new Set(['edge-worker']));
+    const posts = reportApi!.requests.filter((request) => request.path === '/v1/events');
+    expect(posts.length).toBeGreaterThan(0);
+    expect(posts.every((post) => post.status === 202)).toBe(true);
   });
 });
