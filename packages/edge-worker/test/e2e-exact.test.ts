@@ -1,0 +1,71 @@
+// End to end with `--env exact`: events go through a (local) Cloudflare Queue and the worker's own
+// queue consumer forwards them to the real report API; the bursts Durable Object is bound.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReportApi } from './support/report-api.js';
+import { close, listen, startOrigin } from './support/servers.js';
+import { startWranglerDev, type WranglerDev } from './support/wrangler-dev.js';
+
+const READY_PATH = '/__watchpost_e2e_ready';
+const origin = startOrigin();
+let reportApi: Awaited<ReturnType<typeof startReportApi>> | undefined;
+let dev: WranglerDev | undefined;
+
+async function send(path: string, ip: string, ua = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0') {
+  const response = await fetch(`${dev!.url}${path}`, {
+    headers: { 'cf-connecting-ip': ip, 'user-agent': ua },
+    signal: AbortSignal.timeout(10_000),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+beforeAll(async () => {
+  const originUrl = await listen(origin.server);
+  reportApi = await startReportApi({ denied: [] });
+  dev = await startWranglerDev({
+    env: 'exact',
+    vars: {
+      ORIGIN_URL: originUrl,
+      REPORT_API_URL: reportApi.url,
+      INGEST_KEY: reportApi.ingestKey,
+      EVENTS_FLUSH_MS: '0',
+      BURST_THRESHOLD: '2',
+    },
+    cf: { country: 'DE', asn: 64501 },
+  });
+}, 90_000);
+
+afterAll(async () => {
+  if (process.env.WATCHPOST_E2E_DEBUG) console.log(dev?.output());
+  await dev?.stop();
+  await close(origin.server);
+  await reportApi?.stop();
+});
+
+describe('wrangler dev --env exact (Queue + Durable Object)', () => {
+  it('bans a client after a burst of 404s (threshold 2)', async () => {
+    const ip = '192.0.2.77';
+    expect([await send('/teapot', ip), await send('/teapot', ip), await send('/teapot', ip)]).toEqual([418, 418, 418]);
+    expect(await send('/', ip)).toBe(403);
+    expect(await send('/', '192.0.2.78')).toBe(200);
+  });
+
+  it('delivers events through the queue and its consumer', async () => {
+    const deadline = Date.now() + 20_000;
+    let events: Awaited<ReturnType<NonNullable<typeof reportApi>['events']>> = [];
+    while (Date.now() < deadline) {
+      events = (await reportApi!.events()).filter((event) => event.path !== READY_PATH);
+      if (events.length >= 5) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(events.map((event) => [event.ip, event.path, event.status, event.action])).toEqual([
+      ['192.0.2.77', '/teapot', 418, 'allow'],
+      ['192.0.2.77', '/teapot', 418, 'allow'],
+      ['192.0.2.77', '/teapot', 418, 'allow'],
+      ['192.0.2.77', '/', 403, 'block'],
+      ['192.0.2.78', '/', 200, 'allow'],
+    ]);
+    expect(events[0]).toMatchObject({ country: 'DE', asn: 64501 });
+    expect(reportApi!.requests.filter((request) => request.path === '/v1/events').every((r) => r.status === 202)).toBe(true);
+  });
+});
