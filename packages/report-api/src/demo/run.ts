@@ -42,6 +42,7 @@ export interface DemoOptions {
 /** A running demo. */
 export interface DemoHandle {
   reportApiUrl: string;
+  /** The dashboard's sign-in page: paste `adminKey` there (keys never travel in URLs). */
   dashboardUrl: string;
   site: Site;
   adminKey: string;
@@ -139,7 +140,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
     await apps.flush();
 
     return {
-      reportApiUrl, dashboardUrl: `${reportApiUrl}/dashboard`, site, adminKey, ingestKey, apps: apps.urls,
+      reportApiUrl, dashboardUrl: `${reportApiUrl}/dashboard/sign-in`, site, adminKey, ingestKey, apps: apps.urls,
       date: days.main.date, previousDate: days.previous.date, traffic, dbPath: db.path, close,
     };
   } catch (error) {
