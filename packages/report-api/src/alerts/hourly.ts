@@ -41,8 +41,9 @@ export async function sameHourHistory(
 ): Promise<HourWithHistory> {
   const buckets = await store.trafficBuckets(site.id, hourStart - (days + 1) * DAY, end);
   const firstBucket = buckets[0]?.start ?? Number.POSITIVE_INFINITY;
+  // Counts are sample-weighted sums; whole requests, as in the reports.
   const requestsIn = (from: number, to: number) =>
-    buckets.reduce((total, bucket) => (bucket.start >= from && bucket.start < to ? total + bucket.requests : total), 0);
+    Math.round(buckets.reduce((total, bucket) => (bucket.start >= from && bucket.start < to ? total + bucket.requests : total), 0));
   const p = zonedParts(hourStart, site.timeZone);
   const minuteOfDay = p.hour * 60 + p.minute;
   const history: HourWithHistory['history'] = [];
