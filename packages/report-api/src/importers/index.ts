@@ -1,0 +1,14 @@
+export { parseAwsWafLine } from './aws-waf.js';
+export { parseAlbLine } from './alb.js';
+export { parseCombinedLine } from './combined.js';
+export { createParseContext, defaultParseContext } from './context.js';
+export type { ParseContext, ParseContextOptions, ParseResult, SkipReason } from './context.js';
+export { IMPORT_FORMATS, isImportFormat } from './formats.js';
+export type { ImportFormat, LineParser } from './formats.js';
+export { storeIngest } from './ingest.js';
+export { createProgressLine } from './progress.js';
+export type { ProgressLine, ProgressLineOptions } from './progress.js';
+export { emptySummary, ImportLimitError, importFiles, importStream, openLogStream } from './stream.js';
+export type { ImportOptions, ImportSummary, IngestFn, IngestOutcome, LogSource } from './stream.js';
+export { importRoutes } from './route.js';
+export type { ImportRouteOptions } from './route.js';
