@@ -9,6 +9,7 @@ import { openApiRoutes } from './openapi/route.js';
 import { reportRoutes } from './reports/route.js';
 // Mount points of other teams: add your import here, and one `app.route` line further down.
 import { dashboardRoutes } from './dashboard/routes.js';
+import { alertRoutes } from './alerts/routes.js';
 
 const MB = 1024 * 1024;
 
@@ -36,7 +37,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // --- mount points (one line each) ---
   app.route('/dashboard', dashboardRoutes(resolved, deps.dashboard));
   app.route('/v1/import', importRoutes(resolved));
-  // engineer F: app.route('/v1', alertRoutes(resolved));  // serves /v1/webhooks and /v1/alerts
+  app.route('/v1', alertRoutes(resolved)); // engineer F: /v1/webhooks and /v1/alerts
   // --- end of mount points ---
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}; see /openapi.json` }, 404));

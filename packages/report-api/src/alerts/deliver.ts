@@ -16,6 +16,8 @@ export interface DeliveryJob {
   /** One-line summary for the delivery log (no secrets). */
   summary: string;
   payload: SlackPayload;
+  /** Called with the recorded outcome (after it is stored); for callers that wait, like `alerts test`. */
+  onDone?: (delivery: NewDelivery) => void;
 }
 
 /** Options of {@link createDeliveryQueue}; every default is listed. */
@@ -159,10 +161,16 @@ export function createDeliveryQueue({
     started: number,
   ): Promise<void> {
     const at = now();
+    const delivery: NewDelivery = { siteId: job.siteId, webhookId: job.webhook.id, kind: job.kind, summary: job.summary, status, httpStatus, error, attempts, at, durationMs: at - started };
     try {
-      await record({ siteId: job.siteId, webhookId: job.webhook.id, kind: job.kind, summary: job.summary, status, httpStatus, error, attempts, at, durationMs: at - started });
+      await record(delivery);
     } catch (recordError) {
       logError(recordError);
+    }
+    try {
+      job.onDone?.(delivery);
+    } catch (callbackError) {
+      logError(callbackError);
     }
   }
 
