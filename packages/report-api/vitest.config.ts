@@ -1,5 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
+// Two projects: `unit` (fast, everything but the browser) and `browser` (the dashboard in Debian's
+// Chromium through playwright-core). `vitest run` runs both; `vitest run --project unit` skips the browser.
 export default defineConfig({
-  test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'], testTimeout: 20_000 },
+  test: {
+    testTimeout: 20_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['test/browser/**', '**/node_modules/**'] },
+      },
+      {
+        extends: true,
+        test: { name: 'browser', include: ['test/browser/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 },
+      },
+    ],
+  },
 });

@@ -72,27 +72,28 @@ export interface BarRow {
 }
 
 /** Shortens a label for the chart (the table beside it shows it whole). */
-export function shorten(label: string, max = 28): string {
+export function shorten(label: string, max = 24): string {
   const chars = Array.from(label);
   return chars.length <= max ? label : `${chars.slice(0, max - 1).join('')}…`;
 }
 
 /**
- * A horizontal bar chart as inline SVG, one row per entry.
+ * A horizontal bar chart as inline SVG, one row per entry; `width` is the viewBox width (use a
+ * smaller one for a half-width column so its text stays readable).
  *
  * @example
  * barChart('status', 'Responses by status class', [{ label: '2xx', value: 950 }, { label: '5xx', value: 3, tone: 'f-e5' }]);
  */
-export function barChart(id: string, title: string, rows: BarRow[]): HtmlEscapedString {
+export function barChart(id: string, title: string, rows: BarRow[], width = WIDTH): HtmlEscapedString {
   const rowH = 24;
-  const labelW = 190;
-  const valueW = 90;
+  const labelW = Math.round(width * 0.26);
+  const valueW = 70;
   const height = Math.max(1, rows.length) * rowH + 8;
-  const plotW = WIDTH - labelW - valueW;
+  const plotW = width - labelW - valueW;
   const max = Math.max(1, ...rows.map((r) => r.value));
   const w = (v: number) => round((v / max) * plotW);
   return h`<figure>
-<svg class="chart" id="${id}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="${id}-title">
+<svg class="chart" id="${id}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${id}-title">
 <title id="${id}-title">${title}</title>
 ${rows.length === 0 ? h`<text x="4" y="18">No data</text>` : ''}
 ${rows.map((r, i) => {

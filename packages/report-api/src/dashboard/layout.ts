@@ -22,7 +22,8 @@ export function page({ title, body, viewer }: { title: string; body: HtmlEscaped
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
+<link rel="icon" href="data:,">
 <title>${title} · Watchpost</title>
 <link rel="stylesheet" href="${stylesheetPath()}">
 </head>

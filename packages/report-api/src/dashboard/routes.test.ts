@@ -34,7 +34,7 @@ describe('sign-in', () => {
     const formPage = await seeded.app.request('/dashboard/sign-in');
     expect(formPage.status).toBe(200);
     expect(formPage.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(formPage.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(formPage.headers.get('referrer-policy')).toBe('same-origin');
     expect(formPage.headers.get('cache-control')).toBe('no-store');
     expect(await formPage.text()).toContain('<label for="adminKey">');
   });

@@ -63,7 +63,7 @@ ${table('Requests per hour', ['Hour', '#Requests', '#Blocked', '#4xx', '#5xx'], 
 
 <div class="grid2">
 <section aria-labelledby="status-h"><h2 id="status-h">Status classes</h2>
-${barChart('status-chart', 'Responses by status class', (['1xx', '2xx', '3xx', '4xx', '5xx'] as const).map((k) => ({ label: k, value: report.statusClasses[k], tone: k === '5xx' ? 'f-e5' : k === '4xx' ? 'f-e4' : k === '2xx' ? 'f-ok' : 'f-bar' })))}
+${barChart('status-chart', 'Responses by status class', (['1xx', '2xx', '3xx', '4xx', '5xx'] as const).map((k) => ({ label: k, value: report.statusClasses[k], tone: k === '5xx' ? 'f-e5' : k === '4xx' ? 'f-e4' : k === '2xx' ? 'f-ok' : 'f-bar' })), 440)}
 ${table('Responses by status class', ['Class', '#Requests'], (['1xx', '2xx', '3xx', '4xx', '5xx'] as const).map((k) => h`<tr><th scope="row">${k}</th>${num(report.statusClasses[k])}</tr>`))}
 </section>
 
@@ -72,7 +72,7 @@ ${barChart('origin-chart', 'Domestic, foreign and unknown-country requests, with
   { label: 'domestic', value: report.domestic.requests, part: report.domestic.blocked },
   { label: 'foreign', value: report.foreign.requests, part: report.foreign.blocked },
   { label: 'unknown', value: report.unknownCountry.requests, part: report.unknownCountry.blocked },
-])}
+], 440)}
 ${table('Domestic and foreign traffic', ['Origin', '#Requests', '#Blocked', '#Block rate'], [
   h`<tr><th scope="row">${home ? h`domestic (${countryLink(home)})` : 'domestic'}</th>${num(report.domestic.requests)}${num(report.domestic.blocked)}<td class="num">${formatRate(report.domestic.blockRate)}</td></tr>`,
   h`<tr><th scope="row">foreign</th>${num(report.foreign.requests)}${num(report.foreign.blocked)}<td class="num">${formatRate(report.foreign.blockRate)}</td></tr>`,
