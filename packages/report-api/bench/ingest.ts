@@ -1,0 +1,68 @@
+// Benchmark 1: ingest events/s end to end over HTTP (1,000-event batches, real node-server on
+// loopback, server in a child process) beside the naive one-INSERT-per-event baseline, same run.
+// BENCH_INGEST_EVENTS (default 200,000; the baseline gets a quarter), BENCH_CONCURRENCY (default 4).
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openSqliteStore } from '../src/db/sqlite/open.js';
+import { generateDay } from './generate.js';
+import { benchDir, envInt, fmt } from './util.js';
+
+const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
+const serverScript = fileURLToPath(new URL('./server.ts', import.meta.url));
+
+async function startServer(db: string, mode: 'fast' | 'naive') {
+  const child = spawn(tsx, [serverScript, db, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('server did not start in 30 s')), 30_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      const match = /PORT (\d+)/.exec(chunk.toString());
+      if (match) (clearTimeout(timer), resolve(Number(match[1])));
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  const stop = () => new Promise<void>((resolve) => (child.once('exit', () => resolve()), child.kill('SIGTERM')));
+  return { port, stop };
+}
+
+export async function runIngestBench(): Promise<{ fast: number; naive: number }> {
+  const events = envInt('BENCH_INGEST_EVENTS', 200_000);
+  const concurrency = envInt('BENCH_CONCURRENCY', 4);
+  const dir = benchDir();
+  const results: Record<string, number> = {};
+  for (const mode of ['fast', 'naive'] as const) {
+    const n = mode === 'naive' ? Math.ceil(events / 4) : events;
+    const db = join(dir, `${mode}.db`);
+    const setup = openSqliteStore({ path: db });
+    const { ingestKey, site } = await setup.createSite({ name: 'bench', timeZone: 'UTC', homeCountry: 'JP' });
+    await setup.close();
+    // Bodies are serialised before the clock starts: the client's JSON work is not the server's.
+    const bodies = [...generateDay({ events: n, dayStart: Date.UTC(2026, 2, 1), seed: mode === 'fast' ? 1 : 2 })].map((b) => JSON.stringify(b));
+    const server = await startServer(db, mode);
+    const url = `http://127.0.0.1:${server.port}/v1/events`;
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < bodies.length) {
+          const body = bodies[next++]!;
+          const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${ingestKey}`, 'content-type': 'application/json' }, body });
+          if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
+          await res.arrayBuffer();
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    await server.stop();
+    const check = openSqliteStore({ path: db });
+    const stored = (check.db.prepare('SELECT count(*) AS n FROM events WHERE site_id = ?').get(site.id) as { n: number }).n;
+    await check.close();
+    if (stored !== n) throw new Error(`${mode}: stored ${stored} of ${n} events`);
+    results[mode] = n / seconds;
+    console.log(`ingest ${mode.padEnd(5)}: ${fmt(n)} events in ${fmt(seconds, 2)} s = ${fmt(n / seconds)} events/s (1,000-event batches, ${concurrency} in flight, HTTP on loopback)`);
+  }
+  console.log(`ingest speed-up over the naive baseline: ${fmt(results.fast! / results.naive!, 1)}x`);
+  return { fast: results.fast!, naive: results.naive! };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await runIngestBench();

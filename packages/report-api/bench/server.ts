@@ -1,0 +1,15 @@
+// Child process of bench/ingest.ts: serves createApp on 127.0.0.1:0 and prints the port.
+// Usage: tsx bench/server.ts DB_PATH fast|naive
+import { serve } from '@hono/node-server';
+import { createApp } from '../src/app.js';
+import { openSqliteStore } from '../src/db/sqlite/open.js';
+import { naiveStore } from './naive-store.js';
+
+const [path, mode] = process.argv.slice(2);
+if (!path || (mode !== 'fast' && mode !== 'naive')) throw new TypeError('usage: server.ts DB_PATH fast|naive');
+const opened = openSqliteStore({ path });
+const store = mode === 'naive' ? naiveStore(opened) : opened;
+const server = serve({ fetch: createApp({ store }).fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+  process.stdout.write(`PORT ${info.port}\n`);
+});
+process.on('SIGTERM', () => server.close(() => void opened.close().then(() => process.exit(0))));
