@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import type { DailyReport } from '../reports/types.js';
+import { barChart, timelineChart } from './charts.js';
+import { renderCountryPage } from './pages/country.js';
+import { renderIpPage } from './pages/ip.js';
+import { renderPathPage } from './pages/path.js';
+import { renderReportPage } from './pages/report.js';
+import { renderErrorPage, renderSignInPage, renderSitesPage } from './pages/sites.js';
+import type { IpDetail, SliceDetail } from './types.js';
+
+const HOSTILE = [
+  '<script>alert(1)</script>',
+  '"><img src=x onerror=alert(1)>',
+  "'><svg/onload=alert(1)>",
+  'javascript:alert(1)',
+  '/パス/\u202Egnp.exe/😀',
+  '&lt;already-escaped&gt;',
+] as const;
+
+const viewer = { csrfToken: 'tok"<en>' };
+const day = { from: Date.parse('2026-11-25T15:00:00Z'), to: Date.parse('2026-11-26T15:00:00Z') };
+const timeline = Array.from({ length: 24 }, (_, i) => ({ start: day.from + i * 3_600_000, requests: 10 + i, blocked: i % 3, errors4xx: i % 5, errors5xx: i % 7 }));
+const site = (name: string) => ({ id: `s_${name}`, name, timeZone: 'Asia/Tokyo', homeCountry: 'JP' });
+
+function report(text: string): DailyReport {
+  return {
+    site: site(text),
+    date: '2026-11-26',
+    range: day,
+    generatedAt: day.to,
+    totals: { requests: 1000, allowed: 900, blocked: 100, counted: 5, successRate: 0.9995, uniqueIps: 42 },
+    statusClasses: { '1xx': 0, '2xx': 900, '3xx': 20, '4xx': 70, '5xx': 10 },
+    timeline,
+    domestic: { requests: 600, blocked: 10, blockRate: 0.0167 },
+    foreign: { requests: 350, blocked: 90, blockRate: 0.2571 },
+    unknownCountry: { requests: 50, blocked: 0, blockRate: 0 },
+    topCountries: [{ country: 'JP', requests: 600, blocked: 10 }, { country: null, requests: 50, blocked: 0 }],
+    topIps: [{ ip: text, requests: 100, blocked: 50, country: 'CN', errors4xx: 40, errors5xx: 1 }],
+    topPaths: [{ path: text, requests: 80, blocked: 20, errors4xx: 30, errors5xx: 2 }],
+    topUserAgents: [{ ua: text, requests: 70, blocked: 5, botCategory: 'scanner' }],
+    bots: [{ category: 'scanner', requests: 70, blocked: 5 }],
+    blocksByRule: [{ rule: text, blocked: 100, counted: 5 }],
+    bursts: [{ start: day.from + 14 * 3_600_000, end: day.from + 14 * 3_600_000 + 30_000, errors: 120, ips: [{ ip: text, errors: 120 }] }],
+    suspicious5xx: [{ ip: text, errors5xx: 9, reasons: [text] }],
+    recommendations: [{ ip: text, country: null, reasons: [text, 'probed /.env'], kinds: ['burst'], requests: 100, denied: false }],
+    comparison: {
+      previousDay: { requests: 800, blocked: 50, errors4xx: 40, errors5xx: 5, successRate: 0.99937 },
+      trailing7Days: null,
+      change: { requests: 0.25, blocked: 1, errors5xx: null },
+    },
+  };
+}
+
+const slice = (text: string): SliceDetail => ({
+  site: site(text),
+  date: '2026-11-26',
+  range: day,
+  totals: { requests: 10, blocked: 1, counted: 0, errors4xx: 2, errors5xx: 1 },
+  previousDay: null,
+  timeline,
+});
+
+function ipDetail(text: string): IpDetail {
+  return {
+    ...slice(text),
+    ip: text,
+    countries: [{ country: null, requests: 1, blocked: 0 }],
+    paths: [{ path: text, requests: 3, blocked: 1, errors4xx: 1, errors5xx: 0 }],
+    userAgents: [{ ua: text, botCategory: null, requests: 3, blocked: 1 }],
+    statuses: [{ status: 404, requests: 3 }, { status: 0, requests: 1 }],
+    decisions: [{ action: 'block', rule: text, requests: 1 }],
+    denied: { id: 'd_1', value: text, reason: text, source: 'manual', createdAt: day.from, expiresAt: null },
+  };
+}
+
+const TAG = /<([a-zA-Z][\w-]*)((?:\s+[^\s=>"'/]+(?:="[^"]*")?)*)\s*\/?>/g;
+const ATTRIBUTE = /\s+([^\s=>"'/]+)(?:="([^"]*)")?/g;
+
+/**
+ * What an injection would leave in the markup, whatever the value: every tag is well formed
+ * with quoted attributes, no tag is a script or an image, no attribute is an event handler,
+ * and every link or form target stays on the dashboard.
+ */
+function expectInert(markup: string): void {
+  const tags = [...markup.matchAll(TAG)];
+  expect(tags.length, 'every "<" + letter opens a well-formed tag').toBe(markup.match(/<[a-zA-Z]/g)?.length ?? 0);
+  for (const [, name = '', attributes = ''] of tags) {
+    expect(['script', 'img', 'iframe', 'object', 'embed', 'base']).not.toContain(name.toLowerCase());
+    for (const [, attr = '', value = ''] of attributes.matchAll(ATTRIBUTE)) {
+      expect(attr.toLowerCase(), `<${name}> has no event handler`).not.toMatch(/^on/);
+      if (attr === 'href' || attr === 'action') expect(value, 'links stay on the dashboard').toMatch(/^(\/dashboard(\/|\?|$)|#main$|data:,$)/);
+    }
+  }
+}
+
+describe('pages render hostile text as text', () => {
+  it.each(HOSTILE)('report page with %j in every text field', (text) => {
+    const markup = renderReportPage({ report: report(text), today: '2026-11-26', viewer }).toString();
+    expectInert(markup);
+    expect(markup).toContain('value="tok&quot;&lt;en&gt;"');
+    const encoded = encodeURIComponent(text).replace(/'/g, '&#39;');
+    expect(markup).toContain(`/ip?ip=${encoded}&amp;date=2026-11-26`);
+    expect(markup).toContain(`/path?path=${encoded}&amp;date=2026-11-26`);
+  });
+
+  it.each(HOSTILE)('drill-down and other pages with %j', (text) => {
+    const base = { today: '2026-11-26', viewer };
+    const pages = [
+      renderIpPage({ ...base, detail: ipDetail(text) }),
+      renderCountryPage({ ...base, detail: { ...slice(text), country: null, domestic: false, ips: [{ ip: text, requests: 1, blocked: 0, errors4xx: 0, errors5xx: 0 }], paths: [{ path: text, requests: 1, blocked: 0 }], bots: [] } }),
+      renderPathPage({ ...base, detail: { ...slice(text), path: text, ips: [{ ip: text, country: null, requests: 1, blocked: 0, errors4xx: 0, errors5xx: 0 }], statuses: [], userAgents: [{ ua: text, botCategory: null, requests: 1, blocked: 0 }], countries: [] } }),
+      renderSitesPage({ sites: [site(text)], viewer }),
+      renderSignInPage({ error: text }),
+      renderErrorPage({ title: text, message: text, viewer: null }),
+    ];
+    for (const markup of pages.map(String)) expectInert(markup);
+  });
+
+  it.each([
+    ['a raw image tag', '<p><img src=x onerror=alert(1)></p>'],
+    ['an attribute broken out of', '<p title="" onmouseover="alert(1)">x</p>'],
+    ['a javascript: link', '<a href="javascript:alert(1)">x</a>'],
+    ['a script', '<script>alert(1)</script>'],
+  ])('the inertness check itself catches %s', (_name, markup) => {
+    expect(() => expectInert(markup)).toThrow();
+  });
+
+  it('escapes text once, not twice', () => {
+    const markup = renderReportPage({ report: report('a&b <c>'), today: '2026-11-26', viewer }).toString();
+    expect(markup).toContain('<code>a&amp;b &lt;c&gt;</code>');
+    expect(markup).not.toContain('&amp;amp;');
+  });
+});
+
+describe('report page', () => {
+  it('shows the deny button until the IP is denied, then a badge', () => {
+    const open = renderReportPage({ report: report('203.0.113.9'), today: '2026-11-26', viewer }).toString();
+    expect(open).toContain('aria-label="Add 203.0.113.9 to the deny list"');
+    const denied = renderReportPage({ report: report('203.0.113.9'), today: '2026-11-26', viewer, justDenied: '203.0.113.9' }).toString();
+    expect(denied).not.toContain('aria-label="Add 203.0.113.9 to the deny list"');
+    expect(denied).toContain('<span class="badge denied">Denied</span>');
+    expect(denied).toContain('role="status"');
+  });
+
+  it('links the previous day, and the next day only up to today', () => {
+    const today = renderReportPage({ report: report('x'), today: '2026-11-26', viewer }).toString();
+    expect(today).toContain('href="/dashboard/sites/s_x?date=2026-11-25" rel="prev"');
+    expect(today).not.toContain('rel="next"');
+    const past = renderReportPage({ report: report('x'), today: '2026-11-30', viewer }).toString();
+    expect(past).toContain('href="/dashboard/sites/s_x?date=2026-11-27" rel="next"');
+  });
+
+  it('uses table semantics: captions and scoped headers', () => {
+    const markup = renderReportPage({ report: report('x'), today: '2026-11-26', viewer }).toString();
+    const tables = markup.match(/<table>/g)?.length ?? 0;
+    expect(tables).toBeGreaterThan(10);
+    expect(markup.match(/<caption>/g)?.length).toBe(tables);
+    expect(markup).not.toMatch(/<th(?=[\s>])(?![^>]*scope=)[^>]*>/);
+  });
+});
+
+describe('charts', () => {
+  it('scales the timeline to its highest hour and draws one bar pair per hour', () => {
+    const svg = timelineChart('t', timeline, 'Asia/Tokyo').toString();
+    expect(svg.match(/<rect class="f-req"/g)).toHaveLength(24);
+    expect(svg).toContain('>00:00<');
+    // The highest hour (33 requests) reaches near the top of a 0..50 axis.
+    expect(svg).toContain('>50<');
+  });
+
+  it('draws bars proportional to their values and says "No data" when empty', () => {
+    const svg = barChart('b', 'bars', [{ label: 'a', value: 100 }, { label: 'b', value: 25 }], 500).toString();
+    const widths = [...svg.matchAll(/<rect class="f-bar"[^>]*width="([\d.]+)"/g)].map((m) => Number(m[1]));
+    expect(widths).toHaveLength(2);
+    expect(widths[0]! / widths[1]!).toBeCloseTo(4, 1);
+    expect(barChart('e', 'empty', []).toString()).toContain('No data');
+  });
+});
