@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import { pathToFileURL } from 'node:url';
 import { type CliIo, type Command, UsageError } from './args.js';
+import { alertsCommand } from './commands/alerts.js';
 import { demoCommand } from './commands/demo.js';
 import { importCommand } from './commands/import.js';
 import { reportCommand } from './commands/report.js';
 import { serveCommand } from './commands/serve.js';
 import { sitesCommand } from './commands/sites.js';
+import { webhooksCommand } from './commands/webhooks.js';
 
 /**
  * The `watchpost` subcommands. To add one: create `commands/NAME.ts` exporting a `Command`, and add
@@ -16,8 +18,8 @@ export const commands: Record<string, Command> = {
   sites: sitesCommand,
   report: reportCommand,
   import: importCommand,
-  // webhooks: webhooksCommand, (engineer F)
-  // alerts: alertsCommand,     (engineer F)
+  webhooks: webhooksCommand,
+  alerts: alertsCommand,
   demo: demoCommand,
 };
 
