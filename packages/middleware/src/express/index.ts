@@ -1,0 +1,95 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Decision, Engine, RequestFacts } from '../core/engine.js';
+import type { GeoAnswer } from '../core/client/resolve.js';
+import type { ParsedIp } from '../core/ip/parse.js';
+import { createWatchpostRuntime, pathOf, type WatchpostOptions } from '../core/watchpost.js';
+import { loadGeoLookup } from '../node/geo.js';
+
+export type { WatchpostOptions, ReportApiOptions, BlockResponseOptions } from '../core/watchpost.js';
+
+/** Express middleware with the engine it drives. */
+export interface WatchpostMiddleware extends RequestHandler {
+  engine: Engine;
+  /** Stops the deny-list sync and flushes queued events; call it on shutdown. */
+  close(): Promise<void>;
+}
+
+let sharedGeo: ((ip: ParsedIp) => GeoAnswer) | null = null;
+function nodeGeo(): (ip: ParsedIp) => GeoAnswer {
+  // One table per process, however many middlewares: it holds about 550 000 ranges.
+  sharedGeo ??= loadGeoLookup();
+  return sharedGeo;
+}
+
+function headerReader(headers: IncomingHttpHeaders) {
+  return {
+    get(name: string): string | null {
+      const value = headers[name];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    },
+  };
+}
+
+/**
+ * Watchpost for Express 4 and 5: decides each request before your routes (403 or through),
+ * and records status and latency when the response finishes. Offline GeoIP is on by default.
+ * If the engine throws, the error goes to `onError` and the request goes through.
+ *
+ * @example
+ * import express from 'express';
+ * import { watchpost } from '@watchpost/middleware/express';
+ * const app = express();
+ * const guard = watchpost({ trustedProxies: ['loopback'], sampleRate: 0.1,
+ *   reportApi: { url: 'https://watchpost.example', ingestKey: process.env.WATCHPOST_INGEST_KEY! } });
+ * app.use(guard);
+ * process.on('SIGTERM', () => void guard.close());
+ */
+export function watchpost(options: WatchpostOptions = {}): WatchpostMiddleware {
+  const runtime = createWatchpostRuntime(options, { source: 'express', nodeGeo, defaultGeo: true });
+  const { engine, block, onError } = runtime;
+
+  function watchpostMiddleware(req: Request, res: Response, next: NextFunction): void {
+    const start = performance.now();
+    let facts: RequestFacts;
+    let decision: Decision;
+    try {
+      const client = runtime.resolveClient({ socketIp: req.socket.remoteAddress, headers: headerReader(req.headers) });
+      facts = {
+        ip: client.ip,
+        method: req.method,
+        host: req.headers.host ?? '',
+        path: pathOf(req.originalUrl ?? req.url),
+        ua: req.headers['user-agent'] ?? '',
+        country: client.country,
+        asn: client.asn ?? null,
+      };
+      decision = engine.decide(facts);
+    } catch (error) {
+      onError(error);
+      return next();
+    }
+
+    let recorded = false;
+    const record = () => {
+      if (recorded) return;
+      recorded = true;
+      try {
+        // 'close' without 'finish': the client went away before the response was sent.
+        engine.observe(facts, decision, res.writableFinished ? res.statusCode : 0, performance.now() - start);
+      } catch (error) {
+        onError(error);
+      }
+    };
+    res.once('finish', record);
+    res.once('close', record);
+
+    if (decision.action === 'block') {
+      res.writeHead(block.status, block.headers).end(block.body);
+      return;
+    }
+    next();
+  }
+
+  return Object.assign(watchpostMiddleware, { engine, close: runtime.close });
+}

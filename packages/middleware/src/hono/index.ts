@@ -1,0 +1,106 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import type { Decision, Engine, RequestFacts } from '../core/engine.js';
+import { createWatchpostRuntime, pathOf, type WatchpostOptions } from '../core/watchpost.js';
+
+export type { WatchpostOptions, ReportApiOptions, BlockResponseOptions } from '../core/watchpost.js';
+
+/** Options of the Hono middleware: the common ones, plus where the socket address comes from. */
+export interface HonoWatchpostOptions extends WatchpostOptions {
+  /**
+   * The TCP peer address. Default: `@hono/node-server`'s `c.env.incoming.socket.remoteAddress`
+   * (what its conninfo helper reads), then Bun's `c.env.requestIP(c.req.raw)`. On Cloudflare
+   * Workers there is no socket: set `cdn: 'cloudflare'` and `CF-Connecting-IP` is used.
+   */
+  socketIp?: (c: Context) => string | null | undefined;
+}
+
+/** Hono middleware with the engine it drives. */
+export interface WatchpostHonoMiddleware extends MiddlewareHandler {
+  engine: Engine;
+  /** Stops the deny-list sync and flushes queued events; call it on shutdown. */
+  close(): Promise<void>;
+}
+
+interface RuntimeEnv {
+  incoming?: { socket?: { remoteAddress?: string } };
+  requestIP?: (request: Request) => { address?: string } | null;
+}
+
+function defaultSocketIp(c: Context): string | null | undefined {
+  const env = c.env as RuntimeEnv | undefined;
+  if (env === undefined || env === null) return null;
+  const node = env.incoming?.socket?.remoteAddress;
+  if (node !== undefined) return node;
+  return typeof env.requestIP === 'function' ? env.requestIP(c.req.raw)?.address : null;
+}
+
+/** The path as sent, still percent-encoded (Hono's `c.req.path` may be decoded), without the query. */
+function rawPath(url: string): string {
+  const slash = url.indexOf('/', url.indexOf('//') + 2);
+  return slash === -1 ? '/' : pathOf(url.slice(slash));
+}
+
+/**
+ * Watchpost for Hono on any runtime (no `node:*` imports): decides each request before your
+ * routes, records status and latency after `await next()`. GeoIP is off unless you pass `geo`
+ * (for Node, `geo: loadGeoLookup()` from `@watchpost/middleware/node`). If the engine throws,
+ * the error goes to `onError` and the request goes through.
+ *
+ * @example
+ * import { Hono } from 'hono';
+ * import { watchpost } from '@watchpost/middleware/hono';
+ * const app = new Hono();
+ * app.use(watchpost({ mode: 'count', reportApi: { url: 'https://watchpost.example', ingestKey: 'wpi_...' } }));
+ */
+export function watchpost(options: HonoWatchpostOptions = {}): WatchpostHonoMiddleware {
+  const { socketIp = defaultSocketIp, ...common } = options;
+  if (typeof socketIp !== 'function') throw new TypeError(`options.socketIp must be a function, got ${typeof socketIp}`);
+  const runtime = createWatchpostRuntime(common, { source: 'hono' });
+  const { engine, block, onError } = runtime;
+
+  const watchpostMiddleware: MiddlewareHandler = async function watchpostMiddleware(c, next) {
+    const start = performance.now();
+    let facts: RequestFacts;
+    let decision: Decision;
+    try {
+      const headers = c.req.raw.headers;
+      const client = runtime.resolveClient({ socketIp: socketIp(c), headers });
+      facts = {
+        ip: client.ip,
+        method: c.req.method,
+        host: headers.get('host') ?? '',
+        path: rawPath(c.req.url),
+        ua: headers.get('user-agent') ?? '',
+        country: client.country,
+        asn: client.asn ?? null,
+      };
+      decision = engine.decide(facts);
+    } catch (error) {
+      onError(error);
+      return next();
+    }
+
+    const record = (status: number) => {
+      try {
+        engine.observe(facts, decision, status, performance.now() - start);
+      } catch (error) {
+        onError(error);
+      }
+    };
+
+    if (decision.action === 'block') {
+      record(block.status);
+      return new Response(block.body, { status: block.status, headers: block.headers });
+    }
+    let status = 500;
+    try {
+      await next();
+      status = c.res.status;
+    } finally {
+      // Also after a throw that escaped Hono's own error handling: that is a 500 to the client.
+      record(status);
+    }
+  };
+
+  return Object.assign(watchpostMiddleware, { engine, close: runtime.close });
+}
