@@ -68,6 +68,16 @@ describe('createIpMatcher', () => {
     expect(createIpMatcher([block]).match(ip) !== null).toBe(hit);
   });
 
+  it('finds every one of 20,000 entries at its own address (growth and jump table)', () => {
+    const entries = Array.from({ length: 20_000 }, (_, i) =>
+      i % 2 === 0 ? `10.${(i >> 8) & 255}.${i & 255}.${(i * 7) & 255}` : `2001:db8:${i.toString(16)}::${i.toString(16)}/112`,
+    );
+    const m = createIpMatcher(entries);
+    expect(m.size).toBe(20_000);
+    for (const entry of entries) expect(m.match(entry.split('/')[0]!)).toBe(entry);
+    expect(m.match('10.255.255.255')).toBeNull();
+  });
+
   it('returns strings as given and keeps the first of duplicate blocks', () => {
     const m = createIpMatcher(['10.0.0.0/8', { value: '10.9.9.9/8' }]);
     expect(m.size).toBe(1);
@@ -79,7 +89,10 @@ describe('createIpMatcher', () => {
     expect(() => createIpMatcher([bad])).toThrow(JSON.stringify(bad));
   });
 
-  it('agrees with a linear longest-prefix scan on random blocks', () => {
+  it.each([
+    ['a small trie', 400, 2000],
+    ['a large trie with its jump table', 3000, 600],
+  ])('agrees with a linear longest-prefix scan on random blocks: %s', (_name, blockCount, probeCount) => {
     let seed = 12345;
     const random = () => {
       seed = (seed * 1103515245 + 12345) & 0x7fffffff;
@@ -91,7 +104,7 @@ describe('createIpMatcher', () => {
     const hex = () => (word() & 0xffff).toString(16);
     const v6 = () => `2001:db8:${word() & 1}:${hex()}:${hex()}:${hex()}:${hex()}:${hex()}`;
     const blocks: string[] = [];
-    for (let i = 0; i < 400; i++) {
+    for (let i = 0; i < blockCount; i++) {
       blocks.push(random() < 0.5 ? `${v4()}/${Math.floor(random() * 33)}` : `${v6()}/${Math.floor(random() * 129)}`);
     }
     const m = createIpMatcher(blocks);
@@ -106,8 +119,9 @@ describe('createIpMatcher', () => {
       }
       return true;
     };
-    for (let probe = 0; probe < 2000; probe++) {
-      const text = random() < 0.5 ? v4() : v6();
+    for (let probe = 0; probe < probeCount; probe++) {
+      // Half the probes are the blocks' own addresses, so that deep matches are exercised.
+      const text = probe % 2 === 0 ? blocks[Math.floor(random() * blocks.length)]!.split('/')[0]! : random() < 0.5 ? v4() : v6();
       const ip = parseIp(text)!;
       let best = -1;
       for (let i = 0; i < blocks.length; i++) {

@@ -45,6 +45,8 @@ export function createIpMatcher<Entry extends IpMatcherEntry>(entries: Iterable<
     const trie = block.ip.family === 4 ? v4 : v6;
     if (trie.insert(block.ip.words, block.prefix, stored.length)) stored.push(entry);
   }
+  v4.finish();
+  v6.finish();
   return {
     size: stored.length,
     match(ip: string | ParsedIp): Entry | null {

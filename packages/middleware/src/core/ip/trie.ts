@@ -1,31 +1,37 @@
 import { MASKS } from './cidr.js';
 
-const INITIAL_CAPACITY = 64;
+const INITIAL_NODES = 64;
+/** Ints per node: prefix, child for bit 0, child for bit 1, value + 1, then up to four key words. */
+const STRIDE = 8;
+const PREFIX = 0;
+const CHILD = 1;
+const VALUE = 3;
+const KEY = 4;
+/** Tries with more nodes than this get a jump table over the first 12..20 bits of the address. */
+const JUMP_THRESHOLD = 4096;
 
 /**
  * A path-compressed binary prefix trie (a PATRICIA tree) over addresses of one family, kept in
- * typed arrays so a million prefixes cost tens of megabytes rather than millions of objects.
- * A lookup visits at most one node per distinct branching bit on its path, so its cost is
- * bounded by the address width (32 or 128 bits), never by the number of prefixes.
+ * one typed array: each node is 32 bytes, so visiting a node touches one cache line, and a
+ * million prefixes cost tens of megabytes rather than millions of objects. A lookup visits at
+ * most one node per branching bit on its path, so its work is bounded by the address width
+ * (32 or 128 bits), never by the number of prefixes. Large tries also get a jump table over
+ * the first 12 to 20 bits, which skips the densest upper levels.
  *
- * Node 0 is the root: the empty prefix. Child index 0 therefore means "no child".
+ * Node 0 is the root: the empty prefix. Child 0 therefore means "no child".
  * @internal
  */
 export class PrefixTrie {
   private readonly wordCount: number;
-  private capacity = INITIAL_CAPACITY;
+  private nodes = new Int32Array(INITIAL_NODES * STRIDE);
   private nodeCount = 1;
-  private keys: Uint32Array;
-  private prefixes: Uint8Array;
-  private children: Int32Array; // [2 * node] for bit 0, [2 * node + 1] for bit 1
-  private values: Int32Array; // value index + 1; 0 when the node only branches
+  /** For each value of the first 16 bits: the deepest node to resume from, and the best value + 1 so far. */
+  private jump: Int32Array | null = null;
+  /** How many leading bits index `jump`: about one slot per node, 12 to 20 bits (4 KiB to 8 MiB). */
+  private jumpBits = 16;
 
   constructor(wordCount: 1 | 4) {
     this.wordCount = wordCount;
-    this.keys = new Uint32Array(INITIAL_CAPACITY * wordCount);
-    this.prefixes = new Uint8Array(INITIAL_CAPACITY);
-    this.children = new Int32Array(INITIAL_CAPACITY * 2);
-    this.values = new Int32Array(INITIAL_CAPACITY);
   }
 
   /**
@@ -33,21 +39,24 @@ export class PrefixTrie {
    * cleared). Returns false, storing nothing, when the block is already present.
    */
   insert(words: readonly number[], prefix: number, value: number): boolean {
+    this.jump = null;
     let node = 0;
     for (;;) {
-      const nodePrefix = this.prefixes[node] as number;
+      const base = node * STRIDE;
+      const nodePrefix = this.nodes[base + PREFIX] as number;
       if (nodePrefix === prefix) {
-        if (this.values[node] !== 0) return false;
-        this.values[node] = value + 1;
+        if (this.nodes[base + VALUE] !== 0) return false;
+        this.nodes[base + VALUE] = value + 1;
         return true;
       }
-      const side = bitAt(words, nodePrefix);
-      const child = this.children[2 * node + side] as number;
+      const edge = base + CHILD + bitAt(words, nodePrefix);
+      const child = this.nodes[edge] as number;
       if (child === 0) {
-        this.children[2 * node + side] = this.addNode(words, prefix, value + 1);
+        const leaf = this.addNode(words, prefix, value + 1);
+        this.nodes[edge] = leaf;
         return true;
       }
-      const childPrefix = this.prefixes[child] as number;
+      const childPrefix = this.nodes[child * STRIDE + PREFIX] as number;
       const common = this.commonPrefix(words, child, Math.min(prefix, childPrefix));
       if (common === childPrefix) {
         node = child;
@@ -56,32 +65,50 @@ export class PrefixTrie {
       if (common === prefix) {
         // The new block sits between `node` and `child`.
         const inserted = this.addNode(words, prefix, value + 1);
-        this.children[2 * inserted + this.keyBit(child, prefix)] = child;
-        this.children[2 * node + side] = inserted;
+        this.nodes[inserted * STRIDE + CHILD + this.keyBit(child, prefix)] = child;
+        this.nodes[edge] = inserted;
         return true;
       }
       // The two diverge below both: a branching node with no value of its own.
       const branch = this.addNode(words, common, 0);
       const leaf = this.addNode(words, prefix, value + 1);
-      this.children[2 * branch + bitAt(words, common)] = leaf;
-      this.children[2 * branch + this.keyBit(child, common)] = child;
-      this.children[2 * node + side] = branch;
+      this.nodes[branch * STRIDE + CHILD + bitAt(words, common)] = leaf;
+      this.nodes[branch * STRIDE + CHILD + this.keyBit(child, common)] = child;
+      this.nodes[edge] = branch;
       return true;
+    }
+  }
+
+  /** Call once after the last insert: trims memory and builds the jump table of a large trie. */
+  finish(): void {
+    this.nodes = this.nodes.slice(0, this.nodeCount * STRIDE);
+    if (this.nodeCount > JUMP_THRESHOLD) {
+      this.jumpBits = Math.max(12, Math.min(20, 31 - Math.clz32(this.nodeCount)));
+      this.jump = this.buildJump();
     }
   }
 
   /** The value index of the longest stored IPv4 prefix that contains `address`, or -1. */
   lookupWord(address: number): number {
-    const { keys, prefixes, children, values } = this;
-    let best = (values[0] as number) - 1;
+    const nodes = this.nodes;
     let node = 0;
+    let best = (nodes[VALUE] as number) - 1;
+    const jump = this.jump;
+    if (jump !== null) {
+      const slot = (address >>> (32 - this.jumpBits)) * 2;
+      node = jump[slot] as number;
+      best = (jump[slot + 1] as number) - 1;
+    }
     for (;;) {
-      const nodePrefix = prefixes[node] as number;
+      const nodePrefix = nodes[node * STRIDE + PREFIX] as number;
       if (nodePrefix === 32) return best;
-      const child = children[2 * node + ((address >>> (31 - nodePrefix)) & 1)] as number;
+      const child = nodes[node * STRIDE + CHILD + ((address >>> (31 - nodePrefix)) & 1)] as number;
       if (child === 0) return best;
-      if (((address ^ (keys[child] as number)) & (MASKS[prefixes[child] as number] as number)) !== 0) return best;
-      const value = values[child] as number;
+      const base = child * STRIDE;
+      if (((address ^ (nodes[base + KEY] as number)) & (MASKS[nodes[base + PREFIX] as number] as number)) !== 0) {
+        return best;
+      }
+      const value = nodes[base + VALUE] as number;
       if (value !== 0) best = value - 1;
       node = child;
     }
@@ -89,71 +116,99 @@ export class PrefixTrie {
 
   /** The value index of the longest stored prefix that contains `words`, or -1. */
   lookup(words: readonly number[]): number {
-    const { keys, prefixes, children, values, wordCount } = this;
-    const width = wordCount * 32;
-    let best = (values[0] as number) - 1;
+    const nodes = this.nodes;
+    const width = this.wordCount * 32;
     let node = 0;
+    let best = (nodes[VALUE] as number) - 1;
+    const jump = this.jump;
+    if (jump !== null) {
+      const slot = ((words[0] as number) >>> (32 - this.jumpBits)) * 2;
+      node = jump[slot] as number;
+      best = (jump[slot + 1] as number) - 1;
+    }
     for (;;) {
-      const nodePrefix = prefixes[node] as number;
+      const nodePrefix = nodes[node * STRIDE + PREFIX] as number;
       if (nodePrefix === width) return best;
       const word = words[nodePrefix >>> 5] as number;
-      const side = (word >>> (31 - (nodePrefix & 31))) & 1;
-      const child = children[2 * node + side] as number;
+      const child = nodes[node * STRIDE + CHILD + ((word >>> (31 - (nodePrefix & 31))) & 1)] as number;
       if (child === 0) return best;
-      const childPrefix = prefixes[child] as number;
+      const base = child * STRIDE;
+      const childPrefix = nodes[base + PREFIX] as number;
       // Compare only the words that the child's prefix covers, skipping ones already known equal.
-      const base = child * wordCount;
       const last = (childPrefix - 1) >>> 5;
       for (let w = nodePrefix >>> 5; w < last; w++) {
-        if ((words[w] as number) !== keys[base + w]) return best;
+        if (((words[w] as number) ^ (nodes[base + KEY + w] as number)) !== 0) return best;
       }
       const kept = childPrefix - last * 32;
-      if ((((words[last] as number) ^ (keys[base + last] as number)) & (MASKS[kept] as number)) !== 0) return best;
-      const value = values[child] as number;
+      if ((((words[last] as number) ^ (nodes[base + KEY + last] as number)) & (MASKS[kept] as number)) !== 0) {
+        return best;
+      }
+      const value = nodes[base + VALUE] as number;
       if (value !== 0) best = value - 1;
       node = child;
     }
   }
 
+  /**
+   * For every value of the first `jumpBits` bits, walks down through nodes no longer than that which
+   * match it: a lookup can start there with the best value found on the way.
+   */
+  private buildJump(): Int32Array {
+    const nodes = this.nodes;
+    const bits = this.jumpBits;
+    const jump = new Int32Array(2 << bits);
+    for (let slot = 0; slot < 1 << bits; slot++) {
+      const word = (slot << (32 - bits)) >>> 0;
+      let node = 0;
+      let best = nodes[VALUE] as number;
+      for (;;) {
+        const nodePrefix = nodes[node * STRIDE + PREFIX] as number;
+        if (nodePrefix >= bits) break;
+        const child = nodes[node * STRIDE + CHILD + ((word >>> (31 - nodePrefix)) & 1)] as number;
+        if (child === 0) break;
+        const childPrefix = nodes[child * STRIDE + PREFIX] as number;
+        if (childPrefix > bits) break;
+        if (((word ^ (nodes[child * STRIDE + KEY] as number)) & (MASKS[childPrefix] as number)) !== 0) break;
+        const value = nodes[child * STRIDE + VALUE] as number;
+        if (value !== 0) best = value;
+        node = child;
+      }
+      jump[slot * 2] = node;
+      jump[slot * 2 + 1] = best;
+    }
+    return jump;
+  }
+
   private keyBit(node: number, bit: number): number {
-    const word = this.keys[node * this.wordCount + (bit >>> 5)] as number;
+    const word = this.nodes[node * STRIDE + KEY + (bit >>> 5)] as number;
     return (word >>> (31 - (bit & 31))) & 1;
   }
 
   private commonPrefix(words: readonly number[], node: number, limit: number): number {
-    const base = node * this.wordCount;
+    const base = node * STRIDE + KEY;
     for (let w = 0; w * 32 < limit; w++) {
-      const diff = ((words[w] as number) ^ (this.keys[base + w] as number)) >>> 0;
+      const diff = ((words[w] as number) ^ (this.nodes[base + w] as number)) >>> 0;
       if (diff !== 0) return Math.min(limit, w * 32 + Math.clz32(diff));
     }
     return limit;
   }
 
   private addNode(words: readonly number[], prefix: number, valuePlusOne: number): number {
-    if (this.nodeCount === this.capacity) this.grow();
+    if ((this.nodeCount + 1) * STRIDE > this.nodes.length) {
+      const grown = new Int32Array(this.nodes.length * 2);
+      grown.set(this.nodes);
+      this.nodes = grown;
+    }
     const node = this.nodeCount++;
-    const base = node * this.wordCount;
+    const base = node * STRIDE;
     for (let w = 0; w < this.wordCount; w++) {
       const kept = Math.max(0, Math.min(32, prefix - w * 32));
-      this.keys[base + w] = (words[w] as number) & (MASKS[kept] as number);
+      this.nodes[base + KEY + w] = (words[w] as number) & (MASKS[kept] as number);
     }
-    this.prefixes[node] = prefix;
-    this.values[node] = valuePlusOne;
+    this.nodes[base + PREFIX] = prefix;
+    this.nodes[base + VALUE] = valuePlusOne;
     return node;
   }
-
-  private grow(): void {
-    this.capacity *= 2;
-    this.keys = copyInto(new Uint32Array(this.capacity * this.wordCount), this.keys);
-    this.prefixes = copyInto(new Uint8Array(this.capacity), this.prefixes);
-    this.children = copyInto(new Int32Array(this.capacity * 2), this.children);
-    this.values = copyInto(new Int32Array(this.capacity), this.values);
-  }
-}
-
-function copyInto<T extends Uint32Array | Uint8Array | Int32Array>(target: T, source: T): T {
-  target.set(source as never);
-  return target;
 }
 
 function bitAt(words: readonly number[], bit: number): number {
