@@ -21,7 +21,8 @@ export interface AlertNotice {
   lines: string[];
 }
 
-interface OpenIncident {
+/** An incident that has not been resolved yet. */
+export interface OpenIncident {
   siteId: string;
   kind: IncidentKind;
   key: string;
