@@ -108,6 +108,9 @@ describe('pages', () => {
     expect(ip).toContain('Not on the deny list.');
     expect(ip).toContain('/wp-login.php');
     expect(ip).toMatch(/<th scope="row">404<\/th><td class="num">120<\/td>/);
+    // The hourly table of the IP page: the 4xx burst at 14:00 and the blocked probes at 15:00, Tokyo time.
+    expect(ip).toContain('<tr><th scope="row">14:00</th><td class="num">120</td><td class="num">0</td><td class="num">120</td>');
+    expect(ip).toContain('<tr><th scope="row">15:00</th><td class="num">15</td><td class="num">15</td><td class="num">15</td>');
     expect(ip).toContain('probe-&lt;b&gt;bold&lt;/b&gt;');
     const country = await (await seeded.app.request(`${base}/country?code=RU&date=${SEED_DATE}`, { headers: { cookie } })).text();
     expect(country).toContain('Country: RU');

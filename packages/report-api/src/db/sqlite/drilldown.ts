@@ -67,7 +67,7 @@ export function sqliteDrillDownStore(db: Database.Database): DrillDownStore {
       const w = where(filter);
       const statement = prepared(
         `timeline:${w.name}`,
-        () => `SELECT (ts - ?) / ? AS "index", ${COUNTS} FROM events WHERE site_id = ? AND ts >= ? AND ts < ? AND ${w.sql} GROUP BY 1 ORDER BY 1`,
+        () => `SELECT CAST((ts - ?) / ? AS INTEGER) AS "index", ${COUNTS} FROM events WHERE site_id = ? AND ts >= ? AND ts < ? AND ${w.sql} GROUP BY 1 ORDER BY 1`,
       );
       const rows = statement.all(range.from, bucketMs, siteId, range.from, range.to, ...w.params) as Array<CountsRow & { index: number }>;
       return rows.map(rounded);

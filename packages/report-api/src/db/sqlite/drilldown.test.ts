@@ -1,0 +1,69 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { event, tempStore } from '../../../test/helpers.js';
+
+const day = { from: Date.UTC(2026, 2, 1), to: Date.UTC(2026, 2, 2) };
+const at = (hour: number, minute = 0) => day.from + hour * 3_600_000 + minute * 60_000;
+
+describe('sqliteDrillDownStore', () => {
+  let t: ReturnType<typeof tempStore>;
+  let siteId = '';
+
+  beforeEach(async () => {
+    t = tempStore();
+    siteId = (await t.store.createSite({ name: 'shop', timeZone: 'UTC', homeCountry: 'JP' })).site.id;
+    await t.store.ingestBatch(siteId, {
+      batchId: 'batch-0001',
+      source: 'express',
+      events: [
+        // Sampled at 10%: each counts 10 times.
+        event({ ts: at(1), ip: '203.0.113.7', path: '/', sampleRate: 0.1 }),
+        event({ ts: at(1, 30), ip: '203.0.113.7', path: '/login', status: 404 }),
+        event({ ts: at(2), ip: '203.0.113.7', path: '/.env', status: 403, action: 'block', rule: 'probe-env', ua: 'sqlmap/1.7', botCategory: 'scanner' }),
+        event({ ts: at(2, 1), ip: '203.0.113.7', path: '/.env', status: 200, action: 'count', rule: 'probe-env', ua: 'sqlmap/1.7', botCategory: 'scanner' }),
+        event({ ts: at(3), ip: '198.51.100.1', country: null, path: '/login', status: 503 }),
+        // Outside the day, and another site's traffic: never counted.
+        event({ ts: day.to, ip: '203.0.113.7' }),
+      ],
+    });
+    const other = (await t.store.createSite({ name: 'other', timeZone: 'UTC', homeCountry: null })).site.id;
+    await t.store.ingestBatch(other, { batchId: 'batch-0002', source: 'express', events: [event({ ts: at(1), ip: '203.0.113.7' })] });
+  });
+  afterEach(() => t.cleanup());
+
+  it('totals one IP, sample-weighted, within the range and the site', async () => {
+    expect(await t.store.sliceTotals(siteId, { ip: '203.0.113.7' }, day)).toEqual({ requests: 13, blocked: 1, counted: 1, errors4xx: 2, errors5xx: 0 });
+    expect(await t.store.sliceTotals(siteId, { ip: '192.0.2.1' }, day)).toEqual({ requests: 0, blocked: 0, counted: 0, errors4xx: 0, errors5xx: 0 });
+  });
+
+  it.each([
+    ['a path', { path: '/login' }, 2],
+    ['a country', { country: 'JP' }, 13],
+    ['the unknown country', { country: null }, 1],
+  ])('filters by %s', async (_name, filter, requests) => {
+    expect((await t.store.sliceTotals(siteId, filter, day)).requests).toBe(requests);
+  });
+
+  it('buckets a timeline from the range start', async () => {
+    const buckets = await t.store.sliceTimeline(siteId, { ip: '203.0.113.7' }, day, 3_600_000);
+    expect(buckets.map((b) => [b.index, b.requests, b.blocked])).toEqual([[1, 11, 0], [2, 2, 1]]);
+    await expect(t.store.sliceTimeline(siteId, { ip: '203.0.113.7' }, day, 0)).rejects.toThrow(TypeError);
+  });
+
+  it.each([
+    ['path', [['/', 10], ['/.env', 2], ['/login', 1]]],
+    ['status', [['200', 11], ['403', 1], ['404', 1]]],
+    ['ua', [['Mozilla/5.0', 11], ['sqlmap/1.7', 2]]],
+    ['bot', [[null, 11], ['scanner', 2]]],
+  ] as const)('groups one IP by %s, most requests first', async (groupBy, expected) => {
+    const rows = await t.store.sliceGroups(siteId, { ip: '203.0.113.7' }, day, groupBy, 10);
+    expect(rows.map((r) => [r.key, r.requests])).toEqual(expected);
+  });
+
+  it('groups decisions by action and rule, and IPs with their country', async () => {
+    const decisions = await t.store.sliceGroups(siteId, { ip: '203.0.113.7' }, day, 'decision', 10);
+    expect(decisions.map((r) => [r.key, r.extra, r.requests])).toEqual([['allow', null, 11], ['block', 'probe-env', 1], ['count', 'probe-env', 1]]);
+    const ips = await t.store.sliceGroups(siteId, { path: '/login' }, day, 'ip', 10);
+    expect(ips.map((r) => [r.key, r.extra, r.errors4xx, r.errors5xx])).toEqual([['198.51.100.1', null, 0, 1], ['203.0.113.7', 'JP', 1, 0]]);
+    expect(await t.store.sliceGroups(siteId, { path: '/login' }, day, 'ip', 1)).toHaveLength(1);
+  });
+});
