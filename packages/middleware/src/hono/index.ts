@@ -34,12 +34,6 @@ function defaultSocketIp(c: Context): string | null | undefined {
   return typeof env.requestIP === 'function' ? env.requestIP(c.req.raw)?.address : null;
 }
 
-/** The path as sent, still percent-encoded (Hono's `c.req.path` may be decoded), without the query. */
-function rawPath(url: string): string {
-  const slash = url.indexOf('/', url.indexOf('//') + 2);
-  return slash === -1 ? '/' : pathOf(url.slice(slash));
-}
-
 /**
  * Watchpost for Hono on any runtime (no `node:*` imports): decides each request before your
  * routes, records status and latency after `await next()`. GeoIP is off unless you pass `geo`
@@ -63,13 +57,18 @@ export function watchpost(options: HonoWatchpostOptions = {}): WatchpostHonoMidd
     let facts: RequestFacts;
     let decision: Decision;
     try {
+      // The path is read from the raw URL, still percent-encoded: `c.req.path` may be decoded.
       const headers = c.req.raw.headers;
+      const url = c.req.url;
+      const authority = url.indexOf('//') + 2;
+      const slash = url.indexOf('/', authority);
       const client = runtime.resolveClient({ socketIp: socketIp(c), headers });
       facts = {
         ip: client.ip,
         method: c.req.method,
-        host: headers.get('host') ?? '',
-        path: rawPath(c.req.url),
+        // A Request built by fetch() has no Host header; the URL always has the authority.
+        host: headers.get('host') ?? url.slice(authority, slash === -1 ? url.length : slash),
+        path: slash === -1 ? '/' : pathOf(url.slice(slash)),
         ua: headers.get('user-agent') ?? '',
         country: client.country,
         asn: client.asn ?? null,
