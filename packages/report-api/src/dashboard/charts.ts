@@ -45,7 +45,7 @@ export function timelineChart(id: string, points: TimelinePoint[], timeZone: str
   const line = (pick: (p: TimelinePoint) => number) => points.map((p, i) => `${cx(i)},${y(pick(p))}`).join(' ');
   const labelEvery = points.length > 12 ? 3 : 1;
   const total = points.reduce((sum, p) => sum + p.requests, 0);
-  return h`<figure>
+  return h`<figure class="wide">
 <svg class="chart" id="${id}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="${id}-title">
 <title id="${id}-title">Requests per hour: ${formatCount(total)} in total, peak ${formatCount(Math.max(0, ...points.map((p) => p.requests)))}</title>
 ${ticks.map((t) => h`<line class="grid" x1="${left}" x2="${WIDTH - right}" y1="${y(t)}" y2="${y(t)}"></line><text x="${left - 6}" y="${y(t) + 4}" text-anchor="end">${formatCount(t)}</text>`)}

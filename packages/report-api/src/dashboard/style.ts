@@ -73,6 +73,9 @@ form.inline { display: inline; margin: 0; }
   main { padding: .75rem; }
   th, td { padding: .25rem .35rem; }
   .card dd { font-size: 1.15rem; }
+  /* The hourly chart keeps readable labels on a phone: it scrolls sideways inside its figure. */
+  figure.wide { overflow-x: auto; }
+  figure.wide svg.chart { min-width: 36rem; }
 }
 `;
 
