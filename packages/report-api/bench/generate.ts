@@ -56,7 +56,7 @@ export function* generateDay({ events, dayStart, ips = 200_000, seed = 1, batchS
       const country = COUNTRIES[ipIndex % COUNTRIES.length]!;
       const [ua, botCategory] = UAS[ipIndex % 50 === 0 ? 6 : Math.floor(random() * 6)]!;
       const inBurst = ts % 10_800_000 < 30_000; // the first 30 s of every third hour
-      if (botCategory === 'scanner' || r < 0.01) {
+      if (botCategory === 'scanner') {
         list.push({ ts, ip, country, method: 'GET', host: 'shop.example', path: PROBES[Math.floor(random() * PROBES.length)]!, status: 403, latencyMs: 1, ua, action: 'block', rule: 'probe-sensitive-path', botCategory: 'scanner', sampleRate: 1 });
         continue;
       }

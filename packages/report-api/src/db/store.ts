@@ -132,6 +132,8 @@ export interface DimensionQuery {
   limit: number;
   /** Only rows whose `orderBy` counter is at least this. */
   min?: number;
+  /** Only rows where at least one of these counters reaches its minimum (OR). One pass instead of one query per counter. */
+  anyAtLeast?: Partial<Record<keyof Counters, number>>;
 }
 
 /** A 30-second window of 4xx+5xx responses. */

@@ -73,13 +73,19 @@ export async function recommend(
       c.kinds.add('burst');
     }
   }
-  const [probers, scanners, errors4xx, errors5xx, blocked] = await Promise.all([
-    store.topDimension(id, date, 'ip', { orderBy: 'probes', min: 1, limit: 200 }),
-    store.topDimension(id, date, 'ip', { orderBy: 'scanner', min: 1, limit: 200 }),
-    store.topDimension(id, date, 'ip', { orderBy: 's4xx', min: minRequestsFor4xx * high4xxShare, limit: 500 }),
-    store.topDimension(id, date, 'ip', { orderBy: 's5xx', min: 1, limit: 500 }),
-    store.topDimension(id, date, 'ip', { orderBy: 'blocked', min: blockedOften, limit: 200 }),
-  ]);
+  // One pass over the day's IP rows picks every IP with any kind of evidence.
+  const suspects = await store.topDimension(id, date, 'ip', {
+    orderBy: 'requests',
+    limit: 5000,
+    anyAtLeast: { probes: 1, scanner: 1, s4xx: minRequestsFor4xx * high4xxShare, s5xx: 1, blocked: blockedOften },
+  });
+  const top = (counter: 'probes' | 'scanner' | 's4xx' | 's5xx' | 'blocked', min: number, n: number) =>
+    suspects.filter((row) => row[counter] >= min).sort((a, b) => b[counter] - a[counter] || a.key.localeCompare(b.key)).slice(0, n);
+  const probers = top('probes', 1, 200);
+  const scanners = top('scanner', 1, 200);
+  const errors4xx = top('s4xx', minRequestsFor4xx * high4xxShare, 500);
+  const errors5xx = top('s5xx', 1, 500);
+  const blocked = top('blocked', blockedOften, 200);
   for (const [rank, row] of probers.entries()) {
     const c = candidate(row.key, row);
     c.kinds.add('probe');

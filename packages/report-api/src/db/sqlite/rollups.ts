@@ -19,6 +19,15 @@ export function sqliteRollupStore(db: Database.Database): RollupStore {
       ),
     ]),
   );
+  const isCounter = (column: string): column is (typeof COUNTER_COLUMNS)[number] => (COUNTER_COLUMNS as readonly string[]).includes(column);
+  const anyStatements = new Map<string, Database.Statement<unknown[], DimensionRow>>();
+  const anyStatement = (orderBy: string, columns: string[]) => {
+    if (!isCounter(orderBy) || columns.length === 0) throw new TypeError('anyAtLeast needs counter columns');
+    return db.prepare<unknown[], DimensionRow>(
+      `SELECT key, extra, ${COUNTERS} FROM rollup_day WHERE site_id = ? AND day = ? AND dim = ?
+       AND (${columns.map((c) => `${c} >= ?`).join(' OR ')}) ORDER BY ${orderBy} DESC, key LIMIT ?`,
+    );
+  };
   const one = db.prepare<[string, string, string, string], DimensionRow>(
     `SELECT key, extra, ${COUNTERS} FROM rollup_day WHERE site_id = ? AND day = ? AND dim = ? AND key = ?`,
   );
@@ -36,9 +45,17 @@ export function sqliteRollupStore(db: Database.Database): RollupStore {
       return buckets.all(siteId, from, to);
     },
     async topDimension(siteId, day, dimension, query) {
+      const limit = Math.max(0, Math.floor(query.limit));
+      if (query.anyAtLeast) {
+        const entries = Object.entries(query.anyAtLeast).filter(([column]) => isCounter(column));
+        const key = `${query.orderBy}|${entries.map(([column]) => column).join(',')}`;
+        let statement = anyStatements.get(key);
+        if (!statement) anyStatements.set(key, (statement = anyStatement(query.orderBy, entries.map(([column]) => column))));
+        return statement.all(siteId, day, dimension, ...entries.map(([, min]) => min), limit);
+      }
       const statement = top.get(query.orderBy as (typeof COUNTER_COLUMNS)[number]);
       if (!statement) throw new TypeError(`cannot order by ${String(query.orderBy)}`);
-      return statement.all(siteId, day, dimension, query.min ?? Number.NEGATIVE_INFINITY, Math.max(0, Math.floor(query.limit)));
+      return statement.all(siteId, day, dimension, query.min ?? Number.NEGATIVE_INFINITY, limit);
     },
     async getDimensionRows(siteId, day, dimension, keys) {
       const rows: DimensionRow[] = [];
