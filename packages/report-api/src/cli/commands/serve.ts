@@ -1,17 +1,21 @@
 import { serve } from '@hono/node-server';
+import { createAlertService } from '../../alerts/service.js';
 import { createApp } from '../../app.js';
 import { type Command, dbOption, parseCommandArgs, stringOption, UsageError } from '../args.js';
 import { openStoreFromArgs } from '../open-store.js';
 
 const DAY = 86_400_000;
 
-const usage = `Usage: watchpost serve [--db PATH] [--port N] [--host ADDR] [--retention-days N]
+const usage = `Usage: watchpost serve [--db PATH] [--port N] [--host ADDR] [--retention-days N] [--public-url URL]
 
 Serves the report API until SIGINT/SIGTERM.
   --db PATH            SQLite database file (default ./watchpost.db)
   --port N             TCP port (default 8787; 0 picks a free one)
   --host ADDR          listen address (default 127.0.0.1)
-  --retention-days N   raw events older than this are purged hourly (default 30; rollups are kept)`;
+  --retention-days N   raw events older than this are purged hourly (default 30; rollups are kept)
+  --public-url URL     base URL of the dashboard in alerts and daily reports (default http://HOST:PORT)
+
+Also sends real-time alerts and each site's daily report to its webhooks (see watchpost alerts --help).`;
 
 function intOption(value: string | undefined, name: string, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
@@ -29,11 +33,14 @@ export const serveCommand: Command = {
   summary: 'serve the HTTP API (ingest, deny list, reports)',
   usage,
   async run(argv, io) {
-    const args = parseCommandArgs(argv, { ...dbOption, port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' }, 'retention-days': { type: 'string' } });
+    const args = parseCommandArgs(argv, { ...dbOption, port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' }, 'retention-days': { type: 'string' }, 'public-url': { type: 'string' } });
     if (!args) return (io.out(usage), 0);
     const port = intOption(stringOption(args, 'port'), 'port', 0, 65535, 8787);
     const retentionDays = intOption(stringOption(args, 'retention-days'), 'retention-days', 1, 36500, 30);
+    const publicUrl = stringOption(args, 'public-url');
+    if (publicUrl !== undefined && !/^https?:\/\/[^/]/.test(publicUrl)) throw new UsageError(`--public-url: expected http(s)://host..., got ${JSON.stringify(publicUrl)}`);
     const store = openStoreFromArgs(stringOption(args, 'db', true));
+    let alerts: ReturnType<typeof createAlertService> | undefined;
     const app = createApp({ store });
     const purge = async () => {
       try {
@@ -49,11 +56,13 @@ export const serveCommand: Command = {
     return new Promise<number>((resolve, reject) => {
       const server = serve({ fetch: app.fetch, port, hostname: stringOption(args, 'host', true) }, (info) => {
         io.out(`watchpost serve: listening on http://${info.address}:${info.port}`);
+        alerts = createAlertService({ store, publicUrl: publicUrl ?? `http://${info.address}:${info.port}`, logError: (error) => io.err(`watchpost serve: alerts: ${(error as Error)?.message ?? error}`) });
+        alerts.start().catch((error) => io.err(`watchpost serve: alerts did not start: ${(error as Error).message}`));
       });
       server.once('error', (error) => reject(new Error(`cannot listen: ${error.message}`)));
       const stop = () => {
         clearInterval(timer);
-        server.close(() => void store.close().then(() => resolve(0)));
+        server.close(() => void (alerts?.stop() ?? Promise.resolve()).then(() => store.close()).then(() => resolve(0)));
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
