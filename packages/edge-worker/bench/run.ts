@@ -201,7 +201,7 @@ async function main(): Promise<void> {
   });
   try {
     await mf.ready;
-    const kv = await mf.getKVNamespace('DENYLIST', 'watchpost');
+    const kv = (await mf.getKVNamespace('DENYLIST', 'watchpost')) as unknown as { put(key: string, value: string): Promise<void> };
     await kv.put('denylist:v1', JSON.stringify(denyList(DENY_ENTRIES)));
     const driver = (await mf.getWorker('driver')) as unknown as Fetcher;
     const workerd = findWorkerd();
