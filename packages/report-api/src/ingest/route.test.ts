@@ -31,6 +31,27 @@ describe('POST /v1/events', () => {
     expect(count()).toBe(2);
   });
 
+  it('stores a batch sent five times at once exactly once', async () => {
+    const { app, ingestKey, count } = await setup();
+    const sent = good();
+    const answers = await Promise.all(Array.from({ length: 5 }, () => app.request('/v1/events', post(ingestKey, sent)).then((r) => r.json() as Promise<{ duplicate: boolean }>)));
+    expect(answers.filter((a) => !a.duplicate)).toHaveLength(1);
+    expect(count()).toBe(2);
+  });
+
+  it('refuses a batch with one bad event as a whole, so the fixed retry stores every event once', async () => {
+    const { app, ingestKey, count } = await setup();
+    const events = [event({ ip: '192.0.2.1' }), event({ ip: '192.0.2.2', ua: 'bad\u0007ua' }), event({ ip: '192.0.2.3' })];
+    const sent = batch(events);
+    const refused = await app.request('/v1/events', post(ingestKey, sent));
+    expect(refused.status).toBe(400);
+    expect(count()).toBe(0);
+    events[1] = event({ ip: '192.0.2.2', ua: 'bad ua' });
+    const retried = await app.request('/v1/events', post(ingestKey, { ...sent, events }));
+    expect(retried.status).toBe(202);
+    expect(count()).toBe(3);
+  });
+
   it('accepts gzip JSON', async () => {
     const { app, ingestKey, count } = await setup();
     const res = await app.request('/v1/events', post(ingestKey, gzipSync(JSON.stringify(good())), { 'content-encoding': 'gzip' }));

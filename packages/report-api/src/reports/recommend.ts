@@ -1,4 +1,4 @@
-import { BlockList, isIP } from 'node:net';
+import { createIpMatcher, type IpMatcher } from '@watchpost/middleware';
 import type { DimensionRow, ErrorWindow, Site, Store } from '../db/store.js';
 import { localTime } from './range.js';
 import type { DailyReport, Recommendation } from './types.js';
@@ -31,18 +31,6 @@ interface Candidate {
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const pct = (part: number, whole: number) => `${Math.round((part / whole) * 100)}%`;
-
-function denyMatcher(values: readonly string[]): BlockList {
-  const list = new BlockList();
-  for (const value of values) {
-    const [address = '', prefix] = value.split('/');
-    const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-    if (isIP(address) === 0) continue;
-    if (prefix === undefined) list.addAddress(address, family);
-    else list.addSubnet(address, Number(prefix), family);
-  }
-  return list;
-}
 
 /**
  * IPs to put on the deny list, each with its evidence, and clients answered 5xx whose behaviour
@@ -122,7 +110,7 @@ export async function recommend(
     c.reasons.push(`answered 5xx ${fmt(row.s5xx)} times while abusive (a 403 would have been cheaper)`);
   }
 
-  const denied = denyMatcher((await store.listDenyEntries(id, now)).map((e) => e.value));
+  const denied = createDeniedMatcher((await store.listDenyEntries(id, now)).map((e) => e.value));
   // Burst-only IPs have no row yet: fetch theirs so every recommendation carries its request count.
   const missing = [...candidates.values()].filter((c) => !c.row).map((c) => c.ip);
   for (const row of await store.getDimensionRows(id, date, 'ip', missing)) {
@@ -144,8 +132,22 @@ export async function recommend(
   return { recommendations, suspicious5xx: suspicious5xx.slice(0, limit) };
 }
 
-function isDenied(list: BlockList, ip: string): boolean {
-  const family = isIP(ip);
-  if (family === 0) return false;
-  return list.check(ip, family === 6 ? 'ipv6' : 'ipv4');
+function createDeniedMatcher(values: string[]): IpMatcher {
+  try {
+    return createIpMatcher(values);
+  } catch {
+    // A stored value the matcher refuses (written before validation tightened) must not break the report.
+    return createIpMatcher(values.filter((value) => {
+      try {
+        createIpMatcher([value]);
+        return true;
+      } catch {
+        return false;
+      }
+    }));
+  }
+}
+
+function isDenied(list: IpMatcher, ip: string): boolean {
+  return list.match(ip) !== null;
 }
