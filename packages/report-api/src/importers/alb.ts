@@ -73,7 +73,8 @@ export function parseAlbLine(line: string, ctx: ParseContext = defaultParseConte
     if (!Number.isNaN(parseIsoUtc(type))) return { skip: 'connection-log' };
     return { skip: 'unknown-line-type' };
   }
-  const fields = splitLogFields(line);
+  // Fields after actions_executed are not used: not splitting them is a quarter of the parse time.
+  const fields = splitLogFields(line, F.actionsExecuted + 1);
   if (fields === null || fields.length <= F.userAgent) return { skip: 'truncated' };
   const created = fields[F.requestCreationTime];
   let ts = created !== undefined && created !== '-' ? parseIsoUtc(created) : Number.NaN;

@@ -119,16 +119,17 @@ export function unescapeLogField(raw: string): string {
 /**
  * Splits a space-separated log line whose fields may be double-quoted (with backslash escapes).
  * Quoted fields come back unescaped and without their quotes. Returns `null` when a quote is
- * left open, which is how a truncated line looks.
+ * left open, which is how a truncated line looks. Stops after `maxFields` fields (the rest of the
+ * line is not looked at).
  *
  * @example
  * splitLogFields('a "b c" d'); // ['a', 'b c', 'd']
  */
-export function splitLogFields(line: string): string[] | null {
+export function splitLogFields(line: string, maxFields = Number.POSITIVE_INFINITY): string[] | null {
   const fields: string[] = [];
   const n = line.length;
   let i = 0;
-  while (i < n) {
+  while (i < n && fields.length < maxFields) {
     const ch = line.charCodeAt(i);
     if (ch === 32 /* space */) {
       i++;

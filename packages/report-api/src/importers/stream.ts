@@ -139,12 +139,14 @@ export async function importStream(
   const text = await openLogStream(source);
   const lines = createInterface({ input: text, crlfDelay: Number.POSITIVE_INFINITY });
   let events: WatchpostEvent[] = [];
-  let hash = createHash('sha256').update(`${siteId}\n${format}\n`);
-  let pending = 0;
+  // Raw lines of the current batch, hashed in one call at the end of the batch.
+  let raw: string[] = [];
   let textBytes = 0;
 
   async function flush(): Promise<void> {
-    const batchId = `imp_${hash.digest('base64url')}`;
+    raw.push('');
+    const digest = createHash('sha256').update(`${siteId}\n${format}\n`).update(raw.join('\n')).digest('base64url');
+    const batchId = `imp_${digest}`;
     const batch: EventBatch = { batchId, source: 'import', events };
     if (events.length > 0) {
       const outcome = await ingest(siteId, batch);
@@ -157,8 +159,7 @@ export async function importStream(
       else summary.imported += events.length - rejected;
     }
     events = [];
-    pending = 0;
-    hash = createHash('sha256').update(`${siteId}\n${format}\n`);
+    raw = [];
     summary.seconds = baseSeconds + (now() - started) / 1000;
     onProgress?.(summary);
   }
@@ -166,20 +167,19 @@ export async function importStream(
   try {
     for await (const line of lines) {
       summary.linesRead++;
-      pending++;
       // UTF-16 length: a cheap stand-in for bytes, exact for the ASCII that logs are made of.
       textBytes += line.length + 1;
       if (textBytes > maxTextBytes) throw new ImportLimitError(`the log is larger than ${maxTextBytes} bytes once decompressed`);
-      hash.update(line).update('\n');
+      raw.push(line);
       const result = parse(line, context);
       if ('event' in result) events.push(result.event);
       else {
         summary.skipped++;
         summary.skippedByReason[result.skip] = (summary.skippedByReason[result.skip] ?? 0) + 1;
       }
-      if (pending >= batchLines) await flush();
+      if (raw.length >= batchLines) await flush();
     }
-    if (pending > 0) await flush();
+    if (raw.length > 0) await flush();
   } finally {
     lines.close();
     text.destroy();
