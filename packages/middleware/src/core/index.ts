@@ -8,6 +8,8 @@ export type { DenyListSync, DenyListSyncOptions } from './sync/denylist-sync.js'
 export { createBanTracker } from './bans/bans.js';
 export type { BanOptions, BanTracker } from './bans/bans.js';
 export { createSampler } from './sample.js';
+export { createWatchpostRuntime, pathOf } from './watchpost.js';
+export type { WatchpostOptions, WatchpostRuntime, ReportApiOptions, BlockResponseOptions } from './watchpost.js';
 export type { Sampler } from './sample.js';
 export { DEFAULT_PROBES, WORDPRESS_PROBES, compileProbes } from './rules/probes.js';
 export type { ProbeInput, ProbeOptions, ProbeRule } from './rules/probes.js';
@@ -23,6 +25,8 @@ export { clientKey } from './ip/group.js';
 export type { ClientKeyOptions } from './ip/group.js';
 export { classifyUserAgent, createUaClassifier, EMPTY_USER_AGENT } from './bots/classify.js';
 export type { UaClassification, UaClassifier, UaClassifierOptions, CustomBot } from './bots/classify.js';
+export { createClientResolver, resolveClient } from './client/resolve.js';
+export type { Cdn, ClientRequest, ClientResolverOptions, GeoAnswer, HeadersLike, ResolvedClient } from './client/resolve.js';
 export { createGeoLookup } from './geo/lookup.js';
 export type { GeoLookup } from './geo/lookup.js';
 export { normalizeCountry } from './geo/country.js';

@@ -22,7 +22,7 @@ export interface WatchpostHonoMiddleware extends MiddlewareHandler {
 }
 
 interface RuntimeEnv {
-  incoming?: { socket?: { remoteAddress?: string } };
+  incoming?: { socket?: { remoteAddress?: string }; headers?: Record<string, string | string[] | undefined> };
   requestIP?: (request: Request) => { address?: string } | null;
 }
 
@@ -32,6 +32,25 @@ function defaultSocketIp(c: Context): string | null | undefined {
   const node = env.incoming?.socket?.remoteAddress;
   if (node !== undefined) return node;
   return typeof env.requestIP === 'function' ? env.requestIP(c.req.raw)?.address : null;
+}
+
+interface HeaderReader {
+  get(name: string): string | null;
+}
+
+/**
+ * On @hono/node-server, read Node's plain header object: touching `c.req.raw.headers` would
+ * build a Web `Headers` for every request. Elsewhere, the Request's own headers.
+ */
+function headersOf(c: Context): HeaderReader {
+  const incoming = (c.env as RuntimeEnv | undefined)?.incoming?.headers;
+  if (incoming === undefined || incoming === null || typeof incoming !== 'object') return c.req.raw.headers;
+  return {
+    get(name) {
+      const value = incoming[name];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    },
+  };
 }
 
 /**
@@ -58,7 +77,7 @@ export function watchpost(options: HonoWatchpostOptions = {}): WatchpostHonoMidd
     let decision: Decision;
     try {
       // The path is read from the raw URL, still percent-encoded: `c.req.path` may be decoded.
-      const headers = c.req.raw.headers;
+      const headers = headersOf(c);
       const url = c.req.url;
       const authority = url.indexOf('//') + 2;
       const slash = url.indexOf('/', authority);

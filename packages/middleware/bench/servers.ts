@@ -1,0 +1,67 @@
+/**
+ * The child process of the throughput benchmark: a fake report API and four app servers
+ * (Express and Hono on @hono/node-server, each bare and with Watchpost), all on 127.0.0.1 and
+ * ephemeral ports. Prints one JSON line with the URLs, then serves until killed.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import express from 'express';
+import { Hono } from 'hono';
+import { watchpost as expressWatchpost } from '../src/express/index.js';
+import { watchpost as honoWatchpost } from '../src/hono/index.js';
+import { loadGeoLookup } from '../src/node/index.js';
+import type { WatchpostOptions } from '../src/core/watchpost.js';
+import { startSinkServer } from '../test/sink-server.js';
+import { denyEntries } from './fixtures.js';
+
+const api = await startSinkServer(
+  (req, res) => {
+    if (req.url !== '/v1/denylist') return void res.writeHead(404).end();
+    if (req.headers['if-none-match'] === '"v1"') return void res.writeHead(304, { etag: '"v1"' }).end();
+    res.writeHead(200, { 'content-type': 'application/json', etag: '"v1"' }).end('{"version":"v1","entries":[]}');
+  },
+  { record: false },
+);
+const denyList = denyEntries(100_000);
+const geo = loadGeoLookup();
+geo.load();
+const common: WatchpostOptions = {
+  denyList,
+  sampleRate: 0.1,
+  geo,
+  reportApi: { url: api.url, ingestKey: 'wpi_bench', syncIntervalMs: 1_000, forwarder: { flushIntervalMs: 1_000 } },
+};
+
+function listenExpress(app: express.Express): Promise<string> {
+  return new Promise((resolve) => {
+    const server: Server = app.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+  });
+}
+function listenHono(app: Hono): Promise<string> {
+  return new Promise((resolve) => serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(`http://127.0.0.1:${info.port}`)));
+}
+
+function expressApp(guarded: boolean): express.Express {
+  const app = express();
+  if (guarded) app.use(expressWatchpost(common));
+  app.get('/products/:id', (req, res) => void res.json({ id: req.params.id, name: 'teapot', price: 12 }));
+  return app;
+}
+function honoApp(guarded: boolean): Hono {
+  const app = new Hono();
+  if (guarded) app.use(honoWatchpost(common));
+  app.get('/products/:id', (c) => c.json({ id: c.req.param('id'), name: 'teapot', price: 12 }));
+  return app;
+}
+
+const urls = {
+  'express bare': await listenExpress(expressApp(false)),
+  'express + watchpost': await listenExpress(expressApp(true)),
+  'hono bare': await listenHono(honoApp(false)),
+  'hono + watchpost': await listenHono(honoApp(true)),
+};
+process.stdout.write(`${JSON.stringify(urls)}\n`);
+// The parent ends this process when it is done; never outlive it by more than ten minutes.
+setTimeout(() => process.exit(0), 600_000).unref();
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,55 @@
+/**
+ * Benchmark 3: requests per second of Express and Hono (@hono/node-server) with Watchpost on
+ * (100k deny entries, offline GeoIP, sampleRate 0.1, forwarder posting to a local fake report
+ * API, deny-list sync polling it), as a ratio to the same framework bare, in the same run.
+ * Servers run in a child process, autocannon in this one; variants alternate round by round.
+ * Target: ratio >= 0.90. Run: npx tsx bench/throughput.bench.ts   (ROUNDS, SECONDS to tune)
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { CHROME_UA, median } from './fixtures.js';
+
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const SECONDS = Number(process.env.SECONDS ?? 4);
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
+
+const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./servers.ts', import.meta.url))], {
+  stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+});
+const killTimer = setTimeout(() => child.kill(), (ROUNDS * 4 * (SECONDS + 2) + 120) * 1_000);
+killTimer.unref();
+
+try {
+  const urls: Record<string, string> = await new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', (line) => resolve(JSON.parse(line)));
+    child.once('exit', (code) => reject(new Error(`server process exited (${code}) before it was ready`)));
+  });
+
+  const run = (url: string, duration: number) =>
+    autocannon({ url: `${url}/products/42`, connections: CONNECTIONS, duration, headers: { 'user-agent': CHROME_UA, accept: 'application/json' } });
+
+  for (const url of Object.values(urls)) await run(url, 1); // warm-up: JIT, caches, the GeoIP table
+  const rps: Record<string, number[]> = Object.fromEntries(Object.keys(urls).map((k) => [k, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? Object.keys(urls) : Object.keys(urls).reverse();
+    for (const name of order) {
+      const result = await run(urls[name]!, SECONDS);
+      if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+      rps[name]!.push(result.requests.average);
+      console.log(`round ${round + 1} ${name.padEnd(20)} ${result.requests.average.toFixed(0).padStart(7)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms`);
+    }
+  }
+
+  console.log(`\nthroughput, median of ${ROUNDS} rounds x ${SECONDS} s, ${CONNECTIONS} connections (machine shared with other work)`);
+  for (const framework of ['express', 'hono']) {
+    const bare = median(rps[`${framework} bare`]!);
+    const guarded = median(rps[`${framework} + watchpost`]!);
+    const ratio = guarded / bare;
+    console.log(`${framework.padEnd(8)} bare ${bare.toFixed(0).padStart(7)} req/s   with watchpost ${guarded.toFixed(0).padStart(7)} req/s   ratio ${ratio.toFixed(3)} (target >= 0.90: ${ratio >= 0.9 ? 'met' : 'NOT met'})`);
+  }
+} finally {
+  child.kill();
+}
