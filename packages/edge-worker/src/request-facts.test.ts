@@ -19,6 +19,14 @@ describe('requestFacts', () => {
     });
   });
 
+  it.each([
+    ['IPv4-mapped IPv6', '::ffff:198.51.100.4', '198.51.100.4'],
+    ['IPv6 in long form', '2001:0db8:0000:0000:0000:0000:0000:0001', '2001:db8::1'],
+    ['not an IP, kept as sent', 'garbage', 'garbage'],
+  ])('normalises the client IP: %s', (_name, header, ip) => {
+    expect(requestFacts(request({ 'cf-connecting-ip': header }), undefined).ip).toBe(ip);
+  });
+
   it('has an empty IP and UA when the headers are missing', () => {
     expect(requestFacts(request(), undefined)).toMatchObject({ ip: '', ua: '' });
   });

@@ -1,4 +1,4 @@
-import type { RequestFacts } from '@watchpost/middleware';
+import { normalizeIp, type RequestFacts } from '@watchpost/middleware';
 
 /** The parts of Cloudflare's `request.cf` object the worker reads; all optional (absent locally). */
 export interface CfSignals {
@@ -39,8 +39,10 @@ function verifiedBotOf(cf: CfSignals | undefined): boolean {
  */
 export function requestFacts(request: Request, cf: CfSignals | undefined): RequestFacts {
   const url = new URL(request.url);
+  const rawIp = request.headers.get('cf-connecting-ip')?.trim() ?? '';
   const facts: RequestFacts = {
-    ip: request.headers.get('cf-connecting-ip')?.trim() ?? '',
+    // Canonical text (IPv4-mapped IPv6 as IPv4, IPv6 compressed) so events and counters agree.
+    ip: normalizeIp(rawIp) ?? rawIp,
     method: request.method,
     host: url.host,
     path: url.pathname,

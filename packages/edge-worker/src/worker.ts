@@ -134,7 +134,8 @@ export function createWorker({
   }
 
   function isolateFor(env: WorkerEnv): IsolateState {
-    // One env per isolate in production; tests hand different envs to one worker and get fresh state.
+    // workerd hands the same env object to every request of an isolate, so this builds once per
+    // isolate; tests hand different envs to one worker and get fresh state.
     if (state === null || stateEnv !== env) {
       state = buildState(env);
       stateEnv = env;
@@ -220,7 +221,7 @@ export function createWorker({
       return response;
     },
 
-    async scheduled(_controller, env, ctx) {
+    async scheduled(_controller, env) {
       let result: PullResult;
       try {
         const settings = readSettings(env);
@@ -240,7 +241,6 @@ export function createWorker({
         return;
       }
       if (result.outcome === 'failed') onError(new Error(result.reason), 'deny list pull');
-      void ctx;
     },
 
     async queue(batch, env) {
