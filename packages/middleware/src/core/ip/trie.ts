@@ -1,22 +1,16 @@
 import { MASKS } from './cidr.js';
+import { buildJumpTables, NO_JUMPS, type JumpTables } from './trie-jumps.js';
+import { bitsAt, CHILD, KEY, PREFIX, STRIDE, VALUE } from './trie-layout.js';
 
 const INITIAL_NODES = 64;
-/** Ints per node: prefix, child for bit 0, child for bit 1, value + 1, then up to four key words. */
-const STRIDE = 8;
-const PREFIX = 0;
-const CHILD = 1;
-const VALUE = 3;
-const KEY = 4;
-/** Tries with more nodes than this get a jump table over the first 12..20 bits of the address. */
-const JUMP_THRESHOLD = 4096;
 
 /**
  * A path-compressed binary prefix trie (a PATRICIA tree) over addresses of one family, kept in
  * one typed array: each node is 32 bytes, so visiting a node touches one cache line, and a
  * million prefixes cost tens of megabytes rather than millions of objects. A lookup visits at
  * most one node per branching bit on its path, so its work is bounded by the address width
- * (32 or 128 bits), never by the number of prefixes. Large tries also get a jump table over
- * the first 12 to 20 bits, which skips the densest upper levels.
+ * (32 or 128 bits), never by the number of prefixes. `finish()` then adds jump tables (see
+ * `trie-jumps.ts`) that skip the dense upper levels of large subtrees in one step each.
  *
  * Node 0 is the root: the empty prefix. Child 0 therefore means "no child".
  * @internal
@@ -25,10 +19,8 @@ export class PrefixTrie {
   private readonly wordCount: number;
   private nodes = new Int32Array(INITIAL_NODES * STRIDE);
   private nodeCount = 1;
-  /** For each value of the first 16 bits: the deepest node to resume from, and the best value + 1 so far. */
-  private jump: Int32Array | null = null;
-  /** How many leading bits index `jump`: about one slot per node, 12 to 20 bits (4 KiB to 8 MiB). */
-  private jumpBits = 16;
+  private jumps: JumpTables = NO_JUMPS;
+  private finished = false;
 
   constructor(wordCount: 1 | 4) {
     this.wordCount = wordCount;
@@ -39,7 +31,7 @@ export class PrefixTrie {
    * cleared). Returns false, storing nothing, when the block is already present.
    */
   insert(words: readonly number[], prefix: number, value: number): boolean {
-    this.jump = null;
+    if (this.finished) throw new Error('PrefixTrie: insert after finish');
     let node = 0;
     for (;;) {
       const base = node * STRIDE;
@@ -79,35 +71,39 @@ export class PrefixTrie {
     }
   }
 
-  /** Call once after the last insert: trims memory and builds the jump table of a large trie. */
+  /** Call once after the last insert: trims memory and adds the jump tables. */
   finish(): void {
     this.nodes = this.nodes.slice(0, this.nodeCount * STRIDE);
-    if (this.nodeCount > JUMP_THRESHOLD) {
-      this.jumpBits = Math.max(12, Math.min(20, 31 - Math.clz32(this.nodeCount)));
-      this.jump = this.buildJump();
-    }
+    this.jumps = buildJumpTables(this.nodes, this.nodeCount, this.wordCount);
+    this.finished = true;
   }
 
   /** The value index of the longest stored IPv4 prefix that contains `address`, or -1. */
   lookupWord(address: number): number {
     const nodes = this.nodes;
+    const { entries, starts, bits } = this.jumps;
     let node = 0;
     let best = (nodes[VALUE] as number) - 1;
-    const jump = this.jump;
-    if (jump !== null) {
-      const slot = (address >>> (32 - this.jumpBits)) * 2;
-      node = jump[slot] as number;
-      best = (jump[slot + 1] as number) - 1;
-    }
     for (;;) {
-      const nodePrefix = nodes[node * STRIDE + PREFIX] as number;
+      const head = nodes[node * STRIDE + PREFIX] as number;
+      const nodePrefix = head & 255;
+      const table = head >>> 8;
+      if (table !== 0) {
+        const at = (starts[table] as number) + ((address << nodePrefix) >>> (32 - (bits[table] as number))) * 2;
+        const bestInJump = entries[at + 1] as number;
+        if (bestInJump !== 0) best = bestInJump - 1;
+        const target = entries[at] as number;
+        if (target !== node) {
+          node = target;
+          continue;
+        }
+      }
       if (nodePrefix === 32) return best;
       const child = nodes[node * STRIDE + CHILD + ((address >>> (31 - nodePrefix)) & 1)] as number;
       if (child === 0) return best;
       const base = child * STRIDE;
-      if (((address ^ (nodes[base + KEY] as number)) & (MASKS[nodes[base + PREFIX] as number] as number)) !== 0) {
-        return best;
-      }
+      const mask = MASKS[(nodes[base + PREFIX] as number) & 255] as number;
+      if (((address ^ (nodes[base + KEY] as number)) & mask) !== 0) return best;
       const value = nodes[base + VALUE] as number;
       if (value !== 0) best = value - 1;
       node = child;
@@ -117,23 +113,30 @@ export class PrefixTrie {
   /** The value index of the longest stored prefix that contains `words`, or -1. */
   lookup(words: readonly number[]): number {
     const nodes = this.nodes;
+    const { entries, starts, bits } = this.jumps;
     const width = this.wordCount * 32;
     let node = 0;
     let best = (nodes[VALUE] as number) - 1;
-    const jump = this.jump;
-    if (jump !== null) {
-      const slot = ((words[0] as number) >>> (32 - this.jumpBits)) * 2;
-      node = jump[slot] as number;
-      best = (jump[slot + 1] as number) - 1;
-    }
     for (;;) {
-      const nodePrefix = nodes[node * STRIDE + PREFIX] as number;
+      const head = nodes[node * STRIDE + PREFIX] as number;
+      const nodePrefix = head & 255;
+      const table = head >>> 8;
+      if (table !== 0) {
+        const at = (starts[table] as number) + bitsAt(words, nodePrefix, bits[table] as number) * 2;
+        const bestInJump = entries[at + 1] as number;
+        if (bestInJump !== 0) best = bestInJump - 1;
+        const target = entries[at] as number;
+        if (target !== node) {
+          node = target;
+          continue;
+        }
+      }
       if (nodePrefix === width) return best;
       const word = words[nodePrefix >>> 5] as number;
       const child = nodes[node * STRIDE + CHILD + ((word >>> (31 - (nodePrefix & 31))) & 1)] as number;
       if (child === 0) return best;
       const base = child * STRIDE;
-      const childPrefix = nodes[base + PREFIX] as number;
+      const childPrefix = (nodes[base + PREFIX] as number) & 255;
       // Compare only the words that the child's prefix covers, skipping ones already known equal.
       const last = (childPrefix - 1) >>> 5;
       for (let w = nodePrefix >>> 5; w < last; w++) {
@@ -147,36 +150,6 @@ export class PrefixTrie {
       if (value !== 0) best = value - 1;
       node = child;
     }
-  }
-
-  /**
-   * For every value of the first `jumpBits` bits, walks down through nodes no longer than that which
-   * match it: a lookup can start there with the best value found on the way.
-   */
-  private buildJump(): Int32Array {
-    const nodes = this.nodes;
-    const bits = this.jumpBits;
-    const jump = new Int32Array(2 << bits);
-    for (let slot = 0; slot < 1 << bits; slot++) {
-      const word = (slot << (32 - bits)) >>> 0;
-      let node = 0;
-      let best = nodes[VALUE] as number;
-      for (;;) {
-        const nodePrefix = nodes[node * STRIDE + PREFIX] as number;
-        if (nodePrefix >= bits) break;
-        const child = nodes[node * STRIDE + CHILD + ((word >>> (31 - nodePrefix)) & 1)] as number;
-        if (child === 0) break;
-        const childPrefix = nodes[child * STRIDE + PREFIX] as number;
-        if (childPrefix > bits) break;
-        if (((word ^ (nodes[child * STRIDE + KEY] as number)) & (MASKS[childPrefix] as number)) !== 0) break;
-        const value = nodes[child * STRIDE + VALUE] as number;
-        if (value !== 0) best = value;
-        node = child;
-      }
-      jump[slot * 2] = node;
-      jump[slot * 2 + 1] = best;
-    }
-    return jump;
   }
 
   private keyBit(node: number, bit: number): number {
