@@ -109,6 +109,20 @@ describe('POST /v1/import', () => {
     const big = Buffer.from(`${'x'.repeat(200)}\n`.repeat(20)); // 4 kB: under the text limit, over the body limit
     const tooBig = await small.request('/v1/import?format=combined', { method: 'POST', headers: { authorization: `Bearer ${ctx.adminKey}` }, body: big });
     expect(tooBig.status).toBe(413);
+    const bigGz = gzipSync(Buffer.from(Array.from({ length: 3000 }, (_, i) => `${i} ${'y'.repeat(i % 50)}`).join('\n')), { level: 0 });
+    // streamed without Content-Length: the limit is enforced while reading, gzip or not
+    for (const body of [big, bigGz]) {
+      const streamed = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < body.length; i += 500) controller.enqueue(body.subarray(i, i + 500));
+          controller.close();
+        },
+      });
+      const init = { method: 'POST', headers: { authorization: `Bearer ${ctx.adminKey}` }, body: streamed, duplex: 'half' } as RequestInit;
+      const res = await small.request('/v1/import?format=combined', init);
+      expect(res.status).toBe(413);
+      expect(await res.json()).toMatchObject({ error: expect.stringMatching(/body is larger than 1000 bytes/) });
+    }
     const bomb = gzipSync(Buffer.alloc(100_000, 'a\n')); // small compressed, 100 kB of text
     const exploded = await small.request('/v1/import?format=combined', { method: 'POST', headers: { authorization: `Bearer ${ctx.adminKey}` }, body: bomb });
     expect(exploded.status).toBe(413);

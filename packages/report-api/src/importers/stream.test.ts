@@ -130,6 +130,16 @@ describe('importStream / importFiles', () => {
     await expect(importFiles([plain], { siteId: 's1', format: 'combined', ingest: failing })).rejects.toThrow('disk full');
   });
 
+  it('a source that fails in the middle of a gzip stream rejects instead of hanging', async () => {
+    const bytes = gzipSync(sampleLog());
+    async function* broken(): AsyncGenerator<Uint8Array> {
+      yield bytes.subarray(0, 4000);
+      throw new Error('connection reset');
+    }
+    const store = recordingIngest();
+    await expect(importStream(broken(), { siteId: 's1', format: 'combined', ingest: store.ingest })).rejects.toThrow('connection reset');
+  });
+
   it('rejects a batch size outside 1..5000', async () => {
     const store = recordingIngest();
     await expect(importStream([], { siteId: 's1', format: 'alb', ingest: store.ingest, batchLines: 0 })).rejects.toThrow(TypeError);

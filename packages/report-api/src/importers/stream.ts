@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
 import { defaultParseContext, type ParseContext, type SkipReason } from './context.js';
@@ -90,15 +90,21 @@ export async function openLogStream(source: LogSource): Promise<Readable> {
   }
   const first = Buffer.concat(head);
   async function* replay(): AsyncGenerator<Buffer> {
-    if (first.length > 0) yield first;
-    if (done) return;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-      yield toBuffer(next.value);
+    try {
+      if (first.length > 0) yield first;
+      if (done) return;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        yield toBuffer(next.value);
+      }
+    } finally {
+      // Stopped early (an error, a limit): let the source close its file or request.
+      if (!done) await iterator.return?.();
     }
   }
   const raw = Readable.from(replay(), { objectMode: false });
   const gzipped = first[0] === GZIP_MAGIC[0] && first[1] === GZIP_MAGIC[1];
-  return gzipped ? raw.pipe(createGunzip()) : raw;
+  // pipeline, not pipe: an error of the source must reach the reader, or it would wait forever.
+  return gzipped ? pipeline(raw, createGunzip(), () => undefined) : raw;
 }
 
 /**
