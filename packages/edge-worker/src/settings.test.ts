@@ -15,7 +15,7 @@ describe('readSettings', () => {
       denyListTtlMs: 30_000,
       eventsBatchSize: 100,
       eventsFlushMs: 5_000,
-      bursts: { threshold: 100, windowMs: 30_000, banMs: 14_400_000 },
+      bursts: { threshold: 100, windowMs: 30_000, banMs: 14_400_000, statuses: 'errors' },
     });
   });
 
@@ -30,6 +30,7 @@ describe('readSettings', () => {
       BURST_THRESHOLD: '50',
       BURST_WINDOW_MS: '60000',
       BAN_MS: '3600000',
+      BURST_STATUSES: '4xx',
     });
     expect(settings).toMatchObject({
       mode: 'count',
@@ -37,7 +38,7 @@ describe('readSettings', () => {
       denyListTtlMs: 1000,
       eventsBatchSize: 10,
       eventsFlushMs: 0,
-      bursts: { threshold: 50, windowMs: 60_000, banMs: 3_600_000 },
+      bursts: { threshold: 50, windowMs: 60_000, banMs: 3_600_000, statuses: '4xx' },
     });
   });
 
@@ -50,6 +51,7 @@ describe('readSettings', () => {
     ['sample rate 0', { SAMPLE_RATE: '0' }, /SAMPLE_RATE must be greater than 0/],
     ['sample rate above 1', { SAMPLE_RATE: '2' }, /SAMPLE_RATE .*"2"/],
     ['flush past waitUntil', { EVENTS_FLUSH_MS: '60000' }, /EVENTS_FLUSH_MS/],
+    ['burst statuses unknown', { BURST_STATUSES: '5xx' }, /BURST_STATUSES .*"5xx"/],
     ['threshold not a number', { BURST_THRESHOLD: 'many' }, /BURST_THRESHOLD .*"many"/],
   ])('rejects %s with a TypeError naming it', (_name, override, message) => {
     expect(() => readSettings({ ...base, ...override })).toThrow(TypeError);

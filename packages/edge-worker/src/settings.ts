@@ -24,6 +24,8 @@ export interface SettingsEnv {
   BURST_WINDOW_MS?: string;
   /** How long a burst ban lasts, in ms (default 4 hours). */
   BAN_MS?: string;
+  /** Which responses count towards a burst: `errors` (4xx and 5xx, default) or `4xx`. */
+  BURST_STATUSES?: string;
 }
 
 /** Validated settings. `reportApiUrl`/`ingestKey` are null when events and deny-list sync are off. */
@@ -36,7 +38,7 @@ export interface Settings {
   denyListTtlMs: number;
   eventsBatchSize: number;
   eventsFlushMs: number;
-  bursts: { threshold: number; windowMs: number; banMs: number };
+  bursts: { threshold: number; windowMs: number; banMs: number; statuses: 'errors' | '4xx' };
 }
 
 function parseUrl(name: string, value: string | undefined, required: boolean): URL | null {
@@ -81,6 +83,10 @@ export function readSettings(env: SettingsEnv): Settings {
   if (mode !== 'block' && mode !== 'count') {
     throw new TypeError(`WATCHPOST_MODE must be "block" or "count", got ${JSON.stringify(mode)}`);
   }
+  const statuses = env.BURST_STATUSES || 'errors';
+  if (statuses !== 'errors' && statuses !== '4xx') {
+    throw new TypeError(`BURST_STATUSES must be "errors" or "4xx", got ${JSON.stringify(statuses)}`);
+  }
   const sampleRate = parseNumber('SAMPLE_RATE', env.SAMPLE_RATE, 1, 0, 1);
   if (sampleRate === 0) throw new TypeError('SAMPLE_RATE must be greater than 0, got "0"');
   return {
@@ -97,6 +103,7 @@ export function readSettings(env: SettingsEnv): Settings {
       threshold: parseNumber('BURST_THRESHOLD', env.BURST_THRESHOLD, 100, 1, 1_000_000),
       windowMs: parseNumber('BURST_WINDOW_MS', env.BURST_WINDOW_MS, 30_000, 1_000, 86_400_000),
       banMs: parseNumber('BAN_MS', env.BAN_MS, 4 * 3_600_000, 1_000, 30 * 86_400_000),
+      statuses,
     },
   };
 }

@@ -175,6 +175,17 @@ describe('the edge worker', () => {
     expect((await send('/', { ip: '198.51.100.7' })).response.status).toBe(403);
   });
 
+  it.each([
+    ['errors', 403],
+    ['4xx', 503],
+  ])('bans after a burst of origin 503s only when BURST_STATUSES=%s counts them', async (statuses, fourth) => {
+    const { send, origin } = setup({ BURST_THRESHOLD: '2', BURST_STATUSES: statuses });
+    origin.state.status = 503;
+    const statusesSeen = [];
+    for (let i = 0; i < 4; i++) statusesSeen.push((await send('/api', { ip: '192.0.2.99' })).response.status);
+    expect(statusesSeen).toEqual([503, 503, 503, fourth]);
+  });
+
   it('sends events through the Queue when EVENTS_QUEUE is bound, and the consumer forwards them', async () => {
     const sent: EventBatch[] = [];
     const queue = {

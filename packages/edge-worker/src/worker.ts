@@ -144,7 +144,7 @@ export function createWorker({
   }
 
   async function recordBurst(isolate: IsolateState, env: WorkerEnv, facts: RequestFacts, status: number): Promise<void> {
-    if (!env.BURSTS || status < 400 || facts.ip === '') return;
+    if (!env.BURSTS || facts.ip === '') return;
     try {
       const key = clientKey(facts.ip);
       const stub = env.BURSTS.get(env.BURSTS.idFromName(key));
@@ -199,7 +199,8 @@ export function createWorker({
         try {
           isolate.engine.observe(facts, decision, status, Math.max(0, now() - started));
           isolate.batcher?.afterRequest((promise) => ctx.waitUntil(promise));
-          if (decision.action !== 'block') ctx.waitUntil(recordBurst(isolate, env, facts, status));
+          // Only what the origin answered counts towards a burst; our own 403s do not.
+          if (env.BURSTS && status >= 400 && decision.action !== 'block') ctx.waitUntil(recordBurst(isolate, env, facts, status));
         } catch (error) {
           onError(error, 'observe');
         }

@@ -9,7 +9,12 @@ export interface ConsumeOptions {
   log?: (message: string) => void;
 }
 
-/** Delay before a retried message is delivered again: 10 s, 20 s, 40 s ... capped at 10 minutes. */
+/**
+ * Delay before a retried message is delivered again: 10 s, 20 s, 40 s ... capped at 10 minutes.
+ *
+ * @example
+ * message.retry({ delaySeconds: retryDelaySeconds(message.attempts) }); // attempts 3 → 40
+ */
 export function retryDelaySeconds(attempts: number): number {
   return Math.min(600, 10 * 2 ** Math.max(0, attempts - 1));
 }
