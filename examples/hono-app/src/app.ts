@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
-import { watchpost, type WatchpostOptions } from '@watchpost/middleware/hono';
+import { watchpost, type HonoWatchpostOptions } from '@watchpost/middleware/hono';
+import { loadGeoLookup } from '@watchpost/middleware/node';
 
 // Stand-ins for a real catalogue and user table: products 1..48, one account demo/demo.
 const PRODUCTS = Array.from({ length: 48 }, (_, i) => ({ id: i + 1, name: `Product ${i + 1}`, priceYen: 500 + 100 * i }));
@@ -8,7 +9,7 @@ const DEMO_USER = { username: 'demo', password: 'demo' };
 /** Options of {@link createExampleApp}. */
 export interface ExampleAppOptions {
   /** Options of the Watchpost middleware. Omit to run the app without it. */
-  watchpost?: WatchpostOptions;
+  watchpost?: HonoWatchpostOptions;
   /** While this returns true every route answers 500, as an app whose database is down would (the demo's incident). */
   failing?: () => boolean;
 }
@@ -29,7 +30,9 @@ export interface ExampleApp {
  */
 export function createExampleApp(options: ExampleAppOptions = {}): ExampleApp {
   const app = new Hono();
-  const protection = options.watchpost ? watchpost(options.watchpost) : null;
+  // On Node.js the offline GeoIP table gives every client a country (Hono's adapter leaves it off,
+  // since Hono also runs where that table cannot be read).
+  const protection = options.watchpost ? watchpost({ geo: loadGeoLookup(), ...options.watchpost }) : null;
   if (protection) app.use(protection);
 
   const failing = options.failing;

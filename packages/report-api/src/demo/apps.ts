@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
+import { createForwarder, type Forwarder } from '@watchpost/middleware';
+import { loadGeoLookup } from '@watchpost/middleware/node';
 import type { SimulatedClock } from './clock.js';
 import { closeServer, listenLocal } from './listen.js';
 import type { AppTarget, Outage } from './scenario.js';
@@ -12,22 +14,19 @@ export interface DemoAppsOptions {
   clock: SimulatedClock;
   /** Outages of the day being played; an app answers 500 while the clock is inside one of its own. */
   outages: () => readonly Outage[];
-  /** Share of allowed requests kept as events. */
+  /** Share of allowed requests kept as events. Default 0.5, so reports show sample weighting at work. */
   sampleRate?: number;
+  /** Seeds which allowed requests are sampled. */
+  random?: () => number;
 }
 
 /** The two example apps, listening on 127.0.0.1. */
 export interface DemoApps {
   urls: Record<AppTarget, string>;
-  /** Sends every queued event to the report API now. */
-  flush(): Promise<void>;
+  /** Sends every queued event to the report API now; resolves with what the forwarders dropped (0 when all arrived). */
+  flush(): Promise<{ sent: number; dropped: number }>;
   /** Stops both servers, then flushes and stops the middleware. */
   close(): Promise<void>;
-}
-
-interface Protection {
-  flush?: () => Promise<void>;
-  close?: () => Promise<void>;
 }
 
 async function importExamples() {
@@ -53,34 +52,45 @@ async function importExamples() {
  * await apps.close();
  */
 export async function startDemoApps(options: DemoAppsOptions): Promise<DemoApps> {
-  const { reportApiUrl, ingestKey, clock, outages, sampleRate = 0.5 } = options;
+  const { reportApiUrl, ingestKey, clock, outages, sampleRate = 0.5, random = Math.random } = options;
   const examples = await importExamples();
   const failing = (app: AppTarget) => () => {
     const now = clock.now();
     return outages().some((o) => o.app === app && now >= o.from && now < o.to);
   };
-  const watchpost = {
-    reportApi: { url: reportApiUrl, ingestKey, flushIntervalMs: 1_000, syncIntervalMs: 5_000 },
-    trustedProxies: ['127.0.0.1'],
+  // The demo makes the forwarders itself (the middleware would make the same from `reportApi`)
+  // so that it can flush them when the day has played, while the apps keep serving.
+  const forwarder = (source: AppTarget): Forwarder =>
+    createForwarder({ url: reportApiUrl, ingestKey, source, flushIntervalMs: 1_000, onError: (error) => console.error('[demo]', error) });
+  const forwarders = [forwarder('express'), forwarder('hono')];
+  const geo = loadGeoLookup();
+  const watchpost = (sink: Forwarder) => ({
+    reportApi: { url: reportApiUrl, ingestKey, syncIntervalMs: 5_000 },
+    sink,
+    geo,
+    trustedProxies: ['loopback'],
     sampleRate,
-    // The managed-rules habit of AWS: 50 4xx in a minute earns a 4-hour block.
+    random,
+    // AWS's own habit: more than 50 4xx in a minute earns a 4-hour block.
     bans: { threshold: 50, windowMs: 60_000, banMs: 4 * 3_600_000 },
     now: clock.now,
-  };
-  const express = examples.express.createExampleApp({ watchpost, failing: failing('express') });
-  const hono = examples.hono.createExampleApp({ watchpost, failing: failing('hono') });
+  });
+  const express = examples.express.createExampleApp({ watchpost: watchpost(forwarders[0] as Forwarder), failing: failing('express') });
+  const hono = examples.hono.createExampleApp({ watchpost: watchpost(forwarders[1] as Forwarder), failing: failing('hono') });
   const servers: Server[] = [createServer(express.app), createAdaptorServer({ fetch: hono.app.fetch }) as Server];
-  const protections = [express.protection, hono.protection] as Array<Protection | null>;
   const [expressUrl, honoUrl] = await Promise.all(servers.map((server) => listenLocal(server, 0)));
 
   return {
     urls: { express: expressUrl as string, hono: honoUrl as string },
     async flush() {
-      await Promise.all(protections.map((p) => p?.flush?.()));
+      await Promise.all(forwarders.map((f) => f.flush()));
+      const stats = forwarders.map((f) => f.stats());
+      return { sent: stats.reduce((n, s) => n + s.sentEvents, 0), dropped: stats.reduce((n, s) => n + s.dropped + s.queued, 0) };
     },
     async close() {
       await Promise.all(servers.map((server) => closeServer(server)));
-      await Promise.all(protections.map((p) => p?.close?.()));
+      // Closing the middleware stops its deny-list sync and flushes and closes its forwarder.
+      await Promise.all([express.protection?.close(), hono.protection?.close()]);
     },
   };
 }

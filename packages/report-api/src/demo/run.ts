@@ -8,6 +8,7 @@ import type { Site, Store } from '../db/store.js';
 import { openSqliteStore } from '../db/sqlite/open.js';
 import { startDemoApps } from './apps.js';
 import { createSimulatedClock } from './clock.js';
+import { createRandom } from './random.js';
 import { demoDays } from './plan.js';
 import { closeServer, listenLocal } from './listen.js';
 import { buildScenario, type Scenario } from './scenario.js';
@@ -120,7 +121,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
     });
     const clock = createSimulatedClock(days.previous.from, now);
     let playing: Scenario = previous;
-    const apps = await startDemoApps({ reportApiUrl, ingestKey, clock, outages: () => playing.outages });
+    const apps = await startDemoApps({ reportApiUrl, ingestKey, clock, outages: () => playing.outages, random: createRandom(seed + 2).next });
     closers.push(() => apps.close());
     log(`example apps: Express on ${apps.urls.express}, Hono on ${apps.urls.hono}`);
 
@@ -137,7 +138,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
     };
     const traffic = { previous: await play(previous, days.previous.date), main: await play(main, days.main.date) };
     clock.release();
-    await apps.flush();
+    const delivered = await apps.flush();
+    log(`events stored: ${delivered.sent}${delivered.dropped > 0 ? `, ${delivered.dropped} dropped` : ''}`);
 
     return {
       reportApiUrl, dashboardUrl: `${reportApiUrl}/dashboard/sign-in`, site, adminKey, ingestKey, apps: apps.urls,

@@ -32,9 +32,9 @@ describe('buildScenario', () => {
 
   it('sizes a whole day near the requested size plus the fixed incidents', () => {
     const { requests } = buildScenario(base);
-    // Incidents add 90 scanner requests, 270 login attempts and 40 visits during the outage.
-    expect(requests.length).toBeGreaterThan(3000);
-    expect(requests.length).toBeLessThan(3000 + 400 + 20);
+    // Incidents add 90 scanner requests, 300 login attempts, 40 visits and 20 attacks during the outage.
+    expect(requests.length).toBeGreaterThan(3000 + 450 - 20);
+    expect(requests.length).toBeLessThan(3000 + 450 + 20);
   });
 
   it('casts every kind of client, with most humans from the home country', () => {
@@ -52,8 +52,8 @@ describe('buildScenario', () => {
     const stuffing = requests.filter((r) => r.actor === 'credential-stuffing');
     expect(stuffing.every((r) => r.method === 'POST' && r.path === '/login' && r.body)).toBe(true);
     expect(new Set(stuffing.map((r) => r.ip)).size).toBe(3);
-    expect(stuffing.at(-1)!.ts - stuffing[0]!.ts).toBeLessThanOrEqual(45_000);
-    expect(stuffing.length).toBe(270);
+    expect(stuffing.at(-1)!.ts - stuffing[0]!.ts).toBeLessThanOrEqual(40_000);
+    expect(stuffing.length).toBe(300);
   });
 
   it('plans a few minutes of outage on the Express app with visitors in it', () => {
@@ -62,7 +62,11 @@ describe('buildScenario', () => {
     const [outage] = outages;
     expect(outage!.to - outage!.from).toBe(6 * 60_000);
     const during = requests.filter((r) => r.app === 'express' && r.ts >= outage!.from && r.ts < outage!.to);
-    expect(during.length).toBeGreaterThanOrEqual(40);
+    expect(during.filter((r) => r.actor === 'browser').length).toBeGreaterThanOrEqual(40);
+    // An attacker mixes probes (blocked) with injections that reach the failing app.
+    const attacks = during.filter((r) => r.actor === 'scanner');
+    expect(attacks).toHaveLength(20);
+    expect(new Set(attacks.map((r) => r.ip)).size).toBe(1);
   });
 
   it('leaves incidents out when not asked for', () => {

@@ -164,6 +164,13 @@ export function buildScenario(options: ScenarioOptions): Scenario {
         ip: ipInCountry(random, homeCountry), ua: random.pick(USER_AGENTS.browsers), actor: 'browser',
       });
     }
+    // An attacker tries injections during the outage: the probes get a 403 at the door, the
+    // injections reach the failing app and get 500s, which a report flags as suspicious 5xx.
+    const attacker = ipInCountry(random, 'CN');
+    for (let i = 0; i < 20; i++) {
+      const path = i % 2 === 0 ? random.pick(PROBE_PATHS) : `/products?id=${random.int(1, PRODUCTS)}%27%20OR%20%271%27%3D%271`;
+      push({ ts: outage.from + 30_000 + i * 12_000, app: 'express', method: 'GET', path, ip: attacker, ua: USER_AGENTS.browsers[1] ?? '', actor: 'scanner' });
+    }
   }
 
   // Human visitors, in sessions of a few pages.
@@ -227,10 +234,10 @@ function planScanner(random: Random, start: number, push: (r: PlannedRequest) =>
 function planStuffing(random: Random, start: number, push: (r: PlannedRequest) => void): void {
   const ips = [ipInCountry(random, 'VN'), ipInCountry(random, 'RU'), ipInCountry(random, 'BR')];
   for (const ip of ips) {
-    // 90 attempts in about 45 s from each address: well past any sane 4xx threshold.
-    for (let i = 0; i < 90; i++) {
+    // 100 attempts in 40 s from each address: well past any sane 4xx threshold.
+    for (let i = 0; i < 100; i++) {
       push({
-        ts: start + random.int(0, 45_000), app: 'express', method: 'POST', path: '/login',
+        ts: start + random.int(0, 40_000), app: 'express', method: 'POST', path: '/login',
         ip, ua: USER_AGENTS.stuffing, actor: 'credential-stuffing',
         body: loginBody(`user${random.int(1000, 99999)}@example.com`, `pass${random.int(0, 1e6)}`),
       });

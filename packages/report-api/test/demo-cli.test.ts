@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli/main.js';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) }, out, err };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'watchpost-demo-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('watchpost demo (command line)', () => {
+  it('prints its options with --help', async () => {
+    const { io, out } = capture();
+    expect(await runCli(['demo', '--help'], io)).toBe(0);
+    expect(out.join('\n')).toContain('--exit-after-traffic');
+  });
+
+  it.each([
+    [['--port', 'eighty'], '--port must be a whole number'],
+    [['--size', '5'], '--size must be a whole number from 100'],
+    [['--fresh'], '--fresh needs --db PATH'],
+    [['--colour'], "Unknown option '--colour'"],
+  ])('refuses %j with a clear message and exit code 2', async (args, message) => {
+    const { io, err } = capture();
+    expect(await runCli(['demo', ...args], io)).toBe(2);
+    expect(err.join('\n')).toContain(message);
+  });
+
+  it('refuses to overwrite an existing --db without --fresh', async () => {
+    const path = join(dir, 'taken.db');
+    writeFileSync(path, 'not a database');
+    const { io, err } = capture();
+    expect(await runCli(['demo', '--db', path, '--port', '0', '--exit-after-traffic'], io)).toBe(1);
+    expect(err.join('\n')).toContain('--fresh');
+  });
+
+  it('plays a small day into --db and exits after the traffic with --exit-after-traffic', async () => {
+    const path = join(dir, 'demo.db');
+    writeFileSync(path, 'replaced by --fresh');
+    const { io, out } = capture();
+    expect(await runCli(['demo', '--db', path, '--fresh', '--port', '0', '--size', '300', '--exit-after-traffic'], io)).toBe(0);
+    const text = out.join('\n');
+    expect(text).toMatch(/playing \d{4}-\d{2}-\d{2}: \d+ requests/);
+    expect(text).toContain('traffic played and stored');
+    expect(text).toContain('stopped.');
+  });
+});
