@@ -151,8 +151,14 @@ describe('parseAwsWafLine', () => {
     { name: 'client IP is junk', line: line({}, { clientIp: '999.1.1.1' }), skip: 'bad-ip' },
     { name: 'timestamp is text', line: line({ timestamp: 'today' }), skip: 'bad-timestamp' },
     { name: 'a JSON array', line: '[1,2,3]', skip: 'not-json' },
+    { name: 'null record', line: 'null', skip: 'not-json' },
   ])('skips $name as $skip', ({ line: text, skip }) => {
     expect(parseAwsWafLine(text)).toEqual({ skip });
+  });
+
+  it('survives damaged lists (headers, labels, rule groups that are not arrays)', () => {
+    const result = parseAwsWafLine(line({ labels: 'x', ruleGroupList: { a: 1 }, nonTerminatingMatchingRules: 7 }, { headers: { Host: 'a' } }));
+    expect(result).toMatchObject({ event: { action: 'allow', host: '', rule: null } });
   });
 
   it('falls back to the user-agent classifier without a Bot Control label', () => {

@@ -52,6 +52,8 @@ const BOT_CONTROL: Record<string, BotCategory> = {
 const BOT_LABEL = 'awswaf:managed:aws:bot-control:bot:category:';
 
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+/** A list field, or empty when it is missing, null or (in a damaged record) not a list. */
+const list = <T>(value: T[] | null | undefined): T[] => (Array.isArray(value) ? value : []);
 
 /** `AWS#AWSManagedRulesCommonRuleSet` or a rule-group ARN → a short group name. */
 function groupName(id: unknown): string {
@@ -64,7 +66,7 @@ function groupName(id: unknown): string {
 function terminatingRule(record: WafRecord): string | null {
   const id = str(record.terminatingRuleId);
   if (id === null || id === '') return null;
-  for (const group of record.ruleGroupList ?? []) {
+  for (const group of list(record.ruleGroupList)) {
     const inner = str(group?.terminatingRule?.ruleId);
     if (inner !== null) return `${id}:${inner}`;
   }
@@ -73,14 +75,14 @@ function terminatingRule(record: WafRecord): string | null {
 
 /** The first rule that matched in COUNT mode, top level first, then inside rule groups. */
 function countedRule(record: WafRecord): string | null {
-  for (const match of record.nonTerminatingMatchingRules ?? []) {
+  for (const match of list(record.nonTerminatingMatchingRules)) {
     if (match?.action === 'COUNT' && str(match.ruleId) !== null) return str(match.ruleId);
   }
-  for (const group of record.ruleGroupList ?? []) {
-    for (const match of group?.nonTerminatingMatchingRules ?? []) {
+  for (const group of list(record.ruleGroupList)) {
+    for (const match of list(group?.nonTerminatingMatchingRules)) {
       if (match?.action === 'COUNT' && str(match.ruleId) !== null) return `${groupName(group.ruleGroupId)}:${match.ruleId}`;
     }
-    for (const excluded of group?.excludedRules ?? []) {
+    for (const excluded of list(group?.excludedRules)) {
       if (excluded?.exclusionType === 'EXCLUDED_AS_COUNT' && str(excluded.ruleId) !== null) {
         return `${groupName(group.ruleGroupId)}:${excluded.ruleId}`;
       }
@@ -90,7 +92,7 @@ function countedRule(record: WafRecord): string | null {
 }
 
 function botControlCategory(labels: WafRecord['labels']): BotCategory | null | undefined {
-  for (const label of labels ?? []) {
+  for (const label of list(labels)) {
     const name = str(label?.name);
     if (name !== null && name.startsWith(BOT_LABEL)) return BOT_CONTROL[name.slice(BOT_LABEL.length)] ?? 'other-bot';
   }
@@ -136,7 +138,7 @@ export function parseAwsWafLine(line: string, ctx: ParseContext = defaultParseCo
 
   let host = '';
   let ua = '';
-  for (const header of request.headers ?? []) {
+  for (const header of list(request.headers)) {
     const name = str(header?.name)?.toLowerCase();
     if (name === 'host' && host === '') host = str(header.value) ?? '';
     else if (name === 'user-agent' && ua === '') ua = cleanUa(str(header.value) ?? '');

@@ -13,7 +13,8 @@ export type SkipReason =
   | 'missing-field'
   | 'bad-ip'
   | 'bad-status'
-  | 'invalid-event';
+  | 'invalid-event'
+  | 'parse-error';
 
 /** What a line parser returns: an event ready for ingest, or the reason the line was skipped. */
 export type ParseResult = { event: WatchpostEvent } | { skip: SkipReason };

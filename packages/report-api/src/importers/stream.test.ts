@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { batchSchema, type EventBatch } from '@watchpost/middleware/protocol';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createParseContext } from './context.js';
 import { emptySummary, importFiles, importStream, type IngestFn } from './stream.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'watchpost-import-'));
@@ -138,6 +139,19 @@ describe('importStream / importFiles', () => {
     }
     const store = recordingIngest();
     await expect(importStream(broken(), { siteId: 's1', format: 'combined', ingest: store.ingest })).rejects.toThrow('connection reset');
+  });
+
+  it('a line whose parsing throws is skipped as parse-error, the import goes on', async () => {
+    const store = recordingIngest();
+    const context = createParseContext({
+      classifyUserAgent: (ua) => {
+        if (ua === 'boom') throw new Error('classifier bug');
+        return { category: null };
+      },
+    });
+    const text = `${accessLine(1)}\n${accessLine(2).replace('Mozilla/5.0', 'boom')}\n${accessLine(3)}\n`;
+    const summary = await importStream([text], { siteId: 's1', format: 'combined', ingest: store.ingest, context });
+    expect(summary).toMatchObject({ imported: 2, skipped: 1, skippedByReason: { 'parse-error': 1 } });
   });
 
   it('rejects a batch size outside 1..5000', async () => {

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
-import { defaultParseContext, type ParseContext, type SkipReason } from './context.js';
+import { defaultParseContext, type ParseContext, type ParseResult, type SkipReason } from './context.js';
 import { IMPORT_FORMATS, type ImportFormat } from './formats.js';
 
 /** What the store answered for one batch: `duplicate` when that batchId was already stored. */
@@ -177,7 +177,13 @@ export async function importStream(
       textBytes += line.length + 1;
       if (textBytes > maxTextBytes) throw new ImportLimitError(`the log is larger than ${maxTextBytes} bytes once decompressed`);
       raw.push(line);
-      const result = parse(line, context);
+      let result: ParseResult;
+      try {
+        result = parse(line, context);
+      } catch {
+        // Parsers do not throw; if one ever does, that line is skipped, not the whole import.
+        result = { skip: 'parse-error' };
+      }
       if ('event' in result) events.push(result.event);
       else {
         summary.skipped++;
