@@ -48,9 +48,11 @@ function expressApp(guarded: boolean): express.Express {
   app.get('/products/:id', (req, res) => void res.json({ id: req.params.id, name: 'teapot', price: 12 }));
   return app;
 }
-function honoApp(guarded: boolean): Hono {
+function honoApp(guarded: boolean | 'empty'): Hono {
   const app = new Hono();
-  if (guarded) app.use(honoWatchpost(common));
+  // An empty middleware shows what any middleware costs in Hono (it leaves the one-handler fast path).
+  if (guarded === 'empty') app.use(async function empty(_c, next) { await next(); });
+  else if (guarded) app.use(honoWatchpost(common));
   app.get('/products/:id', (c) => c.json({ id: c.req.param('id'), name: 'teapot', price: 12 }));
   return app;
 }
@@ -59,6 +61,7 @@ const urls = {
   'express bare': await listenExpress(expressApp(false)),
   'express + watchpost': await listenExpress(expressApp(true)),
   'hono bare': await listenHono(honoApp(false)),
+  'hono + empty middleware': await listenHono(honoApp('empty')),
   'hono + watchpost': await listenHono(honoApp(true)),
 };
 process.stdout.write(`${JSON.stringify(urls)}\n`);

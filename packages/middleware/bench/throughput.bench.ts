@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { CHROME_UA, median } from './fixtures.js';
 
-const ROUNDS = Number(process.env.ROUNDS ?? 3);
-const SECONDS = Number(process.env.SECONDS ?? 4);
+const ROUNDS = Number(process.env.ROUNDS ?? 6);
+const SECONDS = Number(process.env.SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
 
 const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./servers.ts', import.meta.url))], {
@@ -39,7 +39,7 @@ try {
       const result = await run(urls[name]!, SECONDS);
       if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
       rps[name]!.push(result.requests.average);
-      console.log(`round ${round + 1} ${name.padEnd(20)} ${result.requests.average.toFixed(0).padStart(7)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms`);
+      console.log(`round ${round + 1} ${name.padEnd(24)} ${result.requests.average.toFixed(0).padStart(7)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms`);
     }
   }
 
@@ -48,6 +48,10 @@ try {
     const bare = median(rps[`${framework} bare`]!);
     const guarded = median(rps[`${framework} + watchpost`]!);
     const ratio = guarded / bare;
+    if (framework === 'hono') {
+      const empty = median(rps['hono + empty middleware']!);
+      console.log(`hono + empty middleware ${empty.toFixed(0)} req/s (ratio ${(empty / bare).toFixed(3)}): what any middleware costs in Hono`);
+    }
     console.log(`${framework.padEnd(8)} bare ${bare.toFixed(0).padStart(7)} req/s   with watchpost ${guarded.toFixed(0).padStart(7)} req/s   ratio ${ratio.toFixed(3)} (target >= 0.90: ${ratio >= 0.9 ? 'met' : 'NOT met'})`);
   }
 } finally {

@@ -129,7 +129,8 @@ export function createEngine({
 
   function observe(req: RequestFacts, decision: Decision, status: number, latencyMs: number): void {
     const at = now();
-    if (banTracker !== null && decision.rule !== 'ban' && !(decision.rule?.startsWith('deny-list') ?? false)) {
+    // Only errors count towards bans; a client already refused by a ban or the deny list is not counted again.
+    if (banTracker !== null && status >= 400 && decision.rule !== 'ban' && !(decision.rule?.startsWith('deny-list') ?? false)) {
       const ip = parseIp(req.ip);
       if (ip !== null) banTracker.record(clientKey(ip, keyOptions), status, at);
     }
