@@ -6,8 +6,10 @@ import { createMiddleware } from 'hono/factory';
 import { MAX_PATH_LENGTH } from '@watchpost/middleware/protocol';
 import type { ResolvedDeps } from '../http/env.js';
 import { parseLocalDate } from '../reports/range.js';
+import { nextReportTime } from '../alerts/schedule.js';
 import { storeDashboardData } from './data.js';
 import type { Viewer } from './layout.js';
+import { renderAlertsPage } from './pages/alerts.js';
 import { renderCountryPage } from './pages/country.js';
 import { renderIpPage } from './pages/ip.js';
 import { renderPathPage } from './pages/path.js';
@@ -202,6 +204,14 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
     const site = c.get('site');
     const detail = await data.pathDetail(site, path, date);
     return html(c, renderPathPage({ detail, today: data.today(site), viewer: c.get('viewer') }));
+  });
+
+  // Alerts (engineer F): schedule, webhooks and the delivery log, read from the store.
+  app.get('/sites/:siteId/alerts', async function alertsPage(c) {
+    const site = c.get('site');
+    const [settings, webhooks, deliveries] = await Promise.all([deps.store.getAlertSettings(site.id), deps.store.listWebhooks(site.id), deps.store.listDeliveries(site.id, 100)]);
+    const nextReportAt = nextReportTime({ timeZone: site.timeZone, ...settings }, deps.now());
+    return html(c, renderAlertsPage({ data: { site, settings, nextReportAt, webhooks, deliveries, today: data.today(site) }, viewer: c.get('viewer') }));
   });
 
   app.post('/sites/:siteId/deny', async function denyIp(c) {

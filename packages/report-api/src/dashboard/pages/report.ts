@@ -4,6 +4,7 @@ import { barChart, h, timelineChart } from '../charts.js';
 import { formatChange, formatCount, formatRate, formatTime } from '../format.js';
 import { card, dateNav, delta, num, page, table, type Viewer } from '../layout.js';
 import { countryUrl, denyUrl, ipUrl, pathUrl, reportUrl } from '../urls.js';
+import { alertsUrl } from './alerts.js';
 
 /** Everything the report page renders. */
 export interface ReportPageInput {
@@ -41,7 +42,7 @@ export function renderReportPage({ report, today, viewer, justDenied = null }: R
 
   const body = h`
 <h1>${site.name}: daily report for ${date}</h1>
-<p class="muted">Time zone ${tz}${home ? h`, home country ${countryLink(home)}` : ''}. Counts are sample-weighted.</p>
+<p class="muted">Time zone ${tz}${home ? h`, home country ${countryLink(home)}` : ''}. Counts are sample-weighted. <a href="${alertsUrl(siteId)}">Alerts, webhooks and deliveries</a></p>
 ${dateNav(date, today, (d) => reportUrl(siteId, d))}
 ${justDenied ? h`<p class="notice" role="status"><code>${justDenied}</code> was added to the deny list.</p>` : ''}
 
