@@ -1,6 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 import type { DenyEntry } from '@watchpost/middleware/protocol';
-import type { SliceFilter, SliceGroup } from '../db/drilldown.js';
+import type { SliceFilter, SliceGroup, SliceGroupBy } from '../db/drilldown.js';
 import type { Site, Store } from '../db/store.js';
 import { buildDailyReport, type DailyReportOptions } from '../reports/build.js';
 import { addDays, localDateAt, localDayRange } from '../reports/range.js';
@@ -66,31 +66,37 @@ function countRow(g: SliceGroup): CountRow {
  * const report = await data.dailyReport(site, '2026-11-26');
  */
 export function storeDashboardData(store: Store, { now = Date.now, report = {} }: { now?: () => number; report?: DailyReportOptions } = {}): DashboardData {
-  async function slice(s: DashboardSite, filter: SliceFilter, date: string): Promise<SliceDetail> {
+  /**
+   * Reads the slice once for the day (totals, hourly timeline, the groups asked for) and takes the
+   * previous day's totals from the rollups, which outlive raw events.
+   */
+  async function slice(s: DashboardSite, filter: SliceFilter, date: string, groupBy: readonly SliceGroupBy[]) {
     const range = localDayRange(date, s.timeZone);
-    const previous = localDayRange(addDays(date, -1), s.timeZone);
-    const [totals, prev, buckets] = await Promise.all([
-      store.sliceTotals(s.id, filter, range),
-      store.sliceTotals(s.id, filter, previous),
-      store.sliceTimeline(s.id, filter, range, HOUR),
+    const [dimension, key] = 'ip' in filter ? (['ip', filter.ip] as const) : 'path' in filter ? (['path', filter.path] as const) : (['country', filter.country ?? ''] as const);
+    const [summary, previousRows] = await Promise.all([
+      store.sliceSummary(s.id, filter, range, { bucketMs: HOUR, groupBy, limit: TOP }),
+      store.getDimensionRows(s.id, addDays(date, -1), dimension, [key]),
     ]);
     const hours = Math.ceil((range.to - range.from) / HOUR);
     const timeline: TimelinePoint[] = Array.from({ length: hours }, (_, i) => ({ start: range.from + i * HOUR, requests: 0, blocked: 0, errors4xx: 0, errors5xx: 0 }));
-    for (const b of buckets) {
+    for (const b of summary.timeline) {
       const point = timeline[b.index];
       if (point) Object.assign(point, { requests: b.requests, blocked: b.blocked, errors4xx: b.errors4xx, errors5xx: b.errors5xx });
     }
-    return {
+    const prev = previousRows[0];
+    const base: SliceDetail = {
       site: s,
       date,
       range: { from: range.from, to: range.to },
-      totals: totalsOf(totals),
-      previousDay: prev.requests > 0 ? totalsOf(prev) : null,
+      totals: totalsOf(summary.totals),
+      previousDay: prev && prev.requests > 0
+        ? { requests: Math.round(prev.requests), blocked: Math.round(prev.blocked), counted: Math.round(prev.counted), errors4xx: Math.round(prev.s4xx), errors5xx: Math.round(prev.s5xx) }
+        : null,
       timeline,
     };
+    const groups = (by: SliceGroupBy): SliceGroup[] => summary.groups[by] ?? [];
+    return { base, groups };
   }
-  const groups = (s: DashboardSite, filter: SliceFilter, date: string, by: Parameters<Store['sliceGroups']>[3]) =>
-    store.sliceGroups(s.id, filter, localDayRange(date, s.timeZone), by, TOP);
 
   return {
     async verifyAdminKey(adminKey) {
@@ -110,16 +116,11 @@ export function storeDashboardData(store: Store, { now = Date.now, report = {} }
       return buildDailyReport(store, full, date, { now, ...report });
     },
     async ipDetail(s, ip, date) {
-      const filter = { ip };
-      const [base, countries, paths, uas, statuses, decisions, entries] = await Promise.all([
-        slice(s, filter, date),
-        groups(s, filter, date, 'country'),
-        groups(s, filter, date, 'path'),
-        groups(s, filter, date, 'ua'),
-        groups(s, filter, date, 'status'),
-        groups(s, filter, date, 'decision'),
+      const [{ base, groups }, entries] = await Promise.all([
+        slice(s, { ip }, date, ['country', 'path', 'ua', 'status', 'decision']),
         store.listDenyEntries(s.id, now()),
       ]);
+      const [countries, paths, uas, statuses, decisions] = (['country', 'path', 'ua', 'status', 'decision'] as const).map(groups) as [SliceGroup[], SliceGroup[], SliceGroup[], SliceGroup[], SliceGroup[]];
       return {
         ...base,
         ip,
@@ -132,13 +133,8 @@ export function storeDashboardData(store: Store, { now = Date.now, report = {} }
       };
     },
     async countryDetail(s, country, date) {
-      const filter = { country };
-      const [base, ips, paths, bots] = await Promise.all([
-        slice(s, filter, date),
-        groups(s, filter, date, 'ip'),
-        groups(s, filter, date, 'path'),
-        groups(s, filter, date, 'bot'),
-      ]);
+      const { base, groups } = await slice(s, { country }, date, ['ip', 'path', 'bot']);
+      const [ips, paths, bots] = (['ip', 'path', 'bot'] as const).map(groups) as [SliceGroup[], SliceGroup[], SliceGroup[]];
       return {
         ...base,
         country,
@@ -149,14 +145,8 @@ export function storeDashboardData(store: Store, { now = Date.now, report = {} }
       };
     },
     async pathDetail(s, path, date) {
-      const filter = { path };
-      const [base, ips, statuses, uas, countries] = await Promise.all([
-        slice(s, filter, date),
-        groups(s, filter, date, 'ip'),
-        groups(s, filter, date, 'status'),
-        groups(s, filter, date, 'ua'),
-        groups(s, filter, date, 'country'),
-      ]);
+      const { base, groups } = await slice(s, { path }, date, ['ip', 'status', 'ua', 'country']);
+      const [ips, statuses, uas, countries] = (['ip', 'status', 'ua', 'country'] as const).map(groups) as [SliceGroup[], SliceGroup[], SliceGroup[], SliceGroup[]];
       return {
         ...base,
         path,

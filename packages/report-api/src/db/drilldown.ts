@@ -35,24 +35,33 @@ export interface SliceBucket extends SliceCounts {
   index: number;
 }
 
+/** What `sliceSummary` returns: totals, the timeline and the top groups asked for. */
+export interface SliceSummary {
+  totals: SliceCounts;
+  /** Only buckets with traffic, ascending by index. */
+  timeline: SliceBucket[];
+  /** Top `limit` groups of each requested `groupBy`, most requests first. */
+  groups: Partial<Record<SliceGroupBy, SliceGroup[]>>;
+}
+
+/** Options of `sliceSummary`. */
+export interface SliceSummaryOptions {
+  /** Width of a timeline bucket, counted from `range.from`. */
+  bucketMs: number;
+  groupBy: readonly SliceGroupBy[];
+  /** Groups kept per `groupBy` (at most 1,000). */
+  limit: number;
+}
+
 /**
- * Drill-down queries; part of `Store`.
+ * Drill-down queries; part of `Store`. One call reads the slice once and answers everything a
+ * drill-down page needs (a store should not scan the day once per table).
  *
  * @example
  * const day = { from: Date.parse('2026-11-25T15:00:00Z'), to: Date.parse('2026-11-26T15:00:00Z') };
- * const totals = await store.sliceTotals('s_1', { ip: '203.0.113.7' }, day);
- * const paths = await store.sliceGroups('s_1', { ip: '203.0.113.7' }, day, 'path', 20);
+ * const { totals, timeline, groups } = await store.sliceSummary('s_1', { ip: '203.0.113.7' }, day,
+ *   { bucketMs: 3_600_000, groupBy: ['path', 'status'], limit: 25 });
  */
 export interface DrillDownStore {
-  sliceTotals(siteId: string, filter: SliceFilter, range: { from: number; to: number }): Promise<SliceCounts>;
-  /** Buckets of `bucketMs` from `range.from`, ascending, only buckets with traffic. */
-  sliceTimeline(siteId: string, filter: SliceFilter, range: { from: number; to: number }, bucketMs: number): Promise<SliceBucket[]>;
-  /** Top `limit` groups by weighted requests, descending. */
-  sliceGroups(
-    siteId: string,
-    filter: SliceFilter,
-    range: { from: number; to: number },
-    groupBy: SliceGroupBy,
-    limit: number,
-  ): Promise<SliceGroup[]>;
+  sliceSummary(siteId: string, filter: SliceFilter, range: { from: number; to: number }, options: SliceSummaryOptions): Promise<SliceSummary>;
 }

@@ -30,9 +30,12 @@ describe('sqliteDrillDownStore', () => {
   });
   afterEach(() => t.cleanup());
 
+  const summary = (filter: Parameters<typeof t.store.sliceSummary>[1], groupBy: Parameters<typeof t.store.sliceSummary>[3]['groupBy'] = [], limit = 10) =>
+    t.store.sliceSummary(siteId, filter, day, { bucketMs: 3_600_000, groupBy, limit });
+
   it('totals one IP, sample-weighted, within the range and the site', async () => {
-    expect(await t.store.sliceTotals(siteId, { ip: '203.0.113.7' }, day)).toEqual({ requests: 13, blocked: 1, counted: 1, errors4xx: 2, errors5xx: 0 });
-    expect(await t.store.sliceTotals(siteId, { ip: '192.0.2.1' }, day)).toEqual({ requests: 0, blocked: 0, counted: 0, errors4xx: 0, errors5xx: 0 });
+    expect((await summary({ ip: '203.0.113.7' })).totals).toEqual({ requests: 13, blocked: 1, counted: 1, errors4xx: 2, errors5xx: 0 });
+    expect(await summary({ ip: '192.0.2.1' }, ['path'])).toEqual({ totals: { requests: 0, blocked: 0, counted: 0, errors4xx: 0, errors5xx: 0 }, timeline: [], groups: { path: [] } });
   });
 
   it.each([
@@ -40,13 +43,13 @@ describe('sqliteDrillDownStore', () => {
     ['a country', { country: 'JP' }, 13],
     ['the unknown country', { country: null }, 1],
   ])('filters by %s', async (_name, filter, requests) => {
-    expect((await t.store.sliceTotals(siteId, filter, day)).requests).toBe(requests);
+    expect((await summary(filter)).totals.requests).toBe(requests);
   });
 
-  it('buckets a timeline from the range start', async () => {
-    const buckets = await t.store.sliceTimeline(siteId, { ip: '203.0.113.7' }, day, 3_600_000);
-    expect(buckets.map((b) => [b.index, b.requests, b.blocked])).toEqual([[1, 11, 0], [2, 2, 1]]);
-    await expect(t.store.sliceTimeline(siteId, { ip: '203.0.113.7' }, day, 0)).rejects.toThrow(TypeError);
+  it('buckets a timeline from the range start, in whole buckets', async () => {
+    const { timeline } = await summary({ ip: '203.0.113.7' });
+    expect(timeline.map((b) => [b.index, b.requests, b.blocked])).toEqual([[1, 11, 0], [2, 2, 1]]);
+    await expect(t.store.sliceSummary(siteId, { ip: '203.0.113.7' }, day, { bucketMs: 0, groupBy: [], limit: 1 })).rejects.toThrow(TypeError);
   });
 
   it.each([
@@ -55,15 +58,16 @@ describe('sqliteDrillDownStore', () => {
     ['ua', [['Mozilla/5.0', 11], ['sqlmap/1.7', 2]]],
     ['bot', [[null, 11], ['scanner', 2]]],
   ] as const)('groups one IP by %s, most requests first', async (groupBy, expected) => {
-    const rows = await t.store.sliceGroups(siteId, { ip: '203.0.113.7' }, day, groupBy, 10);
-    expect(rows.map((r) => [r.key, r.requests])).toEqual(expected);
+    const { groups } = await summary({ ip: '203.0.113.7' }, [groupBy]);
+    expect(groups[groupBy]?.map((r) => [r.key, r.requests])).toEqual(expected);
   });
 
-  it('groups decisions by action and rule, and IPs with their country', async () => {
-    const decisions = await t.store.sliceGroups(siteId, { ip: '203.0.113.7' }, day, 'decision', 10);
-    expect(decisions.map((r) => [r.key, r.extra, r.requests])).toEqual([['allow', null, 11], ['block', 'probe-env', 1], ['count', 'probe-env', 1]]);
-    const ips = await t.store.sliceGroups(siteId, { path: '/login' }, day, 'ip', 10);
-    expect(ips.map((r) => [r.key, r.extra, r.errors4xx, r.errors5xx])).toEqual([['198.51.100.1', null, 0, 1], ['203.0.113.7', 'JP', 1, 0]]);
-    expect(await t.store.sliceGroups(siteId, { path: '/login' }, day, 'ip', 1)).toHaveLength(1);
+  it('groups decisions by action and rule, IPs with their country, and honours the limit', async () => {
+    const { groups } = await summary({ ip: '203.0.113.7' }, ['decision', 'ua']);
+    expect(groups.decision?.map((r) => [r.key, r.extra, r.requests])).toEqual([['allow', null, 11], ['block', 'probe-env', 1], ['count', 'probe-env', 1]]);
+    expect(groups.ua?.find((r) => r.key === 'sqlmap/1.7')?.extra).toBe('scanner');
+    const byPath = await summary({ path: '/login' }, ['ip']);
+    expect(byPath.groups.ip?.map((r) => [r.key, r.extra, r.errors4xx, r.errors5xx])).toEqual([['198.51.100.1', null, 0, 1], ['203.0.113.7', 'JP', 1, 0]]);
+    expect((await summary({ path: '/login' }, ['ip'], 1)).groups.ip).toHaveLength(1);
   });
 });
