@@ -1,56 +1,75 @@
 /**
- * A bounded least-recently-used cache over a `Map` (which keeps insertion order): a hit moves
- * the key to the back, and inserting past `capacity` drops the key at the front.
+ * A bounded cache that keeps recently used entries, in two generations: new and recently read
+ * entries go to the young generation; when it holds half the capacity it becomes the old one
+ * and the previous old generation is dropped. A hit in the young generation is a single `Map`
+ * lookup, with no reordering, which matters on a per-request path; an entry survives as long
+ * as it is read at least once per half-capacity of insertions. Never more than `capacity`
+ * entries are held.
  *
  * @example
- * const cache = new LruCache<string, number>(2);
- * cache.set('a', 1); cache.set('b', 2); cache.get('a'); cache.set('c', 3);
- * cache.has('b'); // false: 'b' was the least recently used
+ * const cache = new LruCache<string, number>(4);
+ * cache.set('a', 1); cache.set('b', 2);      // young generation full: it becomes the old one
+ * cache.get('a');                            // 1, and 'a' is young again
+ * cache.set('c', 3);                         // young full again: 'b' (never read) is dropped
+ * cache.has('b');                            // false
  */
 export class LruCache<Key, Value> {
   readonly capacity: number;
   /** Entries dropped to make room since the cache was made. */
   evictions = 0;
-  private readonly map = new Map<Key, Value>();
+  private readonly generationSize: number;
+  private young = new Map<Key, Value>();
+  private old = new Map<Key, Value>();
 
   constructor(capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new TypeError(`LruCache: capacity ${String(capacity)} is not a positive integer`);
     }
     this.capacity = capacity;
+    // Both generations together hold at most 2 * generationSize - 1 <= capacity entries.
+    this.generationSize = Math.floor((capacity + 1) / 2);
   }
 
   get size(): number {
-    return this.map.size;
+    return this.young.size + this.old.size;
   }
 
-  /** The cached value, marked as most recently used; `undefined` when absent. */
+  /** The cached value, kept as recently used; `undefined` when absent. */
   get(key: Key): Value | undefined {
-    const value = this.map.get(key);
-    if (value !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, value);
+    const value = this.young.get(key);
+    if (value !== undefined) return value;
+    const aged = this.old.get(key);
+    if (aged !== undefined) {
+      this.old.delete(key);
+      this.addYoung(key, aged);
     }
-    return value;
+    return aged;
   }
 
   has(key: Key): boolean {
-    return this.map.has(key);
+    return this.young.has(key) || this.old.has(key);
   }
 
   set(key: Key, value: Value): void {
-    if (this.map.has(key)) this.map.delete(key);
-    else if (this.map.size >= this.capacity) {
-      const oldest = this.map.keys().next();
-      if (!oldest.done) {
-        this.map.delete(oldest.value);
-        this.evictions++;
-      }
+    if (this.young.has(key)) {
+      this.young.set(key, value);
+      return;
     }
-    this.map.set(key, value);
+    this.old.delete(key);
+    this.addYoung(key, value);
   }
 
   clear(): void {
-    this.map.clear();
+    this.young.clear();
+    this.old.clear();
+  }
+
+  private addYoung(key: Key, value: Value): void {
+    this.young.set(key, value);
+    if (this.young.size >= this.generationSize) {
+      this.evictions += this.old.size;
+      this.old = this.young;
+      this.young = new Map();
+    }
   }
 }
