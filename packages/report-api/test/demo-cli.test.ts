@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/main.js';
 
@@ -37,6 +39,19 @@ describe('watchpost demo (command line)', () => {
     const { io, err } = capture();
     expect(await runCli(['demo', '--db', path, '--port', '0', '--exit-after-traffic'], io)).toBe(1);
     expect(err.join('\n')).toContain('--fresh');
+  });
+
+  it('names the busy port instead of failing with EADDRINUSE', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const { io, err } = capture();
+      expect(await runCli(['demo', '--port', String(port), '--exit-after-traffic'], io)).toBe(1);
+      expect(err.join('\n')).toContain(`port ${port} on 127.0.0.1 is in use`);
+    } finally {
+      await new Promise((resolve) => busy.close(resolve));
+    }
   });
 
   it('plays a small day into --db and exits after the traffic with --exit-after-traffic', async () => {

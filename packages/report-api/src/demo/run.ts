@@ -106,7 +106,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
 
   try {
     const api = createAdaptorServer({ fetch: createApp({ store: db.store }).fetch }) as Server;
-    const reportApiUrl = await listenLocal(api, port);
+    const reportApiUrl = await listenLocal(api, port).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE') throw error;
+      throw new Error(`port ${port} on 127.0.0.1 is in use (another watchpost serve or demo?); pass --port 0 for any free port`);
+    });
     closers.push(() => closeServer(api));
     const { site, ingestKey, adminKey } = await db.store.createSite({ name: siteName, timeZone, homeCountry });
     log(`report API on ${reportApiUrl}, database ${db.path}, site ${site.id} (${timeZone}, home country ${homeCountry})`);
