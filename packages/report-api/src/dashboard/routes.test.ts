@@ -134,6 +134,16 @@ describe('pages', () => {
     expect(await res.text()).not.toContain('<script');
   });
 
+  it('sends /dashboard/ to /dashboard, and answers unknown pages with an HTML 404', async () => {
+    const { cookie } = await signIn();
+    const res = await seeded.app.request('/dashboard/', { headers: { cookie } });
+    expect(res.status).toBe(301);
+    expect(res.headers.get('location')).toBe('/dashboard');
+    const missing = await seeded.app.request('/dashboard/nope', { headers: { cookie } });
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+  });
+
   it('hides a site the session did not sign in to', async () => {
     const other = await seeded.store.createSite({ name: 'other', timeZone: 'UTC', homeCountry: null });
     const { cookie } = await signIn();
@@ -180,5 +190,10 @@ describe('add to deny list', () => {
     const ip = await (await seeded.app.request(`/dashboard/sites/${seeded.site.id}/ip?ip=${ATTACKER}&date=${SEED_DATE}`, { headers: { cookie } })).text();
     expect(ip).toMatch(/Denied<\/span> by entry <code>203\.0\.113\.66<\/code> \(manual,/);
     expect(ip).toContain('Reason: burst of 4xx');
+    // Later visits (no confirmation parameter) still show it denied: the report reads the deny list.
+    const later = await (await seeded.app.request(`/dashboard/sites/${seeded.site.id}?date=${SEED_DATE}`, { headers: { cookie } })).text();
+    const row = later.slice(later.indexOf('id="recommendations"'));
+    expect(row).toContain('<span class="badge denied">Denied</span>');
+    expect(row).not.toContain(`aria-label="Add ${ATTACKER} to the deny list"`);
   });
 });

@@ -229,7 +229,10 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
     return c.redirect(`${reportUrl(site.id, parsed.date)}&denied=${encodeURIComponent(ip)}#recommendations`, 303);
   });
 
-  app.all('*', (c) => html(c, renderErrorPage({ title: 'Not found', message: 'There is no dashboard page here.', viewer: null }), 404));
+  app.all('*', function notFound(c) {
+    if (c.req.path === `${BASE}/` && c.req.method === 'GET') return c.redirect(BASE, 301);
+    return html(c, renderErrorPage({ title: 'Not found', message: 'There is no dashboard page here.', viewer: null }), 404);
+  });
 
   app.onError(function dashboardError(error, c) {
     deps.logError(error);
