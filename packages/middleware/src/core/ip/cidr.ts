@@ -11,10 +11,12 @@ export const MASKS: Int32Array = Int32Array.from({ length: 33 }, (_, n) => (n ==
 
 /** Clears every bit after the first `prefix` bits. */
 export function maskWords(words: readonly number[], prefix: number): number[] {
-  return words.map((word, index) => {
-    const kept = Math.max(0, Math.min(32, prefix - index * 32));
-    return (word & (MASKS[kept] as number)) >>> 0;
-  });
+  const masked = new Array<number>(words.length);
+  for (let w = 0; w < words.length; w++) {
+    const kept = prefix - w * 32;
+    masked[w] = kept >= 32 ? (words[w] as number) : kept <= 0 ? 0 : ((words[w] as number) & (MASKS[kept] as number)) >>> 0;
+  }
+  return masked;
 }
 
 /**
@@ -34,9 +36,15 @@ export function parseCidr(text: string): Cidr | null {
     const ip = parseIp(text);
     return ip === null ? null : { ip, prefix: ip.family === 4 ? 32 : 128 };
   }
-  const prefixText = text.slice(slash + 1);
-  if (!/^(0|[1-9][0-9]{0,2})$/.test(prefixText)) return null;
-  let prefix = Number(prefixText);
+  // The prefix: 1 to 3 digits, no sign, no leading zero.
+  const digits = text.length - slash - 1;
+  if (digits < 1 || digits > 3 || (digits > 1 && text.charCodeAt(slash + 1) === 48)) return null;
+  let prefix = 0;
+  for (let i = slash + 1; i < text.length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return null;
+    prefix = prefix * 10 + digit;
+  }
   const addressText = text.slice(0, slash);
   const ip = parseIp(addressText);
   if (ip === null) return null;
