@@ -14,7 +14,10 @@ if (!url || !ingestKey) {
 const { app, protection } = createExampleApp({
   watchpost: url && ingestKey ? { reportApi: { url, ingestKey } } : {},
 });
-const server = app.listen(port, () => console.log(`example Express app on http://localhost:${port}`));
+const server = app.listen(port, () => {
+  const address = server.address();
+  console.log(`example Express app on http://localhost:${typeof address === 'object' && address ? address.port : port}`);
+});
 
 async function shutdown(): Promise<void> {
   server.close();
