@@ -102,3 +102,14 @@ describe('/v1/alerts', () => {
     expect((await call('GET', '/v1/alerts/deliveries?limit=abc')).status).toBe(400);
   });
 });
+
+describe('/openapi.json', () => {
+  it('documents every alerts route', async () => {
+    const doc = (await (await app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    expect(Object.keys(doc.paths['/v1/webhooks']!)).toEqual(['get', 'post']);
+    expect(Object.keys(doc.paths['/v1/webhooks/{id}']!)).toEqual(['delete']);
+    expect(Object.keys(doc.paths['/v1/alerts/settings']!)).toEqual(['get', 'put']);
+    expect(Object.keys(doc.paths['/v1/alerts/test']!)).toEqual(['post']);
+    expect(Object.keys(doc.paths['/v1/alerts/deliveries']!)).toEqual(['get']);
+  });
+});

@@ -1,5 +1,6 @@
 import { batchSchema, denyListSchema, denyEntrySchema } from '@watchpost/middleware/protocol';
 import { z } from 'zod';
+import { alertOpenApiPaths } from '../alerts/openapi.js';
 import { newDenyEntrySchema } from '../denylist/routes.js';
 import { dailyReportSchema } from '../reports/schema.js';
 
@@ -66,6 +67,7 @@ export function openApiDocument() {
           responses: { '200': json(dailyReportSchema, 'the report'), ...errors(400, 401, 403) },
         },
       },
+      ...alertOpenApiPaths(),
     },
   };
 }
