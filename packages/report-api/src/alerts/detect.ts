@@ -66,8 +66,10 @@ export function createAlertMonitor({
     const since = Math.max(at - 600_000, Math.min(at - 2 * WINDOW, (lastTick.get(site.id) ?? at) - WINDOW));
     const windows = (await store.errorWindows(site.id, since, at + WINDOW, burstThreshold)).filter((w) => w.errors > burstThreshold);
     const worst = windows.reduce<(typeof windows)[number] | undefined>((max, w) => (!max || w.errors > max.errors ? w : max), undefined);
-    if (worst && !incidents.isOpen(site.id, 'burst', 'site')) {
-      const ips = await store.errorWindowIps(site.id, worst.start, 5);
+    if (worst) {
+      // Only a new incident needs the IPs behind it; an open one just stays active.
+      const open = incidents.isOpen(site.id, 'burst', 'site');
+      const ips = open ? [] : await store.errorWindowIps(site.id, worst.start, 5);
       raise(site, incidents.active({
         siteId: site.id,
         kind: 'burst',
@@ -75,8 +77,6 @@ export function createAlertMonitor({
         title: `Error burst: ${Math.round(worst.errors)} 4xx/5xx responses in 30 s (threshold ${burstThreshold})`,
         lines: [`Window starting ${new Date(worst.start).toISOString()}.`, ...ips.map((ip) => `${ip.ip}: ${Math.round(ip.errors)} errors`)],
       }, at));
-    } else if (worst) {
-      incidents.active({ siteId: site.id, kind: 'burst', key: 'site', title: '', lines: [] }, at);
     }
     resolve(site, at, 'burst');
   }
