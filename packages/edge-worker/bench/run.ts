@@ -177,6 +177,8 @@ function median(values: number[]): number {
 async function main(): Promise<void> {
   const scriptPath = bundle();
   const mf = new Miniflare({
+    // A fixed placeholder request.cf: Miniflare would otherwise try to download one from Cloudflare.
+    cf: false,
     workers: [
       ...Object.entries(WATCHPOST_VARIANTS).map(([name, vars]) => ({
         name,
