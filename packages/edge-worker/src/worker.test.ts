@@ -66,6 +66,16 @@ describe('the edge worker', () => {
     expect(api.batches()[0]?.source).toBe('edge-worker');
   });
 
+  it("passes the origin's 302 and its Location through untouched", async () => {
+    const { send, origin } = setup();
+    origin.state.status = 302;
+    origin.state.headers = { location: 'https://shop.example/login?next=%2Fcart' };
+    const { response } = await send('/cart');
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('https://shop.example/login?next=%2Fcart');
+    expect(origin.seen).toHaveLength(1);
+  });
+
   it('answers a scanner 403 without asking the origin', async () => {
     const { send, origin, events } = setup();
     const { response, body } = await send('/', { ua: 'sqlmap/1.8.4#stable (https://sqlmap.org)' });

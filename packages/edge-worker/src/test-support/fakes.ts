@@ -59,14 +59,14 @@ export function fakeReportApi(base = 'https://report.test') {
 /** A fake origin that answers every request with a recognisable response and records it. */
 export function fakeOrigin(base = 'https://origin.test') {
   const seen: SeenRequest[] = [];
-  const state = { status: 200, fail: false };
+  const state = { status: 200, fail: false, headers: {} as Record<string, string> };
   async function handle(request: Request): Promise<Response> {
     seen.push({ method: request.method, url: request.url, headers: request.headers, body: await readBody(request) });
     if (state.fail) throw new TypeError('connection refused');
     const url = new URL(request.url);
     return new Response(`origin saw ${request.method} ${url.pathname}${url.search}`, {
       status: state.status,
-      headers: { 'content-type': 'text/x-origin', 'set-cookie': 'session=abc; HttpOnly', 'x-origin': 'yes' },
+      headers: { 'content-type': 'text/x-origin', 'set-cookie': 'session=abc; HttpOnly', 'x-origin': 'yes', ...state.headers },
     });
   }
   return { base, seen, state, handle };
