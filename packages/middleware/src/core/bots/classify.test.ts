@@ -139,10 +139,13 @@ describe('createUaClassifier', () => {
       extraBots: [
         { name: 'acme-health', category: 'monitor', pattern: 'Acme-Health' },
         { name: 'partner', category: 'crawler', pattern: /partner-\d+/ },
+        { name: 'late', category: 'feed', pattern: 'late-reader' },
       ],
     });
     expect(classify('acme-health/1.0 curl/8.0')).toEqual({ isBot: true, category: 'monitor', name: 'acme-health' });
-    expect(classify('partner-42')).toEqual({ isBot: true, category: 'crawler', name: 'partner' });
+    expect(classify('Partner-42')).toEqual({ isBot: true, category: 'crawler', name: 'partner' });
+    // Priority is by row, not by position: an earlier row found later in the string wins.
+    expect(classify('late-reader/1 partner-7')).toEqual({ isBot: true, category: 'crawler', name: 'partner' });
   });
 
   it.each([
