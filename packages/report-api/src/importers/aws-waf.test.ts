@@ -128,6 +128,11 @@ describe('parseAwsWafLine', () => {
       want: { path: '/search' },
     },
     {
+      name: 'a CloudWatch Logs export line (timestamp in front)',
+      line: `2026-03-09T14:02:12.001Z ${line({ action: 'BLOCK', terminatingRuleId: 'BlockBadIps' })}`,
+      want: { action: 'block', ts: 1773064931482 },
+    },
+    {
       name: 'CRLF and surrounding spaces are ignored',
       line: `  ${line()}\r`,
       want: { action: 'allow' },
@@ -142,6 +147,7 @@ describe('parseAwsWafLine', () => {
   it.each([
     { name: 'blank line', line: '\t', skip: 'empty' },
     { name: 'plain text', line: 'START RequestId: 1234', skip: 'not-json' },
+    { name: 'text with a brace', line: 'note: {"a":1}', skip: 'not-json' },
     { name: 'cut in the middle', line: line().slice(0, 200), skip: 'truncated' },
     { name: 'broken JSON that looks complete', line: '{"timestamp": 1, oops}', skip: 'not-json' },
     { name: 'no httpRequest', line: line({ httpRequest: undefined }), skip: 'missing-field' },

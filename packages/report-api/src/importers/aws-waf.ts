@@ -1,6 +1,6 @@
 import type { Action, BotCategory } from '@watchpost/middleware/protocol';
 import { defaultParseContext, type ParseContext, type ParseResult } from './context.js';
-import { cleanHost, cleanPath, cleanToken, cleanUa } from './fields.js';
+import { cleanHost, cleanPath, cleanToken, cleanUa, parseIsoUtc } from './fields.js';
 
 /** The parts of the documented AWS WAF log record that an import reads. */
 interface WafRecord {
@@ -101,7 +101,7 @@ function botControlCategory(labels: WafRecord['labels']): BotCategory | null | u
 
 /**
  * Parses one AWS WAF log record (one JSON object per line, as WAF writes to S3, CloudWatch Logs or
- * Firehose). The terminating action decides the event: BLOCK, CAPTCHA and CHALLENGE are blocks by
+ * Firehose; a CloudWatch Logs export's leading timestamp is allowed). The terminating action decides the event: BLOCK, CAPTCHA and CHALLENGE are blocks by
  * `terminatingRuleId` (with the rule-group rule appended, `AWS-AWSManagedRulesCommonRuleSet:SizeRestrictions_BODY`);
  * an ALLOW with a COUNT match (web ACL or rule group) is a `count` by that rule.
  *
@@ -116,9 +116,14 @@ function botControlCategory(labels: WafRecord['labels']): BotCategory | null | u
  * // { event: { ip: '192.0.2.44', country: 'NL', path: '/.env', status: 403, action: 'block', rule: 'BadIps', ... } }
  */
 export function parseAwsWafLine(line: string, ctx: ParseContext = defaultParseContext): ParseResult {
-  const text = line.trim();
+  let text = line.trim();
   if (text === '') return { skip: 'empty' };
-  if (text.charCodeAt(0) !== 123 /* { */) return { skip: 'not-json' };
+  if (text.charCodeAt(0) !== 123 /* { */) {
+    // CloudWatch Logs exports put the ingestion time in front: `2026-03-09T14:02:11.482Z {...}`.
+    const brace = text.indexOf(' {');
+    if (brace === -1 || Number.isNaN(parseIsoUtc(text.slice(0, brace)))) return { skip: 'not-json' };
+    text = text.slice(brace + 1);
+  }
   let record: WafRecord;
   try {
     record = JSON.parse(text) as WafRecord;
