@@ -82,6 +82,13 @@ describe('wrangler dev in front of an origin', () => {
     expect(body).toMatch(/^origin GET \/teapot/);
   });
 
+  it("hands the origin's redirect to the client instead of following it", async () => {
+    const { response } = await send('/redirect');
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe('/elsewhere');
+    expect(origin.seen.some((request) => request.url === '/elsewhere')).toBe(false);
+  });
+
   it('answers a scanner user agent 403 without reaching the origin', async () => {
     const { response, body } = await send('/', { ua: 'sqlmap/1.8.4#stable (https://sqlmap.org)' });
     expect(response.status).toBe(403);
@@ -102,15 +109,16 @@ describe('wrangler dev in front of an origin', () => {
   });
 
   it('delivered the events to the report API, which stored them', async () => {
-    const events = await until('five events stored by the report API', async () => {
+    const events = await until('six events stored by the report API', async () => {
       const found = (await reportApi!.events()).filter((event) => event.path !== READY_PATH);
-      return found.length >= 5 ? found : undefined;
+      return found.length >= 6 ? found : undefined;
     });
     const byPath = new Map(events.map((event) => [event.path, event]));
     expect(byPath.get('/shop/cart')).toMatchObject({
       ip: '203.0.113.20', method: 'POST', status: 200, action: 'allow', rule: null, country: 'JP', asn: 64500, botCategory: null,
     });
     expect(byPath.get('/teapot')).toMatchObject({ status: 418, action: 'allow' });
+    expect(byPath.get('/redirect')).toMatchObject({ status: 302, action: 'allow' });
     expect(byPath.get('/')).toMatchObject({ status: 403, action: 'block', rule: 'bot:scanner', botCategory: 'scanner' });
     expect(byPath.get('/account')).toMatchObject({ ip: '198.51.100.23', status: 403, action: 'block', rule: 'deny-list:manual' });
     expect(byPath.get('/.env')).toMatchObject({ status: 403, action: 'block', rule: expect.stringMatching(/^probe/) });

@@ -35,6 +35,10 @@ export function startOrigin() {
   const server = createServer(async (request, response) => {
     const body = await readBody(request);
     seen.push({ method: request.method ?? '', url: request.url ?? '', headers: request.headers, body });
+    if (request.url === '/redirect') {
+      response.writeHead(302, { location: '/elsewhere' }).end();
+      return;
+    }
     const status = request.url?.startsWith('/teapot') ? 418 : 200;
     response.writeHead(status, {
       'content-type': 'application/x-origin',
