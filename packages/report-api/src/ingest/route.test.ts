@@ -34,7 +34,7 @@ describe('POST /v1/events', () => {
   it('stores a batch sent five times at once exactly once', async () => {
     const { app, ingestKey, count } = await setup();
     const sent = good();
-    const answers = await Promise.all(Array.from({ length: 5 }, () => app.request('/v1/events', post(ingestKey, sent)).then((r) => r.json() as Promise<{ duplicate: boolean }>)));
+    const answers = await Promise.all(Array.from({ length: 5 }, async () => (await (await app.request('/v1/events', post(ingestKey, sent))).json()) as { duplicate: boolean }));
     expect(answers.filter((a) => !a.duplicate)).toHaveLength(1);
     expect(count()).toBe(2);
   });
