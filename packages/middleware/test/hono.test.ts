@@ -15,6 +15,7 @@ function app(options: HonoWatchpostOptions = {}) {
   hono.get('/', (c) => c.text('home'));
   hono.get('/missing', (c) => c.text('no', 404));
   hono.get('/boom', () => { throw new Error('handler failed'); });
+  hono.onError((_error, c) => c.text('failed', 500));
   hono.get('/.env', (c) => c.text('SECRET=1'));
   return { hono, sink, guard };
 }

@@ -70,19 +70,14 @@ export function watchpost(options: WatchpostOptions = {}): WatchpostMiddleware {
       return next();
     }
 
-    let recorded = false;
-    const record = () => {
-      if (recorded) return;
-      recorded = true;
+    // 'close' follows 'finish' on every response; without 'finish' the client went away (status 0).
+    res.once('close', function recordResponse() {
       try {
-        // 'close' without 'finish': the client went away before the response was sent.
         engine.observe(facts, decision, res.writableFinished ? res.statusCode : 0, performance.now() - start);
       } catch (error) {
         onError(error);
       }
-    };
-    res.once('finish', record);
-    res.once('close', record);
+    });
 
     if (decision.action === 'block') {
       res.writeHead(block.status, block.headers).end(block.body);

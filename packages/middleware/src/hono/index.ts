@@ -53,6 +53,15 @@ function headersOf(c: Context): HeaderReader {
   };
 }
 
+/** Hands the finished request to the engine; an error there is logged, never thrown into the app. */
+function observeSafely(engine: Engine, onError: (error: unknown) => void, facts: RequestFacts, decision: Decision, status: number, start: number): void {
+  try {
+    engine.observe(facts, decision, status, performance.now() - start);
+  } catch (error) {
+    onError(error);
+  }
+}
+
 /**
  * Watchpost for Hono on any runtime (no `node:*` imports): decides each request before your
  * routes, records status and latency after `await next()`. GeoIP is off unless you pass `geo`
@@ -98,16 +107,8 @@ export function watchpost(options: HonoWatchpostOptions = {}): WatchpostHonoMidd
       return next();
     }
 
-    const record = (status: number) => {
-      try {
-        engine.observe(facts, decision, status, performance.now() - start);
-      } catch (error) {
-        onError(error);
-      }
-    };
-
     if (decision.action === 'block') {
-      record(block.status);
+      observeSafely(engine, onError, facts, decision, block.status, start);
       return new Response(block.body, { status: block.status, headers: block.headers });
     }
     let status = 500;
@@ -116,7 +117,7 @@ export function watchpost(options: HonoWatchpostOptions = {}): WatchpostHonoMidd
       status = c.res.status;
     } finally {
       // Also after a throw that escaped Hono's own error handling: that is a 500 to the client.
-      record(status);
+      observeSafely(engine, onError, facts, decision, status, start);
     }
   };
 
