@@ -71,6 +71,13 @@ describe('createClientResolver: the IP', () => {
       '203.0.113.7',
     ],
     [
+      'CF-Connecting-IPv6 wins over a pseudo IPv4',
+      { cdn: 'cloudflare' },
+      '198.51.100.9',
+      { 'cf-connecting-ip': '240.16.0.1', 'cf-connecting-ipv6': '2001:db8::7' },
+      '2001:db8::7',
+    ],
+    [
       'CF-Connecting-IP from an untrusted peer when proxies are listed',
       { cdn: 'cloudflare', trustedProxies: ['loopback'] },
       '198.51.100.9',

@@ -53,10 +53,20 @@ const PRESETS: Record<string, readonly string[]> = {
   linklocal: ['169.254.0.0/16', 'fe80::/10'],
 };
 
-const CDN_HEADERS: Record<Cdn, { ip: string; country: string; asn: string | null; portWithoutBrackets: boolean }> = {
-  cloudflare: { ip: 'cf-connecting-ip', country: 'cf-ipcountry', asn: null, portWithoutBrackets: false },
+interface CdnHeaders {
+  /** Headers holding the client IP, most specific first. */
+  ip: readonly string[];
+  country: string;
+  asn: string | null;
+  portWithoutBrackets: boolean;
+}
+
+const CDN_HEADERS: Record<Cdn, CdnHeaders> = {
+  // With Pseudo IPv4 in "overwrite" mode, CF-Connecting-IP holds a stand-in from 240.0.0.0/4
+  // and CF-Connecting-IPv6 the real address.
+  cloudflare: { ip: ['cf-connecting-ipv6', 'cf-connecting-ip'], country: 'cf-ipcountry', asn: null, portWithoutBrackets: false },
   cloudfront: {
-    ip: 'cloudfront-viewer-address',
+    ip: ['cloudfront-viewer-address'],
     country: 'cloudfront-viewer-country',
     asn: 'cloudfront-viewer-asn',
     portWithoutBrackets: true,
@@ -118,8 +128,13 @@ export function createClientResolver({
     let country: string | null = null;
     let asn: number | undefined;
     if (infrastructure && cdnHeaders !== null) {
-      const cdnIp = parseHop(headers.get(cdnHeaders.ip), { portWithoutBrackets: cdnHeaders.portWithoutBrackets });
-      if (cdnIp !== null) client = cdnIp;
+      for (const name of cdnHeaders.ip) {
+        const cdnIp = parseHop(headers.get(name), { portWithoutBrackets: cdnHeaders.portWithoutBrackets });
+        if (cdnIp !== null) {
+          client = cdnIp;
+          break;
+        }
+      }
       country = normalizeCountry(headers.get(cdnHeaders.country));
       if (cdnHeaders.asn !== null) asn = parseAsn(headers.get(cdnHeaders.asn));
     }
