@@ -3,12 +3,23 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 import type { TimelinePoint } from '../reports/types.js';
 import { formatCount, formatTime } from './format.js';
 
-/** Our templates never interpolate promises, so `html` returns synchronously. */
+/**
+ * `hono/html` typed as synchronous: our templates never interpolate promises. Interpolated
+ * strings are HTML-escaped; arrays are joined; nested `h` results are kept as markup.
+ *
+ * @example
+ * h`<td>${userAgent}</td>`.toString(); // '<td>&lt;script&gt;…</td>'
+ */
 export const h = html as (strings: TemplateStringsArray, ...values: unknown[]) => HtmlEscapedString;
 
 const WIDTH = 720;
 
-/** A "nice" upper bound for an axis: 1, 2 or 5 times a power of ten, at least `max`. */
+/**
+ * A "nice" upper bound for an axis: 1, 2 or 5 times a power of ten, at least `max`.
+ *
+ * @example
+ * niceMax(140); // 200
+ */
 export function niceMax(max: number): number {
   if (max <= 0) return 1;
   const power = 10 ** Math.floor(Math.log10(max));
@@ -62,7 +73,12 @@ ${points.map((p, i) => (i % labelEvery === 0 ? h`<text x="${cx(i)}" y="${height 
 </figure>`;
 }
 
-/** One bar of a `barChart`: `part` (e.g. blocked) is drawn over `value` in a second colour. */
+/**
+ * One bar of a `barChart`: `part` (e.g. blocked) is drawn over `value` in a second colour.
+ *
+ * @example
+ * const row: BarRow = { label: 'CN', value: 135, part: 15 };
+ */
 export interface BarRow {
   label: string;
   value: number;
@@ -71,7 +87,12 @@ export interface BarRow {
   tone?: 'f-bar' | 'f-req' | 'f-ok' | 'f-e4' | 'f-e5' | 'f-blocked';
 }
 
-/** Shortens a label for the chart (the table beside it shows it whole). */
+/**
+ * Shortens a label for the chart (the table beside it shows it whole), by code points.
+ *
+ * @example
+ * shorten('Mozilla/5.0 (Windows NT 10.0; Win64; x64)', 10); // 'Mozilla/5…'
+ */
 export function shorten(label: string, max = 24): string {
   const chars = Array.from(label);
   return chars.length <= max ? label : `${chars.slice(0, max - 1).join('')}…`;

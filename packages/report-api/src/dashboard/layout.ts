@@ -4,7 +4,12 @@ import { addDays, formatChange, formatCount, relativeChange } from './format.js'
 import { stylesheetPath } from './style.js';
 import { BASE } from './urls.js';
 
-/** What the page shell needs to know about the signed-in user. */
+/**
+ * What the page shell needs to know about the signed-in user.
+ *
+ * @example
+ * const viewer: Viewer = { csrfToken: await sessions.csrfToken(session) };
+ */
 export interface Viewer {
   /** Synchronizer token for the sign-out form (and any other form on the page). */
   csrfToken: string;
@@ -82,7 +87,12 @@ export function delta(current: number, previous: number | null | undefined): Htm
   return h`<span class="delta">prev. day ${formatCount(previous)} (${formatChange(relativeChange(current, previous))})</span>`;
 }
 
-/** One summary card: a label, a big value, and an optional comparison line. */
+/**
+ * One summary card (inside a `<dl class="cards">`): a label, a big value, an optional comparison line.
+ *
+ * @example
+ * card('Requests', '1,204', delta(1204, 1100));
+ */
 export function card(label: string, value: string, comparison: HtmlEscapedString | '' = ''): HtmlEscapedString {
   return h`<div class="card"><dt>${label}</dt><dd>${value}${comparison}</dd></div>`;
 }
@@ -102,7 +112,12 @@ export function table(caption: string, columns: string[], rows: HtmlEscapedStrin
 </table></div>`;
 }
 
-/** A right-aligned numeric cell, optionally a link. */
+/**
+ * A right-aligned numeric cell, optionally a link.
+ *
+ * @example
+ * num(135, ipUrl('s_1', '203.0.113.66', '2026-11-26'));
+ */
 export function num(value: number, href?: string): HtmlEscapedString {
   return href ? h`<td class="num"><a href="${href}">${formatCount(value)}</a></td>` : h`<td class="num">${formatCount(value)}</td>`;
 }

@@ -21,12 +21,22 @@ import { STYLESHEET, STYLESHEET_HASH } from './style.js';
 import type { DashboardData, DashboardSite } from './types.js';
 import { BASE, ipUrl, reportUrl, UNKNOWN_COUNTRY } from './urls.js';
 
-/** Name of the session cookie (Path=/dashboard, HttpOnly, SameSite=Strict). */
+/**
+ * Name of the session cookie (Path=/dashboard, HttpOnly, SameSite=Strict).
+ *
+ * @example
+ * getCookie(c, SESSION_COOKIE);
+ */
 export const SESSION_COOKIE = 'watchpost_session';
 /** Most sites one session can hold (one per admin key signed in with). */
 const MAX_SITES = 20;
 
-/** Options of `dashboardRoutes`; every one has a default. */
+/**
+ * Options of `dashboardRoutes`; every one has a default.
+ *
+ * @example
+ * createApp({ store, dashboard: { sessionSecret: Buffer.from(process.env.WATCHPOST_SESSION_SECRET!, 'base64'), publicOrigin: 'https://watchpost.example' } });
+ */
 export interface DashboardOptions {
   /** HMAC key of session cookies, at least 32 bytes; share it between instances. Default: random per process. */
   sessionSecret?: Uint8Array;

@@ -31,7 +31,12 @@ function timingSafeEqual(a: string, b: string): boolean {
   return diff === 0;
 }
 
-/** A verified session. */
+/**
+ * A verified session.
+ *
+ * @example
+ * const session: Session | null = await sessions.verify(getCookie(c, SESSION_COOKIE));
+ */
 export interface Session {
   /** Random id of this sign-in (what sign-out revokes). */
   id: string;
@@ -41,7 +46,12 @@ export interface Session {
   expiresAt: number;
 }
 
-/** Options of `createSessions`. */
+/**
+ * Options of `createSessions`.
+ *
+ * @example
+ * createSessions({ secret, ttlMs: 3_600_000 });
+ */
 export interface SessionOptions {
   /** HMAC key, at least 32 bytes. Default: random per process (sessions end on restart). */
   secret?: Uint8Array;
@@ -52,7 +62,12 @@ export interface SessionOptions {
   maxRevoked?: number;
 }
 
-/** Issues, verifies and revokes sessions, and derives each session's CSRF token. */
+/**
+ * Issues, verifies and revokes sessions, and derives each session's CSRF token.
+ *
+ * @example
+ * if (!(await sessions.checkCsrf(session, form.csrf))) return c.text('refused', 403);
+ */
 export interface Sessions {
   issue(siteIds: string[]): Promise<{ token: string; session: Session }>;
   verify(token: string | undefined): Promise<Session | null>;

@@ -3,6 +3,9 @@ import { createHash } from 'node:crypto';
 /**
  * The dashboard's only stylesheet, served from our own origin under a content-hashed name
  * (so it can be cached forever and the CSP stays `style-src 'self'`).
+ *
+ * @example
+ * c.body(STYLESHEET, 200, { 'Content-Type': 'text/css; charset=utf-8' });
  */
 export const STYLESHEET = `
 :root { --fg:#1b1f24; --muted:#57606a; --bg:#fff; --panel:#f6f8fa; --line:#d0d7de; --accent:#0b5cad;
@@ -79,7 +82,12 @@ form.inline { display: inline; margin: 0; }
 }
 `;
 
-/** First 16 hex digits of the stylesheet's SHA-256: part of its URL, changes when the CSS does. */
+/**
+ * First 16 hex digits of the stylesheet's SHA-256: part of its URL, changes when the CSS does.
+ *
+ * @example
+ * `/dashboard/assets/style.${STYLESHEET_HASH}.css`;
+ */
 export const STYLESHEET_HASH = createHash('sha256').update(STYLESHEET).digest('hex').slice(0, 16);
 
 /**

@@ -1,7 +1,12 @@
 import type { BotCategory, DenyEntry } from '@watchpost/middleware/protocol';
 import type { DailyReport, TimelinePoint } from '../reports/types.js';
 
-/** A site as the dashboard shows it. */
+/**
+ * A site as the dashboard shows it.
+ *
+ * @example
+ * const site: DashboardSite = { id: 's_1', name: 'shop', timeZone: 'Asia/Tokyo', homeCountry: 'JP' };
+ */
 export interface DashboardSite {
   id: string;
   name: string;
@@ -9,7 +14,12 @@ export interface DashboardSite {
   homeCountry: string | null;
 }
 
-/** Counts of one slice of traffic (an IP, a country, a path) over one local day. */
+/**
+ * Counts of one slice of traffic (an IP, a country, a path) over one local day.
+ *
+ * @example
+ * const totals: SliceTotals = { requests: 135, blocked: 15, counted: 0, errors4xx: 135, errors5xx: 0 };
+ */
 export interface SliceTotals {
   requests: number;
   blocked: number;
@@ -19,7 +29,12 @@ export interface SliceTotals {
   errors5xx: number;
 }
 
-/** Fields every drill-down page shares: the day, its totals, the previous day and an hourly timeline. */
+/**
+ * Fields every drill-down page shares: the day, its totals, the previous day and an hourly timeline.
+ *
+ * @example
+ * detail.previousDay?.requests; // null when the slice had no traffic the day before
+ */
 export interface SliceDetail {
   site: DashboardSite;
   /** Local date, YYYY-MM-DD. */
@@ -31,7 +46,12 @@ export interface SliceDetail {
   timeline: TimelinePoint[];
 }
 
-/** A row of a "top N" table inside a drill-down page. */
+/**
+ * A row of a "top N" table inside a drill-down page.
+ *
+ * @example
+ * const row: CountRow = { requests: 60, blocked: 0 };
+ */
 export interface CountRow {
   requests: number;
   blocked: number;

@@ -4,7 +4,12 @@
  * scheme, a host or a path segment of a link.
  */
 
-/** Mount point of the dashboard. */
+/**
+ * Mount point of the dashboard.
+ *
+ * @example
+ * `${BASE}/sign-in`; // '/dashboard/sign-in'
+ */
 export const BASE = '/dashboard';
 
 function query(params: Record<string, string | null | undefined>): string {
@@ -40,7 +45,12 @@ export function ipUrl(siteId: string, ip: string, date: string): string {
   return `${sitePath(siteId)}/ip${query({ ip, date })}`;
 }
 
-/** Query value standing for "country unknown" (a real code is two capital letters). */
+/**
+ * Query value standing for "country unknown" (a real code is two capital letters).
+ *
+ * @example
+ * countryUrl('s_1', null, '2026-11-26'); // '…/country?code=unknown&date=2026-11-26'
+ */
 export const UNKNOWN_COUNTRY = 'unknown';
 
 /**

@@ -6,7 +6,12 @@ import { card, dateNav, delta, num, page, table, type Viewer } from '../layout.j
 import { countryUrl, denyUrl, ipUrl, pathUrl, reportUrl } from '../urls.js';
 import { alertsUrl } from './alerts.js';
 
-/** Everything the report page renders. */
+/**
+ * Everything the report page renders.
+ *
+ * @example
+ * const input: ReportPageInput = { report, today: '2026-11-26', viewer, justDenied: '203.0.113.66' };
+ */
 export interface ReportPageInput {
   report: DailyReport;
   today: string;

@@ -36,7 +36,12 @@ ${viewer ? h`<input type="hidden" name="csrf" value="${viewer.csrfToken}">` : ''
   return page({ title: 'Sign in', body, viewer });
 }
 
-/** A short error page (bad date, unknown site, bad request). */
+/**
+ * A short error page (bad date, unknown site, bad request).
+ *
+ * @example
+ * renderErrorPage({ title: 'Bad date', message: '2026-02-30 is not a calendar date', viewer: null });
+ */
 export function renderErrorPage({ title, message, viewer }: { title: string; message: string; viewer: Viewer | null }): HtmlEscapedString {
   return page({ title, body: h`<h1>${title}</h1><p class="error" role="alert">${message}</p><p><a href="${BASE}">Back to the sites</a></p>`, viewer });
 }

@@ -28,7 +28,12 @@ ${table('Requests per hour', ['Hour', '#Requests', '#Blocked', '#4xx', '#5xx'], 
 </details></section>`;
 }
 
-/** Status codes as a table. */
+/**
+ * Status codes as a table (0 is shown as "client went away").
+ *
+ * @example
+ * statusTable([{ status: 404, requests: 120 }]);
+ */
 export function statusTable(statuses: Array<{ status: number; requests: number }>): HtmlEscapedString {
   return table('Responses by status code', ['Status', '#Requests'], statuses.map((s) => h`<tr><th scope="row">${s.status === 0 ? '0 (client went away)' : s.status}</th>${num(s.requests)}</tr>`));
 }
