@@ -1,5 +1,5 @@
 import { startDemo, type DemoHandle } from '../../demo/run.js';
-import { type Command, type ParsedArgs, parseCommandArgs, stringOption, UsageError } from '../args.js';
+import { type CliIo, type Command, type ParsedArgs, parseCommandArgs, stringOption, UsageError } from '../args.js';
 
 const usage = `Usage: watchpost demo [options]
 
@@ -48,13 +48,21 @@ function readyText(demo: DemoHandle): string {
  * Ctrl-C and SIGTERM as an AbortSignal, from the start: a stop during the traffic ends it cleanly
  * too. `timeout` stops after that many seconds; `dispose` removes the handlers.
  */
-function stopSignal() {
+function stopSignal(io: CliIo) {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
-  const onInt = (): void => controller.abort(new Error('Ctrl-C'));
-  const onTerm = (): void => controller.abort(new Error('SIGTERM'));
-  process.once('SIGINT', onInt);
-  process.once('SIGTERM', onTerm);
+  // The handlers stay until everything is closed: Ctrl-C reaches this process both from the
+  // terminal and relayed by pnpm/tsx, and a second signal must not kill the clean shutdown.
+  let told = false;
+  const on = (why: string) => (): void => {
+    if (!controller.signal.aborted) return controller.abort(new Error(why));
+    if (!told) io.out('still stopping (flushing events and closing the database)...');
+    told = true;
+  };
+  const onInt = on('Ctrl-C');
+  const onTerm = on('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
   return {
     signal: controller.signal,
     stopped: new Promise<string>((resolve) => {
@@ -107,7 +115,7 @@ export const demoCommand: Command = {
     };
     const duration = intOption(args, 'duration', 0, 7 * 24 * 3600);
     const started = Date.now();
-    const stop = stopSignal();
+    const stop = stopSignal(io);
     let demo: DemoHandle | undefined;
     try {
       demo = await startDemo({ ...options, signal: stop.signal, log: (line) => io.out(line) });
@@ -124,11 +132,11 @@ export const demoCommand: Command = {
       io.out(`${(stop.signal.reason as Error).message}: stopped during the traffic; everything is closed.`);
       return 130;
     } finally {
-      stop.dispose();
       if (demo) {
         await demo.close();
         io.out('stopped.');
       }
+      stop.dispose();
     }
   },
 };
