@@ -28,18 +28,27 @@ try {
     child.once('exit', (code) => reject(new Error(`server process exited (${code}) before it was ready`)));
   });
 
+  const cpu = () =>
+    new Promise<number>((resolve) => {
+      child.once('message', (usage) => resolve(((usage as NodeJS.CpuUsage).user + (usage as NodeJS.CpuUsage).system) / 1_000));
+      child.send('cpu');
+    });
   const run = (url: string, duration: number) =>
     autocannon({ url: `${url}/products/42`, connections: CONNECTIONS, duration, headers: { 'user-agent': CHROME_UA, accept: 'application/json' } });
 
   for (const url of Object.values(urls)) await run(url, 1); // warm-up: JIT, caches, the GeoIP table
   const rps: Record<string, number[]> = Object.fromEntries(Object.keys(urls).map((k) => [k, []]));
+  const cpuPerRequest: Record<string, number[]> = Object.fromEntries(Object.keys(urls).map((k) => [k, []]));
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? Object.keys(urls) : Object.keys(urls).reverse();
     for (const name of order) {
+      const cpuBefore = await cpu();
       const result = await run(urls[name]!, SECONDS);
+      const cpuMs = (await cpu()) - cpuBefore;
+      cpuPerRequest[name]!.push((cpuMs * 1_000) / Math.max(1, result.requests.total));
       if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
       rps[name]!.push(result.requests.average);
-      console.log(`round ${round + 1} ${name.padEnd(24)} ${result.requests.average.toFixed(0).padStart(7)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms`);
+      console.log(`round ${round + 1} ${name.padEnd(24)} ${result.requests.average.toFixed(0).padStart(7)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  server CPU ${cpuPerRequest[name]!.at(-1)!.toFixed(1)} µs/req`);
     }
   }
 
@@ -53,6 +62,9 @@ try {
       console.log(`hono + empty middleware ${empty.toFixed(0)} req/s (ratio ${(empty / bare).toFixed(3)}): what any middleware costs in Hono`);
     }
     console.log(`${framework.padEnd(8)} bare ${bare.toFixed(0).padStart(7)} req/s   with watchpost ${guarded.toFixed(0).padStart(7)} req/s   ratio ${ratio.toFixed(3)} (target >= 0.90: ${ratio >= 0.9 ? 'met' : 'NOT met'})`);
+    const bareCpu = median(cpuPerRequest[`${framework} bare`]!);
+    const guardedCpu = median(cpuPerRequest[`${framework} + watchpost`]!);
+    console.log(`${''.padEnd(8)} server CPU per request: bare ${bareCpu.toFixed(1)} µs, with watchpost ${guardedCpu.toFixed(1)} µs; throughput bound by CPU ${(bareCpu / guardedCpu).toFixed(3)}`);
   }
 } finally {
   child.kill();
