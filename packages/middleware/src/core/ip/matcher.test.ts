@@ -78,6 +78,14 @@ describe('createIpMatcher', () => {
     expect(m.match('10.255.255.255')).toBeNull();
   });
 
+  it('finds 20,000 neighbours under one long prefix (tables below a long single path)', () => {
+    const entries = Array.from({ length: 20_000 }, (_, i) => `2001:db8:1:2:3:4:${(i >> 8).toString(16)}:${(i & 255).toString(16)}`);
+    const m = createIpMatcher(['2001:db8::/32', ...entries]);
+    for (const entry of entries) expect(m.match(entry)).toBe(entry);
+    expect(m.match('2001:db8:1:2:3:4:ffff:1')).toBe('2001:db8::/32');
+    expect(m.match('2001:db9::1')).toBeNull();
+  });
+
   it('returns strings as given and keeps the first of duplicate blocks', () => {
     const m = createIpMatcher(['10.0.0.0/8', { value: '10.9.9.9/8' }]);
     expect(m.size).toBe(1);

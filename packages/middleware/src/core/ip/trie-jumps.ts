@@ -24,8 +24,8 @@ const MAX_BITS = 20;
 
 /**
  * Gives large subtrees a table that replaces their upper levels with one indexed step, like a
- * stride trie, but only where lookups actually land: the root, then every node a table leads
- * to whose own subtree is still large. The table id is written into the node's head (bits 8
+ * stride trie, but only where lookups actually arrive: the root, then every node a table leads
+ * to, or an ordinary step reaches, whose own subtree is still large. The table id is written into the node's head (bits 8
  * and up), so a lookup learns of it without touching another cache line. The tables take
  * about as many entries as the subtrees have nodes; a trie of at most 32 nodes gets none.
  * @internal
@@ -36,25 +36,50 @@ export function buildJumpTables(nodes: Int32Array, nodeCount: number, wordCount:
   const tables: Int32Array[] = [];
   const tableBits: number[] = [];
   const queued = new Uint8Array(nodeCount);
-  const queue = [0];
+  const queue: number[] = [];
   const address = new Array<number>(wordCount).fill(0);
+  if ((sizes[0] as number) > SUBTREE_THRESHOLD) queue.push(0);
+  const enqueue = (node: number) => {
+    if (node !== 0 && queued[node] === 0 && (sizes[node] as number) > SUBTREE_THRESHOLD) {
+      queued[node] = 1;
+      queue.push(node);
+    }
+  };
+  // A lookup reaches a node's children by an ordinary step when the node has no table, or
+  // when they lie beyond its table's window; those children may need tables of their own.
+  const enqueueChildren = (node: number, beyond: number) => {
+    for (let side = 0; side < 2; side++) {
+      const child = nodes[node * STRIDE + CHILD + side] as number;
+      if (child !== 0 && ((nodes[child * STRIDE + PREFIX] as number) & 255) > beyond) enqueue(child);
+    }
+  };
   while (queue.length > 0) {
     const node = queue.pop() as number;
     const size = sizes[node] as number;
     const prefix = (nodes[node * STRIDE + PREFIX] as number) & 255;
     const count = Math.min(MAX_BITS, width - prefix, 31 - Math.clz32(size));
-    if (size <= SUBTREE_THRESHOLD || count < MIN_BITS) continue;
+    if (count < MIN_BITS) {
+      enqueueChildren(node, prefix);
+      continue;
+    }
     const table = new Int32Array(2 << count);
+    let useful = false;
     for (let slot = 0; slot < 1 << count; slot++) {
       setAddress(address, nodes, node, wordCount, prefix, count, slot);
       const [target, bestPlusOne] = walk(nodes, node, address, prefix + count);
       table[slot * 2] = target;
       table[slot * 2 + 1] = bestPlusOne;
-      if (target !== node && queued[target] === 0 && (sizes[target] as number) > SUBTREE_THRESHOLD) {
-        queued[target] = 1;
-        queue.push(target);
+      if (target !== node) {
+        useful = true;
+        enqueue(target);
       }
     }
+    if (!useful) {
+      // Every slot stays here (say, one long prefix below): skip the table, look further down.
+      enqueueChildren(node, prefix);
+      continue;
+    }
+    enqueueChildren(node, prefix + count);
     tables.push(table);
     tableBits.push(count);
     nodes[node * STRIDE + PREFIX] = prefix | (tables.length << 8);
