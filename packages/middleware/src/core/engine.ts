@@ -199,7 +199,7 @@ function toEvent(req: RequestFacts, decision: Decision, status: number, latencyM
     path: path.slice(0, MAX_PATH_LENGTH),
     status: Number.isInteger(status) && status >= 0 && status <= 999 ? status : 0,
     latencyMs: Math.round(latency * 1000) / 1000,
-    ua: req.ua.slice(0, MAX_UA_LENGTH),
+    ua: (req.ua ?? '').slice(0, MAX_UA_LENGTH),
     action: decision.action,
     rule: decision.rule === null ? null : decision.rule.slice(0, 128),
     botCategory: decision.botCategory,
