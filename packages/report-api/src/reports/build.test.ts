@@ -65,6 +65,8 @@ describe('buildDailyReport', () => {
   it('recommends IPs with their evidence and flags 5xx answered to abusive clients', async () => {
     const site = await scenario();
     await t.store.addDenyEntry(site.id, { value: '198.51.100.0/24', reason: 'known', source: 'manual', expiresAt: null }, 0);
+    // A browser that only met server failures is no suspect: 5xx alone is the server's fault.
+    await t.store.ingestBatch(site.id, batch(repeat(5, (i) => event({ ts: at(900 + i), ip: '203.0.113.99', status: 503 }))));
     const report = await buildDailyReport(t.store, site, '2026-03-01');
     const byIp = Object.fromEntries(report.recommendations.map((r) => [r.ip, r]));
     expect(byIp['192.0.2.66']).toMatchObject({ kinds: expect.arrayContaining(['burst', 'high-4xx']), requests: 120, country: 'CN', denied: false });
@@ -74,6 +76,7 @@ describe('buildDailyReport', () => {
     expect(byIp['192.0.2.77']?.kinds).toEqual(expect.arrayContaining(['scanner', 'suspicious-5xx']));
     expect(report.suspicious5xx).toEqual([{ ip: '192.0.2.77', errors5xx: 3, reasons: ['scanner user agent on 3 requests'] }]);
     expect(byIp['203.0.113.1']).toBeUndefined();
+    expect(byIp['203.0.113.99']).toBeUndefined();
   });
 
   it('has 23 hourly points on a spring-forward day and null rates without traffic', async () => {

@@ -65,14 +65,14 @@ export async function recommend(
   const suspects = await store.topDimension(id, date, 'ip', {
     orderBy: 'requests',
     limit: 5000,
-    anyAtLeast: { probes: 1, scanner: 1, s4xx: minRequestsFor4xx * high4xxShare, s5xx: 1, blocked: blockedOften },
+    // 5xx alone is no evidence (the server failed), so it does not select a row here.
+    anyAtLeast: { probes: 1, scanner: 1, s4xx: minRequestsFor4xx * high4xxShare, blocked: blockedOften },
   });
   const top = (counter: 'probes' | 'scanner' | 's4xx' | 's5xx' | 'blocked', min: number, n: number) =>
     suspects.filter((row) => row[counter] >= min).sort((a, b) => b[counter] - a[counter] || a.key.localeCompare(b.key)).slice(0, n);
   const probers = top('probes', 1, 200);
   const scanners = top('scanner', 1, 200);
   const errors4xx = top('s4xx', minRequestsFor4xx * high4xxShare, 500);
-  const errors5xx = top('s5xx', 1, 500);
   const blocked = top('blocked', blockedOften, 200);
   for (const [rank, row] of probers.entries()) {
     const c = candidate(row.key, row);
@@ -99,24 +99,26 @@ export async function recommend(
     c.reasons.push(`blocked ${fmt(row.blocked)} times`);
   }
 
-  // A 5xx is suspicious when the same client also showed abusive behaviour: a 403 would have been cheaper.
-  const suspicious5xx: DailyReport['suspicious5xx'] = [];
-  for (const row of errors5xx) {
-    const c = candidates.get(row.key);
-    if (!c) continue;
-    c.row ??= row;
-    suspicious5xx.push({ ip: row.key, errors5xx: Math.round(row.s5xx), reasons: [...c.reasons] });
-    c.kinds.add('suspicious-5xx');
-    c.reasons.push(`answered 5xx ${fmt(row.s5xx)} times while abusive (a 403 would have been cheaper)`);
-  }
-
-  const denied = createDeniedMatcher((await store.listDenyEntries(id, now)).map((e) => e.value));
-  // Burst-only IPs have no row yet: fetch theirs so every recommendation carries its request count.
+  // Burst-only IPs have no row yet: fetch theirs so every candidate carries its counters.
   const missing = [...candidates.values()].filter((c) => !c.row).map((c) => c.ip);
   for (const row of await store.getDimensionRows(id, date, 'ip', missing)) {
     const c = candidates.get(row.key);
     if (c) c.row = row;
   }
+
+  // A 5xx is suspicious when the same client also showed abusive behaviour: a 403 would have been cheaper.
+  const suspicious5xx: DailyReport['suspicious5xx'] = [];
+  const answered5xx = [...candidates.values()]
+    .filter((c) => (c.row?.s5xx ?? 0) >= 1)
+    .sort((a, b) => b.row!.s5xx - a.row!.s5xx || a.ip.localeCompare(b.ip));
+  for (const c of answered5xx) {
+    const errors5xx = c.row!.s5xx;
+    suspicious5xx.push({ ip: c.ip, errors5xx: Math.round(errors5xx), reasons: [...c.reasons] });
+    c.kinds.add('suspicious-5xx');
+    c.reasons.push(`answered 5xx ${fmt(errors5xx)} times while abusive (a 403 would have been cheaper)`);
+  }
+
+  const denied = createDeniedMatcher((await store.listDenyEntries(id, now)).map((e) => e.value));
   const recommendations: Recommendation[] = [...candidates.values()]
     .filter((c) => !(c.kinds.size === 1 && c.kinds.has('blocked-often') && isDenied(denied, c.ip)))
     .map((c) => ({
