@@ -12,7 +12,7 @@ import { localDate } from './schedule.js';
 /** What the monitor reads. */
 export type MonitorStore = Pick<
   Store,
-  'listSites' | 'errorWindows' | 'errorWindowIps' | 'listDenyEntries' | 'trafficBuckets' | 'topDimension' | 'listEvents'
+  'listSites' | 'errorWindows' | 'errorWindowIps' | 'listDenyEntries' | 'trafficBuckets' | 'topDimension' | 'listEvents' | 'autoBannedClients'
 >;
 
 /** Options of {@link createAlertMonitor}; every default is listed. */
@@ -98,6 +98,21 @@ export function createAlertMonitor({
         key: ban.id,
         title: `New automatic ban: ${ban.value}`,
         lines: [`Reason: ${ban.reason || '(none given)'}`, `Banned ${until}.`],
+      }, at));
+    }
+    // Bans the middleware or the edge applied on their own show up as refused requests. The
+    // look-back overlaps the previous tick by a window, for batches that arrive a little late.
+    const since = (lastTick.get(site.id) ?? at - 2 * WINDOW) - WINDOW;
+    const listed = new Set(bans.map((ban) => ban.value));
+    for (const client of await store.autoBannedClients(site.id, since, at + WINDOW, 100)) {
+      if (listed.has(client.ip)) continue; // already announced as a deny-list entry
+      const by = client.rule === 'ban' ? "the middleware's temporary ban" : 'an automatic deny-list entry';
+      raise(site, incidents.active({
+        siteId: site.id,
+        kind: 'auto-ban',
+        key: `ip:${client.ip}`,
+        title: `New automatic ban: ${client.ip}`,
+        lines: [`Refused by ${by} (rule ${client.rule}) since ${new Date(client.firstSeen).toISOString()}.`],
       }, at));
     }
     resolve(site, at, 'auto-ban');

@@ -26,11 +26,11 @@ describe('createIncidentTracker', () => {
 
   it('with no cool-down, resolves on the first evaluation that does not see the condition', () => {
     const incidents = createIncidentTracker();
-    incidents.active({ siteId: 's1', kind: 'auto-ban', key: 'deny_1', title: 'ban', lines: [] }, 100);
+    incidents.active({ siteId: 's1', kind: 'baseline', key: 'site', title: 'spike', lines: [] }, 100);
     expect(incidents.resolveQuiet(100)).toEqual([]);
     expect(incidents.resolveQuiet(101, { siteId: 's2' })).toEqual([]);
-    expect(incidents.resolveQuiet(101, { kind: 'baseline' })).toEqual([]);
-    expect(incidents.resolveQuiet(101, { siteId: 's1', kind: 'auto-ban' })).toHaveLength(1);
+    expect(incidents.resolveQuiet(101, { kind: 'burst' })).toEqual([]);
+    expect(incidents.resolveQuiet(101, { siteId: 's1', kind: 'baseline' })).toHaveLength(1);
   });
 
   it('keeps sites and keys apart', () => {

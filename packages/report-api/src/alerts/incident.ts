@@ -45,7 +45,7 @@ export interface IncidentTrackerOptions {
 export const DEFAULT_COOL_DOWN_MS: Record<IncidentKind, number> = {
   burst: 120_000,
   'suspicious-5xx': 600_000,
-  'auto-ban': 0,
+  'auto-ban': 600_000,
   baseline: 0,
 };
 

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { newId } from '../db/sqlite/ids.js';
 import type { AlertKind } from './incident.js';
 import { parseReportTime } from './schedule.js';
-import { type AlertDelivery, type AlertSettings, type AlertStore, DEFAULT_ALERT_SETTINGS, type DeliveryStatus, type Webhook } from './store.js';
+import { type AlertDelivery, type AlertSettings, type AlertStore, AUTO_BAN_RULES, type AutoBannedClient, DEFAULT_ALERT_SETTINGS, type DeliveryStatus, type Webhook } from './store.js';
 
 interface WebhookRow {
   id: string;
@@ -68,6 +68,12 @@ export function sqliteAlertStore(db: Database.Database): AlertStore {
     'SELECT * FROM alert_deliveries WHERE site_id = ? ORDER BY at DESC, id DESC LIMIT ?',
   );
 
+  // The (site_id, ts) index bounds this to the few seconds since the last tick.
+  const selectBanned = db.prepare<[string, number, number, string, string, number], AutoBannedClient>(
+    `SELECT ip, MIN(ts) AS firstSeen, SUM(1.0 / sample_rate) AS requests, MIN(rule) AS rule FROM events
+     WHERE site_id = ? AND ts >= ? AND ts < ? AND rule IN (?, ?) GROUP BY ip ORDER BY firstSeen LIMIT ?`,
+  );
+
   const readSettings = (siteId: string): AlertSettings => {
     const row = selectSettings.get(siteId);
     return row ? { reportTime: row.report_time, businessDaysOnly: row.business_days_only === 1 } : { ...DEFAULT_ALERT_SETTINGS };
@@ -99,6 +105,9 @@ export function sqliteAlertStore(db: Database.Database): AlertStore {
     },
     async listDeliveries(siteId, limit) {
       return selectDeliveries.all(siteId, Math.max(1, Math.min(1000, Math.floor(limit)))).map(toDelivery);
+    },
+    async autoBannedClients(siteId, from, to, limit) {
+      return selectBanned.all(siteId, from, to, AUTO_BAN_RULES[0], AUTO_BAN_RULES[1], Math.max(1, Math.min(1000, Math.floor(limit))));
     },
   };
 }

@@ -64,7 +64,26 @@ export interface AlertStore {
   recordDelivery(delivery: NewDelivery): Promise<void>;
   /** Newest first; `limit` is capped at 1,000. */
   listDeliveries(siteId: string, limit: number): Promise<AlertDelivery[]>;
+  /**
+   * Clients refused by an automatic ban in `[from, to)`, read from raw events: rule `ban` (the
+   * middleware's temporary ban) or `deny-list:auto` (an automatic deny-list entry, e.g. the edge's).
+   * Earliest first, at most `limit`.
+   */
+  autoBannedClients(siteId: string, from: number, to: number, limit: number): Promise<AutoBannedClient[]>;
 }
+
+/** One client refused by an automatic ban, see `AlertStore.autoBannedClients`. */
+export interface AutoBannedClient {
+  ip: string;
+  /** The first refused request in the range (epoch ms). */
+  firstSeen: number;
+  /** Refused requests in the range, sample-weighted. */
+  requests: number;
+  rule: string;
+}
+
+/** Event rules that mean "refused by an automatic ban". */
+export const AUTO_BAN_RULES = ['ban', 'deny-list:auto'] as const;
 
 /**
  * Checks a webhook URL: absolute http(s), no credentials in it. Returns an error message or null.
