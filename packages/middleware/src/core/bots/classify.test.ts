@@ -134,6 +134,12 @@ describe('createUaClassifier', () => {
     expect(classify.stats().size).toBe(0);
   });
 
+  it('scans the first 2,048 characters of a padded user agent', () => {
+    const classify = createUaClassifier();
+    expect(classify(`sqlmap/1.7 ${'x'.repeat(10_000)}`).name).toBe('sqlmap');
+    expect(classify(`${CHROME} ${'x'.repeat(10_000)} sqlmap/1.7`).category).not.toBe('scanner');
+  });
+
   it('checks extra bots before the table', () => {
     const classify = createUaClassifier({
       extraBots: [

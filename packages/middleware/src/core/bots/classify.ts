@@ -46,6 +46,9 @@ export const EMPTY_USER_AGENT: UaClassification = Object.freeze({
   name: 'empty user agent',
 });
 
+/** Only this much of a user agent is scanned. */
+const MAX_SCANNED_LENGTH = 2048;
+
 const BROWSER: UaClassification = Object.freeze({ isBot: false, category: null, name: null });
 
 /**
@@ -80,7 +83,9 @@ export function createUaClassifier({
   const whichRow = new RegExp(bots.map((bot) => `(${bot.pattern})`).join('|'), 'y');
   const results = bots.map((bot) => Object.freeze({ isBot: true, category: bot.category, name: bot.name }));
 
-  function classifyUncached(ua: string): UaClassification {
+  function classifyUncached(fullUa: string): UaClassification {
+    // Bound the work for padded user agents: names come early, and headers can be 16 KB.
+    const ua = fullUa.length > MAX_SCANNED_LENGTH ? fullUa.slice(0, MAX_SCANNED_LENGTH) : fullUa;
     const text = ua.toLowerCase();
     let best = -1;
     anyKnown.lastIndex = 0;
