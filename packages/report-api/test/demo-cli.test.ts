@@ -1,10 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/main.js';
+import { openSqliteStore } from '../src/db/sqlite/open.js';
 
 function capture() {
   const out: string[] = [];
@@ -64,4 +68,33 @@ describe('watchpost demo (command line)', () => {
     expect(text).toContain('traffic played and stored');
     expect(text).toContain('stopped.');
   });
+
+  it('serves until Ctrl-C, then stops everything and keeps the --db file', async () => {
+    const path = join(dir, 'kept.db');
+    const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', main, 'demo', '--db', path, '--port', '0', '--size', '100'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 45_000);
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Press Ctrl-C to stop.')) child.kill('SIGINT');
+    });
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    clearTimeout(killer);
+    expect(output).toMatch(/Dashboard +http:\/\/127\.0\.0\.1:\d+\/dashboard\/sign-in/);
+    expect(output).toMatch(/Admin key +wpa_/);
+    expect(output).toContain('Ctrl-C: stopping');
+    expect(output.trimEnd().endsWith('stopped.')).toBe(true);
+    expect(code).toBe(0);
+    expect(existsSync(path)).toBe(true);
+    const store = openSqliteStore({ path });
+    try {
+      expect((await store.listSites()).map((site) => site.name)).toEqual(['Demo shop']);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
 });
