@@ -158,6 +158,7 @@ export function sqliteEventStore(
       }
       db.prepare('DELETE FROM ip_errors_30s WHERE start < ?').run(before);
       db.prepare('DELETE FROM batches WHERE received_at < ?').run(before);
+      db.pragma('optimize');
       return { events: deleted };
     },
   };
