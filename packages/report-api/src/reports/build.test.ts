@@ -88,6 +88,21 @@ describe('buildDailyReport', () => {
     expect(report.comparison).toEqual({ previousDay: null, trailing7Days: null, change: { requests: null, blocked: null, errors5xx: null } });
   });
 
+  it('counts all 25 hours of a fall-back day, each in its own local hour', async () => {
+    t = tempStore();
+    const { site } = await t.store.createSite({ name: 'ny', timeZone: 'America/New_York', homeCountry: 'US' });
+    const from = Date.UTC(2026, 10, 1, 4); // local midnight, EDT
+    await t.store.ingestBatch(site.id, batch([
+      ...repeat(25, (i) => event({ ts: from + i * 3_600_000 + 60_000 })),
+      event({ ts: from - 1 }),
+      event({ ts: from + 25 * 3_600_000 }),
+    ]));
+    const report = await buildDailyReport(t.store, site, '2026-11-01');
+    expect(report.totals.requests).toBe(25);
+    expect(report.timeline.map((p) => p.requests)).toEqual(Array(25).fill(1));
+    expect(report.comparison.previousDay?.requests).toBe(1);
+  });
+
   it('renders short chat Markdown with numbers, offenders and evidence', async () => {
     const site = await scenario();
     const md = reportToMarkdown(await buildDailyReport(t.store, site, '2026-03-01'));
