@@ -103,5 +103,11 @@ export function isTimeZone(name: string): boolean {
  * localTime(Date.parse('2026-03-01T05:02:00Z'), 'Asia/Tokyo'); // '14:02'
  */
 export function localTime(epochMs: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(epochMs);
+  let format = timeFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    timeFormats.set(timeZone, format);
+  }
+  return format.format(epochMs);
 }
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
