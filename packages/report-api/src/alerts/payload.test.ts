@@ -34,6 +34,12 @@ describe('reportPayload', () => {
     expect(payload.blocks?.[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Daily report: shop, 2026-11-26' } });
   });
 
+  it('says so when there is no dashboard link instead of sending a broken one', () => {
+    const payload = reportPayload({ title: 'Daily report', markdown: 'x', url: null });
+    expect(payload.text).toContain('no dashboard link');
+    expect(payload.text).not.toContain('<');
+  });
+
   it('keeps every section within Slack limits on a very long report, with code fences balanced', () => {
     const rows = Array.from({ length: 10_000 }, (_, i) => `| /path/${i} | ${i} |`).join('\n');
     const payload = reportPayload({ title: 't'.repeat(400), markdown: `# Paths\n| path | n |\n|---|---|\n${rows}`, url });

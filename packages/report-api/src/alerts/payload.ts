@@ -121,9 +121,9 @@ function sections(mrkdwn: string): SlackBlock[] {
  * @example
  * reportPayload({ title: 'Watchpost daily report: shop, 2026-11-26', markdown, url: 'https://wp.example/dashboard/sites/s_1?date=2026-11-26' });
  */
-export function reportPayload({ title, markdown, url }: { title: string; markdown: string; url: string }): SlackPayload {
+export function reportPayload({ title, markdown, url }: { title: string; markdown: string; url: string | null }): SlackPayload {
   const body = markdownToSlack(markdown);
-  const link = `Open in the dashboard: ${slackLink(url, url)}`;
+  const link = url ? `Open in the dashboard: ${slackLink(url, url)}` : '_(no dashboard link: the server has no public URL)_';
   let blocks = sections(body);
   if (blocks.length > MAX_SECTIONS) {
     blocks = blocks.slice(0, MAX_SECTIONS);

@@ -78,8 +78,7 @@ export function createAlertService({
   async function sendReport(site: Site, date: string): Promise<number> {
     const report = await buildDailyReport(store, site, date, { now });
     const title = `Watchpost daily report: ${site.name}, ${date}`;
-    const url = linkTo(site, date) ?? '(set --public-url for a dashboard link)';
-    return broadcast(site, 'daily-report', title, reportPayload({ title, markdown: reportToMarkdown(report), url }));
+    return broadcast(site, 'daily-report', title, reportPayload({ title, markdown: reportToMarkdown(report), url: linkTo(site, date) }));
   }
 
   const scheduler = createReportScheduler({ ...schedule, store, now, timers, logError, sendReport: async (site, date) => void (await sendReport(site, date)) });
