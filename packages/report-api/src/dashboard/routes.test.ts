@@ -197,3 +197,25 @@ describe('add to deny list', () => {
     expect(row).not.toContain(`aria-label="Add ${ATTACKER} to the deny list"`);
   });
 });
+
+describe('failures', () => {
+  it('answers an internal error with an HTML 500 that keeps the security headers and logs the error', async () => {
+    const { Hono } = await import('hono');
+    const { dashboardRoutes } = await import('./routes.js');
+    const { storeDashboardData } = await import('./data.js');
+    const logged: unknown[] = [];
+    const real = storeDashboardData(seeded.store, { now: seeded.now });
+    const data = { ...real, getSite: async () => { throw new Error('database is locked'); } };
+    const app = new Hono().route('/dashboard', dashboardRoutes({ store: seeded.store, now: seeded.now, limits: { maxBodyBytes: 1, maxDecompressedBytes: 1 }, logError: (e) => logged.push(e) }, { data }));
+    const signIn = await app.request('/dashboard/sign-in', { method: 'POST', body: form({ adminKey: seeded.adminKey }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const res = await app.request('/dashboard', { headers: { cookie } });
+    expect(res.status).toBe(500);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    expect(res.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+    const body = await res.text();
+    expect(body).toContain('Something went wrong');
+    expect(body).not.toContain('database is locked');
+    expect(logged).toHaveLength(1);
+  });
+});
