@@ -129,3 +129,13 @@ describe('POST /v1/import', () => {
     expect(await exploded.json()).toMatchObject({ error: expect.stringMatching(/decompressed/) });
   });
 });
+
+describe('GET /openapi.json', () => {
+  it('documents POST /v1/import with its formats and summary', async () => {
+    const res = await ctx.app.request('/openapi.json');
+    const doc = (await res.json()) as { paths: Record<string, { post?: { parameters?: Array<{ schema: { enum?: string[] } }>; responses: Record<string, unknown> } }> };
+    const post = doc.paths['/v1/import']?.post;
+    expect(post?.parameters?.[0]?.schema.enum).toEqual(['aws-waf', 'alb', 'combined']);
+    expect(JSON.stringify(post?.responses['200'])).toContain('skippedByReason');
+  });
+});

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { IMPORT_FORMATS } from './formats.js';
+
+const errorSchema = z.object({ error: z.string(), details: z.array(z.object({ path: z.string(), message: z.string() })).optional() });
+
+/** The JSON summary of an import (`ImportSummary`) as a zod schema, for the OpenAPI document. */
+export const importSummarySchema = z.object({
+  files: z.number().int(),
+  linesRead: z.number().int(),
+  imported: z.number().int().describe('events stored by this import'),
+  skipped: z.number().int(),
+  skippedByReason: z.record(z.string(), z.number().int()).describe('skipped lines by kind: truncated, not-json, nlb-tls-entry, connection-log, ...'),
+  duplicates: z.number().int().describe('events of batches already stored (the same lines imported before)'),
+  seconds: z.number(),
+});
+
+const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'openapi-3.0', unrepresentable: 'any' });
+const json = (s: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema: schema(s) } } });
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((code) => [String(code), json(errorSchema, 'error with an actionable message')]));
+
+/**
+ * The OpenAPI path of `importRoutes`, for the report API's `/openapi.json`.
+ *
+ * @example
+ * const doc = { paths: { ...otherPaths, ...importOpenApiPaths() } };
+ */
+export function importOpenApiPaths() {
+  return {
+    '/v1/import': {
+      post: {
+        summary: 'import a log into the site (admin key): the body is the log, plain or gzip, streamed; importing it again adds nothing',
+        security: [{ bearer: [] }],
+        parameters: [{ name: 'format', in: 'query', required: true, schema: { type: 'string', enum: Object.keys(IMPORT_FORMATS) } }],
+        requestBody: {
+          required: true,
+          content: {
+            'text/plain': { schema: { type: 'string', description: 'log lines' } },
+            'application/octet-stream': { schema: { type: 'string', format: 'binary', description: 'the log, or the log gzipped' } },
+          },
+        },
+        responses: { '200': json(importSummarySchema, 'what was imported and what was skipped, by reason'), ...errors(400, 401, 403, 413, 415) },
+      },
+    },
+  };
+}
