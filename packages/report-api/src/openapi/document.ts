@@ -1,6 +1,7 @@
 import { batchSchema, denyListSchema, denyEntrySchema } from '@watchpost/middleware/protocol';
 import { z } from 'zod';
 import { alertOpenApiPaths } from '../alerts/openapi.js';
+import { importOpenApiPaths } from '../importers/openapi.js';
 import { newDenyEntrySchema } from '../denylist/routes.js';
 import { dailyReportSchema } from '../reports/schema.js';
 
@@ -68,6 +69,7 @@ export function openApiDocument() {
         },
       },
       ...alertOpenApiPaths(),
+      ...importOpenApiPaths(),
     },
   };
 }
