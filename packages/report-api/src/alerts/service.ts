@@ -86,11 +86,12 @@ export function createAlertService({
   const clearTimer = timers?.clearTimeout ?? ((handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>));
   let tickTimer: unknown = null;
   let running = false;
+  let ticking: Promise<unknown> = Promise.resolve();
 
   function scheduleTick(): void {
     if (!running) return;
     tickTimer = setTimer(() => {
-      void monitor.tick().catch(logError).finally(scheduleTick);
+      ticking = monitor.tick().catch(logError).finally(scheduleTick);
     }, tickMs);
   }
 
@@ -110,6 +111,8 @@ export function createAlertService({
       running = false;
       scheduler.stop();
       if (tickTimer !== null) clearTimer(tickTimer);
+      // A tick in flight finishes first (the store is usually closed right after), then deliveries get `graceMs`.
+      await ticking;
       await Promise.race([queue.idle(), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
     },
     /** Queues a test message to every webhook of the site; returns how many webhooks it went to. */
