@@ -12,3 +12,4 @@ export { emptySummary, ImportLimitError, importFiles, importStream, openLogStrea
 export type { ImportOptions, ImportSummary, IngestFn, IngestOutcome, LogSource } from './stream.js';
 export { importRoutes } from './route.js';
 export type { ImportRouteOptions } from './route.js';
+export { importOpenApiPaths, importSummarySchema } from './openapi.js';
