@@ -10,3 +10,4 @@ export { localDayRange, parseLocalDate, isTimeZone } from './reports/range.js';
 export { dailyReportSchema } from './reports/schema.js';
 export type * from './reports/types.js';
 export { runCli } from './cli/main.js';
+export * from './importers/index.js';
