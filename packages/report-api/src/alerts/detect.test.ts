@@ -140,7 +140,7 @@ describe('real-time alerts (real store, real receiver)', () => {
   });
 
   it('a hanging webhook times out and never slows ingest', async () => {
-    const ctx = await setup({ fallback: 'hang' }, { timeoutMs: 400, maxAttempts: 2, baseDelayMs: 10 });
+    const ctx = await setup({ fallback: 'hang' }, { timeoutMs: 2000, maxAttempts: 1 });
     const app = createApp({ store, now: ctx.clock.now });
     const post = async (events: WatchpostEvent[]) => {
       const started = performance.now();
@@ -156,13 +156,13 @@ describe('real-time alerts (real store, real receiver)', () => {
     expect(await tickUntil(ctx, T0 + 20_000)).toHaveLength(1);
     await ctx.receiver.waitFor(1);
     expect(ctx.service.queue.stats().active).toBe(1);
-    // While the delivery hangs, ingest answers as fast as ever.
+    // While the delivery hangs (2 s timeout), ingest answers without waiting for it.
     const latencies = [];
     for (let i = 0; i < 5; i++) latencies.push(await post([event(T0 + 25_000 + i, { status: 200 })]));
-    expect(Math.max(...latencies)).toBeLessThan(150);
+    expect(Math.max(...latencies)).toBeLessThan(500);
     expect(ctx.service.queue.stats().active).toBe(1);
     await ctx.service.queue.idle();
     const [record] = await store.listDeliveries(ctx.site.id, 1);
-    expect(record).toMatchObject({ kind: 'burst', status: 'failed', attempts: 2, httpStatus: null, error: 'timed out after 400 ms' });
+    expect(record).toMatchObject({ kind: 'burst', status: 'failed', attempts: 1, httpStatus: null, error: 'timed out after 2000 ms' });
   });
 });
