@@ -2,6 +2,8 @@
  * The child process of the throughput benchmark: a fake report API and four app servers
  * (Express and Hono on @hono/node-server, each bare and with Watchpost), all on 127.0.0.1 and
  * ephemeral ports. Prints one JSON line with the URLs, then serves until killed.
+ * Diagnosis knobs: DROP=deny,geo,api,sample removes those features from the Watchpost
+ * variants; ONLY_HONO=1 skips the Express servers.
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -26,11 +28,12 @@ const api = await startSinkServer(
 const denyList = denyEntries(100_000);
 const geo = loadGeoLookup();
 geo.load();
+const drop = (process.env.DROP ?? '').split(',');
 const common: WatchpostOptions = {
-  denyList,
-  sampleRate: 0.1,
-  geo,
-  reportApi: { url: api.url, ingestKey: 'wpi_bench', syncIntervalMs: 1_000, forwarder: { flushIntervalMs: 1_000 } },
+  denyList: drop.includes('deny') ? [] : denyList,
+  sampleRate: drop.includes('sample') ? 1e-9 : 0.1,
+  geo: drop.includes('geo') ? false : geo,
+  ...(drop.includes('api') ? {} : { reportApi: { url: api.url, ingestKey: 'wpi_bench', syncIntervalMs: 1_000, forwarder: { flushIntervalMs: 1_000 } } }),
 };
 
 function listenExpress(app: express.Express): Promise<string> {
@@ -58,8 +61,7 @@ function honoApp(guarded: boolean | 'empty'): Hono {
 }
 
 const urls = {
-  'express bare': await listenExpress(expressApp(false)),
-  'express + watchpost': await listenExpress(expressApp(true)),
+  ...(process.env.ONLY_HONO ? {} : { 'express bare': await listenExpress(expressApp(false)), 'express + watchpost': await listenExpress(expressApp(true)) }),
   'hono bare': await listenHono(honoApp(false)),
   'hono + empty middleware': await listenHono(honoApp('empty')),
   'hono + watchpost': await listenHono(honoApp(true)),
