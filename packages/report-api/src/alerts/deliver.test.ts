@@ -16,7 +16,8 @@ async function receiver(options?: Parameters<typeof startReceiver>[0]) {
 
 const job = (url: string, summary = 'test message'): DeliveryJob => ({
   siteId: 'site_1',
-  webhook: { id: 'hook_1', url },
+  // One webhook id per receiver, as in the store.
+  webhook: { id: `hook_${new URL(url).port}`, url },
   kind: 'test',
   summary,
   payload: { text: `hello: ${summary}` },
@@ -50,7 +51,7 @@ describe('createDeliveryQueue', () => {
     expect(target.messages.every((m) => (m.body as { text: string }).text === 'hello: test message')).toBe(true);
     expect(delays).toEqual([10, 20]);
     expect(records).toEqual([
-      expect.objectContaining({ siteId: 'site_1', webhookId: 'hook_1', kind: 'test', status: 'delivered', httpStatus: 200, error: null, attempts: 3 }),
+      expect.objectContaining({ siteId: 'site_1', webhookId: `hook_${new URL(target.url).port}`, kind: 'test', status: 'delivered', httpStatus: 200, error: null, attempts: 3 }),
     ]);
   });
 
@@ -95,6 +96,19 @@ describe('createDeliveryQueue', () => {
     await queue.idle();
     expect(records[1]).toMatchObject({ summary: 'to the hanging one', status: 'failed', httpStatus: null, attempts: 2, error: 'timed out after 1000 ms' });
     expect(records[1]!.durationMs).toBeGreaterThanOrEqual(1950);
+  });
+
+  it('a dead webhook holds one worker at most: messages to a healthy one still go out at once', async () => {
+    const hanging = await receiver({ fallback: 'hang' });
+    const healthy = await receiver();
+    const { queue, records } = setup({ timeoutMs: 1000, maxAttempts: 1, concurrency: 2 });
+    for (let i = 0; i < 3; i++) queue.enqueue({ ...job(hanging.url, `dead ${i}`), webhook: { id: 'hook_dead', url: hanging.url } });
+    queue.enqueue({ ...job(healthy.url, 'alive'), webhook: { id: 'hook_alive', url: healthy.url } });
+    await vi.waitFor(() => expect(records.map((r) => r.summary)).toEqual(['alive']), { timeout: 800, interval: 5 });
+    expect(hanging.messages).toHaveLength(1);
+    await queue.idle();
+    // The dead webhook's messages went one after the other, in order.
+    expect(records.map((r) => r.summary)).toEqual(['alive', 'dead 0', 'dead 1', 'dead 2']);
   });
 
   it('records a refused connection with its cause', async () => {

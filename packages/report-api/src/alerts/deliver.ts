@@ -37,7 +37,7 @@ export interface DeliveryQueueOptions {
   baseDelayMs?: number;
   /** Longest wait between attempts, `Retry-After` included (default 30,000 ms). */
   maxDelayMs?: number;
-  /** Deliveries in flight at once (default 4). */
+  /** Deliveries in flight at once, at most one per webhook (default 4). */
   concurrency?: number;
   /** Messages waiting past this are dropped, oldest first, and recorded as `dropped` (default 1,000). */
   maxQueued?: number;
@@ -97,6 +97,7 @@ export function createDeliveryQueue({
   const waiting: DeliveryJob[] = [];
   const stats: DeliveryStats = { queued: 0, active: 0, delivered: 0, failed: 0, dropped: 0 };
   let idleWaiters: Array<() => void> = [];
+  const busyWebhooks = new Set<string>();
 
   async function attempt(job: DeliveryJob): Promise<AttemptResult> {
     try {
@@ -175,14 +176,20 @@ export function createDeliveryQueue({
   }
 
   function pump(): void {
-    while (stats.active < concurrency && waiting.length > 0) {
-      const job = waiting.shift()!;
+    while (stats.active < concurrency) {
+      // One delivery per webhook at a time: a dead webhook holds one worker, never all of them,
+      // and messages to one chat arrive in order.
+      const index = waiting.findIndex((job) => !busyWebhooks.has(job.webhook.id));
+      if (index === -1) break;
+      const [job] = waiting.splice(index, 1) as [DeliveryJob];
       stats.queued = waiting.length;
       stats.active++;
+      busyWebhooks.add(job.webhook.id);
       deliver(job)
         .catch(logError)
         .finally(() => {
           stats.active--;
+          busyWebhooks.delete(job.webhook.id);
           pump();
         });
     }
