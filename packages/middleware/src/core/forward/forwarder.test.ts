@@ -137,6 +137,8 @@ describe('createForwarder against a real HTTP server', () => {
     [{ batchSize: 6_000 }, /options\.batchSize/],
     [{ maxQueue: -1 }, /options\.maxQueue/],
     [{ flushIntervalMs: -5 }, /options\.flushIntervalMs/],
+    [{ source: 'nginx' }, /options\.source/],
+    [{ source: 'nginx' }, /options\.source/],
   ])('rejects %j', (bad, message) => {
     expect(() => createForwarder({ url: 'http://x', ingestKey: 'k', source: 'express', ...bad } as ForwarderOptions)).toThrow(message);
   });

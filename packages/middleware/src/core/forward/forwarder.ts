@@ -1,4 +1,4 @@
-import { MAX_BATCH_EVENTS, type EventBatch, type EventSource, type WatchpostEvent } from '../../protocol/index.js';
+import { MAX_BATCH_EVENTS, eventSourceSchema, type EventBatch, type EventSource, type WatchpostEvent } from '../../protocol/index.js';
 import { backoffDelay } from './backoff.js';
 import { canGzip, gzip } from './gzip.js';
 import type { EventSink } from './sink.js';
@@ -87,6 +87,7 @@ export function createForwarder({
 }: ForwarderOptions): Forwarder {
   check(typeof url === 'string' && /^https?:\/\//.test(url), 'options.url', url, 'an http(s) URL');
   check(typeof ingestKey === 'string' && ingestKey.length > 0, 'options.ingestKey', ingestKey, 'a non-empty string');
+  check(eventSourceSchema.safeParse(source).success, 'options.source', source, `one of ${eventSourceSchema.options.join(', ')}`);
   check(typeof fetchFn === 'function', 'options.fetch', typeof fetchFn, 'a function');
   check(Number.isInteger(batchSize) && batchSize > 0 && batchSize <= MAX_BATCH_EVENTS, 'options.batchSize', batchSize, `an integer in 1..${MAX_BATCH_EVENTS}`);
   check(Number.isFinite(flushIntervalMs) && flushIntervalMs >= 0, 'options.flushIntervalMs', flushIntervalMs, 'a number >= 0');
