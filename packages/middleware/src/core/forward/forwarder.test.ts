@@ -138,7 +138,6 @@ describe('createForwarder against a real HTTP server', () => {
     [{ maxQueue: -1 }, /options\.maxQueue/],
     [{ flushIntervalMs: -5 }, /options\.flushIntervalMs/],
     [{ source: 'nginx' }, /options\.source/],
-    [{ source: 'nginx' }, /options\.source/],
   ])('rejects %j', (bad, message) => {
     expect(() => createForwarder({ url: 'http://x', ingestKey: 'k', source: 'express', ...bad } as ForwarderOptions)).toThrow(message);
   });
