@@ -77,9 +77,10 @@ describe('watchpost demo (command line)', () => {
     });
     const killer = setTimeout(() => child.kill('SIGKILL'), 45_000);
     let output = '';
+    let interrupted = false;
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes('Press Ctrl-C to stop.')) child.kill('SIGINT');
+      if (!interrupted && output.includes('Press Ctrl-C to stop.')) interrupted = child.kill('SIGINT');
     });
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
