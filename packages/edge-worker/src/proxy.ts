@@ -10,24 +10,23 @@
  */
 export function toOriginRequest(request: Request, originUrl: URL): Request {
   const incoming = new URL(request.url);
-  const target = new URL(originUrl.href);
-  const prefix = target.pathname.endsWith('/') ? target.pathname.slice(0, -1) : target.pathname;
-  target.pathname = prefix + incoming.pathname;
-  target.search = incoming.search;
-  target.hash = '';
-
-  const headers = new Headers(request.headers);
-  headers.delete('host');
-  if (!headers.has('x-forwarded-host')) headers.set('x-forwarded-host', incoming.host);
-  if (!headers.has('x-forwarded-proto')) headers.set('x-forwarded-proto', incoming.protocol.slice(0, -1));
+  const prefix = originUrl.pathname.endsWith('/') ? originUrl.pathname.slice(0, -1) : originUrl.pathname;
+  // The fragment never reaches a server; the origin's own query, if any, is replaced by the request's.
+  const target = `${originUrl.origin}${prefix}${incoming.pathname}${incoming.search}`;
 
   // `redirect: 'manual'` hands the origin's 3xx to the client untouched instead of following it here.
-  return new Request(target.href, {
+  // The headers are copied once, by the Request constructor, and adjusted on the copy.
+  const originRequest = new Request(target, {
     method: request.method,
-    headers,
+    headers: request.headers,
     body: request.body,
     redirect: 'manual',
   });
+  const headers = originRequest.headers;
+  headers.delete('host');
+  if (!headers.has('x-forwarded-host')) headers.set('x-forwarded-host', incoming.host);
+  if (!headers.has('x-forwarded-proto')) headers.set('x-forwarded-proto', incoming.protocol.slice(0, -1));
+  return originRequest;
 }
 
 /**
