@@ -154,6 +154,13 @@ describe('importStream / importFiles', () => {
     expect(summary).toMatchObject({ imported: 2, skipped: 1, skippedByReason: { 'parse-error': 1 } });
   });
 
+  it('events refused by the store count as skipped invalid-event, not as imported', async () => {
+    const summary = await importStream([`${accessLine(1)}\n${accessLine(2)}\n${accessLine(3)}\n`], {
+      siteId: 's1', format: 'combined', ingest: () => ({ duplicate: false, rejected: 1 }),
+    });
+    expect(summary).toMatchObject({ linesRead: 3, imported: 2, skipped: 1, skippedByReason: { 'invalid-event': 1 } });
+  });
+
   it('rejects a batch size outside 1..5000', async () => {
     const store = recordingIngest();
     await expect(importStream([], { siteId: 's1', format: 'alb', ingest: store.ingest, batchLines: 0 })).rejects.toThrow(TypeError);
