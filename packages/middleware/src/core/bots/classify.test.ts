@@ -158,6 +158,8 @@ describe('createUaClassifier', () => {
     ['bad category', { name: 'x', category: 'robot', pattern: 'x' }],
     ['no name', { name: '', category: 'monitor', pattern: 'x' }],
     ['no pattern', { name: 'x', category: 'monitor', pattern: '' }],
+    ['a capture group', { name: 'x', category: 'monitor', pattern: /(acme)-bot/ }],
+    ['a pattern matching empty text', { name: 'x', category: 'monitor', pattern: /z*/ }],
   ])('rejects an extra bot with %s', (_name, bot) => {
     expect(() => createUaClassifier({ extraBots: [bot as never] })).toThrow(TypeError);
   });

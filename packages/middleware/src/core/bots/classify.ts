@@ -72,6 +72,14 @@ export function createUaClassifier({
     }
     const pattern = typeof bot.pattern === 'string' ? escapeRegExp(bot.pattern.toLowerCase()) : bot.pattern?.source;
     if (!pattern) throw new TypeError(`createUaClassifier: extraBots entry ${JSON.stringify(bot.name)} has no pattern`);
+    // Rows are told apart by their position among the capture groups, and a pattern that
+    // matches nothing at all would match every user agent.
+    const probe = new RegExp(`(?:${pattern})|`).exec('') as RegExpExecArray;
+    if (probe.length > 1 || new RegExp(pattern).test('')) {
+      throw new TypeError(
+        `createUaClassifier: extraBots pattern ${JSON.stringify(pattern)} of ${JSON.stringify(bot.name)} has capture groups or matches an empty string`,
+      );
+    }
     bots.push({ name: bot.name, category: bot.category, pattern });
   }
   bots.push(...KNOWN_BOTS);
