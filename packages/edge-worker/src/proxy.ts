@@ -2,14 +2,14 @@
  * Builds the request to the origin: same method, headers and streamed body; the URL's path and query
  * are appended to `ORIGIN_URL` (whose own path, if any, is a prefix). The `Host` header follows the
  * origin URL (the Workers runtime derives it from the URL; a Host header cannot be set by hand), and
- * the client's host and scheme travel in `X-Forwarded-Host` / `X-Forwarded-Proto`.
+ * the client's host and scheme travel in `X-Forwarded-Host` / `X-Forwarded-Proto`. Pass `incoming`
+ * when the request URL is already parsed.
  *
  * @example
  * const originRequest = toOriginRequest(request, new URL('https://origin.example'));
  * const response = await fetch(originRequest); // returned to the client as is
  */
-export function toOriginRequest(request: Request, originUrl: URL): Request {
-  const incoming = new URL(request.url);
+export function toOriginRequest(request: Request, originUrl: URL, incoming = new URL(request.url)): Request {
   const prefix = originUrl.pathname.endsWith('/') ? originUrl.pathname.slice(0, -1) : originUrl.pathname;
   // The fragment never reaches a server; the origin's own query, if any, is replaced by the request's.
   const target = `${originUrl.origin}${prefix}${incoming.pathname}${incoming.search}`;

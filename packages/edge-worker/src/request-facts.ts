@@ -31,14 +31,14 @@ function verifiedBotOf(cf: CfSignals | undefined): boolean {
 /**
  * Turns an incoming Workers request into the engine's plain shape. The client IP comes from
  * `CF-Connecting-IP`, which Cloudflare's edge always sets (a client cannot forge it there);
- * country, ASN and the verified-bot signal come from `request.cf` when present.
+ * country, ASN and the verified-bot signal come from `request.cf` when present. Pass `url` when the
+ * request URL is already parsed.
  *
  * @example
  * const facts = requestFacts(request, request.cf);
  * engine.decide(facts);
  */
-export function requestFacts(request: Request, cf: CfSignals | undefined): RequestFacts {
-  const url = new URL(request.url);
+export function requestFacts(request: Request, cf: CfSignals | undefined, url = new URL(request.url)): RequestFacts {
   const rawIp = request.headers.get('cf-connecting-ip')?.trim() ?? '';
   const facts: RequestFacts = {
     // Canonical text (IPv4-mapped IPv6 as IPv4, IPv6 compressed) so events and counters agree.

@@ -165,7 +165,9 @@ export function createWorker({
       let isolate: IsolateState | null = null;
       let facts: RequestFacts | null = null;
       let decision: Decision | null = null;
+      let url: URL | undefined;
       try {
+        url = new URL(request.url);
         isolate = isolateFor(env);
       } catch (error) {
         onError(error, 'settings');
@@ -186,7 +188,7 @@ export function createWorker({
               ctx.waitUntil(reading);
             }
           }
-          facts = requestFacts(request, (request as Request & { cf?: CfSignals }).cf);
+          facts = requestFacts(request, (request as Request & { cf?: CfSignals }).cf, url);
           decision = isolate.engine.decide(facts);
         } catch (error) {
           onError(error, 'decide');
@@ -212,7 +214,7 @@ export function createWorker({
       }
       let response: Response;
       try {
-        response = await fetchFn(toOriginRequest(request, originUrl));
+        response = await fetchFn(toOriginRequest(request, originUrl, url));
       } catch (error) {
         onError(error, 'origin fetch');
         finish(502);
