@@ -83,6 +83,13 @@ describe('importStream / importFiles', () => {
     expect(store.batches.size).toBe(3);
   });
 
+  it('two batches of identical lines in one log are both stored', async () => {
+    const store = recordingIngest();
+    const same = `${accessLine(7)}\n`.repeat(10);
+    const summary = await importStream([same], { siteId: 's1', format: 'combined', ingest: store.ingest, batchLines: 5 });
+    expect(summary).toMatchObject({ imported: 10, duplicates: 0 });
+  });
+
   it('batch ids differ per site, so two sites can import the same file', async () => {
     const store = recordingIngest();
     await importFiles([plain], { siteId: 's1', format: 'combined', ingest: store.ingest });

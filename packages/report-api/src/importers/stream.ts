@@ -121,7 +121,7 @@ export function emptySummary(): ImportSummary {
  * Imports one log (a file's bytes, an HTTP body, plain or gzip) into a site, adding to `summary`.
  * Lines are read one by one and stored in batches of `batchLines` raw lines; each batch is awaited
  * before more is read, so memory stays flat in the size of the log. A batch's id is a SHA-256 of the
- * site, the format and the batch's raw lines, so importing the same log again stores nothing new
+ * site, the format, the batch's ordinal and its raw lines, so importing the same log again stores nothing new
  * (its events are counted as `duplicates`).
  *
  * @example
@@ -148,10 +148,12 @@ export async function importStream(
   // Raw lines of the current batch, hashed in one call at the end of the batch.
   let raw: string[] = [];
   let textBytes = 0;
+  let ordinal = 0;
 
   async function flush(): Promise<void> {
     raw.push('');
-    const digest = createHash('sha256').update(`${siteId}\n${format}\n`).update(raw.join('\n')).digest('base64url');
+    // The ordinal keeps two batches of identical lines in one log apart.
+    const digest = createHash('sha256').update(`${siteId}\n${format}\n${ordinal++}\n`).update(raw.join('\n')).digest('base64url');
     const batchId = `imp_${digest}`;
     const batch: EventBatch = { batchId, source: 'import', events };
     if (events.length > 0) {
