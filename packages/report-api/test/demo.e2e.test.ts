@@ -38,6 +38,8 @@ describe('watchpost demo, end to end', () => {
     expect(report.comparison.previousDay?.requests).toBeGreaterThan(100);
     const previous = await dailyReport(demo.previousDate);
     expect(previous.totals.requests).toBeGreaterThan(100);
+    // What the demo printed is what the API serves.
+    expect(demo.report.totals).toEqual(report.totals);
   });
 
   it('blocked the vulnerability scanner by user agent and by the paths it probed', () => {

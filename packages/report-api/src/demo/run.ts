@@ -6,6 +6,8 @@ import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from '../app.js';
 import type { Site, Store } from '../db/store.js';
 import { openSqliteStore } from '../db/sqlite/open.js';
+import { buildDailyReport } from '../reports/build.js';
+import type { DailyReport } from '../reports/types.js';
 import { startDemoApps } from './apps.js';
 import { createSimulatedClock } from './clock.js';
 import { createRandom } from './random.js';
@@ -53,6 +55,8 @@ export interface DemoHandle {
   date: string;
   previousDate: string;
   traffic: { previous: TrafficResult; main: TrafficResult };
+  /** The daily report of the main day, as the API serves it right after the traffic. */
+  report: DailyReport;
   dbPath: string;
   /** Stops the apps (flushing their events), the report API and the database. Safe to call twice. */
   close(): Promise<void>;
@@ -143,10 +147,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
     clock.release();
     const delivered = await apps.flush();
     log(`events stored: ${delivered.sent}${delivered.dropped > 0 ? `, ${delivered.dropped} dropped` : ''}`);
+    const report = await buildDailyReport(db.store, site, days.main.date);
 
     return {
       reportApiUrl, dashboardUrl: `${reportApiUrl}/dashboard/sign-in`, site, adminKey, ingestKey, apps: apps.urls,
-      date: days.main.date, previousDate: days.previous.date, traffic, dbPath: db.path, close,
+      date: days.main.date, previousDate: days.previous.date, traffic, report, dbPath: db.path, close,
     };
   } catch (error) {
     await close();

@@ -1,4 +1,5 @@
 import { startDemo, type DemoHandle } from '../../demo/run.js';
+import type { DailyReport } from '../../reports/types.js';
 import { type CliIo, type Command, type ParsedArgs, parseCommandArgs, stringOption, UsageError } from '../args.js';
 
 const usage = `Usage: watchpost demo [options]
@@ -28,10 +29,27 @@ function intOption(args: ParsedArgs, name: string, min: number, max: number): nu
   return value;
 }
 
+const count = (n: number): string => n.toLocaleString('en-US');
+const percent = (share: number | null): string => (share === null ? 'n/a' : `${(share * 100).toFixed(2)}%`);
+
+/** What the report of the main day found, in a few lines. */
+function findings(report: DailyReport): string[] {
+  const { totals, domestic, foreign, bursts, recommendations, suspicious5xx } = report;
+  const lines = [
+    `  Found       ${count(totals.requests)} requests, ${count(totals.blocked)} blocked, success rate ${percent(totals.successRate)}; ` +
+      `domestic ${count(domestic.requests)} (block rate ${percent(domestic.blockRate)}), foreign ${count(foreign.requests)} (${percent(foreign.blockRate)})`,
+    `              ${bursts.length} error burst(s), ${suspicious5xx.length} client(s) answered 5xx instead of 403, ` +
+      `${recommendations.length} IP(s) recommended for the deny list`,
+  ];
+  for (const r of recommendations.slice(0, 3)) lines.push(`              ${r.ip} (${r.country ?? '??'}): ${r.reasons[0] ?? ''}`);
+  return lines;
+}
+
 function readyText(demo: DemoHandle): string {
   return [
     '',
     'Watchpost demo is ready.',
+    ...findings(demo.report),
     `  Dashboard   ${demo.dashboardUrl}`,
     `  Admin key   ${demo.adminKey}`,
     '              paste it on that page to sign in; it is shown only here and never put in a URL',
