@@ -1,4 +1,4 @@
-import type { DenyEntry, WatchpostEvent } from '../protocol/index.js';
+import type { DenyEntry, DenySource, WatchpostEvent } from '../protocol/index.js';
 import { MAX_PATH_LENGTH, MAX_UA_LENGTH } from '../protocol/index.js';
 import { createBanTracker, type BanTracker } from './bans/bans.js';
 import { classifyUserAgent, createUaClassifier } from './bots/classify.js';
@@ -6,7 +6,7 @@ import type { Decision, EngineOptions, EngineStats, RequestFacts } from './engin
 import { clientKey } from './ip/group.js';
 import { parseIp, type ParsedIp } from './ip/parse.js';
 import { compileBotModes } from './rules/bots.js';
-import { compileDenyList, compileIpList } from './rules/ip-lists.js';
+import { compileIpList, compileSyncedDenyList } from './rules/ip-lists.js';
 import { assertMode, type RuleMode } from './rules/mode.js';
 import { compileProbes } from './rules/probes.js';
 import { createSampler } from './sample.js';
@@ -27,6 +27,7 @@ export interface Engine {
 }
 
 const GLOBAL_MODES: ReadonlySet<string> = new Set(['block', 'count']);
+const SYNCED_RULES: Readonly<Record<DenySource, string>> = { manual: 'deny-list:manual', auto: 'deny-list:auto', import: 'deny-list:import' };
 
 function defaultOnError(error: unknown): void {
   console.error('[watchpost]', error);
@@ -70,7 +71,8 @@ export function createEngine({
   }
 
   const allow = compileIpList(allowList, 'options.allowList');
-  let deny = compileDenyList(denyList, [], onError);
+  const staticDeny = compileIpList(denyList, 'options.denyList');
+  let syncedDeny = compileSyncedDenyList([], onError);
   const botModes = compileBotModes(bots);
   const probe = compileProbes(probes, { mode, wordpress });
   const banTracker: BanTracker | null = banOptions === false ? null : createBanTracker(banOptions ?? {});
@@ -84,7 +86,7 @@ export function createEngine({
   let sampled = 0;
   let skipped = 0;
   let errors = 0;
-  let denyListSize = deny?.size ?? 0;
+  let denyListSize = staticDeny?.size ?? 0;
 
   function verdict(ruleMode: RuleMode): 'block' | 'count' {
     return dryRun || ruleMode === 'count' ? 'count' : 'block';
@@ -101,9 +103,10 @@ export function createEngine({
     const ip: ParsedIp | null = parseIp(req.ip);
     if (ip !== null) {
       if (allow !== null && allow.match(ip) !== null) return tally({ action: 'allow', rule: null, botCategory });
-      const denied = deny === null ? null : deny.match(ip);
-      if (denied !== null && (denied.expiresAt === null || denied.expiresAt > now())) {
-        return tally({ action: verdict('block'), rule: denied.rule, botCategory });
+      if (staticDeny !== null && staticDeny.match(ip) !== null) return tally({ action: verdict('block'), rule: 'deny-list', botCategory });
+      const synced = syncedDeny === null ? null : syncedDeny.match(ip);
+      if (synced !== null && (synced.expiresAt === null || synced.expiresAt > now())) {
+        return tally({ action: verdict('block'), rule: SYNCED_RULES[synced.source], botCategory });
       }
       if (banTracker !== null && !banTracker.empty && banTracker.isBanned(clientKey(ip, keyOptions), now())) {
         return tally({ action: verdict('block'), rule: 'ban', botCategory });
@@ -153,8 +156,8 @@ export function createEngine({
     decide,
     observe,
     setDenyList(entries) {
-      deny = compileDenyList(denyList, entries, onError);
-      denyListSize = deny?.size ?? 0;
+      syncedDeny = compileSyncedDenyList(entries, onError);
+      denyListSize = (staticDeny?.size ?? 0) + (syncedDeny?.size ?? 0);
     },
     stats() {
       const banStats = banTracker?.stats(now()) ?? { bansActive: 0, bansIssued: 0, clientsTracked: 0, evictions: 0 };

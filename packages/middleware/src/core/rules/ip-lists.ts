@@ -4,13 +4,6 @@ import { createIpMatcher, type IpMatcher } from '../ip/matcher.js';
 /** An IP or CIDR given in options: plain text or `{ value }` (extra fields are kept). */
 export type IpListInput = string | { readonly value: string };
 
-/** What the deny matcher stores: the rule name to report and when the entry stops counting. */
-export interface DenyTarget {
-  readonly value: string;
-  readonly rule: string;
-  readonly expiresAt: number | null;
-}
-
 /**
  * Compiles the allow list (or any static IP list) once; a malformed entry throws a TypeError
  * that names the option and the value.
@@ -35,43 +28,26 @@ export function compileIpList(list: readonly IpListInput[] | undefined, where: s
 }
 
 /**
- * Compiles the static deny list (rule `deny-list`) together with the synced one (rule
- * `deny-list:<source>`). Static entries come first, so they win a tie on the same block. A
- * malformed synced entry is skipped and reported, never fatal: the API's list must not take
- * the app down.
+ * Compiles the deny list served by the report API. It is kept apart from the static list, so an
+ * update rebuilds only what changed. A malformed entry is skipped and reported, never fatal:
+ * the API's list must not take the app down.
  *
  * @example
- * const deny = compileDenyList(['198.51.100.7'], syncedEntries, console.error);
- * deny?.match('198.51.100.7')?.rule; // 'deny-list'
+ * const synced = compileSyncedDenyList(entries, console.error);
+ * synced?.match('198.51.100.7')?.source; // 'manual'
  */
-export function compileDenyList(
-  staticList: readonly IpListInput[] | undefined,
-  synced: readonly DenyEntry[],
-  onError: (error: unknown) => void,
-): IpMatcher<DenyTarget> | null {
-  const targets: DenyTarget[] = [];
-  if (staticList !== undefined && !Array.isArray(staticList)) {
-    throw new TypeError(`options.denyList must be an array of IPs or CIDRs, got ${JSON.stringify(staticList)}`);
-  }
-  for (const entry of staticList ?? []) {
-    targets.push({ value: typeof entry === 'string' ? entry : (entry?.value as string), rule: 'deny-list', expiresAt: null });
-  }
-  for (const entry of synced) {
-    targets.push({ value: entry.value, rule: `deny-list:${entry.source}`, expiresAt: entry.expiresAt });
-  }
-  if (targets.length === 0) return null;
+export function compileSyncedDenyList(entries: readonly DenyEntry[], onError: (error: unknown) => void): IpMatcher<DenyEntry> | null {
+  if (entries.length === 0) return null;
   try {
-    return createIpMatcher(targets);
+    return createIpMatcher(entries);
   } catch {
-    // A bad static entry is the user's mistake: throw a TypeError that names it.
-    compileIpList(staticList, 'options.denyList');
-    // Else find the bad synced entries one by one, report them and build without them.
-    const good = targets.filter((target) => {
+    // Rare: find the bad entries one by one, report them and build without them.
+    const good = entries.filter((entry) => {
       try {
-        createIpMatcher([target]);
+        createIpMatcher([entry]);
         return true;
       } catch (error) {
-        onError(new Error(`deny list entry ${JSON.stringify(target.value)} skipped: not an IP or CIDR`, { cause: error }));
+        onError(new Error(`deny list entry ${JSON.stringify(entry.value)} skipped: not an IP or CIDR`, { cause: error }));
         return false;
       }
     });
