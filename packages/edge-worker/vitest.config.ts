@@ -3,16 +3,14 @@ import { defineConfig } from 'vitest/config';
 
 // Unit tests run inside workerd (the real Workers runtime) with the bindings of `wrangler.jsonc`'s
 // `exact` environment (KV, Queue, Durable Object), simulated locally by miniflare. Tests call the
-// worker's handlers directly with injected `fetch`, so nothing leaves the machine.
+// worker's handlers directly (fetch, scheduled, queue) with an injected `fetch` for the origin and the
+// report API, so nothing leaves the machine.
 export default defineConfig({
   plugins: [
     cloudflareTest({
       wrangler: { configPath: './wrangler.jsonc', environment: 'exact' },
-      miniflare: {
-        bindings: { INGEST_KEY: 'test-ingest-key' },
-        // No cron or queue delivery during tests: handlers are invoked explicitly.
-        queueConsumers: {},
-      },
+      // The secret is not in wrangler.jsonc; tests that need it pass their own env anyway.
+      miniflare: { bindings: { INGEST_KEY: 'test-ingest-key' } },
     }),
   ],
   test: { include: ['src/**/*.test.ts'], testTimeout: 20_000 },
