@@ -4,6 +4,7 @@ import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { loadGeoLookup } from '@watchpost/middleware/node';
 import { openSqliteStore } from '../src/db/sqlite/open.js';
 import { createParseContext } from '../src/importers/context.js';
 import { IMPORT_FORMATS, isImportFormat } from '../src/importers/formats.js';
@@ -12,8 +13,11 @@ import { importStream, openLogStream } from '../src/importers/stream.js';
 
 const [mode, format, file] = process.argv.slice(2);
 if (!mode || !format || !file || !isImportFormat(format)) throw new TypeError('usage: import-worker.ts read|parse|slurp|ingest FORMAT FILE');
-// Countries come from the log (WAF) or from a lookup that is not part of the parser's cost.
-const context = createParseContext({ lookupCountry: () => null });
+// Countries come from the log (WAF) or from the GeoIP table; IMPORT_BENCH_GEO=1 includes its
+// lookups (as the CLI does), otherwise they are left out of the parser's cost.
+const geo = process.env.IMPORT_BENCH_GEO === '1' ? loadGeoLookup() : null;
+if (geo && !geo.load()) throw new Error('IMPORT_BENCH_GEO=1 but the GeoIP table is not installed');
+const context = createParseContext({ lookupCountry: geo ? (ip) => geo(ip) : () => null });
 const started = performance.now();
 const cpuStarted = process.cpuUsage();
 let lines = 0;

@@ -2,7 +2,8 @@
 // Run on demand: `npx tsx bench/import.bench.ts` in packages/report-api (never part of `test`).
 // Environment: IMPORT_BENCH_LINES (default 1000000), IMPORT_BENCH_SMALL (default 250000),
 // IMPORT_BENCH_INGEST_LINES (default = small size; the SQLite ingest is the slow part),
-// IMPORT_BENCH_FORMATS (default aws-waf,alb,combined), BENCH_DIR (temp dir root), BENCH_KEEP=1.
+// IMPORT_BENCH_FORMATS (default aws-waf,alb,combined), IMPORT_BENCH_GEO=1 (include GeoIP lookups
+// for ALB and combined, as the CLI does), BENCH_DIR (temp dir root), BENCH_KEEP=1.
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
