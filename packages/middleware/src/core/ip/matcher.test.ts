@@ -86,6 +86,15 @@ describe('createIpMatcher', () => {
     expect(m.match('2001:db9::1')).toBeNull();
   });
 
+  it('keeps the first of duplicate blocks in a long list too (built in address order)', () => {
+    const first = Array.from({ length: 5_000 }, (_, i) => ({ value: `10.${i >> 8}.${i & 255}.0/24`, id: `first-${i}` }));
+    const again = first.map((entry, i) => ({ value: entry.value.replace('.0/24', '.9/24'), id: `again-${i}` }));
+    const m = createIpMatcher([...first.slice(0, 2_500), ...again, ...first.slice(2_500)]);
+    expect(m.size).toBe(5_000);
+    expect(m.match('10.0.5.1')?.id).toBe('first-5');
+    expect(m.match('10.19.0.1')?.id).toBe('again-4864'); // 19 * 256: its "first" came later
+  });
+
   it('returns strings as given and keeps the first of duplicate blocks', () => {
     const m = createIpMatcher(['10.0.0.0/8', { value: '10.9.9.9/8' }]);
     expect(m.size).toBe(1);

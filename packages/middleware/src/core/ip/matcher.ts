@@ -1,4 +1,4 @@
-import { parseCidr } from './cidr.js';
+import { parseCidr, type Cidr } from './cidr.js';
 import { parseIp, type ParsedIp } from './parse.js';
 import { PrefixTrie } from './trie.js';
 
@@ -35,15 +35,22 @@ export interface IpMatcher<Entry extends IpMatcherEntry = IpMatcherEntry> {
 export function createIpMatcher<Entry extends IpMatcherEntry>(entries: Iterable<Entry>): IpMatcher<Entry> {
   const v4 = new PrefixTrie(1);
   const v6 = new PrefixTrie(4);
-  const stored: Entry[] = [];
+  const given: Entry[] = [];
+  const blocks: Cidr[] = [];
   for (const entry of entries) {
     const text = typeof entry === 'string' ? entry : entry?.value;
     const block = typeof text === 'string' ? parseCidr(text) : null;
     if (block === null) {
       throw new TypeError(`createIpMatcher: ${JSON.stringify(text ?? entry)} is not an IP address or CIDR block`);
     }
+    given.push(entry);
+    blocks.push(block);
+  }
+  const stored: Entry[] = [];
+  for (const index of insertionOrder(blocks)) {
+    const block = blocks[index] as Cidr;
     const trie = block.ip.family === 4 ? v4 : v6;
-    if (trie.insert(block.ip.words, block.prefix, stored.length)) stored.push(entry);
+    if (trie.insert(block.ip.words, block.prefix, stored.length)) stored.push(given[index] as Entry);
   }
   v4.finish();
   v6.finish();
@@ -56,4 +63,21 @@ export function createIpMatcher<Entry extends IpMatcherEntry>(entries: Iterable<
       return index === -1 ? null : (stored[index] as Entry);
     },
   };
+}
+
+/** Lists longer than this are inserted in address order: neighbours share trie paths, so the
+ * build walks memory it has just touched instead of missing the cache on every level. */
+const SORT_THRESHOLD = 4096;
+const MAX_SORTED = 1 << 21; // the index must fit beside a 32-bit word in a double's 53 bits
+
+/** Indexes of `blocks` in insertion order: by first address word, ties in the order given. */
+function insertionOrder(blocks: readonly Cidr[]): Iterable<number> {
+  const count = blocks.length;
+  if (count <= SORT_THRESHOLD || count > MAX_SORTED) return blocks.keys();
+  const keys = new Float64Array(count);
+  for (let i = 0; i < count; i++) keys[i] = ((blocks[i] as Cidr).ip.words[0] as number) * MAX_SORTED + i;
+  keys.sort();
+  const order = new Int32Array(count);
+  for (let i = 0; i < count; i++) order[i] = (keys[i] as number) % MAX_SORTED;
+  return order;
 }

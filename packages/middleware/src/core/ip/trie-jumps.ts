@@ -66,9 +66,9 @@ export function buildJumpTables(nodes: Int32Array, nodeCount: number, wordCount:
     let useful = false;
     for (let slot = 0; slot < 1 << count; slot++) {
       setAddress(address, nodes, node, wordCount, prefix, count, slot);
-      const [target, bestPlusOne] = walk(nodes, node, address, prefix + count);
+      const target = walk(nodes, node, address, prefix + count);
       table[slot * 2] = target;
-      table[slot * 2 + 1] = bestPlusOne;
+      table[slot * 2 + 1] = walkBestPlusOne;
       if (target !== node) {
         useful = true;
         enqueue(target);
@@ -120,10 +120,13 @@ function setAddress(
   }
 }
 
-/** Walks down from `node` through children whose prefix ends within `limit` bits and matches. */
-function walk(nodes: Int32Array, start: number, address: readonly number[], limit: number): [number, number] {
+/** The best value + 1 met by the last `walk` (a module variable: no tuple per table slot). */
+let walkBestPlusOne = 0;
+
+/** Walks down from `start` through children whose prefix ends within `limit` bits and match; returns the last node. */
+function walk(nodes: Int32Array, start: number, address: readonly number[], limit: number): number {
   let node = start;
-  let bestPlusOne = 0;
+  walkBestPlusOne = 0;
   for (;;) {
     const nodePrefix = (nodes[node * STRIDE + PREFIX] as number) & 255;
     if (nodePrefix >= limit) break;
@@ -132,10 +135,10 @@ function walk(nodes: Int32Array, start: number, address: readonly number[], limi
     const childPrefix = (nodes[child * STRIDE + PREFIX] as number) & 255;
     if (childPrefix > limit || !matches(nodes, child, address, childPrefix)) break;
     const value = nodes[child * STRIDE + VALUE] as number;
-    if (value !== 0) bestPlusOne = value;
+    if (value !== 0) walkBestPlusOne = value;
     node = child;
   }
-  return [node, bestPlusOne];
+  return node;
 }
 
 function matches(nodes: Int32Array, node: number, address: readonly number[], prefix: number): boolean {
@@ -150,18 +153,22 @@ function matches(nodes: Int32Array, node: number, address: readonly number[], pr
 
 /** Nodes in each node's subtree, itself included (children can be created after parents or before). */
 function subtreeSizes(nodes: Int32Array, nodeCount: number): Int32Array {
-  const order: number[] = [];
-  const stack = [0];
-  while (stack.length > 0) {
-    const node = stack.pop() as number;
-    order.push(node);
+  // Depth-first order from the root; every node is pushed once, so nodeCount slots suffice.
+  const order = new Int32Array(nodeCount);
+  let visited = 0;
+  const stack = new Int32Array(nodeCount);
+  let top = 0;
+  stack[top++] = 0;
+  while (top > 0) {
+    const node = stack[--top] as number;
+    order[visited++] = node;
     const left = nodes[node * STRIDE + CHILD] as number;
     const right = nodes[node * STRIDE + CHILD + 1] as number;
-    if (left !== 0) stack.push(left);
-    if (right !== 0) stack.push(right);
+    if (left !== 0) stack[top++] = left;
+    if (right !== 0) stack[top++] = right;
   }
   const sizes = new Int32Array(nodeCount);
-  for (let i = order.length - 1; i >= 0; i--) {
+  for (let i = visited - 1; i >= 0; i--) {
     const node = order[i] as number;
     const left = nodes[node * STRIDE + CHILD] as number;
     const right = nodes[node * STRIDE + CHILD + 1] as number;
