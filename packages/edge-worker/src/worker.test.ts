@@ -196,6 +196,21 @@ describe('the edge worker', () => {
     expect(statusesSeen).toEqual([503, 503, 503, fourth]);
   });
 
+  it('does not let a hanging KV read hold a request longer than the first-read bound', async () => {
+    const hangingKv = { get: () => new Promise(() => {}) } as unknown as KVNamespace;
+    const { worker, workerEnv, errors } = setup({ DENYLIST: hangingKv }, { firstDenyListWaitMs: 20, denyListReadTimeoutMs: 100 });
+    const ctx = createExecutionContext();
+    const request = new Request('https://shop.example/', { headers: { 'cf-connecting-ip': '203.0.113.10', 'user-agent': BROWSER } });
+    const started = Date.now();
+    const response = await worker.fetch(request, workerEnv, ctx);
+    // Answered after the 20 ms bound, not after the (never ending) KV read.
+    expect(Date.now() - started).toBeLessThan(100);
+    expect(response.status).toBe(200);
+    // The abandoned read ends (it does not hold waitUntil forever) and is reported.
+    await waitOnExecutionContext(ctx);
+    expect(errors.join('\n')).toMatch(/took more than 100 ms/);
+  });
+
   it('sends events through the Queue when EVENTS_QUEUE is bound, and the consumer forwards them', async () => {
     const sent: EventBatch[] = [];
     const queue = {

@@ -28,6 +28,8 @@ export interface WorkerOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Longest wait for the first KV read of an isolate, in ms (default 500); later reads never block. */
   firstDenyListWaitMs?: number;
+  /** A KV read of the deny list slower than this is abandoned (default 5000 ms). */
+  denyListReadTimeoutMs?: number;
   /** Builds the engine; only tests replace it (to prove the fail-open paths). Default: `createEngine`. */
   engineFactory?: typeof createEngine;
 }
@@ -85,6 +87,7 @@ export function createWorker({
   onError = (error, where) => console.error(`watchpost edge worker: ${where}:`, error),
   sleep,
   firstDenyListWaitMs = 500,
+  denyListReadTimeoutMs = 5_000,
   engineFactory = createEngine,
 }: WorkerOptions = {}): WatchpostWorker {
   let state: IsolateState | null = null;
@@ -122,6 +125,7 @@ export function createWorker({
       isolate.denyList = createDenyListCache({
         kv: env.DENYLIST,
         ttlMs: settings.denyListTtlMs,
+        readTimeoutMs: denyListReadTimeoutMs,
         now,
         onError: (error) => onError(error, 'deny list read from KV'),
         onUpdate: (entries) => {

@@ -92,6 +92,31 @@ describe('createDenyListCache', () => {
     expect(String(errors[0])).toMatch(/KV unavailable/);
   });
 
+  it('gives up on a hung KV read, keeps the last good copy, and reads again after the TTL', async () => {
+    await store('v1', ['198.51.100.7']);
+    let hang = false;
+    let reads = 0;
+    const hangingKv = {
+      get: (...args: Parameters<KVNamespace['get']>) => {
+        reads += 1;
+        return hang ? new Promise(() => {}) : kv.get(...args);
+      },
+    } as unknown as KVNamespace;
+    const { cache, updates, errors, advance } = setup({ kv: hangingKv, readTimeoutMs: 20 });
+    await cache.refresh();
+    hang = true;
+    advance(30_000);
+    await cache.refresh();
+    expect(String(errors[0])).toMatch(/took more than 20 ms/);
+    expect(cache.version).toBe('v1');
+    hang = false;
+    await store('v2', ['198.51.100.8']);
+    advance(30_000);
+    await cache.refresh();
+    expect(reads).toBe(3);
+    expect(updates.at(-1)?.version).toBe('v2');
+  });
+
   it('is not loaded while KV has no list', async () => {
     const { cache, updates } = setup();
     await cache.refresh();

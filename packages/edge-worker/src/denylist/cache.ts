@@ -10,6 +10,8 @@ export interface DenyListCacheOptions {
   onUpdate: (entries: readonly DenyEntry[], version: string) => void;
   onError?: (error: unknown) => void;
   now?: () => number;
+  /** A KV read slower than this counts as failed, so a hung read cannot block later ones (default 5000 ms). */
+  readTimeoutMs?: number;
 }
 
 /** An isolate's view of the deny list in KV. */
@@ -41,14 +43,27 @@ export function createDenyListCache({
   onUpdate,
   onError = () => {},
   now = Date.now,
+  readTimeoutMs = 5_000,
 }: DenyListCacheOptions): DenyListCache {
   let version: string | null = null;
   let checkedAt = Number.NEGATIVE_INFINITY;
   let reading: Promise<void> | null = null;
 
+  async function readWithTimeout(): Promise<unknown> {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`KV read of the deny list took more than ${readTimeoutMs} ms`)), readTimeoutMs);
+    });
+    try {
+      return await Promise.race([kv.get(DENYLIST_KEY, 'json'), timeout]);
+    } finally {
+      if (timer !== null) clearTimeout(timer);
+    }
+  }
+
   async function read(): Promise<void> {
     try {
-      const stored = parseStoredDenyList(await kv.get(DENYLIST_KEY, 'json'));
+      const stored = parseStoredDenyList(await readWithTimeout());
       if (stored && stored.version !== version) {
         onUpdate(stored.entries, stored.version);
         version = stored.version;
