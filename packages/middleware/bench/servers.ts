@@ -2,7 +2,8 @@
  * The child process of the throughput benchmark: a fake report API and four app servers
  * (Express and Hono on @hono/node-server, each bare and with Watchpost), all on 127.0.0.1 and
  * ephemeral ports. Prints one JSON line with the URLs, then serves until killed.
- * Diagnosis knobs: DROP=deny,geo,api,sample removes those features from the Watchpost
+ * Diagnosis knobs: DROP=deny,geo,api,sample,gzip,incoming removes those features (incoming:
+ * a fixed socketIp instead of reading node-server's socket) from the Watchpost
  * variants; ONLY_HONO=1 skips the Express servers.
  */
 import type { AddressInfo } from 'node:net';
@@ -33,7 +34,7 @@ const common: WatchpostOptions = {
   denyList: drop.includes('deny') ? [] : denyList,
   sampleRate: drop.includes('sample') ? 1e-9 : 0.1,
   geo: drop.includes('geo') ? false : geo,
-  ...(drop.includes('api') ? {} : { reportApi: { url: api.url, ingestKey: 'wpi_bench', syncIntervalMs: 1_000, forwarder: { flushIntervalMs: 1_000 } } }),
+  ...(drop.includes('api') ? {} : { reportApi: { url: api.url, ingestKey: 'wpi_bench', syncIntervalMs: 1_000, forwarder: { flushIntervalMs: 1_000, gzip: !drop.includes('gzip') } } }),
 };
 
 function listenExpress(app: express.Express): Promise<string> {
@@ -55,7 +56,7 @@ function honoApp(guarded: boolean | 'empty'): Hono {
   const app = new Hono();
   // An empty middleware shows what any middleware costs in Hono (it leaves the one-handler fast path).
   if (guarded === 'empty') app.use(async function empty(_c, next) { await next(); });
-  else if (guarded) app.use(honoWatchpost(common));
+  else if (guarded) app.use(honoWatchpost(drop.includes('incoming') ? { ...common, socketIp: () => '127.0.0.1' } : common));
   app.get('/products/:id', (c) => c.json({ id: c.req.param('id'), name: 'teapot', price: 12 }));
   return app;
 }

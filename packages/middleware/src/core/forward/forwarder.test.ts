@@ -3,6 +3,11 @@ import { startSinkServer, type SinkServer } from '../../../test/sink-server.js';
 import { batchSchema, type WatchpostEvent } from '../../protocol/index.js';
 import { createForwarder, type ForwarderOptions } from './forwarder.js';
 
+async function until(check: () => boolean, ms = 2_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+}
+
 function event(n: number): WatchpostEvent {
   return {
     ts: 1_700_000_000_000 + n, ip: '203.0.113.7', country: 'JP', method: 'GET', host: 'shop.example', path: `/item/${n}`,
@@ -99,6 +104,21 @@ describe('createForwarder against a real HTTP server', () => {
     expect(fwd.stats().sentEvents).toBe(2);
     expect(new Set(sink.received.map((r) => r.batch.batchId)).size).toBe(1);
     await fwd.close();
+  });
+
+  it('sends full batches on push and leaves a partial batch for the timer, not one POST per event', async () => {
+    sink = await startSinkServer();
+    const fwd = forwarder(sink.url, { flushIntervalMs: 60_000, batchSize: 5 });
+    for (let i = 0; i < 7; i++) fwd.push(event(i));
+    await until(() => fwd.stats().sentBatches === 1);
+    for (let i = 7; i < 9; i++) {
+      fwd.push(event(i));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(sink.received.map((r) => r.batch.events.length)).toEqual([5]);
+    expect(fwd.stats()).toMatchObject({ queued: 4, sentEvents: 5 });
+    await fwd.close();
+    expect(sink.received.map((r) => r.batch.events.length)).toEqual([5, 4]);
   });
 
   it('drops the oldest past maxQueue, counts it, and reports it on the next batch', async () => {

@@ -111,7 +111,7 @@ export function createForwarder({
   let droppedUnreported = 0;
   const counters = { sentEvents: 0, sentBatches: 0, dropped: 0, failedAttempts: 0 };
 
-  const interval = manual ? null : setInterval(() => void kick(), flushIntervalMs);
+  const interval = manual ? null : setInterval(() => void kick(true), flushIntervalMs);
   unref(interval);
 
   function drop(count: number): void {
@@ -162,8 +162,14 @@ export function createForwarder({
     }
   }
 
-  async function drain(): Promise<void> {
-    while (pending !== null || length > 0) {
+  /**
+   * Sends the batch in flight, then queued events: only full batches when `everything` is
+   * false (a push crossed batchSize), all of them on a timer tick, flush() or close(). Sending
+   * partial batches on every wake-up would turn a steady trickle into one POST per few events.
+   */
+  async function drain(everything: boolean): Promise<void> {
+    const least = everything ? 1 : batchSize;
+    while (pending !== null || length >= least) {
       pending ??= take();
       pending.attempts++;
       const outcome = await post(pending);
@@ -185,15 +191,15 @@ export function createForwarder({
   function scheduleRetry(attempt: number): void {
     retryTimer = setTimeout(() => {
       retryTimer = null;
-      void kick();
+      void kick(false);
     }, backoffDelay(attempt, { baseMs: backoffMs, maxMs: maxBackoffMs, random }));
     unref(retryTimer);
   }
 
-  function kick(): Promise<void> {
+  function kick(everything: boolean): Promise<void> {
     if (pumping !== null) return pumping;
     if (retryTimer !== null && !closed) return Promise.resolve();
-    pumping = drain()
+    pumping = drain(everything)
       .catch(onError)
       .finally(() => {
         pumping = null;
@@ -212,7 +218,7 @@ export function createForwarder({
       }
       ring[(head + length) % maxQueue] = event;
       length++;
-      if (!manual && length >= batchSize) void kick();
+      if (!manual && length >= batchSize) void kick(false);
     },
     async flush() {
       if (pumping !== null) await pumping;
@@ -221,7 +227,7 @@ export function createForwarder({
         clearTimeout(retryTimer);
         retryTimer = null;
       }
-      await kick();
+      await kick(true);
     },
     async close() {
       if (interval !== null) clearInterval(interval);
