@@ -121,6 +121,25 @@ describe('createForwarder against a real HTTP server', () => {
     expect(sink.received.map((r) => r.batch.events.length)).toEqual([5, 4]);
   });
 
+  it('flush() sends what was queued when it was called; later arrivals wait for the next flush', async () => {
+    const sizes: number[] = [];
+    const slowFetch: typeof fetch = async (_url, init) => {
+      sizes.push((JSON.parse(init!.body as string) as { events: unknown[] }).events.length);
+      await new Promise((r) => setTimeout(r, 30));
+      return new Response('{}', { status: 200 });
+    };
+    const fwd = createForwarder({ url: 'http://127.0.0.1:9', ingestKey: 'k', source: 'hono', flushIntervalMs: 0, gzip: false, fetch: slowFetch });
+    for (let i = 0; i < 3; i++) fwd.push(event(i));
+    const flushing = fwd.flush();
+    await new Promise((r) => setTimeout(r, 5));
+    for (let i = 3; i < 6; i++) fwd.push(event(i)); // arrive while the POST is in flight
+    await flushing;
+    expect(sizes).toEqual([3]);
+    expect(fwd.stats().queued).toBe(3);
+    await fwd.flush();
+    expect(sizes).toEqual([3, 3]);
+  });
+
   it('drops the oldest past maxQueue, counts it, and reports it on the next batch', async () => {
     sink = await startSinkServer();
     const fwd = forwarder(sink.url, { maxQueue: 5, batchSize: 100 });

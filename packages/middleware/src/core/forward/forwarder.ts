@@ -163,14 +163,18 @@ export function createForwarder({
   }
 
   /**
-   * Sends the batch in flight, then queued events: only full batches when `everything` is
-   * false (a push crossed batchSize), all of them on a timer tick, flush() or close(). Sending
-   * partial batches on every wake-up would turn a steady trickle into one POST per few events.
+   * Sends the batch in flight, then full batches; with `everything` (a timer tick, flush(),
+   * close()) also what was queued when it started. Events that arrive meanwhile wait for a full
+   * batch or the next tick: draining until the queue is momentarily empty would, under steady
+   * traffic, turn into one POST per few events.
    */
   async function drain(everything: boolean): Promise<void> {
-    const least = everything ? 1 : batchSize;
-    while (pending !== null || length >= least) {
-      pending ??= take();
+    let owed = everything ? length : 0;
+    while (pending !== null || length >= batchSize || (owed > 0 && length > 0)) {
+      if (pending === null) {
+        pending = take();
+        owed -= pending.batch.events.length;
+      }
       pending.attempts++;
       const outcome = await post(pending);
       if (outcome === 'retry' && pending.attempts < maxAttempts) {
