@@ -88,6 +88,19 @@ describe('buildDailyReport', () => {
     expect(report.comparison).toEqual({ previousDay: null, trailing7Days: null, change: { requests: null, blocked: null, errors5xx: null } });
   });
 
+  it('lists at most maxBursts bursts, the worst ones, in time order', async () => {
+    t = tempStore();
+    const { site } = await t.store.createSite({ name: 'busy', timeZone: 'UTC', homeCountry: null });
+    const start = Date.UTC(2026, 2, 1);
+    // Windows 0..3 with 100, 130, 110, 120 errors.
+    const sizes = [100, 130, 110, 120];
+    await t.store.ingestBatch(site.id, batch(sizes.flatMap((n, w) => repeat(n, (i) => event({ ts: start + w * 30_000 + i, status: 404, ip: `192.0.2.${w}` })))));
+    const report = await buildDailyReport(t.store, site, '2026-03-01', { maxBursts: 2 });
+    expect(report.bursts.map((b) => [b.start - start, b.errors])).toEqual([[30_000, 130], [90_000, 120]]);
+    // Every window still counts as evidence.
+    expect(report.recommendations.filter((r) => r.kinds.includes('burst'))).toHaveLength(4);
+  });
+
   it('counts all 25 hours of a fall-back day, each in its own local hour', async () => {
     t = tempStore();
     const { site } = await t.store.createSite({ name: 'ny', timeZone: 'America/New_York', homeCountry: 'US' });

@@ -13,6 +13,8 @@ export interface DailyReportOptions {
   burstThreshold?: number;
   /** An IP with at least this many 4xx+5xx in one 30-second window is recommended for the deny list. */
   ipBurstThreshold?: number;
+  /** Most bursts listed (the worst ones, in time order); every window still feeds the recommendations. */
+  maxBursts?: number;
 }
 
 const HOUR = 3_600_000;
@@ -56,7 +58,7 @@ export async function buildDailyReport(
   store: Store,
   site: Site,
   date: string,
-  { now = Date.now, top = 10, burstThreshold = 100, ipBurstThreshold = 50 }: DailyReportOptions = {},
+  { now = Date.now, top = 10, burstThreshold = 100, ipBurstThreshold = 50, maxBursts = 50 }: DailyReportOptions = {},
 ): Promise<DailyReport> {
   const { from, to } = localDayRange(date, site.timeZone);
   const id = site.id;
@@ -100,6 +102,9 @@ export async function buildDailyReport(
   );
   const bursts = burstWindows
     .filter((w) => w.errors >= burstThreshold)
+    .sort((a, b) => b.errors - a.errors || a.start - b.start)
+    .slice(0, maxBursts)
+    .sort((a, b) => a.start - b.start)
     .map((w) => ({ start: w.start, end: w.start + 30_000, errors: round(w.errors), ips: w.ips.slice(0, 5).map((ip) => ({ ip: ip.ip, errors: round(ip.errors) })) }));
 
   const [previous, trailing] = await Promise.all([
