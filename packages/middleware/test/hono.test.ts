@@ -109,6 +109,17 @@ describe('Hono adapter on @hono/node-server', () => {
     expect((await fetch(`http://127.0.0.1:${port}/.git/config`)).status).toBe(403);
   });
 
+  it('follows X-Forwarded-For through a trusted proxy (headers read from the raw Node request)', async () => {
+    const { hono, sink } = app({ trustedProxies: ['loopback'], denyList: ['198.51.100.7'] });
+    const port = await new Promise<number>((resolve) => {
+      server = serve({ fetch: hono.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(info.port));
+    });
+    expect((await fetch(`http://127.0.0.1:${port}/`, { headers: { 'X-Forwarded-For': '198.51.100.7' } })).status).toBe(403);
+    expect((await fetch(`http://127.0.0.1:${port}/`, { headers: { 'x-forwarded-for': '203.0.113.1', 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0 Safari/537.36' } })).status).toBe(200);
+    await until(() => sink.events.length === 2);
+    expect(sink.events[1]).toMatchObject({ ip: '203.0.113.1', ua: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0 Safari/537.36' });
+  });
+
   it('blocks the socket address when it is denied', async () => {
     const { hono } = app({ denyList: ['127.0.0.0/8'] });
     const port = await new Promise<number>((resolve) => {

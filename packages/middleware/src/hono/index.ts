@@ -22,7 +22,7 @@ export interface WatchpostHonoMiddleware extends MiddlewareHandler {
 }
 
 interface RuntimeEnv {
-  incoming?: { socket?: { remoteAddress?: string }; headers?: Record<string, string | string[] | undefined> };
+  incoming?: { socket?: { remoteAddress?: string }; rawHeaders?: string[] };
   requestIP?: (request: Request) => { address?: string } | null;
 }
 
@@ -39,16 +39,24 @@ interface HeaderReader {
 }
 
 /**
- * On @hono/node-server, read Node's plain header object: touching `c.req.raw.headers` would
- * build a Web `Headers` for every request. Elsewhere, the Request's own headers.
+ * On @hono/node-server, read Node's raw header list (name, value, name, value...): touching
+ * `c.req.raw.headers`, or even `incoming.headers`, would build a header object per request.
+ * Elsewhere, the Request's own headers. Names are asked for in lower case.
  */
 function headersOf(c: Context): HeaderReader {
-  const incoming = (c.env as RuntimeEnv | undefined)?.incoming?.headers;
-  if (incoming === undefined || incoming === null || typeof incoming !== 'object') return c.req.raw.headers;
+  const raw = (c.env as RuntimeEnv | undefined)?.incoming?.rawHeaders;
+  if (!Array.isArray(raw)) return c.req.raw.headers;
   return {
     get(name) {
-      const value = incoming[name];
-      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+      let found: string | null = null;
+      for (let i = 0; i < raw.length; i += 2) {
+        const key = raw[i]!;
+        if (key.length === name.length && key.toLowerCase() === name) {
+          // Repeated headers join with ", " as Headers.get does (X-Forwarded-For over several lines).
+          found = found === null ? raw[i + 1]! : `${found}, ${raw[i + 1]!}`;
+        }
+      }
+      return found;
     },
   };
 }
