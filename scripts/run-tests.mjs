@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Runs every package's tests through turbo, passes the output through, and ends with
+// one plain line that adds up vitest's per-package counts: "tests: N passed, N failed, N skipped".
+// Exits with turbo's exit code (a failed count also fails the run).
+import { spawn } from 'node:child_process';
+
+const child = spawn('turbo', ['run', 'test', '--concurrency=1', ...process.argv.slice(2)], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const totals = { passed: 0, failed: 0, skipped: 0 };
+let rest = '';
+// eslint-disable-next-line no-control-regex
+const ansi = /\x1b\[[0-9;]*m/g;
+
+function count(line) {
+  const plain = line.replace(ansi, '');
+  if (!/^\S*\s*Tests\s+\d/.test(plain.replace(/^[^:]*:test:\s*/, ''))) return;
+  for (const kind of Object.keys(totals)) {
+    const m = plain.match(new RegExp(`(\\d+) ${kind}`));
+    if (m) totals[kind] += Number(m[1]);
+  }
+}
+
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  const lines = (rest + chunk.toString('utf8')).split('\n');
+  rest = lines.pop() ?? '';
+  lines.forEach(count);
+});
+child.on('close', (code) => {
+  if (rest) count(rest);
+  console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+  process.exit(code !== 0 ? code ?? 1 : totals.failed > 0 ? 1 : 0);
+});
