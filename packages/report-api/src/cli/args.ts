@@ -1,6 +1,11 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-/** A bad command line: `main.ts` prints its message on one line to stderr and exits with code 2. */
+/**
+ * A bad command line: `main.ts` prints its message on one line to stderr and exits with code 2.
+ *
+ * @example
+ * throw new UsageError('--port: expected an integer from 0 to 65535');
+ */
 export class UsageError extends Error {
   override name = 'UsageError';
 }

@@ -7,7 +7,12 @@ import type { AppEnv, ResolvedDeps } from '../http/env.js';
 import { apiError } from '../http/errors.js';
 import { parseDenyValue } from './value.js';
 
-/** Body of `POST /v1/denylist`. */
+/**
+ * Body of `POST /v1/denylist`.
+ *
+ * @example
+ * newDenyEntrySchema.parse({ value: '198.51.100.7', reason: 'scanner', ttlSeconds: 3600 });
+ */
 export const newDenyEntrySchema = z.object({
   value: z.string().min(2).max(64).describe('IP address or CIDR block, v4 or v6'),
   reason: z.string().max(500).default(''),

@@ -49,7 +49,12 @@ function formatFor(timeZone: string): Intl.DateTimeFormat {
   return format;
 }
 
-/** The site-local date of an instant, `YYYY-MM-DD`. */
+/**
+ * The site-local date of an instant, `YYYY-MM-DD`.
+ *
+ * @example
+ * localDateAt(Date.parse('2026-03-01T15:00:00Z'), 'Asia/Tokyo'); // '2026-03-02'
+ */
 export function localDateAt(epochMs: number, timeZone: string): string {
   return formatFor(timeZone).format(epochMs);
 }

@@ -4,7 +4,12 @@ import { parseLocalDate } from '../../reports/range.js';
 import { type Command, dbOption, parseCommandArgs, stringOption, UsageError } from '../args.js';
 import { openStoreFromArgs } from '../open-store.js';
 
-/** Output formats of `watchpost report`; others may register more (e.g. html) here. */
+/**
+ * Output formats of `watchpost report`; others may register more (e.g. html) here.
+ *
+ * @example
+ * reportFormats.md(report); // Markdown for chat
+ */
 export const reportFormats: Record<string, (report: Awaited<ReturnType<typeof buildDailyReport>>) => string> = {
   json: (report) => JSON.stringify(report, null, 2),
   md: (report) => reportToMarkdown(report),

@@ -12,7 +12,13 @@ export const COUNTER_COLUMNS = ['requests', 'blocked', 'counted', 's1xx', 's2xx'
 /** Weighted counters in `COUNTER_COLUMNS` order. */
 export type CounterValues = Float64Array;
 
-/** Adds one event, weighted `1 / sampleRate`, to `values`. */
+/**
+ * Adds one event, weighted `1 / sampleRate`, to `values`.
+ *
+ * @example
+ * const values = new Float64Array(COUNTER_COLUMNS.length);
+ * addEvent(values, event, 1 / event.sampleRate);
+ */
 export function addEvent(values: CounterValues, event: WatchpostEvent, weight: number): void {
   values[0]! += weight;
   if (event.action === 'block') values[1]! += weight;

@@ -21,7 +21,13 @@ const toEntry = (row: DenyRow): DenyEntry => ({
   expiresAt: row.expires_at,
 });
 
-/** Deny-list entries on SQLite; expired rows stay in the table but are never served. */
+/**
+ * Deny-list entries on SQLite; expired rows stay in the table but are never served.
+ *
+ * @example
+ * const denyList = sqliteDenyListStore(db);
+ * await denyList.listDenyEntries(siteId, Date.now());
+ */
 export function sqliteDenyListStore(db: Database.Database): DenyListStore {
   const select = db.prepare<[string, number], DenyRow>(
     `SELECT id, value, reason, source, created_at, expires_at FROM deny_entries

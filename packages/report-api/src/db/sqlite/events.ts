@@ -58,6 +58,10 @@ const toEvent = (r: EventRow): StoredEvent => ({
 /**
  * Raw events and rollups on SQLite. `timeZoneOf(siteId)` gives the zone that decides a site's local day.
  * The hot path is plain better-sqlite3 prepared statements inside one transaction per batch.
+ *
+ * @example
+ * const events = sqliteEventStore(db, () => 'UTC', Date.now);
+ * await events.ingestBatch(siteId, batch); // { accepted: 1000, duplicate: false }
  */
 export function sqliteEventStore(
   db: Database.Database,

@@ -11,7 +11,12 @@ export function newId(prefix: string): string {
   return `${prefix}_${randomBytes(9).toString('base64url')}`;
 }
 
-/** A 256-bit API key; only `hashKey(key)` is ever stored. */
+/**
+ * A 256-bit API key; only `hashKey(key)` is ever stored.
+ *
+ * @example
+ * newKey('wpi'); // 'wpi_3q…' (43 base64url characters after the prefix)
+ */
 export function newKey(prefix: 'wpi' | 'wpa'): string {
   return `${prefix}_${randomBytes(32).toString('base64url')}`;
 }

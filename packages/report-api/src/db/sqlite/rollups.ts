@@ -4,7 +4,13 @@ import { COUNTER_COLUMNS } from './aggregate.js';
 
 const COUNTERS = COUNTER_COLUMNS.join(', ');
 
-/** Rollup reads on SQLite. Every query is bounded by its primary key prefix (site, day or time range). */
+/**
+ * Rollup reads on SQLite. Every query is bounded by its primary key prefix (site, day or time range).
+ *
+ * @example
+ * const rollups = sqliteRollupStore(db);
+ * await rollups.topDimension(siteId, '2026-03-01', 'ip', { orderBy: 'requests', limit: 10 });
+ */
 export function sqliteRollupStore(db: Database.Database): RollupStore {
   const buckets = db.prepare<[string, number, number], TrafficBucket>(
     `SELECT start, ${COUNTERS} FROM traffic_15m WHERE site_id = ? AND start >= ? AND start < ? ORDER BY start`,

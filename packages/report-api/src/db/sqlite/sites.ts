@@ -18,7 +18,13 @@ const toSite = (row: SiteRow): Site => ({
   createdAt: row.created_at,
 });
 
-/** Sites and hashed keys on SQLite. */
+/**
+ * Sites and hashed keys on SQLite.
+ *
+ * @example
+ * const sites = sqliteSiteStore(db, Date.now);
+ * const { adminKey } = await sites.createSite({ name: 'shop', timeZone: 'UTC', homeCountry: null });
+ */
 export function sqliteSiteStore(db: Database.Database, now: () => number): SiteStore {
   const insertSite = db.prepare('INSERT INTO sites (id, name, time_zone, home_country, created_at) VALUES (?, ?, ?, ?, ?)');
   const insertKey = db.prepare('INSERT INTO api_keys (hash, site_id, role, created_at) VALUES (?, ?, ?, ?)');
