@@ -1,4 +1,5 @@
 import { isTimeZone } from '../../reports/range.js';
+import { parseCountryCode } from '../country.js';
 import { type Command, dbOption, parseCommandArgs, stringOption, UsageError } from '../args.js';
 import { openStoreFromArgs } from '../open-store.js';
 
@@ -35,13 +36,12 @@ export const sitesCommand: Command = {
       if (name.length > 100) throw new UsageError('NAME is longer than 100 characters');
       const timeZone = stringOption(args, 'tz', true);
       if (!isTimeZone(timeZone)) throw new UsageError(`--tz: ${JSON.stringify(timeZone)} is not an IANA time zone such as Europe/Paris`);
-      const home = stringOption(args, 'home-country');
-      if (home !== undefined && !/^[A-Za-z]{2}$/.test(home)) {
-        throw new UsageError(`--home-country: ${JSON.stringify(home)} is not an ISO 3166-1 alpha-2 code such as JP`);
-      }
+      const homeText = stringOption(args, 'home-country');
+      const home = homeText === undefined ? undefined : parseCountryCode(homeText);
+      if (home && !home.ok) throw new UsageError(`--home-country: ${home.message}`);
       const store = openStoreFromArgs(stringOption(args, 'db', true));
       try {
-        const created = await store.createSite({ name, timeZone, homeCountry: home?.toUpperCase() ?? null });
+        const created = await store.createSite({ name, timeZone, homeCountry: home?.ok ? home.code : null });
         io.out(JSON.stringify({ ...created.site, ingestKey: created.ingestKey, adminKey: created.adminKey }, null, 2));
         return 0;
       } finally {
