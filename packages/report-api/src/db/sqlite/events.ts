@@ -161,7 +161,9 @@ export function sqliteEventStore(
         }
       }
       db.prepare('DELETE FROM ip_errors_30s WHERE start < ?').run(before);
-      db.prepare('DELETE FROM batches WHERE received_at < ?').run(before);
+      // Import batch ids (`imp_…`, about one per 1,000 log lines) are kept for good: re-importing a
+      // file after the retention window must still be recognised as a duplicate.
+      db.prepare("DELETE FROM batches WHERE received_at < ? AND substr(batch_id, 1, 4) <> 'imp_'").run(before);
       db.pragma('optimize');
       return { events: deleted };
     },

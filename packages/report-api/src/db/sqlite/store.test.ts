@@ -78,6 +78,21 @@ describe('sqlite store', () => {
     expect(await t.store.errorWindows(site.id, 0, T * 2, 1)).toHaveLength(1);
   });
 
+  it('keeps import batch ids past retention, so a re-import is still a duplicate', async () => {
+    let clock = T;
+    t = tempStore(() => clock);
+    const { site } = await t.store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+    const imported = { ...batch([event({ ts: T - 1000 })]), batchId: 'imp_abcdefgh', source: 'import' as const };
+    const live = batch([event({ ts: T - 1000 })]);
+    await t.store.ingestBatch(site.id, imported);
+    await t.store.ingestBatch(site.id, live);
+    clock = T + 40 * 86_400_000;
+    await t.store.purgeBefore(T + 1000);
+    expect(await t.store.ingestBatch(site.id, imported)).toEqual({ accepted: 0, duplicate: true });
+    // A live batch id is forgotten with its events (the retention of idempotency is the raw-event window).
+    expect(await t.store.ingestBatch(site.id, live)).toEqual({ accepted: 1, duplicate: false });
+  });
+
   it('hides expired deny entries and scopes removal to the site', async () => {
     t = tempStore();
     const a = await t.store.createSite({ name: 'a', timeZone: 'UTC', homeCountry: null });
