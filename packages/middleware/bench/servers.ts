@@ -2,7 +2,7 @@
  * The child process of the throughput benchmark: a fake report API and four app servers
  * (Express and Hono on @hono/node-server, each bare and with Watchpost), all on 127.0.0.1 and
  * ephemeral ports. Prints one JSON line with the URLs, then serves until killed.
- * Diagnosis knobs: DROP=deny,geo,api,sample,gzip,incoming removes those features (incoming:
+ * Diagnosis knobs: DROP=deny,geo,api,sample,gzip,sync,forward,incoming removes those features (incoming:
  * a fixed socketIp instead of reading node-server's socket) from the Watchpost
  * variants; ONLY_HONO=1 skips the Express servers.
  */
@@ -34,7 +34,8 @@ const common: WatchpostOptions = {
   denyList: drop.includes('deny') ? [] : denyList,
   sampleRate: drop.includes('sample') ? 1e-9 : 0.1,
   geo: drop.includes('geo') ? false : geo,
-  ...(drop.includes('api') ? {} : { reportApi: { url: api.url, ingestKey: 'wpi_bench', syncIntervalMs: 1_000, forwarder: { flushIntervalMs: 1_000, gzip: !drop.includes('gzip') } } }),
+  ...(drop.includes('api') ? {} : { reportApi: { url: api.url, ingestKey: 'wpi_bench', syncIntervalMs: drop.includes('sync') ? 3_600_000 : 1_000, forwarder: { flushIntervalMs: 1_000, gzip: !drop.includes('gzip') } } }),
+  ...(drop.includes('forward') ? { sink: { push() {}, flush: async () => {}, close: async () => {} } } : {}),
 };
 
 function listenExpress(app: express.Express): Promise<string> {
