@@ -55,6 +55,7 @@ describe('watchpost CLI', () => {
     { argv: ['report', '--site', 's', '--date', '2026-02-01', '--format', 'pdf', '--db', 'DB'], error: /--format/ },
     { argv: ['report', '--date', '2026-02-01', '--db', 'DB'], error: /--site is required/ },
     { argv: ['serve', '--port', '99999', '--db', 'DB'], error: /--port/ },
+    { argv: ['serve', '--port', '0', '--session-secret', 'too-short', '--db', 'DB'], error: /--session-secret: the session secret must be at least 32/ },
     { argv: ['report', '--site', 's', '--date', '2026-02-01', '--db', '/no/such/dir/w.db'], error: /does not exist/ },
     { argv: ['nonsense'], error: /unknown command "nonsense"/ },
   ])('$argv.0 $argv.1: bad argument → exit 2 and one line', async ({ argv, error }) => {

@@ -3,10 +3,11 @@ import { createAlertService } from '../../alerts/service.js';
 import { createApp } from '../../app.js';
 import { type Command, dbOption, parseCommandArgs, stringOption, UsageError } from '../args.js';
 import { openStoreFromArgs } from '../open-store.js';
+import { resolveSessionSecret } from '../session-secret.js';
 
 const DAY = 86_400_000;
 
-const usage = `Usage: watchpost serve [--db PATH] [--port N] [--host ADDR] [--retention-days N] [--public-url URL]
+const usage = `Usage: watchpost serve [--db PATH] [--port N] [--host ADDR] [--retention-days N] [--public-url URL] [--session-secret S]
 
 Serves the report API until SIGINT/SIGTERM.
   --db PATH            SQLite database file (default ./watchpost.db)
@@ -14,6 +15,8 @@ Serves the report API until SIGINT/SIGTERM.
   --host ADDR          listen address (default 127.0.0.1)
   --retention-days N   raw events older than this are purged hourly (default 30; rollups are kept)
   --public-url URL     base URL of the dashboard in alerts and daily reports (default http://HOST:PORT)
+  --session-secret S   HMAC key of dashboard sessions, at least 32 characters (or env WATCHPOST_SESSION_SECRET);
+                       default: one generated at first start and kept in the database, so restarts keep sessions
 
 Also sends real-time alerts and each site's daily report to its webhooks (see watchpost alerts --help).`;
 
@@ -33,15 +36,26 @@ export const serveCommand: Command = {
   summary: 'serve the HTTP API (ingest, deny list, reports)',
   usage,
   async run(argv, io) {
-    const args = parseCommandArgs(argv, { ...dbOption, port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' }, 'retention-days': { type: 'string' }, 'public-url': { type: 'string' } });
+    const args = parseCommandArgs(argv, { ...dbOption, port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' }, 'retention-days': { type: 'string' }, 'public-url': { type: 'string' }, 'session-secret': { type: 'string' } });
     if (!args) return (io.out(usage), 0);
     const port = intOption(stringOption(args, 'port'), 'port', 0, 65535, 8787);
     const retentionDays = intOption(stringOption(args, 'retention-days'), 'retention-days', 1, 36500, 30);
     const publicUrl = stringOption(args, 'public-url');
     if (publicUrl !== undefined && !/^https?:\/\/[^/]/.test(publicUrl)) throw new UsageError(`--public-url: expected http(s)://host..., got ${JSON.stringify(publicUrl)}`);
     const store = openStoreFromArgs(stringOption(args, 'db', true));
+    let sessionSecret: Uint8Array;
+    try {
+      const resolved = await resolveSessionSecret(store, stringOption(args, 'session-secret'), process.env.WATCHPOST_SESSION_SECRET);
+      sessionSecret = resolved.secret;
+      if (resolved.source === 'database') {
+        io.err('watchpost serve: dashboard sessions are signed with the secret generated and kept in the database (set --session-secret or WATCHPOST_SESSION_SECRET to choose one)');
+      }
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
     let alerts: ReturnType<typeof createAlertService> | undefined;
-    const app = createApp({ store });
+    const app = createApp({ store, dashboard: { sessionSecret } });
     const purge = async () => {
       try {
         const { events } = await store.purgeBefore(Date.now() - retentionDays * DAY);

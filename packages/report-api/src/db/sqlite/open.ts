@@ -8,6 +8,7 @@ import { sqliteDenyListStore } from './denylist.js';
 import { sqliteDrillDownStore } from './drilldown.js';
 import { sqliteEventStore } from './events.js';
 import { sqliteRollupStore } from './rollups.js';
+import { sqliteSettingsStore } from './settings.js';
 import { sqliteSiteStore } from './sites.js';
 
 /** Options of `openSqliteStore`. */
@@ -67,6 +68,7 @@ export function openSqliteStore({ path, now = Date.now }: SqliteStoreOptions): S
     ...sqliteRollupStore(db),
     ...sqliteDrillDownStore(db),
     ...sqliteAlertStore(db),
+    ...sqliteSettingsStore(db, now),
     async close() {
       if (db.open) db.close();
     },

@@ -163,3 +163,10 @@ export const alertDeliveries = sqliteTable(
   },
   (t) => [index('alert_deliveries_site_at').on(t.siteId, t.at)],
 );
+
+/** Service-wide settings that must survive restarts, e.g. the generated dashboard session secret. */
+export const settings = sqliteTable('settings', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: integer('created_at').notNull(),
+});

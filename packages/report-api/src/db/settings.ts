@@ -1,0 +1,11 @@
+/** Service-wide settings that must survive restarts (not per site). */
+export interface SettingsStore {
+  /**
+   * The stored value of `name`; when there is none, stores `create()` and returns it. Atomic: two
+   * processes starting at once both get the value that was stored first.
+   *
+   * @example
+   * const secret = await store.settingOrCreate('dashboard.sessionSecret', () => randomBase64(32));
+   */
+  settingOrCreate(name: string, create: () => string): Promise<string>;
+}

@@ -1,0 +1,23 @@
+import type Database from 'better-sqlite3';
+import type { SettingsStore } from '../settings.js';
+
+/**
+ * `SettingsStore` on SQLite: `INSERT OR IGNORE` then read back, so a concurrent first start of two
+ * processes keeps one value.
+ *
+ * @example
+ * const settings = sqliteSettingsStore(db, Date.now);
+ * await settings.settingOrCreate('dashboard.sessionSecret', () => 'x'.repeat(44));
+ */
+export function sqliteSettingsStore(db: Database.Database, now: () => number): SettingsStore {
+  const insert = db.prepare('INSERT OR IGNORE INTO settings (name, value, created_at) VALUES (?, ?, ?)');
+  const select = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE name = ?');
+  return {
+    async settingOrCreate(name, create) {
+      const stored = select.get(name);
+      if (stored) return stored.value;
+      insert.run(name, create(), now());
+      return select.get(name)!.value;
+    },
+  };
+}
