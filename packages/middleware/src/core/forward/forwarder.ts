@@ -1,4 +1,4 @@
-import { MAX_BATCH_EVENTS, eventSourceSchema, type EventBatch, type EventSource, type WatchpostEvent } from '../../protocol/index.js';
+import { MAX_BATCH_EVENTS, eventSourceSchema, type EventBatch, type EventSource } from '../../protocol/index.js';
 import { backoffDelay } from './backoff.js';
 import { canGzip, gzip } from './gzip.js';
 import type { EventSink } from './sink.js';
@@ -50,7 +50,8 @@ export interface Forwarder extends EventSink {
 }
 
 interface PendingBatch {
-  batch: EventBatch;
+  batchId: string;
+  count: number;
   body: Promise<Uint8Array<ArrayBuffer> | string>;
   attempts: number;
 }
@@ -99,8 +100,10 @@ export function createForwarder({
 
   const endpoint = `${url.replace(/\/+$/, '')}/v1/events`;
   const manual = flushIntervalMs === 0;
-  // A ring buffer: push and drop-oldest are O(1) whatever the backlog.
-  const ring: Array<WatchpostEvent | undefined> = new Array(maxQueue);
+  // A ring buffer: push and drop-oldest are O(1) whatever the backlog. Events are kept as their
+  // JSON text: a flat string costs the garbage collector far less to keep for seconds than an
+  // object graph, and the batch body is then a join.
+  const ring: Array<string | undefined> = new Array(maxQueue);
   let head = 0;
   let length = 0;
   let pending: PendingBatch | null = null;
@@ -121,19 +124,21 @@ export function createForwarder({
 
   function take(): PendingBatch {
     const count = Math.min(batchSize, length);
-    const events: WatchpostEvent[] = new Array(count);
+    const events: string[] = new Array(count);
     for (let i = 0; i < count; i++) {
       events[i] = ring[head]!;
       ring[head] = undefined;
       head = (head + 1) % maxQueue;
     }
     length -= count;
-    const batch: EventBatch = { batchId: crypto.randomUUID(), source, sentAt: now(), events };
-    if (droppedUnreported > 0) batch.dropped = droppedUnreported;
+    const batchId = crypto.randomUUID();
+    // The envelope of an EventBatch, written by hand around the events' own JSON.
+    const header: Omit<EventBatch, 'events'> = { batchId, source, sentAt: now() };
+    if (droppedUnreported > 0) header.dropped = droppedUnreported;
     droppedUnreported = 0;
-    const json = JSON.stringify(batch);
+    const json = `${JSON.stringify(header).slice(0, -1)},"events":[${events.join(',')}]}`;
     // Encoded once: a retry sends the very same bytes under the same batchId.
-    return { batch, body: useGzip ? gzip(json) : Promise.resolve(json), attempts: 0 };
+    return { batchId, count, body: useGzip ? gzip(json) : Promise.resolve(json), attempts: 0 };
   }
 
   async function post(item: PendingBatch): Promise<'ok' | 'retry' | 'reject'> {
@@ -145,7 +150,7 @@ export function createForwarder({
       const response = await fetchFn(endpoint, { method: 'POST', headers, body: await item.body, signal: controller.signal });
       await response.body?.cancel().catch(() => {});
       if (response.ok) return 'ok';
-      const error = new Error(`report API answered ${response.status} to batch ${item.batch.batchId}`);
+      const error = new Error(`report API answered ${response.status} to batch ${item.batchId}`);
       // 408 and 429 are "later"; any other 4xx means this batch will never be accepted.
       if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
         onError(error);
@@ -173,7 +178,7 @@ export function createForwarder({
     while (pending !== null || length >= batchSize || (owed > 0 && length > 0)) {
       if (pending === null) {
         pending = take();
-        owed -= pending.batch.events.length;
+        owed -= pending.count;
       }
       pending.attempts++;
       const outcome = await post(pending);
@@ -183,10 +188,10 @@ export function createForwarder({
       }
       if (outcome === 'ok') {
         failing = false;
-        counters.sentEvents += pending.batch.events.length;
+        counters.sentEvents += pending.count;
         counters.sentBatches++;
       } else {
-        drop(pending.batch.events.length);
+        drop(pending.count);
       }
       pending = null;
     }
@@ -220,7 +225,7 @@ export function createForwarder({
         length--;
         drop(1);
       }
-      ring[(head + length) % maxQueue] = event;
+      ring[(head + length) % maxQueue] = JSON.stringify(event);
       length++;
       if (!manual && length >= batchSize) void kick(false);
     },
@@ -239,7 +244,7 @@ export function createForwarder({
       await this.flush();
     },
     stats() {
-      return { queued: length, inFlight: pending?.batch.events.length ?? 0, ...counters };
+      return { queued: length, inFlight: pending?.count ?? 0, ...counters };
     },
   };
 }
