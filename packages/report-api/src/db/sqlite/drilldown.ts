@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { minuteSpan, perIpSql } from './minutes.js';
 import type { DrillDownStore, SliceBucket, SliceCounts, SliceFilter, SliceGroup, SliceGroupBy, SliceSummary } from '../drilldown.js';
 
 interface Row {
@@ -42,6 +43,8 @@ const KEYS: Record<SliceGroupBy, (row: Row) => [id: string, key: string | null, 
   bot: (r) => [r.bot_category ?? '', r.bot_category, null],
 };
 
+const COLUMNS = 'ts, ip, country, path, ua, status, action, rule, bot_category, sample_rate';
+
 function where(filter: SliceFilter): { sql: string; params: unknown[]; name: string } {
   if ('ip' in filter) return { sql: 'ip = ?', params: [filter.ip], name: 'ip' };
   if ('path' in filter) return { sql: 'path = ?', params: [filter.path], name: 'path' };
@@ -61,6 +64,7 @@ function where(filter: SliceFilter): { sql: string; params: unknown[]; name: str
  */
 export function sqliteDrillDownStore(db: Database.Database): DrillDownStore {
   const statements = new Map<string, Database.Statement<unknown[], Row>>();
+  const spanOf = minuteSpan(db);
 
   return {
     async sliceSummary(siteId, filter, range, { bucketMs, groupBy, limit }): Promise<SliceSummary> {
@@ -71,14 +75,22 @@ export function sqliteDrillDownStore(db: Database.Database): DrillDownStore {
       let statement = statements.get(w.name);
       if (!statement) {
         statement = db.prepare<unknown[], Row>(
-          `SELECT ts, ip, country, path, ua, status, action, rule, bot_category, sample_rate FROM events WHERE site_id = ? AND ts >= ? AND ts < ? AND ${w.sql}`,
+          w.name === 'ip'
+            ? perIpSql(COLUMNS, 'AND ts >= ? AND ts < ?')
+            : `SELECT ${COLUMNS} FROM events WHERE site_id = ? AND ts >= ? AND ts < ? AND ${w.sql}`,
         );
         statements.set(w.name, statement);
+      }
+      let rows: Iterable<Row> = [];
+      if (w.name !== 'ip') rows = statement.iterate(siteId, range.from, range.to, ...w.params);
+      else {
+        const span = spanOf(siteId, range.from, range.to);
+        if (span !== null) rows = statement.iterate(span[0], span[1], siteId, ...w.params, range.from, range.to);
       }
       const totals = zero();
       const buckets = new Map<number, Counts>();
       const groups = groupBy.map((by) => ({ by, key: KEYS[by], rows: new Map<string, SliceGroup>() }));
-      for (const row of statement.iterate(siteId, range.from, range.to, ...w.params)) {
+      for (const row of rows) {
         const weight = 1 / row.sample_rate;
         add(totals, row, weight);
         const index = Math.floor((row.ts - range.from) / bucketMs);

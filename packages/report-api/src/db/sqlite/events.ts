@@ -3,6 +3,7 @@ import type { EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol'
 import type { EventStore, StoredEvent } from '../store.js';
 import { aggregateEvents, COUNTER_COLUMNS, type BatchAggregate } from './aggregate.js';
 import { localDayOf } from './local-day.js';
+import { minuteSpan, perIpSql } from './minutes.js';
 
 const EVENT_COLUMNS =
   'site_id, ts, ip, country, method, host, path, status, latency_ms, ua, action, rule, bot_category, sample_rate, asn';
@@ -116,14 +117,12 @@ export function sqliteEventStore(
     return { accepted: events.length, duplicate: false };
   });
 
-  // Without ANALYZE statistics SQLite prefers (site_id, ts) even when an IP is given, and then reads
-  // the whole range; name the IP index explicitly.
   const listQuery = (filters: string) =>
-    db.prepare<unknown[], EventRow>(
-      `SELECT * FROM events${filters.includes('ip = ?') ? ' INDEXED BY events_site_ip_ts' : ''}
-       WHERE site_id = ? AND ts >= ? AND ts < ?${filters} ORDER BY ts DESC, id DESC LIMIT ?`,
-    );
+    db.prepare<unknown[], EventRow>(`SELECT * FROM events WHERE site_id = ? AND ts >= ? AND ts < ?${filters} ORDER BY ts DESC, id DESC LIMIT ?`);
+  const listByIpQuery = (filters: string) =>
+    db.prepare<unknown[], EventRow>(perIpSql('*', `AND ts >= ? AND ts < ?${filters}`, 'ORDER BY ts DESC, id DESC LIMIT ?'));
   const listStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
+  const spanOf = minuteSpan(db);
 
   return {
     async ingestBatch(siteId, batch) {
@@ -135,18 +134,20 @@ export function sqliteEventStore(
     },
     async listEvents(siteId, query) {
       const clauses: string[] = [];
-      const params: unknown[] = [siteId, query.from, query.to];
-      if (query.ip !== undefined) (clauses.push(' AND ip = ?'), params.push(query.ip));
+      const params: unknown[] = [];
       if (query.country !== undefined) {
         if (query.country === null) clauses.push(' AND country IS NULL');
         else (clauses.push(' AND country = ?'), params.push(query.country));
       }
       if (query.path !== undefined) (clauses.push(' AND path = ?'), params.push(query.path));
-      params.push(Math.max(0, Math.min(MAX_LIST, Math.floor(query.limit))));
-      const key = clauses.join('');
+      const limit = Math.max(0, Math.min(MAX_LIST, Math.floor(query.limit)));
+      const key = (query.ip !== undefined ? 'ip' : '') + clauses.join('');
       let statement = listStatements.get(key);
-      if (!statement) listStatements.set(key, (statement = listQuery(key)));
-      return statement.all(...params).map(toEvent);
+      if (!statement) listStatements.set(key, (statement = query.ip !== undefined ? listByIpQuery(clauses.join('')) : listQuery(clauses.join(''))));
+      if (query.ip === undefined) return statement.all(siteId, query.from, query.to, ...params, limit).map(toEvent);
+      const span = spanOf(siteId, query.from, query.to);
+      if (span === null) return [];
+      return statement.all(span[0], span[1], siteId, query.ip, query.from, query.to, ...params, limit).map(toEvent);
     },
     async purgeBefore(before) {
       // Chunked so a large purge never holds the write lock for long.

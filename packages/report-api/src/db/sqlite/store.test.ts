@@ -68,6 +68,21 @@ describe('sqlite store', () => {
     expect(await t.store.listEvents(site.id, { from: T + 1, to: T + 2, limit: 10 })).toHaveLength(1);
   });
 
+  it('finds one IP\'s events across minutes through the per-minute index, exact at the range edges', async () => {
+    t = tempStore();
+    const { site } = await t.store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+    const ip = '198.51.100.7';
+    const times = [T - 1, T, T + 59_999, T + 60_000, T + 3 * 3_600_000];
+    await t.store.ingestBatch(site.id, batch([...times.map((ts) => event({ ts, ip })), event({ ts: T + 1, ip: '192.0.2.1' })]));
+    const list = (from: number, to: number) => t.store.listEvents(site.id, { from, to, ip, limit: 100 }).then((rows) => rows.map((r) => r.ts));
+    expect(await list(T + 1, T + 60_001)).toEqual([T + 60_000, T + 59_999]);
+    expect(await list(0, Date.UTC(2030, 0))).toEqual([...times].reverse());
+    expect(await list(T + 4 * 3_600_000, Date.UTC(2030, 0))).toEqual([]);
+    const slice = await t.store.sliceSummary(site.id, { ip }, { from: T, to: T + 3_600_000 }, { bucketMs: 60_000, groupBy: ['ip'], limit: 5 });
+    expect(slice.totals.requests).toBe(3);
+    expect(slice.timeline.map((b) => [b.index, b.requests])).toEqual([[0, 2], [1, 1]]);
+  });
+
   it('purges raw events past retention and keeps rollups', async () => {
     t = tempStore();
     const { site } = await t.store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
