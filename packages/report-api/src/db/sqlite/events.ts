@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
-import type { EventStore, StoredEvent } from '../store.js';
+import type { EventStore, IngestResult, StoredEvent } from '../store.js';
 import { aggregateEvents, COUNTER_COLUMNS, type BatchAggregate } from './aggregate.js';
 import { localDayOf } from './local-day.js';
 import { minuteSpan, perIpSql } from './minutes.js';
@@ -56,9 +56,31 @@ const toEvent = (r: EventRow): StoredEvent => ({
   asn: r.asn,
 });
 
+/** Options of `sqliteEventStore`. */
+export interface GroupCommitOptions {
+  /** Most events written in one group transaction; more waiting batches go into the next one. Default 20,000. */
+  maxGroupEvents?: number;
+}
+
+interface Pending {
+  siteId: string;
+  batch: EventBatch;
+  localDay: (ms: number) => string;
+  resolve: (result: IngestResult) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * Raw events and rollups on SQLite. `timeZoneOf(siteId)` gives the zone that decides a site's local day.
- * The hot path is plain better-sqlite3 prepared statements inside one transaction per batch.
+ * The hot path is plain better-sqlite3 prepared statements.
+ *
+ * **Group commit.** Batches that arrive while the event loop is busy (several requests in flight)
+ * are written in one transaction, at the next `setImmediate`: one commit, and one write of each
+ * page they share, instead of one per batch. Each batch is still all-or-nothing (its own SAVEPOINT:
+ * a batch that fails rolls back alone and only its caller gets the error) and idempotent (its
+ * batch id is inserted in the same savepoint), and every `ingestBatch` promise settles only after
+ * the COMMIT, so `POST /v1/events` answers 202 only for stored data. `flushPending()` writes what is
+ * waiting now (`close()` calls it).
  *
  * @example
  * const events = sqliteEventStore(db, () => 'UTC', Date.now);
@@ -68,7 +90,9 @@ export function sqliteEventStore(
   db: Database.Database,
   timeZoneOf: (siteId: string) => string | null,
   now: () => number,
-): EventStore {
+  { maxGroupEvents = 20_000 }: GroupCommitOptions = {},
+): EventStore & { flushPending(): void } {
+  if (!Number.isInteger(maxGroupEvents) || maxGroupEvents < 1) throw new TypeError(`maxGroupEvents must be a positive integer, got ${maxGroupEvents}`);
   const insertBatch = db.prepare(
     'INSERT OR IGNORE INTO batches (site_id, batch_id, received_at, events, dropped) VALUES (?, ?, ?, ?, ?)',
   );
@@ -98,24 +122,61 @@ export function sqliteEventStore(
     for (const w of agg.ipWindows.values()) upsertIpWindow.run(siteId, w.start, w.ip, w.errors);
   }
 
-  const ingest = db.transaction((siteId: string, batch: EventBatch, localDay: (ms: number) => string) => {
+  // Nested inside the group transaction, better-sqlite3 runs this as a SAVEPOINT.
+  const ingestOne = db.transaction((siteId: string, batch: EventBatch, localDay: (ms: number) => string): IngestResult => {
     const fresh = insertBatch.run(siteId, batch.batchId, now(), batch.events.length, batch.dropped ?? 0).changes > 0;
     if (!fresh) return { accepted: 0, duplicate: true };
     const events = batch.events;
+    const params: unknown[] = [];
     let i = 0;
     for (; i + ROWS_PER_INSERT <= events.length; i += ROWS_PER_INSERT) {
-      const params: unknown[] = [];
+      params.length = 0;
       for (let j = i; j < i + ROWS_PER_INSERT; j++) pushEvent(params, siteId, events[j]!);
       insertMany.run(params);
     }
     for (; i < events.length; i++) {
-      const params: unknown[] = [];
+      params.length = 0;
       pushEvent(params, siteId, events[i]!);
       insertOne.run(params);
     }
     writeRollups(siteId, aggregateEvents(events, localDay));
     return { accepted: events.length, duplicate: false };
   });
+
+  const queue: Pending[] = [];
+  let scheduled = false;
+  const writeGroup = db.transaction((group: Pending[], outcomes: Array<{ result?: IngestResult; error?: unknown }>) => {
+    for (const p of group) {
+      try {
+        outcomes.push({ result: ingestOne(p.siteId, p.batch, p.localDay) });
+      } catch (error) {
+        outcomes.push({ error });
+      }
+    }
+  });
+
+  function flushPending(): void {
+    scheduled = false;
+    while (queue.length > 0) {
+      let events = 0;
+      let size = 0;
+      while (size < queue.length && (size === 0 || events + queue[size]!.batch.events.length <= maxGroupEvents)) events += queue[size++]!.batch.events.length;
+      const group = queue.splice(0, size);
+      const outcomes: Array<{ result?: IngestResult; error?: unknown }> = [];
+      try {
+        writeGroup(group, outcomes);
+      } catch (error) {
+        // The COMMIT itself failed (disk full, I/O error): nothing of the group is stored.
+        for (const p of group) p.reject(error);
+        continue;
+      }
+      group.forEach((p, k) => {
+        const outcome = outcomes[k]!;
+        if (outcome.result) p.resolve(outcome.result);
+        else p.reject(outcome.error);
+      });
+    }
+  }
 
   const listQuery = (filters: string) =>
     db.prepare<unknown[], EventRow>(`SELECT * FROM events WHERE site_id = ? AND ts >= ? AND ts < ?${filters} ORDER BY ts DESC, id DESC LIMIT ?`);
@@ -125,13 +186,18 @@ export function sqliteEventStore(
   const spanOf = minuteSpan(db);
 
   return {
-    async ingestBatch(siteId, batch) {
+    ingestBatch(siteId, batch) {
       const timeZone = timeZoneOf(siteId);
-      if (timeZone === null) throw new Error(`unknown site ${siteId}`);
+      if (timeZone === null) return Promise.reject(new Error(`unknown site ${siteId}`));
       let localDay = localDays.get(timeZone);
       if (!localDay) localDays.set(timeZone, (localDay = localDayOf(timeZone)));
-      return ingest(siteId, batch, localDay);
+      const day = localDay;
+      return new Promise<IngestResult>((resolve, reject) => {
+        queue.push({ siteId, batch, localDay: day, resolve, reject });
+        if (!scheduled) (scheduled = true), setImmediate(flushPending);
+      });
     },
+    flushPending,
     async listEvents(siteId, query) {
       const clauses: string[] = [];
       const params: unknown[] = [];

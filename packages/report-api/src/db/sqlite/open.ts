@@ -17,6 +17,8 @@ export interface SqliteStoreOptions {
   path: string;
   /** Clock for created-at stamps. Default `Date.now`. */
   now?: () => number;
+  /** Most events in one group-commit transaction (see `sqliteEventStore`). Default 20,000. */
+  maxGroupEvents?: number;
 }
 
 const MIGRATIONS = fileURLToPath(new URL('../../../drizzle', import.meta.url));
@@ -24,20 +26,26 @@ const MIGRATIONS = fileURLToPath(new URL('../../../drizzle', import.meta.url));
 /**
  * Opens (creating and migrating) a SQLite database as a `Store`: WAL journal, NORMAL sync (durable at
  * checkpoints, safe against application crashes), foreign keys on, a 5 s busy timeout for the CLI
- * running beside `serve`.
+ * running beside `serve`, checkpoints every ~32 MB of WAL, and group commit of concurrent batches.
  *
  * @example
  * const store = openSqliteStore({ path: './watchpost.db' });
  * console.log(await store.listSites());
  * await store.close();
  */
-export function openSqliteStore({ path, now = Date.now }: SqliteStoreOptions): Store & { db: Database.Database } {
+export function openSqliteStore({ path, now = Date.now, maxGroupEvents }: SqliteStoreOptions): Store & { db: Database.Database } {
   const db = new Database(path, { timeout: 5000 });
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('cache_size = -65536');
+    // Checkpoint every ~32 MB of WAL instead of 4 MB: a page rewritten by many commits is copied back
+    // to the database once per checkpoint, and the checkpoint's fsync (the only one in WAL + NORMAL)
+    // comes 8x less often. The WAL file is truncated back to 64 MB after a checkpoint.
+    db.pragma('wal_autocheckpoint = 8000');
+    db.pragma('journal_size_limit = 67108864');
+    db.pragma('temp_store = MEMORY');
     migrate(drizzle(db), { migrationsFolder: MIGRATIONS });
     // Planner statistics, bounded work: without them SQLite picks (site_id, ts) over (site_id, ip, ts)
     // for per-IP queries. `purgeBefore` refreshes them on the hourly maintenance run.
@@ -60,17 +68,20 @@ export function openSqliteStore({ path, now = Date.now }: SqliteStoreOptions): S
     }
     return zone;
   };
+  const { flushPending, ...events } = sqliteEventStore(db, timeZoneOf, now, { maxGroupEvents });
   return {
     db,
     ...sites,
-    ...sqliteEventStore(db, timeZoneOf, now),
+    ...events,
     ...sqliteDenyListStore(db),
     ...sqliteRollupStore(db),
     ...sqliteDrillDownStore(db),
     ...sqliteAlertStore(db),
     ...sqliteSettingsStore(db, now),
     async close() {
-      if (db.open) db.close();
+      if (!db.open) return;
+      flushPending();
+      db.close();
     },
   };
 }
