@@ -1,7 +1,8 @@
 /**
- * The child process of the throughput benchmark: a fake report API and four app servers
+ * The child process of the throughput benchmark: five app servers
  * (Express and Hono on @hono/node-server, each bare and with Watchpost), all on 127.0.0.1 and
- * ephemeral ports. Prints one JSON line with the URLs, then serves until killed.
+ * ephemeral ports, and the fake report API in a grandchild process. Prints one JSON line with
+ * the URLs, then serves until killed.
  * Diagnosis knobs: DROP=deny,geo,api,sample,gzip,sync,forward,incoming removes those features (incoming:
  * a fixed socketIp instead of reading node-server's socket) from the Watchpost
  * variants; ONLY_HONO=1 skips the Express servers.
@@ -15,17 +16,18 @@ import { watchpost as expressWatchpost } from '../src/express/index.js';
 import { watchpost as honoWatchpost } from '../src/hono/index.js';
 import { loadGeoLookup } from '../src/node/index.js';
 import type { WatchpostOptions } from '../src/core/watchpost.js';
-import { startSinkServer } from '../test/sink-server.js';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { denyEntries } from './fixtures.js';
 
-const api = await startSinkServer(
-  (req, res) => {
-    if (req.url !== '/v1/denylist') return void res.writeHead(404).end();
-    if (req.headers['if-none-match'] === '"v1"') return void res.writeHead(304, { etag: '"v1"' }).end();
-    res.writeHead(200, { 'content-type': 'application/json', etag: '"v1"' }).end('{"version":"v1","entries":[]}');
-  },
-  { record: false },
-);
+// The fake report API runs in its own process: its work is not the app's.
+const sinkProcess = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./sink-process.ts', import.meta.url))], {
+  stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+});
+const api = { url: await new Promise<string>((resolve) => createInterface({ input: sinkProcess.stdout! }).once('line', resolve)) };
+process.on('exit', () => sinkProcess.kill());
+process.on('SIGTERM', () => process.exit(0));
 const denyList = denyEntries(100_000);
 const geo = loadGeoLookup();
 geo.load();
