@@ -12,7 +12,7 @@ const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.
 const serverScript = fileURLToPath(new URL('./server.ts', import.meta.url));
 
 async function startServer(db: string, mode: 'fast' | 'naive') {
-  const child = spawn(tsx, [serverScript, db, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(tsx, [...(process.env.BENCH_SERVER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROF}`] : []), serverScript, db, mode], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server did not start in 30 s')), 30_000);
     child.stdout.on('data', (chunk: Buffer) => {

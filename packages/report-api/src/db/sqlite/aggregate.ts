@@ -47,13 +47,17 @@ export interface BatchAggregate {
 
 /**
  * Folds events into per-quarter, per-day-dimension and per-30-s error rollups.
- * `localDay(quarterStart)` maps a bucket to the site-local date.
+ * `localDay(quarterStart)` maps a bucket to the site-local date. Pass `agg` to add to an existing
+ * aggregate (several batches of one site written in one group commit).
  *
  * @example
  * const agg = aggregateEvents(batch.events, (start) => '2026-03-01');
  */
-export function aggregateEvents(events: readonly WatchpostEvent[], localDay: (quarterStart: number) => string): BatchAggregate {
-  const agg: BatchAggregate = { quarters: new Map(), days: new Map(), windows: new Map(), ipWindows: new Map() };
+export function aggregateEvents(
+  events: readonly WatchpostEvent[],
+  localDay: (quarterStart: number) => string,
+  agg: BatchAggregate = { quarters: new Map(), days: new Map(), windows: new Map(), ipWindows: new Map() },
+): BatchAggregate {
   for (const event of events) {
     const weight = 1 / event.sampleRate;
     const quarter = event.ts - (event.ts % QUARTER_MS);

@@ -3,7 +3,7 @@ import type { EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol'
 import type { EventStore, IngestResult, StoredEvent } from '../store.js';
 import { aggregateEvents, COUNTER_COLUMNS, type BatchAggregate } from './aggregate.js';
 import { localDayOf } from './local-day.js';
-import { minuteSpan, perIpSql } from './minutes.js';
+import { minuteSpan, perMinuteSql } from './minutes.js';
 
 const EVENT_COLUMNS =
   'site_id, ts, ip, country, method, host, path, status, latency_ms, ua, action, rule, bot_category, sample_rate, asn';
@@ -60,6 +60,12 @@ const toEvent = (r: EventRow): StoredEvent => ({
 export interface GroupCommitOptions {
   /** Most events written in one group transaction; more waiting batches go into the next one. Default 20,000. */
   maxGroupEvents?: number;
+  /**
+   * How long the first waiting batch waits for others before the group is written, in ms. 0 writes
+   * at the next `setImmediate` (only batches already parsed join). Default 3: with 4 requests in
+   * flight over HTTP, groups of 3-4 batches instead of 2, about 10% more events/s (bench/ingest.ts).
+   */
+  groupWaitMs?: number;
 }
 
 interface Pending {
@@ -74,8 +80,8 @@ interface Pending {
  * Raw events and rollups on SQLite. `timeZoneOf(siteId)` gives the zone that decides a site's local day.
  * The hot path is plain better-sqlite3 prepared statements.
  *
- * **Group commit.** Batches that arrive while the event loop is busy (several requests in flight)
- * are written in one transaction, at the next `setImmediate`: one commit, and one write of each
+ * **Group commit.** Batches that arrive within `groupWaitMs` of each other (several requests in
+ * flight) are written in one transaction: one commit, one rollup upsert per row, and one write of each
  * page they share, instead of one per batch. Each batch is still all-or-nothing (its own SAVEPOINT:
  * a batch that fails rolls back alone and only its caller gets the error) and idempotent (its
  * batch id is inserted in the same savepoint), and every `ingestBatch` promise settles only after
@@ -90,9 +96,10 @@ export function sqliteEventStore(
   db: Database.Database,
   timeZoneOf: (siteId: string) => string | null,
   now: () => number,
-  { maxGroupEvents = 20_000 }: GroupCommitOptions = {},
+  { maxGroupEvents = 20_000, groupWaitMs = 3 }: GroupCommitOptions = {},
 ): EventStore & { flushPending(): void } {
   if (!Number.isInteger(maxGroupEvents) || maxGroupEvents < 1) throw new TypeError(`maxGroupEvents must be a positive integer, got ${maxGroupEvents}`);
+  if (!(groupWaitMs >= 0 && groupWaitMs <= 1000)) throw new TypeError(`groupWaitMs must be from 0 to 1000, got ${groupWaitMs}`);
   const insertBatch = db.prepare(
     'INSERT OR IGNORE INTO batches (site_id, batch_id, received_at, events, dropped) VALUES (?, ?, ?, ?, ?)',
   );
@@ -117,12 +124,24 @@ export function sqliteEventStore(
 
   function writeRollups(siteId: string, agg: BatchAggregate): void {
     for (const [start, values] of agg.quarters) upsertQuarter.run(siteId, start, ...values);
-    for (const row of agg.days.values()) upsertDay.run(siteId, row.day, row.dim, row.key, row.extra, ...row.values);
+    // In key order: consecutive upserts walk the primary-key B-tree forward instead of jumping around.
+    const rows = [...agg.days.values()].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.dim < b.dim ? -1 : a.dim > b.dim ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const params: unknown[] = [siteId, '', '', '', null, ...COUNTER_COLUMNS.map(() => 0)];
+    for (const row of rows) {
+      params[1] = row.day;
+      params[2] = row.dim;
+      params[3] = row.key;
+      params[4] = row.extra;
+      for (let c = 0; c < COUNTER_COLUMNS.length; c++) params[5 + c] = row.values[c];
+      upsertDay.run(params);
+    }
     for (const [start, errors] of agg.windows) upsertWindow.run(siteId, start, errors);
     for (const w of agg.ipWindows.values()) upsertIpWindow.run(siteId, w.start, w.ip, w.errors);
   }
 
-  // Nested inside the group transaction, better-sqlite3 runs this as a SAVEPOINT.
+  // Nested inside the group transaction, better-sqlite3 runs this as a SAVEPOINT. Rollups are not
+  // written here: the group folds every stored batch of a site into one aggregate and upserts each
+  // rollup row once per group (a busy IP in four batches is one upsert, not four).
   const ingestOne = db.transaction((siteId: string, batch: EventBatch, localDay: (ms: number) => string): IngestResult => {
     const fresh = insertBatch.run(siteId, batch.batchId, now(), batch.events.length, batch.dropped ?? 0).changes > 0;
     if (!fresh) return { accepted: 0, duplicate: true };
@@ -139,20 +158,28 @@ export function sqliteEventStore(
       pushEvent(params, siteId, events[i]!);
       insertOne.run(params);
     }
-    writeRollups(siteId, aggregateEvents(events, localDay));
     return { accepted: events.length, duplicate: false };
   });
 
   const queue: Pending[] = [];
   let scheduled = false;
   const writeGroup = db.transaction((group: Pending[], outcomes: Array<{ result?: IngestResult; error?: unknown }>) => {
+    const aggregates = new Map<string, BatchAggregate>();
     for (const p of group) {
+      let result: IngestResult;
       try {
-        outcomes.push({ result: ingestOne(p.siteId, p.batch, p.localDay) });
+        result = ingestOne(p.siteId, p.batch, p.localDay);
       } catch (error) {
         outcomes.push({ error });
+        continue;
       }
+      outcomes.push({ result });
+      if (result.duplicate) continue;
+      // Released savepoint: the batch is in. If the rollup upserts below fail, the whole group
+      // transaction rolls back and every caller gets the error, so no batch is ever half stored.
+      aggregates.set(p.siteId, aggregateEvents(p.batch.events, p.localDay, aggregates.get(p.siteId)));
     }
+    for (const [siteId, agg] of aggregates) writeRollups(siteId, agg);
   });
 
   function flushPending(): void {
@@ -181,7 +208,7 @@ export function sqliteEventStore(
   const listQuery = (filters: string) =>
     db.prepare<unknown[], EventRow>(`SELECT * FROM events WHERE site_id = ? AND ts >= ? AND ts < ?${filters} ORDER BY ts DESC, id DESC LIMIT ?`);
   const listByIpQuery = (filters: string) =>
-    db.prepare<unknown[], EventRow>(perIpSql('*', `AND ts >= ? AND ts < ?${filters}`, 'ORDER BY ts DESC, id DESC LIMIT ?'));
+    db.prepare<unknown[], EventRow>(perMinuteSql('ip', 'ip = ?', '*', `AND ts >= ? AND ts < ?${filters}`, 'ORDER BY ts DESC, id DESC LIMIT ?'));
   const listStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
   const spanOf = minuteSpan(db);
 
@@ -194,7 +221,10 @@ export function sqliteEventStore(
       const day = localDay;
       return new Promise<IngestResult>((resolve, reject) => {
         queue.push({ siteId, batch, localDay: day, resolve, reject });
-        if (!scheduled) (scheduled = true), setImmediate(flushPending);
+        if (scheduled) return;
+        scheduled = true;
+        if (groupWaitMs > 0) setTimeout(flushPending, groupWaitMs);
+        else setImmediate(flushPending);
       });
     },
     flushPending,

@@ -3,18 +3,22 @@ import type Database from 'better-sqlite3';
 /** Bucket of the per-IP index `events_site_minute_ip`: queries must write exactly `ts / 60000`. */
 export const MINUTE_MS = 60_000;
 
+/** Columns with a `(site_id, ts / 60000, column)` index (`events_site_minute_<column>`). */
+export type MinuteIndexed = 'ip' | 'country' | 'path';
+
 /**
- * The SQL of a per-IP look-up through `(site_id, ts / 60000, ip)`: one index seek per minute of the
- * range. The minutes come from a recursive CTE bound to `?1` (first minute) and `?2` (last minute);
- * the rest of the parameters follow. `INDEXED BY` keeps the plan independent of planner statistics.
+ * The SQL of a look-up by IP, country or path through its `(site_id, ts / 60000, column)` index: one
+ * index seek per minute of the range. The minutes come from a recursive CTE bound to `?1` (first
+ * minute) and `?2` (last minute), then `site_id`, then `match` (e.g. `ip = ?`), then `rest`.
+ * `INDEXED BY` keeps the plan independent of planner statistics (a fresh database has none).
  *
  * @example
- * db.prepare(perIpSql('ts, path', 'AND ts >= ? AND ts < ?'));
+ * db.prepare(perMinuteSql('ip', 'ip = ?', 'ts, path', 'AND ts >= ? AND ts < ?'));
  */
-export function perIpSql(columns: string, rest: string, tail = ''): string {
+export function perMinuteSql(column: MinuteIndexed, match: string, columns: string, rest: string, tail = ''): string {
   return `WITH RECURSIVE minute(m) AS (SELECT ? UNION ALL SELECT m + 1 FROM minute WHERE m < ?)
-    SELECT ${columns} FROM events INDEXED BY events_site_minute_ip
-    WHERE site_id = ? AND ts / 60000 IN minute AND ip = ? ${rest} ${tail}`;
+    SELECT ${columns} FROM events INDEXED BY events_site_minute_${column}
+    WHERE site_id = ? AND ts / 60000 IN minute AND ${match} ${rest} ${tail}`;
 }
 
 /**

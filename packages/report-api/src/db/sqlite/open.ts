@@ -19,6 +19,8 @@ export interface SqliteStoreOptions {
   now?: () => number;
   /** Most events in one group-commit transaction (see `sqliteEventStore`). Default 20,000. */
   maxGroupEvents?: number;
+  /** How long a batch waits for others to share its commit, in ms (see `sqliteEventStore`). Default 3. */
+  groupWaitMs?: number;
 }
 
 const MIGRATIONS = fileURLToPath(new URL('../../../drizzle', import.meta.url));
@@ -33,7 +35,7 @@ const MIGRATIONS = fileURLToPath(new URL('../../../drizzle', import.meta.url));
  * console.log(await store.listSites());
  * await store.close();
  */
-export function openSqliteStore({ path, now = Date.now, maxGroupEvents }: SqliteStoreOptions): Store & { db: Database.Database } {
+export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWaitMs }: SqliteStoreOptions): Store & { db: Database.Database } {
   const db = new Database(path, { timeout: 5000 });
   try {
     db.pragma('journal_mode = WAL');
@@ -68,7 +70,7 @@ export function openSqliteStore({ path, now = Date.now, maxGroupEvents }: Sqlite
     }
     return zone;
   };
-  const { flushPending, ...events } = sqliteEventStore(db, timeZoneOf, now, { maxGroupEvents });
+  const { flushPending, ...events } = sqliteEventStore(db, timeZoneOf, now, { maxGroupEvents, groupWaitMs });
   return {
     db,
     ...sites,

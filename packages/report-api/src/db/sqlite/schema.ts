@@ -57,7 +57,13 @@ export const events = sqliteTable(
   // (site, minute, ip) rather than (site, ip, ts): a batch of events from the same minutes lands on a few
   // index pages instead of one random page per event (ingest is about 1.9x faster); per-IP queries seek
   // once per minute of their range (`src/db/sqlite/minutes.ts`). Queries must spell `ts / 60000` exactly.
-  (t) => [index('events_site_ts').on(t.siteId, t.ts), index('events_site_minute_ip').on(t.siteId, sql`(${t.ts} / 60000)`, t.ip)],
+  // The dashboard's country and path pages use the same shape (`events_site_minute_country`, `_path`).
+  (t) => [
+    index('events_site_ts').on(t.siteId, t.ts),
+    index('events_site_minute_ip').on(t.siteId, sql`(${t.ts} / 60000)`, t.ip),
+    index('events_site_minute_country').on(t.siteId, sql`(${t.ts} / 60000)`, t.country),
+    index('events_site_minute_path').on(t.siteId, sql`(${t.ts} / 60000)`, t.path),
+  ],
 );
 
 const counters = {

@@ -1,0 +1,2 @@
+CREATE INDEX `events_site_minute_country` ON `events` (`site_id`,("ts" / 60000),`country`);--> statement-breakpoint
+CREATE INDEX `events_site_minute_path` ON `events` (`site_id`,("ts" / 60000),`path`);
