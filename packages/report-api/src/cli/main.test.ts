@@ -41,6 +41,11 @@ describe('watchpost CLI', () => {
     expect(JSON.parse(json.out)).toMatchObject({ date: '2026-03-01', totals: { requests: 1 } });
     const md = await cli('report', '--site', site.id, '--date', '2026-03-01', '--format', 'md', '--db', db);
     expect(md.out).toContain('Requests: *1*');
+    const page = await cli('report', '--site', site.id, '--date', '2026-03-01', '--format', 'html', '--public-url', 'https://watchpost.example', '--db', db);
+    expect(page.code).toBe(0);
+    expect(page.out).toMatch(/^<!doctype html>/);
+    expect(page.out).toContain('shop: daily report for 2026-03-01');
+    expect(page.out).toContain('<base href="https://watchpost.example/">');
   });
 
   it.each([
@@ -54,6 +59,7 @@ describe('watchpost CLI', () => {
     { argv: ['report', '--site', 'site_nope', '--date', '2026-02-01', '--db', 'DB'], error: /no site "site_nope"/ },
     { argv: ['report', '--site', 's', '--date', '2026-02-01', '--format', 'pdf', '--db', 'DB'], error: /--format/ },
     { argv: ['report', '--date', '2026-02-01', '--db', 'DB'], error: /--site is required/ },
+    { argv: ['report', '--site', 's', '--date', '2026-02-01', '--format', 'html', '--public-url', 'ftp://x', '--db', 'DB'], error: /--public-url/ },
     { argv: ['serve', '--port', '99999', '--db', 'DB'], error: /--port/ },
     { argv: ['serve', '--port', '0', '--session-secret', 'too-short', '--db', 'DB'], error: /--session-secret: the session secret must be at least 32/ },
     { argv: ['report', '--site', 's', '--date', '2026-02-01', '--db', '/no/such/dir/w.db'], error: /does not exist/ },

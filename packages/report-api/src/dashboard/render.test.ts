@@ -5,6 +5,7 @@ import { renderCountryPage } from './pages/country.js';
 import { renderIpPage } from './pages/ip.js';
 import { renderPathPage } from './pages/path.js';
 import { renderReportPage } from './pages/report.js';
+import { renderStaticReport } from './static-report.js';
 import { renderErrorPage, renderSignInPage, renderSitesPage } from './pages/sites.js';
 import type { IpDetail, SliceDetail } from './types.js';
 
@@ -174,5 +175,25 @@ describe('charts', () => {
     expect(widths).toHaveLength(2);
     expect(widths[0]! / widths[1]!).toBeCloseTo(4, 1);
     expect(barChart('e', 'empty', []).toString()).toContain('No data');
+  });
+});
+
+describe('static report (watchpost report --format html)', () => {
+  it.each(HOSTILE)('is one read-only, inert document with %j in every text field', (text) => {
+    const markup = renderStaticReport(report(text));
+    expectInert(markup);
+    expect(markup).not.toMatch(/<form[^>]*method="post"/);
+    expect(markup).not.toContain('name="csrf"');
+    expect(markup).not.toContain('rel="stylesheet"');
+    expect(markup).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(markup).toContain('<style>');
+    expect(markup).toContain('<svg');
+  });
+
+  it('points drill-down links at the live dashboard when given its URL', () => {
+    const markup = renderStaticReport(report('203.0.113.9'), { publicUrl: 'https://watchpost.example/ignored/path' });
+    expect(markup).toContain('<base href="https://watchpost.example/">');
+    expect(markup).toContain('base-uri \'self\' https://watchpost.example;');
+    expect(markup).toContain('<span class="muted">not denied</span>');
   });
 });

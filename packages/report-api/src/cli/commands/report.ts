@@ -1,3 +1,4 @@
+import { renderStaticReport } from '../../dashboard/static-report.js';
 import { buildDailyReport } from '../../reports/build.js';
 import { reportToMarkdown } from '../../reports/markdown.js';
 import { parseLocalDate } from '../../reports/range.js';
@@ -10,17 +11,19 @@ import { openStoreFromArgs } from '../open-store.js';
  * @example
  * reportFormats.md(report); // Markdown for chat
  */
-export const reportFormats: Record<string, (report: Awaited<ReturnType<typeof buildDailyReport>>) => string> = {
+export const reportFormats: Record<string, (report: Awaited<ReturnType<typeof buildDailyReport>>, options: { publicUrl?: string }) => string> = {
   json: (report) => JSON.stringify(report, null, 2),
   md: (report) => reportToMarkdown(report),
+  html: (report, options) => renderStaticReport(report, options),
 };
 
-const usage = `Usage: watchpost report --site ID --date YYYY-MM-DD [--format json|md] [--db PATH]
+const usage = `Usage: watchpost report --site ID --date YYYY-MM-DD [--format json|md|html] [--public-url URL] [--db PATH]
 
 Prints the daily posture report of one site-local day.
   --site ID        site id from \`watchpost sites list\`
   --date DATE      local date in the site's time zone
-  --format FORMAT  ${Object.keys(reportFormats).join(' | ')} (default json)
+  --format FORMAT  ${Object.keys(reportFormats).join(' | ')} (default json); html is one self-contained read-only page
+  --public-url URL with html: drill-down links open the live dashboard at this origin
   --db PATH        SQLite database file (default ./watchpost.db)`;
 
 /**
@@ -30,10 +33,10 @@ Prints the daily posture report of one site-local day.
  * await reportCommand.run(['--site', 'site_…', '--date', '2026-03-01', '--format', 'md'], io);
  */
 export const reportCommand: Command = {
-  summary: 'print the daily report of a site (json or md)',
+  summary: 'print the daily report of a site (json, md or html)',
   usage,
   async run(argv, io) {
-    const args = parseCommandArgs(argv, { ...dbOption, site: { type: 'string' }, date: { type: 'string' }, format: { type: 'string', default: 'json' } });
+    const args = parseCommandArgs(argv, { ...dbOption, site: { type: 'string' }, date: { type: 'string' }, format: { type: 'string', default: 'json' }, 'public-url': { type: 'string' } });
     if (!args) return (io.out(usage), 0);
     const siteId = stringOption(args, 'site', true);
     const date = parseLocalDate(stringOption(args, 'date', true));
@@ -41,11 +44,14 @@ export const reportCommand: Command = {
     const format = stringOption(args, 'format', true);
     const render = Object.hasOwn(reportFormats, format) ? reportFormats[format] : undefined;
     if (!render) throw new UsageError(`--format: ${JSON.stringify(format)} is not one of ${Object.keys(reportFormats).join(', ')}`);
+    const publicUrl = stringOption(args, 'public-url');
+    if (publicUrl !== undefined && !URL.canParse(publicUrl)) throw new UsageError(`--public-url: expected http(s)://host, got ${JSON.stringify(publicUrl)}`);
+    if (publicUrl !== undefined && !/^https?:$/.test(new URL(publicUrl).protocol)) throw new UsageError(`--public-url: expected http(s)://host, got ${JSON.stringify(publicUrl)}`);
     const store = openStoreFromArgs(stringOption(args, 'db', true));
     try {
       const site = await store.getSite(siteId);
       if (!site) throw new UsageError(`--site: no site ${JSON.stringify(siteId)} in this database (see watchpost sites list)`);
-      io.out(render(await buildDailyReport(store, site, date.date)));
+      io.out(render(await buildDailyReport(store, site, date.date), publicUrl === undefined ? {} : { publicUrl }));
       return 0;
     } finally {
       await store.close();

@@ -15,7 +15,8 @@ import { alertsUrl } from './alerts.js';
 export interface ReportPageInput {
   report: DailyReport;
   today: string;
-  viewer: Viewer;
+  /** The signed-in user; null renders a read-only page (no deny buttons, no sign-out), as `watchpost report --format html` does. */
+  viewer: Viewer | null;
   /** IP just added to the deny list, shown as a confirmation. */
   justDenied?: string | null;
 }
@@ -126,7 +127,9 @@ ${table('IPs recommended for the deny list, with evidence', ['IP', 'Country', '#
   const denied = r.denied || r.ip === justDenied;
   return h`<tr><th scope="row">${ipLink(r.ip)}</th><td>${countryLink(r.country)}</td>${num(r.requests, ipUrl(siteId, r.ip, date))}<td><ul class="reasons">${r.reasons.map((x) => h`<li>${x}</li>`)}</ul></td><td>${denied
     ? h`<span class="badge denied">Denied</span>`
-    : h`<form class="inline" method="post" action="${denyUrl(siteId)}"><input type="hidden" name="csrf" value="${viewer.csrfToken}"><input type="hidden" name="ip" value="${r.ip}"><input type="hidden" name="date" value="${date}"><input type="hidden" name="reason" value="${r.reasons.join('; ').slice(0, 500)}"><button type="submit" aria-label="Add ${r.ip} to the deny list">Add to deny list</button></form>`}</td></tr>`;
+    : viewer === null
+      ? h`<span class="muted">not denied</span>`
+      : h`<form class="inline" method="post" action="${denyUrl(siteId)}"><input type="hidden" name="csrf" value="${viewer.csrfToken}"><input type="hidden" name="ip" value="${r.ip}"><input type="hidden" name="date" value="${date}"><input type="hidden" name="reason" value="${r.reasons.join('; ').slice(0, 500)}"><button type="submit" aria-label="Add ${r.ip} to the deny list">Add to deny list</button></form>`}</td></tr>`;
 }), 'No recommendations for this day.')}
 </section>
 
