@@ -49,9 +49,11 @@ function listenHono(app: Hono): Promise<string> {
   return new Promise((resolve) => serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(`http://127.0.0.1:${info.port}`)));
 }
 
-function expressApp(guarded: boolean): express.Express {
+function expressApp(guarded: boolean | 'empty'): express.Express {
   const app = express();
-  if (guarded) app.use(expressWatchpost(common));
+  // An empty middleware shows what any middleware layer costs in Express's router.
+  if (guarded === 'empty') app.use(function empty(_req, _res, next) { next(); });
+  else if (guarded) app.use(expressWatchpost(common));
   app.get('/products/:id', (req, res) => void res.json({ id: req.params.id, name: 'teapot', price: 12 }));
   return app;
 }
@@ -65,7 +67,7 @@ function honoApp(guarded: boolean | 'empty'): Hono {
 }
 
 const urls = {
-  ...(process.env.ONLY_HONO ? {} : { 'express bare': await listenExpress(expressApp(false)), 'express + watchpost': await listenExpress(expressApp(true)) }),
+  ...(process.env.ONLY_HONO ? {} : { 'express bare': await listenExpress(expressApp(false)), 'express + empty middleware': await listenExpress(expressApp('empty')), 'express + watchpost': await listenExpress(expressApp(true)) }),
   'hono bare': await listenHono(honoApp(false)),
   'hono + empty middleware': await listenHono(honoApp('empty')),
   'hono + watchpost': await listenHono(honoApp(true)),

@@ -57,10 +57,8 @@ try {
     const bare = median(rps[`${framework} bare`]!);
     const guarded = median(rps[`${framework} + watchpost`]!);
     const ratio = guarded / bare;
-    if (framework === 'hono') {
-      const empty = median(rps['hono + empty middleware']!);
-      console.log(`hono + empty middleware ${empty.toFixed(0)} req/s (ratio ${(empty / bare).toFixed(3)}): what any middleware costs in Hono`);
-    }
+    const empty = median(rps[`${framework} + empty middleware`]!);
+    console.log(`${framework} + empty middleware ${empty.toFixed(0)} req/s (ratio ${(empty / bare).toFixed(3)}): what any middleware costs in ${framework}`);
     console.log(`${framework.padEnd(8)} bare ${bare.toFixed(0).padStart(7)} req/s   with watchpost ${guarded.toFixed(0).padStart(7)} req/s   ratio ${ratio.toFixed(3)} (target >= 0.90: ${ratio >= 0.9 ? 'met' : 'NOT met'})`);
     const bareCpu = median(cpuPerRequest[`${framework} bare`]!);
     const guardedCpu = median(cpuPerRequest[`${framework} + watchpost`]!);
