@@ -4,7 +4,7 @@
 // signature check fails against some registries), installs the workspace when
 // the lockfile is newer than node_modules, then runs `pnpm ARGS...`.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -48,5 +48,7 @@ const args = process.argv.slice(2);
 if (stale && args[0] !== 'install') {
   console.error('[watchpost] installing workspace dependencies (pnpm install --frozen-lockfile)');
   run(pnpm, ['install', '--frozen-lockfile'], { env });
+  // pnpm leaves the marker alone when nothing changed; touch it so the next run skips this step.
+  if (existsSync(marker)) utimesSync(marker, new Date(), new Date());
 }
 run(pnpm, args, { env });
