@@ -9,12 +9,12 @@ const child = spawn('turbo', ['run', 'test', '--concurrency=1', ...process.argv.
 });
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let rest = '';
-// eslint-disable-next-line no-control-regex
 const ansi = /\x1b\[[0-9;]*m/g;
 
 function count(line) {
-  const plain = line.replace(ansi, '');
-  if (!/^\S*\s*Tests\s+\d/.test(plain.replace(/^[^:]*:test:\s*/, ''))) return;
+  // turbo prefixes each line with "package:test: "; vitest's summary line starts with "Tests".
+  const plain = line.replace(ansi, '').replace(/^[^:]*:test:\s*/, '');
+  if (!/^Tests\s+\d/.test(plain)) return;
   for (const kind of Object.keys(totals)) {
     const m = plain.match(new RegExp(`(\\d+) ${kind}`));
     if (m) totals[kind] += Number(m[1]);
