@@ -35,6 +35,7 @@ describe('requestFacts', () => {
     ['country and ASN', { country: 'jp', asn: 2516 }, { country: 'JP', asn: 2516 }],
     ['unknown country XX', { country: 'XX' }, { country: null }],
     ['Tor T1', { country: 'T1' }, { country: null }],
+    ['user-assigned ZZ', { country: 'ZZ' }, { country: null }],
     ['junk country', { country: 'Japan', asn: -1 }, { country: null, asn: null }],
     ['ASN as text', { asn: '2516' }, { asn: null }],
   ])('%s from request.cf', (_name, cf, expected) => {

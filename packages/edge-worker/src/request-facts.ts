@@ -1,4 +1,4 @@
-import { normalizeIp, type RequestFacts } from '@watchpost/middleware';
+import { normalizeCountry, normalizeIp, type RequestFacts } from '@watchpost/middleware';
 
 /** The parts of Cloudflare's `request.cf` object the worker reads; all optional (absent locally). */
 export interface CfSignals {
@@ -8,13 +8,10 @@ export interface CfSignals {
   verifiedBotCategory?: unknown;
 }
 
-// Cloudflare uses XX for "unknown" and T1 for Tor; the event format wants a real ISO code or null.
-const COUNTRY = /^[A-Z]{2}$/;
-const NOT_A_COUNTRY = new Set(['XX', 'T1']);
-
 function countryOf(cf: CfSignals | undefined): string | null {
-  const value = typeof cf?.country === 'string' ? cf.country.toUpperCase() : null;
-  return value && COUNTRY.test(value) && !NOT_A_COUNTRY.has(value) ? value : null;
+  // The engine's own normaliser: Cloudflare's XX ("unknown") becomes null, and so does T1 (Tor),
+  // which is not two letters; the event format wants a real ISO code or null.
+  return typeof cf?.country === 'string' ? normalizeCountry(cf.country) : null;
 }
 
 function asnOf(cf: CfSignals | undefined): number | null {
