@@ -43,6 +43,8 @@ export function createQueueSink({
   let dropped = 0;
   let sent = 0;
   let failedSends = 0;
+  // Every message is at most maxMessageBytes, so one sendBatch call fits this many (at least one).
+  const messagesPerSend = Math.max(1, Math.min(MAX_MESSAGES_PER_SEND, Math.floor(MAX_BYTES_PER_SEND / maxMessageBytes)));
 
   function keepWithinBounds(): void {
     if (buffer.length > maxQueue) {
@@ -81,15 +83,7 @@ export function createQueueSink({
     const batches = toBatches(events, droppedSoFar);
     let start = 0;
     while (start < batches.length) {
-      // Fill one sendBatch call up to its message and byte limits.
-      let end = start;
-      let bytes = 0;
-      while (end < batches.length && end - start < MAX_MESSAGES_PER_SEND) {
-        const size = maxMessageBytes;
-        if (end > start && bytes + size > MAX_BYTES_PER_SEND) break;
-        bytes += size;
-        end += 1;
-      }
+      const end = Math.min(batches.length, start + messagesPerSend);
       const chunk = batches.slice(start, end);
       try {
         await queue.sendBatch(chunk.map((body) => ({ body, contentType: 'json' as const })));
@@ -100,7 +94,7 @@ export function createQueueSink({
         // Put the unsent events back in front of newer ones; the bound still holds.
         const unsent = batches.slice(start).flatMap((batch) => batch.events);
         buffer = unsent.concat(buffer);
-        dropped += droppedSoFar > 0 && start === 0 ? droppedSoFar : 0;
+        if (start === 0) dropped += droppedSoFar;
         keepWithinBounds();
         return;
       }
