@@ -3,6 +3,7 @@ import type { BanOptions } from './bans/bans.js';
 import type { CustomBot } from './bots/classify.js';
 import type { EventSink } from './forward/sink.js';
 import type { BotModes } from './rules/bots.js';
+import type { ParsedIp } from './ip/parse.js';
 import type { IpListInput } from './rules/ip-lists.js';
 import type { ProbeOptions } from './rules/probes.js';
 
@@ -10,6 +11,11 @@ import type { ProbeOptions } from './rules/probes.js';
 export interface RequestFacts {
   /** Client IP, already resolved through trusted proxies. */
   ip: string;
+  /**
+   * `ip` already parsed (the resolver's `parsed`), so the engine need not parse it again on
+   * every request. When absent, the engine parses `ip`; when given, it must be `ip`'s parse.
+   */
+  parsedIp?: ParsedIp | null;
   method: string;
   host: string;
   /** Path as received (query string is ignored, percent-encoding kept). */

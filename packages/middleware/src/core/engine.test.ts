@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { eventSchema, type DenyEntry, type WatchpostEvent } from '../protocol/index.js';
 import { createEngine, type EngineOptions, type RequestFacts } from './engine.js';
+import { parseIp } from './ip/parse.js';
 import type { EventSink } from './forward/sink.js';
 
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
@@ -39,6 +40,8 @@ describe('createEngine: rule order', () => {
     ['a probe', req({ path: '/wp-login.php' }), 'block', 'probe:/wp-login.php'],
     ['the deny list before bots', req({ ip: '198.51.100.1', ua: SQLMAP }), 'block', 'deny-list'],
     ['a malformed IP (rules on IP skipped, others apply)', req({ ip: 'nonsense', path: '/.git/HEAD' }), 'block', 'probe:/.git/'],
+    ['an address the adapter already parsed', req({ ip: '198.51.100.20', parsedIp: parseIp('198.51.100.20') }), 'block', 'deny-list'],
+    ['no address the adapter could parse', req({ ip: 'unknown', parsedIp: null }), 'allow', null],
   ])('%s', (_name, facts, action, rule) => {
     const decision = engine.decide(facts);
     expect(decision.action).toBe(action);

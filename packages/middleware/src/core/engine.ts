@@ -100,7 +100,7 @@ export function createEngine({
 
   function decide(req: RequestFacts): Decision {
     const botCategory = classify(req.ua).category;
-    const ip: ParsedIp | null = parseIp(req.ip);
+    const ip: ParsedIp | null = req.parsedIp !== undefined ? req.parsedIp : parseIp(req.ip);
     if (ip !== null) {
       if (allow !== null && allow.match(ip) !== null) return tally({ action: 'allow', rule: null, botCategory });
       if (staticDeny !== null && staticDeny.match(ip) !== null) return tally({ action: verdict('block'), rule: 'deny-list', botCategory });
@@ -134,7 +134,7 @@ export function createEngine({
     const at = now();
     // Only errors count towards bans; a client already refused by a ban or the deny list is not counted again.
     if (banTracker !== null && status >= 400 && decision.rule !== 'ban' && !(decision.rule?.startsWith('deny-list') ?? false)) {
-      const ip = parseIp(req.ip);
+      const ip = req.parsedIp !== undefined ? req.parsedIp : parseIp(req.ip);
       if (ip !== null) banTracker.record(clientKey(ip, keyOptions), status, at);
     }
     const rate = sample(decision.action, status);

@@ -79,6 +79,7 @@ export function watchpost(options: WatchpostOptions = {}): WatchpostMiddleware {
       const client = runtime.resolveClient({ socketIp: req.socket.remoteAddress, headers: headerReader(req.headers) });
       facts = {
         ip: client.ip,
+        parsedIp: client.parsed,
         method: req.method,
         host: req.headers.host ?? '',
         path: pathOf(req.originalUrl ?? req.url),

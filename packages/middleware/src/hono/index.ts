@@ -101,6 +101,7 @@ export function watchpost(options: HonoWatchpostOptions = {}): WatchpostHonoMidd
       const client = runtime.resolveClient({ socketIp: socketIp(c), headers });
       facts = {
         ip: client.ip,
+        parsedIp: client.parsed,
         method: c.req.method,
         // A Request built by fetch() has no Host header; the URL always has the authority.
         host: headers.get('host') ?? url.slice(authority, slash === -1 ? url.length : slash),
