@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { DenyEntry, DenyList } from '@watchpost/middleware/protocol';
 import { requireKey } from '../http/auth.js';
 import type { AppEnv, ResolvedDeps } from '../http/env.js';
-import { apiError } from '../http/errors.js';
+import { apiError, issueDetails } from '../http/errors.js';
 import { parseDenyValue } from './value.js';
 
 /**
@@ -68,7 +68,7 @@ export function denyListRoutes(deps: ResolvedDeps) {
     }
     const parsed = newDenyEntrySchema.safeParse(json);
     if (!parsed.success) {
-      throw apiError(400, 'invalid deny-list entry', parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message })));
+      throw apiError(400, 'invalid deny-list entry', issueDetails(parsed.error.issues));
     }
     const value = parseDenyValue(parsed.data.value);
     if (!value.ok) throw apiError(400, 'invalid deny-list entry', [{ path: 'value', message: value.message }]);

@@ -1,6 +1,5 @@
 import { batchSchema, type EventBatch } from '@watchpost/middleware/protocol';
-import type { z } from 'zod';
-import type { ErrorDetail } from '../http/errors.js';
+import { type ErrorDetail, issueDetails } from '../http/errors.js';
 
 /** Most field problems listed in one 400 answer. */
 const MAX_DETAILS = 20;
@@ -25,7 +24,7 @@ export type BatchValidation = { ok: true; batch: EventBatch } | { ok: false; det
  */
 export function validateBatch(body: unknown): BatchValidation {
   const parsed = batchSchema.safeParse(body);
-  if (!parsed.success) return { ok: false, details: issuesToDetails(parsed.error.issues) };
+  if (!parsed.success) return { ok: false, details: issueDetails(parsed.error.issues, MAX_DETAILS) };
   const details: ErrorDetail[] = [];
   parsed.data.events.forEach((event, index) => {
     for (const field of TEXT_FIELDS) {
@@ -41,11 +40,4 @@ export function validateBatch(body: unknown): BatchValidation {
     }
   });
   return details.length > 0 ? { ok: false, details } : { ok: true, batch: parsed.data };
-}
-
-function issuesToDetails(issues: z.core.$ZodIssue[]): ErrorDetail[] {
-  return issues.slice(0, MAX_DETAILS).map((issue) => ({
-    path: issue.path.length > 0 ? issue.path.map(String).join('.') : '(body)',
-    message: issue.message,
-  }));
 }
