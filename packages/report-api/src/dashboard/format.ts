@@ -1,3 +1,5 @@
+import { localTime } from '../reports/range.js';
+
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 /**
@@ -46,6 +48,8 @@ export function relativeChange(current: number, previous: number | null | undefi
   return (current - previous) / previous;
 }
 
+const withSeconds = new Map<string, Intl.DateTimeFormat>();
+
 /**
  * The local wall-clock time (HH:MM, 24 h) of an epoch-ms instant in a time zone.
  *
@@ -53,39 +57,12 @@ export function relativeChange(current: number, previous: number | null | undefi
  * formatTime(Date.UTC(2026, 10, 26, 5, 0), 'Asia/Tokyo'); // '14:00'
  */
 export function formatTime(ms: number, timeZone: string, seconds = false): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    ...(seconds ? { second: '2-digit' } : {}),
-    hourCycle: 'h23',
-  }).format(ms);
-}
-
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/**
- * Whether `value` is a real calendar date written YYYY-MM-DD.
- *
- * @example
- * isIsoDate('2026-02-30'); // false
- */
-export function isIsoDate(value: string): boolean {
-  const m = DATE_RE.exec(value);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.toISOString().slice(0, 10) === value;
-}
-
-/**
- * Calendar arithmetic on a YYYY-MM-DD date (no time zone involved).
- *
- * @example
- * addDays('2026-03-01', -1); // '2026-02-28'
- */
-export function addDays(date: string, days: number): string {
-  const m = DATE_RE.exec(date);
-  if (!m) throw new TypeError(`addDays: not a YYYY-MM-DD date: ${JSON.stringify(date)}`);
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + days));
-  return d.toISOString().slice(0, 10);
+  // Pages format dozens of instants per render; building an Intl formatter per call was the cost.
+  if (!seconds) return localTime(ms, timeZone);
+  let format = withSeconds.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    withSeconds.set(timeZone, format);
+  }
+  return format.format(ms);
 }

@@ -1,6 +1,7 @@
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { h } from './charts.js';
-import { addDays, formatChange, formatCount, relativeChange } from './format.js';
+import { addDays } from '../reports/range.js';
+import { formatChange, formatCount, relativeChange } from './format.js';
 import { stylesheetPath } from './style.js';
 import { BASE } from './urls.js';
 
