@@ -142,6 +142,20 @@ describe('createEngine: bursts, bans and events', () => {
     expect(engine.stats()).toMatchObject({ sampled: 3, skipped: 1, decisions: { allow: 3, block: 1, count: 0 }, rules: { 'probe:/.env': 1 } });
   });
 
+  it.each([
+    ['jp', 'JP'],
+    ['XX', null],
+    ['ZZ', null],
+    ['T1', null],
+    ['japan', null],
+  ])('an event carries country %j as %j, as the resolver would', (given, stored) => {
+    const sink = memorySink();
+    const engine = createEngine({ sink });
+    const facts = req({ country: given });
+    engine.observe(facts, engine.decide(facts), 200, 1);
+    expect(sink.events[0]?.country).toBe(stored);
+  });
+
   it('a throwing sink is reported, never thrown', () => {
     const errors: unknown[] = [];
     const engine = createEngine({ sink: { push: () => { throw new Error('full'); }, flush: async () => {}, close: async () => {} }, onError: (e) => errors.push(e) });

@@ -2,6 +2,7 @@ import type { DenyEntry, DenySource, WatchpostEvent } from '../protocol/index.js
 import { MAX_PATH_LENGTH, MAX_UA_LENGTH } from '../protocol/index.js';
 import { createBanTracker, type BanTracker } from './bans/bans.js';
 import { classifyUserAgent, createUaClassifier } from './bots/classify.js';
+import { normalizeCountry } from './geo/country.js';
 import type { Decision, EngineOptions, EngineStats, RequestFacts } from './engine-options.js';
 import { clientKey } from './ip/group.js';
 import { parseIp, type ParsedIp } from './ip/parse.js';
@@ -184,13 +185,11 @@ export function createEngine({
   };
 }
 
-const COUNTRY = /^[A-Za-z]{2}$/;
-
 /** Shapes one request into the wire format, clipping every field to the schema's limits. */
 function toEvent(req: RequestFacts, decision: Decision, status: number, latencyMs: number, rate: number, at: number): WatchpostEvent {
   const query = req.path.indexOf('?');
   const path = query === -1 ? req.path : req.path.slice(0, query);
-  const country = req.country !== null && COUNTRY.test(req.country) && req.country.toUpperCase() !== 'XX' ? req.country.toUpperCase() : null;
+  const country = normalizeCountry(req.country);
   const latency = Number.isFinite(latencyMs) ? Math.min(86_400_000, Math.max(0, latencyMs)) : 0;
   const event: WatchpostEvent = {
     ts: Math.max(1, Math.round(at - latency)),
