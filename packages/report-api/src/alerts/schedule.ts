@@ -3,6 +3,7 @@
  * own). Local wall-clock times are turned into epoch ms with the zone's real UTC offset at that
  * instant, so daylight-saving changes are handled the way a person reading a clock expects.
  */
+import { localDateAt } from '../reports/range.js';
 
 /** A site's report schedule. */
 export interface ReportSchedule {
@@ -137,8 +138,8 @@ export function localTimeToEpoch(
  * localDate(Date.UTC(2026, 0, 1, 16), 'Asia/Tokyo'); // '2026-01-02'
  */
 export function localDate(epochMs: number, timeZone: string): string {
-  const p = zonedParts(epochMs, timeZone);
-  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+  // One date helper for the package: the reports' cached date-only formatter is cheaper than zonedParts.
+  return localDateAt(epochMs, timeZone);
 }
 
 /**
