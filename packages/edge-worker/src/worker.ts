@@ -96,18 +96,18 @@ export function createWorker({
   function buildState(env: WorkerEnv): IsolateState {
     const settings = readSettings(env);
     let batcher: IsolateBatcher | null = null;
-    const reportEvents = settings.reportApiUrl !== null && settings.ingestKey !== null;
+    const { reportApiUrl, ingestKey } = settings;
     if (env.EVENTS_QUEUE) {
       const sink = createQueueSink({ queue: env.EVENTS_QUEUE, onError: (error) => onError(error, 'queue send') });
       batcher = createIsolateBatcher({ sink, batchSize: settings.eventsBatchSize, flushMs: settings.eventsFlushMs, sleep });
-    } else if (reportEvents) {
+    } else if (reportApiUrl && ingestKey) {
       const forwarder = createForwarder({
-        url: settings.reportApiUrl!.href.replace(/\/$/, ''),
-        ingestKey: settings.ingestKey!,
+        url: reportApiUrl.href,
+        ingestKey,
         source: 'edge-worker',
         fetch: fetchFn,
         flushIntervalMs: 0,
-        batchSize: Math.max(settings.eventsBatchSize, 1),
+        batchSize: settings.eventsBatchSize,
         onError: (error) => onError(error, 'event forwarding'),
       });
       batcher = createIsolateBatcher({ sink: forwarder, batchSize: settings.eventsBatchSize, flushMs: settings.eventsFlushMs, sleep });
