@@ -76,4 +76,15 @@ describe('pullDenyList', () => {
     expect(calls).toBe(2);
     expect((await stored())?.fetchedAt).toBe(5);
   });
+
+  it('keeps a path prefix of the report API URL', async () => {
+    const { options } = setup();
+    const urls: string[] = [];
+    const recording: typeof fetch = async (input) => {
+      urls.push(String(input));
+      return Response.json({ version: 'v1', entries: [] });
+    };
+    await pullDenyList({ ...options, reportApiUrl: new URL('https://report.test/watchpost'), fetch: recording });
+    expect(urls).toEqual(['https://report.test/watchpost/v1/denylist']);
+  });
 });

@@ -45,7 +45,7 @@ export async function pullDenyList({
 
   let response: Response;
   try {
-    response = await fetch(new URL('/v1/denylist', reportApiUrl).href, {
+    response = await fetch(`${reportApiUrl.href.replace(/\/+$/, '')}/v1/denylist`, {
       headers,
       signal: AbortSignal.timeout(timeoutMs),
     });

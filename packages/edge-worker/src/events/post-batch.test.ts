@@ -43,4 +43,14 @@ describe('postBatch', () => {
     const result = await postBatch(sampleBatch(), { reportApiUrl: new URL('https://report.test'), ingestKey: 'k', fetch: hanging, timeoutMs: 50 });
     expect(result.outcome).toBe('retry');
   });
+
+  it('keeps a path prefix of the report API URL, as the direct-mode forwarder does', async () => {
+    const urls: string[] = [];
+    const recording: typeof fetch = async (input) => {
+      urls.push(String(input));
+      return new Response(null, { status: 202 });
+    };
+    await postBatch(sampleBatch(), { reportApiUrl: new URL('https://report.test/watchpost/'), ingestKey: 'k', fetch: recording });
+    expect(urls).toEqual(['https://report.test/watchpost/v1/events']);
+  });
 });

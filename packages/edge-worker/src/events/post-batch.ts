@@ -22,7 +22,8 @@ async function gzip(text: string): Promise<ArrayBuffer> {
 }
 
 /**
- * Sends one batch to `POST ${reportApiUrl}/v1/events`, gzip-compressed, with the ingest key. The
+ * Sends one batch to `POST ${reportApiUrl}/v1/events`, gzip-compressed, with the ingest key (a path
+ * of `reportApiUrl` is kept as a prefix, as the middleware's forwarder keeps it). The
  * batch keeps its `batchId`, so a retry is stored once. Never throws.
  *
  * @example
@@ -35,7 +36,7 @@ export async function postBatch(
 ): Promise<PostOutcome> {
   try {
     const body = await gzip(JSON.stringify({ ...batch, sentAt: Date.now() }));
-    const response = await fetch(new URL('/v1/events', reportApiUrl).href, {
+    const response = await fetch(`${reportApiUrl.href.replace(/\/+$/, '')}/v1/events`, {
       method: 'POST',
       headers: {
         authorization: `Bearer ${ingestKey}`,
