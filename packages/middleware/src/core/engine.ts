@@ -30,7 +30,8 @@ export interface Engine {
 const GLOBAL_MODES: ReadonlySet<string> = new Set(['block', 'count']);
 const SYNCED_RULES: Readonly<Record<DenySource, string>> = { manual: 'deny-list:manual', auto: 'deny-list:auto', import: 'deny-list:import' };
 
-function defaultOnError(error: unknown): void {
+/** Where swallowed errors go unless `onError` is given. */
+export function defaultOnError(error: unknown): void {
   console.error('[watchpost]', error);
 }
 

@@ -1,6 +1,6 @@
 import type { EventSource } from '../protocol/index.js';
 import { createClientResolver, type Cdn, type ClientRequest, type GeoAnswer, type ResolvedClient } from './client/resolve.js';
-import { createEngine, type Engine, type EngineOptions, type RequestFacts } from './engine.js';
+import { createEngine, defaultOnError, type Engine, type EngineOptions, type RequestFacts } from './engine.js';
 import { createForwarder, type ForwarderOptions } from './forward/forwarder.js';
 import type { ParsedIp } from './ip/parse.js';
 import { createDenyListSync, type DenyListSync } from './sync/denylist-sync.js';
@@ -69,7 +69,7 @@ export function createWatchpostRuntime(
 ): WatchpostRuntime {
   if (options === null || typeof options !== 'object') throw new TypeError(`options must be an object, got ${JSON.stringify(options)}`);
   const { reportApi, trustedProxies, cdn, countryHeader, geo = defaultGeo, blockResponse, ...engineOptions } = options;
-  const onError = engineOptions.onError ?? ((error: unknown) => console.error('[watchpost]', error));
+  const onError = engineOptions.onError ?? defaultOnError;
 
   let lookup: ((ip: ParsedIp) => GeoAnswer) | null = null;
   if (typeof geo === 'function') lookup = geo;
