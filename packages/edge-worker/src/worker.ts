@@ -1,5 +1,6 @@
 import { clientKey, createEngine, createForwarder, type Decision, type Engine, type RequestFacts } from '@watchpost/middleware';
 import type { DenyEntry, EventBatch } from '@watchpost/middleware/protocol';
+import { bounded } from './bounded.js';
 import { createDenyListCache, type DenyListCache } from './denylist/cache.js';
 import { pullDenyList, type PullResult } from './denylist/pull.js';
 import { createEdgeBans, type EdgeBans } from './edge-bans.js';
@@ -60,16 +61,6 @@ function parseOrigin(value: string | undefined): URL | null {
   } catch {
     return null;
   }
-}
-
-function bounded<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => {
-    if (timer !== null) clearTimeout(timer);
-  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { DenyEntry } from '@watchpost/middleware/protocol';
+import { bounded } from '../bounded.js';
 import { DENYLIST_KEY, parseStoredDenyList } from './stored.js';
 
 /** Options of {@link createDenyListCache}. */
@@ -50,15 +51,10 @@ export function createDenyListCache({
   let reading: Promise<void> | null = null;
 
   async function readWithTimeout(): Promise<unknown> {
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`KV read of the deny list took more than ${readTimeoutMs} ms`)), readTimeoutMs);
-    });
-    try {
-      return await Promise.race([kv.get(DENYLIST_KEY, 'json'), timeout]);
-    } finally {
-      if (timer !== null) clearTimeout(timer);
-    }
+    // A read from KV is JSON or null, never undefined: undefined means the time ran out.
+    const value = await bounded(kv.get(DENYLIST_KEY, 'json'), readTimeoutMs);
+    if (value === undefined) throw new Error(`KV read of the deny list took more than ${readTimeoutMs} ms`);
+    return value;
   }
 
   async function read(): Promise<void> {
