@@ -1,5 +1,5 @@
 import { defaultParseContext, type ParseContext, type ParseResult } from './context.js';
-import { cleanHost, cleanPath, cleanToken, cleanUa, parseIsoUtc, splitLogFields } from './fields.js';
+import { cleanHost, cleanPath, cleanToken, cleanUa, parseIsoUtc, splitLogFields, splitTarget } from './fields.js';
 
 /** Request types of an ALB access-log entry (the first field). */
 const REQUEST_TYPES = new Set(['http', 'https', 'h2', 'grpcs', 'ws', 'wss']);
@@ -31,18 +31,9 @@ function splitRequest(raw: string): { method: string; host: string; path: string
   if (first <= 0 || last <= first) return { method: '-', host: '', path: '-' };
   const method = cleanToken(request.slice(0, first), 16);
   const url = request.slice(first + 1, last);
-  const scheme = url.indexOf('://');
-  if (scheme === -1) return { method, host: '', path: url === '-' || url === '' ? '-' : url };
-  const slash = url.indexOf('/', scheme + 3);
-  const authority = slash === -1 ? url.slice(scheme + 3) : url.slice(scheme + 3, slash);
-  let host = authority;
-  if (!authority.startsWith('[')) {
-    const colon = authority.lastIndexOf(':');
-    if (colon !== -1) host = authority.slice(0, colon);
-  } else {
-    host = authority.slice(0, authority.indexOf(']') + 1);
-  }
-  return { method, host, path: slash === -1 ? '/' : url.slice(slash) };
+  if (url === '-' || url === '') return { method, host: '', path: '-' };
+  const { host, path } = splitTarget(url);
+  return { method, host: host ?? '', path };
 }
 
 function seconds(field: string | undefined): number {

@@ -1,5 +1,5 @@
 import { defaultParseContext, type ParseContext, type ParseResult } from './context.js';
-import { cleanHost, cleanPath, cleanUa, parseClfTime, splitLogFields } from './fields.js';
+import { cleanHost, cleanPath, cleanUa, parseClfTime, splitLogFields, splitTarget, stripPort } from './fields.js';
 
 /** nginx writes 499 when the client closed the connection; the protocol says 0 for that. */
 const CLIENT_CLOSED = 499;
@@ -15,21 +15,6 @@ function splitRequest(request: string): { method: string; target: string } {
   const last = request.lastIndexOf(' ');
   const target = last > first ? request.slice(first + 1, last) : request.slice(first + 1);
   return { method, target: target === '' ? '-' : target };
-}
-
-/** Splits an absolute-form target (`http://host/path`, proxy requests) into host and path. */
-function splitTarget(target: string): { host: string | null; path: string } {
-  const scheme = target.indexOf('://');
-  if (scheme === -1 || target.charCodeAt(0) === 47 /* / */) return { host: null, path: target };
-  const slash = target.indexOf('/', scheme + 3);
-  const authority = slash === -1 ? target.slice(scheme + 3) : target.slice(scheme + 3, slash);
-  return { host: stripPort(authority), path: slash === -1 ? '/' : target.slice(slash) };
-}
-
-function stripPort(authority: string): string {
-  if (authority.startsWith('[')) return authority.slice(0, authority.indexOf(']') + 1);
-  const colon = authority.lastIndexOf(':');
-  return (colon === -1 ? authority : authority.slice(0, colon)).toLowerCase();
 }
 
 /**

@@ -1,6 +1,6 @@
 import { MAX_UA_LENGTH } from '@watchpost/middleware/protocol';
 import { describe, expect, it } from 'vitest';
-import { cleanPath, cleanUa, parseClfTime, parseIsoUtc, splitLogFields, storableText, unescapeLogField } from './fields.js';
+import { cleanPath, cleanUa, parseClfTime, parseIsoUtc, splitLogFields, splitTarget, storableText, unescapeLogField } from './fields.js';
 
 describe('log field helpers', () => {
   it.each([
@@ -61,5 +61,15 @@ describe('log field helpers', () => {
     const ua = `${'x'.repeat(MAX_UA_LENGTH - 1)}😀tail`;
     expect(cleanUa(ua)).toBe('x'.repeat(MAX_UA_LENGTH - 1));
     expect(cleanUa('-')).toBe('');
+  });
+
+  it.each([
+    ['absolute with port', 'https://Shop.Example:443/cart?x=1', { host: 'shop.example', path: '/cart?x=1' }],
+    ['absolute, no path', 'http://shop.example', { host: 'shop.example', path: '/' }],
+    ['IPv6 authority', 'http://[2001:db8::1]:8080/a', { host: '[2001:db8::1]', path: '/a' }],
+    ['origin form', '/a?next=http://x/', { host: null, path: '/a?next=http://x/' }],
+    ['no scheme', '*', { host: null, path: '*' }],
+  ])('splitTarget: %s', (_name, target, expected) => {
+    expect(splitTarget(target)).toEqual(expected);
   });
 });

@@ -162,6 +162,33 @@ export function splitLogFields(line: string, maxFields = Number.POSITIVE_INFINIT
   return fields;
 }
 
+/**
+ * Splits a request target into host and path: the absolute form (`http://host:port/path`, as ALB
+ * and proxies log it) gives the host without its port; the origin form (`/path`) gives `host: null`.
+ *
+ * @example
+ * splitTarget('https://shop.example:443/cart'); // { host: 'shop.example', path: '/cart' }
+ */
+export function splitTarget(target: string): { host: string | null; path: string } {
+  const scheme = target.indexOf('://');
+  if (scheme === -1 || target.charCodeAt(0) === 47 /* / */) return { host: null, path: target };
+  const slash = target.indexOf('/', scheme + 3);
+  const authority = slash === -1 ? target.slice(scheme + 3) : target.slice(scheme + 3, slash);
+  return { host: stripPort(authority), path: slash === -1 ? '/' : target.slice(slash) };
+}
+
+/**
+ * The host of an `authority` (`host:port`, `[v6]:port`), lower case, without the port.
+ *
+ * @example
+ * stripPort('Shop.Example:8080'); // 'shop.example'
+ */
+export function stripPort(authority: string): string {
+  if (authority.startsWith('[')) return authority.slice(0, authority.indexOf(']') + 1);
+  const colon = authority.lastIndexOf(':');
+  return (colon === -1 ? authority : authority.slice(0, colon)).toLowerCase();
+}
+
 function digits(s: string, from: number, count: number): number {
   let value = 0;
   for (let k = from; k < from + count; k++) {
