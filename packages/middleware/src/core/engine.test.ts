@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { eventSchema, type DenyEntry, type WatchpostEvent } from '../protocol/index.js';
+import { memorySink } from '../../test/memory-sink.js';
+import { eventSchema, type DenyEntry } from '../protocol/index.js';
 import { createEngine, type EngineOptions, type RequestFacts } from './engine.js';
 import { parseIp } from './ip/parse.js';
-import type { EventSink } from './forward/sink.js';
 
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
@@ -10,11 +10,6 @@ const SQLMAP = 'sqlmap/1.7.2#stable (https://sqlmap.org)';
 
 function req(overrides: Partial<RequestFacts> = {}): RequestFacts {
   return { ip: '203.0.113.7', method: 'GET', host: 'shop.example', path: '/', ua: CHROME, country: 'JP', ...overrides };
-}
-
-function memorySink(): EventSink & { events: WatchpostEvent[] } {
-  const events: WatchpostEvent[] = [];
-  return { events, push: (e) => void events.push(e), flush: async () => {}, close: async () => {} };
 }
 
 function synced(value: string, extra: Partial<DenyEntry> = {}): DenyEntry {
