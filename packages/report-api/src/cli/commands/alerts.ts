@@ -1,5 +1,5 @@
 import { createDeliveryQueue } from '../../alerts/deliver.js';
-import { nextReportTime, parseReportTime, zonedParts } from '../../alerts/schedule.js';
+import { localDate, nextReportTime, parseReportTime } from '../../alerts/schedule.js';
 import { sendTestMessage } from '../../alerts/send-test.js';
 import type { AlertSettings } from '../../alerts/store.js';
 import { type Command, dbOption, parseCommandArgs, stringOption, UsageError } from '../args.js';
@@ -27,8 +27,7 @@ deliveries  prints the delivery log, newest first: alerts, reports and tests, wi
 
 function describeSchedule(settings: AlertSettings, timeZone: string, now: number): string {
   const next = nextReportTime({ timeZone, ...settings }, now);
-  const p = zonedParts(next, timeZone);
-  const local = `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')} ${settings.reportTime}`;
+  const local = `${localDate(next, timeZone)} ${settings.reportTime}`;
   const days = settings.businessDaysOnly ? 'business days (Mon-Fri)' : 'every day';
   return `daily report at ${settings.reportTime} ${timeZone}, ${days}; next: ${local} local (${new Date(next).toISOString()})`;
 }
