@@ -107,10 +107,10 @@ export async function buildDailyReport(
     .sort((a, b) => a.start - b.start)
     .map((w) => ({ start: w.start, end: w.start + 30_000, errors: round(w.errors), ips: w.ips.slice(0, 5).map((ip) => ({ ip: ip.ip, errors: round(ip.errors) })) }));
 
-  const [previous, trailing] = await Promise.all([
-    store.trafficBuckets(id, localDayRange(addDays(date, -1), site.timeZone).from, from),
-    store.trafficBuckets(id, localDayRange(addDays(date, -7), site.timeZone).from, from),
-  ]);
+  // The previous day is the tail of the trailing seven days: one read (buckets come back ascending).
+  const trailing = await store.trafficBuckets(id, localDayRange(addDays(date, -7), site.timeZone).from, from);
+  const previousFrom = localDayRange(addDays(date, -1), site.timeZone).from;
+  const previous = trailing.filter((b) => b.start >= previousFrom);
   const previousTotals = previous.length > 0 ? sum(previous) : null;
   const trailingTotals = trailing.length > 0 ? sum(trailing) : null;
 
