@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal } from '../../demo/listen.js';
 
 /** What the receiver does with one request: answer with a status, or never answer. */
 export type ReceiverBehaviour = number | 'hang';
@@ -46,11 +46,10 @@ export async function startReceiver({ script = [], fallback = 200 }: { script?: 
       res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'receiver says no');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const base = await listenLocal(server, 0);
 
   return {
-    url: `http://127.0.0.1:${port}/hook`,
+    url: `${base}/hook`,
     messages,
     /** Resolves once `count` requests arrived; rejects after `timeoutMs`. */
     async waitFor(count: number, timeoutMs = 5000): Promise<ReceivedMessage[]> {
