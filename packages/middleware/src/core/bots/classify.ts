@@ -1,7 +1,8 @@
 import { isbot, isbotMatch } from 'isbot';
 import type { BotCategory } from '../../protocol/event.js';
 import { LruCache } from './lru.js';
-import { KNOWN_BOTS, escapeRegExp, type KnownBot } from './table.js';
+import { escapeRegExp } from '../regexp.js';
+import { KNOWN_BOTS, type KnownBot } from './table.js';
 
 /** What a user agent says about the client. `category` and `name` are null for a browser. */
 export interface UaClassification {

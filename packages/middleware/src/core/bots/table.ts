@@ -1,4 +1,5 @@
 import type { BotCategory } from '../../protocol/event.js';
+import { escapeRegExp } from '../regexp.js';
 
 /**
  * One well-known user agent: its display name, its category and a case-insensitive regular
@@ -114,8 +115,3 @@ const ROWS: ReadonlyArray<readonly [BotCategory, readonly Row[]]> = [
 export const KNOWN_BOTS: readonly KnownBot[] = ROWS.flatMap(([category, rows]) =>
   rows.map(([name, pattern]) => ({ name, category, pattern: pattern ?? escapeRegExp(name.toLowerCase()) })),
 );
-
-/** Escapes text for use inside a regular expression. */
-export function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

@@ -1,3 +1,4 @@
+import { escapeRegExp } from '../regexp.js';
 import { assertMode, type RuleMode } from './mode.js';
 
 /**
@@ -49,10 +50,6 @@ export type ProbeMatcher = (path: string) => ProbeHit | null;
 
 const TRAVERSAL = /(?:^|[/\\]|%2f|%5c)(?:\.|%2e|%252e){2}(?:[/\\]|%2f|%5c|%252f|$)/i;
 
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
 interface Compiled extends ProbeHit {
   test: RegExp;
 }
@@ -68,7 +65,7 @@ function compileOne(input: ProbeInput, index: number, defaultMode: RuleMode, whe
   }
   const mode = rule.mode ?? defaultMode;
   assertMode(mode, `${where}[${index}].mode`);
-  const body = escape(rule.pattern);
+  const body = escapeRegExp(rule.pattern);
   const source = match === 'exact' ? `^${body}$` : match === 'prefix' ? `^${body}` : body;
   return { rule: rule.name ?? `probe:${rule.pattern}`, mode, test: new RegExp(source, 'i') };
 }
