@@ -6,6 +6,7 @@
  */
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 function toBase64Url(bytes: Uint8Array): string {
   let text = '';
@@ -118,7 +119,7 @@ export function createSessions({
       if (!bytes) return null;
       let parsed: unknown;
       try {
-        parsed = JSON.parse(new TextDecoder().decode(bytes));
+        parsed = JSON.parse(decoder.decode(bytes));
       } catch {
         return null;
       }
