@@ -64,6 +64,33 @@ export function stringOption(args: ParsedArgs, name: string, required = false): 
   return undefined;
 }
 
+/**
+ * Reads an optional whole-number option within `[min, max]`; throws `UsageError` otherwise.
+ *
+ * @example
+ * const port = intOption(args, 'port', 0, 65535) ?? 8787;
+ */
+export function intOption(args: ParsedArgs, name: string, min: number, max: number): number | undefined {
+  const text = stringOption(args, name);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) throw new UsageError(`--${name}: expected an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+/**
+ * Reads an optional `--public-url`: an absolute http(s) URL; throws `UsageError` otherwise.
+ *
+ * @example
+ * const publicUrl = publicUrlOption(args); // 'https://watchpost.example' or undefined
+ */
+export function publicUrlOption(args: ParsedArgs): string | undefined {
+  const text = stringOption(args, 'public-url');
+  if (text === undefined) return undefined;
+  if (!URL.canParse(text) || !/^https?:$/.test(new URL(text).protocol)) throw new UsageError(`--public-url: expected http(s)://host, got ${JSON.stringify(text)}`);
+  return text;
+}
+
 /** Options every command that touches the database accepts. */
 export const dbOption = { db: { type: 'string', default: './watchpost.db' } } as const;
 

@@ -2,7 +2,7 @@ import { renderStaticReport } from '../../dashboard/static-report.js';
 import { buildDailyReport } from '../../reports/build.js';
 import { reportToMarkdown } from '../../reports/markdown.js';
 import { parseLocalDate } from '../../reports/range.js';
-import { type Command, dbOption, parseCommandArgs, stringOption, UsageError } from '../args.js';
+import { type Command, dbOption, parseCommandArgs, publicUrlOption, stringOption, UsageError } from '../args.js';
 import { openStoreFromArgs } from '../open-store.js';
 
 /**
@@ -44,9 +44,7 @@ export const reportCommand: Command = {
     const format = stringOption(args, 'format', true);
     const render = Object.hasOwn(reportFormats, format) ? reportFormats[format] : undefined;
     if (!render) throw new UsageError(`--format: ${JSON.stringify(format)} is not one of ${Object.keys(reportFormats).join(', ')}`);
-    const publicUrl = stringOption(args, 'public-url');
-    if (publicUrl !== undefined && !URL.canParse(publicUrl)) throw new UsageError(`--public-url: expected http(s)://host, got ${JSON.stringify(publicUrl)}`);
-    if (publicUrl !== undefined && !/^https?:$/.test(new URL(publicUrl).protocol)) throw new UsageError(`--public-url: expected http(s)://host, got ${JSON.stringify(publicUrl)}`);
+    const publicUrl = publicUrlOption(args);
     const store = openStoreFromArgs(stringOption(args, 'db', true));
     try {
       const site = await store.getSite(siteId);

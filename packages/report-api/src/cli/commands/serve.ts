@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server';
 import { createAlertService } from '../../alerts/service.js';
 import { createApp } from '../../app.js';
-import { type Command, dbOption, parseCommandArgs, stringOption, UsageError } from '../args.js';
+import { type Command, dbOption, intOption, parseCommandArgs, publicUrlOption, stringOption } from '../args.js';
 import { openStoreFromArgs } from '../open-store.js';
 import { resolveSessionSecret } from '../session-secret.js';
 
@@ -20,12 +20,6 @@ Serves the report API until SIGINT/SIGTERM.
 
 Also sends real-time alerts and each site's daily report to its webhooks (see watchpost alerts --help).`;
 
-function intOption(value: string | undefined, name: string, min: number, max: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(`--${name}: expected an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  return Number(value);
-}
-
 /**
  * `watchpost serve`: reads options, opens the store, listens; all behaviour lives in `createApp`.
  *
@@ -38,10 +32,9 @@ export const serveCommand: Command = {
   async run(argv, io) {
     const args = parseCommandArgs(argv, { ...dbOption, port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' }, 'retention-days': { type: 'string' }, 'public-url': { type: 'string' }, 'session-secret': { type: 'string' } });
     if (!args) return (io.out(usage), 0);
-    const port = intOption(stringOption(args, 'port'), 'port', 0, 65535, 8787);
-    const retentionDays = intOption(stringOption(args, 'retention-days'), 'retention-days', 1, 36500, 30);
-    const publicUrl = stringOption(args, 'public-url');
-    if (publicUrl !== undefined && !/^https?:\/\/[^/]/.test(publicUrl)) throw new UsageError(`--public-url: expected http(s)://host..., got ${JSON.stringify(publicUrl)}`);
+    const port = intOption(args, 'port', 0, 65535) ?? 8787;
+    const retentionDays = intOption(args, 'retention-days', 1, 36500) ?? 30;
+    const publicUrl = publicUrlOption(args);
     const store = openStoreFromArgs(stringOption(args, 'db', true));
     let sessionSecret: Uint8Array;
     try {
