@@ -19,4 +19,8 @@ describe('findDenyEntry', () => {
   ])('finds %s', (_name, ip, expected) => {
     expect(findDenyEntry(entries, ip)?.value ?? null).toBe(expected);
   });
+
+  it('still matches when a stored value is malformed', () => {
+    expect(findDenyEntry([entry('not-an-ip'), entry('10.0.0.0/8')], '10.1.2.3')?.value).toBe('10.0.0.0/8');
+  });
 });

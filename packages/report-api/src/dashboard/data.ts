@@ -1,7 +1,8 @@
-import { BlockList, isIP } from 'node:net';
+import { createIpMatcher, type IpMatcher } from '@watchpost/middleware';
 import type { DenyEntry } from '@watchpost/middleware/protocol';
 import type { SliceFilter, SliceGroup, SliceGroupBy } from '../db/drilldown.js';
 import type { Site, Store } from '../db/store.js';
+import { parseDenyValue } from '../denylist/value.js';
 import { buildDailyReport, type DailyReportOptions } from '../reports/build.js';
 import { addDays, localDateAt, localDayRange } from '../reports/range.js';
 import type { TimelinePoint } from '../reports/types.js';
@@ -13,36 +14,21 @@ const TOP = 25;
 
 /**
  * The deny-list entry that covers `ip`: an exact entry first, else the narrowest CIDR containing it.
+ * Matched by the middleware's own `createIpMatcher`, so the page says "denied" exactly when the
+ * middleware would refuse the IP.
  *
  * @example
  * findDenyEntry([{ value: '203.0.113.0/24', ... }], '203.0.113.9')?.value; // '203.0.113.0/24'
  */
 export function findDenyEntry(entries: readonly DenyEntry[], ip: string): DenyEntry | null {
-  const family = isIP(ip);
-  if (family === 0) return null;
-  const type = family === 4 ? 'ipv4' : 'ipv6';
-  const normal = ip.toLowerCase();
-  let best: DenyEntry | null = null;
-  let bestPrefix = -1;
-  for (const entry of entries) {
-    const [address = '', prefixText] = entry.value.split('/');
-    const entryFamily = isIP(address);
-    if (entryFamily !== family) continue;
-    const prefix = prefixText === undefined ? (family === 4 ? 32 : 128) : Number(prefixText);
-    if (prefix <= bestPrefix) continue;
-    let hit = false;
-    if (prefixText === undefined) {
-      const list = new BlockList();
-      list.addAddress(address, type);
-      hit = address.toLowerCase() === normal || list.check(ip, type);
-    } else {
-      const list = new BlockList();
-      list.addSubnet(address, prefix, type);
-      hit = list.check(ip, type);
-    }
-    if (hit) ((best = entry), (bestPrefix = prefix));
+  let matcher: IpMatcher<DenyEntry>;
+  try {
+    matcher = createIpMatcher(entries);
+  } catch {
+    // A stored value the matcher refuses (written before validation tightened) must not break the page.
+    matcher = createIpMatcher(entries.filter((entry) => parseDenyValue(entry.value).ok));
   }
-  return best;
+  return matcher.match(ip);
 }
 
 function site(s: Site): DashboardSite {
