@@ -1,5 +1,5 @@
 import { isbot, isbotMatch } from 'isbot';
-import type { BotCategory } from '../../protocol/event.js';
+import { botCategorySchema, type BotCategory } from '../../protocol/event.js';
 import { LruCache } from './lru.js';
 import { escapeRegExp } from '../regexp.js';
 import { KNOWN_BOTS, type KnownBot } from './table.js';
@@ -131,10 +131,7 @@ export function createUaClassifier({
   });
 }
 
-const KNOWN_CATEGORIES = new Set<string>([
-  'search-engine', 'ai-crawler', 'ai-assistant', 'seo', 'crawler', 'monitor', 'scanner',
-  'http-client', 'social-preview', 'feed', 'archiver', 'validator', 'other-bot',
-] satisfies BotCategory[]);
+const KNOWN_CATEGORIES: ReadonlySet<string> = new Set(botCategorySchema.options);
 
 let shared: UaClassifier | undefined;
 
