@@ -2,6 +2,8 @@ import { gunzipSync } from 'node:zlib';
 import type { BodyLimits } from '../http/env.js';
 import { apiError } from '../http/errors.js';
 
+// Stateless for whole-buffer decodes, so one decoder serves every request.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 
 /**
@@ -37,7 +39,7 @@ export async function readJsonBody(request: Request, limits: BodyLimits): Promis
   }
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+    text = utf8.decode(raw);
   } catch {
     throw apiError(400, 'body is not valid UTF-8; encode the JSON as UTF-8');
   }
