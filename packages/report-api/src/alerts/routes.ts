@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { requireKey } from '../http/auth.js';
 import type { AppEnv, ResolvedDeps } from '../http/env.js';
-import { apiError } from '../http/errors.js';
+import { apiError, issueDetails } from '../http/errors.js';
 import { createDeliveryQueue, type DeliveryQueueOptions } from './deliver.js';
 import { nextReportTime, parseReportTime } from './schedule.js';
 import { sendTestMessage } from './send-test.js';
@@ -39,7 +39,7 @@ async function jsonBody(request: Request, example: string): Promise<unknown> {
 }
 
 function invalid(error: z.ZodError, what: string): never {
-  throw apiError(400, `invalid ${what}`, error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message })));
+  throw apiError(400, `invalid ${what}`, issueDetails(error.issues));
 }
 
 /**
