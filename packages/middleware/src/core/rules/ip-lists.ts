@@ -2,7 +2,7 @@ import type { DenyEntry } from '../../protocol/index.js';
 import { parseCidr } from '../ip/cidr.js';
 import { createIpMatcher, type IpMatcher } from '../ip/matcher.js';
 
-/** An IP or CIDR given in options: plain text or `{ value }` (extra fields are kept). */
+/** An IP or CIDR given in options: plain text or `{ value }` (other fields are allowed and ignored). */
 export type IpListInput = string | { readonly value: string };
 
 /**
