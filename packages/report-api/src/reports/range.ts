@@ -39,15 +39,19 @@ export function addDays(date: string, days: number): string {
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
 
-const formats = new Map<string, Intl.DateTimeFormat>();
-function formatFor(timeZone: string): Intl.DateTimeFormat {
-  let format = formats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    formats.set(timeZone, format);
-  }
-  return format;
+/** One Intl formatter per time zone, built on first use: building one costs far more than formatting. */
+function perZone(locale: string, options: Intl.DateTimeFormatOptions): (timeZone: string) => Intl.DateTimeFormat {
+  const formats = new Map<string, Intl.DateTimeFormat>();
+  return (timeZone) => {
+    let format = formats.get(timeZone);
+    if (!format) formats.set(timeZone, (format = new Intl.DateTimeFormat(locale, { ...options, timeZone })));
+    return format;
+  };
 }
+
+// en-CA writes dates as YYYY-MM-DD; en-GB with h23 writes HH:MM.
+const dateFormat = perZone('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' });
+const timeFormat = perZone('en-GB', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 /**
  * The site-local date of an instant, `YYYY-MM-DD`.
@@ -56,7 +60,7 @@ function formatFor(timeZone: string): Intl.DateTimeFormat {
  * localDateAt(Date.parse('2026-03-01T15:00:00Z'), 'Asia/Tokyo'); // '2026-03-02'
  */
 export function localDateAt(epochMs: number, timeZone: string): string {
-  return formatFor(timeZone).format(epochMs);
+  return dateFormat(timeZone).format(epochMs);
 }
 
 /** First minute whose local date is `date` or later (binary search: local dates only move forward). */
@@ -108,11 +112,5 @@ export function isTimeZone(name: string): boolean {
  * localTime(Date.parse('2026-03-01T05:02:00Z'), 'Asia/Tokyo'); // '14:02'
  */
 export function localTime(epochMs: number, timeZone: string): string {
-  let format = timeFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    timeFormats.set(timeZone, format);
-  }
-  return format.format(epochMs);
+  return timeFormat(timeZone).format(epochMs);
 }
-const timeFormats = new Map<string, Intl.DateTimeFormat>();
