@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startReceiver, type Receiver } from '../../alerts/testing/receiver.js';
-import { runCli } from '../main.js';
+import { cli } from '../../../test/cli.js';
 
 let dir: string;
 let db: string;
@@ -17,13 +17,6 @@ afterEach(async () => {
   await receiver.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 async function newSite(tz = 'Asia/Tokyo') {
   const created = await cli('sites', 'create', 'shop', '--tz', tz, '--db', db);

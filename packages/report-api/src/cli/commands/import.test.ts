@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../db/sqlite/open.js';
 import { buildDailyReport } from '../../reports/build.js';
-import { runCli } from '../main.js';
+import { cli } from '../../../test/cli.js';
 
 let dir: string;
 let db: string;
@@ -14,13 +14,6 @@ beforeEach(() => {
   db = join(dir, 'w.db');
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-async function cli(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (s) => out.push(s), err: (s) => err.push(s) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 async function createSite(): Promise<string> {
   const created = await cli('sites', 'create', 'shop', '--tz', 'UTC', '--home-country', 'JP', '--db', db);
