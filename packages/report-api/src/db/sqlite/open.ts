@@ -49,8 +49,9 @@ export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWai
     db.pragma('journal_size_limit = 67108864');
     db.pragma('temp_store = MEMORY');
     migrate(drizzle(db), { migrationsFolder: MIGRATIONS });
-    // Planner statistics, bounded work: without them SQLite picks (site_id, ts) over (site_id, ip, ts)
-    // for per-IP queries. `purgeBefore` refreshes them on the hourly maintenance run.
+    // Planner statistics, bounded work (analysis_limit). The per-minute IP, country and path look-ups
+    // do not depend on them (INDEXED BY, see minutes.ts); the other queries get them up to date here
+    // and on `purgeBefore`'s hourly maintenance run.
     db.pragma('analysis_limit = 400');
     db.pragma('optimize = 0x10002');
   } catch (error) {
