@@ -53,6 +53,8 @@ describe('readSettings', () => {
     ['flush past waitUntil', { EVENTS_FLUSH_MS: '60000' }, /EVENTS_FLUSH_MS/],
     ['burst statuses unknown', { BURST_STATUSES: '5xx' }, /BURST_STATUSES .*"5xx"/],
     ['threshold not a number', { BURST_THRESHOLD: 'many' }, /BURST_THRESHOLD .*"many"/],
+    ['threshold not whole', { BURST_THRESHOLD: '2.5' }, /BURST_THRESHOLD must be an integer .*"2.5"/],
+    ['batch size not whole', { EVENTS_BATCH_SIZE: '1.5' }, /EVENTS_BATCH_SIZE must be an integer .*"1.5"/],
   ])('rejects %s with a TypeError naming it', (_name, override, message) => {
     expect(() => readSettings({ ...base, ...override })).toThrow(TypeError);
     expect(() => readSettings({ ...base, ...override })).toThrow(message);

@@ -58,11 +58,13 @@ function parseUrl(name: string, value: string | undefined, required: boolean): U
   return url;
 }
 
-function parseNumber(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+function parseNumber(name: string, value: string | undefined, fallback: number, min: number, max: number, integer = false): number {
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < min || parsed > max) {
-    throw new TypeError(`${name} must be a number between ${min} and ${max}, got ${JSON.stringify(value)}`);
+  // Counts must be whole here: the forwarder and the ban tracker reject 1.5 with a message naming
+  // their option, not the var, and only on the first request.
+  if (!Number.isFinite(parsed) || parsed < min || parsed > max || (integer && !Number.isInteger(parsed))) {
+    throw new TypeError(`${name} must be ${integer ? 'an integer' : 'a number'} between ${min} and ${max}, got ${JSON.stringify(value)}`);
   }
   return parsed;
 }
@@ -97,10 +99,10 @@ export function readSettings(env: SettingsEnv): Settings {
     mode,
     sampleRate,
     denyListTtlMs: parseNumber('DENYLIST_TTL_MS', env.DENYLIST_TTL_MS, 30_000, 0, 86_400_000),
-    eventsBatchSize: parseNumber('EVENTS_BATCH_SIZE', env.EVENTS_BATCH_SIZE, 100, 1, 1000),
+    eventsBatchSize: parseNumber('EVENTS_BATCH_SIZE', env.EVENTS_BATCH_SIZE, 100, 1, 1000, true),
     eventsFlushMs: parseNumber('EVENTS_FLUSH_MS', env.EVENTS_FLUSH_MS, 5_000, 0, 25_000),
     bursts: {
-      threshold: parseNumber('BURST_THRESHOLD', env.BURST_THRESHOLD, 100, 1, 1_000_000),
+      threshold: parseNumber('BURST_THRESHOLD', env.BURST_THRESHOLD, 100, 1, 1_000_000, true),
       windowMs: parseNumber('BURST_WINDOW_MS', env.BURST_WINDOW_MS, 30_000, 1_000, 86_400_000),
       banMs: parseNumber('BAN_MS', env.BAN_MS, 4 * 3_600_000, 1_000, 30 * 86_400_000),
       statuses,
