@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Counters, DimensionRow, RollupStore, TrafficBucket } from '../store.js';
+import type { DimensionRow, RollupStore, TrafficBucket } from '../store.js';
 import { COUNTER_COLUMNS } from './aggregate.js';
 
 const COUNTERS = COUNTER_COLUMNS.join(', ');
@@ -82,5 +82,3 @@ export function sqliteRollupStore(db: Database.Database): RollupStore {
     },
   };
 }
-
-export type { Counters };
