@@ -4,9 +4,9 @@ import { createParseContext } from '../../importers/context.js';
 import { IMPORT_FORMATS, isImportFormat } from '../../importers/formats.js';
 import { storeIngest } from '../../importers/ingest.js';
 import { createProgressLine } from '../../importers/progress.js';
-import { importFiles } from '../../importers/stream.js';
+import { importFiles, type ImportSummary } from '../../importers/stream.js';
 import { type Command, dbOption, parseCommandArgs, stringOption, UsageError } from '../args.js';
-import { openStoreFromArgs } from '../open-store.js';
+import { withSite } from './webhooks.js';
 
 const formats = Object.keys(IMPORT_FORMATS).join('|');
 
@@ -38,7 +38,7 @@ export const importCommand: Command = {
       { positionals: Number.POSITIVE_INFINITY },
     );
     if (!args) return (io.out(usage), 0);
-    const siteId = stringOption(args, 'site', true);
+    stringOption(args, 'site', true); // a missing --site is reported first
     const format = stringOption(args, 'format', true);
     if (!isImportFormat(format)) throw new UsageError(`--format: ${JSON.stringify(format)} is not one of ${formats.replaceAll('|', ', ')}`);
     const files = args.positionals;
@@ -52,25 +52,18 @@ export const importCommand: Command = {
       }
       if (!isFile) throw new UsageError(`${file}: not a file`);
     }
-    const store = openStoreFromArgs(stringOption(args, 'db', true));
-    try {
-      if (!(await store.getSite(siteId))) {
-        throw new UsageError(`--site: no site ${JSON.stringify(siteId)} in this database (see watchpost sites list)`);
-      }
+    return withSite(args, async (store, site) => {
       const geo = loadGeoLookup({ warn: (message) => io.err(message) });
       const context = createParseContext({ lookupCountry: (ip) => geo(ip) });
       const progress = process.stderr.isTTY ? createProgressLine({ write: (text) => process.stderr.write(text) }) : null;
+      let summary: ImportSummary;
       try {
-        const summary = await importFiles(files, { siteId, format, ingest: storeIngest(store), context, onProgress: progress?.update });
+        summary = await importFiles(files, { siteId: site.id, format, ingest: storeIngest(store), context, onProgress: progress?.update });
+      } finally {
         progress?.done();
-        io.out(JSON.stringify(summary));
-      } catch (error) {
-        progress?.done();
-        throw error;
       }
+      io.out(JSON.stringify(summary));
       return 0;
-    } finally {
-      await store.close();
-    }
+    });
   },
 };
