@@ -3,9 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReportApi } from './support/report-api.js';
 import { close, listen, startOrigin } from './support/servers.js';
-import { startWranglerDev, type WranglerDev } from './support/wrangler-dev.js';
+import { until } from './support/until.js';
+import { READY_PATH, startWranglerDev, type WranglerDev } from './support/wrangler-dev.js';
 
-const READY_PATH = '/__watchpost_e2e_ready';
 const origin = startOrigin();
 let reportApi: Awaited<ReturnType<typeof startReportApi>> | undefined;
 let dev: WranglerDev | undefined;
@@ -51,13 +51,10 @@ describe('wrangler dev --env exact (Queue + Durable Object)', () => {
   });
 
   it('delivers events through the queue and its consumer', async () => {
-    const deadline = Date.now() + 20_000;
-    let events: Awaited<ReturnType<NonNullable<typeof reportApi>['events']>> = [];
-    while (Date.now() < deadline) {
-      events = (await reportApi!.events()).filter((event) => event.path !== READY_PATH);
-      if (events.length >= 5) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    const events = await until('five events delivered through the queue', async () => {
+      const found = (await reportApi!.events()).filter((event) => event.path !== READY_PATH);
+      return found.length >= 5 ? found : undefined;
+    }, { timeoutMs: 20_000, details: () => dev?.output() ?? '' });
     expect(events.map((event) => [event.ip, event.path, event.status, event.action])).toEqual([
       ['192.0.2.77', '/teapot', 418, 'allow'],
       ['192.0.2.77', '/teapot', 418, 'allow'],

@@ -3,10 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReportApi } from './support/report-api.js';
 import { close, listen, startOrigin } from './support/servers.js';
-import { startWranglerDev, type WranglerDev } from './support/wrangler-dev.js';
+import { until } from './support/until.js';
+import { READY_PATH, startWranglerDev, type WranglerDev } from './support/wrangler-dev.js';
 
 const BROWSER = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15';
-const READY_PATH = '/__watchpost_e2e_ready';
 
 const origin = startOrigin();
 let reportApi: Awaited<ReturnType<typeof startReportApi>> | undefined;
@@ -18,16 +18,6 @@ async function send(path: string, { ip = '203.0.113.20', ua = BROWSER, ...init }
   headers.set('user-agent', ua);
   const response = await fetch(`${dev!.url}${path}`, { ...init, headers, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
   return { response, body: await response.text() };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${dev?.output() ?? ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 beforeAll(async () => {
@@ -46,8 +36,10 @@ beforeAll(async () => {
   // The cron trigger, run on demand (`--test-scheduled`): pull the deny list into local KV.
   const scheduled = await fetch(`${dev.url}/__scheduled?cron=*+*+*+*+*`, { signal: AbortSignal.timeout(10_000) });
   expect(scheduled.status).toBe(200);
-  await until('the deny-list pull', async () =>
-    reportApi!.requests.some((request) => request.path === '/v1/denylist' && request.status === 200) ? true : undefined,
+  await until(
+    'the deny-list pull',
+    async () => (reportApi!.requests.some((request) => request.path === '/v1/denylist' && request.status === 200) ? true : undefined),
+    { details: () => dev?.output() ?? '' },
   );
 }, 90_000);
 
@@ -112,7 +104,7 @@ describe('wrangler dev in front of an origin', () => {
     const events = await until('six events stored by the report API', async () => {
       const found = (await reportApi!.events()).filter((event) => event.path !== READY_PATH);
       return found.length >= 6 ? found : undefined;
-    });
+    }, { details: () => dev?.output() ?? '' });
     const byPath = new Map(events.map((event) => [event.path, event]));
     expect(byPath.get('/shop/cart')).toMatchObject({
       ip: '203.0.113.20', method: 'POST', status: 200, action: 'allow', rule: null, country: 'JP', asn: 64500, botCategory: null,

@@ -20,6 +20,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** What `startWranglerDev` requests to learn that the worker answers; tests leave its event out. */
+export const READY_PATH = '/__watchpost_e2e_ready';
+
 export interface WranglerDev {
   url: string;
   output: () => string;
@@ -107,7 +110,7 @@ export async function startWranglerDev({
     if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}:\n${output}`);
     if (/Ready on http/.test(output)) {
       try {
-        await fetch(`${url}/__watchpost_e2e_ready`, { signal: AbortSignal.timeout(2_000) });
+        await fetch(`${url}${READY_PATH}`, { signal: AbortSignal.timeout(2_000) });
         return { url, output: () => output, stop };
       } catch {
         // not listening yet
