@@ -3,7 +3,7 @@ import { buildDailyReport } from '../../reports/build.js';
 import { reportToMarkdown } from '../../reports/markdown.js';
 import { parseLocalDate } from '../../reports/range.js';
 import { type Command, dbOption, parseCommandArgs, publicUrlOption, stringOption, UsageError } from '../args.js';
-import { openStoreFromArgs } from '../open-store.js';
+import { withSite } from './webhooks.js';
 
 /**
  * Output formats of `watchpost report`; others may register more (e.g. html) here.
@@ -38,21 +38,15 @@ export const reportCommand: Command = {
   async run(argv, io) {
     const args = parseCommandArgs(argv, { ...dbOption, site: { type: 'string' }, date: { type: 'string' }, format: { type: 'string', default: 'json' }, 'public-url': { type: 'string' } });
     if (!args) return (io.out(usage), 0);
-    const siteId = stringOption(args, 'site', true);
     const date = parseLocalDate(stringOption(args, 'date', true));
     if (!date.ok) throw new UsageError(`--date: ${date.message}`);
     const format = stringOption(args, 'format', true);
     const render = Object.hasOwn(reportFormats, format) ? reportFormats[format] : undefined;
     if (!render) throw new UsageError(`--format: ${JSON.stringify(format)} is not one of ${Object.keys(reportFormats).join(', ')}`);
     const publicUrl = publicUrlOption(args);
-    const store = openStoreFromArgs(stringOption(args, 'db', true));
-    try {
-      const site = await store.getSite(siteId);
-      if (!site) throw new UsageError(`--site: no site ${JSON.stringify(siteId)} in this database (see watchpost sites list)`);
+    return withSite(args, async (store, site) => {
       io.out(render(await buildDailyReport(store, site, date.date), publicUrl === undefined ? {} : { publicUrl }));
       return 0;
-    } finally {
-      await store.close();
-    }
+    });
   },
 };
