@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { bearerSecurity as security, errorResponses as errors, jsonBody as body, jsonResponse as json } from '../openapi/parts.js';
 import { alertSettingsSchema, newWebhookSchema } from './routes.js';
 
-const errorSchema = z.object({ error: z.string(), details: z.array(z.object({ path: z.string(), message: z.string() })).optional() });
 const webhookSchema = z.object({ id: z.string(), url: z.string(), createdAt: z.number().int() });
 const settingsSchema = z.object({ reportTime: z.string(), businessDaysOnly: z.boolean(), timeZone: z.string(), nextReportAt: z.number().int() });
 const outcomeSchema = z.object({
@@ -19,12 +19,6 @@ const deliverySchema = outcomeSchema.extend({
   at: z.number().int(),
   durationMs: z.number().int(),
 });
-
-const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') => z.toJSONSchema(s, { target: 'openapi-3.0', io, unrepresentable: 'any' });
-const json = (s: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema: schema(s) } } });
-const body = (s: z.ZodType) => ({ required: true, content: { 'application/json': { schema: schema(s, 'input') } } });
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((code) => [String(code), json(errorSchema, 'error with an actionable message')]));
-const security = [{ bearer: [] }];
 
 /**
  * The OpenAPI paths of `alertRoutes`, for the report API's `/openapi.json`.

@@ -1,7 +1,6 @@
 import { z } from 'zod';
+import { bearerSecurity, errorResponses as errors, jsonResponse as json } from '../openapi/parts.js';
 import { IMPORT_FORMATS } from './formats.js';
-
-const errorSchema = z.object({ error: z.string(), details: z.array(z.object({ path: z.string(), message: z.string() })).optional() });
 
 /** The JSON summary of an import (`ImportSummary`) as a zod schema, for the OpenAPI document. */
 export const importSummarySchema = z.object({
@@ -14,10 +13,6 @@ export const importSummarySchema = z.object({
   seconds: z.number(),
 });
 
-const schema = (s: z.ZodType) => z.toJSONSchema(s, { target: 'openapi-3.0', unrepresentable: 'any' });
-const json = (s: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema: schema(s) } } });
-const errors = (...codes: number[]) => Object.fromEntries(codes.map((code) => [String(code), json(errorSchema, 'error with an actionable message')]));
-
 /**
  * The OpenAPI path of `importRoutes`, for the report API's `/openapi.json`.
  *
@@ -29,7 +24,7 @@ export function importOpenApiPaths() {
     '/v1/import': {
       post: {
         summary: 'import a log into the site (admin key): the body is the log, plain or gzip, streamed; importing it again adds nothing',
-        security: [{ bearer: [] }],
+        security: bearerSecurity,
         parameters: [{ name: 'format', in: 'query', required: true, schema: { type: 'string', enum: Object.keys(IMPORT_FORMATS) } }],
         requestBody: {
           required: true,

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/** The JSON body of every 4xx/5xx answer (`ErrorBody` of `http/errors.ts`) as a zod schema. */
+export const errorSchema = z.object({
+  error: z.string().describe('what went wrong and what to do about it'),
+  details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+
+/**
+ * A zod schema as an OpenAPI 3.0 schema object; `input` for request bodies (defaults applied
+ * server-side are optional there).
+ *
+ * @example
+ * openApiSchema(webhookSchema);
+ */
+export const openApiSchema = (s: z.ZodType, io: 'input' | 'output' = 'output') =>
+  z.toJSONSchema(s, { target: 'openapi-3.0', io, unrepresentable: 'any' });
+
+/**
+ * A JSON response (or `io: 'input'` content) described by a zod schema.
+ *
+ * @example
+ * responses: { '200': jsonResponse(webhookSchema, 'the webhook') }
+ */
+export const jsonResponse = (s: z.ZodType, description: string, io: 'input' | 'output' = 'output') => ({
+  description,
+  content: { 'application/json': { schema: openApiSchema(s, io) } },
+});
+
+/**
+ * A required JSON request body described by a zod schema.
+ *
+ * @example
+ * requestBody: jsonBody(newWebhookSchema)
+ */
+export const jsonBody = (s: z.ZodType) => ({ required: true, content: { 'application/json': { schema: openApiSchema(s, 'input') } } });
+
+/**
+ * The error responses of an operation, one per status code, all with {@link errorSchema}.
+ *
+ * @example
+ * responses: { '200': ..., ...errorResponses(400, 401, 403) }
+ */
+export const errorResponses = (...codes: number[]) =>
+  Object.fromEntries(codes.map((code) => [String(code), jsonResponse(errorSchema, 'error with an actionable message')]));
+
+/** `security` of an operation that takes a site key as a bearer token. */
+export const bearerSecurity = [{ bearer: [] }];
