@@ -1,7 +1,7 @@
 import { isTimeZone } from '../../reports/range.js';
 import { parseCountryCode } from '../country.js';
 import { type Command, dbOption, parseCommandArgs, stringOption, UsageError } from '../args.js';
-import { openStoreFromArgs } from '../open-store.js';
+import { withStore } from '../open-store.js';
 
 const usage = `Usage:
   watchpost sites create NAME --tz ZONE [--home-country CC] [--db PATH]
@@ -39,25 +39,19 @@ export const sitesCommand: Command = {
       const homeText = stringOption(args, 'home-country');
       const home = homeText === undefined ? undefined : parseCountryCode(homeText);
       if (home && !home.ok) throw new UsageError(`--home-country: ${home.message}`);
-      const store = openStoreFromArgs(stringOption(args, 'db', true));
-      try {
+      return withStore(args, async (store) => {
         const created = await store.createSite({ name, timeZone, homeCountry: home?.ok ? home.code : null });
         io.out(JSON.stringify({ ...created.site, ingestKey: created.ingestKey, adminKey: created.adminKey }, null, 2));
         return 0;
-      } finally {
-        await store.close();
-      }
+      });
     }
     if (action === 'list') {
       const args = parseCommandArgs(rest, dbOption);
       if (!args) return (io.out(usage), 0);
-      const store = openStoreFromArgs(stringOption(args, 'db', true));
-      try {
+      return withStore(args, async (store) => {
         io.out(JSON.stringify(await store.listSites(), null, 2));
         return 0;
-      } finally {
-        await store.close();
-      }
+      });
     }
     throw new UsageError(`unknown action ${JSON.stringify(action)}; use create or list`);
   },
