@@ -1,15 +1,9 @@
 import type { BotCategory, EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
+import { createRandom } from '../src/demo/random.js';
 
-/** Small deterministic PRNG (mulberry32) so every run generates the same traffic. */
+/** Small deterministic PRNG (the demo's mulberry32) so every run generates the same traffic. */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return createRandom(seed).next;
 }
 
 const COUNTRIES = ['JP', 'JP', 'JP', 'JP', 'US', 'US', 'CN', 'DE', 'GB', 'FR', 'KR', 'SG', 'BR', 'IN', 'NL', 'RU', 'VN', 'ID', 'CA', 'AU'];
