@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { BASE } from './urls.js';
 
 /**
  * The dashboard's only stylesheet, served from our own origin under a content-hashed name
@@ -97,5 +98,5 @@ export const STYLESHEET_HASH = createHash('sha256').update(STYLESHEET).digest('h
  * stylesheetPath(); // '/dashboard/assets/style.3f2a9c0d1e4b5a67.css'
  */
 export function stylesheetPath(): string {
-  return `/dashboard/assets/style.${STYLESHEET_HASH}.css`;
+  return `${BASE}/assets/style.${STYLESHEET_HASH}.css`;
 }
