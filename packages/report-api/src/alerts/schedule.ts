@@ -3,7 +3,7 @@
  * own). Local wall-clock times are turned into epoch ms with the zone's real UTC offset at that
  * instant, so daylight-saving changes are handled the way a person reading a clock expects.
  */
-import { localDateAt } from '../reports/range.js';
+import { isTimeZone, localDateAt } from '../reports/range.js';
 
 /** A site's report schedule. */
 export interface ReportSchedule {
@@ -49,19 +49,15 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 }
 
 /**
- * Whether `timeZone` is an IANA zone this runtime knows.
+ * Whether `timeZone` is an IANA zone this runtime knows: the same check as `isTimeZone`
+ * (kept under this name, which the alerts module exports).
  *
  * @example
  * isValidTimeZone('Europe/Berlin'); // true
  * isValidTimeZone('Mars/Olympus'); // false
  */
 export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    formatterFor(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
+  return isTimeZone(timeZone);
 }
 
 /**
