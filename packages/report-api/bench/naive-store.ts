@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Store } from '../src/db/store.js';
-import { aggregateEvents, COUNTER_COLUMNS } from '../src/db/sqlite/aggregate.js';
+import { aggregateEvents, COUNTER_COLUMNS, dayRows } from '../src/db/sqlite/aggregate.js';
 import { localDayOf } from '../src/db/sqlite/local-day.js';
 
 /**
@@ -30,7 +30,7 @@ export function naiveStore(store: Store & { db: Database.Database }, timeZone = 
         insertEvent.run(siteId, e.ts, e.ip, e.country, e.method, e.host, e.path, e.status, e.latencyMs, e.ua, e.action, e.rule, e.botCategory, e.sampleRate, e.asn ?? null);
         const agg = aggregateEvents([e], localDay);
         for (const [start, v] of agg.quarters) quarter.run(siteId, start, ...v);
-        for (const r of agg.days.values()) day.run(siteId, r.day, r.dim, r.key, r.extra, ...r.values);
+        for (const r of dayRows(agg)) day.run(siteId, r.day, r.dim, r.key, r.extra, ...r.values);
         for (const [start, errors] of agg.windows) window.run(siteId, start, errors);
         for (const w of agg.ipWindows.values()) ipWindow.run(siteId, w.start, w.ip, w.errors);
       }

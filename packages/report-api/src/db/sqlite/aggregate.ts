@@ -9,14 +9,16 @@ export const WINDOW_MS = 30 * 1000;
 /** Counter order used by the SQL statements (`COUNTER_COLUMNS[i]` ↔ `values[i]`). */
 export const COUNTER_COLUMNS = ['requests', 'blocked', 'counted', 's1xx', 's2xx', 's3xx', 's4xx', 's5xx', 'probes', 'scanner'] as const satisfies ReadonlyArray<keyof Counters>;
 
-/** Weighted counters in `COUNTER_COLUMNS` order. */
-export type CounterValues = Float64Array;
+/** Weighted counters in `COUNTER_COLUMNS` order (a plain array: cheaper to allocate than a typed one). */
+export type CounterValues = number[];
+
+const zeros = (): CounterValues => [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
 
 /**
  * Adds one event, weighted `1 / sampleRate`, to `values`.
  *
  * @example
- * const values = new Float64Array(COUNTER_COLUMNS.length);
+ * const values = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
  * addEvent(values, event, 1 / event.sampleRate);
  */
 export function addEvent(values: CounterValues, event: WatchpostEvent, weight: number): void {
@@ -27,6 +29,13 @@ export function addEvent(values: CounterValues, event: WatchpostEvent, weight: n
   if (statusClass >= 1 && statusClass <= 5) values[2 + statusClass]! += weight;
   if (event.rule !== null && event.rule.startsWith('probe')) values[8]! += weight;
   if (event.botCategory === 'scanner') values[9]! += weight;
+}
+
+/** The rows of one dimension on one site-local day. */
+export interface DayDimension {
+  day: string;
+  dim: Dimension;
+  rows: Map<string, DayRow>;
 }
 
 export interface DayRow {
@@ -40,7 +49,8 @@ export interface DayRow {
 /** A batch folded into rollup rows, so each distinct row costs one upsert however many events hit it. */
 export interface BatchAggregate {
   quarters: Map<number, CounterValues>;
-  days: Map<string, DayRow>;
+  /** By `day \0 dimension`, then by key: the key is looked up as it came, never concatenated. */
+  days: Map<string, DayDimension>;
   windows: Map<number, number>;
   ipWindows: Map<string, { start: number; ip: string; errors: number }>;
 }
@@ -58,20 +68,30 @@ export function aggregateEvents(
   localDay: (quarterStart: number) => string,
   agg: BatchAggregate = { quarters: new Map(), days: new Map(), windows: new Map(), ipWindows: new Map() },
 ): BatchAggregate {
+  let lastQuarter = Number.NaN;
+  let values: CounterValues = zeros();
+  let dims: Record<Dimension, DayDimension> | null = null;
   for (const event of events) {
     const weight = 1 / event.sampleRate;
     const quarter = event.ts - (event.ts % QUARTER_MS);
-    let values = agg.quarters.get(quarter);
-    if (!values) agg.quarters.set(quarter, (values = new Float64Array(COUNTER_COLUMNS.length)));
+    // Batches are mostly in time order: the quarter's counters and the day's maps are looked up
+    // once per quarter, not once per event.
+    if (quarter !== lastQuarter) {
+      lastQuarter = quarter;
+      let found = agg.quarters.get(quarter);
+      if (!found) agg.quarters.set(quarter, (found = zeros()));
+      values = found;
+      dims = dayMaps(agg, localDay(quarter));
+    }
     addEvent(values, event, weight);
 
-    const day = localDay(quarter);
-    addDim(agg, day, 'country', event.country ?? '', null, event, weight);
-    addDim(agg, day, 'ip', event.ip, event.country, event, weight);
-    addDim(agg, day, 'path', event.path, null, event, weight);
-    addDim(agg, day, 'ua', event.ua, event.botCategory, event, weight);
-    if (event.botCategory !== null) addDim(agg, day, 'bot', event.botCategory, null, event, weight);
-    if (event.rule !== null) addDim(agg, day, 'rule', event.rule, null, event, weight);
+    const day = dims!;
+    addDim(day.country, event.country ?? '', null, event, weight);
+    addDim(day.ip, event.ip, event.country, event, weight);
+    addDim(day.path, event.path, null, event, weight);
+    addDim(day.ua, event.ua, event.botCategory, event, weight);
+    if (event.botCategory !== null) addDim(day.bot, event.botCategory, null, event, weight);
+    if (event.rule !== null) addDim(day.rule, event.rule, null, event, weight);
 
     if (event.status >= 400 && event.status <= 599) {
       const start = event.ts - (event.ts % WINDOW_MS);
@@ -85,18 +105,32 @@ export function aggregateEvents(
   return agg;
 }
 
-function addDim(
-  agg: BatchAggregate,
-  day: string,
-  dim: Dimension,
-  key: string,
-  extra: string | null,
-  event: WatchpostEvent,
-  weight: number,
-): void {
-  const id = `${day}\u0000${dim}\u0000${key}`;
-  let row = agg.days.get(id);
-  if (!row) agg.days.set(id, (row = { day, dim, key, extra, values: new Float64Array(COUNTER_COLUMNS.length) }));
+const DIMENSIONS: readonly Dimension[] = ['country', 'ip', 'path', 'ua', 'bot', 'rule'];
+
+function dayMaps(agg: BatchAggregate, day: string): Record<Dimension, DayDimension> {
+  const maps = {} as Record<Dimension, DayDimension>;
+  for (const dim of DIMENSIONS) {
+    const id = `${day}\u0000${dim}`;
+    let found = agg.days.get(id);
+    if (!found) agg.days.set(id, (found = { day, dim, rows: new Map() }));
+    maps[dim] = found;
+  }
+  return maps;
+}
+
+function addDim(target: DayDimension, key: string, extra: string | null, event: WatchpostEvent, weight: number): void {
+  let row = target.rows.get(key);
+  if (!row) target.rows.set(key, (row = { day: target.day, dim: target.dim, key, extra, values: zeros() }));
   else if (extra !== null) row.extra = extra;
   addEvent(row.values, event, weight);
+}
+
+/**
+ * Every per-day row of an aggregate.
+ *
+ * @example
+ * for (const row of dayRows(agg)) console.log(row.day, row.dim, row.key, row.values[0]);
+ */
+export function* dayRows(agg: BatchAggregate): Generator<DayRow> {
+  for (const { rows } of agg.days.values()) yield* rows.values();
 }

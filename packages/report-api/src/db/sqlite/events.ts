@@ -1,22 +1,15 @@
 import type Database from 'better-sqlite3';
 import type { EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
 import type { EventStore, IngestResult, StoredEvent } from '../store.js';
-import { aggregateEvents, COUNTER_COLUMNS, type BatchAggregate } from './aggregate.js';
 import { localDayOf } from './local-day.js';
 import { minuteSpan, perMinuteSql } from './minutes.js';
+import { rollupBuffer, type RollupBufferOptions } from './rollup-buffer.js';
 
 const EVENT_COLUMNS =
   'site_id, ts, ip, country, method, host, path, status, latency_ms, ua, action, rule, bot_category, sample_rate, asn';
 /** Rows per multi-row INSERT: fewer statement executions, well under SQLite's 32,766 variables. */
 const ROWS_PER_INSERT = 100;
 const MAX_LIST = 10_000;
-
-function upsertSql(table: string, keys: string[], extraSet = ''): string {
-  const cols = [...keys, ...COUNTER_COLUMNS];
-  const sets = COUNTER_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ');
-  return `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
-    ON CONFLICT(${keys.filter((k) => k !== 'extra').join(', ')}) DO UPDATE SET ${sets}${extraSet}`;
-}
 
 interface EventRow {
   id: number;
@@ -67,6 +60,8 @@ export interface GroupCommitOptions {
    * over HTTP, groups of 3-4 batches instead of 2, about 10% more events/s (bench/ingest.ts).
    */
   groupWaitMs?: number;
+  /** When rollups held in memory are written (see `rollupBuffer`). */
+  rollups?: RollupBufferOptions;
 }
 
 interface Pending {
@@ -82,12 +77,13 @@ interface Pending {
  * The hot path is plain better-sqlite3 prepared statements.
  *
  * **Group commit.** Batches that arrive within `groupWaitMs` of each other (several requests in
- * flight) are written in one transaction: one commit, one rollup upsert per row, and one write of each
- * page they share, instead of one per batch. Each batch is still all-or-nothing (its own SAVEPOINT:
+ * flight) are written in one transaction: one commit and one write of each page they share, instead
+ * of one per batch. Their rollups wait in memory and are written every couple of seconds
+ * (`rollupBuffer`: crash-safe through a backlog of raw-event id ranges; reads flush first). Each batch is still all-or-nothing (its own SAVEPOINT:
  * a batch that fails rolls back alone and only its caller gets the error) and idempotent (its
  * batch id is inserted in the same savepoint), and every `ingestBatch` promise settles only after
- * the COMMIT, so `POST /v1/events` answers 202 only for stored data. `flushPending()` writes what is
- * waiting now (`close()` calls it).
+ * the COMMIT, so `POST /v1/events` answers 202 only for stored data. `flushPending()` writes the
+ * batches waiting now, `flushRollups()` the rollups held in memory (`close()` calls both).
  *
  * @example
  * const events = sqliteEventStore(db, () => 'UTC', Date.now);
@@ -97,8 +93,8 @@ export function sqliteEventStore(
   db: Database.Database,
   timeZoneOf: (siteId: string) => string | null,
   now: () => number,
-  { maxGroupEvents = 20_000, groupWaitMs = 3 }: GroupCommitOptions = {},
-): EventStore & { flushPending(): void } {
+  { maxGroupEvents = 20_000, groupWaitMs = 3, rollups: rollupOptions }: GroupCommitOptions = {},
+): EventStore & { flushPending(): void; flushRollups(): void; recoverRollups(): number } {
   if (!Number.isInteger(maxGroupEvents) || maxGroupEvents < 1) throw new TypeError(`maxGroupEvents must be a positive integer, got ${maxGroupEvents}`);
   if (!(groupWaitMs >= 0 && groupWaitMs <= 1000)) throw new TypeError(`groupWaitMs must be from 0 to 1000, got ${groupWaitMs}`);
   const insertBatch = db.prepare(
@@ -107,43 +103,24 @@ export function sqliteEventStore(
   const oneRow = `(${EVENT_COLUMNS.split(',').map(() => '?').join(', ')})`;
   const insertOne = db.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${oneRow}`);
   const insertMany = db.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${Array(ROWS_PER_INSERT).fill(oneRow).join(', ')}`);
-  const upsertQuarter = db.prepare(upsertSql('traffic_15m', ['site_id', 'start']));
-  const upsertDay = db.prepare(
-    upsertSql('rollup_day', ['site_id', 'day', 'dim', 'key', 'extra'], ', extra = coalesce(excluded.extra, extra)'),
-  );
-  const upsertWindow = db.prepare(
-    'INSERT INTO errors_30s (site_id, start, errors) VALUES (?, ?, ?) ON CONFLICT(site_id, start) DO UPDATE SET errors = errors + excluded.errors',
-  );
-  const upsertIpWindow = db.prepare(
-    'INSERT INTO ip_errors_30s (site_id, start, ip, errors) VALUES (?, ?, ?, ?) ON CONFLICT(site_id, start, ip) DO UPDATE SET errors = errors + excluded.errors',
-  );
+  const maxId = db.prepare<[], number | null>('SELECT max(id) FROM events').pluck();
   const localDays = new Map<string, (ms: number) => string>();
+  const localDayOfZone = (timeZone: string) => {
+    let localDay = localDays.get(timeZone);
+    if (!localDay) localDays.set(timeZone, (localDay = localDayOf(timeZone)));
+    return localDay;
+  };
+  const rollups = rollupBuffer(db, (siteId) => {
+    const timeZone = timeZoneOf(siteId);
+    return timeZone === null ? null : localDayOfZone(timeZone);
+  }, now, rollupOptions);
 
   function pushEvent(params: unknown[], siteId: string, e: WatchpostEvent): void {
     params.push(siteId, e.ts, e.ip, e.country, e.method, e.host, e.path, e.status, e.latencyMs, e.ua, e.action, e.rule, e.botCategory, e.sampleRate, e.asn ?? null);
   }
 
-  function writeRollups(siteId: string, agg: BatchAggregate): void {
-    for (const [start, values] of agg.quarters) upsertQuarter.run(siteId, start, ...values);
-    // In key order: consecutive upserts walk the primary-key B-tree forward instead of jumping around.
-    const rows = [...agg.days.values()].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.dim < b.dim ? -1 : a.dim > b.dim ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const params: unknown[] = [siteId, '', '', '', null, ...COUNTER_COLUMNS.map(() => 0)];
-    for (const row of rows) {
-      params[1] = row.day;
-      params[2] = row.dim;
-      params[3] = row.key;
-      params[4] = row.extra;
-      for (let c = 0; c < COUNTER_COLUMNS.length; c++) params[5 + c] = row.values[c];
-      upsertDay.run(params);
-    }
-    for (const [start, errors] of agg.windows) upsertWindow.run(siteId, start, errors);
-    for (const w of agg.ipWindows.values()) upsertIpWindow.run(siteId, w.start, w.ip, w.errors);
-  }
-
-  // Nested inside the group transaction, better-sqlite3 runs this as a SAVEPOINT. Rollups are not
-  // written here: the group folds every stored batch of a site into one aggregate and upserts each
-  // rollup row once per group (a busy IP in four batches is one upsert, not four).
-  const ingestOne = db.transaction((siteId: string, batch: EventBatch, localDay: (ms: number) => string): IngestResult => {
+  // Nested inside the group transaction, better-sqlite3 runs this as a SAVEPOINT.
+  const ingestOne = db.transaction((siteId: string, batch: EventBatch): IngestResult => {
     const fresh = insertBatch.run(siteId, batch.batchId, now(), batch.events.length, batch.dropped ?? 0).changes > 0;
     if (!fresh) return { accepted: 0, duplicate: true };
     const events = batch.events;
@@ -165,22 +142,18 @@ export function sqliteEventStore(
   const queue: Pending[] = [];
   let scheduled = false;
   const writeGroup = db.transaction((group: Pending[], outcomes: Array<{ result?: IngestResult; error?: unknown }>) => {
-    const aggregates = new Map<string, BatchAggregate>();
+    const before = maxId.get() ?? 0;
     for (const p of group) {
-      let result: IngestResult;
       try {
-        result = ingestOne(p.siteId, p.batch, p.localDay);
+        outcomes.push({ result: ingestOne(p.siteId, p.batch) });
       } catch (error) {
         outcomes.push({ error });
-        continue;
       }
-      outcomes.push({ result });
-      if (result.duplicate) continue;
-      // Released savepoint: the batch is in. If the rollup upserts below fail, the whole group
-      // transaction rolls back and every caller gets the error, so no batch is ever half stored.
-      aggregates.set(p.siteId, aggregateEvents(p.batch.events, p.localDay, aggregates.get(p.siteId)));
     }
-    for (const [siteId, agg] of aggregates) writeRollups(siteId, agg);
+    // Every id above `before` was written by this transaction (one writer at a time): until the
+    // rollups of these events are flushed, the range in the backlog lets a later process rebuild them.
+    const after = maxId.get() ?? 0;
+    if (after > before) rollups.record(before + 1, after);
   });
 
   let lastFlushBatches = 0;
@@ -202,9 +175,11 @@ export function sqliteEventStore(
       }
       group.forEach((p, k) => {
         const outcome = outcomes[k]!;
-        if (outcome.result) p.resolve(outcome.result);
-        else p.reject(outcome.error);
+        if (!outcome.result) return p.reject(outcome.error);
+        if (!outcome.result.duplicate) rollups.add(p.siteId, p.batch.events, p.localDay);
+        p.resolve(outcome.result);
       });
+      rollups.afterGroup();
     }
   }
 
@@ -219,9 +194,7 @@ export function sqliteEventStore(
     ingestBatch(siteId, batch) {
       const timeZone = timeZoneOf(siteId);
       if (timeZone === null) return Promise.reject(new Error(`unknown site ${siteId}`));
-      let localDay = localDays.get(timeZone);
-      if (!localDay) localDays.set(timeZone, (localDay = localDayOf(timeZone)));
-      const day = localDay;
+      const day = localDayOfZone(timeZone);
       return new Promise<IngestResult>((resolve, reject) => {
         queue.push({ siteId, batch, localDay: day, resolve, reject });
         if (scheduled) return;
@@ -233,6 +206,8 @@ export function sqliteEventStore(
       });
     },
     flushPending,
+    flushRollups: rollups.flush,
+    recoverRollups: rollups.recover,
     async listEvents(siteId, query) {
       const clauses: string[] = [];
       const params: unknown[] = [];
@@ -251,6 +226,9 @@ export function sqliteEventStore(
       return statement.all(span[0], span[1], siteId, query.ip, query.from, query.to, ...params, limit).map(toEvent);
     },
     async purgeBefore(before) {
+      // Rollups first: a backlog range must never point at deleted ids (SQLite may hand them out again).
+      rollups.flush();
+      rollups.recover();
       // Chunked so a large purge never holds the write lock for long.
       const chunk = db.prepare('DELETE FROM events WHERE id IN (SELECT id FROM events WHERE site_id = ? AND ts < ? LIMIT 20000)');
       const siteIds = db.prepare<[], { id: string }>('SELECT id FROM sites').all();

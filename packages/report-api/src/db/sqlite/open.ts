@@ -3,10 +3,11 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { fileURLToPath } from 'node:url';
 import { sqliteAlertStore } from '../../alerts/sqlite.js';
-import type { Store } from '../store.js';
+import type { RollupStore, Store } from '../store.js';
 import { sqliteDenyListStore } from './denylist.js';
 import { sqliteDrillDownStore } from './drilldown.js';
 import { sqliteEventStore } from './events.js';
+import type { RollupBufferOptions } from './rollup-buffer.js';
 import { sqliteRollupStore } from './rollups.js';
 import { sqliteSettingsStore } from './settings.js';
 import { sqliteSiteStore } from './sites.js';
@@ -21,6 +22,8 @@ export interface SqliteStoreOptions {
   maxGroupEvents?: number;
   /** How long a batch waits for others to share its commit, in ms (see `sqliteEventStore`). Default 3. */
   groupWaitMs?: number;
+  /** When rollups held in memory are written: `flushMs` (default 2,000), `flushEvents` (default 200,000). */
+  rollups?: RollupBufferOptions;
 }
 
 const MIGRATIONS = fileURLToPath(new URL('../../../drizzle', import.meta.url));
@@ -28,14 +31,16 @@ const MIGRATIONS = fileURLToPath(new URL('../../../drizzle', import.meta.url));
 /**
  * Opens (creating and migrating) a SQLite database as a `Store`: WAL journal, NORMAL sync (durable at
  * checkpoints, safe against application crashes), foreign keys on, a 5 s busy timeout for the CLI
- * running beside `serve`, checkpoints every ~32 MB of WAL, and group commit of concurrent batches.
+ * running beside `serve`, checkpoints every ~32 MB of WAL, group commit of concurrent batches, and
+ * rollups held in memory for up to `rollups.flushMs` (reads in this process flush them first; rollups
+ * a crashed writer held are rebuilt from raw events here, at open).
  *
  * @example
  * const store = openSqliteStore({ path: './watchpost.db' });
  * console.log(await store.listSites());
  * await store.close();
  */
-export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWaitMs }: SqliteStoreOptions): Store & { db: Database.Database } {
+export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWaitMs, rollups }: SqliteStoreOptions): Store & { db: Database.Database } {
   const db = new Database(path, { timeout: 5000 });
   try {
     db.pragma('journal_mode = WAL');
@@ -71,20 +76,39 @@ export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWai
     }
     return zone;
   };
-  const { flushPending, ...events } = sqliteEventStore(db, timeZoneOf, now, { maxGroupEvents, groupWaitMs });
+  const { flushPending, flushRollups, recoverRollups, ...events } = sqliteEventStore(db, timeZoneOf, now, { maxGroupEvents, groupWaitMs, rollups });
+  try {
+    recoverRollups();
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   return {
     db,
     ...sites,
     ...events,
     ...sqliteDenyListStore(db),
-    ...sqliteRollupStore(db),
+    ...readAfterFlush(sqliteRollupStore(db), flushRollups),
     ...sqliteDrillDownStore(db),
     ...sqliteAlertStore(db),
     ...sqliteSettingsStore(db, now),
     async close() {
       if (!db.open) return;
       flushPending();
+      flushRollups();
       db.close();
     },
   };
+}
+
+/** Rollup reads that first write the rollups held in memory, so this process reads its own writes. */
+function readAfterFlush(store: RollupStore, flush: () => void): RollupStore {
+  const wrapped = {} as Record<string, unknown>;
+  for (const [name, read] of Object.entries(store) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) {
+    wrapped[name] = async (...args: unknown[]) => {
+      flush();
+      return read(...args);
+    };
+  }
+  return wrapped as unknown as RollupStore;
 }

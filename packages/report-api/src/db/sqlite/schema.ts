@@ -119,6 +119,19 @@ export const ipErrors30s = sqliteTable(
   (t) => [primaryKey({ columns: [t.siteId, t.start, t.ip] })],
 );
 
+/**
+ * Raw events (ids `first_id..last_id`) whose rollups a running writer still holds in memory. The
+ * writer deletes its ranges when it flushes; ranges of a writer that died are rebuilt from the raw
+ * events (`src/db/sqlite/rollup-buffer.ts`).
+ */
+export const rollupBacklog = sqliteTable('rollup_backlog', {
+  id: integer('id').primaryKey(),
+  firstId: integer('first_id').notNull(),
+  lastId: integer('last_id').notNull(),
+  owner: text('owner').notNull(),
+  recordedAt: integer('recorded_at').notNull(),
+});
+
 export const denyEntries = sqliteTable(
   'deny_entries',
   {
