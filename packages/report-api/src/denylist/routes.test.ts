@@ -60,9 +60,11 @@ describe('deny list routes', () => {
     { name: 'SQL in value', body: { value: "1' OR '1'='1" }, key: 'admin', status: 400, error: /invalid/ },
     { name: 'negative ttl', body: { value: '192.0.2.1', ttlSeconds: -5 }, key: 'admin', status: 400, error: /invalid/ },
     { name: 'malformed JSON', body: '{"value":', key: 'admin', status: 400, error: /not valid JSON/ },
-  ])('POST with $name → $status', async ({ body, key, status, error }) => {
+    { name: 'a 20 KB reason', body: { value: '192.0.2.1', reason: 'x'.repeat(20_000) }, key: 'admin', status: 413, error: /larger than 16 KB; send one entry/ },
+    { name: 'a form body', body: 'value=192.0.2.1', key: 'admin', status: 415, error: /Content-Type: application\/json/, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+  ])('POST with $name → $status', async ({ body, key, status, error, headers }) => {
     const ctx = await setup();
-    const res = await ctx.app.request('/v1/denylist', post(key === 'admin' ? ctx.adminKey : ctx.ingestKey, body));
+    const res = await ctx.app.request('/v1/denylist', post(key === 'admin' ? ctx.adminKey : ctx.ingestKey, body, headers));
     expect(res.status).toBe(status);
     expect(((await res.json()) as { error: string }).error).toMatch(error);
     expect(await t.store.listDenyEntries(ctx.site.id, clock)).toEqual([]);

@@ -5,7 +5,11 @@ import type { DenyEntry, DenyList } from '@watchpost/middleware/protocol';
 import { requireKey } from '../http/auth.js';
 import type { AppEnv, ResolvedDeps } from '../http/env.js';
 import { apiError, issueDetails } from '../http/errors.js';
+import { readJsonBody } from '../http/json-body.js';
 import { parseDenyValue } from './value.js';
+
+/** A deny-list entry is a few hundred bytes; the same reader as ingest, with a small cap. */
+const ENTRY_BODY_LIMITS = { maxBodyBytes: 16 * 1024, maxDecompressedBytes: 16 * 1024 };
 
 /**
  * Body of `POST /v1/denylist`.
@@ -60,12 +64,7 @@ export function denyListRoutes(deps: ResolvedDeps) {
     return c.json(body);
   });
   app.post('/', requireKey(deps.store, ['admin']), async function addDenyEntry(c) {
-    let json: unknown;
-    try {
-      json = await c.req.json();
-    } catch {
-      throw apiError(400, 'body is not valid JSON; send { "value": "198.51.100.7", "reason": "...", "ttlSeconds": 3600 }');
-    }
+    const json = await readJsonBody(c.req.raw, ENTRY_BODY_LIMITS, 'send one entry: { "value": "198.51.100.7", "reason": "...", "ttlSeconds": 3600 }');
     const parsed = newDenyEntrySchema.safeParse(json);
     if (!parsed.success) {
       throw apiError(400, 'invalid deny-list entry', issueDetails(parsed.error.issues));

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { requireKey } from '../http/auth.js';
 import type { AppEnv, ResolvedDeps } from '../http/env.js';
 import { apiError } from '../http/errors.js';
-import { readJsonBody } from './body.js';
+import { readJsonBody } from '../http/json-body.js';
 import { validateBatch } from './validate.js';
 
 /**

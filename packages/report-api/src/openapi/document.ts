@@ -40,7 +40,7 @@ export function openApiDocument() {
           summary: 'add an IP or CIDR (admin key)',
           security: bearerSecurity,
           requestBody: jsonBody(newDenyEntrySchema),
-          responses: { '201': jsonResponse(denyEntrySchema, 'the new entry'), ...errorResponses(400, 401, 403) },
+          responses: { '201': jsonResponse(denyEntrySchema, 'the new entry'), ...errorResponses(400, 401, 403, 413, 415) },
         },
       },
       '/v1/denylist/{id}': {

@@ -1,20 +1,21 @@
 import { gunzipSync } from 'node:zlib';
-import type { BodyLimits } from '../http/env.js';
-import { apiError } from '../http/errors.js';
+import type { BodyLimits } from './env.js';
+import { apiError } from './errors.js';
 
 // Stateless for whole-buffer decodes, so one decoder serves every request.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+const mb = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`);
 
 /**
  * Reads a JSON request body within `limits`: stops reading past `maxBodyBytes`, gunzips
  * `Content-Encoding: gzip` with an output cap (a zip bomb stops at `maxDecompressedBytes`), rejects
- * invalid UTF-8, and parses. Every failure is a 4xx `HTTPException`.
+ * invalid UTF-8, and parses. Every failure is a 4xx `HTTPException`; `tooLargeHint` ends the 413
+ * message (what a smaller body looks like).
  *
  * @example
  * const body = await readJsonBody(c.req.raw, { maxBodyBytes: 5 << 20, maxDecompressedBytes: 50 << 20 });
  */
-export async function readJsonBody(request: Request, limits: BodyLimits): Promise<unknown> {
+export async function readJsonBody(request: Request, limits: BodyLimits, tooLargeHint = 'send smaller batches (at most 5000 events each)'): Promise<unknown> {
   const type = request.headers.get('content-type') ?? '';
   if (!/^application\/json\b/i.test(type)) {
     throw apiError(415, `send Content-Type: application/json (got ${type ? JSON.stringify(type) : 'none'})`);
@@ -24,15 +25,15 @@ export async function readJsonBody(request: Request, limits: BodyLimits): Promis
     throw apiError(415, `unsupported Content-Encoding ${JSON.stringify(encoding)}; send gzip or no encoding`);
   }
   const declared = Number(request.headers.get('content-length') ?? NaN);
-  if (declared > limits.maxBodyBytes) throw tooLarge(limits.maxBodyBytes);
+  if (declared > limits.maxBodyBytes) throw tooLarge(limits.maxBodyBytes, tooLargeHint);
 
-  let raw = await readCapped(request, limits.maxBodyBytes);
+  let raw = await readCapped(request, limits.maxBodyBytes, tooLargeHint);
   if (encoding === 'gzip') {
     try {
       raw = gunzipSync(raw, { maxOutputLength: limits.maxDecompressedBytes });
     } catch (error) {
       if (error instanceof RangeError || (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw apiError(413, `body is larger than ${mb(limits.maxDecompressedBytes)} once decompressed; send smaller batches`);
+        throw apiError(413, `body is larger than ${mb(limits.maxDecompressedBytes)} once decompressed; ${tooLargeHint}`);
       }
       throw apiError(400, 'body is not valid gzip; compress the JSON with gzip or drop Content-Encoding');
     }
@@ -50,11 +51,11 @@ export async function readJsonBody(request: Request, limits: BodyLimits): Promis
   }
 }
 
-function tooLarge(max: number) {
-  return apiError(413, `body is larger than ${mb(max)}; send smaller batches (at most 5000 events each)`);
+function tooLarge(max: number, hint: string) {
+  return apiError(413, `body is larger than ${mb(max)}; ${hint}`);
 }
 
-async function readCapped(request: Request, max: number): Promise<Buffer> {
+async function readCapped(request: Request, max: number, hint: string): Promise<Buffer> {
   if (!request.body) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -65,7 +66,7 @@ async function readCapped(request: Request, max: number): Promise<Buffer> {
     size += value.byteLength;
     if (size > max) {
       await reader.cancel().catch(() => undefined);
-      throw tooLarge(max);
+      throw tooLarge(max, hint);
     }
     chunks.push(value);
   }
