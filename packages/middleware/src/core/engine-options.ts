@@ -1,5 +1,6 @@
 import type { BotCategory } from '../protocol/index.js';
 import type { BanOptions } from './bans/bans.js';
+import type { SharedBanStats } from './bans/shared.js';
 import type { CustomBot } from './bots/classify.js';
 import type { EventSink } from './forward/sink.js';
 import type { BotModes } from './rules/bots.js';
@@ -84,4 +85,6 @@ export interface EngineStats {
   dropped: number;
   denyListSize: number;
   errors: number;
+  /** The shared ban store's counters (`bans.shared`), or null without one. */
+  sharedBans: SharedBanStats | null;
 }

@@ -1,6 +1,7 @@
 import type { DenyEntry, DenySource, WatchpostEvent } from '../protocol/index.js';
 import { MAX_PATH_LENGTH, MAX_UA_LENGTH } from '../protocol/index.js';
 import { createBanTracker, type BanTracker } from './bans/bans.js';
+import type { BanSharingConnection, BanSharingContext } from './bans/shared.js';
 import { classifyUserAgent, createUaClassifier } from './bots/classify.js';
 import { normalizeCountry } from './geo/country.js';
 import type { Decision, EngineOptions, EngineStats, RequestFacts } from './engine-options.js';
@@ -20,10 +21,18 @@ export interface Engine {
   decide(req: RequestFacts): Decision;
   /** After the response: counts errors towards bans, samples, and pushes the event to the sink. */
   observe(req: RequestFacts, decision: Decision, status: number, latencyMs: number): void;
+  /**
+   * Bans a client (an IP, grouped like counted clients, or a client key) in this engine only,
+   * until `until` (epoch ms), or extends a shorter ban; the deny list is not rebuilt. False when
+   * nothing changed or bans are off.
+   */
+  addBan(client: string, until: number): boolean;
+  /** Lifts a client's ban in this engine only. False when it was not banned or bans are off. */
+  liftBan(client: string): boolean;
   /** Replaces the synced deny list (the static one from options stays). */
   setDenyList(entries: readonly DenyEntry[]): void;
   stats(): EngineStats;
-  /** Flushes and closes the sink. */
+  /** Flushes and closes the sink, and closes the shared ban store's connection. */
   close(): Promise<void>;
 }
 
@@ -89,6 +98,8 @@ export function createEngine({
   let skipped = 0;
   let errors = 0;
   let denyListSize = staticDeny?.size ?? 0;
+  // Connected last, once everything its callbacks touch exists.
+  const sharedBans = banTracker === null ? null : connectSharedBans(banTracker, banOptions !== false ? banOptions?.shared : undefined);
 
   function verdict(ruleMode: RuleMode): 'block' | 'count' {
     return dryRun || ruleMode === 'count' ? 'count' : 'block';
@@ -137,7 +148,12 @@ export function createEngine({
     // Only errors count towards bans; a client already refused by a ban or the deny list is not counted again.
     if (banTracker !== null && status >= 400 && decision.rule !== 'ban' && !(decision.rule?.startsWith('deny-list') ?? false)) {
       const ip = req.parsedIp !== undefined ? req.parsedIp : parseIp(req.ip);
-      if (ip !== null) banTracker.record(clientKey(ip, keyOptions), status, at);
+      if (ip !== null) {
+        const key = clientKey(ip, keyOptions);
+        banTracker.record(key, status, at);
+        // Sent even when this response started a local ban: that is how the other instances learn of it.
+        if (sharedBans !== null && banTracker.counts(status)) sharedBans.record(key, at);
+      }
     }
     const rate = sample(decision.action, status);
     if (rate === 0) {
@@ -154,9 +170,39 @@ export function createEngine({
     }
   }
 
+  function connectSharedBans(tracker: BanTracker, shared: unknown): BanSharingConnection | null {
+    if (shared === undefined) return null;
+    if (shared === null || typeof (shared as { connect?: unknown }).connect !== 'function') {
+      throw new TypeError('options.bans.shared must be a ban store with a connect method, e.g. redisBanSharing({ url })');
+    }
+    return (shared as { connect: (context: BanSharingContext) => BanSharingConnection }).connect({
+      settings: tracker.settings,
+      now,
+      onError(error) {
+        errors++;
+        onError(error);
+      },
+      ban: (key, until) => tracker.impose(key, until, now()),
+      lift: (key) => tracker.lift(key, now()),
+    });
+  }
+
+  function banKey(client: string): string {
+    const ip = parseIp(client);
+    return ip === null ? client : clientKey(ip, keyOptions);
+  }
+
   return {
     decide,
     observe,
+    addBan(client, until) {
+      if (typeof client !== 'string' || client === '') throw new TypeError(`addBan: client must be a non-empty string, got ${JSON.stringify(client)}`);
+      if (typeof until !== 'number' || Number.isNaN(until)) throw new TypeError(`addBan: until must be epoch ms, got ${JSON.stringify(until)}`);
+      return banTracker !== null && banTracker.impose(banKey(client), until, now());
+    },
+    liftBan(client) {
+      return banTracker !== null && typeof client === 'string' && banTracker.lift(banKey(client), now());
+    },
     setDenyList(entries) {
       syncedDeny = compileSyncedDenyList(entries, onError);
       denyListSize = (staticDeny?.size ?? 0) + (syncedDeny?.size ?? 0);
@@ -173,15 +219,21 @@ export function createEngine({
         dropped: sinkStats?.dropped ?? 0,
         denyListSize,
         errors,
+        sharedBans: sharedBans?.stats() ?? null,
       };
     },
     async close() {
-      try {
-        await sink?.close();
-      } catch (error) {
-        errors++;
-        onError(error);
-      }
+      // Both, whatever the other does: a sink that fails to flush must not leave Redis connections open.
+      await Promise.all([
+        (async () => sink?.close())().catch((error: unknown) => {
+          errors++;
+          onError(error);
+        }),
+        sharedBans?.close().catch((error: unknown) => {
+          errors++;
+          onError(error);
+        }),
+      ]);
     },
   };
 }

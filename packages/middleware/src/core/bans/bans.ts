@@ -1,3 +1,4 @@
+import type { BanSharing, ResolvedBanSettings } from './shared.js';
 import { createSlidingCounter } from './window.js';
 
 /**
@@ -22,6 +23,11 @@ export interface BanOptions {
   statuses?: 'errors' | '4xx';
   /** Most clients tracked (counters, and separately bans); the stalest are evicted. Default 100 000. */
   maxClients?: number;
+  /**
+   * Share counters and bans with the app's other instances (`redisBanSharing(...)` from
+   * `@watchpost/middleware/redis`). Local counting and bans go on as without it.
+   */
+  shared?: BanSharing;
 }
 
 /** The ban book-keeping the engine calls into. */
@@ -30,6 +36,17 @@ export interface BanTracker {
   isBanned(key: string, now: number): boolean;
   /** Records a response; returns the ban length in ms when this response started a ban, else 0. */
   record(key: string, status: number, now: number): number;
+  /** Whether responses with this status count towards bans (`statuses`). */
+  counts(status: number): boolean;
+  /**
+   * Bans `key` until `until` without counting (a ban decided elsewhere), or extends a shorter
+   * one. A new ban is an offence like a counted one. True when it changed something.
+   */
+  impose(key: string, until: number, now: number): boolean;
+  /** Ends `key`'s ban now; its past offences are still remembered. True when it was banned. */
+  lift(key: string, now: number): boolean;
+  /** The settings in force, defaults filled in. */
+  readonly settings: Readonly<ResolvedBanSettings>;
   stats(now: number): { bansActive: number; bansIssued: number; clientsTracked: number; evictions: number };
   /** True while no client has ever been banned or remembered: lets the hot path skip the lookup. */
   readonly empty: boolean;
@@ -85,15 +102,23 @@ export function createBanTracker({
   let banEvictions = 0;
   let bansIssued = 0;
 
-  function ban(key: string, now: number): number {
-    const past = bans.get(key);
-    const offences = past !== undefined && now - past.until < forgetAfterMs ? past.offences + 1 : 1;
-    const length = Math.min(maxBanMs, banMs * repeatMultiplier ** (offences - 1));
+  function offencesAfter(past: Ban | undefined, now: number): number {
+    return past !== undefined && now - past.until < forgetAfterMs ? past.offences + 1 : 1;
+  }
+
+  function store(key: string, past: Ban | undefined, entry: Ban, now: number): void {
     if (past !== undefined) bans.delete(key);
     else if (bans.size >= maxClients) evictBan(now);
-    bans.set(key, { until: now + length, offences });
-    bansIssued++;
+    bans.set(key, entry);
     counter.reset(key);
+  }
+
+  function ban(key: string, now: number): number {
+    const past = bans.get(key);
+    const offences = offencesAfter(past, now);
+    const length = Math.min(maxBanMs, banMs * repeatMultiplier ** (offences - 1));
+    store(key, past, { until: now + length, offences }, now);
+    bansIssued++;
     return length;
   }
 
@@ -126,6 +151,28 @@ export function createBanTracker({
       if (entry !== undefined && entry.until > now) return 0;
       return counter.hit(key, now) > threshold ? ban(key, now) : 0;
     },
+    counts(status) {
+      return status >= minStatus && status <= maxStatus;
+    },
+    impose(key, until, now) {
+      if (!(until > now)) return false;
+      const past = bans.get(key);
+      if (past !== undefined && past.until > now) {
+        if (past.until >= until) return false;
+        // The same offence seen from elsewhere (or for longer): extend, do not escalate.
+        past.until = until;
+        return true;
+      }
+      store(key, past, { until, offences: offencesAfter(past, now) }, now);
+      return true;
+    },
+    lift(key, now) {
+      const entry = bans.get(key);
+      if (entry === undefined || entry.until <= now) return false;
+      entry.until = now;
+      return true;
+    },
+    settings: { threshold, windowMs, banMs, repeatMultiplier, maxBanMs, forgetAfterMs, statuses, maxClients },
     stats(now) {
       let bansActive = 0;
       for (const entry of bans.values()) if (entry.until > now) bansActive++;
