@@ -77,7 +77,7 @@ export interface EventStore {
   /** Stores a validated batch in one transaction and updates the rollups; idempotent by `batchId` per site. */
   ingestBatch(siteId: string, batch: EventBatch): Promise<IngestResult>;
   listEvents(siteId: string, query: EventQuery): Promise<StoredEvent[]>;
-  /** Deletes raw events (and per-IP burst buckets and live batch ids; import ids `imp_…` stay) older than `before`, all sites. Rollups stay. */
+  /** Deletes raw events (and per-IP burst buckets and live batch ids; ids of `import` batches stay) older than `before`, all sites. Rollups stay. */
   purgeBefore(before: number): Promise<{ events: number }>;
 }
 

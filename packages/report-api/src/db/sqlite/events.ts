@@ -98,7 +98,7 @@ export function sqliteEventStore(
   if (!Number.isInteger(maxGroupEvents) || maxGroupEvents < 1) throw new TypeError(`maxGroupEvents must be a positive integer, got ${maxGroupEvents}`);
   if (!(groupWaitMs >= 0 && groupWaitMs <= 1000)) throw new TypeError(`groupWaitMs must be from 0 to 1000, got ${groupWaitMs}`);
   const insertBatch = db.prepare(
-    'INSERT OR IGNORE INTO batches (site_id, batch_id, received_at, events, dropped) VALUES (?, ?, ?, ?, ?)',
+    'INSERT OR IGNORE INTO batches (site_id, batch_id, received_at, events, dropped, source) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const oneRow = `(${EVENT_COLUMNS.split(',').map(() => '?').join(', ')})`;
   const insertOne = db.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${oneRow}`);
@@ -121,7 +121,7 @@ export function sqliteEventStore(
 
   // Nested inside the group transaction, better-sqlite3 runs this as a SAVEPOINT.
   const ingestOne = db.transaction((siteId: string, batch: EventBatch): IngestResult => {
-    const fresh = insertBatch.run(siteId, batch.batchId, now(), batch.events.length, batch.dropped ?? 0).changes > 0;
+    const fresh = insertBatch.run(siteId, batch.batchId, now(), batch.events.length, batch.dropped ?? 0, batch.source).changes > 0;
     if (!fresh) return { accepted: 0, duplicate: true };
     const events = batch.events;
     const params: unknown[] = [];
@@ -241,9 +241,9 @@ export function sqliteEventStore(
         }
       }
       db.prepare('DELETE FROM ip_errors_30s WHERE start < ?').run(before);
-      // Import batch ids (`imp_…`, about one per 1,000 log lines) are kept for good: re-importing a
-      // file after the retention window must still be recognised as a duplicate.
-      db.prepare("DELETE FROM batches WHERE received_at < ? AND substr(batch_id, 1, 4) <> 'imp_'").run(before);
+      // Import batch ids (about one per 1,000 log lines) are kept for good: re-importing a file after
+      // the retention window must still be recognised as a duplicate.
+      db.prepare("DELETE FROM batches WHERE received_at < ? AND source <> 'import'").run(before);
       db.pragma('optimize');
       return { events: deleted };
     },

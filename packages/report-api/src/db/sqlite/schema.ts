@@ -29,6 +29,8 @@ export const batches = sqliteTable(
     receivedAt: integer('received_at').notNull(),
     events: integer('events').notNull(),
     dropped: integer('dropped').notNull().default(0),
+    /** The batch's `source`; ids of `import` batches are kept past retention (a re-import stays a duplicate). */
+    source: text('source').notNull().default(''),
   },
   (t) => [primaryKey({ columns: [t.siteId, t.batchId] }), index('batches_received').on(t.receivedAt)],
 );

@@ -126,7 +126,7 @@ describe('sqlite store', () => {
     let clock = T;
     t = tempStore(() => clock);
     const { site } = await t.store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
-    const imported = { ...batch([event({ ts: T - 1000 })]), batchId: 'imp_abcdefgh', source: 'import' as const };
+    const imported = { ...batch([event({ ts: T - 1000 })]), batchId: 'any-id-of-an-import', source: 'import' as const };
     const live = batch([event({ ts: T - 1000 })]);
     await t.store.ingestBatch(site.id, imported);
     await t.store.ingestBatch(site.id, live);

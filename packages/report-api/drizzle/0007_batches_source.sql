@@ -1,0 +1,1 @@
+ALTER TABLE `batches` ADD `source` text DEFAULT '' NOT NULL;
