@@ -37,7 +37,7 @@ class RawHeaders implements HeadersLike {
     let found: string | null = null;
     for (let i = 0; i < raw.length; i += 2) {
       const key = raw[i]!;
-      if (key.length === name.length && key.toLowerCase() === name) {
+      if (key.length === name.length && (key === name || key.toLowerCase() === name)) {
         // Repeated headers join with ", " as Headers.get does (X-Forwarded-For over several lines).
         found = found === null ? raw[i + 1]! : `${found}, ${raw[i + 1]!}`;
       }

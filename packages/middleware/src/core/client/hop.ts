@@ -11,6 +11,9 @@ import { parseIp, type ParsedIp } from '../ip/parse.js';
  */
 export function parseHop(text: string | null | undefined, { portWithoutBrackets = false } = {}): ParsedIp | null {
   if (typeof text !== 'string') return null;
+  // The usual hop, a bare address (always so for a socket's), parses as it is, without a trimmed copy.
+  const bare = portWithoutBrackets ? null : parseIp(text);
+  if (bare !== null) return bare;
   const hop = text.trim();
   if (hop.length === 0) return null;
   if (hop.charCodeAt(0) === 91 /* [ */) {
@@ -20,7 +23,7 @@ export function parseHop(text: string | null | undefined, { portWithoutBrackets 
     if (rest !== '' && !/^:\d{1,5}$/.test(rest)) return null;
     return parseIp(hop.slice(0, close + 1));
   }
-  const direct = portWithoutBrackets ? null : parseIp(hop);
+  const direct = portWithoutBrackets || hop === text ? null : parseIp(hop);
   if (direct !== null) return direct;
   const colon = hop.lastIndexOf(':');
   if (colon === -1) return portWithoutBrackets ? parseIp(hop) : null;

@@ -11,10 +11,15 @@ const UNKNOWN = new Set(['XX', 'ZZ']);
  */
 export function normalizeCountry(value: string | null | undefined): string | null {
   if (typeof value !== 'string' || value.length < 2 || value.length > 4) return null;
-  const code = value.trim().toUpperCase();
+  // GeoIP answers and CDN headers are nearly always two capitals already: keep that very string.
+  const code = value.length === 2 && isCapital(value.charCodeAt(0)) && isCapital(value.charCodeAt(1)) ? value : value.trim().toUpperCase();
   if (code.length !== 2) return null;
   const a = code.charCodeAt(0);
   const b = code.charCodeAt(1);
-  if (a < 65 || a > 90 || b < 65 || b > 90 || UNKNOWN.has(code)) return null;
+  if (!isCapital(a) || !isCapital(b) || UNKNOWN.has(code)) return null;
   return code;
+}
+
+function isCapital(code: number): boolean {
+  return code >= 65 && code <= 90;
 }
