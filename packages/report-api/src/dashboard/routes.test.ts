@@ -189,6 +189,8 @@ describe('add to deny list', () => {
     expect(report).toContain(`<code>${ATTACKER}</code> was added to the deny list.`);
     const ip = await (await seeded.app.request(`/dashboard/sites/${seeded.site.id}/ip?ip=${ATTACKER}&date=${SEED_DATE}`, { headers: { cookie } })).text();
     expect(ip).toMatch(/Denied<\/span> by entry <code>203\.0\.113\.66<\/code> \(manual,/);
+    // When it was added, in the site's own time (Asia/Tokyo), not UTC.
+    expect(ip).toContain('(manual, since 2026-11-26 18:00 Asia/Tokyo)');
     expect(ip).toContain('Reason: burst of 4xx');
     // Later visits (no confirmation parameter) still show it denied: the report reads the deny list.
     const later = await (await seeded.app.request(`/dashboard/sites/${seeded.site.id}?date=${SEED_DATE}`, { headers: { cookie } })).text();

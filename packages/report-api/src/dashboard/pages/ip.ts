@@ -3,7 +3,11 @@ import { h } from '../charts.js';
 import { dateNav, num, page, table, type Viewer } from '../layout.js';
 import type { IpDetail } from '../types.js';
 import { countryUrl, denyUrl, ipUrl, pathUrl, reportUrl } from '../urls.js';
+import { localDateAt, localTime } from '../../reports/range.js';
 import { sliceSummary, statusTable } from './slice.js';
+
+/** An instant as the site's people read it: `2026-11-26 14:05 Asia/Tokyo`. */
+const siteTime = (ms: number, timeZone: string) => `${localDateAt(ms, timeZone)} ${localTime(ms, timeZone)} ${timeZone}`;
 
 /**
  * The drill-down page of one client IP: timeline, paths, user agents, statuses, decisions,
@@ -23,7 +27,7 @@ ${dateNav(date, today, (d) => ipUrl(siteId, ip, d), [['ip', ip]])}
 ${justDenied ? h`<p class="notice" role="status"><code>${ip}</code> was added to the deny list.</p>` : ''}
 <section aria-labelledby="deny-h"><h2 id="deny-h">Deny list</h2>
 ${denied
-  ? h`<p><span class="badge denied">Denied</span> by entry <code>${denied.value}</code> (${denied.source}, since ${new Date(denied.createdAt).toISOString().slice(0, 16).replace('T', ' ')} UTC${denied.expiresAt ? h`, until ${new Date(denied.expiresAt).toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''}). Reason: ${denied.reason || '(none given)'}</p>`
+  ? h`<p><span class="badge denied">Denied</span> by entry <code>${denied.value}</code> (${denied.source}, since ${siteTime(denied.createdAt, site.timeZone)}${denied.expiresAt ? h`, until ${siteTime(denied.expiresAt, site.timeZone)}` : ''}). Reason: ${denied.reason || '(none given)'}</p>`
   : h`<p>Not on the deny list.</p>
 <form method="post" action="${denyUrl(siteId)}"><input type="hidden" name="csrf" value="${viewer.csrfToken}"><input type="hidden" name="ip" value="${ip}"><input type="hidden" name="date" value="${date}"><input type="hidden" name="back" value="ip">
 <label for="reason">Reason</label> <input type="text" id="reason" name="reason" maxlength="500" value="added from the dashboard">
