@@ -7,7 +7,7 @@ describe('createPendingCounts', () => {
     pending.add('a', 1_000);
     pending.add('b', 1_005);
     pending.add('a', 1_010);
-    expect({ size: pending.size, errors: pending.errors }).toEqual({ size: 2, errors: 3 });
+    expect({ size: pending.size, errors: pending.errors, since: pending.since }).toEqual({ size: 2, errors: 3, since: 1_000 });
     const batch = pending.take();
     expect([...batch.counts]).toEqual([['a', 2], ['b', 1]]);
     expect(batch).toMatchObject({ errors: 3, since: 1_000 });

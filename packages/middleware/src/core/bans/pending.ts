@@ -15,6 +15,8 @@ export interface PendingCounts {
   readonly size: number;
   /** Errors held. */
   readonly errors: number;
+  /** When the oldest error held was counted (meaningless while empty). */
+  readonly since: number;
 }
 
 /**
@@ -50,6 +52,9 @@ export function createPendingCounts({ maxClients }: { maxClients: number }): Pen
     },
     get errors() {
       return errors;
+    },
+    get since() {
+      return since;
     },
   };
 }
