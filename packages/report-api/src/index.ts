@@ -4,6 +4,7 @@ export { requireKey } from './http/auth.js';
 export { apiError, type ErrorBody, type ErrorDetail } from './http/errors.js';
 export type * from './db/store.js';
 export { openSqliteStore, type SqliteStoreOptions } from './db/sqlite/open.js';
+export { openPostgresStore, type PostgresStoreOptions } from './db/postgres/open.js';
 export { buildDailyReport, type DailyReportOptions } from './reports/build.js';
 export { reportToMarkdown } from './reports/markdown.js';
 export { localDayRange, parseLocalDate, isTimeZone } from './reports/range.js';

@@ -1,0 +1,56 @@
+import type pg from 'pg';
+import type { DenyEntry, DenySource } from '@watchpost/middleware/protocol';
+import type { DenyListStore } from '../store.js';
+import { newId } from '../sqlite/ids.js';
+import { changes, rows, statement } from './pool.js';
+
+interface DenyRow {
+  id: string;
+  value: string;
+  reason: string;
+  source: DenySource;
+  created_at: number;
+  expires_at: number | null;
+}
+
+const toEntry = (row: DenyRow): DenyEntry => ({
+  id: row.id,
+  value: row.value,
+  reason: row.reason,
+  source: row.source,
+  createdAt: row.created_at,
+  expiresAt: row.expires_at,
+});
+
+// Ids are compared byte-wise (COLLATE "C") so entries come back in the order SQLite gives them.
+const select = statement(
+  `SELECT id, value, reason, source, created_at, expires_at FROM deny_entries
+   WHERE site_id = $1 AND (expires_at IS NULL OR expires_at > $2) ORDER BY created_at, id COLLATE "C"`,
+);
+const insert = statement(
+  'INSERT INTO deny_entries (id, site_id, value, reason, source, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+);
+const remove = statement('DELETE FROM deny_entries WHERE site_id = $1 AND id = $2');
+
+/**
+ * Deny-list entries on PostgreSQL; expired rows stay in the table but are never served.
+ *
+ * @example
+ * const denyList = postgresDenyListStore(pool);
+ * await denyList.listDenyEntries(siteId, Date.now());
+ */
+export function postgresDenyListStore(pool: pg.Pool): DenyListStore {
+  return {
+    async listDenyEntries(siteId, now) {
+      return (await rows<DenyRow>(pool, select, [siteId, now])).map(toEntry);
+    },
+    async addDenyEntry(siteId, entry, now) {
+      const row: DenyEntry = { id: newId('deny'), ...entry, createdAt: now };
+      await changes(pool, insert, [row.id, siteId, row.value, row.reason, row.source, row.createdAt, row.expiresAt]);
+      return row;
+    },
+    async removeDenyEntry(siteId, entryId) {
+      return (await changes(pool, remove, [siteId, entryId])) > 0;
+    },
+  };
+}

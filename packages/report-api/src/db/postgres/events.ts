@@ -1,0 +1,191 @@
+import type pg from 'pg';
+import type { EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
+import type { EventQuery, EventStore, IngestResult, StoredEvent } from '../store.js';
+import { aggregateEvents } from '../sqlite/aggregate.js';
+import { changes, rows, statement, transaction, type Statement } from './pool.js';
+import { writeRollups } from './rollup-writer.js';
+
+const MAX_LIST = 10_000;
+/** Rows one retention DELETE removes: a purge never holds many row locks or a long transaction. */
+const PURGE_CHUNK = 20_000;
+
+const insertBatch = statement(
+  `INSERT INTO batches (site_id, batch_id, received_at, events, dropped, source) VALUES ($1, $2, $3, $4, $5, $6)
+   ON CONFLICT (site_id, batch_id) DO NOTHING`,
+);
+// The whole batch in one statement: one array per column, unnested into rows (in array order, so
+// ids follow the batch order as they do in SQLite).
+const insertEvents = statement(
+  `INSERT INTO events (site_id, ts, ip, country, method, host, path, status, latency_ms, ua, action, rule, bot_category, sample_rate, asn)
+   SELECT $1::text, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::float8[],
+     $10::text[], $11::text[], $12::text[], $13::text[], $14::float8[], $15::bigint[])`,
+);
+const EVENT_COLUMNS = 'id, site_id, ts, ip, country, method, host, path, status, latency_ms, ua, action, rule, bot_category, sample_rate, asn';
+
+const purgeSites = statement('SELECT id FROM sites ORDER BY id');
+const purgeEvents = statement(`DELETE FROM events WHERE id IN (SELECT id FROM events WHERE site_id = $1 AND ts < $2 LIMIT ${PURGE_CHUNK})`);
+const purgeIpWindows = statement('DELETE FROM ip_errors_30s WHERE site_id = $1 AND start < $2');
+// Import batch ids (about one per 1,000 log lines) are kept for good: re-importing a file after the
+// retention window must still be recognised as a duplicate.
+const purgeBatches = statement("DELETE FROM batches WHERE site_id = $1 AND received_at < $2 AND source <> 'import'");
+// One purge at a time across every report-api instance on this database and schema; the others skip.
+const tryPurgeLock = statement("SELECT pg_try_advisory_lock(hashtext('watchpost.purge.' || current_schema())) AS locked");
+const purgeUnlock = statement("SELECT pg_advisory_unlock(hashtext('watchpost.purge.' || current_schema()))");
+
+interface EventRow {
+  id: number;
+  site_id: string;
+  ts: number;
+  ip: string;
+  country: string | null;
+  method: string;
+  host: string;
+  path: string;
+  status: number;
+  latency_ms: number;
+  ua: string;
+  action: WatchpostEvent['action'];
+  rule: string | null;
+  bot_category: WatchpostEvent['botCategory'];
+  sample_rate: number;
+  asn: number | null;
+}
+
+const toEvent = (r: EventRow): StoredEvent => ({
+  id: r.id,
+  siteId: r.site_id,
+  ts: r.ts,
+  ip: r.ip,
+  country: r.country,
+  method: r.method,
+  host: r.host,
+  path: r.path,
+  status: r.status,
+  latencyMs: r.latency_ms,
+  ua: r.ua,
+  action: r.action,
+  rule: r.rule,
+  botCategory: r.bot_category,
+  sampleRate: r.sample_rate,
+  asn: r.asn,
+});
+
+/** The events of a batch as one array per column of `insertEvents`. */
+function eventColumns(siteId: string, events: readonly WatchpostEvent[]): unknown[] {
+  const n = events.length;
+  const columns = Array.from({ length: 14 }, () => new Array<unknown>(n));
+  for (let i = 0; i < n; i++) {
+    const e = events[i]!;
+    columns[0]![i] = e.ts;
+    columns[1]![i] = e.ip;
+    columns[2]![i] = e.country;
+    columns[3]![i] = e.method;
+    columns[4]![i] = e.host;
+    columns[5]![i] = e.path;
+    columns[6]![i] = e.status;
+    columns[7]![i] = e.latencyMs;
+    columns[8]![i] = e.ua;
+    columns[9]![i] = e.action;
+    columns[10]![i] = e.rule;
+    columns[11]![i] = e.botCategory;
+    columns[12]![i] = e.sampleRate;
+    columns[13]![i] = e.asn ?? null;
+  }
+  return [siteId, ...columns];
+}
+
+/**
+ * Raw events and rollups on PostgreSQL. `localDayOfSite(siteId)` gives the mapper to the site's local
+ * day (null for an unknown site).
+ *
+ * **One transaction per batch, exactly once across instances.** The batch id row, the raw events
+ * and the rollup upserts commit together. The batch id goes in first with `ON CONFLICT DO NOTHING`:
+ * when two report-api instances get the same batch at once (a retry sent to another instance), the
+ * second insert waits for the first transaction and then finds the id (duplicate, nothing written),
+ * or, if the first rolled back, stores the batch itself. Rollups are never held in memory, so every
+ * instance reads what any instance wrote as soon as it committed.
+ *
+ * @example
+ * const events = postgresEventStore(pool, localDayOfSite, Date.now);
+ * await events.ingestBatch(siteId, batch); // { accepted: 1000, duplicate: false }
+ */
+export function postgresEventStore(
+  pool: pg.Pool,
+  localDayOfSite: (siteId: string) => Promise<((ms: number) => string) | null>,
+  now: () => number,
+): EventStore {
+  const listStatements = new Map<string, Statement>();
+  const listStatement = (query: EventQuery): Statement => {
+    const clauses: string[] = [];
+    let n = 3;
+    if (query.ip !== undefined) clauses.push(` AND ip = $${++n}`);
+    if (query.country === null) clauses.push(' AND country IS NULL');
+    else if (query.country !== undefined) clauses.push(` AND country = $${++n}`);
+    if (query.path !== undefined) clauses.push(` AND path = $${++n}`);
+    const key = clauses.join('');
+    let found = listStatements.get(key);
+    if (!found) {
+      found = statement(`SELECT ${EVENT_COLUMNS} FROM events WHERE site_id = $1 AND ts >= $2 AND ts < $3${key} ORDER BY ts DESC, id DESC LIMIT $${n + 1}`);
+      listStatements.set(key, found);
+    }
+    return found;
+  };
+
+  return {
+    async ingestBatch(siteId: string, batch: EventBatch): Promise<IngestResult> {
+      const localDay = await localDayOfSite(siteId);
+      if (localDay === null) throw new Error(`unknown site ${siteId}`);
+      // Folded before BEGIN: the transaction (and the rollup row locks it takes) stays short.
+      const aggregate = batch.events.length > 0 ? aggregateEvents(batch.events, localDay) : null;
+      return transaction(pool, async (client) => {
+        const fresh = (await changes(client, insertBatch, [siteId, batch.batchId, now(), batch.events.length, batch.dropped ?? 0, batch.source])) > 0;
+        if (!fresh) return { accepted: 0, duplicate: true };
+        if (aggregate) {
+          await changes(client, insertEvents, eventColumns(siteId, batch.events));
+          await writeRollups(client, siteId, aggregate);
+        }
+        return { accepted: batch.events.length, duplicate: false };
+      });
+    },
+    async listEvents(siteId, query) {
+      const values: unknown[] = [siteId, query.from, query.to];
+      if (query.ip !== undefined) values.push(query.ip);
+      if (query.country !== undefined && query.country !== null) values.push(query.country);
+      if (query.path !== undefined) values.push(query.path);
+      values.push(Math.max(0, Math.min(MAX_LIST, Math.floor(query.limit))));
+      return (await rows<EventRow>(pool, listStatement(query), values)).map(toEvent);
+    },
+    async purgeBefore(before) {
+      // A session-level lock lives on one connection: the whole purge runs on it, chunk by chunk
+      // (each DELETE its own short transaction).
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        const [lock] = await rows<{ locked: boolean }>(client, tryPurgeLock, []);
+        if (!lock?.locked) return { events: 0 };
+        try {
+          let deleted = 0;
+          for (const { id } of await rows<{ id: string }>(client, purgeSites, [])) {
+            for (let round = 0; round < 100_000; round++) {
+              const removed = await changes(client, purgeEvents, [id, before]);
+              deleted += removed;
+              if (removed < PURGE_CHUNK) break;
+            }
+            await changes(client, purgeIpWindows, [id, before]);
+            await changes(client, purgeBatches, [id, before]);
+          }
+          return { events: deleted };
+        } finally {
+          await rows(client, purgeUnlock, []);
+        }
+      } catch (error) {
+        broken = error as Error;
+        throw error;
+      } finally {
+        // A connection that failed during the purge may still hold the lock: discard it (closing the
+        // session releases the lock).
+        client.release(broken);
+      }
+    },
+  };
+}

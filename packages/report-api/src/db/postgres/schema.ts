@@ -1,0 +1,194 @@
+import { bigint, boolean, doublePrecision, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+
+// The PostgreSQL schema: the tables and columns of the SQLite schema (src/db/sqlite/schema.ts), with
+// PostgreSQL types. `pnpm --filter @watchpost/report-api db:generate:pg` turns changes here into a
+// migration under drizzle-pg/ (committed, applied by openPostgresStore). Never edit generated
+// migrations by hand.
+//
+// Differences from SQLite, each on purpose:
+// - epoch milliseconds are `bigint` (read back as JS numbers: they stay below 2^53), counters
+//   `double precision` (sample-weighted sums), booleans `boolean`;
+// - raw events are indexed by (site_id, ip | country | path, ts): PostgreSQL's B-tree serves those
+//   look-ups directly, so the per-minute index trick of SQLite (src/db/sqlite/minutes.ts) is not needed;
+// - no `rollup_backlog`: rollups are written in the same transaction as their batch (exactly once,
+//   whichever report-api instance takes the batch), not held in memory;
+// - the foreign keys to `sites` (api_keys, webhooks, alert_settings) are in a custom migration
+//   (drizzle-pg/0001_site_foreign_keys.sql) instead of `.references()` here: drizzle-kit writes
+//   `REFERENCES "public"."sites"`, which would tie the store to the `public` schema (see the `schema`
+//   option of openPostgresStore).
+
+const epochMs = (name: string) => bigint(name, { mode: 'number' });
+
+export const sites = pgTable('sites', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  timeZone: text('time_zone').notNull(),
+  homeCountry: text('home_country'),
+  createdAt: epochMs('created_at').notNull(),
+});
+
+/** API keys, stored as sha256 of the clear-text key. */
+export const apiKeys = pgTable('api_keys', {
+  hash: text('hash').primaryKey(),
+  siteId: text('site_id').notNull(),
+  role: text('role', { enum: ['ingest', 'admin'] }).notNull(),
+  createdAt: epochMs('created_at').notNull(),
+});
+
+/** Batch ids already stored, per site: the idempotency record of `POST /v1/events`. */
+export const batches = pgTable(
+  'batches',
+  {
+    siteId: text('site_id').notNull(),
+    batchId: text('batch_id').notNull(),
+    receivedAt: epochMs('received_at').notNull(),
+    events: integer('events').notNull(),
+    dropped: integer('dropped').notNull().default(0),
+    /** The batch's `source`; ids of `import` batches are kept past retention (a re-import stays a duplicate). */
+    source: text('source').notNull().default(''),
+  },
+  // Per site (unlike SQLite's `received_at` alone): retention deletes one site at a time.
+  (t) => [primaryKey({ columns: [t.siteId, t.batchId] }), index('batches_site_received').on(t.siteId, t.receivedAt)],
+);
+
+/** Raw events, kept for the retention window. */
+export const events = pgTable(
+  'events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    siteId: text('site_id').notNull(),
+    ts: epochMs('ts').notNull(),
+    ip: text('ip').notNull(),
+    country: text('country'),
+    method: text('method').notNull(),
+    host: text('host').notNull(),
+    path: text('path').notNull(),
+    status: integer('status').notNull(),
+    latencyMs: doublePrecision('latency_ms').notNull(),
+    ua: text('ua').notNull(),
+    action: text('action', { enum: ['allow', 'block', 'count'] }).notNull(),
+    rule: text('rule'),
+    botCategory: text('bot_category'),
+    sampleRate: doublePrecision('sample_rate').notNull(),
+    // 32-bit unsigned ASNs do not fit PostgreSQL's signed integer.
+    asn: bigint('asn', { mode: 'number' }),
+  },
+  (t) => [
+    index('events_site_ts').on(t.siteId, t.ts),
+    index('events_site_ip_ts').on(t.siteId, t.ip, t.ts),
+    index('events_site_country_ts').on(t.siteId, t.country, t.ts),
+    index('events_site_path_ts').on(t.siteId, t.path, t.ts),
+  ],
+);
+
+const counters = {
+  requests: doublePrecision('requests').notNull().default(0),
+  blocked: doublePrecision('blocked').notNull().default(0),
+  counted: doublePrecision('counted').notNull().default(0),
+  s1xx: doublePrecision('s1xx').notNull().default(0),
+  s2xx: doublePrecision('s2xx').notNull().default(0),
+  s3xx: doublePrecision('s3xx').notNull().default(0),
+  s4xx: doublePrecision('s4xx').notNull().default(0),
+  s5xx: doublePrecision('s5xx').notNull().default(0),
+  probes: doublePrecision('probes').notNull().default(0),
+  scanner: doublePrecision('scanner').notNull().default(0),
+};
+
+/** Site traffic per quarter hour (UTC epoch ms of the bucket start). Kept for good. */
+export const traffic15m = pgTable(
+  'traffic_15m',
+  { siteId: text('site_id').notNull(), start: epochMs('start').notNull(), ...counters },
+  (t) => [primaryKey({ columns: [t.siteId, t.start] })],
+);
+
+/** Per site, per site-local day, per dimension value. Kept for good. */
+export const rollupDay = pgTable(
+  'rollup_day',
+  {
+    siteId: text('site_id').notNull(),
+    day: text('day').notNull(),
+    dim: text('dim').notNull(),
+    key: text('key').notNull(),
+    extra: text('extra'),
+    ...counters,
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.day, t.dim, t.key] })],
+);
+
+/** Site-wide 4xx+5xx per 30-second window. Kept for good. */
+export const errors30s = pgTable(
+  'errors_30s',
+  { siteId: text('site_id').notNull(), start: epochMs('start').notNull(), errors: doublePrecision('errors').notNull() },
+  (t) => [primaryKey({ columns: [t.siteId, t.start] })],
+);
+
+/** 4xx+5xx per IP per 30-second window. Purged with raw events. */
+export const ipErrors30s = pgTable(
+  'ip_errors_30s',
+  {
+    siteId: text('site_id').notNull(),
+    start: epochMs('start').notNull(),
+    ip: text('ip').notNull(),
+    errors: doublePrecision('errors').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.start, t.ip] })],
+);
+
+export const denyEntries = pgTable(
+  'deny_entries',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id').notNull(),
+    value: text('value').notNull(),
+    reason: text('reason').notNull(),
+    source: text('source', { enum: ['manual', 'auto', 'import'] }).notNull(),
+    createdAt: epochMs('created_at').notNull(),
+    expiresAt: epochMs('expires_at'),
+  },
+  (t) => [index('deny_site').on(t.siteId, t.expiresAt)],
+);
+
+/** Chat webhooks of a site; the URL is a secret. */
+export const webhooks = pgTable(
+  'webhooks',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id').notNull(),
+    url: text('url').notNull(),
+    createdAt: epochMs('created_at').notNull(),
+  },
+  (t) => [index('webhooks_site').on(t.siteId)],
+);
+
+/** When the daily report goes out; a site without a row uses 17:00 on business days. */
+export const alertSettings = pgTable('alert_settings', {
+  siteId: text('site_id').primaryKey(),
+  reportTime: text('report_time').notNull(),
+  businessDaysOnly: boolean('business_days_only').notNull(),
+});
+
+/** One row per message per webhook: delivered, failed after retries, or dropped from a full queue. */
+export const alertDeliveries = pgTable(
+  'alert_deliveries',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    siteId: text('site_id').notNull(),
+    webhookId: text('webhook_id').notNull(),
+    kind: text('kind').notNull(),
+    summary: text('summary').notNull(),
+    status: text('status', { enum: ['delivered', 'failed', 'dropped'] }).notNull(),
+    httpStatus: integer('http_status'),
+    error: text('error'),
+    attempts: integer('attempts').notNull(),
+    at: epochMs('at').notNull(),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [index('alert_deliveries_site_at').on(t.siteId, t.at)],
+);
+
+/** Service-wide settings that must survive restarts, e.g. the generated dashboard session secret. */
+export const settings = pgTable('settings', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  createdAt: epochMs('created_at').notNull(),
+});
