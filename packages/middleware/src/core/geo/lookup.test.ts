@@ -55,3 +55,54 @@ describe('createGeoLookup', () => {
     expect(v4only('1.0.0.1')).toBe('JP');
   });
 });
+
+describe('createGeoLookup across /16 boundaries (the IPv4 index)', () => {
+  const geo = createGeoLookup(
+    buildGeoRanges([
+      { start: '0.0.0.0', end: '0.0.0.9', country: 'AD' },
+      { start: '1.0.128.0', end: '1.3.0.255', country: 'JP' }, // spans into three later /16s
+      { start: '1.3.1.0', end: '1.3.1.255', country: 'KR' },
+      { start: '9.255.255.255', end: '10.0.0.0', country: 'CN' }, // two addresses, two /16s
+      { start: '255.255.255.0', end: '255.255.255.255', country: 'US' },
+    ]),
+  );
+
+  it.each([
+    ['the very first address', '0.0.0.0', 'AD'],
+    ['a /16 no range starts in, covered from an earlier one', '1.1.0.0', 'JP'],
+    ['the end of the spanning range, in a /16 where another starts', '1.3.0.255', 'JP'],
+    ['the range starting in that /16', '1.3.1.7', 'KR'],
+    ['after both, same /16', '1.3.2.0', null],
+    ['before the spanning range, same /16 as its start', '1.0.127.255', null],
+    ['the last address of a /16', '9.255.255.255', 'CN'],
+    ['the first address of the next /16', '10.0.0.0', 'CN'],
+    ['past it', '10.0.0.1', null],
+    ['an empty /16 far from any range', '100.64.0.1', null],
+    ['the very last address', '255.255.255.255', 'US'],
+  ])('%s: %s → %s', (_name, ip, country) => {
+    expect(geo(ip)).toBe(country);
+  });
+
+  it('answers as a scan of every range does, for random ranges and addresses', () => {
+    let state = 42;
+    const random = () => ((state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0) / 4_294_967_296);
+    const word = () => Math.floor(random() * 2 ** 32);
+    const dotted = (w: number) => [w >>> 24, (w >>> 16) & 255, (w >>> 8) & 255, w & 255].join('.');
+    const rows: Array<{ start: number; end: number; country: string }> = [];
+    let at = 0;
+    while (rows.length < 2_000) {
+      // Gaps and lengths from a few addresses to several /16s, so ranges both fit in and span /16s.
+      const start = at + Math.floor(random() ** 3 * 2 ** 22);
+      const end = start + Math.floor(random() ** 3 * 2 ** 19);
+      if (end >= 2 ** 32) break;
+      rows.push({ start, end, country: String.fromCharCode(65 + (rows.length % 26), 65 + ((rows.length * 7) % 26)) });
+      at = end + 1;
+    }
+    const lookup = createGeoLookup(buildGeoRanges(rows.map((r) => ({ start: dotted(r.start), end: dotted(r.end), country: r.country }))));
+    const probes = [...rows.flatMap((r) => [r.start - 1, r.start, r.end, r.end + 1]), ...Array.from({ length: 5_000 }, word)];
+    const scan = (w: number) => rows.find((r) => r.start <= w && w <= r.end)?.country ?? null;
+    const wrong = probes.filter((w) => w >= 0 && w < 2 ** 32 && lookup(dotted(w)) !== scan(w));
+    expect(rows.length).toBeGreaterThan(500);
+    expect(wrong).toEqual([]);
+  });
+});

@@ -41,6 +41,7 @@ export interface GeoRow {
 export function createGeoLookup(ranges: GeoRanges): GeoLookup {
   const v4 = ranges.v4;
   const v6 = ranges.v6;
+  const v4Index = v4 === undefined ? null : indexBy16(v4.starts);
   const names = new Map<number, string>();
   const nameOf = (packed: number): string | null => {
     let name = names.get(packed);
@@ -54,8 +55,8 @@ export function createGeoLookup(ranges: GeoRanges): GeoLookup {
     const parsed = typeof ip === 'string' ? parseIp(ip) : ip;
     if (parsed === null || parsed === undefined) return null;
     if (parsed.family === 4) {
-      if (v4 === undefined) return null;
-      const index = findV4(v4, parsed.words[0] as number);
+      if (v4 === undefined || v4Index === null) return null;
+      const index = findV4(v4, v4Index, parsed.words[0] as number);
       return index === -1 ? null : nameOf(v4.countries[index] as number);
     }
     if (v6 === undefined) return null;
@@ -64,10 +65,31 @@ export function createGeoLookup(ranges: GeoRanges): GeoLookup {
   };
 }
 
-function findV4(ranges: GeoFamilyRanges, address: number): number {
+/**
+ * For each /16, the index of the first IPv4 range that starts in it or later (`index[65536]` is
+ * the range count). A lookup then searches only its own /16's ranges and the one before them:
+ * in the pinned data, 7 steps on average (weighted by ranges) instead of 18 over all 334,000,
+ * so fewer cache misses. (IPv6 ranges crowd into a few /16s, where such an index gains little.)
+ */
+function indexBy16(starts: Uint32Array): Uint32Array {
+  const count = starts.length;
+  const index = new Uint32Array(65_537);
+  let range = 0;
+  for (let prefix = 0; prefix < 65_536; prefix++) {
+    while (range < count && (starts[range] as number) >>> 16 < prefix) range++;
+    index[prefix] = range;
+  }
+  index[65_536] = count;
+  return index;
+}
+
+function findV4(ranges: GeoFamilyRanges, index: Uint32Array, address: number): number {
   const { starts, ends } = ranges;
-  let low = 0;
-  let high = starts.length - 1;
+  const prefix = address >>> 16;
+  // Ranges from the next /16 on start above the address; the last one starting before this
+  // /16 may still cover it, so the window opens one range early.
+  let low = Math.max(0, (index[prefix] as number) - 1);
+  let high = (index[prefix + 1] as number) - 1;
   let found = -1;
   while (low <= high) {
     const middle = (low + high) >>> 1;
