@@ -1,6 +1,7 @@
 /**
- * The child process of the throughput benchmark: five app servers
- * (Express and Hono on @hono/node-server, each bare and with Watchpost), all on 127.0.0.1 and
+ * The child process of the throughput benchmark: the app servers (Express, and Hono on
+ * @hono/node-server; each bare, with an empty middleware and with Watchpost, Hono also with
+ * Watchpost as a fetch wrapper instead of a middleware), all on 127.0.0.1 and
  * ephemeral ports, and the fake report API in a grandchild process. Prints one JSON line with
  * the URLs, then serves until killed.
  * Diagnosis knobs: DROP=deny,geo,api,sample,gzip,sync,forward,incoming removes those features (incoming:
@@ -13,7 +14,7 @@ import { serve } from '@hono/node-server';
 import express from 'express';
 import { Hono } from 'hono';
 import { watchpost as expressWatchpost } from '../src/express/index.js';
-import { watchpost as honoWatchpost } from '../src/hono/index.js';
+import { watchpost as honoWatchpost, watchpostFetch } from '../src/hono/index.js';
 import { loadGeoLookup } from '../src/node/index.js';
 import type { WatchpostOptions } from '../src/core/watchpost.js';
 import { spawn } from 'node:child_process';
@@ -45,8 +46,8 @@ function listenExpress(app: express.Express): Promise<string> {
     const server: Server = app.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
   });
 }
-function listenHono(app: Hono): Promise<string> {
-  return new Promise((resolve) => serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(`http://127.0.0.1:${info.port}`)));
+function listenHono(fetch: Hono['fetch']): Promise<string> {
+  return new Promise((resolve) => serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(`http://127.0.0.1:${info.port}`)));
 }
 
 function expressApp(guarded: boolean | 'empty'): express.Express {
@@ -57,13 +58,15 @@ function expressApp(guarded: boolean | 'empty'): express.Express {
   app.get('/products/:id', (req, res) => void res.json({ id: req.params.id, name: 'teapot', price: 12 }));
   return app;
 }
-function honoApp(guarded: boolean | 'empty'): Hono {
+const honoCommon = drop.includes('incoming') ? { ...common, socketIp: () => '127.0.0.1' } : common;
+function honoApp(guarded: boolean | 'empty' | 'fetch'): Hono['fetch'] {
   const app = new Hono();
   // An empty middleware shows what any middleware costs in Hono (it leaves the one-handler fast path).
   if (guarded === 'empty') app.use(async function empty(_c, next) { await next(); });
-  else if (guarded) app.use(honoWatchpost(drop.includes('incoming') ? { ...common, socketIp: () => '127.0.0.1' } : common));
+  else if (guarded === true) app.use(honoWatchpost(honoCommon));
   app.get('/products/:id', (c) => c.json({ id: c.req.param('id'), name: 'teapot', price: 12 }));
-  return app;
+  // The fetch wrapper leaves the app as bare as the first one.
+  return guarded === 'fetch' ? watchpostFetch(app.fetch, honoCommon) : app.fetch;
 }
 
 const urls = {
@@ -71,6 +74,7 @@ const urls = {
   'hono bare': await listenHono(honoApp(false)),
   'hono + empty middleware': await listenHono(honoApp('empty')),
   'hono + watchpost': await listenHono(honoApp(true)),
+  'hono + watchpost (fetch wrapper)': await listenHono(honoApp('fetch')),
 };
 process.stdout.write(`${JSON.stringify(urls)}\n`);
 // The parent ends this process when it is done; never outlive it by more than ten minutes.
