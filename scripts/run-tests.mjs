@@ -9,6 +9,7 @@ const child = spawn('turbo', ['run', 'test', '--concurrency=1', ...process.argv.
 });
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let rest = '';
+// eslint-disable-next-line no-control-regex -- ANSI colour codes start with ESC
 const ansi = /\x1b\[[0-9;]*m/g;
 
 function count(line) {

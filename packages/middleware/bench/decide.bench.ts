@@ -18,7 +18,7 @@ const entries = denyEntries(DENY);
 const ips = clientIps(1_024);
 const requests: RequestFacts[] = ips.map((ip, i) => ({ ip, method: 'GET', host: 'shop.example', path: `/products/${i}`, ua: CHROME_UA, country: 'JP' }));
 
-let t = performance.now();
+const t = performance.now();
 const full = createEngine({ denyList: entries, sampleRate: 0.1 });
 console.log(`engine built with ${DENY} deny entries in ${(performance.now() - t).toFixed(0)} ms`);
 const empty = createEngine({ sampleRate: 0.1 });

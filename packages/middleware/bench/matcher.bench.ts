@@ -41,7 +41,7 @@ function time(probeList: readonly unknown[], lookup: (probe: never) => unknown, 
     let ops = 0;
     const start = performance.now();
     const cpuStart = process.cpuUsage();
-    let elapsed = 0;
+    let elapsed: number;
     do {
       for (let i = 0; i < probeList.length; i++) {
         if (lookup(probeList[i] as never)) hits++;

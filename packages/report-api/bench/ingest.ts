@@ -18,7 +18,9 @@ async function startServer(db: string, mode: 'fast' | 'naive') {
     const timer = setTimeout(() => reject(new Error('server did not start in 30 s')), 30_000);
     child.stdout.on('data', (chunk: Buffer) => {
       const match = /PORT (\d+)/.exec(chunk.toString());
-      if (match) (clearTimeout(timer), resolve(Number(match[1])));
+      if (!match) return;
+      clearTimeout(timer);
+      resolve(Number(match[1]));
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
@@ -28,7 +30,9 @@ async function startServer(db: string, mode: 'fast' | 'naive') {
     new Promise<number>((resolve) => {
       const onData = (chunk: Buffer) => {
         const match = /CPU (\d+)/.exec(chunk.toString());
-        if (match) (child.stdout.off('data', onData), resolve(Number(match[1])));
+        if (!match) return;
+        child.stdout.off('data', onData);
+        resolve(Number(match[1]));
       };
       child.stdout.on('data', onData);
       child.stdin.write('cpu\n');

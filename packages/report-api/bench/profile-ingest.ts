@@ -10,7 +10,10 @@ import { benchDir, envInt, fmt } from './util.js';
 const events = envInt('BENCH_INGEST_EVENTS', 200_000);
 const concurrency = envInt('BENCH_CONCURRENCY', 4);
 const store = openSqliteStore({ path: join(benchDir(), 'profile.db') });
-for (const p of (process.env.BENCH_PRAGMAS ?? '').split(';').filter(Boolean)) p.startsWith('X') ? store.db.exec(p.slice(1)) : store.db.pragma(p);
+for (const p of (process.env.BENCH_PRAGMAS ?? '').split(';').filter(Boolean)) {
+  if (p.startsWith('X')) store.db.exec(p.slice(1));
+  else store.db.pragma(p);
+}
 const { ingestKey } = await store.createSite({ name: 'bench', timeZone: 'UTC', homeCountry: 'JP' });
 const bodies = [...generateDay({ events, dayStart: Date.UTC(2026, 2, 1), batchSize: envInt('BENCH_BATCH', 1000) })].map((b) => JSON.stringify(b));
 const app = createApp({ store });

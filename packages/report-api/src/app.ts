@@ -41,7 +41,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // --- end of mount points ---
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}; see /openapi.json` }, 404));
-  app.onError(function watchpostError(error, c) {
+  app.onError(function watchpostError(error) {
     if (error instanceof HTTPException) return error.getResponse();
     resolved.logError(error);
     return apiError(500, 'internal error; the server log has the details').getResponse();

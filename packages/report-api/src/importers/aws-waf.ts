@@ -149,7 +149,7 @@ export function parseAwsWafLine(line: string, ctx: ParseContext = defaultParseCo
     else if (name === 'user-agent' && ua === '') ua = cleanUa(str(header.value) ?? '');
   }
   let { action, status } = outcome;
-  let rule: string | null = null;
+  let rule: string | null;
   if (action === 'block') rule = terminatingRule(record) ?? 'aws-waf';
   else {
     rule = countedRule(record) ?? (action === 'count' ? terminatingRule(record) : null);

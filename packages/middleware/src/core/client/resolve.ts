@@ -193,7 +193,7 @@ function compileTrustedProxies(entries: Iterable<string>): IpMatcher | null {
   try {
     return createIpMatcher(blocks);
   } catch (error) {
-    throw new TypeError(`createClientResolver: trustedProxies: ${(error as Error).message.replace(/^createIpMatcher: /, '')}`);
+    throw new TypeError(`createClientResolver: trustedProxies: ${(error as Error).message.replace(/^createIpMatcher: /, '')}`, { cause: error });
   }
 }
 

@@ -104,7 +104,6 @@ function parseIpv6(text: string, start: number, end: number): ParsedIp | null {
       if (word === -1 || count > 6) return null;
       groups[count++] = word >>> 16;
       groups[count++] = word & 0xffff;
-      i = end;
       break;
     }
     if (digits === 0 || digits > 4 || count === 8) return null;

@@ -24,7 +24,7 @@ export function compileIpList(list: readonly IpListInput[] | undefined, where: s
     return createIpMatcher(values);
   } catch (error) {
     // The matcher's TypeError names the value; add which option it came from.
-    throw new TypeError(`${where}: ${(error as Error).message}`);
+    throw new TypeError(`${where}: ${(error as Error).message}`, { cause: error });
   }
 }
 

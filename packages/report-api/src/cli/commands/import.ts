@@ -44,7 +44,7 @@ export const importCommand: Command = {
     const files = args.positionals;
     if (files.length === 0) throw new UsageError('give at least one log FILE to import');
     for (const file of files) {
-      let isFile = false;
+      let isFile: boolean;
       try {
         isFile = statSync(file).isFile();
       } catch {

@@ -213,9 +213,15 @@ export function sqliteEventStore(
       const params: unknown[] = [];
       if (query.country !== undefined) {
         if (query.country === null) clauses.push(' AND country IS NULL');
-        else (clauses.push(' AND country = ?'), params.push(query.country));
+        else {
+          clauses.push(' AND country = ?');
+          params.push(query.country);
+        }
       }
-      if (query.path !== undefined) (clauses.push(' AND path = ?'), params.push(query.path));
+      if (query.path !== undefined) {
+        clauses.push(' AND path = ?');
+        params.push(query.path);
+      }
       const limit = Math.max(0, Math.min(MAX_LIST, Math.floor(query.limit)));
       const key = (query.ip !== undefined ? 'ip' : '') + clauses.join('');
       let statement = listStatements.get(key);

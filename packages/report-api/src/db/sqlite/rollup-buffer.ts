@@ -139,7 +139,10 @@ export function rollupBuffer(
   });
 
   function flush(): void {
-    if (timer !== null) (clearTimeout(timer), (timer = null));
+    if (timer !== null) {
+      clearTimeout(timer);
+      timer = null;
+    }
     if (pendingEvents === 0) return;
     flushTransaction();
     pending = new Map();
