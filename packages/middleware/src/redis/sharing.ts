@@ -124,8 +124,11 @@ export function redisBanSharing({
     retryStrategy: (attempt) => backoffDelay(attempt, { baseMs, maxMs, random }),
     connectionName: 'watchpost-bans',
     disconnectTimeout: DISCONNECT_MS,
+    // A Redis that stops answering mid-command: drop the socket and reconnect rather than wait forever.
+    socketTimeout: timeoutMs * 5,
   };
-  const live = new Set<Redis | Redis<'resp3'>>();
+  /** The main client of each open connection, for liftBan. */
+  const live = new Set<{ main: Redis | Redis<'resp3'> }>();
 
   function connect(context: BanSharingContext): BanSharingConnection {
     const { settings } = context;
@@ -140,7 +143,8 @@ export function redisBanSharing({
     let flushing: Promise<void> | null = null;
     let closed = false;
     let flushFailing = false;
-    live.add(main);
+    const handle = { main };
+    live.add(handle);
 
     /** Counts every failure; tells onError the first of each run of failures, not every retry. */
     function failed(error: unknown, what: string, reported: boolean): boolean {
@@ -230,19 +234,26 @@ export function redisBanSharing({
       if (chunk.errors > 0) chunks.push(chunk);
       // Sent together: ioredis writes them back to back, one round trip for the whole batch.
       await Promise.all(chunks.map(async ({ args, errors }) => {
+        const call = runScript(main, RECORD_ERRORS, args) as Promise<unknown[]>;
+        let issued: unknown[] | null;
         try {
-          const issued = (await withTimeout(runScript(main, RECORD_ERRORS, args), timeoutMs, 'sending a batch of errors')) as unknown[];
-          stats.sent += errors;
+          issued = await withTimeout(call, timeoutMs, 'sending a batch of errors');
           flushFailing = false;
-          const now = context.now();
-          for (let i = 0; i + 2 < issued.length; i += 3) {
-            stats.bansIssued++;
-            context.ban(String(issued[i]), now + Number(issued[i + 1]));
-          }
         } catch (error) {
-          // Not retried: Redis may have counted it before the timeout, and a missed count only delays a ban.
-          stats.dropped += errors;
           flushFailing = failed(error, 'sending a batch of errors failed', flushFailing);
+          // A slow call may still land. Wait for it before the next batch, so a hung Redis never piles
+          // up commands (the socket timeout ends the wait); never resent, a lost count only delays a ban.
+          issued = await call.catch(() => null);
+        }
+        if (issued === null) {
+          stats.dropped += errors;
+          return;
+        }
+        stats.sent += errors;
+        const now = context.now();
+        for (let i = 0; i + 2 < issued.length; i += 3) {
+          stats.bansIssued++;
+          context.ban(String(issued[i]), now + Number(issued[i + 1]));
         }
       }));
     }
@@ -273,10 +284,10 @@ export function redisBanSharing({
       async close() {
         if (closed) return;
         closed = true;
-        live.delete(main);
+        live.delete(handle);
         if (timer !== null) clearTimeout(timer);
         timer = null;
-        await flushing;
+        if (flushing !== null) await withTimeout(flushing, timeoutMs, 'the last batch').catch(() => {});
         // Last errors, best effort: only if Redis is there right now.
         if (pending.size > 0) {
           if (main.status === 'ready') await send(pending.take());
@@ -291,7 +302,7 @@ export function redisBanSharing({
     connect,
     async liftBan(clientKey) {
       if (typeof clientKey !== 'string' || clientKey === '') throw new TypeError(`liftBan: clientKey must be a non-empty string, got ${JSON.stringify(clientKey)}`);
-      const redis = [...live].find((r) => r.status === 'ready') ?? [...live][0];
+      const redis = ([...live].find((h) => h.main.status === 'ready') ?? [...live][0])?.main;
       if (redis === undefined) throw new Error('liftBan: no engine is connected through this redisBanSharing');
       return (await withTimeout(runScript(redis, LIFT_BAN, [keyPrefix, clientKey]), timeoutMs, 'lifting a ban')) === 1;
     },
