@@ -89,7 +89,9 @@ export function postgresDrillDownStore(pool: pg.Pool): DrillDownStore {
       const id = `${where.name}|${unique.join(',')}`;
       let st = statements.get(id);
       if (!st) statements.set(id, (st = statement(sliceSql(where.sql, unique))));
-      const result = await rows<Row>(pool, st, [siteId, ...where.values, range.from, range.to, bucketMs, max]);
+      // `$6` (the limit) only appears in the SQL when there are groups.
+      const values = [siteId, ...where.values, range.from, range.to, bucketMs, ...(unique.length > 0 ? [max] : [])];
+      const result = await rows<Row>(pool, st, values);
 
       let totals: SliceCounts = { requests: 0, blocked: 0, counted: 0, errors4xx: 0, errors5xx: 0 };
       const timeline: SliceBucket[] = [];

@@ -99,9 +99,7 @@ export async function openPostgresStore({
     return localDay;
   };
 
-  let closed: Promise<void> | null = null;
-  return {
-    pool,
+  const methods = {
     ...postgresSiteStore(pool, now),
     ...postgresEventStore(pool, localDayOfSite, now),
     ...postgresDenyListStore(pool),
@@ -109,12 +107,39 @@ export async function openPostgresStore({
     ...postgresDrillDownStore(pool),
     ...postgresAlertStore(pool),
     ...postgresSettingsStore(pool, now),
-    close() {
-      // Waits for queries in flight, then closes every connection. Safe to call twice.
-      closed ??= pool.end();
-      return closed;
-    },
   };
+  return { pool, ...closeAfterCalls(methods, () => pool.end()) };
+}
+
+/**
+ * The store's methods, counted while they run, and a `close()` that refuses new calls, waits for
+ * the calls in flight (an ingest accepted before a shutdown still commits and answers), then runs
+ * `end`. Safe to call twice.
+ */
+function closeAfterCalls<T extends object>(methods: T, end: () => Promise<void>): T & { close(): Promise<void> } {
+  let running = 0;
+  let drained: (() => void) | null = null;
+  let closing: Promise<void> | null = null;
+  const wrapped = {} as Record<string, unknown>;
+  for (const [name, method] of Object.entries(methods) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) {
+    wrapped[name] = async (...args: unknown[]) => {
+      if (closing) throw new Error(`PostgreSQL store is closed (${name} called after close())`);
+      running++;
+      try {
+        return await method(...args);
+      } finally {
+        if (--running === 0) drained?.();
+      }
+    };
+  }
+  const close = () => {
+    closing ??= (async () => {
+      if (running > 0) await new Promise<void>((resolve) => (drained = resolve));
+      await end();
+    })();
+    return closing;
+  };
+  return { ...(wrapped as T), close };
 }
 
 /** Creates the schema when missing and applies the migrations, one process at a time. */
