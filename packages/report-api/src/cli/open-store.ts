@@ -1,24 +1,65 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Store } from '../db/store.js';
+import { openPostgresStore, redactPostgresUrl } from '../db/postgres/open.js';
 import { openSqliteStore } from '../db/sqlite/open.js';
 import { type ParsedArgs, stringOption, UsageError } from './args.js';
 
+const POSTGRES_URL = /^postgres(ql)?:\/\//i;
+/** How long the CLI waits for PostgreSQL before it gives up with a usage error. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 /**
- * Opens the SQLite store at `--db PATH` (created and migrated when new). A missing parent directory
- * is a usage error, not a stack trace.
+ * Whether `--db` names a PostgreSQL server (`postgres://` or `postgresql://`) rather than a SQLite file.
  *
  * @example
- * const store = openStoreFromArgs('./watchpost.db');
+ * isPostgresUrl('postgres://watchpost@db:5432/watchpost'); // true
  */
-export function openStoreFromArgs(path: string): Store {
-  const full = resolve(path);
+export function isPostgresUrl(db: string): boolean {
+  return POSTGRES_URL.test(db);
+}
+
+/**
+ * Opens the store of `--db`: a `postgres://` / `postgresql://` URL opens the PostgreSQL store (an
+ * optional `?schema=NAME` keeps the tables in that schema instead of `public`), anything else is a
+ * SQLite file (created and migrated when new). A malformed URL, an unreachable server, a refused
+ * login or a missing parent directory is a usage error (one line, exit 2), not a stack trace.
+ *
+ * @example
+ * const store = await openStoreFromArgs('./watchpost.db');
+ * const shared = await openStoreFromArgs('postgres://watchpost@db.internal:5432/watchpost');
+ */
+export async function openStoreFromArgs(db: string): Promise<Store> {
+  if (isPostgresUrl(db)) return openPostgres(db);
+  const full = resolve(db);
   if (!existsSync(dirname(full))) throw new UsageError(`--db: directory ${dirname(full)} does not exist`);
   try {
     return openSqliteStore({ path: full });
   } catch (error) {
     throw new UsageError(`--db: cannot open ${full} as a Watchpost database: ${(error as Error).message}`);
   }
+}
+
+async function openPostgres(text: string): Promise<Store> {
+  if (!URL.canParse(text)) {
+    throw new UsageError(`--db: malformed PostgreSQL URL ${JSON.stringify(redactPostgresUrl(text))}; expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`);
+  }
+  const url = new URL(text);
+  const schema = url.searchParams.get('schema') ?? undefined;
+  url.searchParams.delete('schema');
+  try {
+    return await openPostgresStore({ url: url.toString(), schema, connectTimeoutMs: CONNECT_TIMEOUT_MS });
+  } catch (error) {
+    if (error instanceof TypeError) throw new UsageError(`--db: ${error.message}`);
+    throw new UsageError(`--db: cannot open the PostgreSQL database at ${redactPostgresUrl(url.toString())}: ${describeError(error)}`);
+  }
+}
+
+/** A one-line reason; Node reports a refused connection to a name with several addresses as an AggregateError without a message. */
+function describeError(error: unknown): string {
+  const e = error as { message?: string; code?: string; errors?: Array<{ message?: string }> };
+  const text = e?.message || e?.errors?.[0]?.message || e?.code || String(error);
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 /**
@@ -28,7 +69,7 @@ export function openStoreFromArgs(path: string): Store {
  * return withStore(args, async (store) => { io.out(JSON.stringify(await store.listSites())); return 0; });
  */
 export async function withStore(args: ParsedArgs, action: (store: Store) => Promise<number>): Promise<number> {
-  const store = openStoreFromArgs(stringOption(args, 'db', true));
+  const store = await openStoreFromArgs(stringOption(args, 'db', true));
   try {
     return await action(store);
   } finally {

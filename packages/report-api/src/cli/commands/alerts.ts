@@ -6,9 +6,9 @@ import { type Command, dbOption, parseCommandArgs, stringOption, UsageError } fr
 import { withSite } from './webhooks.js';
 
 const usage = `Usage:
-  watchpost alerts test --site ID [--public-url URL] [--db PATH]
-  watchpost alerts schedule --site ID [--report-time HH:MM] [--business-days | --every-day] [--db PATH]
-  watchpost alerts deliveries --site ID [--limit N] [--db PATH]
+  watchpost alerts test --site ID [--public-url URL] [--db PATH|URL]
+  watchpost alerts schedule --site ID [--report-time HH:MM] [--business-days | --every-day] [--db PATH|URL]
+  watchpost alerts deliveries --site ID [--limit N] [--db PATH|URL]
 
 test        sends a test message to every webhook of the site now and prints each outcome
             (exit 1 when one failed)
@@ -23,7 +23,7 @@ deliveries  prints the delivery log, newest first: alerts, reports and tests, wi
   --every-day          send it every day
   --public-url URL     base URL of the dashboard for the link in the message
   --limit N            most deliveries printed (default 20, at most 1000)
-  --db PATH            SQLite database file (default ./watchpost.db)`;
+  --db PATH|URL        SQLite database file (default ./watchpost.db) or postgres://user@host:5432/db URL`;
 
 function describeSchedule(settings: AlertSettings, timeZone: string, now: number): string {
   const next = nextReportTime({ timeZone, ...settings }, now);

@@ -1,6 +1,7 @@
 import { startDemo, type DemoHandle } from '../../demo/run.js';
 import type { DailyReport } from '../../reports/types.js';
 import { type CliIo, type Command, type ParsedArgs, parseCommandArgs, stringOption, UsageError } from '../args.js';
+import { isPostgresUrl } from '../open-store.js';
 
 const usage = `Usage: watchpost demo [options]
 
@@ -11,7 +12,7 @@ a vulnerability scanner, a credential-stuffing burst, a 5xx incident, a slow scr
 day before it. Then it prints the dashboard URL and the admin key, and serves until Ctrl-C.
 
 Options:
-  --db PATH              keep the data in this SQLite file (default: a temporary one, deleted at exit)
+  --db PATH              keep the data in this SQLite file (default: a temporary one, deleted at exit; not PostgreSQL)
   --fresh                replace --db PATH if it exists
   --port N               port of the report API on 127.0.0.1 (default 8787; 0 = any free port)
   --size N               about how many requests the main day has (default 12000)
@@ -126,6 +127,10 @@ export const demoCommand: Command = {
     const fresh = args.values.fresh === true;
     const dbPath = stringOption(args, 'db');
     if (fresh && dbPath === undefined) throw new UsageError('--fresh needs --db PATH (without --db the demo always starts empty)');
+    if (dbPath !== undefined && isPostgresUrl(dbPath)) {
+      // The demo owns its database (--fresh replaces it): a SQLite file only, never a shared server.
+      throw new UsageError('--db: the demo keeps its data in a SQLite file, not PostgreSQL; to run on PostgreSQL use watchpost serve --db postgres://...');
+    }
     const options = {
       dbPath, fresh,
       port: intOption(args, 'port', 0, 65_535),

@@ -10,7 +10,7 @@ import { withSite } from './webhooks.js';
 
 const formats = Object.keys(IMPORT_FORMATS).join('|');
 
-const usage = `Usage: watchpost import --site ID --format ${formats} [--db PATH] FILE...
+const usage = `Usage: watchpost import --site ID --format ${formats} [--db PATH|URL] FILE...
 
 Imports existing logs into a site as ordinary events, so its daily reports, dashboard and
 recommendations cover them. Files may be plain or gzip (detected by content). Importing the
@@ -20,7 +20,7 @@ skippedByReason, duplicates, seconds. A progress line is shown on a terminal.
   --format FORMAT  aws-waf   AWS WAF logs (one JSON record per line)
                    alb       Application Load Balancer access logs
                    combined  Apache/nginx combined or common log format
-  --db PATH        SQLite database file (default ./watchpost.db)`;
+  --db PATH|URL    SQLite database file (default ./watchpost.db) or postgres://user@host:5432/db URL`;
 
 /**
  * `watchpost import`.

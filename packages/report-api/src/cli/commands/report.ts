@@ -17,14 +17,14 @@ export const reportFormats: Record<string, (report: Awaited<ReturnType<typeof bu
   html: (report, options) => renderStaticReport(report, options),
 };
 
-const usage = `Usage: watchpost report --site ID --date YYYY-MM-DD [--format json|md|html] [--public-url URL] [--db PATH]
+const usage = `Usage: watchpost report --site ID --date YYYY-MM-DD [--format json|md|html] [--public-url URL] [--db PATH|URL]
 
 Prints the daily posture report of one site-local day.
   --site ID        site id from \`watchpost sites list\`
   --date DATE      local date in the site's time zone
   --format FORMAT  ${Object.keys(reportFormats).join(' | ')} (default json); html is one self-contained read-only page
   --public-url URL with html: drill-down links open the live dashboard at this origin
-  --db PATH        SQLite database file (default ./watchpost.db)`;
+  --db PATH|URL    SQLite database file (default ./watchpost.db) or postgres://user@host:5432/db URL`;
 
 /**
  * `watchpost report`.

@@ -7,10 +7,10 @@ import { resolveSessionSecret } from '../session-secret.js';
 
 const DAY = 86_400_000;
 
-const usage = `Usage: watchpost serve [--db PATH] [--port N] [--host ADDR] [--retention-days N] [--public-url URL] [--session-secret S]
+const usage = `Usage: watchpost serve [--db PATH|URL] [--port N] [--host ADDR] [--retention-days N] [--public-url URL] [--session-secret S]
 
 Serves the report API until SIGINT/SIGTERM.
-  --db PATH            SQLite database file (default ./watchpost.db)
+  --db PATH|URL        SQLite database file (default ./watchpost.db) or postgres://user@host:5432/db URL
   --port N             TCP port (default 8787; 0 picks a free one)
   --host ADDR          listen address (default 127.0.0.1)
   --retention-days N   raw events older than this are purged hourly (default 30; rollups are kept)
@@ -35,7 +35,7 @@ export const serveCommand: Command = {
     const port = intOption(args, 'port', 0, 65535) ?? 8787;
     const retentionDays = intOption(args, 'retention-days', 1, 36500) ?? 30;
     const publicUrl = publicUrlOption(args);
-    const store = openStoreFromArgs(stringOption(args, 'db', true));
+    const store = await openStoreFromArgs(stringOption(args, 'db', true));
     let sessionSecret: Uint8Array;
     try {
       const resolved = await resolveSessionSecret(store, stringOption(args, 'session-secret'), process.env.WATCHPOST_SESSION_SECRET);

@@ -4,14 +4,14 @@ import { type Command, dbOption, parseCommandArgs, stringOption, UsageError } fr
 import { withStore } from '../open-store.js';
 
 const usage = `Usage:
-  watchpost sites create NAME --tz ZONE [--home-country CC] [--db PATH]
-  watchpost sites list [--db PATH]
+  watchpost sites create NAME --tz ZONE [--home-country CC] [--db PATH|URL]
+  watchpost sites list [--db PATH|URL]
 
 create prints JSON with the site id, an ingest key and an admin key. The keys are shown once:
 only their hashes are stored.
   --tz ZONE            IANA time zone of the site's reporting day, e.g. Asia/Tokyo (fixed once created)
   --home-country CC    ISO 3166-1 alpha-2 code of the home country, e.g. JP
-  --db PATH            SQLite database file (default ./watchpost.db)`;
+  --db PATH|URL        SQLite database file (default ./watchpost.db) or postgres://user@host:5432/db URL`;
 
 /**
  * `watchpost sites create|list`.

@@ -4,16 +4,16 @@ import { type Command, dbOption, type ParsedArgs, parseCommandArgs, stringOption
 import { openStoreFromArgs } from '../open-store.js';
 
 const usage = `Usage:
-  watchpost webhooks add --site ID --url URL [--db PATH]
-  watchpost webhooks list --site ID [--db PATH]
-  watchpost webhooks remove --site ID --id WEBHOOK_ID [--db PATH]
+  watchpost webhooks add --site ID --url URL [--db PATH|URL]
+  watchpost webhooks list --site ID [--db PATH|URL]
+  watchpost webhooks remove --site ID --id WEBHOOK_ID [--db PATH|URL]
 
 Chat webhooks (Slack-compatible incoming webhooks) that receive the site's alerts and daily report.
 add prints the new webhook as JSON; list shows URLs redacted (a webhook URL is a secret).
-  --site ID   site id from \`watchpost sites list\`
-  --url URL   http:// or https:// webhook URL, e.g. https://hooks.slack.com/services/...
-  --id ID     webhook id from \`watchpost webhooks list\`
-  --db PATH   SQLite database file (default ./watchpost.db)`;
+  --site ID       site id from \`watchpost sites list\`
+  --url URL       http:// or https:// webhook URL, e.g. https://hooks.slack.com/services/...
+  --id ID         webhook id from \`watchpost webhooks list\`
+  --db PATH|URL   SQLite database file (default ./watchpost.db) or postgres://user@host:5432/db URL`;
 
 /**
  * Opens the store of `--db`, resolves `--site`, runs `action`, and closes the store.
@@ -23,7 +23,7 @@ add prints the new webhook as JSON; list shows URLs redacted (a webhook URL is a
  */
 export async function withSite(args: ParsedArgs, action: (store: Store, site: Site) => Promise<number>): Promise<number> {
   const siteId = stringOption(args, 'site', true);
-  const store = openStoreFromArgs(stringOption(args, 'db', true));
+  const store = await openStoreFromArgs(stringOption(args, 'db', true));
   try {
     const site = await store.getSite(siteId);
     if (!site) throw new UsageError(`--site: no site ${JSON.stringify(siteId)} in this database (see watchpost sites list)`);
