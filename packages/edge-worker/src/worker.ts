@@ -1,9 +1,8 @@
 import { clientKey, createEngine, createForwarder, type Decision, type Engine, type RequestFacts } from '@watchpost/middleware';
-import type { DenyEntry, EventBatch } from '@watchpost/middleware/protocol';
+import type { EventBatch } from '@watchpost/middleware/protocol';
 import { bounded } from './bounded.js';
 import { createDenyListCache, type DenyListCache } from './denylist/cache.js';
 import { pullDenyList, type PullResult } from './denylist/pull.js';
-import { createEdgeBans, type EdgeBans } from './edge-bans.js';
 import { createIsolateBatcher, type IsolateBatcher } from './events/batching.js';
 import { consumeEventBatches } from './events/consumer.js';
 import { createQueueSink } from './events/queue-sink.js';
@@ -40,8 +39,6 @@ interface IsolateState {
   engine: Engine;
   batcher: IsolateBatcher | null;
   denyList: DenyListCache | null;
-  edgeBans: EdgeBans;
-  kvEntries: readonly DenyEntry[];
 }
 
 /** The handlers `export default` hands the runtime. */
@@ -111,7 +108,7 @@ export function createWorker({
       onError: (error: unknown) => onError(error, 'engine'),
       ...(batcher ? { sink: batcher.sink } : {}),
     });
-    const isolate: IsolateState = { settings, engine, batcher, denyList: null, edgeBans: createEdgeBans(), kvEntries: [] };
+    const isolate: IsolateState = { settings, engine, batcher, denyList: null };
     if (env.DENYLIST) {
       isolate.denyList = createDenyListCache({
         kv: env.DENYLIST,
@@ -119,10 +116,7 @@ export function createWorker({
         readTimeoutMs: denyListReadTimeoutMs,
         now,
         onError: (error) => onError(error, 'deny list read from KV'),
-        onUpdate: (entries) => {
-          isolate.kvEntries = entries;
-          engine.setDenyList(isolate.edgeBans.merge(entries, now()));
-        },
+        onUpdate: (entries) => engine.setDenyList(entries),
       });
     }
     return isolate;
@@ -144,9 +138,9 @@ export function createWorker({
       const key = clientKey(facts.ip);
       const stub = env.BURSTS.get(env.BURSTS.idFromName(key));
       const { bannedUntil } = await stub.record(key, status, now(), isolate.settings.bursts);
-      if (isolate.edgeBans.add(key, bannedUntil, now())) {
-        isolate.engine.setDenyList(isolate.edgeBans.merge(isolate.kvEntries, now()));
-      }
+      // The Durable Object's ban goes to this isolate's ban book, beside its own bans: no rebuild of
+      // the deny list per ban, bounded like every ban, and refused with rule `ban`.
+      if (bannedUntil > now()) isolate.engine.addBan(key, bannedUntil);
     } catch (error) {
       onError(error, 'bursts durable object');
     }
