@@ -62,10 +62,13 @@ try {
     console.log(`${`${framework} bare`.padEnd(32)} ${bare.toFixed(0).padStart(7)} req/s   server CPU ${bareCpu.toFixed(1)} µs/req`);
     for (const name of Object.keys(urls).filter((k) => k.startsWith(`${framework} + `))) {
       const ratio = median(rps[name]!) / bare;
+      // Each round measures bare and this variant a few seconds apart: the median of those
+      // paired ratios is less moved by load that drifts over the run than the ratio of medians.
+      const paired = median(rps[name]!.map((value, round) => value / rps[`${framework} bare`]![round]!));
       const cpuPerReq = median(cpuPerRequest[name]!);
       // The empty middleware is a reference point (what any middleware costs), not a Watchpost variant.
       const verdict = name.includes('watchpost') ? `   target >= 0.90: ${ratio >= 0.9 ? 'met' : 'NOT met'}` : '';
-      console.log(`${name.padEnd(32)} ${median(rps[name]!).toFixed(0).padStart(7)} req/s   server CPU ${cpuPerReq.toFixed(1)} µs/req   ratio ${ratio.toFixed(3)} (by CPU ${(bareCpu / cpuPerReq).toFixed(3)})${verdict}`);
+      console.log(`${name.padEnd(32)} ${median(rps[name]!).toFixed(0).padStart(7)} req/s   server CPU ${cpuPerReq.toFixed(1)} µs/req   ratio ${ratio.toFixed(3)} (paired ${paired.toFixed(3)}, by CPU ${(bareCpu / cpuPerReq).toFixed(3)})${verdict}`);
     }
   }
 } finally {
