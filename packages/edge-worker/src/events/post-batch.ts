@@ -1,3 +1,4 @@
+import { gzip } from '@watchpost/middleware';
 import type { EventBatch } from '@watchpost/middleware/protocol';
 
 /** Options of {@link postBatch}. */
@@ -15,11 +16,6 @@ export type PostOutcome = { outcome: 'stored' | 'retry' | 'rejected'; status: nu
 // 408, 425 and 429 say "later"; 401/403 usually mean a key being rotated, so they are retried too
 // (the queue's max_retries and dead-letter queue bound that). Other 4xx will never succeed.
 const RETRYABLE_4XX = new Set([401, 403, 408, 425, 429]);
-
-async function gzip(text: string): Promise<ArrayBuffer> {
-  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
-  return new Response(stream).arrayBuffer();
-}
 
 /**
  * Sends one batch to `POST ${reportApiUrl}/v1/events`, gzip-compressed, with the ingest key (a path

@@ -2,6 +2,7 @@ export { createEngine } from './engine.js';
 export type { Engine, Decision, EngineOptions, EngineStats, RequestFacts } from './engine.js';
 export type { EventSink } from './forward/sink.js';
 export { createForwarder } from './forward/forwarder.js';
+export { canGzip, gzip } from './forward/gzip.js';
 export type { Forwarder, ForwarderOptions, ForwarderStats } from './forward/forwarder.js';
 export { createDenyListSync } from './sync/denylist-sync.js';
 export type { DenyListSync, DenyListSyncOptions } from './sync/denylist-sync.js';
