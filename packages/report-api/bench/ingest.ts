@@ -2,17 +2,23 @@
 // loopback, server in a child process) beside the naive one-INSERT-per-event baseline, same run.
 // The clock stops when the day's report (read after the last batch) counts every event.
 // BENCH_INGEST_EVENTS (default 200,000; the baseline gets a quarter), BENCH_CONCURRENCY (default 4).
+// BENCH_STORE=postgres measures the PostgreSQL store instead (no baseline), in a fresh schema of
+// BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres), dropped at the end.
+import type Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openPostgresStore } from '../src/db/postgres/open.js';
 import { openSqliteStore } from '../src/db/sqlite/open.js';
+import type { Store } from '../src/db/store.js';
 import { generateDay } from './generate.js';
 import { benchDir, envInt, fmt } from './util.js';
 
 const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
 const serverScript = fileURLToPath(new URL('./server.ts', import.meta.url));
 
-async function startServer(db: string, mode: 'fast' | 'naive') {
+async function startServer(db: string, mode: Mode) {
   const child = spawn(tsx, [...(process.env.BENCH_SERVER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROF}`] : []), serverScript, db, mode], { stdio: ['pipe', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server did not start in 30 s')), 30_000);
@@ -40,20 +46,61 @@ async function startServer(db: string, mode: 'fast' | 'naive') {
   return { port, stop, cpu };
 }
 
-export async function runIngestBench(): Promise<{ fast: number; naive: number }> {
+type Mode = 'fast' | 'naive' | 'postgres';
+
+/** Where one mode's data lives: what the server is given, how to open it here, how to clean up. */
+interface Target {
+  db: string;
+  open(): Promise<Store>;
+  stored(store: Store, siteId: string): Promise<number>;
+  drop(): Promise<void>;
+}
+
+function sqliteTarget(path: string): Target {
+  return {
+    db: path,
+    open: async () => openSqliteStore({ path }),
+    stored: async (store, siteId) => ((store as Store & { db: Database.Database }).db.prepare('SELECT count(*) AS n FROM events WHERE site_id = ?').get(siteId) as { n: number }).n,
+    drop: async () => undefined,
+  };
+}
+
+function postgresTarget(url: string): Target {
+  const schema = `wp_bench_${randomBytes(4).toString('hex')}`;
+  const open = () => openPostgresStore({ url, schema });
+  const query = async <R>(store: Store, text: string, values: unknown[] = []) => (await (store as Awaited<ReturnType<typeof open>>).pool.query(text, values)).rows as R[];
+  return {
+    db: `${url}${url.includes('?') ? '&' : '?'}schema=${schema}`,
+    open,
+    stored: async (store, siteId) => (await query<{ n: number }>(store, 'SELECT count(*) AS n FROM events WHERE site_id = $1', [siteId]))[0]!.n,
+    async drop() {
+      if (process.env.BENCH_KEEP === '1') return;
+      const store = await open();
+      await query(store, `DROP SCHEMA "${schema}" CASCADE`);
+      await store.close();
+    },
+  };
+}
+
+export async function runIngestBench(): Promise<Partial<Record<Mode, number>>> {
   const events = envInt('BENCH_INGEST_EVENTS', 200_000);
   const concurrency = envInt('BENCH_CONCURRENCY', 4);
+  const postgresUrl = process.env.BENCH_STORE === 'postgres' ? (process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres') : null;
+  if (process.env.BENCH_STORE !== undefined && process.env.BENCH_STORE !== 'postgres' && process.env.BENCH_STORE !== 'sqlite') {
+    throw new TypeError(`BENCH_STORE must be sqlite or postgres, got ${process.env.BENCH_STORE}`);
+  }
   const dir = benchDir();
-  const results: Record<string, number> = {};
-  for (const mode of ['fast', 'naive'] as const) {
+  const results: Partial<Record<Mode, number>> = {};
+  const modes: Mode[] = postgresUrl ? ['postgres'] : ['fast', 'naive'];
+  for (const mode of modes) {
     const n = mode === 'naive' ? Math.ceil(events / 4) : events;
-    const db = join(dir, `${mode}.db`);
-    const setup = openSqliteStore({ path: db });
+    const target = postgresUrl ? postgresTarget(postgresUrl) : sqliteTarget(join(dir, `${mode}.db`));
+    const setup = await target.open();
     const { ingestKey, adminKey, site } = await setup.createSite({ name: 'bench', timeZone: 'UTC', homeCountry: 'JP' });
     await setup.close();
     // Bodies are serialised before the clock starts: the client's JSON work is not the server's.
-    const bodies = [...generateDay({ events: n, dayStart: Date.UTC(2026, 2, 1), seed: mode === 'fast' ? 1 : 2 })].map((b) => JSON.stringify(b));
-    const server = await startServer(db, mode);
+    const bodies = [...generateDay({ events: n, dayStart: Date.UTC(2026, 2, 1), seed: mode === 'naive' ? 2 : 1 })].map((b) => JSON.stringify(b));
+    const server = await startServer(target.db, mode);
     const url = `http://127.0.0.1:${server.port}/v1/events`;
     let next = 0;
     const cpuBefore = await server.cpu();
@@ -76,15 +123,16 @@ export async function runIngestBench(): Promise<{ fast: number; naive: number }>
     const seconds = (performance.now() - started) / 1000;
     const cpuPerEvent = ((await server.cpu()) - cpuBefore) / n;
     await server.stop();
-    const check = openSqliteStore({ path: db });
-    const stored = (check.db.prepare('SELECT count(*) AS n FROM events WHERE site_id = ?').get(site.id) as { n: number }).n;
+    const check = await target.open();
+    const stored = await target.stored(check, site.id);
     await check.close();
+    await target.drop();
     if (stored !== n) throw new Error(`${mode}: stored ${stored} of ${n} events`);
     results[mode] = n / seconds;
     console.log(`ingest ${mode.padEnd(5)}: ${fmt(n)} events in ${fmt(seconds, 2)} s = ${fmt(n / seconds)} events/s (1,000-event batches, ${concurrency} in flight, HTTP on loopback); server CPU ${fmt(cpuPerEvent, 1)} µs per event`);
   }
-  console.log(`ingest speed-up over the naive baseline: ${fmt(results.fast! / results.naive!, 1)}x`);
-  return { fast: results.fast!, naive: results.naive! };
+  if (results.fast && results.naive) console.log(`ingest speed-up over the naive baseline: ${fmt(results.fast / results.naive, 1)}x`);
+  return results;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await runIngestBench();
