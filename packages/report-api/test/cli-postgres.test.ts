@@ -63,7 +63,9 @@ describePostgres('watchpost on PostgreSQL', () => {
         const timer = setTimeout(() => reject(new Error('serve did not start in 15 s')), 15_000);
         child.stdout.on('data', (chunk: Buffer) => {
           const match = /listening on (http:\/\/\S+)/.exec(chunk.toString());
-          if (match?.[1]) (clearTimeout(timer), resolve(match[1]));
+          if (!match?.[1]) return;
+          clearTimeout(timer);
+          resolve(match[1]);
         });
         child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
       });
