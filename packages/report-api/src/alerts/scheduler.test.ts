@@ -81,6 +81,40 @@ describe('daily report schedule (real store, real receiver, manual clock)', () =
   });
 });
 
+describe('several instances on one database', () => {
+  it('each daily report goes out once, and the monitor runs in one instance, taken over when it stops', async () => {
+    const clock = createManualClock(at('2026-01-02T00:00:00Z'));
+    const { site } = await store.createSite({ name: 'shop', timeZone: 'Asia/Tokyo', homeCountry: 'JP' });
+    await store.addWebhook(site.id, receiver.url, clock.now());
+    const ticks = { a: 0, b: 0 };
+    const start = async (name: 'a' | 'b') => {
+      const service = createAlertService({ store, publicUrl: null, now: clock.now, timers: clock.timers, tickMs: 600_000, schedule: { recheckMs: 3_600_000 }, instanceId: name });
+      const tick = service.monitor.tick;
+      service.monitor.tick = async () => {
+        ticks[name]++;
+        return tick();
+      };
+      await service.start();
+      return service;
+    };
+    const a = await start('a');
+    const b = await start('b');
+    await clock.advanceTo(at('2026-01-05T09:00:00Z')); // Friday and Monday 17:00 in Tokyo
+    await Promise.all([a.queue.idle(), b.queue.idle()]);
+    const reports = (await store.listDeliveries(site.id, 100)).filter((d) => d.kind === 'daily-report');
+    expect(reports.map((d) => new Date(d.at).toISOString()).reverse()).toEqual(['2026-01-02T08:00:00.000Z', '2026-01-05T08:00:00.000Z']);
+    expect(receiver.messages.filter((m) => textOf(m.body).includes('Watchpost daily report'))).toHaveLength(2);
+    // 81 hours of 10-minute ticks: all in the instance that took the lease first.
+    expect(ticks.a).toBeGreaterThan(400);
+    expect(ticks.b).toBe(0);
+    // The holder stops: within three ticks the other instance takes over.
+    await a.stop();
+    await clock.advanceTo(at('2026-01-05T10:00:00Z'));
+    expect(ticks.b).toBeGreaterThanOrEqual(3);
+    await b.stop();
+  });
+});
+
 describe('createReportScheduler', () => {
   it('skips a report missed by more than the grace period instead of sending it late', async () => {
     const clock = createManualClock(at('2026-01-02T07:00:00Z'));

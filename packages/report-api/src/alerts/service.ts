@@ -2,6 +2,7 @@
  * The alerting service `watchpost serve` starts: the monitor (real-time alerts), the scheduler
  * (daily reports) and the delivery queue they both feed.
  */
+import { randomUUID } from 'node:crypto';
 import { reportUrl } from '../dashboard/urls.js';
 import type { Site, Store } from '../db/store.js';
 import { buildDailyReport } from '../reports/build.js';
@@ -29,10 +30,19 @@ export interface AlertServiceOptions {
   schedule?: { recheckMs?: number; graceMs?: number };
   /** Detection thresholds. */
   detection?: Pick<AlertMonitorOptions, 'burstThreshold' | 'suspicious5xx' | 'baseline' | 'coolDownMs'>;
+  /** This service's name in the store's leases (default a random UUID); see {@link createAlertService}. */
+  instanceId?: string;
 }
 
 /**
  * Wires monitor, scheduler and delivery queue to a store.
+ *
+ * Several `serve` instances on one database (PostgreSQL behind a load balancer, or two processes on
+ * one SQLite file) alert once, not once each: the monitor runs only in the instance holding the
+ * store lease `alerts:monitor` (renewed every tick, handed over by `stop()`, taken over by another
+ * instance within three ticks when its holder dies), and each scheduled daily report is claimed once per site and date
+ * (`report:<site>:<date>`). Incident state lives in the monitor's memory, so after a takeover an
+ * incident still open may be announced once more.
  *
  * @example
  * const alerts = createAlertService({ store, publicUrl: 'https://watchpost.example' });
@@ -50,6 +60,7 @@ export function createAlertService({
   delivery = {},
   schedule = {},
   detection = {},
+  instanceId = randomUUID(),
 }: AlertServiceOptions) {
   if (publicUrl !== null && !/^https?:\/\//.test(publicUrl)) throw new TypeError(`publicUrl must start with http:// or https://, got ${JSON.stringify(publicUrl)}`);
   const base = publicUrl?.replace(/\/+$/, '') ?? null;
@@ -81,17 +92,34 @@ export function createAlertService({
     return broadcast(site, 'daily-report', title, reportPayload({ title, markdown: reportToMarkdown(report), url: linkTo(site, date) }));
   }
 
-  const scheduler = createReportScheduler({ ...schedule, store, now, timers, logError, sendReport: async (site, date) => void (await sendReport(site, date)) });
+  // Seven days: long past any grace period, so a report is never claimed twice; purge drops it later.
+  const claimReport = (site: Site, date: string, fireAt: number) => store.claimLease(`report:${site.id}:${date}`, instanceId, fireAt + 7 * 86_400_000, now());
+  const scheduler = createReportScheduler({
+    ...schedule,
+    store,
+    now,
+    timers,
+    logError,
+    sendReport: async (site, date, fireAt) => {
+      if (await claimReport(site, date, fireAt)) await sendReport(site, date);
+    },
+  });
   const setTimer = timers?.setTimeout ?? ((callback: () => void, ms: number) => setTimeout(callback, ms).unref());
   const clearTimer = timers?.clearTimeout ?? ((handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>));
   let tickTimer: unknown = null;
   let running = false;
   let ticking: Promise<unknown> = Promise.resolve();
 
+  /** One monitor evaluation, in the instance that holds (or now takes) the monitor lease. */
+  async function monitorTick(): Promise<void> {
+    const at = now();
+    if (await store.claimLease('alerts:monitor', instanceId, at + 3 * tickMs, at)) await monitor.tick();
+  }
+
   function scheduleTick(): void {
     if (!running) return;
     tickTimer = setTimer(() => {
-      ticking = monitor.tick().catch(logError).finally(scheduleTick);
+      ticking = monitorTick().catch(logError).finally(scheduleTick);
     }, tickMs);
   }
 
@@ -113,6 +141,8 @@ export function createAlertService({
       if (tickTimer !== null) clearTimer(tickTimer);
       // A tick in flight finishes first (the store is usually closed right after), then deliveries get `graceMs`.
       await ticking;
+      // Hand the monitor over now rather than when the lease runs out (a no-op unless this instance holds it).
+      await store.claimLease('alerts:monitor', instanceId, now(), now()).catch(logError);
       await Promise.race([queue.idle(), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
     },
     /** Queues a test message to every webhook of the site; returns how many webhooks it went to. */

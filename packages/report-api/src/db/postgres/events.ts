@@ -28,6 +28,7 @@ const purgeIpWindows = statement('DELETE FROM ip_errors_30s WHERE site_id = $1 A
 // Import batch ids (about one per 1,000 log lines) are kept for good: re-importing a file after the
 // retention window must still be recognised as a duplicate.
 const purgeBatches = statement("DELETE FROM batches WHERE site_id = $1 AND received_at < $2 AND source <> 'import'");
+const purgeLeases = statement('DELETE FROM leases WHERE expires_at < $1');
 // One purge at a time across every report-api instance on this database and schema; the others skip.
 const tryPurgeLock = statement("SELECT pg_try_advisory_lock(hashtext('watchpost.purge.' || current_schema())) AS locked");
 const purgeUnlock = statement("SELECT pg_advisory_unlock(hashtext('watchpost.purge.' || current_schema()))");
@@ -174,6 +175,7 @@ export function postgresEventStore(
             await changes(client, purgeIpWindows, [id, before]);
             await changes(client, purgeBatches, [id, before]);
           }
+          await changes(client, purgeLeases, [before]);
           return { events: deleted };
         } finally {
           await rows(client, purgeUnlock, []);

@@ -10,6 +10,7 @@ import { postgresDrillDownStore } from './drilldown.js';
 import { postgresEventStore } from './events.js';
 import { createPool, rows, statement } from './pool.js';
 import { postgresRollupStore } from './rollups.js';
+import { postgresLeaseStore } from './leases.js';
 import { postgresSettingsStore } from './settings.js';
 import { postgresSiteStore } from './sites.js';
 
@@ -107,6 +108,7 @@ export async function openPostgresStore({
     ...postgresDrillDownStore(pool),
     ...postgresAlertStore(pool),
     ...postgresSettingsStore(pool, now),
+    ...postgresLeaseStore(pool),
   };
   return { pool, ...closeAfterCalls(methods, () => pool.end()) };
 }

@@ -187,6 +187,13 @@ export const alertDeliveries = pgTable(
 );
 
 /** Service-wide settings that must survive restarts, e.g. the generated dashboard session secret. */
+/** Time-bound claims between report-API instances (`LeaseStore`). Expired rows go at purge. */
+export const leases = pgTable('leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  expiresAt: epochMs('expires_at').notNull(),
+});
+
 export const settings = pgTable('settings', {
   name: text('name').primaryKey(),
   value: text('value').notNull(),

@@ -250,6 +250,7 @@ export function sqliteEventStore(
       // Import batch ids (about one per 1,000 log lines) are kept for good: re-importing a file after
       // the retention window must still be recognised as a duplicate.
       db.prepare("DELETE FROM batches WHERE received_at < ? AND source <> 'import'").run(before);
+      db.prepare('DELETE FROM leases WHERE expires_at < ?').run(before);
       db.pragma('optimize');
       return { events: deleted };
     },

@@ -9,6 +9,7 @@ import { sqliteDrillDownStore } from './drilldown.js';
 import { sqliteEventStore } from './events.js';
 import type { RollupBufferOptions } from './rollup-buffer.js';
 import { sqliteRollupStore } from './rollups.js';
+import { sqliteLeaseStore } from './leases.js';
 import { sqliteSettingsStore } from './settings.js';
 import { sqliteSiteStore } from './sites.js';
 
@@ -92,6 +93,7 @@ export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWai
     ...sqliteDrillDownStore(db),
     ...sqliteAlertStore(db),
     ...sqliteSettingsStore(db, now),
+    ...sqliteLeaseStore(db),
     async close() {
       if (!db.open) return;
       flushPending();

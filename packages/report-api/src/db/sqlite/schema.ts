@@ -134,6 +134,13 @@ export const rollupBacklog = sqliteTable('rollup_backlog', {
   recordedAt: integer('recorded_at').notNull(),
 });
 
+/** Time-bound claims between processes on one database (`LeaseStore`). Expired rows go at purge. */
+export const leases = sqliteTable('leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+});
+
 export const denyEntries = sqliteTable(
   'deny_entries',
   {
