@@ -1,45 +1,9 @@
 import type Database from 'better-sqlite3';
-import { newId } from '../db/sqlite/ids.js';
-import type { AlertKind } from './incident.js';
+import { newId } from '../db/ids.js';
 import { parseReportTime } from './schedule.js';
-import { type AlertDelivery, type AlertSettings, type AlertStore, AUTO_BAN_RULES, type AutoBannedClient, DEFAULT_ALERT_SETTINGS, type DeliveryStatus, type Webhook } from './store.js';
+import { toDelivery, toWebhook, type DeliveryRow, type WebhookRow } from './rows.js';
+import { type AlertSettings, type AlertStore, AUTO_BAN_RULES, type AutoBannedClient, DEFAULT_ALERT_SETTINGS, type Webhook } from './store.js';
 
-interface WebhookRow {
-  id: string;
-  site_id: string;
-  url: string;
-  created_at: number;
-}
-
-interface DeliveryRow {
-  id: number;
-  site_id: string;
-  webhook_id: string;
-  kind: AlertKind;
-  summary: string;
-  status: DeliveryStatus;
-  http_status: number | null;
-  error: string | null;
-  attempts: number;
-  at: number;
-  duration_ms: number;
-}
-
-const toWebhook = (row: WebhookRow): Webhook => ({ id: row.id, siteId: row.site_id, url: row.url, createdAt: row.created_at });
-
-const toDelivery = (row: DeliveryRow): AlertDelivery => ({
-  id: row.id,
-  siteId: row.site_id,
-  webhookId: row.webhook_id,
-  kind: row.kind,
-  summary: row.summary,
-  status: row.status,
-  httpStatus: row.http_status,
-  error: row.error,
-  attempts: row.attempts,
-  at: row.at,
-  durationMs: row.duration_ms,
-});
 
 /**
  * Webhooks, report settings and the delivery log on SQLite (tables `webhooks`, `alert_settings`,

@@ -1,26 +1,10 @@
 import type pg from 'pg';
-import type { DenyEntry, DenySource } from '@watchpost/middleware/protocol';
+import type { DenyEntry } from '@watchpost/middleware/protocol';
 import type { DenyListStore } from '../store.js';
-import { newId } from '../sqlite/ids.js';
+import { newId } from '../ids.js';
+import { toDenyEntry, type DenyRow } from '../rows.js';
 import { changes, rows, statement } from './pool.js';
 
-interface DenyRow {
-  id: string;
-  value: string;
-  reason: string;
-  source: DenySource;
-  created_at: number;
-  expires_at: number | null;
-}
-
-const toEntry = (row: DenyRow): DenyEntry => ({
-  id: row.id,
-  value: row.value,
-  reason: row.reason,
-  source: row.source,
-  createdAt: row.created_at,
-  expiresAt: row.expires_at,
-});
 
 // Ids are compared byte-wise (COLLATE "C") so entries come back in the order SQLite gives them.
 const select = statement(
@@ -42,7 +26,7 @@ const remove = statement('DELETE FROM deny_entries WHERE site_id = $1 AND id = $
 export function postgresDenyListStore(pool: pg.Pool): DenyListStore {
   return {
     async listDenyEntries(siteId, now) {
-      return (await rows<DenyRow>(pool, select, [siteId, now])).map(toEntry);
+      return (await rows<DenyRow>(pool, select, [siteId, now])).map(toDenyEntry);
     },
     async addDenyEntry(siteId, entry, now) {
       const row: DenyEntry = { id: newId('deny'), ...entry, createdAt: now };

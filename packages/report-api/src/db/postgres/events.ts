@@ -1,9 +1,10 @@
 import type pg from 'pg';
 import type { EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
-import type { EventQuery, EventStore, IngestResult, StoredEvent } from '../store.js';
+import type { EventQuery, EventStore, IngestResult } from '../store.js';
 import { aggregateEvents } from '../sqlite/aggregate.js';
 import { changes, rows, statement, transaction, type Statement } from './pool.js';
 import { writeRollups } from './rollup-writer.js';
+import { toEvent, type EventRow } from '../rows.js';
 
 const MAX_LIST = 10_000;
 /** Rows one retention DELETE removes: a purge never holds many row locks or a long transaction. */
@@ -33,43 +34,6 @@ const purgeLeases = statement('DELETE FROM leases WHERE expires_at < $1');
 const tryPurgeLock = statement("SELECT pg_try_advisory_lock(hashtext('watchpost.purge.' || current_schema())) AS locked");
 const purgeUnlock = statement("SELECT pg_advisory_unlock(hashtext('watchpost.purge.' || current_schema()))");
 
-interface EventRow {
-  id: number;
-  site_id: string;
-  ts: number;
-  ip: string;
-  country: string | null;
-  method: string;
-  host: string;
-  path: string;
-  status: number;
-  latency_ms: number;
-  ua: string;
-  action: WatchpostEvent['action'];
-  rule: string | null;
-  bot_category: WatchpostEvent['botCategory'];
-  sample_rate: number;
-  asn: number | null;
-}
-
-const toEvent = (r: EventRow): StoredEvent => ({
-  id: r.id,
-  siteId: r.site_id,
-  ts: r.ts,
-  ip: r.ip,
-  country: r.country,
-  method: r.method,
-  host: r.host,
-  path: r.path,
-  status: r.status,
-  latencyMs: r.latency_ms,
-  ua: r.ua,
-  action: r.action,
-  rule: r.rule,
-  botCategory: r.bot_category,
-  sampleRate: r.sample_rate,
-  asn: r.asn,
-});
 
 /** The events of a batch as one array per column of `insertEvents`. */
 function eventColumns(siteId: string, events: readonly WatchpostEvent[]): unknown[] {

@@ -1,23 +1,9 @@
 import type pg from 'pg';
 import type { CreatedSite, KeyRole, Site, SiteStore } from '../store.js';
-import { hashKey, newId, newKey } from '../sqlite/ids.js';
+import { hashKey, newId, newKey } from '../ids.js';
+import { toSite, type SiteRow } from '../rows.js';
 import { changes, rows, statement, transaction } from './pool.js';
 
-interface SiteRow {
-  id: string;
-  name: string;
-  time_zone: string;
-  home_country: string | null;
-  created_at: number;
-}
-
-const toSite = (row: SiteRow): Site => ({
-  id: row.id,
-  name: row.name,
-  timeZone: row.time_zone,
-  homeCountry: row.home_country,
-  createdAt: row.created_at,
-});
 
 const SITE_COLUMNS = 'id, name, time_zone, home_country, created_at';
 const insertSite = statement(`INSERT INTO sites (${SITE_COLUMNS}) VALUES ($1, $2, $3, $4, $5)`);

@@ -1,25 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { DenyEntry, DenySource } from '@watchpost/middleware/protocol';
+import type { DenyEntry } from '@watchpost/middleware/protocol';
 import type { DenyListStore } from '../store.js';
-import { newId } from './ids.js';
+import { newId } from '../ids.js';
+import { toDenyEntry, type DenyRow } from '../rows.js';
 
-interface DenyRow {
-  id: string;
-  value: string;
-  reason: string;
-  source: DenySource;
-  created_at: number;
-  expires_at: number | null;
-}
-
-const toEntry = (row: DenyRow): DenyEntry => ({
-  id: row.id,
-  value: row.value,
-  reason: row.reason,
-  source: row.source,
-  createdAt: row.created_at,
-  expiresAt: row.expires_at,
-});
 
 /**
  * Deny-list entries on SQLite; expired rows stay in the table but are never served.
@@ -39,7 +23,7 @@ export function sqliteDenyListStore(db: Database.Database): DenyListStore {
   const remove = db.prepare('DELETE FROM deny_entries WHERE site_id = ? AND id = ?');
   return {
     async listDenyEntries(siteId, now) {
-      return select.all(siteId, now).map(toEntry);
+      return select.all(siteId, now).map(toDenyEntry);
     },
     async addDenyEntry(siteId, entry, now) {
       const row: DenyEntry = { id: newId('deny'), ...entry, createdAt: now };

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
-import type { EventStore, IngestResult, StoredEvent } from '../store.js';
+import { toEvent, type EventRow } from '../rows.js';
+import type { EventStore, IngestResult } from '../store.js';
 import { localDayOf } from './local-day.js';
 import { minuteSpan, perMinuteSql } from './minutes.js';
 import { rollupBuffer, type RollupBufferOptions } from './rollup-buffer.js';
@@ -11,43 +12,6 @@ const EVENT_COLUMNS =
 const ROWS_PER_INSERT = 100;
 const MAX_LIST = 10_000;
 
-interface EventRow {
-  id: number;
-  site_id: string;
-  ts: number;
-  ip: string;
-  country: string | null;
-  method: string;
-  host: string;
-  path: string;
-  status: number;
-  latency_ms: number;
-  ua: string;
-  action: WatchpostEvent['action'];
-  rule: string | null;
-  bot_category: WatchpostEvent['botCategory'];
-  sample_rate: number;
-  asn: number | null;
-}
-
-const toEvent = (r: EventRow): StoredEvent => ({
-  id: r.id,
-  siteId: r.site_id,
-  ts: r.ts,
-  ip: r.ip,
-  country: r.country,
-  method: r.method,
-  host: r.host,
-  path: r.path,
-  status: r.status,
-  latencyMs: r.latency_ms,
-  ua: r.ua,
-  action: r.action,
-  rule: r.rule,
-  botCategory: r.bot_category,
-  sampleRate: r.sample_rate,
-  asn: r.asn,
-});
 
 /** Options of `sqliteEventStore`. */
 export interface GroupCommitOptions {

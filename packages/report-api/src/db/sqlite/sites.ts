@@ -1,22 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { CreatedSite, KeyRole, NewSite, Site, SiteStore } from '../store.js';
-import { hashKey, newId, newKey } from './ids.js';
+import { hashKey, newId, newKey } from '../ids.js';
+import { toSite, type SiteRow } from '../rows.js';
 
-interface SiteRow {
-  id: string;
-  name: string;
-  time_zone: string;
-  home_country: string | null;
-  created_at: number;
-}
-
-const toSite = (row: SiteRow): Site => ({
-  id: row.id,
-  name: row.name,
-  timeZone: row.time_zone,
-  homeCountry: row.home_country,
-  createdAt: row.created_at,
-});
 
 /**
  * Sites and hashed keys on SQLite.
