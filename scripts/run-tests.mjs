@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// Runs every package's tests through turbo, passes the output through, and ends with
-// one plain line that adds up vitest's per-package counts: "tests: N passed, N failed, N skipped".
-// Exits with turbo's exit code (a failed count also fails the run).
+// Runs every package's tests through turbo (every package, also after one fails), passes the output
+// through, and ends with one plain line that adds up vitest's per-package counts:
+// "tests: N passed, N failed, N skipped" (plus the test files that failed outside any test, e.g. in
+// a beforeAll, when there are some). Exits with turbo's exit code (a failed count also fails the run).
 import { spawn } from 'node:child_process';
 
-const child = spawn('turbo', ['run', 'test', '--concurrency=1', ...process.argv.slice(2)], {
+const child = spawn('turbo', ['run', 'test', '--concurrency=1', '--continue', ...process.argv.slice(2)], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 const totals = { passed: 0, failed: 0, skipped: 0 };
+let failedFiles = 0;
 let rest = '';
 // eslint-disable-next-line no-control-regex -- ANSI colour codes start with ESC
 const ansi = /\x1b\[[0-9;]*m/g;
@@ -15,6 +17,8 @@ const ansi = /\x1b\[[0-9;]*m/g;
 function count(line) {
   // turbo prefixes each line with "package:test: "; vitest's summary line starts with "Tests".
   const plain = line.replace(ansi, '').replace(/^[^:]*:test:\s*/, '');
+  const files = /^Test Files\s+(\d+) failed/.exec(plain);
+  if (files) failedFiles += Number(files[1]);
   if (!/^Tests\s+\d/.test(plain)) return;
   for (const kind of Object.keys(totals)) {
     const m = plain.match(new RegExp(`(\\d+) ${kind}`));
@@ -30,6 +34,7 @@ child.stdout.on('data', (chunk) => {
 });
 child.on('close', (code) => {
   if (rest) count(rest);
-  console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
-  process.exit(code !== 0 ? code ?? 1 : totals.failed > 0 ? 1 : 0);
+  const files = failedFiles > 0 ? `; ${failedFiles} test file(s) failed` : '';
+  console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped${files}`);
+  process.exit(code !== 0 ? code ?? 1 : totals.failed + failedFiles > 0 ? 1 : 0);
 });
