@@ -58,7 +58,7 @@ export function sqliteEventStore(
   timeZoneOf: (siteId: string) => string | null,
   now: () => number,
   { maxGroupEvents = 20_000, groupWaitMs = 3, rollups: rollupOptions }: GroupCommitOptions = {},
-): EventStore & { flushPending(): void; flushRollups(): void; recoverRollups(): number } {
+): EventStore & { flushPending(): void; flushRollups(): void; flushRollupsForRead(): void; recoverRollups(): number } {
   if (!Number.isInteger(maxGroupEvents) || maxGroupEvents < 1) throw new TypeError(`maxGroupEvents must be a positive integer, got ${maxGroupEvents}`);
   if (!(groupWaitMs >= 0 && groupWaitMs <= 1000)) throw new TypeError(`groupWaitMs must be from 0 to 1000, got ${groupWaitMs}`);
   const insertBatch = db.prepare(
@@ -171,6 +171,7 @@ export function sqliteEventStore(
     },
     flushPending,
     flushRollups: rollups.flush,
+    flushRollupsForRead: rollups.flushForRead,
     recoverRollups: rollups.recover,
     async listEvents(siteId, query) {
       const clauses: string[] = [];

@@ -77,7 +77,7 @@ export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWai
     }
     return zone;
   };
-  const { flushPending, flushRollups, recoverRollups, ...events } = sqliteEventStore(db, timeZoneOf, now, { maxGroupEvents, groupWaitMs, rollups });
+  const { flushPending, flushRollups, flushRollupsForRead, recoverRollups, ...events } = sqliteEventStore(db, timeZoneOf, now, { maxGroupEvents, groupWaitMs, rollups });
   try {
     recoverRollups();
   } catch (error) {
@@ -89,7 +89,7 @@ export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWai
     ...sites,
     ...events,
     ...sqliteDenyListStore(db),
-    ...readAfterFlush(sqliteRollupStore(db), flushRollups),
+    ...readAfterFlush(sqliteRollupStore(db), flushRollupsForRead),
     ...sqliteDrillDownStore(db),
     ...sqliteAlertStore(db),
     ...sqliteSettingsStore(db, now),
@@ -103,7 +103,10 @@ export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWai
   };
 }
 
-/** Rollup reads that first write the rollups held in memory, so this process reads its own writes. */
+/**
+ * Rollup reads that first write the rollups held in memory, so this process reads its own writes.
+ * `flush` never throws: when it cannot write, the read answers from what is stored.
+ */
 function readAfterFlush(store: RollupStore, flush: () => void): RollupStore {
   const wrapped = {} as Record<string, unknown>;
   for (const [name, read] of Object.entries(store) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) {

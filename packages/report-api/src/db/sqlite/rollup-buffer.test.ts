@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { batch, event, tempStore } from '../../../test/helpers.js';
 import { openSqliteStore } from './open.js';
@@ -61,6 +62,26 @@ describe('rollups held in memory', () => {
     const [top] = await store.topDimension(site.id, '2026-03-01', 'ip', { orderBy: 'requests', limit: 1 });
     expect(top).toMatchObject({ requests: 3 });
     expect(await store.countDimension(site.id, '2026-03-01', 'ip')).toBe(20);
+  });
+
+  it('a read still answers when the rollups cannot be written (another process holds the lock), and they are written later', async () => {
+    t = tempStore();
+    const errors: unknown[] = [];
+    const store = openSqliteStore({ path: t.path, rollups: { flushMs: 300, onError: (error) => errors.push(error) } });
+    stores.push(store);
+    const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+    await store.ingestBatch(site.id, batch([event()]));
+    store.db.pragma('busy_timeout = 0');
+    const other = new Database(t.path);
+    other.exec('BEGIN IMMEDIATE');
+    expect(await store.countDimension(site.id, '2026-03-01', 'ip')).toBe(0);
+    expect(errors.map(String)).toEqual([expect.stringMatching(/locked|busy/i)]);
+    other.exec('COMMIT');
+    other.close();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(await store.countDimension(site.id, '2026-03-01', 'ip')).toBe(1);
+    expect(backlogRows(store)).toBe(0);
+    expect(errors).toHaveLength(1);
   });
 
   it('a writer that dies before its flush loses nothing: the next open rebuilds its rollups from raw events', async () => {

@@ -30,6 +30,12 @@ export interface RollupBuffer {
   afterGroup(): void;
   /** Writes every waiting rollup and clears this writer's backlog, in one transaction. */
   flush(): void;
+  /**
+   * `flush()` before a read: a failure (the database locked by another process past the busy
+   * timeout, a full disk) goes to `onError` and the flush is retried on the timer, so the read still
+   * answers, from rollups at most `flushMs` behind.
+   */
+  flushForRead(): void;
   /** Rebuilds the rollups of ranges whose writer died before its flush (from the raw events). Returns ranges recovered. */
   recover(): number;
   /** Stops the timer and flushes. */
@@ -155,6 +161,11 @@ export function rollupBuffer(
     return recoverTransaction.immediate();
   }
 
+  /** Makes sure the timer will write what is waiting (unref: a CLI process is not kept alive by it; its close() flushes). */
+  function arm(): void {
+    if (pendingEvents > 0 && timer === null) (timer = setTimeout(onTimer, flushMs)).unref?.();
+  }
+
   function onTimer(): void {
     timer = null;
     try {
@@ -162,7 +173,7 @@ export function rollupBuffer(
       recover();
     } catch (error) {
       onError(error);
-      if (pendingEvents > 0 && timer === null) (timer = setTimeout(onTimer, flushMs)).unref?.();
+      arm();
     }
   }
 
@@ -182,10 +193,17 @@ export function rollupBuffer(
           onError(error);
         }
       }
-      // unref: a CLI process is not kept alive by the timer; its close() flushes.
-      if (timer === null && pendingEvents > 0) (timer = setTimeout(onTimer, flushMs)).unref?.();
+      arm();
     },
     flush,
+    flushForRead() {
+      try {
+        flush();
+      } catch (error) {
+        onError(error);
+        arm();
+      }
+    },
     recover,
     close() {
       flush();
