@@ -106,3 +106,28 @@ export interface Command {
   usage: string;
   run(argv: string[], io: CliIo): Promise<number>;
 }
+
+/** The actions of a command such as `watchpost sites create|list`: each gets the arguments after its name. */
+export type Actions = Record<string, (rest: string[]) => Promise<number>>;
+
+/**
+ * Runs the action named by `argv[0]`: without one the usage goes out and the exit code is 2,
+ * `--help` prints it (0), and an unknown name is a usage error listing the actions.
+ *
+ * @example
+ * return runAction(argv, io, usage, { create: async (rest) => 0, list: async (rest) => 0 });
+ */
+export async function runAction(argv: string[], io: CliIo, usage: string, actions: Actions): Promise<number> {
+  const [action, ...rest] = argv;
+  if (action === undefined || action === '--help' || action === '-h') {
+    io.out(usage);
+    return action === undefined ? 2 : 0;
+  }
+  const run = Object.hasOwn(actions, action) ? actions[action] : undefined;
+  if (!run) {
+    const names = Object.keys(actions);
+    const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : names.join('');
+    throw new UsageError(`unknown action ${JSON.stringify(action)}; use ${list}`);
+  }
+  return run(rest);
+}

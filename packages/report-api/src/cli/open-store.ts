@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { Store } from '../db/store.js';
+import type { Site, Store } from '../db/store.js';
 import { openPostgresStore, redactPostgresUrl } from '../db/postgres/open.js';
 import { openSqliteStore } from '../db/sqlite/open.js';
 import { type ParsedArgs, stringOption, UsageError } from './args.js';
@@ -72,6 +72,24 @@ export async function withStore(args: ParsedArgs, action: (store: Store) => Prom
   const store = await openStoreFromArgs(stringOption(args, 'db', true));
   try {
     return await action(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Opens the store of `--db`, resolves `--site`, runs `action`, and closes the store.
+ *
+ * @example
+ * return withSite(args, async (store, site) => { io.out(site.name); return 0; });
+ */
+export async function withSite(args: ParsedArgs, action: (store: Store, site: Site) => Promise<number>): Promise<number> {
+  const siteId = stringOption(args, 'site', true);
+  const store = await openStoreFromArgs(stringOption(args, 'db', true));
+  try {
+    const site = await store.getSite(siteId);
+    if (!site) throw new UsageError(`--site: no site ${JSON.stringify(siteId)} in this database (see watchpost sites list)`);
+    return await action(store, site);
   } finally {
     await store.close();
   }

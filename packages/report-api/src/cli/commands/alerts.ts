@@ -2,8 +2,8 @@ import { createDeliveryQueue } from '../../alerts/deliver.js';
 import { localDate, nextReportTime, parseReportTime } from '../../alerts/schedule.js';
 import { sendTestMessage } from '../../alerts/send-test.js';
 import type { AlertSettings } from '../../alerts/store.js';
-import { type Command, dbOption, parseCommandArgs, stringOption, UsageError } from '../args.js';
-import { withSite } from './webhooks.js';
+import { type Command, dbOption, parseCommandArgs, runAction, stringOption, UsageError } from '../args.js';
+import { withSite } from '../open-store.js';
 
 const usage = `Usage:
   watchpost alerts test --site ID [--public-url URL] [--db PATH|URL]
@@ -42,63 +42,59 @@ export const alertsCommand: Command = {
   summary: 'send a test alert, set the daily report schedule, show the delivery log',
   usage,
   async run(argv, io) {
-    const [action, ...rest] = argv;
-    if (action === undefined || action === '--help' || action === '-h') {
-      io.out(usage);
-      return action === undefined ? 2 : 0;
-    }
-    if (action === 'test') {
-      const args = parseCommandArgs(rest, { ...dbOption, site: { type: 'string' }, 'public-url': { type: 'string' } });
-      if (!args) return (io.out(usage), 0);
-      const publicUrl = stringOption(args, 'public-url') ?? null;
-      if (publicUrl !== null && !/^https?:\/\/[^/]/.test(publicUrl)) throw new UsageError(`--public-url: expected http(s)://host..., got ${JSON.stringify(publicUrl)}`);
-      return withSite(args, async (store, site) => {
-        const queue = createDeliveryQueue({ record: (d) => store.recordDelivery(d), timeoutMs: 5000, maxAttempts: 2, logError: (e) => io.err(String(e)) });
-        const results = await sendTestMessage({ store, site, queue, now: Date.now(), publicUrl });
-        if (results.length === 0) {
-          io.err(`watchpost alerts: site ${site.id} has no webhook; add one with watchpost webhooks add --site ${site.id} --url URL`);
-          return 1;
+    return runAction(argv, io, usage, {
+      test: async (rest) => {
+        const args = parseCommandArgs(rest, { ...dbOption, site: { type: 'string' }, 'public-url': { type: 'string' } });
+        if (!args) return (io.out(usage), 0);
+        const publicUrl = stringOption(args, 'public-url') ?? null;
+        if (publicUrl !== null && !/^https?:\/\/[^/]/.test(publicUrl)) throw new UsageError(`--public-url: expected http(s)://host..., got ${JSON.stringify(publicUrl)}`);
+        return withSite(args, async (store, site) => {
+          const queue = createDeliveryQueue({ record: (d) => store.recordDelivery(d), timeoutMs: 5000, maxAttempts: 2, logError: (e) => io.err(String(e)) });
+          const results = await sendTestMessage({ store, site, queue, now: Date.now(), publicUrl });
+          if (results.length === 0) {
+            io.err(`watchpost alerts: site ${site.id} has no webhook; add one with watchpost webhooks add --site ${site.id} --url URL`);
+            return 1;
+          }
+          for (const r of results) {
+            io.out(`${r.webhookId}: ${r.status}${r.httpStatus === null ? '' : ` (HTTP ${r.httpStatus})`} after ${r.attempts} attempt(s)${r.error ? `: ${r.error}` : ''}`);
+          }
+          return results.every((r) => r.status === 'delivered') ? 0 : 1;
+        });
+      },
+      schedule: async (rest) => {
+        const args = parseCommandArgs(rest, {
+          ...dbOption,
+          site: { type: 'string' },
+          'report-time': { type: 'string' },
+          'business-days': { type: 'boolean' },
+          'every-day': { type: 'boolean' },
+        });
+        if (!args) return (io.out(usage), 0);
+        const change: Partial<AlertSettings> = {};
+        const reportTime = stringOption(args, 'report-time');
+        if (reportTime !== undefined) {
+          if (parseReportTime(reportTime) === null) throw new UsageError(`--report-time: expected HH:MM (24 h) such as 17:00, got ${JSON.stringify(reportTime)}`);
+          change.reportTime = reportTime;
         }
-        for (const r of results) {
-          io.out(`${r.webhookId}: ${r.status}${r.httpStatus === null ? '' : ` (HTTP ${r.httpStatus})`} after ${r.attempts} attempt(s)${r.error ? `: ${r.error}` : ''}`);
-        }
-        return results.every((r) => r.status === 'delivered') ? 0 : 1;
-      });
-    }
-    if (action === 'schedule') {
-      const args = parseCommandArgs(rest, {
-        ...dbOption,
-        site: { type: 'string' },
-        'report-time': { type: 'string' },
-        'business-days': { type: 'boolean' },
-        'every-day': { type: 'boolean' },
-      });
-      if (!args) return (io.out(usage), 0);
-      const change: Partial<AlertSettings> = {};
-      const reportTime = stringOption(args, 'report-time');
-      if (reportTime !== undefined) {
-        if (parseReportTime(reportTime) === null) throw new UsageError(`--report-time: expected HH:MM (24 h) such as 17:00, got ${JSON.stringify(reportTime)}`);
-        change.reportTime = reportTime;
-      }
-      if (args.values['business-days'] && args.values['every-day']) throw new UsageError('--business-days and --every-day exclude each other');
-      if (args.values['business-days']) change.businessDaysOnly = true;
-      if (args.values['every-day']) change.businessDaysOnly = false;
-      return withSite(args, async (store, site) => {
-        const settings = Object.keys(change).length > 0 ? await store.setAlertSettings(site.id, change) : await store.getAlertSettings(site.id);
-        io.out(describeSchedule(settings, site.timeZone, Date.now()));
-        return 0;
-      });
-    }
-    if (action === 'deliveries') {
-      const args = parseCommandArgs(rest, { ...dbOption, site: { type: 'string' }, limit: { type: 'string', default: '20' } });
-      if (!args) return (io.out(usage), 0);
-      const limit = stringOption(args, 'limit', true);
-      if (!/^\d{1,4}$/.test(limit) || Number(limit) < 1 || Number(limit) > 1000) throw new UsageError(`--limit: expected an integer from 1 to 1000, got ${JSON.stringify(limit)}`);
-      return withSite(args, async (store, site) => {
-        io.out(JSON.stringify(await store.listDeliveries(site.id, Number(limit)), null, 2));
-        return 0;
-      });
-    }
-    throw new UsageError(`unknown action ${JSON.stringify(action)}; use test, schedule or deliveries`);
+        if (args.values['business-days'] && args.values['every-day']) throw new UsageError('--business-days and --every-day exclude each other');
+        if (args.values['business-days']) change.businessDaysOnly = true;
+        if (args.values['every-day']) change.businessDaysOnly = false;
+        return withSite(args, async (store, site) => {
+          const settings = Object.keys(change).length > 0 ? await store.setAlertSettings(site.id, change) : await store.getAlertSettings(site.id);
+          io.out(describeSchedule(settings, site.timeZone, Date.now()));
+          return 0;
+        });
+      },
+      deliveries: async (rest) => {
+        const args = parseCommandArgs(rest, { ...dbOption, site: { type: 'string' }, limit: { type: 'string', default: '20' } });
+        if (!args) return (io.out(usage), 0);
+        const limit = stringOption(args, 'limit', true);
+        if (!/^\d{1,4}$/.test(limit) || Number(limit) < 1 || Number(limit) > 1000) throw new UsageError(`--limit: expected an integer from 1 to 1000, got ${JSON.stringify(limit)}`);
+        return withSite(args, async (store, site) => {
+          io.out(JSON.stringify(await store.listDeliveries(site.id, Number(limit)), null, 2));
+          return 0;
+        });
+      },
+    });
   },
 };

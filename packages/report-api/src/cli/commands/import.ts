@@ -6,7 +6,7 @@ import { storeIngest } from '../../importers/ingest.js';
 import { createProgressLine } from '../../importers/progress.js';
 import { importFiles, type ImportSummary } from '../../importers/stream.js';
 import { type Command, dbOption, parseCommandArgs, stringOption, UsageError } from '../args.js';
-import { withSite } from './webhooks.js';
+import { withSite } from '../open-store.js';
 
 const formats = Object.keys(IMPORT_FORMATS).join('|');
 

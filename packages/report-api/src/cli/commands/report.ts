@@ -3,7 +3,7 @@ import { buildDailyReport } from '../../reports/build.js';
 import { reportToMarkdown } from '../../reports/markdown.js';
 import { parseLocalDate } from '../../reports/range.js';
 import { type Command, dbOption, parseCommandArgs, publicUrlOption, stringOption, UsageError } from '../args.js';
-import { withSite } from './webhooks.js';
+import { withSite } from '../open-store.js';
 
 /**
  * Output formats of `watchpost report`; others may register more (e.g. html) here.

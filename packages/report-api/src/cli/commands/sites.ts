@@ -1,6 +1,6 @@
 import { isTimeZone } from '../../reports/range.js';
 import { parseCountryCode } from '../country.js';
-import { type Command, dbOption, parseCommandArgs, stringOption, UsageError } from '../args.js';
+import { type Command, dbOption, parseCommandArgs, runAction, stringOption, UsageError } from '../args.js';
 import { withStore } from '../open-store.js';
 
 const usage = `Usage:
@@ -23,36 +23,32 @@ export const sitesCommand: Command = {
   summary: 'create a site (prints its keys once) or list sites',
   usage,
   async run(argv, io) {
-    const [action, ...rest] = argv;
-    if (action === undefined || action === '--help' || action === '-h') {
-      io.out(usage);
-      return action === undefined ? 2 : 0;
-    }
-    if (action === 'create') {
-      const args = parseCommandArgs(rest, { ...dbOption, tz: { type: 'string' }, 'home-country': { type: 'string' } }, { positionals: 1 });
-      if (!args) return (io.out(usage), 0);
-      const name = args.positionals[0]?.trim();
-      if (!name) throw new UsageError('a site NAME is required: watchpost sites create NAME --tz ZONE');
-      if (name.length > 100) throw new UsageError('NAME is longer than 100 characters');
-      const timeZone = stringOption(args, 'tz', true);
-      if (!isTimeZone(timeZone)) throw new UsageError(`--tz: ${JSON.stringify(timeZone)} is not an IANA time zone such as Europe/Paris`);
-      const homeText = stringOption(args, 'home-country');
-      const home = homeText === undefined ? undefined : parseCountryCode(homeText);
-      if (home && !home.ok) throw new UsageError(`--home-country: ${home.message}`);
-      return withStore(args, async (store) => {
-        const created = await store.createSite({ name, timeZone, homeCountry: home?.ok ? home.code : null });
-        io.out(JSON.stringify({ ...created.site, ingestKey: created.ingestKey, adminKey: created.adminKey }, null, 2));
-        return 0;
-      });
-    }
-    if (action === 'list') {
-      const args = parseCommandArgs(rest, dbOption);
-      if (!args) return (io.out(usage), 0);
-      return withStore(args, async (store) => {
-        io.out(JSON.stringify(await store.listSites(), null, 2));
-        return 0;
-      });
-    }
-    throw new UsageError(`unknown action ${JSON.stringify(action)}; use create or list`);
+    return runAction(argv, io, usage, {
+      create: async (rest) => {
+        const args = parseCommandArgs(rest, { ...dbOption, tz: { type: 'string' }, 'home-country': { type: 'string' } }, { positionals: 1 });
+        if (!args) return (io.out(usage), 0);
+        const name = args.positionals[0]?.trim();
+        if (!name) throw new UsageError('a site NAME is required: watchpost sites create NAME --tz ZONE');
+        if (name.length > 100) throw new UsageError('NAME is longer than 100 characters');
+        const timeZone = stringOption(args, 'tz', true);
+        if (!isTimeZone(timeZone)) throw new UsageError(`--tz: ${JSON.stringify(timeZone)} is not an IANA time zone such as Europe/Paris`);
+        const homeText = stringOption(args, 'home-country');
+        const home = homeText === undefined ? undefined : parseCountryCode(homeText);
+        if (home && !home.ok) throw new UsageError(`--home-country: ${home.message}`);
+        return withStore(args, async (store) => {
+          const created = await store.createSite({ name, timeZone, homeCountry: home?.ok ? home.code : null });
+          io.out(JSON.stringify({ ...created.site, ingestKey: created.ingestKey, adminKey: created.adminKey }, null, 2));
+          return 0;
+        });
+      },
+      list: async (rest) => {
+        const args = parseCommandArgs(rest, dbOption);
+        if (!args) return (io.out(usage), 0);
+        return withStore(args, async (store) => {
+          io.out(JSON.stringify(await store.listSites(), null, 2));
+          return 0;
+        });
+      },
+    });
   },
 };

@@ -1,7 +1,6 @@
 import { redactUrl, webhookUrlProblem } from '../../alerts/store.js';
-import type { Site, Store } from '../../db/store.js';
-import { type Command, dbOption, type ParsedArgs, parseCommandArgs, stringOption, UsageError } from '../args.js';
-import { openStoreFromArgs } from '../open-store.js';
+import { type Command, dbOption, parseCommandArgs, runAction, stringOption, UsageError } from '../args.js';
+import { withSite } from '../open-store.js';
 
 const usage = `Usage:
   watchpost webhooks add --site ID --url URL [--db PATH|URL]
@@ -16,24 +15,6 @@ add prints the new webhook as JSON; list shows URLs redacted (a webhook URL is a
   --db PATH|URL   SQLite database file (default ./watchpost.db) or postgres://user@host:5432/db URL`;
 
 /**
- * Opens the store of `--db`, resolves `--site`, runs `action`, and closes the store.
- *
- * @example
- * return withSite(args, async (store, site) => { io.out(site.name); return 0; });
- */
-export async function withSite(args: ParsedArgs, action: (store: Store, site: Site) => Promise<number>): Promise<number> {
-  const siteId = stringOption(args, 'site', true);
-  const store = await openStoreFromArgs(stringOption(args, 'db', true));
-  try {
-    const site = await store.getSite(siteId);
-    if (!site) throw new UsageError(`--site: no site ${JSON.stringify(siteId)} in this database (see watchpost sites list)`);
-    return await action(store, site);
-  } finally {
-    await store.close();
-  }
-}
-
-/**
  * `watchpost webhooks add|list|remove`.
  *
  * @example
@@ -43,46 +24,42 @@ export const webhooksCommand: Command = {
   summary: 'add, list or remove the chat webhooks of a site',
   usage,
   async run(argv, io) {
-    const [action, ...rest] = argv;
-    if (action === undefined || action === '--help' || action === '-h') {
-      io.out(usage);
-      return action === undefined ? 2 : 0;
-    }
     const options = { ...dbOption, site: { type: 'string' }, url: { type: 'string' }, id: { type: 'string' } } as const;
-    if (action === 'add') {
-      const args = parseCommandArgs(rest, { ...dbOption, site: options.site, url: options.url });
-      if (!args) return (io.out(usage), 0);
-      const url = stringOption(args, 'url', true);
-      const problem = webhookUrlProblem(url);
-      if (problem) throw new UsageError(`--url: ${problem}`);
-      return withSite(args, async (store, site) => {
-        const hook = await store.addWebhook(site.id, url, Date.now());
-        io.out(JSON.stringify(hook, null, 2));
-        return 0;
-      });
-    }
-    if (action === 'list') {
-      const args = parseCommandArgs(rest, { ...dbOption, site: options.site });
-      if (!args) return (io.out(usage), 0);
-      return withSite(args, async (store, site) => {
-        const hooks = await store.listWebhooks(site.id);
-        io.out(JSON.stringify(hooks.map((hook) => ({ ...hook, url: redactUrl(hook.url) })), null, 2));
-        return 0;
-      });
-    }
-    if (action === 'remove') {
-      const args = parseCommandArgs(rest, { ...dbOption, site: options.site, id: options.id });
-      if (!args) return (io.out(usage), 0);
-      const id = stringOption(args, 'id', true);
-      return withSite(args, async (store, site) => {
-        if (!(await store.removeWebhook(site.id, id))) {
-          io.err(`watchpost webhooks: no webhook ${JSON.stringify(id)} on site ${site.id} (see watchpost webhooks list)`);
-          return 1;
-        }
-        io.out(`removed webhook ${id}`);
-        return 0;
-      });
-    }
-    throw new UsageError(`unknown action ${JSON.stringify(action)}; use add, list or remove`);
+    return runAction(argv, io, usage, {
+      add: async (rest) => {
+        const args = parseCommandArgs(rest, { ...dbOption, site: options.site, url: options.url });
+        if (!args) return (io.out(usage), 0);
+        const url = stringOption(args, 'url', true);
+        const problem = webhookUrlProblem(url);
+        if (problem) throw new UsageError(`--url: ${problem}`);
+        return withSite(args, async (store, site) => {
+          const hook = await store.addWebhook(site.id, url, Date.now());
+          io.out(JSON.stringify(hook, null, 2));
+          return 0;
+        });
+      },
+      list: async (rest) => {
+        const args = parseCommandArgs(rest, { ...dbOption, site: options.site });
+        if (!args) return (io.out(usage), 0);
+        return withSite(args, async (store, site) => {
+          const hooks = await store.listWebhooks(site.id);
+          io.out(JSON.stringify(hooks.map((hook) => ({ ...hook, url: redactUrl(hook.url) })), null, 2));
+          return 0;
+        });
+      },
+      remove: async (rest) => {
+        const args = parseCommandArgs(rest, { ...dbOption, site: options.site, id: options.id });
+        if (!args) return (io.out(usage), 0);
+        const id = stringOption(args, 'id', true);
+        return withSite(args, async (store, site) => {
+          if (!(await store.removeWebhook(site.id, id))) {
+            io.err(`watchpost webhooks: no webhook ${JSON.stringify(id)} on site ${site.id} (see watchpost webhooks list)`);
+            return 1;
+          }
+          io.out(`removed webhook ${id}`);
+          return 0;
+        });
+      },
+    });
   },
 };
