@@ -96,9 +96,14 @@ export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWai
     ...sqliteLeaseStore(db),
     async close() {
       if (!db.open) return;
-      flushPending();
-      flushRollups();
-      db.close();
+      try {
+        flushPending();
+        // If this throws (the database locked past the busy timeout, a full disk), the rollups still
+        // held are rebuilt from the raw events by the next open (rollup_backlog); the error is the caller's.
+        flushRollups();
+      } finally {
+        db.close();
+      }
     },
   };
 }
