@@ -47,7 +47,7 @@ interface Pending {
  * a batch that fails rolls back alone and only its caller gets the error) and idempotent (its
  * batch id is inserted in the same savepoint), and every `ingestBatch` promise settles only after
  * the COMMIT, so `POST /v1/events` answers 202 only for stored data. `flushPending()` writes the
- * batches waiting now, `flushRollups()` the rollups held in memory (`close()` calls both).
+ * batches waiting now, `flushRollups()` the rollups held in memory (`close()` calls `closeRollups()`, which also flushes).
  *
  * @example
  * const events = sqliteEventStore(db, () => 'UTC', Date.now);
@@ -58,7 +58,7 @@ export function sqliteEventStore(
   timeZoneOf: (siteId: string) => string | null,
   now: () => number,
   { maxGroupEvents = 20_000, groupWaitMs = 3, rollups: rollupOptions }: GroupCommitOptions = {},
-): EventStore & { flushPending(): void; flushRollups(): void; flushRollupsForRead(): void; recoverRollups(): number } {
+): EventStore & { flushPending(): void; flushRollups(): void; flushRollupsForRead(): void; closeRollups(): void; recoverRollups(): number } {
   if (!Number.isInteger(maxGroupEvents) || maxGroupEvents < 1) throw new TypeError(`maxGroupEvents must be a positive integer, got ${maxGroupEvents}`);
   if (!(groupWaitMs >= 0 && groupWaitMs <= 1000)) throw new TypeError(`groupWaitMs must be from 0 to 1000, got ${groupWaitMs}`);
   const insertBatch = db.prepare(
@@ -172,6 +172,7 @@ export function sqliteEventStore(
     flushPending,
     flushRollups: rollups.flush,
     flushRollupsForRead: rollups.flushForRead,
+    closeRollups: rollups.close,
     recoverRollups: rollups.recover,
     async listEvents(siteId, query) {
       const clauses: string[] = [];

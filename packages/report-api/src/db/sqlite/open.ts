@@ -77,7 +77,7 @@ export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWai
     }
     return zone;
   };
-  const { flushPending, flushRollups, flushRollupsForRead, recoverRollups, ...events } = sqliteEventStore(db, timeZoneOf, now, { maxGroupEvents, groupWaitMs, rollups });
+  const { flushPending, flushRollups: _flushRollups, flushRollupsForRead, closeRollups, recoverRollups, ...events } = sqliteEventStore(db, timeZoneOf, now, { maxGroupEvents, groupWaitMs, rollups });
   try {
     recoverRollups();
   } catch (error) {
@@ -100,7 +100,7 @@ export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWai
         flushPending();
         // If this throws (the database locked past the busy timeout, a full disk), the rollups still
         // held are rebuilt from the raw events by the next open (rollup_backlog); the error is the caller's.
-        flushRollups();
+        closeRollups();
       } finally {
         db.close();
       }

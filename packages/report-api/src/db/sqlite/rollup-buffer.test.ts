@@ -84,6 +84,25 @@ describe('rollups held in memory', () => {
     expect(errors).toHaveLength(1);
   });
 
+  it('a store whose last flush fails at close still closes, and the next open in the same process rebuilds those rollups', async () => {
+    t = tempStore();
+    const store = openSqliteStore({ path: t.path, rollups: { flushMs: 60_000, onError: () => {} } });
+    const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+    for (const b of traffic(10)) await store.ingestBatch(site.id, b);
+    store.db.pragma('busy_timeout = 0');
+    const other = new Database(t.path);
+    other.exec('BEGIN IMMEDIATE');
+    await expect(store.close()).rejects.toThrow(/locked|busy/i);
+    expect(store.db.open).toBe(false);
+    other.exec('COMMIT');
+    other.close();
+    const reopened = openSqliteStore({ path: t.path });
+    stores.push(reopened);
+    expect(backlogRows(reopened)).toBe(0);
+    expect(await reopened.countDimension(site.id, '2026-03-01', 'ip')).toBe(10);
+    expect((await reopened.trafficBuckets(site.id, T, T + 3_600_000)).reduce((s, b) => s + b.requests, 0)).toBe(30);
+  });
+
   it('a writer that dies before its flush loses nothing: the next open rebuilds its rollups from raw events', async () => {
     t = tempStore();
     const { site } = await t.store.createSite({ name: 's', timeZone: 'Asia/Tokyo', homeCountry: 'JP' });

@@ -38,19 +38,21 @@ export interface RollupBuffer {
   flushForRead(): void;
   /** Rebuilds the rollups of ranges whose writer died before its flush (from the raw events). Returns ranges recovered. */
   recover(): number;
-  /** Stops the timer and flushes. */
+  /** Flushes and stops the timer; from then on this writer's ranges count as a dead writer's. */
   close(): void;
 }
 
 const HOST = hostname();
 const FOREIGN_OWNER_STALE_MS = 10 * 60_000;
 let instance = 0;
+/** Writers of this process that closed: whatever ranges they left are theirs no more. */
+const closedOwners = new Set<string>();
 
 function defaultIsOwnerAlive(owner: string, recordedAt: number, now: number): boolean {
   const [host, pidText] = owner.split('#');
   const pid = Number(pidText);
   if (host !== HOST || !Number.isInteger(pid) || pid <= 0) return now - recordedAt < FOREIGN_OWNER_STALE_MS;
-  if (pid === process.pid) return true;
+  if (pid === process.pid) return !closedOwners.has(owner);
   try {
     process.kill(pid, 0);
     return true;
@@ -206,7 +208,14 @@ export function rollupBuffer(
     },
     recover,
     close() {
-      flush();
+      try {
+        flush();
+      } finally {
+        // A flush that failed here leaves ranges behind; the next open in this process may take them.
+        if (timer !== null) clearTimeout(timer);
+        timer = null;
+        closedOwners.add(owner);
+      }
     },
   };
 }
