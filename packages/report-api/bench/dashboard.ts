@@ -13,26 +13,16 @@ import { renderReportPage } from '../src/dashboard/pages/report.js';
 import { openSqliteStore } from '../src/db/sqlite/open.js';
 import { localDayRange } from '../src/reports/range.js';
 import { benchDir, envInt, fmt, median } from './util.js';
+import { createRandom } from '../src/demo/random.js';
 
 const EVENTS = envInt('BENCH_DASHBOARD_EVENTS', 300_000);
 const RUNS = envInt('BENCH_RUNS', 5);
 const DATE = '2026-03-02';
 const COUNTRIES = ['JP', 'US', 'CN', 'DE', 'FR', 'GB', 'BR', 'IN', 'KR', 'RU', null] as const;
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function* generate(from: number, count: number): Generator<WatchpostEvent> {
-  const rand = random(42);
+  const rand = createRandom(42).next;
   for (let i = 0; i < count; i++) {
     // Skewed: IP k is picked about 1/k as often, so the top IPs carry thousands of events.
     const ipIndex = Math.min(4999, Math.floor(Math.exp(rand() * Math.log(5000))));

@@ -1,18 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { ImportFormat } from '../src/importers/formats.js';
+import { createRandom } from '../src/demo/random.js';
 
-/** Deterministic PRNG (mulberry32): the same seed writes the same log. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const UAS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
@@ -138,7 +128,8 @@ const WRITERS: Record<ImportFormat, (random: () => number, ts: number) => string
  * await generateLog('alb', 1_000_000, '/tmp/alb.log');
  */
 export async function generateLog(format: ImportFormat, lines: number, path: string, seed = 42): Promise<void> {
-  const random = prng(seed);
+  // The demo's mulberry32: the same seed writes the same log.
+  const random = createRandom(seed).next;
   const write = WRITERS[format];
   const out = createWriteStream(path);
   const step = 86_400_000 / lines;
