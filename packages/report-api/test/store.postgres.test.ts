@@ -6,7 +6,7 @@ import { openPostgresStore } from '../src/db/postgres/open.js';
 import { createRandom } from '../src/demo/random.js';
 import { batch, event, post, tempStore } from './helpers.js';
 import { describePostgres, tempPostgresStore } from './postgres.js';
-import { storeContract } from './store-contract.js';
+import { storeContract } from './store-contract/index.js';
 
 // The store contract on PostgreSQL, each test in a fresh schema of its own; then what only a shared
 // database shows: several report-api instances on one PostgreSQL.

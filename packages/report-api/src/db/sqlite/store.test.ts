@@ -5,7 +5,7 @@ const T = Date.UTC(2026, 2, 1, 12);
 let t: ReturnType<typeof tempStore>;
 afterEach(async () => t.cleanup());
 
-describe('sqlite store (what only SQLite has; the shared behaviour is in test/store-contract.ts)', () => {
+describe('sqlite store (what only SQLite has; the shared behaviour is in test/store-contract/)', () => {
   it('stores keys hashed and resolves them to site and role', async () => {
     t = tempStore();
     const { site, ingestKey, adminKey } = await t.store.createSite({ name: 'shop', timeZone: 'Asia/Tokyo', homeCountry: 'JP' });

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { batch, event } from '../helpers.js';
+import { T, type ContractContext } from './context.js';
+
+/** Store contract: ingest. */
+export function ingestContract({ fresh, reopen }: ContractContext): void {
+  describe('ingest', () => {
+    it('stores a batch once and keeps batch ids per site', async () => {
+      const store = await fresh();
+      const a = await store.createSite({ name: 'a', timeZone: 'UTC', homeCountry: null });
+      const b = await store.createSite({ name: 'b', timeZone: 'UTC', homeCountry: null });
+      const sent = batch([event(), event({ ip: '198.51.100.1' })]);
+      expect(await store.ingestBatch(a.site.id, sent)).toEqual({ accepted: 2, duplicate: false });
+      expect(await store.ingestBatch(a.site.id, sent)).toEqual({ accepted: 0, duplicate: true });
+      // The same batch id at another site is that site's own batch.
+      expect(await store.ingestBatch(b.site.id, sent)).toEqual({ accepted: 2, duplicate: false });
+      expect(await store.listEvents(a.site.id, { from: 0, to: T * 2, limit: 100 })).toHaveLength(2);
+      const buckets = await store.trafficBuckets(a.site.id, 0, T * 2);
+      expect(buckets.reduce((s, x) => s + x.requests, 0)).toBe(2);
+    });
+
+    it('stores a batch sent five times at once exactly once, rollups included', async () => {
+      const store = await fresh();
+      const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+      const sent = batch([event(), event({ status: 503 })]);
+      const answers = await Promise.all(Array.from({ length: 5 }, () => store.ingestBatch(site.id, sent)));
+      expect(answers.filter((a) => !a.duplicate)).toEqual([{ accepted: 2, duplicate: false }]);
+      expect(await store.listEvents(site.id, { from: 0, to: T * 2, limit: 100 })).toHaveLength(2);
+      expect((await store.topDimension(site.id, '2026-03-01', 'ip', { orderBy: 'requests', limit: 5 }))[0]).toMatchObject({ requests: 2, s5xx: 1 });
+    });
+
+    it('refuses a batch for an unknown site', async () => {
+      const store = await fresh();
+      await expect(store.ingestBatch('site_missing', batch([event()]))).rejects.toThrow(/unknown site/);
+    });
+
+    it('keeps each batch atomic: a failing one rolls back alone, id included, and can be retried', async () => {
+      const store = await fresh();
+      const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+      const good1 = batch([event({ ip: '192.0.2.1' }), event({ ip: '192.0.2.1' })]);
+      // A NOT NULL violation inside the database, past validation: the second event fails after the first.
+      const broken = batch([event({ ip: '192.0.2.2' }), event({ ip: '192.0.2.2', method: null as unknown as string })]);
+      const good2 = batch([event({ ip: '192.0.2.3' })]);
+      const settled = await Promise.allSettled([store.ingestBatch(site.id, good1), store.ingestBatch(site.id, broken), store.ingestBatch(site.id, good2)]);
+      expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      const ips = async () => (await store.listEvents(site.id, { from: 0, to: T * 2, limit: 100 })).map((e) => e.ip).sort();
+      expect(await ips()).toEqual(['192.0.2.1', '192.0.2.1', '192.0.2.3']);
+      expect((await store.topDimension(site.id, '2026-03-01', 'ip', { orderBy: 'requests', limit: 10 })).map((r) => r.key).sort()).toEqual(['192.0.2.1', '192.0.2.3']);
+      const fixed = { ...broken, events: [event({ ip: '192.0.2.2' }), event({ ip: '192.0.2.2' })] };
+      expect(await store.ingestBatch(site.id, fixed)).toEqual({ accepted: 2, duplicate: false });
+      expect(await ips()).toEqual(['192.0.2.1', '192.0.2.1', '192.0.2.2', '192.0.2.2', '192.0.2.3']);
+    });
+
+    it('finishes an ingest in flight when closed: the promise resolves and the data is there after reopening', async () => {
+      const store = await fresh();
+      const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+      const pending = store.ingestBatch(site.id, batch([event()]));
+      await store.close();
+      expect(await pending).toEqual({ accepted: 1, duplicate: false });
+      const reopened = await reopen();
+      expect(await reopened.listEvents(site.id, { from: 0, to: T * 2, limit: 10 })).toHaveLength(1);
+    });
+
+    it('keeps every event field as sent, asn included', async () => {
+      const store = await fresh();
+      const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+      const sent = event({ ts: T, ip: '2001:db8::1', country: null, method: 'POST', host: 'h.example', path: '/a?', status: 0, latencyMs: 12.5, ua: 'curl/8', action: 'count', rule: 'probe-x', botCategory: 'http-client', sampleRate: 0.25, asn: 4_200_000_000 });
+      await store.ingestBatch(site.id, batch([sent, event({ ts: T + 1 })]));
+      const [, stored] = await store.listEvents(site.id, { from: 0, to: T * 2, limit: 10 });
+      expect(stored).toEqual({ ...sent, id: expect.any(Number), siteId: site.id });
+      const [latest] = await store.listEvents(site.id, { from: 0, to: T * 2, limit: 1 });
+      expect(latest).toMatchObject({ ts: T + 1, asn: null });
+    });
+  });
+}

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { type ContractContext } from './context.js';
+
+/** Store contract: sites and keys. */
+export function sitesContract({ fresh }: ContractContext): void {
+  describe('sites and keys', () => {
+    it('resolves keys to their site and role, and nothing else', async () => {
+      const store = await fresh();
+      const { site, ingestKey, adminKey } = await store.createSite({ name: 'shop', timeZone: 'Asia/Tokyo', homeCountry: 'JP' });
+      expect(site).toMatchObject({ name: 'shop', timeZone: 'Asia/Tokyo', homeCountry: 'JP', id: expect.stringMatching(/^site_/) });
+      expect(await store.resolveKey(ingestKey)).toEqual({ site, role: 'ingest' });
+      expect(await store.resolveKey(adminKey)).toEqual({ site, role: 'admin' });
+      expect(await store.resolveKey(adminKey + 'x')).toBeNull();
+      expect(await store.resolveKey('')).toBeNull();
+      expect(await store.listSites()).toEqual([site]);
+      expect(await store.getSite(site.id)).toEqual(site);
+      expect(await store.getSite('site_missing')).toBeNull();
+    });
+
+    it('keeps the first value of a setting, also when two callers create it at once', async () => {
+      const store = await fresh();
+      const [a, b] = await Promise.all([store.settingOrCreate('dashboard.sessionSecret', () => 'first'), store.settingOrCreate('dashboard.sessionSecret', () => 'second')]);
+      expect(a).toBe(b);
+      expect(await store.settingOrCreate('dashboard.sessionSecret', () => 'third')).toBe(a);
+    });
+  });
+}
