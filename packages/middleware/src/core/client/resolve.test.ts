@@ -190,3 +190,40 @@ describe('createClientResolver: options', () => {
     expect(resolveClient({ socketIp: '198.51.100.9', headers }).ip).toBe('198.51.100.9');
   });
 });
+
+describe('createClientResolver: answers remembered per socket address', () => {
+  function counted(options: ClientResolverOptions = {}) {
+    const asked: string[] = [];
+    const resolver = createClientResolver({ ...options, geo: (ip) => (asked.push(formatIp(ip)), geo(ip)) });
+    return { asked, at: (socketIp: string, headers: Record<string, string> = {}) => resolver({ socketIp, headers: new Headers(headers) }) };
+  }
+
+  it('asks geo once per address when no header can change the answer', () => {
+    const { asked, at } = counted();
+    expect(at('203.0.113.7')).toEqual({ ip: '203.0.113.7', parsed: expect.anything(), country: 'AU' });
+    expect(at('203.0.113.7', { 'x-forwarded-for': '6.6.6.6' }).ip).toBe('203.0.113.7');
+    expect(at('::ffff:203.0.113.8').ip).toBe('203.0.113.8');
+    expect(asked).toEqual(['203.0.113.7', '203.0.113.8']);
+  });
+
+  it('reads the headers of every request from a trusted proxy', () => {
+    const { asked, at } = counted({ trustedProxies: ['loopback'] });
+    expect(at('127.0.0.1', { 'x-forwarded-for': '203.0.113.7' }).ip).toBe('203.0.113.7');
+    expect(at('127.0.0.1', { 'x-forwarded-for': '203.0.113.9' }).ip).toBe('203.0.113.9');
+    expect(at('127.0.0.1').ip).toBe('127.0.0.1');
+    expect(asked).toEqual(['203.0.113.7', '203.0.113.9', '127.0.0.1']);
+    // An untrusted peer behind the same options is remembered.
+    at('198.51.100.9', { 'x-forwarded-for': '203.0.113.7' });
+    expect(at('198.51.100.9').ip).toBe('198.51.100.9');
+    expect(asked.filter((ip) => ip === '198.51.100.9')).toHaveLength(1);
+  });
+
+  it('reads CDN and country headers on every request when any peer is believed', () => {
+    const { at } = counted({ cdn: 'cloudflare' });
+    expect(at('198.51.100.9', { 'cf-connecting-ip': '203.0.113.7', 'cf-ipcountry': 'JP' })).toMatchObject({ ip: '203.0.113.7', country: 'JP' });
+    expect(at('198.51.100.9', { 'cf-connecting-ip': '203.0.113.8', 'cf-ipcountry': 'NZ' })).toMatchObject({ ip: '203.0.113.8', country: 'NZ' });
+    const byHeader = counted({ countryHeader: 'x-country' });
+    expect(byHeader.at('198.51.100.9', { 'x-country': 'FR' }).country).toBe('FR');
+    expect(byHeader.at('198.51.100.9', { 'x-country': 'DE' }).country).toBe('DE');
+  });
+});

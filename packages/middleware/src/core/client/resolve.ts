@@ -1,3 +1,4 @@
+import { LruCache } from '../bots/lru.js';
 import { normalizeCountry } from '../geo/country.js';
 import { createIpMatcher, type IpMatcher } from '../ip/matcher.js';
 import { formatIp, type ParsedIp } from '../ip/parse.js';
@@ -39,12 +40,12 @@ export interface ClientRequest {
 /** Who the client is. */
 export interface ResolvedClient {
   /** Canonical client IP (IPv4-mapped IPv6 as IPv4), or `unknown` when no address parsed. */
-  ip: string;
+  readonly ip: string;
   /** The same address parsed, for matchers and lookups; null when `ip` is `unknown`. */
-  parsed: ParsedIp | null;
+  readonly parsed: ParsedIp | null;
   /** ISO 3166-1 alpha-2 in upper case, or null when unknown. */
-  country: string | null;
-  asn?: number;
+  readonly country: string | null;
+  readonly asn?: number;
 }
 
 const PRESETS: Record<string, readonly string[]> = {
@@ -75,6 +76,8 @@ const CDN_HEADERS: Record<Cdn, CdnHeaders> = {
 
 /** Most `X-Forwarded-For` hops walked; a longer chain is a client padding the header. */
 const MAX_HOPS = 32;
+/** Socket addresses whose resolved client is remembered (see `createClientResolver`). */
+const SOCKET_CACHE_SIZE = 4096;
 
 /**
  * Compiles the rules for finding the real client behind proxies and CDNs, once, into a
@@ -88,6 +91,12 @@ const MAX_HOPS = 32;
  *    or when no trusted proxies are configured (then the origin must accept only CDN traffic).
  * 3. Country from `countryHeader`, else the CDN's country header, else `geo`. `XX`, `T1` and
  *    junk count as unknown.
+ *
+ * When no header can change the answer for a peer (no CDN and no country header, and the peer
+ * is not a trusted proxy), the answer depends on the socket address alone: it is remembered for
+ * the last 4,096 addresses, so a keep-alive connection or a returning client skips parsing and
+ * the GeoIP lookup (`geo` is then asked once per address while it stays cached). Those answers
+ * are shared by the requests of one address: read them, never change them (their types are readonly).
  *
  * Invalid options throw a `TypeError` that names the bad value.
  *
@@ -118,8 +127,14 @@ export function createClientResolver({
   const cdnHeaders = cdn ? CDN_HEADERS[cdn] : null;
   const countryHeaderName = countryHeader ? countryHeader.toLowerCase() : null;
   const trustEveryPeer = trusted === null;
+  const headersMatter = cdnHeaders !== null || countryHeaderName !== null;
+  const bySocket = new LruCache<string, ResolvedClient>(SOCKET_CACHE_SIZE);
 
   return function resolveClient({ socketIp, headers }: ClientRequest): ResolvedClient {
+    if (typeof socketIp === 'string' && !(trustEveryPeer && headersMatter)) {
+      const known = bySocket.get(socketIp);
+      if (known !== undefined) return known;
+    }
     const socket = typeof socketIp === 'string' ? parseHop(socketIp) : null;
     const peerTrusted = socket !== null && trusted !== null && trusted.match(socket) !== null;
     const infrastructure = trustEveryPeer || peerTrusted;
@@ -149,8 +164,10 @@ export function createClientResolver({
         if (asn === undefined && Number.isInteger(answer.asn) && (answer.asn as number) >= 0) asn = answer.asn as number;
       }
     }
-    const resolved: ResolvedClient = { ip: client === null ? 'unknown' : formatIp(client), parsed: client, country };
-    if (asn !== undefined) resolved.asn = asn;
+    const ip = client === null ? 'unknown' : formatIp(client);
+    const resolved: ResolvedClient = asn === undefined ? { ip, parsed: client, country } : { ip, parsed: client, country, asn };
+    // Headers played no part (see above): the next request from this address gets the same answer.
+    if (typeof socketIp === 'string' && !peerTrusted && !(infrastructure && headersMatter)) bySocket.set(socketIp, resolved);
     return resolved;
   };
 }
