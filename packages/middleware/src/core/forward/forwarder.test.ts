@@ -124,7 +124,7 @@ describe('createForwarder against a real HTTP server', () => {
   it('flush() sends what was queued when it was called; later arrivals wait for the next flush', async () => {
     const sizes: number[] = [];
     const slowFetch: typeof fetch = async (_url, init) => {
-      sizes.push((JSON.parse(init!.body as string) as { events: unknown[] }).events.length);
+      sizes.push((JSON.parse(new TextDecoder().decode(init!.body as Uint8Array)) as { events: unknown[] }).events.length);
       await new Promise((r) => setTimeout(r, 30));
       return new Response('{}', { status: 200 });
     };

@@ -1,5 +1,6 @@
 import { MAX_BATCH_EVENTS, eventSourceSchema, type EventBatch, type EventSource } from '../../protocol/index.js';
 import { backoffDelay } from './backoff.js';
+import { EventBuffer } from './event-buffer.js';
 import { canGzip, gzip } from './gzip.js';
 import type { EventSink } from './sink.js';
 
@@ -12,7 +13,7 @@ export interface ForwarderOptions {
   source: EventSource;
   /** Injected fetch; default `globalThis.fetch`. */
   fetch?: typeof fetch;
-  /** Events per batch (at most 5000). Default 500. */
+  /** Events per batch (at most 5000). Default 1000. */
   batchSize?: number;
   /** Send what is queued this often. 0 = no timers and no sending on push: the caller calls `flush()` (edge workers, via waitUntil). Default 5000. */
   flushIntervalMs?: number;
@@ -52,9 +53,12 @@ export interface Forwarder extends EventSink {
 interface PendingBatch {
   batchId: string;
   count: number;
-  body: Promise<Uint8Array<ArrayBuffer> | string>;
+  body: Promise<Uint8Array<ArrayBuffer>>;
   attempts: number;
 }
+
+const encoder = new TextEncoder();
+const TAIL = encoder.encode(']}');
 
 function check(condition: boolean, where: string, value: unknown, what: string): void {
   if (!condition) throw new TypeError(`${where} must be ${what}, got ${JSON.stringify(value)}`);
@@ -74,7 +78,7 @@ export function createForwarder({
   ingestKey,
   source,
   fetch: fetchFn = globalThis.fetch,
-  batchSize = 500,
+  batchSize = 1_000,
   flushIntervalMs = 5_000,
   maxQueue = 10_000,
   gzip: useGzip = canGzip,
@@ -100,12 +104,9 @@ export function createForwarder({
 
   const endpoint = `${url.replace(/\/+$/, '')}/v1/events`;
   const manual = flushIntervalMs === 0;
-  // A ring buffer: push and drop-oldest are O(1) whatever the backlog. Events are kept as their
-  // JSON text: a flat string costs the garbage collector far less to keep for seconds than an
-  // object graph, and the batch body is then a join.
-  const ring: Array<string | undefined> = new Array(maxQueue);
-  let head = 0;
-  let length = 0;
+  // Waiting events are kept as UTF-8 JSON bytes in reusable blocks, one per batch: nothing of them
+  // stays on the JavaScript heap for the garbage collector to copy, and a batch body is one copy.
+  const queue = new EventBuffer(batchSize, maxQueue);
   let pending: PendingBatch | null = null;
   let pumping: Promise<void> | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -123,22 +124,19 @@ export function createForwarder({
   }
 
   function take(): PendingBatch {
-    const count = Math.min(batchSize, length);
-    const events: string[] = new Array(count);
-    for (let i = 0; i < count; i++) {
-      events[i] = ring[head]!;
-      ring[head] = undefined;
-      head = (head + 1) % maxQueue;
-    }
-    length -= count;
+    const { count, json } = queue.take()!;
     const batchId = crypto.randomUUID();
     // The envelope of an EventBatch, written by hand around the events' own JSON.
     const header: Omit<EventBatch, 'events'> = { batchId, source, sentAt: now() };
     if (droppedUnreported > 0) header.dropped = droppedUnreported;
     droppedUnreported = 0;
-    const json = `${JSON.stringify(header).slice(0, -1)},"events":[${events.join(',')}]}`;
+    const head = encoder.encode(`${JSON.stringify(header).slice(0, -1)},"events":[`);
+    const body = new Uint8Array(head.length + json.length + 2);
+    body.set(head);
+    body.set(json, head.length);
+    body.set(TAIL, head.length + json.length);
     // Encoded once: a retry sends the very same bytes under the same batchId.
-    return { batchId, count, body: useGzip ? gzip(json) : Promise.resolve(json), attempts: 0 };
+    return { batchId, count, body: useGzip ? gzip(body) : Promise.resolve(body), attempts: 0 };
   }
 
   async function post(item: PendingBatch): Promise<'ok' | 'retry' | 'reject'> {
@@ -174,8 +172,8 @@ export function createForwarder({
    * traffic, turn into one POST per few events.
    */
   async function drain(everything: boolean): Promise<void> {
-    let owed = everything ? length : 0;
-    while (pending !== null || length >= batchSize || (owed > 0 && length > 0)) {
+    let owed = everything ? queue.length : 0;
+    while (pending !== null || queue.length >= batchSize || (owed > 0 && queue.length > 0)) {
       if (pending === null) {
         pending = take();
         owed -= pending.count;
@@ -219,15 +217,9 @@ export function createForwarder({
   return {
     push(event) {
       if (closed) return drop(1);
-      if (length === maxQueue) {
-        ring[head] = undefined;
-        head = (head + 1) % maxQueue;
-        length--;
-        drop(1);
-      }
-      ring[(head + length) % maxQueue] = JSON.stringify(event);
-      length++;
-      if (!manual && length >= batchSize) void kick(false);
+      const dropped = queue.push(JSON.stringify(event));
+      if (dropped > 0) drop(dropped);
+      if (!manual && queue.length >= batchSize) void kick(false);
     },
     async flush() {
       if (pumping !== null) await pumping;
@@ -244,7 +236,7 @@ export function createForwarder({
       await this.flush();
     },
     stats() {
-      return { queued: length, inFlight: pending?.count ?? 0, ...counters };
+      return { queued: queue.length, inFlight: pending?.count ?? 0, ...counters };
     },
   };
 }
