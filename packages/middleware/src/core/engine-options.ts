@@ -32,9 +32,9 @@ export interface RequestFacts {
 
 /** The engine's verdict on one request. `rule` names the rule that blocked or counted it. */
 export interface Decision {
-  action: 'allow' | 'block' | 'count';
-  rule: string | null;
-  botCategory: BotCategory | null;
+  readonly action: 'allow' | 'block' | 'count';
+  readonly rule: string | null;
+  readonly botCategory: BotCategory | null;
 }
 
 /** Options of `createEngine`; every field is optional and validated when the engine is built. */

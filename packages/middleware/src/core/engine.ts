@@ -3,6 +3,7 @@ import { MAX_PATH_LENGTH, MAX_UA_LENGTH } from '../protocol/index.js';
 import { createBanTracker, type BanTracker } from './bans/bans.js';
 import type { BanSharingConnection, BanSharingContext } from './bans/shared.js';
 import { classifyUserAgent, createUaClassifier } from './bots/classify.js';
+import type { BotCategory } from '../protocol/index.js';
 import { normalizeCountry } from './geo/country.js';
 import type { Decision, EngineOptions, EngineStats, RequestFacts } from './engine-options.js';
 import { clientKey } from './ip/group.js';
@@ -92,6 +93,14 @@ export function createEngine({
   const dryRun = mode === 'count';
   const classify = extraBots === undefined ? classifyUserAgent : createUaClassifier({ extraBots });
 
+  // Most requests are allowed by no rule: one shared decision per bot category, not an object each.
+  const allowed = new Map<BotCategory | null, Decision>();
+  const allowedAs = (botCategory: BotCategory | null): Decision => {
+    let decision = allowed.get(botCategory);
+    if (decision === undefined) allowed.set(botCategory, (decision = Object.freeze({ action: 'allow', rule: null, botCategory })));
+    return decision;
+  };
+
   const decisions = { allow: 0, block: 0, count: 0 };
   const rules: Record<string, number> = Object.create(null);
   let sampled = 0;
@@ -115,7 +124,7 @@ export function createEngine({
     const botCategory = classify(req.ua).category;
     const ip: ParsedIp | null = req.parsedIp !== undefined ? req.parsedIp : parseIp(req.ip);
     if (ip !== null) {
-      if (allow !== null && allow.match(ip) !== null) return tally({ action: 'allow', rule: null, botCategory });
+      if (allow !== null && allow.match(ip) !== null) return tally(allowedAs(botCategory));
       if (staticDeny !== null && staticDeny.match(ip) !== null) return tally({ action: verdict('block'), rule: 'deny-list', botCategory });
       const synced = syncedDeny === null ? null : syncedDeny.match(ip);
       if (synced !== null && (synced.expiresAt === null || synced.expiresAt > now())) {
@@ -140,7 +149,7 @@ export function createEngine({
       if (verdict(hit.mode) === 'block') return tally({ action: 'block', rule: hit.rule, botCategory });
       counted ??= hit.rule;
     }
-    return tally(counted === null ? { action: 'allow', rule: null, botCategory } : { action: 'count', rule: counted, botCategory });
+    return tally(counted === null ? allowedAs(botCategory) : { action: 'count', rule: counted, botCategory });
   }
 
   function observe(req: RequestFacts, decision: Decision, status: number, latencyMs: number): void {

@@ -8,6 +8,9 @@ import { loadGeoLookup } from '../node/geo.js';
 
 export type { WatchpostOptions, ReportApiOptions, BlockResponseOptions } from '../core/watchpost.js';
 
+/** A placeholder until the engine decides (keeps one object shape per request). */
+const ALLOWED_UNSEEN: Decision = Object.freeze({ action: 'allow', rule: null, botCategory: null });
+
 /** Express middleware with the engine it drives. */
 export interface WatchpostMiddleware extends RequestHandler {
   engine: Engine;
@@ -22,22 +25,24 @@ function nodeGeo(): (ip: ParsedIp) => GeoAnswer {
   return sharedGeo;
 }
 
-/** What the response's 'close' listener needs: the request as the engine decided it. */
-interface Pending {
-  facts: RequestFacts;
+/**
+ * What the response's 'close' listener needs: the request as the engine saw it, its decision and
+ * start. One object per request (the facts themselves), not three.
+ */
+interface Pending extends RequestFacts {
   decision: Decision;
   start: number;
+  res: Response;
 }
-/** A response carrying its pending state under a symbol private to one middleware instance. */
-type PendingResponse = Response & Record<symbol, Pending | undefined>;
 
-function headerReader(headers: IncomingHttpHeaders) {
-  return {
-    get(name: string): string | null {
-      const value = headers[name];
-      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
-    },
-  };
+/** Node's parsed headers as the resolver reads them; a class, so one small object per request. */
+class NodeHeaders {
+  constructor(private readonly headers: IncomingHttpHeaders) {}
+
+  get(name: string): string | null {
+    const value = this.headers[name];
+    return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+  }
 }
 
 /**
@@ -58,14 +63,13 @@ export function watchpost(options: WatchpostOptions = {}): WatchpostMiddleware {
   const runtime = createWatchpostRuntime(options, { source: 'express', nodeGeo, defaultGeo: true });
   const { engine, block, onError } = runtime;
 
-  // Per instance, so two Watchpost middlewares on one app never read each other's state.
-  const kPending = Symbol('watchpost.pending');
-  function recordResponse(this: PendingResponse): void {
-    const pending = this[kPending];
-    if (pending === undefined) return;
-    this[kPending] = undefined;
+  // Called from a small closure per request: nothing is stored on the response (a property added
+  // to every ServerResponse, or a bound function, each cost more than this whole function).
+  function recordResponse(pending: Pending): void {
+    const res = pending.res;
     try {
-      engine.observe(pending.facts, pending.decision, this.writableFinished ? this.statusCode : 0, performance.now() - pending.start);
+      // Ended: the app answered in full (even if the client left while it was being sent).
+      engine.observe(pending, pending.decision, res.writableEnded ? res.statusCode : 0, performance.now() - pending.start);
     } catch (error) {
       onError(error);
     }
@@ -73,11 +77,10 @@ export function watchpost(options: WatchpostOptions = {}): WatchpostMiddleware {
 
   function watchpostMiddleware(req: Request, res: Response, next: NextFunction): void {
     const start = performance.now();
-    let facts: RequestFacts;
-    let decision: Decision;
+    let pending: Pending;
     try {
-      const client = runtime.resolveClient({ socketIp: req.socket.remoteAddress, headers: headerReader(req.headers) });
-      facts = {
+      const client = runtime.resolveClient({ socketIp: req.socket.remoteAddress, headers: new NodeHeaders(req.headers) });
+      pending = {
         ip: client.ip,
         parsedIp: client.parsed,
         method: req.method,
@@ -86,19 +89,19 @@ export function watchpost(options: WatchpostOptions = {}): WatchpostMiddleware {
         ua: req.headers['user-agent'] ?? '',
         country: client.country,
         asn: client.asn ?? null,
+        decision: ALLOWED_UNSEEN,
+        start,
+        res,
       };
-      decision = engine.decide(facts);
+      pending.decision = engine.decide(pending);
     } catch (error) {
       onError(error);
       return next();
     }
 
-    // 'close' follows 'finish' on every response; without 'finish' the client went away (status 0).
-    // One shared listener reads the request's state from the response: no closure, no `once`
-    // wrapper per request (both showed in CPU profiles under load).
-    (res as PendingResponse)[kPending] = { facts, decision, start };
-    res.on('close', recordResponse);
-    if (decision.action === 'block') {
+    // 'close' comes once on every response; if the app never ended it, the client went away (status 0).
+    res.on('close', () => recordResponse(pending));
+    if (pending.decision.action === 'block') {
       res.writeHead(block.status, block.headers).end(block.body);
       return;
     }
