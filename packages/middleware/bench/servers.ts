@@ -4,7 +4,8 @@
  * Watchpost as a fetch wrapper instead of a middleware), all on 127.0.0.1 and
  * ephemeral ports, and the fake report API in a grandchild process. Prints one JSON line with
  * the URLs, then serves until killed.
- * Diagnosis knobs: DROP=deny,geo,api,sample,gzip,sync,forward,incoming removes those features (incoming:
+ * Diagnosis knobs: DROP=deny,geo,api,sample,gzip,sync,forward,post,incoming removes those features (post:
+ * batches are gzipped but not sent, a stub answers 202; incoming:
  * a fixed socketIp instead of reading node-server's socket) from the Watchpost
  * variants; ONLY_HONO=1 skips the Express servers.
  */
@@ -37,7 +38,7 @@ const common: WatchpostOptions = {
   denyList: drop.includes('deny') ? [] : denyList,
   sampleRate: drop.includes('sample') ? 1e-9 : 0.1,
   geo: drop.includes('geo') ? false : geo,
-  ...(drop.includes('api') ? {} : { reportApi: { url: api.url, ingestKey: 'wpi_bench', syncIntervalMs: drop.includes('sync') ? 3_600_000 : 1_000, forwarder: { flushIntervalMs: 1_000, gzip: !drop.includes('gzip') } } }),
+  ...(drop.includes('api') ? {} : { reportApi: { ...(drop.includes('post') ? { fetch: ((input: RequestInfo | URL, init?: RequestInit) => (init?.method === 'POST' ? Promise.resolve(new Response(null, { status: 202 })) : fetch(input, init))) as typeof fetch } : {}), url: api.url, ingestKey: 'wpi_bench', syncIntervalMs: drop.includes('sync') ? 3_600_000 : 1_000, forwarder: { flushIntervalMs: 1_000, gzip: !drop.includes('gzip') } } }),
   ...(drop.includes('forward') ? { sink: { push() {}, flush: async () => {}, close: async () => {} } } : {}),
 };
 

@@ -5,7 +5,7 @@
  * Hono runs Watchpost both as middleware and as a fetch wrapper (`watchpostFetch`); an empty
  * middleware shows what any middleware costs. Servers run in a child process, autocannon in
  * this one; variants alternate round by round.
- * Target: ratio >= 0.90. Run: npx tsx bench/throughput.bench.ts   (ROUNDS, SECONDS, ONLY_HONO to tune)
+ * Target: ratio >= 0.90. Run: npx tsx bench/throughput.bench.ts   (ROUNDS, SECONDS, ONLY_HONO, ONLY to tune)
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -30,6 +30,8 @@ try {
     lines.once('line', (line) => resolve(JSON.parse(line)));
     child.once('exit', (code) => reject(new Error(`server process exited (${code}) before it was ready`)));
   });
+  // ONLY='hono bare|fetch' measures the variants whose names match (a bare one must be among them).
+  if (process.env.ONLY) for (const name of Object.keys(urls)) if (!new RegExp(process.env.ONLY).test(name)) delete urls[name];
 
   const cpu = () =>
     new Promise<number>((resolve) => {
@@ -56,7 +58,7 @@ try {
   }
 
   console.log(`\nthroughput, median of ${ROUNDS} rounds x ${SECONDS} s, ${CONNECTIONS} connections (machine shared with other work)`);
-  for (const framework of process.env.ONLY_HONO ? ['hono'] : ['express', 'hono']) {
+  for (const framework of ['express', 'hono'].filter((f) => `${f} bare` in urls)) {
     const bare = median(rps[`${framework} bare`]!);
     const bareCpu = median(cpuPerRequest[`${framework} bare`]!);
     console.log(`${`${framework} bare`.padEnd(32)} ${bare.toFixed(0).padStart(7)} req/s   server CPU ${bareCpu.toFixed(1)} µs/req`);
