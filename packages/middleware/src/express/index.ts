@@ -35,9 +35,12 @@ interface Pending extends RequestFacts {
   res: Response;
 }
 
-/** Node's parsed headers as the resolver reads them; a class, so one small object per request. */
+/**
+ * Node's parsed headers as the resolver reads them. One per middleware, pointed at each request's
+ * headers in turn: the resolver reads them synchronously and keeps nothing.
+ */
 class NodeHeaders {
-  constructor(private readonly headers: IncomingHttpHeaders) {}
+  headers: IncomingHttpHeaders = {};
 
   get(name: string): string | null {
     const value = this.headers[name];
@@ -62,6 +65,7 @@ class NodeHeaders {
 export function watchpost(options: WatchpostOptions = {}): WatchpostMiddleware {
   const runtime = createWatchpostRuntime(options, { source: 'express', nodeGeo, defaultGeo: true });
   const { engine, block, onError } = runtime;
+  const headers = new NodeHeaders();
 
   // Called from a small closure per request: nothing is stored on the response (a property added
   // to every ServerResponse, or a bound function, each cost more than this whole function).
@@ -79,7 +83,8 @@ export function watchpost(options: WatchpostOptions = {}): WatchpostMiddleware {
     const start = performance.now();
     let pending: Pending;
     try {
-      const client = runtime.resolveClient({ socketIp: req.socket.remoteAddress, headers: new NodeHeaders(req.headers) });
+      headers.headers = req.headers;
+      const client = runtime.resolveClient({ socketIp: req.socket.remoteAddress, headers });
       pending = {
         ip: client.ip,
         parsedIp: client.parsed,
