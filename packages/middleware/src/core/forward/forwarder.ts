@@ -1,6 +1,7 @@
 import { MAX_BATCH_EVENTS, eventSourceSchema, type EventBatch, type EventSource } from '../../protocol/index.js';
 import { backoffDelay } from './backoff.js';
 import { EventBuffer } from './event-buffer.js';
+import { eventJson } from './event-json.js';
 import { canGzip, gzip } from './gzip.js';
 import type { EventSink } from './sink.js';
 
@@ -217,7 +218,7 @@ export function createForwarder({
   return {
     push(event) {
       if (closed) return drop(1);
-      const dropped = queue.push(JSON.stringify(event));
+      const dropped = queue.push(eventJson(event));
       if (dropped > 0) drop(dropped);
       if (!manual && queue.length >= batchSize) void kick(false);
     },
