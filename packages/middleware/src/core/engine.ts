@@ -153,11 +153,13 @@ export function createEngine({
   }
 
   function observe(req: RequestFacts, decision: Decision, status: number, latencyMs: number): void {
-    const at = now();
+    // The clock is read only when something needs it: most requests are allowed 2xx left out by sampling.
+    let at = Number.NaN;
     // Only errors count towards bans; a client already refused by a ban or the deny list is not counted again.
     if (banTracker !== null && status >= 400 && decision.rule !== 'ban' && !(decision.rule?.startsWith('deny-list') ?? false)) {
       const ip = req.parsedIp !== undefined ? req.parsedIp : parseIp(req.ip);
       if (ip !== null) {
+        at = now();
         const key = clientKey(ip, keyOptions);
         banTracker.record(key, status, at);
         // Sent even when this response started a local ban: that is how the other instances learn of it.
@@ -172,6 +174,7 @@ export function createEngine({
     sampled++;
     if (sink === undefined) return;
     try {
+      if (Number.isNaN(at)) at = now();
       sink.push(toEvent(req, decision, status, latencyMs, rate, at));
     } catch (error) {
       errors++;
