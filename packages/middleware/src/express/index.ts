@@ -37,7 +37,8 @@ interface Pending extends RequestFacts {
 
 /**
  * Node's parsed headers as the resolver reads them. One per middleware, pointed at each request's
- * headers in turn: the resolver reads them synchronously and keeps nothing.
+ * headers in turn (the resolver reads them synchronously and keeps nothing); it holds on to the
+ * last request's headers object until the next request.
  */
 class NodeHeaders {
   headers: IncomingHttpHeaders = {};
