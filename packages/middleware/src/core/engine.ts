@@ -1,9 +1,8 @@
-import type { DenyEntry, DenySource, WatchpostEvent } from '../protocol/index.js';
+import type { BotCategory, DenyEntry, DenySource, WatchpostEvent } from '../protocol/index.js';
 import { MAX_PATH_LENGTH, MAX_UA_LENGTH } from '../protocol/index.js';
 import { createBanTracker, type BanTracker } from './bans/bans.js';
 import type { BanSharingConnection, BanSharingContext } from './bans/shared.js';
 import { classifyUserAgent, createUaClassifier } from './bots/classify.js';
-import type { BotCategory } from '../protocol/index.js';
 import { normalizeCountry } from './geo/country.js';
 import type { Decision, EngineOptions, EngineStats, RequestFacts } from './engine-options.js';
 import { clientKey } from './ip/group.js';
