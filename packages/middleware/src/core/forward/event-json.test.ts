@@ -42,6 +42,11 @@ describe('eventJson', () => {
     expect(eventSchema.safeParse(JSON.parse(eventJson(event))).success).toBe(false);
   });
 
+  it('writes every field of the event schema, in its order (a field added there must be added here)', () => {
+    const full: WatchpostEvent = { ...base, asn: 64_500 };
+    expect(Object.keys(JSON.parse(eventJson(full)) as object)).toEqual(Object.keys(eventSchema.shape));
+  });
+
   it('writes the schema fields only, a missing nullable one as null', () => {
     const event = { ...base, extra: 'x', rule: undefined } as unknown as WatchpostEvent;
     expect(JSON.parse(eventJson(event))).toEqual({ ...base, rule: null });
