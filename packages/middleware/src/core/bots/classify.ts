@@ -1,6 +1,6 @@
 import { isbot, isbotMatch } from 'isbot';
 import { botCategorySchema, type BotCategory } from '../../protocol/event.js';
-import { LruCache } from './lru.js';
+import { LruCache } from '../lru.js';
 import { escapeRegExp } from '../regexp.js';
 import { KNOWN_BOTS, type KnownBot } from './table.js';
 

@@ -1,4 +1,4 @@
-import { LruCache } from '../bots/lru.js';
+import { LruCache } from '../lru.js';
 import { normalizeCountry } from '../geo/country.js';
 import { createIpMatcher, type IpMatcher } from '../ip/matcher.js';
 import { formatIp, type ParsedIp } from '../ip/parse.js';
