@@ -29,23 +29,35 @@ export interface WranglerDev {
   stop: () => Promise<void>;
 }
 
-/**
- * Runs `wrangler dev` for this package with `--var` settings and waits (bounded) until it answers.
- * `request.cf` comes from a local file (CLOUDFLARE_CF_FETCH_PATH), so nothing is fetched from
- * Cloudflare; a client IP is set per request with CF-Connecting-IP, which local dev keeps when the
- * client sends it (it fills in the socket address only when the header is absent).
- */
-export async function startWranglerDev({
-  vars,
-  cf,
-  env,
-  startupTimeoutMs = 60_000,
-}: {
+interface StartOptions {
   vars: Record<string, string>;
   cf: Record<string, unknown>;
   env?: string;
   startupTimeoutMs?: number;
-}): Promise<WranglerDev> {
+}
+
+/** Attempts when the port `freePort` found is taken before wrangler binds it. */
+const PORT_ATTEMPTS = 3;
+
+/**
+ * Runs `wrangler dev` for this package with `--var` settings and waits (bounded) until it answers.
+ * A free port is only free until someone takes it (the other test files start wrangler and workerd
+ * too): when wrangler reports the address in use, it is started again on fresh ports.
+ * `request.cf` comes from a local file (CLOUDFLARE_CF_FETCH_PATH), so nothing is fetched from
+ * Cloudflare; a client IP is set per request with CF-Connecting-IP, which local dev keeps when the
+ * client sends it (it fills in the socket address only when the header is absent).
+ */
+export async function startWranglerDev(options: StartOptions): Promise<WranglerDev> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      if (attempt >= PORT_ATTEMPTS || !/Address already in use/.test((error as Error).message)) throw error;
+    }
+  }
+}
+
+async function startOnce({ vars, cf, env, startupTimeoutMs = 60_000 }: StartOptions): Promise<WranglerDev> {
   const scratch = mkdtempSync(join(tmpdir(), 'watchpost-edge-e2e-'));
   const cfPath = join(scratch, 'cf.json');
   writeFileSync(cfPath, JSON.stringify(cf));
