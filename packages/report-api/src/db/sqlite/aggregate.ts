@@ -134,3 +134,42 @@ function addDim(target: DayDimension, key: string, extra: string | null, event: 
 export function* dayRows(agg: BatchAggregate): Generator<DayRow> {
   for (const { rows } of agg.days.values()) yield* rows.values();
 }
+
+/**
+ * A site's aggregate as flat arrays, the form `rollupWriter` writes and the writer thread receives:
+ * quarters as `[start, ...10 counters]`, each day dimension as `[day, dim, rowCount, ...rows of
+ * [key, extra, ...10 counters]]` with its rows in key order (upserts then walk the primary-key
+ * B-tree forward), error windows as `[start, errors]`, per-IP windows as `[start, ip, errors]`.
+ */
+export interface PackedAggregate {
+  siteId: string;
+  quarters: number[];
+  days: unknown[];
+  windows: number[];
+  ipWindows: unknown[];
+}
+
+/**
+ * Packs a site's aggregate (see `PackedAggregate`).
+ *
+ * @example
+ * write(packAggregate('site_1', aggregateEvents(events, localDay)));
+ */
+export function packAggregate(siteId: string, agg: BatchAggregate): PackedAggregate {
+  const quarters: number[] = [];
+  for (const [start, values] of agg.quarters) quarters.push(start, ...values);
+  const days: unknown[] = [];
+  for (const { day, dim, rows } of agg.days.values()) {
+    days.push(day, dim, rows.size);
+    const keys = [...rows.keys()].sort();
+    for (const key of keys) {
+      const row = rows.get(key)!;
+      days.push(key, row.extra, ...row.values);
+    }
+  }
+  const windows: number[] = [];
+  for (const [start, errors] of agg.windows) windows.push(start, errors);
+  const ipWindows: unknown[] = [];
+  for (const w of agg.ipWindows.values()) ipWindows.push(w.start, w.ip, w.errors);
+  return { siteId, quarters, days, windows, ipWindows };
+}

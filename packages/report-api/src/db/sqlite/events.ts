@@ -1,16 +1,14 @@
 import type Database from 'better-sqlite3';
 import type { EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
-import { toEvent, type EventRow } from '../rows.js';
 import type { EventStore, IngestResult } from '../store.js';
 import { localDayOf } from './local-day.js';
-import { minuteSpan, perMinuteSql } from './minutes.js';
-import { rollupBuffer, type RollupBufferOptions } from './rollup-buffer.js';
+import { sqliteEventList } from './event-list.js';
+import { rollupBuffer, type RollupBuffer, type RollupBufferOptions } from './rollup-buffer.js';
 
 const EVENT_COLUMNS =
   'site_id, ts, ip, country, method, host, path, status, latency_ms, ua, action, rule, bot_category, sample_rate, asn';
 /** Rows per multi-row INSERT: fewer statement executions, well under SQLite's 32,766 variables. */
 const ROWS_PER_INSERT = 100;
-const MAX_LIST = 10_000;
 
 
 /** Options of `sqliteEventStore`. */
@@ -28,11 +26,18 @@ export interface GroupCommitOptions {
   rollups?: RollupBufferOptions;
 }
 
+/** What `ingestBatchAt` answers: `backlogId` is the `rollup_backlog` row of the batch's raw-event ids (null for a duplicate or an empty batch). */
+export type StoredBatch = IngestResult & { backlogId: number | null };
+
+/** Rollups of stored batches: `rollupBuffer` by default; the writer thread passes one that only keeps the backlog (its caller aggregates). */
+export type RollupSink = RollupBuffer;
+
 interface Pending {
   siteId: string;
   batch: EventBatch;
+  receivedAt: number;
   localDay: (ms: number) => string;
-  resolve: (result: IngestResult) => void;
+  resolve: (result: StoredBatch) => void;
   reject: (error: unknown) => void;
 }
 
@@ -42,8 +47,10 @@ interface Pending {
  *
  * **Group commit.** Batches that arrive within `groupWaitMs` of each other (several requests in
  * flight) are written in one transaction: one commit and one write of each page they share, instead
- * of one per batch. Their rollups wait in memory and are written every couple of seconds
- * (`rollupBuffer`: crash-safe through a backlog of raw-event id ranges; reads flush first). Each batch is still all-or-nothing (its own SAVEPOINT:
+ * of one per batch. Their rollups wait in memory and are written every few seconds (`rollupBuffer`:
+ * crash-safe through a backlog of raw-event id ranges, one per batch, recorded in the batch's
+ * savepoint; reads flush first). `sink` replaces the rollup buffer: the writer thread passes one
+ * that keeps only the backlog, since its caller aggregates. Each batch is still all-or-nothing (its own SAVEPOINT:
  * a batch that fails rolls back alone and only its caller gets the error) and idempotent (its
  * batch id is inserted in the same savepoint), and every `ingestBatch` promise settles only after
  * the COMMIT, so `POST /v1/events` answers 202 only for stored data. `flushPending()` writes the
@@ -58,7 +65,8 @@ export function sqliteEventStore(
   timeZoneOf: (siteId: string) => string | null,
   now: () => number,
   { maxGroupEvents = 20_000, groupWaitMs = 3, rollups: rollupOptions }: GroupCommitOptions = {},
-): EventStore & { flushPending(): void; flushRollups(): void; flushRollupsForRead(): void; closeRollups(): void; recoverRollups(): number } {
+  sink?: (localDayOfSite: (siteId: string) => ((ms: number) => string) | null) => RollupSink,
+): EventStore & { ingestBatchAt(siteId: string, batch: EventBatch, receivedAt: number): Promise<StoredBatch>; flushPending(): void; flushRollups(): void; flushRollupsForRead(): void; closeRollups(): void; recoverRollups(): number } {
   if (!Number.isInteger(maxGroupEvents) || maxGroupEvents < 1) throw new TypeError(`maxGroupEvents must be a positive integer, got ${maxGroupEvents}`);
   if (!(groupWaitMs >= 0 && groupWaitMs <= 1000)) throw new TypeError(`groupWaitMs must be from 0 to 1000, got ${groupWaitMs}`);
   const insertBatch = db.prepare(
@@ -74,19 +82,21 @@ export function sqliteEventStore(
     if (!localDay) localDays.set(timeZone, (localDay = localDayOf(timeZone)));
     return localDay;
   };
-  const rollups = rollupBuffer(db, (siteId) => {
+  const localDayOfSite = (siteId: string) => {
     const timeZone = timeZoneOf(siteId);
     return timeZone === null ? null : localDayOfZone(timeZone);
-  }, now, rollupOptions);
+  };
+  const rollups = sink ? sink(localDayOfSite) : rollupBuffer(db, localDayOfSite, now, rollupOptions);
 
   function pushEvent(params: unknown[], siteId: string, e: WatchpostEvent): void {
     params.push(siteId, e.ts, e.ip, e.country, e.method, e.host, e.path, e.status, e.latencyMs, e.ua, e.action, e.rule, e.botCategory, e.sampleRate, e.asn ?? null);
   }
 
   // Nested inside the group transaction, better-sqlite3 runs this as a SAVEPOINT.
-  const ingestOne = db.transaction((siteId: string, batch: EventBatch): IngestResult => {
-    const fresh = insertBatch.run(siteId, batch.batchId, now(), batch.events.length, batch.dropped ?? 0, batch.source).changes > 0;
-    if (!fresh) return { accepted: 0, duplicate: true };
+  const ingestOne = db.transaction((siteId: string, batch: EventBatch, receivedAt: number): StoredBatch => {
+    const fresh = insertBatch.run(siteId, batch.batchId, receivedAt, batch.events.length, batch.dropped ?? 0, batch.source).changes > 0;
+    if (!fresh) return { accepted: 0, duplicate: true, backlogId: null };
+    const before = maxId.get() ?? 0;
     const events = batch.events;
     const params: unknown[] = [];
     let i = 0;
@@ -100,25 +110,39 @@ export function sqliteEventStore(
       pushEvent(params, siteId, events[i]!);
       insertOne.run(params);
     }
-    return { accepted: events.length, duplicate: false };
+    // Every id above `before` was written by this batch (one writer at a time): until the rollups
+    // of these events are written, the range in the backlog lets a later process rebuild them.
+    const after = maxId.get() ?? 0;
+    return { accepted: events.length, duplicate: false, backlogId: after > before ? rollups.record(before + 1, after) : null };
   });
 
   const queue: Pending[] = [];
   let scheduled = false;
-  const writeGroup = db.transaction((group: Pending[], outcomes: Array<{ result?: IngestResult; error?: unknown }>) => {
-    const before = maxId.get() ?? 0;
+  const writeGroup = db.transaction((group: Pending[], outcomes: Array<{ result?: StoredBatch; error?: unknown }>) => {
     for (const p of group) {
       try {
-        outcomes.push({ result: ingestOne(p.siteId, p.batch) });
+        outcomes.push({ result: ingestOne(p.siteId, p.batch, p.receivedAt) });
       } catch (error) {
         outcomes.push({ error });
       }
     }
-    // Every id above `before` was written by this transaction (one writer at a time): until the
-    // rollups of these events are flushed, the range in the backlog lets a later process rebuild them.
-    const after = maxId.get() ?? 0;
-    if (after > before) rollups.record(before + 1, after);
   });
+
+  /** `ingestBatch` with the batch's received-at stamp given (a writer thread gets it from the caller's clock). */
+  function ingestBatchAt(siteId: string, batch: EventBatch, receivedAt: number): Promise<StoredBatch> {
+    const timeZone = timeZoneOf(siteId);
+    if (timeZone === null) return Promise.reject(new Error(`unknown site ${siteId}`));
+    const day = localDayOfZone(timeZone);
+    return new Promise<StoredBatch>((resolve, reject) => {
+      queue.push({ siteId, batch, receivedAt, localDay: day, resolve, reject });
+      if (scheduled) return;
+      scheduled = true;
+      // Wait only when batches have been arriving together: a lone sequential writer (an import)
+      // never pays the wait.
+      if (groupWaitMs > 0 && lastFlushBatches > 1) setTimeout(flushPending, groupWaitMs);
+      else setImmediate(flushPending);
+    });
+  }
 
   let lastFlushBatches = 0;
   function flushPending(): void {
@@ -129,7 +153,7 @@ export function sqliteEventStore(
       let size = 0;
       while (size < queue.length && (size === 0 || events + queue[size]!.batch.events.length <= maxGroupEvents)) events += queue[size++]!.batch.events.length;
       const group = queue.splice(0, size);
-      const outcomes: Array<{ result?: IngestResult; error?: unknown }> = [];
+      const outcomes: Array<{ result?: StoredBatch; error?: unknown }> = [];
       try {
         writeGroup(group, outcomes);
       } catch (error) {
@@ -147,56 +171,15 @@ export function sqliteEventStore(
     }
   }
 
-  const listQuery = (filters: string) =>
-    db.prepare<unknown[], EventRow>(`SELECT * FROM events WHERE site_id = ? AND ts >= ? AND ts < ?${filters} ORDER BY ts DESC, id DESC LIMIT ?`);
-  const listByIpQuery = (filters: string) =>
-    db.prepare<unknown[], EventRow>(perMinuteSql('ip', 'ip = ?', '*', `AND ts >= ? AND ts < ?${filters}`, 'ORDER BY ts DESC, id DESC LIMIT ?'));
-  const listStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
-  const spanOf = minuteSpan(db);
-
   return {
-    ingestBatch(siteId, batch) {
-      const timeZone = timeZoneOf(siteId);
-      if (timeZone === null) return Promise.reject(new Error(`unknown site ${siteId}`));
-      const day = localDayOfZone(timeZone);
-      return new Promise<IngestResult>((resolve, reject) => {
-        queue.push({ siteId, batch, localDay: day, resolve, reject });
-        if (scheduled) return;
-        scheduled = true;
-        // Wait only when batches have been arriving together: a lone sequential writer (an import)
-        // never pays the wait.
-        if (groupWaitMs > 0 && lastFlushBatches > 1) setTimeout(flushPending, groupWaitMs);
-        else setImmediate(flushPending);
-      });
-    },
+    ingestBatch: (siteId, batch) => ingestBatchAt(siteId, batch, now()).then(({ accepted, duplicate }) => ({ accepted, duplicate })),
+    ingestBatchAt,
     flushPending,
     flushRollups: rollups.flush,
     flushRollupsForRead: rollups.flushForRead,
     closeRollups: rollups.close,
     recoverRollups: rollups.recover,
-    async listEvents(siteId, query) {
-      const clauses: string[] = [];
-      const params: unknown[] = [];
-      if (query.country !== undefined) {
-        if (query.country === null) clauses.push(' AND country IS NULL');
-        else {
-          clauses.push(' AND country = ?');
-          params.push(query.country);
-        }
-      }
-      if (query.path !== undefined) {
-        clauses.push(' AND path = ?');
-        params.push(query.path);
-      }
-      const limit = Math.max(0, Math.min(MAX_LIST, Math.floor(query.limit)));
-      const key = (query.ip !== undefined ? 'ip' : '') + clauses.join('');
-      let statement = listStatements.get(key);
-      if (!statement) listStatements.set(key, (statement = query.ip !== undefined ? listByIpQuery(clauses.join('')) : listQuery(clauses.join(''))));
-      if (query.ip === undefined) return statement.all(siteId, query.from, query.to, ...params, limit).map(toEvent);
-      const span = spanOf(siteId, query.from, query.to);
-      if (span === null) return [];
-      return statement.all(span[0], span[1], siteId, query.ip, query.from, query.to, ...params, limit).map(toEvent);
-    },
+    ...sqliteEventList(db),
     async purgeBefore(before) {
       // Rollups first: a backlog range must never point at deleted ids (SQLite may hand them out again).
       rollups.flush();

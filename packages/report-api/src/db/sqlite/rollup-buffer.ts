@@ -1,14 +1,14 @@
 import { hostname } from 'node:os';
 import type Database from 'better-sqlite3';
 import type { WatchpostEvent } from '@watchpost/middleware/protocol';
-import { aggregateEvents, type BatchAggregate } from './aggregate.js';
+import { aggregateEvents, packAggregate, type BatchAggregate } from './aggregate.js';
 import { rollupWriter } from './rollup-writer.js';
 
 /** Options of `rollupBuffer` (also `openSqliteStore`'s `rollups`). */
 export interface RollupBufferOptions {
-  /** Events whose rollups may wait in memory; one more group and they are written. Default 200,000. */
+  /** Events whose rollups may wait in memory; one more group and they are written. Default 1,000,000. */
   flushEvents?: number;
-  /** Longest time rollups wait in memory, in ms. Default 2,000. */
+  /** Longest time rollups wait in memory, in ms. Default 10,000. */
   flushMs?: number;
   /**
    * Whether the writer that recorded a backlog range still runs (then its ranges are left alone).
@@ -22,8 +22,10 @@ export interface RollupBufferOptions {
 
 /** Rollups held in memory between group commits, and the backlog that makes them crash-safe. */
 export interface RollupBuffer {
-  /** Inside a group transaction: raw events with ids in `[firstId, lastId]` are not in the rollups yet. */
-  record(firstId: number, lastId: number): void;
+  /** Who this writer is in `rollup_backlog.owner` (host#pid#start-instance). */
+  readonly owner: string;
+  /** Inside a batch's transaction: raw events with ids in `[firstId, lastId]` are not in the rollups yet. Returns the backlog row's id. */
+  record(firstId: number, lastId: number): number;
   /** After the group's COMMIT: folds a stored batch into the rollups waiting in memory. */
   add(siteId: string, events: readonly WatchpostEvent[], localDay: (ms: number) => string): void;
   /** After each group: writes the rollups when `flushEvents` are waiting, else makes sure the timer runs. */
@@ -42,11 +44,36 @@ export interface RollupBuffer {
   close(): void;
 }
 
+/**
+ * `flushEvents` and `flushMs` with their defaults, checked. Rarer, larger flushes write fewer rows
+ * in all: with many client IPs, most per-IP rows of a 2 s flush are written again by the next one
+ * (bench/ingest.ts: 1M events over HTTP, 10 s / 1M gave ~100k events/s, 2 s / 200k ~82k).
+ *
+ * @example
+ * flushSettings({ flushMs: 500 }); // { flushEvents: 1000000, flushMs: 500 }
+ */
+export function flushSettings({ flushEvents = 1_000_000, flushMs = 10_000 }: Pick<RollupBufferOptions, 'flushEvents' | 'flushMs'>): { flushEvents: number; flushMs: number } {
+  if (!Number.isInteger(flushEvents) || flushEvents < 1) throw new TypeError(`flushEvents must be a positive integer, got ${flushEvents}`);
+  if (!(flushMs >= 0 && flushMs <= 60_000)) throw new TypeError(`flushMs must be from 0 to 60000, got ${flushMs}`);
+  return { flushEvents, flushMs };
+}
+
 const HOST = hostname();
 const FOREIGN_OWNER_STALE_MS = 10 * 60_000;
 let instance = 0;
 /** Writers of this process that closed: whatever ranges they left are theirs no more. */
 const closedOwners = new Set<string>();
+
+/**
+ * Tells this thread's rollup buffers that a writer of this process (a writer thread, which has a
+ * module state of its own) has stopped, so `recover()` may take the ranges it left.
+ *
+ * @example
+ * markOwnerClosed(hello.owner);
+ */
+export function markOwnerClosed(owner: string): void {
+  closedOwners.add(owner);
+}
 
 function defaultIsOwnerAlive(owner: string, recordedAt: number, now: number): boolean {
   const [host, pidText] = owner.split('#');
@@ -80,7 +107,7 @@ interface RawRow {
  * Keeps rollup deltas in memory across group commits and writes them every `flushMs` or
  * `flushEvents`, so a busy rollup row (an IP, a path, a quarter hour) is rewritten once per flush
  * instead of once per commit: on traffic with a new IP in almost every event, rollup upserts were
- * two thirds of ingest time. Nothing is lost on a crash: each group transaction records the id
+ * two thirds of ingest time. Nothing is lost on a crash: each batch records the id
  * range of the raw events it stored in `rollup_backlog`, a flush deletes this writer's ranges in
  * the same transaction as the upserts, and `recover()` (at open and after timed flushes) rebuilds
  * the rollups of ranges left by a writer that died, from the raw events. Reads in this process
@@ -96,10 +123,9 @@ export function rollupBuffer(
   db: Database.Database,
   localDayOfSite: (siteId: string) => ((ms: number) => string) | null,
   now: () => number,
-  { flushEvents = 200_000, flushMs = 2_000, isOwnerAlive, onError = (error) => console.error('watchpost: rollup flush failed, retrying:', error) }: RollupBufferOptions = {},
+  { isOwnerAlive, onError = (error) => console.error('watchpost: rollup flush failed, retrying:', error), ...flushOptions }: RollupBufferOptions = {},
 ): RollupBuffer {
-  if (!Number.isInteger(flushEvents) || flushEvents < 1) throw new TypeError(`flushEvents must be a positive integer, got ${flushEvents}`);
-  if (!(flushMs >= 0 && flushMs <= 60_000)) throw new TypeError(`flushMs must be from 0 to 60000, got ${flushMs}`);
+  const { flushEvents, flushMs } = flushSettings(flushOptions);
   const owner = `${HOST}#${process.pid}#${now()}-${++instance}`;
   const alive = isOwnerAlive ?? ((o: string, at: number) => defaultIsOwnerAlive(o, at, now()));
   const write = rollupWriter(db);
@@ -119,7 +145,7 @@ export function rollupBuffer(
   let timer: ReturnType<typeof setTimeout> | null = null;
 
   const flushTransaction = db.transaction(() => {
-    for (const [siteId, agg] of pending) write(siteId, agg);
+    for (const [siteId, agg] of pending) write(packAggregate(siteId, agg));
     deleteMine.run(owner);
   });
 
@@ -142,7 +168,7 @@ export function rollupBuffer(
       deleteRange.run(range.id);
       recovered++;
     }
-    for (const [siteId, agg] of aggregates) write(siteId, agg);
+    for (const [siteId, agg] of aggregates) write(packAggregate(siteId, agg));
     return recovered;
   });
 
@@ -180,8 +206,9 @@ export function rollupBuffer(
   }
 
   return {
+    owner,
     record(firstId, lastId) {
-      insertRange.run(firstId, lastId, owner, now());
+      return Number(insertRange.run(firstId, lastId, owner, now()).lastInsertRowid);
     },
     add(siteId, events, localDay) {
       pending.set(siteId, aggregateEvents(events, localDay, pending.get(siteId)));

@@ -1,49 +1,68 @@
 import type Database from 'better-sqlite3';
-import { COUNTER_COLUMNS, dayRows, type BatchAggregate, type DayRow } from './aggregate.js';
+import { COUNTER_COLUMNS, type PackedAggregate } from './aggregate.js';
 
-function upsertSql(table: string, keys: string[], extraSet = ''): string {
+/** Rows per multi-row upsert of `rollup_day`: one statement run instead of 50. */
+const DAY_ROWS_PER_UPSERT = 50;
+const COUNTERS = COUNTER_COLUMNS.length;
+/** Values per `rollup_day` row in an upsert: site_id, day, dim, key, extra, counters. */
+const DAY_WIDTH = 5 + COUNTERS;
+
+function upsertSql(table: string, keys: string[], extraSet = '', rows = 1): string {
   const cols = [...keys, ...COUNTER_COLUMNS];
   const sets = COUNTER_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ');
-  return `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
+  const one = `(${cols.map(() => '?').join(', ')})`;
+  return `INSERT INTO ${table} (${cols.join(', ')}) VALUES ${Array(rows).fill(one).join(', ')}
     ON CONFLICT(${keys.filter((k) => k !== 'extra').join(', ')}) DO UPDATE SET ${sets}${extraSet}`;
 }
 
-const byKey = (a: DayRow, b: DayRow) =>
-  a.day < b.day ? -1 : a.day > b.day ? 1 : a.dim < b.dim ? -1 : a.dim > b.dim ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
-
 /**
- * Adds a folded aggregate to the rollup tables (`traffic_15m`, `rollup_day`, `errors_30s`,
- * `ip_errors_30s`): one upsert per distinct row. Call it inside a transaction.
+ * Adds a packed aggregate (`packAggregate`) to the rollup tables (`traffic_15m`, `rollup_day`,
+ * `errors_30s`, `ip_errors_30s`): one upsert per distinct row, day rows 50 to a statement. Call it
+ * inside a transaction.
  *
  * @example
  * const write = rollupWriter(db);
- * db.transaction(() => write('s_1', aggregateEvents(batch.events, localDay)))();
+ * db.transaction(() => write(packAggregate('s_1', aggregateEvents(batch.events, localDay))))();
  */
-export function rollupWriter(db: Database.Database): (siteId: string, agg: BatchAggregate) => void {
+export function rollupWriter(db: Database.Database): (packed: PackedAggregate) => void {
   const upsertQuarter = db.prepare(upsertSql('traffic_15m', ['site_id', 'start']));
-  const upsertDay = db.prepare(
-    upsertSql('rollup_day', ['site_id', 'day', 'dim', 'key', 'extra'], ', extra = coalesce(excluded.extra, extra)'),
-  );
+  const dayKeys = ['site_id', 'day', 'dim', 'key', 'extra'];
+  const extraSet = ', extra = coalesce(excluded.extra, extra)';
+  const upsertDay = db.prepare(upsertSql('rollup_day', dayKeys, extraSet));
+  const upsertDays = db.prepare(upsertSql('rollup_day', dayKeys, extraSet, DAY_ROWS_PER_UPSERT));
   const upsertWindow = db.prepare(
     'INSERT INTO errors_30s (site_id, start, errors) VALUES (?, ?, ?) ON CONFLICT(site_id, start) DO UPDATE SET errors = errors + excluded.errors',
   );
   const upsertIpWindow = db.prepare(
     'INSERT INTO ip_errors_30s (site_id, start, ip, errors) VALUES (?, ?, ?, ?) ON CONFLICT(site_id, start, ip) DO UPDATE SET errors = errors + excluded.errors',
   );
-  return function writeRollups(siteId, agg) {
-    for (const [start, values] of agg.quarters) upsertQuarter.run(siteId, start, ...values);
-    // In key order: consecutive upserts walk the primary-key B-tree forward instead of jumping around.
-    const rows = [...dayRows(agg)].sort(byKey);
-    const params: unknown[] = [siteId, '', '', '', null, ...COUNTER_COLUMNS.map(() => 0)];
-    for (const row of rows) {
-      params[1] = row.day;
-      params[2] = row.dim;
-      params[3] = row.key;
-      params[4] = row.extra;
-      for (let c = 0; c < COUNTER_COLUMNS.length; c++) params[5 + c] = row.values[c];
-      upsertDay.run(params);
+  const many: unknown[] = new Array(DAY_WIDTH * DAY_ROWS_PER_UPSERT);
+  const one: unknown[] = new Array(DAY_WIDTH);
+
+  return function writeRollups({ siteId, quarters, days, windows, ipWindows }) {
+    for (let i = 0; i < quarters.length; i += 1 + COUNTERS) upsertQuarter.run(siteId, ...quarters.slice(i, i + 1 + COUNTERS));
+    for (let i = 0; i < days.length; ) {
+      const day = days[i];
+      const dim = days[i + 1];
+      let left = days[i + 2] as number;
+      i += 3;
+      const fill = (params: unknown[], at: number) => {
+        params[at] = siteId;
+        params[at + 1] = day;
+        params[at + 2] = dim;
+        for (let c = 0; c < 2 + COUNTERS; c++) params[at + 3 + c] = days[i + c];
+        i += 2 + COUNTERS;
+      };
+      for (; left >= DAY_ROWS_PER_UPSERT; left -= DAY_ROWS_PER_UPSERT) {
+        for (let j = 0; j < DAY_ROWS_PER_UPSERT; j++) fill(many, j * DAY_WIDTH);
+        upsertDays.run(many);
+      }
+      for (; left > 0; left--) {
+        fill(one, 0);
+        upsertDay.run(one);
+      }
     }
-    for (const [start, errors] of agg.windows) upsertWindow.run(siteId, start, errors);
-    for (const w of agg.ipWindows.values()) upsertIpWindow.run(siteId, w.start, w.ip, w.errors);
+    for (let i = 0; i < windows.length; i += 2) upsertWindow.run(siteId, windows[i], windows[i + 1]);
+    for (let i = 0; i < ipWindows.length; i += 3) upsertIpWindow.run(siteId, ipWindows[i], ipWindows[i + 1], ipWindows[i + 2]);
   };
 }

@@ -1,0 +1,49 @@
+import type Database from 'better-sqlite3';
+import { toEvent, type EventRow } from '../rows.js';
+import type { EventStore } from '../store.js';
+import { minuteSpan, perMinuteSql } from './minutes.js';
+
+const MAX_LIST = 10_000;
+
+/**
+ * Raw-event listing on SQLite (read only, so any connection to the database can serve it): newest
+ * first, by IP through the per-minute index, by country or path as filters.
+ *
+ * @example
+ * const { listEvents } = sqliteEventList(db);
+ * await listEvents(siteId, { from, to, ip: '203.0.113.9', limit: 50 });
+ */
+export function sqliteEventList(db: Database.Database): Pick<EventStore, 'listEvents'> {
+  const listQuery = (filters: string) =>
+    db.prepare<unknown[], EventRow>(`SELECT * FROM events WHERE site_id = ? AND ts >= ? AND ts < ?${filters} ORDER BY ts DESC, id DESC LIMIT ?`);
+  const listByIpQuery = (filters: string) =>
+    db.prepare<unknown[], EventRow>(perMinuteSql('ip', 'ip = ?', '*', `AND ts >= ? AND ts < ?${filters}`, 'ORDER BY ts DESC, id DESC LIMIT ?'));
+  const listStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
+  const spanOf = minuteSpan(db);
+
+  return {
+    async listEvents(siteId, query) {
+      const clauses: string[] = [];
+      const params: unknown[] = [];
+      if (query.country !== undefined) {
+        if (query.country === null) clauses.push(' AND country IS NULL');
+        else {
+          clauses.push(' AND country = ?');
+          params.push(query.country);
+        }
+      }
+      if (query.path !== undefined) {
+        clauses.push(' AND path = ?');
+        params.push(query.path);
+      }
+      const limit = Math.max(0, Math.min(MAX_LIST, Math.floor(query.limit)));
+      const key = (query.ip !== undefined ? 'ip' : '') + clauses.join('');
+      let statement = listStatements.get(key);
+      if (!statement) listStatements.set(key, (statement = query.ip !== undefined ? listByIpQuery(clauses.join('')) : listQuery(clauses.join(''))));
+      if (query.ip === undefined) return statement.all(siteId, query.from, query.to, ...params, limit).map(toEvent);
+      const span = spanOf(siteId, query.from, query.to);
+      if (span === null) return [];
+      return statement.all(span[0], span[1], siteId, query.ip, query.from, query.to, ...params, limit).map(toEvent);
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * The time zone of a site (null for an unknown site), cached: a site's zone never changes, and the
+ * ingest hot path asks for it on every batch.
+ *
+ * @example
+ * const zoneOf = siteZones(db);
+ * zoneOf('site_abc'); // 'Asia/Tokyo'
+ */
+export function siteZones(db: Database.Database): (siteId: string) => string | null {
+  const zones = new Map<string, string>();
+  const select = db.prepare<[string], { time_zone: string }>('SELECT time_zone FROM sites WHERE id = ?');
+  return (siteId) => {
+    let zone = zones.get(siteId);
+    if (zone === undefined) {
+      zone = select.get(siteId)?.time_zone;
+      if (zone === undefined) return null;
+      zones.set(siteId, zone);
+    }
+    return zone;
+  };
+}
