@@ -75,8 +75,13 @@ export interface EventQuery {
 
 /** Raw events: ingest, drill-down, retention. */
 export interface EventStore {
-  /** Stores a validated batch in one transaction and updates the rollups; idempotent by `batchId` per site. */
-  ingestBatch(siteId: string, batch: EventBatch): Promise<IngestResult>;
+  /**
+   * Stores a validated batch in one transaction and updates the rollups; idempotent by `batchId` per site.
+   * `json` is the batch's JSON text as received, when the caller has it (`JSON.parse(json)` must hold
+   * the same values as `batch`): a store that hands batches to another thread sends the text instead
+   * of copying the objects.
+   */
+  ingestBatch(siteId: string, batch: EventBatch, json?: string): Promise<IngestResult>;
   listEvents(siteId: string, query: EventQuery): Promise<StoredEvent[]>;
   /** Deletes raw events (and per-IP burst buckets and live batch ids; ids of `import` batches stay) older than `before`, all sites. Rollups stay. */
   purgeBefore(before: number): Promise<{ events: number }>;

@@ -66,7 +66,7 @@ function openDatabase(dbPath: string | undefined, fresh: boolean): { path: strin
   if (dbPath === undefined) {
     const dir = mkdtempSync(join(tmpdir(), 'watchpost-demo-'));
     const path = join(dir, 'demo.db');
-    return { path, store: openSqliteStore({ path }), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+    return { path, store: openSqliteStore({ path, writerThread: true }), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
   }
   const path = resolve(dbPath);
   if (existsSync(path)) {
@@ -74,7 +74,7 @@ function openDatabase(dbPath: string | undefined, fresh: boolean): { path: strin
     for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
   }
   mkdirSync(dirname(path), { recursive: true });
-  return { path, store: openSqliteStore({ path }), cleanup: () => {} };
+  return { path, store: openSqliteStore({ path, writerThread: true }), cleanup: () => {} };
 }
 
 /**

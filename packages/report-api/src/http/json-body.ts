@@ -16,6 +16,16 @@ const mb = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)
  * const body = await readJsonBody(c.req.raw, { maxBodyBytes: 5 << 20, maxDecompressedBytes: 50 << 20 });
  */
 export async function readJsonBody(request: Request, limits: BodyLimits, tooLargeHint = 'send smaller batches (at most 5000 events each)'): Promise<unknown> {
+  return (await readJsonText(request, limits, tooLargeHint)).value;
+}
+
+/**
+ * `readJsonBody`, also answering the JSON text (decompressed, decoded) the value was parsed from.
+ *
+ * @example
+ * const { text, value } = await readJsonText(c.req.raw, limits);
+ */
+export async function readJsonText(request: Request, limits: BodyLimits, tooLargeHint = 'send smaller batches (at most 5000 events each)'): Promise<{ text: string; value: unknown }> {
   const type = request.headers.get('content-type') ?? '';
   if (!/^application\/json\b/i.test(type)) {
     throw apiError(415, `send Content-Type: application/json (got ${type ? JSON.stringify(type) : 'none'})`);
@@ -45,7 +55,7 @@ export async function readJsonBody(request: Request, limits: BodyLimits, tooLarg
     throw apiError(400, 'body is not valid UTF-8; encode the JSON as UTF-8');
   }
   try {
-    return JSON.parse(text);
+    return { text, value: JSON.parse(text) };
   } catch (error) {
     throw apiError(400, `body is not valid JSON: ${(error as Error).message}`);
   }

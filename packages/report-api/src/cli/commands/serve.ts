@@ -35,7 +35,7 @@ export const serveCommand: Command = {
     const port = intOption(args, 'port', 0, 65535) ?? 8787;
     const retentionDays = intOption(args, 'retention-days', 1, 36500) ?? 30;
     const publicUrl = publicUrlOption(args);
-    const store = await openStoreFromArgs(stringOption(args, 'db', true));
+    const store = await openStoreFromArgs(stringOption(args, 'db', true), { writerThread: true });
     let sessionSecret: Uint8Array;
     try {
       const resolved = await resolveSessionSecret(store, stringOption(args, 'session-secret'), process.env.WATCHPOST_SESSION_SECRET);

@@ -4,14 +4,19 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { fileURLToPath } from 'node:url';
 import { sqliteAlertStore } from '../../alerts/sqlite.js';
 import type { RollupStore, Store } from '../store.js';
+import { configureConnection } from './connection.js';
 import { sqliteDenyListStore } from './denylist.js';
 import { sqliteDrillDownStore } from './drilldown.js';
 import { sqliteEventStore } from './events.js';
-import type { RollupBufferOptions } from './rollup-buffer.js';
+import { rollupBuffer, type RollupBufferOptions } from './rollup-buffer.js';
 import { sqliteRollupStore } from './rollups.js';
 import { sqliteLeaseStore } from './leases.js';
 import { sqliteSettingsStore } from './settings.js';
 import { sqliteSiteStore } from './sites.js';
+import { siteZones } from './site-zones.js';
+import { sqliteEventList } from './event-list.js';
+import { startWriter } from './writer.js';
+import { localDayOf } from './local-day.js';
 
 /** Options of `openSqliteStore`. */
 export interface SqliteStoreOptions {
@@ -23,8 +28,15 @@ export interface SqliteStoreOptions {
   maxGroupEvents?: number;
   /** How long a batch waits for others to share its commit, in ms (see `sqliteEventStore`). Default 3. */
   groupWaitMs?: number;
-  /** When rollups held in memory are written: `flushMs` (default 2,000), `flushEvents` (default 200,000). */
+  /** When rollups held in memory are written: `flushMs` (default 10,000), `flushEvents` (default 1,000,000). */
   rollups?: RollupBufferOptions;
+  /**
+   * Write events on a thread of their own (its own connection to the file): the thread serving
+   * requests only parses and validates, so ingest uses two cores. Not for `:memory:`; the clock and
+   * `rollups` callbacks stay on the calling thread's side, so only `rollups.flushEvents` and
+   * `flushMs` may be given. Default false.
+   */
+  writerThread?: boolean;
 }
 
 const MIGRATIONS = fileURLToPath(new URL('../../../drizzle', import.meta.url));
@@ -41,19 +53,12 @@ const MIGRATIONS = fileURLToPath(new URL('../../../drizzle', import.meta.url));
  * console.log(await store.listSites());
  * await store.close();
  */
-export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWaitMs, rollups }: SqliteStoreOptions): Store & { db: Database.Database } {
+export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWaitMs, rollups, writerThread = false }: SqliteStoreOptions): Store & { db: Database.Database } {
+  if (writerThread && (path === ':memory:' || path === '')) throw new TypeError('writerThread needs a database file; an in-memory database has one connection');
+  if (writerThread && (rollups?.onError || rollups?.isOwnerAlive)) throw new TypeError('writerThread: rollups.onError and isOwnerAlive cannot cross to the writer thread');
   const db = new Database(path, { timeout: 5000 });
   try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('cache_size = -65536');
-    // Checkpoint every ~32 MB of WAL instead of 4 MB: a page rewritten by many commits is copied back
-    // to the database once per checkpoint, and the checkpoint's fsync (the only one in WAL + NORMAL)
-    // comes 8x less often. The WAL file is truncated back to 64 MB after a checkpoint.
-    db.pragma('wal_autocheckpoint = 8000');
-    db.pragma('journal_size_limit = 67108864');
-    db.pragma('temp_store = MEMORY');
+    configureConnection(db);
     migrate(drizzle(db), { migrationsFolder: MIGRATIONS });
     // Planner statistics, bounded work (analysis_limit). The per-minute IP, country and path look-ups
     // do not depend on them (INDEXED BY, see minutes.ts); the other queries get them up to date here
@@ -64,20 +69,53 @@ export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWai
     db.close();
     throw error;
   }
-  const sites = sqliteSiteStore(db, now);
-  // Site time zones never change, so they are cached for the ingest hot path.
-  const zones = new Map<string, string>();
-  const zoneStatement = db.prepare<[string], { time_zone: string }>('SELECT time_zone FROM sites WHERE id = ?');
-  const timeZoneOf = (siteId: string) => {
-    let zone = zones.get(siteId);
-    if (zone === undefined) {
-      zone = zoneStatement.get(siteId)?.time_zone;
-      if (zone === undefined) return null;
-      zones.set(siteId, zone);
-    }
-    return zone;
+  const common = {
+    db,
+    ...sqliteSiteStore(db, now),
+    ...sqliteDenyListStore(db),
+    ...sqliteDrillDownStore(db),
+    ...sqliteAlertStore(db),
+    ...sqliteSettingsStore(db, now),
+    ...sqliteLeaseStore(db),
   };
-  const { flushPending, flushRollups: _flushRollups, flushRollupsForRead, closeRollups, recoverRollups, ...events } = sqliteEventStore(db, timeZoneOf, now, { maxGroupEvents, groupWaitMs, rollups });
+  if (writerThread) {
+    const zoneOf = siteZones(db);
+    const days = new Map<string, (ms: number) => string>();
+    const localDayOfSite = (siteId: string) => {
+      const zone = zoneOf(siteId);
+      if (zone === null) return null;
+      let day = days.get(zone);
+      if (!day) days.set(zone, (day = localDayOf(zone)));
+      return day;
+    };
+    // Rollups a crashed writer left behind are rebuilt here, before the store is handed out.
+    const recovery = rollupBuffer(db, localDayOfSite, now);
+    try {
+      recovery.recover();
+    } catch (error) {
+      db.close();
+      throw error;
+    } finally {
+      recovery.close();
+    }
+    const writer = startWriter({ path, options: { maxGroupEvents, groupWaitMs }, localDayOfSite, flushEvents: rollups?.flushEvents, flushMs: rollups?.flushMs });
+    return {
+      ...common,
+      ...sqliteEventList(db),
+      ingestBatch: (siteId, batch, json) => writer.ingestBatchAt(siteId, batch, now(), json),
+      purgeBefore: (before) => writer.purgeBefore(before),
+      ...readAfterFlush(sqliteRollupStore(db), writer.flushForRead),
+      async close() {
+        if (!db.open) return;
+        try {
+          await writer.close();
+        } finally {
+          db.close();
+        }
+      },
+    };
+  }
+  const { flushPending, flushRollups: _flushRollups, flushRollupsForRead, closeRollups, recoverRollups, ingestBatchAt: _ingestBatchAt, ...events } = sqliteEventStore(db, siteZones(db), now, { maxGroupEvents, groupWaitMs, rollups });
   try {
     recoverRollups();
   } catch (error) {
@@ -85,15 +123,9 @@ export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWai
     throw error;
   }
   return {
-    db,
-    ...sites,
+    ...common,
     ...events,
-    ...sqliteDenyListStore(db),
     ...readAfterFlush(sqliteRollupStore(db), flushRollupsForRead),
-    ...sqliteDrillDownStore(db),
-    ...sqliteAlertStore(db),
-    ...sqliteSettingsStore(db, now),
-    ...sqliteLeaseStore(db),
     async close() {
       if (!db.open) return;
       try {
@@ -112,11 +144,11 @@ export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWai
  * Rollup reads that first write the rollups held in memory, so this process reads its own writes.
  * `flush` never throws: when it cannot write, the read answers from what is stored.
  */
-function readAfterFlush(store: RollupStore, flush: () => void): RollupStore {
+function readAfterFlush(store: RollupStore, flush: () => void | Promise<void>): RollupStore {
   const wrapped = {} as Record<string, unknown>;
   for (const [name, read] of Object.entries(store) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) {
     wrapped[name] = async (...args: unknown[]) => {
-      flush();
+      await flush();
       return read(...args);
     };
   }
