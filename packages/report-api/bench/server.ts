@@ -1,5 +1,5 @@
 // Child process of bench/ingest.ts: serves createApp on 127.0.0.1:0 and prints the port.
-// Usage: tsx bench/server.ts DB_PATH fast|naive, or tsx bench/server.ts POSTGRES_URL?schema=NAME postgres
+// Usage: tsx bench/server.ts DB_PATH fast|inline|naive, or tsx bench/server.ts POSTGRES_URL?schema=NAME postgres
 import { serve } from '@hono/node-server';
 import { createApp } from '../src/app.js';
 import { openPostgresStore } from '../src/db/postgres/open.js';
@@ -8,7 +8,7 @@ import type { Store } from '../src/db/store.js';
 import { naiveStore } from './naive-store.js';
 
 const [path, mode] = process.argv.slice(2);
-if (!path || (mode !== 'fast' && mode !== 'naive' && mode !== 'postgres')) throw new TypeError('usage: server.ts DB_PATH fast|naive, or server.ts POSTGRES_URL?schema=NAME postgres');
+if (!path || (mode !== 'fast' && mode !== 'inline' && mode !== 'naive' && mode !== 'postgres')) throw new TypeError('usage: server.ts DB_PATH fast|inline|naive, or server.ts POSTGRES_URL?schema=NAME postgres');
 let opened: Store;
 let store: Store;
 if (mode === 'postgres') {
@@ -17,7 +17,9 @@ if (mode === 'postgres') {
   url.searchParams.delete('schema');
   store = opened = await openPostgresStore({ url: url.toString(), schema });
 } else {
-  const sqlite = openSqliteStore({ path });
+  // fast: as `watchpost serve` opens it (events written on a writer thread); inline: the same store
+  // writing on the serving thread; naive: one INSERT per event on the serving thread.
+  const sqlite = openSqliteStore({ path, writerThread: mode === 'fast' });
   opened = sqlite;
   store = mode === 'naive' ? naiveStore(sqlite) : sqlite;
 }
