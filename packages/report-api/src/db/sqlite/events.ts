@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
 import type { EventStore, IngestResult } from '../store.js';
-import { localDayOf } from './local-day.js';
+import { siteLocalDays } from './site-zones.js';
 import { sqliteEventList } from './event-list.js';
 import { rollupBuffer, type RollupBuffer, type RollupBufferOptions } from './rollup-buffer.js';
 
@@ -76,16 +76,7 @@ export function sqliteEventStore(
   const insertOne = db.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${oneRow}`);
   const insertMany = db.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${Array(ROWS_PER_INSERT).fill(oneRow).join(', ')}`);
   const maxId = db.prepare<[], number | null>('SELECT max(id) FROM events').pluck();
-  const localDays = new Map<string, (ms: number) => string>();
-  const localDayOfZone = (timeZone: string) => {
-    let localDay = localDays.get(timeZone);
-    if (!localDay) localDays.set(timeZone, (localDay = localDayOf(timeZone)));
-    return localDay;
-  };
-  const localDayOfSite = (siteId: string) => {
-    const timeZone = timeZoneOf(siteId);
-    return timeZone === null ? null : localDayOfZone(timeZone);
-  };
+  const localDayOfSite = siteLocalDays(timeZoneOf);
   const rollups = sink ? sink(localDayOfSite) : rollupBuffer(db, localDayOfSite, now, rollupOptions);
 
   function pushEvent(params: unknown[], siteId: string, e: WatchpostEvent): void {
@@ -130,9 +121,8 @@ export function sqliteEventStore(
 
   /** `ingestBatch` with the batch's received-at stamp given (a writer thread gets it from the caller's clock). */
   function ingestBatchAt(siteId: string, batch: EventBatch, receivedAt: number): Promise<StoredBatch> {
-    const timeZone = timeZoneOf(siteId);
-    if (timeZone === null) return Promise.reject(new Error(`unknown site ${siteId}`));
-    const day = localDayOfZone(timeZone);
+    const day = localDayOfSite(siteId);
+    if (day === null) return Promise.reject(new Error(`unknown site ${siteId}`));
     return new Promise<StoredBatch>((resolve, reject) => {
       queue.push({ siteId, batch, receivedAt, localDay: day, resolve, reject });
       if (scheduled) return;

@@ -13,10 +13,9 @@ import { sqliteRollupStore } from './rollups.js';
 import { sqliteLeaseStore } from './leases.js';
 import { sqliteSettingsStore } from './settings.js';
 import { sqliteSiteStore } from './sites.js';
-import { siteZones } from './site-zones.js';
+import { siteLocalDays, siteZones } from './site-zones.js';
 import { sqliteEventList } from './event-list.js';
 import { startWriter } from './writer.js';
-import { localDayOf } from './local-day.js';
 
 /** Options of `openSqliteStore`. */
 export interface SqliteStoreOptions {
@@ -79,15 +78,7 @@ export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWai
     ...sqliteLeaseStore(db),
   };
   if (writerThread) {
-    const zoneOf = siteZones(db);
-    const days = new Map<string, (ms: number) => string>();
-    const localDayOfSite = (siteId: string) => {
-      const zone = zoneOf(siteId);
-      if (zone === null) return null;
-      let day = days.get(zone);
-      if (!day) days.set(zone, (day = localDayOf(zone)));
-      return day;
-    };
+    const localDayOfSite = siteLocalDays(siteZones(db));
     // Rollups a crashed writer left behind are rebuilt here, before the store is handed out.
     const recovery = rollupBuffer(db, localDayOfSite, now);
     try {

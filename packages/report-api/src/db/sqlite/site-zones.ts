@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { localDayOf } from './local-day.js';
 
 /**
  * The time zone of a site (null for an unknown site), cached: a site's zone never changes, and the
@@ -19,5 +20,23 @@ export function siteZones(db: Database.Database): (siteId: string) => string | n
       zones.set(siteId, zone);
     }
     return zone;
+  };
+}
+
+/**
+ * The local-day mapper (`localDayOf`) of a site's zone, one per zone, or null for an unknown site.
+ *
+ * @example
+ * const localDayOfSite = siteLocalDays(siteZones(db));
+ * localDayOfSite('site_abc')?.(Date.now()); // '2026-03-01'
+ */
+export function siteLocalDays(zoneOf: (siteId: string) => string | null): (siteId: string) => ((epochMs: number) => string) | null {
+  const days = new Map<string, (epochMs: number) => string>();
+  return (siteId) => {
+    const zone = zoneOf(siteId);
+    if (zone === null) return null;
+    let day = days.get(zone);
+    if (!day) days.set(zone, (day = localDayOf(zone)));
+    return day;
   };
 }
