@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Site, Store } from '../db/store.js';
 import { openPostgresStore, redactPostgresUrl } from '../db/postgres/open.js';
-import { openSqliteStore } from '../db/sqlite/open.js';
+import { openSqliteStore, type SqliteStoreOptions } from '../db/sqlite/open.js';
 import { type ParsedArgs, stringOption, UsageError } from './args.js';
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
@@ -24,18 +24,19 @@ export function isPostgresUrl(db: string): boolean {
  * optional `?schema=NAME` keeps the tables in that schema instead of `public`), anything else is a
  * SQLite file (created and migrated when new). A malformed URL, an unreachable server, a refused
  * login or a missing parent directory is a usage error (one line, exit 2), not a stack trace.
- * `writerThread` (SQLite only) writes events on a thread of their own, for `serve`.
+ * `writerThread` (SQLite only) writes events on a thread of their own, for `serve`; `onWriterFailure`
+ * hears if that thread dies.
  *
  * @example
  * const store = await openStoreFromArgs('./watchpost.db');
  * const shared = await openStoreFromArgs('postgres://watchpost@db.internal:5432/watchpost');
  */
-export async function openStoreFromArgs(db: string, { writerThread = false }: { writerThread?: boolean } = {}): Promise<Store> {
+export async function openStoreFromArgs(db: string, { writerThread = false, onWriterFailure }: Pick<SqliteStoreOptions, 'writerThread' | 'onWriterFailure'> = {}): Promise<Store> {
   if (isPostgresUrl(db)) return openPostgres(db);
   const full = resolve(db);
   if (!existsSync(dirname(full))) throw new UsageError(`--db: directory ${dirname(full)} does not exist`);
   try {
-    return openSqliteStore({ path: full, writerThread });
+    return openSqliteStore({ path: full, writerThread, onWriterFailure });
   } catch (error) {
     throw new UsageError(`--db: cannot open ${full} as a Watchpost database: ${(error as Error).message}`);
   }

@@ -35,7 +35,10 @@ export const serveCommand: Command = {
     const port = intOption(args, 'port', 0, 65535) ?? 8787;
     const retentionDays = intOption(args, 'retention-days', 1, 36500) ?? 30;
     const publicUrl = publicUrlOption(args);
-    const store = await openStoreFromArgs(stringOption(args, 'db', true), { writerThread: true });
+    // If the SQLite writer thread dies, serve stops with exit code 1 rather than answer 500 to every
+    // ingest; the next start rebuilds the rollups it held from the raw events.
+    let writerFailed = (error: Error) => void io.err(`watchpost serve: ${error.message}`);
+    const store = await openStoreFromArgs(stringOption(args, 'db', true), { writerThread: true, onWriterFailure: (error) => writerFailed(error) });
     let sessionSecret: Uint8Array;
     try {
       const resolved = await resolveSessionSecret(store, stringOption(args, 'session-secret'), process.env.WATCHPOST_SESSION_SECRET);
@@ -67,12 +70,16 @@ export const serveCommand: Command = {
         alerts.start().catch((error) => io.err(`watchpost serve: alerts did not start: ${(error as Error).message}`));
       });
       server.once('error', (error) => reject(new Error(`cannot listen: ${error.message}`)));
-      const stop = () => {
+      const stop = (code = 0) => {
         clearInterval(timer);
-        server.close(() => void (alerts?.stop() ?? Promise.resolve()).then(() => store.close()).then(() => resolve(0)));
+        server.close(() => void (alerts?.stop() ?? Promise.resolve()).then(() => store.close()).then(() => resolve(code)));
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      writerFailed = (error) => {
+        io.err(`watchpost serve: ${error.message}; stopping (restart to write events again; nothing accepted is lost)`);
+        stop(1);
+      };
+      process.once('SIGINT', () => stop());
+      process.once('SIGTERM', () => stop());
     });
   },
 };

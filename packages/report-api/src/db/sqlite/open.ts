@@ -36,6 +36,8 @@ export interface SqliteStoreOptions {
    * `flushMs` may be given. Default false.
    */
   writerThread?: boolean;
+  /** With `writerThread`: called once if the thread fails (then every ingest rejects). Default: log it. */
+  onWriterFailure?: (error: Error) => void;
 }
 
 const MIGRATIONS = fileURLToPath(new URL('../../../drizzle', import.meta.url));
@@ -52,7 +54,7 @@ const MIGRATIONS = fileURLToPath(new URL('../../../drizzle', import.meta.url));
  * console.log(await store.listSites());
  * await store.close();
  */
-export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWaitMs, rollups, writerThread = false }: SqliteStoreOptions): Store & { db: Database.Database } {
+export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWaitMs, rollups, writerThread = false, onWriterFailure }: SqliteStoreOptions): Store & { db: Database.Database } {
   if (writerThread && (path === ':memory:' || path === '')) throw new TypeError('writerThread needs a database file; an in-memory database has one connection');
   if (writerThread && (rollups?.onError || rollups?.isOwnerAlive)) throw new TypeError('writerThread: rollups.onError and isOwnerAlive cannot cross to the writer thread');
   const db = new Database(path, { timeout: 5000 });
@@ -89,7 +91,7 @@ export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWai
     } finally {
       recovery.close();
     }
-    const writer = startWriter({ path, options: { maxGroupEvents, groupWaitMs }, localDayOfSite, flushEvents: rollups?.flushEvents, flushMs: rollups?.flushMs });
+    const writer = startWriter({ path, options: { maxGroupEvents, groupWaitMs }, localDayOfSite, flushEvents: rollups?.flushEvents, flushMs: rollups?.flushMs, onFailure: onWriterFailure });
     return {
       ...common,
       ...sqliteEventList(db),

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { batch, event } from '../../../test/helpers.js';
 import type { Store } from '../store.js';
 import { openSqliteStore } from './open.js';
+import { startWriter } from './writer.js';
 
 const T = Date.UTC(2026, 2, 1, 12);
 let dir: string;
@@ -154,6 +155,19 @@ process.exit(0); // no close(): the rollups held in memory are never written`,
     expect(await reopened.countDimension(site.id, '2026-03-01', 'ip')).toBe(30);
     expect(backlogRows(reopened.db)).toBe(0);
     expect(snapshot(reopened.db)).toEqual(snapshot(reference.db));
+  });
+
+  it('a thread that cannot start rejects every request with its reason and reports it once', async () => {
+    fresh();
+    const path = join(dir, 'not-a-database.db');
+    writeFileSync(path, 'this is a text file, not SQLite '.repeat(200));
+    const failures: Error[] = [];
+    const writer = startWriter({ path, options: {}, localDayOfSite: () => () => '2026-03-01', onFailure: (error) => failures.push(error) });
+    await expect(writer.ingestBatchAt('site_x', batch([event()]), T)).rejects.toThrow(/not a database/);
+    await expect(writer.purgeBefore(T)).rejects.toThrow(/not a database/);
+    await writer.flushForRead(); // reads still answer, from what is stored
+    await writer.close();
+    expect(failures.map((e) => e.message)).toEqual([expect.stringMatching(/not a database/)]);
   });
 
   it('refuses an in-memory database and rollup callbacks, which cannot cross to the thread', () => {

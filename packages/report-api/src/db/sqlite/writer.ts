@@ -14,6 +14,8 @@ export interface WriterOptions extends WriterSettings {
   flushEvents?: number;
   /** Longest time rollups wait in memory, in ms (`flushSettings`). */
   flushMs?: number;
+  /** Called once if the thread fails or exits before `close()`; from then on every request rejects. Default: log it. */
+  onFailure?: (error: Error) => void;
 }
 
 /** The SQLite writer thread, seen from the thread that serves requests. */
@@ -27,6 +29,8 @@ export interface Writer {
   /** Writes what is waiting (batches, then rollups), closes the writer's connection and ends the thread. */
   close(): Promise<void>;
 }
+
+const logFailure = (error: Error) => console.error('watchpost: no events can be written until the process restarts:', error);
 
 type Request = WriterRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
@@ -57,7 +61,7 @@ function spawnThread(settings: WriterSettings): Worker {
  * await writer.ingestBatchAt(siteId, batch, Date.now());
  * await writer.close();
  */
-export function startWriter({ localDayOfSite, flushEvents: events, flushMs: ms, ...settings }: WriterOptions): Writer {
+export function startWriter({ localDayOfSite, flushEvents: events, flushMs: ms, onFailure = logFailure, ...settings }: WriterOptions): Writer {
   const { flushEvents, flushMs } = flushSettings({ flushEvents: events, flushMs: ms });
   const worker = spawnThread(settings);
   worker.unref();
@@ -65,6 +69,7 @@ export function startWriter({ localDayOfSite, flushEvents: events, flushMs: ms, 
   let nextId = 1;
   let failure: Error | null = null;
   let owner: string | null = null;
+  let closing = false;
 
   const failAll = (error: Error) => {
     failure ??= error;
@@ -74,10 +79,17 @@ export function startWriter({ localDayOfSite, flushEvents: events, flushMs: ms, 
   };
   const toError = (e: { name: string; message: string; code: string | undefined }) =>
     Object.assign(new Error(e.message), { name: e.name }, e.code === undefined ? {} : { code: e.code });
+  // After a failure nothing is stored half: batches in flight reject (their senders retry, batch ids
+  // keep that idempotent), and the rollups held here are rebuilt from the raw events by the next open.
+  const fail = (error: Error) => {
+    const first = failure === null && !closing;
+    failAll(error);
+    if (first) onFailure(error);
+  };
   worker.on('message', (message: WriterReply | WriterHello) => {
     if ('hello' in message) {
       if ('owner' in message) owner = message.owner;
-      else failAll(toError(message.error));
+      else fail(toError(message.error));
       return;
     }
     const entry = waiting.get(message.id);
@@ -87,15 +99,10 @@ export function startWriter({ localDayOfSite, flushEvents: events, flushMs: ms, 
     if (message.error === undefined) entry.resolve(message.value);
     else entry.reject(toError(message.error));
   });
-  worker.on('error', (error) => {
-    // Ingest answers 500 from now on (nothing is stored half); rollups it still held are rebuilt
-    // from the raw events by the next open.
-    console.error('watchpost: the database writer thread failed; restart the process to write events again:', error);
-    failAll(new Error(`the database writer thread failed: ${error.message}`, { cause: error }));
-  });
+  worker.on('error', (error) => fail(new Error(`the database writer thread failed: ${error.message}`, { cause: error })));
   worker.on('exit', (code) => {
     if (owner) markOwnerClosed(owner);
-    failAll(new Error(`the database writer thread has stopped (exit code ${code})`));
+    fail(new Error(`the database writer thread has stopped (exit code ${code})`));
   });
 
   function call<T>(request: Request): Promise<T> {
@@ -161,7 +168,8 @@ export function startWriter({ localDayOfSite, flushEvents: events, flushMs: ms, 
       return call({ op: 'purge', before });
     },
     async close() {
-      if (failure) return;
+      closing = true;
+      if (failure) return void (await worker.terminate());
       await call({ op: 'drain' });
       try {
         await flushRollups();
