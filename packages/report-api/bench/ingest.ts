@@ -3,12 +3,14 @@
 // The clock stops when the day's report (read after the last batch) counts every event.
 // Three servers in turn: fast (as `watchpost serve`: events written on a writer thread), inline (the
 // same store writing on the serving thread) and naive. BENCH_INGEST_EVENTS (default 1,000,000, enough
-// for rollup flushes to reach their steady rhythm; the naive baseline gets a tenth), BENCH_CONCURRENCY (default 4).
+// for rollup flushes to reach their steady rhythm; the naive baseline gets a tenth), BENCH_CONCURRENCY (default 4),
+// BENCH_MODES (default fast,inline,naive), BENCH_GZIP=1 (gzipped bodies, as the middleware sends them).
 // BENCH_STORE=postgres measures the PostgreSQL store instead (no baseline), in a fresh schema of
 // BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres), dropped at the end.
 import type Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,12 +91,12 @@ function postgresTarget(url: string): Target {
  * POSTs a body to `/v1/events` over keep-alive `node:http`: this load generator takes about a third of
  * the CPU of `fetch` (~0.7 vs ~2 µs per event), which on a 2-core machine is CPU the server gets.
  */
-function poster(port: number, key: string) {
+function poster(port: number, key: string, gzip: boolean) {
   const agent = new http.Agent({ keepAlive: true });
   return (body: Buffer) =>
     new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = http.request(
-        { host: '127.0.0.1', port, path: '/v1/events', method: 'POST', agent, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': body.length } },
+        { host: '127.0.0.1', port, path: '/v1/events', method: 'POST', agent, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': body.length, ...(gzip ? { 'content-encoding': 'gzip' } : {}) } },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -124,9 +126,13 @@ export async function runIngestBench(): Promise<Partial<Record<Mode, number>>> {
     const { ingestKey, adminKey, site } = await setup.createSite({ name: 'bench', timeZone: 'UTC', homeCountry: 'JP' });
     await setup.close();
     // Bodies are serialised before the clock starts: the client's JSON work is not the server's.
-    const bodies = [...generateDay({ events: n, dayStart: Date.UTC(2026, 2, 1), seed: mode === 'naive' ? 2 : 1 })].map((b) => Buffer.from(JSON.stringify(b)));
+    // BENCH_GZIP=1 sends them gzipped (level 1, as the middleware's forwarder does).
+    const gzip = process.env.BENCH_GZIP === '1';
+    const bodies = [...generateDay({ events: n, dayStart: Date.UTC(2026, 2, 1), seed: mode === 'naive' ? 2 : 1 })].map((b) =>
+      gzip ? gzipSync(JSON.stringify(b), { level: 1 }) : Buffer.from(JSON.stringify(b)),
+    );
     const server = await startServer(target.db, mode);
-    const post = poster(server.port, ingestKey);
+    const post = poster(server.port, ingestKey, gzip);
     let next = 0;
     const cpuBefore = await server.cpu();
     const clientBefore = process.cpuUsage();
@@ -157,7 +163,7 @@ export async function runIngestBench(): Promise<Partial<Record<Mode, number>>> {
     await target.drop();
     if (stored !== n) throw new Error(`${mode}: stored ${stored} of ${n} events`);
     results[mode] = n / seconds;
-    console.log(`ingest ${mode.padEnd(6)}: ${fmt(n)} events in ${fmt(seconds, 2)} s = ${fmt(n / seconds)} events/s (1,000-event batches, ${concurrency} in flight, HTTP on loopback); server CPU ${fmt(cpuPerEvent, 1)} µs per event (client ${fmt(clientPerEvent, 1)} µs); the report at the end took ${fmt(reportMs)} ms`);
+    console.log(`ingest ${mode.padEnd(6)}: ${fmt(n)} events in ${fmt(seconds, 2)} s = ${fmt(n / seconds)} events/s (1,000-event batches${gzip ? ' gzipped' : ''}, ${concurrency} in flight, HTTP on loopback); server CPU ${fmt(cpuPerEvent, 1)} µs per event (client ${fmt(clientPerEvent, 1)} µs); the report at the end took ${fmt(reportMs)} ms`);
   }
   if (results.fast && results.naive) console.log(`ingest speed-up over the naive baseline: ${fmt(results.fast / results.naive, 1)}x`);
   if (results.fast && results.inline) console.log(`ingest with the writer thread over the inline store: ${fmt(results.fast / results.inline, 2)}x`);
