@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { batch, event } from '../../../test/helpers.js';
 import type { Store } from '../store.js';
 import { openSqliteStore } from './open.js';
@@ -155,6 +155,25 @@ process.exit(0); // no close(): the rollups held in memory are never written`,
     expect(await reopened.countDimension(site.id, '2026-03-01', 'ip')).toBe(30);
     expect(backlogRows(reopened.db)).toBe(0);
     expect(snapshot(reopened.db)).toEqual(snapshot(reference.db));
+  });
+
+  it('a rollup write that fails is kept by the thread and written once by the next flush', async () => {
+    fresh();
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const store = open('w.db', { writerThread: true, rollups: { flushMs: 60_000 } });
+    const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+    for (const b of traffic()) await store.ingestBatch(site.id, b);
+    store.db.exec("CREATE TRIGGER no_rollups BEFORE INSERT ON rollup_day BEGIN SELECT RAISE(ABORT, 'disk is full'); END");
+    expect(await store.countDimension(site.id, '2026-03-01', 'ip')).toBe(0); // the read still answers
+    expect(logged).toHaveBeenCalledWith(expect.stringContaining('rollup flush'), expect.objectContaining({ message: 'disk is full' }));
+    expect(backlogRows(store.db)).toBe(4);
+    store.db.exec('DROP TRIGGER no_rollups');
+    await store.ingestBatch(site.id, batch([event({ ts: T, ip: '203.0.113.200' })]));
+    expect(await store.countDimension(site.id, '2026-03-01', 'ip')).toBe(31);
+    expect(backlogRows(store.db)).toBe(0);
+    const total = (store.db.prepare('SELECT sum(requests) AS n FROM traffic_15m').get() as { n: number }).n;
+    expect(total).toBe(4 * 55 + 1);
+    logged.mockRestore();
   });
 
   it('a thread that cannot start rejects every request with its reason and reports it once', async () => {
