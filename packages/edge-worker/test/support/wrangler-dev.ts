@@ -1,6 +1,6 @@
 // Starts `wrangler dev` (local mode, no login, no telemetry, no update check) and stops it again.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,7 +96,16 @@ async function startOnce({ vars, cf, env, startupTimeoutMs = 60_000 }: StartOpti
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
 
+  /** Stops wrangler (and workerd) and deletes the scratch directory (state, logs, cf.json). */
   async function stop(): Promise<void> {
+    try {
+      await stopChild();
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+
+  async function stopChild(): Promise<void> {
     if (child.exitCode !== null || child.pid === undefined) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     // wrangler runs workerd as a child: signal the whole process group we created.
@@ -119,7 +128,10 @@ async function startOnce({ vars, cf, env, startupTimeoutMs = 60_000 }: StartOpti
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + startupTimeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`wrangler dev exited with ${child.exitCode}:\n${output}`);
+    }
     if (/Ready on http/.test(output)) {
       try {
         await fetch(`${url}${READY_PATH}`, { signal: AbortSignal.timeout(2_000) });
