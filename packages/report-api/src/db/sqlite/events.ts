@@ -3,7 +3,7 @@ import type { EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol'
 import type { EventStore, IngestResult } from '../store.js';
 import { siteLocalDays } from './site-zones.js';
 import { sqliteEventList } from './event-list.js';
-import { rollupBuffer, type RollupBuffer, type RollupBufferOptions } from './rollup-buffer.js';
+import { rollupBacklog, rollupBuffer, type RollupBufferOptions } from './rollup-buffer.js';
 
 const EVENT_COLUMNS =
   'site_id, ts, ip, country, method, host, path, status, latency_ms, ua, action, rule, bot_category, sample_rate, asn';
@@ -24,13 +24,15 @@ export interface GroupCommitOptions {
   groupWaitMs?: number;
   /** When rollups held in memory are written (see `rollupBuffer`). */
   rollups?: RollupBufferOptions;
+  /**
+   * false: keep only the backlog ranges of stored batches and hold no rollups, because the caller
+   * aggregates them (the writer thread, whose caller is the thread that serves requests). Default true.
+   */
+  holdRollups?: boolean;
 }
 
 /** What `ingestBatchAt` answers: `backlogId` is the `rollup_backlog` row of the batch's raw-event ids (null for a duplicate or an empty batch). */
 export type StoredBatch = IngestResult & { backlogId: number | null };
-
-/** Rollups of stored batches: `rollupBuffer` by default; the writer thread passes one that only keeps the backlog (its caller aggregates). */
-export type RollupSink = RollupBuffer;
 
 interface Pending {
   siteId: string;
@@ -49,8 +51,7 @@ interface Pending {
  * flight) are written in one transaction: one commit and one write of each page they share, instead
  * of one per batch. Their rollups wait in memory and are written every few seconds (`rollupBuffer`:
  * crash-safe through a backlog of raw-event id ranges, one per batch, recorded in the batch's
- * savepoint; reads flush first). `sink` replaces the rollup buffer: the writer thread passes one
- * that keeps only the backlog, since its caller aggregates. Each batch is still all-or-nothing (its own SAVEPOINT:
+ * savepoint; reads flush first; with `holdRollups: false` only the backlog is kept). Each batch is still all-or-nothing (its own SAVEPOINT:
  * a batch that fails rolls back alone and only its caller gets the error) and idempotent (its
  * batch id is inserted in the same savepoint), and every `ingestBatch` promise settles only after
  * the COMMIT, so `POST /v1/events` answers 202 only for stored data. `flushPending()` writes the
@@ -64,9 +65,8 @@ export function sqliteEventStore(
   db: Database.Database,
   timeZoneOf: (siteId: string) => string | null,
   now: () => number,
-  { maxGroupEvents = 20_000, groupWaitMs = 3, rollups: rollupOptions }: GroupCommitOptions = {},
-  sink?: (localDayOfSite: (siteId: string) => ((ms: number) => string) | null) => RollupSink,
-): EventStore & { ingestBatchAt(siteId: string, batch: EventBatch, receivedAt: number): Promise<StoredBatch>; flushPending(): void; flushRollups(): void; flushRollupsForRead(): void; closeRollups(): void; recoverRollups(): number } {
+  { maxGroupEvents = 20_000, groupWaitMs = 3, rollups: rollupOptions, holdRollups = true }: GroupCommitOptions = {},
+): EventStore & { backlogOwner: string; ingestBatchAt(siteId: string, batch: EventBatch, receivedAt: number): Promise<StoredBatch>; flushPending(): void; flushRollups(): void; flushRollupsForRead(): void; closeRollups(): void; recoverRollups(): number } {
   if (!Number.isInteger(maxGroupEvents) || maxGroupEvents < 1) throw new TypeError(`maxGroupEvents must be a positive integer, got ${maxGroupEvents}`);
   if (!(groupWaitMs >= 0 && groupWaitMs <= 1000)) throw new TypeError(`groupWaitMs must be from 0 to 1000, got ${groupWaitMs}`);
   const insertBatch = db.prepare(
@@ -77,7 +77,8 @@ export function sqliteEventStore(
   const insertMany = db.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${Array(ROWS_PER_INSERT).fill(oneRow).join(', ')}`);
   const maxId = db.prepare<[], number | null>('SELECT max(id) FROM events').pluck();
   const localDayOfSite = siteLocalDays(timeZoneOf);
-  const rollups = sink ? sink(localDayOfSite) : rollupBuffer(db, localDayOfSite, now, rollupOptions);
+  const rollups = holdRollups ? rollupBuffer(db, localDayOfSite, now, rollupOptions) : null;
+  const backlog = rollups ?? rollupBacklog(db, localDayOfSite, now);
 
   function pushEvent(params: unknown[], siteId: string, e: WatchpostEvent): void {
     params.push(siteId, e.ts, e.ip, e.country, e.method, e.host, e.path, e.status, e.latencyMs, e.ua, e.action, e.rule, e.botCategory, e.sampleRate, e.asn ?? null);
@@ -104,7 +105,7 @@ export function sqliteEventStore(
     // Every id above `before` was written by this batch (one writer at a time): until the rollups
     // of these events are written, the range in the backlog lets a later process rebuild them.
     const after = maxId.get() ?? 0;
-    return { accepted: events.length, duplicate: false, backlogId: after > before ? rollups.record(before + 1, after) : null };
+    return { accepted: events.length, duplicate: false, backlogId: after > before ? backlog.record(before + 1, after) : null };
   });
 
   const queue: Pending[] = [];
@@ -154,10 +155,10 @@ export function sqliteEventStore(
       group.forEach((p, k) => {
         const outcome = outcomes[k]!;
         if (!outcome.result) return p.reject(outcome.error);
-        if (!outcome.result.duplicate) rollups.add(p.siteId, p.batch.events, p.localDay);
+        if (!outcome.result.duplicate) rollups?.add(p.siteId, p.batch.events, p.localDay, outcome.result.backlogId);
         p.resolve(outcome.result);
       });
-      rollups.afterGroup();
+      rollups?.afterGroup();
     }
   }
 
@@ -165,15 +166,16 @@ export function sqliteEventStore(
     ingestBatch: (siteId, batch) => ingestBatchAt(siteId, batch, now()).then(({ accepted, duplicate }) => ({ accepted, duplicate })),
     ingestBatchAt,
     flushPending,
-    flushRollups: rollups.flush,
-    flushRollupsForRead: rollups.flushForRead,
-    closeRollups: rollups.close,
-    recoverRollups: rollups.recover,
+    backlogOwner: backlog.owner,
+    flushRollups: () => rollups?.flush(),
+    flushRollupsForRead: () => rollups?.flushForRead(),
+    closeRollups: () => (rollups ?? backlog).close(),
+    recoverRollups: backlog.recover,
     ...sqliteEventList(db),
     async purgeBefore(before) {
       // Rollups first: a backlog range must never point at deleted ids (SQLite may hand them out again).
-      rollups.flush();
-      rollups.recover();
+      rollups?.flush();
+      backlog.recover();
       // Chunked so a large purge never holds the write lock for long.
       const chunk = db.prepare('DELETE FROM events WHERE id IN (SELECT id FROM events WHERE site_id = ? AND ts < ? LIMIT 20000)');
       const siteIds = db.prepare<[], { id: string }>('SELECT id FROM sites').all();

@@ -8,7 +8,7 @@ import { configureConnection } from './connection.js';
 import { sqliteDenyListStore } from './denylist.js';
 import { sqliteDrillDownStore } from './drilldown.js';
 import { sqliteEventStore } from './events.js';
-import { rollupBuffer, type RollupBufferOptions } from './rollup-buffer.js';
+import { rollupBacklog, type RollupBufferOptions } from './rollup-buffer.js';
 import { sqliteRollupStore } from './rollups.js';
 import { sqliteLeaseStore } from './leases.js';
 import { sqliteSettingsStore } from './settings.js';
@@ -82,7 +82,7 @@ export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWai
   if (writerThread) {
     const localDayOfSite = siteLocalDays(siteZones(db));
     // Rollups a crashed writer left behind are rebuilt here, before the store is handed out.
-    const recovery = rollupBuffer(db, localDayOfSite, now);
+    const recovery = rollupBacklog(db, localDayOfSite, now);
     try {
       recovery.recover();
     } catch (error) {
@@ -108,7 +108,7 @@ export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWai
       },
     };
   }
-  const { flushPending, flushRollups: _flushRollups, flushRollupsForRead, closeRollups, recoverRollups, ingestBatchAt: _ingestBatchAt, ...events } = sqliteEventStore(db, siteZones(db), now, { maxGroupEvents, groupWaitMs, rollups });
+  const { flushPending, flushRollups: _flushRollups, flushRollupsForRead, closeRollups, recoverRollups, ingestBatchAt: _ingestBatchAt, backlogOwner: _backlogOwner, ...events } = sqliteEventStore(db, siteZones(db), now, { maxGroupEvents, groupWaitMs, rollups });
   try {
     recoverRollups();
   } catch (error) {

@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import type Database from 'better-sqlite3';
 import type { WatchpostEvent } from '@watchpost/middleware/protocol';
-import { aggregateEvents, packAggregate, type BatchAggregate } from './aggregate.js';
-import { rollupWriter } from './rollup-writer.js';
+import { aggregateEvents, packAggregate, type BatchAggregate, type PackedAggregate } from './aggregate.js';
+import { rollupFlush, rollupWriter } from './rollup-writer.js';
 
 /** Options of `rollupBuffer` (also `openSqliteStore`'s `rollups`). */
 export interface RollupBufferOptions {
@@ -20,17 +20,25 @@ export interface RollupBufferOptions {
   onError?: (error: unknown) => void;
 }
 
-/** Rollups held in memory between group commits, and the backlog that makes them crash-safe. */
-export interface RollupBuffer {
+/** The backlog of one writer: raw-event id ranges whose rollups it has not written yet. */
+export interface RollupBacklog {
   /** Who this writer is in `rollup_backlog.owner` (host#pid#start-instance). */
   readonly owner: string;
   /** Inside a batch's transaction: raw events with ids in `[firstId, lastId]` are not in the rollups yet. Returns the backlog row's id. */
   record(firstId: number, lastId: number): number;
-  /** After the group's COMMIT: folds a stored batch into the rollups waiting in memory. */
-  add(siteId: string, events: readonly WatchpostEvent[], localDay: (ms: number) => string): void;
+  /** Rebuilds the rollups of ranges whose writer died before its flush (from the raw events). Returns ranges recovered. */
+  recover(): number;
+  /** From now on this writer's ranges count as a dead writer's. */
+  close(): void;
+}
+
+/** Rollups held in memory between group commits, and the backlog that makes them crash-safe. */
+export interface RollupBuffer extends RollupBacklog {
+  /** After the group's COMMIT: folds a stored batch (its backlog row `backlogId`) into the rollups waiting in memory. */
+  add(siteId: string, events: readonly WatchpostEvent[], localDay: (ms: number) => string, backlogId: number | null): void;
   /** After each group: writes the rollups when `flushEvents` are waiting, else makes sure the timer runs. */
   afterGroup(): void;
-  /** Writes every waiting rollup and clears this writer's backlog, in one transaction. */
+  /** Writes every waiting rollup and deletes their backlog rows, in one transaction. */
   flush(): void;
   /**
    * `flush()` before a read: a failure (the database locked by another process past the busy
@@ -38,8 +46,6 @@ export interface RollupBuffer {
    * answers, from rollups at most `flushMs` behind.
    */
   flushForRead(): void;
-  /** Rebuilds the rollups of ranges whose writer died before its flush (from the raw events). Returns ranges recovered. */
-  recover(): number;
   /** Flushes and stops the timer; from then on this writer's ranges count as a dead writer's. */
   close(): void;
 }
@@ -126,11 +132,97 @@ export function rollupBuffer(
   { isOwnerAlive, onError = (error) => console.error('watchpost: rollup flush failed, retrying:', error), ...flushOptions }: RollupBufferOptions = {},
 ): RollupBuffer {
   const { flushEvents, flushMs } = flushSettings(flushOptions);
+  const backlog = rollupBacklog(db, localDayOfSite, now, isOwnerAlive);
+  const held = heldRollups();
+  const writeAndClear = rollupFlush(db);
+  let timer: ReturnType<typeof setTimeout> | null = null;
+
+  function flush(): void {
+    if (timer !== null) {
+      clearTimeout(timer);
+      timer = null;
+    }
+    const taken = held.take();
+    if (taken === null) return;
+    try {
+      writeAndClear(taken.aggregates, taken.backlogIds);
+    } catch (error) {
+      held.putBack(taken);
+      throw error;
+    }
+  }
+
+  /** Makes sure the timer will write what is waiting (unref: a CLI process is not kept alive by it; its close() flushes). */
+  function arm(): void {
+    if (held.waiting && timer === null) (timer = setTimeout(onTimer, flushMs)).unref?.();
+  }
+
+  function onTimer(): void {
+    timer = null;
+    try {
+      flush();
+      backlog.recover();
+    } catch (error) {
+      onError(error);
+      arm();
+    }
+  }
+
+  return {
+    ...backlog,
+    add: held.add,
+    afterGroup() {
+      if (held.events >= flushEvents) {
+        try {
+          flush();
+        } catch (error) {
+          onError(error);
+        }
+      }
+      arm();
+    },
+    flush,
+    flushForRead() {
+      try {
+        flush();
+      } catch (error) {
+        onError(error);
+        arm();
+      }
+    },
+    close() {
+      try {
+        flush();
+      } finally {
+        // A flush that failed here leaves ranges behind; the next open in this process may take them.
+        if (timer !== null) clearTimeout(timer);
+        timer = null;
+        backlog.close();
+      }
+    },
+  };
+}
+
+/**
+ * One writer's backlog: `record` files a raw-event id range in the batch's transaction; `recover`
+ * rebuilds the rollups of ranges whose writer is gone (`isOwnerAlive`) from the raw events, in one
+ * `IMMEDIATE` transaction so two processes never both do it. Part of `rollupBuffer`; the writer
+ * thread uses it alone (the thread that serves requests holds the rollups).
+ *
+ * @example
+ * const backlog = rollupBacklog(db, localDayOfSite, Date.now);
+ * const backlogId = backlog.record(firstId, lastId);
+ */
+export function rollupBacklog(
+  db: Database.Database,
+  localDayOfSite: (siteId: string) => ((ms: number) => string) | null,
+  now: () => number,
+  isOwnerAlive?: (owner: string, recordedAt: number) => boolean,
+): RollupBacklog {
   const owner = `${HOST}#${process.pid}#${now()}-${++instance}`;
   const alive = isOwnerAlive ?? ((o: string, at: number) => defaultIsOwnerAlive(o, at, now()));
   const write = rollupWriter(db);
   const insertRange = db.prepare('INSERT INTO rollup_backlog (first_id, last_id, owner, recorded_at) VALUES (?, ?, ?, ?)');
-  const deleteMine = db.prepare('DELETE FROM rollup_backlog WHERE owner = ?');
   const othersExist = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM rollup_backlog WHERE owner <> ? LIMIT 1');
   const others = db.prepare<[string], { id: number; first_id: number; last_id: number; owner: string; recorded_at: number }>(
     'SELECT id, first_id, last_id, owner, recorded_at FROM rollup_backlog WHERE owner <> ? ORDER BY id',
@@ -139,15 +231,6 @@ export function rollupBuffer(
     'SELECT site_id, ts, ip, country, path, ua, bot_category, rule, action, status, sample_rate FROM events WHERE id BETWEEN ? AND ?',
   );
   const deleteRange = db.prepare('DELETE FROM rollup_backlog WHERE id = ?');
-
-  let pending = new Map<string, BatchAggregate>();
-  let pendingEvents = 0;
-  let timer: ReturnType<typeof setTimeout> | null = null;
-
-  const flushTransaction = db.transaction(() => {
-    for (const [siteId, agg] of pending) write(packAggregate(siteId, agg));
-    deleteMine.run(owner);
-  });
 
   const recoverTransaction = db.transaction((): number => {
     const aggregates = new Map<string, BatchAggregate>();
@@ -172,77 +255,76 @@ export function rollupBuffer(
     return recovered;
   });
 
-  function flush(): void {
-    if (timer !== null) {
-      clearTimeout(timer);
-      timer = null;
-    }
-    if (pendingEvents === 0) return;
-    flushTransaction();
-    pending = new Map();
-    pendingEvents = 0;
-  }
-
-  function recover(): number {
-    if (!othersExist.get(owner)) return 0;
-    // IMMEDIATE: two processes recovering at once take turns, and the second finds the ranges gone.
-    return recoverTransaction.immediate();
-  }
-
-  /** Makes sure the timer will write what is waiting (unref: a CLI process is not kept alive by it; its close() flushes). */
-  function arm(): void {
-    if (pendingEvents > 0 && timer === null) (timer = setTimeout(onTimer, flushMs)).unref?.();
-  }
-
-  function onTimer(): void {
-    timer = null;
-    try {
-      flush();
-      recover();
-    } catch (error) {
-      onError(error);
-      arm();
-    }
-  }
-
   return {
     owner,
-    record(firstId, lastId) {
-      return Number(insertRange.run(firstId, lastId, owner, now()).lastInsertRowid);
+    record: (firstId, lastId) => Number(insertRange.run(firstId, lastId, owner, now()).lastInsertRowid),
+    // IMMEDIATE: two processes recovering at once take turns, and the second finds the ranges gone.
+    recover: () => (othersExist.get(owner) ? recoverTransaction.immediate() : 0),
+    close: () => void closedOwners.add(owner),
+  };
+}
+
+/** What `HeldRollups.take` hands over: the packed rollups and the backlog rows they settle. */
+export interface TakenRollups {
+  aggregates: PackedAggregate[];
+  backlogIds: number[];
+}
+
+/** Rollups of stored batches folded in memory, per site, with the backlog rows they will settle. */
+export interface HeldRollups {
+  /** Events folded in since the last `take`. */
+  readonly events: number;
+  /** Whether anything waits to be written (folded events or a failed write put back). */
+  readonly waiting: boolean;
+  add(siteId: string, events: readonly WatchpostEvent[], localDay: (ms: number) => string, backlogId: number | null): void;
+  /** Everything waiting, packed (`packAggregate`), or null when nothing does. */
+  take(): TakenRollups | null;
+  /** Gives back what a write that failed took: it goes out first with the next `take`. */
+  putBack(taken: TakenRollups): void;
+}
+
+/**
+ * The rollups a writer holds between flushes, shared by `rollupBuffer` and the writer thread's
+ * caller (writer.ts), which writes them on another thread.
+ *
+ * @example
+ * const held = heldRollups();
+ * held.add(siteId, batch.events, localDay, backlogId);
+ * const taken = held.take(); // write taken.aggregates, delete taken.backlogIds, in one transaction
+ */
+export function heldRollups(): HeldRollups {
+  let pending = new Map<string, BatchAggregate>();
+  let backlogIds: number[] = [];
+  let events = 0;
+  let failed: TakenRollups | null = null;
+  const waiting = () => events > 0 || backlogIds.length > 0 || failed !== null;
+  return {
+    get events() {
+      return events;
     },
-    add(siteId, events, localDay) {
-      pending.set(siteId, aggregateEvents(events, localDay, pending.get(siteId)));
-      pendingEvents += events.length;
+    get waiting() {
+      return waiting();
     },
-    afterGroup() {
-      if (pendingEvents >= flushEvents) {
-        try {
-          flush();
-        } catch (error) {
-          onError(error);
-        }
-      }
-      arm();
+    add(siteId, batch, localDay, backlogId) {
+      pending.set(siteId, aggregateEvents(batch, localDay, pending.get(siteId)));
+      events += batch.length;
+      if (backlogId !== null) backlogIds.push(backlogId);
     },
-    flush,
-    flushForRead() {
-      try {
-        flush();
-      } catch (error) {
-        onError(error);
-        arm();
-      }
+    take() {
+      if (!waiting()) return null;
+      const taken: TakenRollups = {
+        aggregates: [...(failed?.aggregates ?? []), ...[...pending].map(([siteId, agg]) => packAggregate(siteId, agg))],
+        backlogIds: [...(failed?.backlogIds ?? []), ...backlogIds],
+      };
+      pending = new Map();
+      backlogIds = [];
+      events = 0;
+      failed = null;
+      return taken;
     },
-    recover,
-    close() {
-      try {
-        flush();
-      } finally {
-        // A flush that failed here leaves ranges behind; the next open in this process may take them.
-        if (timer !== null) clearTimeout(timer);
-        timer = null;
-        closedOwners.add(owner);
-      }
+    putBack(taken) {
+      // Older than anything folded since: it goes first (upserts add, so the order only matters for `extra`).
+      failed = failed === null ? taken : { aggregates: [...taken.aggregates, ...failed.aggregates], backlogIds: [...taken.backlogIds, ...failed.backlogIds] };
     },
   };
 }

@@ -66,3 +66,20 @@ export function rollupWriter(db: Database.Database): (packed: PackedAggregate) =
     for (let i = 0; i < ipWindows.length; i += 3) upsertIpWindow.run(siteId, ipWindows[i], ipWindows[i + 1], ipWindows[i + 2]);
   };
 }
+
+/**
+ * The flush of held rollups: writes `aggregates` and deletes the backlog rows they settle, in one
+ * transaction, so a crash leaves either both or neither.
+ *
+ * @example
+ * const writeAndClear = rollupFlush(db);
+ * writeAndClear(taken.aggregates, taken.backlogIds);
+ */
+export function rollupFlush(db: Database.Database): (aggregates: PackedAggregate[], backlogIds: number[]) => void {
+  const write = rollupWriter(db);
+  const deleteRange = db.prepare('DELETE FROM rollup_backlog WHERE id = ?');
+  return db.transaction((aggregates: PackedAggregate[], backlogIds: number[]) => {
+    for (const packed of aggregates) write(packed);
+    for (const id of backlogIds) deleteRange.run(id);
+  });
+}

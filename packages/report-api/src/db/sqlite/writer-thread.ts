@@ -6,11 +6,9 @@ import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { configureConnection } from './connection.js';
 import { sqliteEventStore } from './events.js';
-import { rollupBuffer } from './rollup-buffer.js';
-import { rollupWriter } from './rollup-writer.js';
+import { rollupFlush } from './rollup-writer.js';
 import { siteZones } from './site-zones.js';
 import type { EventBatch } from '@watchpost/middleware/protocol';
-import type { PackedAggregate } from './aggregate.js';
 import { type WriterHello, type WriterReply, type WriterRequest, type WriterSettings } from './writer-protocol.js';
 
 const settings = workerData as WriterSettings;
@@ -27,34 +25,10 @@ function start() {
   const db = new Database(settings.path, { timeout: 5000 });
   try {
     configureConnection(db);
-    let owner = '';
-    // The backlog is kept here (ranges recorded in each batch's savepoint); the rollups themselves
-    // come from the serving thread, which aggregates the batches it was told are stored.
-    const events = sqliteEventStore(db, siteZones(db), Date.now, settings.options, (localDayOfSite) => {
-      const backlog = rollupBuffer(db, localDayOfSite, Date.now);
-      owner = backlog.owner;
-      return { ...backlog, add() {}, afterGroup() {} };
-    });
-    const write = rollupWriter(db);
-    const deleteRange = db.prepare('DELETE FROM rollup_backlog WHERE id = ?');
-    // Rollups whose write failed (a full disk, the file locked past the busy timeout) are kept and
-    // written first next time; their backlog rows stay until then.
-    let retry: { aggregates: PackedAggregate[]; backlogIds: number[] } = { aggregates: [], backlogIds: [] };
-    const writeRollups = db.transaction((aggregates: PackedAggregate[], backlogIds: number[]) => {
-      for (const packed of aggregates) write(packed);
-      for (const id of backlogIds) deleteRange.run(id);
-    });
-    function onRollups(aggregates: PackedAggregate[], backlogIds: number[]): void {
-      const all = { aggregates: [...retry.aggregates, ...aggregates], backlogIds: [...retry.backlogIds, ...backlogIds] };
-      try {
-        writeRollups(all.aggregates, all.backlogIds);
-        retry = { aggregates: [], backlogIds: [] };
-      } catch (error) {
-        retry = all;
-        throw error;
-      }
-    }
-    return { db, events, owner, onRollups };
+    // Only the backlog is kept here (a range per batch, in its savepoint): the serving thread
+    // aggregates the batches it is told are stored and sends the rollups back to be written.
+    const events = sqliteEventStore(db, siteZones(db), Date.now, { ...settings.options, holdRollups: false });
+    return { db, events, owner: events.backlogOwner, onRollups: rollupFlush(db) };
   } catch (error) {
     db.close();
     throw error;

@@ -1,9 +1,8 @@
 import type { EventBatch } from '@watchpost/middleware/protocol';
 import { Worker } from 'node:worker_threads';
 import type { IngestResult } from '../store.js';
-import { aggregateEvents, packAggregate, type BatchAggregate } from './aggregate.js';
 import type { StoredBatch } from './events.js';
-import { flushSettings, markOwnerClosed } from './rollup-buffer.js';
+import { flushSettings, heldRollups, markOwnerClosed } from './rollup-buffer.js';
 import { type WriterHello, type WriterReply, type WriterRequest, type WriterSettings } from './writer-protocol.js';
 
 /** Options of `startWriter`. */
@@ -116,10 +115,7 @@ export function startWriter({ localDayOfSite, flushEvents: events, flushMs: ms, 
   }
 
   // Rollups of stored batches, aggregated here, waiting to be sent with their backlog rows.
-  let pending = new Map<string, BatchAggregate>();
-  let backlogIds: number[] = [];
-  let pendingEvents = 0;
-  let retryNeeded = false;
+  const held = heldRollups();
   let timer: ReturnType<typeof setTimeout> | null = null;
   // The last flush sent: the thread handles messages in order, so once it is answered every earlier one is too.
   let lastFlush: Promise<void> = Promise.resolve();
@@ -128,16 +124,11 @@ export function startWriter({ localDayOfSite, flushEvents: events, flushMs: ms, 
   function flushRollups(): Promise<void> {
     if (timer !== null) clearTimeout(timer);
     timer = null;
-    if (pendingEvents === 0 && backlogIds.length === 0 && !retryNeeded) return lastFlush.catch(() => undefined);
-    const aggregates = [...pending].map(([siteId, agg]) => packAggregate(siteId, agg));
-    const ids = backlogIds;
-    pending = new Map();
-    backlogIds = [];
-    pendingEvents = 0;
-    retryNeeded = false;
-    // On failure the thread keeps these and writes them first next time.
-    lastFlush = call<void>({ op: 'rollups', aggregates, backlogIds: ids }).catch((error: unknown) => {
-      retryNeeded = true;
+    const taken = held.take();
+    if (taken === null) return lastFlush.catch(() => undefined);
+    // On failure they go out again, first, with the next flush.
+    lastFlush = call<void>({ op: 'rollups', ...taken }).catch((error: unknown) => {
+      held.putBack(taken);
       arm();
       throw error;
     });
@@ -154,10 +145,8 @@ export function startWriter({ localDayOfSite, flushEvents: events, flushMs: ms, 
       if (localDay === null) throw new Error(`unknown site ${siteId}`);
       const { accepted, duplicate, backlogId } = await call<StoredBatch>({ op: 'ingest', siteId, receivedAt, json });
       if (!duplicate && accepted > 0) {
-        pending.set(siteId, aggregateEvents(batch.events, localDay, pending.get(siteId)));
-        pendingEvents += accepted;
-        if (backlogId !== null) backlogIds.push(backlogId);
-        if (pendingEvents >= flushEvents) void flushRollups().catch(logged);
+        held.add(siteId, batch.events, localDay, backlogId);
+        if (held.events >= flushEvents) void flushRollups().catch(logged);
         else arm();
       }
       return { accepted, duplicate };
