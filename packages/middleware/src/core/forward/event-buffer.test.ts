@@ -33,7 +33,7 @@ describe('EventBuffer', () => {
     expect(takeParsed(buffer)).toEqual([2, 3]);
   });
 
-  it('drops the oldest event when maxQueue wait, across batches', () => {
+  it('drops the oldest event once maxQueue events wait, across batches', () => {
     const buffer = new EventBuffer(2, 3);
     let dropped = 0;
     for (let i = 0; i < 6; i++) dropped += buffer.push(String(i));
