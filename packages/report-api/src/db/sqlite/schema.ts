@@ -29,6 +29,8 @@ export const batches = sqliteTable(
     receivedAt: integer('received_at').notNull(),
     events: integer('events').notNull(),
     dropped: integer('dropped').notNull().default(0),
+    /** Events of the batch the report API refused one by one (invalid), the rest were stored. */
+    rejected: integer('rejected').notNull().default(0),
     /** The batch's `source`; ids of `import` batches are kept past retention (a re-import stays a duplicate). */
     source: text('source').notNull().default(''),
   },

@@ -1,0 +1,1 @@
+ALTER TABLE "batches" ADD COLUMN "rejected" integer DEFAULT 0 NOT NULL;
