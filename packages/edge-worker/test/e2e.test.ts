@@ -1,5 +1,6 @@
 // End to end: `wrangler dev` (workerd, local mode) in front of a local origin, reporting to the real
 // report API (createApp on a temporary SQLite file). Runs in Node (see vitest.e2e.config.ts).
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReportApi } from './support/report-api.js';
 import { close, listen, startOrigin } from './support/servers.js';
@@ -18,6 +19,22 @@ async function send(path: string, { ip = '203.0.113.20', ua = BROWSER, ...init }
   headers.set('user-agent', ua);
   const response = await fetch(`${dev!.url}${path}`, { ...init, headers, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
   return { response, body: await response.text() };
+}
+
+/**
+ * A request through node:http, which (unlike fetch) sends header values as latin1 bytes, so a user
+ * agent can carry C1 control bytes (0x80-0x9F) as an attacker's client would.
+ */
+function sendRaw(path: string, userAgent: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(path, dev!.url);
+    const req = request(target, { headers: { 'cf-connecting-ip': '203.0.113.21', 'user-agent': userAgent }, timeout: 10_000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 beforeAll(async () => {
@@ -100,10 +117,15 @@ describe('wrangler dev in front of an origin', () => {
     expect(origin.seen.some((request) => request.url === '/.env')).toBe(false);
   });
 
+  it('passes a user agent with C1 control bytes and a path with Markdown through', async () => {
+    expect(await sendRaw('/poison/c1', 'Mozilla/5.0 \u0085\u009b31m evil')).toBe(200);
+    expect(await sendRaw('/poison/[click](https://evil.example)', BROWSER)).toBe(200);
+  });
+
   it('delivered the events to the report API, which stored them', async () => {
-    const events = await until('six events stored by the report API', async () => {
+    const events = await until('eight events stored by the report API', async () => {
       const found = (await reportApi!.events()).filter((event) => event.path !== READY_PATH);
-      return found.length >= 6 ? found : undefined;
+      return found.length >= 8 ? found : undefined;
     }, { details: () => dev?.output() ?? '' });
     const byPath = new Map(events.map((event) => [event.path, event]));
     expect(byPath.get('/shop/cart')).toMatchObject({
@@ -114,6 +136,11 @@ describe('wrangler dev in front of an origin', () => {
     expect(byPath.get('/')).toMatchObject({ status: 403, action: 'block', rule: 'bot:scanner', botCategory: 'scanner' });
     expect(byPath.get('/account')).toMatchObject({ ip: '198.51.100.23', status: 403, action: 'block', rule: 'deny-list:manual' });
     expect(byPath.get('/.env')).toMatchObject({ status: 403, action: 'block', rule: expect.stringMatching(/^probe/) });
+    // The poisoned requests arrived beside the others, their text made safe by the worker.
+    const poisoned = events.filter((event) => event.path.startsWith('/poison/'));
+    expect(poisoned).toHaveLength(2);
+    // eslint-disable-next-line no-control-regex
+    expect(poisoned.filter((event) => /[\u0000-\u001f\u007f-\u009f]/.test(event.ua + event.path))).toEqual([]);
     const posts = reportApi!.requests.filter((request) => request.path === '/v1/events');
     expect(posts.length).toBeGreaterThan(0);
     expect(posts.every((post) => post.status === 202)).toBe(true);
