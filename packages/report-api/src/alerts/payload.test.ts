@@ -10,6 +10,11 @@ describe('markdownToSlack', () => {
     ['https link', 'see [the page](https://wp.example/a?b=1&c=2)', 'see <https://wp.example/a?b=1&amp;c=2|the page>'],
     ['non-http link stays text', '[x](javascript:alert(1))', '[x](javascript:alert(1))'],
     ['mention from traffic is escaped', 'UA <!channel> & <@U123>', 'UA &lt;!channel&gt; &amp; &lt;@U123&gt;'],
+    ['a link in a code span stays code', 'path `/.env[x](https://evil.example)` seen', 'path `/.env[x](https://evil.example)` seen'],
+    ['a mention in a code span is escaped', '`<!channel>`', '`&lt;!channel&gt;`'],
+    ['a padded code span holding a backtick', '• `` a`b ``', '• `a\u02CBb`'],
+    ['a backslash-escaped link is text', '\\[x\\](https://e.example) \\*', '[x](https://e.example) *'],
+    ['an unclosed backtick cannot open code', 'a ` b', 'a \u02CB b'],
   ])('%s', (_name, input, expected) => {
     expect(markdownToSlack(input)).toBe(expected);
   });

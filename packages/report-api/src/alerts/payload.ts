@@ -3,7 +3,11 @@
  * Rocket.Chat, Discord's `/slack` endpoint and most chat tools accept. `text` alone always carries
  * the whole message; `blocks` only lay it out better where they are understood.
  */
+import { escapeSlack, SLACK_BACKTICK, slackCode } from '../escape/slack.js';
+import { visibleText } from '../escape/visible.js';
 import type { AlertNotice } from './incident.js';
+
+export { escapeSlack };
 
 /** A Slack Block Kit block; only the kinds we send. */
 export type SlackBlock =
@@ -24,17 +28,6 @@ const HEADER_LIMIT = 150;
 /** Slack truncates `text` past 40,000 characters; stay below with room for the closing note. */
 const TEXT_LIMIT = 39_000;
 const SHORTENED = '_(report shortened for chat: the dashboard has all of it)_';
-
-/**
- * Escapes the three characters Slack treats as control syntax, so text taken from traffic (user
- * agents, paths) can never become a link or an `<!channel>` mention.
- *
- * @example
- * escapeSlack('<!channel> & co'); // '&lt;!channel&gt; &amp; co'
- */
-export function escapeSlack(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 /** A link in Slack syntax; `|` and `>` cannot appear unescaped in either part. */
 function slackLink(url: string, label: string): string {
@@ -80,15 +73,63 @@ export function markdownToSlack(markdown: string): string {
   return out.join('\n');
 }
 
+const ESCAPABLE = /[!-/:-@[-`{-~]/;
+/** Only http(s) links: a report never needs another scheme. */
+const LINK = /^\[([^\]`\\]+)\]\((https?:\/\/[^\s)<>]+)\)/;
+
 function inlineToSlack(line: string): string {
-  let text = escapeSlack(line);
-  const heading = /^#{1,6}\s+(.*)$/.exec(text);
-  if (heading) return `*${heading[1]!.replace(/\*\*/g, '')}*`;
-  text = text.replace(/^(\s*)[-*]\s+/, '$1• ');
-  text = text.replace(/\*\*(.+?)\*\*/g, '*$1*');
-  // Only http(s) links: a report never needs another scheme, and traffic text cannot smuggle one in.
-  text = text.replace(/\[([^\]]+)\]\((https?:\/\/[^\s)]+)\)/g, (_match, label: string, url: string) => slackLink(url, label));
-  return text;
+  const heading = /^#{1,6}\s+(.*)$/.exec(line);
+  if (heading) return `*${spansToSlack(heading[1]!, false)}*`;
+  const bullet = /^(\s*)[-*]\s+/.exec(line);
+  return bullet ? `${bullet[1]}• ${spansToSlack(line.slice(bullet[0].length), true)}` : spansToSlack(line, true);
+}
+
+/**
+ * One line of inline Markdown as mrkdwn, read the CommonMark way: a backslash escape is a literal
+ * character, a code span (where all traffic text is) becomes a Slack code span via `slackCode`,
+ * `[label](https://…)` outside code a Slack link, `**` bold; everything else is entity-encoded.
+ */
+function spansToSlack(text: string, bold: boolean): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const char = text[i]!;
+    if (char === '\\' && i + 1 < text.length && ESCAPABLE.test(text[i + 1]!)) {
+      out += text[i + 1] === '`' ? SLACK_BACKTICK : escapeSlack(text[i + 1]!);
+      i += 2;
+    } else if (char === '`') {
+      const run = /^`+/.exec(text.slice(i))![0].length;
+      const close = closingRun(text, i + run, run);
+      if (close === -1) {
+        out += SLACK_BACKTICK.repeat(run);
+        i += run;
+        continue;
+      }
+      let content = text.slice(i + run, close);
+      // CommonMark strips one space from each side when both are there (the padding markdownCode adds).
+      if (content.length >= 2 && content.startsWith(' ') && content.endsWith(' ') && content.trim() !== '') content = content.slice(1, -1);
+      out += slackCode(content);
+      i = close + run;
+    } else if (char === '[' && LINK.test(text.slice(i))) {
+      const [whole, label, url] = LINK.exec(text.slice(i))!;
+      out += slackLink(escapeSlack(url!), escapeSlack(label!));
+      i += whole.length;
+    } else if (text.startsWith('**', i)) {
+      out += bold ? '*' : '';
+      i += 2;
+    } else {
+      out += escapeSlack(char);
+      i += 1;
+    }
+  }
+  return out;
+}
+
+/** Start of the next run of exactly `length` backticks at or after `from`, or -1. */
+function closingRun(text: string, from: number, length: number): number {
+  const pattern = new RegExp(`(?<!\`)\`{${length}}(?!\`)`, 'g');
+  pattern.lastIndex = from;
+  return pattern.exec(text)?.index ?? -1;
 }
 
 /** Splits mrkdwn into section blocks at line boundaries, keeping code fences balanced per section. */
@@ -105,7 +146,8 @@ function sections(mrkdwn: string): SlackBlock[] {
     length = current.length ? 4 : 0;
   };
   for (const rawLine of mrkdwn.split('\n')) {
-    const line = rawLine.length > SECTION_LIMIT - 10 ? `${rawLine.slice(0, SECTION_LIMIT - 11)}…` : rawLine;
+    // A cut must not leave half an entity (`&am`): that would be a bare `&`.
+    const line = rawLine.length > SECTION_LIMIT - 10 ? `${rawLine.slice(0, SECTION_LIMIT - 11).replace(/&[a-z]{0,3}$/, '')}…` : rawLine;
     if (length + line.length + 1 > SECTION_LIMIT - 4) flush();
     current.push(line);
     length += line.length + 1;
@@ -147,6 +189,11 @@ export function reportPayload({ title, markdown, url }: { title: string; markdow
   };
 }
 
+/** Plain text that may quote traffic, for one mrkdwn line: visible, entity-encoded, no backtick. */
+function slackLine(text: string): string {
+  return escapeSlack(visibleText(text).replace(/`/g, SLACK_BACKTICK));
+}
+
 /**
  * The payload of a real-time alert or its resolution.
  *
@@ -155,8 +202,8 @@ export function reportPayload({ title, markdown, url }: { title: string; markdow
  */
 export function noticePayload(notice: AlertNotice, { siteName, url }: { siteName: string; url: string | null }): SlackPayload {
   const icon = notice.state === 'alert' ? ':rotating_light:' : ':white_check_mark:';
-  const headline = `${icon} *${escapeSlack(siteName)}*: ${escapeSlack(notice.title)}`;
-  const lines = notice.lines.map((line) => `• ${escapeSlack(line)}`);
+  const headline = `${icon} *${slackLine(siteName)}*: ${slackLine(notice.title)}`;
+  const lines = notice.lines.map((line) => `• ${slackLine(line)}`);
   if (url) lines.push(`Dashboard: ${slackLink(url, url)}`);
   const text = [headline, ...lines].join('\n');
   return { text, blocks: sections(text) };

@@ -1,10 +1,14 @@
+import { markdownCode, markdownText } from '../escape/markdown.js';
 import type { DailyReport } from './types.js';
 
 const n = (value: number) => value.toLocaleString('en-US');
 const pct = (value: number | null) => (value === null ? 'n/a' : `${(value * 100).toFixed(2)}%`);
 const signed = (value: number | null) => (value === null ? '' : ` (${value >= 0 ? '+' : ''}${Math.round(value * 100)}% vs previous day)`);
-// Chat renderers treat these as markup; escape them so paths and user agents stay literal.
-const code = (text: string) => '`' + text.replace(/`/g, "'").slice(0, 80) + '`';
+// Every value from traffic is a code span (escape/markdown.ts): no link, mention or bare URL can
+// act, in Markdown or once converted for Slack. Reasons quote paths, so they are code spans too.
+const code = (text: string) => markdownCode(text, { maxLength: 80 });
+const reason = (text: string) => markdownCode(text, { maxLength: 160 });
+const country = (text: string | null) => (text === null ? '??' : /^[A-Z]{2}$/.test(text) ? text : code(text));
 
 /**
  * The daily report as short Markdown for a chat webhook (Slack, Teams, Mattermost): headline numbers,
@@ -16,7 +20,7 @@ const code = (text: string) => '`' + text.replace(/`/g, "'").slice(0, 80) + '`';
 export function reportToMarkdown(report: DailyReport, { top = 5 }: { top?: number } = {}): string {
   const t = report.totals;
   const lines = [
-    `*Watchpost daily report: ${report.site.name}, ${report.date}* (${report.site.timeZone})`,
+    `*Watchpost daily report: ${markdownText(report.site.name)}, ${report.date}* (${markdownText(report.site.timeZone)})`,
     `• Requests: *${n(t.requests)}*${signed(report.comparison.change.requests)}, blocked ${n(t.blocked)}${signed(report.comparison.change.blocked)}, would-block ${n(t.counted)}`,
     `• Success rate (non-5xx): *${pct(t.successRate)}*, 4xx ${n(report.statusClasses['4xx'])}, 5xx ${n(report.statusClasses['5xx'])}${signed(report.comparison.change.errors5xx)}`,
     `• Domestic ${n(report.domestic.requests)} (block rate ${pct(report.domestic.blockRate)}), foreign ${n(report.foreign.requests)} (block rate ${pct(report.foreign.blockRate)}), unique IPs ${n(t.uniqueIps)}`,
@@ -26,7 +30,7 @@ export function reportToMarkdown(report: DailyReport, { top = 5 }: { top?: numbe
   }
   if (report.topIps.length > 0) {
     lines.push('', '*Top IPs*');
-    for (const ip of report.topIps.slice(0, top)) lines.push(`• ${code(ip.ip)} ${ip.country ?? '??'}: ${n(ip.requests)} requests, ${n(ip.blocked)} blocked, ${n(ip.errors4xx)} 4xx, ${n(ip.errors5xx)} 5xx`);
+    for (const ip of report.topIps.slice(0, top)) lines.push(`• ${code(ip.ip)} ${country(ip.country)}: ${n(ip.requests)} requests, ${n(ip.blocked)} blocked, ${n(ip.errors4xx)} 4xx, ${n(ip.errors5xx)} 5xx`);
   }
   if (report.bursts.length > 0) {
     lines.push('', `*Error bursts*: ${report.bursts.length} window(s) of 30 s, worst ${n(Math.max(...report.bursts.map((b) => b.errors)))} errors`);
@@ -34,7 +38,7 @@ export function reportToMarkdown(report: DailyReport, { top = 5 }: { top?: numbe
   if (report.recommendations.length > 0) {
     lines.push('', '*Recommended for the deny list*');
     for (const r of report.recommendations.slice(0, top)) {
-      lines.push(`• ${code(r.ip)}${r.denied ? ' (already denied)' : ''}: ${r.reasons.slice(0, 3).join('; ')}`);
+      lines.push(`• ${code(r.ip)}${r.denied ? ' (already denied)' : ''}: ${r.reasons.slice(0, 3).map(reason).join('; ')}`);
     }
   } else {
     lines.push('', 'No IPs recommended for the deny list today.');
