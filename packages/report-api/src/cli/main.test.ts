@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openSqliteStore } from '../db/sqlite/open.js';
 import { batch, event } from '../../test/helpers.js';
-import { runCli } from './main.js';
+import { defaultIo, runCli } from './main.js';
 
 let dir: string;
 let db: string;
@@ -101,5 +101,20 @@ describe('watchpost CLI', () => {
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
+  });
+});
+
+describe('terminal output', () => {
+  it('writes what a terminal would act on (ESC, C1 CSI, bidi override) as \\u escapes; JSON stays equal', () => {
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => (written.push(String(chunk)), true));
+    try {
+      const json = JSON.stringify({ ua: 'x\u001b]8;;https://evil.example\u0007y\u009b2J\u202Ez' });
+      defaultIo.out(json);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written.join('')).toBe('{"ua":"x\\u001b]8;;https://evil.example\\u0007y\\u009b2J\\u202ez"}\n');
+    expect(JSON.parse(written.join(''))).toEqual({ ua: 'x\u001b]8;;https://evil.example\u0007y\u009b2J\u202Ez' });
   });
 });

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { pathToFileURL } from 'node:url';
+import { forTerminal } from '../escape/terminal.js';
 import { type CliIo, type Command, UsageError } from './args.js';
 import { alertsCommand } from './commands/alerts.js';
 import { demoCommand } from './commands/demo.js';
@@ -58,9 +59,16 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
   }
 }
 
-const defaultIo: CliIo = {
-  out: (text) => process.stdout.write(text + '\n'),
-  err: (text) => process.stderr.write(text + '\n'),
+/**
+ * Standard output and error. Reports and messages quote traffic, so what a terminal would act on
+ * (ESC, C1 controls, bidi overrides) is written as `\uNNNN` (JSON output stays valid and equal).
+ *
+ * @example
+ * defaultIo.out(JSON.stringify(report, null, 2));
+ */
+export const defaultIo: CliIo = {
+  out: (text) => process.stdout.write(forTerminal(text) + '\n'),
+  err: (text) => process.stderr.write(forTerminal(text) + '\n'),
 };
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { hostileText } from '../escape/hostile-text.js';
 import type { DailyReport } from '../reports/types.js';
 import { barChart, timelineChart } from './charts.js';
 import { renderCountryPage } from './pages/country.js';
@@ -102,6 +104,16 @@ describe('pages render hostile text as text', () => {
     const encoded = encodeURIComponent(text).replace(/'/g, '&#39;');
     expect(markup).toContain(`/ip?ip=${encoded}&amp;date=2026-11-26`);
     expect(markup).toContain(`/path?path=${encoded}&amp;date=2026-11-26`);
+  });
+
+  it('for any traffic text (syntax of every sink, ill-formed UTF-16), the report and static pages stay inert', () => {
+    fc.assert(
+      fc.property(hostileText(), (text) => {
+        expectInert(renderReportPage({ report: report(text), today: '2026-11-26', viewer }).toString());
+        expectInert(renderStaticReport(report(text)).replace(/<meta http-equiv[^>]*>/, ''));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it.each(HOSTILE)('drill-down and other pages with %j', (text) => {

@@ -1,6 +1,6 @@
 /**
  * Links between dashboard pages. Every value taken from traffic (IPs, paths, countries) goes
- * through encodeURIComponent into a query string, so no attacker-chosen text can become a
+ * through encodeURIComponent (uriComponent) into a query string, so no attacker-chosen text can become a
  * scheme, a host or a path segment of a link.
  */
 
@@ -12,17 +12,30 @@
  */
 export const BASE = '/dashboard';
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * `encodeURIComponent` that never throws: it does on a lone surrogate (a page would answer 500),
+ * so that code unit is sent as U+FFFD.
+ *
+ * @example
+ * uriComponent('/a b\uD800'); // '%2Fa%20b%EF%BF%BD'
+ */
+export function uriComponent(text: string): string {
+  return encodeURIComponent(text.replace(LONE_SURROGATE, '\uFFFD'));
+}
+
 function query(params: Record<string, string | null | undefined>): string {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(params)) {
     if (value === null || value === undefined) continue;
-    parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(value)}`);
+    parts.push(`${uriComponent(key)}=${uriComponent(value)}`);
   }
   return parts.length ? `?${parts.join('&')}` : '';
 }
 
 function sitePath(siteId: string): string {
-  return `${BASE}/sites/${encodeURIComponent(siteId)}`;
+  return `${BASE}/sites/${uriComponent(siteId)}`;
 }
 
 /**

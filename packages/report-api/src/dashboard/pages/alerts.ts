@@ -5,7 +5,7 @@ import { h } from '../charts.js';
 import { formatTime } from '../format.js';
 import { page, table, type Viewer } from '../layout.js';
 import type { DashboardSite } from '../types.js';
-import { BASE, reportUrl } from '../urls.js';
+import { BASE, reportUrl, uriComponent } from '../urls.js';
 
 /**
  * The alerts page of a site.
@@ -14,7 +14,7 @@ import { BASE, reportUrl } from '../urls.js';
  * alertsUrl('s_1'); // '/dashboard/sites/s_1/alerts'
  */
 export function alertsUrl(siteId: string): string {
-  return `${BASE}/sites/${encodeURIComponent(siteId)}/alerts`;
+  return `${BASE}/sites/${uriComponent(siteId)}/alerts`;
 }
 
 /** What the alerts page shows. */
