@@ -14,7 +14,9 @@ Serves the report API until SIGINT/SIGTERM.
   --port N             TCP port (default 8787; 0 picks a free one)
   --host ADDR          listen address (default 127.0.0.1)
   --retention-days N   raw events older than this are purged hourly (default 30; rollups are kept)
-  --public-url URL     base URL of the dashboard in alerts and daily reports (default http://HOST:PORT)
+  --public-url URL     base URL of the dashboard as browsers see it (behind a TLS proxy: https://…): links in
+                       alerts and daily reports, the origin dashboard forms must come from, and Secure
+                       cookies when https (default http://HOST:PORT)
   --session-secret S   HMAC key of dashboard sessions, at least 32 characters (or env WATCHPOST_SESSION_SECRET);
                        default: one generated at first start and kept in the database, so restarts keep sessions
 
@@ -51,7 +53,9 @@ export const serveCommand: Command = {
       throw error;
     }
     let alerts: ReturnType<typeof createAlertService> | undefined;
-    const app = createApp({ store, dashboard: { sessionSecret } });
+    // Behind a TLS proxy the request reaches us as http://HOST:PORT: the dashboard's origin check
+    // and the cookie's Secure flag must follow the public origin the browser sees instead.
+    const app = createApp({ store, dashboard: { sessionSecret, ...(publicUrl ? { publicOrigin: new URL(publicUrl).origin } : {}) } });
     const purge = async () => {
       try {
         const { events } = await store.purgeBefore(Date.now() - retentionDays * DAY);

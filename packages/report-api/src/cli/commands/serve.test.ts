@@ -1,0 +1,67 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../main.js';
+
+let dir: string;
+let db: string;
+let child: ChildProcess | undefined;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'watchpost-serve-'));
+  db = join(dir, 'w.db');
+});
+afterEach(() => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs the real `watchpost serve` in a child process; resolves with its base URL. */
+async function startServe(...argv: string[]): Promise<string> {
+  const main = fileURLToPath(new URL('../main.ts', import.meta.url));
+  const tsx = fileURLToPath(new URL('../../../../../node_modules/.bin/tsx', import.meta.url));
+  const started = spawn(tsx, [main, 'serve', '--port', '0', '--db', db, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child = started;
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('serve did not start in 15 s')), 15_000);
+    started.stdout!.on('data', (chunk: Buffer) => {
+      const match = /listening on (http:\/\/\S+)/.exec(chunk.toString());
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    started.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+  });
+}
+
+async function createSite(): Promise<string> {
+  const out: string[] = [];
+  expect(await runCli(['sites', 'create', 'shop', '--tz', 'UTC', '--db', db], { out: (s) => out.push(s), err: () => {} })).toBe(0);
+  return (JSON.parse(out.join('\n')) as { adminKey: string }).adminKey;
+}
+
+describe('watchpost serve behind a TLS proxy (issue 14, defect 10)', () => {
+  it('with --public-url https://watchpost.example, a sign-in from that origin succeeds and the cookie is Secure', async () => {
+    const adminKey = await createSite();
+    const url = await startServe('--public-url', 'https://watchpost.example', '--session-secret', 'x'.repeat(32));
+    // As the proxy forwards it: plain http to the local port, the browser's Origin header.
+    const signIn = (origin: string) =>
+      fetch(`${url}/dashboard/sign-in`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+        body: new URLSearchParams({ adminKey }).toString(),
+      });
+    const res = await signIn('https://watchpost.example');
+    expect(res.status).toBe(303);
+    const cookie = res.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^watchpost_session=/);
+    expect(cookie).toContain('Secure');
+    // The origin check still refuses everyone else, the server's own http origin included.
+    expect((await signIn(url)).status).toBe(403);
+    expect((await signIn('https://evil.example')).status).toBe(403);
+  });
+});
