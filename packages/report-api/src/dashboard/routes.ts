@@ -16,6 +16,7 @@ import { renderPathPage } from './pages/path.js';
 import { renderReportPage } from './pages/report.js';
 import { renderErrorPage, renderSignInPage, renderSitesPage } from './pages/sites.js';
 import { sameOrigin, securityHeaders } from './security.js';
+import { settingsRevocations } from './revocations.js';
 import { createSessions, type Session } from './session.js';
 import { STYLESHEET, STYLESHEET_HASH } from './style.js';
 import type { DashboardData, DashboardSite } from './types.js';
@@ -72,7 +73,8 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
     throw new TypeError(`dashboardRoutes: publicOrigin must be like https://host[:port], got ${JSON.stringify(publicOrigin)}`);
   }
   const data = options.data ?? storeDashboardData(deps.store, { now: deps.now });
-  const sessions = createSessions({ secret: sessionSecret, ttlMs: sessionTtlMs, now: deps.now });
+  // Sign-outs are kept in the database: a signed-out cookie stays refused after a restart.
+  const sessions = createSessions({ secret: sessionSecret, ttlMs: sessionTtlMs, now: deps.now, revocations: settingsRevocations(deps.store, { now: deps.now }) });
   const originOf = (c: Context) => publicOrigin ?? new URL(c.req.url).origin;
   const secure = (c: Context) => (secureCookie === 'auto' ? originOf(c).startsWith('https:') : secureCookie);
   const app = new Hono<DashboardEnv>();
@@ -112,7 +114,7 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
       const viewer = existing ? await viewerOf(existing) : null;
       return html(c, renderSignInPage({ error: 'That key is not the admin key of any site.', viewer }), 401);
     }
-    if (existing) sessions.revoke(existing);
+    if (existing) await sessions.revoke(existing);
     const siteIds = [site.id, ...(existing?.siteIds ?? []).filter((id) => id !== site.id)].slice(0, MAX_SITES);
     const { token } = await sessions.issue(siteIds);
     setCookie(c, SESSION_COOKIE, token, {
@@ -143,8 +145,8 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
     await next();
   }));
 
-  app.post('/sign-out', function signOut(c) {
-    sessions.revoke(c.get('session'));
+  app.post('/sign-out', async function signOut(c) {
+    await sessions.revoke(c.get('session'));
     deleteCookie(c, SESSION_COOKIE, { path: BASE, secure: secure(c), httpOnly: true, sameSite: 'Strict' });
     return c.redirect(`${BASE}/sign-in`, 303);
   });

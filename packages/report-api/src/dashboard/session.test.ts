@@ -29,7 +29,7 @@ describe('createSessions', () => {
     const a = await sessions.issue(['s_1']);
     const b = await sessions.issue(['s_1']);
     now = 1_499;
-    sessions.revoke(a.session);
+    await sessions.revoke(a.session);
     expect(await sessions.verify(a.token)).toBeNull();
     expect(await sessions.verify(b.token)).not.toBeNull();
     now = 1_500;

@@ -2,8 +2,10 @@
  * Dashboard sessions as HMAC-signed tokens: `base64url(payload).base64url(hmac)`. The payload names
  * the sites signed in to, a random session id and an expiry. Nothing secret is in the payload and
  * nothing is stored per session, so any instance that shares the secret can verify it; sign-out
- * revokes the session id in this instance's memory until it would have expired anyway.
+ * records the session id in `revocations` (the dashboard keeps them in the database: they survive
+ * restarts), checked on every verify.
  */
+import { memoryRevocations, type SessionRevocations } from './revocations.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -59,8 +61,8 @@ export interface SessionOptions {
   /** Session lifetime in ms. Default 8 hours (a working day). */
   ttlMs?: number;
   now?: () => number;
-  /** Most revoked sessions remembered; the oldest are forgotten first. Default 10,000. */
-  maxRevoked?: number;
+  /** Where sign-outs are recorded and checked. Default: this process's memory (`memoryRevocations`). */
+  revocations?: SessionRevocations;
 }
 
 /**
@@ -75,7 +77,8 @@ export interface Sessions {
   /** The synchronizer token of a session: an HMAC of its id, so it cannot be forged or reused across sessions. */
   csrfToken(session: Session): Promise<string>;
   checkCsrf(session: Session, token: unknown): Promise<boolean>;
-  revoke(session: Session): void;
+  /** Signs the session out: `verify` refuses its token from now on (wherever `revocations` is read). */
+  revoke(session: Session): Promise<void>;
   readonly ttlMs: number;
 }
 
@@ -91,12 +94,11 @@ export function createSessions({
   secret = crypto.getRandomValues(new Uint8Array(32)),
   ttlMs = 8 * 3_600_000,
   now = Date.now,
-  maxRevoked = 10_000,
+  revocations = memoryRevocations({ now }),
 }: SessionOptions = {}): Sessions {
   if (!(secret instanceof Uint8Array) || secret.length < 32) throw new TypeError('createSessions: secret must be a Uint8Array of at least 32 bytes');
   if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new TypeError(`createSessions: ttlMs must be positive, got ${ttlMs}`);
   const key = crypto.subtle.importKey('raw', Uint8Array.from(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const revoked = new Map<string, number>();
 
   async function sign(purpose: string, data: string): Promise<string> {
     const mac = await crypto.subtle.sign('HMAC', await key, encoder.encode(`${purpose}\n${data}`));
@@ -125,7 +127,7 @@ export function createSessions({
       }
       const p = parsed as { i?: unknown; s?: unknown; e?: unknown };
       if (typeof p.i !== 'string' || typeof p.e !== 'number' || !Array.isArray(p.s) || !p.s.every((s) => typeof s === 'string')) return null;
-      if (p.e <= now() || revoked.has(p.i)) return null;
+      if (p.e <= now() || (await revocations.isRevoked(p.i))) return null;
       return { id: p.i, siteIds: p.s as string[], expiresAt: p.e };
     },
     csrfToken(session) {
@@ -135,14 +137,7 @@ export function createSessions({
       return typeof token === 'string' && timingSafeEqual(token, await sign('csrf', session.id));
     },
     revoke(session) {
-      const t = now();
-      for (const [id, expiresAt] of revoked) if (expiresAt <= t) revoked.delete(id);
-      while (revoked.size >= maxRevoked) {
-        const oldest = revoked.keys().next().value;
-        if (oldest === undefined) break;
-        revoked.delete(oldest);
-      }
-      revoked.set(session.id, session.expiresAt);
+      return revocations.revoke(session.id, session.expiresAt);
     },
   };
 }

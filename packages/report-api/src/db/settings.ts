@@ -8,4 +8,11 @@ export interface SettingsStore {
    * const secret = await store.settingOrCreate('dashboard.sessionSecret', () => randomBase64(32));
    */
   settingOrCreate(name: string, create: () => string): Promise<string>;
+  /**
+   * The stored value of `name`, or null; never creates it.
+   *
+   * @example
+   * const revoked = (await store.setting(`dashboard.signedOut.${sessionId}`)) !== null;
+   */
+  setting(name: string): Promise<string | null>;
 }

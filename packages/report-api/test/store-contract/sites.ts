@@ -22,6 +22,9 @@ export function sitesContract({ fresh }: ContractContext): void {
       const [a, b] = await Promise.all([store.settingOrCreate('dashboard.sessionSecret', () => 'first'), store.settingOrCreate('dashboard.sessionSecret', () => 'second')]);
       expect(a).toBe(b);
       expect(await store.settingOrCreate('dashboard.sessionSecret', () => 'third')).toBe(a);
+      expect(await store.setting('dashboard.sessionSecret')).toBe(a);
+      expect(await store.setting('dashboard.missing')).toBeNull();
+      expect(await store.setting('dashboard.missing')).toBeNull(); // reading never creates
     });
   });
 }

@@ -22,5 +22,9 @@ export function postgresSettingsStore(pool: pg.Pool, now: () => number): Setting
       const [value] = await rows<{ value: string }>(pool, select, [name]);
       return value!.value;
     },
+    async setting(name) {
+      const [stored] = await rows<{ value: string }>(pool, select, [name]);
+      return stored?.value ?? null;
+    },
   };
 }

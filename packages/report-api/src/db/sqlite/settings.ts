@@ -19,5 +19,8 @@ export function sqliteSettingsStore(db: Database.Database, now: () => number): S
       insert.run(name, create(), now());
       return select.get(name)!.value;
     },
+    async setting(name) {
+      return select.get(name)?.value ?? null;
+    },
   };
 }
