@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { reasonProblem } from '../denylist/reason.js';
 import { hostileText } from '../escape/hostile-text.js';
 import type { DailyReport } from '../reports/types.js';
 import { barChart, timelineChart } from './charts.js';
@@ -109,7 +110,13 @@ describe('pages render hostile text as text', () => {
   it('for any traffic text (syntax of every sink, ill-formed UTF-16), the report and static pages stay inert', () => {
     fc.assert(
       fc.property(hostileText(), (text) => {
-        expectInert(renderReportPage({ report: report(text), today: '2026-11-26', viewer }).toString());
+        const markup = renderReportPage({ report: report(text), today: '2026-11-26', viewer }).toString();
+        expectInert(markup);
+        // The deny form's reason comes from traffic: it must be one the deny list accepts.
+        for (const [, value = ''] of markup.matchAll(/name="reason" value="([^"]*)"/g)) {
+          const reason = value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+          expect(reasonProblem(reason)).toBeNull();
+        }
         expectInert(renderStaticReport(report(text)).replace(/<meta http-equiv[^>]*>/, ''));
       }),
       { numRuns: 300 },

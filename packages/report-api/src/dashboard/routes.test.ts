@@ -173,6 +173,19 @@ describe('add to deny list', () => {
     expect(JSON.stringify(await list.json())).not.toContain(SCANNER);
   });
 
+  it.each([
+    ['ESC', 'x\u001b[2J'],
+    ['NUL', 'a\u0000b'],
+    ['a bidi override', 'a\u202Eb'],
+  ])('refuses a reason with %s (400) and adds nothing (issue 14, defect 11)', async (_name, reason) => {
+    const { cookie, csrf } = await signIn();
+    const res = await post(`/dashboard/sites/${seeded.site.id}/deny`, { ip: SCANNER, date: SEED_DATE, reason, csrf }, { cookie });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('control character');
+    const list = await seeded.app.request('/v1/denylist', { headers: { authorization: `Bearer ${seeded.adminKey}` } });
+    expect(JSON.stringify(await list.json())).not.toContain(SCANNER);
+  });
+
   it('adds the IP, serves it on /v1/denylist and shows it denied', async () => {
     const { cookie, csrf } = await signIn();
     const before = await seeded.app.request('/v1/denylist', { headers: { authorization: `Bearer ${seeded.ingestKey}` } });

@@ -7,6 +7,7 @@ import { MAX_PATH_LENGTH } from '@watchpost/middleware/protocol';
 import type { ResolvedDeps } from '../http/env.js';
 import { parseLocalDate } from '../reports/range.js';
 import { nextReportTime } from '../alerts/schedule.js';
+import { reasonProblem } from '../denylist/reason.js';
 import { storeDashboardData } from './data.js';
 import type { Viewer } from './layout.js';
 import { renderAlertsPage } from './pages/alerts.js';
@@ -233,8 +234,10 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
     const dateText = typeof form['date'] === 'string' ? form['date'] : '';
     const parsed = parseLocalDate(dateText);
     if (!parsed.ok) return bad(c, parsed.message);
-    const reasonText = typeof form['reason'] === 'string' ? form['reason'].trim() : '';
-    const reason = (reasonText || 'added from the dashboard').slice(0, 500);
+    const reason = (typeof form['reason'] === 'string' ? form['reason'].trim() : '') || 'added from the dashboard';
+    // Our forms send printable reasons (the report's are made storable): anything else is refused, as by the API.
+    const problem = reasonProblem(reason);
+    if (problem !== null) return bad(c, `${problem}.`);
     const site = c.get('site');
     await data.denyIp(site, ip, reason);
     if (form['back'] === 'ip') return c.redirect(`${ipUrl(site.id, ip, parsed.date)}&denied=1`, 303);

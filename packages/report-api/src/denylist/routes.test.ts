@@ -61,13 +61,49 @@ describe('deny list routes', () => {
     { name: 'negative ttl', body: { value: '192.0.2.1', ttlSeconds: -5 }, key: 'admin', status: 400, error: /invalid/ },
     { name: 'malformed JSON', body: '{"value":', key: 'admin', status: 400, error: /not valid JSON/ },
     { name: 'a 20 KB reason', body: { value: '192.0.2.1', reason: 'x'.repeat(20_000) }, key: 'admin', status: 413, error: /larger than 16 KB; send one entry/ },
+    { name: 'NUL in the reason', body: { value: '192.0.2.1', reason: 'scan\u0000ner' }, key: 'admin', status: 400, error: /invalid/, detail: /control character/ },
+    { name: 'ESC in the reason', body: { value: '192.0.2.1', reason: 'x\u001b[2J\u001b]8;;https://evil.example\u0007' }, key: 'admin', status: 400, error: /invalid/, detail: /control character/ },
+    { name: 'C1 CSI in the reason', body: { value: '192.0.2.1', reason: 'x\u009b2J' }, key: 'admin', status: 400, error: /invalid/, detail: /control character/ },
+    { name: 'a newline in the reason', body: { value: '192.0.2.1', reason: 'a\nb' }, key: 'admin', status: 400, error: /invalid/, detail: /control character/ },
+    { name: 'a bidi override in the reason', body: { value: '192.0.2.1', reason: 'a\u202Eb' }, key: 'admin', status: 400, error: /invalid/, detail: /control character/ },
+    { name: 'a lone surrogate in the reason', body: { value: '192.0.2.1', reason: 'a\uD800' }, key: 'admin', status: 400, error: /invalid/, detail: /control character/ },
+    { name: 'a 501-character reason', body: { value: '192.0.2.1', reason: 'x'.repeat(501) }, key: 'admin', status: 400, error: /invalid/, detail: /500/ },
+    { name: '0.0.0.0/0 unconfirmed', body: { value: '0.0.0.0/0' }, key: 'admin', status: 400, error: /too broad/, detail: /"confirm\\": true to add it anyway/ },
+    { name: '::/0 unconfirmed', body: { value: '::/0' }, key: 'admin', status: 400, error: /too broad/, detail: /"confirm\\": true to add it anyway/ },
+    { name: 'an IPv4 /7', body: { value: '10.0.0.0/7', confirm: false }, key: 'admin', status: 400, error: /too broad/, detail: /\/8/ },
+    { name: 'an IPv6 /15', body: { value: '2000::/15' }, key: 'admin', status: 400, error: /too broad/, detail: /\/16/ },
+    { name: 'all of IPv4 as mapped IPv6', body: { value: '::ffff:0.0.0.0/96' }, key: 'admin', status: 400, error: /too broad/, detail: /IPv4/ },
+    { name: 'confirm that is not a boolean', body: { value: '0.0.0.0/0', confirm: 'yes' }, key: 'admin', status: 400, error: /invalid/ },
     { name: 'a form body', body: 'value=192.0.2.1', key: 'admin', status: 415, error: /Content-Type: application\/json/, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
-  ])('POST with $name → $status', async ({ body, key, status, error, headers }) => {
+  ])('POST with $name → $status', async ({ body, key, status, error, headers, detail }) => {
     const ctx = await setup();
     const res = await ctx.app.request('/v1/denylist', post(key === 'admin' ? ctx.adminKey : ctx.ingestKey, body, headers));
     expect(res.status).toBe(status);
-    expect(((await res.json()) as { error: string }).error).toMatch(error);
+    const answer = (await res.json()) as { error: string; details?: unknown };
+    expect(answer.error).toMatch(error);
+    if (detail) expect(JSON.stringify(answer.details)).toMatch(detail);
     expect(await t.store.listDenyEntries(ctx.site.id, clock)).toEqual([]);
+  });
+});
+
+describe('broad deny-list entries (issue 14, defect 11)', () => {
+  it.each([
+    ['0.0.0.0/0', true],
+    ['::/0', true],
+    ['10.0.0.0/8', false],
+    ['2001:db8::/16', false],
+  ])('%s is added with "confirm": true (needed: %s)', async (value, needed) => {
+    const { app, adminKey, site } = await setup();
+    const plain = await app.request('/v1/denylist', post(adminKey, { value, reason: 'outage drill' }));
+    expect(plain.status).toBe(needed ? 400 : 201);
+    if (needed) expect((await app.request('/v1/denylist', post(adminKey, { value, reason: 'outage drill', confirm: true }))).status).toBe(201);
+    expect((await t.store.listDenyEntries(site.id, clock)).map((entry) => entry.value)).toEqual([value]);
+  });
+
+  it('keeps printable reasons in any script, emoji sequences included', async () => {
+    const { app, adminKey } = await setup();
+    const res = await app.request('/v1/denylist', post(adminKey, { value: '192.0.2.1', reason: 'スキャナー 👩‍💻 — «scan» \t'.trim() }));
+    expect(res.status).toBe(201);
   });
 });
 

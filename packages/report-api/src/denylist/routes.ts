@@ -6,6 +6,8 @@ import { requireKey } from '../http/auth.js';
 import type { AppEnv, ResolvedDeps } from '../http/env.js';
 import { apiError, issueDetails } from '../http/errors.js';
 import { readJsonBody } from '../http/json-body.js';
+import { broadPrefixProblem } from './breadth.js';
+import { MAX_REASON_LENGTH, reasonProblem } from './reason.js';
 import { parseDenyValue } from './value.js';
 
 /** A deny-list entry is a few hundred bytes; the same reader as ingest, with a small cap. */
@@ -19,8 +21,14 @@ const ENTRY_BODY_LIMITS = { maxBodyBytes: 16 * 1024, maxDecompressedBytes: 16 * 
  */
 export const newDenyEntrySchema = z.object({
   value: z.string().min(2).max(64).describe('IP address or CIDR block, v4 or v6'),
-  reason: z.string().max(500).default(''),
+  reason: z
+    .string()
+    .max(MAX_REASON_LENGTH)
+    .default('')
+    .refine((reason) => reasonProblem(reason) === null, { error: (issue) => reasonProblem(String(issue.input)) ?? 'invalid reason' })
+    .describe('one printable line: control characters (NUL, ESC, newline, C1), bidi controls and lone surrogates are refused'),
   ttlSeconds: z.number().int().positive().max(10 * 365 * 86_400).optional().describe('entry expires after this; omit for no expiry'),
+  confirm: z.boolean().optional().describe('required (true) for a block broader than an IPv4 /8 or an IPv6 /16, e.g. 0.0.0.0/0'),
 });
 
 /**
@@ -71,6 +79,8 @@ export function denyListRoutes(deps: ResolvedDeps) {
     }
     const value = parseDenyValue(parsed.data.value);
     if (!value.ok) throw apiError(400, 'invalid deny-list entry', [{ path: 'value', message: value.message }]);
+    const broad = broadPrefixProblem(value.value);
+    if (broad !== null && parsed.data.confirm !== true) throw apiError(400, 'deny-list entry too broad', [{ path: 'confirm', message: broad }]);
     const now = deps.now();
     const entry = await deps.store.addDenyEntry(
       c.get('site').id,

@@ -4,6 +4,7 @@ import { barChart, h, timelineChart } from '../charts.js';
 import { formatChange, formatCount, formatRate, formatTime } from '../format.js';
 import { card, dateNav, delta, num, page, table, type Viewer } from '../layout.js';
 import { countryUrl, denyUrl, ipUrl, pathUrl, reportUrl } from '../urls.js';
+import { storableReason } from '../../denylist/reason.js';
 import { alertsUrl } from './alerts.js';
 
 /**
@@ -115,7 +116,7 @@ ${table('Blocks by rule', ['Rule', '#Blocked', '#Would block'], report.blocksByR
 </section>
 
 <section aria-labelledby="bursts-h"><h2 id="bursts-h">Error bursts</h2>
-${table('30-second windows past the burst threshold', ['Window', '#Errors', 'IPs behind it'], report.bursts.map((b) => h`<tr><th scope="row">${formatTime(b.start, tz, true)}–${formatTime(b.end, tz, true)}</th>${num(b.errors)}<td>${b.ips.map((i, n) => h`${n ? ', ' : ''}${ipLink(i.ip)} (${formatCount(i.errors)})`)}</td></tr>`), 'No error bursts on this day.')}
+${table('Times past the burst threshold in some 30 s (5-s resolution), each burst once', ['From–to', 'Errors (worst 30 s)', 'IPs behind it'], report.bursts.map((b) => h`<tr><th scope="row">${formatTime(b.start, tz, true)}–${formatTime(b.end, tz, true)}</th>${num(b.errors)}<td>${b.ips.map((i, n) => h`${n ? ', ' : ''}${ipLink(i.ip)} (${formatCount(i.errors)})`)}</td></tr>`), 'No error bursts on this day.')}
 </section>
 
 <section aria-labelledby="s5xx-h"><h2 id="s5xx-h">Suspicious clients answered 5xx</h2>
@@ -129,7 +130,7 @@ ${table('IPs recommended for the deny list, with evidence', ['IP', 'Country', '#
     ? h`<span class="badge denied">Denied</span>`
     : viewer === null
       ? h`<span class="muted">not denied</span>`
-      : h`<form class="inline" method="post" action="${denyUrl(siteId)}"><input type="hidden" name="csrf" value="${viewer.csrfToken}"><input type="hidden" name="ip" value="${r.ip}"><input type="hidden" name="date" value="${date}"><input type="hidden" name="reason" value="${r.reasons.join('; ').slice(0, 500)}"><button type="submit" aria-label="Add ${r.ip} to the deny list">Add to deny list</button></form>`}</td></tr>`;
+      : h`<form class="inline" method="post" action="${denyUrl(siteId)}"><input type="hidden" name="csrf" value="${viewer.csrfToken}"><input type="hidden" name="ip" value="${r.ip}"><input type="hidden" name="date" value="${date}"><input type="hidden" name="reason" value="${storableReason(r.reasons.join('; '))}"><button type="submit" aria-label="Add ${r.ip} to the deny list">Add to deny list</button></form>`}</td></tr>`;
 }), 'No recommendations for this day.')}
 </section>
 
