@@ -78,8 +78,16 @@ describe('noticePayload and testPayload', () => {
   it('names the site, the incident and the evidence, escaped', () => {
     const payload = noticePayload(notice, { siteName: 'shop <prod>', url: 'https://wp.example/dashboard/sites/s_1' });
     expect(payload.text).toContain(':rotating_light: *shop &lt;prod&gt;*: Error burst: 150 4xx/5xx in 30 s');
-    expect(payload.text).toContain('• 203.0.113.7: 140 errors &lt;script&gt;');
+    expect(payload.text).toContain('• `203.0.113.7: 140 errors &lt;script&gt;`');
     expect(payload.text).toContain('<https://wp.example/dashboard/sites/s_1|');
+  });
+
+  it('keeps a ban reason or rule from traffic inert: a code span, no link or mention', () => {
+    const hostile = { ...notice, lines: ['Reason: see https://evil.example/phish <!channel> *now*', 'Refused (rule `x` <https://evil.example|login>)'] };
+    const text = noticePayload(hostile, { siteName: 'shop', url: null }).text;
+    expect(text).toContain('• `Reason: see https://evil.example/phish &lt;!channel&gt; *now*`');
+    expect(text).toContain('• `Refused (rule \u02CBx\u02CB &lt;https://evil.example|login&gt;)`');
+    expect(text.replace(/`[^`\n]*`/g, '')).not.toMatch(/evil|<|channel/);
   });
 
   it('marks a resolution differently', () => {

@@ -203,7 +203,8 @@ function slackLine(text: string): string {
 export function noticePayload(notice: AlertNotice, { siteName, url }: { siteName: string; url: string | null }): SlackPayload {
   const icon = notice.state === 'alert' ? ':rotating_light:' : ':white_check_mark:';
   const headline = `${icon} *${slackLine(siteName)}*: ${slackLine(notice.title)}`;
-  const lines = notice.lines.map((line) => `• ${slackLine(line)}`);
+  // Evidence lines quote traffic (rules, ban reasons): each is a code span, so no URL in one links.
+  const lines = notice.lines.map((line) => `• ${slackCode(line, { maxLength: 300 })}`);
   if (url) lines.push(`Dashboard: ${slackLink(url, url)}`);
   const text = [headline, ...lines].join('\n');
   return { text, blocks: sections(text) };
