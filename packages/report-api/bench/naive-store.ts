@@ -19,8 +19,8 @@ export function naiveStore(store: Store & { db: Database.Database }, timeZone = 
   );
   const quarter = db.prepare(`INSERT INTO traffic_15m (site_id, start, ${cols}) VALUES (?, ?, ${q}) ON CONFLICT(site_id, start) DO UPDATE SET ${add}`);
   const day = db.prepare(`INSERT INTO rollup_day (site_id, day, dim, key, extra, ${cols}) VALUES (?, ?, ?, ?, ?, ${q}) ON CONFLICT(site_id, day, dim, key) DO UPDATE SET ${add}`);
-  const window = db.prepare('INSERT INTO errors_30s (site_id, start, errors) VALUES (?, ?, ?) ON CONFLICT(site_id, start) DO UPDATE SET errors = errors + excluded.errors');
-  const ipWindow = db.prepare('INSERT INTO ip_errors_30s (site_id, start, ip, errors) VALUES (?, ?, ?, ?) ON CONFLICT(site_id, start, ip) DO UPDATE SET errors = errors + excluded.errors');
+  const errorBucket = db.prepare('INSERT INTO errors_5s (site_id, start, errors) VALUES (?, ?, ?) ON CONFLICT(site_id, start) DO UPDATE SET errors = errors + excluded.errors');
+  const ipErrorBucket = db.prepare('INSERT INTO ip_errors_5s (site_id, start, ip, errors) VALUES (?, ?, ?, ?) ON CONFLICT(site_id, start, ip) DO UPDATE SET errors = errors + excluded.errors');
   const localDay = localDayOf(timeZone);
   return {
     ...store,
@@ -31,8 +31,8 @@ export function naiveStore(store: Store & { db: Database.Database }, timeZone = 
         const agg = aggregateEvents([e], localDay);
         for (const [start, v] of agg.quarters) quarter.run(siteId, start, ...v);
         for (const r of dayRows(agg)) day.run(siteId, r.day, r.dim, r.key, r.extra, ...r.values);
-        for (const [start, errors] of agg.windows) window.run(siteId, start, errors);
-        for (const w of agg.ipWindows.values()) ipWindow.run(siteId, w.start, w.ip, w.errors);
+        for (const [start, errors] of agg.errors) errorBucket.run(siteId, start, errors);
+        for (const b of agg.ipErrors.values()) ipErrorBucket.run(siteId, b.start, b.ip, b.errors);
       }
       return { accepted: batch.events.length, duplicate: false };
     },

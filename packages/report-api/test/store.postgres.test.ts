@@ -48,7 +48,7 @@ describePostgres('postgres store', () => {
     for (const store of [t.store, other]) {
       expect(await store.listEvents(site.id, { from: 0, to: T * 2, limit: 100 })).toHaveLength(20);
       expect((await store.topDimension(site.id, '2026-03-01', 'ip', { orderBy: 'requests', limit: 5 })).map((r) => [r.key, r.requests])).toEqual([['192.0.2.1', 10], ['192.0.2.2', 10]]);
-      expect(await store.errorWindows(site.id, 0, T * 2, 1)).toEqual([{ start: T, errors: 10 }]);
+      expect(await store.errorBuckets(site.id, 0, T * 2)).toEqual([{ start: T, errors: 10 }]);
     }
   });
 

@@ -92,6 +92,18 @@ describe('real-time alerts (real store, real receiver)', () => {
     expect(await tickUntil(ctx, T0 + 60_000)).toEqual([]);
   });
 
+  it.each([
+    // T0 + 30 s is a boundary of fixed 30-second windows: 75 errors fall on each side of it.
+    ['150 errors in 9 s across a 30-second boundary (75 + 75)', 150, T0 + 25_500, 60, 'alert: Error burst: 150 4xx/5xx responses in 30 s (threshold 100)'],
+    ['101 errors spread over 25 s', 101, T0 + 12_345, 247, 'alert: Error burst: 101 4xx/5xx responses in 30 s (threshold 100)'],
+  ])('%s raise a burst alert (any 30 s counts)', async (_, n, from, stepMs, title) => {
+    const ctx = await setup();
+    await ingest(ctx.site, Array.from({ length: n }, (_, i) => event(from + i * stepMs, { status: 404, ip: `198.51.100.${i % 2}` })));
+    expect(await tickUntil(ctx, T0 + 60_000)).toEqual([title]);
+    const [message] = await ctx.receiver.waitFor(1);
+    expect(textOf(message!.body)).toContain(`198.51.100.0: ${Math.ceil(n / 2)} errors`);
+  });
+
   it('a new automatic ban alerts once; manual ones and bans from before start do not; lifting it resolves', async () => {
     const old = await store.createSite({ name: 'other', timeZone: 'UTC', homeCountry: null });
     await store.addDenyEntry(old.site.id, { value: '192.0.2.1', reason: 'old', source: 'auto', expiresAt: null }, T0 - 60_000);

@@ -8,11 +8,12 @@ import { type BaselineOptions, baselineTest } from './baseline.js';
 import { localHourStart, sameHourHistory } from './hourly.js';
 import { type AlertNotice, createIncidentTracker, type IncidentTrackerOptions } from './incident.js';
 import { localDate } from './schedule.js';
+import { findBursts } from '../reports/bursts.js';
 
 /** What the monitor reads. */
 export type MonitorStore = Pick<
   Store,
-  'listSites' | 'errorWindows' | 'errorWindowIps' | 'listDenyEntries' | 'trafficBuckets' | 'topDimension' | 'listEvents' | 'autoBannedClients'
+  'listSites' | 'errorBuckets' | 'ipErrorPeaks' | 'listDenyEntries' | 'trafficBuckets' | 'topDimension' | 'listEvents' | 'autoBannedClients'
 >;
 
 /** Options of {@link createAlertMonitor}; every default is listed. */
@@ -22,7 +23,7 @@ export interface AlertMonitorOptions extends IncidentTrackerOptions {
   notify: (site: Site, notice: AlertNotice) => void;
   now?: () => number;
   logError?: (error: unknown) => void;
-  /** A burst is more than this many (weighted) 4xx+5xx site-wide in one 30-second window (default 100). */
+  /** A burst is more than this many (weighted) 4xx+5xx site-wide in any 30 s, in 5-s steps (`findBursts`; default 100). */
   burstThreshold?: number;
   /** A client answered 5xx instead of 403: at least `min5xx` 5xx in `windowMs` (defaults 20 in 5 min) ... */
   suspicious5xx?: { min5xx?: number; windowMs?: number; /** ... and at least this many 4xx today, or probes/scanner/blocks (default 20). */ min4xx?: number };
@@ -64,18 +65,18 @@ export function createAlertMonitor({
   async function checkBursts(site: Site, at: number): Promise<void> {
     // Look back over everything since the last tick (bounded), so a burst between ticks is not missed.
     const since = Math.max(at - 600_000, Math.min(at - 2 * WINDOW, (lastTick.get(site.id) ?? at) - WINDOW));
-    const windows = (await store.errorWindows(site.id, since, at + WINDOW, burstThreshold)).filter((w) => w.errors > burstThreshold);
-    const worst = windows.reduce<(typeof windows)[number] | undefined>((max, w) => (!max || w.errors > max.errors ? w : max), undefined);
+    const bursts = findBursts(await store.errorBuckets(site.id, since, at + WINDOW), (errors) => errors > burstThreshold);
+    const worst = bursts.reduce<(typeof bursts)[number] | undefined>((max, b) => (!max || b.errors > max.errors ? b : max), undefined);
     if (worst) {
-      // Only a new incident needs the IPs behind it; an open one just stays active.
+      // Only a new incident needs the IPs behind it (each with its worst 30 s); an open one just stays active.
       const open = incidents.isOpen(site.id, 'burst', 'site');
-      const ips = open ? [] : await store.errorWindowIps(site.id, worst.start, 5);
+      const ips = open ? [] : await store.ipErrorPeaks(site.id, worst.start, worst.end, 5);
       raise(site, incidents.active({
         siteId: site.id,
         kind: 'burst',
         key: 'site',
         title: `Error burst: ${Math.round(worst.errors)} 4xx/5xx responses in 30 s (threshold ${burstThreshold})`,
-        lines: [`Window starting ${new Date(worst.start).toISOString()}.`, ...ips.map((ip) => `${ip.ip}: ${Math.round(ip.errors)} errors`)],
+        lines: [`Worst 30 s from ${new Date(worst.peakStart).toISOString()}.`, ...ips.map((ip) => `${ip.ip}: ${Math.round(ip.errors)} errors`)],
       }, at));
     }
     resolve(site, at, 'burst');

@@ -143,10 +143,18 @@ export interface DimensionQuery {
   anyAtLeast?: Partial<Record<keyof Counters, number>>;
 }
 
-/** A 30-second window of 4xx+5xx responses. */
-export interface ErrorWindow {
+/** Weighted 4xx+5xx responses of one 5-second bucket (`start` a multiple of 5 s). */
+export interface ErrorBucket {
   start: number;
   errors: number;
+}
+
+/** One IP's most weighted 4xx+5xx in 30 s (six consecutive 5-s buckets), and when those 30 s start. */
+export interface IpErrorPeak {
+  ip: string;
+  errors: number;
+  /** The first 5-s bucket with errors of the IP's worst 30 s (the earliest such 30 s on a tie). */
+  start: number;
 }
 
 /** Pre-aggregated traffic: what reports read instead of raw events. */
@@ -159,10 +167,13 @@ export interface RollupStore {
   getDimensionRows(siteId: string, day: string, dimension: Dimension, keys: readonly string[]): Promise<DimensionRow[]>;
   /** Distinct values of a dimension on a local day (e.g. unique IPs). */
   countDimension(siteId: string, day: string, dimension: Dimension): Promise<number>;
-  /** Site-wide 30-second windows in [from, to) with at least `minErrors` weighted 4xx+5xx, ascending. */
-  errorWindows(siteId: string, from: number, to: number, minErrors: number): Promise<ErrorWindow[]>;
-  /** The IPs behind one 30-second window, most errors first. */
-  errorWindowIps(siteId: string, start: number, limit: number): Promise<Array<{ ip: string; errors: number }>>;
+  /** Site-wide 5-second error buckets with `from <= start < to` that hold errors, ascending (bursts: `findBursts`). */
+  errorBuckets(siteId: string, from: number, to: number): Promise<ErrorBucket[]>;
+  /**
+   * The IPs with errors in the 5-s buckets `from <= start < to`, each with its worst 30 s there
+   * (`IpErrorPeak`), most errors first, then by IP; at most `limit`.
+   */
+  ipErrorPeaks(siteId: string, from: number, to: number, limit: number): Promise<IpErrorPeak[]>;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Counters, Site, Store, TrafficBucket } from '../db/store.js';
+import { burstReadRange, findBursts } from './bursts.js';
 import { recommend } from './recommend.js';
 import { addDays, localDayRange } from './range.js';
 import type { DailyReport, PeriodTotals, TimelinePoint, TrafficShare } from './types.js';
@@ -9,11 +10,11 @@ export interface DailyReportOptions {
   now?: () => number;
   /** Entries in each top list. */
   top?: number;
-  /** A 30-second window with at least this many (weighted) 4xx+5xx is a burst. */
+  /** More than this many (weighted) 4xx+5xx in any 30 s is a burst (`findBursts`: 30 s in 5-s steps). */
   burstThreshold?: number;
-  /** An IP with at least this many 4xx+5xx in one 30-second window is recommended for the deny list. */
+  /** An IP with at least this many 4xx+5xx in any 30 s is recommended for the deny list. */
   ipBurstThreshold?: number;
-  /** Most bursts listed (the worst ones, in time order); every window still feeds the recommendations. */
+  /** Most bursts listed (the worst ones, in time order); every burst still feeds the recommendations. */
   maxBursts?: number;
 }
 
@@ -60,6 +61,8 @@ export async function buildDailyReport(
   date: string,
   { now = Date.now, top = 10, burstThreshold = 100, ipBurstThreshold = 50, maxBursts = 50 }: DailyReportOptions = {},
 ): Promise<DailyReport> {
+  if (!(burstThreshold >= 0)) throw new TypeError(`burstThreshold must be >= 0, got ${burstThreshold}`);
+  if (!(ipBurstThreshold > 0)) throw new TypeError(`ipBurstThreshold must be > 0, got ${ipBurstThreshold}`);
   const { from, to } = localDayRange(date, site.timeZone);
   const id = site.id;
   const buckets = await store.trafficBuckets(id, from, to);
@@ -96,16 +99,27 @@ export async function buildDailyReport(
     bucket.blocked += row.blocked;
   }
 
-  const windows = await store.errorWindows(id, from, to, Math.min(burstThreshold, ipBurstThreshold));
-  const burstWindows = await Promise.all(
-    windows.map(async (w) => ({ ...w, ips: await store.errorWindowIps(id, w.start, 10) })),
-  );
-  const bursts = burstWindows
-    .filter((w) => w.errors >= burstThreshold)
+  // Bursts touching the day, whole: a burst across midnight shows on both days.
+  const read = burstReadRange(from, to);
+  const errorBuckets = await store.errorBuckets(id, read.from, read.to);
+  const touchesDay = (b: { start: number; end: number }) => b.end > from && b.start < to;
+  const worst = findBursts(errorBuckets, (errors) => errors > burstThreshold)
+    .filter(touchesDay)
     .sort((a, b) => b.errors - a.errors || a.start - b.start)
     .slice(0, maxBursts)
-    .sort((a, b) => a.start - b.start)
-    .map((w) => ({ start: w.start, end: w.start + 30_000, errors: round(w.errors), ips: w.ips.slice(0, 5).map((ip) => ({ ip: ip.ip, errors: round(ip.errors) })) }));
+    .sort((a, b) => a.start - b.start);
+  const bursts = await Promise.all(
+    worst.map(async (b) => ({
+      start: b.start,
+      end: b.end,
+      errors: round(b.errors),
+      ips: (await store.ipErrorPeaks(id, b.start, b.end, 5)).map((ip) => ({ ip: ip.ip, errors: round(ip.errors) })),
+    })),
+  );
+  // Evidence against single IPs: each IP's worst 30 s inside stretches where the whole site had
+  // at least ipBurstThreshold errors in 30 s (an IP cannot reach it anywhere else).
+  const evidenceSpans = findBursts(errorBuckets, (errors) => errors >= ipBurstThreshold).filter(touchesDay);
+  const ipBursts = (await Promise.all(evidenceSpans.map((span) => store.ipErrorPeaks(id, span.start, span.end, 100)))).flat();
 
   // The previous day is the tail of the trailing seven days: one read (buckets come back ascending).
   const trailing = await store.trafficBuckets(id, localDayRange(addDays(date, -7), site.timeZone).from, from);
@@ -114,7 +128,7 @@ export async function buildDailyReport(
   const previousTotals = previous.length > 0 ? sum(previous) : null;
   const trailingTotals = trailing.length > 0 ? sum(trailing) : null;
 
-  const { recommendations, suspicious5xx } = await recommend(store, site, { date, from, to, burstWindows, ipBurstThreshold, now: now() });
+  const { recommendations, suspicious5xx } = await recommend(store, site, { date, from, to, ipBursts, ipBurstThreshold, now: now() });
 
   return {
     site: { id: site.id, name: site.name, timeZone: site.timeZone, homeCountry: site.homeCountry },

@@ -33,7 +33,7 @@ export function reportToMarkdown(report: DailyReport, { top = 5 }: { top?: numbe
     for (const ip of report.topIps.slice(0, top)) lines.push(`• ${code(ip.ip)} ${country(ip.country)}: ${n(ip.requests)} requests, ${n(ip.blocked)} blocked, ${n(ip.errors4xx)} 4xx, ${n(ip.errors5xx)} 5xx`);
   }
   if (report.bursts.length > 0) {
-    lines.push('', `*Error bursts*: ${report.bursts.length} window(s) of 30 s, worst ${n(Math.max(...report.bursts.map((b) => b.errors)))} errors`);
+    lines.push('', `*Error bursts*: ${report.bursts.length}, worst ${n(Math.max(...report.bursts.map((b) => b.errors)))} errors in 30 s`);
   }
   if (report.recommendations.length > 0) {
     lines.push('', '*Recommended for the deny list*');

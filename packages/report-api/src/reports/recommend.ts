@@ -1,5 +1,5 @@
 import { createIpMatcher, type IpMatcher } from '@watchpost/middleware';
-import type { DimensionRow, ErrorWindow, Site, Store } from '../db/store.js';
+import type { DimensionRow, IpErrorPeak, Site, Store } from '../db/store.js';
 import { localTime } from './range.js';
 import type { DailyReport, Recommendation } from './types.js';
 
@@ -10,7 +10,8 @@ export interface RecommendContext {
   date: string;
   from: number;
   to: number;
-  burstWindows: Array<ErrorWindow & { ips: Array<{ ip: string; errors: number }> }>;
+  /** IPs' worst 30 s inside the day's error bursts (`RollupStore.ipErrorPeaks`); an IP may come more than once. */
+  ipBursts: IpErrorPeak[];
   ipBurstThreshold: number;
   now: number;
   /** An IP with at least this many requests, most of them 4xx, is flagged `high-4xx`. */
@@ -37,12 +38,12 @@ const pct = (part: number, whole: number) => `${Math.round((part / whole) * 100)
  * deserved a 403. Reads rollups; raw events only for the paths a candidate probed.
  *
  * @example
- * const { recommendations } = await recommend(store, site, { date, from, to, burstWindows: [], ipBurstThreshold: 50, now: Date.now() });
+ * const { recommendations } = await recommend(store, site, { date, from, to, ipBursts: [], ipBurstThreshold: 50, now: Date.now() });
  */
 export async function recommend(
   store: Store,
   site: Site,
-  { date, from, to, burstWindows, ipBurstThreshold, now, minRequestsFor4xx = 20, high4xxShare = 0.5, blockedOften = 50, limit = 25 }: RecommendContext,
+  { date, from, to, ipBursts, ipBurstThreshold, now, minRequestsFor4xx = 20, high4xxShare = 0.5, blockedOften = 50, limit = 25 }: RecommendContext,
 ): Promise<Pick<DailyReport, 'recommendations' | 'suspicious5xx'>> {
   const id = site.id;
   const candidates = new Map<string, Candidate>();
@@ -53,13 +54,12 @@ export async function recommend(
     return c;
   };
 
-  for (const window of burstWindows) {
-    for (const { ip, errors } of window.ips) {
-      if (errors < ipBurstThreshold) continue;
-      const c = candidate(ip);
-      if (!c.kinds.has('burst')) c.reasons.push(`burst of ${fmt(errors)} 4xx/5xx in 30 s at ${localTime(window.start, site.timeZone)}`);
-      c.kinds.add('burst');
-    }
+  // Worst first, so an IP's evidence is its worst 30 s of the day.
+  for (const { ip, errors, start } of [...ipBursts].sort((a, b) => b.errors - a.errors || a.start - b.start)) {
+    if (errors < ipBurstThreshold) continue;
+    const c = candidate(ip);
+    if (!c.kinds.has('burst')) c.reasons.push(`burst of ${fmt(errors)} 4xx/5xx in 30 s at ${localTime(start, site.timeZone)}`);
+    c.kinds.add('burst');
   }
   // One pass over the day's IP rows picks every IP with any kind of evidence.
   const suspects = await store.topDimension(id, date, 'ip', {

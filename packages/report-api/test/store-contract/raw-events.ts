@@ -46,9 +46,9 @@ export function rawEventsContract({ fresh }: ContractContext): void {
       expect(await store.listEvents(site.id, { from: 0, to: T * 2, limit: 10 })).toHaveLength(1);
       expect(await store.listEvents(other.site.id, { from: 0, to: T * 2, limit: 10 })).toEqual([]);
       expect(await store.countDimension(site.id, '2026-03-01', 'ip')).toBe(1);
-      expect(await store.errorWindows(site.id, 0, T * 2, 1)).toHaveLength(1);
+      expect(await store.errorBuckets(site.id, 0, T * 2)).toEqual([{ start: T - 5_000, errors: 1 }]);
       // Per-IP burst buckets go with the raw events.
-      expect(await store.errorWindowIps(site.id, T - 30_000, 5)).toEqual([]);
+      expect(await store.ipErrorPeaks(site.id, 0, T * 2, 5)).toEqual([]);
       expect(await store.purgeBefore(T)).toEqual({ events: 0 });
     });
 

@@ -19,9 +19,8 @@ export function rollupsContract({ fresh }: ContractContext): void {
       expect(ip).toEqual({ key: '203.0.113.7', extra: 'JP', requests: 11, blocked: 1, counted: 0, s1xx: 0, s2xx: 10, s3xx: 0, s4xx: 1, s5xx: 0, probes: 1, scanner: 1 });
       const [bucket] = await store.trafficBuckets(site.id, late, late + 1);
       expect(bucket).toMatchObject({ start: late, requests: 11 });
-      const [window] = await store.errorWindows(site.id, late, late + 30_000, 1);
-      expect(window).toEqual({ start: late, errors: 1 });
-      expect(await store.errorWindowIps(site.id, late, 5)).toEqual([{ ip: '203.0.113.7', errors: 1 }]);
+      expect(await store.errorBuckets(site.id, late, late + 30_000)).toEqual([{ start: late, errors: 1 }]);
+      expect(await store.ipErrorPeaks(site.id, late, late + 30_000, 5)).toEqual([{ ip: '203.0.113.7', errors: 1, start: late }]);
       expect(await store.getDimensionRows(site.id, '2026-03-02', 'ip', ['203.0.113.7', '192.0.2.1'])).toHaveLength(1);
     });
 
@@ -43,8 +42,35 @@ export function rollupsContract({ fresh }: ContractContext): void {
       expect(await store.getDimensionRows(site.id, day, 'ip', [])).toEqual([]);
       expect(await store.countDimension(site.id, day, 'ip')).toBe(3);
       expect(await store.countDimension(site.id, day, 'country')).toBe(2);
-      expect((await store.errorWindows(site.id, 0, T * 2, 2)).map((w) => w.errors)).toEqual([3]);
-      expect(await store.errorWindowIps(site.id, T - (T % 30_000), 1)).toEqual([{ ip: '192.0.2.2', errors: 3 }]);
+      expect(await store.errorBuckets(site.id, 0, T * 2)).toEqual([{ start: T, errors: 3 }]);
+      expect(await store.ipErrorPeaks(site.id, 0, T * 2, 1)).toEqual([{ ip: '192.0.2.2', errors: 3, start: T }]);
+    });
+
+    it('keeps 4xx+5xx in 5-second buckets and finds each IP its worst 30 s among them', async () => {
+      const store = await fresh();
+      const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+      const other = await store.createSite({ name: 'o', timeZone: 'UTC', homeCountry: null });
+      const at = (ms: number, ip: string, n: number, sampleRate = 1) => Array.from({ length: n }, () => event({ ts: T + ms, ip, status: 404, sampleRate }));
+      await store.ingestBatch(site.id, batch([
+        // 192.0.2.10: 2 at +0 s, 3 at +20 s, 2 + 2 (one sampled at 1/2) at +39 s: its worst 30 s are +20 s to +39 s.
+        ...at(0, '192.0.2.10', 2), ...at(20_000, '192.0.2.10', 3), ...at(39_999, '192.0.2.10', 2), ...at(35_000, '192.0.2.10', 1, 0.5),
+        // 192.0.2.9: 7 in one bucket, a tie with 192.0.2.10; 192.0.2.8: 1.
+        ...at(50_001, '192.0.2.9', 7), ...at(90_000, '192.0.2.8', 1),
+        event({ ts: T + 1_000, ip: '192.0.2.10', status: 200 }),
+      ]));
+      await store.ingestBatch(other.site.id, batch(at(0, '192.0.2.10', 50)));
+      expect(await store.errorBuckets(site.id, T, T + 60_000)).toEqual([
+        { start: T, errors: 2 }, { start: T + 20_000, errors: 3 }, { start: T + 35_000, errors: 4 }, { start: T + 50_000, errors: 7 },
+      ]);
+      expect(await store.ipErrorPeaks(site.id, T, T + 100_000, 10)).toEqual([
+        { ip: '192.0.2.10', errors: 7, start: T + 20_000 },
+        { ip: '192.0.2.9', errors: 7, start: T + 50_000 },
+        { ip: '192.0.2.8', errors: 1, start: T + 90_000 },
+      ]);
+      // Only buckets inside the range count; the limit keeps the worst.
+      expect(await store.ipErrorPeaks(site.id, T + 25_000, T + 60_000, 1)).toEqual([{ ip: '192.0.2.9', errors: 7, start: T + 50_000 }]);
+      expect(await store.ipErrorPeaks(site.id, T + 25_000, T + 40_000, 5)).toEqual([{ ip: '192.0.2.10', errors: 4, start: T + 35_000 }]);
+      expect(await store.ipErrorPeaks(site.id, T, T + 60_000, 0)).toEqual([]);
     });
   });
 }

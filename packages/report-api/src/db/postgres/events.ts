@@ -25,7 +25,7 @@ const EVENT_COLUMNS = 'id, site_id, ts, ip, country, method, host, path, status,
 
 const purgeSites = statement('SELECT id FROM sites ORDER BY id');
 const purgeEvents = statement(`DELETE FROM events WHERE id IN (SELECT id FROM events WHERE site_id = $1 AND ts < $2 LIMIT ${PURGE_CHUNK})`);
-const purgeIpWindows = statement('DELETE FROM ip_errors_30s WHERE site_id = $1 AND start < $2');
+const purgeIpWindows = statement('DELETE FROM ip_errors_5s WHERE site_id = $1 AND start < $2');
 // Import batch ids (about one per 1,000 log lines) are kept for good: re-importing a file after the
 // retention window must still be recognised as a duplicate.
 const purgeBatches = statement("DELETE FROM batches WHERE site_id = $1 AND received_at < $2 AND source <> 'import'");

@@ -19,13 +19,13 @@ const upsertDays = statement(
    SELECT $1::text, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], ${counterArrays(6)})
    ON CONFLICT (site_id, day, dim, key) DO UPDATE SET ${addCounters('rollup_day')}, extra = coalesce(excluded.extra, rollup_day.extra)`,
 );
-const upsertWindows = statement(
-  `INSERT INTO errors_30s (site_id, start, errors) SELECT $1::text, * FROM unnest($2::bigint[], $3::float8[])
-   ON CONFLICT (site_id, start) DO UPDATE SET errors = errors_30s.errors + excluded.errors`,
+const upsertErrors = statement(
+  `INSERT INTO errors_5s (site_id, start, errors) SELECT $1::text, * FROM unnest($2::bigint[], $3::float8[])
+   ON CONFLICT (site_id, start) DO UPDATE SET errors = errors_5s.errors + excluded.errors`,
 );
-const upsertIpWindows = statement(
-  `INSERT INTO ip_errors_30s (site_id, start, ip, errors) SELECT $1::text, * FROM unnest($2::bigint[], $3::text[], $4::float8[])
-   ON CONFLICT (site_id, start, ip) DO UPDATE SET errors = ip_errors_30s.errors + excluded.errors`,
+const upsertIpErrors = statement(
+  `INSERT INTO ip_errors_5s (site_id, start, ip, errors) SELECT $1::text, * FROM unnest($2::bigint[], $3::text[], $4::float8[])
+   ON CONFLICT (site_id, start, ip) DO UPDATE SET errors = ip_errors_5s.errors + excluded.errors`,
 );
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -68,10 +68,10 @@ export async function writeRollups(client: pg.PoolClient, siteId: string, agg: B
       ...counterColumns(days, (r) => r.values),
     ]);
   }
-  const windows = [...agg.windows].sort((a, b) => a[0] - b[0]);
-  if (windows.length > 0) await changes(client, upsertWindows, [siteId, windows.map(([start]) => start), windows.map(([, errors]) => errors)]);
-  const ipWindows = [...agg.ipWindows.values()].sort((a, b) => a.start - b.start || compareText(a.ip, b.ip));
-  if (ipWindows.length > 0) {
-    await changes(client, upsertIpWindows, [siteId, ipWindows.map((w) => w.start), ipWindows.map((w) => w.ip), ipWindows.map((w) => w.errors)]);
+  const errors = [...agg.errors].sort((a, b) => a[0] - b[0]);
+  if (errors.length > 0) await changes(client, upsertErrors, [siteId, errors.map(([start]) => start), errors.map(([, weighted]) => weighted)]);
+  const ipErrors = [...agg.ipErrors.values()].sort((a, b) => a.start - b.start || compareText(a.ip, b.ip));
+  if (ipErrors.length > 0) {
+    await changes(client, upsertIpErrors, [siteId, ipErrors.map((b) => b.start), ipErrors.map((b) => b.ip), ipErrors.map((b) => b.errors)]);
   }
 }

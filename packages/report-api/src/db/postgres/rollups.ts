@@ -1,6 +1,7 @@
 import type pg from 'pg';
-import type { Counters, DimensionRow, RollupStore, TrafficBucket } from '../store.js';
+import type { Counters, DimensionRow, ErrorBucket, IpErrorPeak, RollupStore, TrafficBucket } from '../store.js';
 import { COUNTER_COLUMNS } from '../sqlite/aggregate.js';
+import { ipErrorPeaksSql } from '../error-peaks.js';
 import { rows, statement, type Statement } from './pool.js';
 
 const COUNTERS = COUNTER_COLUMNS.join(', ');
@@ -22,8 +23,8 @@ const top = new Map<CounterColumn, Statement>(
 );
 const byKeys = statement(`SELECT key, extra, ${COUNTERS} FROM rollup_day WHERE site_id = $1 AND day = $2 AND dim = $3 AND key = ANY($4::text[])`);
 const count = statement('SELECT count(*) AS n FROM rollup_day WHERE site_id = $1 AND day = $2 AND dim = $3');
-const windows = statement('SELECT start, errors FROM errors_30s WHERE site_id = $1 AND start >= $2 AND start < $3 AND errors >= $4 ORDER BY start');
-const windowIps = statement('SELECT ip, errors FROM ip_errors_30s WHERE site_id = $1 AND start = $2 ORDER BY errors DESC, ip COLLATE "C" LIMIT $3');
+const errorBuckets = statement('SELECT start, errors FROM errors_5s WHERE site_id = $1 AND start >= $2 AND start < $3 ORDER BY start');
+const ipPeaks = statement(ipErrorPeaksSql(['$1', '$2', '$3', '$4'], ' COLLATE "C"'));
 
 /**
  * Rollup reads on PostgreSQL. Every query is bounded by its primary key prefix (site, day or time
@@ -77,11 +78,11 @@ export function postgresRollupStore(pool: pg.Pool): RollupStore {
       const [row] = await rows<{ n: number }>(pool, count, [siteId, day, dimension]);
       return row?.n ?? 0;
     },
-    async errorWindows(siteId, from, to, minErrors) {
-      return rows<{ start: number; errors: number }>(pool, windows, [siteId, from, to, minErrors]);
+    async errorBuckets(siteId, from, to) {
+      return rows<ErrorBucket>(pool, errorBuckets, [siteId, from, to]);
     },
-    async errorWindowIps(siteId, start, limit) {
-      return rows<{ ip: string; errors: number }>(pool, windowIps, [siteId, start, Math.max(0, Math.floor(limit))]);
+    async ipErrorPeaks(siteId, from, to, limit) {
+      return rows<IpErrorPeak>(pool, ipPeaks, [siteId, from, to, Math.max(0, Math.floor(limit))]);
     },
   };
 }

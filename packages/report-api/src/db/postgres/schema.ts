@@ -117,16 +117,19 @@ export const rollupDay = pgTable(
   (t) => [primaryKey({ columns: [t.siteId, t.day, t.dim, t.key] })],
 );
 
-/** Site-wide 4xx+5xx per 30-second window. Kept for good. */
-export const errors30s = pgTable(
-  'errors_30s',
+/**
+ * Site-wide 4xx+5xx per 5-second bucket (`start` a multiple of 5 s). A burst is any six
+ * consecutive buckets (30 s) over the threshold (`src/reports/bursts.ts`). Kept for good.
+ */
+export const errors5s = pgTable(
+  'errors_5s',
   { siteId: text('site_id').notNull(), start: epochMs('start').notNull(), errors: doublePrecision('errors').notNull() },
   (t) => [primaryKey({ columns: [t.siteId, t.start] })],
 );
 
-/** 4xx+5xx per IP per 30-second window. Purged with raw events. */
-export const ipErrors30s = pgTable(
-  'ip_errors_30s',
+/** 4xx+5xx per IP per 5-second bucket. Purged with raw events. */
+export const ipErrors5s = pgTable(
+  'ip_errors_5s',
   {
     siteId: text('site_id').notNull(),
     start: epochMs('start').notNull(),

@@ -3,8 +3,11 @@ import type { Counters, Dimension } from '../store.js';
 
 /** Quarter hour in ms: every IANA offset is a multiple of 15 minutes, so local hours and days are unions of these. */
 export const QUARTER_MS = 15 * 60 * 1000;
-/** Burst window length. */
-export const WINDOW_MS = 30 * 1000;
+/**
+ * Error bucket length. A burst is any six consecutive buckets (30 s, sliding in 5-s steps) over
+ * the threshold (`src/reports/bursts.ts`), so its edges are 5-s aligned.
+ */
+export const ERROR_BUCKET_MS = 5 * 1000;
 
 /** Counter order used by the SQL statements (`COUNTER_COLUMNS[i]` ↔ `values[i]`). */
 export const COUNTER_COLUMNS = ['requests', 'blocked', 'counted', 's1xx', 's2xx', 's3xx', 's4xx', 's5xx', 'probes', 'scanner'] as const satisfies ReadonlyArray<keyof Counters>;
@@ -51,12 +54,14 @@ export interface BatchAggregate {
   quarters: Map<number, CounterValues>;
   /** By `day \0 dimension`, then by key: the key is looked up as it came, never concatenated. */
   days: Map<string, DayDimension>;
-  windows: Map<number, number>;
-  ipWindows: Map<string, { start: number; ip: string; errors: number }>;
+  /** Weighted 4xx+5xx by 5-s bucket start. */
+  errors: Map<number, number>;
+  /** Weighted 4xx+5xx by `start \0 ip` (5-s buckets). */
+  ipErrors: Map<string, { start: number; ip: string; errors: number }>;
 }
 
 /**
- * Folds events into per-quarter, per-day-dimension and per-30-s error rollups.
+ * Folds events into per-quarter, per-day-dimension and per-5-s error rollups.
  * `localDay(quarterStart)` maps a bucket to the site-local date. Pass `agg` to add to an existing
  * aggregate (several batches of one site written in one group commit).
  *
@@ -66,7 +71,7 @@ export interface BatchAggregate {
 export function aggregateEvents(
   events: readonly WatchpostEvent[],
   localDay: (quarterStart: number) => string,
-  agg: BatchAggregate = { quarters: new Map(), days: new Map(), windows: new Map(), ipWindows: new Map() },
+  agg: BatchAggregate = { quarters: new Map(), days: new Map(), errors: new Map(), ipErrors: new Map() },
 ): BatchAggregate {
   let lastQuarter = Number.NaN;
   let values: CounterValues = zeros();
@@ -94,12 +99,12 @@ export function aggregateEvents(
     if (event.rule !== null) addDim(day.rule, event.rule, null, event, weight);
 
     if (event.status >= 400 && event.status <= 599) {
-      const start = event.ts - (event.ts % WINDOW_MS);
-      agg.windows.set(start, (agg.windows.get(start) ?? 0) + weight);
+      const start = event.ts - (event.ts % ERROR_BUCKET_MS);
+      agg.errors.set(start, (agg.errors.get(start) ?? 0) + weight);
       const id = `${start}\u0000${event.ip}`;
-      const ipWindow = agg.ipWindows.get(id);
-      if (ipWindow) ipWindow.errors += weight;
-      else agg.ipWindows.set(id, { start, ip: event.ip, errors: weight });
+      const ipBucket = agg.ipErrors.get(id);
+      if (ipBucket) ipBucket.errors += weight;
+      else agg.ipErrors.set(id, { start, ip: event.ip, errors: weight });
     }
   }
   return agg;
@@ -139,14 +144,14 @@ export function* dayRows(agg: BatchAggregate): Generator<DayRow> {
  * A site's aggregate as flat arrays, the form `rollupWriter` writes and the writer thread receives:
  * quarters as `[start, ...10 counters]`, each day dimension as `[day, dim, rowCount, ...rows of
  * [key, extra, ...10 counters]]` with its rows in key order (upserts then walk the primary-key
- * B-tree forward), error windows as `[start, errors]`, per-IP windows as `[start, ip, errors]`.
+ * B-tree forward), 5-s error buckets as `[start, errors]`, per-IP buckets as `[start, ip, errors]`.
  */
 export interface PackedAggregate {
   siteId: string;
   quarters: number[];
   days: unknown[];
-  windows: number[];
-  ipWindows: unknown[];
+  errors: number[];
+  ipErrors: unknown[];
 }
 
 /**
@@ -167,9 +172,9 @@ export function packAggregate(siteId: string, agg: BatchAggregate): PackedAggreg
       days.push(key, row.extra, ...row.values);
     }
   }
-  const windows: number[] = [];
-  for (const [start, errors] of agg.windows) windows.push(start, errors);
-  const ipWindows: unknown[] = [];
-  for (const w of agg.ipWindows.values()) ipWindows.push(w.start, w.ip, w.errors);
-  return { siteId, quarters, days, windows, ipWindows };
+  const errors: number[] = [];
+  for (const [start, weighted] of agg.errors) errors.push(start, weighted);
+  const ipErrors: unknown[] = [];
+  for (const b of agg.ipErrors.values()) ipErrors.push(b.start, b.ip, b.errors);
+  return { siteId, quarters, days, errors, ipErrors };
 }

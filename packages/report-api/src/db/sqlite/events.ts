@@ -187,7 +187,7 @@ export function sqliteEventStore(
           if (changes === 0) break;
         }
       }
-      db.prepare('DELETE FROM ip_errors_30s WHERE start < ?').run(before);
+      db.prepare('DELETE FROM ip_errors_5s WHERE start < ?').run(before);
       // Import batch ids (about one per 1,000 log lines) are kept for good: re-importing a file after
       // the retention window must still be recognised as a duplicate.
       db.prepare("DELETE FROM batches WHERE received_at < ? AND source <> 'import'").run(before);

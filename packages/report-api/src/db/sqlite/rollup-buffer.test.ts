@@ -23,8 +23,8 @@ const traffic = (ips: number) =>
 const snapshot = (store: { db: { prepare(sql: string): { all(): unknown[] } } }) => ({
   day: store.db.prepare('SELECT day, dim, key, extra, requests, s2xx, s4xx FROM rollup_day ORDER BY day, dim, key').all(),
   quarters: store.db.prepare('SELECT start, requests, s4xx FROM traffic_15m ORDER BY start').all(),
-  windows: store.db.prepare('SELECT start, errors FROM errors_30s ORDER BY start').all(),
-  ipWindows: store.db.prepare('SELECT start, ip, errors FROM ip_errors_30s ORDER BY start, ip').all(),
+  errors: store.db.prepare('SELECT start, errors FROM errors_5s ORDER BY start').all(),
+  ipErrors: store.db.prepare('SELECT start, ip, errors FROM ip_errors_5s ORDER BY start, ip').all(),
 });
 
 describe('rollups held in memory', () => {

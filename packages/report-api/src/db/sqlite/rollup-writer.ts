@@ -17,7 +17,7 @@ function upsertSql(table: string, keys: string[], extraSet = '', rows = 1): stri
 
 /**
  * Adds a packed aggregate (`packAggregate`) to the rollup tables (`traffic_15m`, `rollup_day`,
- * `errors_30s`, `ip_errors_30s`): one upsert per distinct row, day rows 50 to a statement. Call it
+ * `errors_5s`, `ip_errors_5s`): one upsert per distinct row, day rows 50 to a statement. Call it
  * inside a transaction.
  *
  * @example
@@ -30,16 +30,16 @@ export function rollupWriter(db: Database.Database): (packed: PackedAggregate) =
   const extraSet = ', extra = coalesce(excluded.extra, extra)';
   const upsertDay = db.prepare(upsertSql('rollup_day', dayKeys, extraSet));
   const upsertDays = db.prepare(upsertSql('rollup_day', dayKeys, extraSet, DAY_ROWS_PER_UPSERT));
-  const upsertWindow = db.prepare(
-    'INSERT INTO errors_30s (site_id, start, errors) VALUES (?, ?, ?) ON CONFLICT(site_id, start) DO UPDATE SET errors = errors + excluded.errors',
+  const upsertErrors = db.prepare(
+    'INSERT INTO errors_5s (site_id, start, errors) VALUES (?, ?, ?) ON CONFLICT(site_id, start) DO UPDATE SET errors = errors + excluded.errors',
   );
-  const upsertIpWindow = db.prepare(
-    'INSERT INTO ip_errors_30s (site_id, start, ip, errors) VALUES (?, ?, ?, ?) ON CONFLICT(site_id, start, ip) DO UPDATE SET errors = errors + excluded.errors',
+  const upsertIpErrors = db.prepare(
+    'INSERT INTO ip_errors_5s (site_id, start, ip, errors) VALUES (?, ?, ?, ?) ON CONFLICT(site_id, start, ip) DO UPDATE SET errors = errors + excluded.errors',
   );
   const many: unknown[] = new Array(DAY_WIDTH * DAY_ROWS_PER_UPSERT);
   const one: unknown[] = new Array(DAY_WIDTH);
 
-  return function writeRollups({ siteId, quarters, days, windows, ipWindows }) {
+  return function writeRollups({ siteId, quarters, days, errors, ipErrors }) {
     for (let i = 0; i < quarters.length; i += 1 + COUNTERS) upsertQuarter.run(siteId, ...quarters.slice(i, i + 1 + COUNTERS));
     for (let i = 0; i < days.length; ) {
       const day = days[i];
@@ -62,8 +62,8 @@ export function rollupWriter(db: Database.Database): (packed: PackedAggregate) =
         upsertDay.run(one);
       }
     }
-    for (let i = 0; i < windows.length; i += 2) upsertWindow.run(siteId, windows[i], windows[i + 1]);
-    for (let i = 0; i < ipWindows.length; i += 3) upsertIpWindow.run(siteId, ipWindows[i], ipWindows[i + 1], ipWindows[i + 2]);
+    for (let i = 0; i < errors.length; i += 2) upsertErrors.run(siteId, errors[i], errors[i + 1]);
+    for (let i = 0; i < ipErrors.length; i += 3) upsertIpErrors.run(siteId, ipErrors[i], ipErrors[i + 1], ipErrors[i + 2]);
   };
 }
 

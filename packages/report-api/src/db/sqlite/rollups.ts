@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { DimensionRow, RollupStore, TrafficBucket } from '../store.js';
+import type { DimensionRow, ErrorBucket, IpErrorPeak, RollupStore, TrafficBucket } from '../store.js';
 import { COUNTER_COLUMNS } from './aggregate.js';
+import { ipErrorPeaksSql } from '../error-peaks.js';
 
 const COUNTERS = COUNTER_COLUMNS.join(', ');
 
@@ -40,12 +41,10 @@ export function sqliteRollupStore(db: Database.Database): RollupStore {
   const count = db.prepare<[string, string, string], { n: number }>(
     'SELECT count(*) AS n FROM rollup_day WHERE site_id = ? AND day = ? AND dim = ?',
   );
-  const windows = db.prepare<[string, number, number, number], { start: number; errors: number }>(
-    'SELECT start, errors FROM errors_30s WHERE site_id = ? AND start >= ? AND start < ? AND errors >= ? ORDER BY start',
+  const errorBuckets = db.prepare<[string, number, number], ErrorBucket>(
+    'SELECT start, errors FROM errors_5s WHERE site_id = ? AND start >= ? AND start < ? ORDER BY start',
   );
-  const windowIps = db.prepare<[string, number, number], { ip: string; errors: number }>(
-    'SELECT ip, errors FROM ip_errors_30s WHERE site_id = ? AND start = ? ORDER BY errors DESC, ip LIMIT ?',
-  );
+  const ipPeaks = db.prepare<[string, number, number, number], IpErrorPeak>(ipErrorPeaksSql(['?', '?', '?', '?'], ''));
   return {
     async trafficBuckets(siteId, from, to) {
       return buckets.all(siteId, from, to);
@@ -74,11 +73,11 @@ export function sqliteRollupStore(db: Database.Database): RollupStore {
     async countDimension(siteId, day, dimension) {
       return count.get(siteId, day, dimension)?.n ?? 0;
     },
-    async errorWindows(siteId, from, to, minErrors) {
-      return windows.all(siteId, from, to, minErrors);
+    async errorBuckets(siteId, from, to) {
+      return errorBuckets.all(siteId, from, to);
     },
-    async errorWindowIps(siteId, start, limit) {
-      return windowIps.all(siteId, start, Math.max(0, Math.floor(limit)));
+    async ipErrorPeaks(siteId, from, to, limit) {
+      return ipPeaks.all(siteId, from, to, Math.max(0, Math.floor(limit)));
     },
   };
 }

@@ -29,8 +29,8 @@ type Db = ReturnType<typeof openSqliteStore>['db'];
 const snapshot = (db: Db) => ({
   day: db.prepare('SELECT day, dim, key, extra, requests, blocked, s2xx, s4xx, s5xx, probes, scanner FROM rollup_day ORDER BY day, dim, key').all(),
   quarters: db.prepare('SELECT start, requests, s4xx FROM traffic_15m ORDER BY start').all(),
-  windows: db.prepare('SELECT start, errors FROM errors_30s ORDER BY start').all(),
-  ipWindows: db.prepare('SELECT start, ip, errors FROM ip_errors_30s ORDER BY start, ip').all(),
+  errors: db.prepare('SELECT start, errors FROM errors_5s ORDER BY start').all(),
+  ipErrors: db.prepare('SELECT start, ip, errors FROM ip_errors_5s ORDER BY start, ip').all(),
   events: db.prepare('SELECT ts, ip, country, path, status, ua, action, rule, bot_category, sample_rate, asn FROM events ORDER BY id').all(),
 });
 const backlogRows = (db: Db) => (db.prepare('SELECT count(*) AS n FROM rollup_backlog').get() as { n: number }).n;

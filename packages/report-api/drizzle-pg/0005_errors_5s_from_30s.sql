@@ -1,0 +1,8 @@
+-- Custom migration (drizzle-kit generate --custom): the 5-second error buckets take over the
+-- 30-second rows of earlier versions. Each 30-s row becomes one 5-s row at its start: 30-s starts
+-- are multiples of 5 s, and a 30-s sum (six buckets) never holds two converted rows, so every
+-- burst of an old day is found again with its exact count (its edges then span that one bucket:
+-- where in those 30 s the errors fell is not known).
+INSERT INTO "errors_5s" ("site_id", "start", "errors") SELECT "site_id", "start", "errors" FROM "errors_30s";
+--> statement-breakpoint
+INSERT INTO "ip_errors_5s" ("site_id", "start", "ip", "errors") SELECT "site_id", "start", "ip", "errors" FROM "ip_errors_30s";

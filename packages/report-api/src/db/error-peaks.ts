@@ -1,0 +1,26 @@
+import { ERROR_BUCKET_MS } from './sqlite/aggregate.js';
+
+/** How far back a 30-s sum reaches from its last 5-s bucket: five more buckets. */
+const REACH_MS = 30_000 - ERROR_BUCKET_MS;
+
+/**
+ * The query behind `RollupStore.ipErrorPeaks`, the same on SQLite and PostgreSQL (both have window
+ * functions with `RANGE` offsets): for every bucket of an IP, the sum of the six 5-s buckets ending
+ * there (any 30-s sum is at most the one ending at its last bucket with errors, so these hold every
+ * peak) and the first bucket with errors among them; then each IP's best, most errors first.
+ * `params` are the placeholders of site id, from, to and limit; `collate` makes ties on the IP
+ * sort byte-wise on PostgreSQL as on SQLite.
+ *
+ * @example
+ * db.prepare(ipErrorPeaksSql(['?', '?', '?', '?'], '')).all(siteId, from, to, 10);
+ */
+export function ipErrorPeaksSql([site, from, to, limit]: readonly [string, string, string, string], collate: string): string {
+  return `SELECT ip, errors, first AS start FROM (
+    SELECT ip, errors, first, row_number() OVER (PARTITION BY ip ORDER BY errors DESC, start) AS n FROM (
+      SELECT ip, start, sum(errors) OVER w AS errors, first_value(start) OVER w AS first
+      FROM ip_errors_5s WHERE site_id = ${site} AND start >= ${from} AND start < ${to}
+      WINDOW w AS (PARTITION BY ip ORDER BY start RANGE BETWEEN ${REACH_MS} PRECEDING AND CURRENT ROW)
+    ) AS sums
+  ) AS ranked
+  WHERE n = 1 ORDER BY errors DESC, ip${collate} LIMIT ${limit}`;
+}

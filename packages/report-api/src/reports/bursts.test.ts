@@ -1,0 +1,63 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { ErrorBucket } from '../db/store.js';
+import { burstReadRange, findBursts } from './bursts.js';
+
+const S = 5_000;
+/** Buckets from `[seconds, errors]` pairs. */
+const b = (...pairs: Array<[number, number]>): ErrorBucket[] => pairs.map(([seconds, errors]) => ({ start: seconds * 1000, errors }));
+const over100 = (errors: number) => errors > 100;
+const seconds = (bursts: ReturnType<typeof findBursts>) => bursts.map((x) => [x.start / 1000, x.end / 1000, x.errors, x.peakStart / 1000]);
+
+describe('findBursts: more than 100 in any six consecutive 5-s buckets', () => {
+  it.each([
+    ['nothing', b(), []],
+    ['75 + 75 on both sides of a 30-s boundary', b([25, 75], [30, 75]), [[25, 35, 150, 25]]],
+    ['101 in one bucket', b([40, 101]), [[40, 45, 101, 40]]],
+    ['100 is not more than 100', b([40, 100]), []],
+    ['101 over six buckets (25 s)', b([0, 20], [5, 20], [10, 20], [15, 20], [20, 20], [25, 1]), [[0, 30, 101, 0]]],
+    ['101 over seven buckets (30 s) is two windows of less', b([0, 1], [5, 20], [10, 20], [15, 20], [20, 20], [25, 19], [30, 1]), []],
+    ['errors of an hour before do not count', b([0, 100], [3_600, 1]), []],
+    ['spikes 30 s apart have overlapping windows: one burst', b([0, 101], [30, 101]), [[0, 35, 101, 0]]],
+    ['spikes 55 s apart are two bursts', b([0, 101], [55, 101]), [[0, 5, 101, 0], [55, 60, 101, 55]]],
+    ['two bursts 25 s apart overlap: one', b([0, 101], [25, 101]), [[0, 30, 202, 0]]],
+    ['a long run is one burst, trimmed to its errors, with its worst 30 s', b([0, 20], [5, 20], [10, 20], [15, 20], [20, 20], [25, 20], [30, 60], [35, 20], [40, 20]), [[0, 45, 160, 5]]],
+    ['quiet buckets around a burst are not in it', b([0, 1], [100, 150], [200, 1]), [[100, 105, 150, 100]]],
+  ])('%s', (_, buckets, expected) => {
+    expect(seconds(findBursts(buckets, over100))).toEqual(expected);
+  });
+
+  it('is the brute force over every 5-s-aligned 30 s, merged where windows overlap', () => {
+    const bucketsArb = fc
+      .uniqueArray(fc.tuple(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 80 })), { selector: ([i]) => i, maxLength: 30 })
+      .map((pairs) => pairs.sort((x, y) => x[0] - y[0]).map(([i, errors]) => ({ start: i * S, errors })));
+    fc.assert(
+      fc.property(bucketsArb, (buckets) => {
+        const errorsAt = new Map(buckets.map((x) => [x.start, x.errors]));
+        const windows: Array<{ s: number; sum: number }> = [];
+        for (let s = -6 * S; s <= 61 * S; s += S) {
+          let sum = 0;
+          for (let i = 0; i < 6; i++) sum += errorsAt.get(s + i * S) ?? 0;
+          if (sum > 100) windows.push({ s, sum });
+        }
+        const found = findBursts(buckets, over100);
+        // Every window over the threshold is inside exactly one burst, and no burst's peak is more than its best window.
+        for (const w of windows) {
+          const inside = found.filter((x) => x.start < w.s + 6 * S && x.end > w.s);
+          expect(inside).toHaveLength(1);
+          expect(inside[0]!.errors).toBeGreaterThanOrEqual(w.sum);
+        }
+        expect(found.map((x) => x.errors).sort()).toEqual(
+          found.map((x) => Math.max(...windows.filter((w) => w.s < x.end && w.s + 6 * S > x.start).map((w) => w.sum))).sort(),
+        );
+        expect(found.length > 0).toBe(windows.length > 0);
+      }),
+    );
+  });
+});
+
+describe('burstReadRange', () => {
+  it('reaches 25 s on both sides, so windows across the range edges are whole', () => {
+    expect(burstReadRange(100_000, 200_000)).toEqual({ from: 75_000, to: 225_000 });
+  });
+});

@@ -1,0 +1,88 @@
+import { ERROR_BUCKET_MS } from '../db/sqlite/aggregate.js';
+import type { ErrorBucket } from '../db/store.js';
+
+/** The burst window: "more than 100 4xx+5xx within 30 s", as the middleware's ban window. */
+export const BURST_WINDOW_MS = 30_000;
+const BUCKETS_PER_WINDOW = BURST_WINDOW_MS / ERROR_BUCKET_MS;
+
+/** A run of overlapping 30-s windows past the threshold, reported once. */
+export interface Burst {
+  /** The first 5-s bucket with errors in any of its windows. */
+  start: number;
+  /** The end of the last 5-s bucket with errors in any of its windows. */
+  end: number;
+  /** Most weighted errors in one of its 30-s windows (the peak). */
+  errors: number;
+  /** The first bucket with errors of the peak window (the earliest peak on a tie). */
+  peakStart: number;
+}
+
+/**
+ * Finds bursts in 5-second error buckets (ascending by `start`, each a multiple of 5 s, as
+ * `RollupStore.errorBuckets` returns them). A window is six consecutive buckets, so any 30 s that
+ * starts on a multiple of 5 s; windows slide in 5-s steps. Every window whose sum passes `isBurst`
+ * counts; windows that overlap make one burst, from its first bucket with errors to the end of its
+ * last, with the largest sum as its peak.
+ *
+ * Resolution: a sum is the exact count of its 30 s and never more. Errors packed into any 25 s
+ * always fall into one window; errors spread over 25 to 30 s that do not start on a multiple of
+ * 5 s may be cut in two windows, so such a burst is seen when errors go on up to 5 s later.
+ *
+ * @example
+ * findBursts([{ start: 25_000, errors: 75 }, { start: 30_000, errors: 75 }], (errors) => errors > 100);
+ * // [{ start: 25_000, end: 35_000, errors: 150, peakStart: 25_000 }]
+ */
+export function findBursts(buckets: readonly ErrorBucket[], isBurst: (errors: number) => boolean): Burst[] {
+  const bursts: Burst[] = [];
+  let current: (Burst & { windowEnd: number }) | null = null;
+  // The window [s, s + 30 s) holds buckets[lo..hi). Only windows with a bucket in them are visited:
+  // after the last bucket of a stretch, s jumps to the first window reaching the next bucket.
+  let lo = 0;
+  let hi = 0;
+  let s = buckets.length > 0 ? buckets[0]!.start - BURST_WINDOW_MS + ERROR_BUCKET_MS : 0;
+  while (lo < buckets.length) {
+    while (lo < buckets.length && buckets[lo]!.start < s) lo++;
+    if (lo === buckets.length) break;
+    if (hi < lo) hi = lo;
+    while (hi < buckets.length && buckets[hi]!.start < s + BURST_WINDOW_MS) hi++;
+    if (hi === lo) {
+      s = buckets[lo]!.start - BURST_WINDOW_MS + ERROR_BUCKET_MS;
+      continue;
+    }
+    // Summed afresh (at most six terms) rather than kept as a running total: fractional weights
+    // (1 / sampleRate) would otherwise leave rounding drift behind a long incident.
+    let sum = 0;
+    for (let i = lo; i < hi; i++) sum += buckets[i]!.errors;
+    if (isBurst(sum)) {
+      const first = buckets[lo]!.start;
+      const last = buckets[hi - 1]!.start + ERROR_BUCKET_MS;
+      if (current !== null && s < current.windowEnd) {
+        current.end = Math.max(current.end, last);
+        current.windowEnd = s + BURST_WINDOW_MS;
+        if (sum > current.errors) Object.assign(current, { errors: sum, peakStart: first });
+      } else {
+        if (current !== null) bursts.push(finish(current));
+        current = { start: first, end: last, errors: sum, peakStart: first, windowEnd: s + BURST_WINDOW_MS };
+      }
+    }
+    s += ERROR_BUCKET_MS;
+  }
+  if (current !== null) bursts.push(finish(current));
+  return bursts;
+}
+
+function finish({ start, end, errors, peakStart }: Burst): Burst {
+  return { start, end, errors, peakStart };
+}
+
+/**
+ * The time range to read error buckets for bursts touching `[from, to)`: a window that ends inside
+ * it may start up to 25 s before, one that starts inside may end 25 s after.
+ *
+ * @example
+ * const { from: readFrom, to: readTo } = burstReadRange(dayFrom, dayTo);
+ */
+export function burstReadRange(from: number, to: number): { from: number; to: number } {
+  const reach = (BUCKETS_PER_WINDOW - 1) * ERROR_BUCKET_MS;
+  return { from: from - reach, to: to + reach };
+}
