@@ -1,10 +1,9 @@
-import type { BotCategory, DenyEntry, DenySource, WatchpostEvent } from '../protocol/index.js';
-import { MAX_PATH_LENGTH, MAX_UA_LENGTH } from '../protocol/index.js';
+import type { BotCategory, DenyEntry, DenySource } from '../protocol/index.js';
 import { createBanTracker, type BanTracker } from './bans/bans.js';
 import type { BanSharingConnection, BanSharingContext } from './bans/shared.js';
 import { classifyUserAgent, createUaClassifier } from './bots/classify.js';
-import { normalizeCountry } from './geo/country.js';
 import type { Decision, EngineOptions, EngineStats, RequestFacts } from './engine-options.js';
+import { toEvent } from './event/to-event.js';
 import { clientKey } from './ip/group.js';
 import { parseIp, type ParsedIp } from './ip/parse.js';
 import { compileBotModes } from './rules/bots.js';
@@ -247,30 +246,4 @@ export function createEngine({
       ]);
     },
   };
-}
-
-/** Shapes one request into the wire format, clipping every field to the schema's limits. */
-function toEvent(req: RequestFacts, decision: Decision, status: number, latencyMs: number, rate: number, at: number): WatchpostEvent {
-  const query = req.path.indexOf('?');
-  const path = query === -1 ? req.path : req.path.slice(0, query);
-  const country = normalizeCountry(req.country);
-  const latency = Number.isFinite(latencyMs) ? Math.min(86_400_000, Math.max(0, latencyMs)) : 0;
-  const event: WatchpostEvent = {
-    ts: Math.max(1, Math.round(at - latency)),
-    // Adapters always know the socket address; '0.0.0.0' marks the rare case they did not.
-    ip: req.ip.length >= 2 ? req.ip.slice(0, 64) : '0.0.0.0',
-    country,
-    method: (req.method || 'GET').slice(0, 16),
-    host: req.host.slice(0, 255),
-    path: path.slice(0, MAX_PATH_LENGTH),
-    status: Number.isInteger(status) && status >= 0 && status <= 999 ? status : 0,
-    latencyMs: Math.round(latency * 1000) / 1000,
-    ua: (req.ua ?? '').slice(0, MAX_UA_LENGTH),
-    action: decision.action,
-    rule: decision.rule === null ? null : decision.rule.slice(0, 128),
-    botCategory: decision.botCategory,
-    sampleRate: rate,
-  };
-  if (req.asn !== undefined) event.asn = req.asn;
-  return event;
 }

@@ -111,7 +111,7 @@ describe('watchpostFetch called directly', () => {
       options: { socketIp: (_request: Request, env: unknown) => (env as { peer: string }).peer, geo: () => 'jp' },
       expected: { ip: '198.51.100.20', country: 'JP' },
     },
-    { runtime: 'no env (Workers without cdn)', env: undefined, options: {}, expected: { ip: 'unknown', host: 'shop.example' } },
+    { runtime: 'no env (Workers without cdn)', env: undefined, options: {}, expected: { ip: '0.0.0.0', host: 'shop.example' } },
   ])('resolves the client on $runtime', ({ env, options, expected }) => {
     const { fetch, sink, errors } = guard(() => new Response('home'), options);
     const req = request();

@@ -1,0 +1,58 @@
+import { MAX_PATH_LENGTH, MAX_UA_LENGTH, type WatchpostEvent } from '../../protocol/index.js';
+import type { Decision, RequestFacts } from '../engine-options.js';
+import { normalizeCountry } from '../geo/country.js';
+import { formatIp, parseIp } from '../ip/parse.js';
+import { clampNumber, sanitizeMethod, sanitizeText } from './sanitize.js';
+
+/** Earliest `ts` an event may carry: 2000-01-01T00:00:00Z. */
+export const MIN_EVENT_TS = Date.UTC(2000, 0, 1);
+/** Latest `ts` an event may carry: the largest JavaScript `Date`. */
+export const MAX_EVENT_TS = 8_640_000_000_000_000;
+/** Smallest `sampleRate` an event may carry: 1 in a million. */
+export const MIN_SAMPLE_RATE = 1e-6;
+/** Longest `latencyMs`: one day. */
+export const MAX_LATENCY_MS = 86_400_000;
+const MAX_HOST_LENGTH = 255;
+const MAX_RULE_LENGTH = 128;
+/** The address written when the adapter's one is not an IP literal (never seen from a socket). */
+const UNKNOWN_IP = '0.0.0.0';
+
+/**
+ * Shapes one request into the wire format. This is the one place where events are built (the
+ * Express and Hono adapters and the edge worker all go through the engine), so it is where
+ * whatever a client sent is made valid against `eventSchema`: text fields through
+ * `sanitizeText` (controls and lone surrogates as U+FFFD, cut to the schema's lengths on
+ * code-point boundaries), the method through `sanitizeMethod`, the IP normalised, and the
+ * numbers clamped (`ts` into 2000..the largest Date, latency into 0..1 day, status 0..999,
+ * sampleRate into 1e-6..1).
+ *
+ * @example
+ * toEvent({ ip: '::ffff:192.0.2.1', method: 'GET', host: 'shop.example', path: '/?q=1', ua: 'curl\x85' },
+ *   { action: 'allow', rule: null, botCategory: null }, 200, 1.5, 1, Date.now());
+ * // { ip: '192.0.2.1', path: '/', ua: 'curl\uFFFD', ... }
+ */
+export function toEvent(req: RequestFacts, decision: Decision, status: number, latencyMs: number, rate: number, at: number): WatchpostEvent {
+  const rawPath = typeof req.path === 'string' ? req.path : '';
+  const query = rawPath.indexOf('?');
+  const path = query === -1 ? rawPath : rawPath.slice(0, query);
+  const latency = clampNumber(latencyMs, 0, MAX_LATENCY_MS, 0);
+  const parsed = req.parsedIp !== undefined ? req.parsedIp : typeof req.ip === 'string' ? parseIp(req.ip) : null;
+  const event: WatchpostEvent = {
+    ts: Math.round(clampNumber(at - latency, MIN_EVENT_TS, MAX_EVENT_TS, MIN_EVENT_TS)),
+    // Adapters always know the socket address; '0.0.0.0' marks the rare case they did not.
+    ip: parsed === null ? UNKNOWN_IP : formatIp(parsed),
+    country: normalizeCountry(req.country),
+    method: sanitizeMethod(typeof req.method === 'string' && req.method !== '' ? req.method : 'GET'),
+    host: sanitizeText(typeof req.host === 'string' ? req.host : '', MAX_HOST_LENGTH),
+    path: sanitizeText(path, MAX_PATH_LENGTH),
+    status: Number.isInteger(status) && status >= 0 && status <= 999 ? status : 0,
+    latencyMs: Math.round(latency * 1000) / 1000,
+    ua: sanitizeText(typeof req.ua === 'string' ? req.ua : '', MAX_UA_LENGTH),
+    action: decision.action,
+    rule: decision.rule === null ? null : sanitizeText(decision.rule, MAX_RULE_LENGTH),
+    botCategory: decision.botCategory,
+    sampleRate: clampNumber(rate, MIN_SAMPLE_RATE, 1, 1),
+  };
+  if (req.asn !== undefined) event.asn = Number.isSafeInteger(req.asn) && req.asn! >= 0 ? req.asn : null;
+  return event;
+}
