@@ -13,7 +13,8 @@ describe('markdownToSlack', () => {
     ['a link in a code span stays code', 'path `/.env[x](https://evil.example)` seen', 'path `/.env[x](https://evil.example)` seen'],
     ['a mention in a code span is escaped', '`<!channel>`', '`&lt;!channel&gt;`'],
     ['a padded code span holding a backtick', '• `` a`b ``', '• `a\u02CBb`'],
-    ['a backslash-escaped link is text', '\\[x\\](https://e.example) \\*', '[x](https://e.example) *'],
+    ['a word with backslash escapes (traffic text) is code', 'seen \\[x\\]\\(https\\:\\/\\/e\\.example\\), \\* ok', 'seen `[x](https://e.example)`, `*` ok'],
+    ['every such word, bold kept around them', '*UA: Mozilla\\/5\\.0 \\<\\!here\\>*', '*UA: `Mozilla/5.0` `&lt;!here&gt;`*'],
     ['an unclosed backtick cannot open code', 'a ` b', 'a \u02CB b'],
   ])('%s', (_name, input, expected) => {
     expect(markdownToSlack(input)).toBe(expected);

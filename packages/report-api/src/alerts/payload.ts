@@ -74,6 +74,10 @@ export function markdownToSlack(markdown: string): string {
 }
 
 const ESCAPABLE = /[!-/:-@[-`{-~]/;
+/** A backslash escape of ASCII punctuation somewhere in a word. */
+const ESCAPED = /\\[!-/:-@[-`{-~]/;
+/** A backtick not preceded by a backslash: the word holds (part of) a code span. */
+const UNESCAPED_BACKTICK = /(?<!\\)`/;
 /** Only http(s) links: a report never needs another scheme. */
 const LINK = /^\[([^\]`\\]+)\]\((https?:\/\/[^\s)<>]+)\)/;
 
@@ -85,16 +89,27 @@ function inlineToSlack(line: string): string {
 }
 
 /**
- * One line of inline Markdown as mrkdwn, read the CommonMark way: a backslash escape is a literal
- * character, a code span (where all traffic text is) becomes a Slack code span via `slackCode`,
- * `[label](https://…)` outside code a Slack link, `**` bold; everything else is entity-encoded.
+ * One line of inline Markdown as mrkdwn, read the CommonMark way: a code span (IPs) becomes a Slack
+ * code span via `slackCode`; a word holding a backslash escape (text from traffic, escaped by
+ * `markdownText`) becomes a code span of its literal text, since Slack has no escapes and would
+ * autolink `https://…` or `evil.example` and format `*x*`; `[label](https://…)` outside both becomes a
+ * Slack link, `**` bold; everything else is entity-encoded.
  */
 function spansToSlack(text: string, bold: boolean): string {
   let out = '';
   let i = 0;
   while (i < text.length) {
     const char = text[i]!;
-    if (char === '\\' && i + 1 < text.length && ESCAPABLE.test(text[i + 1]!)) {
+    const wordStart = i === 0 || text[i - 1] === ' ';
+    const word = wordStart ? /^[^ ]+/.exec(text.slice(i))?.[0] : undefined;
+    if (word !== undefined && ESCAPED.test(word) && !UNESCAPED_BACKTICK.test(word)) {
+      // Our own punctuation around the escaped text (`(`, `,`, `;`, a closing `*`) stays prose.
+      const start = /^[!-/:-@[\]-`{-~]*/.exec(word)![0].length;
+      let end = word.length;
+      while (end > start + 1 && /[!-/:-@[\]-`{-~]/.test(word[end - 1]!) && word[end - 2] !== '\\') end -= 1;
+      out += spansToSlack(word.slice(0, start), bold) + slackCode(word.slice(start, end).replace(/\\([!-/:-@[-`{-~])/g, '$1')) + spansToSlack(word.slice(end), bold);
+      i += word.length;
+    } else if (char === '\\' && i + 1 < text.length && ESCAPABLE.test(text[i + 1]!)) {
       out += text[i + 1] === '`' ? SLACK_BACKTICK : escapeSlack(text[i + 1]!);
       i += 2;
     } else if (char === '`') {

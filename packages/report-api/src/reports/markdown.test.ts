@@ -52,8 +52,11 @@ function slackOutsideCode(mrkdwn: string): string {
 }
 
 describe('reportToMarkdown with hostile traffic text (issue 14, defect 6)', () => {
-  it('shows the phishing path as code in Markdown, never as a link', () => {
+  it('shows the phishing path as text in Markdown, never as a link', () => {
     const markdown = reportToMarkdown(reportWith(PHISH));
+    expect(markdown.replace(/\\/g, '')).toContain(PHISH);
+    expect(markdown).not.toMatch(/\]\(https:\/\/evil/);
+    expect(gfm.renderInline(markdown.split('\n').find((line) => line.includes('probed'))!)).toContain('(/.env[Open_the_dashboard](https://evil.example/phish))');
     expect(activeNodes(markdown).filter((kind) => kind !== 'strong_open' && kind !== 'strong_close' && kind !== 'em_open' && kind !== 'em_close')).toEqual([]);
     expect(gfm.render(markdown)).not.toContain('href="https://evil.example');
   });
@@ -64,7 +67,7 @@ describe('reportToMarkdown with hostile traffic text (issue 14, defect 6)', () =
       expect(text).not.toContain('<https://evil.example');
       expect(slackOutsideCode(text)).not.toContain('evil.example');
     }
-    expect(payload.text).toContain('`probed sensitive paths 3 times (/.env[Open_the_dashboard](https://evil.example/phish))`');
+    expect(payload.text).toContain('probed sensitive paths 3 times `(/.env[Open_the_dashboard](https://evil.example/phish))`');
   });
 
   it('for any traffic text: no link, image or HTML in Markdown; no link, mention or URL outside code in Slack', () => {

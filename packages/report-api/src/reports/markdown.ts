@@ -1,14 +1,16 @@
+import { isIP } from 'node:net';
 import { markdownCode, markdownText } from '../escape/markdown.js';
 import type { DailyReport } from './types.js';
 
 const n = (value: number) => value.toLocaleString('en-US');
 const pct = (value: number | null) => (value === null ? 'n/a' : `${(value * 100).toFixed(2)}%`);
 const signed = (value: number | null) => (value === null ? '' : ` (${value >= 0 ? '+' : ''}${Math.round(value * 100)}% vs previous day)`);
-// Every value from traffic is a code span (escape/markdown.ts): no link, mention or bare URL can
-// act, in Markdown or once converted for Slack. Reasons quote paths, so they are code spans too.
-const code = (text: string) => markdownCode(text, { maxLength: 80 });
-const reason = (text: string) => markdownCode(text, { maxLength: 160 });
-const country = (text: string | null) => (text === null ? '??' : /^[A-Z]{2}$/.test(text) ? text : code(text));
+// Text from traffic is data (escape/markdown.ts): IP literals are code spans; reasons (which quote paths)
+// and countries have every ASCII punctuation backslash-escaped, so no link, autolink, HTML or
+// emphasis can start in Markdown, and markdownToSlack turns each escaped word into a code span.
+const code = (text: string) => (isIP(text) ? markdownCode(text) : markdownText(text, { maxLength: 80 }));
+const reason = (text: string) => markdownText(text, { maxLength: 160 });
+const country = (text: string | null) => (text === null ? '??' : markdownText(text, { maxLength: 20 }));
 
 /**
  * The daily report as short Markdown for a chat webhook (Slack, Teams, Mattermost): headline numbers,
