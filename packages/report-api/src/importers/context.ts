@@ -14,7 +14,8 @@ export type SkipReason =
   | 'bad-ip'
   | 'bad-status'
   | 'invalid-event'
-  | 'parse-error';
+  | 'parse-error'
+  | 'line-too-long';
 
 /** What a line parser returns: an event ready for ingest, or the reason the line was skipped. */
 export type ParseResult = { event: WatchpostEvent } | { skip: SkipReason };
@@ -32,6 +33,8 @@ export interface ParseContextOptions {
   lookupCountry?: ((ip: string) => string | null) | null;
   /** Distinct user agents whose category is memoised; logs repeat a few thousand UAs millions of times. */
   uaCacheSize?: number;
+  /** The clock: times more than a day past it are skipped as `bad-timestamp`. Default `Date.now`. */
+  now?: () => number;
 }
 
 /** The compiled form of {@link ParseContextOptions}, shared by every line of an import. */
@@ -39,6 +42,7 @@ export interface ParseContext {
   botCategory(ua: string): BotCategory | null;
   normalizeIp(ip: string): string | null;
   country(ip: string): string | null;
+  now(): number;
 }
 
 /**
@@ -53,6 +57,7 @@ export function createParseContext({
   normalizeIp = normalizeWithParser,
   lookupCountry = null,
   uaCacheSize = 10_000,
+  now = Date.now,
 }: ParseContextOptions = {}): ParseContext {
   const uaCache = new Map<string, BotCategory | null>();
   return {
@@ -67,6 +72,7 @@ export function createParseContext({
     },
     normalizeIp,
     country: lookupCountry ?? (() => null),
+    now,
   };
 }
 

@@ -8,6 +8,7 @@ import { apiError } from '../http/errors.js';
 import { createParseContext, type ParseContext } from './context.js';
 import { IMPORT_FORMATS, isImportFormat } from './formats.js';
 import { storeIngest } from './ingest.js';
+import { describeImportError } from './errors.js';
 import { ImportLimitError, importStream } from './stream.js';
 
 const GB = 1024 ** 3;
@@ -72,8 +73,9 @@ export function importRoutes(deps: ResolvedDeps, { maxBodyBytes = GB, maxTextByt
       summary.seconds = Math.round(summary.seconds * 1000) / 1000;
       return c.json(summary, 200);
     } catch (error) {
-      if (error instanceof ImportLimitError) throw apiError(413, `${error.message}; split the log (what came before is stored)`);
-      if ((error as { code?: string }).code === 'Z_DATA_ERROR') throw apiError(400, 'the body starts like gzip but is not valid gzip');
+      const failure = describeImportError(error);
+      if (failure.status === 413) throw apiError(413, `${failure.message}; split the log (what came before is stored)`);
+      if (failure.status === 400) throw apiError(400, `${failure.message}; what came before is stored`);
       throw error;
     }
   });

@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
 import { defaultParseContext, type ParseContext, type ParseResult, type SkipReason } from './context.js';
 import { IMPORT_FORMATS, type ImportFormat } from './formats.js';
+import { ImportFileError } from './errors.js';
+import { DEFAULT_MAX_LINE_BYTES, ImportLimitError, splitLines } from './lines.js';
+
+export { ImportLimitError };
 
 /** What the store answered for one batch: `duplicate` when that batchId was already stored. */
 export interface IngestOutcome {
@@ -16,14 +19,6 @@ export interface IngestOutcome {
 
 /** Stores one batch of events for a site: the same path as `POST /v1/events`. */
 export type IngestFn = (siteId: string, batch: EventBatch) => Promise<IngestOutcome> | IngestOutcome;
-
-/**
- * Thrown when a log passes `maxTextBytes`. Batches stored before stay stored; importing the log
- * again later adds only what is new.
- */
-export class ImportLimitError extends Error {
-  override name = 'ImportLimitError';
-}
 
 /** The JSON summary printed by `watchpost import` and returned by `POST /v1/import`. */
 export interface ImportSummary {
@@ -48,6 +43,8 @@ export interface ImportOptions {
   batchLines?: number;
   /** Stop with {@link ImportLimitError} past this much log text (after gunzip); a zip-bomb guard for HTTP. */
   maxTextBytes?: number;
+  /** Lines longer than this many bytes are skipped (`line-too-long`) without being buffered. Default 256 KiB. */
+  maxLineBytes?: number;
   /** Called after every batch; the CLI draws its progress line with it. */
   onProgress?: (summary: ImportSummary) => void;
   now?: () => number;
@@ -132,7 +129,7 @@ export async function importStream(
   source: LogSource,
   {
     siteId, format, ingest, context = defaultParseContext, batchLines = 1000, maxTextBytes = Number.POSITIVE_INFINITY,
-    onProgress, now = Date.now,
+    maxLineBytes = DEFAULT_MAX_LINE_BYTES, onProgress, now = Date.now,
   }: ImportOptions,
   summary: ImportSummary = emptySummary(),
 ): Promise<ImportSummary> {
@@ -143,11 +140,10 @@ export async function importStream(
   const started = now();
   const baseSeconds = summary.seconds;
   const text = await openLogStream(source);
-  const lines = createInterface({ input: text, crlfDelay: Number.POSITIVE_INFINITY });
+  const chunks = splitLines(text, { maxLineBytes, maxTextBytes });
   let events: WatchpostEvent[] = [];
   // Raw lines of the current batch, hashed in one call at the end of the batch.
   let raw: string[] = [];
-  let textBytes = 0;
   let ordinal = 0;
 
   async function flush(): Promise<void> {
@@ -172,30 +168,37 @@ export async function importStream(
     onProgress?.(summary);
   }
 
+  function skip(reason: SkipReason): void {
+    summary.skipped++;
+    summary.skippedByReason[reason] = (summary.skippedByReason[reason] ?? 0) + 1;
+  }
+
   try {
-    for await (const line of lines) {
-      summary.linesRead++;
-      // UTF-16 length: a cheap stand-in for bytes, exact for the ASCII that logs are made of.
-      textBytes += line.length + 1;
-      if (textBytes > maxTextBytes) throw new ImportLimitError(`the log is larger than ${maxTextBytes} bytes once decompressed`);
-      raw.push(line);
-      let result: ParseResult;
-      try {
-        result = parse(line, context);
-      } catch {
-        // Parsers do not throw; if one ever does, that line is skipped, not the whole import.
-        result = { skip: 'parse-error' };
+    for await (const lines of chunks) {
+      for (const line of lines) {
+        summary.linesRead++;
+        if ('tooLong' in line) {
+          // Hashed by its size: importing the same log again still gives the same batch ids.
+          raw.push(`\u0000line-too-long ${line.tooLong}`);
+          skip('line-too-long');
+        } else {
+          raw.push(line.text);
+          let result: ParseResult;
+          try {
+            result = parse(line.text, context);
+          } catch {
+            // Parsers do not throw; if one ever does, that line is skipped, not the whole import.
+            result = { skip: 'parse-error' };
+          }
+          if ('event' in result) events.push(result.event);
+          else skip(result.skip);
+        }
+        if (raw.length >= batchLines) await flush();
       }
-      if ('event' in result) events.push(result.event);
-      else {
-        summary.skipped++;
-        summary.skippedByReason[result.skip] = (summary.skippedByReason[result.skip] ?? 0) + 1;
-      }
-      if (raw.length >= batchLines) await flush();
     }
     if (raw.length > 0) await flush();
   } finally {
-    lines.close();
+    await chunks.return(undefined);
     text.destroy();
   }
   summary.files++;
@@ -213,7 +216,13 @@ export async function importStream(
  */
 export async function importFiles(paths: readonly string[], options: ImportOptions): Promise<ImportSummary> {
   const summary = emptySummary();
-  for (const path of paths) await importStream(createReadStream(path), options, summary);
+  for (const path of paths) {
+    try {
+      await importStream(createReadStream(path), options, summary);
+    } catch (error) {
+      throw new ImportFileError(path, error, summary);
+    }
+  }
   summary.seconds = Math.round(summary.seconds * 1000) / 1000;
   return summary;
 }
