@@ -1,4 +1,5 @@
 import { defaultParseContext, type ParseContext, type ParseResult } from './context.js';
+import { plausibleTs } from './plausible.js';
 import { cleanHost, cleanPath, cleanToken, cleanUa, parseIsoUtc, splitLogFields, splitTarget } from './fields.js';
 
 /** Request types of an ALB access-log entry (the first field). */
@@ -69,8 +70,8 @@ export function parseAlbLine(line: string, ctx: ParseContext = defaultParseConte
   if (fields === null || fields.length <= F.userAgent) return { skip: 'truncated' };
   const created = fields[F.requestCreationTime];
   let ts = created !== undefined && created !== '-' ? parseIsoUtc(created) : Number.NaN;
-  if (!(ts > 0)) ts = parseIsoUtc(fields[F.time]!);
-  if (!(ts > 0)) return { skip: 'bad-timestamp' };
+  if (!plausibleTs(ts, ctx.now())) ts = parseIsoUtc(fields[F.time]!);
+  if (!plausibleTs(ts, ctx.now())) return { skip: 'bad-timestamp' };
   const ip = ctx.normalizeIp(clientAddress(fields[F.client]!));
   if (ip === null) return { skip: 'bad-ip' };
   const statusText = fields[F.elbStatus]!;

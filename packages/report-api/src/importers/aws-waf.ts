@@ -1,6 +1,7 @@
 import type { Action, BotCategory } from '@watchpost/middleware/protocol';
 import { defaultParseContext, type ParseContext, type ParseResult } from './context.js';
 import { cleanHost, cleanPath, cleanToken, cleanUa, parseIsoUtc } from './fields.js';
+import { cleanAsn, plausibleTs } from './plausible.js';
 
 /** The parts of the documented AWS WAF log record that an import reads. */
 interface WafRecord {
@@ -133,7 +134,7 @@ export function parseAwsWafLine(line: string, ctx: ParseContext = defaultParseCo
   const request = record.httpRequest;
   if (typeof request !== 'object' || request === null) return { skip: 'missing-field' };
   const ts = typeof record.timestamp === 'string' ? Number(record.timestamp) : record.timestamp;
-  if (typeof ts !== 'number' || !Number.isInteger(ts) || ts <= 0) return { skip: 'bad-timestamp' };
+  if (!plausibleTs(ts, ctx.now())) return { skip: 'bad-timestamp' };
   const clientIp = str(request.clientIp);
   const method = str(request.httpMethod);
   const outcome = ACTIONS[str(record.action) ?? ''];
@@ -158,7 +159,7 @@ export function parseAwsWafLine(line: string, ctx: ParseContext = defaultParseCo
   const sent = record.responseCodeSent;
   if (typeof sent === 'number' && Number.isInteger(sent) && sent >= 100 && sent <= 999) status = sent;
   const country = str(request.country);
-  const asn = request.asn;
+  const asn = cleanAsn(request.asn);
   return {
     event: {
       ts,
@@ -174,7 +175,7 @@ export function parseAwsWafLine(line: string, ctx: ParseContext = defaultParseCo
       rule: rule === null ? null : cleanToken(rule, 128),
       botCategory: botControlCategory(record.labels) ?? ctx.botCategory(ua),
       sampleRate: 1,
-      ...(typeof asn === 'number' && Number.isInteger(asn) && asn >= 0 ? { asn } : {}),
+      ...(asn === undefined ? {} : { asn }),
     },
   };
 }

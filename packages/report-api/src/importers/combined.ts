@@ -1,4 +1,5 @@
 import { defaultParseContext, type ParseContext, type ParseResult } from './context.js';
+import { plausibleTs } from './plausible.js';
 import { cleanHost, cleanPath, cleanUa, parseClfTime, splitLogFields, splitTarget, stripPort } from './fields.js';
 
 /** nginx writes 499 when the client closed the connection; the protocol says 0 for that. */
@@ -40,7 +41,7 @@ export function parseCombinedLine(line: string, ctx: ParseContext = defaultParse
   const ip = ctx.normalizeIp(head.length === 4 ? head[1]! : head[0]!);
   if (ip === null) return { skip: 'bad-ip' };
   const ts = parseClfTime(line.slice(open + 2, close));
-  if (!(ts > 0)) return { skip: 'bad-timestamp' };
+  if (!plausibleTs(ts, ctx.now())) return { skip: 'bad-timestamp' };
   const rest = splitLogFields(line.slice(close + 1));
   if (rest === null) return { skip: 'truncated' };
   const [request, statusText, , , uaText = ''] = rest;

@@ -57,7 +57,8 @@ export function cleanPath(raw: string): string {
  * cleanHost('Shop.Example'); // 'shop.example'
  */
 export function cleanHost(raw: string): string {
-  return fit(raw, 255).toLowerCase();
+  // Lower case first: it can lengthen the text ('İ' becomes two units), so cut after.
+  return fit(raw.toLowerCase(), 255);
 }
 
 /**
