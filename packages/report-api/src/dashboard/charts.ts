@@ -1,16 +1,21 @@
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import { visibleText } from '../escape/visible.js';
 import type { TimelinePoint } from '../reports/types.js';
 import { formatCount, formatTime } from './format.js';
 
 /**
  * `hono/html` typed as synchronous: our templates never interpolate promises. Interpolated
- * strings are HTML-escaped; arrays are joined; nested `h` results are kept as markup.
+ * strings are shown as `visibleText` (control, bidi and zero-width characters as `\xNN`/`\uNNNN`,
+ * so a path cannot reorder or hide text on screen) and HTML-escaped; arrays are joined; nested
+ * `h` results are kept as markup.
  *
  * @example
  * h`<td>${userAgent}</td>`.toString(); // '<td>&lt;script&gt;…</td>'
  */
-export const h = html as (strings: TemplateStringsArray, ...values: unknown[]) => HtmlEscapedString;
+export const h = function visibleHtml(strings: TemplateStringsArray, ...values: unknown[]): HtmlEscapedString {
+  return (html as (strings: TemplateStringsArray, ...values: unknown[]) => HtmlEscapedString)(strings, ...values.map((value) => (typeof value === 'string' ? visibleText(value) : value)));
+};
 
 const WIDTH = 720;
 

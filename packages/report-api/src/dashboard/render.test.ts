@@ -112,6 +112,8 @@ describe('pages render hostile text as text', () => {
       fc.property(hostileText(), (text) => {
         const markup = renderReportPage({ report: report(text), today: '2026-11-26', viewer }).toString();
         expectInert(markup);
+        // Nothing on screen can be reordered, hidden or act on a terminal (copy-paste): shown as escapes.
+        expect(markup).not.toMatch(/(?!\n)[\p{Cc}\p{Cf}\u2028\u2029]/u);
         // The deny form's reason comes from traffic: it must be one the deny list accepts.
         for (const [, value = ''] of markup.matchAll(/name="reason" value="([^"]*)"/g)) {
           const reason = value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
@@ -121,6 +123,12 @@ describe('pages render hostile text as text', () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  it('shows a bidi override in a path as \\u202E, so it cannot reverse the text on screen', () => {
+    const markup = renderReportPage({ report: report('/パス/\u202Egnp.exe/😀'), today: '2026-11-26', viewer }).toString();
+    expect(markup).toContain('/パス/\\u202Egnp.exe/😀');
+    expect(markup).not.toContain('\u202E');
   });
 
   it.each(HOSTILE)('drill-down and other pages with %j', (text) => {
