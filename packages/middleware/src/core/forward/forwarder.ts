@@ -1,4 +1,5 @@
 import { MAX_BATCH_EVENTS, eventSourceSchema, type EventBatch, type EventSource } from '../../protocol/index.js';
+import { readAnswer, type Answer } from './answer.js';
 import { backoffDelay } from './backoff.js';
 import { EventBuffer } from './event-buffer.js';
 import { eventJson } from './event-json.js';
@@ -27,6 +28,12 @@ export interface ForwarderOptions {
   /** First retry delay; doubles per attempt up to `maxBackoffMs`, with jitter. Defaults 500 and 30 000 ms. */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * Longest wait before the next attempt while the queue is full, so that events are being
+   * dropped: a recovered API is then found within this long instead of a full backoff later.
+   * Default 2000 ms. A `Retry-After` from the API (429, 503) is honoured instead, up to `maxBackoffMs`.
+   */
+  fullQueueBackoffMs?: number;
   /** Attempts per batch before it is dropped (counted). Default Infinity: keep retrying the same batchId. */
   maxAttempts?: number;
   random?: () => number;
@@ -43,6 +50,8 @@ export interface ForwarderStats {
   sentBatches: number;
   /** Events dropped: queue full, batch rejected by the API, attempts exhausted, or pushed after close. */
   dropped: number;
+  /** Events of accepted batches that the API refused one by one (its 202 `rejected`); never retried. */
+  rejected: number;
   failedAttempts: number;
 }
 
@@ -86,6 +95,7 @@ export function createForwarder({
   timeoutMs = 10_000,
   backoffMs = 500,
   maxBackoffMs = 30_000,
+  fullQueueBackoffMs = 2_000,
   maxAttempts = Infinity,
   random = Math.random,
   now = Date.now,
@@ -101,6 +111,7 @@ export function createForwarder({
   check(!useGzip || canGzip, 'options.gzip', useGzip, 'false on a runtime without CompressionStream');
   check(timeoutMs > 0, 'options.timeoutMs', timeoutMs, 'a positive number');
   check(backoffMs > 0 && maxBackoffMs >= backoffMs, 'options.maxBackoffMs', maxBackoffMs, 'at least options.backoffMs');
+  check(fullQueueBackoffMs > 0, 'options.fullQueueBackoffMs', fullQueueBackoffMs, 'a positive number');
   check(maxAttempts >= 1, 'options.maxAttempts', maxAttempts, 'at least 1');
 
   const endpoint = `${url.replace(/\/+$/, '')}/v1/events`;
@@ -111,10 +122,13 @@ export function createForwarder({
   let pending: PendingBatch | null = null;
   let pumping: Promise<void> | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** When the scheduled retry fires, and whether the API chose that time (Retry-After). */
+  let retryAt = 0;
+  let retryChosenByApi = false;
   let failing = false;
   let closed = false;
   let droppedUnreported = 0;
-  const counters = { sentEvents: 0, sentBatches: 0, dropped: 0, failedAttempts: 0 };
+  const counters = { sentEvents: 0, sentBatches: 0, dropped: 0, rejected: 0, failedAttempts: 0 };
 
   const interval = manual ? null : setInterval(() => void kick(true), flushIntervalMs);
   unref(interval);
@@ -140,27 +154,25 @@ export function createForwarder({
     return { batchId, count, body: useGzip ? gzip(body) : Promise.resolve(body), attempts: 0 };
   }
 
-  async function post(item: PendingBatch): Promise<'ok' | 'retry' | 'reject'> {
+  async function post(item: PendingBatch): Promise<Answer> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new Error(`report API did not answer within ${timeoutMs} ms`)), timeoutMs);
     try {
       const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${ingestKey}` };
       if (useGzip) headers['content-encoding'] = 'gzip';
       const response = await fetchFn(endpoint, { method: 'POST', headers, body: await item.body, signal: controller.signal });
-      await response.body?.cancel().catch(() => {});
-      if (response.ok) return 'ok';
-      const error = new Error(`report API answered ${response.status} to batch ${item.batchId}`);
-      // 408 and 429 are "later"; any other 4xx means this batch will never be accepted.
-      if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429) {
-        onError(error);
-        return 'reject';
-      }
-      throw error;
+      const answer = await readAnswer(response, item.count, now());
+      if (answer.kind === 'reject') onError(new Error(`report API answered ${response.status} to batch ${item.batchId}`));
+      if (answer.kind !== 'retry') return answer;
+      counters.failedAttempts++;
+      if (!failing) onError(new Error(`report API answered ${response.status} to batch ${item.batchId}`));
+      failing = true;
+      return answer;
     } catch (error) {
       counters.failedAttempts++;
       if (!failing) onError(error);
       failing = true;
-      return 'retry';
+      return { kind: 'retry', retryAfterMs: null };
     } finally {
       clearTimeout(timer);
     }
@@ -180,14 +192,17 @@ export function createForwarder({
         owed -= pending.count;
       }
       pending.attempts++;
-      const outcome = await post(pending);
-      if (outcome === 'retry' && pending.attempts < maxAttempts) {
-        if (!manual && !closed) scheduleRetry(pending.attempts);
+      const answer = await post(pending);
+      // An API that said when to come back (429 + Retry-After) is busy, not failing: no attempt used up.
+      if (answer.kind === 'retry' && answer.retryAfterMs !== null) pending.attempts--;
+      if (answer.kind === 'retry' && pending.attempts < maxAttempts) {
+        if (!manual && !closed) scheduleRetry(pending.attempts, answer.retryAfterMs);
         return;
       }
-      if (outcome === 'ok') {
+      if (answer.kind === 'ok') {
         failing = false;
-        counters.sentEvents += pending.count;
+        counters.sentEvents += pending.count - answer.rejected;
+        counters.rejected += answer.rejected;
         counters.sentBatches++;
       } else {
         drop(pending.count);
@@ -196,11 +211,33 @@ export function createForwarder({
     }
   }
 
-  function scheduleRetry(attempt: number): void {
+  /**
+   * Waits before the next attempt: the API's Retry-After (capped at maxBackoffMs) when it gave
+   * one, else the exponential backoff, cut to fullQueueBackoffMs while the queue is full.
+   */
+  function scheduleRetry(attempt: number, retryAfterMs: number | null): void {
+    let delay: number;
+    if (retryAfterMs !== null) delay = Math.min(retryAfterMs, maxBackoffMs);
+    else {
+      delay = backoffDelay(attempt, { baseMs: backoffMs, maxMs: maxBackoffMs, random });
+      if (queue.length >= maxQueue) delay = Math.min(delay, fullQueueDelay());
+    }
+    setRetryTimer(delay, retryAfterMs !== null);
+  }
+
+  /** Up to fullQueueBackoffMs, with jitter so a fleet does not come back in lockstep. */
+  function fullQueueDelay(): number {
+    return Math.round(fullQueueBackoffMs / 2 + (fullQueueBackoffMs / 2) * random());
+  }
+
+  function setRetryTimer(delay: number, chosenByApi: boolean): void {
+    if (retryTimer !== null) clearTimeout(retryTimer);
+    retryAt = now() + delay;
+    retryChosenByApi = chosenByApi;
     retryTimer = setTimeout(() => {
       retryTimer = null;
       void kick(false);
-    }, backoffDelay(attempt, { baseMs: backoffMs, maxMs: maxBackoffMs, random }));
+    }, delay);
     unref(retryTimer);
   }
 
@@ -219,7 +256,11 @@ export function createForwarder({
     push(event) {
       if (closed) return drop(1);
       const dropped = queue.push(eventJson(event));
-      if (dropped > 0) drop(dropped);
+      if (dropped > 0) {
+        drop(dropped);
+        // The queue filled up during a long backoff: look again soon rather than drop for seconds.
+        if (retryTimer !== null && !retryChosenByApi && retryAt - now() > fullQueueBackoffMs) setRetryTimer(fullQueueDelay(), false);
+      }
       if (!manual && queue.length >= batchSize) void kick(false);
     },
     async flush() {
