@@ -1,6 +1,7 @@
 import { eventSchema } from '@watchpost/middleware/protocol';
 import { describe, expect, it } from 'vitest';
 import { parseAlbLine } from './alb.js';
+import { createParseContext } from './context.js';
 
 const ELB = 'app/shop-prod/50dc6c495c0c9188';
 const TG = 'arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/shop/73e2d6bc24d8a067';
@@ -123,5 +124,32 @@ describe('parseAlbLine', () => {
     { name: 'bad status', line: albLine({ elbStatus: 'abc' }), skip: 'bad-status' },
   ])('skips $name as $skip', ({ line, skip }) => {
     expect(parseAlbLine(line)).toEqual({ skip });
+  });
+});
+
+describe('parseAlbLine with hostile lines (issue 14)', () => {
+  const now = Date.UTC(2026, 11, 4);
+  const ctx = createParseContext({ now: () => now });
+  it.each([
+    { name: 'year 1999', line: albLine({ time: '1999-12-31T23:59:59.000000Z', created: '1999-12-31T23:59:59.000000Z' }), skip: 'bad-timestamp' },
+    { name: 'year 275760', line: albLine({ time: '275760-09-13T00:00:00.000001Z', created: '-' }), skip: 'bad-timestamp' },
+    { name: 'far future', line: albLine({ time: '2099-01-01T00:00:00.000000Z', created: '2099-01-01T00:00:00.000000Z' }), skip: 'bad-timestamp' },
+    { name: 'client is markup', line: albLine({ client: '<script>:80' }), skip: 'bad-ip' },
+    { name: 'client is a word', line: albLine({ client: 'not-an-ip:1' }), skip: 'bad-ip' },
+  ])('skips $name as $skip', ({ line, skip }) => {
+    expect(parseAlbLine(line, ctx)).toEqual({ skip });
+  });
+
+  it.each([
+    { name: 'a future created time falls back to a sane time', line: albLine({ created: '2099-01-01T00:00:00.000000Z' }), want: { ts: Date.parse('2026-03-09T14:02:11.482Z') } },
+    { name: 'processing times of 1e308 are clamped to a day', line: albLine({ rpt: '1e308', tpt: '1e308', spt: 'Infinity' }), want: { latencyMs: 86_400_000 } },
+    { name: 'a 200-character domain of İ (lower-cases longer) stays within 255', line: albLine({ request: '"- - - "', domain: `"${'İ'.repeat(200)}"` }), want: {} },
+    { name: 'ESC and C1 in the user agent are escaped', line: albLine({ ua: '"a\u001b[2J\u009bz"' }), want: { ua: 'a%1B[2J%9Bz' } },
+  ])('$name', ({ line, want }) => {
+    const result = parseAlbLine(line, ctx);
+    expect(result).toMatchObject({ event: want });
+    const event = (result as { event: { host: string } }).event;
+    expect(eventSchema.safeParse(event).success).toBe(true);
+    expect(event.host.length).toBeLessThanOrEqual(255);
   });
 });

@@ -173,3 +173,47 @@ describe('parseAwsWafLine', () => {
     expect(result).toMatchObject({ event: { botCategory: 'http-client', ua: 'curl/8.5.0' } });
   });
 });
+
+describe('parseAwsWafLine with hostile records (issue 14)', () => {
+  const now = Date.UTC(2026, 11, 4);
+  const ctx = createParseContext({ now: () => now });
+  it.each([
+    { name: 'timestamp 9e15 (past the largest Date)', line: line({ timestamp: 9e15 }), skip: 'bad-timestamp' },
+    { name: 'timestamp just past the Date range', line: line({ timestamp: 8.64e15 + 1 }), skip: 'bad-timestamp' },
+    { name: 'timestamp before 2000', line: line({ timestamp: Date.UTC(1999, 11, 31, 23, 59, 59) }), skip: 'bad-timestamp' },
+    { name: 'timestamp two days ahead', line: line({ timestamp: now + 2 * 86_400_000 }), skip: 'bad-timestamp' },
+    { name: 'timestamp negative', line: line({ timestamp: -1 }), skip: 'bad-timestamp' },
+    { name: 'timestamp fractional', line: line({ timestamp: 1773064931482.5 }), skip: 'bad-timestamp' },
+    { name: 'timestamp text 1e400', line: line({ timestamp: '1e400' }), skip: 'bad-timestamp' },
+    { name: 'client IP is markup', line: line({}, { clientIp: '<script>' }), skip: 'bad-ip' },
+    { name: 'client IP is a word', line: line({}, { clientIp: 'not-an-ip' }), skip: 'bad-ip' },
+  ])('skips $name as $skip', ({ line: text, skip }) => {
+    expect(parseAwsWafLine(text, ctx)).toEqual({ skip });
+  });
+
+  it.each([
+    { name: 'an ASN of 1e300 is left out', request: { asn: 1e300 }, want: (e: Record<string, unknown>) => expect(e).not.toHaveProperty('asn') },
+    { name: 'a negative status sent is ignored', record: { responseCodeSent: -5 }, want: (e: Record<string, unknown>) => expect(e.status).toBe(0) },
+    {
+      name: 'C0, ESC, DEL, C1 and lone surrogates in the path are escaped or replaced',
+      request: { uri: '/a\u0000b\u001b[31m\u007f\u0085\ud800z' },
+      want: (e: Record<string, unknown>) => expect(e.path).toBe('/a%00b%1B[31m%7F%85\uFFFDz'),
+    },
+    {
+      name: 'a 10,000-character path of emoji is cut on a code-point boundary',
+      request: { uri: `/${'😀'.repeat(5000)}` },
+      want: (e: Record<string, unknown>) => expect(e.path).toMatch(/^\/(😀)+$/u),
+    },
+    {
+      name: 'a user agent of 3,000 C1 controls stays within MAX_UA_LENGTH',
+      request: { headers: [{ name: 'User-Agent', value: '\u009b'.repeat(3000) }] },
+      want: (e: Record<string, unknown>) => expect(e.ua).toBe('%9B'.repeat(170)),
+    },
+  ])('$name', ({ record = {}, request = {}, want }) => {
+    const result = parseAwsWafLine(line(record, request), ctx);
+    expect(result).toHaveProperty('event');
+    const event = (result as { event: Record<string, unknown> }).event;
+    expect(eventSchema.safeParse(event).success).toBe(true);
+    want(event);
+  });
+});

@@ -108,3 +108,28 @@ describe('parseCombinedLine', () => {
     expect(result).toMatchObject({ event: { botCategory: 'search-engine', country: 'JP' } });
   });
 });
+
+describe('parseCombinedLine with hostile lines (issue 14)', () => {
+  const now = Date.UTC(2026, 11, 4);
+  const ctx = createParseContext({ now: () => now });
+  const at = (time: string, ip = '192.0.2.1', request = 'GET / HTTP/1.1', ua = 'curl/8') => `${ip} - - [${time}] "${request}" 200 1 "-" "${ua}"`;
+  it.each([
+    { name: 'year 1999', line: at('31/Dec/1999:23:59:59 +0000'), skip: 'bad-timestamp' },
+    { name: 'year 9999', line: at('01/Jan/9999:00:00:00 +0000'), skip: 'bad-timestamp' },
+    { name: 'two days ahead', line: at('06/Dec/2026:00:00:00 +0000'), skip: 'bad-timestamp' },
+    { name: 'client is markup', line: at('09/Mar/2026:14:02:11 +0000', '<b>x</b>'), skip: 'bad-ip' },
+    { name: 'client is a Markdown link', line: at('09/Mar/2026:14:02:11 +0000', '[a](https://evil.example)'), skip: 'bad-ip' },
+  ])('skips $name as $skip', ({ line, skip }) => {
+    expect(parseCombinedLine(line, ctx)).toEqual({ skip });
+  });
+
+  it.each([
+    { name: 'C0, C1 and a lone surrogate in the path', line: at('09/Mar/2026:14:02:11 +0000', '192.0.2.1', 'GET /a\u0001\u0085\udc00 HTTP/1.1'), want: { path: '/a%01%85\uFFFD' } },
+    { name: 'a 5,000-character path is cut to MAX_PATH_LENGTH', line: at('09/Mar/2026:14:02:11 +0000', '192.0.2.1', `GET /${'p'.repeat(5000)} HTTP/1.1`), want: { path: `/${'p'.repeat(2047)}` } },
+    { name: 'a user agent of DEL is escaped and cut', line: at('09/Mar/2026:14:02:11 +0000', '192.0.2.1', 'GET / HTTP/1.1', '\u007f'.repeat(600)), want: { ua: '%7F'.repeat(170) } },
+  ])('$name', ({ line, want }) => {
+    const result = parseCombinedLine(line, ctx);
+    expect(result).toMatchObject({ event: want });
+    expect(eventSchema.safeParse((result as { event: unknown }).event).success).toBe(true);
+  });
+});

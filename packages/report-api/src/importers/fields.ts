@@ -31,7 +31,10 @@ function cut(text: string, max: number): string {
 
 /** Storable text of at most `max` UTF-16 units (escaping can lengthen it, so cut again after). */
 function fit(text: string, max: number): string {
-  return cut(storableText(cut(text, max)), max);
+  const escaped = storableText(cut(text, max));
+  if (escaped.length <= max) return escaped;
+  // Never end in half a `%XX` escape.
+  return cut(escaped, max).replace(/%[0-9A-F]?$/, '');
 }
 
 /**
