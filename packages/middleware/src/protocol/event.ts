@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { normalizeIp } from '../core/ip/parse.js';
+import { MAX_DROPPED, MAX_EVENT_TS, MAX_LATENCY_MS, MIN_EVENT_TS, MIN_SAMPLE_RATE } from './limits.js';
 
 /** Where a batch of events came from. */
 export const eventSourceSchema = z.enum(['express', 'hono', 'edge-worker', 'import', 'demo']);
@@ -30,6 +32,30 @@ export const MAX_PATH_LENGTH = 2048;
 /** Most events in one batch. */
 export const MAX_BATCH_EVENTS = 5000;
 
+/** Longest IP text looked at: a full IPv6 with embedded IPv4 and a zone id. */
+const MAX_IP_TEXT = 100;
+
+/**
+ * A client IP: any IPv4 or IPv6 literal, normalised (IPv4-mapped IPv6 as IPv4, IPv6 compressed
+ * in lower case, brackets and zone ids dropped) by the engine's own parser.
+ *
+ * @example
+ * ipSchema.parse('::FFFF:192.0.2.1'); // '192.0.2.1'
+ * ipSchema.safeParse('not-an-ip').success; // false
+ */
+export const ipSchema = z
+  .string()
+  .max(MAX_IP_TEXT)
+  .transform((text, ctx) => {
+    const ip = normalizeIp(text);
+    if (ip !== null) return ip;
+    ctx.addIssue({ code: 'custom', message: 'not an IPv4 or IPv6 address' });
+    return z.NEVER;
+  });
+
+/** An epoch-ms time from 2000-01-01 to the largest JavaScript `Date`. */
+const epochMsSchema = z.number().int().min(MIN_EVENT_TS).max(MAX_EVENT_TS);
+
 /**
  * One request as seen by the engine. `sampleRate` is the probability with which an event of
  * its kind was kept (1 for every deny, 4xx and 5xx), so a report counts it as `1 / sampleRate`.
@@ -40,8 +66,8 @@ export const MAX_BATCH_EVENTS = 5000;
  *   botCategory: null, sampleRate: 0.1 });
  */
 export const eventSchema = z.object({
-  ts: z.number().int().positive().describe('request start, epoch milliseconds'),
-  ip: z.string().min(2).max(64).describe('client IP, normalised (IPv4-mapped IPv6 as IPv4)'),
+  ts: epochMsSchema.describe('request start, epoch milliseconds (2000-01-01 to the largest Date)'),
+  ip: ipSchema.describe('client IP, an IPv4 or IPv6 literal; stored normalised (IPv4-mapped IPv6 as IPv4)'),
   country: z
     .string()
     .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code in upper case, such as JP')
@@ -51,13 +77,13 @@ export const eventSchema = z.object({
   host: z.string().max(255),
   path: z.string().max(MAX_PATH_LENGTH).describe('request path without the query string'),
   status: z.number().int().min(0).max(999).describe('response status; 0 when the client went away'),
-  latencyMs: z.number().min(0).max(86_400_000),
+  latencyMs: z.number().min(0).max(MAX_LATENCY_MS),
   ua: z.string().max(MAX_UA_LENGTH).describe('user agent, truncated; empty when the request had none'),
   action: actionSchema,
   rule: z.string().max(128).nullable().describe('the rule that blocked or would have blocked, else null'),
   botCategory: botCategorySchema.nullable(),
-  sampleRate: z.number().gt(0).max(1),
-  asn: z.number().int().nonnegative().nullable().optional(),
+  sampleRate: z.number().min(MIN_SAMPLE_RATE).max(1).describe('probability the event was kept, 1e-6 to 1'),
+  asn: z.number().int().min(0).nullable().optional(),
 });
 
 /**
@@ -74,13 +100,23 @@ export const batchSchema = z.object({
     .max(64)
     .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),
   source: eventSourceSchema,
-  sentAt: z.number().int().positive().optional(),
-  dropped: z.number().int().nonnegative().optional().describe('events the sender dropped since its last batch'),
+  sentAt: epochMsSchema.optional(),
+  dropped: z.number().int().min(0).max(MAX_DROPPED).optional().describe('events the sender dropped since its last batch'),
   events: z.array(eventSchema).max(MAX_BATCH_EVENTS),
 });
+
+/**
+ * The envelope of a batch: everything but the events, which are only required to be an array of
+ * at most `MAX_BATCH_EVENTS`. The report API refuses a batch whole only when this fails, and
+ * checks each event on its own against `eventSchema`.
+ *
+ * @example
+ * batchEnvelopeSchema.safeParse({ batchId: 'abcdefgh', source: 'hono', events: [42] }).success; // true
+ */
+export const batchEnvelopeSchema = batchSchema.extend({ events: z.array(z.unknown()).max(MAX_BATCH_EVENTS) });
 
 export type EventSource = z.infer<typeof eventSourceSchema>;
 export type Action = z.infer<typeof actionSchema>;
 export type BotCategory = z.infer<typeof botCategorySchema>;
-export type WatchpostEvent = z.infer<typeof eventSchema>;
-export type EventBatch = z.infer<typeof batchSchema>;
+export type WatchpostEvent = z.output<typeof eventSchema>;
+export type EventBatch = z.output<typeof batchSchema>;

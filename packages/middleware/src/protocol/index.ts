@@ -1,2 +1,3 @@
 export * from './event.js';
 export * from './denylist.js';
+export * from './limits.js';
