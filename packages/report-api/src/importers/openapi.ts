@@ -8,7 +8,7 @@ export const importSummarySchema = z.object({
   linesRead: z.number().int(),
   imported: z.number().int().describe('events stored by this import'),
   skipped: z.number().int(),
-  skippedByReason: z.record(z.string(), z.number().int()).describe('skipped lines by kind: truncated, not-json, nlb-tls-entry, connection-log, ...'),
+  skippedByReason: z.record(z.string(), z.number().int()).describe('skipped lines by kind: truncated, not-json, bad-timestamp, bad-ip, line-too-long, ...'),
   duplicates: z.number().int().describe('events of batches already stored (the same lines imported before)'),
   seconds: z.number(),
 });
