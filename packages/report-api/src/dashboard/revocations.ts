@@ -46,14 +46,28 @@ export function memoryRevocations({ now = Date.now, maxRevoked = 10_000 }: { now
 }
 
 /**
- * Sign-outs kept in the database's `settings` table (one row per sign-out, `dashboard.signedOut.ID`),
- * read on every request of a session, so they hold across restarts and between instances sharing
- * the database. A memory copy answers this process's own sign-outs without a read.
+ * Options of `settingsRevocations`.
  *
  * @example
- * createSessions({ secret, revocations: settingsRevocations(store) });
+ * settingsRevocations(store, { now: Date.now, ttlMs: 8 * 3_600_000 });
  */
-export function settingsRevocations(settings: SettingsStore, { now = Date.now }: { now?: () => number } = {}): SessionRevocations {
+export interface SettingsRevocationsOptions {
+  now?: () => number;
+  /** Session lifetime: a record older than this names a session that has expired anyway. */
+  ttlMs: number;
+}
+
+/**
+ * Sign-outs kept in the database's `settings` table (one row per sign-out, `dashboard.signedOut.ID`),
+ * read on every request of a session, so they hold across restarts and between instances sharing
+ * the database. Each sign-out deletes the records older than a session lifetime. A memory copy
+ * answers this process's own sign-outs without a read.
+ *
+ * @example
+ * createSessions({ secret, revocations: settingsRevocations(store, { ttlMs: 8 * 3_600_000 }) });
+ */
+export function settingsRevocations(settings: SettingsStore, { now = Date.now, ttlMs }: SettingsRevocationsOptions): SessionRevocations {
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new TypeError(`settingsRevocations: ttlMs must be positive, got ${ttlMs}`);
   const local = memoryRevocations({ now });
   return {
     async isRevoked(sessionId) {
@@ -62,6 +76,8 @@ export function settingsRevocations(settings: SettingsStore, { now = Date.now }:
     async revoke(sessionId, expiresAt) {
       await local.revoke(sessionId, expiresAt);
       await settings.settingOrCreate(SIGNED_OUT_SETTING + sessionId, () => String(expiresAt));
+      // Recorded at least a lifetime ago: the session it names has expired, the record can go.
+      await settings.deleteSettings(SIGNED_OUT_SETTING, now() - ttlMs);
     },
   };
 }

@@ -18,7 +18,7 @@ import { renderReportPage } from './pages/report.js';
 import { renderErrorPage, renderSignInPage, renderSitesPage } from './pages/sites.js';
 import { sameOrigin, securityHeaders } from './security.js';
 import { settingsRevocations } from './revocations.js';
-import { createSessions, type Session } from './session.js';
+import { createSessions, DEFAULT_SESSION_TTL_MS, type Session } from './session.js';
 import { STYLESHEET, STYLESHEET_HASH } from './style.js';
 import type { DashboardData, DashboardSite } from './types.js';
 import { BASE, ipUrl, reportUrl, UNKNOWN_COUNTRY } from './urls.js';
@@ -75,7 +75,7 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
   }
   const data = options.data ?? storeDashboardData(deps.store, { now: deps.now });
   // Sign-outs are kept in the database: a signed-out cookie stays refused after a restart.
-  const sessions = createSessions({ secret: sessionSecret, ttlMs: sessionTtlMs, now: deps.now, revocations: settingsRevocations(deps.store, { now: deps.now }) });
+  const sessions = createSessions({ secret: sessionSecret, ttlMs: sessionTtlMs, now: deps.now, revocations: settingsRevocations(deps.store, { now: deps.now, ttlMs: sessionTtlMs ?? DEFAULT_SESSION_TTL_MS }) });
   const originOf = (c: Context) => publicOrigin ?? new URL(c.req.url).origin;
   const secure = (c: Context) => (secureCookie === 'auto' ? originOf(c).startsWith('https:') : secureCookie);
   const app = new Hono<DashboardEnv>();

@@ -49,6 +49,9 @@ export interface Session {
   expiresAt: number;
 }
 
+/** Default session lifetime: 8 hours (a working day). */
+export const DEFAULT_SESSION_TTL_MS = 8 * 3_600_000;
+
 /**
  * Options of `createSessions`.
  *
@@ -92,7 +95,7 @@ export interface Sessions {
  */
 export function createSessions({
   secret = crypto.getRandomValues(new Uint8Array(32)),
-  ttlMs = 8 * 3_600_000,
+  ttlMs = DEFAULT_SESSION_TTL_MS,
   now = Date.now,
   revocations = memoryRevocations({ now }),
 }: SessionOptions = {}): Sessions {

@@ -15,4 +15,12 @@ export interface SettingsStore {
    * const revoked = (await store.setting(`dashboard.signedOut.${sessionId}`)) !== null;
    */
   setting(name: string): Promise<string | null>;
+  /**
+   * Deletes the settings whose name starts with `prefix` stored before `createdBefore` (epoch ms);
+   * returns how many. For records that only matter for a while, such as sign-outs.
+   *
+   * @example
+   * await store.deleteSettings('dashboard.signedOut.', Date.now() - 8 * 3_600_000);
+   */
+  deleteSettings(prefix: string, createdBefore: number): Promise<number>;
 }

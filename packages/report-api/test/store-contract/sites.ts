@@ -26,5 +26,17 @@ export function sitesContract({ fresh }: ContractContext): void {
       expect(await store.setting('dashboard.missing')).toBeNull();
       expect(await store.setting('dashboard.missing')).toBeNull(); // reading never creates
     });
+
+    it('deletes settings by name prefix and age only', async () => {
+      const store = await fresh(() => 1_000);
+      await store.settingOrCreate('wp_test.1', () => '1');
+      await store.settingOrCreate('wpXtest.1', () => '1');
+      await store.settingOrCreate('dashboard.sessionSecret', () => 's');
+      expect(await store.deleteSettings('wp_test.', 1_000)).toBe(0); // none older than 1,000
+      expect(await store.deleteSettings('wp_test.', 1_001)).toBe(1);
+      expect(await store.setting('wp_test.1')).toBeNull();
+      expect(await store.setting('wpXtest.1')).toBe('1'); // the prefix is not a LIKE pattern (_ is literal)
+      expect(await store.setting('dashboard.sessionSecret')).toBe('s');
+    });
   });
 }

@@ -4,6 +4,8 @@ import { changes, rows, statement } from './pool.js';
 
 const insert = statement('INSERT INTO settings (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING');
 const select = statement('SELECT value FROM settings WHERE name = $1');
+// starts_with, not LIKE: a prefix may hold % or _.
+const remove = statement('DELETE FROM settings WHERE starts_with(name, $1) AND created_at < $2');
 
 /**
  * `SettingsStore` on PostgreSQL: insert unless present, then read back, so report-api instances
@@ -25,6 +27,9 @@ export function postgresSettingsStore(pool: pg.Pool, now: () => number): Setting
     async setting(name) {
       const [stored] = await rows<{ value: string }>(pool, select, [name]);
       return stored?.value ?? null;
+    },
+    deleteSettings(prefix, createdBefore) {
+      return changes(pool, remove, [prefix, createdBefore]);
     },
   };
 }

@@ -12,6 +12,8 @@ import type { SettingsStore } from '../settings.js';
 export function sqliteSettingsStore(db: Database.Database, now: () => number): SettingsStore {
   const insert = db.prepare('INSERT OR IGNORE INTO settings (name, value, created_at) VALUES (?, ?, ?)');
   const select = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE name = ?');
+  // substr, not LIKE: a prefix may hold % or _.
+  const remove = db.prepare('DELETE FROM settings WHERE substr(name, 1, length(?)) = ? AND created_at < ?');
   return {
     async settingOrCreate(name, create) {
       const stored = select.get(name);
@@ -21,6 +23,9 @@ export function sqliteSettingsStore(db: Database.Database, now: () => number): S
     },
     async setting(name) {
       return select.get(name)?.value ?? null;
+    },
+    async deleteSettings(prefix, createdBefore) {
+      return remove.run(prefix, prefix, createdBefore).changes;
     },
   };
 }
