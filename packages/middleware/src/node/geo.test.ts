@@ -61,4 +61,11 @@ describe('loadGeoLookup', () => {
     expect(geo('10.0.0.1')).toBeNull(); // private space is in no table
     expect(geo('::1')).toBeNull();
   });
+
+  it.each(['198.51.100.1', '203.0.113.200', '192.0.2.1', '2001:db8::1'])(
+    'gives the documentation address %s no country, though the installed table maps two of those blocks to AU',
+    (ip) => {
+      expect(loadGeoLookup({ warn: (message) => expect.fail(message) })(ip)).toBeNull();
+    },
+  );
 });

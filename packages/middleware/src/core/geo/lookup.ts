@@ -1,5 +1,6 @@
 import { parseIp, type ParsedIp } from '../ip/parse.js';
 import { normalizeCountry } from './country.js';
+import { isSpecialAddress } from './special.js';
 
 /**
  * Country ranges of one family, sorted by start and not overlapping. Addresses are stored as
@@ -30,13 +31,15 @@ export interface GeoRow {
 
 /**
  * Builds a country lookup over sorted ranges: a binary search per lookup, with no allocation
- * beyond parsing text. Runtime-neutral; Node code loads the ranges from disk with
+ * beyond parsing text. Addresses of special-purpose blocks (`SPECIAL_RANGES`: private, loopback,
+ * link-local, CGNAT, documentation, multicast, reserved, ULA...) are never given a country.
+ * Runtime-neutral; Node code loads the ranges from disk with
  * `loadGeoLookup` from `@watchpost/middleware/node`.
  *
  * @example
- * const geo = createGeoLookup(buildGeoRanges([{ start: '192.0.2.0', end: '192.0.2.255', country: 'JP' }]));
- * geo('192.0.2.77'); // 'JP'
- * geo('198.51.100.1'); // null
+ * const geo = createGeoLookup(buildGeoRanges([{ start: '1.0.16.0', end: '1.0.31.255', country: 'JP' }]));
+ * geo('1.0.16.77'); // 'JP'
+ * geo('8.8.8.8'); // null (not in the table)
  */
 export function createGeoLookup(ranges: GeoRanges): GeoLookup {
   const v4 = ranges.v4;
@@ -53,7 +56,8 @@ export function createGeoLookup(ranges: GeoRanges): GeoLookup {
   };
   return function geoLookup(ip: string | ParsedIp): string | null {
     const parsed = typeof ip === 'string' ? parseIp(ip) : ip;
-    if (parsed === null || parsed === undefined) return null;
+    // Private, documentation, multicast... space has no country, even where a table gives one.
+    if (parsed === null || parsed === undefined || isSpecialAddress(parsed)) return null;
     if (parsed.family === 4) {
       if (v4 === undefined || v4Index === null) return null;
       const index = findV4(v4, v4Index, parsed.words[0] as number);
