@@ -56,6 +56,12 @@ export interface IngestResult {
   duplicate: boolean;
 }
 
+/** What the ingest validator counted about a batch, kept in its `batches` row. */
+export interface BatchStats {
+  /** Events of the batch refused by validation (not in `batch.events`). */
+  rejected: number;
+}
+
 /** A stored raw event (the wire event plus the site and the batch it came in). */
 export interface StoredEvent extends WatchpostEvent {
   id: number;
@@ -81,7 +87,7 @@ export interface EventStore {
    * the same values as `batch`): a store that hands batches to another thread sends the text instead
    * of copying the objects.
    */
-  ingestBatch(siteId: string, batch: EventBatch, json?: string): Promise<IngestResult>;
+  ingestBatch(siteId: string, batch: EventBatch, json?: string, stats?: BatchStats): Promise<IngestResult>;
   listEvents(siteId: string, query: EventQuery): Promise<StoredEvent[]>;
   /** Deletes raw events (and per-IP burst buckets and live batch ids; ids of `import` batches stay) older than `before`, all sites. Rollups stay. */
   purgeBefore(before: number): Promise<{ events: number }>;

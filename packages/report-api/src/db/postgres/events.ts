@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
-import type { EventQuery, EventStore, IngestResult } from '../store.js';
+import { assertStorable } from '../storable.js';
+import type { BatchStats, EventQuery, EventStore, IngestResult } from '../store.js';
 import { aggregateEvents } from '../sqlite/aggregate.js';
 import { changes, rows, statement, transaction, type Statement } from './pool.js';
 import { writeRollups } from './rollup-writer.js';
@@ -11,7 +12,7 @@ const MAX_LIST = 10_000;
 const PURGE_CHUNK = 20_000;
 
 const insertBatch = statement(
-  `INSERT INTO batches (site_id, batch_id, received_at, events, dropped, source) VALUES ($1, $2, $3, $4, $5, $6)
+  `INSERT INTO batches (site_id, batch_id, received_at, events, dropped, source, rejected) VALUES ($1, $2, $3, $4, $5, $6, $7)
    ON CONFLICT (site_id, batch_id) DO NOTHING`,
 );
 // The whole batch in one statement: one array per column, unnested into rows (in array order, so
@@ -97,13 +98,15 @@ export function postgresEventStore(
   };
 
   return {
-    async ingestBatch(siteId: string, batch: EventBatch): Promise<IngestResult> {
+    async ingestBatch(siteId: string, batch: EventBatch, _json?: string, stats?: BatchStats): Promise<IngestResult> {
       const localDay = await localDayOfSite(siteId);
       if (localDay === null) throw new Error(`unknown site ${siteId}`);
-      // Folded before BEGIN: the transaction (and the rollup row locks it takes) stays short.
+      // Checked and folded before BEGIN: the transaction (and the rollup row locks it takes) stays
+      // short, and a batch the rollups cannot take fails with nothing written.
+      assertStorable(batch.events, localDay);
       const aggregate = batch.events.length > 0 ? aggregateEvents(batch.events, localDay) : null;
       return transaction(pool, async (client) => {
-        const fresh = (await changes(client, insertBatch, [siteId, batch.batchId, now(), batch.events.length, batch.dropped ?? 0, batch.source])) > 0;
+        const fresh = (await changes(client, insertBatch, [siteId, batch.batchId, now(), batch.events.length, batch.dropped ?? 0, batch.source, stats?.rejected ?? 0])) > 0;
         if (!fresh) return { accepted: 0, duplicate: true };
         if (aggregate) {
           await changes(client, insertEvents, eventColumns(siteId, batch.events));

@@ -95,7 +95,7 @@ export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWai
     return {
       ...common,
       ...sqliteEventList(db),
-      ingestBatch: (siteId, batch, json) => writer.ingestBatchAt(siteId, batch, now(), json),
+      ingestBatch: (siteId, batch, json, stats) => writer.ingestBatchAt(siteId, batch, now(), json, stats?.rejected ?? 0),
       purgeBefore: (before) => writer.purgeBefore(before),
       ...readAfterFlush(sqliteRollupStore(db), writer.flushForRead),
       async close() {

@@ -11,7 +11,7 @@ export interface WriterSettings {
 }
 
 export type WriterRequest =
-  | { id: number; op: 'ingest'; siteId: string; receivedAt: number; json: string }
+  | { id: number; op: 'ingest'; siteId: string; receivedAt: number; json: string; rejected: number }
   | { id: number; op: 'rollups'; aggregates: PackedAggregate[]; backlogIds: number[] }
   | { id: number; op: 'drain' }
   | { id: number; op: 'purge'; before: number }

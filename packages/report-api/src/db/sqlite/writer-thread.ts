@@ -52,8 +52,9 @@ port.on('message', (request: WriterRequest) => {
   try {
     switch (request.op) {
       case 'ingest': {
-        // Validated on the serving thread: this is the same text it checked.
-        events.ingestBatchAt(request.siteId, JSON.parse(request.json) as EventBatch, request.receivedAt).then(
+        // Validated on the serving thread: this is the text of the events it accepted (checked again
+        // inside the batch's savepoint by assertStorable).
+        events.ingestBatchAt(request.siteId, JSON.parse(request.json) as EventBatch, request.receivedAt, request.rejected).then(
           (value) => reply(id, value),
           (error: unknown) => replyError(id, error),
         );

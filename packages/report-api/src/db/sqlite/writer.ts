@@ -20,7 +20,7 @@ export interface WriterOptions extends WriterSettings {
 /** The SQLite writer thread, seen from the thread that serves requests. */
 export interface Writer {
   /** Stores a batch once (group commit on the writer thread); settles after its COMMIT. */
-  ingestBatchAt(siteId: string, batch: EventBatch, receivedAt: number, json?: string): Promise<IngestResult>;
+  ingestBatchAt(siteId: string, batch: EventBatch, receivedAt: number, json?: string, rejected?: number): Promise<IngestResult>;
   /** Writes the rollups waiting in memory, so a read sees every stored batch; logs a failure, never rejects. */
   flushForRead(): Promise<void>;
   /** The retention purge, on the writer's connection, after the rollups waiting here are written. */
@@ -140,12 +140,19 @@ export function startWriter({ localDayOfSite, flushEvents: events, flushMs: ms, 
   }
 
   return {
-    async ingestBatchAt(siteId, batch, receivedAt, json = JSON.stringify(batch)) {
+    async ingestBatchAt(siteId, batch, receivedAt, json = JSON.stringify(batch), rejected = 0) {
       const localDay = localDayOfSite(siteId);
       if (localDay === null) throw new Error(`unknown site ${siteId}`);
-      const { accepted, duplicate, backlogId } = await call<StoredBatch>({ op: 'ingest', siteId, receivedAt, json });
+      const { accepted, duplicate, backlogId } = await call<StoredBatch>({ op: 'ingest', siteId, receivedAt, json, rejected });
       if (!duplicate && accepted > 0) {
-        held.add(siteId, batch.events, localDay, backlogId);
+        try {
+          held.add(siteId, batch.events, localDay, backlogId);
+        } catch (error) {
+          // Committed on the thread (its assertStorable makes this unreachable): the backlog row
+          // stays, so the next open rebuilds these rollups or skips and reports what it cannot take.
+          console.error('watchpost: rollups of a stored batch failed; left to recovery:', error);
+          return { accepted, duplicate };
+        }
         if (held.events >= flushEvents) void flushRollups().catch(logged);
         else arm();
       }
