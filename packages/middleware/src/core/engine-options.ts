@@ -14,7 +14,9 @@ export interface RequestFacts {
   ip: string;
   /**
    * `ip` already parsed (the resolver's `parsed`), so the engine need not parse it again on
-   * every request. When absent, the engine parses `ip`; when given, it must be `ip`'s parse.
+   * every request. When absent, the engine parses `ip`; when given, it must be `ip`'s parse and
+   * `ip` its canonical text (`formatIp(parsedIp)`, as the resolver writes it): events then carry
+   * `ip` as is. `null` means no address (events say `0.0.0.0`).
    */
   parsedIp?: ParsedIp | null;
   method: string;

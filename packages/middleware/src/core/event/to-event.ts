@@ -1,7 +1,7 @@
 import { MAX_PATH_LENGTH, MAX_UA_LENGTH, type WatchpostEvent } from '../../protocol/index.js';
 import type { Decision, RequestFacts } from '../engine-options.js';
 import { normalizeCountry } from '../geo/country.js';
-import { formatIp, parseIp } from '../ip/parse.js';
+import { normalizeIp } from '../ip/parse.js';
 import { clampNumber, sanitizeMethod, sanitizeText } from './sanitize.js';
 
 /** Earliest `ts` an event may carry: 2000-01-01T00:00:00Z. */
@@ -36,11 +36,10 @@ export function toEvent(req: RequestFacts, decision: Decision, status: number, l
   const query = rawPath.indexOf('?');
   const path = query === -1 ? rawPath : rawPath.slice(0, query);
   const latency = clampNumber(latencyMs, 0, MAX_LATENCY_MS, 0);
-  const parsed = req.parsedIp !== undefined ? req.parsedIp : typeof req.ip === 'string' ? parseIp(req.ip) : null;
   const event: WatchpostEvent = {
     ts: Math.round(clampNumber(at - latency, MIN_EVENT_TS, MAX_EVENT_TS, MIN_EVENT_TS)),
     // Adapters always know the socket address; '0.0.0.0' marks the rare case they did not.
-    ip: parsed === null ? UNKNOWN_IP : formatIp(parsed),
+    ip: ipOf(req),
     country: normalizeCountry(req.country),
     method: sanitizeMethod(typeof req.method === 'string' && req.method !== '' ? req.method : 'GET'),
     host: sanitizeText(typeof req.host === 'string' ? req.host : '', MAX_HOST_LENGTH),
@@ -55,4 +54,10 @@ export function toEvent(req: RequestFacts, decision: Decision, status: number, l
   };
   if (req.asn !== undefined) event.asn = Number.isSafeInteger(req.asn) && req.asn! >= 0 ? req.asn : null;
   return event;
+}
+
+function ipOf(req: RequestFacts): string {
+  // With parsedIp, the adapters' resolver already wrote `ip` as its canonical text: no second parse.
+  if (req.parsedIp !== undefined) return req.parsedIp === null ? UNKNOWN_IP : req.ip;
+  return (typeof req.ip === 'string' ? normalizeIp(req.ip) : null) ?? UNKNOWN_IP;
 }
