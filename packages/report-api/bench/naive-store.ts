@@ -32,7 +32,7 @@ export function naiveStore(store: Store & { db: Database.Database }, timeZone = 
         for (const [start, v] of agg.quarters) quarter.run(siteId, start, ...v);
         for (const r of dayRows(agg)) day.run(siteId, r.day, r.dim, r.key, r.extra, ...r.values);
         for (const [start, errors] of agg.errors) errorBucket.run(siteId, start, errors);
-        for (const b of agg.ipErrors.values()) ipErrorBucket.run(siteId, b.start, b.ip, b.errors);
+        for (const [start, ips] of agg.ipErrors) for (const [ip, errors] of ips) ipErrorBucket.run(siteId, start, ip, errors);
       }
       return { accepted: batch.events.length, duplicate: false };
     },

@@ -72,5 +72,19 @@ export function rollupsContract({ fresh }: ContractContext): void {
       expect(await store.ipErrorPeaks(site.id, T + 25_000, T + 40_000, 5)).toEqual([{ ip: '192.0.2.10', errors: 4, start: T + 35_000 }]);
       expect(await store.ipErrorPeaks(site.id, T, T + 60_000, 0)).toEqual([]);
     });
+
+    it('adds up per-IP error buckets of many IPs across batches', async () => {
+      const store = await fresh();
+      const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+      const ips = Array.from({ length: 250 }, (_, i) => `198.51.100.${i}`);
+      // A read between the batches writes what a store holds, so the second batch updates stored rows.
+      for (const total of [250, 500]) {
+        await store.ingestBatch(site.id, batch(ips.map((ip, i) => event({ ts: T + i, ip, status: 404 }))));
+        expect(await store.errorBuckets(site.id, T, T + 5_000)).toEqual([{ start: T, errors: total }]);
+      }
+      const peaks = await store.ipErrorPeaks(site.id, T, T + 5_000, 1_000);
+      expect(peaks).toHaveLength(250);
+      expect(peaks.every((p) => p.errors === 2 && p.start === T)).toBe(true);
+    });
   });
 }

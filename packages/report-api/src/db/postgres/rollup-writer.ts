@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { COUNTER_COLUMNS, dayRows, type BatchAggregate, type DayRow } from '../sqlite/aggregate.js';
+import { COUNTER_COLUMNS, dayRows, ipErrorRows, type BatchAggregate, type DayRow } from '../sqlite/aggregate.js';
 import { changes, statement } from './pool.js';
 
 const COUNTERS = COUNTER_COLUMNS.join(', ');
@@ -70,8 +70,8 @@ export async function writeRollups(client: pg.PoolClient, siteId: string, agg: B
   }
   const errors = [...agg.errors].sort((a, b) => a[0] - b[0]);
   if (errors.length > 0) await changes(client, upsertErrors, [siteId, errors.map(([start]) => start), errors.map(([, weighted]) => weighted)]);
-  const ipErrors = [...agg.ipErrors.values()].sort((a, b) => a.start - b.start || compareText(a.ip, b.ip));
+  const ipErrors = ipErrorRows(agg).flatMap(([start, ips]) => ips.map(([ip, weighted]) => ({ start, ip, weighted })));
   if (ipErrors.length > 0) {
-    await changes(client, upsertIpErrors, [siteId, ipErrors.map((b) => b.start), ipErrors.map((b) => b.ip), ipErrors.map((b) => b.errors)]);
+    await changes(client, upsertIpErrors, [siteId, ipErrors.map((b) => b.start), ipErrors.map((b) => b.ip), ipErrors.map((b) => b.weighted)]);
   }
 }

@@ -56,8 +56,8 @@ export interface BatchAggregate {
   days: Map<string, DayDimension>;
   /** Weighted 4xx+5xx by 5-s bucket start. */
   errors: Map<number, number>;
-  /** Weighted 4xx+5xx by `start \0 ip` (5-s buckets). */
-  ipErrors: Map<string, { start: number; ip: string; errors: number }>;
+  /** Weighted 4xx+5xx by 5-s bucket start, then by IP (no key string built per event). */
+  ipErrors: Map<number, Map<string, number>>;
 }
 
 /**
@@ -74,6 +74,8 @@ export function aggregateEvents(
   agg: BatchAggregate = { quarters: new Map(), days: new Map(), errors: new Map(), ipErrors: new Map() },
 ): BatchAggregate {
   let lastQuarter = Number.NaN;
+  let lastBucket = Number.NaN;
+  let bucketIps = new Map<string, number>();
   let values: CounterValues = zeros();
   let dims: Record<Dimension, DayDimension> | null = null;
   for (const event of events) {
@@ -101,10 +103,13 @@ export function aggregateEvents(
     if (event.status >= 400 && event.status <= 599) {
       const start = event.ts - (event.ts % ERROR_BUCKET_MS);
       agg.errors.set(start, (agg.errors.get(start) ?? 0) + weight);
-      const id = `${start}\u0000${event.ip}`;
-      const ipBucket = agg.ipErrors.get(id);
-      if (ipBucket) ipBucket.errors += weight;
-      else agg.ipErrors.set(id, { start, ip: event.ip, errors: weight });
+      if (start !== lastBucket) {
+        lastBucket = start;
+        let found = agg.ipErrors.get(start);
+        if (!found) agg.ipErrors.set(start, (found = new Map()));
+        bucketIps = found;
+      }
+      bucketIps.set(event.ip, (bucketIps.get(event.ip) ?? 0) + weight);
     }
   }
   return agg;
@@ -144,7 +149,8 @@ export function* dayRows(agg: BatchAggregate): Generator<DayRow> {
  * A site's aggregate as flat arrays, the form `rollupWriter` writes and the writer thread receives:
  * quarters as `[start, ...10 counters]`, each day dimension as `[day, dim, rowCount, ...rows of
  * [key, extra, ...10 counters]]` with its rows in key order (upserts then walk the primary-key
- * B-tree forward), 5-s error buckets as `[start, errors]`, per-IP buckets as `[start, ip, errors]`.
+ * B-tree forward), 5-s error buckets as `[start, errors]`, per-IP buckets as `[start, ip, errors]`
+ * in (start, ip) order (the primary key's).
  */
 export interface PackedAggregate {
   siteId: string;
@@ -175,6 +181,18 @@ export function packAggregate(siteId: string, agg: BatchAggregate): PackedAggreg
   const errors: number[] = [];
   for (const [start, weighted] of agg.errors) errors.push(start, weighted);
   const ipErrors: unknown[] = [];
-  for (const b of agg.ipErrors.values()) ipErrors.push(b.start, b.ip, b.errors);
+  for (const [start, ips] of ipErrorRows(agg)) for (const [ip, weighted] of ips) ipErrors.push(start, ip, weighted);
   return { siteId, quarters, days, errors, ipErrors };
+}
+
+/**
+ * The per-IP error buckets of an aggregate in primary-key order: by start, then by IP (code units,
+ * as SQLite's BINARY and PostgreSQL's COLLATE "C" compare), so upserts walk the B-tree forward.
+ *
+ * @example
+ * for (const [start, ips] of ipErrorRows(agg)) for (const [ip, errors] of ips) write(start, ip, errors);
+ */
+export function ipErrorRows(agg: BatchAggregate): Array<[number, Array<[string, number]>]> {
+  const byIp = (a: [string, number], b: [string, number]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+  return [...agg.ipErrors].sort((a, b) => a[0] - b[0]).map(([start, ips]) => [start, [...ips].sort(byIp)]);
 }

@@ -6,6 +6,11 @@ const DAY_ROWS_PER_UPSERT = 50;
 const COUNTERS = COUNTER_COLUMNS.length;
 /** Values per `rollup_day` row in an upsert: site_id, day, dim, key, extra, counters. */
 const DAY_WIDTH = 5 + COUNTERS;
+/** Rows per multi-row upsert of `ip_errors_5s` (site_id, start, ip, errors each). */
+const IP_ROWS_PER_UPSERT = 100;
+const ipErrorsSql = (rows: number) =>
+  `INSERT INTO ip_errors_5s (site_id, start, ip, errors) VALUES ${Array(rows).fill('(?, ?, ?, ?)').join(', ')}
+   ON CONFLICT(site_id, start, ip) DO UPDATE SET errors = errors + excluded.errors`;
 
 function upsertSql(table: string, keys: string[], extraSet = '', rows = 1): string {
   const cols = [...keys, ...COUNTER_COLUMNS];
@@ -17,8 +22,8 @@ function upsertSql(table: string, keys: string[], extraSet = '', rows = 1): stri
 
 /**
  * Adds a packed aggregate (`packAggregate`) to the rollup tables (`traffic_15m`, `rollup_day`,
- * `errors_5s`, `ip_errors_5s`): one upsert per distinct row, day rows 50 to a statement. Call it
- * inside a transaction.
+ * `errors_5s`, `ip_errors_5s`): one upsert per distinct row, day rows 50 and per-IP error rows 100 to
+ * a statement. Call it inside a transaction.
  *
  * @example
  * const write = rollupWriter(db);
@@ -33,9 +38,9 @@ export function rollupWriter(db: Database.Database): (packed: PackedAggregate) =
   const upsertErrors = db.prepare(
     'INSERT INTO errors_5s (site_id, start, errors) VALUES (?, ?, ?) ON CONFLICT(site_id, start) DO UPDATE SET errors = errors + excluded.errors',
   );
-  const upsertIpErrors = db.prepare(
-    'INSERT INTO ip_errors_5s (site_id, start, ip, errors) VALUES (?, ?, ?, ?) ON CONFLICT(site_id, start, ip) DO UPDATE SET errors = errors + excluded.errors',
-  );
+  const upsertIpErrors = db.prepare(ipErrorsSql(1));
+  const upsertManyIpErrors = db.prepare(ipErrorsSql(IP_ROWS_PER_UPSERT));
+  const manyIpErrors: unknown[] = new Array(4 * IP_ROWS_PER_UPSERT);
   const many: unknown[] = new Array(DAY_WIDTH * DAY_ROWS_PER_UPSERT);
   const one: unknown[] = new Array(DAY_WIDTH);
 
@@ -63,7 +68,16 @@ export function rollupWriter(db: Database.Database): (packed: PackedAggregate) =
       }
     }
     for (let i = 0; i < errors.length; i += 2) upsertErrors.run(siteId, errors[i], errors[i + 1]);
-    for (let i = 0; i < ipErrors.length; i += 3) upsertIpErrors.run(siteId, ipErrors[i], ipErrors[i + 1], ipErrors[i + 2]);
+    // 5-s buckets make up to six times the per-IP rows of 30-s windows: 100 to a statement.
+    let i = 0;
+    for (; i + 3 * IP_ROWS_PER_UPSERT <= ipErrors.length; i += 3 * IP_ROWS_PER_UPSERT) {
+      for (let r = 0; r < IP_ROWS_PER_UPSERT; r++) {
+        manyIpErrors[4 * r] = siteId;
+        for (let c = 0; c < 3; c++) manyIpErrors[4 * r + 1 + c] = ipErrors[i + 3 * r + c];
+      }
+      upsertManyIpErrors.run(manyIpErrors);
+    }
+    for (; i < ipErrors.length; i += 3) upsertIpErrors.run(siteId, ipErrors[i], ipErrors[i + 1], ipErrors[i + 2]);
   };
 }
 
