@@ -90,6 +90,15 @@ describe('importStream / importFiles', () => {
     expect(summary).toMatchObject({ imported: 10, duplicates: 0 });
   });
 
+  it('a line over maxLineBytes is skipped and counted; importing the log again is all duplicates', async () => {
+    const store = recordingIngest();
+    const log = [accessLine(1), `${accessLine(2)} ${'x'.repeat(5000)}`, accessLine(3)].join('\n');
+    const options = { siteId: 's1', format: 'combined' as const, ingest: store.ingest, maxLineBytes: 4096 };
+    const first = await importStream([log.slice(0, 3000), log.slice(3000)], options);
+    expect(first).toMatchObject({ linesRead: 3, imported: 2, skipped: 1, skippedByReason: { 'line-too-long': 1 } });
+    expect(await importStream([log], options)).toMatchObject({ imported: 0, duplicates: 2, skippedByReason: { 'line-too-long': 1 } });
+  });
+
   it('batch ids differ per site, so two sites can import the same file', async () => {
     const store = recordingIngest();
     await importFiles([plain], { siteId: 's1', format: 'combined', ingest: store.ingest });

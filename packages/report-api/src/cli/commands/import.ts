@@ -15,7 +15,9 @@ const usage = `Usage: watchpost import --site ID --format ${formats} [--db PATH|
 Imports existing logs into a site as ordinary events, so its daily reports, dashboard and
 recommendations cover them. Files may be plain or gzip (detected by content). Importing the
 same file again adds nothing. Prints a JSON summary: files, linesRead, imported, skipped,
-skippedByReason, duplicates, seconds. A progress line is shown on a terminal.
+skippedByReason, duplicates, seconds. A progress line is shown on a terminal. Lines with a
+time before 2000 or more than a day ahead, a client that is not an IP, or over 256 KiB are
+skipped and counted; a broken file stops the import with a message naming it (exit 1).
   --site ID        site id from \`watchpost sites list\`
   --format FORMAT  aws-waf   AWS WAF logs (one JSON record per line)
                    alb       Application Load Balancer access logs
