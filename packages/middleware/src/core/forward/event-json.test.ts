@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { WatchpostEvent } from '../../protocol/index.js';
 import { eventSchema } from '../../protocol/index.js';
@@ -50,5 +51,32 @@ describe('eventJson', () => {
   it('writes the schema fields only, a missing nullable one as null', () => {
     const event = { ...base, extra: 'x', rule: undefined } as unknown as WatchpostEvent;
     expect(JSON.parse(eventJson(event))).toEqual({ ...base, rule: null });
+  });
+});
+
+describe('eventJson, property: the same text as JSON.stringify for any event', () => {
+  // Hostile text: any UTF-16 units (lone surrogates, controls, quotes, backslashes) and any code point.
+  const text = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 200 }),
+    fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 200 }).map((codes) => String.fromCharCode(...codes)),
+    fc.constantFrom('"', '\\', '\u2028', '</script>', '\ud800', '\x00', '\x85'),
+  );
+  const number = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(-0, 5e-324, 9e15, Number.MAX_VALUE, Number.NaN, Infinity));
+  const event = fc.record(
+    {
+      ts: number, ip: text, country: fc.option(text), method: text, host: text, path: text, status: number,
+      latencyMs: number, ua: text, action: fc.constantFrom('allow', 'block', 'count'), rule: fc.option(text),
+      botCategory: fc.constantFrom(null, 'scanner', 'ai-crawler'), sampleRate: number, asn: fc.option(number),
+    },
+    { requiredKeys: ['ts', 'ip', 'country', 'method', 'host', 'path', 'status', 'latencyMs', 'ua', 'action', 'rule', 'botCategory', 'sampleRate'] },
+  ) as fc.Arbitrary<WatchpostEvent>;
+
+  it('equals JSON.stringify(event), hostile strings and odd numbers included', () => {
+    fc.assert(
+      fc.property(event, (e) => {
+        expect(eventJson(e)).toBe(JSON.stringify(e));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });
