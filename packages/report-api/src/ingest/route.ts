@@ -6,8 +6,12 @@ import { readJsonText } from '../http/json-body.js';
 import { validateBatch } from './validate.js';
 
 /**
- * `POST /v1/events` (ingest or admin key): validates a batch and stores it once.
- * Answers 202 `{ accepted, duplicate }`; a retried batchId gets 202 with `duplicate: true, accepted: 0`.
+ * `POST /v1/events` (ingest or admin key): validates a batch per event and stores its valid events once.
+ * A broken envelope (not an object, bad batchId/source/sentAt, events not an array or over
+ * `MAX_BATCH_EVENTS`) gets 400 and nothing is stored. Otherwise 202
+ * `{ batchId, accepted, rejected, duplicate, details }`: `rejected` counts the events refused one by
+ * one (also kept in the site's ingest stats), `details` names the first 20 (`index`, `path`,
+ * `message`). A retried batchId gets 202 with `duplicate: true, accepted: 0`.
  *
  * @example
  * app.route('/v1/events', eventRoutes(deps));
@@ -16,12 +20,16 @@ export function eventRoutes(deps: ResolvedDeps) {
   const app = new Hono<AppEnv>();
   app.post('/', requireKey(deps.store, ['ingest', 'admin']), async function ingestEvents(c) {
     const { text, value } = await readJsonText(c.req.raw, deps.limits);
-    const result = validateBatch(value);
+    const result = validateBatch(value, { now: deps.now() });
     if (!result.ok) {
-      throw apiError(400, 'the batch does not match the event schema; fix the listed fields (nothing was stored)', result.details);
+      throw apiError(400, 'the batch envelope does not match the schema; fix the listed fields (nothing was stored)', result.details);
     }
-    const { accepted, duplicate } = await deps.store.ingestBatch(c.get('site').id, result.batch, text);
-    return c.json({ batchId: result.batch.batchId, accepted, duplicate }, 202);
+    const { batch, rejected, details } = result;
+    // The store (and the SQLite writer thread, which parses the text) must get only the valid,
+    // normalised events: the received text stands for the batch only when nothing was changed.
+    const json = result.changed ? JSON.stringify(batch) : text;
+    const { accepted, duplicate } = await deps.store.ingestBatch(c.get('site').id, batch, json, { rejected });
+    return c.json({ batchId: batch.batchId, accepted, rejected, duplicate, details }, 202);
   });
   return app;
 }
