@@ -143,3 +143,22 @@ describe('forwarder and the answers of a per-event validating, rate-limited API'
     await fwd.close();
   });
 });
+
+describe('forwarder without timers (flushIntervalMs 0, as in the edge worker)', () => {
+  it('waits out a 429 Retry-After across flush() calls, then sends the same batch', async () => {
+    const api = fakeApi();
+    let limited = true;
+    api.reply = () => (limited ? new Response('', { status: 429, headers: { 'retry-after': '5' } }) : Response.json({ ok: true }));
+    const fwd = forwarder(api, { flushIntervalMs: 0 });
+    fwd.push(event(0));
+    await fwd.flush();
+    limited = false;
+    vi.advanceTimersByTime(4_000);
+    await fwd.flush();
+    expect(api.posts.map((p) => p.status)).toEqual([429]);
+    vi.advanceTimersByTime(1_000);
+    await fwd.flush();
+    expect(api.posts.map((p) => p.status)).toEqual([429, 200]);
+    expect(fwd.stats()).toMatchObject({ sentEvents: 1, dropped: 0 });
+  });
+});

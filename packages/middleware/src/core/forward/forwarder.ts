@@ -197,6 +197,11 @@ export function createForwarder({
       if (answer.kind === 'retry' && answer.retryAfterMs !== null) pending.attempts--;
       if (answer.kind === 'retry' && pending.attempts < maxAttempts) {
         if (!manual && !closed) scheduleRetry(pending.attempts, answer.retryAfterMs);
+        else if (answer.retryAfterMs !== null) {
+          // No timers: remember when the API wants us back; flush() waits until then.
+          retryAt = now() + Math.min(answer.retryAfterMs, maxBackoffMs);
+          retryChosenByApi = true;
+        }
         return;
       }
       if (answer.kind === 'ok') {
@@ -265,7 +270,10 @@ export function createForwarder({
     },
     async flush() {
       if (pumping !== null) await pumping;
-      // An explicit flush does not wait out a backoff: the caller wants delivery now.
+      // An explicit flush does not wait out a backoff (the caller wants delivery now), but it does
+      // wait out a Retry-After: the API asked for it. close() sends anyway: it is the last chance.
+      if (retryChosenByApi && !closed && now() < retryAt) return;
+      retryChosenByApi = false;
       if (retryTimer !== null) {
         clearTimeout(retryTimer);
         retryTimer = null;
