@@ -3,6 +3,8 @@ import { HTTPException } from 'hono/http-exception';
 import { denyListRoutes } from './denylist/routes.js';
 import type { AppDeps, AppEnv, ResolvedDeps } from './http/env.js';
 import { apiError } from './http/errors.js';
+import { requireKey } from './http/auth.js';
+import { DEFAULT_INGEST_LIMITS, MAX_BATCH_JSON_BYTES, definedOnly, ingestLimits } from './http/ingest-limits.js';
 import { eventRoutes } from './ingest/route.js';
 import { importRoutes } from './importers/route.js';
 import { openApiRoutes } from './openapi/route.js';
@@ -24,13 +26,16 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const resolved: ResolvedDeps = {
     store: deps.store,
     now: deps.now ?? Date.now,
-    limits: { maxBodyBytes: 5 * MB, maxDecompressedBytes: 50 * MB, ...deps.limits },
+    limits: { maxBodyBytes: 5 * MB, maxDecompressedBytes: MAX_BATCH_JSON_BYTES, ...DEFAULT_INGEST_LIMITS, ...definedOnly(deps.limits ?? {}) },
     logError: deps.logError ?? ((error) => console.error(error)),
   };
   const app = new Hono<AppEnv>();
 
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.route('/', openApiRoutes());
+  // Rate and concurrency bounds run before the body is read (so refusals are fast) and hold their
+  // slot until the answer; they need the caller's site, hence a key check of their own.
+  app.post('/v1/events', requireKey(resolved.store, ['ingest', 'admin']), ingestLimits(resolved.limits, resolved.now));
   app.route('/v1/events', eventRoutes(resolved));
   app.route('/v1/denylist', denyListRoutes(resolved));
   app.route('/v1/reports', reportRoutes(resolved));

@@ -5,8 +5,25 @@ import type { KeyRole, Site, Store } from '../db/store.js';
 export interface BodyLimits {
   /** Largest request body as sent (compressed when gzip). Default 5 MB. */
   maxBodyBytes: number;
-  /** Largest body after gunzip (zip-bomb guard). Default 50 MB. */
+  /**
+   * Largest body after gunzip (zip-bomb guard), enforced while inflating. Default
+   * `MAX_BATCH_JSON_BYTES` (~16 MB): 5000 events with every text field at its longest.
+   */
   maxDecompressedBytes: number;
+}
+
+/** Process-wide and per-site bounds of `POST /v1/events`; see `ingestLimits`. */
+export interface IngestLimits {
+  /** Bodies read, parsed and stored at once across the process; one more gets 503 + Retry-After. Default 16. */
+  maxConcurrentBodies: number;
+  /** Decompressed bytes held by all bodies in flight; past it a body gets 503 + Retry-After. Default 64 MB. */
+  maxInFlightBytes: number;
+  /** Events per second each site earns; over it, 429 + Retry-After. Default 50,000. */
+  siteEventsPerSecond: number;
+  /** Events a site may send at once after a quiet spell. Default 1,000,000. */
+  siteBurstEvents: number;
+  /** Sites whose rate is remembered (LRU). Default 10,000. */
+  maxTrackedSites: number;
 }
 
 /**
@@ -19,7 +36,7 @@ export interface AppDeps {
   store: Store;
   /** Clock in epoch ms. Default `Date.now`. */
   now?: () => number;
-  limits?: Partial<BodyLimits>;
+  limits?: Partial<BodyLimits & IngestLimits>;
   /** Where unexpected errors are logged (never sent to clients). Default `console.error`. */
   logError?: (error: unknown) => void;
   /** Dashboard settings (session secret, public origin); see `DashboardOptions`. */
@@ -30,7 +47,8 @@ export interface AppDeps {
 export interface ResolvedDeps {
   store: Store;
   now: () => number;
-  limits: BodyLimits;
+  /** Ingest limits are filled in by `createApp`; a route test may give only the body limits. */
+  limits: BodyLimits & Partial<IngestLimits>;
   logError: (error: unknown) => void;
 }
 

@@ -1,6 +1,8 @@
-import { gunzipSync } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
+import { HTTPException } from 'hono/http-exception';
 import type { BodyLimits } from './env.js';
 import { apiError } from './errors.js';
+import { type BodyMeter, meterOf } from './ingest-limits.js';
 
 // Stateless for whole-buffer decodes, so one decoder serves every request.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -8,8 +10,9 @@ const mb = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)
 
 /**
  * Reads a JSON request body within `limits`: stops reading past `maxBodyBytes`, gunzips
- * `Content-Encoding: gzip` with an output cap (a zip bomb stops at `maxDecompressedBytes`), rejects
- * invalid UTF-8, and parses. Every failure is a 4xx `HTTPException`; `tooLargeHint` ends the 413
+ * `Content-Encoding: gzip` as it arrives on zlib's thread pool (never blocking the serving thread)
+ * and stops a zip bomb as soon as its output passes `maxDecompressedBytes`, rejects invalid UTF-8,
+ * and parses. The decompressed bytes are counted on the request's `BodyMeter` (see `ingestLimits`). Every failure is a 4xx `HTTPException`; `tooLargeHint` ends the 413
  * message (what a smaller body looks like).
  *
  * @example
@@ -37,48 +40,103 @@ export async function readJsonText(request: Request, limits: BodyLimits, tooLarg
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (declared > limits.maxBodyBytes) throw tooLarge(limits.maxBodyBytes, tooLargeHint);
 
-  let raw = await readCapped(request, limits.maxBodyBytes, tooLargeHint);
-  if (encoding === 'gzip') {
-    try {
-      raw = gunzipSync(raw, { maxOutputLength: limits.maxDecompressedBytes });
-    } catch (error) {
-      if (error instanceof RangeError || (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw apiError(413, `body is larger than ${mb(limits.maxDecompressedBytes)} once decompressed; ${tooLargeHint}`);
-      }
-      throw apiError(400, 'body is not valid gzip; compress the JSON with gzip or drop Content-Encoding');
-    }
-  }
+  const meter = meterOf(request);
+  const raw =
+    encoding === 'gzip'
+      ? await gunzipCapped(request, limits, tooLargeHint, meter)
+      : await readCapped(request, Math.min(limits.maxBodyBytes, limits.maxDecompressedBytes), tooLargeHint, meter);
   let text: string;
   try {
     text = utf8.decode(raw);
   } catch {
     throw apiError(400, 'body is not valid UTF-8; encode the JSON as UTF-8');
   }
+  let value: unknown;
   try {
-    return { text, value: JSON.parse(text) };
+    value = JSON.parse(text);
   } catch (error) {
     throw apiError(400, `body is not valid JSON: ${(error as Error).message}`);
   }
+  const events = (value as { events?: unknown } | null)?.events;
+  if (Array.isArray(events)) meter?.events(events.length);
+  return { text, value };
 }
 
 function tooLarge(max: number, hint: string) {
   return apiError(413, `body is larger than ${mb(max)}; ${hint}`);
 }
 
-async function readCapped(request: Request, max: number, hint: string): Promise<Buffer> {
+async function readCapped(request: Request, max: number, hint: string, meter?: BodyMeter): Promise<Buffer> {
   if (!request.body) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(max, hint);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > max) throw tooLarge(max, hint);
+      meter?.add(value.byteLength);
+      chunks.push(value);
     }
-    chunks.push(value);
+  } catch (error) {
+    await reader.cancel().catch(() => undefined);
+    throw error;
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/**
+ * Inflates the body chunk by chunk as it is read. zlib's stream works on the libuv thread pool, so
+ * a large body never stalls the serving thread, and the output cap is checked after every chunk:
+ * a bomb is stopped within one chunk of the cap instead of being inflated whole first.
+ */
+async function gunzipCapped(request: Request, limits: BodyLimits, hint: string, meter?: BodyMeter): Promise<Buffer> {
+  if (!request.body) throw apiError(400, 'body is not valid gzip; compress the JSON with gzip or drop Content-Encoding');
+  const reader = request.body.getReader();
+  const gunzip = createGunzip({ chunkSize: 64 * 1024 });
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let failure: unknown;
+  const finished = new Promise<void>((resolve, reject) => {
+    gunzip.on('data', (chunk: Buffer) => {
+      size += chunk.byteLength;
+      try {
+        if (size > limits.maxDecompressedBytes) {
+          throw apiError(413, `body is larger than ${mb(limits.maxDecompressedBytes)} once decompressed; ${hint}`);
+        }
+        meter?.add(chunk.byteLength);
+        chunks.push(chunk);
+      } catch (error) {
+        failure = error;
+        gunzip.destroy();
+        reject(error);
+      }
+    });
+    gunzip.once('end', resolve);
+    gunzip.once('error', (error) => reject(failure ?? error));
+    gunzip.once('close', () => reject(failure ?? new Error('gunzip closed early')));
+  });
+  finished.catch(() => undefined); // observed below; never an unhandled rejection meanwhile
+  try {
+    let read = 0;
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), finished.then(() => ({ done: true as const, value: undefined }))]);
+      if (done) break;
+      read += value.byteLength;
+      if (read > limits.maxBodyBytes) throw tooLarge(limits.maxBodyBytes, hint);
+      // Backpressure: wait for zlib to take this chunk before reading more of the socket.
+      if (!gunzip.write(value)) await Promise.race([new Promise((resolve) => gunzip.once('drain', resolve)), finished]);
+    }
+    gunzip.end();
+    await finished;
+  } catch (error) {
+    gunzip.destroy();
+    chunks.length = 0;
+    await reader.cancel().catch(() => undefined);
+    if (error instanceof HTTPException) throw error;
+    throw apiError(400, 'body is not valid gzip; compress the JSON with gzip or drop Content-Encoding');
   }
   return Buffer.concat(chunks, size);
 }
