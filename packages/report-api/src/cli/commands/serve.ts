@@ -8,6 +8,7 @@ import { resolveSessionSecret } from '../session-secret.js';
 const DAY = 86_400_000;
 
 const usage = `Usage: watchpost serve [--db PATH|URL] [--port N] [--host ADDR] [--retention-days N] [--public-url URL] [--session-secret S]
+                      [--site-events-per-second N] [--site-burst-events N] [--max-concurrent-bodies N] [--max-in-flight-mb N]
 
 Serves the report API until SIGINT/SIGTERM.
   --db PATH|URL        SQLite database file (default ./watchpost.db) or postgres://user@host:5432/db URL
@@ -19,6 +20,10 @@ Serves the report API until SIGINT/SIGTERM.
                        cookies when https (default http://HOST:PORT)
   --session-secret S   HMAC key of dashboard sessions, at least 32 characters (or env WATCHPOST_SESSION_SECRET);
                        default: one generated at first start and kept in the database, so restarts keep sessions
+  --site-events-per-second N  events/s each site may send to POST /v1/events; over it 429 + Retry-After (default 50000)
+  --site-burst-events N       events a site may send at once after a quiet spell (default 1000000)
+  --max-concurrent-bodies N   event batches read at once across all sites; one more gets 503 + Retry-After (default 16)
+  --max-in-flight-mb N        MB of decompressed batches held at once; past it 503 + Retry-After (default 64, at least 16)
 
 Also sends real-time alerts and each site's daily report to its webhooks (see watchpost alerts --help).`;
 
@@ -32,11 +37,18 @@ export const serveCommand: Command = {
   summary: 'serve the HTTP API (ingest, deny list, reports)',
   usage,
   async run(argv, io) {
-    const args = parseCommandArgs(argv, { ...dbOption, port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' }, 'retention-days': { type: 'string' }, 'public-url': { type: 'string' }, 'session-secret': { type: 'string' } });
+    const args = parseCommandArgs(argv, { ...dbOption, port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' }, 'retention-days': { type: 'string' }, 'public-url': { type: 'string' }, 'session-secret': { type: 'string' }, 'site-events-per-second': { type: 'string' }, 'site-burst-events': { type: 'string' }, 'max-concurrent-bodies': { type: 'string' }, 'max-in-flight-mb': { type: 'string' } });
     if (!args) return (io.out(usage), 0);
     const port = intOption(args, 'port', 0, 65535) ?? 8787;
     const retentionDays = intOption(args, 'retention-days', 1, 36500) ?? 30;
     const publicUrl = publicUrlOption(args);
+    const inFlightMb = intOption(args, 'max-in-flight-mb', 16, 1_000_000);
+    const limits = {
+      siteEventsPerSecond: intOption(args, 'site-events-per-second', 1, 1e9),
+      siteBurstEvents: intOption(args, 'site-burst-events', 1, 1e12),
+      maxConcurrentBodies: intOption(args, 'max-concurrent-bodies', 1, 100_000),
+      maxInFlightBytes: inFlightMb === undefined ? undefined : inFlightMb * 1024 * 1024,
+    };
     // If the SQLite writer thread dies, serve stops with exit code 1 rather than answer 500 to every
     // ingest; the next start rebuilds the rollups it held from the raw events.
     let writerFailed = (error: Error) => void io.err(`watchpost serve: ${error.message}`);
@@ -55,7 +67,7 @@ export const serveCommand: Command = {
     let alerts: ReturnType<typeof createAlertService> | undefined;
     // Behind a TLS proxy the request reaches us as http://HOST:PORT: the dashboard's origin check
     // and the cookie's Secure flag must follow the public origin the browser sees instead.
-    const app = createApp({ store, dashboard: { sessionSecret, ...(publicUrl ? { publicOrigin: new URL(publicUrl).origin } : {}) } });
+    const app = createApp({ store, limits, dashboard: { sessionSecret, ...(publicUrl ? { publicOrigin: new URL(publicUrl).origin } : {}) } });
     const purge = async () => {
       try {
         const { events } = await store.purgeBefore(Date.now() - retentionDays * DAY);
