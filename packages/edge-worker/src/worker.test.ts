@@ -1,7 +1,7 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { EventBatch } from '@watchpost/middleware/protocol';
+import { eventSchema, type EventBatch } from '@watchpost/middleware/protocol';
 import { DENYLIST_KEY } from './denylist/stored.js';
 import { denyEntry, fakeOrigin, fakeReportApi, routeFetch } from './test-support/fakes.js';
 import { createWorker, type WorkerEnv, type WorkerOptions } from './worker.js';
@@ -64,6 +64,13 @@ describe('the edge worker', () => {
       expect.objectContaining({ ip: '203.0.113.10', country: 'JP', asn: 2516, path: '/products/7', status: 200, action: 'allow', rule: null, botCategory: null }),
     ]);
     expect(api.batches()[0]?.source).toBe('edge-worker');
+  });
+
+  it('reports a request with a C1 control byte in its User-Agent and a bogus client IP as a valid event', async () => {
+    const { send, events } = setup();
+    expect((await send('/', { ua: 'curl/8\x85\x1b[2J', ip: 'not-an-ip' })).response.status).toBe(200);
+    expect(events()).toEqual([expect.objectContaining({ ua: 'curl/8\uFFFD\uFFFD[2J', ip: '0.0.0.0' })]);
+    expect(eventSchema.safeParse(events()[0]).success).toBe(true);
   });
 
   it("passes the origin's 302 and its Location through untouched", async () => {

@@ -39,6 +39,31 @@ describe('consumeEventBatches', () => {
     expect(logs.join('\n')).toMatch(/not an event batch[\s\S]*rejected batch batch-dddd/);
   });
 
+  it.each([
+    ['Retry-After 30', '30', 30],
+    ['Retry-After 0 (at least 1 s)', '0', 1],
+    ['Retry-After an hour (capped at the queue limit)', '3600', 600],
+  ])('retries a rate-limited batch (429) after the API\'s %s', async (_name, header, seconds) => {
+    const api = fakeReportApi();
+    api.state.eventsStatus = 429;
+    api.state.eventsHeaders = { 'retry-after': header };
+    const batch = createMessageBatch('watchpost-events', messages([sampleBatch('batch-eeee')], 5));
+    const retry = vi.spyOn(batch.messages[0]!, 'retry');
+    await consumeEventBatches(batch, { reportApiUrl: new URL(api.base), ingestKey: 'test-ingest-key', fetch: routeFetch(api) });
+    expect(retry).toHaveBeenCalledWith({ delaySeconds: seconds });
+  });
+
+  it('acks a batch the API stored in part and logs how many events it refused', async () => {
+    const api = fakeReportApi();
+    api.state.eventsBody = '{"accepted":0,"rejected":1,"details":[]}';
+    const logs: string[] = [];
+    const batch = createMessageBatch('watchpost-events', messages([sampleBatch('batch-ffff')]));
+    await consumeEventBatches(batch, { reportApiUrl: new URL(api.base), ingestKey: 'test-ingest-key', fetch: routeFetch(api), log: (m) => logs.push(m) });
+    const result = await getQueueResult(batch, createExecutionContext());
+    expect(result.explicitAcks).toEqual(['m0']);
+    expect(logs).toEqual([expect.stringMatching(/refused 1 event\(s\) of batch batch-ffff/)]);
+  });
+
   it('keeps everything in the queue while the report API is not configured', async () => {
     const batch = createMessageBatch('watchpost-events', messages([sampleBatch()]));
     const retryAll = vi.spyOn(batch, 'retryAll');

@@ -28,6 +28,24 @@ describe('postBatch', () => {
     expect(result).toMatchObject({ outcome, status });
   });
 
+  it('counts the events a 202 says were rejected (stored, not to be retried)', async () => {
+    const api = fakeReportApi();
+    api.state.eventsBody = '{"accepted":0,"rejected":1,"details":[{"index":0,"reason":"ip"}]}';
+    const result = await postBatch(sampleBatch(), { reportApiUrl: new URL(api.base), ingestKey: 'test-ingest-key', fetch: routeFetch(api) });
+    expect(result).toEqual({ outcome: 'stored', status: 202, rejected: 1 });
+  });
+
+  it.each([
+    ['429', 429, '7', 7_000],
+    ['503', 503, '2', 2_000],
+  ])('a %s with Retry-After means retry after it', async (_name, status, header, ms) => {
+    const api = fakeReportApi();
+    api.state.eventsStatus = status;
+    api.state.eventsHeaders = { 'retry-after': header };
+    const result = await postBatch(sampleBatch(), { reportApiUrl: new URL(api.base), ingestKey: 'test-ingest-key', fetch: routeFetch(api) });
+    expect(result).toMatchObject({ outcome: 'retry', status, retryAfterMs: ms });
+  });
+
   it('a network failure means retry, and never throws', async () => {
     const result = await postBatch(sampleBatch(), {
       reportApiUrl: new URL('https://report.test'),

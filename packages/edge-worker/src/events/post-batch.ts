@@ -1,4 +1,4 @@
-import { gzip } from '@watchpost/middleware';
+import { gzip, parseRetryAfter, readAnswer } from '@watchpost/middleware';
 import type { EventBatch } from '@watchpost/middleware/protocol';
 
 /** Options of {@link postBatch}. */
@@ -10,8 +10,12 @@ export interface PostBatchOptions {
   timeoutMs?: number;
 }
 
-/** `stored`: the API took it (or had it already); `retry`: try again later; `rejected`: never will. */
-export type PostOutcome = { outcome: 'stored' | 'retry' | 'rejected'; status: number; reason?: string };
+/**
+ * `stored`: the API took it (or had it already), `rejected` of its events refused one by one (the
+ * 202 body's count; they are never sent again); `retry`: try again later, after `retryAfterMs` when
+ * the API said (429/503 `Retry-After`); `rejected`: the batch never will be taken.
+ */
+export type PostOutcome = { outcome: 'stored' | 'retry' | 'rejected'; status: number; reason?: string; rejected?: number; retryAfterMs?: number };
 
 // 408, 425 and 429 say "later"; 401/403 usually mean a key being rotated, so they are retried too
 // (the queue's max_retries and dead-letter queue bound that). Other 4xx will never succeed.
@@ -42,10 +46,17 @@ export async function postBatch(
       body,
       signal: AbortSignal.timeout(timeoutMs),
     });
+    if (response.ok) {
+      const answer = await readAnswer(response, batch.events.length, Date.now());
+      const rejected = answer.kind === 'ok' ? answer.rejected : 0;
+      return rejected > 0 ? { outcome: 'stored', status: response.status, rejected } : { outcome: 'stored', status: response.status };
+    }
     await response.body?.cancel();
-    if (response.ok) return { outcome: 'stored', status: response.status };
     if (response.status >= 500 || RETRYABLE_4XX.has(response.status)) {
-      return { outcome: 'retry', status: response.status, reason: `report API answered ${response.status}` };
+      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now());
+      const outcome: PostOutcome = { outcome: 'retry', status: response.status, reason: `report API answered ${response.status}` };
+      if (retryAfterMs !== null) outcome.retryAfterMs = retryAfterMs;
+      return outcome;
     }
     return { outcome: 'rejected', status: response.status, reason: `report API answered ${response.status}` };
   } catch (error) {

@@ -25,6 +25,9 @@ export function fakeReportApi(base = 'https://report.test') {
     entries: [] as DenyEntry[],
     version: 'v0',
     eventsStatus: 202,
+    /** Body and headers of the answer to `POST /v1/events`. */
+    eventsBody: '{"accepted":1}',
+    eventsHeaders: {} as Record<string, string>,
     denyListStatus: 200,
   };
   async function handle(request: Request): Promise<Response> {
@@ -32,7 +35,7 @@ export function fakeReportApi(base = 'https://report.test') {
     seen.push({ method: request.method, url: request.url, headers: request.headers, body: await readBody(request) });
     if (request.headers.get('authorization') !== 'Bearer test-ingest-key') return new Response('no', { status: 401 });
     if (url.pathname === '/v1/events' && request.method === 'POST') {
-      return new Response('{"accepted":1}', { status: state.eventsStatus });
+      return new Response(state.eventsBody, { status: state.eventsStatus, headers: { 'content-type': 'application/json', ...state.eventsHeaders } });
     }
     if (url.pathname === '/v1/denylist' && request.method === 'GET') {
       if (state.denyListStatus !== 200) return new Response('down', { status: state.denyListStatus });

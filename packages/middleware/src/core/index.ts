@@ -3,6 +3,9 @@ export type { Engine, Decision, EngineOptions, EngineStats, RequestFacts } from 
 export type { EventSink } from './forward/sink.js';
 export { createForwarder } from './forward/forwarder.js';
 export { canGzip, gzip } from './forward/gzip.js';
+export { parseRetryAfter, readAnswer } from './forward/answer.js';
+export type { Answer } from './forward/answer.js';
+export { sanitizeMethod, sanitizeText } from './event/sanitize.js';
 export type { Forwarder, ForwarderOptions, ForwarderStats } from './forward/forwarder.js';
 export { createDenyListSync } from './sync/denylist-sync.js';
 export type { DenyListSync, DenyListSyncOptions } from './sync/denylist-sync.js';
