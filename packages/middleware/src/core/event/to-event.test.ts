@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { eventSchema } from '../../protocol/index.js';
+import { eventSchema, MAX_EVENT_TS, MIN_EVENT_TS } from '../../protocol/index.js';
 import type { Decision, RequestFacts } from '../engine-options.js';
-import { MAX_EVENT_TS, MIN_EVENT_TS, toEvent } from './to-event.js';
+import { toEvent } from './to-event.js';
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;

@@ -1,17 +1,9 @@
-import { MAX_PATH_LENGTH, MAX_UA_LENGTH, type WatchpostEvent } from '../../protocol/index.js';
+import { MAX_EVENT_TS, MAX_LATENCY_MS, MAX_PATH_LENGTH, MAX_UA_LENGTH, MIN_EVENT_TS, MIN_SAMPLE_RATE, type WatchpostEvent } from '../../protocol/index.js';
 import type { Decision, RequestFacts } from '../engine-options.js';
 import { normalizeCountry } from '../geo/country.js';
 import { normalizeIp } from '../ip/parse.js';
 import { clampNumber, sanitizeMethod, sanitizeText } from './sanitize.js';
 
-/** Earliest `ts` an event may carry: 2000-01-01T00:00:00Z. */
-export const MIN_EVENT_TS = Date.UTC(2000, 0, 1);
-/** Latest `ts` an event may carry: the largest JavaScript `Date`. */
-export const MAX_EVENT_TS = 8_640_000_000_000_000;
-/** Smallest `sampleRate` an event may carry: 1 in a million. */
-export const MIN_SAMPLE_RATE = 1e-6;
-/** Longest `latencyMs`: one day. */
-export const MAX_LATENCY_MS = 86_400_000;
 const MAX_HOST_LENGTH = 255;
 const MAX_RULE_LENGTH = 128;
 /** The address written when the adapter's one is not an IP literal (never seen from a socket). */

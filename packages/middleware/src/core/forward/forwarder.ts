@@ -1,4 +1,4 @@
-import { MAX_BATCH_EVENTS, eventSourceSchema, type EventBatch, type EventSource } from '../../protocol/index.js';
+import { MAX_BATCH_EVENTS, MAX_DROPPED, eventSourceSchema, isEventTs, type EventBatch, type EventSource } from '../../protocol/index.js';
 import { readAnswer, type Answer } from './answer.js';
 import { backoffDelay } from './backoff.js';
 import { EventBuffer } from './event-buffer.js';
@@ -142,9 +142,13 @@ export function createForwarder({
     const { count, json } = queue.take()!;
     const batchId = crypto.randomUUID();
     // The envelope of an EventBatch, written by hand around the events' own JSON.
-    const header: Omit<EventBatch, 'events'> = { batchId, source, sentAt: now() };
-    if (droppedUnreported > 0) header.dropped = droppedUnreported;
-    droppedUnreported = 0;
+    const header: Omit<EventBatch, 'events'> = { batchId, source };
+    // A clock outside the contract's range would get the whole batch refused: sentAt is optional.
+    const sentAt = now();
+    if (isEventTs(sentAt)) header.sentAt = sentAt;
+    const reported = Math.min(droppedUnreported, MAX_DROPPED);
+    if (reported > 0) header.dropped = reported;
+    droppedUnreported -= reported;
     const head = encoder.encode(`${JSON.stringify(header).slice(0, -1)},"events":[`);
     const body = new Uint8Array(head.length + json.length + 2);
     body.set(head);
