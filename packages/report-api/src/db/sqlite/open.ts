@@ -8,7 +8,7 @@ import { configureConnection } from './connection.js';
 import { sqliteDenyListStore } from './denylist.js';
 import { sqliteDrillDownStore } from './drilldown.js';
 import { sqliteEventStore } from './events.js';
-import { rollupBacklog, type RollupBufferOptions } from './rollup-buffer.js';
+import { rollupBacklog, type RecoverySkip, type RollupBufferOptions } from './rollup-buffer.js';
 import { sqliteRollupStore } from './rollups.js';
 import { sqliteLeaseStore } from './leases.js';
 import { sqliteSettingsStore } from './settings.js';
@@ -38,6 +38,11 @@ export interface SqliteStoreOptions {
   writerThread?: boolean;
   /** With `writerThread`: called once if the thread fails (then every ingest rejects). Default: log it. */
   onWriterFailure?: (error: Error) => void;
+  /**
+   * Called when the rollup recovery at open (or later, in this thread) skips raw events it cannot
+   * aggregate, instead of failing to open (see `RecoverySkip`). Default `console.warn`.
+   */
+  onRecoverySkip?: (skip: RecoverySkip) => void;
 }
 
 const MIGRATIONS = fileURLToPath(new URL('../../../drizzle', import.meta.url));
@@ -54,7 +59,7 @@ const MIGRATIONS = fileURLToPath(new URL('../../../drizzle', import.meta.url));
  * console.log(await store.listSites());
  * await store.close();
  */
-export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWaitMs, rollups, writerThread = false, onWriterFailure }: SqliteStoreOptions): Store & { db: Database.Database } {
+export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWaitMs, rollups, writerThread = false, onWriterFailure, onRecoverySkip }: SqliteStoreOptions): Store & { db: Database.Database } {
   if (writerThread && (path === ':memory:' || path === '')) throw new TypeError('writerThread needs a database file; an in-memory database has one connection');
   if (writerThread && (rollups?.onError || rollups?.isOwnerAlive)) throw new TypeError('writerThread: rollups.onError and isOwnerAlive cannot cross to the writer thread');
   const db = new Database(path, { timeout: 5000 });
@@ -82,7 +87,7 @@ export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWai
   if (writerThread) {
     const localDayOfSite = siteLocalDays(siteZones(db));
     // Rollups a crashed writer left behind are rebuilt here, before the store is handed out.
-    const recovery = rollupBacklog(db, localDayOfSite, now);
+    const recovery = rollupBacklog(db, localDayOfSite, now, undefined, onRecoverySkip);
     try {
       recovery.recover();
     } catch (error) {
@@ -108,7 +113,7 @@ export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWai
       },
     };
   }
-  const { flushPending, flushRollups: _flushRollups, flushRollupsForRead, closeRollups, recoverRollups, ingestBatchAt: _ingestBatchAt, backlogOwner: _backlogOwner, ...events } = sqliteEventStore(db, siteZones(db), now, { maxGroupEvents, groupWaitMs, rollups });
+  const { flushPending, flushRollups: _flushRollups, flushRollupsForRead, closeRollups, recoverRollups, ingestBatchAt: _ingestBatchAt, backlogOwner: _backlogOwner, ...events } = sqliteEventStore(db, siteZones(db), now, { maxGroupEvents, groupWaitMs, rollups: { ...rollups, onRecoverySkip: rollups?.onRecoverySkip ?? onRecoverySkip } });
   try {
     recoverRollups();
   } catch (error) {

@@ -1,8 +1,10 @@
-import { hostname } from 'node:os';
 import type Database from 'better-sqlite3';
 import type { WatchpostEvent } from '@watchpost/middleware/protocol';
 import { aggregateEvents, packAggregate, type BatchAggregate, type PackedAggregate } from './aggregate.js';
-import { rollupFlush, rollupWriter } from './rollup-writer.js';
+import { rollupFlush } from './rollup-writer.js';
+import { rollupBacklog, type RecoverySkip, type RollupBacklog } from './rollup-backlog.js';
+
+export { markOwnerClosed, rollupBacklog, type RecoverySkip, type RollupBacklog } from './rollup-backlog.js';
 
 /** Options of `rollupBuffer` (also `openSqliteStore`'s `rollups`). */
 export interface RollupBufferOptions {
@@ -18,19 +20,10 @@ export interface RollupBufferOptions {
   isOwnerAlive?: (owner: string, recordedAt: number) => boolean;
   /** Called with an error of a timed flush (the rollups stay in memory and the flush is retried). Default `console.error`. */
   onError?: (error: unknown) => void;
+  /** Called when recovery skips raw events it cannot aggregate (see `RecoverySkip`). Default `console.warn`. */
+  onRecoverySkip?: (skip: RecoverySkip) => void;
 }
 
-/** The backlog of one writer: raw-event id ranges whose rollups it has not written yet. */
-export interface RollupBacklog {
-  /** Who this writer is in `rollup_backlog.owner` (host#pid#start-instance). */
-  readonly owner: string;
-  /** Inside a batch's transaction: raw events with ids in `[firstId, lastId]` are not in the rollups yet. Returns the backlog row's id. */
-  record(firstId: number, lastId: number): number;
-  /** Rebuilds the rollups of ranges whose writer died before its flush (from the raw events). Returns ranges recovered. */
-  recover(): number;
-  /** From now on this writer's ranges count as a dead writer's. */
-  close(): void;
-}
 
 /** Rollups held in memory between group commits, and the backlog that makes them crash-safe. */
 export interface RollupBuffer extends RollupBacklog {
@@ -64,50 +57,6 @@ export function flushSettings({ flushEvents = 1_000_000, flushMs = 10_000 }: Pic
   return { flushEvents, flushMs };
 }
 
-const HOST = hostname();
-const FOREIGN_OWNER_STALE_MS = 10 * 60_000;
-let instance = 0;
-/** Writers of this process that closed: whatever ranges they left are theirs no more. */
-const closedOwners = new Set<string>();
-
-/**
- * Tells this thread's rollup buffers that a writer of this process (a writer thread, which has a
- * module state of its own) has stopped, so `recover()` may take the ranges it left.
- *
- * @example
- * markOwnerClosed(hello.owner);
- */
-export function markOwnerClosed(owner: string): void {
-  closedOwners.add(owner);
-}
-
-function defaultIsOwnerAlive(owner: string, recordedAt: number, now: number): boolean {
-  const [host, pidText] = owner.split('#');
-  const pid = Number(pidText);
-  if (host !== HOST || !Number.isInteger(pid) || pid <= 0) return now - recordedAt < FOREIGN_OWNER_STALE_MS;
-  if (pid === process.pid) return !closedOwners.has(owner);
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to another user.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-interface RawRow {
-  site_id: string;
-  ts: number;
-  ip: string;
-  country: string | null;
-  path: string;
-  ua: string;
-  bot_category: WatchpostEvent['botCategory'];
-  rule: string | null;
-  action: WatchpostEvent['action'];
-  status: number;
-  sample_rate: number;
-}
 
 /**
  * Keeps rollup deltas in memory across group commits and writes them every `flushMs` or
@@ -129,10 +78,10 @@ export function rollupBuffer(
   db: Database.Database,
   localDayOfSite: (siteId: string) => ((ms: number) => string) | null,
   now: () => number,
-  { isOwnerAlive, onError = (error) => console.error('watchpost: rollup flush failed, retrying:', error), ...flushOptions }: RollupBufferOptions = {},
+  { isOwnerAlive, onRecoverySkip, onError = (error) => console.error('watchpost: rollup flush failed, retrying:', error), ...flushOptions }: RollupBufferOptions = {},
 ): RollupBuffer {
   const { flushEvents, flushMs } = flushSettings(flushOptions);
-  const backlog = rollupBacklog(db, localDayOfSite, now, isOwnerAlive);
+  const backlog = rollupBacklog(db, localDayOfSite, now, isOwnerAlive, onRecoverySkip);
   const held = heldRollups();
   const writeAndClear = rollupFlush(db);
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -203,66 +152,6 @@ export function rollupBuffer(
   };
 }
 
-/**
- * One writer's backlog: `record` files a raw-event id range in the batch's transaction; `recover`
- * rebuilds the rollups of ranges whose writer is gone (`isOwnerAlive`) from the raw events, in one
- * `IMMEDIATE` transaction so two processes never both do it. Part of `rollupBuffer`; the writer
- * thread uses it alone (the thread that serves requests holds the rollups).
- *
- * @example
- * const backlog = rollupBacklog(db, localDayOfSite, Date.now);
- * const backlogId = backlog.record(firstId, lastId);
- */
-export function rollupBacklog(
-  db: Database.Database,
-  localDayOfSite: (siteId: string) => ((ms: number) => string) | null,
-  now: () => number,
-  isOwnerAlive?: (owner: string, recordedAt: number) => boolean,
-): RollupBacklog {
-  const owner = `${HOST}#${process.pid}#${now()}-${++instance}`;
-  const alive = isOwnerAlive ?? ((o: string, at: number) => defaultIsOwnerAlive(o, at, now()));
-  const write = rollupWriter(db);
-  const insertRange = db.prepare('INSERT INTO rollup_backlog (first_id, last_id, owner, recorded_at) VALUES (?, ?, ?, ?)');
-  const othersExist = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM rollup_backlog WHERE owner <> ? LIMIT 1');
-  const others = db.prepare<[string], { id: number; first_id: number; last_id: number; owner: string; recorded_at: number }>(
-    'SELECT id, first_id, last_id, owner, recorded_at FROM rollup_backlog WHERE owner <> ? ORDER BY id',
-  );
-  const eventsIn = db.prepare<[number, number], RawRow>(
-    'SELECT site_id, ts, ip, country, path, ua, bot_category, rule, action, status, sample_rate FROM events WHERE id BETWEEN ? AND ?',
-  );
-  const deleteRange = db.prepare('DELETE FROM rollup_backlog WHERE id = ?');
-
-  const recoverTransaction = db.transaction((): number => {
-    const aggregates = new Map<string, BatchAggregate>();
-    let recovered = 0;
-    for (const range of others.all(owner)) {
-      if (alive(range.owner, range.recorded_at)) continue;
-      const bySite = new Map<string, WatchpostEvent[]>();
-      for (const r of eventsIn.iterate(range.first_id, range.last_id)) {
-        let list = bySite.get(r.site_id);
-        if (!list) bySite.set(r.site_id, (list = []));
-        list.push({ ts: r.ts, ip: r.ip, country: r.country, method: '', host: '', path: r.path, status: r.status, latencyMs: 0, ua: r.ua, action: r.action, rule: r.rule, botCategory: r.bot_category, sampleRate: r.sample_rate });
-      }
-      for (const [siteId, events] of bySite) {
-        const localDay = localDayOfSite(siteId);
-        // A site is never deleted, so its events always have a zone; skip rather than guess one.
-        if (localDay) aggregates.set(siteId, aggregateEvents(events, localDay, aggregates.get(siteId)));
-      }
-      deleteRange.run(range.id);
-      recovered++;
-    }
-    for (const [siteId, agg] of aggregates) write(packAggregate(siteId, agg));
-    return recovered;
-  });
-
-  return {
-    owner,
-    record: (firstId, lastId) => Number(insertRange.run(firstId, lastId, owner, now()).lastInsertRowid),
-    // IMMEDIATE: two processes recovering at once take turns, and the second finds the ranges gone.
-    recover: () => (othersExist.get(owner) ? recoverTransaction.immediate() : 0),
-    close: () => void closedOwners.add(owner),
-  };
-}
 
 /** What `HeldRollups.take` hands over: the packed rollups and the backlog rows they settle. */
 export interface TakenRollups {
