@@ -64,6 +64,15 @@ describe('consumeEventBatches', () => {
     expect(logs).toEqual([expect.stringMatching(/refused 1 event\(s\) of batch batch-ffff/)]);
   });
 
+  it('forwards a batch holding one event the protocol refuses, for the API to store the others', async () => {
+    const api = fakeReportApi();
+    const body = sampleBatch('batch-gggg');
+    const poisoned = { ...body, events: [...body.events, { ...body.events[0], ip: 'unknown', ua: 'x\x85' }] };
+    const batch = createMessageBatch('watchpost-events', messages([poisoned]));
+    await consumeEventBatches(batch, { reportApiUrl: new URL(api.base), ingestKey: 'test-ingest-key', fetch: routeFetch(api), log: () => {} });
+    expect(api.batches().map((b) => [b.batchId, b.events.length])).toEqual([['batch-gggg', 2]]);
+  });
+
   it('keeps everything in the queue while the report API is not configured', async () => {
     const batch = createMessageBatch('watchpost-events', messages([sampleBatch()]));
     const retryAll = vi.spyOn(batch, 'retryAll');

@@ -1,4 +1,4 @@
-import { batchSchema } from '@watchpost/middleware/protocol';
+import { batchEnvelopeSchema } from '@watchpost/middleware/protocol';
 import { postBatch } from './post-batch.js';
 
 /** Options of {@link consumeEventBatches}. */
@@ -40,7 +40,9 @@ export async function consumeEventBatches(
   }
   await Promise.all(
     batch.messages.map(async (message) => {
-      const parsed = batchSchema.safeParse(message.body);
+      // Only the envelope: the report API checks each event and stores the valid ones, so one bad
+      // event (say, queued by an older version) does not cost the others of its batch.
+      const parsed = batchEnvelopeSchema.safeParse(message.body);
       if (!parsed.success) {
         log(`watchpost: dropped a queue message that is not an event batch (${message.id})`);
         message.ack();

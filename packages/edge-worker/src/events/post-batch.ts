@@ -31,7 +31,7 @@ const RETRYABLE_4XX = new Set([401, 403, 408, 425, 429]);
  * if (outcome === 'retry') message.retry();
  */
 export async function postBatch(
-  batch: EventBatch,
+  batch: Omit<EventBatch, 'events'> & { events: readonly unknown[] },
   { reportApiUrl, ingestKey, fetch, timeoutMs = 15_000 }: PostBatchOptions,
 ): Promise<PostOutcome> {
   try {
