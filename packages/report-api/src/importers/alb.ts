@@ -1,3 +1,4 @@
+import { MAX_LATENCY_MS } from '@watchpost/middleware/protocol';
 import { defaultParseContext, type ParseContext, type ParseResult } from './context.js';
 import { plausibleTs } from './plausible.js';
 import { cleanHost, cleanPath, cleanToken, cleanUa, parseIsoUtc, splitLogFields, splitTarget } from './fields.js';
@@ -99,7 +100,7 @@ export function parseAlbLine(line: string, ctx: ParseContext = defaultParseConte
       host: cleanHost(host),
       path: cleanPath(path),
       status,
-      latencyMs: Math.min(Math.round(latencyMs * 1000) / 1000, 86_400_000),
+      latencyMs: Math.min(Math.round(latencyMs * 1000) / 1000, MAX_LATENCY_MS),
       ua,
       action: blockedByWaf ? 'block' : 'allow',
       rule: blockedByWaf ? 'aws-waf' : null,

@@ -217,3 +217,13 @@ describe('parseAwsWafLine with hostile records (issue 14)', () => {
     want(event);
   });
 });
+
+describe('parseAwsWafLine against slow JSON (issue 14)', () => {
+  it('skips a record nested 120,000 deep without parsing it: well under the ~100 ms JSON.parse takes', () => {
+    const deep = `{"timestamp":1773064931482,"a":${'['.repeat(120_000)}${']'.repeat(120_000)}}`;
+    parseAwsWafLine(deep); // warm up
+    const started = performance.now();
+    expect(parseAwsWafLine(deep)).toEqual({ skip: 'not-json' });
+    expect(performance.now() - started).toBeLessThan(20);
+  });
+});

@@ -1,6 +1,7 @@
 import type { Action, BotCategory } from '@watchpost/middleware/protocol';
 import { defaultParseContext, type ParseContext, type ParseResult } from './context.js';
 import { cleanHost, cleanPath, cleanToken, cleanUa, parseIsoUtc } from './fields.js';
+import { jsonDepthExceeds } from './json-depth.js';
 import { cleanAsn, plausibleTs } from './plausible.js';
 
 /** The parts of the documented AWS WAF log record that an import reads. */
@@ -51,6 +52,9 @@ const BOT_CONTROL: Record<string, BotCategory> = {
   email_client: 'other-bot', miscellaneous: 'other-bot',
 };
 const BOT_LABEL = 'awswaf:managed:aws:bot-control:bot:category:';
+
+/** Records longer than this (characters) are checked for absurd nesting before `JSON.parse`. */
+const LONG_RECORD = 16_384;
 
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 /** A list field, or empty when it is missing, null or (in a damaged record) not a list. */
@@ -125,6 +129,8 @@ export function parseAwsWafLine(line: string, ctx: ParseContext = defaultParseCo
     if (brace === -1 || Number.isNaN(parseIsoUtc(text.slice(0, brace)))) return { skip: 'not-json' };
     text = text.slice(brace + 1);
   }
+  // Only long lines can nest deep enough to be slow to parse; real records are a few KB.
+  if (text.length > LONG_RECORD && jsonDepthExceeds(text)) return { skip: 'not-json' };
   let record: WafRecord;
   try {
     record = JSON.parse(text) as WafRecord;

@@ -92,32 +92,27 @@ export function cleanUa(raw: string): string {
  * unescapeLogField('say \\"hi\\"'); // 'say "hi"'
  */
 export function unescapeLogField(raw: string): string {
-  if (raw.indexOf('\\') === -1) return raw;
+  let at = raw.indexOf('\\');
+  if (at === -1) return raw;
+  // Copies the runs between escapes in one slice each: a line of 60,000 escapes stays linear and fast.
   let out = '';
-  for (let i = 0; i < raw.length; i++) {
-    const ch = raw[i]!;
-    if (ch !== '\\' || i + 1 >= raw.length) {
-      out += ch;
-      continue;
-    }
-    const next = raw[i + 1]!;
-    if (next === 'x' && i + 3 < raw.length) {
-      const code = Number.parseInt(raw.slice(i + 2, i + 4), 16);
+  let from = 0;
+  while (at !== -1 && at + 1 < raw.length) {
+    out += raw.slice(from, at);
+    const next = raw[at + 1]!;
+    from = at + 2;
+    if (next === 'x' && at + 3 < raw.length) {
+      const code = Number.parseInt(raw.slice(at + 2, at + 4), 16);
       // Only printable ASCII is decoded: control bytes would be refused by ingest, and lone
       // bytes of a UTF-8 sequence would turn into mojibake. Those keep their `\xHH` text.
       if (code >= 0x20 && code < 0x7f) {
         out += String.fromCharCode(code);
-        i += 3;
-        continue;
-      }
-      out += '\\x';
-      i += 1;
-      continue;
-    }
-    out += next;
-    i += 1;
+        from = at + 4;
+      } else out += '\\x';
+    } else out += next;
+    at = raw.indexOf('\\', from);
   }
-  return out;
+  return out + raw.slice(from);
 }
 
 /**

@@ -1,5 +1,7 @@
-/** Earliest time an imported event may have: 2000-01-01 UTC. Older is a broken or hostile record. */
-export const MIN_IMPORT_TS = Date.UTC(2000, 0, 1);
+import { MIN_EVENT_TS } from '@watchpost/middleware/protocol';
+
+/** Earliest time an imported event may have: the protocol's, 2000-01-01 UTC. Older is a broken or hostile record. */
+export const MIN_IMPORT_TS = MIN_EVENT_TS;
 /** How far past `now` an imported event may be: one day of clock skew between the logger and us. */
 export const MAX_IMPORT_FUTURE_MS = 24 * 60 * 60 * 1000;
 
