@@ -94,3 +94,14 @@ describe('toEvent, property: whatever a client sends, the event is valid', () =>
     );
   });
 });
+
+describe('toEvent ip, property: always the text ipaddr-checked normalizeIp gives', () => {
+  it('equals normalizeIp(ip) for any dotted or IPv6 text, 0.0.0.0 for anything else', async () => {
+    const { normalizeIp } = await import('../ip/parse.js');
+    const v4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((o) => o.join('.'));
+    const text = fc.oneof(v4, fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF:.[]%'), maxLength: 45 }));
+    fc.assert(fc.property(text, (ip) => {
+      expect(toEvent(facts({ ip }), allow, 200, 0, 1, NOW).ip).toBe(normalizeIp(ip) ?? '0.0.0.0');
+    }), { numRuns: 2_000 });
+  });
+});

@@ -1,7 +1,7 @@
 import { MAX_EVENT_TS, MAX_LATENCY_MS, MAX_PATH_LENGTH, MAX_UA_LENGTH, MIN_EVENT_TS, MIN_SAMPLE_RATE, type WatchpostEvent } from '../../protocol/index.js';
 import type { Decision, RequestFacts } from '../engine-options.js';
 import { normalizeCountry } from '../geo/country.js';
-import { normalizeIp } from '../ip/parse.js';
+import { formatIp, parseIp } from '../ip/parse.js';
 import { clampNumber, sanitizeMethod, sanitizeText } from './sanitize.js';
 
 const MAX_HOST_LENGTH = 255;
@@ -51,5 +51,9 @@ export function toEvent(req: RequestFacts, decision: Decision, status: number, l
 function ipOf(req: RequestFacts): string {
   // With parsedIp, the adapters' resolver already wrote `ip` as its canonical text: no second parse.
   if (req.parsedIp !== undefined) return req.parsedIp === null ? UNKNOWN_IP : req.ip;
-  return (typeof req.ip === 'string' ? normalizeIp(req.ip) : null) ?? UNKNOWN_IP;
+  const parsed = typeof req.ip === 'string' ? parseIp(req.ip) : null;
+  if (parsed === null) return UNKNOWN_IP;
+  // Dotted IPv4 text that parses is already canonical (the parser refuses leading zeros, spaces,
+  // zones and brackets around IPv4): formatting it again would only cost time.
+  return parsed.family === 4 && req.ip.indexOf(':') === -1 ? req.ip : formatIp(parsed);
 }

@@ -146,30 +146,35 @@ export function formatIp(ip: ParsedIp): string {
     const w = ip.words[0] as number;
     return `${w >>> 24}.${(w >>> 16) & 255}.${(w >>> 8) & 255}.${w & 255}`;
   }
-  const groups: number[] = [];
-  for (const w of ip.words) groups.push(w >>> 16, w & 0xffff);
+  // Events format an address per request: no arrays, no slices, one pass to find the longest
+  // run of zero groups (the first of equal runs; a single zero group is never compressed).
+  const words = ip.words;
+  const group = (g: number) => ((g & 1) === 0 ? (words[g >> 1] as number) >>> 16 : (words[g >> 1] as number) & 0xffff);
   let bestStart = -1;
-  let bestLength = 1; // a single zero group is never compressed
-  for (let g = 0; g < 8; ) {
-    if (groups[g] !== 0) {
-      g++;
+  let bestLength = 1;
+  let runStart = -1;
+  for (let g = 0; g < 8; g++) {
+    if (group(g) !== 0) {
+      runStart = -1;
       continue;
     }
-    let run = g;
-    while (run < 8 && groups[run] === 0) run++;
-    if (run - g > bestLength) {
-      bestStart = g;
-      bestLength = run - g;
+    if (runStart === -1) runStart = g;
+    if (g - runStart + 1 > bestLength) {
+      bestStart = runStart;
+      bestLength = g - runStart + 1;
     }
-    g = run;
   }
-  const hex = (from: number, to: number) =>
-    groups
-      .slice(from, to)
-      .map((g) => g.toString(16))
-      .join(':');
-  if (bestStart === -1) return hex(0, 8);
-  return `${hex(0, bestStart)}::${hex(bestStart + bestLength, 8)}`;
+  let text = '';
+  for (let g = 0; g < 8; g++) {
+    if (g === bestStart) {
+      text += '::';
+      g += bestLength - 1;
+      continue;
+    }
+    if (text.length > 0 && g !== bestStart + bestLength) text += ':';
+    text += group(g).toString(16);
+  }
+  return text;
 }
 
 /**
