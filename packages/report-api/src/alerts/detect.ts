@@ -70,7 +70,7 @@ export function createAlertMonitor({
     if (worst) {
       // Only a new incident needs the IPs behind it (each with its worst 30 s); an open one just stays active.
       const open = incidents.isOpen(site.id, 'burst', 'site');
-      const ips = open ? [] : await store.ipErrorPeaks(site.id, worst.start, worst.end, 5);
+      const ips = open ? [] : await store.ipErrorPeaks(site.id, worst.windowsStart, worst.windowsEnd, 5);
       raise(site, incidents.active({
         siteId: site.id,
         kind: 'burst',

@@ -113,13 +113,13 @@ export async function buildDailyReport(
       start: b.start,
       end: b.end,
       errors: round(b.errors),
-      ips: (await store.ipErrorPeaks(id, b.start, b.end, 5)).map((ip) => ({ ip: ip.ip, errors: round(ip.errors) })),
+      ips: (await store.ipErrorPeaks(id, b.windowsStart, b.windowsEnd, 5)).map((ip) => ({ ip: ip.ip, errors: round(ip.errors) })),
     })),
   );
   // Evidence against single IPs: each IP's worst 30 s inside stretches where the whole site had
   // at least ipBurstThreshold errors in 30 s (an IP cannot reach it anywhere else).
   const evidenceSpans = findBursts(errorBuckets, (errors) => errors >= ipBurstThreshold).filter(touchesDay);
-  const ipBursts = (await Promise.all(evidenceSpans.map((span) => store.ipErrorPeaks(id, span.start, span.end, 100)))).flat();
+  const ipBursts = (await Promise.all(evidenceSpans.map((span) => store.ipErrorPeaks(id, span.windowsStart, span.windowsEnd, 100)))).flat();
 
   // The previous day is the tail of the trailing seven days: one read (buckets come back ascending).
   const trailing = await store.trafficBuckets(id, localDayRange(addDays(date, -7), site.timeZone).from, from);

@@ -23,8 +23,14 @@ describe('findBursts: more than 100 in any six consecutive 5-s buckets', () => {
     ['two bursts 25 s apart overlap: one', b([0, 101], [25, 101]), [[0, 30, 202, 0]]],
     ['a long run is one burst, trimmed to its errors, with its worst 30 s', b([0, 20], [5, 20], [10, 20], [15, 20], [20, 20], [25, 20], [30, 60], [35, 20], [40, 20]), [[0, 45, 160, 5]]],
     ['quiet buckets around a burst are not in it', b([0, 1], [100, 150], [200, 1]), [[100, 105, 150, 100]]],
+    ['steady background errors do not stretch its edges', b(...Array.from({ length: 20 }, (_, i): [number, number] => [i * 5, i === 10 ? 150 : 3])), [[50, 55, 165, 25]]],
   ])('%s', (_, buckets, expected) => {
     expect(seconds(findBursts(buckets, over100))).toEqual(expected);
+  });
+
+  it('keeps the reach of its windows, where the IPs behind it are looked up', () => {
+    const steady = b(...Array.from({ length: 20 }, (_, i): [number, number] => [i * 5, i === 10 ? 150 : 3]));
+    expect(findBursts(steady, over100).map((x) => [x.windowsStart / 1000, x.windowsEnd / 1000])).toEqual([[25, 80]]);
   });
 
   it('is the brute force over every 5-s-aligned 30 s, merged where windows overlap', () => {

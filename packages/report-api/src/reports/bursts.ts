@@ -7,22 +7,27 @@ const BUCKETS_PER_WINDOW = BURST_WINDOW_MS / ERROR_BUCKET_MS;
 
 /** A run of overlapping 30-s windows past the threshold, reported once. */
 export interface Burst {
-  /** The first 5-s bucket with errors in any of its windows. */
+  /** Where its errors begin: the first 5-s bucket of its windows' cores (see `findBursts`). */
   start: number;
-  /** The end of the last 5-s bucket with errors in any of its windows. */
+  /** The end of the last 5-s bucket of its windows' cores. */
   end: number;
   /** Most weighted errors in one of its 30-s windows (the peak). */
   errors: number;
   /** The first bucket with errors of the peak window (the earliest peak on a tie). */
   peakStart: number;
+  /** The first bucket with errors in any of its windows, whole: where to look for the IPs behind it. */
+  windowsStart: number;
+  /** The end of the last bucket with errors in any of its windows. */
+  windowsEnd: number;
 }
 
 /**
  * Finds bursts in 5-second error buckets (ascending by `start`, each a multiple of 5 s, as
  * `RollupStore.errorBuckets` returns them). A window is six consecutive buckets, so any 30 s that
  * starts on a multiple of 5 s; windows slide in 5-s steps. Every window whose sum passes `isBurst`
- * counts; windows that overlap make one burst, from its first bucket with errors to the end of its
- * last, with the largest sum as its peak.
+ * counts; windows that overlap make one burst, with the largest sum as its peak. Its edges are those
+ * of its windows' cores: each window without the buckets at either end that it stays over the
+ * threshold without, so steady background errors do not stretch a burst by 25 s on each side.
  *
  * Resolution: a sum is the exact count of its 30 s and never more. Errors packed into any 25 s
  * always fall into one window; errors spread over 25 to 30 s that do not start on a multiple of
@@ -30,7 +35,7 @@ export interface Burst {
  *
  * @example
  * findBursts([{ start: 25_000, errors: 75 }, { start: 30_000, errors: 75 }], (errors) => errors > 100);
- * // [{ start: 25_000, end: 35_000, errors: 150, peakStart: 25_000 }]
+ * // [{ start: 25_000, end: 35_000, errors: 150, peakStart: 25_000, windowsStart: 25_000, windowsEnd: 35_000 }]
  */
 export function findBursts(buckets: readonly ErrorBucket[], isBurst: (errors: number) => boolean): Burst[] {
   const bursts: Burst[] = [];
@@ -54,15 +59,23 @@ export function findBursts(buckets: readonly ErrorBucket[], isBurst: (errors: nu
     let sum = 0;
     for (let i = lo; i < hi; i++) sum += buckets[i]!.errors;
     if (isBurst(sum)) {
-      const first = buckets[lo]!.start;
-      const last = buckets[hi - 1]!.start + ERROR_BUCKET_MS;
+      let a = lo;
+      let b = hi - 1;
+      let core = sum;
+      while (a < b && isBurst(core - buckets[a]!.errors)) core -= buckets[a++]!.errors;
+      while (b > a && isBurst(core - buckets[b]!.errors)) core -= buckets[b--]!.errors;
+      const first = buckets[a]!.start;
+      const last = buckets[b]!.start + ERROR_BUCKET_MS;
+      const windowFirst = buckets[lo]!.start;
       if (current !== null && s < current.windowEnd) {
+        current.start = Math.min(current.start, first);
         current.end = Math.max(current.end, last);
+        current.windowsEnd = buckets[hi - 1]!.start + ERROR_BUCKET_MS;
         current.windowEnd = s + BURST_WINDOW_MS;
-        if (sum > current.errors) Object.assign(current, { errors: sum, peakStart: first });
+        if (sum > current.errors) Object.assign(current, { errors: sum, peakStart: windowFirst });
       } else {
         if (current !== null) bursts.push(finish(current));
-        current = { start: first, end: last, errors: sum, peakStart: first, windowEnd: s + BURST_WINDOW_MS };
+        current = { start: first, end: last, errors: sum, peakStart: windowFirst, windowsStart: windowFirst, windowsEnd: buckets[hi - 1]!.start + ERROR_BUCKET_MS, windowEnd: s + BURST_WINDOW_MS };
       }
     }
     s += ERROR_BUCKET_MS;
@@ -71,8 +84,8 @@ export function findBursts(buckets: readonly ErrorBucket[], isBurst: (errors: nu
   return bursts;
 }
 
-function finish({ start, end, errors, peakStart }: Burst): Burst {
-  return { start, end, errors, peakStart };
+function finish({ start, end, errors, peakStart, windowsStart, windowsEnd }: Burst): Burst {
+  return { start, end, errors, peakStart, windowsStart, windowsEnd };
 }
 
 /**
