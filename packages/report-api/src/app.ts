@@ -6,6 +6,7 @@ import { apiError } from './http/errors.js';
 import { requireKey } from './http/auth.js';
 import { DEFAULT_INGEST_LIMITS, MAX_BATCH_JSON_BYTES, definedOnly, ingestLimits } from './http/ingest-limits.js';
 import { eventRoutes } from './ingest/route.js';
+import { ingestStatsRoutes } from './ingest/stats-route.js';
 import { importRoutes } from './importers/route.js';
 import { openApiRoutes } from './openapi/route.js';
 import { reportRoutes } from './reports/route.js';
@@ -37,6 +38,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   // slot until the answer; they need the caller's site, hence a key check of their own.
   app.post('/v1/events', requireKey(resolved.store, ['ingest', 'admin']), ingestLimits(resolved.limits, resolved.now));
   app.route('/v1/events', eventRoutes(resolved));
+  app.route('/v1/ingest', ingestStatsRoutes(resolved));
   app.route('/v1/denylist', denyListRoutes(resolved));
   app.route('/v1/reports', reportRoutes(resolved));
   // --- mount points (one line each) ---

@@ -1,6 +1,7 @@
 import type { DenyEntry, DenySource, EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
 import type { AlertStore } from '../alerts/store.js';
 import type { DrillDownStore } from './drilldown.js';
+import type { IngestStatsStore } from './ingest-stats.js';
 import type { LeaseStore } from './leases.js';
 import type { SettingsStore } from './settings.js';
 
@@ -191,6 +192,6 @@ export interface RollupStore {
  * await store.ingestBatch(site.id, { batchId: 'b-00000001', source: 'express', events: [] });
  * await store.close();
  */
-export interface Store extends SiteStore, EventStore, DenyListStore, RollupStore, DrillDownStore, AlertStore, SettingsStore, LeaseStore {
+export interface Store extends SiteStore, EventStore, DenyListStore, RollupStore, DrillDownStore, AlertStore, SettingsStore, LeaseStore, IngestStatsStore {
   close(): Promise<void>;
 }

@@ -4,9 +4,16 @@ import { alertOpenApiPaths } from '../alerts/openapi.js';
 import { importOpenApiPaths } from '../importers/openapi.js';
 import { newDenyEntrySchema } from '../denylist/routes.js';
 import { dailyReportSchema } from '../reports/schema.js';
+import { ingestStatsSchema } from '../ingest/stats-route.js';
 import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from './parts.js';
 
-const ingestResultSchema = z.object({ batchId: z.string(), accepted: z.number().int(), duplicate: z.boolean() });
+const ingestResultSchema = z.object({
+  batchId: z.string(),
+  accepted: z.number().int(),
+  rejected: z.number().int().describe('events refused one by one (the others are stored)'),
+  duplicate: z.boolean(),
+  details: z.array(z.object({ index: z.number().int(), path: z.string(), message: z.string() })).describe('the first 20 rejected events'),
+});
 
 /**
  * The OpenAPI 3.0 document of the report API. Every schema in it comes from a zod schema
@@ -24,10 +31,21 @@ export function openApiDocument() {
       '/healthz': { get: { summary: 'liveness', responses: { '200': jsonResponse(z.object({ ok: z.literal(true) }), 'up') } } },
       '/v1/events': {
         post: {
-          summary: 'ingest a batch of events (ingest or admin key); JSON or gzip JSON, 5 MB sent / 50 MB decompressed',
+          summary: 'ingest a batch of events (ingest or admin key); JSON or gzip JSON, 5 MB sent / 50 MB decompressed; 400 only for a broken envelope, invalid events are rejected one by one in the 202',
           security: bearerSecurity,
           requestBody: jsonBody(batchSchema),
           responses: { '202': jsonResponse(ingestResultSchema, 'stored, or already stored (duplicate: true)'), ...errorResponses(400, 401, 403, 413, 415) },
+        },
+      },
+      '/v1/ingest/stats': {
+        get: {
+          summary: 'batches, stored, rejected and sender-dropped events of the site, per source (admin key)',
+          security: bearerSecurity,
+          parameters: [
+            { name: 'from', in: 'query', required: false, schema: { type: 'integer' }, description: 'epoch ms, inclusive; default to - 24 h' },
+            { name: 'to', in: 'query', required: false, schema: { type: 'integer' }, description: 'epoch ms, exclusive; default now' },
+          ],
+          responses: { '200': jsonResponse(ingestStatsSchema, 'the counts'), ...errorResponses(400, 401, 403) },
         },
       },
       '/v1/denylist': {

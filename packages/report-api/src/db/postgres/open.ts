@@ -11,6 +11,7 @@ import { postgresEventStore } from './events.js';
 import { createPool, rows, statement } from './pool.js';
 import { postgresRollupStore } from './rollups.js';
 import { postgresLeaseStore } from './leases.js';
+import { postgresIngestStatsStore } from './ingest-stats.js';
 import { postgresSettingsStore } from './settings.js';
 import { postgresSiteStore } from './sites.js';
 
@@ -109,6 +110,7 @@ export async function openPostgresStore({
     ...postgresAlertStore(pool),
     ...postgresSettingsStore(pool, now),
     ...postgresLeaseStore(pool),
+    ...postgresIngestStatsStore(pool),
   };
   return { pool, ...closeAfterCalls(methods, () => pool.end()) };
 }

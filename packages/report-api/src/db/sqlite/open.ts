@@ -11,6 +11,7 @@ import { sqliteEventStore } from './events.js';
 import { rollupBacklog, type RecoverySkip, type RollupBufferOptions } from './rollup-buffer.js';
 import { sqliteRollupStore } from './rollups.js';
 import { sqliteLeaseStore } from './leases.js';
+import { sqliteIngestStatsStore } from './ingest-stats.js';
 import { sqliteSettingsStore } from './settings.js';
 import { sqliteSiteStore } from './sites.js';
 import { siteLocalDays, siteZones } from './site-zones.js';
@@ -83,6 +84,7 @@ export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWai
     ...sqliteAlertStore(db),
     ...sqliteSettingsStore(db, now),
     ...sqliteLeaseStore(db),
+    ...sqliteIngestStatsStore(db),
   };
   if (writerThread) {
     const localDayOfSite = siteLocalDays(siteZones(db));
