@@ -72,7 +72,7 @@ describePostgres('watchpost on PostgreSQL', () => {
       const sent = batch([event({ ts: Date.UTC(2026, 2, 1, 9) }), event({ ts: Date.UTC(2026, 2, 1, 9), status: 503 })]);
       const answer = await fetch(`${url}/v1/events`, post(ingestKey, sent));
       expect(answer.status).toBe(202);
-      expect(await answer.json()).toEqual({ batchId: sent.batchId, accepted: 2, duplicate: false });
+      expect(await answer.json()).toEqual({ batchId: sent.batchId, accepted: 2, rejected: 0, duplicate: false, details: [] });
       // Stored in PostgreSQL by the server, read here through another instance.
       expect(await t.store.listEvents(site.id, { from: 0, to: Date.UTC(2030, 0), limit: 10 })).toHaveLength(2);
       const report = await fetch(`${url}/v1/reports/daily?date=2026-03-01`, { headers: { authorization: `Bearer ${adminKey}` } });
