@@ -16,7 +16,7 @@ const POISON: Array<{ name: string; path: string; headers: Record<string, string
   { name: 'C1 control in the user agent', path: '/products', headers: { 'user-agent': latin1('Mozilla/5.0 \x85 evil') } },
   { name: 'C1 CSI (terminal escape) in the user agent', path: '/products', headers: { 'user-agent': latin1('\x9b31mred\x9b0m') } },
   { name: 'UTF-8 of a lone surrogate in the user agent', path: '/', headers: { 'user-agent': Buffer.from([0x41, 0xed, 0xa0, 0x80, 0x42]) } },
-  { name: 'a 16 KB user agent', path: '/', headers: { 'user-agent': 'A'.repeat(16_384) } },
+  { name: 'an 8 KB user agent', path: '/', headers: { 'user-agent': 'A'.repeat(8_000) } },
   { name: 'Slack mention and link in the user agent', path: '/', headers: { 'user-agent': '<!channel> *bold* <https://evil.example|click here>' } },
   { name: 'Markdown link in the path', path: '/.env[Open_the_dashboard](https://evil.example/phish)', headers: {} },
   { name: 'percent-encoded controls in the path', path: '/a%00b%1bc%85d%ED%A0%80', headers: {} },
@@ -72,7 +72,9 @@ describe('poisoned requests through the real Express and Hono apps', () => {
   });
 
   it('store every poisoned request an app answered, as a valid event', async () => {
-    const answered = statuses.filter((s) => s.status >= 200 && s.status !== 400).length;
+    // Node itself refuses some requests (400, 431) before any middleware sees them.
+    const answered = statuses.filter((s) => s.status >= 200 && s.status !== 400 && s.status !== 431).length;
+    expect(answered).toBeGreaterThanOrEqual(24);
     const events = await api.store.listEvents(api.site.site.id, { from: 0, to: Date.now() + 60_000, limit: 10_000 });
     const poisoned = events.filter((e) => !e.path.startsWith('/normal/'));
     expect(poisoned.length).toBe(answered);

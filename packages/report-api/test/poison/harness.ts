@@ -98,7 +98,8 @@ export async function startExampleApps(reportApiUrl: string, ingestKey: string) 
  */
 export function rawRequest(baseUrl: string, method: string, path: string, headers: Record<string, string | Buffer>): Promise<number> {
   const { hostname, port } = new URL(baseUrl);
-  const head: Buffer[] = [Buffer.from(`${method} ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n`, 'latin1')];
+  const host = 'host' in headers ? '' : `Host: ${hostname}:${port}\r\n`;
+  const head: Buffer[] = [Buffer.from(`${method} ${path} HTTP/1.1\r\n${host}Connection: close\r\n`, 'latin1')];
   for (const [name, value] of Object.entries(headers)) {
     head.push(Buffer.from(`${name}: `, 'latin1'), typeof value === 'string' ? Buffer.from(value, 'latin1') : value, Buffer.from('\r\n'));
   }
