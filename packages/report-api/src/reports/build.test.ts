@@ -106,7 +106,8 @@ describe('buildDailyReport', () => {
   it('renders short chat Markdown with numbers, offenders and evidence', async () => {
     const site = await scenario();
     const md = reportToMarkdown(await buildDailyReport(t.store, site, '2026-03-01'));
-    expect(md).toContain('*Watchpost daily report: shop, 2026-03-01* (Asia/Tokyo)');
+    // The time zone is tenant text: escaped like any other (`\/` renders as `/`).
+    expect(md).toContain('*Watchpost daily report: shop, 2026-03-01* (Asia\\/Tokyo)');
     expect(md).toContain('Requests: *228* (+356% vs previous day)');
     expect(md).toContain('Success rate (non-5xx): *98.68%*');
     expect(md).toMatch(/`192\.0\.2\.66`: burst of 120/);
