@@ -25,8 +25,8 @@ function openBody(key: string, first: string) {
 }
 
 /** The answer's status, or 'hung' when none comes within `ms` (the server waited on the body). */
-async function statusWithin(answer: Promise<Response>, ms = 1000) {
-  return Promise.race([answer.then((res) => res.status), new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), ms))]);
+async function statusWithin(answer: Response | Promise<Response>, ms = 1000) {
+  return Promise.race([Promise.resolve(answer).then((res) => res.status), new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), ms))]);
 }
 
 /** A valid gzip batch that expands to about `bytes` of JSON (padding in an unknown key, stripped by the schema). */
