@@ -183,10 +183,17 @@ export function redisBanSharing({
     });
     subscriber.on('ready', () => {
       // Subscribe first, then load: a ban published in between is then seen at least once.
+      // The main connection may still be connecting (its offline queue is off): wait for it, or the
+      // load fails and the bans already active in Redis are never seen.
       void withTimeout(subscriber.subscribe(channel), timeoutMs, 'SUBSCRIBE')
+        .then(() => withTimeout(ready(main), timeoutMs, 'waiting for the main connection'))
         .then(() => loadBans())
         .catch((error: unknown) => failed(error, 'subscribing to ban events', false));
     });
+
+    function ready(redis: Redis | Redis<'resp3'>): Promise<void> {
+      return redis.status === 'ready' ? Promise.resolve() : new Promise((resolve) => redis.once('ready', () => resolve()));
+    }
 
     async function loadBans(): Promise<void> {
       const reply = (await withTimeout(runScript(main, LOAD_BANS, [keyPrefix, settings.maxClients]), timeoutMs, 'loading active bans')) as unknown[];
