@@ -3,8 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { denyListRoutes } from './denylist/routes.js';
 import type { AppDeps, AppEnv, ResolvedDeps } from './http/env.js';
 import { apiError } from './http/errors.js';
-import { requireKey } from './http/auth.js';
-import { DEFAULT_INGEST_LIMITS, MAX_BATCH_JSON_BYTES, definedOnly, ingestLimits } from './http/ingest-limits.js';
+import { DEFAULT_INGEST_LIMITS, MAX_BATCH_JSON_BYTES, definedOnly } from './http/ingest-limits.js';
 import { eventRoutes } from './ingest/route.js';
 import { ingestStatsRoutes } from './ingest/stats-route.js';
 import { importRoutes } from './importers/route.js';
@@ -34,9 +33,6 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.route('/', openApiRoutes());
-  // Rate and concurrency bounds run before the body is read (so refusals are fast) and hold their
-  // slot until the answer; they need the caller's site, hence a key check of their own.
-  app.post('/v1/events', requireKey(resolved.store, ['ingest', 'admin']), ingestLimits(resolved.limits, resolved.now));
   app.route('/v1/events', eventRoutes(resolved));
   app.route('/v1/ingest', ingestStatsRoutes(resolved));
   app.route('/v1/denylist', denyListRoutes(resolved));

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { requireKey } from '../http/auth.js';
 import type { AppEnv, ResolvedDeps } from '../http/env.js';
 import { apiError } from '../http/errors.js';
+import { ingestLimits } from '../http/ingest-limits.js';
 import { readJsonText } from '../http/json-body.js';
 import { validateBatch } from './validate.js';
 
@@ -18,7 +19,10 @@ import { validateBatch } from './validate.js';
  */
 export function eventRoutes(deps: ResolvedDeps) {
   const app = new Hono<AppEnv>();
-  app.post('/', requireKey(deps.store, ['ingest', 'admin']), async function ingestEvents(c) {
+  // Rate and concurrency bounds run after the key check (they need the site) and before the body is
+  // read, so refusals are fast; each request holds its slot until it is answered.
+  const limits = ingestLimits(deps.limits, deps.now);
+  app.post('/', requireKey(deps.store, ['ingest', 'admin']), limits, async function ingestEvents(c) {
     const { text, value } = await readJsonText(c.req.raw, deps.limits);
     const result = validateBatch(value, { now: deps.now() });
     if (!result.ok) {
