@@ -36,5 +36,5 @@ child.on('close', (code) => {
   if (rest) count(rest);
   const files = failedFiles > 0 ? `; ${failedFiles} test file(s) failed` : '';
   console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped${files}`);
-  process.exit(code !== 0 ? code ?? 1 : totals.failed + failedFiles > 0 ? 1 : 0);
+  process.exit(code !== 0 ? (code ?? 1) : totals.failed + failedFiles > 0 ? 1 : 0);
 });

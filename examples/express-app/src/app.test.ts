@@ -21,7 +21,11 @@ async function start(options: ExampleAppOptions = {}): Promise<string> {
 }
 
 const login = (base: string, password: string) =>
-  fetch(`${base}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo', password }) });
+  fetch(`${base}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'demo', password }),
+  });
 
 describe('example Express app', () => {
   it.each([
@@ -53,8 +57,14 @@ describe('example Express app', () => {
   it('with Watchpost in front, probes and scanners get 403 and pages still work', async () => {
     const base = await start({ watchpost: {} });
     expect((await fetch(`${base}/.env`)).status).toBe(403);
-    expect((await fetch(`${base}/products`, { headers: { 'user-agent': 'sqlmap/1.8.11#stable (https://sqlmap.org)' } })).status).toBe(403);
-    expect((await fetch(`${base}/products`, { headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/132.0' } })).status).toBe(200);
+    expect(
+      (await fetch(`${base}/products`, { headers: { 'user-agent': 'sqlmap/1.8.11#stable (https://sqlmap.org)' } }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await fetch(`${base}/products`, { headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/132.0' } }))
+        .status,
+    ).toBe(200);
   });
 
   it('with Watchpost in front, a client that keeps failing to log in gets banned', async () => {

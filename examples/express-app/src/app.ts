@@ -2,7 +2,11 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { watchpost, type WatchpostOptions } from '@watchpost/middleware/express';
 
 // Stand-ins for a real catalogue and user table: products 1..48, one account demo/demo.
-const PRODUCTS = Array.from({ length: 48 }, (_, i) => ({ id: i + 1, name: `Product ${i + 1}`, priceYen: 500 + 100 * i }));
+const PRODUCTS = Array.from({ length: 48 }, (_, i) => ({
+  id: i + 1,
+  name: `Product ${i + 1}`,
+  priceYen: 500 + 100 * i,
+}));
 const DEMO_USER = { username: 'demo', password: 'demo' };
 
 /** Options of {@link createExampleApp}. */

@@ -16,7 +16,9 @@ const { app, protection } = createExampleApp({
 });
 const server = app.listen(port, () => {
   const address = server.address();
-  console.log(`example Express app on http://localhost:${typeof address === 'object' && address ? address.port : port}`);
+  console.log(
+    `example Express app on http://localhost:${typeof address === 'object' && address ? address.port : port}`,
+  );
 });
 
 async function shutdown(): Promise<void> {

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { createExampleApp } from './app.js';
 
 function post(app: ReturnType<typeof createExampleApp>['app'], password: string) {
-  return app.request('/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo', password }) });
+  return app.request('/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'demo', password }),
+  });
 }
 
 describe('example Hono app', () => {
@@ -37,7 +41,9 @@ describe('example Hono app', () => {
     const { app, protection } = createExampleApp({ watchpost: {} });
     try {
       expect((await app.request('/.git/config')).status).toBe(403);
-      expect((await app.request('/', { headers: { 'user-agent': 'sqlmap/1.8.11#stable (https://sqlmap.org)' } })).status).toBe(403);
+      expect(
+        (await app.request('/', { headers: { 'user-agent': 'sqlmap/1.8.11#stable (https://sqlmap.org)' } })).status,
+      ).toBe(403);
       expect((await app.request('/products/2')).status).toBe(200);
     } finally {
       await protection?.close();

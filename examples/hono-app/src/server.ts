@@ -15,7 +15,9 @@ if (!url || !ingestKey) {
 const { app, protection } = createExampleApp({
   watchpost: url && ingestKey ? { reportApi: { url, ingestKey } } : {},
 });
-const server = serve({ fetch: app.fetch, port }, (info) => console.log(`example Hono app on http://localhost:${info.port}`));
+const server = serve({ fetch: app.fetch, port }, (info) =>
+  console.log(`example Hono app on http://localhost:${info.port}`),
+);
 
 async function shutdown(): Promise<void> {
   server.close();

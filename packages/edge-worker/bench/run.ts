@@ -29,7 +29,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 60);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const DENY_ENTRIES = Number(process.env.BENCH_DENY_ENTRIES ?? 10_000);
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
-const BROWSER = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
+const BROWSER =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
 
 function bundle(): string {
   const outdir = mkdtempSync(join(tmpdir(), 'watchpost-edge-bench-'));
@@ -40,7 +41,13 @@ function bundle(): string {
       cwd: packageDir,
       encoding: 'utf8',
       timeout: 120_000,
-      env: { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', WRANGLER_HIDE_BANNER: 'true', WRANGLER_LOG_PATH: outdir },
+      env: {
+        ...process.env,
+        CI: 'true',
+        WRANGLER_SEND_METRICS: 'false',
+        WRANGLER_HIDE_BANNER: 'true',
+        WRANGLER_LOG_PATH: outdir,
+      },
     },
   );
   if (result.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${result.stdout}\n${result.stderr}`);
@@ -136,7 +143,10 @@ function findWorkerd(): number {
 function denyList(size: number) {
   const entries = Array.from({ length: size }, (_, i) => ({
     id: `d_${i}`,
-    value: i % 10 === 0 ? `2001:db8:${(i % 65_536).toString(16)}::/48` : `${10 + (i % 200)}.${(i >> 8) & 255}.${i & 255}.0/24`,
+    value:
+      i % 10 === 0
+        ? `2001:db8:${(i % 65_536).toString(16)}::/48`
+        : `${10 + (i % 200)}.${(i >> 8) & 255}.${i & 255}.0/24`,
     reason: 'bench',
     source: 'manual',
     createdAt: 1,
@@ -188,11 +198,23 @@ async function main(): Promise<void> {
         scriptPath,
         modulesRoot: dirname(scriptPath),
         compatibilityDate: '2026-04-01',
-        bindings: { ORIGIN_URL: 'http://origin.internal', REPORT_API_URL: 'http://report.internal', INGEST_KEY: 'bench', ...vars },
+        bindings: {
+          ORIGIN_URL: 'http://origin.internal',
+          REPORT_API_URL: 'http://report.internal',
+          INGEST_KEY: 'bench',
+          ...vars,
+        },
         kvNamespaces: { DENYLIST: 'denylist-bench' },
         outboundService: 'origin',
       })),
-      { name: 'plain', modules: true, script: PLAIN, compatibilityDate: '2026-04-01', bindings: { ORIGIN_URL: 'http://origin.internal' }, outboundService: 'origin' },
+      {
+        name: 'plain',
+        modules: true,
+        script: PLAIN,
+        compatibilityDate: '2026-04-01',
+        bindings: { ORIGIN_URL: 'http://origin.internal' },
+        outboundService: 'origin',
+      },
       { name: 'origin', modules: true, script: ORIGIN, compatibilityDate: '2026-04-01' },
       {
         name: 'driver',
@@ -205,7 +227,9 @@ async function main(): Promise<void> {
   });
   try {
     await mf.ready;
-    const kv = (await mf.getKVNamespace('DENYLIST', 'watchpost')) as unknown as { put(key: string, value: string): Promise<void> };
+    const kv = (await mf.getKVNamespace('DENYLIST', 'watchpost')) as unknown as {
+      put(key: string, value: string): Promise<void>;
+    };
     await kv.put('denylist:v1', JSON.stringify(denyList(DENY_ENTRIES)));
     const driver = (await mf.getWorker('driver')) as unknown as Fetcher;
     const workerd = findWorkerd();
@@ -242,8 +266,12 @@ async function main(): Promise<void> {
     // Each round measures every variant back to back: the ratio within a round cancels most of the
     // drift of a shared machine; the table shows the median of those per-round ratios.
     const ratios = (name: string) => cpuPerRequest[name]!.map((cpu, round) => cpu / cpuPerRequest.plain![round]!);
-    console.log(`workerd CPU per request, ${ROUNDS} rounds x ${REQUESTS} requests per variant, order rotated each round`);
-    console.log(`(concurrency ${CONCURRENCY}, ${DENY_ENTRIES} deny entries in KV, browser GETs that all reach the origin)`);
+    console.log(
+      `workerd CPU per request, ${ROUNDS} rounds x ${REQUESTS} requests per variant, order rotated each round`,
+    );
+    console.log(
+      `(concurrency ${CONCURRENCY}, ${DENY_ENTRIES} deny entries in KV, browser GETs that all reach the origin)`,
+    );
     console.log('variant        cpu µs/req  ratio to plain  added µs/req  wall µs/req  ratio quartiles');
     for (const name of VARIANTS) {
       const cpu = median(cpuPerRequest[name]!);

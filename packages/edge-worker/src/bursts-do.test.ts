@@ -22,7 +22,8 @@ describe('BurstsDurableObject', () => {
 
   it('ignores 2xx and 3xx', async () => {
     const stub = bursts.get(bursts.idFromName('192.0.2.51'));
-    for (let i = 0; i < 10; i++) expect(await stub.record('192.0.2.51', 301, 2_000_000 + i, options)).toEqual({ bannedUntil: 0 });
+    for (let i = 0; i < 10; i++)
+      expect(await stub.record('192.0.2.51', 301, 2_000_000 + i, options)).toEqual({ bannedUntil: 0 });
   });
 });
 
@@ -36,7 +37,9 @@ describe('bursts across isolates', () => {
     };
     return async (ip: string) => {
       const ctx = createExecutionContext();
-      const request = new Request('https://shop.example/missing', { headers: { 'cf-connecting-ip': ip, 'user-agent': 'Mozilla/5.0' } });
+      const request = new Request('https://shop.example/missing', {
+        headers: { 'cf-connecting-ip': ip, 'user-agent': 'Mozilla/5.0' },
+      });
       const response = await worker.fetch(request, workerEnv, ctx);
       await waitOnExecutionContext(ctx);
       return response.status;
@@ -63,6 +66,8 @@ describe('bursts across isolates', () => {
     const first = isolate(origin, false);
     const second = isolate(origin, false);
     const ip = '198.18.0.9';
-    expect([await first(ip), await first(ip), await second(ip), await second(ip), await second(ip)]).toEqual([404, 404, 404, 404, 404]);
+    expect([await first(ip), await first(ip), await second(ip), await second(ip), await second(ip)]).toEqual([
+      404, 404, 404, 404, 404,
+    ]);
   });
 });

@@ -7,7 +7,10 @@ function request(headers: Record<string, string> = {}, url = 'https://shop.examp
 
 describe('requestFacts', () => {
   it('reads the client IP from CF-Connecting-IP and the rest from the request', () => {
-    const facts = requestFacts(request({ 'cf-connecting-ip': ' 203.0.113.7 ', 'user-agent': 'Mozilla/5.0' }), undefined);
+    const facts = requestFacts(
+      request({ 'cf-connecting-ip': ' 203.0.113.7 ', 'user-agent': 'Mozilla/5.0' }),
+      undefined,
+    );
     expect(facts).toEqual({
       ip: '203.0.113.7',
       method: 'POST',

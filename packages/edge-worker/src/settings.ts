@@ -58,13 +58,22 @@ function parseUrl(name: string, value: string | undefined, required: boolean): U
   return url;
 }
 
-function parseNumber(name: string, value: string | undefined, fallback: number, min: number, max: number, integer = false): number {
+function parseNumber(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+  integer = false,
+): number {
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
   // Counts must be whole here: the forwarder and the ban tracker reject 1.5 with a message naming
   // their option, not the var, and only on the first request.
   if (!Number.isFinite(parsed) || parsed < min || parsed > max || (integer && !Number.isInteger(parsed))) {
-    throw new TypeError(`${name} must be ${integer ? 'an integer' : 'a number'} between ${min} and ${max}, got ${JSON.stringify(value)}`);
+    throw new TypeError(
+      `${name} must be ${integer ? 'an integer' : 'a number'} between ${min} and ${max}, got ${JSON.stringify(value)}`,
+    );
   }
   return parsed;
 }

@@ -6,7 +6,8 @@ import { DENYLIST_KEY } from './denylist/stored.js';
 import { denyEntry, fakeOrigin, fakeReportApi, routeFetch } from './test-support/fakes.js';
 import { createWorker, type WorkerEnv, type WorkerOptions } from './worker.js';
 
-const BROWSER = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
+const BROWSER =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
 
 function setup(vars: Partial<WorkerEnv> = {}, options: WorkerOptions = {}) {
   const origin = fakeOrigin();
@@ -26,11 +27,18 @@ function setup(vars: Partial<WorkerEnv> = {}, options: WorkerOptions = {}) {
     sleep: async () => {},
     ...options,
   });
-  async function send(path: string, init: RequestInit & { ip?: string; ua?: string; cf?: Record<string, unknown> } = {}) {
+  async function send(
+    path: string,
+    init: RequestInit & { ip?: string; ua?: string; cf?: Record<string, unknown> } = {},
+  ) {
     const headers = new Headers(init.headers);
     headers.set('cf-connecting-ip', init.ip ?? '203.0.113.10');
     headers.set('user-agent', init.ua ?? BROWSER);
-    const request = new Request(`https://shop.example${path}`, { ...init, headers, cf: init.cf ?? { country: 'JP', asn: 2516 } });
+    const request = new Request(`https://shop.example${path}`, {
+      ...init,
+      headers,
+      cf: init.cf ?? { country: 'JP', asn: 2516 },
+    });
     const ctx = createExecutionContext();
     const response = await worker.fetch(request, workerEnv, ctx);
     const body = await response.text();
@@ -58,10 +66,23 @@ describe('the edge worker', () => {
     expect(body).toBe('origin saw POST /products/7?color=red');
     expect(response.headers.get('content-type')).toBe('text/x-origin');
     expect(response.headers.get('set-cookie')).toBe('session=abc; HttpOnly');
-    expect(origin.seen[0]).toMatchObject({ method: 'POST', url: 'https://origin.test/products/7?color=red', body: 'qty=2' });
+    expect(origin.seen[0]).toMatchObject({
+      method: 'POST',
+      url: 'https://origin.test/products/7?color=red',
+      body: 'qty=2',
+    });
     expect(origin.seen[0]?.headers.get('x-forwarded-host')).toBe('shop.example');
     expect(events()).toEqual([
-      expect.objectContaining({ ip: '203.0.113.10', country: 'JP', asn: 2516, path: '/products/7', status: 200, action: 'allow', rule: null, botCategory: null }),
+      expect.objectContaining({
+        ip: '203.0.113.10',
+        country: 'JP',
+        asn: 2516,
+        path: '/products/7',
+        status: 200,
+        action: 'allow',
+        rule: null,
+        botCategory: null,
+      }),
     ]);
     expect(api.batches()[0]?.source).toBe('edge-worker');
   });
@@ -89,7 +110,9 @@ describe('the edge worker', () => {
     expect(response.status).toBe(403);
     expect(body).toBe('Forbidden\n');
     expect(origin.seen).toEqual([]);
-    expect(events()).toEqual([expect.objectContaining({ status: 403, action: 'block', rule: 'bot:scanner', botCategory: 'scanner' })]);
+    expect(events()).toEqual([
+      expect.objectContaining({ status: 403, action: 'block', rule: 'bot:scanner', botCategory: 'scanner' }),
+    ]);
   });
 
   it('answers a probe of /.env 403', async () => {
@@ -145,11 +168,14 @@ describe('the edge worker', () => {
   });
 
   it('fails open when the engine throws', async () => {
-    const { send, origin, errors } = setup({}, {
-      engineFactory: () => {
-        throw new Error('engine exploded');
+    const { send, origin, errors } = setup(
+      {},
+      {
+        engineFactory: () => {
+          throw new Error('engine exploded');
+        },
       },
-    });
+    );
     const { response, body } = await send('/', { ua: 'sqlmap/1.8' });
     expect(response.status).toBe(200);
     expect(body).toBe('origin saw GET /');
@@ -159,12 +185,20 @@ describe('the edge worker', () => {
 
   it('fails open when decide throws on one request', async () => {
     const { createEngine } = await import('@watchpost/middleware');
-    const { send, errors } = setup({}, {
-      engineFactory: (options) => {
-        const engine = createEngine(options);
-        return { ...engine, decide: () => { throw new Error('decide broke'); } };
+    const { send, errors } = setup(
+      {},
+      {
+        engineFactory: (options) => {
+          const engine = createEngine(options);
+          return {
+            ...engine,
+            decide: () => {
+              throw new Error('decide broke');
+            },
+          };
+        },
       },
-    });
+    );
     expect((await send('/.env')).response.status).toBe(200);
     expect(errors.join('\n')).toMatch(/decide: .*decide broke/);
   });
@@ -205,9 +239,14 @@ describe('the edge worker', () => {
 
   it('does not let a hanging KV read hold a request longer than the first-read bound', async () => {
     const hangingKv = { get: () => new Promise(() => {}) } as unknown as KVNamespace;
-    const { worker, workerEnv, errors } = setup({ DENYLIST: hangingKv }, { firstDenyListWaitMs: 20, denyListReadTimeoutMs: 100 });
+    const { worker, workerEnv, errors } = setup(
+      { DENYLIST: hangingKv },
+      { firstDenyListWaitMs: 20, denyListReadTimeoutMs: 100 },
+    );
     const ctx = createExecutionContext();
-    const request = new Request('https://shop.example/', { headers: { 'cf-connecting-ip': '203.0.113.10', 'user-agent': BROWSER } });
+    const request = new Request('https://shop.example/', {
+      headers: { 'cf-connecting-ip': '203.0.113.10', 'user-agent': BROWSER },
+    });
     const started = Date.now();
     const response = await worker.fetch(request, workerEnv, ctx);
     // Answered after the 20 ms bound, not after the (never ending) KV read.
@@ -231,10 +270,16 @@ describe('the edge worker', () => {
     await send('/about');
     expect(api.batches()).toEqual([]);
     const events = sent.flatMap((batch) => batch.events);
-    expect(events.map((e) => [e.path, e.action])).toEqual([['/', 'block'], ['/about', 'allow']]);
+    expect(events.map((e) => [e.path, e.action])).toEqual([
+      ['/', 'block'],
+      ['/about', 'allow'],
+    ]);
 
     const { createMessageBatch, getQueueResult } = await import('cloudflare:test');
-    const batch = createMessageBatch('watchpost-events', sent.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })));
+    const batch = createMessageBatch(
+      'watchpost-events',
+      sent.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
+    );
     const ctx = createExecutionContext();
     await worker.queue(batch, workerEnv, ctx);
     const result = await getQueueResult(batch, ctx);

@@ -1,4 +1,11 @@
-import { clientKey, createEngine, createForwarder, type Decision, type Engine, type RequestFacts } from '@watchpost/middleware';
+import {
+  clientKey,
+  createEngine,
+  createForwarder,
+  type Decision,
+  type Engine,
+  type RequestFacts,
+} from '@watchpost/middleware';
 import type { EventBatch } from '@watchpost/middleware/protocol';
 import { bounded } from './bounded.js';
 import { createDenyListCache, type DenyListCache } from './denylist/cache.js';
@@ -87,7 +94,12 @@ export function createWorker({
     const { reportApiUrl, ingestKey } = settings;
     if (env.EVENTS_QUEUE) {
       const sink = createQueueSink({ queue: env.EVENTS_QUEUE, onError: (error) => onError(error, 'queue send') });
-      batcher = createIsolateBatcher({ sink, batchSize: settings.eventsBatchSize, flushMs: settings.eventsFlushMs, sleep });
+      batcher = createIsolateBatcher({
+        sink,
+        batchSize: settings.eventsBatchSize,
+        flushMs: settings.eventsFlushMs,
+        sleep,
+      });
     } else if (reportApiUrl && ingestKey) {
       const forwarder = createForwarder({
         url: reportApiUrl.href,
@@ -98,7 +110,12 @@ export function createWorker({
         batchSize: settings.eventsBatchSize,
         onError: (error) => onError(error, 'event forwarding'),
       });
-      batcher = createIsolateBatcher({ sink: forwarder, batchSize: settings.eventsBatchSize, flushMs: settings.eventsFlushMs, sleep });
+      batcher = createIsolateBatcher({
+        sink: forwarder,
+        batchSize: settings.eventsBatchSize,
+        flushMs: settings.eventsFlushMs,
+        sleep,
+      });
     }
     const engine = engineFactory({
       mode: settings.mode,
@@ -132,7 +149,12 @@ export function createWorker({
     return state;
   }
 
-  async function recordBurst(isolate: IsolateState, env: WorkerEnv, facts: RequestFacts, status: number): Promise<void> {
+  async function recordBurst(
+    isolate: IsolateState,
+    env: WorkerEnv,
+    facts: RequestFacts,
+    status: number,
+  ): Promise<void> {
     if (!env.BURSTS || facts.ip === '') return;
     try {
       const key = clientKey(facts.ip);
@@ -191,7 +213,8 @@ export function createWorker({
           isolate.engine.observe(facts, decision, status, Math.max(0, now() - started));
           isolate.batcher?.afterRequest((promise) => ctx.waitUntil(promise));
           // Only what the origin answered counts towards a burst; our own 403s do not.
-          if (env.BURSTS && status >= 400 && decision.action !== 'block') ctx.waitUntil(recordBurst(isolate, env, facts, status));
+          if (env.BURSTS && status >= 400 && decision.action !== 'block')
+            ctx.waitUntil(recordBurst(isolate, env, facts, status));
         } catch (error) {
           onError(error, 'observe');
         }

@@ -10,7 +10,11 @@ const origin = startOrigin();
 let reportApi: Awaited<ReturnType<typeof startReportApi>> | undefined;
 let dev: WranglerDev | undefined;
 
-async function send(path: string, ip: string, ua = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0') {
+async function send(
+  path: string,
+  ip: string,
+  ua = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0',
+) {
   const response = await fetch(`${dev!.url}${path}`, {
     headers: { 'cf-connecting-ip': ip, 'user-agent': ua },
     signal: AbortSignal.timeout(10_000),
@@ -51,10 +55,14 @@ describe('wrangler dev --env exact (Queue + Durable Object)', () => {
   });
 
   it('delivers events through the queue and its consumer', async () => {
-    const events = await until('five events delivered through the queue', async () => {
-      const found = (await reportApi!.events()).filter((event) => event.path !== READY_PATH);
-      return found.length >= 5 ? found : undefined;
-    }, { timeoutMs: 20_000, details: () => dev?.output() ?? '' });
+    const events = await until(
+      'five events delivered through the queue',
+      async () => {
+        const found = (await reportApi!.events()).filter((event) => event.path !== READY_PATH);
+        return found.length >= 5 ? found : undefined;
+      },
+      { timeoutMs: 20_000, details: () => dev?.output() ?? '' },
+    );
     expect(events.map((event) => [event.ip, event.path, event.status, event.action])).toEqual([
       ['192.0.2.77', '/teapot', 418, 'allow'],
       ['192.0.2.77', '/teapot', 418, 'allow'],
@@ -63,6 +71,8 @@ describe('wrangler dev --env exact (Queue + Durable Object)', () => {
       ['192.0.2.78', '/', 200, 'allow'],
     ]);
     expect(events[0]).toMatchObject({ country: 'DE', asn: 64501 });
-    expect(reportApi!.requests.filter((request) => request.path === '/v1/events').every((r) => r.status === 202)).toBe(true);
+    expect(reportApi!.requests.filter((request) => request.path === '/v1/events').every((r) => r.status === 202)).toBe(
+      true,
+    );
   });
 });

@@ -7,17 +7,26 @@ import { close, listen, startOrigin } from './support/servers.js';
 import { until } from './support/until.js';
 import { READY_PATH, startWranglerDev, type WranglerDev } from './support/wrangler-dev.js';
 
-const BROWSER = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15';
+const BROWSER =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15';
 
 const origin = startOrigin();
 let reportApi: Awaited<ReturnType<typeof startReportApi>> | undefined;
 let dev: WranglerDev | undefined;
 
-async function send(path: string, { ip = '203.0.113.20', ua = BROWSER, ...init }: RequestInit & { ip?: string; ua?: string } = {}) {
+async function send(
+  path: string,
+  { ip = '203.0.113.20', ua = BROWSER, ...init }: RequestInit & { ip?: string; ua?: string } = {},
+) {
   const headers = new Headers(init.headers);
   headers.set('cf-connecting-ip', ip);
   headers.set('user-agent', ua);
-  const response = await fetch(`${dev!.url}${path}`, { ...init, headers, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+  const response = await fetch(`${dev!.url}${path}`, {
+    ...init,
+    headers,
+    redirect: 'manual',
+    signal: AbortSignal.timeout(10_000),
+  });
   return { response, body: await response.text() };
 }
 
@@ -28,10 +37,14 @@ async function send(path: string, { ip = '203.0.113.20', ua = BROWSER, ...init }
 function sendRaw(path: string, userAgent: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const target = new URL(path, dev!.url);
-    const req = request(target, { headers: { 'cf-connecting-ip': '203.0.113.21', 'user-agent': userAgent }, timeout: 10_000 }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      target,
+      { headers: { 'cf-connecting-ip': '203.0.113.21', 'user-agent': userAgent }, timeout: 10_000 },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -55,7 +68,10 @@ beforeAll(async () => {
   expect(scheduled.status).toBe(200);
   await until(
     'the deny-list pull',
-    async () => (reportApi!.requests.some((request) => request.path === '/v1/denylist' && request.status === 200) ? true : undefined),
+    async () =>
+      reportApi!.requests.some((request) => request.path === '/v1/denylist' && request.status === 200)
+        ? true
+        : undefined,
     { details: () => dev?.output() ?? '' },
   );
 }, 90_000);
@@ -123,18 +139,39 @@ describe('wrangler dev in front of an origin', () => {
   });
 
   it('delivered the events to the report API, which stored them', async () => {
-    const events = await until('eight events stored by the report API', async () => {
-      const found = (await reportApi!.events()).filter((event) => event.path !== READY_PATH);
-      return found.length >= 8 ? found : undefined;
-    }, { details: () => dev?.output() ?? '' });
+    const events = await until(
+      'eight events stored by the report API',
+      async () => {
+        const found = (await reportApi!.events()).filter((event) => event.path !== READY_PATH);
+        return found.length >= 8 ? found : undefined;
+      },
+      { details: () => dev?.output() ?? '' },
+    );
     const byPath = new Map(events.map((event) => [event.path, event]));
     expect(byPath.get('/shop/cart')).toMatchObject({
-      ip: '203.0.113.20', method: 'POST', status: 200, action: 'allow', rule: null, country: 'JP', asn: 64500, botCategory: null,
+      ip: '203.0.113.20',
+      method: 'POST',
+      status: 200,
+      action: 'allow',
+      rule: null,
+      country: 'JP',
+      asn: 64500,
+      botCategory: null,
     });
     expect(byPath.get('/teapot')).toMatchObject({ status: 418, action: 'allow' });
     expect(byPath.get('/redirect')).toMatchObject({ status: 302, action: 'allow' });
-    expect(byPath.get('/')).toMatchObject({ status: 403, action: 'block', rule: 'bot:scanner', botCategory: 'scanner' });
-    expect(byPath.get('/account')).toMatchObject({ ip: '198.51.100.23', status: 403, action: 'block', rule: 'deny-list:manual' });
+    expect(byPath.get('/')).toMatchObject({
+      status: 403,
+      action: 'block',
+      rule: 'bot:scanner',
+      botCategory: 'scanner',
+    });
+    expect(byPath.get('/account')).toMatchObject({
+      ip: '198.51.100.23',
+      status: 403,
+      action: 'block',
+      rule: 'deny-list:manual',
+    });
     expect(byPath.get('/.env')).toMatchObject({ status: 403, action: 'block', rule: expect.stringMatching(/^probe/) });
     // The poisoned requests arrived beside the others, their text made safe by the worker.
     const poisoned = events.filter((event) => event.path.startsWith('/poison/'));

@@ -16,14 +16,25 @@ const ROUNDS = Number(process.env.ROUNDS ?? 120);
 
 const entries = denyEntries(DENY);
 const ips = clientIps(1_024);
-const requests: RequestFacts[] = ips.map((ip, i) => ({ ip, method: 'GET', host: 'shop.example', path: `/products/${i}`, ua: CHROME_UA, country: 'JP' }));
+const requests: RequestFacts[] = ips.map((ip, i) => ({
+  ip,
+  method: 'GET',
+  host: 'shop.example',
+  path: `/products/${i}`,
+  ua: CHROME_UA,
+  country: 'JP',
+}));
 
 const t = performance.now();
 const full = createEngine({ denyList: entries, sampleRate: 0.1 });
 console.log(`engine built with ${DENY} deny entries in ${(performance.now() - t).toFixed(0)} ms`);
 const empty = createEngine({ sampleRate: 0.1 });
 let pushed = 0;
-const observed = createEngine({ denyList: entries, sampleRate: 0.1, sink: { push: () => void pushed++, flush: async () => {}, close: async () => {} } });
+const observed = createEngine({
+  denyList: entries,
+  sampleRate: 0.1,
+  sink: { push: () => void pushed++, flush: async () => {}, close: async () => {} },
+});
 
 const matcher = createIpMatcher(entries);
 

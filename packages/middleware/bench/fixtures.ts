@@ -32,11 +32,14 @@ export function denyEntries(count: number, random = seeded(7)): string[] {
 /** Allowed clients: addresses no deny entry covers. */
 export function clientIps(count: number, random = seeded(11)): string[] {
   return Array.from({ length: count }, (_, i) =>
-    i % 5 === 4 ? `2001:db8:ffff:${Math.floor(random() * 65_536).toString(16)}::${i.toString(16)}` : `203.0.113.${i % 256}`,
+    i % 5 === 4
+      ? `2001:db8:ffff:${Math.floor(random() * 65_536).toString(16)}::${i.toString(16)}`
+      : `203.0.113.${i % 256}`,
   );
 }
 
-export const CHROME_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
+export const CHROME_UA =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
 
 /** Median of a list of numbers. */
 export function median(values: number[]): number {

@@ -49,7 +49,9 @@ export function probes(entries: readonly string[], count: number, random = prng(
     } else if (random() < 0.5) {
       out.push(`${1 + Math.floor(random() * 222)}.${byte(random)}.${byte(random)}.${byte(random)}`);
     } else {
-      out.push(`2${Math.floor(random() * 4)}0${Math.floor(random() * 10)}:${hex(random)}:${hex(random)}::${hex(random)}`);
+      out.push(
+        `2${Math.floor(random() * 4)}0${Math.floor(random() * 10)}:${hex(random)}:${hex(random)}::${hex(random)}`,
+      );
     }
   }
   return out;

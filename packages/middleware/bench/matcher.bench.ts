@@ -70,7 +70,12 @@ for (const size of sizes) {
   const parsedProbes = probeList.map((p) => parseIp(p));
 
   const trie = build(() => createIpMatcher(entries));
-  rows.push({ entries: size, name: 'watchpost trie (text)', buildMs: trie.ms, ...time(probeList, (p: string) => trie.value.match(p), 300) });
+  rows.push({
+    entries: size,
+    name: 'watchpost trie (text)',
+    buildMs: trie.ms,
+    ...time(probeList, (p: string) => trie.value.match(p), 300),
+  });
   rows.push({
     entries: size,
     name: 'watchpost trie (parsed)',
@@ -100,7 +105,9 @@ for (const size of sizes) {
   const ranges = build(() => {
     const byKind = { ipv4: [] as Array<[ipaddr.IPv4, number]>, ipv6: [] as Array<[ipaddr.IPv6, number]> };
     for (const entry of entries) {
-      const [address, bits] = entry.includes('/') ? ipaddr.parseCIDR(entry) : [ipaddr.parse(entry), entry.includes(':') ? 128 : 32];
+      const [address, bits] = entry.includes('/')
+        ? ipaddr.parseCIDR(entry)
+        : [ipaddr.parse(entry), entry.includes(':') ? 128 : 32];
       if (address.kind() === 'ipv4') byKind.ipv4.push([address as ipaddr.IPv4, bits]);
       else byKind.ipv6.push([address as ipaddr.IPv6, bits]);
     }
@@ -128,8 +135,14 @@ for (const size of sizes) {
 }
 
 const format = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1));
-console.log(`node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}, ${PROBES} probes (half hits, half random), budget ${budgetMs} ms for slow peers`);
-console.log('| entries | implementation | build ms (wall) | lookup ns/op (CPU) | vs trie (text) | wall ns/op | lookups timed | hits |');
+console.log(
+  `node ${process.version}, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}, ${PROBES} probes (half hits, half random), budget ${budgetMs} ms for slow peers`,
+);
+console.log(
+  '| entries | implementation | build ms (wall) | lookup ns/op (CPU) | vs trie (text) | wall ns/op | lookups timed | hits |',
+);
 console.log('|---:|---|---:|---:|---:|---:|---:|---:|');
 for (const row of rows) {
   const base = rows.find((r) => r.entries === row.entries && r.name === 'watchpost trie (text)') as Row;

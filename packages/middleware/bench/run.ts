@@ -17,7 +17,10 @@ const benches = readdirSync(dir)
 let failed = 0;
 for (const file of benches) {
   console.log(`\n=== ${file} ===`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', `${dir}${file}`], { stdio: 'inherit', timeout: 15 * 60_000 });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', `${dir}${file}`], {
+    stdio: 'inherit',
+    timeout: 15 * 60_000,
+  });
   if (result.status !== 0) {
     failed++;
     console.error(`${file} failed (${result.error?.message ?? `exit ${result.status}`})`);

@@ -24,10 +24,16 @@ import { fileURLToPath } from 'node:url';
 import { denyEntries } from './fixtures.js';
 
 // The fake report API runs in its own process: its work is not the app's.
-const sinkProcess = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./sink-process.ts', import.meta.url))], {
-  stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-});
-const api = { url: await new Promise<string>((resolve) => createInterface({ input: sinkProcess.stdout! }).once('line', resolve)) };
+const sinkProcess = spawn(
+  process.execPath,
+  ['--import', 'tsx', fileURLToPath(new URL('./sink-process.ts', import.meta.url))],
+  {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  },
+);
+const api = {
+  url: await new Promise<string>((resolve) => createInterface({ input: sinkProcess.stdout! }).once('line', resolve)),
+};
 process.on('exit', () => sinkProcess.kill());
 process.on('SIGTERM', () => process.exit(0));
 const denyList = denyEntries(100_000);
@@ -38,23 +44,47 @@ const common: WatchpostOptions = {
   denyList: drop.includes('deny') ? [] : denyList,
   sampleRate: drop.includes('sample') ? 1e-9 : 0.1,
   geo: drop.includes('geo') ? false : geo,
-  ...(drop.includes('api') ? {} : { reportApi: { ...(drop.includes('post') ? { fetch: ((input: RequestInfo | URL, init?: RequestInit) => (init?.method === 'POST' ? Promise.resolve(new Response(null, { status: 202 })) : fetch(input, init))) as typeof fetch } : {}), url: api.url, ingestKey: 'wpi_bench', syncIntervalMs: drop.includes('sync') ? 3_600_000 : 1_000, forwarder: { flushIntervalMs: 1_000, gzip: !drop.includes('gzip') } } }),
+  ...(drop.includes('api')
+    ? {}
+    : {
+        reportApi: {
+          ...(drop.includes('post')
+            ? {
+                fetch: ((input: RequestInfo | URL, init?: RequestInit) =>
+                  init?.method === 'POST'
+                    ? Promise.resolve(new Response(null, { status: 202 }))
+                    : fetch(input, init)) as typeof fetch,
+              }
+            : {}),
+          url: api.url,
+          ingestKey: 'wpi_bench',
+          syncIntervalMs: drop.includes('sync') ? 3_600_000 : 1_000,
+          forwarder: { flushIntervalMs: 1_000, gzip: !drop.includes('gzip') },
+        },
+      }),
   ...(drop.includes('forward') ? { sink: { push() {}, flush: async () => {}, close: async () => {} } } : {}),
 };
 
 function listenExpress(app: express.Express): Promise<string> {
   return new Promise((resolve) => {
-    const server: Server = app.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+    const server: Server = app.listen(0, '127.0.0.1', () =>
+      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+    );
   });
 }
 function listenHono(fetch: Hono['fetch']): Promise<string> {
-  return new Promise((resolve) => serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(`http://127.0.0.1:${info.port}`)));
+  return new Promise((resolve) =>
+    serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(`http://127.0.0.1:${info.port}`)),
+  );
 }
 
 function expressApp(guarded: boolean | 'empty'): express.Express {
   const app = express();
   // An empty middleware shows what any middleware layer costs in Express's router.
-  if (guarded === 'empty') app.use(function empty(_req, _res, next) { next(); });
+  if (guarded === 'empty')
+    app.use(function empty(_req, _res, next) {
+      next();
+    });
   else if (guarded) app.use(expressWatchpost(common));
   app.get('/products/:id', (req, res) => void res.json({ id: req.params.id, name: 'teapot', price: 12 }));
   return app;
@@ -63,7 +93,10 @@ const honoCommon = drop.includes('incoming') ? { ...common, socketIp: () => '127
 function honoApp(guarded: boolean | 'empty' | 'fetch'): Hono['fetch'] {
   const app = new Hono();
   // An empty middleware shows what any middleware costs in Hono (it leaves the one-handler fast path).
-  if (guarded === 'empty') app.use(async function empty(_c, next) { await next(); });
+  if (guarded === 'empty')
+    app.use(async function empty(_c, next) {
+      await next();
+    });
   else if (guarded === true) app.use(honoWatchpost(honoCommon));
   app.get('/products/:id', (c) => c.json({ id: c.req.param('id'), name: 'teapot', price: 12 }));
   // The fetch wrapper leaves the app as bare as the first one.
@@ -71,7 +104,13 @@ function honoApp(guarded: boolean | 'empty' | 'fetch'): Hono['fetch'] {
 }
 
 const urls = {
-  ...(process.env.ONLY_HONO ? {} : { 'express bare': await listenExpress(expressApp(false)), 'express + empty middleware': await listenExpress(expressApp('empty')), 'express + watchpost': await listenExpress(expressApp(true)) }),
+  ...(process.env.ONLY_HONO
+    ? {}
+    : {
+        'express bare': await listenExpress(expressApp(false)),
+        'express + empty middleware': await listenExpress(expressApp('empty')),
+        'express + watchpost': await listenExpress(expressApp(true)),
+      }),
   'hono bare': await listenHono(honoApp(false)),
   'hono + empty middleware': await listenHono(honoApp('empty')),
   'hono + watchpost': await listenHono(honoApp(true)),

@@ -31,15 +31,23 @@ try {
     child.once('exit', (code) => reject(new Error(`server process exited (${code}) before it was ready`)));
   });
   // ONLY='hono bare|fetch' measures the variants whose names match (a bare one must be among them).
-  if (process.env.ONLY) for (const name of Object.keys(urls)) if (!new RegExp(process.env.ONLY).test(name)) delete urls[name];
+  if (process.env.ONLY)
+    for (const name of Object.keys(urls)) if (!new RegExp(process.env.ONLY).test(name)) delete urls[name];
 
   const cpu = () =>
     new Promise<number>((resolve) => {
-      child.once('message', (usage) => resolve(((usage as NodeJS.CpuUsage).user + (usage as NodeJS.CpuUsage).system) / 1_000));
+      child.once('message', (usage) =>
+        resolve(((usage as NodeJS.CpuUsage).user + (usage as NodeJS.CpuUsage).system) / 1_000),
+      );
       child.send('cpu');
     });
   const run = (url: string, duration: number) =>
-    autocannon({ url: `${url}/products/42`, connections: CONNECTIONS, duration, headers: { 'user-agent': CHROME_UA, accept: 'application/json' } });
+    autocannon({
+      url: `${url}/products/42`,
+      connections: CONNECTIONS,
+      duration,
+      headers: { 'user-agent': CHROME_UA, accept: 'application/json' },
+    });
 
   for (const url of Object.values(urls)) await run(url, 1); // warm-up: JIT, caches, the GeoIP table
   const rps: Record<string, number[]> = Object.fromEntries(Object.keys(urls).map((k) => [k, []]));
@@ -51,17 +59,24 @@ try {
       const result = await run(urls[name]!, SECONDS);
       const cpuMs = (await cpu()) - cpuBefore;
       cpuPerRequest[name]!.push((cpuMs * 1_000) / Math.max(1, result.requests.total));
-      if (result.non2xx > 0 || result.errors > 0) throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+      if (result.non2xx > 0 || result.errors > 0)
+        throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
       rps[name]!.push(result.requests.average);
-      console.log(`round ${round + 1} ${name.padEnd(32)} ${result.requests.average.toFixed(0).padStart(7)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  server CPU ${cpuPerRequest[name]!.at(-1)!.toFixed(1)} µs/req`);
+      console.log(
+        `round ${round + 1} ${name.padEnd(32)} ${result.requests.average.toFixed(0).padStart(7)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  server CPU ${cpuPerRequest[name]!.at(-1)!.toFixed(1)} µs/req`,
+      );
     }
   }
 
-  console.log(`\nthroughput, median of ${ROUNDS} rounds x ${SECONDS} s, ${CONNECTIONS} connections (machine shared with other work)`);
+  console.log(
+    `\nthroughput, median of ${ROUNDS} rounds x ${SECONDS} s, ${CONNECTIONS} connections (machine shared with other work)`,
+  );
   for (const framework of ['express', 'hono'].filter((f) => `${f} bare` in urls)) {
     const bare = median(rps[`${framework} bare`]!);
     const bareCpu = median(cpuPerRequest[`${framework} bare`]!);
-    console.log(`${`${framework} bare`.padEnd(32)} ${bare.toFixed(0).padStart(7)} req/s   server CPU ${bareCpu.toFixed(1)} µs/req`);
+    console.log(
+      `${`${framework} bare`.padEnd(32)} ${bare.toFixed(0).padStart(7)} req/s   server CPU ${bareCpu.toFixed(1)} µs/req`,
+    );
     for (const name of Object.keys(urls).filter((k) => k.startsWith(`${framework} + `))) {
       const ratio = median(rps[name]!) / bare;
       // Each round measures bare and this variant a few seconds apart: the median of those
@@ -70,7 +85,9 @@ try {
       const cpuPerReq = median(cpuPerRequest[name]!);
       // The empty middleware is a reference point (what any middleware costs), not a Watchpost variant.
       const verdict = name.includes('watchpost') ? `   target >= 0.90: ${ratio >= 0.9 ? 'met' : 'NOT met'}` : '';
-      console.log(`${name.padEnd(32)} ${median(rps[name]!).toFixed(0).padStart(7)} req/s   server CPU ${cpuPerReq.toFixed(1)} µs/req   ratio ${ratio.toFixed(3)} (paired ${paired.toFixed(3)}, by CPU ${(bareCpu / cpuPerReq).toFixed(3)})${verdict}`);
+      console.log(
+        `${name.padEnd(32)} ${median(rps[name]!).toFixed(0).padStart(7)} req/s   server CPU ${cpuPerReq.toFixed(1)} µs/req   ratio ${ratio.toFixed(3)} (paired ${paired.toFixed(3)}, by CPU ${(bareCpu / cpuPerReq).toFixed(3)})${verdict}`,
+      );
     }
   }
 } finally {

@@ -21,7 +21,9 @@ console.log(`${GEO_DATA_PACKAGE}@${version} (${license})`);
 console.log(`IPv4 ranges: ${ranges.v4?.countries.length ?? 0}, IPv6 ranges: ${ranges.v6?.countries.length ?? 0}`);
 console.log(`load: ${wallMs.toFixed(0)} ms wall, ${((used.user + used.system) / 1000).toFixed(0)} ms CPU`);
 const samples = process.argv.slice(2);
-for (const ip of samples.length > 0 ? samples : ['1.1.1.1', '8.8.8.8', '133.242.0.1', '2a00:1450:4001::1', '10.0.0.1']) {
+for (const ip of samples.length > 0
+  ? samples
+  : ['1.1.1.1', '8.8.8.8', '133.242.0.1', '2a00:1450:4001::1', '10.0.0.1']) {
   console.log(`${ip} → ${geo(ip) ?? 'null'}`);
 }
 if ((ranges.v4?.countries.length ?? 0) < 100_000 || (ranges.v6?.countries.length ?? 0) < 50_000) {

@@ -36,7 +36,9 @@ describe('Express app receiving a poisoned User-Agent (issue 14, defect 2)', () 
       req.on('end', () => {
         if (req.url !== '/v1/events') return void res.writeHead(404).end();
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { events: Array<Record<string, unknown>> };
-        const clean = body.events.every((e) => Object.values(e).every((v) => typeof v !== 'string' || !CONTROL.test(v)));
+        const clean = body.events.every((e) =>
+          Object.values(e).every((v) => typeof v !== 'string' || !CONTROL.test(v)),
+        );
         if (!batchSchema.safeParse(body).success || !clean) {
           refused.push(body.events.length);
           return void res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"invalid batch"}');
@@ -46,13 +48,39 @@ describe('Express app receiving a poisoned User-Agent (issue 14, defect 2)', () 
       });
     });
     await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
-    open.push({ close: () => new Promise((r) => { api.closeAllConnections(); api.close(r); }) });
+    open.push({
+      close: () =>
+        new Promise((r) => {
+          api.closeAllConnections();
+          api.close(r);
+        }),
+    });
     const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
 
-    const guard = watchpost({ geo: false, onError: () => {}, sampleRate: 1, reportApi: { url: apiUrl, ingestKey: 'wpi_e2e', syncIntervalMs: 60_000, forwarder: { gzip: false, flushIntervalMs: 0 } } });
-    const app = express().use(guard).get('/', (_req, res) => void res.send('ok'));
-    const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
-    open.push({ close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) });
+    const guard = watchpost({
+      geo: false,
+      onError: () => {},
+      sampleRate: 1,
+      reportApi: {
+        url: apiUrl,
+        ingestKey: 'wpi_e2e',
+        syncIntervalMs: 60_000,
+        forwarder: { gzip: false, flushIntervalMs: 0 },
+      },
+    });
+    const app = express()
+      .use(guard)
+      .get('/', (_req, res) => void res.send('ok'));
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    open.push({
+      close: () =>
+        new Promise((r) => {
+          server.closeAllConnections();
+          server.close(r);
+        }),
+    });
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
     expect(await get(base, 'curl/8\x85evil')).toBe(200);

@@ -23,7 +23,13 @@ async function start(options: WatchpostOptions, routes?: (app: express.Express) 
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
-  open.push({ close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) });
+  open.push({
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(r);
+      }),
+  });
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return { guard, sink: sink as ReturnType<typeof memorySink>, base };
 }
@@ -31,17 +37,31 @@ async function start(options: WatchpostOptions, routes?: (app: express.Express) 
 describe('Express adapter on a real server', () => {
   it('lets a browser through and records status and latency when the response finishes', async () => {
     const { base, sink } = await start({});
-    const res = await fetch(`${base}/?utm=1`, { headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0 Safari/537.36' } });
+    const res = await fetch(`${base}/?utm=1`, {
+      headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0 Safari/537.36' },
+    });
     expect(await res.text()).toBe('home');
     await until(() => sink.events.length === 1);
-    expect(sink.events[0]).toMatchObject({ ip: '127.0.0.1', method: 'GET', path: '/', status: 200, action: 'allow', rule: null });
+    expect(sink.events[0]).toMatchObject({
+      ip: '127.0.0.1',
+      method: 'GET',
+      path: '/',
+      status: 200,
+      action: 'allow',
+      rule: null,
+    });
     expect(sink.events[0]?.host).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(eventSchema.safeParse(sink.events[0]).success).toBe(true);
   });
 
   it('answers a probe with a small plain 403 that never reaches the route', async () => {
     let reached = false;
-    const { base, sink } = await start({}, (app) => app.get('/.env', (_req, res) => { reached = true; res.send('SECRET=1'); }));
+    const { base, sink } = await start({}, (app) =>
+      app.get('/.env', (_req, res) => {
+        reached = true;
+        res.send('SECRET=1');
+      }),
+    );
     const res = await fetch(`${base}/.env`);
     expect(res.status).toBe(403);
     expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
@@ -52,7 +72,10 @@ describe('Express adapter on a real server', () => {
   });
 
   it('uses the configured block response', async () => {
-    const { base } = await start({ denyList: ['127.0.0.1'], blockResponse: { status: 451, body: 'nope', headers: { 'x-reason': 'watchpost' } } });
+    const { base } = await start({
+      denyList: ['127.0.0.1'],
+      blockResponse: { status: 451, body: 'nope', headers: { 'x-reason': 'watchpost' } },
+    });
     const res = await fetch(base);
     expect([res.status, res.headers.get('x-reason'), await res.text()]).toEqual([451, 'watchpost', 'nope']);
   });
@@ -82,12 +105,17 @@ describe('Express adapter on a real server', () => {
   });
 
   it('records status 0 when the client goes away before the response', async () => {
-    const { base, sink } = await start({}, (app) => app.get('/slow', (_req, res) => void setTimeout(() => res.send('late'), 300)));
+    const { base, sink } = await start({}, (app) =>
+      app.get('/slow', (_req, res) => void setTimeout(() => res.send('late'), 300)),
+    );
     await new Promise<void>((resolve) => {
       const req = httpRequest(`${base}/slow`);
       req.on('error', () => resolve());
       req.end();
-      setTimeout(() => { req.destroy(); resolve(); }, 50);
+      setTimeout(() => {
+        req.destroy();
+        resolve();
+      }, 50);
     });
     await until(() => sink.events.length === 1);
     expect(sink.events[0]).toMatchObject({ path: '/slow', status: 0 });
@@ -96,7 +124,9 @@ describe('Express adapter on a real server', () => {
   it('fails open: if the engine throws, the request goes through and the error is logged', async () => {
     const errors: unknown[] = [];
     const { base, guard } = await start({ onError: (e) => errors.push(e) });
-    guard.engine.decide = () => { throw new Error('engine bug'); };
+    guard.engine.decide = () => {
+      throw new Error('engine bug');
+    };
     const res = await fetch(base);
     expect(res.status).toBe(200);
     expect(String(errors[0])).toMatch(/engine bug/);
@@ -107,18 +137,38 @@ describe('Express adapter on a real server', () => {
     const api: SinkServer = await startSinkServer((req, res) => {
       if (req.url !== '/v1/denylist') return void res.writeHead(404).end();
       res.writeHead(200, { 'content-type': 'application/json', etag: `"${denied}"` });
-      res.end(JSON.stringify({ version: denied, entries: [{ id: 'd1', value: denied, reason: 'test', source: 'manual', createdAt: 1, expiresAt: null }] }));
+      res.end(
+        JSON.stringify({
+          version: denied,
+          entries: [{ id: 'd1', value: denied, reason: 'test', source: 'manual', createdAt: 1, expiresAt: null }],
+        }),
+      );
     });
     open.push(api);
     const guard = watchpost({ geo: false, reportApi: { url: api.url, ingestKey: 'wpi_e2e', syncIntervalMs: 50 } });
-    const app = express().use(guard).get('/', (_req, res) => void res.send('ok'));
-    const server: Server = await new Promise((resolve) => { const s = app.listen(0, '127.0.0.1', () => resolve(s)); });
-    open.push({ close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }) });
+    const app = express()
+      .use(guard)
+      .get('/', (_req, res) => void res.send('ok'));
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    open.push({
+      close: () =>
+        new Promise((r) => {
+          server.closeAllConnections();
+          server.close(r);
+        }),
+    });
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
     expect((await fetch(base)).status).toBe(200);
     denied = '127.0.0.1';
-    await until(() => guard.engine.stats().decisions.allow > 0 && guard.engine.decide({ ip: '127.0.0.1', method: 'GET', host: '', path: '/', ua: '', country: null }).action === 'block');
+    await until(
+      () =>
+        guard.engine.stats().decisions.allow > 0 &&
+        guard.engine.decide({ ip: '127.0.0.1', method: 'GET', host: '', path: '/', ua: '', country: null }).action ===
+          'block',
+    );
     expect((await fetch(base)).status).toBe(403);
     await guard.close();
     const events = api.received.flatMap((r) => r.batch.events);

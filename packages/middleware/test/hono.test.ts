@@ -14,7 +14,9 @@ function app(options: HonoWatchpostOptions = {}) {
   hono.use(guard);
   hono.get('/', (c) => c.text('home'));
   hono.get('/missing', (c) => c.text('no', 404));
-  hono.get('/boom', () => { throw new Error('handler failed'); });
+  hono.get('/boom', () => {
+    throw new Error('handler failed');
+  });
   hono.onError((_error, c) => c.text('failed', 500));
   hono.get('/.env', (c) => c.text('SECRET=1'));
   return { hono, sink, guard };
@@ -26,7 +28,14 @@ describe('Hono adapter through app.request()', () => {
     const res = await hono.request('http://shop.example/?x=1', { headers: CF });
     expect(await res.text()).toBe('home');
     expect(sink.events).toHaveLength(1);
-    expect(sink.events[0]).toMatchObject({ ip: '198.51.100.7', country: 'DE', host: 'shop.example', path: '/', status: 200, action: 'allow' });
+    expect(sink.events[0]).toMatchObject({
+      ip: '198.51.100.7',
+      country: 'DE',
+      host: 'shop.example',
+      path: '/',
+      status: 200,
+      action: 'allow',
+    });
   });
 
   it('blocks a denied client behind Cloudflare with the default 403', async () => {
@@ -48,7 +57,9 @@ describe('Hono adapter through app.request()', () => {
     const { hono } = app({ blockResponse: { status: 404, body: '', headers: { 'x-blocked': '1' } } });
     const probe = await hono.request('/.env');
     expect([probe.status, probe.headers.get('x-blocked')]).toEqual([404, '1']);
-    const scanner = await hono.request('/', { headers: { 'user-agent': 'Mozilla/5.00 (Nikto/2.5.0) (Evasions:None) (Test:Port Check)' } });
+    const scanner = await hono.request('/', {
+      headers: { 'user-agent': 'Mozilla/5.00 (Nikto/2.5.0) (Evasions:None) (Test:Port Check)' },
+    });
     expect(scanner.status).toBe(404);
   });
 
@@ -74,7 +85,9 @@ describe('Hono adapter through app.request()', () => {
   it('fails open when the engine throws', async () => {
     const errors: unknown[] = [];
     const { hono, guard } = app({ onError: (e) => errors.push(e) });
-    guard.engine.decide = () => { throw new Error('engine bug'); };
+    guard.engine.decide = () => {
+      throw new Error('engine bug');
+    };
     expect((await hono.request('/')).status).toBe(200);
     expect(errors).toHaveLength(1);
   });
@@ -114,10 +127,24 @@ describe('Hono adapter on @hono/node-server', () => {
     const port = await new Promise<number>((resolve) => {
       server = serve({ fetch: hono.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(info.port));
     });
-    expect((await fetch(`http://127.0.0.1:${port}/`, { headers: { 'X-Forwarded-For': '198.51.100.7' } })).status).toBe(403);
-    expect((await fetch(`http://127.0.0.1:${port}/`, { headers: { 'x-forwarded-for': '203.0.113.1', 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0 Safari/537.36' } })).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/`, { headers: { 'X-Forwarded-For': '198.51.100.7' } })).status).toBe(
+      403,
+    );
+    expect(
+      (
+        await fetch(`http://127.0.0.1:${port}/`, {
+          headers: {
+            'x-forwarded-for': '203.0.113.1',
+            'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0 Safari/537.36',
+          },
+        })
+      ).status,
+    ).toBe(200);
     await until(() => sink.events.length === 2);
-    expect(sink.events[1]).toMatchObject({ ip: '203.0.113.1', ua: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0 Safari/537.36' });
+    expect(sink.events[1]).toMatchObject({
+      ip: '203.0.113.1',
+      ua: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0 Safari/537.36',
+    });
   });
 
   it('blocks the socket address when it is denied', async () => {

@@ -18,7 +18,13 @@ function probe(url: string): Promise<string | null> {
     socket.setTimeout(1_000, () => done('no answer within 1 s'));
     socket.once('error', (error) => done(error.message));
     socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(/^\+PONG|^-NOAUTH/.test(data.toString()) ? null : `unexpected answer ${JSON.stringify(data.toString().slice(0, 40))}`));
+    socket.once('data', (data) =>
+      done(
+        /^\+PONG|^-NOAUTH/.test(data.toString())
+          ? null
+          : `unexpected answer ${JSON.stringify(data.toString().slice(0, 40))}`,
+      ),
+    );
   });
 }
 
@@ -39,7 +45,9 @@ export const skipRedis = redisMissing !== null && !IN_CI;
 /** Call in `beforeAll`: throws a clear error in CI when Redis is missing. */
 export function requireRedis(): void {
   if (redisMissing !== null) {
-    throw new Error(`CI=true but no Redis answers at ${REDIS_URL} (${redisMissing}): .ci/run starts redis-server before the tests`);
+    throw new Error(
+      `CI=true but no Redis answers at ${REDIS_URL} (${redisMissing}): .ci/run starts redis-server before the tests`,
+    );
   }
 }
 

@@ -28,7 +28,9 @@ describe('runtime neutrality', () => {
   it.each(['hono/index.ts', 'core/index.ts'])('%s reaches no node:* module (workerd runs it)', (entry) => {
     const graph = importGraph(resolve(SRC, entry));
     expect(graph.size).toBeGreaterThan(entry.startsWith('hono') ? 10 : 15);
-    const offenders = [...graph].flatMap(([file, specs]) => specs.filter((s) => s.startsWith('node:')).map((s) => `${file}: ${s}`));
+    const offenders = [...graph].flatMap(([file, specs]) =>
+      specs.filter((s) => s.startsWith('node:')).map((s) => `${file}: ${s}`),
+    );
     expect(offenders).toEqual([]);
   });
 

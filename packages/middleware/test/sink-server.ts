@@ -11,7 +11,12 @@ export interface SinkServer {
   url: string;
   behaviour: SinkBehaviour;
   /** Every batch body that reached the server, decoded, in order (also failed and hung ones). */
-  received: Array<{ batch: EventBatch; encoding: string | undefined; authorization: string | undefined; answered: SinkBehaviour }>;
+  received: Array<{
+    batch: EventBatch;
+    encoding: string | undefined;
+    authorization: string | undefined;
+    answered: SinkBehaviour;
+  }>;
   server: Server;
   close(): Promise<void>;
 }
@@ -44,7 +49,12 @@ export async function startSinkServer(
     if (record) {
       const encoding = req.headers['content-encoding'];
       const text = (encoding === 'gzip' ? gunzipSync(raw) : raw).toString('utf8');
-      sink.received.push({ batch: JSON.parse(text) as EventBatch, encoding, authorization: req.headers.authorization, answered: behaviour });
+      sink.received.push({
+        batch: JSON.parse(text) as EventBatch,
+        encoding,
+        authorization: req.headers.authorization,
+        answered: behaviour,
+      });
     }
     if (behaviour === 'hang') return; // never answers; the client must time out
     res.statusCode = behaviour === 'ok' ? 200 : 500;

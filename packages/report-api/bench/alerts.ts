@@ -24,9 +24,19 @@ function events(count: number, from: number, spanMs: number, seed: number): Watc
   return Array.from({ length: count }, (_, i) => {
     const status = random() < 0.9 ? 200 : random() < 0.6 ? 404 : 503;
     return {
-      ts: from + Math.floor((i / count) * spanMs), ip: `10.${Math.floor(random() * 20)}.${Math.floor(random() * 250)}.1`, country: 'JP',
-      method: 'GET', host: 'shop.example', path: `/p/${Math.floor(random() * 500)}`, status, latencyMs: 3, ua: 'Mozilla/5.0',
-      action: random() < 0.01 ? 'count' : 'allow', rule: null, botCategory: null, sampleRate: 1,
+      ts: from + Math.floor((i / count) * spanMs),
+      ip: `10.${Math.floor(random() * 20)}.${Math.floor(random() * 250)}.1`,
+      country: 'JP',
+      method: 'GET',
+      host: 'shop.example',
+      path: `/p/${Math.floor(random() * 500)}`,
+      status,
+      latencyMs: 3,
+      ua: 'Mozilla/5.0',
+      action: random() < 0.01 ? 'count' : 'allow',
+      rule: null,
+      botCategory: null,
+      sampleRate: 1,
     } satisfies WatchpostEvent;
   });
 }
@@ -48,7 +58,11 @@ async function tickBench(dir: string): Promise<void> {
   const { site } = await store.createSite({ name: 'bench', timeZone: 'Asia/Tokyo', homeCountry: 'JP' });
   const all = events(count, now - 10 * MINUTE, 10 * MINUTE, 7);
   for (let i = 0; i < all.length; i += 5000) {
-    await store.ingestBatch(site.id, { batchId: `tick-${String(i).padStart(8, '0')}`, source: 'express', events: all.slice(i, i + 5000) });
+    await store.ingestBatch(site.id, {
+      batchId: `tick-${String(i).padStart(8, '0')}`,
+      source: 'express',
+      events: all.slice(i, i + 5000),
+    });
   }
   const monitor = createAlertMonitor({ store, now: () => now, notify: () => {}, baseline: { everyMs: 0 } });
   const rollupMs = await time(15, () => monitor.tick());
@@ -61,13 +75,17 @@ async function tickBench(dir: string): Promise<void> {
     `SELECT ip, SUM(CASE WHEN status >= 500 THEN 1.0 / sample_rate END) AS e5, SUM(CASE WHEN status BETWEEN 400 AND 499 THEN 1.0 / sample_rate END) AS e4,
             SUM(action != 'allow') AS flagged FROM events WHERE site_id = ? AND ts >= ? AND ts < ? GROUP BY ip HAVING e5 >= 20`,
   );
-  const hourly = store.db.prepare(`SELECT SUM(1.0 / sample_rate) AS requests FROM events WHERE site_id = ? AND ts >= ? AND ts < ?`);
+  const hourly = store.db.prepare(
+    `SELECT SUM(1.0 / sample_rate) AS requests FROM events WHERE site_id = ? AND ts >= ? AND ts < ?`,
+  );
   const rawMs = await time(15, async () => {
     bursts.all(site.id, now - 2 * MINUTE, now);
     clients.all(site.id, now - 5 * MINUTE, now);
     hourly.get(site.id, now - 60 * MINUTE, now);
   });
-  console.log(`alerts: one monitor tick over ${fmt(count)} events in 10 min: rollups ${fmt(rollupMs, 2)} ms (median of 15) vs raw-event scan ${fmt(rawMs, 2)} ms -> ${fmt(rawMs / rollupMs, 1)}x`);
+  console.log(
+    `alerts: one monitor tick over ${fmt(count)} events in 10 min: rollups ${fmt(rollupMs, 2)} ms (median of 15) vs raw-event scan ${fmt(rawMs, 2)} ms -> ${fmt(rawMs / rollupMs, 1)}x`,
+  );
   await store.close();
 }
 
@@ -82,7 +100,16 @@ async function ingestBench(dir: string): Promise<void> {
     const created = await store.createSite({ name: 'bench', timeZone: 'UTC', homeCountry: null });
     await store.addWebhook(created.site.id, url, Date.now());
     const app = createApp({ store });
-    const service = mode === 'no alerting' ? null : createAlertService({ store, publicUrl: null, tickMs: 1000, delivery: { timeoutMs: 60_000 }, logError: () => {} });
+    const service =
+      mode === 'no alerting'
+        ? null
+        : createAlertService({
+            store,
+            publicUrl: null,
+            tickMs: 1000,
+            delivery: { timeoutMs: 60_000 },
+            logError: () => {},
+          });
     await service?.start();
     const latencies: number[] = [];
     // The first 10 batches warm up the JIT and SQLite's cache and are not counted.
@@ -93,7 +120,11 @@ async function ingestBench(dir: string): Promise<void> {
       const response = await app.request('/v1/events', {
         method: 'POST',
         headers: { authorization: `Bearer ${created.ingestKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ batchId: `ingest-${String(i + 10).padStart(8, '0')}`, source: 'express', events: batch }),
+        body: JSON.stringify({
+          batchId: `ingest-${String(i + 10).padStart(8, '0')}`,
+          source: 'express',
+          events: batch,
+        }),
       });
       if (i >= 0) latencies.push(performance.now() - started);
       if (response.status !== 202) throw new Error(`ingest answered ${response.status}`);
@@ -104,7 +135,9 @@ async function ingestBench(dir: string): Promise<void> {
     await store.close();
     results[mode] = latencies;
     const sorted = [...latencies].sort((a, b) => a - b);
-    console.log(`alerts: ingest of ${batches} x 500 events, ${mode}: p50 ${fmt(median(latencies), 2)} ms, p95 ${fmt(sorted[Math.floor(sorted.length * 0.95)]!, 2)} ms${service ? `, deliveries hanging at the end: ${inFlight}` : ''}`);
+    console.log(
+      `alerts: ingest of ${batches} x 500 events, ${mode}: p50 ${fmt(median(latencies), 2)} ms, p95 ${fmt(sorted[Math.floor(sorted.length * 0.95)]!, 2)} ms${service ? `, deliveries hanging at the end: ${inFlight}` : ''}`,
+    );
   }
   const [plain, alerting] = Object.values(results) as [number[], number[]];
   console.log(`alerts: ingest p50 with alerting / without: ${fmt(median(alerting) / median(plain), 2)}x`);

@@ -20,7 +20,6 @@ const RUNS = envInt('BENCH_RUNS', 5);
 const DATE = '2026-03-02';
 const COUNTRIES = ['JP', 'US', 'CN', 'DE', 'FR', 'GB', 'BR', 'IN', 'KR', 'RU', null] as const;
 
-
 function* generate(from: number, count: number): Generator<WatchpostEvent> {
   const rand = createRandom(42).next;
   for (let i = 0; i < count; i++) {
@@ -57,7 +56,15 @@ async function naiveIpDetail(store: Store, siteId: string, ip: string, range: { 
   };
   const hours = new Array<number>(24).fill(0);
   for (const e of events) hours[Math.floor((e.ts - range.from) / 3_600_000)]! += 1 / e.sampleRate;
-  return { rows: events.length, paths: groups((e) => e.path), uas: groups((e) => e.ua), statuses: groups((e) => String(e.status)), countries: groups((e) => String(e.country)), decisions: groups((e) => `${e.action}:${e.rule}`), hours };
+  return {
+    rows: events.length,
+    paths: groups((e) => e.path),
+    uas: groups((e) => e.ua),
+    statuses: groups((e) => String(e.status)),
+    countries: groups((e) => String(e.country)),
+    decisions: groups((e) => `${e.action}:${e.rule}`),
+    hours,
+  };
 }
 
 async function time(fn: () => Promise<unknown> | unknown): Promise<number> {
@@ -84,7 +91,9 @@ for (const e of generate(range.from, EVENTS)) {
   }
 }
 if (batch.length) await store.ingestBatch(site.id, { batchId: `bench-${n}`, source: 'demo', events: batch });
-console.log(`dashboard bench: ${fmt(EVENTS)} events in one day loaded in ${fmt(performance.now() - loadStart)} ms; median of ${RUNS} runs; node ${process.version}`);
+console.log(
+  `dashboard bench: ${fmt(EVENTS)} events in one day loaded in ${fmt(performance.now() - loadStart)} ms; median of ${RUNS} runs; node ${process.version}`,
+);
 
 const data = storeDashboardData(store, { now: () => range.to });
 const ranked = await store.topDimension(site.id, DATE, 'ip', { orderBy: 'requests', limit: 1000 });
@@ -96,25 +105,36 @@ for (const ip of ips) {
   const sql = await time(() => data.ipDetail(site, ip, DATE));
   let seen = 0;
   const naive = await time(async () => (seen = (await naiveIpDetail(store, site.id, ip, range)).rows));
-  console.log(`${ip.padEnd(18)} ${fmt(events).padStart(7)}  ${fmt(sql, 2).padStart(14)}  ${fmt(naive, 2).padStart(20)}  ${fmt(naive / sql, 2).padStart(12)}  ${seen < events ? `${fmt(seen)} of ${fmt(events)} (capped)` : 'all'}`);
+  console.log(
+    `${ip.padEnd(18)} ${fmt(events).padStart(7)}  ${fmt(sql, 2).padStart(14)}  ${fmt(naive, 2).padStart(20)}  ${fmt(naive / sql, 2).padStart(12)}  ${seen < events ? `${fmt(seen)} of ${fmt(events)} (capped)` : 'all'}`,
+  );
 }
 
 const countryEvents = Math.round((await store.getDimensionRows(site.id, DATE, 'country', ['JP']))[0]?.requests ?? 0);
 const pathEvents = Math.round((await store.getDimensionRows(site.id, DATE, 'path', ['/p/0']))[0]?.requests ?? 0);
 const countryMs = await time(() => data.countryDetail(site, 'JP', DATE));
 const pathMs = await time(() => data.pathDetail(site, '/p/0', DATE));
-console.log(`\ncountry page data (JP, ${fmt(countryEvents)} events): ${fmt(countryMs, 2)} ms; path page data (/p/0, ${fmt(pathEvents)} events): ${fmt(pathMs, 2)} ms`);
+console.log(
+  `\ncountry page data (JP, ${fmt(countryEvents)} events): ${fmt(countryMs, 2)} ms; path page data (/p/0, ${fmt(pathEvents)} events): ${fmt(pathMs, 2)} ms`,
+);
 
 // The alternative the pages used before the minute indexes: read the whole day through (site_id, ts)
 // and keep the slice's rows (only the read is timed here, no aggregation: a lower bound of its cost).
 const dayScan = (column: 'country' | 'path', value: string) => () => {
   let rows = 0;
-  for (const _ of store.db.prepare(`SELECT ts, ip, country, path, ua, status, action, rule, bot_category, sample_rate FROM events INDEXED BY events_site_ts WHERE site_id = ? AND ts >= ? AND ts < ? AND ${column} = ?`).iterate(site.id, range.from, range.to, value)) rows++;
+  for (const _ of store.db
+    .prepare(
+      `SELECT ts, ip, country, path, ua, status, action, rule, bot_category, sample_rate FROM events INDEXED BY events_site_ts WHERE site_id = ? AND ts >= ? AND ts < ? AND ${column} = ?`,
+    )
+    .iterate(site.id, range.from, range.to, value))
+    rows++;
   return rows;
 };
 const countryScan = await time(dayScan('country', 'JP'));
 const pathScan = await time(dayScan('path', '/p/0'));
-console.log(`day scan through (site_id, ts), read only: country ${fmt(countryScan, 2)} ms (${fmt(countryScan / countryMs, 1)}x the page), path ${fmt(pathScan, 2)} ms (${fmt(pathScan / pathMs, 1)}x the page)`);
+console.log(
+  `day scan through (site_id, ts), read only: country ${fmt(countryScan, 2)} ms (${fmt(countryScan / countryMs, 1)}x the page), path ${fmt(pathScan, 2)} ms (${fmt(pathScan / pathMs, 1)}x the page)`,
+);
 
 const report = await data.dailyReport(site, DATE);
 const detail = await data.ipDetail(site, top.key!, DATE);
@@ -122,5 +142,7 @@ const viewer = { csrfToken: 'x'.repeat(43) };
 const reportRender = await time(() => renderReportPage({ report, today: DATE, viewer }).toString());
 const ipRender = await time(() => renderIpPage({ detail, today: DATE, viewer }).toString());
 const reportBuild = await time(() => data.dailyReport(site, DATE));
-console.log(`report page: build ${fmt(reportBuild, 2)} ms + render ${fmt(reportRender, 2)} ms (${fmt(renderReportPage({ report, today: DATE, viewer }).toString().length / 1024, 1)} KiB); IP page render ${fmt(ipRender, 2)} ms`);
+console.log(
+  `report page: build ${fmt(reportBuild, 2)} ms + render ${fmt(reportRender, 2)} ms (${fmt(renderReportPage({ report, today: DATE, viewer }).toString().length / 1024, 1)} KiB); IP page render ${fmt(ipRender, 2)} ms`,
+);
 await store.close();

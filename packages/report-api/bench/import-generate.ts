@@ -3,7 +3,6 @@ import { once } from 'node:events';
 import type { ImportFormat } from '../src/importers/formats.js';
 import { createRandom } from '../src/demo/random.js';
 
-
 const UAS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15',
@@ -20,7 +19,18 @@ const UAS = [
   'UptimeRobot/2.0 (http://www.uptimerobot.com/)',
   '-',
 ];
-const PATHS = ['/', '/cart', '/products', '/products/42', '/api/v1/items', '/login', '/search', '/static/app.js', '/.env', '/wp-login.php'];
+const PATHS = [
+  '/',
+  '/cart',
+  '/products',
+  '/products/42',
+  '/api/v1/items',
+  '/login',
+  '/search',
+  '/static/app.js',
+  '/.env',
+  '/wp-login.php',
+];
 const STATUSES = [200, 200, 200, 200, 200, 200, 304, 301, 404, 404, 403, 500, 502, 503];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const DAY_START = Date.UTC(2026, 2, 9);
@@ -31,7 +41,9 @@ function pick<T>(random: () => number, items: readonly T[]): T {
 
 function clientIp(random: () => number): string {
   const n = Math.floor(random() * 5000);
-  return n % 10 === 0 ? `2001:db8:${(n >> 8).toString(16)}::${(n & 0xff).toString(16)}` : `198.${18 + (n >> 16)}.${(n >> 8) & 0xff}.${n & 0xff}`;
+  return n % 10 === 0
+    ? `2001:db8:${(n >> 8).toString(16)}::${(n & 0xff).toString(16)}`
+    : `198.${18 + (n >> 16)}.${(n >> 8) & 0xff}.${n & 0xff}`;
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
@@ -57,12 +69,32 @@ function albLine(random: () => number, ts: number): string {
   const target = reached ? `10.0.${Math.floor(random() * 4)}.${Math.floor(random() * 250)}:8080` : '-';
   const times = reached ? `0.001 ${(random() * 0.3).toFixed(3)} 0.000` : '-1 -1 -1';
   return [
-    'https', isoTime(ts + 40), 'app/shop-prod/50dc6c495c0c9188', `${clientIp(random)}:${1024 + Math.floor(random() * 60000)}`, target, times,
-    status, reached ? status : '-', Math.floor(random() * 2000), Math.floor(random() * 20000),
-    `"GET https://shop.example:443${pick(random, PATHS)}?id=${Math.floor(random() * 1e6)} HTTP/1.1"`, `"${pick(random, UAS)}"`,
-    'ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2', 'arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/shop/73e2d6bc24d8a067',
-    `"Root=1-65ec6b13-${Math.floor(random() * 1e12).toString(16)}"`, '"shop.example"', '"arn:aws:acm:eu-west-1:111122223333:certificate/8a1b2c3d"',
-    '1', isoTime(ts), '"waf,forward"', '"-"', reached ? '"-"' : '"NoHealthyTargets"', `"${target}"`, `"${reached ? status : '-'}"`, '"-"', '"-"',
+    'https',
+    isoTime(ts + 40),
+    'app/shop-prod/50dc6c495c0c9188',
+    `${clientIp(random)}:${1024 + Math.floor(random() * 60000)}`,
+    target,
+    times,
+    status,
+    reached ? status : '-',
+    Math.floor(random() * 2000),
+    Math.floor(random() * 20000),
+    `"GET https://shop.example:443${pick(random, PATHS)}?id=${Math.floor(random() * 1e6)} HTTP/1.1"`,
+    `"${pick(random, UAS)}"`,
+    'ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2',
+    'arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/shop/73e2d6bc24d8a067',
+    `"Root=1-65ec6b13-${Math.floor(random() * 1e12).toString(16)}"`,
+    '"shop.example"',
+    '"arn:aws:acm:eu-west-1:111122223333:certificate/8a1b2c3d"',
+    '1',
+    isoTime(ts),
+    '"waf,forward"',
+    '"-"',
+    reached ? '"-"' : '"NoHealthyTargets"',
+    `"${target}"`,
+    `"${reached ? status : '-'}"`,
+    '"-"',
+    '"-"',
     `TID_${Math.floor(random() * 1e12).toString(16)}`,
   ].join(' ');
 }
@@ -75,15 +107,33 @@ function wafLine(random: () => number, ts: number): string {
     timestamp: Math.floor(ts),
     formatVersion: 1,
     webaclId: 'arn:aws:wafv2:eu-west-1:111122223333:regional/webacl/shop-acl/1f2e3d4c-0000-4b5a-9c8d-aabbccddeeff',
-    terminatingRuleId: action === 'ALLOW' ? 'Default_Action' : action === 'BLOCK' ? 'AWS-AWSManagedRulesCommonRuleSet' : 'SilentChallenge',
+    terminatingRuleId:
+      action === 'ALLOW'
+        ? 'Default_Action'
+        : action === 'BLOCK'
+          ? 'AWS-AWSManagedRulesCommonRuleSet'
+          : 'SilentChallenge',
     terminatingRuleType: action === 'BLOCK' ? 'MANAGED_RULE_GROUP' : 'REGULAR',
     action,
     terminatingRuleMatchDetails: [],
     httpSourceName: 'ALB',
     httpSourceId: '111122223333-app/shop-prod/50dc6c495c0c9188',
     ruleGroupList: [
-      { ruleGroupId: 'AWS#AWSManagedRulesCommonRuleSet', terminatingRule: action === 'BLOCK' ? { ruleId: 'GenericLFI_URIPATH', action: 'BLOCK', ruleMatchDetails: null } : null, nonTerminatingMatchingRules: [], excludedRules: null, customerConfig: null },
-      { ruleGroupId: 'AWS#AWSManagedRulesKnownBadInputsRuleSet', terminatingRule: null, nonTerminatingMatchingRules: roll > 0.95 ? [{ ruleId: 'Log4JRCE_HEADER', action: 'COUNT' }] : [], excludedRules: null, customerConfig: null },
+      {
+        ruleGroupId: 'AWS#AWSManagedRulesCommonRuleSet',
+        terminatingRule:
+          action === 'BLOCK' ? { ruleId: 'GenericLFI_URIPATH', action: 'BLOCK', ruleMatchDetails: null } : null,
+        nonTerminatingMatchingRules: [],
+        excludedRules: null,
+        customerConfig: null,
+      },
+      {
+        ruleGroupId: 'AWS#AWSManagedRulesKnownBadInputsRuleSet',
+        terminatingRule: null,
+        nonTerminatingMatchingRules: roll > 0.95 ? [{ ruleId: 'Log4JRCE_HEADER', action: 'COUNT' }] : [],
+        excludedRules: null,
+        customerConfig: null,
+      },
     ],
     rateBasedRuleList: [],
     nonTerminatingMatchingRules: [],
@@ -135,7 +185,9 @@ export async function generateLog(format: ImportFormat, lines: number, path: str
   const step = 86_400_000 / lines;
   let chunk = '';
   for (let i = 0; i < lines; i++) {
-    chunk += (i % 1000 === 999 ? write(random, DAY_START + i * step).slice(0, 40) : write(random, DAY_START + i * step)) + '\n';
+    chunk +=
+      (i % 1000 === 999 ? write(random, DAY_START + i * step).slice(0, 40) : write(random, DAY_START + i * step)) +
+      '\n';
     if (chunk.length > 1 << 20) {
       if (!out.write(chunk)) await once(out, 'drain');
       chunk = '';

@@ -12,7 +12,8 @@ import { storeIngest } from '../src/importers/ingest.js';
 import { importStream, openLogStream } from '../src/importers/stream.js';
 
 const [mode, format, file] = process.argv.slice(2);
-if (!mode || !format || !file || !isImportFormat(format)) throw new TypeError('usage: import-worker.ts read|parse|slurp|ingest FORMAT FILE');
+if (!mode || !format || !file || !isImportFormat(format))
+  throw new TypeError('usage: import-worker.ts read|parse|slurp|ingest FORMAT FILE');
 // Countries come from the log (WAF) or from the GeoIP table; IMPORT_BENCH_GEO=1 includes its
 // lookups (as the CLI does), otherwise they are left out of the parser's cost.
 const geo = process.env.IMPORT_BENCH_GEO === '1' ? loadGeoLookup() : null;
@@ -25,9 +26,18 @@ let imported = 0;
 
 if (mode === 'read') {
   // Baseline: the streaming reader alone, no parsing.
-  for await (const _line of createInterface({ input: await openLogStream(createReadStream(file)), crlfDelay: Infinity })) lines++;
+  for await (const _line of createInterface({
+    input: await openLogStream(createReadStream(file)),
+    crlfDelay: Infinity,
+  }))
+    lines++;
 } else if (mode === 'parse') {
-  const summary = await importStream(createReadStream(file), { siteId: 'bench', format, ingest: () => ({ duplicate: false }), context });
+  const summary = await importStream(createReadStream(file), {
+    siteId: 'bench',
+    format,
+    ingest: () => ({ duplicate: false }),
+    context,
+  });
   lines = summary.linesRead;
   imported = summary.imported;
 } else if (mode === 'slurp') {
@@ -43,7 +53,12 @@ if (mode === 'read') {
   const store = openSqliteStore({ path: join(dir, 'bench.db') });
   try {
     const { site } = await store.createSite({ name: 'bench', timeZone: 'UTC', homeCountry: 'JP' });
-    const summary = await importStream(createReadStream(file), { siteId: site.id, format, ingest: storeIngest(store), context });
+    const summary = await importStream(createReadStream(file), {
+      siteId: site.id,
+      format,
+      ingest: storeIngest(store),
+      context,
+    });
     lines = summary.linesRead;
     imported = summary.imported;
   } finally {
@@ -57,4 +72,14 @@ const seconds = (performance.now() - started) / 1000;
 // CPU time (user + system, all threads) says less about the other engineers' load than wall time.
 const cpu = process.cpuUsage(cpuStarted);
 const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-console.log(JSON.stringify({ mode, format, lines, imported, seconds, cpuSeconds, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+console.log(
+  JSON.stringify({
+    mode,
+    format,
+    lines,
+    imported,
+    seconds,
+    cpuSeconds,
+    maxRssMB: process.resourceUsage().maxRSS / 1024,
+  }),
+);

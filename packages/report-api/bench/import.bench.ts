@@ -42,7 +42,9 @@ interface Measurement {
 /** Runs one measurement in a fresh Node process (so its peak RSS is its own), bounded in time. */
 function measure(mode: string, format: ImportFormat, file: string): Promise<Measurement | { error: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, mode, format, file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, mode, format, file], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk));
@@ -56,14 +58,21 @@ function measure(mode: string, format: ImportFormat, file: string): Promise<Meas
   });
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const mb = (bytes: number) => `${fmt(bytes / 1024 / 1024)} MB`;
 
 const dir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'watchpost-import-bench-'));
 if (process.env.BENCH_KEEP !== '1') process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 
-console.log(`import benchmark: ${fmt(LARGE)} and ${fmt(SMALL)} lines per format, ingest ${fmt(INGEST)} lines into SQLite`);
-console.log(`machine: ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (shared: compare ratios and lines per CPU-second)\n`);
+console.log(
+  `import benchmark: ${fmt(LARGE)} and ${fmt(SMALL)} lines per format, ingest ${fmt(INGEST)} lines into SQLite`,
+);
+console.log(
+  `machine: ${availableParallelism()} cores, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')} (shared: compare ratios and lines per CPU-second)\n`,
+);
 
 const rows: string[] = [];
 const summary: string[] = [];
@@ -114,12 +123,21 @@ for (const format of FORMATS) {
       `${format}: parse ${fmt(wall)} lines/s wall, ${fmt(cpu)} per CPU-s (target ${fmt(TARGETS[format])}: ` +
         `${wall >= TARGETS[format] ? 'met' : 'missed'} by wall, ${cpu >= TARGETS[format] ? 'met' : 'missed'} by CPU)`,
     );
-    if (little) summary.push(`  peak RSS ${fmt(little.maxRssMB)} MB at ${fmt(SMALL)} vs ${fmt(big.maxRssMB)} MB at ${fmt(LARGE)} lines: x${fmt(big.maxRssMB / little.maxRssMB, 2)}`);
-    if (read) summary.push(`  parsing costs x${fmt(big.cpuSeconds / read.cpuSeconds, 2)} the CPU of reading the lines alone`);
+    if (little)
+      summary.push(
+        `  peak RSS ${fmt(little.maxRssMB)} MB at ${fmt(SMALL)} vs ${fmt(big.maxRssMB)} MB at ${fmt(LARGE)} lines: x${fmt(big.maxRssMB / little.maxRssMB, 2)}`,
+      );
+    if (read)
+      summary.push(`  parsing costs x${fmt(big.cpuSeconds / read.cpuSeconds, 2)} the CPU of reading the lines alone`);
     if (slurp) {
-      summary.push(`  slurp (whole file in memory, no hashing or batching) against stream: RSS x${fmt(slurp.maxRssMB / big.maxRssMB, 1)}, lines/CPU-s x${fmt(slurp.cpuSeconds > 0 ? big.cpuSeconds / slurp.cpuSeconds : 0, 2)}`);
+      summary.push(
+        `  slurp (whole file in memory, no hashing or batching) against stream: RSS x${fmt(slurp.maxRssMB / big.maxRssMB, 1)}, lines/CPU-s x${fmt(slurp.cpuSeconds > 0 ? big.cpuSeconds / slurp.cpuSeconds : 0, 2)}`,
+      );
     } else summary.push('  slurp (whole file in memory): failed, see the table');
-    if (ingest) summary.push(`  parse+ingest into SQLite: ${fmt(ingest.lines / ingest.seconds)} lines/s wall, ${fmt(ingest.lines / ingest.cpuSeconds)} per CPU-s, peak RSS ${fmt(ingest.maxRssMB)} MB`);
+    if (ingest)
+      summary.push(
+        `  parse+ingest into SQLite: ${fmt(ingest.lines / ingest.seconds)} lines/s wall, ${fmt(ingest.lines / ingest.cpuSeconds)} per CPU-s, peak RSS ${fmt(ingest.maxRssMB)} MB`,
+      );
   }
   rmSync(large, { force: true });
   rmSync(`${large}.gz`, { force: true });
@@ -127,4 +145,8 @@ for (const format of FORMATS) {
 
 console.log(`\n${header}\n${'-'.repeat(header.length)}\n${rows.join('\n')}\n`);
 console.log(summary.join('\n'));
-console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+  `\nload average at the end: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);

@@ -24,7 +24,16 @@ const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.
 const serverScript = fileURLToPath(new URL('./server.ts', import.meta.url));
 
 async function startServer(db: string, mode: Mode) {
-  const child = spawn(tsx, [...(process.env.BENCH_SERVER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROF}`] : []), serverScript, db, mode], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(
+    tsx,
+    [
+      ...(process.env.BENCH_SERVER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROF}`] : []),
+      serverScript,
+      db,
+      mode,
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server did not start in 30 s')), 30_000);
     child.stdout.on('data', (chunk: Buffer) => {
@@ -65,7 +74,12 @@ function sqliteTarget(path: string): Target {
   return {
     db: path,
     open: async () => openSqliteStore({ path }),
-    stored: async (store, siteId) => ((store as Store & { db: Database.Database }).db.prepare('SELECT count(*) AS n FROM events WHERE site_id = ?').get(siteId) as { n: number }).n,
+    stored: async (store, siteId) =>
+      (
+        (store as Store & { db: Database.Database }).db
+          .prepare('SELECT count(*) AS n FROM events WHERE site_id = ?')
+          .get(siteId) as { n: number }
+      ).n,
     drop: async () => undefined,
   };
 }
@@ -73,11 +87,13 @@ function sqliteTarget(path: string): Target {
 function postgresTarget(url: string): Target {
   const schema = `wp_bench_${randomBytes(4).toString('hex')}`;
   const open = () => openPostgresStore({ url, schema });
-  const query = async <R>(store: Store, text: string, values: unknown[] = []) => (await (store as Awaited<ReturnType<typeof open>>).pool.query(text, values)).rows as R[];
+  const query = async <R>(store: Store, text: string, values: unknown[] = []) =>
+    (await (store as Awaited<ReturnType<typeof open>>).pool.query(text, values)).rows as R[];
   return {
     db: `${url}${url.includes('?') ? '&' : '?'}schema=${schema}`,
     open,
-    stored: async (store, siteId) => (await query<{ n: number }>(store, 'SELECT count(*) AS n FROM events WHERE site_id = $1', [siteId]))[0]!.n,
+    stored: async (store, siteId) =>
+      (await query<{ n: number }>(store, 'SELECT count(*) AS n FROM events WHERE site_id = $1', [siteId]))[0]!.n,
     async drop() {
       if (process.env.BENCH_KEEP === '1') return;
       const store = await open();
@@ -96,7 +112,19 @@ function poster(port: number, key: string, gzip: boolean) {
   return (body: Buffer) =>
     new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = http.request(
-        { host: '127.0.0.1', port, path: '/v1/events', method: 'POST', agent, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': body.length, ...(gzip ? { 'content-encoding': 'gzip' } : {}) } },
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/v1/events',
+          method: 'POST',
+          agent,
+          headers: {
+            authorization: `Bearer ${key}`,
+            'content-type': 'application/json',
+            'content-length': body.length,
+            ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+          },
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -112,13 +140,24 @@ function poster(port: number, key: string, gzip: boolean) {
 export async function runIngestBench(): Promise<Partial<Record<Mode, number>>> {
   const events = envInt('BENCH_INGEST_EVENTS', 1_000_000);
   const concurrency = envInt('BENCH_CONCURRENCY', 4);
-  const postgresUrl = process.env.BENCH_STORE === 'postgres' ? (process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres') : null;
-  if (process.env.BENCH_STORE !== undefined && process.env.BENCH_STORE !== 'postgres' && process.env.BENCH_STORE !== 'sqlite') {
+  const postgresUrl =
+    process.env.BENCH_STORE === 'postgres'
+      ? (process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres')
+      : null;
+  if (
+    process.env.BENCH_STORE !== undefined &&
+    process.env.BENCH_STORE !== 'postgres' &&
+    process.env.BENCH_STORE !== 'sqlite'
+  ) {
     throw new TypeError(`BENCH_STORE must be sqlite or postgres, got ${process.env.BENCH_STORE}`);
   }
   const dir = benchDir();
   const results: Partial<Record<Mode, number>> = {};
-  const modes: Mode[] = postgresUrl ? ['postgres'] : process.env.BENCH_MODES ? (process.env.BENCH_MODES.split(',') as Mode[]) : ['fast', 'inline', 'naive'];
+  const modes: Mode[] = postgresUrl
+    ? ['postgres']
+    : process.env.BENCH_MODES
+      ? (process.env.BENCH_MODES.split(',') as Mode[])
+      : ['fast', 'inline', 'naive'];
   for (const mode of modes) {
     const n = mode === 'naive' ? Math.ceil(events / 10) : events;
     const target = postgresUrl ? postgresTarget(postgresUrl) : sqliteTarget(join(dir, `${mode}.db`));
@@ -128,8 +167,8 @@ export async function runIngestBench(): Promise<Partial<Record<Mode, number>>> {
     // Bodies are serialised before the clock starts: the client's JSON work is not the server's.
     // BENCH_GZIP=1 sends them gzipped (level 1, as the middleware's forwarder does).
     const gzip = process.env.BENCH_GZIP === '1';
-    const bodies = [...generateDay({ events: n, dayStart: Date.UTC(2026, 2, 1), seed: mode === 'naive' ? 2 : 1 })].map((b) =>
-      gzip ? gzipSync(JSON.stringify(b), { level: 1 }) : Buffer.from(JSON.stringify(b)),
+    const bodies = [...generateDay({ events: n, dayStart: Date.UTC(2026, 2, 1), seed: mode === 'naive' ? 2 : 1 })].map(
+      (b) => (gzip ? gzipSync(JSON.stringify(b), { level: 1 }) : Buffer.from(JSON.stringify(b))),
     );
     const server = await startServer(target.db, mode);
     const post = poster(server.port, ingestKey, gzip);
@@ -148,7 +187,9 @@ export async function runIngestBench(): Promise<Partial<Record<Mode, number>>> {
     const sent = performance.now();
     // Inside the clock: the day's report, which must count every event. Rollups the server still
     // holds in memory are written by this read, so their cost is measured too.
-    const report = await fetch(`http://127.0.0.1:${server.port}/v1/reports/daily?date=2026-03-01`, { headers: { authorization: `Bearer ${adminKey}` } });
+    const report = await fetch(`http://127.0.0.1:${server.port}/v1/reports/daily?date=2026-03-01`, {
+      headers: { authorization: `Bearer ${adminKey}` },
+    });
     const requests = ((await report.json()) as { totals?: { requests?: number } }).totals?.requests;
     if (requests !== n) throw new Error(`${mode}: the report counts ${requests} requests, ${n} were sent`);
     const seconds = (performance.now() - started) / 1000;
@@ -163,10 +204,14 @@ export async function runIngestBench(): Promise<Partial<Record<Mode, number>>> {
     await target.drop();
     if (stored !== n) throw new Error(`${mode}: stored ${stored} of ${n} events`);
     results[mode] = n / seconds;
-    console.log(`ingest ${mode.padEnd(6)}: ${fmt(n)} events in ${fmt(seconds, 2)} s = ${fmt(n / seconds)} events/s (1,000-event batches${gzip ? ' gzipped' : ''}, ${concurrency} in flight, HTTP on loopback); server CPU ${fmt(cpuPerEvent, 1)} µs per event (client ${fmt(clientPerEvent, 1)} µs); the report at the end took ${fmt(reportMs)} ms`);
+    console.log(
+      `ingest ${mode.padEnd(6)}: ${fmt(n)} events in ${fmt(seconds, 2)} s = ${fmt(n / seconds)} events/s (1,000-event batches${gzip ? ' gzipped' : ''}, ${concurrency} in flight, HTTP on loopback); server CPU ${fmt(cpuPerEvent, 1)} µs per event (client ${fmt(clientPerEvent, 1)} µs); the report at the end took ${fmt(reportMs)} ms`,
+    );
   }
-  if (results.fast && results.naive) console.log(`ingest speed-up over the naive baseline: ${fmt(results.fast / results.naive, 1)}x`);
-  if (results.fast && results.inline) console.log(`ingest with the writer thread over the inline store: ${fmt(results.fast / results.inline, 2)}x`);
+  if (results.fast && results.naive)
+    console.log(`ingest speed-up over the naive baseline: ${fmt(results.fast / results.naive, 1)}x`);
+  if (results.fast && results.inline)
+    console.log(`ingest with the writer thread over the inline store: ${fmt(results.fast / results.inline, 2)}x`);
   return results;
 }
 

@@ -15,14 +15,20 @@ for (const p of (process.env.BENCH_PRAGMAS ?? '').split(';').filter(Boolean)) {
   else store.db.pragma(p);
 }
 const { ingestKey } = await store.createSite({ name: 'bench', timeZone: 'UTC', homeCountry: 'JP' });
-const bodies = [...generateDay({ events, dayStart: Date.UTC(2026, 2, 1), batchSize: envInt('BENCH_BATCH', 1000) })].map((b) => JSON.stringify(b));
+const bodies = [...generateDay({ events, dayStart: Date.UTC(2026, 2, 1), batchSize: envInt('BENCH_BATCH', 1000) })].map(
+  (b) => JSON.stringify(b),
+);
 const app = createApp({ store });
 let next = 0;
 const started = performance.now();
 await Promise.all(
   Array.from({ length: concurrency }, async () => {
     while (next < bodies.length) {
-      const res = await app.request('/v1/events', { method: 'POST', headers: { authorization: `Bearer ${ingestKey}`, 'content-type': 'application/json' }, body: bodies[next++]! });
+      const res = await app.request('/v1/events', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ingestKey}`, 'content-type': 'application/json' },
+        body: bodies[next++]!,
+      });
       if (res.status !== 202) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
     }
   }),

@@ -24,7 +24,9 @@ interface TableSize {
 
 function tableSizes(db: ReturnType<typeof openSqliteStore>['db']): TableSize[] {
   try {
-    return db.prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC LIMIT 8').all() as TableSize[];
+    return db
+      .prepare('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC LIMIT 8')
+      .all() as TableSize[];
   } catch {
     return []; // dbstat not compiled in
   }
@@ -42,10 +44,13 @@ export async function runReportBench(): Promise<void> {
     for (const batch of generateDay({ events, dayStart: day, batchSize })) await store.ingestBatch(site.id, batch);
     // A little traffic on the days before, so the comparison has something to read.
     for (let back = 1; back <= 7; back++) {
-      for (const batch of generateDay({ events: 10_000, dayStart: day - back * 86_400_000, seed: 100 + back })) await store.ingestBatch(site.id, batch);
+      for (const batch of generateDay({ events: 10_000, dayStart: day - back * 86_400_000, seed: 100 + back }))
+        await store.ingestBatch(site.id, batch);
     }
     const loadSeconds = (performance.now() - started) / 1000;
-    console.log(`report ${fmt(events)} events: generated and ingested in ${fmt(loadSeconds, 1)} s (${fmt(events / loadSeconds)} events/s, ${fmt(batchSize)}-event batches)`);
+    console.log(
+      `report ${fmt(events)} events: generated and ingested in ${fmt(loadSeconds, 1)} s (${fmt(events / loadSeconds)} events/s, ${fmt(batchSize)}-event batches)`,
+    );
     store.db.pragma('wal_checkpoint(TRUNCATE)');
     const bytes = fileBytes(path) + fileBytes(`${path}-wal`);
     const tables = tableSizes(store.db);
@@ -64,14 +69,18 @@ export async function runReportBench(): Promise<void> {
       warm.push(performance.now() - t);
     }
     await reopened.close();
-    if (Math.abs(report.totals.requests - events) > 0) throw new Error(`report counted ${report.totals.requests} of ${events} events`);
+    if (Math.abs(report.totals.requests - events) > 0)
+      throw new Error(`report counted ${report.totals.requests} of ${events} events`);
     console.log(
       `report ${fmt(events)} events: build ${fmt(cold)} ms cold, ${fmt(median(warm))} ms warm (median of 3); ` +
         `${fmt(report.totals.uniqueIps)} unique IPs, ${report.recommendations.length} recommendations, ${report.bursts.length} bursts`,
     );
     const total = events + 70_000;
-    console.log(`size ${fmt(events)} events: ${fmt(bytes / 1e6, 1)} MB on disk = ${fmt(bytes / (total / 1e6) / 1e6, 1)} MB per million events`);
-    if (tables.length > 0) console.log(`  largest: ${tables.map((x) => `${x.name} ${fmt(x.bytes / 1e6, 1)} MB`).join(', ')}`);
+    console.log(
+      `size ${fmt(events)} events: ${fmt(bytes / 1e6, 1)} MB on disk = ${fmt(bytes / (total / 1e6) / 1e6, 1)} MB per million events`,
+    );
+    if (tables.length > 0)
+      console.log(`  largest: ${tables.map((x) => `${x.name} ${fmt(x.bytes / 1e6, 1)} MB`).join(', ')}`);
   }
 }
 

@@ -8,7 +8,8 @@ import type { Store } from '../src/db/store.js';
 import { naiveStore } from './naive-store.js';
 
 const [path, mode] = process.argv.slice(2);
-if (!path || (mode !== 'fast' && mode !== 'inline' && mode !== 'naive' && mode !== 'postgres')) throw new TypeError('usage: server.ts DB_PATH fast|inline|naive, or server.ts POSTGRES_URL?schema=NAME postgres');
+if (!path || (mode !== 'fast' && mode !== 'inline' && mode !== 'naive' && mode !== 'postgres'))
+  throw new TypeError('usage: server.ts DB_PATH fast|inline|naive, or server.ts POSTGRES_URL?schema=NAME postgres');
 let opened: Store;
 let store: Store;
 if (mode === 'postgres') {

@@ -10,9 +10,14 @@ describe('createApp', () => {
     t = tempStore();
     const app = createApp({ store: t.store });
     expect(await (await app.request('/healthz')).json()).toEqual({ ok: true });
-    const doc = (await (await app.request('/openapi.json')).json()) as { paths: Record<string, unknown>; openapi: string };
+    const doc = (await (await app.request('/openapi.json')).json()) as {
+      paths: Record<string, unknown>;
+      openapi: string;
+    };
     expect(doc.openapi).toBe('3.0.3');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/events', '/v1/denylist', '/v1/denylist/{id}', '/v1/reports/daily', '/healthz']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/events', '/v1/denylist', '/v1/denylist/{id}', '/v1/reports/daily', '/healthz']),
+    );
     const text = JSON.stringify(doc);
     // Field descriptions from the protocol's zod schema prove the schema was generated, not copied.
     expect(text).toContain('request start, epoch milliseconds');
@@ -40,15 +45,30 @@ describe('createApp', () => {
     const a = await t.store.createSite({ name: 'a', timeZone: 'UTC', homeCountry: null });
     const b = await t.store.createSite({ name: 'b', timeZone: 'UTC', homeCountry: null });
     await app.request('/v1/events', post(a.ingestKey, batch([event({ ip: '192.0.2.10' })])));
-    const entry = (await (await app.request('/v1/denylist', post(a.adminKey, { value: '192.0.2.10', reason: 'a only' }))).json()) as { id: string };
+    const entry = (await (
+      await app.request('/v1/denylist', post(a.adminKey, { value: '192.0.2.10', reason: 'a only' }))
+    ).json()) as { id: string };
 
-    const bList = (await (await app.request('/v1/denylist', { headers: { authorization: `Bearer ${b.ingestKey}` } })).json()) as { entries: unknown[] };
+    const bList = (await (
+      await app.request('/v1/denylist', { headers: { authorization: `Bearer ${b.ingestKey}` } })
+    ).json()) as { entries: unknown[] };
     expect(bList.entries).toEqual([]);
-    expect((await app.request(`/v1/denylist/${entry.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${b.adminKey}` } })).status).toBe(404);
-    const bReport = (await (await app.request('/v1/reports/daily?date=2026-03-01', { headers: { authorization: `Bearer ${b.adminKey}` } })).json()) as { totals: { requests: number }; site: { id: string } };
+    expect(
+      (
+        await app.request(`/v1/denylist/${entry.id}`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${b.adminKey}` },
+        })
+      ).status,
+    ).toBe(404);
+    const bReport = (await (
+      await app.request('/v1/reports/daily?date=2026-03-01', { headers: { authorization: `Bearer ${b.adminKey}` } })
+    ).json()) as { totals: { requests: number }; site: { id: string } };
     expect(bReport.site.id).toBe(b.site.id);
     expect(bReport.totals.requests).toBe(0);
-    const aReport = (await (await app.request('/v1/reports/daily?date=2026-03-01', { headers: { authorization: `Bearer ${a.adminKey}` } })).json()) as { totals: { requests: number } };
+    const aReport = (await (
+      await app.request('/v1/reports/daily?date=2026-03-01', { headers: { authorization: `Bearer ${a.adminKey}` } })
+    ).json()) as { totals: { requests: number } };
     expect(aReport.totals.requests).toBe(1);
     expect(await t.store.listEvents(b.site.id, { from: 0, to: Date.UTC(2030, 0), limit: 10 })).toEqual([]);
     expect(await t.store.listDenyEntries(a.site.id, Date.now())).toHaveLength(1);
@@ -63,7 +83,9 @@ describe('createApp', () => {
     t = tempStore();
     const app = createApp({ store: t.store });
     const s = await t.store.createSite({ name: 'a', timeZone: 'UTC', homeCountry: null });
-    const res = await app.request(`/v1/reports/daily${query}`, { headers: { authorization: `Bearer ${key === 'ingest' ? s.ingestKey : s.adminKey}` } });
+    const res = await app.request(`/v1/reports/daily${query}`, {
+      headers: { authorization: `Bearer ${key === 'ingest' ? s.ingestKey : s.adminKey}` },
+    });
     expect(res.status).toBe(status);
     expect(((await res.json()) as { error: string }).error).toMatch(error);
   });

@@ -26,7 +26,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const resolved: ResolvedDeps = {
     store: deps.store,
     now: deps.now ?? Date.now,
-    limits: { maxBodyBytes: 5 * MB, maxDecompressedBytes: MAX_BATCH_JSON_BYTES, ...DEFAULT_INGEST_LIMITS, ...definedOnly(deps.limits ?? {}) },
+    limits: {
+      maxBodyBytes: 5 * MB,
+      maxDecompressedBytes: MAX_BATCH_JSON_BYTES,
+      ...DEFAULT_INGEST_LIMITS,
+      ...definedOnly(deps.limits ?? {}),
+    },
     logError: deps.logError ?? ((error) => console.error(error)),
   };
   const app = new Hono<AppEnv>();

@@ -9,11 +9,24 @@ import { describePostgres, tempPostgresStore } from './postgres.js';
 // server, the commands and `serve` work on PostgreSQL as on SQLite.
 describe('watchpost --db with a PostgreSQL URL', () => {
   it.each([
-    { name: 'unreachable server', db: 'postgres://watchpost:s3cret@127.0.0.1:1/watchpost', error: /--db: cannot open the PostgreSQL database at postgres:\/\/watchpost:\*\*\*@127\.0\.0\.1:1\/watchpost: .*ECONNREFUSED/ },
+    {
+      name: 'unreachable server',
+      db: 'postgres://watchpost:s3cret@127.0.0.1:1/watchpost',
+      error:
+        /--db: cannot open the PostgreSQL database at postgres:\/\/watchpost:\*\*\*@127\.0\.0\.1:1\/watchpost: .*ECONNREFUSED/,
+    },
     { name: 'malformed URL', db: 'postgres://127.0.0.1:port/watchpost', error: /--db: malformed PostgreSQL URL/ },
-    { name: 'bad schema', db: 'postgresql://127.0.0.1:1/watchpost?schema=Drop%20Table', error: /--db: schema must be a lower-case SQL identifier/ },
+    {
+      name: 'bad schema',
+      db: 'postgresql://127.0.0.1:1/watchpost?schema=Drop%20Table',
+      error: /--db: schema must be a lower-case SQL identifier/,
+    },
   ])('$name → exit 2, one line, no password', async ({ db, error }) => {
-    for (const argv of [['sites', 'list'], ['report', '--site', 's', '--date', '2026-03-01'], ['webhooks', 'list', '--site', 's']]) {
+    for (const argv of [
+      ['sites', 'list'],
+      ['report', '--site', 's', '--date', '2026-03-01'],
+      ['webhooks', 'list', '--site', 's'],
+    ]) {
       const result = await cli(...argv, '--db', db);
       expect(result.code).toBe(2);
       expect(result.err).toMatch(error);
@@ -43,18 +56,27 @@ describePostgres('watchpost on PostgreSQL', () => {
     const site = JSON.parse(created.out) as { id: string; adminKey: string };
     expect(await t.store.getSite(site.id)).toMatchObject({ name: 'shop', timeZone: 'Asia/Tokyo', homeCountry: 'JP' });
     expect((await cli('sites', 'list', '--db', t.url)).out).toContain(site.id);
-    expect((await cli('webhooks', 'add', '--site', site.id, '--url', 'https://hooks.example/T/B/secret', '--db', t.url)).code).toBe(0);
+    expect(
+      (await cli('webhooks', 'add', '--site', site.id, '--url', 'https://hooks.example/T/B/secret', '--db', t.url))
+        .code,
+    ).toBe(0);
     expect(await t.store.listWebhooks(site.id)).toHaveLength(1);
     await t.store.ingestBatch(site.id, batch([event({ ts: Date.UTC(2026, 2, 1, 3) })]));
     const report = await cli('report', '--site', site.id, '--date', '2026-03-01', '--db', t.url);
     expect(report.code).toBe(0);
     expect(JSON.parse(report.out)).toMatchObject({ date: '2026-03-01', totals: { requests: 1 } });
-    expect((await cli('report', '--site', 'site_nope', '--date', '2026-03-01', '--db', t.url)).err).toMatch(/no site "site_nope"/);
+    expect((await cli('report', '--site', 'site_nope', '--date', '2026-03-01', '--db', t.url)).err).toMatch(
+      /no site "site_nope"/,
+    );
   });
 
   it('serve --db postgres://... ingests, reports and stops on SIGTERM', async () => {
     t = await tempPostgresStore();
-    const { site, ingestKey, adminKey } = await t.store.createSite({ name: 'shop', timeZone: 'UTC', homeCountry: 'JP' });
+    const { site, ingestKey, adminKey } = await t.store.createSite({
+      name: 'shop',
+      timeZone: 'UTC',
+      homeCountry: 'JP',
+    });
     const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
     const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
     const child = spawn(tsx, [main, 'serve', '--port', '0', '--db', t.url], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -72,10 +94,18 @@ describePostgres('watchpost on PostgreSQL', () => {
       const sent = batch([event({ ts: Date.UTC(2026, 2, 1, 9) }), event({ ts: Date.UTC(2026, 2, 1, 9), status: 503 })]);
       const answer = await fetch(`${url}/v1/events`, post(ingestKey, sent));
       expect(answer.status).toBe(202);
-      expect(await answer.json()).toEqual({ batchId: sent.batchId, accepted: 2, rejected: 0, duplicate: false, details: [] });
+      expect(await answer.json()).toEqual({
+        batchId: sent.batchId,
+        accepted: 2,
+        rejected: 0,
+        duplicate: false,
+        details: [],
+      });
       // Stored in PostgreSQL by the server, read here through another instance.
       expect(await t.store.listEvents(site.id, { from: 0, to: Date.UTC(2030, 0), limit: 10 })).toHaveLength(2);
-      const report = await fetch(`${url}/v1/reports/daily?date=2026-03-01`, { headers: { authorization: `Bearer ${adminKey}` } });
+      const report = await fetch(`${url}/v1/reports/daily?date=2026-03-01`, {
+        headers: { authorization: `Bearer ${adminKey}` },
+      });
       expect(await report.json()).toMatchObject({ totals: { requests: 2 }, statusClasses: { '5xx': 1 } });
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

@@ -62,7 +62,9 @@ describe('watchpost demo (command line)', () => {
     const path = join(dir, 'demo.db');
     writeFileSync(path, 'replaced by --fresh');
     const { io, out } = capture();
-    expect(await runCli(['demo', '--db', path, '--fresh', '--port', '0', '--size', '300', '--exit-after-traffic'], io)).toBe(0);
+    expect(
+      await runCli(['demo', '--db', path, '--fresh', '--port', '0', '--size', '300', '--exit-after-traffic'], io),
+    ).toBe(0);
     const text = out.join('\n');
     expect(text).toMatch(/playing \d{4}-\d{2}-\d{2}: \d+ requests/);
     expect(text).toContain('traffic played and stored');
@@ -72,9 +74,13 @@ describe('watchpost demo (command line)', () => {
   it('serves until Ctrl-C, then stops everything and keeps the --db file', async () => {
     const path = join(dir, 'kept.db');
     const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', main, 'demo', '--db', path, '--port', '0', '--size', '100'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', main, 'demo', '--db', path, '--port', '0', '--size', '100'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const killer = setTimeout(() => child.kill('SIGKILL'), 45_000);
     let output = '';
     let interrupted = false;

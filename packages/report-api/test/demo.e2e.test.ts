@@ -8,7 +8,9 @@ let demo: DemoHandle;
 let report: DailyReport;
 
 async function dailyReport(date: string): Promise<DailyReport> {
-  const res = await fetch(`${demo.reportApiUrl}/v1/reports/daily?date=${date}`, { headers: { authorization: `Bearer ${demo.adminKey}` } });
+  const res = await fetch(`${demo.reportApiUrl}/v1/reports/daily?date=${date}`, {
+    headers: { authorization: `Bearer ${demo.adminKey}` },
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as DailyReport;
 }

@@ -20,8 +20,17 @@ import { describePostgres, dropSchema, TEST_POSTGRES_URL } from './postgres.js';
 const DAY = Date.UTC(2026, 2, 1);
 const EDGE = DAY + 10 * 3_600_000;
 const SITE = ['site_old', 'old shop', 'UTC', null, DAY - 86_400_000] as const;
-const ERRORS_30S: Array<[number, number]> = [[EDGE, 150], [EDGE + 30_000, 60], [EDGE + 7_200_000, 75], [EDGE + 7_230_000, 75]];
-const IP_ERRORS_30S: Array<[number, string, number]> = [[EDGE, '192.0.2.1', 90], [EDGE, '192.0.2.2', 60], [EDGE + 30_000, '192.0.2.1', 60]];
+const ERRORS_30S: Array<[number, number]> = [
+  [EDGE, 150],
+  [EDGE + 30_000, 60],
+  [EDGE + 7_200_000, 75],
+  [EDGE + 7_230_000, 75],
+];
+const IP_ERRORS_30S: Array<[number, string, number]> = [
+  [EDGE, '192.0.2.1', 90],
+  [EDGE, '192.0.2.2', 60],
+  [EDGE + 30_000, '192.0.2.1', 60],
+];
 
 let cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -45,9 +54,22 @@ function migrationsUpTo(folder: string, lastTag: string): string {
 async function expectOldBurstsKept(store: Store) {
   const [site] = await store.listSites();
   const report = await buildDailyReport(store, site!, '2026-03-01');
-  expect(report.bursts).toEqual([{ start: EDGE, end: EDGE + 5_000, errors: 150, ips: [{ ip: '192.0.2.1', errors: 90 }, { ip: '192.0.2.2', errors: 60 }] }]);
+  expect(report.bursts).toEqual([
+    {
+      start: EDGE,
+      end: EDGE + 5_000,
+      errors: 150,
+      ips: [
+        { ip: '192.0.2.1', errors: 90 },
+        { ip: '192.0.2.2', errors: 60 },
+      ],
+    },
+  ]);
   const evidence = report.recommendations.filter((r) => r.kinds.includes('burst')).map((r) => [r.ip, r.reasons[0]]);
-  expect(evidence).toEqual([['192.0.2.1', 'burst of 90 4xx/5xx in 30 s at 10:00'], ['192.0.2.2', 'burst of 60 4xx/5xx in 30 s at 10:00']]);
+  expect(evidence).toEqual([
+    ['192.0.2.1', 'burst of 90 4xx/5xx in 30 s at 10:00'],
+    ['192.0.2.2', 'burst of 60 4xx/5xx in 30 s at 10:00'],
+  ]);
 }
 
 describe('upgrade from 30-second error rollups: sqlite', () => {
@@ -56,10 +78,16 @@ describe('upgrade from 30-second error rollups: sqlite', () => {
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const path = join(dir, 'old.db');
     const old = new Database(path);
-    sqliteMigrate(sqliteDrizzle(old), { migrationsFolder: migrationsUpTo(fileURLToPath(new URL('../drizzle', import.meta.url)), '0010_batches_rejected') });
-    old.prepare('INSERT INTO sites (id, name, time_zone, home_country, created_at) VALUES (?, ?, ?, ?, ?)').run(...SITE);
-    for (const row of ERRORS_30S) old.prepare('INSERT INTO errors_30s (site_id, start, errors) VALUES (?, ?, ?)').run(SITE[0], ...row);
-    for (const row of IP_ERRORS_30S) old.prepare('INSERT INTO ip_errors_30s (site_id, start, ip, errors) VALUES (?, ?, ?, ?)').run(SITE[0], ...row);
+    sqliteMigrate(sqliteDrizzle(old), {
+      migrationsFolder: migrationsUpTo(fileURLToPath(new URL('../drizzle', import.meta.url)), '0010_batches_rejected'),
+    });
+    old
+      .prepare('INSERT INTO sites (id, name, time_zone, home_country, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(...SITE);
+    for (const row of ERRORS_30S)
+      old.prepare('INSERT INTO errors_30s (site_id, start, errors) VALUES (?, ?, ?)').run(SITE[0], ...row);
+    for (const row of IP_ERRORS_30S)
+      old.prepare('INSERT INTO ip_errors_30s (site_id, start, ip, errors) VALUES (?, ?, ?, ?)').run(SITE[0], ...row);
     old.close();
 
     const store = openSqliteStore({ path });
@@ -77,11 +105,22 @@ describePostgres('upgrade from 30-second error rollups: postgres', () => {
     await client.connect();
     try {
       await client.query(`CREATE SCHEMA "${schema}"`);
-      const migrationsFolder = migrationsUpTo(fileURLToPath(new URL('../drizzle-pg', import.meta.url)), '0003_batches_rejected');
+      const migrationsFolder = migrationsUpTo(
+        fileURLToPath(new URL('../drizzle-pg', import.meta.url)),
+        '0003_batches_rejected',
+      );
       await pgMigrate(pgDrizzle({ client }), { migrationsFolder, migrationsSchema: schema });
-      await client.query('INSERT INTO sites (id, name, time_zone, home_country, created_at) VALUES ($1, $2, $3, $4, $5)', [...SITE]);
-      for (const row of ERRORS_30S) await client.query('INSERT INTO errors_30s (site_id, start, errors) VALUES ($1, $2, $3)', [SITE[0], ...row]);
-      for (const row of IP_ERRORS_30S) await client.query('INSERT INTO ip_errors_30s (site_id, start, ip, errors) VALUES ($1, $2, $3, $4)', [SITE[0], ...row]);
+      await client.query(
+        'INSERT INTO sites (id, name, time_zone, home_country, created_at) VALUES ($1, $2, $3, $4, $5)',
+        [...SITE],
+      );
+      for (const row of ERRORS_30S)
+        await client.query('INSERT INTO errors_30s (site_id, start, errors) VALUES ($1, $2, $3)', [SITE[0], ...row]);
+      for (const row of IP_ERRORS_30S)
+        await client.query('INSERT INTO ip_errors_30s (site_id, start, ip, errors) VALUES ($1, $2, $3, $4)', [
+          SITE[0],
+          ...row,
+        ]);
     } finally {
       await client.end();
     }

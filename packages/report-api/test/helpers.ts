@@ -28,7 +28,11 @@ export function tempStore(now: () => number = Date.now) {
 }
 
 /** A site plus an app around the store, for route tests. */
-export async function appWithSite(store: ReturnType<typeof tempStore>['store'], site: Partial<NewSite> = {}, now: () => number = Date.now) {
+export async function appWithSite(
+  store: ReturnType<typeof tempStore>['store'],
+  site: Partial<NewSite> = {},
+  now: () => number = Date.now,
+) {
   const created: CreatedSite = await store.createSite({ name: 'shop', timeZone: 'UTC', homeCountry: 'JP', ...site });
   const app = createApp({ store, now, logError: () => undefined });
   return { app, ...created };

@@ -7,7 +7,8 @@ import { openPostgresStore, redactPostgresUrl, type PostgresStoreOptions } from 
  * The PostgreSQL server of the PostgreSQL store tests. Default: the local server that .ci/run starts
  * (trust auth on loopback); `WATCHPOST_TEST_POSTGRES_URL` points elsewhere.
  */
-export const TEST_POSTGRES_URL = process.env.WATCHPOST_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEST_POSTGRES_URL =
+  process.env.WATCHPOST_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const IN_CI = process.env.CI === 'true';
 
 async function probe(): Promise<string | null> {
@@ -56,7 +57,9 @@ export function describePostgres(name: string, body: () => void): void {
  */
 export async function tempPostgresStore(options: Omit<PostgresStoreOptions, 'url' | 'schema'> = {}) {
   if (postgresProblem !== null) {
-    throw new Error(`CI=true but PostgreSQL is not reachable at ${WHERE} (${postgresProblem}): start it before the tests (.ci/run does) or set WATCHPOST_TEST_POSTGRES_URL`);
+    throw new Error(
+      `CI=true but PostgreSQL is not reachable at ${WHERE} (${postgresProblem}): start it before the tests (.ci/run does) or set WATCHPOST_TEST_POSTGRES_URL`,
+    );
   }
   const schema = `wp_test_${randomBytes(6).toString('hex')}`;
   const stores: Array<{ close(): Promise<void> }> = [];

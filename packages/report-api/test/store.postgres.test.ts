@@ -41,13 +41,26 @@ describePostgres('postgres store', () => {
     const { site } = await t.store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
     for (let round = 0; round < 10; round++) {
       const sent = batch([event({ ip: '192.0.2.1' }), event({ ip: '192.0.2.2', status: 500 })]);
-      const answers = await Promise.all([t.store.ingestBatch(site.id, sent), other.ingestBatch(site.id, sent), t.store.ingestBatch(site.id, sent), other.ingestBatch(site.id, sent)]);
+      const answers = await Promise.all([
+        t.store.ingestBatch(site.id, sent),
+        other.ingestBatch(site.id, sent),
+        t.store.ingestBatch(site.id, sent),
+        other.ingestBatch(site.id, sent),
+      ]);
       expect(answers.filter((a) => !a.duplicate)).toEqual([{ accepted: 2, duplicate: false }]);
     }
     // Each instance reads every write at once, rollups included (nothing is held in memory).
     for (const store of [t.store, other]) {
       expect(await store.listEvents(site.id, { from: 0, to: T * 2, limit: 100 })).toHaveLength(20);
-      expect((await store.topDimension(site.id, '2026-03-01', 'ip', { orderBy: 'requests', limit: 5 })).map((r) => [r.key, r.requests])).toEqual([['192.0.2.1', 10], ['192.0.2.2', 10]]);
+      expect(
+        (await store.topDimension(site.id, '2026-03-01', 'ip', { orderBy: 'requests', limit: 5 })).map((r) => [
+          r.key,
+          r.requests,
+        ]),
+      ).toEqual([
+        ['192.0.2.1', 10],
+        ['192.0.2.2', 10],
+      ]);
       expect(await store.errorBuckets(site.id, 0, T * 2)).toEqual([{ start: T, errors: 10 }]);
     }
   });
@@ -62,9 +75,21 @@ describePostgres('postgres store', () => {
     const ips = Array.from({ length: 40 }, (_, i) => `192.0.2.${i}`);
     const batches = Array.from({ length: 24 }, (_, b) => {
       const order = b % 2 === 0 ? ips : [...ips].reverse();
-      return batch(order.map((ip, i) => event({ ts: T + b * 900_000 + i, ip, country: `X${String.fromCharCode(65 + (Number(ip.split('.')[3]) % 26))}`, path: `/p${i % 7}`, status: i % 5 === 0 ? 404 : 200 })));
+      return batch(
+        order.map((ip, i) =>
+          event({
+            ts: T + b * 900_000 + i,
+            ip,
+            country: `X${String.fromCharCode(65 + (Number(ip.split('.')[3]) % 26))}`,
+            path: `/p${i % 7}`,
+            status: i % 5 === 0 ? 404 : 200,
+          }),
+        ),
+      );
     });
-    const answers = await Promise.all(batches.map((sent, i) => (i % 2 === 0 ? t!.store : other).ingestBatch(site.id, sent)));
+    const answers = await Promise.all(
+      batches.map((sent, i) => (i % 2 === 0 ? t!.store : other).ingestBatch(site.id, sent)),
+    );
     expect(answers.every((a) => a.accepted === 40 && !a.duplicate)).toBe(true);
     const rows = await other.topDimension(site.id, '2026-03-01', 'ip', { orderBy: 'requests', limit: 100 });
     expect(rows).toHaveLength(40);
@@ -91,7 +116,9 @@ describePostgres('postgres store', () => {
     expect(await stores[2]!.getSite(site.id)).toEqual(site);
     const { rows } = await t.store.pool.query<{ n: number }>('SELECT count(*) AS n FROM __drizzle_migrations');
     // Each migration of drizzle-pg/ recorded once, not once per instance.
-    const journal = JSON.parse(readFileSync(new URL('../drizzle-pg/meta/_journal.json', import.meta.url), 'utf8')) as { entries: unknown[] };
+    const journal = JSON.parse(readFileSync(new URL('../drizzle-pg/meta/_journal.json', import.meta.url), 'utf8')) as {
+      entries: unknown[];
+    };
     expect(Number(rows[0]!.n)).toBe(journal.entries.length);
   });
 
@@ -116,7 +143,10 @@ describe('openPostgresStore options', () => {
   });
 
   it('rejects when the server cannot be reached, without the password in the message', async () => {
-    const failure = openPostgresStore({ url: 'postgres://watchpost:s3cret@127.0.0.1:1/watchpost', connectTimeoutMs: 2000 });
+    const failure = openPostgresStore({
+      url: 'postgres://watchpost:s3cret@127.0.0.1:1/watchpost',
+      connectTimeoutMs: 2000,
+    });
     await expect(failure).rejects.toThrow(/ECONNREFUSED|connect/);
     await expect(failure).rejects.not.toThrow(/s3cret/);
   });
@@ -126,7 +156,12 @@ describe('openPostgresStore options', () => {
 function traffic(): WatchpostEvent[][] {
   const random = createRandom(7);
   const countries = ['JP', 'JP', 'US', 'DE', null] as const;
-  const uas = [['Mozilla/5.0 (X11)', null], ['curl/8.5.0', 'http-client'], ['Googlebot/2.1', 'search-engine'], ['sqlmap/1.7', 'scanner']] as const;
+  const uas = [
+    ['Mozilla/5.0 (X11)', null],
+    ['curl/8.5.0', 'http-client'],
+    ['Googlebot/2.1', 'search-engine'],
+    ['sqlmap/1.7', 'scanner'],
+  ] as const;
   const events: WatchpostEvent[] = [];
   const start = Date.UTC(2026, 1, 27, 15); // 00:00 on 28 Feb in Tokyo
   for (let i = 0; i < 4000; i++) {
@@ -135,21 +170,34 @@ function traffic(): WatchpostEvent[][] {
     const [ua, botCategory] = uas[ipNo % 11 === 0 ? 3 : random.int(0, 2)]!;
     const probe = botCategory === 'scanner';
     const status = probe ? 403 : random.pick([200, 200, 200, 200, 304, 404, 500, 503]);
-    events.push(event({
-      ts,
-      ip: `198.51.100.${ipNo}`,
-      country: countries[ipNo % countries.length]!,
-      path: probe ? random.pick(['/.env', '/.git/config']) : random.pick(['/', '/login', '/cart', `/item/${random.int(1, 30)}`]),
-      status,
-      ua,
-      botCategory,
-      action: probe ? (ipNo % 2 === 0 ? 'block' : 'count') : 'allow',
-      rule: probe ? 'probe-sensitive-path' : null,
-      sampleRate: status >= 400 || probe ? 1 : random.pick([1, 0.5, 0.25, 0.1]),
-    }));
+    events.push(
+      event({
+        ts,
+        ip: `198.51.100.${ipNo}`,
+        country: countries[ipNo % countries.length]!,
+        path: probe
+          ? random.pick(['/.env', '/.git/config'])
+          : random.pick(['/', '/login', '/cart', `/item/${random.int(1, 30)}`]),
+        status,
+        ua,
+        botCategory,
+        action: probe ? (ipNo % 2 === 0 ? 'block' : 'count') : 'allow',
+        rule: probe ? 'probe-sensitive-path' : null,
+        sampleRate: status >= 400 || probe ? 1 : random.pick([1, 0.5, 0.25, 0.1]),
+      }),
+    );
   }
   // An error burst: one IP answered 5xx 150 times within 30 s.
-  for (let i = 0; i < 150; i++) events.push(event({ ts: Date.UTC(2026, 2, 1, 3, 0, 5) + i * 100, ip: '203.0.113.66', country: 'CN', status: 502, path: '/api' }));
+  for (let i = 0; i < 150; i++)
+    events.push(
+      event({
+        ts: Date.UTC(2026, 2, 1, 3, 0, 5) + i * 100,
+        ip: '203.0.113.66',
+        country: 'CN',
+        status: 502,
+        path: '/api',
+      }),
+    );
   events.sort((a, b) => a.ts - b.ts);
   const batches: WatchpostEvent[][] = [];
   for (let i = 0; i < events.length; i += 500) batches.push(events.slice(i, i + 500));
@@ -164,16 +212,31 @@ describePostgres('daily report on postgres', () => {
       const reports: unknown[] = [];
       const sent = traffic().map((events) => batch(events));
       for (const store of [sqlite.store, pg.store]) {
-        const { adminKey, ingestKey } = await store.createSite({ name: 'shop', timeZone: 'Asia/Tokyo', homeCountry: 'JP' });
+        const { adminKey, ingestKey } = await store.createSite({
+          name: 'shop',
+          timeZone: 'Asia/Tokyo',
+          homeCountry: 'JP',
+        });
         const app = createApp({ store, now: () => Date.UTC(2026, 2, 3), logError: () => undefined });
         for (const b of sent) expect((await app.request('/v1/events', post(ingestKey, b))).status).toBe(202);
-        await store.addDenyEntry((await store.resolveKey(adminKey))!.site.id, { value: '198.51.100.11', reason: 'scanner', source: 'manual', expiresAt: null }, Date.UTC(2026, 2, 1));
-        const res = await app.request('/v1/reports/daily?date=2026-03-01', { headers: { authorization: `Bearer ${adminKey}` } });
+        await store.addDenyEntry(
+          (await store.resolveKey(adminKey))!.site.id,
+          { value: '198.51.100.11', reason: 'scanner', source: 'manual', expiresAt: null },
+          Date.UTC(2026, 2, 1),
+        );
+        const res = await app.request('/v1/reports/daily?date=2026-03-01', {
+          headers: { authorization: `Bearer ${adminKey}` },
+        });
         expect(res.status).toBe(200);
         const report = (await res.json()) as { site: { id: string }; totals: { requests: number } };
         reports.push({ ...report, site: { ...report.site, id: 'site' } });
       }
-      const [fromSqlite, fromPostgres] = reports as Array<{ totals: { requests: number }; topIps: unknown[]; bursts: unknown[]; recommendations: unknown[] }>;
+      const [fromSqlite, fromPostgres] = reports as Array<{
+        totals: { requests: number };
+        topIps: unknown[];
+        bursts: unknown[];
+        recommendations: unknown[];
+      }>;
       // Not an empty comparison: the day has traffic, IPs, a burst and recommendations.
       expect(fromSqlite!.totals.requests).toBeGreaterThan(2000);
       expect(fromSqlite!.topIps.length).toBeGreaterThan(5);

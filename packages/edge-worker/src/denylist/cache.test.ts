@@ -8,7 +8,10 @@ import { DENYLIST_KEY } from './stored.js';
 const kv = env.DENYLIST;
 
 async function store(version: string, values: string[]) {
-  await kv.put(DENYLIST_KEY, JSON.stringify({ version, etag: `"${version}"`, fetchedAt: 1, entries: values.map((v) => denyEntry(v)) }));
+  await kv.put(
+    DENYLIST_KEY,
+    JSON.stringify({ version, etag: `"${version}"`, fetchedAt: 1, entries: values.map((v) => denyEntry(v)) }),
+  );
 }
 
 function setup(overrides: Partial<Parameters<typeof createDenyListCache>[0]> = {}) {
@@ -19,7 +22,8 @@ function setup(overrides: Partial<Parameters<typeof createDenyListCache>[0]> = {
     kv,
     ttlMs: 30_000,
     now: () => clock,
-    onUpdate: (entries: readonly DenyEntry[], version: string) => updates.push({ version, values: entries.map((e) => e.value) }),
+    onUpdate: (entries: readonly DenyEntry[], version: string) =>
+      updates.push({ version, values: entries.map((e) => e.value) }),
     onError: (error) => errors.push(error),
     ...overrides,
   });
@@ -80,7 +84,8 @@ describe('createDenyListCache', () => {
     await store('v1', ['198.51.100.7']);
     let broken = false;
     const flakyKv = {
-      get: (...args: Parameters<KVNamespace['get']>) => (broken ? Promise.reject(new Error('KV unavailable')) : kv.get(...args)),
+      get: (...args: Parameters<KVNamespace['get']>) =>
+        broken ? Promise.reject(new Error('KV unavailable')) : kv.get(...args),
     } as unknown as KVNamespace;
     const { cache, updates, errors, advance } = setup({ kv: flakyKv });
     await cache.refresh();

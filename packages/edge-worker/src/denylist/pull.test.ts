@@ -17,7 +17,13 @@ describe('pullDenyList', () => {
 
   function setup() {
     const api = fakeReportApi();
-    const options = { kv, reportApiUrl: new URL(api.base), ingestKey: 'test-ingest-key', fetch: routeFetch(api), now: () => 1_000 };
+    const options = {
+      kv,
+      reportApiUrl: new URL(api.base),
+      ingestKey: 'test-ingest-key',
+      fetch: routeFetch(api),
+      now: () => 1_000,
+    };
     return { api, options };
   }
 
@@ -26,7 +32,12 @@ describe('pullDenyList', () => {
     api.state.entries = [denyEntry('198.51.100.0/24')];
     api.state.version = 'v1';
     expect(await pullDenyList(options)).toEqual({ outcome: 'updated', version: 'v1', entries: 1 });
-    expect(await stored()).toMatchObject({ version: 'v1', etag: '"v1"', fetchedAt: 1_000, entries: [{ value: '198.51.100.0/24' }] });
+    expect(await stored()).toMatchObject({
+      version: 'v1',
+      etag: '"v1"',
+      fetchedAt: 1_000,
+      entries: [{ value: '198.51.100.0/24' }],
+    });
     expect(api.seen[0]?.headers.get('authorization')).toBe('Bearer test-ingest-key');
 
     expect(await pullDenyList({ ...options, now: () => 2_000 })).toEqual({ outcome: 'unchanged', version: 'v1' });
@@ -40,7 +51,11 @@ describe('pullDenyList', () => {
   });
 
   it.each([
-    ['the API is down', (api: ReturnType<typeof fakeReportApi>) => void (api.state.denyListStatus = 503), /answered 503/],
+    [
+      'the API is down',
+      (api: ReturnType<typeof fakeReportApi>) => void (api.state.denyListStatus = 503),
+      /answered 503/,
+    ],
     ['the key is wrong', () => {}, /answered 401/],
   ])('keeps the stored list when %s', async (name, breakIt, reason) => {
     const { api, options } = setup();
@@ -57,7 +72,12 @@ describe('pullDenyList', () => {
     const { api, options } = setup();
     api.state.entries = [denyEntry('203.0.113.9')];
     await pullDenyList(options);
-    const refused = await pullDenyList({ ...options, fetch: async () => { throw new TypeError('connection refused'); } });
+    const refused = await pullDenyList({
+      ...options,
+      fetch: async () => {
+        throw new TypeError('connection refused');
+      },
+    });
     expect(refused).toMatchObject({ outcome: 'failed', reason: expect.stringMatching(/connection refused/) });
     const junk = await pullDenyList({ ...options, fetch: async () => Response.json({ version: 3, entries: 'no' }) });
     expect(junk).toMatchObject({ outcome: 'failed', reason: expect.stringMatching(/not a deny list/) });
@@ -72,7 +92,10 @@ describe('pullDenyList', () => {
       return Response.json({ version: 'same', entries: [denyEntry('192.0.2.1')] });
     };
     await pullDenyList({ ...options, fetch: noEtag, now: () => 5 });
-    expect(await pullDenyList({ ...options, fetch: noEtag, now: () => 6 })).toEqual({ outcome: 'unchanged', version: 'same' });
+    expect(await pullDenyList({ ...options, fetch: noEtag, now: () => 6 })).toEqual({
+      outcome: 'unchanged',
+      version: 'same',
+    });
     expect(calls).toBe(2);
     expect((await stored())?.fetchedAt).toBe(5);
   });

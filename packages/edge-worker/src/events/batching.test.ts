@@ -79,7 +79,12 @@ describe('createIsolateBatcher', () => {
     const target = recordingSink();
     target.fail();
     const errors: unknown[] = [];
-    const batcher = createIsolateBatcher({ sink: target.sink, batchSize: 1, flushMs: 0, onError: (e) => errors.push(e) });
+    const batcher = createIsolateBatcher({
+      sink: target.sink,
+      batchSize: 1,
+      flushMs: 0,
+      onError: (e) => errors.push(e),
+    });
     const waited: Promise<unknown>[] = [];
     batcher.sink.push(event);
     batcher.afterRequest((promise) => waited.push(promise));

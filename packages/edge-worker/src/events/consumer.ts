@@ -51,11 +51,16 @@ export async function consumeEventBatches(
       const result = await postBatch(parsed.data, { reportApiUrl, ingestKey, fetch });
       if (result.outcome === 'retry') {
         // A rate-limited API (429) says when: honour it, within the queue's 1..600 s of delay.
-        const delaySeconds = result.retryAfterMs === undefined ? retryDelaySeconds(message.attempts) : Math.min(600, Math.max(1, Math.ceil(result.retryAfterMs / 1000)));
+        const delaySeconds =
+          result.retryAfterMs === undefined
+            ? retryDelaySeconds(message.attempts)
+            : Math.min(600, Math.max(1, Math.ceil(result.retryAfterMs / 1000)));
         message.retry({ delaySeconds });
       } else {
         if (result.rejected !== undefined) {
-          log(`watchpost: report API refused ${result.rejected} event(s) of batch ${parsed.data.batchId}; the others are stored`);
+          log(
+            `watchpost: report API refused ${result.rejected} event(s) of batch ${parsed.data.batchId}; the others are stored`,
+          );
         }
         if (result.outcome === 'rejected') {
           log(`watchpost: report API rejected batch ${parsed.data.batchId}: ${result.reason ?? result.status}`);

@@ -15,7 +15,13 @@ export interface PostBatchOptions {
  * 202 body's count; they are never sent again); `retry`: try again later, after `retryAfterMs` when
  * the API said (429/503 `Retry-After`); `rejected`: the batch never will be taken.
  */
-export type PostOutcome = { outcome: 'stored' | 'retry' | 'rejected'; status: number; reason?: string; rejected?: number; retryAfterMs?: number };
+export type PostOutcome = {
+  outcome: 'stored' | 'retry' | 'rejected';
+  status: number;
+  reason?: string;
+  rejected?: number;
+  retryAfterMs?: number;
+};
 
 // 408, 425 and 429 say "later"; 401/403 usually mean a key being rotated, so they are retried too
 // (the queue's max_retries and dead-letter queue bound that). Other 4xx will never succeed.
@@ -49,12 +55,18 @@ export async function postBatch(
     if (response.ok) {
       const answer = await readAnswer(response, batch.events.length, Date.now());
       const rejected = answer.kind === 'ok' ? answer.rejected : 0;
-      return rejected > 0 ? { outcome: 'stored', status: response.status, rejected } : { outcome: 'stored', status: response.status };
+      return rejected > 0
+        ? { outcome: 'stored', status: response.status, rejected }
+        : { outcome: 'stored', status: response.status };
     }
     await response.body?.cancel();
     if (response.status >= 500 || RETRYABLE_4XX.has(response.status)) {
       const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), Date.now());
-      const outcome: PostOutcome = { outcome: 'retry', status: response.status, reason: `report API answered ${response.status}` };
+      const outcome: PostOutcome = {
+        outcome: 'retry',
+        status: response.status,
+        reason: `report API answered ${response.status}`,
+      };
       if (retryAfterMs !== null) outcome.retryAfterMs = retryAfterMs;
       return outcome;
     }

@@ -44,7 +44,10 @@ export function createQueueSink({
   let sent = 0;
   let failedSends = 0;
   // Every message is at most maxMessageBytes, so one sendBatch call fits this many (at least one).
-  const messagesPerSend = Math.max(1, Math.min(MAX_MESSAGES_PER_SEND, Math.floor(MAX_BYTES_PER_SEND / maxMessageBytes)));
+  const messagesPerSend = Math.max(
+    1,
+    Math.min(MAX_MESSAGES_PER_SEND, Math.floor(MAX_BYTES_PER_SEND / maxMessageBytes)),
+  );
 
   function keepWithinBounds(): void {
     if (buffer.length > maxQueue) {

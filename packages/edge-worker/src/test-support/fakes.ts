@@ -35,7 +35,10 @@ export function fakeReportApi(base = 'https://report.test') {
     seen.push({ method: request.method, url: request.url, headers: request.headers, body: await readBody(request) });
     if (request.headers.get('authorization') !== 'Bearer test-ingest-key') return new Response('no', { status: 401 });
     if (url.pathname === '/v1/events' && request.method === 'POST') {
-      return new Response(state.eventsBody, { status: state.eventsStatus, headers: { 'content-type': 'application/json', ...state.eventsHeaders } });
+      return new Response(state.eventsBody, {
+        status: state.eventsStatus,
+        headers: { 'content-type': 'application/json', ...state.eventsHeaders },
+      });
     }
     if (url.pathname === '/v1/denylist' && request.method === 'GET') {
       if (state.denyListStatus !== 200) return new Response('down', { status: state.denyListStatus });
@@ -69,14 +72,21 @@ export function fakeOrigin(base = 'https://origin.test') {
     const url = new URL(request.url);
     return new Response(`origin saw ${request.method} ${url.pathname}${url.search}`, {
       status: state.status,
-      headers: { 'content-type': 'text/x-origin', 'set-cookie': 'session=abc; HttpOnly', 'x-origin': 'yes', ...state.headers },
+      headers: {
+        'content-type': 'text/x-origin',
+        'set-cookie': 'session=abc; HttpOnly',
+        'x-origin': 'yes',
+        ...state.headers,
+      },
     });
   }
   return { base, seen, state, handle };
 }
 
 /** Routes a fetch to whichever fake owns the URL; anything else is a test bug. */
-export function routeFetch(...peers: { base: string; handle: (request: Request) => Promise<Response> }[]): typeof fetch {
+export function routeFetch(
+  ...peers: { base: string; handle: (request: Request) => Promise<Response> }[]
+): typeof fetch {
   return async (input, init) => {
     const request = new Request(input, init);
     const peer = peers.find((candidate) => request.url.startsWith(candidate.base));
@@ -96,8 +106,21 @@ export function sampleBatch(batchId = 'batch-0001'): EventBatch {
     batchId,
     source: 'edge-worker',
     events: [
-      { ts: 1_700_000_000_000, ip: '203.0.113.7', country: 'JP', method: 'GET', host: 'shop.example', path: '/',
-        status: 200, latencyMs: 3, ua: 'Mozilla/5.0', action: 'allow', rule: null, botCategory: null, sampleRate: 1 },
+      {
+        ts: 1_700_000_000_000,
+        ip: '203.0.113.7',
+        country: 'JP',
+        method: 'GET',
+        host: 'shop.example',
+        path: '/',
+        status: 200,
+        latencyMs: 3,
+        ua: 'Mozilla/5.0',
+        action: 'allow',
+        rule: null,
+        botCategory: null,
+        sampleRate: 1,
+      },
     ],
   };
 }

@@ -4,7 +4,8 @@ import { eventSchema, type DenyEntry } from '../protocol/index.js';
 import { createEngine, type EngineOptions, type RequestFacts } from './engine.js';
 import { parseIp } from './ip/parse.js';
 
-const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
+const CHROME =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
 const SQLMAP = 'sqlmap/1.7.2#stable (https://sqlmap.org)';
 
@@ -34,8 +35,18 @@ describe('createEngine: rule order', () => {
     ['a search engine', req({ ua: GOOGLEBOT, path: '/products' }), 'allow', null],
     ['a probe', req({ path: '/wp-login.php' }), 'block', 'probe:/wp-login.php'],
     ['the deny list before bots', req({ ip: '198.51.100.1', ua: SQLMAP }), 'block', 'deny-list'],
-    ['a malformed IP (rules on IP skipped, others apply)', req({ ip: 'nonsense', path: '/.git/HEAD' }), 'block', 'probe:/.git/'],
-    ['an address the adapter already parsed', req({ ip: '198.51.100.20', parsedIp: parseIp('198.51.100.20') }), 'block', 'deny-list'],
+    [
+      'a malformed IP (rules on IP skipped, others apply)',
+      req({ ip: 'nonsense', path: '/.git/HEAD' }),
+      'block',
+      'probe:/.git/',
+    ],
+    [
+      'an address the adapter already parsed',
+      req({ ip: '198.51.100.20', parsedIp: parseIp('198.51.100.20') }),
+      'block',
+      'deny-list',
+    ],
     ['no address the adapter could parse', req({ ip: 'unknown', parsedIp: null }), 'allow', null],
   ])('%s', (_name, facts, action, rule) => {
     const decision = engine.decide(facts);
@@ -62,7 +73,9 @@ describe('createEngine: modes', () => {
       bots: { 'ai-crawler': 'block', scanner: 'count' },
       probes: { extraPaths: [{ pattern: '/admin', match: 'prefix', mode: 'count' }] },
     });
-    expect(engine.decide(req({ ua: 'Mozilla/5.0 (compatible; GPTBot/1.2; +https://openai.com/gptbot)' }))).toMatchObject({ action: 'block', rule: 'bot:ai-crawler' });
+    expect(
+      engine.decide(req({ ua: 'Mozilla/5.0 (compatible; GPTBot/1.2; +https://openai.com/gptbot)' })),
+    ).toMatchObject({ action: 'block', rule: 'bot:ai-crawler' });
     expect(engine.decide(req({ ua: SQLMAP }))).toMatchObject({ action: 'count', rule: 'bot:scanner' });
     expect(engine.decide(req({ ua: SQLMAP, path: '/.env' }))).toMatchObject({ action: 'block', rule: 'probe:/.env' });
     expect(engine.decide(req({ path: '/admin/x' }))).toMatchObject({ action: 'count', rule: 'probe:/admin' });
@@ -89,7 +102,11 @@ describe('createEngine: synced deny list', () => {
     const errors: unknown[] = [];
     let clock = 1_000;
     const engine = createEngine({ denyList: ['192.0.2.1'], now: () => clock, onError: (e) => errors.push(e) });
-    engine.setDenyList([synced('198.51.100.0/24'), synced('bogus'), synced('203.0.113.9', { expiresAt: 2_000, source: 'auto' })]);
+    engine.setDenyList([
+      synced('198.51.100.0/24'),
+      synced('bogus'),
+      synced('203.0.113.9', { expiresAt: 2_000, source: 'auto' }),
+    ]);
     expect(errors).toHaveLength(1);
     expect(engine.decide(req({ ip: '192.0.2.1' })).rule).toBe('deny-list');
     expect(engine.decide(req({ ip: '198.51.100.3' })).rule).toBe('deny-list:manual');
@@ -122,19 +139,33 @@ describe('createEngine: bursts, bans and events', () => {
   it('samples allowed 2xx with the injected random, keeps every error and block, all schema-valid', () => {
     const sink = memorySink();
     const randoms = [0.5, 0.05];
-    const engine = createEngine({ sampleRate: 0.1, random: () => randoms.shift() ?? 0.99, sink, now: () => 1_700_000_000_500 });
+    const engine = createEngine({
+      sampleRate: 0.1,
+      random: () => randoms.shift() ?? 0.99,
+      sink,
+      now: () => 1_700_000_000_500,
+    });
     const ok = req({ path: '/search?q=secret' });
     engine.observe(ok, engine.decide(ok), 200, 12); // random 0.5: skipped
     engine.observe(ok, engine.decide(ok), 200, 12); // random 0.05: kept at 0.1
     engine.observe(ok, engine.decide(ok), 500, 12);
     const probe = req({ path: '/.env', ua: 'x'.repeat(2_000), country: 'jp' });
     engine.observe(probe, engine.decide(probe), 403, 0.25);
-    expect(sink.events.map((e) => [e.status, e.sampleRate, e.action])).toEqual([[200, 0.1, 'allow'], [500, 1, 'allow'], [403, 1, 'block']]);
+    expect(sink.events.map((e) => [e.status, e.sampleRate, e.action])).toEqual([
+      [200, 0.1, 'allow'],
+      [500, 1, 'allow'],
+      [403, 1, 'block'],
+    ]);
     for (const e of sink.events) expect(eventSchema.parse(e)).toEqual(e);
     expect(sink.events[0]).toMatchObject({ path: '/search', ts: 1_700_000_000_488, country: 'JP' });
     expect(sink.events[2]).toMatchObject({ rule: 'probe:/.env', action: 'block' });
     expect(sink.events[2]?.ua).toHaveLength(512);
-    expect(engine.stats()).toMatchObject({ sampled: 3, skipped: 1, decisions: { allow: 3, block: 1, count: 0 }, rules: { 'probe:/.env': 1 } });
+    expect(engine.stats()).toMatchObject({
+      sampled: 3,
+      skipped: 1,
+      decisions: { allow: 3, block: 1, count: 0 },
+      rules: { 'probe:/.env': 1 },
+    });
   });
 
   it.each([
@@ -153,7 +184,16 @@ describe('createEngine: bursts, bans and events', () => {
 
   it('a throwing sink is reported, never thrown', () => {
     const errors: unknown[] = [];
-    const engine = createEngine({ sink: { push: () => { throw new Error('full'); }, flush: async () => {}, close: async () => {} }, onError: (e) => errors.push(e) });
+    const engine = createEngine({
+      sink: {
+        push: () => {
+          throw new Error('full');
+        },
+        flush: async () => {},
+        close: async () => {},
+      },
+      onError: (e) => errors.push(e),
+    });
     expect(() => engine.observe(req(), engine.decide(req()), 200, 1)).not.toThrow();
     expect(errors).toHaveLength(1);
     expect(engine.stats().errors).toBe(1);
@@ -161,7 +201,15 @@ describe('createEngine: bursts, bans and events', () => {
 
   it('close() closes the sink', async () => {
     let closed = false;
-    const engine = createEngine({ sink: { push: () => {}, flush: async () => {}, close: async () => { closed = true; } } });
+    const engine = createEngine({
+      sink: {
+        push: () => {},
+        flush: async () => {},
+        close: async () => {
+          closed = true;
+        },
+      },
+    });
     await engine.close();
     expect(closed).toBe(true);
   });

@@ -36,7 +36,11 @@ export interface Engine {
 }
 
 const GLOBAL_MODES: ReadonlySet<string> = new Set(['block', 'count']);
-const SYNCED_RULES: Readonly<Record<DenySource, string>> = { manual: 'deny-list:manual', auto: 'deny-list:auto', import: 'deny-list:import' };
+const SYNCED_RULES: Readonly<Record<DenySource, string>> = {
+  manual: 'deny-list:manual',
+  auto: 'deny-list:auto',
+  import: 'deny-list:import',
+};
 
 /** Where swallowed errors go unless `onError` is given. */
 export function defaultOnError(error: unknown): void {
@@ -70,13 +74,17 @@ export function createEngine({
   extraBots,
 }: EngineOptions = {}): Engine {
   assertMode(mode, 'options.mode', GLOBAL_MODES);
-  if (typeof wordpress !== 'boolean') throw new TypeError(`options.wordpress must be a boolean, got ${JSON.stringify(wordpress)}`);
+  if (typeof wordpress !== 'boolean')
+    throw new TypeError(`options.wordpress must be a boolean, got ${JSON.stringify(wordpress)}`);
   if (!Number.isInteger(ipv6Prefix) || ipv6Prefix < 0 || ipv6Prefix > 128) {
     throw new TypeError(`options.ipv6Prefix must be an integer in 0..128, got ${JSON.stringify(ipv6Prefix)}`);
   }
   if (typeof now !== 'function') throw new TypeError(`options.now must be a function, got ${typeof now}`);
   if (typeof onError !== 'function') throw new TypeError(`options.onError must be a function, got ${typeof onError}`);
-  if (sink !== undefined && (typeof sink?.push !== 'function' || typeof sink.flush !== 'function' || typeof sink.close !== 'function')) {
+  if (
+    sink !== undefined &&
+    (typeof sink?.push !== 'function' || typeof sink.flush !== 'function' || typeof sink.close !== 'function')
+  ) {
     throw new TypeError('options.sink must have push, flush and close methods');
   }
 
@@ -95,7 +103,8 @@ export function createEngine({
   const allowed = new Map<BotCategory | null, Decision>();
   const allowedAs = (botCategory: BotCategory | null): Decision => {
     let decision = allowed.get(botCategory);
-    if (decision === undefined) allowed.set(botCategory, (decision = Object.freeze({ action: 'allow', rule: null, botCategory })));
+    if (decision === undefined)
+      allowed.set(botCategory, (decision = Object.freeze({ action: 'allow', rule: null, botCategory })));
     return decision;
   };
 
@@ -106,7 +115,8 @@ export function createEngine({
   let errors = 0;
   let denyListSize = staticDeny?.size ?? 0;
   // Connected last, once everything its callbacks touch exists.
-  const sharedBans = banTracker === null ? null : connectSharedBans(banTracker, banOptions !== false ? banOptions?.shared : undefined);
+  const sharedBans =
+    banTracker === null ? null : connectSharedBans(banTracker, banOptions !== false ? banOptions?.shared : undefined);
 
   function verdict(ruleMode: RuleMode): 'block' | 'count' {
     return dryRun || ruleMode === 'count' ? 'count' : 'block';
@@ -123,7 +133,8 @@ export function createEngine({
     const ip: ParsedIp | null = req.parsedIp !== undefined ? req.parsedIp : parseIp(req.ip);
     if (ip !== null) {
       if (allow !== null && allow.match(ip) !== null) return tally(allowedAs(botCategory));
-      if (staticDeny !== null && staticDeny.match(ip) !== null) return tally({ action: verdict('block'), rule: 'deny-list', botCategory });
+      if (staticDeny !== null && staticDeny.match(ip) !== null)
+        return tally({ action: verdict('block'), rule: 'deny-list', botCategory });
       const synced = syncedDeny === null ? null : syncedDeny.match(ip);
       if (synced !== null && (synced.expiresAt === null || synced.expiresAt > now())) {
         return tally({ action: verdict('block'), rule: SYNCED_RULES[synced.source], botCategory });
@@ -154,7 +165,12 @@ export function createEngine({
     // The clock is read only when something needs it: most requests are allowed 2xx left out by sampling.
     let at = Number.NaN;
     // Only errors count towards bans; a client already refused by a ban or the deny list is not counted again.
-    if (banTracker !== null && status >= 400 && decision.rule !== 'ban' && !(decision.rule?.startsWith('deny-list') ?? false)) {
+    if (
+      banTracker !== null &&
+      status >= 400 &&
+      decision.rule !== 'ban' &&
+      !(decision.rule?.startsWith('deny-list') ?? false)
+    ) {
       const ip = req.parsedIp !== undefined ? req.parsedIp : parseIp(req.ip);
       if (ip !== null) {
         at = now();
@@ -183,7 +199,9 @@ export function createEngine({
   function connectSharedBans(tracker: BanTracker, shared: unknown): BanSharingConnection | null {
     if (shared === undefined) return null;
     if (shared === null || typeof (shared as { connect?: unknown }).connect !== 'function') {
-      throw new TypeError('options.bans.shared must be a ban store with a connect method, e.g. redisBanSharing({ url })');
+      throw new TypeError(
+        'options.bans.shared must be a ban store with a connect method, e.g. redisBanSharing({ url })',
+      );
     }
     return (shared as { connect: (context: BanSharingContext) => BanSharingConnection }).connect({
       settings: tracker.settings,
@@ -206,8 +224,10 @@ export function createEngine({
     decide,
     observe,
     addBan(client, until) {
-      if (typeof client !== 'string' || client === '') throw new TypeError(`addBan: client must be a non-empty string, got ${JSON.stringify(client)}`);
-      if (typeof until !== 'number' || Number.isNaN(until)) throw new TypeError(`addBan: until must be epoch ms, got ${JSON.stringify(until)}`);
+      if (typeof client !== 'string' || client === '')
+        throw new TypeError(`addBan: client must be a non-empty string, got ${JSON.stringify(client)}`);
+      if (typeof until !== 'number' || Number.isNaN(until))
+        throw new TypeError(`addBan: until must be epoch ms, got ${JSON.stringify(until)}`);
       return banTracker !== null && banTracker.impose(banKey(client), until, now());
     },
     liftBan(client) {

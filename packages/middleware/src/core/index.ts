@@ -11,7 +11,13 @@ export { createDenyListSync } from './sync/denylist-sync.js';
 export type { DenyListSync, DenyListSyncOptions } from './sync/denylist-sync.js';
 export { createBanTracker } from './bans/bans.js';
 export type { BanOptions, BanTracker } from './bans/bans.js';
-export type { BanSharing, BanSharingConnection, BanSharingContext, ResolvedBanSettings, SharedBanStats } from './bans/shared.js';
+export type {
+  BanSharing,
+  BanSharingConnection,
+  BanSharingContext,
+  ResolvedBanSettings,
+  SharedBanStats,
+} from './bans/shared.js';
 export { createPendingCounts } from './bans/pending.js';
 export type { PendingCounts } from './bans/pending.js';
 export { createSampler } from './sample.js';
@@ -33,7 +39,14 @@ export type { ClientKeyOptions } from './ip/group.js';
 export { classifyUserAgent, createUaClassifier, EMPTY_USER_AGENT } from './bots/classify.js';
 export type { UaClassification, UaClassifier, UaClassifierOptions, CustomBot } from './bots/classify.js';
 export { createClientResolver, resolveClient } from './client/resolve.js';
-export type { Cdn, ClientRequest, ClientResolverOptions, GeoAnswer, HeadersLike, ResolvedClient } from './client/resolve.js';
+export type {
+  Cdn,
+  ClientRequest,
+  ClientResolverOptions,
+  GeoAnswer,
+  HeadersLike,
+  ResolvedClient,
+} from './client/resolve.js';
 export { createGeoLookup } from './geo/lookup.js';
 export type { GeoLookup } from './geo/lookup.js';
 export { normalizeCountry } from './geo/country.js';

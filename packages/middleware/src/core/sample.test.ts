@@ -16,12 +16,14 @@ describe('createSampler', () => {
   it('keeps allowed 2xx when random is below the rate, at that rate', () => {
     const values = [0.05, 0.2, 0.0999, 0.1];
     const sample = createSampler({ sampleRate: 0.1, random: () => values.shift()! });
-    expect([sample('allow', 200), sample('allow', 200), sample('allow', 301), sample('allow', 200)]).toEqual([0.1, 0, 0.1, 0]);
+    expect([sample('allow', 200), sample('allow', 200), sample('allow', 301), sample('allow', 200)]).toEqual([
+      0.1, 0, 0.1, 0,
+    ]);
   });
 
   it('keeps about sampleRate of allowed traffic with a real random source', () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const sample = createSampler({ sampleRate: 0.25, random });
     let kept = 0;
     for (let i = 0; i < 10_000; i++) if (sample('allow', 200) > 0) kept++;

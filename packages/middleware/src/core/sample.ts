@@ -18,7 +18,10 @@ export function createSampler({ sampleRate, random }: { sampleRate: number; rand
     throw new TypeError(`options.sampleRate must be a number in (0, 1], got ${JSON.stringify(sampleRate)}`);
   }
   if (typeof random !== 'function') throw new TypeError(`options.random must be a function, got ${typeof random}`);
-  if (sampleRate === 1) return function keepAll() { return 1; };
+  if (sampleRate === 1)
+    return function keepAll() {
+      return 1;
+    };
   return function sample(action, status) {
     if (action !== 'allow' || status >= 400 || status === 0) return 1;
     return random() < sampleRate ? sampleRate : 0;

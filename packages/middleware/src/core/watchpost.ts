@@ -1,5 +1,11 @@
 import type { EventSource } from '../protocol/index.js';
-import { createClientResolver, type Cdn, type ClientRequest, type GeoAnswer, type ResolvedClient } from './client/resolve.js';
+import {
+  createClientResolver,
+  type Cdn,
+  type ClientRequest,
+  type GeoAnswer,
+  type ResolvedClient,
+} from './client/resolve.js';
 import { createEngine, defaultOnError, type Engine, type EngineOptions, type RequestFacts } from './engine.js';
 import { createForwarder, type ForwarderOptions } from './forward/forwarder.js';
 import type { ParsedIp } from './ip/parse.js';
@@ -65,9 +71,14 @@ export interface WatchpostRuntime {
  */
 export function createWatchpostRuntime(
   options: WatchpostOptions,
-  { source, nodeGeo, defaultGeo = false }: { source: EventSource; nodeGeo?: () => (ip: ParsedIp) => GeoAnswer; defaultGeo?: boolean },
+  {
+    source,
+    nodeGeo,
+    defaultGeo = false,
+  }: { source: EventSource; nodeGeo?: () => (ip: ParsedIp) => GeoAnswer; defaultGeo?: boolean },
 ): WatchpostRuntime {
-  if (options === null || typeof options !== 'object') throw new TypeError(`options must be an object, got ${JSON.stringify(options)}`);
+  if (options === null || typeof options !== 'object')
+    throw new TypeError(`options must be an object, got ${JSON.stringify(options)}`);
   const { reportApi, trustedProxies, cdn, countryHeader, geo = defaultGeo, blockResponse, ...engineOptions } = options;
   const onError = engineOptions.onError ?? defaultOnError;
 
@@ -75,10 +86,13 @@ export function createWatchpostRuntime(
   if (typeof geo === 'function') lookup = geo;
   else if (geo === true) {
     if (nodeGeo === undefined) {
-      throw new TypeError("options.geo: true needs the Node table here; pass geo: loadGeoLookup() from '@watchpost/middleware/node', or a lookup of your own");
+      throw new TypeError(
+        "options.geo: true needs the Node table here; pass geo: loadGeoLookup() from '@watchpost/middleware/node', or a lookup of your own",
+      );
     }
     lookup = nodeGeo();
-  } else if (geo !== false) throw new TypeError(`options.geo must be a boolean or a function, got ${JSON.stringify(geo)}`);
+  } else if (geo !== false)
+    throw new TypeError(`options.geo must be a boolean or a function, got ${JSON.stringify(geo)}`);
 
   const resolveClient = createClientResolver({ trustedProxies, cdn, countryHeader, geo: lookup });
   const block = compileBlockResponse(blockResponse);
@@ -87,9 +101,17 @@ export function createWatchpostRuntime(
   let sync: DenyListSync | null = null;
   let engine: Engine | null = null;
   if (reportApi !== undefined) {
-    if (reportApi === null || typeof reportApi !== 'object') throw new TypeError(`options.reportApi must be an object, got ${JSON.stringify(reportApi)}`);
+    if (reportApi === null || typeof reportApi !== 'object')
+      throw new TypeError(`options.reportApi must be an object, got ${JSON.stringify(reportApi)}`);
     const fetchFn = reportApi.fetch ?? globalThis.fetch;
-    sink ??= createForwarder({ ...reportApi.forwarder, url: reportApi.url, ingestKey: reportApi.ingestKey, source, fetch: fetchFn, onError });
+    sink ??= createForwarder({
+      ...reportApi.forwarder,
+      url: reportApi.url,
+      ingestKey: reportApi.ingestKey,
+      source,
+      fetch: fetchFn,
+      onError,
+    });
     sync = createDenyListSync({
       url: reportApi.url,
       ingestKey: reportApi.ingestKey,
@@ -118,13 +140,17 @@ export function createWatchpostRuntime(
 function compileBlockResponse(options: BlockResponseOptions | undefined): WatchpostRuntime['block'] {
   const { status = 403, body = 'Forbidden', headers = {} } = options ?? {};
   if (!Number.isInteger(status) || status < 200 || status > 599) {
-    throw new TypeError(`options.blockResponse.status must be an HTTP status in 200..599, got ${JSON.stringify(status)}`);
+    throw new TypeError(
+      `options.blockResponse.status must be an HTTP status in 200..599, got ${JSON.stringify(status)}`,
+    );
   }
   if (typeof body !== 'string') throw new TypeError(`options.blockResponse.body must be a string, got ${typeof body}`);
-  if (headers === null || typeof headers !== 'object') throw new TypeError(`options.blockResponse.headers must be an object, got ${JSON.stringify(headers)}`);
+  if (headers === null || typeof headers !== 'object')
+    throw new TypeError(`options.blockResponse.headers must be an object, got ${JSON.stringify(headers)}`);
   const merged: Record<string, string> = { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' };
   for (const [name, value] of Object.entries(headers)) {
-    if (typeof value !== 'string') throw new TypeError(`options.blockResponse.headers["${name}"] must be a string, got ${JSON.stringify(value)}`);
+    if (typeof value !== 'string')
+      throw new TypeError(`options.blockResponse.headers["${name}"] must be a string, got ${JSON.stringify(value)}`);
     merged[name.toLowerCase()] = value;
   }
   return { status, body, headers: merged };

@@ -74,7 +74,12 @@ export function watchpost(options: WatchpostOptions = {}): WatchpostMiddleware {
     const res = pending.res;
     try {
       // Ended: the app answered in full (even if the client left while it was being sent).
-      engine.observe(pending, pending.decision, res.writableEnded ? res.statusCode : 0, performance.now() - pending.start);
+      engine.observe(
+        pending,
+        pending.decision,
+        res.writableEnded ? res.statusCode : 0,
+        performance.now() - pending.start,
+      );
     } catch (error) {
       onError(error);
     }

@@ -26,19 +26,40 @@ function request(path = '/', headers: Record<string, string> = { 'user-agent': B
 
 describe('watchpostFetch called directly', () => {
   it.each([
-    { result: 'a Response, synchronously', status: 201, async: false, minLatency: 20, handler: () => (spin(20), new Response('made', { status: 201 })) },
-    { result: 'a promise', status: 404, async: true, minLatency: 25, handler: () => new Promise<Response>((r) => setTimeout(() => r(new Response('no', { status: 404 })), 30)) },
-  ])('observes a handler that returns $result, with its status and latency', async ({ status, async, minLatency, handler }) => {
-    const { fetch, sink } = guard(handler);
-    const result = fetch(request('/orders?id=1'));
-    expect(typeof (result as Promise<Response>).then === 'function').toBe(async);
-    // Synchronous results are observed before the call returns; promises only once they settle.
-    expect(sink.events).toHaveLength(async ? 0 : 1);
-    expect((await result).status).toBe(status);
-    expect(sink.events).toHaveLength(1);
-    expect(sink.events[0]).toMatchObject({ action: 'allow', status, path: '/orders', host: 'shop.example', ua: BROWSER });
-    expect(sink.events[0]!.latencyMs).toBeGreaterThanOrEqual(minLatency);
-  });
+    {
+      result: 'a Response, synchronously',
+      status: 201,
+      async: false,
+      minLatency: 20,
+      handler: () => (spin(20), new Response('made', { status: 201 })),
+    },
+    {
+      result: 'a promise',
+      status: 404,
+      async: true,
+      minLatency: 25,
+      handler: () => new Promise<Response>((r) => setTimeout(() => r(new Response('no', { status: 404 })), 30)),
+    },
+  ])(
+    'observes a handler that returns $result, with its status and latency',
+    async ({ status, async, minLatency, handler }) => {
+      const { fetch, sink } = guard(handler);
+      const result = fetch(request('/orders?id=1'));
+      expect(typeof (result as Promise<Response>).then === 'function').toBe(async);
+      // Synchronous results are observed before the call returns; promises only once they settle.
+      expect(sink.events).toHaveLength(async ? 0 : 1);
+      expect((await result).status).toBe(status);
+      expect(sink.events).toHaveLength(1);
+      expect(sink.events[0]).toMatchObject({
+        action: 'allow',
+        status,
+        path: '/orders',
+        host: 'shop.example',
+        ua: BROWSER,
+      });
+      expect(sink.events[0]!.latencyMs).toBeGreaterThanOrEqual(minLatency);
+    },
+  );
 
   it("returns the app's own Response object untouched", () => {
     const response = new Response('home');
@@ -48,17 +69,29 @@ describe('watchpostFetch called directly', () => {
 
   it.each([
     { options: {}, status: 403, body: 'Forbidden', header: ['cache-control', 'no-store'] },
-    { options: { status: 404, body: 'nothing here', headers: { 'X-Blocked': 'watchpost' } }, status: 404, body: 'nothing here', header: ['x-blocked', 'watchpost'] },
-  ])('answers a blocked request with the block response $status, synchronously, without calling the app', async ({ options, status, body, header }) => {
-    const app = vi.fn(() => new Response('secret'));
-    const { fetch, sink } = guard(app, { blockResponse: options });
-    const result = fetch(request('/.env'));
-    expect(result).toBeInstanceOf(Response);
-    const response = result as Response;
-    expect([response.status, await response.text(), response.headers.get(header[0]!)]).toEqual([status, body, header[1]]);
-    expect(app).not.toHaveBeenCalled();
-    expect(sink.events[0]).toMatchObject({ action: 'block', rule: 'probe:/.env', status });
-  });
+    {
+      options: { status: 404, body: 'nothing here', headers: { 'X-Blocked': 'watchpost' } },
+      status: 404,
+      body: 'nothing here',
+      header: ['x-blocked', 'watchpost'],
+    },
+  ])(
+    'answers a blocked request with the block response $status, synchronously, without calling the app',
+    async ({ options, status, body, header }) => {
+      const app = vi.fn(() => new Response('secret'));
+      const { fetch, sink } = guard(app, { blockResponse: options });
+      const result = fetch(request('/.env'));
+      expect(result).toBeInstanceOf(Response);
+      const response = result as Response;
+      expect([response.status, await response.text(), response.headers.get(header[0]!)]).toEqual([
+        status,
+        body,
+        header[1],
+      ]);
+      expect(app).not.toHaveBeenCalled();
+      expect(sink.events[0]).toMatchObject({ action: 'block', rule: 'probe:/.env', status });
+    },
+  );
 
   it('records a would-be block in count mode and lets it through', async () => {
     const { fetch, sink } = guard(() => new Response('SECRET=1'), { mode: 'count' });
@@ -78,14 +111,23 @@ describe('watchpostFetch called directly', () => {
   });
 
   it('fails open when a custom socketIp throws', () => {
-    const { fetch, errors } = guard(() => new Response('home'), { socketIp: () => { throw new Error('no socket'); } });
+    const { fetch, errors } = guard(() => new Response('home'), {
+      socketIp: () => {
+        throw new Error('no socket');
+      },
+    });
     expect((fetch(request()) as Response).status).toBe(200);
     expect(errors).toHaveLength(1);
   });
 
   it.each([
     { thrown: 'a rejected promise', handler: () => Promise.reject(new Error('handler failed')) },
-    { thrown: 'a synchronous throw', handler: (): Response => { throw new Error('handler failed'); } },
+    {
+      thrown: 'a synchronous throw',
+      handler: (): Response => {
+        throw new Error('handler failed');
+      },
+    },
   ])('observes $thrown as 500 and passes the error on', async ({ handler }) => {
     const { fetch, sink } = guard(handler);
     await expect(async () => fetch(request('/boom'))).rejects.toThrow('handler failed');
@@ -95,7 +137,12 @@ describe('watchpostFetch called directly', () => {
   it.each([
     {
       runtime: '@hono/node-server (socket and raw headers; the Request headers are not read)',
-      env: { incoming: { socket: { remoteAddress: '::ffff:203.0.113.9' }, rawHeaders: ['Host', 'raw.example', 'User-Agent', 'curl/8.5.0'] } },
+      env: {
+        incoming: {
+          socket: { remoteAddress: '::ffff:203.0.113.9' },
+          rawHeaders: ['Host', 'raw.example', 'User-Agent', 'curl/8.5.0'],
+        },
+      },
       options: {},
       expected: { ip: '203.0.113.9', host: 'raw.example', ua: 'curl/8.5.0', botCategory: 'http-client' },
     },
@@ -111,12 +158,21 @@ describe('watchpostFetch called directly', () => {
       options: { socketIp: (_request: Request, env: unknown) => (env as { peer: string }).peer, geo: () => 'jp' },
       expected: { ip: '198.51.100.20', country: 'JP' },
     },
-    { runtime: 'no env (Workers without cdn)', env: undefined, options: {}, expected: { ip: '0.0.0.0', host: 'shop.example' } },
+    {
+      runtime: 'no env (Workers without cdn)',
+      env: undefined,
+      options: {},
+      expected: { ip: '0.0.0.0', host: 'shop.example' },
+    },
   ])('resolves the client on $runtime', ({ env, options, expected }) => {
     const { fetch, sink, errors } = guard(() => new Response('home'), options);
     const req = request();
     if (env !== undefined && 'incoming' in env) {
-      Object.defineProperty(req, 'headers', { get: () => { throw new Error('Request headers materialised'); } });
+      Object.defineProperty(req, 'headers', {
+        get: () => {
+          throw new Error('Request headers materialised');
+        },
+      });
     }
     expect((fetch(req, env) as Response).status).toBe(200);
     expect(errors).toEqual([]);
@@ -214,7 +270,9 @@ describe('watchpostFetch on @hono/node-server', () => {
   it('follows X-Forwarded-For through a trusted proxy (headers read from the raw Node request)', async () => {
     const { url, sink } = await listen({ trustedProxies: ['loopback'], denyList: ['198.51.100.7'] });
     expect((await fetch(url, { headers: { 'X-Forwarded-For': '198.51.100.7' } })).status).toBe(403);
-    expect((await fetch(url, { headers: { 'x-forwarded-for': '203.0.113.1', 'User-Agent': BROWSER } })).status).toBe(200);
+    expect((await fetch(url, { headers: { 'x-forwarded-for': '203.0.113.1', 'User-Agent': BROWSER } })).status).toBe(
+      200,
+    );
     await until(() => sink.events.length === 2);
     expect(sink.events[0]).toMatchObject({ ip: '198.51.100.7', action: 'block', rule: 'deny-list' });
     expect(sink.events[1]).toMatchObject({ ip: '203.0.113.1', ua: BROWSER, status: 200 });
@@ -228,8 +286,15 @@ describe('watchpostFetch on @hono/node-server', () => {
   });
 
   it('sends the configured block response over the wire', async () => {
-    const { url } = await listen({ denyList: ['127.0.0.0/8'], blockResponse: { status: 429, body: 'go away', headers: { 'retry-after': '3600' } } });
+    const { url } = await listen({
+      denyList: ['127.0.0.0/8'],
+      blockResponse: { status: 429, body: 'go away', headers: { 'retry-after': '3600' } },
+    });
     const response = await fetch(url);
-    expect([response.status, await response.text(), response.headers.get('retry-after')]).toEqual([429, 'go away', '3600']);
+    expect([response.status, await response.text(), response.headers.get('retry-after')]).toEqual([
+      429,
+      'go away',
+      '3600',
+    ]);
   });
 });

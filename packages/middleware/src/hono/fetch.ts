@@ -13,7 +13,11 @@ export interface WatchpostFetchOptions<Env = unknown> extends WatchpostOptions {
 }
 
 /** A fetch handler (the shape of Hono's `app.fetch`, of Workers' and Bun's `fetch`, of node-server's `serve({ fetch })`). */
-export type FetchHandler<Env = unknown, Ctx = unknown> = (request: Request, env?: Env, ctx?: Ctx) => Response | Promise<Response>;
+export type FetchHandler<Env = unknown, Ctx = unknown> = (
+  request: Request,
+  env?: Env,
+  ctx?: Ctx,
+) => Response | Promise<Response>;
 
 /** The wrapped fetch handler with the engine it drives. */
 export type WatchpostFetch<Env = unknown, Ctx = unknown> = FetchHandler<Env, Ctx> & {
@@ -54,15 +58,23 @@ export function watchpostFetch<Env = unknown, Ctx = unknown>(
   fetch: FetchHandler<Env, Ctx>,
   options: WatchpostFetchOptions<Env> = {},
 ): WatchpostFetch<Env, Ctx> {
-  if (typeof fetch !== 'function') throw new TypeError(`watchpostFetch: fetch must be a function (e.g. app.fetch), got ${typeof fetch}`);
-  if (options === null || typeof options !== 'object') throw new TypeError(`options must be an object, got ${JSON.stringify(options)}`);
+  if (typeof fetch !== 'function')
+    throw new TypeError(`watchpostFetch: fetch must be a function (e.g. app.fetch), got ${typeof fetch}`);
+  if (options === null || typeof options !== 'object')
+    throw new TypeError(`options must be an object, got ${JSON.stringify(options)}`);
   const { socketIp = runtimeSocketIp, ...common } = options;
-  if (typeof socketIp !== 'function') throw new TypeError(`options.socketIp must be a function, got ${typeof socketIp}`);
+  if (typeof socketIp !== 'function')
+    throw new TypeError(`options.socketIp must be a function, got ${typeof socketIp}`);
   const runtime = createWatchpostRuntime(common, { source: 'hono' });
   const { engine, block, onError, resolveClient } = runtime;
 
   // Its own function, so the closures below are only allocated for handlers that return a promise.
-  function observeWhenSettled(pending: PromiseLike<Response>, facts: RequestFacts, decision: Decision, start: number): Promise<Response> {
+  function observeWhenSettled(
+    pending: PromiseLike<Response>,
+    facts: RequestFacts,
+    decision: Decision,
+    start: number,
+  ): Promise<Response> {
     return Promise.resolve(pending).then(
       (response) => {
         observeSafely(engine, onError, facts, decision, statusOf(response), start);

@@ -39,7 +39,8 @@ function defaultSocketIp(c: Context): string | null | undefined {
  */
 export function watchpost(options: HonoWatchpostOptions = {}): WatchpostHonoMiddleware {
   const { socketIp = defaultSocketIp, ...common } = options;
-  if (typeof socketIp !== 'function') throw new TypeError(`options.socketIp must be a function, got ${typeof socketIp}`);
+  if (typeof socketIp !== 'function')
+    throw new TypeError(`options.socketIp must be a function, got ${typeof socketIp}`);
   const runtime = createWatchpostRuntime(common, { source: 'hono' });
   const { engine, block, onError, resolveClient } = runtime;
 

@@ -87,7 +87,14 @@ export function requestFacts(
  * @example
  * observeSafely(engine, onError, facts, decision, response.status, start);
  */
-export function observeSafely(engine: Engine, onError: (error: unknown) => void, facts: RequestFacts, decision: Decision, status: number, start: number): void {
+export function observeSafely(
+  engine: Engine,
+  onError: (error: unknown) => void,
+  facts: RequestFacts,
+  decision: Decision,
+  status: number,
+  start: number,
+): void {
   try {
     engine.observe(facts, decision, status, performance.now() - start);
   } catch (error) {

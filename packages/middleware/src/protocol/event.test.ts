@@ -54,7 +54,11 @@ describe('eventSchema', () => {
   });
 
   it('normalises any IPv4 or IPv6 to a lower-case fixed point, mapped IPv4 as IPv4', () => {
-    const ip = fc.oneof(fc.ipV4(), fc.ipV6(), fc.ipV4().map((v4) => `::ffff:${v4}`));
+    const ip = fc.oneof(
+      fc.ipV4(),
+      fc.ipV6(),
+      fc.ipV4().map((v4) => `::ffff:${v4}`),
+    );
     fc.assert(
       fc.property(ip, (text) => {
         const once = ipSchema.parse(text);
@@ -68,16 +72,23 @@ describe('eventSchema', () => {
 
   it('never accepts a string that is not an IP literal', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 40 }).filter((s) => !/^[0-9a-fA-F:.[\]%]*$/.test(s) || s === ''), (text) => {
-        expect(ipSchema.safeParse(text).success).toBe(false);
-      }),
+      fc.property(
+        fc.string({ maxLength: 40 }).filter((s) => !/^[0-9a-fA-F:.[\]%]*$/.test(s) || s === ''),
+        (text) => {
+          expect(ipSchema.safeParse(text).success).toBe(false);
+        },
+      ),
     );
   });
 });
 
 describe('batchEnvelopeSchema', () => {
   it('accepts any events array under the cap and refuses one over it', () => {
-    expect(batchEnvelopeSchema.safeParse({ batchId: 'abcdefgh', source: 'hono', events: [1, 'x', null] }).success).toBe(true);
-    expect(batchEnvelopeSchema.safeParse({ batchId: 'abcdefgh', source: 'hono', events: Array(5001).fill(0) }).success).toBe(false);
+    expect(batchEnvelopeSchema.safeParse({ batchId: 'abcdefgh', source: 'hono', events: [1, 'x', null] }).success).toBe(
+      true,
+    );
+    expect(
+      batchEnvelopeSchema.safeParse({ batchId: 'abcdefgh', source: 'hono', events: Array(5001).fill(0) }).success,
+    ).toBe(false);
   });
 });

@@ -101,7 +101,13 @@ export const batchSchema = z.object({
     .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),
   source: eventSourceSchema,
   sentAt: epochMsSchema.optional(),
-  dropped: z.number().int().min(0).max(MAX_DROPPED).optional().describe('events the sender dropped since its last batch'),
+  dropped: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_DROPPED)
+    .optional()
+    .describe('events the sender dropped since its last batch'),
   events: z.array(eventSchema).max(MAX_BATCH_EVENTS),
 });
 

@@ -61,7 +61,11 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function runScript(redis: Redis | Redis<'resp3'>, script: LuaScript, args: Array<string | number>): Promise<unknown> {
+async function runScript(
+  redis: Redis | Redis<'resp3'>,
+  script: LuaScript,
+  args: Array<string | number>,
+): Promise<unknown> {
   try {
     return await redis.evalsha(script.sha, 0, ...args);
   } catch (error) {
@@ -99,21 +103,29 @@ export function redisBanSharing({
   reconnect = {},
   random = Math.random,
 }: RedisBanSharingOptions): RedisBanSharing {
-  if ((url === undefined) === (client === undefined)) throw new TypeError('redisBanSharing: give exactly one of options.url and options.client');
+  if ((url === undefined) === (client === undefined))
+    throw new TypeError('redisBanSharing: give exactly one of options.url and options.client');
   if (url !== undefined && (typeof url !== 'string' || !/^rediss?:\/\//.test(url))) {
     throw new TypeError(`redisBanSharing: options.url must be a redis:// or rediss:// URL, got ${JSON.stringify(url)}`);
   }
-  if (client !== undefined && (client === null || typeof client.duplicate !== 'function' || typeof client.evalsha !== 'function')) {
+  if (
+    client !== undefined &&
+    (client === null || typeof client.duplicate !== 'function' || typeof client.evalsha !== 'function')
+  ) {
     throw new TypeError('redisBanSharing: options.client must be an ioredis client');
   }
-  if (typeof keyPrefix !== 'string' || keyPrefix === '') throw new TypeError(`redisBanSharing: options.keyPrefix must be a non-empty string, got ${JSON.stringify(keyPrefix)}`);
+  if (typeof keyPrefix !== 'string' || keyPrefix === '')
+    throw new TypeError(
+      `redisBanSharing: options.keyPrefix must be a non-empty string, got ${JSON.stringify(keyPrefix)}`,
+    );
   positive(flushIntervalMs, 'redisBanSharing: options.flushIntervalMs');
   positive(maxPending, 'redisBanSharing: options.maxPending', true);
   positive(timeoutMs, 'redisBanSharing: options.timeoutMs');
   const { baseMs = 200, maxMs = 10_000 } = reconnect;
   positive(baseMs, 'redisBanSharing: options.reconnect.baseMs');
   positive(maxMs, 'redisBanSharing: options.reconnect.maxMs');
-  if (typeof random !== 'function') throw new TypeError(`redisBanSharing: options.random must be a function, got ${typeof random}`);
+  if (typeof random !== 'function')
+    throw new TypeError(`redisBanSharing: options.random must be a function, got ${typeof random}`);
 
   const where = url !== undefined ? redact(url) : 'the given client';
   const connectionOptions: RedisOptions = {
@@ -151,7 +163,12 @@ export function redisBanSharing({
       stats.errors++;
       if (!reported && !closed) {
         const message = error instanceof Error ? error.message : String(error);
-        context.onError(new Error(`shared bans: ${what} (${where}): ${message}; local bans go on, further failures are counted in stats().sharedBans`, { cause: error }));
+        context.onError(
+          new Error(
+            `shared bans: ${what} (${where}): ${message}; local bans go on, further failures are counted in stats().sharedBans`,
+            { cause: error },
+          ),
+        );
       }
       return true;
     }
@@ -167,7 +184,8 @@ export function redisBanSharing({
     }
     if (owned) watch(main, 'Redis');
     watch(subscriber, 'subscriber');
-    if (!owned && main.status === 'wait') main.connect().catch((error: unknown) => failed(error, 'connecting the given client', false));
+    if (!owned && main.status === 'wait')
+      main.connect().catch((error: unknown) => failed(error, 'connecting the given client', false));
 
     subscriber.on('message', (from: string, message: string) => {
       if (from !== channel || closed) return;
@@ -192,11 +210,17 @@ export function redisBanSharing({
     });
 
     function ready(redis: Redis | Redis<'resp3'>): Promise<void> {
-      return redis.status === 'ready' ? Promise.resolve() : new Promise((resolve) => redis.once('ready', () => resolve()));
+      return redis.status === 'ready'
+        ? Promise.resolve()
+        : new Promise((resolve) => redis.once('ready', () => resolve()));
     }
 
     async function loadBans(): Promise<void> {
-      const reply = (await withTimeout(runScript(main, LOAD_BANS, [keyPrefix, settings.maxClients]), timeoutMs, 'loading active bans')) as unknown[];
+      const reply = (await withTimeout(
+        runScript(main, LOAD_BANS, [keyPrefix, settings.maxClients]),
+        timeoutMs,
+        'loading active bans',
+      )) as unknown[];
       const now = context.now();
       for (let i = 0; i + 1 < reply.length; i += 2) {
         if (context.ban(String(reply[i]), now + Number(reply[i + 1]))) stats.bansReceived++;
@@ -227,7 +251,16 @@ export function redisBanSharing({
     }
 
     async function send(batch: ReturnType<typeof pending.take>): Promise<void> {
-      const base = [keyPrefix, instance, settings.threshold, settings.windowMs, settings.banMs, settings.repeatMultiplier, settings.maxBanMs, settings.forgetAfterMs];
+      const base = [
+        keyPrefix,
+        instance,
+        settings.threshold,
+        settings.windowMs,
+        settings.banMs,
+        settings.repeatMultiplier,
+        settings.maxBanMs,
+        settings.forgetAfterMs,
+      ];
       const chunks: Array<{ args: Array<string | number>; errors: number }> = [];
       let chunk = { args: [...base] as Array<string | number>, errors: 0 };
       for (const [key, count] of batch.counts) {
@@ -240,29 +273,31 @@ export function redisBanSharing({
       }
       if (chunk.errors > 0) chunks.push(chunk);
       // Sent together: ioredis writes them back to back, one round trip for the whole batch.
-      await Promise.all(chunks.map(async ({ args, errors }) => {
-        const call = runScript(main, RECORD_ERRORS, args) as Promise<unknown[]>;
-        let issued: unknown[] | null;
-        try {
-          issued = await withTimeout(call, timeoutMs, 'sending a batch of errors');
-          flushFailing = false;
-        } catch (error) {
-          flushFailing = failed(error, 'sending a batch of errors failed', flushFailing);
-          // A slow call may still land. Wait for it before the next batch, so a hung Redis never piles
-          // up commands (the socket timeout ends the wait); never resent, a lost count only delays a ban.
-          issued = await call.catch(() => null);
-        }
-        if (issued === null) {
-          stats.dropped += errors;
-          return;
-        }
-        stats.sent += errors;
-        const now = context.now();
-        for (let i = 0; i + 2 < issued.length; i += 3) {
-          stats.bansIssued++;
-          context.ban(String(issued[i]), now + Number(issued[i + 1]));
-        }
-      }));
+      await Promise.all(
+        chunks.map(async ({ args, errors }) => {
+          const call = runScript(main, RECORD_ERRORS, args) as Promise<unknown[]>;
+          let issued: unknown[] | null;
+          try {
+            issued = await withTimeout(call, timeoutMs, 'sending a batch of errors');
+            flushFailing = false;
+          } catch (error) {
+            flushFailing = failed(error, 'sending a batch of errors failed', flushFailing);
+            // A slow call may still land. Wait for it before the next batch, so a hung Redis never piles
+            // up commands (the socket timeout ends the wait); never resent, a lost count only delays a ban.
+            issued = await call.catch(() => null);
+          }
+          if (issued === null) {
+            stats.dropped += errors;
+            return;
+          }
+          stats.sent += errors;
+          const now = context.now();
+          for (let i = 0; i + 2 < issued.length; i += 3) {
+            stats.bansIssued++;
+            context.ban(String(issued[i]), now + Number(issued[i + 1]));
+          }
+        }),
+      );
     }
 
     async function disconnect(redis: Redis | Redis<'resp3'>): Promise<void> {
@@ -286,7 +321,11 @@ export function redisBanSharing({
         else schedule();
       },
       stats(): SharedBanStats {
-        return { connected: main.status === 'ready' && subscriber.status === 'ready', pending: pending.errors, ...stats };
+        return {
+          connected: main.status === 'ready' && subscriber.status === 'ready',
+          pending: pending.errors,
+          ...stats,
+        };
       },
       async close() {
         if (closed) return;
@@ -308,7 +347,8 @@ export function redisBanSharing({
   return {
     connect,
     async liftBan(clientKey) {
-      if (typeof clientKey !== 'string' || clientKey === '') throw new TypeError(`liftBan: clientKey must be a non-empty string, got ${JSON.stringify(clientKey)}`);
+      if (typeof clientKey !== 'string' || clientKey === '')
+        throw new TypeError(`liftBan: clientKey must be a non-empty string, got ${JSON.stringify(clientKey)}`);
       const redis = ([...live].find((h) => h.main.status === 'ready') ?? [...live][0])?.main;
       if (redis === undefined) throw new Error('liftBan: no engine is connected through this redisBanSharing');
       return (await withTimeout(runScript(redis, LIFT_BAN, [keyPrefix, clientKey]), timeoutMs, 'lifting a ban')) === 1;

@@ -60,7 +60,10 @@ describe('baselineTest', () => {
     const saturday = 19;
     const history = site.history(saturday);
     // Pretend every day is a business day: the weekend is then compared with weekdays.
-    const naive = baselineTest({ ...site.byDay[saturday]!, businessDay: true }, history.map((h) => ({ ...h, businessDay: true })));
+    const naive = baselineTest(
+      { ...site.byDay[saturday]!, businessDay: true },
+      history.map((h) => ({ ...h, businessDay: true })),
+    );
     expect(naive.status).toBe('drop');
     expect(baselineTest(site.byDay[saturday]!, history).status).toBe('normal');
   });
@@ -70,7 +73,9 @@ describe('baselineTest', () => {
     ['a quiet site: 3 vs 9 requests is noise', 14, 9, 'low-volume'],
   ] as const)('%s', (_name, days, requests, status) => {
     const history = Array.from({ length: days }, () => ({ requests: 3, businessDay: true }));
-    expect(baselineTest({ requests, businessDay: true }, history).status).toBe(status === 'low-volume' ? 'low-volume' : status);
+    expect(baselineTest({ requests, businessDay: true }, history).status).toBe(
+      status === 'low-volume' ? 'low-volume' : status,
+    );
   });
 
   it('does not alert on +30% over a perfectly flat history, but does on +100%', () => {

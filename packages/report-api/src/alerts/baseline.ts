@@ -56,7 +56,13 @@ function median(sorted: number[]): number {
 export function baselineTest(
   current: HourSample,
   history: HourSample[],
-  { minHistoryDays = 7, minSameKindDays = 3, minRequests = 200, threshold = 3.5, minSpread = 0.15 }: BaselineOptions = {},
+  {
+    minHistoryDays = 7,
+    minSameKindDays = 3,
+    minRequests = 200,
+    threshold = 3.5,
+    minSpread = 0.15,
+  }: BaselineOptions = {},
 ): BaselineResult {
   if (history.length < minHistoryDays) {
     return { status: 'insufficient-history', expected: null, z: null, days: history.length, compared: 'none' };

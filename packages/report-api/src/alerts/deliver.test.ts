@@ -51,7 +51,15 @@ describe('createDeliveryQueue', () => {
     expect(target.messages.every((m) => (m.body as { text: string }).text === 'hello: test message')).toBe(true);
     expect(delays).toEqual([10, 20]);
     expect(records).toEqual([
-      expect.objectContaining({ siteId: 'site_1', webhookId: `hook_${new URL(target.url).port}`, kind: 'test', status: 'delivered', httpStatus: 200, error: null, attempts: 3 }),
+      expect.objectContaining({
+        siteId: 'site_1',
+        webhookId: `hook_${new URL(target.url).port}`,
+        kind: 'test',
+        status: 'delivered',
+        httpStatus: 200,
+        error: null,
+        attempts: 3,
+      }),
     ]);
   });
 
@@ -70,7 +78,12 @@ describe('createDeliveryQueue', () => {
     await queue.idle();
     expect(target.messages).toHaveLength(3);
     expect(delays).toEqual([10, 20]);
-    expect(records[0]).toMatchObject({ status: 'failed', httpStatus: 429, attempts: 3, error: 'HTTP 429: receiver says no' });
+    expect(records[0]).toMatchObject({
+      status: 'failed',
+      httpStatus: 429,
+      attempts: 3,
+      error: 'HTTP 429: receiver says no',
+    });
   });
 
   it('does not retry a 4xx that will not change (bad webhook)', async () => {
@@ -92,9 +105,18 @@ describe('createDeliveryQueue', () => {
     expect(performance.now() - before).toBeLessThan(50);
     await healthy.waitFor(1, 2000);
     // The healthy delivery is recorded well before the hanging one's first 1 s timeout.
-    await vi.waitFor(() => expect(records.map((r) => r.summary)).toEqual(['to the healthy one']), { timeout: 800, interval: 5 });
+    await vi.waitFor(() => expect(records.map((r) => r.summary)).toEqual(['to the healthy one']), {
+      timeout: 800,
+      interval: 5,
+    });
     await queue.idle();
-    expect(records[1]).toMatchObject({ summary: 'to the hanging one', status: 'failed', httpStatus: null, attempts: 2, error: 'timed out after 1000 ms' });
+    expect(records[1]).toMatchObject({
+      summary: 'to the hanging one',
+      status: 'failed',
+      httpStatus: null,
+      attempts: 2,
+      error: 'timed out after 1000 ms',
+    });
     expect(records[1]!.durationMs).toBeGreaterThanOrEqual(1950);
   });
 
@@ -102,7 +124,8 @@ describe('createDeliveryQueue', () => {
     const hanging = await receiver({ fallback: 'hang' });
     const healthy = await receiver();
     const { queue, records } = setup({ timeoutMs: 1000, maxAttempts: 1, concurrency: 2 });
-    for (let i = 0; i < 3; i++) queue.enqueue({ ...job(hanging.url, `dead ${i}`), webhook: { id: 'hook_dead', url: hanging.url } });
+    for (let i = 0; i < 3; i++)
+      queue.enqueue({ ...job(hanging.url, `dead ${i}`), webhook: { id: 'hook_dead', url: hanging.url } });
     queue.enqueue({ ...job(healthy.url, 'alive'), webhook: { id: 'hook_alive', url: healthy.url } });
     await vi.waitFor(() => expect(records.map((r) => r.summary)).toEqual(['alive']), { timeout: 800, interval: 5 });
     expect(hanging.messages).toHaveLength(1);

@@ -126,7 +126,9 @@ export function createDeliveryQueue({
     } catch (error) {
       const name = (error as Error)?.name;
       const message =
-        name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : `${(error as Error)?.message ?? error}${causeOf(error)}`;
+        name === 'TimeoutError'
+          ? `timed out after ${timeoutMs} ms`
+          : `${(error as Error)?.message ?? error}${causeOf(error)}`;
       return { ok: false, retry: true, httpStatus: null, error: message, retryAfterMs: null };
     }
   }
@@ -162,7 +164,18 @@ export function createDeliveryQueue({
     started: number,
   ): Promise<void> {
     const at = now();
-    const delivery: NewDelivery = { siteId: job.siteId, webhookId: job.webhook.id, kind: job.kind, summary: job.summary, status, httpStatus, error, attempts, at, durationMs: at - started };
+    const delivery: NewDelivery = {
+      siteId: job.siteId,
+      webhookId: job.webhook.id,
+      kind: job.kind,
+      summary: job.summary,
+      status,
+      httpStatus,
+      error,
+      attempts,
+      at,
+      durationMs: at - started,
+    };
     try {
       await record(delivery);
     } catch (recordError) {

@@ -34,13 +34,29 @@ let batchNumber = 0;
 
 function event(ts: number, overrides: Partial<WatchpostEvent> = {}): WatchpostEvent {
   return {
-    ts, ip: '203.0.113.7', country: 'JP', method: 'GET', host: 'shop.example', path: '/', status: 200, latencyMs: 5,
-    ua: 'Mozilla/5.0', action: 'allow', rule: null, botCategory: null, sampleRate: 1, ...overrides,
+    ts,
+    ip: '203.0.113.7',
+    country: 'JP',
+    method: 'GET',
+    host: 'shop.example',
+    path: '/',
+    status: 200,
+    latencyMs: 5,
+    ua: 'Mozilla/5.0',
+    action: 'allow',
+    rule: null,
+    botCategory: null,
+    sampleRate: 1,
+    ...overrides,
   };
 }
 
 async function ingest(site: Site, events: WatchpostEvent[]) {
-  await store.ingestBatch(site.id, { batchId: `batch-${String(++batchNumber).padStart(6, '0')}`, source: 'express', events });
+  await store.ingestBatch(site.id, {
+    batchId: `batch-${String(++batchNumber).padStart(6, '0')}`,
+    source: 'express',
+    events,
+  });
 }
 
 async function setup(receiverOptions?: Parameters<typeof startReceiver>[0], delivery = {}) {
@@ -49,7 +65,13 @@ async function setup(receiverOptions?: Parameters<typeof startReceiver>[0], deli
   const clock = createManualClock(T0);
   const created = await store.createSite({ name: 'shop', timeZone: 'Asia/Tokyo', homeCountry: 'JP' });
   await store.addWebhook(created.site.id, receiver.url, T0);
-  const service = createAlertService({ store, publicUrl: 'https://wp.example', now: clock.now, timers: clock.timers, delivery });
+  const service = createAlertService({
+    store,
+    publicUrl: 'https://wp.example',
+    now: clock.now,
+    timers: clock.timers,
+    delivery,
+  });
   services.push(service);
   return { ...created, receiver, clock, service };
 }
@@ -69,9 +91,13 @@ describe('real-time alerts (real store, real receiver)', () => {
     const ctx = await setup();
     // 150 404s in 15 s from three IPs, then the burst goes on in the next window, then silence.
     const burst = (from: number, n: number) =>
-      Array.from({ length: n }, (_, i) => event(from + i * 100, { status: 404, path: `/x${i}`, ip: `198.51.100.${i % 3}` }));
+      Array.from({ length: n }, (_, i) =>
+        event(from + i * 100, { status: 404, path: `/x${i}`, ip: `198.51.100.${i % 3}` }),
+      );
     await ingest(ctx.site, burst(T0, 150));
-    expect(await tickUntil(ctx, T0 + 20_000)).toEqual(['alert: Error burst: 150 4xx/5xx responses in 30 s (threshold 100)']);
+    expect(await tickUntil(ctx, T0 + 20_000)).toEqual([
+      'alert: Error burst: 150 4xx/5xx responses in 30 s (threshold 100)',
+    ]);
     await ingest(ctx.site, burst(T0 + 30_000, 120));
     expect(await tickUntil(ctx, T0 + 120_000)).toEqual([]);
     const later = await tickUntil(ctx, T0 + 300_000);
@@ -88,17 +114,35 @@ describe('real-time alerts (real store, real receiver)', () => {
 
   it('99 errors in 30 s are not a burst (the threshold is "more than 100")', async () => {
     const ctx = await setup();
-    await ingest(ctx.site, Array.from({ length: 100 }, (_, i) => event(T0 + i * 100, { status: 503 })));
+    await ingest(
+      ctx.site,
+      Array.from({ length: 100 }, (_, i) => event(T0 + i * 100, { status: 503 })),
+    );
     expect(await tickUntil(ctx, T0 + 60_000)).toEqual([]);
   });
 
   it.each([
     // T0 + 30 s is a boundary of fixed 30-second windows: 75 errors fall on each side of it.
-    ['150 errors in 9 s across a 30-second boundary (75 + 75)', 150, T0 + 25_500, 60, 'alert: Error burst: 150 4xx/5xx responses in 30 s (threshold 100)'],
-    ['101 errors spread over 25 s', 101, T0 + 12_345, 247, 'alert: Error burst: 101 4xx/5xx responses in 30 s (threshold 100)'],
+    [
+      '150 errors in 9 s across a 30-second boundary (75 + 75)',
+      150,
+      T0 + 25_500,
+      60,
+      'alert: Error burst: 150 4xx/5xx responses in 30 s (threshold 100)',
+    ],
+    [
+      '101 errors spread over 25 s',
+      101,
+      T0 + 12_345,
+      247,
+      'alert: Error burst: 101 4xx/5xx responses in 30 s (threshold 100)',
+    ],
   ])('%s raise a burst alert (any 30 s counts)', async (_, n, from, stepMs, title) => {
     const ctx = await setup();
-    await ingest(ctx.site, Array.from({ length: n }, (_, i) => event(from + i * stepMs, { status: 404, ip: `198.51.100.${i % 2}` })));
+    await ingest(
+      ctx.site,
+      Array.from({ length: n }, (_, i) => event(from + i * stepMs, { status: 404, ip: `198.51.100.${i % 2}` })),
+    );
     expect(await tickUntil(ctx, T0 + 60_000)).toEqual([title]);
     const [message] = await ctx.receiver.waitFor(1);
     expect(textOf(message!.body)).toContain(`198.51.100.0: ${Math.ceil(n / 2)} errors`);
@@ -106,10 +150,22 @@ describe('real-time alerts (real store, real receiver)', () => {
 
   it('a new automatic ban alerts once; manual ones and bans from before start do not; lifting it resolves', async () => {
     const old = await store.createSite({ name: 'other', timeZone: 'UTC', homeCountry: null });
-    await store.addDenyEntry(old.site.id, { value: '192.0.2.1', reason: 'old', source: 'auto', expiresAt: null }, T0 - 60_000);
+    await store.addDenyEntry(
+      old.site.id,
+      { value: '192.0.2.1', reason: 'old', source: 'auto', expiresAt: null },
+      T0 - 60_000,
+    );
     const ctx = await setup();
-    await store.addDenyEntry(ctx.site.id, { value: '192.0.2.9', reason: 'by hand', source: 'manual', expiresAt: null }, T0);
-    const ban = await store.addDenyEntry(ctx.site.id, { value: '198.51.100.7', reason: 'burst of 240 4xx in 30 s', source: 'auto', expiresAt: T0 + 4 * 3_600_000 }, T0);
+    await store.addDenyEntry(
+      ctx.site.id,
+      { value: '192.0.2.9', reason: 'by hand', source: 'manual', expiresAt: null },
+      T0,
+    );
+    const ban = await store.addDenyEntry(
+      ctx.site.id,
+      { value: '198.51.100.7', reason: 'burst of 240 4xx in 30 s', source: 'auto', expiresAt: T0 + 4 * 3_600_000 },
+      T0,
+    );
     expect(await tickUntil(ctx, T0 + 30_000)).toEqual(['alert: New automatic ban: 198.51.100.7']);
     await store.removeDenyEntry(ctx.site.id, ban.id);
     // Resolved once the ban has been gone for the 10-minute cool-down.
@@ -122,7 +178,9 @@ describe('real-time alerts (real store, real receiver)', () => {
   it("a client refused by the middleware's temporary ban alerts once, and resolves when it has stopped coming", async () => {
     const ctx = await setup();
     const refused = (from: number, n: number) =>
-      Array.from({ length: n }, (_, i) => event(from + i * 1000, { ip: '203.0.113.50', status: 403, action: 'block', rule: 'ban' }));
+      Array.from({ length: n }, (_, i) =>
+        event(from + i * 1000, { ip: '203.0.113.50', status: 403, action: 'block', rule: 'ban' }),
+      );
     await ingest(ctx.site, [event(T0, { ip: '203.0.113.51', status: 403, action: 'block', rule: 'deny-list:manual' })]);
     ctx.clock.set(T0 + 10_000);
     await ingest(ctx.site, refused(T0 + 5000, 5));
@@ -140,9 +198,15 @@ describe('real-time alerts (real store, real receiver)', () => {
 
   it('a client answered with many 5xx after probing alerts; 5xx alone from a normal client does not', async () => {
     const ctx = await setup();
-    const prober = Array.from({ length: 10 }, (_, i) => event(T0 + i * 1000, { ip: '192.0.2.66', path: '/.env', status: 404, action: 'count', rule: 'probe-dotenv' }));
-    const failures = Array.from({ length: 25 }, (_, i) => event(T0 + 20_000 + i * 1000, { ip: '192.0.2.66', path: '/api/search', status: 500 }));
-    const unlucky = Array.from({ length: 25 }, (_, i) => event(T0 + 20_000 + i * 1000, { ip: '192.0.2.77', path: '/checkout', status: 502 }));
+    const prober = Array.from({ length: 10 }, (_, i) =>
+      event(T0 + i * 1000, { ip: '192.0.2.66', path: '/.env', status: 404, action: 'count', rule: 'probe-dotenv' }),
+    );
+    const failures = Array.from({ length: 25 }, (_, i) =>
+      event(T0 + 20_000 + i * 1000, { ip: '192.0.2.66', path: '/api/search', status: 500 }),
+    );
+    const unlucky = Array.from({ length: 25 }, (_, i) =>
+      event(T0 + 20_000 + i * 1000, { ip: '192.0.2.77', path: '/checkout', status: 502 }),
+    );
     await ingest(ctx.site, [...prober, ...failures, ...unlucky]);
     ctx.clock.set(T0 + 50_000);
     const titles = await tickUntil(ctx, T0 + 60_000);
@@ -175,6 +239,12 @@ describe('real-time alerts (real store, real receiver)', () => {
     expect(ctx.service.queue.stats().active).toBe(1);
     await ctx.service.queue.idle();
     const [record] = await store.listDeliveries(ctx.site.id, 1);
-    expect(record).toMatchObject({ kind: 'burst', status: 'failed', attempts: 1, httpStatus: null, error: 'timed out after 2000 ms' });
+    expect(record).toMatchObject({
+      kind: 'burst',
+      status: 'failed',
+      attempts: 1,
+      httpStatus: null,
+      error: 'timed out after 2000 ms',
+    });
   });
 });

@@ -13,7 +13,14 @@ import { findBursts } from '../reports/bursts.js';
 /** What the monitor reads. */
 export type MonitorStore = Pick<
   Store,
-  'listSites' | 'errorBuckets' | 'ipErrorPeaks' | 'listDenyEntries' | 'trafficBuckets' | 'topDimension' | 'listEvents' | 'autoBannedClients'
+  | 'listSites'
+  | 'errorBuckets'
+  | 'ipErrorPeaks'
+  | 'listDenyEntries'
+  | 'trafficBuckets'
+  | 'topDimension'
+  | 'listEvents'
+  | 'autoBannedClients'
 >;
 
 /** Options of {@link createAlertMonitor}; every default is listed. */
@@ -26,7 +33,11 @@ export interface AlertMonitorOptions extends IncidentTrackerOptions {
   /** A burst is more than this many (weighted) 4xx+5xx site-wide in any 30 s, in 5-s steps (`findBursts`; default 100). */
   burstThreshold?: number;
   /** A client answered 5xx instead of 403: at least `min5xx` 5xx in `windowMs` (defaults 20 in 5 min) ... */
-  suspicious5xx?: { min5xx?: number; windowMs?: number; /** ... and at least this many 4xx today, or probes/scanner/blocks (default 20). */ min4xx?: number };
+  suspicious5xx?: {
+    min5xx?: number;
+    windowMs?: number;
+    /** ... and at least this many 4xx today, or probes/scanner/blocks (default 20). */ min4xx?: number;
+  };
   /** Baseline: compare with this many previous days (default 14), evaluated at most every `everyMs` (default 60 s). */
   baseline?: BaselineOptions & { days?: number; everyMs?: number };
 }
@@ -65,19 +76,34 @@ export function createAlertMonitor({
   async function checkBursts(site: Site, at: number): Promise<void> {
     // Look back over everything since the last tick (bounded), so a burst between ticks is not missed.
     const since = Math.max(at - 600_000, Math.min(at - 2 * WINDOW, (lastTick.get(site.id) ?? at) - WINDOW));
-    const bursts = findBursts(await store.errorBuckets(site.id, since, at + WINDOW), (errors) => errors > burstThreshold);
-    const worst = bursts.reduce<(typeof bursts)[number] | undefined>((max, b) => (!max || b.errors > max.errors ? b : max), undefined);
+    const bursts = findBursts(
+      await store.errorBuckets(site.id, since, at + WINDOW),
+      (errors) => errors > burstThreshold,
+    );
+    const worst = bursts.reduce<(typeof bursts)[number] | undefined>(
+      (max, b) => (!max || b.errors > max.errors ? b : max),
+      undefined,
+    );
     if (worst) {
       // Only a new incident needs the IPs behind it (each with its worst 30 s); an open one just stays active.
       const open = incidents.isOpen(site.id, 'burst', 'site');
       const ips = open ? [] : await store.ipErrorPeaks(site.id, worst.windowsStart, worst.windowsEnd, 5);
-      raise(site, incidents.active({
-        siteId: site.id,
-        kind: 'burst',
-        key: 'site',
-        title: `Error burst: ${Math.round(worst.errors)} 4xx/5xx responses in 30 s (threshold ${burstThreshold})`,
-        lines: [`Worst 30 s from ${new Date(worst.peakStart).toISOString()}.`, ...ips.map((ip) => `${ip.ip}: ${Math.round(ip.errors)} errors`)],
-      }, at));
+      raise(
+        site,
+        incidents.active(
+          {
+            siteId: site.id,
+            kind: 'burst',
+            key: 'site',
+            title: `Error burst: ${Math.round(worst.errors)} 4xx/5xx responses in 30 s (threshold ${burstThreshold})`,
+            lines: [
+              `Worst 30 s from ${new Date(worst.peakStart).toISOString()}.`,
+              ...ips.map((ip) => `${ip.ip}: ${Math.round(ip.errors)} errors`),
+            ],
+          },
+          at,
+        ),
+      );
     }
     resolve(site, at, 'burst');
   }
@@ -93,13 +119,19 @@ export function createAlertMonitor({
     for (const ban of bans) {
       if (known.has(ban.id)) continue;
       const until = ban.expiresAt === null ? 'with no expiry' : `until ${new Date(ban.expiresAt).toISOString()}`;
-      raise(site, incidents.active({
-        siteId: site.id,
-        kind: 'auto-ban',
-        key: ban.id,
-        title: `New automatic ban: ${ban.value}`,
-        lines: [`Reason: ${ban.reason || '(none given)'}`, `Banned ${until}.`],
-      }, at));
+      raise(
+        site,
+        incidents.active(
+          {
+            siteId: site.id,
+            kind: 'auto-ban',
+            key: ban.id,
+            title: `New automatic ban: ${ban.value}`,
+            lines: [`Reason: ${ban.reason || '(none given)'}`, `Banned ${until}.`],
+          },
+          at,
+        ),
+      );
     }
     // Bans the middleware or the edge applied on their own show up as refused requests. The
     // look-back overlaps the previous tick by a window, for batches that arrive a little late.
@@ -108,13 +140,19 @@ export function createAlertMonitor({
     for (const client of await store.autoBannedClients(site.id, since, at + WINDOW, 100)) {
       if (listed.has(client.ip)) continue; // already announced as a deny-list entry
       const by = client.rule === 'ban' ? "the middleware's temporary ban" : 'an automatic deny-list entry';
-      raise(site, incidents.active({
-        siteId: site.id,
-        kind: 'auto-ban',
-        key: `ip:${client.ip}`,
-        title: `New automatic ban: ${client.ip}`,
-        lines: [`Refused by ${by} (rule ${client.rule}) since ${new Date(client.firstSeen).toISOString()}.`],
-      }, at));
+      raise(
+        site,
+        incidents.active(
+          {
+            siteId: site.id,
+            kind: 'auto-ban',
+            key: `ip:${client.ip}`,
+            title: `New automatic ban: ${client.ip}`,
+            lines: [`Refused by ${by} (rule ${client.rule}) since ${new Date(client.firstSeen).toISOString()}.`],
+          },
+          at,
+        ),
+      );
     }
     resolve(site, at, 'auto-ban');
   }
@@ -127,19 +165,37 @@ export function createAlertMonitor({
       if (row.probes > 0) evidence.push(`${Math.round(row.probes)} probes of sensitive paths`);
       if (row.scanner > 0) evidence.push('user agent classified as a scanner');
       if (row.s4xx >= min4xx) evidence.push(`${Math.round(row.s4xx)} 4xx responses`);
-      if (row.blocked + row.counted > 0) evidence.push(`${Math.round(row.blocked + row.counted)} requests matched a blocking rule`);
+      if (row.blocked + row.counted > 0)
+        evidence.push(`${Math.round(row.blocked + row.counted)} requests matched a blocking rule`);
       if (evidence.length === 0) continue;
       // The day rollup narrows the candidates; the raw events of this one IP give the exact recent count.
-      const recent = await store.listEvents(site.id, { from: at - suspiciousWindowMs, to: at + 1, ip: row.key, limit: 10_000 });
-      const recent5xx = recent.reduce((total, event) => (event.status >= 500 && event.status <= 599 ? total + 1 / event.sampleRate : total), 0);
+      const recent = await store.listEvents(site.id, {
+        from: at - suspiciousWindowMs,
+        to: at + 1,
+        ip: row.key,
+        limit: 10_000,
+      });
+      const recent5xx = recent.reduce(
+        (total, event) => (event.status >= 500 && event.status <= 599 ? total + 1 / event.sampleRate : total),
+        0,
+      );
       if (recent5xx < min5xx) continue;
-      raise(site, incidents.active({
-        siteId: site.id,
-        kind: 'suspicious-5xx',
-        key: row.key,
-        title: `${row.key} got ${Math.round(recent5xx)} 5xx in ${Math.round(suspiciousWindowMs / 60_000)} min instead of a 403`,
-        lines: [`Today: ${evidence.join(', ')}.`, 'Answering it with 403 (deny list) spares the backend and the success rate.'],
-      }, at));
+      raise(
+        site,
+        incidents.active(
+          {
+            siteId: site.id,
+            kind: 'suspicious-5xx',
+            key: row.key,
+            title: `${row.key} got ${Math.round(recent5xx)} 5xx in ${Math.round(suspiciousWindowMs / 60_000)} min instead of a 403`,
+            lines: [
+              `Today: ${evidence.join(', ')}.`,
+              'Answering it with 403 (deny list) spares the backend and the success rate.',
+            ],
+          },
+          at,
+        ),
+      );
     }
     resolve(site, at, 'suspicious-5xx');
   }
@@ -159,13 +215,21 @@ export function createAlertMonitor({
     if (found) {
       const { hour, result } = found;
       const range = `${new Date(hour.current.start).toISOString().slice(11, 16)}–${new Date(hour.current.end).toISOString().slice(11, 16)} UTC`;
-      raise(site, incidents.active({
-        siteId: site.id,
-        kind: 'baseline',
-        key: 'site',
-        title: `Traffic ${result.status}: ${hour.current.requests.toLocaleString('en-US')} requests in ${range}, usually ${result.expected?.toLocaleString('en-US')}`,
-        lines: [`Robust z-score ${result.z} against the same hour on ${result.days} previous ${result.compared === 'same-kind' ? (hour.current.businessDay ? 'business days' : 'weekend days') : 'days'}.`],
-      }, at));
+      raise(
+        site,
+        incidents.active(
+          {
+            siteId: site.id,
+            kind: 'baseline',
+            key: 'site',
+            title: `Traffic ${result.status}: ${hour.current.requests.toLocaleString('en-US')} requests in ${range}, usually ${result.expected?.toLocaleString('en-US')}`,
+            lines: [
+              `Robust z-score ${result.z} against the same hour on ${result.days} previous ${result.compared === 'same-kind' ? (hour.current.businessDay ? 'business days' : 'weekend days') : 'days'}.`,
+            ],
+          },
+          at,
+        ),
+      );
     }
     resolve(site, at, 'baseline');
   }

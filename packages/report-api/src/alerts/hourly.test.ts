@@ -36,7 +36,13 @@ function weeklyPattern(weekday: number, hour: number, day: number): number {
  * Ingests `days` days of traffic ending before local date `end` (and the hours of `end` before
  * `untilHour`), one event per hour whose sample rate makes it count as the pattern's requests.
  */
-async function ingestHistory(site: Site, end: { year: number; month: number; day: number }, days: number, untilHour: number, pattern = weeklyPattern) {
+async function ingestHistory(
+  site: Site,
+  end: { year: number; month: number; day: number },
+  days: number,
+  untilHour: number,
+  pattern = weeklyPattern,
+) {
   const events: WatchpostEvent[] = [];
   for (let back = days; back >= 0; back--) {
     const calendar = new Date(Date.UTC(end.year, end.month - 1, end.day - back));
@@ -45,8 +51,19 @@ async function ingestHistory(site: Site, end: { year: number; month: number; day
       if (back === 0 && hour >= untilHour) break;
       const requests = pattern(calendar.getUTCDay(), hour, back);
       events.push({
-        ts: localTimeToEpoch(date, hour * 60 + 10, site.timeZone), ip: '203.0.113.1', country: 'JP', method: 'GET', host: 'h', path: '/',
-        status: 200, latencyMs: 1, ua: 'Mozilla/5.0', action: 'allow', rule: null, botCategory: null, sampleRate: 1 / requests,
+        ts: localTimeToEpoch(date, hour * 60 + 10, site.timeZone),
+        ip: '203.0.113.1',
+        country: 'JP',
+        method: 'GET',
+        host: 'h',
+        path: '/',
+        status: 200,
+        latencyMs: 1,
+        ua: 'Mozilla/5.0',
+        action: 'allow',
+        rule: null,
+        botCategory: null,
+        sampleRate: 1 / requests,
       });
     }
   }
@@ -76,7 +93,11 @@ describe('baseline alerts from the quarter-hour rollups', () => {
     const { current, history } = await sameHourHistory(store, site, hourStart, hourStart + HOUR, 14);
     expect(history).toHaveLength(5);
     expect(current).toMatchObject({ requests: weeklyPattern(2, 14, 0), businessDay: true });
-    expect(history[0]).toMatchObject({ start: hourStart - 86_400_000, requests: weeklyPattern(1, 14, 1), businessDay: true });
+    expect(history[0]).toMatchObject({
+      start: hourStart - 86_400_000,
+      requests: weeklyPattern(1, 14, 1),
+      businessDay: true,
+    });
     expect(history.filter((h) => !h.businessDay)).toHaveLength(2);
   });
 
@@ -89,7 +110,8 @@ describe('baseline alerts from the quarter-hour rollups', () => {
 
   it('fires on a real spike, in the hour it happens, and resolves when traffic is back to normal', async () => {
     const { site } = await store.createSite({ name: 'shop', timeZone: 'Asia/Tokyo', homeCountry: 'JP' });
-    const spike = (weekday: number, hour: number, day: number) => (day === 0 && hour === 14 ? 6000 : weeklyPattern(weekday, hour, day));
+    const spike = (weekday: number, hour: number, day: number) =>
+      day === 0 && hour === 14 ? 6000 : weeklyPattern(weekday, hour, day);
     await ingestHistory(site, { year: 2026, month: 3, day: 3 }, 21, 16, spike);
     let clock = Date.parse('2026-03-03T05:40:00Z'); // 14:40 JST, the spike hour is still in progress
     const monitor = createAlertMonitor({ store, notify: () => {}, now: () => clock });
@@ -105,7 +127,9 @@ describe('baseline alerts from the quarter-hour rollups', () => {
 
   it('does not judge a site with too little history', async () => {
     const { site } = await store.createSite({ name: 'new', timeZone: 'Europe/Berlin', homeCountry: 'DE' });
-    await ingestHistory(site, { year: 2026, month: 3, day: 3 }, 3, 16, (w, h, d) => (d === 0 ? 50_000 : weeklyPattern(w, h, d)));
+    await ingestHistory(site, { year: 2026, month: 3, day: 3 }, 3, 16, (w, h, d) =>
+      d === 0 ? 50_000 : weeklyPattern(w, h, d),
+    );
     expect(await baselineNotices(site, Date.parse('2026-03-03T14:01:00Z'))).toEqual([]);
   });
 });

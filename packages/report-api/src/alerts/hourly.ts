@@ -43,7 +43,12 @@ export async function sameHourHistory(
   const firstBucket = buckets[0]?.start ?? Number.POSITIVE_INFINITY;
   // Counts are sample-weighted sums; whole requests, as in the reports.
   const requestsIn = (from: number, to: number) =>
-    Math.round(buckets.reduce((total, bucket) => (bucket.start >= from && bucket.start < to ? total + bucket.requests : total), 0));
+    Math.round(
+      buckets.reduce(
+        (total, bucket) => (bucket.start >= from && bucket.start < to ? total + bucket.requests : total),
+        0,
+      ),
+    );
   const p = zonedParts(hourStart, site.timeZone);
   const minuteOfDay = p.hour * 60 + p.minute;
   const history: HourWithHistory['history'] = [];
@@ -55,7 +60,11 @@ export async function sameHourHistory(
       site.timeZone,
     );
     if (start + HOUR <= firstBucket) continue;
-    history.push({ start, requests: requestsIn(start, start + HOUR), businessDay: isBusinessDay(calendar.getUTCDay()) });
+    history.push({
+      start,
+      requests: requestsIn(start, start + HOUR),
+      businessDay: isBusinessDay(calendar.getUTCDay()),
+    });
   }
   return {
     current: { start: hourStart, end, requests: requestsIn(hourStart, end), businessDay: isBusinessDay(p.weekday) },

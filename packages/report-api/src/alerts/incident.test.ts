@@ -6,7 +6,11 @@ const burst = (title: string) => ({ siteId: 's1', kind: 'burst' as const, key: '
 describe('createIncidentTracker', () => {
   it('alerts once per incident and resolves after the cool-down', () => {
     const incidents = createIncidentTracker({ coolDownMs: { burst: 60_000 } });
-    expect(incidents.active(burst('150 errors'), 1000)).toMatchObject({ state: 'alert', title: '150 errors', openedAt: 1000 });
+    expect(incidents.active(burst('150 errors'), 1000)).toMatchObject({
+      state: 'alert',
+      title: '150 errors',
+      openedAt: 1000,
+    });
     expect(incidents.active(burst('170 errors'), 11_000)).toBeNull();
     expect(incidents.resolveQuiet(50_000)).toEqual([]);
     const [resolved] = incidents.resolveQuiet(71_000);

@@ -62,7 +62,8 @@ export const DEFAULT_COOL_DOWN_MS: Record<IncidentKind, number> = {
 export function createIncidentTracker({ coolDownMs = {} }: IncidentTrackerOptions = {}) {
   const coolDowns = { ...DEFAULT_COOL_DOWN_MS, ...coolDownMs };
   for (const [kind, ms] of Object.entries(coolDowns)) {
-    if (!Number.isFinite(ms) || ms < 0) throw new TypeError(`coolDownMs.${kind} must be a non-negative number, got ${ms}`);
+    if (!Number.isFinite(ms) || ms < 0)
+      throw new TypeError(`coolDownMs.${kind} must be a non-negative number, got ${ms}`);
   }
   const open = new Map<string, OpenIncident>();
   const idOf = (siteId: string, kind: string, key: string) => `${siteId}\u0000${kind}\u0000${key}`;

@@ -107,7 +107,10 @@ function spansToSlack(text: string, bold: boolean): string {
       const start = /^[!-/:-@[\]-`{-~]*/.exec(word)![0].length;
       let end = word.length;
       while (end > start + 1 && /[!-/:-@[\]-`{-~]/.test(word[end - 1]!) && word[end - 2] !== '\\') end -= 1;
-      out += spansToSlack(word.slice(0, start), bold) + slackCode(word.slice(start, end).replace(/\\([!-/:-@[-`{-~])/g, '$1')) + spansToSlack(word.slice(end), bold);
+      out +=
+        spansToSlack(word.slice(0, start), bold) +
+        slackCode(word.slice(start, end).replace(/\\([!-/:-@[-`{-~])/g, '$1')) +
+        spansToSlack(word.slice(end), bold);
       i += word.length;
     } else if (char === '\\' && i + 1 < text.length && ESCAPABLE.test(text[i + 1]!)) {
       out += text[i + 1] === '`' ? SLACK_BACKTICK : escapeSlack(text[i + 1]!);
@@ -122,7 +125,8 @@ function spansToSlack(text: string, bold: boolean): string {
       }
       let content = text.slice(i + run, close);
       // CommonMark strips one space from each side when both are there (the padding markdownCode adds).
-      if (content.length >= 2 && content.startsWith(' ') && content.endsWith(' ') && content.trim() !== '') content = content.slice(1, -1);
+      if (content.length >= 2 && content.startsWith(' ') && content.endsWith(' ') && content.trim() !== '')
+        content = content.slice(1, -1);
       out += slackCode(content);
       i = close + run;
     } else if (char === '[' && LINK.test(text.slice(i))) {
@@ -162,7 +166,10 @@ function sections(mrkdwn: string): SlackBlock[] {
   };
   for (const rawLine of mrkdwn.split('\n')) {
     // A cut must not leave half an entity (`&am`): that would be a bare `&`.
-    const line = rawLine.length > SECTION_LIMIT - 10 ? `${rawLine.slice(0, SECTION_LIMIT - 11).replace(/&[a-z]{0,3}$/, '')}…` : rawLine;
+    const line =
+      rawLine.length > SECTION_LIMIT - 10
+        ? `${rawLine.slice(0, SECTION_LIMIT - 11).replace(/&[a-z]{0,3}$/, '')}…`
+        : rawLine;
     if (length + line.length + 1 > SECTION_LIMIT - 4) flush();
     current.push(line);
     length += line.length + 1;
@@ -178,9 +185,19 @@ function sections(mrkdwn: string): SlackBlock[] {
  * @example
  * reportPayload({ title: 'Watchpost daily report: shop, 2026-11-26', markdown, url: 'https://wp.example/dashboard/sites/s_1?date=2026-11-26' });
  */
-export function reportPayload({ title, markdown, url }: { title: string; markdown: string; url: string | null }): SlackPayload {
+export function reportPayload({
+  title,
+  markdown,
+  url,
+}: {
+  title: string;
+  markdown: string;
+  url: string | null;
+}): SlackPayload {
   const body = markdownToSlack(markdown);
-  const link = url ? `Open in the dashboard: ${slackLink(url, url)}` : '_(no dashboard link: the server has no public URL)_';
+  const link = url
+    ? `Open in the dashboard: ${slackLink(url, url)}`
+    : '_(no dashboard link: the server has no public URL)_';
   let blocks = sections(body);
   if (blocks.length > MAX_SECTIONS) {
     blocks = blocks.slice(0, MAX_SECTIONS);
@@ -215,7 +232,10 @@ function slackLine(text: string): string {
  * @example
  * noticePayload(notice, { siteName: 'shop', url: 'https://wp.example/dashboard/sites/s_1?date=2026-11-26' });
  */
-export function noticePayload(notice: AlertNotice, { siteName, url }: { siteName: string; url: string | null }): SlackPayload {
+export function noticePayload(
+  notice: AlertNotice,
+  { siteName, url }: { siteName: string; url: string | null },
+): SlackPayload {
   const icon = notice.state === 'alert' ? ':rotating_light:' : ':white_check_mark:';
   const headline = `${icon} *${slackLine(siteName)}*: ${slackLine(notice.title)}`;
   // Evidence lines quote traffic (rules, ban reasons): each is a code span, so no URL in one links.

@@ -3,11 +3,19 @@ import { changes, rows, statement } from '../db/postgres/pool.js';
 import { newId } from '../db/ids.js';
 import { parseReportTime } from './schedule.js';
 import { toDelivery, toWebhook, type DeliveryRow, type WebhookRow } from './rows.js';
-import { type AlertSettings, type AlertStore, AUTO_BAN_RULES, type AutoBannedClient, DEFAULT_ALERT_SETTINGS, type Webhook } from './store.js';
-
+import {
+  type AlertSettings,
+  type AlertStore,
+  AUTO_BAN_RULES,
+  type AutoBannedClient,
+  DEFAULT_ALERT_SETTINGS,
+  type Webhook,
+} from './store.js';
 
 const insertHook = statement('INSERT INTO webhooks (id, site_id, url, created_at) VALUES ($1, $2, $3, $4)');
-const selectHooks = statement('SELECT id, site_id, url, created_at FROM webhooks WHERE site_id = $1 ORDER BY created_at, id COLLATE "C"');
+const selectHooks = statement(
+  'SELECT id, site_id, url, created_at FROM webhooks WHERE site_id = $1 ORDER BY created_at, id COLLATE "C"',
+);
 const deleteHook = statement('DELETE FROM webhooks WHERE site_id = $1 AND id = $2');
 const selectSettings = statement('SELECT report_time, business_days_only FROM alert_settings WHERE site_id = $1');
 const upsertSettings = statement(
@@ -39,7 +47,9 @@ const selectBanned = statement(
 export function postgresAlertStore(pool: pg.Pool): AlertStore {
   const readSettings = async (siteId: string): Promise<AlertSettings> => {
     const [row] = await rows<{ report_time: string; business_days_only: boolean }>(pool, selectSettings, [siteId]);
-    return row ? { reportTime: row.report_time, businessDaysOnly: row.business_days_only } : { ...DEFAULT_ALERT_SETTINGS };
+    return row
+      ? { reportTime: row.report_time, businessDaysOnly: row.business_days_only }
+      : { ...DEFAULT_ALERT_SETTINGS };
   };
   const cap = (limit: number) => Math.max(1, Math.min(1000, Math.floor(limit)));
 
@@ -58,12 +68,24 @@ export function postgresAlertStore(pool: pg.Pool): AlertStore {
     getAlertSettings: readSettings,
     async setAlertSettings(siteId, settings) {
       const next = { ...(await readSettings(siteId)), ...settings };
-      if (parseReportTime(next.reportTime) === null) throw new TypeError(`reportTime must be HH:MM (24 h), got ${JSON.stringify(next.reportTime)}`);
+      if (parseReportTime(next.reportTime) === null)
+        throw new TypeError(`reportTime must be HH:MM (24 h), got ${JSON.stringify(next.reportTime)}`);
       await changes(pool, upsertSettings, [siteId, next.reportTime, next.businessDaysOnly]);
       return next;
     },
     async recordDelivery(d) {
-      await changes(pool, insertDelivery, [d.siteId, d.webhookId, d.kind, d.summary.slice(0, 500), d.status, d.httpStatus, d.error?.slice(0, 500) ?? null, d.attempts, d.at, d.durationMs]);
+      await changes(pool, insertDelivery, [
+        d.siteId,
+        d.webhookId,
+        d.kind,
+        d.summary.slice(0, 500),
+        d.status,
+        d.httpStatus,
+        d.error?.slice(0, 500) ?? null,
+        d.attempts,
+        d.at,
+        d.durationMs,
+      ]);
     },
     async listDeliveries(siteId, limit) {
       return (await rows<DeliveryRow>(pool, selectDeliveries, [siteId, cap(limit)])).map(toDelivery);

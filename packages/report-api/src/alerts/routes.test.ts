@@ -42,7 +42,9 @@ describe('/v1/webhooks', () => {
     expect(created.status).toBe(201);
     const hook = (await created.json()) as { id: string; url: string };
     expect(hook.url).toBe(secret);
-    const listed = (await (await call('GET', '/v1/webhooks')).json()) as { webhooks: Array<{ id: string; url: string }> };
+    const listed = (await (await call('GET', '/v1/webhooks')).json()) as {
+      webhooks: Array<{ id: string; url: string }>;
+    };
     expect(listed.webhooks).toEqual([{ id: hook.id, url: 'https://hooks.example/…oken', createdAt: NOW }]);
     expect(JSON.stringify(listed)).not.toContain('verysecret');
     expect((await call('DELETE', `/v1/webhooks/${hook.id}`)).status).toBe(204);
@@ -75,9 +77,14 @@ describe('/v1/alerts', () => {
     await store.addWebhook(shop.site.id, receiver.url, NOW);
     const response = await call('POST', '/v1/alerts/test');
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ ok: true, deliveries: [{ status: 'delivered', httpStatus: 200, attempts: 1 }] });
+    expect(await response.json()).toMatchObject({
+      ok: true,
+      deliveries: [{ status: 'delivered', httpStatus: 200, attempts: 1 }],
+    });
     expect((receiver.messages[0]!.body as { text: string }).text).toContain('Test message from Watchpost for *shop*');
-    const log = (await (await call('GET', '/v1/alerts/deliveries?limit=5')).json()) as { deliveries: Array<{ kind: string; status: string }> };
+    const log = (await (await call('GET', '/v1/alerts/deliveries?limit=5')).json()) as {
+      deliveries: Array<{ kind: string; status: string }>;
+    };
     expect(log.deliveries).toEqual([expect.objectContaining({ kind: 'test', status: 'delivered', at: NOW })]);
   });
 
@@ -90,9 +97,18 @@ describe('/v1/alerts', () => {
   it('settings: defaults, partial update, next report time in the site zone, validation', async () => {
     const initial = await (await call('GET', '/v1/alerts/settings')).json();
     // Tuesday 14:00 JST: the next report is today 17:00 JST.
-    expect(initial).toEqual({ reportTime: '17:00', businessDaysOnly: true, timeZone: 'Asia/Tokyo', nextReportAt: Date.parse('2026-03-03T08:00:00Z') });
+    expect(initial).toEqual({
+      reportTime: '17:00',
+      businessDaysOnly: true,
+      timeZone: 'Asia/Tokyo',
+      nextReportAt: Date.parse('2026-03-03T08:00:00Z'),
+    });
     const updated = await (await call('PUT', '/v1/alerts/settings', { body: { reportTime: '09:00' } })).json();
-    expect(updated).toMatchObject({ reportTime: '09:00', businessDaysOnly: true, nextReportAt: Date.parse('2026-03-04T00:00:00Z') });
+    expect(updated).toMatchObject({
+      reportTime: '09:00',
+      businessDaysOnly: true,
+      nextReportAt: Date.parse('2026-03-04T00:00:00Z'),
+    });
     const bad = await call('PUT', '/v1/alerts/settings', { body: { reportTime: '9am' } });
     expect(bad.status).toBe(400);
   });
@@ -105,7 +121,9 @@ describe('/v1/alerts', () => {
 
 describe('/openapi.json', () => {
   it('documents every alerts route', async () => {
-    const doc = (await (await app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await (await app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     expect(Object.keys(doc.paths['/v1/webhooks']!)).toEqual(['get', 'post']);
     expect(Object.keys(doc.paths['/v1/webhooks/{id}']!)).toEqual(['delete']);
     expect(Object.keys(doc.paths['/v1/alerts/settings']!)).toEqual(['get', 'put']);

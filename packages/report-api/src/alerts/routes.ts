@@ -55,7 +55,14 @@ export function alertRoutes(deps: ResolvedDeps, { publicUrl = null, delivery = {
   const app = new Hono<AppEnv>();
   const admin = requireKey(deps.store, ['admin']);
   // Test messages go through their own small queue: a slow receiver delays only the test's answer.
-  const queue = createDeliveryQueue({ timeoutMs: 5000, maxAttempts: 2, ...delivery, record: (d) => deps.store.recordDelivery(d), now: deps.now, logError: deps.logError });
+  const queue = createDeliveryQueue({
+    timeoutMs: 5000,
+    maxAttempts: 2,
+    ...delivery,
+    record: (d) => deps.store.recordDelivery(d),
+    now: deps.now,
+    logError: deps.logError,
+  });
 
   app.get('/webhooks', admin, async function listWebhooks(c) {
     const hooks = await deps.store.listWebhooks(c.get('site').id);
@@ -63,7 +70,9 @@ export function alertRoutes(deps: ResolvedDeps, { publicUrl = null, delivery = {
   });
 
   app.post('/webhooks', admin, async function addWebhook(c) {
-    const parsed = newWebhookSchema.safeParse(await jsonBody(c.req.raw, '{ "url": "https://hooks.slack.com/services/..." }'));
+    const parsed = newWebhookSchema.safeParse(
+      await jsonBody(c.req.raw, '{ "url": "https://hooks.slack.com/services/..." }'),
+    );
     if (!parsed.success) invalid(parsed.error, 'webhook');
     const problem = webhookUrlProblem(parsed.data.url);
     if (problem) throw apiError(400, 'invalid webhook', [{ path: 'url', message: problem }]);
@@ -80,29 +89,54 @@ export function alertRoutes(deps: ResolvedDeps, { publicUrl = null, delivery = {
   app.get('/alerts/settings', admin, async function getAlertSettings(c) {
     const site = c.get('site');
     const settings = await deps.store.getAlertSettings(site.id);
-    return c.json({ ...settings, timeZone: site.timeZone, nextReportAt: nextReportTime({ timeZone: site.timeZone, ...settings }, deps.now()) });
+    return c.json({
+      ...settings,
+      timeZone: site.timeZone,
+      nextReportAt: nextReportTime({ timeZone: site.timeZone, ...settings }, deps.now()),
+    });
   });
 
   app.put('/alerts/settings', admin, async function putAlertSettings(c) {
-    const parsed = alertSettingsSchema.safeParse(await jsonBody(c.req.raw, '{ "reportTime": "17:00", "businessDaysOnly": true }'));
+    const parsed = alertSettingsSchema.safeParse(
+      await jsonBody(c.req.raw, '{ "reportTime": "17:00", "businessDaysOnly": true }'),
+    );
     if (!parsed.success) invalid(parsed.error, 'alert settings');
     const site = c.get('site');
     const settings = await deps.store.setAlertSettings(site.id, parsed.data);
-    return c.json({ ...settings, timeZone: site.timeZone, nextReportAt: nextReportTime({ timeZone: site.timeZone, ...settings }, deps.now()) });
+    return c.json({
+      ...settings,
+      timeZone: site.timeZone,
+      nextReportAt: nextReportTime({ timeZone: site.timeZone, ...settings }, deps.now()),
+    });
   });
 
   app.post('/alerts/test', admin, async function sendTest(c) {
     const site = c.get('site');
-    const results = await sendTestMessage({ store: deps.store, site, queue, now: deps.now(), publicUrl: publicUrl ?? new URL(c.req.url).origin });
-    if (results.length === 0) throw apiError(409, 'this site has no webhook yet: POST /v1/webhooks { "url": "https://..." } first');
-    const deliveries = results.map(({ webhookId, status, httpStatus, error, attempts }) => ({ webhookId, status, httpStatus, error, attempts }));
+    const results = await sendTestMessage({
+      store: deps.store,
+      site,
+      queue,
+      now: deps.now(),
+      publicUrl: publicUrl ?? new URL(c.req.url).origin,
+    });
+    if (results.length === 0)
+      throw apiError(409, 'this site has no webhook yet: POST /v1/webhooks { "url": "https://..." } first');
+    const deliveries = results.map(({ webhookId, status, httpStatus, error, attempts }) => ({
+      webhookId,
+      status,
+      httpStatus,
+      error,
+      attempts,
+    }));
     return c.json({ ok: deliveries.every((d) => d.status === 'delivered'), deliveries });
   });
 
   app.get('/alerts/deliveries', admin, async function listDeliveries(c) {
     const raw = c.req.query('limit') ?? '50';
     if (!/^\d{1,4}$/.test(raw) || Number(raw) < 1 || Number(raw) > 1000) {
-      throw apiError(400, 'limit must be an integer from 1 to 1000', [{ path: 'limit', message: `got ${JSON.stringify(raw)}` }]);
+      throw apiError(400, 'limit must be an integer from 1 to 1000', [
+        { path: 'limit', message: `got ${JSON.stringify(raw)}` },
+      ]);
     }
     return c.json({ deliveries: await deps.store.listDeliveries(c.get('site').id, Number(raw)) });
   });

@@ -11,7 +11,12 @@ export interface WebhookRow {
 }
 
 /** @example rows.map(toWebhook) */
-export const toWebhook = (row: WebhookRow): Webhook => ({ id: row.id, siteId: row.site_id, url: row.url, createdAt: row.created_at });
+export const toWebhook = (row: WebhookRow): Webhook => ({
+  id: row.id,
+  siteId: row.site_id,
+  url: row.url,
+  createdAt: row.created_at,
+});
 
 export interface DeliveryRow {
   id: number;

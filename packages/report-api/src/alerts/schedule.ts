@@ -117,7 +117,10 @@ export function localTimeToEpoch(
   const wallAsUtc = Date.UTC(date.year, date.month - 1, date.day, 0, minuteOfDay);
   // Offsets a few hours either side of the wall time cover every real DST rule; the candidate
   // instants they produce are checked against the clock, earliest match first.
-  const offsets = new Set([offsetAt(wallAsUtc - 86_400_000 / 2, timeZone), offsetAt(wallAsUtc + 86_400_000 / 2, timeZone)]);
+  const offsets = new Set([
+    offsetAt(wallAsUtc - 86_400_000 / 2, timeZone),
+    offsetAt(wallAsUtc + 86_400_000 / 2, timeZone),
+  ]);
   const candidates = [...offsets].map((offset) => wallAsUtc - offset).sort((a, b) => a - b);
   for (const candidate of candidates) {
     if (candidate + offsetAt(candidate, timeZone) === wallAsUtc) return candidate;
@@ -149,8 +152,10 @@ export function localDate(epochMs: number, timeZone: string): string {
  */
 export function nextReportTime(schedule: ReportSchedule, now: number): number {
   const minuteOfDay = parseReportTime(schedule.reportTime);
-  if (minuteOfDay === null) throw new TypeError(`reportTime must be HH:MM (24 h), got ${JSON.stringify(schedule.reportTime)}`);
-  if (!isValidTimeZone(schedule.timeZone)) throw new TypeError(`unknown time zone ${JSON.stringify(schedule.timeZone)}`);
+  if (minuteOfDay === null)
+    throw new TypeError(`reportTime must be HH:MM (24 h), got ${JSON.stringify(schedule.reportTime)}`);
+  if (!isValidTimeZone(schedule.timeZone))
+    throw new TypeError(`unknown time zone ${JSON.stringify(schedule.timeZone)}`);
   const today = zonedParts(now, schedule.timeZone);
   // Eight days always contain a business day after today, whatever the zone does.
   for (let dayOffset = 0; dayOffset <= 8; dayOffset++) {

@@ -32,7 +32,14 @@ async function setup(timeZone: string, start: string, settings?: { reportTime?: 
   const { site } = await store.createSite({ name: 'shop', timeZone, homeCountry: 'JP' });
   await store.addWebhook(site.id, receiver.url, clock.now());
   if (settings) await store.setAlertSettings(site.id, settings);
-  const service = createAlertService({ store, publicUrl: 'https://watchpost.example', now: clock.now, timers: clock.timers, tickMs: 3_600_000, schedule: { recheckMs: 3_600_000 } });
+  const service = createAlertService({
+    store,
+    publicUrl: 'https://watchpost.example',
+    now: clock.now,
+    timers: clock.timers,
+    tickMs: 3_600_000,
+    schedule: { recheckMs: 3_600_000 },
+  });
   await service.start();
   /** Advances the clock to `until` and returns the ISO times at which report deliveries were recorded. */
   const reportsUntil = async (until: string) => {
@@ -55,7 +62,10 @@ describe('daily report schedule (real store, real receiver, manual clock)', () =
     expect(textOf(message!.body)).toContain('Watchpost daily report: shop, 2026-01-02');
     expect(textOf(message!.body)).toContain(`https://watchpost.example/dashboard/sites/${site.id}?date=2026-01-02`);
     // Saturday and Sunday are skipped; Monday 17:00 JST is 08:00 UTC.
-    expect(await reportsUntil('2026-01-05T09:00:00Z')).toEqual(['2026-01-02T08:00:00.000Z', '2026-01-05T08:00:00.000Z']);
+    expect(await reportsUntil('2026-01-05T09:00:00Z')).toEqual([
+      '2026-01-02T08:00:00.000Z',
+      '2026-01-05T08:00:00.000Z',
+    ]);
     await service.stop();
   });
 
@@ -71,11 +81,16 @@ describe('daily report schedule (real store, real receiver, manual clock)', () =
   });
 
   it('Europe/Berlin fall-back day, report time changed while running', async () => {
-    const { site, service, clock, reportsUntil } = await setup('Europe/Berlin', '2026-10-24T12:00:00Z', { businessDaysOnly: false });
+    const { site, service, clock, reportsUntil } = await setup('Europe/Berlin', '2026-10-24T12:00:00Z', {
+      businessDaysOnly: false,
+    });
     expect(await reportsUntil('2026-10-24T20:00:00Z')).toEqual(['2026-10-24T15:00:00.000Z']); // CEST
     await store.setAlertSettings(site.id, { reportTime: '09:30' });
     await service.scheduler.refresh();
-    expect(await reportsUntil('2026-10-25T20:00:00Z')).toEqual(['2026-10-24T15:00:00.000Z', '2026-10-25T08:30:00.000Z']); // CET
+    expect(await reportsUntil('2026-10-25T20:00:00Z')).toEqual([
+      '2026-10-24T15:00:00.000Z',
+      '2026-10-25T08:30:00.000Z',
+    ]); // CET
     expect(clock.now()).toBe(at('2026-10-25T20:00:00Z'));
     await service.stop();
   });
@@ -88,7 +103,15 @@ describe('several instances on one database', () => {
     await store.addWebhook(site.id, receiver.url, clock.now());
     const ticks = { a: 0, b: 0 };
     const start = async (name: 'a' | 'b') => {
-      const service = createAlertService({ store, publicUrl: null, now: clock.now, timers: clock.timers, tickMs: 600_000, schedule: { recheckMs: 3_600_000 }, instanceId: name });
+      const service = createAlertService({
+        store,
+        publicUrl: null,
+        now: clock.now,
+        timers: clock.timers,
+        tickMs: 600_000,
+        schedule: { recheckMs: 3_600_000 },
+        instanceId: name,
+      });
       const tick = service.monitor.tick;
       service.monitor.tick = async () => {
         ticks[name]++;
@@ -102,7 +125,10 @@ describe('several instances on one database', () => {
     await clock.advanceTo(at('2026-01-05T09:00:00Z')); // Friday and Monday 17:00 in Tokyo
     await Promise.all([a.queue.idle(), b.queue.idle()]);
     const reports = (await store.listDeliveries(site.id, 100)).filter((d) => d.kind === 'daily-report');
-    expect(reports.map((d) => new Date(d.at).toISOString()).reverse()).toEqual(['2026-01-02T08:00:00.000Z', '2026-01-05T08:00:00.000Z']);
+    expect(reports.map((d) => new Date(d.at).toISOString()).reverse()).toEqual([
+      '2026-01-02T08:00:00.000Z',
+      '2026-01-05T08:00:00.000Z',
+    ]);
     expect(receiver.messages.filter((m) => textOf(m.body).includes('Watchpost daily report'))).toHaveLength(2);
     // 81 hours of 10-minute ticks: all in the instance that took the lease first.
     expect(ticks.a).toBeGreaterThan(400);

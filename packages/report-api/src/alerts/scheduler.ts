@@ -84,7 +84,11 @@ export function createReportScheduler({
         // Due: move on to the next report first, so a slow or failing send cannot fire twice.
         pending.set(site.id, { fireAt: nextReportTime(schedule, Math.max(at, entry.fireAt)), scheduleKey });
         if (at - entry.fireAt > graceMs) {
-          logError(new Error(`daily report of site ${site.id} due at ${new Date(entry.fireAt).toISOString()} skipped: woke up too late`));
+          logError(
+            new Error(
+              `daily report of site ${site.id} due at ${new Date(entry.fireAt).toISOString()} skipped: woke up too late`,
+            ),
+          );
           continue;
         }
         await sendReport(site, localDate(entry.fireAt, site.timeZone), entry.fireAt);
@@ -100,10 +104,13 @@ export function createReportScheduler({
     const at = now();
     let next = at + recheckMs;
     for (const entry of pending.values()) next = Math.min(next, entry.fireAt);
-    timer = timers.setTimeout(() => {
-      timer = null;
-      void wake().finally(arm);
-    }, Math.max(0, next - at));
+    timer = timers.setTimeout(
+      () => {
+        timer = null;
+        void wake().finally(arm);
+      },
+      Math.max(0, next - at),
+    );
   }
 
   function wake(): Promise<void> {

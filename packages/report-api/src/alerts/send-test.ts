@@ -34,7 +34,14 @@ export async function sendTestMessage({
     hooks.map(
       (webhook) =>
         new Promise<NewDelivery>((resolve) => {
-          queue.enqueue({ siteId: site.id, webhook: { id: webhook.id, url: webhook.url }, kind: 'test', summary: 'Test message', payload, onDone: resolve });
+          queue.enqueue({
+            siteId: site.id,
+            webhook: { id: webhook.id, url: webhook.url },
+            kind: 'test',
+            summary: 'Test message',
+            payload,
+            onDone: resolve,
+          });
         }),
     ),
   );

@@ -62,15 +62,22 @@ export function createAlertService({
   detection = {},
   instanceId = randomUUID(),
 }: AlertServiceOptions) {
-  if (publicUrl !== null && !/^https?:\/\//.test(publicUrl)) throw new TypeError(`publicUrl must start with http:// or https://, got ${JSON.stringify(publicUrl)}`);
+  if (publicUrl !== null && !/^https?:\/\//.test(publicUrl))
+    throw new TypeError(`publicUrl must start with http:// or https://, got ${JSON.stringify(publicUrl)}`);
   const base = publicUrl?.replace(/\/+$/, '') ?? null;
   const linkTo = (site: Site, date: string) => (base ? `${base}${reportUrl(site.id, date)}` : null);
-  const queue: DeliveryQueue = createDeliveryQueue({ ...delivery, record: (d) => store.recordDelivery(d), now, logError });
+  const queue: DeliveryQueue = createDeliveryQueue({
+    ...delivery,
+    record: (d) => store.recordDelivery(d),
+    now,
+    logError,
+  });
 
   /** Queues one payload for every webhook of the site; returns how many were queued. */
   async function broadcast(site: Site, kind: AlertKind, summary: string, payload: SlackPayload): Promise<number> {
     const hooks = await store.listWebhooks(site.id);
-    for (const webhook of hooks) queue.enqueue({ siteId: site.id, webhook: { id: webhook.id, url: webhook.url }, kind, summary, payload });
+    for (const webhook of hooks)
+      queue.enqueue({ siteId: site.id, webhook: { id: webhook.id, url: webhook.url }, kind, summary, payload });
     return hooks.length;
   }
 
@@ -80,7 +87,10 @@ export function createAlertService({
     now,
     logError,
     notify(site, notice) {
-      const payload = noticePayload(notice, { siteName: site.name, url: linkTo(site, localDate(notice.at, site.timeZone)) });
+      const payload = noticePayload(notice, {
+        siteName: site.name,
+        url: linkTo(site, localDate(notice.at, site.timeZone)),
+      });
       const summary = notice.state === 'resolved' ? notice.title : `Alert: ${notice.title}`;
       broadcast(site, notice.kind, summary.slice(0, 300), payload).catch(logError);
     },
@@ -89,11 +99,17 @@ export function createAlertService({
   async function sendReport(site: Site, date: string): Promise<number> {
     const report = await buildDailyReport(store, site, date, { now });
     const title = `Watchpost daily report: ${site.name}, ${date}`;
-    return broadcast(site, 'daily-report', title, reportPayload({ title, markdown: reportToMarkdown(report), url: linkTo(site, date) }));
+    return broadcast(
+      site,
+      'daily-report',
+      title,
+      reportPayload({ title, markdown: reportToMarkdown(report), url: linkTo(site, date) }),
+    );
   }
 
   // Seven days: long past any grace period, so a report is never claimed twice; purge drops it later.
-  const claimReport = (site: Site, date: string, fireAt: number) => store.claimLease(`report:${site.id}:${date}`, instanceId, fireAt + 7 * 86_400_000, now());
+  const claimReport = (site: Site, date: string, fireAt: number) =>
+    store.claimLease(`report:${site.id}:${date}`, instanceId, fireAt + 7 * 86_400_000, now());
   const scheduler = createReportScheduler({
     ...schedule,
     store,
@@ -105,7 +121,8 @@ export function createAlertService({
     },
   });
   const setTimer = timers?.setTimeout ?? ((callback: () => void, ms: number) => setTimeout(callback, ms).unref());
-  const clearTimer = timers?.clearTimeout ?? ((handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>));
+  const clearTimer =
+    timers?.clearTimeout ?? ((handle: unknown) => clearTimeout(handle as ReturnType<typeof setTimeout>));
   let tickTimer: unknown = null;
   let running = false;
   let ticking: Promise<unknown> = Promise.resolve();
@@ -148,7 +165,12 @@ export function createAlertService({
     /** Queues a test message to every webhook of the site; returns how many webhooks it went to. */
     sendTest(site: Site): Promise<number> {
       const at = now();
-      return broadcast(site, 'test', 'Test message', testPayload({ siteName: site.name, at, url: linkTo(site, localDate(at, site.timeZone)) }));
+      return broadcast(
+        site,
+        'test',
+        'Test message',
+        testPayload({ siteName: site.name, at, url: linkTo(site, localDate(at, site.timeZone)) }),
+      );
     },
     /** Builds and queues the daily report of `date` now, whatever the schedule says. */
     sendReport,

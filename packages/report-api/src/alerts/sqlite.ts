@@ -2,8 +2,14 @@ import type Database from 'better-sqlite3';
 import { newId } from '../db/ids.js';
 import { parseReportTime } from './schedule.js';
 import { toDelivery, toWebhook, type DeliveryRow, type WebhookRow } from './rows.js';
-import { type AlertSettings, type AlertStore, AUTO_BAN_RULES, type AutoBannedClient, DEFAULT_ALERT_SETTINGS, type Webhook } from './store.js';
-
+import {
+  type AlertSettings,
+  type AlertStore,
+  AUTO_BAN_RULES,
+  type AutoBannedClient,
+  DEFAULT_ALERT_SETTINGS,
+  type Webhook,
+} from './store.js';
 
 /**
  * Webhooks, report settings and the delivery log on SQLite (tables `webhooks`, `alert_settings`,
@@ -15,7 +21,9 @@ import { type AlertSettings, type AlertStore, AUTO_BAN_RULES, type AutoBannedCli
  */
 export function sqliteAlertStore(db: Database.Database): AlertStore {
   const insertHook = db.prepare('INSERT INTO webhooks (id, site_id, url, created_at) VALUES (?, ?, ?, ?)');
-  const selectHooks = db.prepare<[string], WebhookRow>('SELECT * FROM webhooks WHERE site_id = ? ORDER BY created_at, id');
+  const selectHooks = db.prepare<[string], WebhookRow>(
+    'SELECT * FROM webhooks WHERE site_id = ? ORDER BY created_at, id',
+  );
   const deleteHook = db.prepare('DELETE FROM webhooks WHERE site_id = ? AND id = ?');
   const selectSettings = db.prepare<[string], { report_time: string; business_days_only: number }>(
     'SELECT report_time, business_days_only FROM alert_settings WHERE site_id = ?',
@@ -40,7 +48,9 @@ export function sqliteAlertStore(db: Database.Database): AlertStore {
 
   const readSettings = (siteId: string): AlertSettings => {
     const row = selectSettings.get(siteId);
-    return row ? { reportTime: row.report_time, businessDaysOnly: row.business_days_only === 1 } : { ...DEFAULT_ALERT_SETTINGS };
+    return row
+      ? { reportTime: row.report_time, businessDaysOnly: row.business_days_only === 1 }
+      : { ...DEFAULT_ALERT_SETTINGS };
   };
 
   return {
@@ -60,18 +70,37 @@ export function sqliteAlertStore(db: Database.Database): AlertStore {
     },
     async setAlertSettings(siteId, settings) {
       const next = { ...readSettings(siteId), ...settings };
-      if (parseReportTime(next.reportTime) === null) throw new TypeError(`reportTime must be HH:MM (24 h), got ${JSON.stringify(next.reportTime)}`);
+      if (parseReportTime(next.reportTime) === null)
+        throw new TypeError(`reportTime must be HH:MM (24 h), got ${JSON.stringify(next.reportTime)}`);
       upsertSettings.run(siteId, next.reportTime, next.businessDaysOnly ? 1 : 0);
       return next;
     },
     async recordDelivery(d) {
-      insertDelivery.run(d.siteId, d.webhookId, d.kind, d.summary.slice(0, 500), d.status, d.httpStatus, d.error?.slice(0, 500) ?? null, d.attempts, d.at, d.durationMs);
+      insertDelivery.run(
+        d.siteId,
+        d.webhookId,
+        d.kind,
+        d.summary.slice(0, 500),
+        d.status,
+        d.httpStatus,
+        d.error?.slice(0, 500) ?? null,
+        d.attempts,
+        d.at,
+        d.durationMs,
+      );
     },
     async listDeliveries(siteId, limit) {
       return selectDeliveries.all(siteId, Math.max(1, Math.min(1000, Math.floor(limit)))).map(toDelivery);
     },
     async autoBannedClients(siteId, from, to, limit) {
-      return selectBanned.all(siteId, from, to, AUTO_BAN_RULES[0], AUTO_BAN_RULES[1], Math.max(1, Math.min(1000, Math.floor(limit))));
+      return selectBanned.all(
+        siteId,
+        from,
+        to,
+        AUTO_BAN_RULES[0],
+        AUTO_BAN_RULES[1],
+        Math.max(1, Math.min(1000, Math.floor(limit))),
+      );
     },
   };
 }

@@ -17,7 +17,10 @@ export interface AlertSettings {
 }
 
 /** Settings of a site that never set any. */
-export const DEFAULT_ALERT_SETTINGS: Readonly<AlertSettings> = Object.freeze({ reportTime: '17:00', businessDaysOnly: true });
+export const DEFAULT_ALERT_SETTINGS: Readonly<AlertSettings> = Object.freeze({
+  reportTime: '17:00',
+  businessDaysOnly: true,
+});
 
 /** How a delivery ended: accepted by the receiver, given up after retries, or dropped from a full queue. */
 export type DeliveryStatus = 'delivered' | 'failed' | 'dropped';

@@ -74,7 +74,8 @@ export function intOption(args: ParsedArgs, name: string, min: number, max: numb
   const text = stringOption(args, name);
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) throw new UsageError(`--${name}: expected an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text) || value < min || value > max)
+    throw new UsageError(`--${name}: expected an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -87,7 +88,8 @@ export function intOption(args: ParsedArgs, name: string, min: number, max: numb
 export function publicUrlOption(args: ParsedArgs): string | undefined {
   const text = stringOption(args, 'public-url');
   if (text === undefined) return undefined;
-  if (!URL.canParse(text) || !/^https?:$/.test(new URL(text).protocol)) throw new UsageError(`--public-url: expected http(s)://host, got ${JSON.stringify(text)}`);
+  if (!URL.canParse(text) || !/^https?:$/.test(new URL(text).protocol))
+    throw new UsageError(`--public-url: expected http(s)://host, got ${JSON.stringify(text)}`);
   return text;
 }
 

@@ -28,7 +28,11 @@ describe('watchpost CLI', () => {
     const created = await cli('sites', 'create', 'shop', '--tz', 'Asia/Tokyo', '--home-country', 'jp', '--db', db);
     expect(created.code).toBe(0);
     const site = JSON.parse(created.out) as { id: string; ingestKey: string; adminKey: string; homeCountry: string };
-    expect(site).toMatchObject({ homeCountry: 'JP', ingestKey: expect.stringMatching(/^wpi_/), adminKey: expect.stringMatching(/^wpa_/) });
+    expect(site).toMatchObject({
+      homeCountry: 'JP',
+      ingestKey: expect.stringMatching(/^wpi_/),
+      adminKey: expect.stringMatching(/^wpa_/),
+    });
     const listed = await cli('sites', 'list', '--db', db);
     expect(listed.out).toContain(site.id);
     expect(listed.out).not.toContain(site.adminKey);
@@ -41,7 +45,19 @@ describe('watchpost CLI', () => {
     expect(JSON.parse(json.out)).toMatchObject({ date: '2026-03-01', totals: { requests: 1 } });
     const md = await cli('report', '--site', site.id, '--date', '2026-03-01', '--format', 'md', '--db', db);
     expect(md.out).toContain('Requests: *1*');
-    const page = await cli('report', '--site', site.id, '--date', '2026-03-01', '--format', 'html', '--public-url', 'https://watchpost.example', '--db', db);
+    const page = await cli(
+      'report',
+      '--site',
+      site.id,
+      '--date',
+      '2026-03-01',
+      '--format',
+      'html',
+      '--public-url',
+      'https://watchpost.example',
+      '--db',
+      db,
+    );
     expect(page.code).toBe(0);
     expect(page.out).toMatch(/^<!doctype html>/);
     expect(page.out).toContain('shop: daily report for 2026-03-01');
@@ -49,7 +65,10 @@ describe('watchpost CLI', () => {
   });
 
   it.each([
-    { argv: ['sites', 'create', 'x', '--tz', 'Mars/Base', '--db', 'DB'], error: /--tz: "Mars\/Base" is not an IANA time zone/ },
+    {
+      argv: ['sites', 'create', 'x', '--tz', 'Mars/Base', '--db', 'DB'],
+      error: /--tz: "Mars\/Base" is not an IANA time zone/,
+    },
     { argv: ['sites', 'create', 'x', '--tz', 'UTC', '--home-country', 'JPN', '--db', 'DB'], error: /--home-country/ },
     { argv: ['sites', 'create', '--tz', 'UTC', '--db', 'DB'], error: /NAME is required/ },
     { argv: ['sites', 'create', 'x', '--db', 'DB'], error: /--tz is required/ },
@@ -59,9 +78,27 @@ describe('watchpost CLI', () => {
     { argv: ['report', '--site', 'site_nope', '--date', '2026-02-01', '--db', 'DB'], error: /no site "site_nope"/ },
     { argv: ['report', '--site', 's', '--date', '2026-02-01', '--format', 'pdf', '--db', 'DB'], error: /--format/ },
     { argv: ['report', '--date', '2026-02-01', '--db', 'DB'], error: /--site is required/ },
-    { argv: ['report', '--site', 's', '--date', '2026-02-01', '--format', 'html', '--public-url', 'ftp://x', '--db', 'DB'], error: /--public-url/ },
+    {
+      argv: [
+        'report',
+        '--site',
+        's',
+        '--date',
+        '2026-02-01',
+        '--format',
+        'html',
+        '--public-url',
+        'ftp://x',
+        '--db',
+        'DB',
+      ],
+      error: /--public-url/,
+    },
     { argv: ['serve', '--port', '99999', '--db', 'DB'], error: /--port/ },
-    { argv: ['serve', '--port', '0', '--session-secret', 'too-short', '--db', 'DB'], error: /--session-secret: the session secret must be at least 32/ },
+    {
+      argv: ['serve', '--port', '0', '--session-secret', 'too-short', '--db', 'DB'],
+      error: /--session-secret: the session secret must be at least 32/,
+    },
     { argv: ['report', '--site', 's', '--date', '2026-02-01', '--db', '/no/such/dir/w.db'], error: /does not exist/ },
     { argv: ['nonsense'], error: /unknown command "nonsense"/ },
   ])('$argv.0 $argv.1: bad argument → exit 2 and one line', async ({ argv, error }) => {

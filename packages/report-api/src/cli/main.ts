@@ -27,7 +27,14 @@ export const commands: Record<string, Command> = {
 function help(): string {
   const width = Math.max(...Object.keys(commands).map((name) => name.length));
   const lines = Object.entries(commands).map(([name, cmd]) => `  ${name.padEnd(width)}  ${cmd.summary}`);
-  return ['Usage: watchpost <command> [options]', '', 'Commands:', ...lines, '', 'Run `watchpost <command> --help` for its options.'].join('\n');
+  return [
+    'Usage: watchpost <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run `watchpost <command> --help` for its options.',
+  ].join('\n');
 }
 
 /**

@@ -31,7 +31,10 @@ export function isPostgresUrl(db: string): boolean {
  * const store = await openStoreFromArgs('./watchpost.db');
  * const shared = await openStoreFromArgs('postgres://watchpost@db.internal:5432/watchpost');
  */
-export async function openStoreFromArgs(db: string, { writerThread = false, onWriterFailure }: Pick<SqliteStoreOptions, 'writerThread' | 'onWriterFailure'> = {}): Promise<Store> {
+export async function openStoreFromArgs(
+  db: string,
+  { writerThread = false, onWriterFailure }: Pick<SqliteStoreOptions, 'writerThread' | 'onWriterFailure'> = {},
+): Promise<Store> {
   if (isPostgresUrl(db)) return openPostgres(db);
   const full = resolve(db);
   if (!existsSync(dirname(full))) throw new UsageError(`--db: directory ${dirname(full)} does not exist`);
@@ -44,7 +47,9 @@ export async function openStoreFromArgs(db: string, { writerThread = false, onWr
 
 async function openPostgres(text: string): Promise<Store> {
   if (!URL.canParse(text)) {
-    throw new UsageError(`--db: malformed PostgreSQL URL ${JSON.stringify(redactPostgresUrl(text))}; expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`);
+    throw new UsageError(
+      `--db: malformed PostgreSQL URL ${JSON.stringify(redactPostgresUrl(text))}; expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`,
+    );
   }
   const url = new URL(text);
   const schema = url.searchParams.get('schema') ?? undefined;
@@ -53,7 +58,9 @@ async function openPostgres(text: string): Promise<Store> {
     return await openPostgresStore({ url: url.toString(), schema, connectTimeoutMs: CONNECT_TIMEOUT_MS });
   } catch (error) {
     if (error instanceof TypeError) throw new UsageError(`--db: ${error.message}`);
-    throw new UsageError(`--db: cannot open the PostgreSQL database at ${redactPostgresUrl(url.toString())}: ${describeError(error)}`);
+    throw new UsageError(
+      `--db: cannot open the PostgreSQL database at ${redactPostgresUrl(url.toString())}: ${describeError(error)}`,
+    );
   }
 }
 
@@ -85,12 +92,16 @@ export async function withStore(args: ParsedArgs, action: (store: Store) => Prom
  * @example
  * return withSite(args, async (store, site) => { io.out(site.name); return 0; });
  */
-export async function withSite(args: ParsedArgs, action: (store: Store, site: Site) => Promise<number>): Promise<number> {
+export async function withSite(
+  args: ParsedArgs,
+  action: (store: Store, site: Site) => Promise<number>,
+): Promise<number> {
   const siteId = stringOption(args, 'site', true);
   const store = await openStoreFromArgs(stringOption(args, 'db', true));
   try {
     const site = await store.getSite(siteId);
-    if (!site) throw new UsageError(`--site: no site ${JSON.stringify(siteId)} in this database (see watchpost sites list)`);
+    if (!site)
+      throw new UsageError(`--site: no site ${JSON.stringify(siteId)} in this database (see watchpost sites list)`);
     return await action(store, site);
   } finally {
     await store.close();

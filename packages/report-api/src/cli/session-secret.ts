@@ -25,10 +25,15 @@ export async function resolveSessionSecret(
   option: string | undefined,
   env: string | undefined,
 ): Promise<{ secret: Uint8Array; source: SessionSecretSource }> {
-  for (const [value, source, name] of [[option, 'option', '--session-secret'], [env, 'env', 'WATCHPOST_SESSION_SECRET']] as const) {
+  for (const [value, source, name] of [
+    [option, 'option', '--session-secret'],
+    [env, 'env', 'WATCHPOST_SESSION_SECRET'],
+  ] as const) {
     if (value === undefined || value === '') continue;
     if (value.length < MIN_SECRET_LENGTH) {
-      throw new UsageError(`${name}: the session secret must be at least ${MIN_SECRET_LENGTH} characters (got ${value.length}); try: openssl rand -base64 32`);
+      throw new UsageError(
+        `${name}: the session secret must be at least ${MIN_SECRET_LENGTH} characters (got ${value.length}); try: openssl rand -base64 32`,
+      );
     }
     return { secret: new TextEncoder().encode(value), source };
   }

@@ -14,7 +14,10 @@ import { formatCount, formatTime } from './format.js';
  * h`<td>${userAgent}</td>`.toString(); // '<td>&lt;script&gt;…</td>'
  */
 export const h = function visibleHtml(strings: TemplateStringsArray, ...values: unknown[]): HtmlEscapedString {
-  return (html as (strings: TemplateStringsArray, ...values: unknown[]) => HtmlEscapedString)(strings, ...values.map((value) => (typeof value === 'string' ? visibleText(value) : value)));
+  return (html as (strings: TemplateStringsArray, ...values: unknown[]) => HtmlEscapedString)(
+    strings,
+    ...values.map((value) => (typeof value === 'string' ? visibleText(value) : value)),
+  );
 };
 
 const WIDTH = 720;

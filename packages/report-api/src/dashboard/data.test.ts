@@ -2,8 +2,17 @@ import type { DenyEntry } from '@watchpost/middleware/protocol';
 import { describe, expect, it } from 'vitest';
 import { findDenyEntry } from './data.js';
 
-const entry = (value: string): DenyEntry => ({ id: `d_${value}`, value, reason: `because ${value}`, source: 'manual', createdAt: 0, expiresAt: null });
-const entries = ['203.0.113.0/24', '203.0.113.7', '10.0.0.0/8', '10.1.0.0/16', '2001:db8::/32', '2001:db8::1'].map(entry);
+const entry = (value: string): DenyEntry => ({
+  id: `d_${value}`,
+  value,
+  reason: `because ${value}`,
+  source: 'manual',
+  createdAt: 0,
+  expiresAt: null,
+});
+const entries = ['203.0.113.0/24', '203.0.113.7', '10.0.0.0/8', '10.1.0.0/16', '2001:db8::/32', '2001:db8::1'].map(
+  entry,
+);
 
 describe('findDenyEntry', () => {
   it.each([

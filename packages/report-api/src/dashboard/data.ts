@@ -36,7 +36,13 @@ function site(s: Site): DashboardSite {
 }
 
 function totalsOf(row: SliceTotals): SliceTotals {
-  return { requests: row.requests, blocked: row.blocked, counted: row.counted, errors4xx: row.errors4xx, errors5xx: row.errors5xx };
+  return {
+    requests: row.requests,
+    blocked: row.blocked,
+    counted: row.counted,
+    errors4xx: row.errors4xx,
+    errors5xx: row.errors5xx,
+  };
 }
 
 function countRow(g: SliceGroup): CountRow {
@@ -51,23 +57,43 @@ function countRow(g: SliceGroup): CountRow {
  * const data = storeDashboardData(store, { now: Date.now });
  * const report = await data.dailyReport(site, '2026-11-26');
  */
-export function storeDashboardData(store: Store, { now = Date.now, report = {} }: { now?: () => number; report?: DailyReportOptions } = {}): DashboardData {
+export function storeDashboardData(
+  store: Store,
+  { now = Date.now, report = {} }: { now?: () => number; report?: DailyReportOptions } = {},
+): DashboardData {
   /**
    * Reads the slice once for the day (totals, hourly timeline, the groups asked for) and takes the
    * previous day's totals from the rollups, which outlive raw events.
    */
   async function slice(s: DashboardSite, filter: SliceFilter, date: string, groupBy: readonly SliceGroupBy[]) {
     const range = localDayRange(date, s.timeZone);
-    const [dimension, key] = 'ip' in filter ? (['ip', filter.ip] as const) : 'path' in filter ? (['path', filter.path] as const) : (['country', filter.country ?? ''] as const);
+    const [dimension, key] =
+      'ip' in filter
+        ? (['ip', filter.ip] as const)
+        : 'path' in filter
+          ? (['path', filter.path] as const)
+          : (['country', filter.country ?? ''] as const);
     const [summary, previousRows] = await Promise.all([
       store.sliceSummary(s.id, filter, range, { bucketMs: HOUR, groupBy, limit: TOP }),
       store.getDimensionRows(s.id, addDays(date, -1), dimension, [key]),
     ]);
     const hours = Math.ceil((range.to - range.from) / HOUR);
-    const timeline: TimelinePoint[] = Array.from({ length: hours }, (_, i) => ({ start: range.from + i * HOUR, requests: 0, blocked: 0, errors4xx: 0, errors5xx: 0 }));
+    const timeline: TimelinePoint[] = Array.from({ length: hours }, (_, i) => ({
+      start: range.from + i * HOUR,
+      requests: 0,
+      blocked: 0,
+      errors4xx: 0,
+      errors5xx: 0,
+    }));
     for (const b of summary.timeline) {
       const point = timeline[b.index];
-      if (point) Object.assign(point, { requests: b.requests, blocked: b.blocked, errors4xx: b.errors4xx, errors5xx: b.errors5xx });
+      if (point)
+        Object.assign(point, {
+          requests: b.requests,
+          blocked: b.blocked,
+          errors4xx: b.errors4xx,
+          errors5xx: b.errors5xx,
+        });
     }
     const prev = previousRows[0];
     const base: SliceDetail = {
@@ -75,9 +101,16 @@ export function storeDashboardData(store: Store, { now = Date.now, report = {} }
       date,
       range: { from: range.from, to: range.to },
       totals: totalsOf(summary.totals),
-      previousDay: prev && prev.requests > 0
-        ? { requests: Math.round(prev.requests), blocked: Math.round(prev.blocked), counted: Math.round(prev.counted), errors4xx: Math.round(prev.s4xx), errors5xx: Math.round(prev.s5xx) }
-        : null,
+      previousDay:
+        prev && prev.requests > 0
+          ? {
+              requests: Math.round(prev.requests),
+              blocked: Math.round(prev.blocked),
+              counted: Math.round(prev.counted),
+              errors4xx: Math.round(prev.s4xx),
+              errors5xx: Math.round(prev.s5xx),
+            }
+          : null,
       timeline,
     };
     const groups = (by: SliceGroupBy): SliceGroup[] => summary.groups[by] ?? [];
@@ -106,21 +139,36 @@ export function storeDashboardData(store: Store, { now = Date.now, report = {} }
         slice(s, { ip }, date, ['country', 'path', 'ua', 'status', 'decision']),
         store.listDenyEntries(s.id, now()),
       ]);
-      const [countries, paths, uas, statuses, decisions] = (['country', 'path', 'ua', 'status', 'decision'] as const).map(groups) as [SliceGroup[], SliceGroup[], SliceGroup[], SliceGroup[], SliceGroup[]];
+      const [countries, paths, uas, statuses, decisions] = (
+        ['country', 'path', 'ua', 'status', 'decision'] as const
+      ).map(groups) as [SliceGroup[], SliceGroup[], SliceGroup[], SliceGroup[], SliceGroup[]];
       return {
         ...base,
         ip,
         countries: countries.map((g) => ({ country: g.key, ...countRow(g) })),
-        paths: paths.map((g) => ({ path: g.key ?? '', errors4xx: g.errors4xx, errors5xx: g.errors5xx, ...countRow(g) })),
+        paths: paths.map((g) => ({
+          path: g.key ?? '',
+          errors4xx: g.errors4xx,
+          errors5xx: g.errors5xx,
+          ...countRow(g),
+        })),
         userAgents: uas.map((g) => ({ ua: g.key ?? '', botCategory: (g.extra ?? null) as never, ...countRow(g) })),
         statuses: statuses.map((g) => ({ status: Number(g.key), requests: g.requests })),
-        decisions: decisions.map((g) => ({ action: g.key as 'allow' | 'block' | 'count', rule: g.extra, requests: g.requests })),
+        decisions: decisions.map((g) => ({
+          action: g.key as 'allow' | 'block' | 'count',
+          rule: g.extra,
+          requests: g.requests,
+        })),
         denied: findDenyEntry(entries, ip),
       };
     },
     async countryDetail(s, country, date) {
       const { base, groups } = await slice(s, { country }, date, ['ip', 'path', 'bot']);
-      const [ips, paths, bots] = (['ip', 'path', 'bot'] as const).map(groups) as [SliceGroup[], SliceGroup[], SliceGroup[]];
+      const [ips, paths, bots] = (['ip', 'path', 'bot'] as const).map(groups) as [
+        SliceGroup[],
+        SliceGroup[],
+        SliceGroup[],
+      ];
       return {
         ...base,
         country,
@@ -132,11 +180,22 @@ export function storeDashboardData(store: Store, { now = Date.now, report = {} }
     },
     async pathDetail(s, path, date) {
       const { base, groups } = await slice(s, { path }, date, ['ip', 'status', 'ua', 'country']);
-      const [ips, statuses, uas, countries] = (['ip', 'status', 'ua', 'country'] as const).map(groups) as [SliceGroup[], SliceGroup[], SliceGroup[], SliceGroup[]];
+      const [ips, statuses, uas, countries] = (['ip', 'status', 'ua', 'country'] as const).map(groups) as [
+        SliceGroup[],
+        SliceGroup[],
+        SliceGroup[],
+        SliceGroup[],
+      ];
       return {
         ...base,
         path,
-        ips: ips.map((g) => ({ ip: g.key ?? '', country: g.extra, errors4xx: g.errors4xx, errors5xx: g.errors5xx, ...countRow(g) })),
+        ips: ips.map((g) => ({
+          ip: g.key ?? '',
+          country: g.extra,
+          errors4xx: g.errors4xx,
+          errors5xx: g.errors5xx,
+          ...countRow(g),
+        })),
         statuses: statuses.map((g) => ({ status: Number(g.key), requests: g.requests })),
         userAgents: uas.map((g) => ({ ua: g.key ?? '', botCategory: (g.extra ?? null) as never, ...countRow(g) })),
         countries: countries.map((g) => ({ country: g.key, ...countRow(g) })),

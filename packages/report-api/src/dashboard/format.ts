@@ -61,7 +61,13 @@ export function formatTime(ms: number, timeZone: string, seconds = false): strin
   if (!seconds) return localTime(ms, timeZone);
   let format = withSeconds.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    format = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
     withSeconds.set(timeZone, format);
   }
   return format.format(ms);

@@ -22,7 +22,15 @@ export interface Viewer {
  * @example
  * page({ title: 'Sign in', body: h`<p>…</p>`, viewer: null });
  */
-export function page({ title, body, viewer }: { title: string; body: HtmlEscapedString; viewer: Viewer | null }): HtmlEscapedString {
+export function page({
+  title,
+  body,
+  viewer,
+}: {
+  title: string;
+  body: HtmlEscapedString;
+  viewer: Viewer | null;
+}): HtmlEscapedString {
   return h`<!doctype html>
 <html lang="en">
 <head>
@@ -37,10 +45,12 @@ export function page({ title, body, viewer }: { title: string; body: HtmlEscaped
 <a class="skip" href="#main">Skip to content</a>
 <header class="top">
 <a class="brand" href="${BASE}">Watchpost</a>
-${viewer
-  ? h`<nav aria-label="Dashboard"><a href="${BASE}">Sites</a><a href="${BASE}/sign-in">Add a site</a></nav>
+${
+  viewer
+    ? h`<nav aria-label="Dashboard"><a href="${BASE}">Sites</a><a href="${BASE}/sign-in">Add a site</a></nav>
 <form method="post" action="${BASE}/sign-out"><input type="hidden" name="csrf" value="${viewer.csrfToken}"><button type="submit" class="secondary">Sign out</button></form>`
-  : ''}
+    : ''
+}
 </header>
 <main id="main" tabindex="-1">
 ${body}
@@ -105,7 +115,12 @@ export function card(label: string, value: string, comparison: HtmlEscapedString
  * @example
  * table('Top paths', ['Path', '#Requests'], rows);
  */
-export function table(caption: string, columns: string[], rows: HtmlEscapedString[], empty = 'No data for this day.'): HtmlEscapedString {
+export function table(
+  caption: string,
+  columns: string[],
+  rows: HtmlEscapedString[],
+  empty = 'No data for this day.',
+): HtmlEscapedString {
   return h`<div class="table-wrap"><table>
 <caption>${caption}</caption>
 <thead><tr>${columns.map((c) => (c.startsWith('#') ? h`<th scope="col" class="num">${c.slice(1)}</th>` : h`<th scope="col">${c}</th>`))}</tr></thead>
@@ -120,5 +135,7 @@ export function table(caption: string, columns: string[], rows: HtmlEscapedStrin
  * num(135, ipUrl('s_1', '203.0.113.66', '2026-11-26'));
  */
 export function num(value: number, href?: string): HtmlEscapedString {
-  return href ? h`<td class="num"><a href="${href}">${formatCount(value)}</a></td>` : h`<td class="num">${formatCount(value)}</td>`;
+  return href
+    ? h`<td class="num"><a href="${href}">${formatCount(value)}</a></td>`
+    : h`<td class="num">${formatCount(value)}</td>`;
 }

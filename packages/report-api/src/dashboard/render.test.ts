@@ -23,7 +23,13 @@ const HOSTILE = [
 
 const viewer = { csrfToken: 'tok"<en>' };
 const day = { from: Date.parse('2026-11-25T15:00:00Z'), to: Date.parse('2026-11-26T15:00:00Z') };
-const timeline = Array.from({ length: 24 }, (_, i) => ({ start: day.from + i * 3_600_000, requests: 10 + i, blocked: i % 3, errors4xx: i % 5, errors5xx: i % 7 }));
+const timeline = Array.from({ length: 24 }, (_, i) => ({
+  start: day.from + i * 3_600_000,
+  requests: 10 + i,
+  blocked: i % 3,
+  errors4xx: i % 5,
+  errors5xx: i % 7,
+}));
 const site = (name: string) => ({ id: `s_${name}`, name, timeZone: 'Asia/Tokyo', homeCountry: 'JP' });
 
 function report(text: string): DailyReport {
@@ -38,15 +44,27 @@ function report(text: string): DailyReport {
     domestic: { requests: 600, blocked: 10, blockRate: 0.0167 },
     foreign: { requests: 350, blocked: 90, blockRate: 0.2571 },
     unknownCountry: { requests: 50, blocked: 0, blockRate: 0 },
-    topCountries: [{ country: 'JP', requests: 600, blocked: 10 }, { country: null, requests: 50, blocked: 0 }],
+    topCountries: [
+      { country: 'JP', requests: 600, blocked: 10 },
+      { country: null, requests: 50, blocked: 0 },
+    ],
     topIps: [{ ip: text, requests: 100, blocked: 50, country: 'CN', errors4xx: 40, errors5xx: 1 }],
     topPaths: [{ path: text, requests: 80, blocked: 20, errors4xx: 30, errors5xx: 2 }],
     topUserAgents: [{ ua: text, requests: 70, blocked: 5, botCategory: 'scanner' }],
     bots: [{ category: 'scanner', requests: 70, blocked: 5 }],
     blocksByRule: [{ rule: text, blocked: 100, counted: 5 }],
-    bursts: [{ start: day.from + 14 * 3_600_000, end: day.from + 14 * 3_600_000 + 30_000, errors: 120, ips: [{ ip: text, errors: 120 }] }],
+    bursts: [
+      {
+        start: day.from + 14 * 3_600_000,
+        end: day.from + 14 * 3_600_000 + 30_000,
+        errors: 120,
+        ips: [{ ip: text, errors: 120 }],
+      },
+    ],
     suspicious5xx: [{ ip: text, errors5xx: 9, reasons: [text] }],
-    recommendations: [{ ip: text, country: null, reasons: [text, 'probed /.env'], kinds: ['burst'], requests: 100, denied: false }],
+    recommendations: [
+      { ip: text, country: null, reasons: [text, 'probed /.env'], kinds: ['burst'], requests: 100, denied: false },
+    ],
     comparison: {
       previousDay: { requests: 800, blocked: 50, errors4xx: 40, errors5xx: 5, successRate: 0.99937 },
       trailing7Days: null,
@@ -71,7 +89,10 @@ function ipDetail(text: string): IpDetail {
     countries: [{ country: null, requests: 1, blocked: 0 }],
     paths: [{ path: text, requests: 3, blocked: 1, errors4xx: 1, errors5xx: 0 }],
     userAgents: [{ ua: text, botCategory: null, requests: 3, blocked: 1 }],
-    statuses: [{ status: 404, requests: 3 }, { status: 0, requests: 1 }],
+    statuses: [
+      { status: 404, requests: 3 },
+      { status: 0, requests: 1 },
+    ],
     decisions: [{ action: 'block', rule: text, requests: 1 }],
     denied: { id: 'd_1', value: text, reason: text, source: 'manual', createdAt: day.from, expiresAt: null },
   };
@@ -92,7 +113,8 @@ function expectInert(markup: string): void {
     expect(['script', 'img', 'iframe', 'object', 'embed', 'base']).not.toContain(name.toLowerCase());
     for (const [, attr = '', value = ''] of attributes.matchAll(ATTRIBUTE)) {
       expect(attr.toLowerCase(), `<${name}> has no event handler`).not.toMatch(/^on/);
-      if (attr === 'href' || attr === 'action') expect(value, 'links stay on the dashboard').toMatch(/^(\/dashboard(\/|\?|$)|#main$|data:,$)/);
+      if (attr === 'href' || attr === 'action')
+        expect(value, 'links stay on the dashboard').toMatch(/^(\/dashboard(\/|\?|$)|#main$|data:,$)/);
     }
   }
 }
@@ -116,7 +138,12 @@ describe('pages render hostile text as text', () => {
         expect(markup).not.toMatch(/(?!\n)[\p{Cc}\p{Cf}\u2028\u2029]/u);
         // The deny form's reason comes from traffic: it must be one the deny list accepts.
         for (const [, value = ''] of markup.matchAll(/name="reason" value="([^"]*)"/g)) {
-          const reason = value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+          const reason = value
+            .replace(/&quot;/g, '"')
+            .replace(/&#39;/g, "'")
+            .replace(/&lt;/g, '<')
+            .replace(/&gt;/g, '>')
+            .replace(/&amp;/g, '&');
           expect(reasonProblem(reason)).toBeNull();
         }
         expectInert(renderStaticReport(report(text)).replace(/<meta http-equiv[^>]*>/, ''));
@@ -126,7 +153,11 @@ describe('pages render hostile text as text', () => {
   });
 
   it('shows a bidi override in a path as \\u202E, so it cannot reverse the text on screen', () => {
-    const markup = renderReportPage({ report: report('/パス/\u202Egnp.exe/😀'), today: '2026-11-26', viewer }).toString();
+    const markup = renderReportPage({
+      report: report('/パス/\u202Egnp.exe/😀'),
+      today: '2026-11-26',
+      viewer,
+    }).toString();
     expect(markup).toContain('/パス/\\u202Egnp.exe/😀');
     expect(markup).not.toContain('\u202E');
   });
@@ -135,8 +166,28 @@ describe('pages render hostile text as text', () => {
     const base = { today: '2026-11-26', viewer };
     const pages = [
       renderIpPage({ ...base, detail: ipDetail(text) }),
-      renderCountryPage({ ...base, detail: { ...slice(text), country: null, domestic: false, ips: [{ ip: text, requests: 1, blocked: 0, errors4xx: 0, errors5xx: 0 }], paths: [{ path: text, requests: 1, blocked: 0 }], bots: [] } }),
-      renderPathPage({ ...base, detail: { ...slice(text), path: text, ips: [{ ip: text, country: null, requests: 1, blocked: 0, errors4xx: 0, errors5xx: 0 }], statuses: [], userAgents: [{ ua: text, botCategory: null, requests: 1, blocked: 0 }], countries: [] } }),
+      renderCountryPage({
+        ...base,
+        detail: {
+          ...slice(text),
+          country: null,
+          domestic: false,
+          ips: [{ ip: text, requests: 1, blocked: 0, errors4xx: 0, errors5xx: 0 }],
+          paths: [{ path: text, requests: 1, blocked: 0 }],
+          bots: [],
+        },
+      }),
+      renderPathPage({
+        ...base,
+        detail: {
+          ...slice(text),
+          path: text,
+          ips: [{ ip: text, country: null, requests: 1, blocked: 0, errors4xx: 0, errors5xx: 0 }],
+          statuses: [],
+          userAgents: [{ ua: text, botCategory: null, requests: 1, blocked: 0 }],
+          countries: [],
+        },
+      }),
       renderSitesPage({ sites: [site(text)], viewer }),
       renderSignInPage({ error: text }),
       renderErrorPage({ title: text, message: text, viewer: null }),
@@ -164,7 +215,12 @@ describe('report page', () => {
   it('shows the deny button until the IP is denied, then a badge', () => {
     const open = renderReportPage({ report: report('203.0.113.9'), today: '2026-11-26', viewer }).toString();
     expect(open).toContain('aria-label="Add 203.0.113.9 to the deny list"');
-    const denied = renderReportPage({ report: report('203.0.113.9'), today: '2026-11-26', viewer, justDenied: '203.0.113.9' }).toString();
+    const denied = renderReportPage({
+      report: report('203.0.113.9'),
+      today: '2026-11-26',
+      viewer,
+      justDenied: '203.0.113.9',
+    }).toString();
     expect(denied).not.toContain('aria-label="Add 203.0.113.9 to the deny list"');
     expect(denied).toContain('<span class="badge denied">Denied</span>');
     expect(denied).toContain('role="status"');
@@ -197,7 +253,15 @@ describe('charts', () => {
   });
 
   it('draws bars proportional to their values and says "No data" when empty', () => {
-    const svg = barChart('b', 'bars', [{ label: 'a', value: 100 }, { label: 'b', value: 25 }], 500).toString();
+    const svg = barChart(
+      'b',
+      'bars',
+      [
+        { label: 'a', value: 100 },
+        { label: 'b', value: 25 },
+      ],
+      500,
+    ).toString();
     const widths = [...svg.matchAll(/<rect class="f-bar"[^>]*width="([\d.]+)"/g)].map((m) => Number(m[1]));
     expect(widths).toHaveLength(2);
     expect(widths[0]! / widths[1]!).toBeCloseTo(4, 1);
@@ -212,7 +276,9 @@ describe('static report (watchpost report --format html)', () => {
     expect(markup).not.toMatch(/<form[^>]*method="post"/);
     expect(markup).not.toContain('name="csrf"');
     expect(markup).not.toContain('rel="stylesheet"');
-    expect(markup).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(markup).toMatch(
+      /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'/,
+    );
     expect(markup).toContain('<style>');
     expect(markup).toContain('<svg');
   });
@@ -220,7 +286,7 @@ describe('static report (watchpost report --format html)', () => {
   it('points drill-down links at the live dashboard when given its URL', () => {
     const markup = renderStaticReport(report('203.0.113.9'), { publicUrl: 'https://watchpost.example/ignored/path' });
     expect(markup).toContain('<base href="https://watchpost.example/">');
-    expect(markup).toContain('base-uri \'self\' https://watchpost.example;');
+    expect(markup).toContain("base-uri 'self' https://watchpost.example;");
     expect(markup).toContain('<span class="muted">not denied</span>');
   });
 });

@@ -26,7 +26,10 @@ export const SIGNED_OUT_SETTING = 'dashboard.signedOut.';
  * @example
  * createSessions({ secret, revocations: memoryRevocations({ now: Date.now }) });
  */
-export function memoryRevocations({ now = Date.now, maxRevoked = 10_000 }: { now?: () => number; maxRevoked?: number } = {}): SessionRevocations {
+export function memoryRevocations({
+  now = Date.now,
+  maxRevoked = 10_000,
+}: { now?: () => number; maxRevoked?: number } = {}): SessionRevocations {
   const revoked = new Map<string, number>();
   return {
     async isRevoked(sessionId) {
@@ -66,8 +69,12 @@ export interface SettingsRevocationsOptions {
  * @example
  * createSessions({ secret, revocations: settingsRevocations(store, { ttlMs: 8 * 3_600_000 }) });
  */
-export function settingsRevocations(settings: SettingsStore, { now = Date.now, ttlMs }: SettingsRevocationsOptions): SessionRevocations {
-  if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new TypeError(`settingsRevocations: ttlMs must be positive, got ${ttlMs}`);
+export function settingsRevocations(
+  settings: SettingsStore,
+  { now = Date.now, ttlMs }: SettingsRevocationsOptions,
+): SessionRevocations {
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0)
+    throw new TypeError(`settingsRevocations: ttlMs must be positive, got ${ttlMs}`);
   const local = memoryRevocations({ now });
   return {
     async isRevoked(sessionId) {

@@ -13,7 +13,11 @@ afterAll(() => seeded.cleanup());
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const post = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
-  seeded.app.request(path, { method: 'POST', body: form(fields), headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, ...headers } });
+  seeded.app.request(path, {
+    method: 'POST',
+    body: form(fields),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: ORIGIN, ...headers },
+  });
 
 async function signIn(): Promise<{ cookie: string; csrf: string }> {
   const res = await post('/dashboard/sign-in', { adminKey: seeded.adminKey });
@@ -65,7 +69,8 @@ describe('sign-in', () => {
     expect(cookie).toContain('Path=/dashboard');
     expect(cookie).not.toContain('Secure');
     const https = await seeded.app.request('https://watchpost.example/dashboard/sign-in', {
-      method: 'POST', body: form({ adminKey: seeded.adminKey }),
+      method: 'POST',
+      body: form({ adminKey: seeded.adminKey }),
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://watchpost.example' },
     });
     expect(https.headers.get('set-cookie')).toContain('Secure');
@@ -85,7 +90,9 @@ describe('sign-in', () => {
 describe('pages', () => {
   it('renders the daily report with charts, links and every hostile value escaped', async () => {
     const { cookie } = await signIn();
-    const res = await seeded.app.request(`/dashboard/sites/${seeded.site.id}?date=${SEED_DATE}`, { headers: { cookie } });
+    const res = await seeded.app.request(`/dashboard/sites/${seeded.site.id}?date=${SEED_DATE}`, {
+      headers: { cookie },
+    });
     expect(res.status).toBe(200);
     const body = await res.text();
     expect(body).toContain('shop &lt;i&gt;demo&lt;/i&gt;: daily report for 2026-11-26');
@@ -94,7 +101,8 @@ describe('pages', () => {
     expect(body).toContain(`href="/dashboard/sites/${seeded.site.id}/country?code=CN&amp;date=${SEED_DATE}"`);
     expect(body).toContain(`/path?path=${encodeURIComponent(HOSTILE.svgPath)}&amp;date=`);
     expect(body).toContain('&lt;script&gt;window.__pwned=1;alert(1)&lt;/script&gt;');
-    for (const raw of ['<script', '<img src=x', '<svg onload', 'href="javascript:', '<b>bold</b>']) expect(body).not.toContain(raw);
+    for (const raw of ['<script', '<img src=x', '<svg onload', 'href="javascript:', '<b>bold</b>'])
+      expect(body).not.toContain(raw);
     expect(body).toContain('rel="prev"');
     expect(body).toContain('2026-11-25');
     expect(body).toMatch(/prev\. day [\d,]+ \(\+/);
@@ -103,19 +111,29 @@ describe('pages', () => {
   it('drills down into an IP, a country and a hostile path', async () => {
     const { cookie } = await signIn();
     const base = `/dashboard/sites/${seeded.site.id}`;
-    const ip = await (await seeded.app.request(`${base}/ip?ip=${ATTACKER}&date=${SEED_DATE}`, { headers: { cookie } })).text();
+    const ip = await (
+      await seeded.app.request(`${base}/ip?ip=${ATTACKER}&date=${SEED_DATE}`, { headers: { cookie } })
+    ).text();
     expect(ip).toContain(`<h1>IP <code>${ATTACKER}</code></h1>`);
     expect(ip).toContain('Not on the deny list.');
     expect(ip).toContain('/wp-login.php');
     expect(ip).toMatch(/<th scope="row">404<\/th><td class="num">120<\/td>/);
     // The hourly table of the IP page: the 4xx burst at 14:00 and the blocked probes at 15:00, Tokyo time.
-    expect(ip).toContain('<tr><th scope="row">14:00</th><td class="num">120</td><td class="num">0</td><td class="num">120</td>');
-    expect(ip).toContain('<tr><th scope="row">15:00</th><td class="num">15</td><td class="num">15</td><td class="num">15</td>');
+    expect(ip).toContain(
+      '<tr><th scope="row">14:00</th><td class="num">120</td><td class="num">0</td><td class="num">120</td>',
+    );
+    expect(ip).toContain(
+      '<tr><th scope="row">15:00</th><td class="num">15</td><td class="num">15</td><td class="num">15</td>',
+    );
     expect(ip).toContain('probe-&lt;b&gt;bold&lt;/b&gt;');
-    const country = await (await seeded.app.request(`${base}/country?code=RU&date=${SEED_DATE}`, { headers: { cookie } })).text();
+    const country = await (
+      await seeded.app.request(`${base}/country?code=RU&date=${SEED_DATE}`, { headers: { cookie } })
+    ).text();
     expect(country).toContain('Country: RU');
     expect(country).toContain(SCANNER);
-    const path = await seeded.app.request(`${base}/path?path=${encodeURIComponent(HOSTILE.jsPath)}&date=${SEED_DATE}`, { headers: { cookie } });
+    const path = await seeded.app.request(`${base}/path?path=${encodeURIComponent(HOSTILE.jsPath)}&date=${SEED_DATE}`, {
+      headers: { cookie },
+    });
     expect(path.status).toBe(200);
     const pathBody = await path.text();
     expect(pathBody).toContain('<h1>Path <code>javascript:window.__pwned=4</code></h1>');
@@ -179,7 +197,11 @@ describe('add to deny list', () => {
     ['a bidi override', 'a\u202Eb'],
   ])('refuses a reason with %s (400) and adds nothing (issue 14, defect 11)', async (_name, reason) => {
     const { cookie, csrf } = await signIn();
-    const res = await post(`/dashboard/sites/${seeded.site.id}/deny`, { ip: SCANNER, date: SEED_DATE, reason, csrf }, { cookie });
+    const res = await post(
+      `/dashboard/sites/${seeded.site.id}/deny`,
+      { ip: SCANNER, date: SEED_DATE, reason, csrf },
+      { cookie },
+    );
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('control character');
     const list = await seeded.app.request('/v1/denylist', { headers: { authorization: `Bearer ${seeded.adminKey}` } });
@@ -188,25 +210,41 @@ describe('add to deny list', () => {
 
   it('adds the IP, serves it on /v1/denylist and shows it denied', async () => {
     const { cookie, csrf } = await signIn();
-    const before = await seeded.app.request('/v1/denylist', { headers: { authorization: `Bearer ${seeded.ingestKey}` } });
+    const before = await seeded.app.request('/v1/denylist', {
+      headers: { authorization: `Bearer ${seeded.ingestKey}` },
+    });
     const etag = before.headers.get('etag') ?? '';
-    const res = await post(`/dashboard/sites/${seeded.site.id}/deny`, { ip: ATTACKER, date: SEED_DATE, reason: 'burst of 4xx', csrf }, { cookie });
+    const res = await post(
+      `/dashboard/sites/${seeded.site.id}/deny`,
+      { ip: ATTACKER, date: SEED_DATE, reason: 'burst of 4xx', csrf },
+      { cookie },
+    );
     expect(res.status).toBe(303);
     const location = res.headers.get('location') ?? '';
     expect(location).toBe(`/dashboard/sites/${seeded.site.id}?date=${SEED_DATE}&denied=${ATTACKER}#recommendations`);
-    const after = await seeded.app.request('/v1/denylist', { headers: { authorization: `Bearer ${seeded.ingestKey}`, 'if-none-match': etag } });
+    const after = await seeded.app.request('/v1/denylist', {
+      headers: { authorization: `Bearer ${seeded.ingestKey}`, 'if-none-match': etag },
+    });
     expect(after.status).toBe(200);
     const list = (await after.json()) as { entries: Array<{ value: string; reason: string; source: string }> };
-    expect(list.entries).toContainEqual(expect.objectContaining({ value: ATTACKER, reason: 'burst of 4xx', source: 'manual' }));
+    expect(list.entries).toContainEqual(
+      expect.objectContaining({ value: ATTACKER, reason: 'burst of 4xx', source: 'manual' }),
+    );
     const report = await (await seeded.app.request(location.split('#')[0]!, { headers: { cookie } })).text();
     expect(report).toContain(`<code>${ATTACKER}</code> was added to the deny list.`);
-    const ip = await (await seeded.app.request(`/dashboard/sites/${seeded.site.id}/ip?ip=${ATTACKER}&date=${SEED_DATE}`, { headers: { cookie } })).text();
+    const ip = await (
+      await seeded.app.request(`/dashboard/sites/${seeded.site.id}/ip?ip=${ATTACKER}&date=${SEED_DATE}`, {
+        headers: { cookie },
+      })
+    ).text();
     expect(ip).toMatch(/Denied<\/span> by entry <code>203\.0\.113\.66<\/code> \(manual,/);
     // When it was added, in the site's own time (Asia/Tokyo), not UTC.
     expect(ip).toContain('(manual, since 2026-11-26 18:00 Asia/Tokyo)');
     expect(ip).toContain('Reason: burst of 4xx');
     // Later visits (no confirmation parameter) still show it denied: the report reads the deny list.
-    const later = await (await seeded.app.request(`/dashboard/sites/${seeded.site.id}?date=${SEED_DATE}`, { headers: { cookie } })).text();
+    const later = await (
+      await seeded.app.request(`/dashboard/sites/${seeded.site.id}?date=${SEED_DATE}`, { headers: { cookie } })
+    ).text();
     const row = later.slice(later.indexOf('id="recommendations"'));
     expect(row).toContain('<span class="badge denied">Denied</span>');
     expect(row).not.toContain(`aria-label="Add ${ATTACKER} to the deny list"`);
@@ -220,9 +258,29 @@ describe('failures', () => {
     const { storeDashboardData } = await import('./data.js');
     const logged: unknown[] = [];
     const real = storeDashboardData(seeded.store, { now: seeded.now });
-    const data = { ...real, getSite: async () => { throw new Error('database is locked'); } };
-    const app = new Hono().route('/dashboard', dashboardRoutes({ store: seeded.store, now: seeded.now, limits: { maxBodyBytes: 1, maxDecompressedBytes: 1 }, logError: (e) => logged.push(e) }, { data }));
-    const signIn = await app.request('/dashboard/sign-in', { method: 'POST', body: form({ adminKey: seeded.adminKey }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const data = {
+      ...real,
+      getSite: async () => {
+        throw new Error('database is locked');
+      },
+    };
+    const app = new Hono().route(
+      '/dashboard',
+      dashboardRoutes(
+        {
+          store: seeded.store,
+          now: seeded.now,
+          limits: { maxBodyBytes: 1, maxDecompressedBytes: 1 },
+          logError: (e) => logged.push(e),
+        },
+        { data },
+      ),
+    );
+    const signIn = await app.request('/dashboard/sign-in', {
+      method: 'POST',
+      body: form({ adminKey: seeded.adminKey }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
     const res = await app.request('/dashboard', { headers: { cookie } });
     expect(res.status).toBe(500);

@@ -71,11 +71,18 @@ function html(c: Context, body: { toString(): string }, status: 200 | 400 | 401 
 export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = {}): Hono<DashboardEnv> {
   const { sessionSecret, sessionTtlMs, publicOrigin, secureCookie = 'auto' } = options;
   if (publicOrigin !== undefined && !/^https?:\/\/[^/]+$/.test(publicOrigin)) {
-    throw new TypeError(`dashboardRoutes: publicOrigin must be like https://host[:port], got ${JSON.stringify(publicOrigin)}`);
+    throw new TypeError(
+      `dashboardRoutes: publicOrigin must be like https://host[:port], got ${JSON.stringify(publicOrigin)}`,
+    );
   }
   const data = options.data ?? storeDashboardData(deps.store, { now: deps.now });
   // Sign-outs are kept in the database: a signed-out cookie stays refused after a restart.
-  const sessions = createSessions({ secret: sessionSecret, ttlMs: sessionTtlMs, now: deps.now, revocations: settingsRevocations(deps.store, { now: deps.now, ttlMs: sessionTtlMs ?? DEFAULT_SESSION_TTL_MS }) });
+  const sessions = createSessions({
+    secret: sessionSecret,
+    ttlMs: sessionTtlMs,
+    now: deps.now,
+    revocations: settingsRevocations(deps.store, { now: deps.now, ttlMs: sessionTtlMs ?? DEFAULT_SESSION_TTL_MS }),
+  });
   const originOf = (c: Context) => publicOrigin ?? new URL(c.req.url).origin;
   const secure = (c: Context) => (secureCookie === 'auto' ? originOf(c).startsWith('https:') : secureCookie);
   const app = new Hono<DashboardEnv>();
@@ -102,12 +109,25 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
   });
 
   app.post('/sign-in', async function signIn(c) {
-    if (!sameOrigin(c, originOf(c))) return html(c, renderErrorPage({ title: 'Refused', message: 'Cross-origin request refused.', viewer: null }), 403);
+    if (!sameOrigin(c, originOf(c)))
+      return html(
+        c,
+        renderErrorPage({ title: 'Refused', message: 'Cross-origin request refused.', viewer: null }),
+        403,
+      );
     const form = await c.req.parseBody();
     const existing = await currentSession(c);
     // Adding a site to a live session is an action of that session: it needs its CSRF token.
     if (existing && !(await sessions.checkCsrf(existing, form['csrf']))) {
-      return html(c, renderErrorPage({ title: 'Refused', message: 'The form was stale; reload the page and try again.', viewer: null }), 403);
+      return html(
+        c,
+        renderErrorPage({
+          title: 'Refused',
+          message: 'The form was stale; reload the page and try again.',
+          viewer: null,
+        }),
+        403,
+      );
     }
     const key = typeof form['adminKey'] === 'string' ? form['adminKey'].trim() : '';
     const site = key && key.length <= 512 ? await data.verifyAdminKey(key) : null;
@@ -129,22 +149,37 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
   });
 
   // Everything below needs a session.
-  app.use('*', createMiddleware<DashboardEnv>(async function requireSession(c, next) {
-    const session = await currentSession(c);
-    if (!session) {
-      if (c.req.method === 'GET' || c.req.method === 'HEAD') return c.redirect(`${BASE}/sign-in`, 303);
-      return html(c, renderErrorPage({ title: 'Signed out', message: 'Your session ended; sign in again.', viewer: null }), 401);
-    }
-    c.set('session', session);
-    c.set('viewer', await viewerOf(session));
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
-      const form = await c.req.parseBody();
-      if (!sameOrigin(c, originOf(c)) || !(await sessions.checkCsrf(session, form['csrf']))) {
-        return html(c, renderErrorPage({ title: 'Refused', message: 'The form was stale or came from another site; reload the page and try again.', viewer: c.get('viewer') }), 403);
+  app.use(
+    '*',
+    createMiddleware<DashboardEnv>(async function requireSession(c, next) {
+      const session = await currentSession(c);
+      if (!session) {
+        if (c.req.method === 'GET' || c.req.method === 'HEAD') return c.redirect(`${BASE}/sign-in`, 303);
+        return html(
+          c,
+          renderErrorPage({ title: 'Signed out', message: 'Your session ended; sign in again.', viewer: null }),
+          401,
+        );
       }
-    }
-    await next();
-  }));
+      c.set('session', session);
+      c.set('viewer', await viewerOf(session));
+      if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+        const form = await c.req.parseBody();
+        if (!sameOrigin(c, originOf(c)) || !(await sessions.checkCsrf(session, form['csrf']))) {
+          return html(
+            c,
+            renderErrorPage({
+              title: 'Refused',
+              message: 'The form was stale or came from another site; reload the page and try again.',
+              viewer: c.get('viewer'),
+            }),
+            403,
+          );
+        }
+      }
+      await next();
+    }),
+  );
 
   app.post('/sign-out', async function signOut(c) {
     await sessions.revoke(c.get('session'));
@@ -153,7 +188,9 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
   });
 
   app.get('/', async function siteList(c) {
-    const sites = (await Promise.all(c.get('session').siteIds.map((id) => data.getSite(id)))).filter((s): s is DashboardSite => s !== null);
+    const sites = (await Promise.all(c.get('session').siteIds.map((id) => data.getSite(id)))).filter(
+      (s): s is DashboardSite => s !== null,
+    );
     return html(c, renderSitesPage({ sites, viewer: c.get('viewer') }));
   });
 
@@ -163,7 +200,16 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
   async function requireSite(c: Context<DashboardEnv>, next: () => Promise<void>) {
     const siteId = c.req.param('siteId') ?? '';
     const site = c.get('session').siteIds.includes(siteId) ? await data.getSite(siteId) : null;
-    if (!site) return html(c, renderErrorPage({ title: 'Not found', message: 'No such site in this session. Sign in with its admin key.', viewer: c.get('viewer') }), 404);
+    if (!site)
+      return html(
+        c,
+        renderErrorPage({
+          title: 'Not found',
+          message: 'No such site in this session. Sign in with its admin key.',
+          viewer: c.get('viewer'),
+        }),
+        404,
+      );
     c.set('site', site);
     await next();
   }
@@ -174,10 +220,12 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
     const today = data.today(c.get('site'));
     if (text === undefined || text === '') return today;
     const parsed = parseLocalDate(text);
-    if (!parsed.ok) return html(c, renderErrorPage({ title: 'Bad date', message: parsed.message, viewer: c.get('viewer') }), 400);
+    if (!parsed.ok)
+      return html(c, renderErrorPage({ title: 'Bad date', message: parsed.message, viewer: c.get('viewer') }), 400);
     return parsed.date;
   }
-  const bad = (c: Context<DashboardEnv>, message: string) => html(c, renderErrorPage({ title: 'Bad request', message, viewer: c.get('viewer') }), 400);
+  const bad = (c: Context<DashboardEnv>, message: string) =>
+    html(c, renderErrorPage({ title: 'Bad request', message, viewer: c.get('viewer') }), 400);
 
   app.get('/sites/:siteId', async function reportPage(c) {
     const date = dateOf(c);
@@ -196,14 +244,23 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
     if (isIP(ip) === 0) return bad(c, 'ip must be an IPv4 or IPv6 address.');
     const site = c.get('site');
     const detail = await data.ipDetail(site, ip, date);
-    return html(c, renderIpPage({ detail, today: data.today(site), viewer: c.get('viewer'), justDenied: c.req.query('denied') === '1' }));
+    return html(
+      c,
+      renderIpPage({
+        detail,
+        today: data.today(site),
+        viewer: c.get('viewer'),
+        justDenied: c.req.query('denied') === '1',
+      }),
+    );
   });
 
   app.get('/sites/:siteId/country', async function countryPage(c) {
     const date = dateOf(c);
     if (date instanceof Response) return date;
     const code = c.req.query('code') ?? '';
-    if (code !== UNKNOWN_COUNTRY && !/^[A-Z]{2}$/.test(code)) return bad(c, 'code must be a two-letter country code such as JP, or "unknown".');
+    if (code !== UNKNOWN_COUNTRY && !/^[A-Z]{2}$/.test(code))
+      return bad(c, 'code must be a two-letter country code such as JP, or "unknown".');
     const site = c.get('site');
     const detail = await data.countryDetail(site, code === UNKNOWN_COUNTRY ? null : code, date);
     return html(c, renderCountryPage({ detail, today: data.today(site), viewer: c.get('viewer') }));
@@ -222,9 +279,19 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
   // Alerts (engineer F): schedule, webhooks and the delivery log, read from the store.
   app.get('/sites/:siteId/alerts', async function alertsPage(c) {
     const site = c.get('site');
-    const [settings, webhooks, deliveries] = await Promise.all([deps.store.getAlertSettings(site.id), deps.store.listWebhooks(site.id), deps.store.listDeliveries(site.id, 100)]);
+    const [settings, webhooks, deliveries] = await Promise.all([
+      deps.store.getAlertSettings(site.id),
+      deps.store.listWebhooks(site.id),
+      deps.store.listDeliveries(site.id, 100),
+    ]);
     const nextReportAt = nextReportTime({ timeZone: site.timeZone, ...settings }, deps.now());
-    return html(c, renderAlertsPage({ data: { site, settings, nextReportAt, webhooks, deliveries, today: data.today(site) }, viewer: c.get('viewer') }));
+    return html(
+      c,
+      renderAlertsPage({
+        data: { site, settings, nextReportAt, webhooks, deliveries, today: data.today(site) },
+        viewer: c.get('viewer'),
+      }),
+    );
   });
 
   app.post('/sites/:siteId/deny', async function denyIp(c) {
@@ -246,12 +313,23 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
 
   app.all('*', function notFound(c) {
     if (c.req.path === `${BASE}/` && c.req.method === 'GET') return c.redirect(BASE, 301);
-    return html(c, renderErrorPage({ title: 'Not found', message: 'There is no dashboard page here.', viewer: null }), 404);
+    return html(
+      c,
+      renderErrorPage({ title: 'Not found', message: 'There is no dashboard page here.', viewer: null }),
+      404,
+    );
   });
 
   app.onError(function dashboardError(error, c) {
     deps.logError(error);
-    return c.html(renderErrorPage({ title: 'Error', message: 'Something went wrong; the server log has the details.', viewer: null }).toString(), 500);
+    return c.html(
+      renderErrorPage({
+        title: 'Error',
+        message: 'Something went wrong; the server log has the details.',
+        viewer: null,
+      }).toString(),
+      500,
+    );
   });
   return app;
 }

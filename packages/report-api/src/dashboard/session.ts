@@ -99,9 +99,13 @@ export function createSessions({
   now = Date.now,
   revocations = memoryRevocations({ now }),
 }: SessionOptions = {}): Sessions {
-  if (!(secret instanceof Uint8Array) || secret.length < 32) throw new TypeError('createSessions: secret must be a Uint8Array of at least 32 bytes');
-  if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new TypeError(`createSessions: ttlMs must be positive, got ${ttlMs}`);
-  const key = crypto.subtle.importKey('raw', Uint8Array.from(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  if (!(secret instanceof Uint8Array) || secret.length < 32)
+    throw new TypeError('createSessions: secret must be a Uint8Array of at least 32 bytes');
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0)
+    throw new TypeError(`createSessions: ttlMs must be positive, got ${ttlMs}`);
+  const key = crypto.subtle.importKey('raw', Uint8Array.from(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+  ]);
 
   async function sign(purpose: string, data: string): Promise<string> {
     const mac = await crypto.subtle.sign('HMAC', await key, encoder.encode(`${purpose}\n${data}`));
@@ -111,7 +115,11 @@ export function createSessions({
   return {
     ttlMs,
     async issue(siteIds) {
-      const session: Session = { id: toBase64Url(crypto.getRandomValues(new Uint8Array(18))), siteIds, expiresAt: now() + ttlMs };
+      const session: Session = {
+        id: toBase64Url(crypto.getRandomValues(new Uint8Array(18))),
+        siteIds,
+        expiresAt: now() + ttlMs,
+      };
       const payload = toBase64Url(encoder.encode(JSON.stringify({ i: session.id, s: siteIds, e: session.expiresAt })));
       return { token: `${payload}.${await sign('session', payload)}`, session };
     },
@@ -129,7 +137,13 @@ export function createSessions({
         return null;
       }
       const p = parsed as { i?: unknown; s?: unknown; e?: unknown };
-      if (typeof p.i !== 'string' || typeof p.e !== 'number' || !Array.isArray(p.s) || !p.s.every((s) => typeof s === 'string')) return null;
+      if (
+        typeof p.i !== 'string' ||
+        typeof p.e !== 'number' ||
+        !Array.isArray(p.s) ||
+        !p.s.every((s) => typeof s === 'string')
+      )
+        return null;
       if (p.e <= now() || (await revocations.isRevoked(p.i))) return null;
       return { id: p.i, siteIds: p.s as string[], expiresAt: p.e };
     },

@@ -22,7 +22,9 @@ describe('sign-out survives a restart (issue 14, defect 11)', () => {
     const signIn = await first.request('/dashboard/sign-in', form({}, { adminKey }));
     expect(signIn.status).toBe(303);
     const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
-    const kept = (await first.request('/dashboard/sign-in', form({}, { adminKey }))).headers.get('set-cookie')!.split(';')[0]!;
+    const kept = (await first.request('/dashboard/sign-in', form({}, { adminKey }))).headers
+      .get('set-cookie')!
+      .split(';')[0]!;
     const page = await (await first.request('/dashboard', { headers: { cookie } })).text();
     const csrf = /name="csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
     expect((await first.request('/dashboard/sign-out', form({ cookie }, { csrf }))).status).toBe(303);

@@ -63,5 +63,10 @@ export interface SliceSummaryOptions {
  *   { bucketMs: 3_600_000, groupBy: ['path', 'status'], limit: 25 });
  */
 export interface DrillDownStore {
-  sliceSummary(siteId: string, filter: SliceFilter, range: { from: number; to: number }, options: SliceSummaryOptions): Promise<SliceSummary>;
+  sliceSummary(
+    siteId: string,
+    filter: SliceFilter,
+    range: { from: number; to: number },
+    options: SliceSummaryOptions,
+  ): Promise<SliceSummary>;
 }

@@ -14,7 +14,10 @@ const REACH_MS = 30_000 - ERROR_BUCKET_MS;
  * @example
  * db.prepare(ipErrorPeaksSql(['?', '?', '?', '?'], '')).all(siteId, from, to, 10);
  */
-export function ipErrorPeaksSql([site, from, to, limit]: readonly [string, string, string, string], collate: string): string {
+export function ipErrorPeaksSql(
+  [site, from, to, limit]: readonly [string, string, string, string],
+  collate: string,
+): string {
   return `SELECT ip, errors, first AS start FROM (
     SELECT ip, errors, first, row_number() OVER (PARTITION BY ip ORDER BY errors DESC, start) AS n FROM (
       SELECT ip, start, sum(errors) OVER w AS errors, first_value(start) OVER w AS first

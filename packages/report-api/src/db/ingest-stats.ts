@@ -46,7 +46,13 @@ export interface IngestStatsRow {
 export function ingestStatsOf(rows: readonly IngestStatsRow[]): IngestStats {
   const total: IngestStats = { batches: 0, events: 0, rejected: 0, dropped: 0, sources: [] };
   for (const row of rows) {
-    const counts = { source: row.source, batches: Number(row.batches), events: Number(row.events ?? 0), rejected: Number(row.rejected ?? 0), dropped: Number(row.dropped ?? 0) };
+    const counts = {
+      source: row.source,
+      batches: Number(row.batches),
+      events: Number(row.events ?? 0),
+      rejected: Number(row.rejected ?? 0),
+      dropped: Number(row.dropped ?? 0),
+    };
     total.sources.push(counts);
     total.batches += counts.batches;
     total.events += counts.events;

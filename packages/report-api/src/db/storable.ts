@@ -9,9 +9,13 @@ import { isEventTs, MIN_SAMPLE_RATE, type WatchpostEvent } from '@watchpost/midd
  * @example
  * unstorableReason({ ...event, ts: 9e15 }, localDay); // 'ts 9000000000000000 is outside 2000-01-01..the largest Date'
  */
-export function unstorableReason(event: Pick<WatchpostEvent, 'ts' | 'sampleRate'>, localDay: (ms: number) => string): string | null {
+export function unstorableReason(
+  event: Pick<WatchpostEvent, 'ts' | 'sampleRate'>,
+  localDay: (ms: number) => string,
+): string | null {
   if (!isEventTs(event.ts)) return `ts ${event.ts} is outside 2000-01-01..the largest Date`;
-  if (!(event.sampleRate >= MIN_SAMPLE_RATE && event.sampleRate <= 1)) return `sampleRate ${event.sampleRate} is outside ${MIN_SAMPLE_RATE}..1`;
+  if (!(event.sampleRate >= MIN_SAMPLE_RATE && event.sampleRate <= 1))
+    return `sampleRate ${event.sampleRate} is outside ${MIN_SAMPLE_RATE}..1`;
   try {
     localDay(event.ts);
   } catch (error) {

@@ -192,6 +192,16 @@ export interface RollupStore {
  * await store.ingestBatch(site.id, { batchId: 'b-00000001', source: 'express', events: [] });
  * await store.close();
  */
-export interface Store extends SiteStore, EventStore, DenyListStore, RollupStore, DrillDownStore, AlertStore, SettingsStore, LeaseStore, IngestStatsStore {
+export interface Store
+  extends
+    SiteStore,
+    EventStore,
+    DenyListStore,
+    RollupStore,
+    DrillDownStore,
+    AlertStore,
+    SettingsStore,
+    LeaseStore,
+    IngestStatsStore {
   close(): Promise<void>;
 }

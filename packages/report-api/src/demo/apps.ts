@@ -31,12 +31,18 @@ export interface DemoApps {
 
 async function importExamples() {
   try {
-    const [express, hono] = await Promise.all([import('@watchpost/example-express'), import('@watchpost/example-hono')]);
+    const [express, hono] = await Promise.all([
+      import('@watchpost/example-express'),
+      import('@watchpost/example-hono'),
+    ]);
     return { express, hono };
   } catch (error) {
     // Only the examples themselves missing means "not a checkout"; any other failure is a real bug to show.
     if (!/Cannot find (module|package) '@watchpost\/example-/.test(String((error as Error)?.message))) throw error;
-    throw new Error('the demo runs the example apps in examples/, which exist only in a checkout of the repository: run `pnpm demo` there', { cause: error });
+    throw new Error(
+      'the demo runs the example apps in examples/, which exist only in a checkout of the repository: run `pnpm demo` there',
+      { cause: error },
+    );
   }
 }
 
@@ -61,7 +67,13 @@ export async function startDemoApps(options: DemoAppsOptions): Promise<DemoApps>
   // The demo makes the forwarders itself (the middleware would make the same from `reportApi`)
   // so that it can flush them when the day has played, while the apps keep serving.
   const forwarder = (source: AppTarget): Forwarder =>
-    createForwarder({ url: reportApiUrl, ingestKey, source, flushIntervalMs: 1_000, onError: (error) => console.error('[demo]', error) });
+    createForwarder({
+      url: reportApiUrl,
+      ingestKey,
+      source,
+      flushIntervalMs: 1_000,
+      onError: (error) => console.error('[demo]', error),
+    });
   const forwarders = [forwarder('express'), forwarder('hono')];
   const geo = loadGeoLookup();
   const watchpost = (sink: Forwarder) => ({
@@ -75,8 +87,14 @@ export async function startDemoApps(options: DemoAppsOptions): Promise<DemoApps>
     bans: { threshold: 50, windowMs: 60_000, banMs: 4 * 3_600_000 },
     now: clock.now,
   });
-  const express = examples.express.createExampleApp({ watchpost: watchpost(forwarders[0] as Forwarder), failing: failing('express') });
-  const hono = examples.hono.createExampleApp({ watchpost: watchpost(forwarders[1] as Forwarder), failing: failing('hono') });
+  const express = examples.express.createExampleApp({
+    watchpost: watchpost(forwarders[0] as Forwarder),
+    failing: failing('express'),
+  });
+  const hono = examples.hono.createExampleApp({
+    watchpost: watchpost(forwarders[1] as Forwarder),
+    failing: failing('hono'),
+  });
   const servers: Server[] = [createServer(express.app), createAdaptorServer({ fetch: hono.app.fetch }) as Server];
   const [expressUrl, honoUrl] = await Promise.all(servers.map((server) => listenLocal(server, 0)));
 
@@ -85,7 +103,10 @@ export async function startDemoApps(options: DemoAppsOptions): Promise<DemoApps>
     async flush() {
       await Promise.all(forwarders.map((f) => f.flush()));
       const stats = forwarders.map((f) => f.stats());
-      return { sent: stats.reduce((n, s) => n + s.sentEvents, 0), dropped: stats.reduce((n, s) => n + s.dropped + s.queued, 0) };
+      return {
+        sent: stats.reduce((n, s) => n + s.sentEvents, 0),
+        dropped: stats.reduce((n, s) => n + s.dropped + s.queued, 0),
+      };
     },
     async close() {
       await Promise.all(servers.map((server) => closeServer(server)));

@@ -7,13 +7,16 @@ import { createRandom } from './random.js';
 const geo = loadGeoLookup({ warn: () => {} });
 
 describe('the cast of the demo', () => {
-  it.each(Object.entries(COUNTRY_BLOCKS))('every address block of %s maps to it in the GeoIP table', (country, blocks) => {
-    for (const block of blocks) {
-      for (const suffix of ['0.1', '64.77', '128.200', '255.254']) {
-        expect(geo(`${block}.${suffix}`), `${block}.${suffix}`).toBe(country);
+  it.each(Object.entries(COUNTRY_BLOCKS))(
+    'every address block of %s maps to it in the GeoIP table',
+    (country, blocks) => {
+      for (const block of blocks) {
+        for (const suffix of ['0.1', '64.77', '128.200', '255.254']) {
+          expect(geo(`${block}.${suffix}`), `${block}.${suffix}`).toBe(country);
+        }
       }
-    }
-  });
+    },
+  );
 
   it('draws addresses from the right blocks', () => {
     const random = createRandom(3);

@@ -27,7 +27,16 @@ export const COUNTRY_BLOCKS: Readonly<Record<string, readonly string[]>> = {
 
 /** Where the foreign share of human visitors comes from (relative weights). */
 export const FOREIGN_VISITORS: Readonly<Record<string, number>> = {
-  US: 30, KR: 14, TW: 12, DE: 9, GB: 8, FR: 7, SG: 6, IN: 6, BR: 5, VN: 3,
+  US: 30,
+  KR: 14,
+  TW: 12,
+  DE: 9,
+  GB: 8,
+  FR: 7,
+  SG: 6,
+  IN: 6,
+  BR: 5,
+  VN: 3,
 };
 
 /** Real crawler address blocks (`a.b.c`, /24), as the operators publish them. */
@@ -55,14 +64,28 @@ export const USER_AGENTS = {
   sqlmap: 'sqlmap/1.8.11#stable (https://sqlmap.org)',
   nuclei: 'Mozilla/5.0 (compatible; Nuclei - Open-source project (github.com/projectdiscovery/nuclei))',
   scraper: 'python-requests/2.32.3',
-  stuffing: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/118.0.0.0 Safari/537.36',
+  stuffing:
+    'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/118.0.0.0 Safari/537.36',
 } as const;
 
 /** Paths a vulnerability scanner asks for; most are on the middleware's default probe list. */
 export const PROBE_PATHS: readonly string[] = [
-  '/.env', '/.git/config', '/wp-login.php', '/wp-admin/setup-config.php', '/phpmyadmin/index.php',
-  '/.aws/credentials', '/config.php', '/server-status', '/.DS_Store', '/vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php',
-  '/api/.env', '/backup.sql', '/admin/.env', '/xmlrpc.php', '/.git/HEAD', '/cgi-bin/luci',
+  '/.env',
+  '/.git/config',
+  '/wp-login.php',
+  '/wp-admin/setup-config.php',
+  '/phpmyadmin/index.php',
+  '/.aws/credentials',
+  '/config.php',
+  '/server-status',
+  '/.DS_Store',
+  '/vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php',
+  '/api/.env',
+  '/backup.sql',
+  '/admin/.env',
+  '/xmlrpc.php',
+  '/.git/HEAD',
+  '/cgi-bin/luci',
 ];
 
 /**

@@ -66,7 +66,11 @@ function openDatabase(dbPath: string | undefined, fresh: boolean): { path: strin
   if (dbPath === undefined) {
     const dir = mkdtempSync(join(tmpdir(), 'watchpost-demo-'));
     const path = join(dir, 'demo.db');
-    return { path, store: openSqliteStore({ path, writerThread: true }), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      path,
+      store: openSqliteStore({ path, writerThread: true }),
+      cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const path = resolve(dbPath);
   if (existsSync(path)) {
@@ -90,8 +94,16 @@ function openDatabase(dbPath: string | undefined, fresh: boolean): { path: strin
  */
 export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> {
   const {
-    port = 8787, seed = 2026, size = 12_000, previousSize = Math.round(size / 2), concurrency = 8,
-    siteName = 'Demo shop', timeZone = 'Asia/Tokyo', homeCountry = 'JP', now = Date.now, log = () => {},
+    port = 8787,
+    seed = 2026,
+    size = 12_000,
+    previousSize = Math.round(size / 2),
+    concurrency = 8,
+    siteName = 'Demo shop',
+    timeZone = 'Asia/Tokyo',
+    homeCountry = 'JP',
+    now = Date.now,
+    log = () => {},
   } = options;
   const db = openDatabase(options.dbPath, options.fresh ?? false);
   const closers: Array<() => Promise<void> | void> = [() => db.cleanup(), () => db.store.close()];
@@ -112,23 +124,41 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
     const api = createAdaptorServer({ fetch: createApp({ store: db.store }).fetch }) as Server;
     const reportApiUrl = await listenLocal(api, port).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'EADDRINUSE') throw error;
-      throw new Error(`port ${port} on 127.0.0.1 is in use (another watchpost serve or demo?); pass --port 0 for any free port`);
+      throw new Error(
+        `port ${port} on 127.0.0.1 is in use (another watchpost serve or demo?); pass --port 0 for any free port`,
+      );
     });
     closers.push(() => closeServer(api));
     const { site, ingestKey, adminKey } = await db.store.createSite({ name: siteName, timeZone, homeCountry });
-    log(`report API on ${reportApiUrl}, database ${db.path}, site ${site.id} (${timeZone}, home country ${homeCountry})`);
+    log(
+      `report API on ${reportApiUrl}, database ${db.path}, site ${site.id} (${timeZone}, home country ${homeCountry})`,
+    );
 
     const days = demoDays(now(), timeZone);
     const previous = buildScenario({
-      seed: seed + 1, dayStart: days.previous.from, homeCountry, size: previousSize, incidents: { scanner: true },
+      seed: seed + 1,
+      dayStart: days.previous.from,
+      homeCountry,
+      size: previousSize,
+      incidents: { scanner: true },
     });
     const main = buildScenario({
-      seed, dayStart: days.main.from, to: days.mainEnd, homeCountry, size,
+      seed,
+      dayStart: days.main.from,
+      to: days.mainEnd,
+      homeCountry,
+      size,
       incidents: { scanner: true, credentialStuffing: true, outage: true },
     });
     const clock = createSimulatedClock(days.previous.from, now);
     let playing: Scenario = previous;
-    const apps = await startDemoApps({ reportApiUrl, ingestKey, clock, outages: () => playing.outages, random: createRandom(seed + 2).next });
+    const apps = await startDemoApps({
+      reportApiUrl,
+      ingestKey,
+      clock,
+      outages: () => playing.outages,
+      random: createRandom(seed + 2).next,
+    });
     closers.push(() => apps.close());
     log(`example apps: Express on ${apps.urls.express}, Hono on ${apps.urls.hono}`);
 
@@ -136,8 +166,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
       playing = day;
       log(`playing ${date}: ${day.requests.length} requests`);
       const result = await playTraffic({
-        requests: day.requests, targets: apps.urls, clock, concurrency, progressEvery: 2_000, signal: options.signal,
-        onProgress: (p) => log(`  ${date} ${new Date(p.simulatedTs).toLocaleTimeString('en-GB', { timeZone })}  ${p.done}/${p.total}`),
+        requests: day.requests,
+        targets: apps.urls,
+        clock,
+        concurrency,
+        progressEvery: 2_000,
+        signal: options.signal,
+        onProgress: (p) =>
+          log(`  ${date} ${new Date(p.simulatedTs).toLocaleTimeString('en-GB', { timeZone })}  ${p.done}/${p.total}`),
       });
       log(`  ${result.sent} sent in ${(result.elapsedMs / 1000).toFixed(1)} s: ${summarise(result)}`);
       options.signal?.throwIfAborted();
@@ -150,8 +186,18 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
     const report = await buildDailyReport(db.store, site, days.main.date);
 
     return {
-      reportApiUrl, dashboardUrl: `${reportApiUrl}/dashboard/sign-in`, site, adminKey, ingestKey, apps: apps.urls,
-      date: days.main.date, previousDate: days.previous.date, traffic, report, dbPath: db.path, close,
+      reportApiUrl,
+      dashboardUrl: `${reportApiUrl}/dashboard/sign-in`,
+      site,
+      adminKey,
+      ingestKey,
+      apps: apps.urls,
+      date: days.main.date,
+      previousDate: days.previous.date,
+      traffic,
+      report,
+      dbPath: db.path,
+      close,
     };
   } catch (error) {
     await close();

@@ -4,7 +4,10 @@ import { localDayRange } from '../reports/range.js';
 
 const day = localDayRange('2026-11-20', 'Asia/Tokyo');
 const base: ScenarioOptions = {
-  seed: 11, dayStart: day.from, homeCountry: 'JP', size: 3000,
+  seed: 11,
+  dayStart: day.from,
+  homeCountry: 'JP',
+  size: 3000,
   incidents: { scanner: true, credentialStuffing: true, outage: true },
 };
 
@@ -40,9 +43,18 @@ describe('buildScenario', () => {
   it('casts every kind of client, with most humans from the home country', () => {
     const { requests } = buildScenario(base);
     const actors = new Set(requests.map((r) => r.actor));
-    expect([...actors].sort()).toEqual(['ai-crawler', 'browser', 'credential-stuffing', 'scanner', 'scraper', 'search-engine']);
+    expect([...actors].sort()).toEqual([
+      'ai-crawler',
+      'browser',
+      'credential-stuffing',
+      'scanner',
+      'scraper',
+      'search-engine',
+    ]);
     const sessions = new Map(requests.filter((r) => r.actor === 'browser').map((r) => [r.ip, r]));
-    const domestic = [...sessions.keys()].filter((ip) => ['126', '133', '153', '210', '219', '60', '114', '180'].includes(ip.split('.')[0]!));
+    const domestic = [...sessions.keys()].filter((ip) =>
+      ['126', '133', '153', '210', '219', '60', '114', '180'].includes(ip.split('.')[0]!),
+    );
     expect(domestic.length / sessions.size).toBeGreaterThan(0.6);
     expect(domestic.length / sessions.size).toBeLessThan(0.85);
   });

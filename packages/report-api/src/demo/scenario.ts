@@ -134,8 +134,13 @@ export function buildScenario(options: ScenarioOptions): Scenario {
     for (let i = 0; i < count; i++) {
       const path = random.chance(0.08) ? '/robots.txt' : random.chance(0.3) ? '/products' : productPath(random);
       push({
-        ts: Math.floor(from + random.next() * span), app: random.chance(0.5) ? 'express' : 'hono', method: 'GET', path,
-        ip: crawlerIp(random, crawler.name), ua: USER_AGENTS[crawler.name], actor: crawler.actor,
+        ts: Math.floor(from + random.next() * span),
+        app: random.chance(0.5) ? 'express' : 'hono',
+        method: 'GET',
+        path,
+        ip: crawlerIp(random, crawler.name),
+        ua: USER_AGENTS[crawler.name],
+        actor: crawler.actor,
       });
     }
   }
@@ -147,7 +152,15 @@ export function buildScenario(options: ScenarioOptions): Scenario {
   for (let i = 0; i < scraperCount; i++) {
     scraperTs += random.int(30_000, 60_000);
     const page = (i % (PRODUCTS + 4)) + 1;
-    push({ ts: scraperTs, app: 'express', method: 'GET', path: `/products/${page}`, ip: scraperIp, ua: USER_AGENTS.scraper, actor: 'scraper' });
+    push({
+      ts: scraperTs,
+      app: 'express',
+      method: 'GET',
+      path: `/products/${page}`,
+      ip: scraperIp,
+      ua: USER_AGENTS.scraper,
+      actor: 'scraper',
+    });
   }
 
   // Human visitors fill the rest of the budget; incidents come on top of it.
@@ -160,16 +173,30 @@ export function buildScenario(options: ScenarioOptions): Scenario {
     // Visitors keep coming (and retrying) while the shop is down.
     for (let i = 0; i < 40; i++) {
       push({
-        ts: outage.from + random.int(0, 6 * MINUTE - 1), app: 'express', method: 'GET', path: random.chance(0.5) ? '/' : productPath(random),
-        ip: ipInCountry(random, homeCountry), ua: random.pick(USER_AGENTS.browsers), actor: 'browser',
+        ts: outage.from + random.int(0, 6 * MINUTE - 1),
+        app: 'express',
+        method: 'GET',
+        path: random.chance(0.5) ? '/' : productPath(random),
+        ip: ipInCountry(random, homeCountry),
+        ua: random.pick(USER_AGENTS.browsers),
+        actor: 'browser',
       });
     }
     // An attacker tries injections during the outage: the probes get a 403 at the door, the
     // injections reach the failing app and get 500s, which a report flags as suspicious 5xx.
     const attacker = ipInCountry(random, 'CN');
     for (let i = 0; i < 20; i++) {
-      const path = i % 2 === 0 ? random.pick(PROBE_PATHS) : `/products?id=${random.int(1, PRODUCTS)}%27%20OR%20%271%27%3D%271`;
-      push({ ts: outage.from + 30_000 + i * 12_000, app: 'express', method: 'GET', path, ip: attacker, ua: USER_AGENTS.browsers[1] ?? '', actor: 'scanner' });
+      const path =
+        i % 2 === 0 ? random.pick(PROBE_PATHS) : `/products?id=${random.int(1, PRODUCTS)}%27%20OR%20%271%27%3D%271`;
+      push({
+        ts: outage.from + 30_000 + i * 12_000,
+        app: 'express',
+        method: 'GET',
+        path,
+        ip: attacker,
+        ua: USER_AGENTS.browsers[1] ?? '',
+        actor: 'scanner',
+      });
     }
   }
 
@@ -178,17 +205,26 @@ export function buildScenario(options: ScenarioOptions): Scenario {
   while (planned < humanBudget) {
     const domestic = random.chance(domesticShare);
     const country = domestic ? homeCountry : random.weighted(FOREIGN_VISITORS);
-    planned += planSession(random, {
-      start: sampleTime(random, domestic ? DOMESTIC_CURVE : FOREIGN_CURVE, dayStart, from, to),
-      ip: ipInCountry(random, country), app: random.chance(0.6) ? 'express' : 'hono',
-    }, push);
+    planned += planSession(
+      random,
+      {
+        start: sampleTime(random, domestic ? DOMESTIC_CURVE : FOREIGN_CURVE, dayStart, from, to),
+        ip: ipInCountry(random, country),
+        app: random.chance(0.6) ? 'express' : 'hono',
+      },
+      push,
+    );
   }
 
   requests.sort((a, b) => a.ts - b.ts);
   return { from, to, requests, outages };
 }
 
-function planSession(random: Random, s: { start: number; ip: string; app: AppTarget }, push: (r: PlannedRequest) => void): number {
+function planSession(
+  random: Random,
+  s: { start: number; ip: string; app: AppTarget },
+  push: (r: PlannedRequest) => void,
+): number {
   const ua = random.pick(USER_AGENTS.browsers);
   const pages = random.int(2, 8);
   let ts = s.start;
@@ -201,7 +237,8 @@ function planSession(random: Random, s: { start: number; ip: string; app: AppTar
   send('GET', '/');
   for (let i = 1; i < pages; i++) {
     const roll = random.next();
-    if (roll < 0.03) send('GET', `/products/${random.int(900, 999)}`); // a stale link: 404
+    if (roll < 0.03)
+      send('GET', `/products/${random.int(900, 999)}`); // a stale link: 404
     else if (roll < 0.25) send('GET', '/products');
     else send('GET', productPath(random));
   }
@@ -214,7 +251,11 @@ function planSession(random: Random, s: { start: number; ip: string; app: AppTar
 
 function planScanner(random: Random, start: number, push: (r: PlannedRequest) => void): void {
   const scanners = [
-    { ip: ipInCountry(random, 'RU'), ua: USER_AGENTS.sqlmap, paths: ['/products?id=1%27%20AND%201%3D1--', '/login?user=admin%27--', '/products/1%20UNION%20SELECT%20NULL'] },
+    {
+      ip: ipInCountry(random, 'RU'),
+      ua: USER_AGENTS.sqlmap,
+      paths: ['/products?id=1%27%20AND%201%3D1--', '/login?user=admin%27--', '/products/1%20UNION%20SELECT%20NULL'],
+    },
     { ip: ipInCountry(random, 'NL'), ua: USER_AGENTS.nuclei, paths: PROBE_PATHS },
     // Scanners that pretend to be a browser are caught by the paths they ask for.
     { ip: ipInCountry(random, 'CN'), ua: USER_AGENTS.browsers[0] ?? '', paths: PROBE_PATHS },
@@ -224,8 +265,13 @@ function planScanner(random: Random, start: number, push: (r: PlannedRequest) =>
     for (let i = 0; i < 30; i++) {
       ts += random.int(500, 8_000);
       push({
-        ts, app: random.chance(0.5) ? 'express' : 'hono', method: 'GET', path: random.pick(scanner.paths),
-        ip: scanner.ip, ua: scanner.ua, actor: 'scanner',
+        ts,
+        app: random.chance(0.5) ? 'express' : 'hono',
+        method: 'GET',
+        path: random.pick(scanner.paths),
+        ip: scanner.ip,
+        ua: scanner.ua,
+        actor: 'scanner',
       });
     }
   }
@@ -237,8 +283,13 @@ function planStuffing(random: Random, start: number, push: (r: PlannedRequest) =
     // 100 attempts in 40 s from each address: well past any sane 4xx threshold.
     for (let i = 0; i < 100; i++) {
       push({
-        ts: start + random.int(0, 40_000), app: 'express', method: 'POST', path: '/login',
-        ip, ua: USER_AGENTS.stuffing, actor: 'credential-stuffing',
+        ts: start + random.int(0, 40_000),
+        app: 'express',
+        method: 'POST',
+        path: '/login',
+        ip,
+        ua: USER_AGENTS.stuffing,
+        actor: 'credential-stuffing',
         body: loginBody(`user${random.int(1000, 99999)}@example.com`, `pass${random.int(0, 1e6)}`),
       });
     }

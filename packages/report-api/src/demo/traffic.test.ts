@@ -18,7 +18,11 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
 });
 
-async function recorder(clockNow: () => number, seen: Seen[], state = { inFlight: 0, maxInFlight: 0 }): Promise<string> {
+async function recorder(
+  clockNow: () => number,
+  seen: Seen[],
+  state = { inFlight: 0, maxInFlight: 0 },
+): Promise<string> {
   const server = createServer((req, res) => {
     state.inFlight++;
     state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
@@ -39,7 +43,16 @@ async function recorder(clockNow: () => number, seen: Seen[], state = { inFlight
 }
 
 function planned(ts: number, patch: Partial<PlannedRequest> = {}): PlannedRequest {
-  return { ts, app: 'express', method: 'GET', path: '/', ip: '126.10.1.2', ua: 'Mozilla/5.0 test', actor: 'browser', ...patch };
+  return {
+    ts,
+    app: 'express',
+    method: 'GET',
+    path: '/',
+    ip: '126.10.1.2',
+    ua: 'Mozilla/5.0 test',
+    actor: 'browser',
+    ...patch,
+  };
 }
 
 describe('playTraffic', () => {
@@ -49,7 +62,10 @@ describe('playTraffic', () => {
     const hono: Seen[] = [];
     const targets = { express: await recorder(clock.now, express), hono: await recorder(clock.now, hono) };
     const result = await playTraffic({
-      clock, targets, host: 'shop.example.jp', concurrency: 1,
+      clock,
+      targets,
+      host: 'shop.example.jp',
+      concurrency: 1,
       requests: [
         planned(2_000),
         planned(3_000, { app: 'hono', path: '/products/3', ip: '24.10.9.9', ua: 'Googlebot' }),
@@ -62,7 +78,10 @@ describe('playTraffic', () => {
       ['GET', '/', '126.10.1.2', ''],
       ['POST', '/login', '126.10.1.2', '{"username":"a"}'],
     ]);
-    expect(hono[0]).toMatchObject({ url: '/products/3', headers: { 'x-forwarded-for': '24.10.9.9', 'user-agent': 'Googlebot', host: 'shop.example.jp' } });
+    expect(hono[0]).toMatchObject({
+      url: '/products/3',
+      headers: { 'x-forwarded-for': '24.10.9.9', 'user-agent': 'Googlebot', host: 'shop.example.jp' },
+    });
     // With one request in flight the apps see exactly the planned time.
     expect([...express, ...hono].map((s) => s.clockAt).sort()).toEqual([2_000, 3_000, 4_000]);
   });
@@ -75,7 +94,11 @@ describe('playTraffic', () => {
     const requests = Array.from({ length: 60 }, (_, i) => planned(1_000 + i * 10));
     const progress: number[] = [];
     const result = await playTraffic({
-      clock, targets: { express: url, hono: url }, requests, concurrency: 4, progressEvery: 25,
+      clock,
+      targets: { express: url, hono: url },
+      requests,
+      concurrency: 4,
+      progressEvery: 25,
       onProgress: (p) => progress.push(p.done),
     });
     expect(result.sent).toBe(60);
@@ -88,7 +111,9 @@ describe('playTraffic', () => {
   it('counts requests that get no answer as failed instead of throwing', async () => {
     const clock = createSimulatedClock(0);
     const result = await playTraffic({
-      clock, targets: { express: 'http://127.0.0.1:1', hono: 'http://127.0.0.1:1' }, requests: [planned(1), planned(2)],
+      clock,
+      targets: { express: 'http://127.0.0.1:1', hono: 'http://127.0.0.1:1' },
+      requests: [planned(1), planned(2)],
     });
     expect(result).toMatchObject({ sent: 2, failed: 2, statuses: {} });
   });
@@ -99,7 +124,11 @@ describe('playTraffic', () => {
     const url = await recorder(clock.now, seen);
     const controller = new AbortController();
     const result = await playTraffic({
-      clock, targets: { express: url, hono: url }, concurrency: 1, signal: controller.signal, progressEvery: 5,
+      clock,
+      targets: { express: url, hono: url },
+      concurrency: 1,
+      signal: controller.signal,
+      progressEvery: 5,
       requests: Array.from({ length: 50 }, (_, i) => planned(i + 1)),
       onProgress: (p) => {
         if (p.done === 5) controller.abort();
@@ -110,7 +139,13 @@ describe('playTraffic', () => {
   });
 
   it('rejects a concurrency of zero', async () => {
-    await expect(playTraffic({ clock: createSimulatedClock(0), targets: { express: 'http://127.0.0.1:1', hono: 'http://127.0.0.1:1' }, requests: [], concurrency: 0 }))
-      .rejects.toThrow(TypeError);
+    await expect(
+      playTraffic({
+        clock: createSimulatedClock(0),
+        targets: { express: 'http://127.0.0.1:1', hono: 'http://127.0.0.1:1' },
+        requests: [],
+        concurrency: 0,
+      }),
+    ).rejects.toThrow(TypeError);
   });
 });

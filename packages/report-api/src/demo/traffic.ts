@@ -74,7 +74,17 @@ function send(agent: Agent, base: URL, r: PlannedRequest, host: string, timeoutM
  * console.log(result.statuses[403]);
  */
 export async function playTraffic(options: PlayTrafficOptions): Promise<TrafficResult> {
-  const { requests, targets, clock, host = 'shop.example.jp', concurrency = 8, timeoutMs = 10_000, onProgress, progressEvery = 1000, signal } = options;
+  const {
+    requests,
+    targets,
+    clock,
+    host = 'shop.example.jp',
+    concurrency = 8,
+    timeoutMs = 10_000,
+    onProgress,
+    progressEvery = 1000,
+    signal,
+  } = options;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
     throw new TypeError(`concurrency must be a whole number from 1 to 256, got ${String(concurrency)}`);
   }

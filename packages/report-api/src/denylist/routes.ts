@@ -25,10 +25,23 @@ export const newDenyEntrySchema = z.object({
     .string()
     .max(MAX_REASON_LENGTH)
     .default('')
-    .refine((reason) => reasonProblem(reason) === null, { error: (issue) => reasonProblem(String(issue.input)) ?? 'invalid reason' })
-    .describe('one printable line: control characters (NUL, ESC, newline, C1), bidi controls and lone surrogates are refused'),
-  ttlSeconds: z.number().int().positive().max(10 * 365 * 86_400).optional().describe('entry expires after this; omit for no expiry'),
-  confirm: z.boolean().optional().describe('required (true) for a block broader than an IPv4 /8 or an IPv6 /16, e.g. 0.0.0.0/0'),
+    .refine((reason) => reasonProblem(reason) === null, {
+      error: (issue) => reasonProblem(String(issue.input)) ?? 'invalid reason',
+    })
+    .describe(
+      'one printable line: control characters (NUL, ESC, newline, C1), bidi controls and lone surrogates are refused',
+    ),
+  ttlSeconds: z
+    .number()
+    .int()
+    .positive()
+    .max(10 * 365 * 86_400)
+    .optional()
+    .describe('entry expires after this; omit for no expiry'),
+  confirm: z
+    .boolean()
+    .optional()
+    .describe('required (true) for a block broader than an IPv4 /8 or an IPv6 /16, e.g. 0.0.0.0/0'),
 });
 
 /**
@@ -72,7 +85,11 @@ export function denyListRoutes(deps: ResolvedDeps) {
     return c.json(body);
   });
   app.post('/', requireKey(deps.store, ['admin']), async function addDenyEntry(c) {
-    const json = await readJsonBody(c.req.raw, ENTRY_BODY_LIMITS, 'send one entry: { "value": "198.51.100.7", "reason": "...", "ttlSeconds": 3600 }');
+    const json = await readJsonBody(
+      c.req.raw,
+      ENTRY_BODY_LIMITS,
+      'send one entry: { "value": "198.51.100.7", "reason": "...", "ttlSeconds": 3600 }',
+    );
     const parsed = newDenyEntrySchema.safeParse(json);
     if (!parsed.success) {
       throw apiError(400, 'invalid deny-list entry', issueDetails(parsed.error.issues));
@@ -80,7 +97,8 @@ export function denyListRoutes(deps: ResolvedDeps) {
     const value = parseDenyValue(parsed.data.value);
     if (!value.ok) throw apiError(400, 'invalid deny-list entry', [{ path: 'value', message: value.message }]);
     const broad = broadPrefixProblem(value.value);
-    if (broad !== null && parsed.data.confirm !== true) throw apiError(400, 'deny-list entry too broad', [{ path: 'confirm', message: broad }]);
+    if (broad !== null && parsed.data.confirm !== true)
+      throw apiError(400, 'deny-list entry too broad', [{ path: 'confirm', message: broad }]);
     const now = deps.now();
     const entry = await deps.store.addDenyEntry(
       c.get('site').id,

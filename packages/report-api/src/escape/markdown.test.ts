@@ -9,7 +9,11 @@ import { visibleText } from './visible.js';
 const md = new MarkdownIt('commonmark', { linkify: true }).enable('linkify');
 const gfm = new MarkdownIt({ html: true, linkify: true });
 
-interface Token { type: string; content: string; children: Token[] | null }
+interface Token {
+  type: string;
+  content: string;
+  children: Token[] | null;
+}
 
 /** Inline tokens of `source` rendered as one paragraph, and the visible text they carry. */
 function parse(parser: typeof gfm, source: string): { kinds: string[]; text: string } {

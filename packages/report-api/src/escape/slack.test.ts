@@ -21,7 +21,11 @@ describe('escapeSlack', () => {
 
 describe('slackCode', () => {
   it.each([
-    ['phishing path', '/.env[Open_the_dashboard](https://evil.example/phish)', '`/.env[Open_the_dashboard](https://evil.example/phish)`'],
+    [
+      'phishing path',
+      '/.env[Open_the_dashboard](https://evil.example/phish)',
+      '`/.env[Open_the_dashboard](https://evil.example/phish)`',
+    ],
     ['mention', '<!here> hi', '`&lt;!here&gt; hi`'],
     ['backtick cannot close the span', 'a`*b*`c', `\`a${SLACK_BACKTICK}*b*${SLACK_BACKTICK}c\``],
     ['newline cannot end it', 'a\n```b', `\`a\\x0A${SLACK_BACKTICK.repeat(3)}b\``],

@@ -5,7 +5,8 @@
  */
 
 // Every Cc except \n and \t, Cf (bidi, zero-width), U+2028/U+2029, lone surrogates.
-const UNSAFE = /(?![\n\t])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/gu;
+const UNSAFE =
+  /(?![\n\t])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/gu;
 
 /**
  * The text with every character a terminal would act on written as a `\uNNNN` escape; newlines and
@@ -17,5 +18,7 @@ const UNSAFE = /(?![\n\t])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|[\uD800-\uDBFF](?![\uDC00-\
  */
 export function forTerminal(text: string): string {
   // An astral format character (U+E0001 tags) is written as its two JSON surrogate escapes.
-  return text.replace(UNSAFE, (char) => Array.from({ length: char.length }, (_, i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''));
+  return text.replace(UNSAFE, (char) =>
+    Array.from({ length: char.length }, (_, i) => `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`).join(''),
+  );
 }

@@ -19,14 +19,19 @@ async function setup(limits: AppDeps['limits'] = {}, now: () => number = Date.no
 /** A request whose body stays open until `finish()`: a slow client holding its slot. */
 function openBody(key: string, first: string) {
   let controller!: ReadableStreamDefaultController<Uint8Array>;
-  const body = new ReadableStream<Uint8Array>({ start: (c) => void ((controller = c), c.enqueue(new TextEncoder().encode(first))) });
+  const body = new ReadableStream<Uint8Array>({
+    start: (c) => void ((controller = c), c.enqueue(new TextEncoder().encode(first))),
+  });
   const init = { ...post(key, ''), body, duplex: 'half' } as RequestInit;
   return { init, finish: (rest: string) => (controller.enqueue(new TextEncoder().encode(rest)), controller.close()) };
 }
 
 /** The answer's status, or 'hung' when none comes within `ms` (the server waited on the body). */
 async function statusWithin(answer: Response | Promise<Response>, ms = 1000) {
-  return Promise.race([Promise.resolve(answer).then((res) => res.status), new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), ms))]);
+  return Promise.race([
+    Promise.resolve(answer).then((res) => res.status),
+    new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), ms)),
+  ]);
 }
 
 /** A valid gzip batch that expands to about `bytes` of JSON (padding in an unknown key, stripped by the schema). */
@@ -44,7 +49,13 @@ describe('POST /v1/events under hostile load (issue 14, defect 7)', () => {
 
   it('accepts 5000 events with every text field at its longest, gzipped (the cap fits the protocol)', async () => {
     const { app, shop } = await setup();
-    const longest = event({ host: 'h'.repeat(255), path: `/${'p'.repeat(2047)}`, ua: 'u'.repeat(512), rule: 'r'.repeat(128), method: 'M'.repeat(16) });
+    const longest = event({
+      host: 'h'.repeat(255),
+      path: `/${'p'.repeat(2047)}`,
+      ua: 'u'.repeat(512),
+      rule: 'r'.repeat(128),
+      method: 'M'.repeat(16),
+    });
     const sent = batch(Array.from({ length: 5000 }, (_, i) => ({ ...longest, ts: longest.ts + i })));
     const json = JSON.stringify(sent);
     expect(json.length).toBeGreaterThan(15_000_000);
@@ -56,7 +67,10 @@ describe('POST /v1/events under hostile load (issue 14, defect 7)', () => {
 
   it('refuses the N+1th concurrent body with 503 + Retry-After before reading it; the N finish normally', async () => {
     const { app, shop, blog } = await setup({ maxConcurrentBodies: 2 });
-    const bodies = [batch([event()]), batch([event()])].map((sent) => ({ sent, open: openBody(shop, JSON.stringify(sent).slice(0, 10)) }));
+    const bodies = [batch([event()]), batch([event()])].map((sent) => ({
+      sent,
+      open: openBody(shop, JSON.stringify(sent).slice(0, 10)),
+    }));
     const answers = bodies.map(({ open }) => app.request('/v1/events', open.init));
     await new Promise((resolve) => setTimeout(resolve, 20));
     const extra = openBody(blog, '{');
@@ -81,7 +95,9 @@ describe('POST /v1/events under hostile load (issue 14, defect 7)', () => {
     holding.finish(JSON.stringify(sent).slice(1));
     expect(await statusWithin(held)).toBe(202);
     // The bytes are given back once answered: the same body now fits.
-    expect((await app.request('/v1/events', post(blog, { ...batch([event()]), pad: 'b'.repeat(400_000) }))).status).toBe(202);
+    expect(
+      (await app.request('/v1/events', post(blog, { ...batch([event()]), pad: 'b'.repeat(400_000) }))).status,
+    ).toBe(202);
   });
 
   it('answers 429 + Retry-After to a site over its event rate while another site is still accepted', async () => {

@@ -67,7 +67,10 @@ export function meterOf(request: Request): BodyMeter | undefined {
  * @example
  * app.post('/', requireKey(store, ['ingest']), ingestLimits(deps.limits, deps.now), handler);
  */
-export function ingestLimits(given: Partial<IngestLimits> & { maxDecompressedBytes: number }, now: () => number = Date.now) {
+export function ingestLimits(
+  given: Partial<IngestLimits> & { maxDecompressedBytes: number },
+  now: () => number = Date.now,
+) {
   const limits = { ...DEFAULT_INGEST_LIMITS, ...definedOnly(given) };
   const { maxConcurrentBodies, maxInFlightBytes } = limits;
   const { maxDecompressedBytes } = given;
@@ -75,12 +78,20 @@ export function ingestLimits(given: Partial<IngestLimits> & { maxDecompressedByt
     throw new TypeError(`limits.maxConcurrentBodies must be a positive integer, got ${maxConcurrentBodies}`);
   }
   if (!(maxInFlightBytes >= maxDecompressedBytes)) {
-    throw new TypeError(`limits.maxInFlightBytes must be at least maxDecompressedBytes (${maxDecompressedBytes}), got ${maxInFlightBytes}`);
+    throw new TypeError(
+      `limits.maxInFlightBytes must be at least maxDecompressedBytes (${maxDecompressedBytes}), got ${maxInFlightBytes}`,
+    );
   }
   for (const name of ['siteEventsPerSecond', 'siteBurstEvents', 'maxTrackedSites'] as const) {
-    if (!(limits[name] >= 1) || !Number.isFinite(limits[name])) throw new TypeError(`limits.${name} must be a number >= 1, got ${limits[name]}`);
+    if (!(limits[name] >= 1) || !Number.isFinite(limits[name]))
+      throw new TypeError(`limits.${name} must be a number >= 1, got ${limits[name]}`);
   }
-  const rate = createSiteRate({ eventsPerSecond: limits.siteEventsPerSecond, burstEvents: limits.siteBurstEvents, maxSites: limits.maxTrackedSites, now });
+  const rate = createSiteRate({
+    eventsPerSecond: limits.siteEventsPerSecond,
+    burstEvents: limits.siteBurstEvents,
+    maxSites: limits.maxTrackedSites,
+    now,
+  });
   let bodies = 0;
   let inFlightBytes = 0;
 
@@ -88,15 +99,21 @@ export function ingestLimits(given: Partial<IngestLimits> & { maxDecompressedByt
     const site = c.get('site');
     const decision = rate.admit(site.id);
     if (!decision.ok) {
-      throw busy(429, `this site sends more than ${limits.siteEventsPerSecond} events/s (burst ${limits.siteBurstEvents}); retry after ${decision.retryAfterSeconds} s`, decision.retryAfterSeconds);
+      throw busy(
+        429,
+        `this site sends more than ${limits.siteEventsPerSecond} events/s (burst ${limits.siteBurstEvents}); retry after ${decision.retryAfterSeconds} s`,
+        decision.retryAfterSeconds,
+      );
     }
-    if (bodies >= maxConcurrentBodies) throw busy(503, `the server is reading ${bodies} batches already; retry after 1 s`, 1);
+    if (bodies >= maxConcurrentBodies)
+      throw busy(503, `the server is reading ${bodies} batches already; retry after 1 s`, 1);
     bodies += 1;
     let held = 0;
     let events = 0;
     meters.set(c.req.raw, {
       add(bytes) {
-        if (inFlightBytes + bytes > maxInFlightBytes) throw busy(503, 'the server holds too many large batches at once; retry after 1 s', 1);
+        if (inFlightBytes + bytes > maxInFlightBytes)
+          throw busy(503, 'the server holds too many large batches at once; retry after 1 s', 1);
         inFlightBytes += bytes;
         held += bytes;
       },

@@ -6,7 +6,8 @@ import { type BodyMeter, meterOf } from './ingest-limits.js';
 
 // Stateless for whole-buffer decodes, so one decoder serves every request.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
-const mb = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`);
+const mb = (bytes: number) =>
+  bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 
 /**
  * Reads a JSON request body within `limits`: stops reading past `maxBodyBytes`, gunzips
@@ -18,7 +19,11 @@ const mb = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)
  * @example
  * const body = await readJsonBody(c.req.raw, { maxBodyBytes: 5 << 20, maxDecompressedBytes: 50 << 20 });
  */
-export async function readJsonBody(request: Request, limits: BodyLimits, tooLargeHint = 'send smaller batches (at most 5000 events each)'): Promise<unknown> {
+export async function readJsonBody(
+  request: Request,
+  limits: BodyLimits,
+  tooLargeHint = 'send smaller batches (at most 5000 events each)',
+): Promise<unknown> {
   return (await readJsonText(request, limits, tooLargeHint)).value;
 }
 
@@ -28,7 +33,11 @@ export async function readJsonBody(request: Request, limits: BodyLimits, tooLarg
  * @example
  * const { text, value } = await readJsonText(c.req.raw, limits);
  */
-export async function readJsonText(request: Request, limits: BodyLimits, tooLargeHint = 'send smaller batches (at most 5000 events each)'): Promise<{ text: string; value: unknown }> {
+export async function readJsonText(
+  request: Request,
+  limits: BodyLimits,
+  tooLargeHint = 'send smaller batches (at most 5000 events each)',
+): Promise<{ text: string; value: unknown }> {
   const type = request.headers.get('content-type') ?? '';
   if (!/^application\/json\b/i.test(type)) {
     throw apiError(415, `send Content-Type: application/json (got ${type ? JSON.stringify(type) : 'none'})`);
@@ -93,7 +102,8 @@ async function readCapped(request: Request, max: number, hint: string, meter?: B
  * a bomb is stopped within one chunk of the cap instead of being inflated whole first.
  */
 async function gunzipCapped(request: Request, limits: BodyLimits, hint: string, meter?: BodyMeter): Promise<Buffer> {
-  if (!request.body) throw apiError(400, 'body is not valid gzip; compress the JSON with gzip or drop Content-Encoding');
+  if (!request.body)
+    throw apiError(400, 'body is not valid gzip; compress the JSON with gzip or drop Content-Encoding');
   const reader = request.body.getReader();
   const gunzip = createGunzip({ chunkSize: 64 * 1024 });
   const chunks: Buffer[] = [];
@@ -122,7 +132,10 @@ async function gunzipCapped(request: Request, limits: BodyLimits, hint: string, 
   try {
     let read = 0;
     for (;;) {
-      const { done, value } = await Promise.race([reader.read(), finished.then(() => ({ done: true as const, value: undefined }))]);
+      const { done, value } = await Promise.race([
+        reader.read(),
+        finished.then(() => ({ done: true as const, value: undefined })),
+      ]);
       if (done) break;
       read += value.byteLength;
       if (read > limits.maxBodyBytes) throw tooLarge(limits.maxBodyBytes, hint);

@@ -40,8 +40,18 @@ interface Bucket {
  * if (!decision.ok) return c.json({ error: 'slow down' }, 429, { 'retry-after': String(decision.retryAfterSeconds) });
  * rate.charge(site.id, batch.events.length);
  */
-export function createSiteRate({ eventsPerSecond, burstEvents, maxSites = 10_000, now = Date.now }: SiteRateOptions): SiteRate {
-  check('eventsPerSecond', eventsPerSecond, Number.isFinite(eventsPerSecond) && eventsPerSecond > 0, 'a positive number');
+export function createSiteRate({
+  eventsPerSecond,
+  burstEvents,
+  maxSites = 10_000,
+  now = Date.now,
+}: SiteRateOptions): SiteRate {
+  check(
+    'eventsPerSecond',
+    eventsPerSecond,
+    Number.isFinite(eventsPerSecond) && eventsPerSecond > 0,
+    'a positive number',
+  );
   check('burstEvents', burstEvents, Number.isFinite(burstEvents) && burstEvents >= 1, 'a number >= 1');
   check('maxSites', maxSites, Number.isInteger(maxSites) && maxSites >= 1, 'a positive integer');
   // Map keeps insertion order: re-inserting on each use makes the first key the least recently seen.

@@ -9,13 +9,35 @@ const TG = 'arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/shop
 /** Builds an ALB access-log line from the documented field order, overriding some fields. */
 function albLine(o: Partial<Record<string, string>> = {}): string {
   const f = {
-    type: 'https', time: '2026-03-09T14:02:11.482913Z', elb: ELB, client: '198.51.100.23:50412', target: '10.0.1.7:8080',
-    rpt: '0.001', tpt: '0.032', spt: '0.000', elbStatus: '200', targetStatus: '200', rb: '310', sb: '5120',
-    request: '"GET https://shop.example:443/cart?item=42 HTTP/1.1"', ua: '"Mozilla/5.0 (Macintosh)"',
-    cipher: 'ECDHE-RSA-AES128-GCM-SHA256', proto: 'TLSv1.2', tg: TG, trace: '"Root=1-65ec6b13-0b1c2d3e4f5a6b7c8d9e0f1a"',
-    domain: '"shop.example"', cert: '"arn:aws:acm:eu-west-1:111122223333:certificate/8a1b2c3d"', priority: '1',
-    created: '2026-03-09T14:02:11.449000Z', actions: '"forward"', redirect: '"-"', error: '"-"',
-    targetList: '"10.0.1.7:8080"', targetStatusList: '"200"', classification: '"-"', classificationReason: '"-"',
+    type: 'https',
+    time: '2026-03-09T14:02:11.482913Z',
+    elb: ELB,
+    client: '198.51.100.23:50412',
+    target: '10.0.1.7:8080',
+    rpt: '0.001',
+    tpt: '0.032',
+    spt: '0.000',
+    elbStatus: '200',
+    targetStatus: '200',
+    rb: '310',
+    sb: '5120',
+    request: '"GET https://shop.example:443/cart?item=42 HTTP/1.1"',
+    ua: '"Mozilla/5.0 (Macintosh)"',
+    cipher: 'ECDHE-RSA-AES128-GCM-SHA256',
+    proto: 'TLSv1.2',
+    tg: TG,
+    trace: '"Root=1-65ec6b13-0b1c2d3e4f5a6b7c8d9e0f1a"',
+    domain: '"shop.example"',
+    cert: '"arn:aws:acm:eu-west-1:111122223333:certificate/8a1b2c3d"',
+    priority: '1',
+    created: '2026-03-09T14:02:11.449000Z',
+    actions: '"forward"',
+    redirect: '"-"',
+    error: '"-"',
+    targetList: '"10.0.1.7:8080"',
+    targetStatusList: '"200"',
+    classification: '"-"',
+    classificationReason: '"-"',
     connTrace: 'TID_9f8e7d6c5b4a',
     ...o,
   };
@@ -28,13 +50,31 @@ describe('parseAlbLine', () => {
       name: 'a forwarded https request',
       line: albLine(),
       want: {
-        ts: Date.parse('2026-03-09T14:02:11.449Z'), ip: '198.51.100.23', method: 'GET', host: 'shop.example',
-        path: '/cart', status: 200, latencyMs: 33, ua: 'Mozilla/5.0 (Macintosh)', action: 'allow', rule: null,
+        ts: Date.parse('2026-03-09T14:02:11.449Z'),
+        ip: '198.51.100.23',
+        method: 'GET',
+        host: 'shop.example',
+        path: '/cart',
+        status: 200,
+        latencyMs: 33,
+        ua: 'Mozilla/5.0 (Macintosh)',
+        action: 'allow',
+        rule: null,
       },
     },
     {
       name: 'never reached a target: 503, target "-", processing times -1',
-      line: albLine({ target: '-', rpt: '-1', tpt: '-1', spt: '-1', elbStatus: '503', targetStatus: '-', targetList: '"-"', targetStatusList: '"-"', error: '"NoHealthyTargets"' }),
+      line: albLine({
+        target: '-',
+        rpt: '-1',
+        tpt: '-1',
+        spt: '-1',
+        elbStatus: '503',
+        targetStatus: '-',
+        targetList: '"-"',
+        targetStatusList: '"-"',
+        error: '"NoHealthyTargets"',
+      }),
       want: { status: 503, latencyMs: 0, action: 'allow' },
     },
     {
@@ -49,7 +89,14 @@ describe('parseAlbLine', () => {
     },
     {
       name: 'blocked by AWS WAF (waf in actions_executed, 403)',
-      line: albLine({ target: '-', elbStatus: '403', targetStatus: '-', tpt: '-1', spt: '-1', actions: '"waf,forward"' }),
+      line: albLine({
+        target: '-',
+        elbStatus: '403',
+        targetStatus: '-',
+        tpt: '-1',
+        spt: '-1',
+        actions: '"waf,forward"',
+      }),
       want: { status: 403, action: 'block', rule: 'aws-waf' },
     },
     {
@@ -64,7 +111,13 @@ describe('parseAlbLine', () => {
     },
     {
       name: 'plain http, host from the URL, no SNI',
-      line: albLine({ type: 'http', request: '"POST http://api.example:80/v1/login HTTP/1.1"', domain: '"-"', cipher: '-', proto: '-' }),
+      line: albLine({
+        type: 'http',
+        request: '"POST http://api.example:80/v1/login HTTP/1.1"',
+        domain: '"-"',
+        cipher: '-',
+        proto: '-',
+      }),
       want: { method: 'POST', host: 'api.example', path: '/v1/login' },
     },
     {
@@ -131,9 +184,21 @@ describe('parseAlbLine with hostile lines (issue 14)', () => {
   const now = Date.UTC(2026, 11, 4);
   const ctx = createParseContext({ now: () => now });
   it.each([
-    { name: 'year 1999', line: albLine({ time: '1999-12-31T23:59:59.000000Z', created: '1999-12-31T23:59:59.000000Z' }), skip: 'bad-timestamp' },
-    { name: 'year 275760', line: albLine({ time: '275760-09-13T00:00:00.000001Z', created: '-' }), skip: 'bad-timestamp' },
-    { name: 'far future', line: albLine({ time: '2099-01-01T00:00:00.000000Z', created: '2099-01-01T00:00:00.000000Z' }), skip: 'bad-timestamp' },
+    {
+      name: 'year 1999',
+      line: albLine({ time: '1999-12-31T23:59:59.000000Z', created: '1999-12-31T23:59:59.000000Z' }),
+      skip: 'bad-timestamp',
+    },
+    {
+      name: 'year 275760',
+      line: albLine({ time: '275760-09-13T00:00:00.000001Z', created: '-' }),
+      skip: 'bad-timestamp',
+    },
+    {
+      name: 'far future',
+      line: albLine({ time: '2099-01-01T00:00:00.000000Z', created: '2099-01-01T00:00:00.000000Z' }),
+      skip: 'bad-timestamp',
+    },
     { name: 'client is markup', line: albLine({ client: '<script>:80' }), skip: 'bad-ip' },
     { name: 'client is a word', line: albLine({ client: 'not-an-ip:1' }), skip: 'bad-ip' },
   ])('skips $name as $skip', ({ line, skip }) => {
@@ -141,10 +206,26 @@ describe('parseAlbLine with hostile lines (issue 14)', () => {
   });
 
   it.each([
-    { name: 'a future created time falls back to a sane time', line: albLine({ created: '2099-01-01T00:00:00.000000Z' }), want: { ts: Date.parse('2026-03-09T14:02:11.482Z') } },
-    { name: 'processing times of 1e308 are clamped to a day', line: albLine({ rpt: '1e308', tpt: '1e308', spt: 'Infinity' }), want: { latencyMs: 86_400_000 } },
-    { name: 'a 200-character domain of İ (lower-cases longer) stays within 255', line: albLine({ request: '"- - - "', domain: `"${'İ'.repeat(200)}"` }), want: {} },
-    { name: 'ESC and C1 in the user agent are escaped', line: albLine({ ua: '"a\u001b[2J\u009bz"' }), want: { ua: 'a%1B[2J%9Bz' } },
+    {
+      name: 'a future created time falls back to a sane time',
+      line: albLine({ created: '2099-01-01T00:00:00.000000Z' }),
+      want: { ts: Date.parse('2026-03-09T14:02:11.482Z') },
+    },
+    {
+      name: 'processing times of 1e308 are clamped to a day',
+      line: albLine({ rpt: '1e308', tpt: '1e308', spt: 'Infinity' }),
+      want: { latencyMs: 86_400_000 },
+    },
+    {
+      name: 'a 200-character domain of İ (lower-cases longer) stays within 255',
+      line: albLine({ request: '"- - - "', domain: `"${'İ'.repeat(200)}"` }),
+      want: {},
+    },
+    {
+      name: 'ESC and C1 in the user agent are escaped',
+      line: albLine({ ua: '"a\u001b[2J\u009bz"' }),
+      want: { ua: 'a%1B[2J%9Bz' },
+    },
   ])('$name', ({ line, want }) => {
     const result = parseAlbLine(line, ctx);
     expect(result).toMatchObject({ event: want });

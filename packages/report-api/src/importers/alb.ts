@@ -11,8 +11,18 @@ const CLIENT_CLOSED = 460;
 
 /** Field positions of the documented ALB access-log format; later fields may be added by AWS. */
 const F = {
-  type: 0, time: 1, client: 3, requestProcessing: 5, targetProcessing: 6, responseProcessing: 7,
-  elbStatus: 8, request: 12, userAgent: 13, domainName: 18, requestCreationTime: 21, actionsExecuted: 22,
+  type: 0,
+  time: 1,
+  client: 3,
+  requestProcessing: 5,
+  targetProcessing: 6,
+  responseProcessing: 7,
+  elbStatus: 8,
+  request: 12,
+  userAgent: 13,
+  domainName: 18,
+  requestCreationTime: 21,
+  actionsExecuted: 22,
 } as const;
 
 /** `ip:port`, `[v6]:port` or a bare IPv6 with `:port` appended → the address part. */
@@ -88,7 +98,9 @@ export function parseAlbLine(line: string, ctx: ParseContext = defaultParseConte
   const actions = fields[F.actionsExecuted] ?? '';
   const blockedByWaf = status === 403 && actions.split(',').includes('waf');
   const latencyMs =
-    (seconds(fields[F.requestProcessing]) + seconds(fields[F.targetProcessing]) + seconds(fields[F.responseProcessing])) *
+    (seconds(fields[F.requestProcessing]) +
+      seconds(fields[F.targetProcessing]) +
+      seconds(fields[F.responseProcessing])) *
     1000;
   const ua = cleanUa(fields[F.userAgent]!);
   return {

@@ -47,8 +47,17 @@ describe('parseAwsWafLine', () => {
       name: 'ALLOW by the default action: status unknown (0), no rule',
       line: line(),
       want: {
-        ts: 1773064931482, ip: '198.51.100.23', country: 'DE', method: 'GET', host: 'shop.example', path: '/cart',
-        status: 0, ua: 'Mozilla/5.0 (Windows NT 10.0)', action: 'allow', rule: null, latencyMs: 0,
+        ts: 1773064931482,
+        ip: '198.51.100.23',
+        country: 'DE',
+        method: 'GET',
+        host: 'shop.example',
+        path: '/cart',
+        status: 0,
+        ua: 'Mozilla/5.0 (Windows NT 10.0)',
+        action: 'allow',
+        rule: null,
+        latencyMs: 0,
       },
     },
     {
@@ -59,16 +68,35 @@ describe('parseAwsWafLine', () => {
     {
       name: 'BLOCK by a managed rule group names the inner rule',
       line: line({
-        action: 'BLOCK', terminatingRuleId: 'AWS-AWSManagedRulesCommonRuleSet', terminatingRuleType: 'MANAGED_RULE_GROUP',
-        ruleGroupList: [{ ruleGroupId: 'AWS#AWSManagedRulesCommonRuleSet', terminatingRule: { ruleId: 'SizeRestrictions_QUERYSTRING', action: 'BLOCK', ruleMatchDetails: null }, nonTerminatingMatchingRules: [], excludedRules: null }],
+        action: 'BLOCK',
+        terminatingRuleId: 'AWS-AWSManagedRulesCommonRuleSet',
+        terminatingRuleType: 'MANAGED_RULE_GROUP',
+        ruleGroupList: [
+          {
+            ruleGroupId: 'AWS#AWSManagedRulesCommonRuleSet',
+            terminatingRule: { ruleId: 'SizeRestrictions_QUERYSTRING', action: 'BLOCK', ruleMatchDetails: null },
+            nonTerminatingMatchingRules: [],
+            excludedRules: null,
+          },
+        ],
       }),
       want: { action: 'block', rule: 'AWS-AWSManagedRulesCommonRuleSet:SizeRestrictions_QUERYSTRING' },
     },
     {
       name: 'BLOCK by a rate-based rule',
       line: line({
-        action: 'BLOCK', terminatingRuleId: 'PerIpRateLimit', terminatingRuleType: 'RATE_BASED',
-        rateBasedRuleList: [{ rateBasedRuleId: 'arn:aws:wafv2:eu-west-1:111122223333:regional/ratebasedrule/PerIpRateLimit/9a8b', rateBasedRuleName: 'PerIpRateLimit', limitKey: 'IP', maxRateAllowed: 100, evaluationWindowSec: '60' }],
+        action: 'BLOCK',
+        terminatingRuleId: 'PerIpRateLimit',
+        terminatingRuleType: 'RATE_BASED',
+        rateBasedRuleList: [
+          {
+            rateBasedRuleId: 'arn:aws:wafv2:eu-west-1:111122223333:regional/ratebasedrule/PerIpRateLimit/9a8b',
+            rateBasedRuleName: 'PerIpRateLimit',
+            limitKey: 'IP',
+            maxRateAllowed: 100,
+            evaluationWindowSec: '60',
+          },
+        ],
       }),
       want: { action: 'block', rule: 'PerIpRateLimit', status: 403 },
     },
@@ -89,27 +117,56 @@ describe('parseAwsWafLine', () => {
     },
     {
       name: 'ALLOW with a COUNT match at the web ACL level is a count',
-      line: line({ nonTerminatingMatchingRules: [{ ruleId: 'WatchSqlInjection', action: 'COUNT', ruleMatchDetails: [] }] }),
+      line: line({
+        nonTerminatingMatchingRules: [{ ruleId: 'WatchSqlInjection', action: 'COUNT', ruleMatchDetails: [] }],
+      }),
       want: { action: 'count', rule: 'WatchSqlInjection', status: 0 },
     },
     {
       name: 'ALLOW with a COUNT match inside a rule group',
-      line: line({ ruleGroupList: [{ ruleGroupId: 'AWS#AWSManagedRulesKnownBadInputsRuleSet', terminatingRule: null, nonTerminatingMatchingRules: [{ ruleId: 'Log4JRCE_HEADER', action: 'COUNT', overriddenAction: 'BLOCK' }], excludedRules: null }] }),
+      line: line({
+        ruleGroupList: [
+          {
+            ruleGroupId: 'AWS#AWSManagedRulesKnownBadInputsRuleSet',
+            terminatingRule: null,
+            nonTerminatingMatchingRules: [{ ruleId: 'Log4JRCE_HEADER', action: 'COUNT', overriddenAction: 'BLOCK' }],
+            excludedRules: null,
+          },
+        ],
+      }),
       want: { action: 'count', rule: 'AWSManagedRulesKnownBadInputsRuleSet:Log4JRCE_HEADER' },
     },
     {
       name: 'excluded rule of an older record counts too',
-      line: line({ ruleGroupList: [{ ruleGroupId: 'arn:aws:wafv2:eu-west-1:111122223333:regional/rulegroup/OwnRules/4c5d', terminatingRule: null, nonTerminatingMatchingRules: [], excludedRules: [{ exclusionType: 'EXCLUDED_AS_COUNT', ruleId: 'NoBadPaths' }] }] }),
+      line: line({
+        ruleGroupList: [
+          {
+            ruleGroupId: 'arn:aws:wafv2:eu-west-1:111122223333:regional/rulegroup/OwnRules/4c5d',
+            terminatingRule: null,
+            nonTerminatingMatchingRules: [],
+            excludedRules: [{ exclusionType: 'EXCLUDED_AS_COUNT', ruleId: 'NoBadPaths' }],
+          },
+        ],
+      }),
       want: { action: 'count', rule: 'OwnRules:NoBadPaths' },
     },
     {
       name: 'BLOCK wins over COUNT matches',
-      line: line({ action: 'BLOCK', terminatingRuleId: 'BlockBadIps', nonTerminatingMatchingRules: [{ ruleId: 'WatchSqlInjection', action: 'COUNT' }] }),
+      line: line({
+        action: 'BLOCK',
+        terminatingRuleId: 'BlockBadIps',
+        nonTerminatingMatchingRules: [{ ruleId: 'WatchSqlInjection', action: 'COUNT' }],
+      }),
       want: { action: 'block', rule: 'BlockBadIps' },
     },
     {
       name: 'Bot Control label sets the category',
-      line: line({ labels: [{ name: 'awswaf:clientip:geo:country:DE' }, { name: 'awswaf:managed:aws:bot-control:bot:category:search_engine' }] }),
+      line: line({
+        labels: [
+          { name: 'awswaf:clientip:geo:country:DE' },
+          { name: 'awswaf:managed:aws:bot-control:bot:category:search_engine' },
+        ],
+      }),
       want: { botCategory: 'search-engine' },
     },
     {
@@ -163,12 +220,16 @@ describe('parseAwsWafLine', () => {
   });
 
   it('survives damaged lists (headers, labels, rule groups that are not arrays)', () => {
-    const result = parseAwsWafLine(line({ labels: 'x', ruleGroupList: { a: 1 }, nonTerminatingMatchingRules: 7 }, { headers: { Host: 'a' } }));
+    const result = parseAwsWafLine(
+      line({ labels: 'x', ruleGroupList: { a: 1 }, nonTerminatingMatchingRules: 7 }, { headers: { Host: 'a' } }),
+    );
     expect(result).toMatchObject({ event: { action: 'allow', host: '', rule: null } });
   });
 
   it('falls back to the user-agent classifier without a Bot Control label', () => {
-    const ctx = createParseContext({ classifyUserAgent: (ua) => ({ category: ua.startsWith('curl') ? 'http-client' : null }) });
+    const ctx = createParseContext({
+      classifyUserAgent: (ua) => ({ category: ua.startsWith('curl') ? 'http-client' : null }),
+    });
     const result = parseAwsWafLine(line({}, { headers: [{ name: 'User-Agent', value: 'curl/8.5.0' }] }), ctx);
     expect(result).toMatchObject({ event: { botCategory: 'http-client', ua: 'curl/8.5.0' } });
   });
@@ -180,7 +241,11 @@ describe('parseAwsWafLine with hostile records (issue 14)', () => {
   it.each([
     { name: 'timestamp 9e15 (past the largest Date)', line: line({ timestamp: 9e15 }), skip: 'bad-timestamp' },
     { name: 'timestamp just past the Date range', line: line({ timestamp: 8.64e15 + 1 }), skip: 'bad-timestamp' },
-    { name: 'timestamp before 2000', line: line({ timestamp: Date.UTC(1999, 11, 31, 23, 59, 59) }), skip: 'bad-timestamp' },
+    {
+      name: 'timestamp before 2000',
+      line: line({ timestamp: Date.UTC(1999, 11, 31, 23, 59, 59) }),
+      skip: 'bad-timestamp',
+    },
     { name: 'timestamp two days ahead', line: line({ timestamp: now + 2 * 86_400_000 }), skip: 'bad-timestamp' },
     { name: 'timestamp negative', line: line({ timestamp: -1 }), skip: 'bad-timestamp' },
     { name: 'timestamp fractional', line: line({ timestamp: 1773064931482.5 }), skip: 'bad-timestamp' },
@@ -192,8 +257,16 @@ describe('parseAwsWafLine with hostile records (issue 14)', () => {
   });
 
   it.each([
-    { name: 'an ASN of 1e300 is left out', request: { asn: 1e300 }, want: (e: Record<string, unknown>) => expect(e).not.toHaveProperty('asn') },
-    { name: 'a negative status sent is ignored', record: { responseCodeSent: -5 }, want: (e: Record<string, unknown>) => expect(e.status).toBe(0) },
+    {
+      name: 'an ASN of 1e300 is left out',
+      request: { asn: 1e300 },
+      want: (e: Record<string, unknown>) => expect(e).not.toHaveProperty('asn'),
+    },
+    {
+      name: 'a negative status sent is ignored',
+      record: { responseCodeSent: -5 },
+      want: (e: Record<string, unknown>) => expect(e.status).toBe(0),
+    },
     {
       name: 'C0, ESC, DEL, C1 and lone surrogates in the path are escaped or replaced',
       request: { uri: '/a\u0000b\u001b[31m\u007f\u0085\ud800z' },

@@ -46,10 +46,20 @@ const ACTIONS: Record<string, { action: Action; status: number }> = {
 
 /** Bot Control category labels (`awswaf:managed:aws:bot-control:bot:category:X`) → Watchpost categories. */
 const BOT_CONTROL: Record<string, BotCategory> = {
-  search_engine: 'search-engine', ai: 'ai-crawler', seo: 'seo', monitoring: 'monitor', security: 'scanner',
-  http_library: 'http-client', social_media: 'social-preview', archiver: 'archiver', link_checker: 'validator',
-  scraping_framework: 'crawler', content_fetcher: 'other-bot', advertising: 'other-bot',
-  email_client: 'other-bot', miscellaneous: 'other-bot',
+  search_engine: 'search-engine',
+  ai: 'ai-crawler',
+  seo: 'seo',
+  monitoring: 'monitor',
+  security: 'scanner',
+  http_library: 'http-client',
+  social_media: 'social-preview',
+  archiver: 'archiver',
+  link_checker: 'validator',
+  scraping_framework: 'crawler',
+  content_fetcher: 'other-bot',
+  advertising: 'other-bot',
+  email_client: 'other-bot',
+  miscellaneous: 'other-bot',
 };
 const BOT_LABEL = 'awswaf:managed:aws:bot-control:bot:category:';
 
@@ -85,7 +95,8 @@ function countedRule(record: WafRecord): string | null {
   }
   for (const group of list(record.ruleGroupList)) {
     for (const match of list(group?.nonTerminatingMatchingRules)) {
-      if (match?.action === 'COUNT' && str(match.ruleId) !== null) return `${groupName(group.ruleGroupId)}:${match.ruleId}`;
+      if (match?.action === 'COUNT' && str(match.ruleId) !== null)
+        return `${groupName(group.ruleGroupId)}:${match.ruleId}`;
     }
     for (const excluded of list(group?.excludedRules)) {
       if (excluded?.exclusionType === 'EXCLUDED_AS_COUNT' && str(excluded.ruleId) !== null) {

@@ -11,7 +11,15 @@ describe('parseCombinedLine', () => {
     {
       name: 'combined with query string stripped',
       line: `198.51.100.23 - - ${T} "GET /cart?item=42&x=1 HTTP/1.1" 200 5120 "https://shop.example/" "Mozilla/5.0 (X11; Linux x86_64)"`,
-      want: { ip: '198.51.100.23', ts: TS, method: 'GET', path: '/cart', status: 200, ua: 'Mozilla/5.0 (X11; Linux x86_64)', host: '' },
+      want: {
+        ip: '198.51.100.23',
+        ts: TS,
+        method: 'GET',
+        path: '/cart',
+        status: 200,
+        ua: 'Mozilla/5.0 (X11; Linux x86_64)',
+        host: '',
+      },
     },
     {
       name: 'a real browser UA is not a bot; Googlebot is a search engine',
@@ -71,7 +79,14 @@ describe('parseCombinedLine', () => {
   ])('$name', ({ line, want }) => {
     const result = parseCombinedLine(line);
     if (!('event' in result)) throw new Error(`skipped: ${result.skip}`);
-    expect(result.event).toMatchObject({ action: 'allow', rule: null, sampleRate: 1, latencyMs: 0, country: null, ...want });
+    expect(result.event).toMatchObject({
+      action: 'allow',
+      rule: null,
+      sampleRate: 1,
+      latencyMs: 0,
+      country: null,
+      ...want,
+    });
     expect(eventSchema.safeParse(result.event).success).toBe(true);
   });
 
@@ -82,7 +97,11 @@ describe('parseCombinedLine', () => {
     { name: 'cut before the time', line: '192.0.2.1 - -', skip: 'truncated' },
     { name: 'not a log line', line: 'hello world', skip: 'unknown-line-type' },
     { name: 'host is not an IP', line: `example.com - - ${T} "GET / HTTP/1.1" 200 1`, skip: 'bad-ip' },
-    { name: 'bad month', line: `192.0.2.1 - - [09/Foo/2026:14:02:11 +0000] "GET / HTTP/1.1" 200 1`, skip: 'bad-timestamp' },
+    {
+      name: 'bad month',
+      line: `192.0.2.1 - - [09/Foo/2026:14:02:11 +0000] "GET / HTTP/1.1" 200 1`,
+      skip: 'bad-timestamp',
+    },
     { name: 'status is not a number', line: `192.0.2.1 - - ${T} "GET / HTTP/1.1" OK 1`, skip: 'bad-status' },
     { name: 'missing status', line: `192.0.2.1 - - ${T} "GET / HTTP/1.1"`, skip: 'truncated' },
     { name: 'JSON line', line: '{"timestamp":1,"action":"ALLOW"}', skip: 'unknown-line-type' },
@@ -112,21 +131,38 @@ describe('parseCombinedLine', () => {
 describe('parseCombinedLine with hostile lines (issue 14)', () => {
   const now = Date.UTC(2026, 11, 4);
   const ctx = createParseContext({ now: () => now });
-  const at = (time: string, ip = '192.0.2.1', request = 'GET / HTTP/1.1', ua = 'curl/8') => `${ip} - - [${time}] "${request}" 200 1 "-" "${ua}"`;
+  const at = (time: string, ip = '192.0.2.1', request = 'GET / HTTP/1.1', ua = 'curl/8') =>
+    `${ip} - - [${time}] "${request}" 200 1 "-" "${ua}"`;
   it.each([
     { name: 'year 1999', line: at('31/Dec/1999:23:59:59 +0000'), skip: 'bad-timestamp' },
     { name: 'year 9999', line: at('01/Jan/9999:00:00:00 +0000'), skip: 'bad-timestamp' },
     { name: 'two days ahead', line: at('06/Dec/2026:00:00:00 +0000'), skip: 'bad-timestamp' },
     { name: 'client is markup', line: at('09/Mar/2026:14:02:11 +0000', '<b>x</b>'), skip: 'bad-ip' },
-    { name: 'client is a Markdown link', line: at('09/Mar/2026:14:02:11 +0000', '[a](https://evil.example)'), skip: 'bad-ip' },
+    {
+      name: 'client is a Markdown link',
+      line: at('09/Mar/2026:14:02:11 +0000', '[a](https://evil.example)'),
+      skip: 'bad-ip',
+    },
   ])('skips $name as $skip', ({ line, skip }) => {
     expect(parseCombinedLine(line, ctx)).toEqual({ skip });
   });
 
   it.each([
-    { name: 'C0, C1 and a lone surrogate in the path', line: at('09/Mar/2026:14:02:11 +0000', '192.0.2.1', 'GET /a\u0001\u0085\udc00 HTTP/1.1'), want: { path: '/a%01%85\uFFFD' } },
-    { name: 'a 5,000-character path is cut to MAX_PATH_LENGTH', line: at('09/Mar/2026:14:02:11 +0000', '192.0.2.1', `GET /${'p'.repeat(5000)} HTTP/1.1`), want: { path: `/${'p'.repeat(2047)}` } },
-    { name: 'a user agent of DEL is escaped and cut', line: at('09/Mar/2026:14:02:11 +0000', '192.0.2.1', 'GET / HTTP/1.1', '\u007f'.repeat(600)), want: { ua: '%7F'.repeat(170) } },
+    {
+      name: 'C0, C1 and a lone surrogate in the path',
+      line: at('09/Mar/2026:14:02:11 +0000', '192.0.2.1', 'GET /a\u0001\u0085\udc00 HTTP/1.1'),
+      want: { path: '/a%01%85\uFFFD' },
+    },
+    {
+      name: 'a 5,000-character path is cut to MAX_PATH_LENGTH',
+      line: at('09/Mar/2026:14:02:11 +0000', '192.0.2.1', `GET /${'p'.repeat(5000)} HTTP/1.1`),
+      want: { path: `/${'p'.repeat(2047)}` },
+    },
+    {
+      name: 'a user agent of DEL is escaped and cut',
+      line: at('09/Mar/2026:14:02:11 +0000', '192.0.2.1', 'GET / HTTP/1.1', '\u007f'.repeat(600)),
+      want: { ua: '%7F'.repeat(170) },
+    },
   ])('$name', ({ line, want }) => {
     const result = parseCombinedLine(line, ctx);
     expect(result).toMatchObject({ event: want });

@@ -32,7 +32,8 @@ export function parseCombinedLine(line: string, ctx: ParseContext = defaultParse
   if (line.trim() === '') return { skip: 'empty' };
   const open = line.indexOf(' [');
   // No time: a line cut short if it starts like one of ours, else some other kind of text.
-  if (open === -1) return { skip: ctx.normalizeIp(line.split(' ', 1)[0]!) === null ? 'unknown-line-type' : 'truncated' };
+  if (open === -1)
+    return { skip: ctx.normalizeIp(line.split(' ', 1)[0]!) === null ? 'unknown-line-type' : 'truncated' };
   const close = line.indexOf(']', open);
   if (close === -1) return { skip: 'truncated' };
   const head = line.slice(0, open).split(' ');

@@ -1,6 +1,15 @@
 import { MAX_UA_LENGTH } from '@watchpost/middleware/protocol';
 import { describe, expect, it } from 'vitest';
-import { cleanPath, cleanUa, parseClfTime, parseIsoUtc, splitLogFields, splitTarget, storableText, unescapeLogField } from './fields.js';
+import {
+  cleanPath,
+  cleanUa,
+  parseClfTime,
+  parseIsoUtc,
+  splitLogFields,
+  splitTarget,
+  storableText,
+  unescapeLogField,
+} from './fields.js';
 
 describe('log field helpers', () => {
   it.each([

@@ -60,7 +60,8 @@ export async function* splitLines(
   for await (const chunk of chunks) {
     const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     total += bytes.length;
-    if (total > maxTextBytes) throw new ImportLimitError(`the log is larger than ${maxTextBytes} bytes once decompressed`);
+    if (total > maxTextBytes)
+      throw new ImportLimitError(`the log is larger than ${maxTextBytes} bytes once decompressed`);
     const lines: LogLine[] = [];
     let start = 0;
     while (start < bytes.length) {

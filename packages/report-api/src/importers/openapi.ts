@@ -8,7 +8,9 @@ export const importSummarySchema = z.object({
   linesRead: z.number().int(),
   imported: z.number().int().describe('events stored by this import'),
   skipped: z.number().int(),
-  skippedByReason: z.record(z.string(), z.number().int()).describe('skipped lines by kind: truncated, not-json, bad-timestamp, bad-ip, line-too-long, ...'),
+  skippedByReason: z
+    .record(z.string(), z.number().int())
+    .describe('skipped lines by kind: truncated, not-json, bad-timestamp, bad-ip, line-too-long, ...'),
   duplicates: z.number().int().describe('events of batches already stored (the same lines imported before)'),
   seconds: z.number(),
 });
@@ -23,17 +25,30 @@ export function importOpenApiPaths() {
   return {
     '/v1/import': {
       post: {
-        summary: 'import a log into the site (admin key): the body is the log, plain or gzip, streamed; importing it again adds nothing',
+        summary:
+          'import a log into the site (admin key): the body is the log, plain or gzip, streamed; importing it again adds nothing',
         security: bearerSecurity,
-        parameters: [{ name: 'format', in: 'query', required: true, schema: { type: 'string', enum: Object.keys(IMPORT_FORMATS) } }],
+        parameters: [
+          {
+            name: 'format',
+            in: 'query',
+            required: true,
+            schema: { type: 'string', enum: Object.keys(IMPORT_FORMATS) },
+          },
+        ],
         requestBody: {
           required: true,
           content: {
             'text/plain': { schema: { type: 'string', description: 'log lines' } },
-            'application/octet-stream': { schema: { type: 'string', format: 'binary', description: 'the log, or the log gzipped' } },
+            'application/octet-stream': {
+              schema: { type: 'string', format: 'binary', description: 'the log, or the log gzipped' },
+            },
           },
         },
-        responses: { '200': json(importSummarySchema, 'what was imported and what was skipped, by reason'), ...errors(400, 401, 403, 413, 415) },
+        responses: {
+          '200': json(importSummarySchema, 'what was imported and what was skipped, by reason'),
+          ...errors(400, 401, 403, 413, 415),
+        },
       },
     },
   };

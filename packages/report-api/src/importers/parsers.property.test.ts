@@ -10,8 +10,19 @@ import { MIN_IMPORT_TS, MAX_IMPORT_FUTURE_MS } from './plausible.js';
 const NOW = Date.UTC(2026, 11, 4);
 const ctx = createParseContext({ now: () => NOW, lookupCountry: () => 'NL' });
 const REASONS = new Set<SkipReason>([
-  'empty', 'not-json', 'truncated', 'nlb-tls-entry', 'connection-log', 'unknown-line-type', 'bad-timestamp',
-  'missing-field', 'bad-ip', 'bad-status', 'invalid-event', 'parse-error', 'line-too-long',
+  'empty',
+  'not-json',
+  'truncated',
+  'nlb-tls-entry',
+  'connection-log',
+  'unknown-line-type',
+  'bad-timestamp',
+  'missing-field',
+  'bad-ip',
+  'bad-status',
+  'invalid-event',
+  'parse-error',
+  'line-too-long',
 ]);
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -41,7 +52,23 @@ function checkResult(result: ParseResult): void {
 
 /** Any UTF-16 unit, lone surrogates, C0/C1 controls and quotes included. */
 const anyUnit = fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code));
-const hostileChar = fc.constantFrom('\u0000', '\u001b', '\u007f', '\u0085', '\u009b', '\ud800', '\udfff', '"', '\\', ' ', '\n', '\r', '\u0130', '[', ']');
+const hostileChar = fc.constantFrom(
+  '\u0000',
+  '\u001b',
+  '\u007f',
+  '\u0085',
+  '\u009b',
+  '\ud800',
+  '\udfff',
+  '"',
+  '\\',
+  ' ',
+  '\n',
+  '\r',
+  '\u0130',
+  '[',
+  ']',
+);
 const text = fc.oneof(
   fc.string({ unit: anyUnit, maxLength: 40 }),
   fc.string({ unit: fc.oneof(hostileChar, fc.constantFrom('a', '/', ':', '.')), maxLength: 40 }),
@@ -49,16 +76,35 @@ const text = fc.oneof(
   fc.nat({ max: 6000 }).map((n) => 'İ'.repeat(n)),
 );
 const number = fc.oneof(
-  fc.integer(), fc.double(), fc.constantFrom(9e15, 8.64e15 + 1, -1, 0, 1e300, Number.MAX_SAFE_INTEGER, 946684799999, Number.POSITIVE_INFINITY),
+  fc.integer(),
+  fc.double(),
+  fc.constantFrom(9e15, 8.64e15 + 1, -1, 0, 1e300, Number.MAX_SAFE_INTEGER, 946684799999, Number.POSITIVE_INFINITY),
 );
 const numberText = fc.oneof(number.map(String), fc.constant('1e400'));
-const ip = fc.oneof(fc.ipV4(), fc.ipV6(), fc.constantFrom('::ffff:192.0.2.1', '<script>', 'not-an-ip', '999.1.1.1', ''), text);
+const ip = fc.oneof(
+  fc.ipV4(),
+  fc.ipV6(),
+  fc.constantFrom('::ffff:192.0.2.1', '<script>', 'not-an-ip', '999.1.1.1', ''),
+  text,
+);
 
 /** A valid line of each format, then one of its characters, numbers or fields replaced by something hostile. */
 const VALID: Record<ImportFormat, string> = {
   'aws-waf': JSON.stringify({
-    timestamp: Date.UTC(2026, 2, 9), action: 'BLOCK', terminatingRuleId: 'BlockScanners',
-    httpRequest: { clientIp: '203.0.113.9', country: 'NL', headers: [{ name: 'Host', value: 'shop.example' }, { name: 'User-Agent', value: 'curl/8' }], uri: '/.env', httpMethod: 'GET', asn: 64500 },
+    timestamp: Date.UTC(2026, 2, 9),
+    action: 'BLOCK',
+    terminatingRuleId: 'BlockScanners',
+    httpRequest: {
+      clientIp: '203.0.113.9',
+      country: 'NL',
+      headers: [
+        { name: 'Host', value: 'shop.example' },
+        { name: 'User-Agent', value: 'curl/8' },
+      ],
+      uri: '/.env',
+      httpMethod: 'GET',
+      asn: 64500,
+    },
   }),
   alb: 'https 2026-03-09T14:02:11.482913Z app/shop/50dc 198.51.100.23:50412 10.0.1.7:8080 0.001 0.032 0.000 200 200 310 5120 "GET https://shop.example:443/cart?x=1 HTTP/1.1" "Mozilla/5.0" ECDHE TLSv1.2 arn:tg "Root=1" "shop.example" "-" 1 2026-03-09T14:02:11.449000Z "waf,forward" "-" "-" "10.0.1.7:8080" "200" "-" "-" TID_1',
   combined: '203.0.113.9 - - [10/Oct/2026:13:55:36 +0000] "GET /a?b=1 HTTP/1.1" 404 0 "-" "curl/8.5.0"',
@@ -68,10 +114,12 @@ function mutated(valid: string): fc.Arbitrary<string> {
   const tokens = valid.split(/(\s+|"|,|:)/);
   return fc.oneof(
     fc.tuple(fc.nat({ max: valid.length }), text).map(([at, insert]) => valid.slice(0, at) + insert + valid.slice(at)),
-    fc.tuple(fc.nat({ max: valid.length }), fc.nat({ max: 30 })).map(([at, cut]) => valid.slice(0, at) + valid.slice(at + cut)),
-    fc.tuple(fc.nat({ max: tokens.length - 1 }), fc.oneof(text, numberText, ip)).map(([at, token]) =>
-      tokens.map((t, k) => (k === at ? token : t)).join(''),
-    ),
+    fc
+      .tuple(fc.nat({ max: valid.length }), fc.nat({ max: 30 }))
+      .map(([at, cut]) => valid.slice(0, at) + valid.slice(at + cut)),
+    fc
+      .tuple(fc.nat({ max: tokens.length - 1 }), fc.oneof(text, numberText, ip))
+      .map(([at, token]) => tokens.map((t, k) => (k === at ? token : t)).join('')),
     numberText.map((n) => valid.replace(/\d+/, n)),
   );
 }
@@ -92,14 +140,28 @@ const wafRecord = fc
     asn: fc.oneof(number, fc.anything()),
     labels: fc.anything(),
   })
-  .map((r) => JSON.stringify({
-    timestamp: r.timestamp, action: r.action, terminatingRuleId: r.terminatingRuleId, responseCodeSent: r.responseCodeSent,
-    labels: r.labels, ruleGroupList: r.labels, nonTerminatingMatchingRules: r.labels,
-    httpRequest: {
-      clientIp: r.clientIp, country: r.country, uri: r.uri, httpMethod: r.method, asn: r.asn,
-      headers: [{ name: 'Host', value: r.host }, { name: 'User-Agent', value: r.ua }],
-    },
-  }));
+  .map((r) =>
+    JSON.stringify({
+      timestamp: r.timestamp,
+      action: r.action,
+      terminatingRuleId: r.terminatingRuleId,
+      responseCodeSent: r.responseCodeSent,
+      labels: r.labels,
+      ruleGroupList: r.labels,
+      nonTerminatingMatchingRules: r.labels,
+      httpRequest: {
+        clientIp: r.clientIp,
+        country: r.country,
+        uri: r.uri,
+        httpMethod: r.method,
+        asn: r.asn,
+        headers: [
+          { name: 'Host', value: r.host },
+          { name: 'User-Agent', value: r.ua },
+        ],
+      },
+    }),
+  );
 
 const bytes = fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b).toString('utf8'));
 

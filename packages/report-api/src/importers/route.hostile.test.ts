@@ -11,7 +11,8 @@ beforeAll(async () => {
 afterAll(() => t.cleanup());
 
 const MB = 1024 * 1024;
-const line = (i: number) => `198.51.100.${i} - - [09/Mar/2026:10:00:0${i} +0000] "GET /after HTTP/1.1" 200 1 "-" "curl/8"`;
+const line = (i: number) =>
+  `198.51.100.${i} - - [09/Mar/2026:10:00:0${i} +0000] "GET /after HTTP/1.1" 200 1 "-" "curl/8"`;
 
 /** A gzip body of `head`, then `megabytes` MB of 'a' with no newline, then `tail`: built by streaming, never held whole. */
 async function bombBody(head: string, megabytes: number, tail: string): Promise<Uint8Array<ArrayBuffer>> {
@@ -31,25 +32,42 @@ describe('POST /v1/import with hostile bodies (issue 14, defect 3)', () => {
     const body = await bombBody(`${line(1)}\n`, 64, `\n${line(2)}\n`);
     expect(body.length).toBeLessThan(MB); // the attack: well under a megabyte on the wire
     const res = await ctx.app.request('/v1/import?format=combined', {
-      method: 'POST', headers: { authorization: `Bearer ${ctx.adminKey}`, 'content-encoding': 'gzip' }, body,
+      method: 'POST',
+      headers: { authorization: `Bearer ${ctx.adminKey}`, 'content-encoding': 'gzip' },
+      body,
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({
-      linesRead: 3, imported: 2, skipped: 1, skippedByReason: { 'line-too-long': 1 },
+      linesRead: 3,
+      imported: 2,
+      skipped: 1,
+      skippedByReason: { 'line-too-long': 1 },
     });
   });
 
   it.each([
-    { name: 'truncated gzip', body: () => bombBody('x', 1, '').then((gz) => gz.subarray(0, gz.length - 20)), status: 400 },
-    { name: 'gzip magic and garbage', body: async () => new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff]), status: 400 },
+    {
+      name: 'truncated gzip',
+      body: () => bombBody('x', 1, '').then((gz) => gz.subarray(0, gz.length - 20)),
+      status: 400,
+    },
+    {
+      name: 'gzip magic and garbage',
+      body: async () => new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff]),
+      status: 400,
+    },
   ])('answers $status for $name, and the server keeps serving', async ({ body, status }) => {
     const res = await ctx.app.request('/v1/import?format=combined', {
-      method: 'POST', headers: { authorization: `Bearer ${ctx.adminKey}` }, body: await body(),
+      method: 'POST',
+      headers: { authorization: `Bearer ${ctx.adminKey}` },
+      body: await body(),
     });
     expect(res.status).toBe(status);
     expect(await res.json()).toHaveProperty('error');
     const health = await ctx.app.request('/v1/import?format=combined', {
-      method: 'POST', headers: { authorization: `Bearer ${ctx.adminKey}` }, body: `${line(3)}\n`,
+      method: 'POST',
+      headers: { authorization: `Bearer ${ctx.adminKey}` },
+      body: `${line(3)}\n`,
     });
     expect(await health.json()).toMatchObject({ linesRead: 1 });
   });

@@ -24,7 +24,10 @@ function wafLine(i: number): string {
     httpRequest: {
       clientIp: blocked ? '203.0.113.9' : `198.51.100.${i}`,
       country: blocked ? 'NL' : 'JP',
-      headers: [{ name: 'Host', value: 'shop.example' }, { name: 'User-Agent', value: blocked ? 'Nikto/2.5.0' : 'Mozilla/5.0' }],
+      headers: [
+        { name: 'Host', value: 'shop.example' },
+        { name: 'User-Agent', value: blocked ? 'Nikto/2.5.0' : 'Mozilla/5.0' },
+      ],
       uri: blocked ? '/.env' : '/',
       args: '',
       httpMethod: 'GET',
@@ -35,7 +38,12 @@ function wafLine(i: number): string {
 /** 40 WAF records (10 blocked), a truncated record and a line of junk. */
 const wafLog = [...Array.from({ length: 40 }, (_, i) => wafLine(i)), wafLine(99).slice(0, 50), 'junk'].join('\n');
 
-const post = (key: string, body: BodyInit, query = '?format=aws-waf', headers: Record<string, string> = {}): RequestInit & { path: string } => ({
+const post = (
+  key: string,
+  body: BodyInit,
+  query = '?format=aws-waf',
+  headers: Record<string, string> = {},
+): RequestInit & { path: string } => ({
   path: `/v1/import${query}`,
   method: 'POST',
   headers: { authorization: `Bearer ${key}`, ...headers },
@@ -51,10 +59,17 @@ describe('POST /v1/import', () => {
     const res = await send(post(ctx.adminKey, gzipSync(wafLog), '?format=aws-waf', { 'content-encoding': 'gzip' }));
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({
-      files: 1, linesRead: 42, imported: 40, skipped: 2, duplicates: 0, skippedByReason: { truncated: 1, 'not-json': 1 },
+      files: 1,
+      linesRead: 42,
+      imported: 40,
+      skipped: 2,
+      duplicates: 0,
+      skippedByReason: { truncated: 1, 'not-json': 1 },
     });
     const report = async () => {
-      const answer = await ctx.app.request('/v1/reports/daily?date=2026-03-09', { headers: { authorization: `Bearer ${ctx.adminKey}` } });
+      const answer = await ctx.app.request('/v1/reports/daily?date=2026-03-09', {
+        headers: { authorization: `Bearer ${ctx.adminKey}` },
+      });
       expect(answer.status).toBe(200);
       return (await answer.json()) as DailyReport;
     };
@@ -78,7 +93,10 @@ describe('POST /v1/import', () => {
     ].join('\n');
     const res = await send(post(ctx.adminKey, alb, '?format=alb'));
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ imported: 2, skippedByReason: { 'nlb-tls-entry': 1, 'connection-log': 1 } });
+    expect(await res.json()).toMatchObject({
+      imported: 2,
+      skippedByReason: { 'nlb-tls-entry': 1, 'connection-log': 1 },
+    });
   });
 
   it.each([
@@ -98,18 +116,35 @@ describe('POST /v1/import', () => {
   it('refuses an unknown content encoding with 415 and broken gzip with 400', async () => {
     const br = await send(post(ctx.adminKey, 'x', '?format=alb', { 'content-encoding': 'br' }));
     expect(br.status).toBe(415);
-    const broken = await send(post(ctx.adminKey, Buffer.from([0x1f, 0x8b, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), '?format=alb'));
+    const broken = await send(
+      post(ctx.adminKey, Buffer.from([0x1f, 0x8b, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), '?format=alb'),
+    );
     expect(broken.status).toBe(400);
   });
 
   it('answers 413 past the body or decompressed limits', async () => {
-    const deps = { store: t.store, now: Date.now, logError: () => undefined, limits: { maxBodyBytes: 1, maxDecompressedBytes: 1 } };
+    const deps = {
+      store: t.store,
+      now: Date.now,
+      logError: () => undefined,
+      limits: { maxBodyBytes: 1, maxDecompressedBytes: 1 },
+    };
     const context = createParseContext();
-    const small = new Hono<AppEnv>().route('/v1/import', importRoutes(deps, { maxBodyBytes: 1000, maxTextBytes: 5000, context }));
+    const small = new Hono<AppEnv>().route(
+      '/v1/import',
+      importRoutes(deps, { maxBodyBytes: 1000, maxTextBytes: 5000, context }),
+    );
     const big = Buffer.from(`${'x'.repeat(200)}\n`.repeat(20)); // 4 kB: under the text limit, over the body limit
-    const tooBig = await small.request('/v1/import?format=combined', { method: 'POST', headers: { authorization: `Bearer ${ctx.adminKey}` }, body: big });
+    const tooBig = await small.request('/v1/import?format=combined', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ctx.adminKey}` },
+      body: big,
+    });
     expect(tooBig.status).toBe(413);
-    const bigGz = gzipSync(Buffer.from(Array.from({ length: 3000 }, (_, i) => `${i} ${'y'.repeat(i % 50)}`).join('\n')), { level: 0 });
+    const bigGz = gzipSync(
+      Buffer.from(Array.from({ length: 3000 }, (_, i) => `${i} ${'y'.repeat(i % 50)}`).join('\n')),
+      { level: 0 },
+    );
     // streamed without Content-Length: the limit is enforced while reading, gzip or not
     for (const body of [big, bigGz]) {
       const streamed = new ReadableStream<Uint8Array>({
@@ -118,13 +153,22 @@ describe('POST /v1/import', () => {
           controller.close();
         },
       });
-      const init = { method: 'POST', headers: { authorization: `Bearer ${ctx.adminKey}` }, body: streamed, duplex: 'half' } as RequestInit;
+      const init = {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ctx.adminKey}` },
+        body: streamed,
+        duplex: 'half',
+      } as RequestInit;
       const res = await small.request('/v1/import?format=combined', init);
       expect(res.status).toBe(413);
       expect(await res.json()).toMatchObject({ error: expect.stringMatching(/body is larger than 1000 bytes/) });
     }
     const bomb = gzipSync(Buffer.alloc(100_000, 'a\n')); // small compressed, 100 kB of text
-    const exploded = await small.request('/v1/import?format=combined', { method: 'POST', headers: { authorization: `Bearer ${ctx.adminKey}` }, body: bomb });
+    const exploded = await small.request('/v1/import?format=combined', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ctx.adminKey}` },
+      body: bomb,
+    });
     expect(exploded.status).toBe(413);
     expect(await exploded.json()).toMatchObject({ error: expect.stringMatching(/decompressed/) });
   });
@@ -133,7 +177,12 @@ describe('POST /v1/import', () => {
 describe('GET /openapi.json', () => {
   it('documents POST /v1/import with its formats and summary', async () => {
     const res = await ctx.app.request('/openapi.json');
-    const doc = (await res.json()) as { paths: Record<string, { post?: { parameters?: Array<{ schema: { enum?: string[] } }>; responses: Record<string, unknown> } }> };
+    const doc = (await res.json()) as {
+      paths: Record<
+        string,
+        { post?: { parameters?: Array<{ schema: { enum?: string[] } }>; responses: Record<string, unknown> } }
+      >;
+    };
     const post = doc.paths['/v1/import']?.post;
     expect(post?.parameters?.[0]?.schema.enum).toEqual(['aws-waf', 'alb', 'combined']);
     expect(JSON.stringify(post?.responses['200'])).toContain('skippedByReason');

@@ -46,7 +46,10 @@ async function* capped(body: AsyncIterable<Uint8Array>, max: number): AsyncGener
  * app.route('/v1/import', importRoutes(deps));
  * // curl -H 'Authorization: Bearer wpa_…' --data-binary @alb.log.gz 'http://localhost:8787/v1/import?format=alb'
  */
-export function importRoutes(deps: ResolvedDeps, { maxBodyBytes = GB, maxTextBytes = 8 * GB, context }: ImportRouteOptions = {}) {
+export function importRoutes(
+  deps: ResolvedDeps,
+  { maxBodyBytes = GB, maxTextBytes = 8 * GB, context }: ImportRouteOptions = {},
+) {
   let lookups = context;
   const app = new Hono<AppEnv>();
   app.post('/', requireKey(deps.store, ['admin']), async function importLog(c) {
@@ -58,7 +61,8 @@ export function importRoutes(deps: ResolvedDeps, { maxBodyBytes = GB, maxTextByt
     if (encoding !== 'identity' && encoding !== 'gzip') {
       throw apiError(415, `unsupported Content-Encoding ${JSON.stringify(encoding)}; send gzip or no encoding`);
     }
-    if (Number(c.req.header('content-length') ?? 0) > maxBodyBytes) throw apiError(413, `the body is larger than ${maxBodyBytes} bytes; split the log`);
+    if (Number(c.req.header('content-length') ?? 0) > maxBodyBytes)
+      throw apiError(413, `the body is larger than ${maxBodyBytes} bytes; split the log`);
     const body = c.req.raw.body;
     if (body === null) throw apiError(400, 'the body is empty: send the log file as the body');
     if (lookups === undefined) {
@@ -68,7 +72,12 @@ export function importRoutes(deps: ResolvedDeps, { maxBodyBytes = GB, maxTextByt
     const source = capped(Readable.fromWeb(body as unknown as NodeReadableStream<Uint8Array>), maxBodyBytes);
     try {
       const summary = await importStream(source, {
-        siteId: c.get('site').id, format, ingest: storeIngest(deps.store), context: lookups, maxTextBytes, now: deps.now,
+        siteId: c.get('site').id,
+        format,
+        ingest: storeIngest(deps.store),
+        context: lookups,
+        maxTextBytes,
+        now: deps.now,
       });
       summary.seconds = Math.round(summary.seconds * 1000) / 1000;
       return c.json(summary, 200);

@@ -30,7 +30,12 @@ function sampleLog(): string {
 
 /** An ingest that keeps batches by id like the store does, and records how it was called. */
 function recordingIngest(): { ingest: IngestFn; batches: Map<string, EventBatch>; calls: number; maxInFlight: number } {
-  const state = { batches: new Map<string, EventBatch>(), calls: 0, maxInFlight: 0, ingest: undefined as unknown as IngestFn };
+  const state = {
+    batches: new Map<string, EventBatch>(),
+    calls: 0,
+    maxInFlight: 0,
+    ingest: undefined as unknown as IngestFn,
+  };
   let inFlight = 0;
   state.ingest = async (_siteId, batch) => {
     state.calls++;
@@ -86,7 +91,12 @@ describe('importStream / importFiles', () => {
   it('two batches of identical lines in one log are both stored', async () => {
     const store = recordingIngest();
     const same = `${accessLine(7)}\n`.repeat(10);
-    const summary = await importStream([same], { siteId: 's1', format: 'combined', ingest: store.ingest, batchLines: 5 });
+    const summary = await importStream([same], {
+      siteId: 's1',
+      format: 'combined',
+      ingest: store.ingest,
+      batchLines: 5,
+    });
     expect(summary).toMatchObject({ imported: 10, duplicates: 0 });
   });
 
@@ -96,7 +106,11 @@ describe('importStream / importFiles', () => {
     const options = { siteId: 's1', format: 'combined' as const, ingest: store.ingest, maxLineBytes: 4096 };
     const first = await importStream([log.slice(0, 3000), log.slice(3000)], options);
     expect(first).toMatchObject({ linesRead: 3, imported: 2, skipped: 1, skippedByReason: { 'line-too-long': 1 } });
-    expect(await importStream([log], options)).toMatchObject({ imported: 0, duplicates: 2, skippedByReason: { 'line-too-long': 1 } });
+    expect(await importStream([log], options)).toMatchObject({
+      imported: 0,
+      duplicates: 2,
+      skippedByReason: { 'line-too-long': 1 },
+    });
   });
 
   it('batch ids differ per site, so two sites can import the same file', async () => {
@@ -130,21 +144,33 @@ describe('importStream / importFiles', () => {
     const store = recordingIngest();
     const seen: number[] = [];
     const summary = emptySummary();
-    await importStream([Buffer.from(sampleLog())], {
-      siteId: 's1', format: 'combined', ingest: store.ingest, batchLines: 500, onProgress: (s) => seen.push(s.linesRead),
-    }, summary);
+    await importStream(
+      [Buffer.from(sampleLog())],
+      {
+        siteId: 's1',
+        format: 'combined',
+        ingest: store.ingest,
+        batchLines: 500,
+        onProgress: (s) => seen.push(s.linesRead),
+      },
+      summary,
+    );
     expect(seen).toEqual([500, 1000, 1500, 2000, 2500, 2510]);
     expect(summary.linesRead).toBe(2510);
   });
 
   it('a missing file rejects with the path in the message', async () => {
     const store = recordingIngest();
-    await expect(importFiles([join(dir, 'nope.log')], { siteId: 's1', format: 'alb', ingest: store.ingest })).rejects.toThrow(/nope\.log/);
+    await expect(
+      importFiles([join(dir, 'nope.log')], { siteId: 's1', format: 'alb', ingest: store.ingest }),
+    ).rejects.toThrow(/nope\.log/);
   });
 
   it('an ingest failure stops the import with that error', async () => {
     const failing: IngestFn = () => Promise.reject(new Error('disk full'));
-    await expect(importFiles([plain], { siteId: 's1', format: 'combined', ingest: failing })).rejects.toThrow('disk full');
+    await expect(importFiles([plain], { siteId: 's1', format: 'combined', ingest: failing })).rejects.toThrow(
+      'disk full',
+    );
   });
 
   it('a source that fails in the middle of a gzip stream rejects instead of hanging', async () => {
@@ -154,7 +180,9 @@ describe('importStream / importFiles', () => {
       throw new Error('connection reset');
     }
     const store = recordingIngest();
-    await expect(importStream(broken(), { siteId: 's1', format: 'combined', ingest: store.ingest })).rejects.toThrow('connection reset');
+    await expect(importStream(broken(), { siteId: 's1', format: 'combined', ingest: store.ingest })).rejects.toThrow(
+      'connection reset',
+    );
   });
 
   it('a line whose parsing throws is skipped as parse-error, the import goes on', async () => {
@@ -172,13 +200,17 @@ describe('importStream / importFiles', () => {
 
   it('events refused by the store count as skipped invalid-event, not as imported', async () => {
     const summary = await importStream([`${accessLine(1)}\n${accessLine(2)}\n${accessLine(3)}\n`], {
-      siteId: 's1', format: 'combined', ingest: () => ({ duplicate: false, rejected: 1 }),
+      siteId: 's1',
+      format: 'combined',
+      ingest: () => ({ duplicate: false, rejected: 1 }),
     });
     expect(summary).toMatchObject({ linesRead: 3, imported: 2, skipped: 1, skippedByReason: { 'invalid-event': 1 } });
   });
 
   it('rejects a batch size outside 1..5000', async () => {
     const store = recordingIngest();
-    await expect(importStream([], { siteId: 's1', format: 'alb', ingest: store.ingest, batchLines: 0 })).rejects.toThrow(TypeError);
+    await expect(
+      importStream([], { siteId: 's1', format: 'alb', ingest: store.ingest, batchLines: 0 }),
+    ).rejects.toThrow(TypeError);
   });
 });

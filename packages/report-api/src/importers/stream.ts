@@ -60,7 +60,11 @@ async function* toAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
 const toBuffer = (chunk: Uint8Array | string): Buffer =>
-  typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  typeof chunk === 'string'
+    ? Buffer.from(chunk)
+    : Buffer.isBuffer(chunk)
+      ? chunk
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 
 /**
  * Turns raw bytes into plain log text, gunzipping when the data starts with the gzip magic bytes
@@ -70,7 +74,8 @@ const toBuffer = (chunk: Uint8Array | string): Buffer =>
  * const text = await openLogStream(createReadStream('access.log.gz'));
  */
 export async function openLogStream(source: LogSource): Promise<Readable> {
-  const iterator = Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : toAsync(source)[Symbol.asyncIterator]();
+  const iterator =
+    Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : toAsync(source)[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let headBytes = 0;
   let done = false;
@@ -128,8 +133,15 @@ export function emptySummary(): ImportSummary {
 export async function importStream(
   source: LogSource,
   {
-    siteId, format, ingest, context = defaultParseContext, batchLines = 1000, maxTextBytes = Number.POSITIVE_INFINITY,
-    maxLineBytes = DEFAULT_MAX_LINE_BYTES, onProgress, now = Date.now,
+    siteId,
+    format,
+    ingest,
+    context = defaultParseContext,
+    batchLines = 1000,
+    maxTextBytes = Number.POSITIVE_INFINITY,
+    maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+    onProgress,
+    now = Date.now,
   }: ImportOptions,
   summary: ImportSummary = emptySummary(),
 ): Promise<ImportSummary> {
@@ -149,7 +161,10 @@ export async function importStream(
   async function flush(): Promise<void> {
     raw.push('');
     // The ordinal keeps two batches of identical lines in one log apart.
-    const digest = createHash('sha256').update(`${siteId}\n${format}\n${ordinal++}\n`).update(raw.join('\n')).digest('base64url');
+    const digest = createHash('sha256')
+      .update(`${siteId}\n${format}\n${ordinal++}\n`)
+      .update(raw.join('\n'))
+      .digest('base64url');
     const batchId = `imp_${digest}`;
     const batch: EventBatch = { batchId, source: 'import', events };
     if (events.length > 0) {

@@ -18,7 +18,17 @@ async function setup(writerThread = false) {
   }
   const ctx = await appWithSite(t.store, {}, () => NOW);
   const stored = async () => t.store.listEvents(ctx.site.id, { from: 0, to: 9e15, limit: 100 });
-  return { ...ctx, stored, app: createApp({ store: t.store, now: () => NOW, logError: (e) => { throw e; } }) };
+  return {
+    ...ctx,
+    stored,
+    app: createApp({
+      store: t.store,
+      now: () => NOW,
+      logError: (e) => {
+        throw e;
+      },
+    }),
+  };
 }
 
 const ok = (over = {}) => event({ ts: NOW - 1000, ...over });
@@ -45,7 +55,11 @@ describe.each([
     const sent = batch([ok({ ip: '192.0.2.1' }), ok(poison), ok({ ip: '192.0.2.3' })]);
     const res = await app.request('/v1/events', post(ingestKey, sent));
     expect(res.status).toBe(202);
-    const body = (await res.json()) as { accepted: number; rejected: number; details: Array<{ index: number; path: string }> };
+    const body = (await res.json()) as {
+      accepted: number;
+      rejected: number;
+      details: Array<{ index: number; path: string }>;
+    };
     expect(body).toMatchObject({ accepted: 2, rejected: 1, duplicate: false });
     expect(body.details).toEqual([expect.objectContaining({ index: 1, path })]);
     expect((await stored()).map((e) => e.ip).sort()).toEqual(['192.0.2.1', '192.0.2.3']);
@@ -55,7 +69,10 @@ describe.each([
 
   it('stores IPs normalised (the writer thread gets the normalised text, not the received one)', async () => {
     const { app, ingestKey, stored } = await setup(writerThread);
-    const res = await app.request('/v1/events', post(ingestKey, batch([ok({ ip: '::FFFF:192.0.2.9' }), ok({ ip: '2001:DB8:0:0::0001' })])));
+    const res = await app.request(
+      '/v1/events',
+      post(ingestKey, batch([ok({ ip: '::FFFF:192.0.2.9' }), ok({ ip: '2001:DB8:0:0::0001' })])),
+    );
     expect(await res.json()).toMatchObject({ accepted: 2, rejected: 0 });
     expect((await stored()).map((e) => e.ip).sort()).toEqual(['192.0.2.9', '2001:db8::1']);
   });

@@ -17,10 +17,19 @@ describePostgres('POST /v1/events per event (PostgreSQL)', () => {
     t = await tempPostgresStore({ now: () => NOW });
     const { site, ingestKey } = await t.store.createSite({ name: 's', timeZone: 'Asia/Tokyo', homeCountry: null });
     const app = createApp({ store: t.store, now: () => NOW, logError: () => undefined });
-    const sent = batch([event({ ts: NOW, ip: '192.0.2.1' }), event({ ts: 9e15 }), event({ ts: NOW, ip: '::ffff:192.0.2.3' })]);
+    const sent = batch([
+      event({ ts: NOW, ip: '192.0.2.1' }),
+      event({ ts: 9e15 }),
+      event({ ts: NOW, ip: '::ffff:192.0.2.3' }),
+    ]);
     const res = await app.request('/v1/events', post(ingestKey, sent));
     expect(res.status).toBe(202);
-    expect(await res.json()).toMatchObject({ accepted: 2, rejected: 1, duplicate: false, details: [{ index: 1, path: 'events.1.ts' }] });
+    expect(await res.json()).toMatchObject({
+      accepted: 2,
+      rejected: 1,
+      duplicate: false,
+      details: [{ index: 1, path: 'events.1.ts' }],
+    });
     const stored = await t.store.listEvents(site.id, { from: 0, to: 9e15, limit: 10 });
     expect(stored.map((e) => e.ip).sort()).toEqual(['192.0.2.1', '192.0.2.3']);
   });
@@ -30,6 +39,9 @@ describePostgres('POST /v1/events per event (PostgreSQL)', () => {
     const { site } = await t.store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
     const poisoned = batch([event({ ts: NOW }), event({ ts: 9e15 })]);
     await expect(t.store.ingestBatch(site.id, poisoned)).rejects.toThrow(/cannot be stored/);
-    expect(await t.store.ingestBatch(site.id, { ...poisoned, events: [event({ ts: NOW })] })).toEqual({ accepted: 1, duplicate: false });
+    expect(await t.store.ingestBatch(site.id, { ...poisoned, events: [event({ ts: NOW })] })).toEqual({
+      accepted: 1,
+      duplicate: false,
+    });
   });
 });

@@ -26,7 +26,11 @@ export function eventRoutes(deps: ResolvedDeps) {
     const { text, value } = await readJsonText(c.req.raw, deps.limits);
     const result = validateBatch(value, { now: deps.now() });
     if (!result.ok) {
-      throw apiError(400, 'the batch envelope does not match the schema; fix the listed fields (nothing was stored)', result.details);
+      throw apiError(
+        400,
+        'the batch envelope does not match the schema; fix the listed fields (nothing was stored)',
+        result.details,
+      );
     }
     const { batch, rejected, details } = result;
     // The store (and the SQLite writer thread, which parses the text) must get only the valid,

@@ -20,7 +20,8 @@ async function statsAfterTraffic(store: Store) {
   await send(first); // a retry: counted once
   await send(batch([event({ ts: NOW })], { dropped: 7 }));
   await send(batch([event({ ts: NOW }), event({ ts: NOW })], { source: 'hono' }));
-  const get = (query: string, key = adminKey) => app.request(`/v1/ingest/stats${query}`, { headers: { authorization: `Bearer ${key}` } });
+  const get = (query: string, key = adminKey) =>
+    app.request(`/v1/ingest/stats${query}`, { headers: { authorization: `Bearer ${key}` } });
   return { site, get, ingestKey };
 }
 

@@ -36,10 +36,12 @@ export function ingestStatsRoutes(deps: ResolvedDeps) {
   const app = new Hono<AppEnv>();
   app.get('/stats', requireKey(deps.store, ['admin']), async function ingestStats(c) {
     const parsed = querySchema.safeParse(c.req.query());
-    if (!parsed.success) throw apiError(400, 'from and to must be epoch milliseconds', issueDetails(parsed.error.issues));
+    if (!parsed.success)
+      throw apiError(400, 'from and to must be epoch milliseconds', issueDetails(parsed.error.issues));
     const to = parsed.data.to ?? deps.now();
     const from = parsed.data.from ?? to - DAY_MS;
-    if (from >= to) throw apiError(400, 'from must be before to', [{ path: 'from', message: `got from=${from}, to=${to}` }]);
+    if (from >= to)
+      throw apiError(400, 'from must be before to', [{ path: 'from', message: `got from=${from}, to=${to}` }]);
     const stats = await deps.store.ingestStats(c.get('site').id, from, to);
     return c.json({ from, to, ...stats });
   });

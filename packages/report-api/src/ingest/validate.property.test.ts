@@ -27,7 +27,12 @@ const FIELDS = Object.keys(event()) as Array<keyof ReturnType<typeof event>>;
 
 /** A valid event with some fields replaced by hostile values, or any JSON value at all. */
 const jsonishEvent = fc.oneof(
-  { weight: 4, arbitrary: fc.dictionary(fc.constantFrom(...FIELDS, 'asn', 'extra'), anyValue, { maxKeys: 5 }).map((changes) => ({ ...event({ ts: NOW }), ...changes })) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .dictionary(fc.constantFrom(...FIELDS, 'asn', 'extra'), anyValue, { maxKeys: 5 })
+      .map((changes) => ({ ...event({ ts: NOW }), ...changes })),
+  },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
 );
 
@@ -35,7 +40,9 @@ describe('validateBatch, property', () => {
   it('never throws, accounts for every event, and accepts only events every store can take', () => {
     fc.assert(
       fc.property(fc.array(jsonishEvent, { maxLength: 12 }), (events) => {
-        const result = validateBatch(JSON.parse(JSON.stringify({ batchId: 'prop-batch', source: 'express', events })), { now: NOW });
+        const result = validateBatch(JSON.parse(JSON.stringify({ batchId: 'prop-batch', source: 'express', events })), {
+          now: NOW,
+        });
         expect(result.ok).toBe(true);
         if (!result.ok) return;
         expect(result.batch.events.length + result.rejected).toBe(events.length);
@@ -44,7 +51,10 @@ describe('validateBatch, property', () => {
         for (const e of result.batch.events) {
           expect(Math.abs(e.ts - NOW)).toBeLessThanOrEqual(400 * 86_400_000);
           expect(Number.isFinite(1 / e.sampleRate)).toBe(true);
-          expect(validateBatch({ batchId: 'prop-batch', source: 'express', events: [e] }, { now: NOW })).toMatchObject({ rejected: 0, changed: false });
+          expect(validateBatch({ batchId: 'prop-batch', source: 'express', events: [e] }, { now: NOW })).toMatchObject({
+            rejected: 0,
+            changed: false,
+          });
         }
       }),
       { numRuns: 200 },

@@ -41,7 +41,11 @@ export interface ValidateOptions {
 }
 
 /** Why one event is refused (path relative to the batch, e.g. `events.3.ts`), or its normalised form. */
-function checkEvent(raw: unknown, index: number, now: number | undefined): { event: WatchpostEvent } | { problem: ErrorDetail } {
+function checkEvent(
+  raw: unknown,
+  index: number,
+  now: number | undefined,
+): { event: WatchpostEvent } | { problem: ErrorDetail } {
   const parsed = eventSchema.safeParse(raw);
   if (!parsed.success) {
     const [problem] = issueDetails(parsed.error.issues, 1);
@@ -49,7 +53,12 @@ function checkEvent(raw: unknown, index: number, now: number | undefined): { eve
   }
   const event = parsed.data;
   if (now !== undefined && (event.ts < now - MAX_EVENT_AGE_MS || event.ts > now + MAX_EVENT_AHEAD_MS)) {
-    return { problem: { path: `events.${index}.ts`, message: `more than 400 days before or 1 day after the server's clock (${new Date(now).toISOString()})` } };
+    return {
+      problem: {
+        path: `events.${index}.ts`,
+        message: `more than 400 days before or 1 day after the server's clock (${new Date(now).toISOString()})`,
+      },
+    };
   }
   for (const field of TEXT_FIELDS) {
     const value = event[field];
@@ -57,10 +66,20 @@ function checkEvent(raw: unknown, index: number, now: number | undefined): { eve
     const control = CONTROL.exec(value);
     if (control) {
       const code = control[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase();
-      return { problem: { path: `events.${index}.${field}`, message: `contains control character U+${code}; percent-encode or strip it` } };
+      return {
+        problem: {
+          path: `events.${index}.${field}`,
+          message: `contains control character U+${code}; percent-encode or strip it`,
+        },
+      };
     }
     if (LONE_SURROGATE.test(value)) {
-      return { problem: { path: `events.${index}.${field}`, message: 'contains an unpaired UTF-16 surrogate (broken unicode); send valid UTF-8' } };
+      return {
+        problem: {
+          path: `events.${index}.${field}`,
+          message: 'contains an unpaired UTF-16 surrogate (broken unicode); send valid UTF-8',
+        },
+      };
     }
   }
   return { event };
@@ -81,8 +100,20 @@ export function validateBatch(body: unknown, { now }: ValidateOptions = {}): Bat
   const envelope = batchEnvelopeSchema.safeParse(body);
   if (!envelope.success) return { ok: false, details: issueDetails(envelope.error.issues, MAX_DETAILS) };
   const { sentAt } = envelope.data;
-  if (now !== undefined && sentAt !== undefined && (sentAt < now - MAX_EVENT_AGE_MS || sentAt > now + MAX_EVENT_AHEAD_MS)) {
-    return { ok: false, details: [{ path: 'sentAt', message: `more than 400 days before or 1 day after the server's clock (${new Date(now).toISOString()}); check the sender's clock` }] };
+  if (
+    now !== undefined &&
+    sentAt !== undefined &&
+    (sentAt < now - MAX_EVENT_AGE_MS || sentAt > now + MAX_EVENT_AHEAD_MS)
+  ) {
+    return {
+      ok: false,
+      details: [
+        {
+          path: 'sentAt',
+          message: `more than 400 days before or 1 day after the server's clock (${new Date(now).toISOString()}); check the sender's clock`,
+        },
+      ],
+    };
   }
   const rawEvents = envelope.data.events;
   const events: WatchpostEvent[] = [];

@@ -12,7 +12,9 @@ const ingestResultSchema = z.object({
   accepted: z.number().int(),
   rejected: z.number().int().describe('events refused one by one (the others are stored)'),
   duplicate: z.boolean(),
-  details: z.array(z.object({ index: z.number().int(), path: z.string(), message: z.string() })).describe('the first 20 rejected events'),
+  details: z
+    .array(z.object({ index: z.number().int(), path: z.string(), message: z.string() }))
+    .describe('the first 20 rejected events'),
 });
 
 /**
@@ -26,15 +28,23 @@ export function openApiDocument() {
   return {
     openapi: '3.0.3',
     info: { title: 'Watchpost report API', version: '0.1.0' },
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'ingest or admin key of a site' } } },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'ingest or admin key of a site' } },
+    },
     paths: {
-      '/healthz': { get: { summary: 'liveness', responses: { '200': jsonResponse(z.object({ ok: z.literal(true) }), 'up') } } },
+      '/healthz': {
+        get: { summary: 'liveness', responses: { '200': jsonResponse(z.object({ ok: z.literal(true) }), 'up') } },
+      },
       '/v1/events': {
         post: {
-          summary: 'ingest a batch of events (ingest or admin key); JSON or gzip JSON, 5 MB sent / 50 MB decompressed; 400 only for a broken envelope, invalid events are rejected one by one in the 202',
+          summary:
+            'ingest a batch of events (ingest or admin key); JSON or gzip JSON, 5 MB sent / 50 MB decompressed; 400 only for a broken envelope, invalid events are rejected one by one in the 202',
           security: bearerSecurity,
           requestBody: jsonBody(batchSchema),
-          responses: { '202': jsonResponse(ingestResultSchema, 'stored, or already stored (duplicate: true)'), ...errorResponses(400, 401, 403, 413, 415) },
+          responses: {
+            '202': jsonResponse(ingestResultSchema, 'stored, or already stored (duplicate: true)'),
+            ...errorResponses(400, 401, 403, 413, 415),
+          },
         },
       },
       '/v1/ingest/stats': {
@@ -42,8 +52,20 @@ export function openApiDocument() {
           summary: 'batches, stored, rejected and sender-dropped events of the site, per source (admin key)',
           security: bearerSecurity,
           parameters: [
-            { name: 'from', in: 'query', required: false, schema: { type: 'integer' }, description: 'epoch ms, inclusive; default to - 24 h' },
-            { name: 'to', in: 'query', required: false, schema: { type: 'integer' }, description: 'epoch ms, exclusive; default now' },
+            {
+              name: 'from',
+              in: 'query',
+              required: false,
+              schema: { type: 'integer' },
+              description: 'epoch ms, inclusive; default to - 24 h',
+            },
+            {
+              name: 'to',
+              in: 'query',
+              required: false,
+              schema: { type: 'integer' },
+              description: 'epoch ms, exclusive; default now',
+            },
           ],
           responses: { '200': jsonResponse(ingestStatsSchema, 'the counts'), ...errorResponses(400, 401, 403) },
         },
@@ -52,13 +74,20 @@ export function openApiDocument() {
         get: {
           summary: 'the served deny list (ingest or admin key); strong ETag, 304 on If-None-Match',
           security: bearerSecurity,
-          responses: { '200': jsonResponse(denyListSchema, 'the list'), '304': { description: 'unchanged' }, ...errorResponses(401) },
+          responses: {
+            '200': jsonResponse(denyListSchema, 'the list'),
+            '304': { description: 'unchanged' },
+            ...errorResponses(401),
+          },
         },
         post: {
           summary: 'add an IP or CIDR (admin key)',
           security: bearerSecurity,
           requestBody: jsonBody(newDenyEntrySchema),
-          responses: { '201': jsonResponse(denyEntrySchema, 'the new entry'), ...errorResponses(400, 401, 403, 413, 415) },
+          responses: {
+            '201': jsonResponse(denyEntrySchema, 'the new entry'),
+            ...errorResponses(400, 401, 403, 413, 415),
+          },
         },
       },
       '/v1/denylist/{id}': {
@@ -73,7 +102,14 @@ export function openApiDocument() {
         get: {
           summary: 'the daily posture report of a site-local day (admin key)',
           security: bearerSecurity,
-          parameters: [{ name: 'date', in: 'query', required: true, schema: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } }],
+          parameters: [
+            {
+              name: 'date',
+              in: 'query',
+              required: true,
+              schema: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
+            },
+          ],
           responses: { '200': jsonResponse(dailyReportSchema, 'the report'), ...errorResponses(400, 401, 403) },
         },
       },

@@ -33,7 +33,10 @@ export const jsonResponse = (s: z.ZodType, description: string, io: 'input' | 'o
  * @example
  * requestBody: jsonBody(newWebhookSchema)
  */
-export const jsonBody = (s: z.ZodType) => ({ required: true, content: { 'application/json': { schema: openApiSchema(s, 'input') } } });
+export const jsonBody = (s: z.ZodType) => ({
+  required: true,
+  content: { 'application/json': { schema: openApiSchema(s, 'input') } },
+});
 
 /**
  * The error responses of an operation, one per status code, all with {@link errorSchema}.
@@ -42,7 +45,9 @@ export const jsonBody = (s: z.ZodType) => ({ required: true, content: { 'applica
  * responses: { '200': ..., ...errorResponses(400, 401, 403) }
  */
 export const errorResponses = (...codes: number[]) =>
-  Object.fromEntries(codes.map((code) => [String(code), jsonResponse(errorSchema, 'error with an actionable message')]));
+  Object.fromEntries(
+    codes.map((code) => [String(code), jsonResponse(errorSchema, 'error with an actionable message')]),
+  );
 
 /** `security` of an operation that takes a site key as a bearer token. */
 export const bearerSecurity = [{ bearer: [] }];

@@ -23,7 +23,18 @@ const round = (n: number) => Math.round(n);
 const ratio = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null);
 
 function sum(buckets: readonly TrafficBucket[]): Counters {
-  const total: Counters = { requests: 0, blocked: 0, counted: 0, s1xx: 0, s2xx: 0, s3xx: 0, s4xx: 0, s5xx: 0, probes: 0, scanner: 0 };
+  const total: Counters = {
+    requests: 0,
+    blocked: 0,
+    counted: 0,
+    s1xx: 0,
+    s2xx: 0,
+    s3xx: 0,
+    s4xx: 0,
+    s5xx: 0,
+    probes: 0,
+    scanner: 0,
+  };
   for (const b of buckets) for (const k of Object.keys(total) as Array<keyof Counters>) total[k] += b[k];
   return total;
 }
@@ -69,7 +80,13 @@ export async function buildDailyReport(
   const totals = sum(buckets);
 
   const hours = Math.ceil((to - from) / HOUR);
-  const timeline: TimelinePoint[] = Array.from({ length: hours }, (_, i) => ({ start: from + i * HOUR, requests: 0, blocked: 0, errors4xx: 0, errors5xx: 0 }));
+  const timeline: TimelinePoint[] = Array.from({ length: hours }, (_, i) => ({
+    start: from + i * HOUR,
+    requests: 0,
+    blocked: 0,
+    errors4xx: 0,
+    errors5xx: 0,
+  }));
   for (const b of buckets) {
     const point = timeline[Math.floor((b.start - from) / HOUR)];
     if (!point) continue;
@@ -78,7 +95,13 @@ export async function buildDailyReport(
     point.errors4xx += b.s4xx;
     point.errors5xx += b.s5xx;
   }
-  for (const p of timeline) Object.assign(p, { requests: round(p.requests), blocked: round(p.blocked), errors4xx: round(p.errors4xx), errors5xx: round(p.errors5xx) });
+  for (const p of timeline)
+    Object.assign(p, {
+      requests: round(p.requests),
+      blocked: round(p.blocked),
+      errors4xx: round(p.errors4xx),
+      errors5xx: round(p.errors5xx),
+    });
 
   const [countries, ips, paths, uas, bots, rules, uniqueIps] = await Promise.all([
     store.topDimension(id, date, 'country', { orderBy: 'requests', limit: 1000 }),
@@ -113,13 +136,18 @@ export async function buildDailyReport(
       start: b.start,
       end: b.end,
       errors: round(b.errors),
-      ips: (await store.ipErrorPeaks(id, b.windowsStart, b.windowsEnd, 5)).map((ip) => ({ ip: ip.ip, errors: round(ip.errors) })),
+      ips: (await store.ipErrorPeaks(id, b.windowsStart, b.windowsEnd, 5)).map((ip) => ({
+        ip: ip.ip,
+        errors: round(ip.errors),
+      })),
     })),
   );
   // Evidence against single IPs: each IP's worst 30 s inside stretches where the whole site had
   // at least ipBurstThreshold errors in 30 s (an IP cannot reach it anywhere else).
   const evidenceSpans = findBursts(errorBuckets, (errors) => errors >= ipBurstThreshold).filter(touchesDay);
-  const ipBursts = (await Promise.all(evidenceSpans.map((span) => store.ipErrorPeaks(id, span.windowsStart, span.windowsEnd, 100)))).flat();
+  const ipBursts = (
+    await Promise.all(evidenceSpans.map((span) => store.ipErrorPeaks(id, span.windowsStart, span.windowsEnd, 100)))
+  ).flat();
 
   // The previous day is the tail of the trailing seven days: one read (buckets come back ascending).
   const trailing = await store.trafficBuckets(id, localDayRange(addDays(date, -7), site.timeZone).from, from);
@@ -128,7 +156,14 @@ export async function buildDailyReport(
   const previousTotals = previous.length > 0 ? sum(previous) : null;
   const trailingTotals = trailing.length > 0 ? sum(trailing) : null;
 
-  const { recommendations, suspicious5xx } = await recommend(store, site, { date, from, to, ipBursts, ipBurstThreshold, now: now() });
+  const { recommendations, suspicious5xx } = await recommend(store, site, {
+    date,
+    from,
+    to,
+    ipBursts,
+    ipBurstThreshold,
+    now: now(),
+  });
 
   return {
     site: { id: site.id, name: site.name, timeZone: site.timeZone, homeCountry: site.homeCountry },
@@ -143,16 +178,46 @@ export async function buildDailyReport(
       successRate: ratio(totals.requests - totals.s5xx, totals.requests),
       uniqueIps,
     },
-    statusClasses: { '1xx': round(totals.s1xx), '2xx': round(totals.s2xx), '3xx': round(totals.s3xx), '4xx': round(totals.s4xx), '5xx': round(totals.s5xx) },
+    statusClasses: {
+      '1xx': round(totals.s1xx),
+      '2xx': round(totals.s2xx),
+      '3xx': round(totals.s3xx),
+      '4xx': round(totals.s4xx),
+      '5xx': round(totals.s5xx),
+    },
     timeline,
     domestic: share(domestic.requests, domestic.blocked),
     foreign: share(foreign.requests, foreign.blocked),
     unknownCountry: share(unknown.requests, unknown.blocked),
-    topCountries: countries.slice(0, top).map((r) => ({ country: r.key === '' ? null : r.key, requests: round(r.requests), blocked: round(r.blocked) })),
-    topIps: ips.map((r) => ({ ip: r.key, requests: round(r.requests), blocked: round(r.blocked), country: r.extra, errors4xx: round(r.s4xx), errors5xx: round(r.s5xx) })),
-    topPaths: paths.map((r) => ({ path: r.key, requests: round(r.requests), blocked: round(r.blocked), errors4xx: round(r.s4xx), errors5xx: round(r.s5xx) })),
-    topUserAgents: uas.map((r) => ({ ua: r.key, requests: round(r.requests), blocked: round(r.blocked), botCategory: r.extra as DailyReport['topUserAgents'][number]['botCategory'] })),
-    bots: bots.map((r) => ({ category: r.key as DailyReport['bots'][number]['category'], requests: round(r.requests), blocked: round(r.blocked) })),
+    topCountries: countries
+      .slice(0, top)
+      .map((r) => ({ country: r.key === '' ? null : r.key, requests: round(r.requests), blocked: round(r.blocked) })),
+    topIps: ips.map((r) => ({
+      ip: r.key,
+      requests: round(r.requests),
+      blocked: round(r.blocked),
+      country: r.extra,
+      errors4xx: round(r.s4xx),
+      errors5xx: round(r.s5xx),
+    })),
+    topPaths: paths.map((r) => ({
+      path: r.key,
+      requests: round(r.requests),
+      blocked: round(r.blocked),
+      errors4xx: round(r.s4xx),
+      errors5xx: round(r.s5xx),
+    })),
+    topUserAgents: uas.map((r) => ({
+      ua: r.key,
+      requests: round(r.requests),
+      blocked: round(r.blocked),
+      botCategory: r.extra as DailyReport['topUserAgents'][number]['botCategory'],
+    })),
+    bots: bots.map((r) => ({
+      category: r.key as DailyReport['bots'][number]['category'],
+      requests: round(r.requests),
+      blocked: round(r.blocked),
+    })),
     blocksByRule: rules
       .map((r) => ({ rule: r.key, blocked: round(r.blocked), counted: round(r.counted) }))
       .filter((r) => r.blocked + r.counted > 0)

@@ -5,9 +5,11 @@ import { burstReadRange, findBursts } from './bursts.js';
 
 const S = 5_000;
 /** Buckets from `[seconds, errors]` pairs. */
-const b = (...pairs: Array<[number, number]>): ErrorBucket[] => pairs.map(([seconds, errors]) => ({ start: seconds * 1000, errors }));
+const b = (...pairs: Array<[number, number]>): ErrorBucket[] =>
+  pairs.map(([seconds, errors]) => ({ start: seconds * 1000, errors }));
 const over100 = (errors: number) => errors > 100;
-const seconds = (bursts: ReturnType<typeof findBursts>) => bursts.map((x) => [x.start / 1000, x.end / 1000, x.errors, x.peakStart / 1000]);
+const seconds = (bursts: ReturnType<typeof findBursts>) =>
+  bursts.map((x) => [x.start / 1000, x.end / 1000, x.errors, x.peakStart / 1000]);
 
 describe('findBursts: more than 100 in any six consecutive 5-s buckets', () => {
   it.each([
@@ -16,14 +18,33 @@ describe('findBursts: more than 100 in any six consecutive 5-s buckets', () => {
     ['101 in one bucket', b([40, 101]), [[40, 45, 101, 40]]],
     ['100 is not more than 100', b([40, 100]), []],
     ['101 over six buckets (25 s)', b([0, 20], [5, 20], [10, 20], [15, 20], [20, 20], [25, 1]), [[0, 30, 101, 0]]],
-    ['101 over seven buckets (30 s) is two windows of less', b([0, 1], [5, 20], [10, 20], [15, 20], [20, 20], [25, 19], [30, 1]), []],
+    [
+      '101 over seven buckets (30 s) is two windows of less',
+      b([0, 1], [5, 20], [10, 20], [15, 20], [20, 20], [25, 19], [30, 1]),
+      [],
+    ],
     ['errors of an hour before do not count', b([0, 100], [3_600, 1]), []],
     ['spikes 30 s apart have overlapping windows: one burst', b([0, 101], [30, 101]), [[0, 35, 101, 0]]],
-    ['spikes 55 s apart are two bursts', b([0, 101], [55, 101]), [[0, 5, 101, 0], [55, 60, 101, 55]]],
+    [
+      'spikes 55 s apart are two bursts',
+      b([0, 101], [55, 101]),
+      [
+        [0, 5, 101, 0],
+        [55, 60, 101, 55],
+      ],
+    ],
     ['two bursts 25 s apart overlap: one', b([0, 101], [25, 101]), [[0, 30, 202, 0]]],
-    ['a long run is one burst, trimmed to its errors, with its worst 30 s', b([0, 20], [5, 20], [10, 20], [15, 20], [20, 20], [25, 20], [30, 60], [35, 20], [40, 20]), [[0, 45, 160, 5]]],
+    [
+      'a long run is one burst, trimmed to its errors, with its worst 30 s',
+      b([0, 20], [5, 20], [10, 20], [15, 20], [20, 20], [25, 20], [30, 60], [35, 20], [40, 20]),
+      [[0, 45, 160, 5]],
+    ],
     ['quiet buckets around a burst are not in it', b([0, 1], [100, 150], [200, 1]), [[100, 105, 150, 100]]],
-    ['steady background errors do not stretch its edges', b(...Array.from({ length: 20 }, (_, i): [number, number] => [i * 5, i === 10 ? 150 : 3])), [[50, 55, 165, 25]]],
+    [
+      'steady background errors do not stretch its edges',
+      b(...Array.from({ length: 20 }, (_, i): [number, number] => [i * 5, i === 10 ? 150 : 3])),
+      [[50, 55, 165, 25]],
+    ],
   ])('%s', (_, buckets, expected) => {
     expect(seconds(findBursts(buckets, over100))).toEqual(expected);
   });
@@ -35,7 +56,10 @@ describe('findBursts: more than 100 in any six consecutive 5-s buckets', () => {
 
   it('is the brute force over every 5-s-aligned 30 s, merged where windows overlap', () => {
     const bucketsArb = fc
-      .uniqueArray(fc.tuple(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 80 })), { selector: ([i]) => i, maxLength: 30 })
+      .uniqueArray(fc.tuple(fc.integer({ min: 0, max: 60 }), fc.integer({ min: 1, max: 80 })), {
+        selector: ([i]) => i,
+        maxLength: 30,
+      })
       .map((pairs) => pairs.sort((x, y) => x[0] - y[0]).map(([i, errors]) => ({ start: i * S, errors })));
     fc.assert(
       fc.property(bucketsArb, (buckets) => {
@@ -54,7 +78,9 @@ describe('findBursts: more than 100 in any six consecutive 5-s buckets', () => {
           expect(inside[0]!.errors).toBeGreaterThanOrEqual(w.sum);
         }
         expect(found.map((x) => x.errors).sort()).toEqual(
-          found.map((x) => Math.max(...windows.filter((w) => w.s < x.end && w.s + 6 * S > x.start).map((w) => w.sum))).sort(),
+          found
+            .map((x) => Math.max(...windows.filter((w) => w.s < x.end && w.s + 6 * S > x.start).map((w) => w.sum)))
+            .sort(),
         );
         expect(found.length > 0).toBe(windows.length > 0);
       }),

@@ -75,7 +75,15 @@ export function findBursts(buckets: readonly ErrorBucket[], isBurst: (errors: nu
         if (sum > current.errors) Object.assign(current, { errors: sum, peakStart: windowFirst });
       } else {
         if (current !== null) bursts.push(finish(current));
-        current = { start: first, end: last, errors: sum, peakStart: windowFirst, windowsStart: windowFirst, windowsEnd: buckets[hi - 1]!.start + ERROR_BUCKET_MS, windowEnd: s + BURST_WINDOW_MS };
+        current = {
+          start: first,
+          end: last,
+          errors: sum,
+          peakStart: windowFirst,
+          windowsStart: windowFirst,
+          windowsEnd: buckets[hi - 1]!.start + ERROR_BUCKET_MS,
+          windowEnd: s + BURST_WINDOW_MS,
+        };
       }
     }
     s += ERROR_BUCKET_MS;

@@ -31,7 +31,16 @@ function reportWith(text: string): DailyReport {
     blocksByRule: [{ rule: text, blocked: 1, counted: 0 }],
     bursts: [],
     suspicious5xx: [],
-    recommendations: [{ ip: text, country: text, reasons: [`probed sensitive paths 3 times (${text})`, text], kinds: ['probe'], requests: 10, denied: false }],
+    recommendations: [
+      {
+        ip: text,
+        country: text,
+        reasons: [`probed sensitive paths 3 times (${text})`, text],
+        kinds: ['probe'],
+        requests: 10,
+        denied: false,
+      },
+    ],
     comparison: { previousDay: null, trailing7Days: null, change: { requests: null, blocked: null, errors5xx: null } },
   };
 }
@@ -56,25 +65,39 @@ describe('reportToMarkdown with hostile traffic text (issue 14, defect 6)', () =
     const markdown = reportToMarkdown(reportWith(PHISH));
     expect(markdown.replace(/\\/g, '')).toContain(PHISH);
     expect(markdown).not.toMatch(/\]\(https:\/\/evil/);
-    expect(gfm.renderInline(markdown.split('\n').find((line) => line.includes('probed'))!)).toContain('(/.env[Open_the_dashboard](https://evil.example/phish))');
-    expect(activeNodes(markdown).filter((kind) => kind !== 'strong_open' && kind !== 'strong_close' && kind !== 'em_open' && kind !== 'em_close')).toEqual([]);
+    expect(gfm.renderInline(markdown.split('\n').find((line) => line.includes('probed'))!)).toContain(
+      '(/.env[Open_the_dashboard](https://evil.example/phish))',
+    );
+    expect(
+      activeNodes(markdown).filter(
+        (kind) => kind !== 'strong_open' && kind !== 'strong_close' && kind !== 'em_open' && kind !== 'em_close',
+      ),
+    ).toEqual([]);
     expect(gfm.render(markdown)).not.toContain('href="https://evil.example');
   });
 
   it('never becomes a Slack link or a bare URL Slack would autolink', () => {
-    const payload = reportPayload({ title: 'Watchpost daily report: shop', markdown: reportToMarkdown(reportWith(PHISH)), url: null });
+    const payload = reportPayload({
+      title: 'Watchpost daily report: shop',
+      markdown: reportToMarkdown(reportWith(PHISH)),
+      url: null,
+    });
     for (const text of [payload.text, ...(payload.blocks ?? []).map((b) => JSON.stringify(b))]) {
       expect(text).not.toContain('<https://evil.example');
       expect(slackOutsideCode(text)).not.toContain('evil.example');
     }
-    expect(payload.text).toContain('probed sensitive paths 3 times `(/.env[Open_the_dashboard](https://evil.example/phish))`');
+    expect(payload.text).toContain(
+      'probed sensitive paths 3 times `(/.env[Open_the_dashboard](https://evil.example/phish))`',
+    );
   });
 
   it('for any traffic text: no link, image or HTML in Markdown; no link, mention or URL outside code in Slack', () => {
     fc.assert(
       fc.property(hostileText(), (text) => {
         const markdown = reportToMarkdown(reportWith(text));
-        expect(activeNodes(markdown).filter((kind) => /link|image|html|heading|table|fence|code_block/.test(kind))).toEqual([]);
+        expect(
+          activeNodes(markdown).filter((kind) => /link|image|html|heading|table|fence|code_block/.test(kind)),
+        ).toEqual([]);
         const slack = reportPayload({ title: 'report', markdown, url: null }).text;
         expect(slackOutsideCode(slack)).not.toMatch(/<|&(?!(?:amp|lt|gt);)|https?:|www\./);
         expect(slack).not.toMatch(/<[!@#]/);

@@ -4,7 +4,8 @@ import type { DailyReport } from './types.js';
 
 const n = (value: number) => value.toLocaleString('en-US');
 const pct = (value: number | null) => (value === null ? 'n/a' : `${(value * 100).toFixed(2)}%`);
-const signed = (value: number | null) => (value === null ? '' : ` (${value >= 0 ? '+' : ''}${Math.round(value * 100)}% vs previous day)`);
+const signed = (value: number | null) =>
+  value === null ? '' : ` (${value >= 0 ? '+' : ''}${Math.round(value * 100)}% vs previous day)`;
 // Text from traffic is data (escape/markdown.ts): IP literals are code spans; reasons (which quote paths)
 // and countries have every ASCII punctuation backslash-escaped, so no link, autolink, HTML or
 // emphasis can start in Markdown, and markdownToSlack turns each escaped word into a code span.
@@ -28,19 +29,29 @@ export function reportToMarkdown(report: DailyReport, { top = 5 }: { top?: numbe
     `• Domestic ${n(report.domestic.requests)} (block rate ${pct(report.domestic.blockRate)}), foreign ${n(report.foreign.requests)} (block rate ${pct(report.foreign.blockRate)}), unique IPs ${n(t.uniqueIps)}`,
   ];
   if (report.comparison.trailing7Days) {
-    lines.push(`• 7-day daily average: ${n(report.comparison.trailing7Days.requests)} requests, ${n(report.comparison.trailing7Days.blocked)} blocked`);
+    lines.push(
+      `• 7-day daily average: ${n(report.comparison.trailing7Days.requests)} requests, ${n(report.comparison.trailing7Days.blocked)} blocked`,
+    );
   }
   if (report.topIps.length > 0) {
     lines.push('', '*Top IPs*');
-    for (const ip of report.topIps.slice(0, top)) lines.push(`• ${code(ip.ip)} ${country(ip.country)}: ${n(ip.requests)} requests, ${n(ip.blocked)} blocked, ${n(ip.errors4xx)} 4xx, ${n(ip.errors5xx)} 5xx`);
+    for (const ip of report.topIps.slice(0, top))
+      lines.push(
+        `• ${code(ip.ip)} ${country(ip.country)}: ${n(ip.requests)} requests, ${n(ip.blocked)} blocked, ${n(ip.errors4xx)} 4xx, ${n(ip.errors5xx)} 5xx`,
+      );
   }
   if (report.bursts.length > 0) {
-    lines.push('', `*Error bursts*: ${report.bursts.length}, worst ${n(Math.max(...report.bursts.map((b) => b.errors)))} errors in 30 s`);
+    lines.push(
+      '',
+      `*Error bursts*: ${report.bursts.length}, worst ${n(Math.max(...report.bursts.map((b) => b.errors)))} errors in 30 s`,
+    );
   }
   if (report.recommendations.length > 0) {
     lines.push('', '*Recommended for the deny list*');
     for (const r of report.recommendations.slice(0, top)) {
-      lines.push(`• ${code(r.ip)}${r.denied ? ' (already denied)' : ''}: ${r.reasons.slice(0, 3).map(reason).join('; ')}`);
+      lines.push(
+        `• ${code(r.ip)}${r.denied ? ' (already denied)' : ''}: ${r.reasons.slice(0, 3).map(reason).join('; ')}`,
+      );
     }
   } else {
     lines.push('', 'No IPs recommended for the deny list today.');

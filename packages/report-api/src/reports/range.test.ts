@@ -9,10 +9,28 @@ describe('localDayRange', () => {
     { name: 'Tokyo (+9)', date: '2026-03-01', zone: 'Asia/Tokyo', from: '2026-02-28T15:00:00Z', hours: 24 },
     { name: 'Kolkata (+5:30)', date: '2026-03-01', zone: 'Asia/Kolkata', from: '2026-02-28T18:30:00Z', hours: 24 },
     { name: 'Kathmandu (+5:45)', date: '2026-03-01', zone: 'Asia/Kathmandu', from: '2026-02-28T18:15:00Z', hours: 24 },
-    { name: 'New York spring forward', date: '2026-03-08', zone: 'America/New_York', from: '2026-03-08T05:00:00Z', hours: 23 },
-    { name: 'New York fall back', date: '2026-11-01', zone: 'America/New_York', from: '2026-11-01T04:00:00Z', hours: 25 },
+    {
+      name: 'New York spring forward',
+      date: '2026-03-08',
+      zone: 'America/New_York',
+      from: '2026-03-08T05:00:00Z',
+      hours: 23,
+    },
+    {
+      name: 'New York fall back',
+      date: '2026-11-01',
+      zone: 'America/New_York',
+      from: '2026-11-01T04:00:00Z',
+      hours: 25,
+    },
     { name: 'Berlin fall back', date: '2026-10-25', zone: 'Europe/Berlin', from: '2026-10-24T22:00:00Z', hours: 25 },
-    { name: 'Lord Howe half-hour DST', date: '2026-04-05', zone: 'Australia/Lord_Howe', from: '2026-04-04T13:00:00Z', hours: 24.5 },
+    {
+      name: 'Lord Howe half-hour DST',
+      date: '2026-04-05',
+      zone: 'Australia/Lord_Howe',
+      from: '2026-04-04T13:00:00Z',
+      hours: 24.5,
+    },
   ])('$name', ({ date, zone, from, hours }) => {
     const range = localDayRange(date, zone);
     expect(new Date(range.from).toISOString()).toBe(new Date(from).toISOString());

@@ -43,7 +43,18 @@ const pct = (part: number, whole: number) => `${Math.round((part / whole) * 100)
 export async function recommend(
   store: Store,
   site: Site,
-  { date, from, to, ipBursts, ipBurstThreshold, now, minRequestsFor4xx = 20, high4xxShare = 0.5, blockedOften = 50, limit = 25 }: RecommendContext,
+  {
+    date,
+    from,
+    to,
+    ipBursts,
+    ipBurstThreshold,
+    now,
+    minRequestsFor4xx = 20,
+    high4xxShare = 0.5,
+    blockedOften = 50,
+    limit = 25,
+  }: RecommendContext,
 ): Promise<Pick<DailyReport, 'recommendations' | 'suspicious5xx'>> {
   const id = site.id;
   const candidates = new Map<string, Candidate>();
@@ -58,7 +69,8 @@ export async function recommend(
   for (const { ip, errors, start } of [...ipBursts].sort((a, b) => b.errors - a.errors || a.start - b.start)) {
     if (errors < ipBurstThreshold) continue;
     const c = candidate(ip);
-    if (!c.kinds.has('burst')) c.reasons.push(`burst of ${fmt(errors)} 4xx/5xx in 30 s at ${localTime(start, site.timeZone)}`);
+    if (!c.kinds.has('burst'))
+      c.reasons.push(`burst of ${fmt(errors)} 4xx/5xx in 30 s at ${localTime(start, site.timeZone)}`);
     c.kinds.add('burst');
   }
   // One pass over the day's IP rows picks every IP with any kind of evidence.
@@ -69,7 +81,10 @@ export async function recommend(
     anyAtLeast: { probes: 1, scanner: 1, s4xx: minRequestsFor4xx * high4xxShare, blocked: blockedOften },
   });
   const top = (counter: 'probes' | 'scanner' | 's4xx' | 's5xx' | 'blocked', min: number, n: number) =>
-    suspects.filter((row) => row[counter] >= min).sort((a, b) => b[counter] - a[counter] || a.key.localeCompare(b.key)).slice(0, n);
+    suspects
+      .filter((row) => row[counter] >= min)
+      .sort((a, b) => b[counter] - a[counter] || a.key.localeCompare(b.key))
+      .slice(0, n);
   const probers = top('probes', 1, 200);
   const scanners = top('scanner', 1, 200);
   const errors4xx = top('s4xx', minRequestsFor4xx * high4xxShare, 500);
@@ -139,14 +154,16 @@ function createDeniedMatcher(values: string[]): IpMatcher {
     return createIpMatcher(values);
   } catch {
     // A stored value the matcher refuses (written before validation tightened) must not break the report.
-    return createIpMatcher(values.filter((value) => {
-      try {
-        createIpMatcher([value]);
-        return true;
-      } catch {
-        return false;
-      }
-    }));
+    return createIpMatcher(
+      values.filter((value) => {
+        try {
+          createIpMatcher([value]);
+          return true;
+        } catch {
+          return false;
+        }
+      }),
+    );
   }
 }
 

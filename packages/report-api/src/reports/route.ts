@@ -15,7 +15,10 @@ export function reportRoutes(deps: ResolvedDeps) {
   const app = new Hono<AppEnv>();
   app.get('/daily', requireKey(deps.store, ['admin']), async function dailyReport(c) {
     const date = c.req.query('date');
-    if (date === undefined) throw apiError(400, 'missing query parameter date', [{ path: 'date', message: 'add ?date=YYYY-MM-DD (a site-local day)' }]);
+    if (date === undefined)
+      throw apiError(400, 'missing query parameter date', [
+        { path: 'date', message: 'add ?date=YYYY-MM-DD (a site-local day)' },
+      ]);
     const parsed = parseLocalDate(date);
     if (!parsed.ok) throw apiError(400, 'invalid date', [{ path: 'date', message: parsed.message }]);
     return c.json(await buildDailyReport(deps.store, c.get('site'), parsed.date, { now: deps.now }));

@@ -19,19 +19,48 @@ export const dailyReportSchema = z.object({
   date: z.string().describe('site-local date, YYYY-MM-DD'),
   range: z.object({ from: z.number().int(), to: z.number().int() }).describe('the local day as epoch ms, [from, to)'),
   generatedAt: z.number().int(),
-  totals: z.object({ requests: count, allowed: count, blocked: count, counted: count, successRate: rate, uniqueIps: count }),
+  totals: z.object({
+    requests: count,
+    allowed: count,
+    blocked: count,
+    counted: count,
+    successRate: rate,
+    uniqueIps: count,
+  }),
   statusClasses: z.object({ '1xx': count, '2xx': count, '3xx': count, '4xx': count, '5xx': count }),
-  timeline: z.array(z.object({ start: z.number().int(), requests: count, blocked: count, errors4xx: count, errors5xx: count })),
+  timeline: z.array(
+    z.object({ start: z.number().int(), requests: count, blocked: count, errors4xx: count, errors5xx: count }),
+  ),
   domestic: share,
   foreign: share,
   unknownCountry: share,
   topCountries: z.array(z.object({ country: z.string().nullable(), requests: count, blocked: count })),
-  topIps: z.array(z.object({ ip: z.string(), requests: count, blocked: count, country: z.string().nullable(), errors4xx: count, errors5xx: count })),
-  topPaths: z.array(z.object({ path: z.string(), requests: count, blocked: count, errors4xx: count, errors5xx: count })),
-  topUserAgents: z.array(z.object({ ua: z.string(), requests: count, blocked: count, botCategory: botCategorySchema.nullable() })),
+  topIps: z.array(
+    z.object({
+      ip: z.string(),
+      requests: count,
+      blocked: count,
+      country: z.string().nullable(),
+      errors4xx: count,
+      errors5xx: count,
+    }),
+  ),
+  topPaths: z.array(
+    z.object({ path: z.string(), requests: count, blocked: count, errors4xx: count, errors5xx: count }),
+  ),
+  topUserAgents: z.array(
+    z.object({ ua: z.string(), requests: count, blocked: count, botCategory: botCategorySchema.nullable() }),
+  ),
   bots: z.array(z.object({ category: botCategorySchema, requests: count, blocked: count })),
   blocksByRule: z.array(z.object({ rule: z.string(), blocked: count, counted: count })),
-  bursts: z.array(z.object({ start: z.number().int(), end: z.number().int(), errors: count, ips: z.array(z.object({ ip: z.string(), errors: count })) })),
+  bursts: z.array(
+    z.object({
+      start: z.number().int(),
+      end: z.number().int(),
+      errors: count,
+      ips: z.array(z.object({ ip: z.string(), errors: count })),
+    }),
+  ),
   suspicious5xx: z.array(z.object({ ip: z.string(), errors5xx: count, reasons: z.array(z.string()) })),
   recommendations: z.array(
     z.object({
@@ -46,7 +75,11 @@ export const dailyReportSchema = z.object({
   comparison: z.object({
     previousDay: period.nullable(),
     trailing7Days: period.nullable(),
-    change: z.object({ requests: z.number().nullable(), blocked: z.number().nullable(), errors5xx: z.number().nullable() }),
+    change: z.object({
+      requests: z.number().nullable(),
+      blocked: z.number().nullable(),
+      errors5xx: z.number().nullable(),
+    }),
   }),
 });
 

@@ -31,7 +31,14 @@ export interface DailyReport {
   /** Requests whose country is unknown. */
   unknownCountry: TrafficShare;
   topCountries: Array<{ country: string | null; requests: number; blocked: number }>;
-  topIps: Array<{ ip: string; requests: number; blocked: number; country: string | null; errors4xx: number; errors5xx: number }>;
+  topIps: Array<{
+    ip: string;
+    requests: number;
+    blocked: number;
+    country: string | null;
+    errors4xx: number;
+    errors5xx: number;
+  }>;
   topPaths: Array<{ path: string; requests: number; blocked: number; errors4xx: number; errors5xx: number }>;
   topUserAgents: Array<{ ua: string; requests: number; blocked: number; botCategory: BotCategory | null }>;
   bots: Array<{ category: BotCategory; requests: number; blocked: number }>;

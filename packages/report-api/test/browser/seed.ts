@@ -44,34 +44,81 @@ function ev(overrides: Partial<WatchpostEvent>): WatchpostEvent {
 /** Two days of traffic for one site: ordinary visitors, a bursting prober, a scanner that got 5xx, hostile text. */
 export function seedEvents(): WatchpostEvent[] {
   const events: WatchpostEvent[] = [];
-  for (const [date, scale] of [['2026-11-25', 1], [SEED_DATE, 2]] as const) {
+  for (const [date, scale] of [
+    ['2026-11-25', 1],
+    [SEED_DATE, 2],
+  ] as const) {
     for (let hour = 0; hour < 18; hour++) {
       for (let i = 0; i < 3 * scale + (hour % 5); i++) {
         const foreign = i % 4 === 3;
-        events.push(ev({
-          ts: tokyoHour(date, hour, (i * 7) % 60),
-          ip: foreign ? `192.0.2.${(i % 9) + 1}` : `198.51.100.${(i % 20) + 1}`,
-          country: foreign ? 'US' : 'JP',
-          path: ['/', '/products', '/cart', '/login'][i % 4]!,
-          status: i % 11 === 10 ? 404 : 200,
-          sampleRate: 0.5,
-        }));
+        events.push(
+          ev({
+            ts: tokyoHour(date, hour, (i * 7) % 60),
+            ip: foreign ? `192.0.2.${(i % 9) + 1}` : `198.51.100.${(i % 20) + 1}`,
+            country: foreign ? 'US' : 'JP',
+            path: ['/', '/products', '/cart', '/login'][i % 4]!,
+            status: i % 11 === 10 ? 404 : 200,
+            sampleRate: 0.5,
+          }),
+        );
       }
     }
   }
   // The prober: a 4xx burst at 14:02 and blocked probes, with a script for a user agent.
   for (let i = 0; i < 120; i++) {
-    events.push(ev({ ts: tokyoHour(SEED_DATE, 14, 2, i % 25), ip: ATTACKER, country: 'CN', path: i % 2 ? '/wp-login.php' : HOSTILE.svgPath, status: 404, ua: HOSTILE.scriptUa, botCategory: 'scanner' }));
+    events.push(
+      ev({
+        ts: tokyoHour(SEED_DATE, 14, 2, i % 25),
+        ip: ATTACKER,
+        country: 'CN',
+        path: i % 2 ? '/wp-login.php' : HOSTILE.svgPath,
+        status: 404,
+        ua: HOSTILE.scriptUa,
+        botCategory: 'scanner',
+      }),
+    );
   }
   for (let i = 0; i < 15; i++) {
-    events.push(ev({ ts: tokyoHour(SEED_DATE, 15, i), ip: ATTACKER, country: 'CN', path: '/.env', status: 403, ua: HOSTILE.scriptUa, action: 'block', rule: HOSTILE.rule, botCategory: 'scanner' }));
+    events.push(
+      ev({
+        ts: tokyoHour(SEED_DATE, 15, i),
+        ip: ATTACKER,
+        country: 'CN',
+        path: '/.env',
+        status: 403,
+        ua: HOSTILE.scriptUa,
+        action: 'block',
+        rule: HOSTILE.rule,
+        botCategory: 'scanner',
+      }),
+    );
   }
   // A scanner answered 5xx, with markup in its user agent and odd paths.
   for (let i = 0; i < 30; i++) {
-    events.push(ev({ ts: tokyoHour(SEED_DATE, 16, i), ip: SCANNER, country: 'RU', path: i % 3 === 0 ? HOSTILE.jsPath : i % 3 === 1 ? HOSTILE.unicodePath : '/.git/config', status: 500, ua: HOSTILE.attrUa, botCategory: 'scanner' }));
+    events.push(
+      ev({
+        ts: tokyoHour(SEED_DATE, 16, i),
+        ip: SCANNER,
+        country: 'RU',
+        path: i % 3 === 0 ? HOSTILE.jsPath : i % 3 === 1 ? HOSTILE.unicodePath : '/.git/config',
+        status: 500,
+        ua: HOSTILE.attrUa,
+        botCategory: 'scanner',
+      }),
+    );
   }
   // Unknown country, a search engine.
-  for (let i = 0; i < 6; i++) events.push(ev({ ts: tokyoHour(SEED_DATE, 9, i), ip: '2001:db8::5', country: null, ua: 'Googlebot/2.1', botCategory: 'search-engine', path: '/products' }));
+  for (let i = 0; i < 6; i++)
+    events.push(
+      ev({
+        ts: tokyoHour(SEED_DATE, 9, i),
+        ip: '2001:db8::5',
+        country: null,
+        ua: 'Googlebot/2.1',
+        botCategory: 'search-engine',
+        path: '/products',
+      }),
+    );
   return events;
 }
 
@@ -92,7 +139,11 @@ export async function seedDashboard() {
     const res = await app.request('/v1/events', {
       method: 'POST',
       headers: { authorization: `Bearer ${created.ingestKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ batchId: `seed-${String(i).padStart(6, '0')}`, source: 'express', events: events.slice(i, i + 500) }),
+      body: JSON.stringify({
+        batchId: `seed-${String(i).padStart(6, '0')}`,
+        source: 'express',
+        events: events.slice(i, i + 500),
+      }),
     });
     if (res.status !== 202) throw new Error(`seed ingest failed: ${res.status} ${await res.text()}`);
   }

@@ -13,11 +13,27 @@ const NORMAL_PER_APP = 60;
 
 /** Requests an attacker chooses byte for byte; Node refuses some (400) before any app sees them. */
 const POISON: Array<{ name: string; path: string; headers: Record<string, string | Buffer> }> = [
-  { name: 'C1 control in the user agent', path: '/products', headers: { 'user-agent': latin1('Mozilla/5.0 \x85 evil') } },
-  { name: 'C1 CSI (terminal escape) in the user agent', path: '/products', headers: { 'user-agent': latin1('\x9b31mred\x9b0m') } },
-  { name: 'UTF-8 of a lone surrogate in the user agent', path: '/', headers: { 'user-agent': Buffer.from([0x41, 0xed, 0xa0, 0x80, 0x42]) } },
+  {
+    name: 'C1 control in the user agent',
+    path: '/products',
+    headers: { 'user-agent': latin1('Mozilla/5.0 \x85 evil') },
+  },
+  {
+    name: 'C1 CSI (terminal escape) in the user agent',
+    path: '/products',
+    headers: { 'user-agent': latin1('\x9b31mred\x9b0m') },
+  },
+  {
+    name: 'UTF-8 of a lone surrogate in the user agent',
+    path: '/',
+    headers: { 'user-agent': Buffer.from([0x41, 0xed, 0xa0, 0x80, 0x42]) },
+  },
   { name: 'an 8 KB user agent', path: '/', headers: { 'user-agent': 'A'.repeat(8_000) } },
-  { name: 'Slack mention and link in the user agent', path: '/', headers: { 'user-agent': '<!channel> *bold* <https://evil.example|click here>' } },
+  {
+    name: 'Slack mention and link in the user agent',
+    path: '/',
+    headers: { 'user-agent': '<!channel> *bold* <https://evil.example|click here>' },
+  },
   { name: 'Markdown link in the path', path: '/.env[Open_the_dashboard](https://evil.example/phish)', headers: {} },
   { name: 'percent-encoded controls in the path', path: '/a%00b%1bc%85d%ED%A0%80', headers: {} },
   { name: 'raw high bytes in the path', path: latin1('/caf\xe9\x85\x9b').toString('latin1'), headers: {} },
@@ -43,7 +59,9 @@ beforeAll(async () => {
           const method = poison.name === 'an unusual method' ? 'PROPFIND' : 'GET';
           statuses.push({ app, name: poison.name, status: await rawRequest(url, method, poison.path, poison.headers) });
         }
-        const res = await fetch(`${url}/normal/${app}/${i}`, { headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/132.0' } });
+        const res = await fetch(`${url}/normal/${app}/${i}`, {
+          headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/132.0' },
+        });
         expect(res.status).toBe(404);
       }
     }
@@ -78,7 +96,8 @@ describe('poisoned requests through the real Express and Hono apps', () => {
     const events = await api.store.listEvents(api.site.site.id, { from: 0, to: Date.now() + 60_000, limit: 10_000 });
     const poisoned = events.filter((e) => !e.path.startsWith('/normal/'));
     expect(poisoned.length).toBe(answered);
-    for (const { id: _id, siteId: _siteId, ...event } of events) expect(eventSchema.safeParse(event).success).toBe(true);
+    for (const { id: _id, siteId: _siteId, ...event } of events)
+      expect(eventSchema.safeParse(event).success).toBe(true);
     // Text from traffic holds no control characters once stored.
     // eslint-disable-next-line no-control-regex
     expect(poisoned.filter((e) => /[\u0000-\u001f\u007f-\u009f]/.test(e.ua + e.path + e.host))).toEqual([]);

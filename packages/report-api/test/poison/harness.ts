@@ -35,7 +35,11 @@ export async function startReportApi() {
   const errors: unknown[] = [];
   let store: Store = openSqliteStore({ path, writerThread: true });
   const created: CreatedSite = await store.createSite({ name: 'poisoned', timeZone: 'UTC', homeCountry: 'JP' });
-  const server = serve({ fetch: createApp({ store, logError: (error) => errors.push(error) }).fetch, port: 0, hostname: '127.0.0.1' });
+  const server = serve({
+    fetch: createApp({ store, logError: (error) => errors.push(error) }).fetch,
+    port: 0,
+    hostname: '127.0.0.1',
+  });
   await new Promise((resolve) => server.once('listening', resolve));
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -96,12 +100,21 @@ export async function startExampleApps(reportApiUrl: string, ingestKey: string) 
  * @example
  * await rawRequest(url, 'GET', '/', { 'user-agent': Buffer.from([0x4d, 0x85]) });
  */
-export function rawRequest(baseUrl: string, method: string, path: string, headers: Record<string, string | Buffer>): Promise<number> {
+export function rawRequest(
+  baseUrl: string,
+  method: string,
+  path: string,
+  headers: Record<string, string | Buffer>,
+): Promise<number> {
   const { hostname, port } = new URL(baseUrl);
   const host = 'host' in headers ? '' : `Host: ${hostname}:${port}\r\n`;
   const head: Buffer[] = [Buffer.from(`${method} ${path} HTTP/1.1\r\n${host}Connection: close\r\n`, 'latin1')];
   for (const [name, value] of Object.entries(headers)) {
-    head.push(Buffer.from(`${name}: `, 'latin1'), typeof value === 'string' ? Buffer.from(value, 'latin1') : value, Buffer.from('\r\n'));
+    head.push(
+      Buffer.from(`${name}: `, 'latin1'),
+      typeof value === 'string' ? Buffer.from(value, 'latin1') : value,
+      Buffer.from('\r\n'),
+    );
   }
   head.push(Buffer.from('\r\n'));
   return new Promise((resolve, reject) => {

@@ -15,25 +15,57 @@ export function drillDownContract({ fresh }: ContractContext): void {
     beforeEach(async () => {
       store = await fresh();
       siteId = (await store.createSite({ name: 'shop', timeZone: 'UTC', homeCountry: 'JP' })).site.id;
-      await store.ingestBatch(siteId, batch([
-        // Sampled at 10%: each counts 10 times.
-        event({ ts: at(1), ip: '203.0.113.7', path: '/', sampleRate: 0.1 }),
-        event({ ts: at(1, 30), ip: '203.0.113.7', path: '/login', status: 404 }),
-        event({ ts: at(2), ip: '203.0.113.7', path: '/.env', status: 403, action: 'block', rule: 'probe-env', ua: 'sqlmap/1.7', botCategory: 'scanner' }),
-        event({ ts: at(2, 1), ip: '203.0.113.7', path: '/.env', status: 200, action: 'count', rule: 'probe-env', ua: 'sqlmap/1.7', botCategory: 'scanner' }),
-        event({ ts: at(3), ip: '198.51.100.1', country: null, path: '/login', status: 503 }),
-        // Outside the day, and another site's traffic: never counted.
-        event({ ts: day.to, ip: '203.0.113.7' }),
-      ]));
+      await store.ingestBatch(
+        siteId,
+        batch([
+          // Sampled at 10%: each counts 10 times.
+          event({ ts: at(1), ip: '203.0.113.7', path: '/', sampleRate: 0.1 }),
+          event({ ts: at(1, 30), ip: '203.0.113.7', path: '/login', status: 404 }),
+          event({
+            ts: at(2),
+            ip: '203.0.113.7',
+            path: '/.env',
+            status: 403,
+            action: 'block',
+            rule: 'probe-env',
+            ua: 'sqlmap/1.7',
+            botCategory: 'scanner',
+          }),
+          event({
+            ts: at(2, 1),
+            ip: '203.0.113.7',
+            path: '/.env',
+            status: 200,
+            action: 'count',
+            rule: 'probe-env',
+            ua: 'sqlmap/1.7',
+            botCategory: 'scanner',
+          }),
+          event({ ts: at(3), ip: '198.51.100.1', country: null, path: '/login', status: 503 }),
+          // Outside the day, and another site's traffic: never counted.
+          event({ ts: day.to, ip: '203.0.113.7' }),
+        ]),
+      );
       const other = (await store.createSite({ name: 'other', timeZone: 'UTC', homeCountry: null })).site.id;
       await store.ingestBatch(other, batch([event({ ts: at(1), ip: '203.0.113.7' })]));
     });
 
-    const summary = (filter: SliceFilter, groupBy: SliceGroupBy[] = [], limit = 10) => store.sliceSummary(siteId, filter, day, { bucketMs: 3_600_000, groupBy, limit });
+    const summary = (filter: SliceFilter, groupBy: SliceGroupBy[] = [], limit = 10) =>
+      store.sliceSummary(siteId, filter, day, { bucketMs: 3_600_000, groupBy, limit });
 
     it('totals one IP, sample-weighted, within the range and the site', async () => {
-      expect((await summary({ ip: '203.0.113.7' })).totals).toEqual({ requests: 13, blocked: 1, counted: 1, errors4xx: 2, errors5xx: 0 });
-      expect(await summary({ ip: '192.0.2.1' }, ['path'])).toEqual({ totals: { requests: 0, blocked: 0, counted: 0, errors4xx: 0, errors5xx: 0 }, timeline: [], groups: { path: [] } });
+      expect((await summary({ ip: '203.0.113.7' })).totals).toEqual({
+        requests: 13,
+        blocked: 1,
+        counted: 1,
+        errors4xx: 2,
+        errors5xx: 0,
+      });
+      expect(await summary({ ip: '192.0.2.1' }, ['path'])).toEqual({
+        totals: { requests: 0, blocked: 0, counted: 0, errors4xx: 0, errors5xx: 0 },
+        timeline: [],
+        groups: { path: [] },
+      });
     });
 
     it.each([
@@ -46,16 +78,49 @@ export function drillDownContract({ fresh }: ContractContext): void {
 
     it('buckets a timeline from the range start, in whole buckets', async () => {
       const { timeline } = await summary({ ip: '203.0.113.7' });
-      expect(timeline.map((b) => [b.index, b.requests, b.blocked])).toEqual([[1, 11, 0], [2, 2, 1]]);
-      await expect(store.sliceSummary(siteId, { ip: '203.0.113.7' }, day, { bucketMs: 0, groupBy: [], limit: 1 })).rejects.toThrow(TypeError);
-      await expect(store.sliceSummary(siteId, { ip: '203.0.113.7' }, day, { bucketMs: 1, groupBy: ['nope' as 'ip'], limit: 1 })).rejects.toThrow(TypeError);
+      expect(timeline.map((b) => [b.index, b.requests, b.blocked])).toEqual([
+        [1, 11, 0],
+        [2, 2, 1],
+      ]);
+      await expect(
+        store.sliceSummary(siteId, { ip: '203.0.113.7' }, day, { bucketMs: 0, groupBy: [], limit: 1 }),
+      ).rejects.toThrow(TypeError);
+      await expect(
+        store.sliceSummary(siteId, { ip: '203.0.113.7' }, day, { bucketMs: 1, groupBy: ['nope' as 'ip'], limit: 1 }),
+      ).rejects.toThrow(TypeError);
     });
 
     it.each([
-      ['path', [['/', 10], ['/.env', 2], ['/login', 1]]],
-      ['status', [['200', 11], ['403', 1], ['404', 1]]],
-      ['ua', [['Mozilla/5.0', 11], ['sqlmap/1.7', 2]]],
-      ['bot', [[null, 11], ['scanner', 2]]],
+      [
+        'path',
+        [
+          ['/', 10],
+          ['/.env', 2],
+          ['/login', 1],
+        ],
+      ],
+      [
+        'status',
+        [
+          ['200', 11],
+          ['403', 1],
+          ['404', 1],
+        ],
+      ],
+      [
+        'ua',
+        [
+          ['Mozilla/5.0', 11],
+          ['sqlmap/1.7', 2],
+        ],
+      ],
+      [
+        'bot',
+        [
+          [null, 11],
+          ['scanner', 2],
+        ],
+      ],
     ] as const)('groups one IP by %s, most requests first', async (groupBy, expected) => {
       const { groups } = await summary({ ip: '203.0.113.7' }, [groupBy]);
       expect(groups[groupBy]?.map((r) => [r.key, r.requests])).toEqual(expected);
@@ -63,12 +128,21 @@ export function drillDownContract({ fresh }: ContractContext): void {
 
     it('groups decisions by action and rule, IPs with their country, and honours the limit', async () => {
       const { groups } = await summary({ ip: '203.0.113.7' }, ['decision', 'ua']);
-      expect(groups.decision?.map((r) => [r.key, r.extra, r.requests])).toEqual([['allow', null, 11], ['block', 'probe-env', 1], ['count', 'probe-env', 1]]);
+      expect(groups.decision?.map((r) => [r.key, r.extra, r.requests])).toEqual([
+        ['allow', null, 11],
+        ['block', 'probe-env', 1],
+        ['count', 'probe-env', 1],
+      ]);
       expect(groups.ua?.find((r) => r.key === 'sqlmap/1.7')?.extra).toBe('scanner');
       const byPath = await summary({ path: '/login' }, ['ip']);
-      expect(byPath.groups.ip?.map((r) => [r.key, r.extra, r.errors4xx, r.errors5xx])).toEqual([['198.51.100.1', null, 0, 1], ['203.0.113.7', 'JP', 1, 0]]);
+      expect(byPath.groups.ip?.map((r) => [r.key, r.extra, r.errors4xx, r.errors5xx])).toEqual([
+        ['198.51.100.1', null, 0, 1],
+        ['203.0.113.7', 'JP', 1, 0],
+      ]);
       expect((await summary({ path: '/login' }, ['ip'], 1)).groups.ip).toHaveLength(1);
-      expect((await summary({ country: 'JP' }, ['path', 'status', 'bot', 'country'])).groups.country).toEqual([{ key: 'JP', extra: null, requests: 13, blocked: 1, counted: 1, errors4xx: 2, errors5xx: 0 }]);
+      expect((await summary({ country: 'JP' }, ['path', 'status', 'bot', 'country'])).groups.country).toEqual([
+        { key: 'JP', extra: null, requests: 13, blocked: 1, counted: 1, errors4xx: 2, errors5xx: 0 },
+      ]);
     });
   });
 }

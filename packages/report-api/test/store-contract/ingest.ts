@@ -26,7 +26,9 @@ export function ingestContract({ fresh, reopen }: ContractContext): void {
       const answers = await Promise.all(Array.from({ length: 5 }, () => store.ingestBatch(site.id, sent)));
       expect(answers.filter((a) => !a.duplicate)).toEqual([{ accepted: 2, duplicate: false }]);
       expect(await store.listEvents(site.id, { from: 0, to: T * 2, limit: 100 })).toHaveLength(2);
-      expect((await store.topDimension(site.id, '2026-03-01', 'ip', { orderBy: 'requests', limit: 5 }))[0]).toMatchObject({ requests: 2, s5xx: 1 });
+      expect(
+        (await store.topDimension(site.id, '2026-03-01', 'ip', { orderBy: 'requests', limit: 5 }))[0],
+      ).toMatchObject({ requests: 2, s5xx: 1 });
     });
 
     it('refuses a batch for an unknown site', async () => {
@@ -41,11 +43,20 @@ export function ingestContract({ fresh, reopen }: ContractContext): void {
       // A NOT NULL violation inside the database, past validation: the second event fails after the first.
       const broken = batch([event({ ip: '192.0.2.2' }), event({ ip: '192.0.2.2', method: null as unknown as string })]);
       const good2 = batch([event({ ip: '192.0.2.3' })]);
-      const settled = await Promise.allSettled([store.ingestBatch(site.id, good1), store.ingestBatch(site.id, broken), store.ingestBatch(site.id, good2)]);
+      const settled = await Promise.allSettled([
+        store.ingestBatch(site.id, good1),
+        store.ingestBatch(site.id, broken),
+        store.ingestBatch(site.id, good2),
+      ]);
       expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-      const ips = async () => (await store.listEvents(site.id, { from: 0, to: T * 2, limit: 100 })).map((e) => e.ip).sort();
+      const ips = async () =>
+        (await store.listEvents(site.id, { from: 0, to: T * 2, limit: 100 })).map((e) => e.ip).sort();
       expect(await ips()).toEqual(['192.0.2.1', '192.0.2.1', '192.0.2.3']);
-      expect((await store.topDimension(site.id, '2026-03-01', 'ip', { orderBy: 'requests', limit: 10 })).map((r) => r.key).sort()).toEqual(['192.0.2.1', '192.0.2.3']);
+      expect(
+        (await store.topDimension(site.id, '2026-03-01', 'ip', { orderBy: 'requests', limit: 10 }))
+          .map((r) => r.key)
+          .sort(),
+      ).toEqual(['192.0.2.1', '192.0.2.3']);
       const fixed = { ...broken, events: [event({ ip: '192.0.2.2' }), event({ ip: '192.0.2.2' })] };
       expect(await store.ingestBatch(site.id, fixed)).toEqual({ accepted: 2, duplicate: false });
       expect(await ips()).toEqual(['192.0.2.1', '192.0.2.1', '192.0.2.2', '192.0.2.2', '192.0.2.3']);
@@ -64,7 +75,22 @@ export function ingestContract({ fresh, reopen }: ContractContext): void {
     it('keeps every event field as sent, asn included', async () => {
       const store = await fresh();
       const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
-      const sent = event({ ts: T, ip: '2001:db8::1', country: null, method: 'POST', host: 'h.example', path: '/a?', status: 0, latencyMs: 12.5, ua: 'curl/8', action: 'count', rule: 'probe-x', botCategory: 'http-client', sampleRate: 0.25, asn: 4_200_000_000 });
+      const sent = event({
+        ts: T,
+        ip: '2001:db8::1',
+        country: null,
+        method: 'POST',
+        host: 'h.example',
+        path: '/a?',
+        status: 0,
+        latencyMs: 12.5,
+        ua: 'curl/8',
+        action: 'count',
+        rule: 'probe-x',
+        botCategory: 'http-client',
+        sampleRate: 0.25,
+        asn: 4_200_000_000,
+      });
       await store.ingestBatch(site.id, batch([sent, event({ ts: T + 1 })]));
       const [, stored] = await store.listEvents(site.id, { from: 0, to: T * 2, limit: 10 });
       expect(stored).toEqual({ ...sent, id: expect.any(Number), siteId: site.id });

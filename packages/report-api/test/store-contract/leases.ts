@@ -14,7 +14,9 @@ export function leasesContract({ fresh }: ContractContext): void {
       expect(await store.claimLease('alerts:monitor', 'b', T + 80_000, T + 50_000)).toBe(true);
       expect(await store.claimLease('alerts:monitor', 'a', T + 90_000, T + 60_000)).toBe(false);
       // Names are independent; of claims at the same moment exactly one wins.
-      const claims = await Promise.all(['x', 'y', 'z'].map((holder) => store.claimLease('report:s:2026-03-01', holder, T + 86_400_000, T)));
+      const claims = await Promise.all(
+        ['x', 'y', 'z'].map((holder) => store.claimLease('report:s:2026-03-01', holder, T + 86_400_000, T)),
+      );
       expect(claims.filter(Boolean)).toHaveLength(1);
       await store.purgeBefore(T + 100_000);
       expect(await store.claimLease('alerts:monitor', 'a', T + 200_000, T + 100_000)).toBe(true);

@@ -8,32 +8,51 @@ export function rawEventsContract({ fresh }: ContractContext): void {
     it('lists raw events newest first with filters and a limit', async () => {
       const store = await fresh();
       const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
-      await store.ingestBatch(site.id, batch([
-        event({ ts: T, ip: '192.0.2.1', country: null }),
-        event({ ts: T + 1, ip: '192.0.2.2', path: '/a' }),
-        event({ ts: T + 2, ip: '192.0.2.2', path: '/b' }),
-      ]));
-      expect((await store.listEvents(site.id, { from: T, to: T + 10, ip: '192.0.2.2', limit: 10 })).map((e) => e.path)).toEqual(['/b', '/a']);
+      await store.ingestBatch(
+        site.id,
+        batch([
+          event({ ts: T, ip: '192.0.2.1', country: null }),
+          event({ ts: T + 1, ip: '192.0.2.2', path: '/a' }),
+          event({ ts: T + 2, ip: '192.0.2.2', path: '/b' }),
+        ]),
+      );
+      expect(
+        (await store.listEvents(site.id, { from: T, to: T + 10, ip: '192.0.2.2', limit: 10 })).map((e) => e.path),
+      ).toEqual(['/b', '/a']);
       expect(await store.listEvents(site.id, { from: T, to: T + 10, country: null, limit: 10 })).toHaveLength(1);
-      expect(await store.listEvents(site.id, { from: T, to: T + 10, country: 'JP', path: '/a', limit: 10 })).toHaveLength(1);
+      expect(
+        await store.listEvents(site.id, { from: T, to: T + 10, country: 'JP', path: '/a', limit: 10 }),
+      ).toHaveLength(1);
       expect(await store.listEvents(site.id, { from: T, to: T + 10, path: '/a', limit: 10 })).toHaveLength(1);
       expect(await store.listEvents(site.id, { from: T, to: T + 10, limit: 2 })).toHaveLength(2);
       expect(await store.listEvents(site.id, { from: T + 1, to: T + 2, limit: 10 })).toHaveLength(1);
     });
 
-    it('finds one IP\'s events across minutes, exact at the range edges', async () => {
+    it("finds one IP's events across minutes, exact at the range edges", async () => {
       const store = await fresh();
       const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
       const ip = '198.51.100.7';
       const times = [T - 1, T, T + 59_999, T + 60_000, T + 3 * 3_600_000];
-      await store.ingestBatch(site.id, batch([...times.map((ts) => event({ ts, ip })), event({ ts: T + 1, ip: '192.0.2.1' })]));
-      const list = (from: number, to: number) => store.listEvents(site.id, { from, to, ip, limit: 100 }).then((rows) => rows.map((r) => r.ts));
+      await store.ingestBatch(
+        site.id,
+        batch([...times.map((ts) => event({ ts, ip })), event({ ts: T + 1, ip: '192.0.2.1' })]),
+      );
+      const list = (from: number, to: number) =>
+        store.listEvents(site.id, { from, to, ip, limit: 100 }).then((rows) => rows.map((r) => r.ts));
       expect(await list(T + 1, T + 60_001)).toEqual([T + 60_000, T + 59_999]);
       expect(await list(0, Date.UTC(2030, 0))).toEqual([...times].reverse());
       expect(await list(T + 4 * 3_600_000, Date.UTC(2030, 0))).toEqual([]);
-      const slice = await store.sliceSummary(site.id, { ip }, { from: T, to: T + 3_600_000 }, { bucketMs: 60_000, groupBy: ['ip'], limit: 5 });
+      const slice = await store.sliceSummary(
+        site.id,
+        { ip },
+        { from: T, to: T + 3_600_000 },
+        { bucketMs: 60_000, groupBy: ['ip'], limit: 5 },
+      );
       expect(slice.totals.requests).toBe(3);
-      expect(slice.timeline.map((b) => [b.index, b.requests])).toEqual([[0, 2], [1, 1]]);
+      expect(slice.timeline.map((b) => [b.index, b.requests])).toEqual([
+        [0, 2],
+        [1, 1],
+      ]);
     });
 
     it('purges raw events past retention, of every site, and keeps rollups', async () => {
@@ -56,7 +75,11 @@ export function rawEventsContract({ fresh }: ContractContext): void {
       let clock = T;
       const store = await fresh(() => clock);
       const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
-      const imported = { ...batch([event({ ts: T - 1000 })]), batchId: 'any-id-of-an-import', source: 'import' as const };
+      const imported = {
+        ...batch([event({ ts: T - 1000 })]),
+        batchId: 'any-id-of-an-import',
+        source: 'import' as const,
+      };
       const live = batch([event({ ts: T - 1000 })]);
       await store.ingestBatch(site.id, imported);
       await store.ingestBatch(site.id, live);

@@ -6,8 +6,17 @@ export function sitesContract({ fresh }: ContractContext): void {
   describe('sites and keys', () => {
     it('resolves keys to their site and role, and nothing else', async () => {
       const store = await fresh();
-      const { site, ingestKey, adminKey } = await store.createSite({ name: 'shop', timeZone: 'Asia/Tokyo', homeCountry: 'JP' });
-      expect(site).toMatchObject({ name: 'shop', timeZone: 'Asia/Tokyo', homeCountry: 'JP', id: expect.stringMatching(/^site_/) });
+      const { site, ingestKey, adminKey } = await store.createSite({
+        name: 'shop',
+        timeZone: 'Asia/Tokyo',
+        homeCountry: 'JP',
+      });
+      expect(site).toMatchObject({
+        name: 'shop',
+        timeZone: 'Asia/Tokyo',
+        homeCountry: 'JP',
+        id: expect.stringMatching(/^site_/),
+      });
       expect(await store.resolveKey(ingestKey)).toEqual({ site, role: 'ingest' });
       expect(await store.resolveKey(adminKey)).toEqual({ site, role: 'admin' });
       expect(await store.resolveKey(adminKey + 'x')).toBeNull();
@@ -19,7 +28,10 @@ export function sitesContract({ fresh }: ContractContext): void {
 
     it('keeps the first value of a setting, also when two callers create it at once', async () => {
       const store = await fresh();
-      const [a, b] = await Promise.all([store.settingOrCreate('dashboard.sessionSecret', () => 'first'), store.settingOrCreate('dashboard.sessionSecret', () => 'second')]);
+      const [a, b] = await Promise.all([
+        store.settingOrCreate('dashboard.sessionSecret', () => 'first'),
+        store.settingOrCreate('dashboard.sessionSecret', () => 'second'),
+      ]);
       expect(a).toBe(b);
       expect(await store.settingOrCreate('dashboard.sessionSecret', () => 'third')).toBe(a);
       expect(await store.setting('dashboard.sessionSecret')).toBe(a);

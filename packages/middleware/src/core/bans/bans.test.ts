@@ -52,7 +52,14 @@ describe('createBanTracker', () => {
   });
 
   it('caps a ban at maxBanMs and forgets old offences after forgetAfterMs', () => {
-    const bans = createBanTracker({ threshold: 1, windowMs: 1_000, banMs: 1_000, repeatMultiplier: 10, maxBanMs: 5_000, forgetAfterMs: 60_000 });
+    const bans = createBanTracker({
+      threshold: 1,
+      windowMs: 1_000,
+      banMs: 1_000,
+      repeatMultiplier: 10,
+      maxBanMs: 5_000,
+      forgetAfterMs: 60_000,
+    });
     const burst = (at: number) => Math.max(bans.record('x', 404, at), bans.record('x', 404, at + 1));
     expect(burst(0)).toBe(1_000);
     expect(burst(10_000)).toBe(5_000); // 10 000 capped

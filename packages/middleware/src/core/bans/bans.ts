@@ -128,7 +128,10 @@ export function createBanTracker({
     let scanned = 0;
     for (const [key, entry] of bans) {
       victim ??= key;
-      if (entry.until <= now) { victim = key; break; }
+      if (entry.until <= now) {
+        victim = key;
+        break;
+      }
       if (++scanned >= 64) break;
     }
     if (victim !== undefined) {

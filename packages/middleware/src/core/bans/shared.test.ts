@@ -18,7 +18,15 @@ function recordingStore() {
       contexts.push(context);
       return {
         record: (key, now) => void recorded.push([key, now]),
-        stats: () => ({ connected: true, pending: recorded.length, sent: 0, dropped: 0, bansIssued: 0, bansReceived: 0, errors: 0 }),
+        stats: () => ({
+          connected: true,
+          pending: recorded.length,
+          sent: 0,
+          dropped: 0,
+          bansIssued: 0,
+          bansReceived: 0,
+          errors: 0,
+        }),
         close: async () => void closed++,
       };
     },
@@ -32,12 +40,28 @@ describe('shared bans: the engine side of the contract', () => {
     const store = recordingStore();
     const engine = createEngine({ bans: { threshold: 3, statuses: '4xx', shared: store.sharing }, now: () => clock });
     expect(store.contexts).toHaveLength(1);
-    expect(store.contexts[0]!.settings).toMatchObject({ threshold: 3, windowMs: 30_000, banMs: 4 * 3_600_000, repeatMultiplier: 2, statuses: '4xx' });
-    for (const [ip, status] of [['2001:db8:1:2::7', 404], ['2001:db8:1:2::8', 429], ['2001:db8:1:2::8', 503], ['2001:db8:1:2::8', 200], ['203.0.113.9', 403]] as const) {
+    expect(store.contexts[0]!.settings).toMatchObject({
+      threshold: 3,
+      windowMs: 30_000,
+      banMs: 4 * 3_600_000,
+      repeatMultiplier: 2,
+      statuses: '4xx',
+    });
+    for (const [ip, status] of [
+      ['2001:db8:1:2::7', 404],
+      ['2001:db8:1:2::8', 429],
+      ['2001:db8:1:2::8', 503],
+      ['2001:db8:1:2::8', 200],
+      ['203.0.113.9', 403],
+    ] as const) {
       clock++;
       engine.observe(req(ip), engine.decide(req(ip)), status, 1);
     }
-    expect(store.recorded).toEqual([['2001:db8:1:2::/64', 5_001], ['2001:db8:1:2::/64', 5_002], ['203.0.113.9', 5_005]]);
+    expect(store.recorded).toEqual([
+      ['2001:db8:1:2::/64', 5_001],
+      ['2001:db8:1:2::/64', 5_002],
+      ['203.0.113.9', 5_005],
+    ]);
     expect(engine.stats().sharedBans).toMatchObject({ connected: true, pending: 3 });
   });
 
@@ -79,7 +103,9 @@ describe('shared bans: the engine side of the contract', () => {
   });
 
   it('refuses a shared option that is not a store, naming it', () => {
-    expect(() => createEngine({ bans: { shared: {} as BanSharing } })).toThrow(/options\.bans\.shared must be a ban store/);
+    expect(() => createEngine({ bans: { shared: {} as BanSharing } })).toThrow(
+      /options\.bans\.shared must be a ban store/,
+    );
   });
 
   it('is null in stats without a store', () => {

@@ -25,7 +25,13 @@ interface Slot {
  * const counter = createSlidingCounter({ windowMs: 30_000, maxClients: 100_000 });
  * counter.hit('203.0.113.7', Date.now()); // 1
  */
-export function createSlidingCounter({ windowMs, maxClients }: { windowMs: number; maxClients: number }): SlidingCounter {
+export function createSlidingCounter({
+  windowMs,
+  maxClients,
+}: {
+  windowMs: number;
+  maxClients: number;
+}): SlidingCounter {
   const slots = new Map<string, Slot>();
   let evictions = 0;
 

@@ -12,24 +12,72 @@ describe('classifyUserAgent', () => {
   it.each([
     // search engines
     ['Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', 'search-engine', 'Googlebot'],
-    ['Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.6478.126 Mobile Safari/537.36 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', 'search-engine', 'Googlebot'],
+    [
+      'Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.6478.126 Mobile Safari/537.36 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+      'search-engine',
+      'Googlebot',
+    ],
     ['Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)', 'search-engine', 'Bingbot'],
     ['Mozilla/5.0 (compatible; YandexBot/3.0; +http://yandex.com/bots)', 'search-engine', 'YandexBot'],
-    ['Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)', 'search-engine', 'Baiduspider'],
+    [
+      'Mozilla/5.0 (compatible; Baiduspider/2.0; +http://www.baidu.com/search/spider.html)',
+      'search-engine',
+      'Baiduspider',
+    ],
     ['DuckDuckBot/1.1; (+http://duckduckgo.com/duckduckbot.html)', 'search-engine', 'DuckDuckBot'],
-    ['Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/13.1.1 Safari/605.1.15 (Applebot/0.1; +http://www.apple.com/go/applebot)', 'search-engine', 'Applebot'],
+    [
+      'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/13.1.1 Safari/605.1.15 (Applebot/0.1; +http://www.apple.com/go/applebot)',
+      'search-engine',
+      'Applebot',
+    ],
     // AI crawlers and assistants
-    ['Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)', 'ai-crawler', 'GPTBot'],
-    ['Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; ClaudeBot/1.0; +claudebot@anthropic.com)', 'ai-crawler', 'ClaudeBot'],
+    [
+      'Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)',
+      'ai-crawler',
+      'GPTBot',
+    ],
+    [
+      'Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; ClaudeBot/1.0; +claudebot@anthropic.com)',
+      'ai-crawler',
+      'ClaudeBot',
+    ],
     ['CCBot/2.0 (https://commoncrawl.org/faq/)', 'ai-crawler', 'CCBot'],
-    ['Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; PerplexityBot/1.0; +https://perplexity.ai/perplexitybot)', 'ai-crawler', 'PerplexityBot'],
-    ['Mozilla/5.0 (Linux; Android 5.0) AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36 (compatible; Bytespider; spider-feedback@bytedance.com)', 'ai-crawler', 'Bytespider'],
+    [
+      'Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; PerplexityBot/1.0; +https://perplexity.ai/perplexitybot)',
+      'ai-crawler',
+      'PerplexityBot',
+    ],
+    [
+      'Mozilla/5.0 (Linux; Android 5.0) AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36 (compatible; Bytespider; spider-feedback@bytedance.com)',
+      'ai-crawler',
+      'Bytespider',
+    ],
     ['Google-Extended', 'ai-crawler', 'Google-Extended'],
-    ['Mozilla/5.0 (compatible; Amazonbot/0.1; +https://developer.amazon.com/support/amazonbot)', 'ai-crawler', 'Amazonbot'],
-    ['meta-externalagent/1.1 (+https://developers.facebook.com/docs/sharing/webmasters/crawler)', 'ai-crawler', 'meta-externalagent'],
-    ['Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko); compatible; ChatGPT-User/1.0; +https://openai.com/bot', 'ai-assistant', 'ChatGPT-User'],
-    ['Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; Claude-User/1.0; +Claude-User@anthropic.com)', 'ai-assistant', 'Claude-User'],
-    ['Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; Perplexity-User/1.0; +https://perplexity.ai/perplexity-user)', 'ai-assistant', 'Perplexity-User'],
+    [
+      'Mozilla/5.0 (compatible; Amazonbot/0.1; +https://developer.amazon.com/support/amazonbot)',
+      'ai-crawler',
+      'Amazonbot',
+    ],
+    [
+      'meta-externalagent/1.1 (+https://developers.facebook.com/docs/sharing/webmasters/crawler)',
+      'ai-crawler',
+      'meta-externalagent',
+    ],
+    [
+      'Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko); compatible; ChatGPT-User/1.0; +https://openai.com/bot',
+      'ai-assistant',
+      'ChatGPT-User',
+    ],
+    [
+      'Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; Claude-User/1.0; +Claude-User@anthropic.com)',
+      'ai-assistant',
+      'Claude-User',
+    ],
+    [
+      'Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; Perplexity-User/1.0; +https://perplexity.ai/perplexity-user)',
+      'ai-assistant',
+      'Perplexity-User',
+    ],
     // SEO tools
     ['Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)', 'seo', 'AhrefsBot'],
     ['Mozilla/5.0 (compatible; SemrushBot/7~bl; +http://www.semrush.com/bot.html)', 'seo', 'SemrushBot'],
@@ -38,14 +86,22 @@ describe('classifyUserAgent', () => {
     // monitors
     ['Mozilla/5.0+(compatible; UptimeRobot/2.0; http://www.uptimerobot.com/)', 'monitor', 'UptimeRobot'],
     ['Pingdom.com_bot_version_1.4_(http://www.pingdom.com/)', 'monitor', 'Pingdom'],
-    ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/98.0.4758.102 Safari/537.36 StatusCake', 'monitor', 'StatusCake'],
+    [
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/98.0.4758.102 Safari/537.36 StatusCake',
+      'monitor',
+      'StatusCake',
+    ],
     ['Datadog/Synthetics', 'monitor', 'Datadog'],
     ['Site24x7', 'monitor', 'Site24x7'],
     ['kube-probe/1.29', 'monitor', 'kube-probe'],
     // scanners
     ['sqlmap/1.7.2#stable (https://sqlmap.org)', 'scanner', 'sqlmap'],
     ['Mozilla/5.00 (Nikto/2.1.6) (Evasions:None) (Test:000001)', 'scanner', 'Nikto'],
-    ['Mozilla/5.0 (Windows NT 10.0) Nuclei - Open-source project (github.com/projectdiscovery/nuclei)', 'scanner', 'Nuclei'],
+    [
+      'Mozilla/5.0 (Windows NT 10.0) Nuclei - Open-source project (github.com/projectdiscovery/nuclei)',
+      'scanner',
+      'Nuclei',
+    ],
     ['Mozilla/5.0 zgrab/0.x', 'scanner', 'zgrab'],
     ['masscan/1.3 (https://github.com/robertdavidgraham/masscan)', 'scanner', 'masscan'],
     ['WPScan v3.8.25 (https://wpscan.com/wordpress-security-scanner)', 'scanner', 'WPScan'],
@@ -73,18 +129,30 @@ describe('classifyUserAgent', () => {
     ['HTTPie/3.2.2', 'http-client', 'HTTPie'],
     ['Scrapy/2.11.2 (+https://scrapy.org)', 'crawler', 'Scrapy'],
     // link previews, feeds, archivers, validators
-    ['facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)', 'social-preview', 'facebookexternalhit'],
+    [
+      'facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)',
+      'social-preview',
+      'facebookexternalhit',
+    ],
     ['Twitterbot/1.0', 'social-preview', 'Twitterbot'],
     ['Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)', 'social-preview', 'Slackbot'],
     ['Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)', 'social-preview', 'Discordbot'],
-    ['LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)', 'social-preview', 'LinkedInBot'],
+    [
+      'LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)',
+      'social-preview',
+      'LinkedInBot',
+    ],
     ['TelegramBot (like TwitterBot)', 'social-preview', 'TelegramBot'],
     ['WhatsApp/2.23.20.0 A', 'social-preview', 'WhatsApp'],
     ['http.rb/5.1.1 (Mastodon/4.2.8; +https://mastodon.social/)', 'social-preview', 'Mastodon'],
     ['Feedly/1.0 (+http://www.feedly.com/fetcher.html; 23 subscribers)', 'feed', 'Feedly'],
     ['Feedfetcher-Google; (+http://www.google.com/feedfetcher.html)', 'feed', 'Feedfetcher'],
     ['ia_archiver (+http://www.alexa.com/site/help/webmasters; crawler@alexa.com)', 'archiver', 'ia_archiver'],
-    ['Mozilla/5.0 (compatible; archive.org_bot +http://archive.org/details/archive.org_bot)', 'archiver', 'archive.org_bot'],
+    [
+      'Mozilla/5.0 (compatible; archive.org_bot +http://archive.org/details/archive.org_bot)',
+      'archiver',
+      'archive.org_bot',
+    ],
     ['W3C_Validator/1.3 http://validator.w3.org/services', 'validator', 'W3C_Validator'],
   ])('%s → %s', (ua, category, name) => {
     expect(classifyUserAgent(ua)).toEqual({ isBot: true, category, name });
@@ -95,7 +163,10 @@ describe('classifyUserAgent', () => {
     ['Safari on iPhone', SAFARI_IOS],
     ['Firefox on Linux', FIREFOX],
     ['Edge', `${CHROME} Edg/126.0.0.0`],
-    ['Samsung Internet', 'Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 Chrome/121.0.0.0 Mobile Safari/537.36'],
+    [
+      'Samsung Internet',
+      'Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 Chrome/121.0.0.0 Mobile Safari/537.36',
+    ],
   ])('%s is a browser', (_name, ua) => {
     expect(classifyUserAgent(ua)).toEqual({ isBot: false, category: null, name: null });
   });

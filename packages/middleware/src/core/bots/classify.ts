@@ -69,7 +69,9 @@ export function createUaClassifier({
   const bots: KnownBot[] = [];
   for (const bot of extraBots) {
     if (!bot || typeof bot.name !== 'string' || !bot.name || !KNOWN_CATEGORIES.has(bot.category)) {
-      throw new TypeError(`createUaClassifier: extraBots entry ${JSON.stringify(bot)} needs a name and a known category`);
+      throw new TypeError(
+        `createUaClassifier: extraBots entry ${JSON.stringify(bot)} needs a name and a known category`,
+      );
     }
     const pattern = typeof bot.pattern === 'string' ? escapeRegExp(bot.pattern.toLowerCase()) : bot.pattern?.source;
     if (!pattern) throw new TypeError(`createUaClassifier: extraBots entry ${JSON.stringify(bot.name)} has no pattern`);

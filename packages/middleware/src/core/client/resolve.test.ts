@@ -12,7 +12,13 @@ describe('createClientResolver: the IP', () => {
   it.each([
     ['socket IP without proxies', {}, '198.51.100.9', {}, '198.51.100.9'],
     ['mapped socket IP normalised', {}, '::ffff:198.51.100.9', {}, '198.51.100.9'],
-    ['spoofed XFF without a trusted proxy is ignored', {}, '198.51.100.9', { 'x-forwarded-for': '6.6.6.6' }, '198.51.100.9'],
+    [
+      'spoofed XFF without a trusted proxy is ignored',
+      {},
+      '198.51.100.9',
+      { 'x-forwarded-for': '6.6.6.6' },
+      '198.51.100.9',
+    ],
     [
       'spoofed XFF from an untrusted peer is ignored',
       { trustedProxies: ['10.0.0.0/8'] },
@@ -56,13 +62,7 @@ describe('createClientResolver: the IP', () => {
       '2001:db8::7',
     ],
     ['trusted proxy without XFF: the proxy', { trustedProxies: ['loopback'] }, '127.0.0.1', {}, '127.0.0.1'],
-    [
-      'CF-Connecting-IP ignored without cdn',
-      {},
-      '198.51.100.9',
-      { 'cf-connecting-ip': '203.0.113.7' },
-      '198.51.100.9',
-    ],
+    ['CF-Connecting-IP ignored without cdn', {}, '198.51.100.9', { 'cf-connecting-ip': '203.0.113.7' }, '198.51.100.9'],
     [
       'CF-Connecting-IP honoured with cdn cloudflare',
       { cdn: 'cloudflare' },
@@ -132,10 +132,34 @@ describe('createClientResolver: the country', () => {
     ['CF-IPCountry with cdn cloudflare', { cdn: 'cloudflare', geo }, '203.0.113.7', { 'cf-ipcountry': 'jp' }, 'JP'],
     ['CF-IPCountry XX falls back to geo', { cdn: 'cloudflare', geo }, '203.0.113.7', { 'cf-ipcountry': 'XX' }, 'AU'],
     ['CF-IPCountry T1 (Tor) is unknown', { cdn: 'cloudflare' }, '198.51.100.9', { 'cf-ipcountry': 'T1' }, null],
-    ['CloudFront country with cdn cloudfront', { cdn: 'cloudfront' }, '198.51.100.9', { 'cloudfront-viewer-country': 'DE' }, 'DE'],
-    ['CloudFront country ignored with cloudflare', { cdn: 'cloudflare' }, '198.51.100.9', { 'cloudfront-viewer-country': 'DE' }, null],
-    ['configured country header', { countryHeader: 'X-Client-Country' }, '198.51.100.9', { 'x-client-country': 'fr' }, 'FR'],
-    ['junk in the country header', { countryHeader: 'x-client-country', geo }, '203.0.113.7', { 'x-client-country': 'France' }, 'AU'],
+    [
+      'CloudFront country with cdn cloudfront',
+      { cdn: 'cloudfront' },
+      '198.51.100.9',
+      { 'cloudfront-viewer-country': 'DE' },
+      'DE',
+    ],
+    [
+      'CloudFront country ignored with cloudflare',
+      { cdn: 'cloudflare' },
+      '198.51.100.9',
+      { 'cloudfront-viewer-country': 'DE' },
+      null,
+    ],
+    [
+      'configured country header',
+      { countryHeader: 'X-Client-Country' },
+      '198.51.100.9',
+      { 'x-client-country': 'fr' },
+      'FR',
+    ],
+    [
+      'junk in the country header',
+      { countryHeader: 'x-client-country', geo },
+      '203.0.113.7',
+      { 'x-client-country': 'France' },
+      'AU',
+    ],
     [
       'country header from an untrusted peer is ignored',
       { countryHeader: 'x-client-country', trustedProxies: ['loopback'] },
@@ -151,7 +175,9 @@ describe('createClientResolver: the country', () => {
       'FR',
     ],
   ] as const)('%s', (_name, options, socketIp, headers, country) => {
-    expect(resolve(options as ClientResolverOptions, socketIp, headers as Record<string, string>).country).toBe(country);
+    expect(resolve(options as ClientResolverOptions, socketIp, headers as Record<string, string>).country).toBe(
+      country,
+    );
   });
 
   it('takes the ASN from CloudFront or from a geo answer', () => {
@@ -195,7 +221,11 @@ describe('createClientResolver: answers remembered per socket address', () => {
   function counted(options: ClientResolverOptions = {}) {
     const asked: string[] = [];
     const resolver = createClientResolver({ ...options, geo: (ip) => (asked.push(formatIp(ip)), geo(ip)) });
-    return { asked, at: (socketIp: string, headers: Record<string, string> = {}) => resolver({ socketIp, headers: new Headers(headers) }) };
+    return {
+      asked,
+      at: (socketIp: string, headers: Record<string, string> = {}) =>
+        resolver({ socketIp, headers: new Headers(headers) }),
+    };
   }
 
   it('asks geo once per address when no header can change the answer', () => {
@@ -220,8 +250,14 @@ describe('createClientResolver: answers remembered per socket address', () => {
 
   it('reads CDN and country headers on every request when any peer is believed', () => {
     const { at } = counted({ cdn: 'cloudflare' });
-    expect(at('198.51.100.9', { 'cf-connecting-ip': '203.0.113.7', 'cf-ipcountry': 'JP' })).toMatchObject({ ip: '203.0.113.7', country: 'JP' });
-    expect(at('198.51.100.9', { 'cf-connecting-ip': '203.0.113.8', 'cf-ipcountry': 'NZ' })).toMatchObject({ ip: '203.0.113.8', country: 'NZ' });
+    expect(at('198.51.100.9', { 'cf-connecting-ip': '203.0.113.7', 'cf-ipcountry': 'JP' })).toMatchObject({
+      ip: '203.0.113.7',
+      country: 'JP',
+    });
+    expect(at('198.51.100.9', { 'cf-connecting-ip': '203.0.113.8', 'cf-ipcountry': 'NZ' })).toMatchObject({
+      ip: '203.0.113.8',
+      country: 'NZ',
+    });
     const byHeader = counted({ countryHeader: 'x-country' });
     expect(byHeader.at('198.51.100.9', { 'x-country': 'FR' }).country).toBe('FR');
     expect(byHeader.at('198.51.100.9', { 'x-country': 'DE' }).country).toBe('DE');

@@ -65,7 +65,12 @@ interface CdnHeaders {
 const CDN_HEADERS: Record<Cdn, CdnHeaders> = {
   // With Pseudo IPv4 in "overwrite" mode, CF-Connecting-IP holds a stand-in from 240.0.0.0/4
   // and CF-Connecting-IPv6 the real address.
-  cloudflare: { ip: ['cf-connecting-ipv6', 'cf-connecting-ip'], country: 'cf-ipcountry', asn: null, portWithoutBrackets: false },
+  cloudflare: {
+    ip: ['cf-connecting-ipv6', 'cf-connecting-ip'],
+    country: 'cf-ipcountry',
+    asn: null,
+    portWithoutBrackets: false,
+  },
   cloudfront: {
     ip: ['cloudfront-viewer-address'],
     country: 'cloudfront-viewer-country',
@@ -161,13 +166,16 @@ export function createClientResolver({
       if (typeof answer === 'string') country ??= normalizeCountry(answer);
       else if (answer !== null && typeof answer === 'object') {
         country ??= normalizeCountry(answer.country);
-        if (asn === undefined && Number.isInteger(answer.asn) && (answer.asn as number) >= 0) asn = answer.asn as number;
+        if (asn === undefined && Number.isInteger(answer.asn) && (answer.asn as number) >= 0)
+          asn = answer.asn as number;
       }
     }
     const ip = client === null ? 'unknown' : formatIp(client);
-    const resolved: ResolvedClient = asn === undefined ? { ip, parsed: client, country } : { ip, parsed: client, country, asn };
+    const resolved: ResolvedClient =
+      asn === undefined ? { ip, parsed: client, country } : { ip, parsed: client, country, asn };
     // Headers played no part (see above): the next request from this address gets the same answer.
-    if (typeof socketIp === 'string' && !peerTrusted && !(infrastructure && headersMatter)) bySocket.set(socketIp, resolved);
+    if (typeof socketIp === 'string' && !peerTrusted && !(infrastructure && headersMatter))
+      bySocket.set(socketIp, resolved);
     return resolved;
   };
 }
@@ -197,8 +205,14 @@ function parseAsn(value: string | null | undefined): number | undefined {
 }
 
 function compileTrustedProxies(entries: Iterable<string>): IpMatcher | null {
-  if (entries === null || typeof (entries as Iterable<string>)[Symbol.iterator] !== 'function' || typeof entries === 'string') {
-    throw new TypeError(`createClientResolver: trustedProxies ${JSON.stringify(entries)} is not a list of IPs or CIDRs`);
+  if (
+    entries === null ||
+    typeof (entries as Iterable<string>)[Symbol.iterator] !== 'function' ||
+    typeof entries === 'string'
+  ) {
+    throw new TypeError(
+      `createClientResolver: trustedProxies ${JSON.stringify(entries)} is not a list of IPs or CIDRs`,
+    );
   }
   const blocks: string[] = [];
   for (const entry of entries) {
@@ -210,7 +224,10 @@ function compileTrustedProxies(entries: Iterable<string>): IpMatcher | null {
   try {
     return createIpMatcher(blocks);
   } catch (error) {
-    throw new TypeError(`createClientResolver: trustedProxies: ${(error as Error).message.replace(/^createIpMatcher: /, '')}`, { cause: error });
+    throw new TypeError(
+      `createClientResolver: trustedProxies: ${(error as Error).message.replace(/^createIpMatcher: /, '')}`,
+      { cause: error },
+    );
   }
 }
 

@@ -11,7 +11,15 @@ const allow: Decision = { action: 'allow', rule: null, botCategory: null };
 const NOW = Date.UTC(2026, 11, 4);
 
 function facts(overrides: Partial<RequestFacts>): RequestFacts {
-  return { ip: '203.0.113.7', method: 'GET', host: 'shop.example', path: '/', ua: 'Mozilla/5.0', country: 'JP', ...overrides };
+  return {
+    ip: '203.0.113.7',
+    method: 'GET',
+    host: 'shop.example',
+    path: '/',
+    ua: 'Mozilla/5.0',
+    country: 'JP',
+    ...overrides,
+  };
 }
 
 /** Every text field free of controls and lone surrogates: what the report API's schema demands. */
@@ -74,12 +82,23 @@ describe('toEvent, property: whatever a client sends, the event is valid', () =>
     fc.string({ unit: 'binary', maxLength: 600 }),
     fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 3000 }).map((codes) => String.fromCharCode(...codes)),
   );
-  const number = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(0, -0, 5e-324, 9e15, 8.64e15 + 1, Number.MAX_VALUE));
+  const number = fc.oneof(
+    fc.double(),
+    fc.integer(),
+    fc.constantFrom(0, -0, 5e-324, 9e15, 8.64e15 + 1, Number.MAX_VALUE),
+  );
 
   it('passes eventSchema and carries no control character or lone surrogate', () => {
     fc.assert(
       fc.property(
-        fc.record({ ip: hostile, method: hostile, host: hostile, path: hostile, ua: hostile, rule: fc.option(hostile) }),
+        fc.record({
+          ip: hostile,
+          method: hostile,
+          host: hostile,
+          path: hostile,
+          ua: hostile,
+          rule: fc.option(hostile),
+        }),
         fc.record({ status: number, latency: number, rate: number, at: number, asn: fc.option(number) }),
         (text, n) => {
           const decision: Decision = { action: 'count', rule: text.rule, botCategory: null };
@@ -100,8 +119,11 @@ describe('toEvent ip, property: always the text ipaddr-checked normalizeIp gives
     const { normalizeIp } = await import('../ip/parse.js');
     const v4 = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255), fc.nat(255)).map((o) => o.join('.'));
     const text = fc.oneof(v4, fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF:.[]%'), maxLength: 45 }));
-    fc.assert(fc.property(text, (ip) => {
-      expect(toEvent(facts({ ip }), allow, 200, 0, 1, NOW).ip).toBe(normalizeIp(ip) ?? '0.0.0.0');
-    }), { numRuns: 2_000 });
+    fc.assert(
+      fc.property(text, (ip) => {
+        expect(toEvent(facts({ ip }), allow, 200, 0, 1, NOW).ip).toBe(normalizeIp(ip) ?? '0.0.0.0');
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });

@@ -1,4 +1,12 @@
-import { MAX_EVENT_TS, MAX_LATENCY_MS, MAX_PATH_LENGTH, MAX_UA_LENGTH, MIN_EVENT_TS, MIN_SAMPLE_RATE, type WatchpostEvent } from '../../protocol/index.js';
+import {
+  MAX_EVENT_TS,
+  MAX_LATENCY_MS,
+  MAX_PATH_LENGTH,
+  MAX_UA_LENGTH,
+  MIN_EVENT_TS,
+  MIN_SAMPLE_RATE,
+  type WatchpostEvent,
+} from '../../protocol/index.js';
 import type { Decision, RequestFacts } from '../engine-options.js';
 import { normalizeCountry } from '../geo/country.js';
 import { formatIp, parseIp } from '../ip/parse.js';
@@ -23,7 +31,14 @@ const UNKNOWN_IP = '0.0.0.0';
  *   { action: 'allow', rule: null, botCategory: null }, 200, 1.5, 1, Date.now());
  * // { ip: '192.0.2.1', path: '/', ua: 'curl\uFFFD', ... }
  */
-export function toEvent(req: RequestFacts, decision: Decision, status: number, latencyMs: number, rate: number, at: number): WatchpostEvent {
+export function toEvent(
+  req: RequestFacts,
+  decision: Decision,
+  status: number,
+  latencyMs: number,
+  rate: number,
+  at: number,
+): WatchpostEvent {
   const rawPath = typeof req.path === 'string' ? req.path : '';
   const query = rawPath.indexOf('?');
   const path = query === -1 ? rawPath : rawPath.slice(0, query);

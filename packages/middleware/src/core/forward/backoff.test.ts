@@ -14,7 +14,9 @@ describe('backoffDelay', () => {
   });
 
   it('jitters between half and all of the ceiling', () => {
-    const delays = new Set(Array.from({ length: 50 }, (_, i) => backoffDelay(4, { baseMs: 100, maxMs: 10_000, random: () => i / 50 })));
+    const delays = new Set(
+      Array.from({ length: 50 }, (_, i) => backoffDelay(4, { baseMs: 100, maxMs: 10_000, random: () => i / 50 })),
+    );
     expect(delays.size).toBeGreaterThan(40);
     for (const d of delays) expect(d >= 400 && d <= 800).toBe(true);
   });

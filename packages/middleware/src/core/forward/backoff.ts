@@ -7,7 +7,10 @@
  * backoffDelay(1, { baseMs: 500, maxMs: 30_000, random: () => 0.5 }); // 375
  * backoffDelay(10, { baseMs: 500, maxMs: 30_000, random: () => 1 });  // 30000
  */
-export function backoffDelay(attempt: number, { baseMs, maxMs, random }: { baseMs: number; maxMs: number; random: () => number }): number {
+export function backoffDelay(
+  attempt: number,
+  { baseMs, maxMs, random }: { baseMs: number; maxMs: number; random: () => number },
+): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + (ceiling / 2) * random());
 }

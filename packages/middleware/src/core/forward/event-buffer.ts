@@ -90,14 +90,21 @@ export class EventBuffer {
 
   private release(block: Block): void {
     // A block grown for unusually large events is left to the garbage collector.
-    if (this.pool.length < POOL_SIZE && block.bytes.length <= this.batchSize * BYTES_PER_EVENT * 4) this.pool.push(block);
+    if (this.pool.length < POOL_SIZE && block.bytes.length <= this.batchSize * BYTES_PER_EVENT * 4)
+      this.pool.push(block);
   }
 
   private newBlock(): Block {
     this.recycle();
     const block = this.pool.pop();
     if (block === undefined) {
-      return { bytes: new Uint8Array(this.batchSize * BYTES_PER_EVENT), ends: new Uint32Array(this.batchSize), first: 0, count: 0, used: 0 };
+      return {
+        bytes: new Uint8Array(this.batchSize * BYTES_PER_EVENT),
+        ends: new Uint32Array(this.batchSize),
+        first: 0,
+        count: 0,
+        used: 0,
+      };
     }
     block.first = block.count = block.used = 0;
     return block;

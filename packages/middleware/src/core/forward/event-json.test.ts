@@ -23,7 +23,10 @@ const base: WatchpostEvent = {
 describe('eventJson', () => {
   it.each<[string, Partial<WatchpostEvent>]>([
     ['a browser request', {}],
-    ['a blocked scanner with an ASN', { action: 'block', rule: 'bot:scanner', botCategory: 'scanner', status: 403, asn: 64_500, country: null }],
+    [
+      'a blocked scanner with an ASN',
+      { action: 'block', rule: 'bot:scanner', botCategory: 'scanner', status: 403, asn: 64_500, country: null },
+    ],
     ['a null ASN', { asn: null }],
     ['quotes and backslashes', { path: '/a"b\\c', ua: 'say "hi"\\' }],
     ['control characters', { path: '/x\u0000y\u001f\u007f', ua: 'tab\there\nnewline' }],
@@ -61,14 +64,45 @@ describe('eventJson, property: the same text as JSON.stringify for any event', (
     fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 200 }).map((codes) => String.fromCharCode(...codes)),
     fc.constantFrom('"', '\\', '\u2028', '</script>', '\ud800', '\x00', '\x85'),
   );
-  const number = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(-0, 5e-324, 9e15, Number.MAX_VALUE, Number.NaN, Infinity));
+  const number = fc.oneof(
+    fc.double(),
+    fc.integer(),
+    fc.constantFrom(-0, 5e-324, 9e15, Number.MAX_VALUE, Number.NaN, Infinity),
+  );
   const event = fc.record(
     {
-      ts: number, ip: text, country: fc.option(text), method: text, host: text, path: text, status: number,
-      latencyMs: number, ua: text, action: fc.constantFrom('allow', 'block', 'count'), rule: fc.option(text),
-      botCategory: fc.constantFrom(null, 'scanner', 'ai-crawler'), sampleRate: number, asn: fc.option(number),
+      ts: number,
+      ip: text,
+      country: fc.option(text),
+      method: text,
+      host: text,
+      path: text,
+      status: number,
+      latencyMs: number,
+      ua: text,
+      action: fc.constantFrom('allow', 'block', 'count'),
+      rule: fc.option(text),
+      botCategory: fc.constantFrom(null, 'scanner', 'ai-crawler'),
+      sampleRate: number,
+      asn: fc.option(number),
     },
-    { requiredKeys: ['ts', 'ip', 'country', 'method', 'host', 'path', 'status', 'latencyMs', 'ua', 'action', 'rule', 'botCategory', 'sampleRate'] },
+    {
+      requiredKeys: [
+        'ts',
+        'ip',
+        'country',
+        'method',
+        'host',
+        'path',
+        'status',
+        'latencyMs',
+        'ua',
+        'action',
+        'rule',
+        'botCategory',
+        'sampleRate',
+      ],
+    },
   ) as fc.Arbitrary<WatchpostEvent>;
 
   it('equals JSON.stringify(event), hostile strings and odd numbers included', () => {

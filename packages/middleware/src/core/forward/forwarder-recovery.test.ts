@@ -6,8 +6,19 @@ const T0 = Date.UTC(2026, 11, 4);
 
 function event(n: number): WatchpostEvent {
   return {
-    ts: T0 + n, ip: '203.0.113.7', country: 'JP', method: 'GET', host: 'shop.example', path: '/',
-    status: 200, latencyMs: 1, ua: 'Mozilla/5.0', action: 'allow', rule: null, botCategory: null, sampleRate: 1,
+    ts: T0 + n,
+    ip: '203.0.113.7',
+    country: 'JP',
+    method: 'GET',
+    host: 'shop.example',
+    path: '/',
+    status: 200,
+    latencyMs: 1,
+    ua: 'Mozilla/5.0',
+    action: 'allow',
+    rule: null,
+    botCategory: null,
+    sampleRate: 1,
   };
 }
 
@@ -20,7 +31,11 @@ function fakeApi() {
     stored: new Set<number>(),
     posts: [] as Array<{ at: number; batchId: string; status: number | 'error' }>,
     fetch: (async (_url: string, init: RequestInit) => {
-      const batch = JSON.parse(new TextDecoder().decode(init.body as Uint8Array)) as { batchId: string; events: WatchpostEvent[]; dropped?: number };
+      const batch = JSON.parse(new TextDecoder().decode(init.body as Uint8Array)) as {
+        batchId: string;
+        events: WatchpostEvent[];
+        dropped?: number;
+      };
       try {
         const response = await api.reply();
         api.posts.push({ at: Date.now(), batchId: batch.batchId, status: response.status });
@@ -37,8 +52,15 @@ function fakeApi() {
 
 function forwarder(api: ReturnType<typeof fakeApi>, options: Partial<ForwarderOptions> = {}) {
   return createForwarder({
-    url: 'https://api.example', ingestKey: 'wpi_test', source: 'express', gzip: false, fetch: api.fetch,
-    random: () => 0.5, now: () => Date.now(), onError: () => {}, ...options,
+    url: 'https://api.example',
+    ingestKey: 'wpi_test',
+    source: 'express',
+    gzip: false,
+    fetch: api.fetch,
+    random: () => 0.5,
+    now: () => Date.now(),
+    onError: () => {},
+    ...options,
   });
 }
 
@@ -83,7 +105,9 @@ describe('forwarder recovery after an outage (issue 14, defect 8)', () => {
     // In all: the outage, 2 s and one batch's worth of traffic, less what the queue and one batch hold.
     expect(lost).toBeLessThanOrEqual((10 + 2 + 2_000 / 1_500) * 1_500 - 12_000);
     // Every event sent from 2 s after recovery on arrived.
-    const lateMissing = Array.from({ length: n }, (_, i) => i).filter((i) => i >= ((outage.to + 2_000) / 10) * 15 && !api.stored.has(i));
+    const lateMissing = Array.from({ length: n }, (_, i) => i).filter(
+      (i) => i >= ((outage.to + 2_000) / 10) * 15 && !api.stored.has(i),
+    );
     expect(lateMissing).toEqual([]);
     await fwd.close();
   });
@@ -111,7 +135,18 @@ describe('forwarder recovery after an outage (issue 14, defect 8)', () => {
 describe('forwarder and the answers of a per-event validating, rate-limited API', () => {
   it('counts the events a 202 says were rejected and does not send them again', async () => {
     const api = fakeApi();
-    api.reply = () => Response.json({ accepted: 3, rejected: 2, details: [{ index: 1, reason: 'ts' }, { index: 4, reason: 'ip' }] }, { status: 202 });
+    api.reply = () =>
+      Response.json(
+        {
+          accepted: 3,
+          rejected: 2,
+          details: [
+            { index: 1, reason: 'ts' },
+            { index: 4, reason: 'ip' },
+          ],
+        },
+        { status: 202 },
+      );
     const fwd = forwarder(api, { flushIntervalMs: 0 });
     for (let i = 0; i < 5; i++) fwd.push(event(i));
     await fwd.flush();
@@ -127,7 +162,10 @@ describe('forwarder and the answers of a per-event validating, rate-limited API'
   ])('honours 429 Retry-After given as %s, keeping the batch', async (_name, retryAfter, waitMs) => {
     const api = fakeApi();
     let limited = true;
-    api.reply = () => (limited ? new Response('{"error":"rate limited"}', { status: 429, headers: { 'retry-after': retryAfter } }) : Response.json({ ok: true }));
+    api.reply = () =>
+      limited
+        ? new Response('{"error":"rate limited"}', { status: 429, headers: { 'retry-after': retryAfter } })
+        : Response.json({ ok: true });
     const fwd = forwarder(api, { batchSize: 2, maxAttempts: 1 });
     fwd.push(event(0));
     fwd.push(event(1));
@@ -148,7 +186,8 @@ describe('forwarder without timers (flushIntervalMs 0, as in the edge worker)', 
   it('waits out a 429 Retry-After across flush() calls, then sends the same batch', async () => {
     const api = fakeApi();
     let limited = true;
-    api.reply = () => (limited ? new Response('', { status: 429, headers: { 'retry-after': '5' } }) : Response.json({ ok: true }));
+    api.reply = () =>
+      limited ? new Response('', { status: 429, headers: { 'retry-after': '5' } }) : Response.json({ ok: true });
     const fwd = forwarder(api, { flushIntervalMs: 0 });
     fwd.push(event(0));
     await fwd.flush();

@@ -10,8 +10,19 @@ async function until(check: () => boolean, ms = 2_000): Promise<void> {
 
 function event(n: number): WatchpostEvent {
   return {
-    ts: 1_700_000_000_000 + n, ip: '203.0.113.7', country: 'JP', method: 'GET', host: 'shop.example', path: `/item/${n}`,
-    status: 200, latencyMs: 1.5, ua: 'Mozilla/5.0', action: 'allow', rule: null, botCategory: null, sampleRate: 1,
+    ts: 1_700_000_000_000 + n,
+    ip: '203.0.113.7',
+    country: 'JP',
+    method: 'GET',
+    host: 'shop.example',
+    path: `/item/${n}`,
+    status: 200,
+    latencyMs: 1.5,
+    ua: 'Mozilla/5.0',
+    action: 'allow',
+    rule: null,
+    botCategory: null,
+    sampleRate: 1,
   };
 }
 
@@ -22,14 +33,25 @@ afterEach(async () => {
 });
 
 function forwarder(url: string, options: Partial<ForwarderOptions> = {}) {
-  return createForwarder({ url, ingestKey: 'wpi_test', source: 'express', flushIntervalMs: 0, timeoutMs: 300, ...options });
+  return createForwarder({
+    url,
+    ingestKey: 'wpi_test',
+    source: 'express',
+    flushIntervalMs: 0,
+    timeoutMs: 300,
+    ...options,
+  });
 }
 
 /** Event numbers the server acknowledged, once per batchId (as the report API would store them). */
 function stored(server: SinkServer): number[] {
   const byId = new Map<string, number[]>();
   for (const { batch, answered } of server.received) {
-    if (answered === 'ok') byId.set(batch.batchId, batch.events.map((e) => e.ts - 1_700_000_000_000));
+    if (answered === 'ok')
+      byId.set(
+        batch.batchId,
+        batch.events.map((e) => e.ts - 1_700_000_000_000),
+      );
   }
   return [...byId.values()].flat().sort((a, b) => a - b);
 }
@@ -124,11 +146,20 @@ describe('createForwarder against a real HTTP server', () => {
   it('flush() sends what was queued when it was called; later arrivals wait for the next flush', async () => {
     const sizes: number[] = [];
     const slowFetch: typeof fetch = async (_url, init) => {
-      sizes.push((JSON.parse(new TextDecoder().decode(init!.body as Uint8Array)) as { events: unknown[] }).events.length);
+      sizes.push(
+        (JSON.parse(new TextDecoder().decode(init!.body as Uint8Array)) as { events: unknown[] }).events.length,
+      );
       await new Promise((r) => setTimeout(r, 30));
       return new Response('{}', { status: 200 });
     };
-    const fwd = createForwarder({ url: 'http://127.0.0.1:9', ingestKey: 'k', source: 'hono', flushIntervalMs: 0, gzip: false, fetch: slowFetch });
+    const fwd = createForwarder({
+      url: 'http://127.0.0.1:9',
+      ingestKey: 'k',
+      source: 'hono',
+      flushIntervalMs: 0,
+      gzip: false,
+      fetch: slowFetch,
+    });
     for (let i = 0; i < 3; i++) fwd.push(event(i));
     const flushing = fwd.flush();
     await new Promise((r) => setTimeout(r, 5));
@@ -153,7 +184,14 @@ describe('createForwarder against a real HTTP server', () => {
   it('drops a batch the API rejects with 400 instead of retrying it forever', async () => {
     const fetchStub: typeof fetch = async () => new Response('{"error":"bad"}', { status: 400 });
     const errors: unknown[] = [];
-    const fwd = createForwarder({ url: 'http://127.0.0.1:9', ingestKey: 'k', source: 'hono', flushIntervalMs: 0, fetch: fetchStub, onError: (e) => errors.push(e) });
+    const fwd = createForwarder({
+      url: 'http://127.0.0.1:9',
+      ingestKey: 'k',
+      source: 'hono',
+      flushIntervalMs: 0,
+      fetch: fetchStub,
+      onError: (e) => errors.push(e),
+    });
     fwd.push(event(1));
     await fwd.flush();
     expect(fwd.stats()).toMatchObject({ dropped: 1, sentEvents: 0, queued: 0, inFlight: 0 });
@@ -161,7 +199,16 @@ describe('createForwarder against a real HTTP server', () => {
   });
 
   it('never throws into the caller, even when fetch itself throws synchronously', async () => {
-    const fwd = createForwarder({ url: 'http://127.0.0.1:9', ingestKey: 'k', source: 'hono', flushIntervalMs: 0, fetch: () => { throw new Error('no network'); }, onError: () => {} });
+    const fwd = createForwarder({
+      url: 'http://127.0.0.1:9',
+      ingestKey: 'k',
+      source: 'hono',
+      flushIntervalMs: 0,
+      fetch: () => {
+        throw new Error('no network');
+      },
+      onError: () => {},
+    });
     fwd.push(event(1));
     await expect(fwd.flush()).resolves.toBeUndefined();
     await expect(fwd.close()).resolves.toBeUndefined();
@@ -178,6 +225,8 @@ describe('createForwarder against a real HTTP server', () => {
     [{ flushIntervalMs: -5 }, /options\.flushIntervalMs/],
     [{ source: 'nginx' }, /options\.source/],
   ])('rejects %j', (bad, message) => {
-    expect(() => createForwarder({ url: 'http://x', ingestKey: 'k', source: 'express', ...bad } as ForwarderOptions)).toThrow(message);
+    expect(() =>
+      createForwarder({ url: 'http://x', ingestKey: 'k', source: 'express', ...bad } as ForwarderOptions),
+    ).toThrow(message);
   });
 });

@@ -1,4 +1,11 @@
-import { MAX_BATCH_EVENTS, MAX_DROPPED, eventSourceSchema, isEventTs, type EventBatch, type EventSource } from '../../protocol/index.js';
+import {
+  MAX_BATCH_EVENTS,
+  MAX_DROPPED,
+  eventSourceSchema,
+  isEventTs,
+  type EventBatch,
+  type EventSource,
+} from '../../protocol/index.js';
 import { readAnswer, type Answer } from './answer.js';
 import { backoffDelay } from './backoff.js';
 import { EventBuffer } from './event-buffer.js';
@@ -103,10 +110,25 @@ export function createForwarder({
 }: ForwarderOptions): Forwarder {
   check(typeof url === 'string' && /^https?:\/\//.test(url), 'options.url', url, 'an http(s) URL');
   check(typeof ingestKey === 'string' && ingestKey.length > 0, 'options.ingestKey', ingestKey, 'a non-empty string');
-  check(eventSourceSchema.safeParse(source).success, 'options.source', source, `one of ${eventSourceSchema.options.join(', ')}`);
+  check(
+    eventSourceSchema.safeParse(source).success,
+    'options.source',
+    source,
+    `one of ${eventSourceSchema.options.join(', ')}`,
+  );
   check(typeof fetchFn === 'function', 'options.fetch', typeof fetchFn, 'a function');
-  check(Number.isInteger(batchSize) && batchSize > 0 && batchSize <= MAX_BATCH_EVENTS, 'options.batchSize', batchSize, `an integer in 1..${MAX_BATCH_EVENTS}`);
-  check(Number.isFinite(flushIntervalMs) && flushIntervalMs >= 0, 'options.flushIntervalMs', flushIntervalMs, 'a number >= 0');
+  check(
+    Number.isInteger(batchSize) && batchSize > 0 && batchSize <= MAX_BATCH_EVENTS,
+    'options.batchSize',
+    batchSize,
+    `an integer in 1..${MAX_BATCH_EVENTS}`,
+  );
+  check(
+    Number.isFinite(flushIntervalMs) && flushIntervalMs >= 0,
+    'options.flushIntervalMs',
+    flushIntervalMs,
+    'a number >= 0',
+  );
   check(Number.isInteger(maxQueue) && maxQueue > 0, 'options.maxQueue', maxQueue, 'a positive integer');
   check(!useGzip || canGzip, 'options.gzip', useGzip, 'false on a runtime without CompressionStream');
   check(timeoutMs > 0, 'options.timeoutMs', timeoutMs, 'a positive number');
@@ -160,13 +182,25 @@ export function createForwarder({
 
   async function post(item: PendingBatch): Promise<Answer> {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new Error(`report API did not answer within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => controller.abort(new Error(`report API did not answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     try {
-      const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${ingestKey}` };
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        authorization: `Bearer ${ingestKey}`,
+      };
       if (useGzip) headers['content-encoding'] = 'gzip';
-      const response = await fetchFn(endpoint, { method: 'POST', headers, body: await item.body, signal: controller.signal });
+      const response = await fetchFn(endpoint, {
+        method: 'POST',
+        headers,
+        body: await item.body,
+        signal: controller.signal,
+      });
       const answer = await readAnswer(response, item.count, now());
-      if (answer.kind === 'reject') onError(new Error(`report API answered ${response.status} to batch ${item.batchId}`));
+      if (answer.kind === 'reject')
+        onError(new Error(`report API answered ${response.status} to batch ${item.batchId}`));
       if (answer.kind !== 'retry') return answer;
       counters.failedAttempts++;
       if (!failing) onError(new Error(`report API answered ${response.status} to batch ${item.batchId}`));
@@ -268,7 +302,8 @@ export function createForwarder({
       if (dropped > 0) {
         drop(dropped);
         // The queue filled up during a long backoff: look again soon rather than drop for seconds.
-        if (retryTimer !== null && !retryChosenByApi && retryAt - now() > fullQueueBackoffMs) setRetryTimer(fullQueueDelay(), false);
+        if (retryTimer !== null && !retryChosenByApi && retryAt - now() > fullQueueBackoffMs)
+          setRetryTimer(fullQueueDelay(), false);
       }
       if (!manual && queue.length >= batchSize) void kick(false);
     },

@@ -5,7 +5,11 @@ const encoder = new TextEncoder();
 
 /** The one function of `node:zlib` used here. */
 interface NodeZlib {
-  gzip(input: string | Uint8Array, options: { level: number }, callback: (error: Error | null, result: Uint8Array<ArrayBuffer>) => void): void;
+  gzip(
+    input: string | Uint8Array,
+    options: { level: number },
+    callback: (error: Error | null, result: Uint8Array<ArrayBuffer>) => void,
+  ): void;
 }
 
 /**
@@ -13,9 +17,9 @@ interface NodeZlib {
  * >= 20.16): no `node:*` import here, so workerd and browsers load this file unchanged and use
  * `CompressionStream`.
  */
-const nodeZlib = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:zlib') as
-  | NodeZlib
-  | undefined;
+const nodeZlib = (
+  globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }
+).process?.getBuiltinModule?.('node:zlib') as NodeZlib | undefined;
 
 /**
  * Level 1 where the level can be chosen (Node's zlib): a 1,000-event batch (JSON with the same
@@ -36,7 +40,9 @@ const NODE_LEVEL = 1;
 export function gzip(text: string | Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
   if (nodeZlib !== undefined) {
     const zlib = nodeZlib;
-    return new Promise((resolve, reject) => zlib.gzip(text, { level: NODE_LEVEL }, (error, result) => (error ? reject(error) : resolve(result))));
+    return new Promise((resolve, reject) =>
+      zlib.gzip(text, { level: NODE_LEVEL }, (error, result) => (error ? reject(error) : resolve(result))),
+    );
   }
   return gzipWithStream(text);
 }

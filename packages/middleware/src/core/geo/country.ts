@@ -12,7 +12,10 @@ const UNKNOWN = new Set(['XX', 'ZZ']);
 export function normalizeCountry(value: string | null | undefined): string | null {
   if (typeof value !== 'string' || value.length < 2 || value.length > 4) return null;
   // GeoIP answers and CDN headers are nearly always two capitals already: keep that very string.
-  const code = value.length === 2 && isCapital(value.charCodeAt(0)) && isCapital(value.charCodeAt(1)) ? value : value.trim().toUpperCase();
+  const code =
+    value.length === 2 && isCapital(value.charCodeAt(0)) && isCapital(value.charCodeAt(1))
+      ? value
+      : value.trim().toUpperCase();
   if (code.length !== 2) return null;
   const a = code.charCodeAt(0);
   const b = code.charCodeAt(1);

@@ -86,7 +86,7 @@ describe('createGeoLookup across /16 boundaries (the IPv4 index)', () => {
 
   it('answers as a scan of every range does, for random ranges and addresses', () => {
     let state = 42;
-    const random = () => ((state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0) / 4_294_967_296);
+    const random = () => (state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0) / 4_294_967_296;
     const word = () => Math.floor(random() * 2 ** 32);
     const dotted = (w: number) => [w >>> 24, (w >>> 16) & 255, (w >>> 8) & 255, w & 255].join('.');
     const rows: Array<{ start: number; end: number; country: string }> = [];
@@ -99,9 +99,17 @@ describe('createGeoLookup across /16 boundaries (the IPv4 index)', () => {
       rows.push({ start, end, country: String.fromCharCode(65 + (rows.length % 26), 65 + ((rows.length * 7) % 26)) });
       at = end + 1;
     }
-    const lookup = createGeoLookup(buildGeoRanges(rows.map((r) => ({ start: dotted(r.start), end: dotted(r.end), country: r.country }))));
-    const probes = [...rows.flatMap((r) => [r.start - 1, r.start, r.end, r.end + 1]), ...Array.from({ length: 5_000 }, word)];
-    const scan = (w: number) => (isSpecialAddress({ family: 4, words: [w] }) ? null : (rows.find((r) => r.start <= w && w <= r.end)?.country ?? null));
+    const lookup = createGeoLookup(
+      buildGeoRanges(rows.map((r) => ({ start: dotted(r.start), end: dotted(r.end), country: r.country }))),
+    );
+    const probes = [
+      ...rows.flatMap((r) => [r.start - 1, r.start, r.end, r.end + 1]),
+      ...Array.from({ length: 5_000 }, word),
+    ];
+    const scan = (w: number) =>
+      isSpecialAddress({ family: 4, words: [w] })
+        ? null
+        : (rows.find((r) => r.start <= w && w <= r.end)?.country ?? null);
     const wrong = probes.filter((w) => w >= 0 && w < 2 ** 32 && lookup(dotted(w)) !== scan(w));
     expect(rows.length).toBeGreaterThan(500);
     expect(wrong).toEqual([]);

@@ -14,7 +14,8 @@ export function maskWords(words: readonly number[], prefix: number): number[] {
   const masked = new Array<number>(words.length);
   for (let w = 0; w < words.length; w++) {
     const kept = prefix - w * 32;
-    masked[w] = kept >= 32 ? (words[w] as number) : kept <= 0 ? 0 : ((words[w] as number) & (MASKS[kept] as number)) >>> 0;
+    masked[w] =
+      kept >= 32 ? (words[w] as number) : kept <= 0 ? 0 : ((words[w] as number) & (MASKS[kept] as number)) >>> 0;
   }
   return masked;
 }

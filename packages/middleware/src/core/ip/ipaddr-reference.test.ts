@@ -9,7 +9,10 @@ import { normalizeIp, parseIp } from './parse.js';
 const v4Word = fc.oneof(fc.nat({ max: 0xffffffff }), fc.constantFrom(0, 0xffffffff, 0x7f000001, 0xc0000201));
 const dotted = (w: number) => [w >>> 24, (w >>> 16) & 255, (w >>> 8) & 255, w & 255].join('.');
 // IPv6 bytes with long zero runs often, so that every compression case comes up.
-const v6Bytes = fc.array(fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.nat({ max: 255 }) }), { minLength: 16, maxLength: 16 });
+const v6Bytes = fc.array(
+  fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.nat({ max: 255 }) }),
+  { minLength: 16, maxLength: 16 },
+);
 const v6 = (bytes: number[]) => ipaddr.fromByteArray(bytes) as ipaddr.IPv6;
 
 /** What normalizeIp should answer, per ipaddr.js: mapped IPv6 as IPv4, else RFC 5952. */
@@ -21,31 +24,45 @@ function expected(address: ipaddr.IPv4 | ipaddr.IPv6): string {
 
 describe('parseIp and normalizeIp against ipaddr.js', () => {
   it('read every dotted IPv4 as ipaddr.js does', () => {
-    fc.assert(fc.property(v4Word, (w) => {
-      expect(normalizeIp(dotted(w))).toBe(ipaddr.parse(dotted(w)).toString());
-      expect(parseIp(dotted(w))?.words).toEqual([w]);
-    }), { numRuns: 2_000 });
+    fc.assert(
+      fc.property(v4Word, (w) => {
+        expect(normalizeIp(dotted(w))).toBe(ipaddr.parse(dotted(w)).toString());
+        expect(parseIp(dotted(w))?.words).toEqual([w]);
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   it('read every IPv6 spelling (full, zero-padded, compressed, upper case, mapped) as ipaddr.js does', () => {
-    fc.assert(fc.property(v6Bytes, fc.boolean(), (bytes, mapped) => {
-      if (mapped) bytes.splice(0, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff);
-      const address = v6(bytes);
-      for (const text of [address.toNormalizedString(), (address as unknown as { toFixedLengthString(): string }).toFixedLengthString(), address.toRFC5952String(), address.toRFC5952String().toUpperCase()]) {
-        expect(normalizeIp(text)).toBe(expected(ipaddr.parse(text)));
-      }
-    }), { numRuns: 2_000 });
+    fc.assert(
+      fc.property(v6Bytes, fc.boolean(), (bytes, mapped) => {
+        if (mapped) bytes.splice(0, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff);
+        const address = v6(bytes);
+        for (const text of [
+          address.toNormalizedString(),
+          (address as unknown as { toFixedLengthString(): string }).toFixedLengthString(),
+          address.toRFC5952String(),
+          address.toRFC5952String().toUpperCase(),
+        ]) {
+          expect(normalizeIp(text)).toBe(expected(ipaddr.parse(text)));
+        }
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   it('accept nothing ipaddr.js refuses, and agree on what both accept', () => {
     const text = fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF:.'), maxLength: 45 });
-    fc.assert(fc.property(text, (s) => {
-      const ours = normalizeIp(s);
-      if (ours !== null) {
-        expect(ipaddr.isValid(s)).toBe(true);
-        expect(ours).toBe(expected(ipaddr.parse(s)));
-      }
-    }), { numRuns: 5_000 });
+    fc.assert(
+      fc.property(text, (s) => {
+        const ours = normalizeIp(s);
+        if (ours !== null) {
+          expect(ipaddr.isValid(s)).toBe(true);
+          expect(ours).toBe(expected(ipaddr.parse(s)));
+        }
+      }),
+      { numRuns: 5_000 },
+    );
   });
 });
 
@@ -83,15 +100,22 @@ describe('createIpMatcher against ipaddr.js match()', () => {
         }),
       );
     // An IPv4-mapped block (::ffff:0:0/96 and longer) is IPv4 to our parser, IPv6 to ipaddr.js: left out.
-    const entries = fc.array(fc.oneof(v4Cidr, v6Cidr), { minLength: 1, maxLength: 30 }).map((list) => list.filter((e) => !isMappedCidr(e))).filter((list) => list.length > 0);
+    const entries = fc
+      .array(fc.oneof(v4Cidr, v6Cidr), { minLength: 1, maxLength: 30 })
+      .map((list) => list.filter((e) => !isMappedCidr(e)))
+      .filter((list) => list.length > 0);
     fc.assert(
-      fc.property(entries.chain((list) => fc.tuple(fc.constant(list), fc.array(probeOf(list), { minLength: 1, maxLength: 20 }))), ([list, probes]) => {
-        const matcher = createIpMatcher(list);
-        for (const probe of probes) {
-          if (ipaddr.parse(probe).kind() === 'ipv6' && (ipaddr.parse(probe) as ipaddr.IPv6).isIPv4MappedAddress()) continue;
-          expect(matcher.match(probe)).toBe(reference(list, probe));
-        }
-      }),
+      fc.property(
+        entries.chain((list) => fc.tuple(fc.constant(list), fc.array(probeOf(list), { minLength: 1, maxLength: 20 }))),
+        ([list, probes]) => {
+          const matcher = createIpMatcher(list);
+          for (const probe of probes) {
+            if (ipaddr.parse(probe).kind() === 'ipv6' && (ipaddr.parse(probe) as ipaddr.IPv6).isIPv4MappedAddress())
+              continue;
+            expect(matcher.match(probe)).toBe(reference(list, probe));
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -70,7 +70,9 @@ describe('createIpMatcher', () => {
 
   it('finds every one of 20,000 entries at its own address (growth and jump table)', () => {
     const entries = Array.from({ length: 20_000 }, (_, i) =>
-      i % 2 === 0 ? `10.${(i >> 8) & 255}.${i & 255}.${(i * 7) & 255}` : `2001:db8:${i.toString(16)}::${i.toString(16)}/112`,
+      i % 2 === 0
+        ? `10.${(i >> 8) & 255}.${i & 255}.${(i * 7) & 255}`
+        : `2001:db8:${i.toString(16)}::${i.toString(16)}/112`,
     );
     const m = createIpMatcher(entries);
     expect(m.size).toBe(20_000);
@@ -79,7 +81,10 @@ describe('createIpMatcher', () => {
   });
 
   it('finds 20,000 neighbours under one long prefix (tables below a long single path)', () => {
-    const entries = Array.from({ length: 20_000 }, (_, i) => `2001:db8:1:2:3:4:${(i >> 8).toString(16)}:${(i & 255).toString(16)}`);
+    const entries = Array.from(
+      { length: 20_000 },
+      (_, i) => `2001:db8:1:2:3:4:${(i >> 8).toString(16)}:${(i & 255).toString(16)}`,
+    );
     const m = createIpMatcher(['2001:db8::/32', ...entries]);
     for (const entry of entries) expect(m.match(entry)).toBe(entry);
     expect(m.match('2001:db8:1:2:3:4:ffff:1')).toBe('2001:db8::/32');
@@ -87,7 +92,10 @@ describe('createIpMatcher', () => {
   });
 
   it('keeps the first of duplicate blocks in a long list too (built in address order)', () => {
-    const first = Array.from({ length: 5_000 }, (_, i) => ({ value: `10.${i >> 8}.${i & 255}.0/24`, id: `first-${i}` }));
+    const first = Array.from({ length: 5_000 }, (_, i) => ({
+      value: `10.${i >> 8}.${i & 255}.0/24`,
+      id: `first-${i}`,
+    }));
     const again = first.map((entry, i) => ({ value: entry.value.replace('.0/24', '.9/24'), id: `again-${i}` }));
     const m = createIpMatcher([...first.slice(0, 2_500), ...again, ...first.slice(2_500)]);
     expect(m.size).toBe(5_000);
@@ -138,7 +146,8 @@ describe('createIpMatcher', () => {
     };
     for (let probe = 0; probe < probeCount; probe++) {
       // Half the probes are the blocks' own addresses, so that deep matches are exercised.
-      const text = probe % 2 === 0 ? blocks[Math.floor(random() * blocks.length)]!.split('/')[0]! : random() < 0.5 ? v4() : v6();
+      const text =
+        probe % 2 === 0 ? blocks[Math.floor(random() * blocks.length)]!.split('/')[0]! : random() < 0.5 ? v4() : v6();
       const ip = parseIp(text)!;
       let best = -1;
       for (let i = 0; i < blocks.length; i++) {

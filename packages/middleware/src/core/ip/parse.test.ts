@@ -81,7 +81,13 @@ describe('parseIp / normalizeIp', () => {
   });
 
   it('round-trips canonical text', () => {
-    for (const text of ['10.1.2.3', '2001:db8:1:2:3:4:5:6', 'fe80::', '0:0:0:2::', 'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff']) {
+    for (const text of [
+      '10.1.2.3',
+      '2001:db8:1:2:3:4:5:6',
+      'fe80::',
+      '0:0:0:2::',
+      'ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff',
+    ]) {
       expect(formatIp(parseIp(text)!)).toBe(text);
     }
   });

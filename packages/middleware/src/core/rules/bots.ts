@@ -7,7 +7,10 @@ export type BotModes = Partial<Record<BotCategory, RuleMode>>;
 
 /** Scanners are blocked; every other category, search engines included, is allowed. */
 export const DEFAULT_BOT_MODES: Readonly<Record<BotCategory, RuleMode>> = Object.freeze(
-  Object.fromEntries(botCategorySchema.options.map((c) => [c, c === 'scanner' ? 'block' : 'allow'])) as Record<BotCategory, RuleMode>,
+  Object.fromEntries(botCategorySchema.options.map((c) => [c, c === 'scanner' ? 'block' : 'allow'])) as Record<
+    BotCategory,
+    RuleMode
+  >,
 );
 
 /**
@@ -19,11 +22,14 @@ export const DEFAULT_BOT_MODES: Readonly<Record<BotCategory, RuleMode>> = Object
  */
 export function compileBotModes(modes: BotModes | undefined): Readonly<Record<BotCategory, RuleMode>> {
   if (modes === undefined) return DEFAULT_BOT_MODES;
-  if (modes === null || typeof modes !== 'object') throw new TypeError(`options.bots must be an object, got ${JSON.stringify(modes)}`);
+  if (modes === null || typeof modes !== 'object')
+    throw new TypeError(`options.bots must be an object, got ${JSON.stringify(modes)}`);
   const merged: Record<string, RuleMode> = { ...DEFAULT_BOT_MODES };
   for (const [category, mode] of Object.entries(modes)) {
     if (!(category in DEFAULT_BOT_MODES)) {
-      throw new TypeError(`options.bots has no category ${JSON.stringify(category)}; known: ${botCategorySchema.options.join(', ')}`);
+      throw new TypeError(
+        `options.bots has no category ${JSON.stringify(category)}; known: ${botCategorySchema.options.join(', ')}`,
+      );
     }
     assertMode(mode, `options.bots["${category}"]`);
     merged[category] = mode;

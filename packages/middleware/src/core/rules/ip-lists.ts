@@ -12,12 +12,17 @@ export type IpListInput = string | { readonly value: string };
  * @example
  * compileIpList(['10.0.0.0/8'], 'options.allowList').match('10.1.2.3'); // { value: '10.0.0.0/8' }
  */
-export function compileIpList(list: readonly IpListInput[] | undefined, where: string): IpMatcher<{ value: string }> | null {
+export function compileIpList(
+  list: readonly IpListInput[] | undefined,
+  where: string,
+): IpMatcher<{ value: string }> | null {
   if (list === undefined || list.length === 0) return null;
-  if (!Array.isArray(list)) throw new TypeError(`${where} must be an array of IPs or CIDRs, got ${JSON.stringify(list)}`);
+  if (!Array.isArray(list))
+    throw new TypeError(`${where} must be an array of IPs or CIDRs, got ${JSON.stringify(list)}`);
   const values = list.map((entry, i) => {
     const value = typeof entry === 'string' ? entry : entry?.value;
-    if (typeof value !== 'string') throw new TypeError(`${where}[${i}] must be an IP or CIDR, got ${JSON.stringify(entry)}`);
+    if (typeof value !== 'string')
+      throw new TypeError(`${where}[${i}] must be an IP or CIDR, got ${JSON.stringify(entry)}`);
     return { value };
   });
   try {
@@ -37,7 +42,10 @@ export function compileIpList(list: readonly IpListInput[] | undefined, where: s
  * const synced = compileSyncedDenyList(entries, console.error);
  * synced?.match('198.51.100.7')?.source; // 'manual'
  */
-export function compileSyncedDenyList(entries: readonly DenyEntry[], onError: (error: unknown) => void): IpMatcher<DenyEntry> | null {
+export function compileSyncedDenyList(
+  entries: readonly DenyEntry[],
+  onError: (error: unknown) => void,
+): IpMatcher<DenyEntry> | null {
   if (entries.length === 0) return null;
   try {
     return createIpMatcher(entries);

@@ -13,7 +13,11 @@ const MODES: ReadonlySet<string> = new Set(['block', 'count', 'allow']);
  * assertMode('block', 'options.mode'); // ok
  * assertMode('deny', 'options.mode');  // TypeError: options.mode must be "block", "count" or "allow", got "deny"
  */
-export function assertMode(value: unknown, where: string, allowed: ReadonlySet<string> = MODES): asserts value is RuleMode {
+export function assertMode(
+  value: unknown,
+  where: string,
+  allowed: ReadonlySet<string> = MODES,
+): asserts value is RuleMode {
   if (typeof value !== 'string' || !allowed.has(value)) {
     const names = [...allowed].map((m) => `"${m}"`).join(', ');
     throw new TypeError(`${where} must be one of ${names}, got ${JSON.stringify(value)}`);

@@ -28,12 +28,18 @@ describe('compileProbes (defaults)', () => {
     expect(probe(path)).toEqual({ rule, mode: 'block' });
   });
 
-  it.each(['/', '/products/42', '/environment', '/blog/my..post', '/a.b.c/d', '/files/...hidden', '/git/readme', '/wp-json-like'])(
-    '%s is no probe',
-    (path) => {
-      expect(probe(path)).toBeNull();
-    },
-  );
+  it.each([
+    '/',
+    '/products/42',
+    '/environment',
+    '/blog/my..post',
+    '/a.b.c/d',
+    '/files/...hidden',
+    '/git/readme',
+    '/wp-json-like',
+  ])('%s is no probe', (path) => {
+    expect(probe(path)).toBeNull();
+  });
 });
 
 describe('compileProbes (options)', () => {
@@ -62,8 +68,14 @@ describe('compileProbes (options)', () => {
   });
 
   it('inherits the global mode and can be turned off', () => {
-    expect(compileProbes(undefined, { mode: 'count', wordpress: false })('/.env')).toEqual({ rule: 'probe:/.env', mode: 'count' });
-    expect(compileProbes({ mode: 'count', pathTraversal: 'block' }, site)('/a/../b')).toEqual({ rule: 'probe:path-traversal', mode: 'block' });
+    expect(compileProbes(undefined, { mode: 'count', wordpress: false })('/.env')).toEqual({
+      rule: 'probe:/.env',
+      mode: 'count',
+    });
+    expect(compileProbes({ mode: 'count', pathTraversal: 'block' }, site)('/a/../b')).toEqual({
+      rule: 'probe:path-traversal',
+      mode: 'block',
+    });
     expect(compileProbes(false, site)('/.env')).toBeNull();
   });
 

@@ -31,9 +31,26 @@ export interface ProbeOptions {
 
 /** Paths no Express or Hono app serves; scanners ask for them all day. */
 export const DEFAULT_PROBES: readonly string[] = [
-  '/.env', '/.git/', '/.svn/', '/.hg/', '/.aws/', '/.ssh/', '/.DS_Store', '/.htaccess', '/.htpasswd',
-  '/wp-config.php', '/phpmyadmin', '/server-status', '/config.php', '/phpinfo.php', '/web.config',
-  '/vendor/phpunit/', '/cgi-bin/', '/etc/passwd', '/HNAP1', '/boaform/',
+  '/.env',
+  '/.git/',
+  '/.svn/',
+  '/.hg/',
+  '/.aws/',
+  '/.ssh/',
+  '/.DS_Store',
+  '/.htaccess',
+  '/.htpasswd',
+  '/wp-config.php',
+  '/phpmyadmin',
+  '/server-status',
+  '/config.php',
+  '/phpinfo.php',
+  '/web.config',
+  '/vendor/phpunit/',
+  '/cgi-bin/',
+  '/etc/passwd',
+  '/HNAP1',
+  '/boaform/',
 ];
 
 /** Probes that are only suspicious on a site that is not WordPress (`wordpress: false`). */
@@ -61,7 +78,9 @@ function compileOne(input: ProbeInput, index: number, defaultMode: RuleMode, whe
   }
   const match = rule.match ?? 'contains';
   if (match !== 'contains' && match !== 'prefix' && match !== 'exact') {
-    throw new TypeError(`${where}[${index}].match must be "contains", "prefix" or "exact", got ${JSON.stringify(match)}`);
+    throw new TypeError(
+      `${where}[${index}].match must be "contains", "prefix" or "exact", got ${JSON.stringify(match)}`,
+    );
   }
   const mode = rule.mode ?? defaultMode;
   assertMode(mode, `${where}[${index}].mode`);
@@ -84,9 +103,13 @@ export function compileProbes(
   options: ProbeOptions | false | undefined,
   site: { mode: RuleMode; wordpress: boolean },
 ): ProbeMatcher {
-  if (options === false) return function noProbes() { return null; };
+  if (options === false)
+    return function noProbes() {
+      return null;
+    };
   const opts = options ?? {};
-  if (typeof opts !== 'object') throw new TypeError(`options.probes must be an object or false, got ${JSON.stringify(options)}`);
+  if (typeof opts !== 'object')
+    throw new TypeError(`options.probes must be an object or false, got ${JSON.stringify(options)}`);
   const defaultMode = opts.mode ?? site.mode;
   assertMode(defaultMode, 'options.probes.mode');
   if (opts.paths !== undefined && !Array.isArray(opts.paths)) {
@@ -103,7 +126,8 @@ export function compileProbes(
   const traversal = opts.pathTraversal ?? true;
   const traversalMode: RuleMode | null = traversal === false ? null : traversal === true ? defaultMode : traversal;
   if (traversalMode !== null) assertMode(traversalMode, 'options.probes.pathTraversal');
-  const traversalHit: ProbeHit | null = traversalMode === null ? null : { rule: 'probe:path-traversal', mode: traversalMode };
+  const traversalHit: ProbeHit | null =
+    traversalMode === null ? null : { rule: 'probe:path-traversal', mode: traversalMode };
 
   // One alternation answers "does any probe match?"; only a hit pays for finding which one.
   const any = rules.length === 0 ? null : new RegExp(rules.map((r) => `(?:${r.test.source})`).join('|'), 'i');

@@ -25,15 +25,23 @@ afterEach(async () => {
 });
 
 async function startApi(): Promise<FakeApi> {
-  const fake = { mode: 'ok', version: 'v1', entries: [entry('d1', '198.51.100.0/24')], requests: [] } as unknown as FakeApi;
+  const fake = {
+    mode: 'ok',
+    version: 'v1',
+    entries: [entry('d1', '198.51.100.0/24')],
+    requests: [],
+  } as unknown as FakeApi;
   fake.server = createServer((req, res) => {
     fake.requests.push({ ifNoneMatch: req.headers['if-none-match'], authorization: req.headers.authorization });
     if (req.url !== '/v1/denylist') return res.writeHead(404).end();
     if (fake.mode === 'fail') return res.writeHead(503).end('down');
-    if (fake.mode === 'garbage') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"entries":"nope"}');
+    if (fake.mode === 'garbage')
+      return res.writeHead(200, { 'content-type': 'application/json' }).end('{"entries":"nope"}');
     const etag = `"${fake.version}"`;
     if (req.headers['if-none-match'] === etag) return res.writeHead(304, { etag }).end();
-    res.writeHead(200, { 'content-type': 'application/json', etag }).end(JSON.stringify({ version: fake.version, entries: fake.entries }));
+    res
+      .writeHead(200, { 'content-type': 'application/json', etag })
+      .end(JSON.stringify({ version: fake.version, entries: fake.entries }));
   });
   await new Promise<void>((r) => fake.server.listen(0, '127.0.0.1', r));
   fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
@@ -76,8 +84,12 @@ describe('createDenyListSync', () => {
   it('resolves false, never rejects, when the API is unreachable or hangs', async () => {
     const errors: unknown[] = [];
     const sync = createDenyListSync({
-      url: 'http://127.0.0.1:9', ingestKey: 'k', timeoutMs: 50, onError: (e) => errors.push(e),
-      fetch: (_url, init) => new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason))),
+      url: 'http://127.0.0.1:9',
+      ingestKey: 'k',
+      timeoutMs: 50,
+      onError: (e) => errors.push(e),
+      fetch: (_url, init) =>
+        new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason))),
     });
     expect(await sync.refresh()).toBe(false);
     expect(String(errors[0])).toMatch(/timed out/);

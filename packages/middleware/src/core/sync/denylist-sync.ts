@@ -46,9 +46,12 @@ export function createDenyListSync({
   onUpdate = () => {},
   onError = () => {},
 }: DenyListSyncOptions): DenyListSync {
-  if (typeof url !== 'string' || !/^https?:\/\//.test(url)) throw new TypeError(`options.url must be an http(s) URL, got ${JSON.stringify(url)}`);
-  if (typeof ingestKey !== 'string' || ingestKey.length === 0) throw new TypeError(`options.ingestKey must be a non-empty string, got ${JSON.stringify(ingestKey)}`);
-  if (!(intervalMs > 0)) throw new TypeError(`options.syncIntervalMs must be a positive number, got ${JSON.stringify(intervalMs)}`);
+  if (typeof url !== 'string' || !/^https?:\/\//.test(url))
+    throw new TypeError(`options.url must be an http(s) URL, got ${JSON.stringify(url)}`);
+  if (typeof ingestKey !== 'string' || ingestKey.length === 0)
+    throw new TypeError(`options.ingestKey must be a non-empty string, got ${JSON.stringify(ingestKey)}`);
+  if (!(intervalMs > 0))
+    throw new TypeError(`options.syncIntervalMs must be a positive number, got ${JSON.stringify(intervalMs)}`);
   if (typeof fetchFn !== 'function') throw new TypeError(`options.fetch must be a function, got ${typeof fetchFn}`);
 
   const endpoint = `${url.replace(/\/+$/, '')}/v1/denylist`;
@@ -59,7 +62,10 @@ export function createDenyListSync({
 
   async function poll(): Promise<boolean> {
     const controller = new AbortController();
-    const timeout = setTimeout(() => controller.abort(new Error(`deny list poll timed out after ${timeoutMs} ms`)), timeoutMs);
+    const timeout = setTimeout(
+      () => controller.abort(new Error(`deny list poll timed out after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     try {
       const headers: Record<string, string> = { accept: 'application/json', authorization: `Bearer ${ingestKey}` };
       if (etag !== null) headers['if-none-match'] = etag;

@@ -22,7 +22,10 @@ export interface ReceivedMessage {
  * await receiver.waitFor(3);
  * await receiver.close();
  */
-export async function startReceiver({ script = [], fallback = 200 }: { script?: ReceiverBehaviour[]; fallback?: ReceiverBehaviour } = {}) {
+export async function startReceiver({
+  script = [],
+  fallback = 200,
+}: { script?: ReceiverBehaviour[]; fallback?: ReceiverBehaviour } = {}) {
   const messages: ReceivedMessage[] = [];
   const queue = [...script];
   let waiters: Array<() => void> = [];
@@ -56,7 +59,8 @@ export async function startReceiver({ script = [], fallback = 200 }: { script?: 
       const deadline = Date.now() + timeoutMs;
       while (messages.length < count) {
         const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`receiver got ${messages.length} of ${count} expected messages in ${timeoutMs} ms`);
+        if (left <= 0)
+          throw new Error(`receiver got ${messages.length} of ${count} expected messages in ${timeoutMs} ms`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, left);
           waiters.push(() => {

@@ -33,13 +33,19 @@ describe('watchpost webhooks / alerts', () => {
 
     const test = await cli('alerts', 'test', '--site', site, '--db', db, '--public-url', 'https://wp.example');
     expect(test).toMatchObject({ code: 0, out: `${hook.id}: delivered (HTTP 200) after 1 attempt(s)` });
-    expect((receiver.messages[0]!.body as { text: string }).text).toContain(`https://wp.example/dashboard/sites/${site}?date=`);
+    expect((receiver.messages[0]!.body as { text: string }).text).toContain(
+      `https://wp.example/dashboard/sites/${site}?date=`,
+    );
 
     const log = await cli('alerts', 'deliveries', '--site', site, '--db', db);
-    expect(JSON.parse(log.out)).toEqual([expect.objectContaining({ kind: 'test', status: 'delivered', webhookId: hook.id })]);
+    expect(JSON.parse(log.out)).toEqual([
+      expect.objectContaining({ kind: 'test', status: 'delivered', webhookId: hook.id }),
+    ]);
 
     const listed = await cli('webhooks', 'list', '--site', site, '--db', db);
-    expect(JSON.parse(listed.out)).toEqual([expect.objectContaining({ id: hook.id, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/…hook$/) })]);
+    expect(JSON.parse(listed.out)).toEqual([
+      expect.objectContaining({ id: hook.id, url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/…hook$/) }),
+    ]);
     expect(await cli('webhooks', 'remove', '--site', site, '--id', hook.id, '--db', db)).toMatchObject({ code: 0 });
     expect(await cli('webhooks', 'remove', '--site', site, '--id', hook.id, '--db', db)).toMatchObject({ code: 1 });
   });
@@ -59,9 +65,23 @@ describe('watchpost webhooks / alerts', () => {
 
   it('schedule prints and changes the daily report time', async () => {
     const site = await newSite('America/New_York');
-    expect((await cli('alerts', 'schedule', '--site', site, '--db', db)).out).toMatch(/^daily report at 17:00 America\/New_York, business days \(Mon-Fri\); next: /);
-    const changed = await cli('alerts', 'schedule', '--site', site, '--report-time', '08:30', '--every-day', '--db', db);
-    expect(changed.out).toMatch(/^daily report at 08:30 America\/New_York, every day; next: \d{4}-\d\d-\d\d 08:30 local/);
+    expect((await cli('alerts', 'schedule', '--site', site, '--db', db)).out).toMatch(
+      /^daily report at 17:00 America\/New_York, business days \(Mon-Fri\); next: /,
+    );
+    const changed = await cli(
+      'alerts',
+      'schedule',
+      '--site',
+      site,
+      '--report-time',
+      '08:30',
+      '--every-day',
+      '--db',
+      db,
+    );
+    expect(changed.out).toMatch(
+      /^daily report at 08:30 America\/New_York, every day; next: \d{4}-\d\d-\d\d 08:30 local/,
+    );
   });
 
   it.each([
@@ -84,7 +104,10 @@ describe('watchpost webhooks / alerts', () => {
     ['webhooks', 'add'],
     ['alerts', 'test'],
   ])('%s --help and %s --help print usage and exit 0', async (name, action) => {
-    for (const argv of [[name, '--help'], [name, action, '--help']]) {
+    for (const argv of [
+      [name, '--help'],
+      [name, action, '--help'],
+    ]) {
       const result = await cli(...argv);
       expect(result.code).toBe(0);
       expect(result.out).toMatch(/^Usage:/);

@@ -44,19 +44,33 @@ export const alertsCommand: Command = {
   async run(argv, io) {
     return runAction(argv, io, usage, {
       test: async (rest) => {
-        const args = parseCommandArgs(rest, { ...dbOption, site: { type: 'string' }, 'public-url': { type: 'string' } });
+        const args = parseCommandArgs(rest, {
+          ...dbOption,
+          site: { type: 'string' },
+          'public-url': { type: 'string' },
+        });
         if (!args) return (io.out(usage), 0);
         const publicUrl = stringOption(args, 'public-url') ?? null;
-        if (publicUrl !== null && !/^https?:\/\/[^/]/.test(publicUrl)) throw new UsageError(`--public-url: expected http(s)://host..., got ${JSON.stringify(publicUrl)}`);
+        if (publicUrl !== null && !/^https?:\/\/[^/]/.test(publicUrl))
+          throw new UsageError(`--public-url: expected http(s)://host..., got ${JSON.stringify(publicUrl)}`);
         return withSite(args, async (store, site) => {
-          const queue = createDeliveryQueue({ record: (d) => store.recordDelivery(d), timeoutMs: 5000, maxAttempts: 2, logError: (e) => io.err(String(e)) });
+          const queue = createDeliveryQueue({
+            record: (d) => store.recordDelivery(d),
+            timeoutMs: 5000,
+            maxAttempts: 2,
+            logError: (e) => io.err(String(e)),
+          });
           const results = await sendTestMessage({ store, site, queue, now: Date.now(), publicUrl });
           if (results.length === 0) {
-            io.err(`watchpost alerts: site ${site.id} has no webhook; add one with watchpost webhooks add --site ${site.id} --url URL`);
+            io.err(
+              `watchpost alerts: site ${site.id} has no webhook; add one with watchpost webhooks add --site ${site.id} --url URL`,
+            );
             return 1;
           }
           for (const r of results) {
-            io.out(`${r.webhookId}: ${r.status}${r.httpStatus === null ? '' : ` (HTTP ${r.httpStatus})`} after ${r.attempts} attempt(s)${r.error ? `: ${r.error}` : ''}`);
+            io.out(
+              `${r.webhookId}: ${r.status}${r.httpStatus === null ? '' : ` (HTTP ${r.httpStatus})`} after ${r.attempts} attempt(s)${r.error ? `: ${r.error}` : ''}`,
+            );
           }
           return results.every((r) => r.status === 'delivered') ? 0 : 1;
         });
@@ -73,23 +87,35 @@ export const alertsCommand: Command = {
         const change: Partial<AlertSettings> = {};
         const reportTime = stringOption(args, 'report-time');
         if (reportTime !== undefined) {
-          if (parseReportTime(reportTime) === null) throw new UsageError(`--report-time: expected HH:MM (24 h) such as 17:00, got ${JSON.stringify(reportTime)}`);
+          if (parseReportTime(reportTime) === null)
+            throw new UsageError(
+              `--report-time: expected HH:MM (24 h) such as 17:00, got ${JSON.stringify(reportTime)}`,
+            );
           change.reportTime = reportTime;
         }
-        if (args.values['business-days'] && args.values['every-day']) throw new UsageError('--business-days and --every-day exclude each other');
+        if (args.values['business-days'] && args.values['every-day'])
+          throw new UsageError('--business-days and --every-day exclude each other');
         if (args.values['business-days']) change.businessDaysOnly = true;
         if (args.values['every-day']) change.businessDaysOnly = false;
         return withSite(args, async (store, site) => {
-          const settings = Object.keys(change).length > 0 ? await store.setAlertSettings(site.id, change) : await store.getAlertSettings(site.id);
+          const settings =
+            Object.keys(change).length > 0
+              ? await store.setAlertSettings(site.id, change)
+              : await store.getAlertSettings(site.id);
           io.out(describeSchedule(settings, site.timeZone, Date.now()));
           return 0;
         });
       },
       deliveries: async (rest) => {
-        const args = parseCommandArgs(rest, { ...dbOption, site: { type: 'string' }, limit: { type: 'string', default: '20' } });
+        const args = parseCommandArgs(rest, {
+          ...dbOption,
+          site: { type: 'string' },
+          limit: { type: 'string', default: '20' },
+        });
         if (!args) return (io.out(usage), 0);
         const limit = stringOption(args, 'limit', true);
-        if (!/^\d{1,4}$/.test(limit) || Number(limit) < 1 || Number(limit) > 1000) throw new UsageError(`--limit: expected an integer from 1 to 1000, got ${JSON.stringify(limit)}`);
+        if (!/^\d{1,4}$/.test(limit) || Number(limit) < 1 || Number(limit) > 1000)
+          throw new UsageError(`--limit: expected an integer from 1 to 1000, got ${JSON.stringify(limit)}`);
         return withSite(args, async (store, site) => {
           io.out(JSON.stringify(await store.listDeliveries(site.id, Number(limit)), null, 2));
           return 0;

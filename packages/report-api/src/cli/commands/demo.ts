@@ -26,7 +26,8 @@ function intOption(args: ParsedArgs, name: string, min: number, max: number): nu
   const text = stringOption(args, name);
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text) || value < min || value > max)
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -42,7 +43,8 @@ function findings(report: DailyReport): string[] {
     `              ${bursts.length} error burst(s), ${suspicious5xx.length} client(s) answered 5xx instead of 403, ` +
       `${recommendations.length} IP(s) recommended for the deny list`,
   ];
-  for (const r of recommendations.slice(0, 3)) lines.push(`              ${r.ip} (${r.country ?? '??'}): ${r.reasons[0] ?? ''}`);
+  for (const r of recommendations.slice(0, 3))
+    lines.push(`              ${r.ip} (${r.country ?? '??'}): ${r.reasons[0] ?? ''}`);
   return lines;
 }
 
@@ -87,7 +89,9 @@ function stopSignal(io: CliIo) {
   return {
     signal: controller.signal,
     stopped: new Promise<string>((resolve) => {
-      controller.signal.addEventListener('abort', () => resolve((controller.signal.reason as Error).message), { once: true });
+      controller.signal.addEventListener('abort', () => resolve((controller.signal.reason as Error).message), {
+        once: true,
+      });
     }),
     timeout(seconds: number) {
       timer = setTimeout(() => controller.abort(new Error(`--duration ${seconds}`)), seconds * 1000);
@@ -126,13 +130,17 @@ export const demoCommand: Command = {
     }
     const fresh = args.values.fresh === true;
     const dbPath = stringOption(args, 'db');
-    if (fresh && dbPath === undefined) throw new UsageError('--fresh needs --db PATH (without --db the demo always starts empty)');
+    if (fresh && dbPath === undefined)
+      throw new UsageError('--fresh needs --db PATH (without --db the demo always starts empty)');
     if (dbPath !== undefined && isPostgresUrl(dbPath)) {
       // The demo owns its database (--fresh replaces it): a SQLite file only, never a shared server.
-      throw new UsageError('--db: the demo keeps its data in a SQLite file, not PostgreSQL; to run on PostgreSQL use watchpost serve --db postgres://...');
+      throw new UsageError(
+        '--db: the demo keeps its data in a SQLite file, not PostgreSQL; to run on PostgreSQL use watchpost serve --db postgres://...',
+      );
     }
     const options = {
-      dbPath, fresh,
+      dbPath,
+      fresh,
       port: intOption(args, 'port', 0, 65_535),
       size: intOption(args, 'size', 100, 1_000_000),
       seed: intOption(args, 'seed', 0, 2 ** 31),
@@ -147,7 +155,9 @@ export const demoCommand: Command = {
       io.out(`traffic played and stored in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       if (args.values['exit-after-traffic'] === true) return 0;
       io.out(readyText(demo));
-      io.out(duration === undefined ? 'Press Ctrl-C to stop.' : `Stopping by itself in ${duration} s (Ctrl-C stops now).`);
+      io.out(
+        duration === undefined ? 'Press Ctrl-C to stop.' : `Stopping by itself in ${duration} s (Ctrl-C stops now).`,
+      );
       if (duration !== undefined) stop.timeout(duration);
       const why = await stop.stopped;
       io.out(`${why}: stopping the apps (flushing their events), the report API and the database...`);

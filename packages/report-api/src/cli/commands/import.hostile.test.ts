@@ -23,7 +23,9 @@ async function createSite(): Promise<string> {
 
 const DAY = Date.UTC(2026, 2, 9, 9);
 
-function waf(overrides: { timestamp?: unknown; clientIp?: string; uri?: string; ua?: string; asn?: unknown } = {}): string {
+function waf(
+  overrides: { timestamp?: unknown; clientIp?: string; uri?: string; ua?: string; asn?: unknown } = {},
+): string {
   return JSON.stringify({
     timestamp: 'timestamp' in overrides ? overrides.timestamp : DAY,
     action: 'BLOCK',
@@ -31,7 +33,10 @@ function waf(overrides: { timestamp?: unknown; clientIp?: string; uri?: string; 
     httpRequest: {
       clientIp: overrides.clientIp ?? '203.0.113.9',
       country: 'NL',
-      headers: [{ name: 'Host', value: 'shop.example' }, { name: 'User-Agent', value: overrides.ua ?? 'Nikto/2.5.0' }],
+      headers: [
+        { name: 'Host', value: 'shop.example' },
+        { name: 'User-Agent', value: overrides.ua ?? 'Nikto/2.5.0' },
+      ],
       uri: overrides.uri ?? '/.env',
       httpMethod: 'GET',
       ...('asn' in overrides ? { asn: overrides.asn } : {}),
@@ -53,14 +58,20 @@ describe('watchpost import with hostile logs (issue 14, defects 1 and 3)', () =>
       waf({ clientIp: '<script>' }),
       waf({ clientIp: 'not-an-ip' }),
       'x'.repeat(1024 * 1024),
-      waf({ uri: `/a\u0000\u001b[31m\u0085\ud800${'b'.repeat(5000)}`, ua: `ua\u009b\udc00${'u'.repeat(1000)}`, asn: 1e300 }),
+      waf({
+        uri: `/a\u0000\u001b[31m\u0085\ud800${'b'.repeat(5000)}`,
+        ua: `ua\u009b\udc00${'u'.repeat(1000)}`,
+        asn: 1e300,
+      }),
     ];
     writeFileSync(file, gzipSync(lines.join('\n') + '\n'));
     const result = await cli('import', '--db', db, '--site', siteId, '--format', 'aws-waf', file);
     expect(result.err).toBe('');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.out)).toMatchObject({
-      linesRead: 10, imported: 2, skipped: 8,
+      linesRead: 10,
+      imported: 2,
+      skipped: 8,
       skippedByReason: { 'bad-timestamp': 5, 'bad-ip': 2, 'line-too-long': 1 },
     });
     // the database opens again and the report shows what was imported
@@ -81,7 +92,9 @@ describe('watchpost import with hostile logs (issue 14, defects 1 and 3)', () =>
     writeFileSync(file, whole.subarray(0, Math.floor(whole.length * 0.7)));
     const result = await cli('import', '--db', db, '--site', siteId, '--format', 'aws-waf', file);
     expect(result.code).toBe(1);
-    expect(result.err).toMatch(/cut\.log\.gz: the gzip data ends early \(truncated\) after \d+ lines; \d+ events stored/);
+    expect(result.err).toMatch(
+      /cut\.log\.gz: the gzip data ends early \(truncated\) after \d+ lines; \d+ events stored/,
+    );
     expect(result.err.split('\n')).toHaveLength(1);
   });
 });

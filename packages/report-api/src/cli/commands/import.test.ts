@@ -28,7 +28,9 @@ function accessLog(): string {
     const ip = i < 30 ? `198.51.100.${i}` : '203.0.113.66';
     const status = i < 30 ? 200 : i < 36 ? 404 : 503;
     const ua = i < 30 ? 'Mozilla/5.0 (X11; Linux x86_64) Firefox/125.0' : 'sqlmap/1.8';
-    lines.push(`${ip} - - [09/Mar/2026:10:${String(i).padStart(2, '0')}:00 +0000] "GET /p/${i}?q=1 HTTP/1.1" ${status} 100 "-" "${ua}"`);
+    lines.push(
+      `${ip} - - [09/Mar/2026:10:${String(i).padStart(2, '0')}:00 +0000] "GET /p/${i}?q=1 HTTP/1.1" ${status} 100 "-" "${ua}"`,
+    );
   }
   lines.splice(5, 0, 'this is not a log line', `198.51.100.1 - - [09/Mar/2026:10:00:00 +0000] "GET /cut`);
   return lines.join('\n') + '\n';
@@ -45,7 +47,11 @@ describe('watchpost import', () => {
     const first = await cli('import', '--db', db, '--site', siteId, '--format', 'combined', plain);
     expect(first.code).toBe(0);
     expect(JSON.parse(first.out)).toMatchObject({
-      files: 1, linesRead: 42, imported: 40, skipped: 2, duplicates: 0,
+      files: 1,
+      linesRead: 42,
+      imported: 40,
+      skipped: 2,
+      duplicates: 0,
       skippedByReason: { 'unknown-line-type': 1, truncated: 1 },
     });
     const store = openSqliteStore({ path: db });
@@ -75,7 +81,11 @@ describe('watchpost import', () => {
   });
 
   it.each([
-    { name: 'unknown format', argv: ['--format', 'w3c', 'FILE'], error: /--format: "w3c" is not one of aws-waf, alb, combined/ },
+    {
+      name: 'unknown format',
+      argv: ['--format', 'w3c', 'FILE'],
+      error: /--format: "w3c" is not one of aws-waf, alb, combined/,
+    },
     { name: 'missing file', argv: ['--format', 'alb', 'NOFILE'], error: /missing\.log: no such file/ },
     { name: 'a directory', argv: ['--format', 'alb', 'DIR'], error: /not a file/ },
     { name: 'no file at all', argv: ['--format', 'alb'], error: /at least one log FILE/ },
@@ -85,7 +95,9 @@ describe('watchpost import', () => {
     const siteId = site === undefined ? await createSite() : site;
     const file = join(dir, 'ok.log');
     writeFileSync(file, '');
-    const args = argv.map((a) => (a === 'FILE' ? file : a === 'NOFILE' ? join(dir, 'missing.log') : a === 'DIR' ? dir : a));
+    const args = argv.map((a) =>
+      a === 'FILE' ? file : a === 'NOFILE' ? join(dir, 'missing.log') : a === 'DIR' ? dir : a,
+    );
     const result = await cli('import', '--db', db, ...(siteId === null ? [] : ['--site', siteId]), ...args);
     expect(result.code).toBe(2);
     expect(result.err).toMatch(error);

@@ -42,7 +42,8 @@ export const importCommand: Command = {
     if (!args) return (io.out(usage), 0);
     stringOption(args, 'site', true); // a missing --site is reported first
     const format = stringOption(args, 'format', true);
-    if (!isImportFormat(format)) throw new UsageError(`--format: ${JSON.stringify(format)} is not one of ${formats.replaceAll('|', ', ')}`);
+    if (!isImportFormat(format))
+      throw new UsageError(`--format: ${JSON.stringify(format)} is not one of ${formats.replaceAll('|', ', ')}`);
     const files = args.positionals;
     if (files.length === 0) throw new UsageError('give at least one log FILE to import');
     for (const file of files) {
@@ -57,10 +58,18 @@ export const importCommand: Command = {
     return withSite(args, async (store, site) => {
       const geo = loadGeoLookup({ warn: (message) => io.err(message) });
       const context = createParseContext({ lookupCountry: (ip) => geo(ip) });
-      const progress = process.stderr.isTTY ? createProgressLine({ write: (text) => process.stderr.write(text) }) : null;
+      const progress = process.stderr.isTTY
+        ? createProgressLine({ write: (text) => process.stderr.write(text) })
+        : null;
       let summary: ImportSummary;
       try {
-        summary = await importFiles(files, { siteId: site.id, format, ingest: storeIngest(store), context, onProgress: progress?.update });
+        summary = await importFiles(files, {
+          siteId: site.id,
+          format,
+          ingest: storeIngest(store),
+          context,
+          onProgress: progress?.update,
+        });
       } finally {
         progress?.done();
       }

@@ -11,7 +11,10 @@ import { withSite } from '../open-store.js';
  * @example
  * reportFormats.md(report); // Markdown for chat
  */
-export const reportFormats: Record<string, (report: Awaited<ReturnType<typeof buildDailyReport>>, options: { publicUrl?: string }) => string> = {
+export const reportFormats: Record<
+  string,
+  (report: Awaited<ReturnType<typeof buildDailyReport>>, options: { publicUrl?: string }) => string
+> = {
   json: (report) => JSON.stringify(report, null, 2),
   md: (report) => reportToMarkdown(report),
   html: (report, options) => renderStaticReport(report, options),
@@ -36,13 +39,22 @@ export const reportCommand: Command = {
   summary: 'print the daily report of a site (json, md or html)',
   usage,
   async run(argv, io) {
-    const args = parseCommandArgs(argv, { ...dbOption, site: { type: 'string' }, date: { type: 'string' }, format: { type: 'string', default: 'json' }, 'public-url': { type: 'string' } });
+    const args = parseCommandArgs(argv, {
+      ...dbOption,
+      site: { type: 'string' },
+      date: { type: 'string' },
+      format: { type: 'string', default: 'json' },
+      'public-url': { type: 'string' },
+    });
     if (!args) return (io.out(usage), 0);
     const date = parseLocalDate(stringOption(args, 'date', true));
     if (!date.ok) throw new UsageError(`--date: ${date.message}`);
     const format = stringOption(args, 'format', true);
     const render = Object.hasOwn(reportFormats, format) ? reportFormats[format] : undefined;
-    if (!render) throw new UsageError(`--format: ${JSON.stringify(format)} is not one of ${Object.keys(reportFormats).join(', ')}`);
+    if (!render)
+      throw new UsageError(
+        `--format: ${JSON.stringify(format)} is not one of ${Object.keys(reportFormats).join(', ')}`,
+      );
     const publicUrl = publicUrlOption(args);
     return withSite(args, async (store, site) => {
       io.out(render(await buildDailyReport(store, site, date.date), publicUrl === undefined ? {} : { publicUrl }));

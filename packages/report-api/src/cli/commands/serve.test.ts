@@ -22,7 +22,9 @@ afterEach(() => {
 async function startServe(...argv: string[]): Promise<string> {
   const main = fileURLToPath(new URL('../main.ts', import.meta.url));
   const tsx = fileURLToPath(new URL('../../../../../node_modules/.bin/tsx', import.meta.url));
-  const started = spawn(tsx, [main, 'serve', '--port', '0', '--db', db, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const started = spawn(tsx, [main, 'serve', '--port', '0', '--db', db, ...argv], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child = started;
   return new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('serve did not start in 15 s')), 15_000);
@@ -39,7 +41,9 @@ async function startServe(...argv: string[]): Promise<string> {
 
 async function createSite(): Promise<string> {
   const out: string[] = [];
-  expect(await runCli(['sites', 'create', 'shop', '--tz', 'UTC', '--db', db], { out: (s) => out.push(s), err: () => {} })).toBe(0);
+  expect(
+    await runCli(['sites', 'create', 'shop', '--tz', 'UTC', '--db', db], { out: (s) => out.push(s), err: () => {} }),
+  ).toBe(0);
   return (JSON.parse(out.join('\n')) as { adminKey: string }).adminKey;
 }
 

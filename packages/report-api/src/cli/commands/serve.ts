@@ -37,7 +37,18 @@ export const serveCommand: Command = {
   summary: 'serve the HTTP API (ingest, deny list, reports)',
   usage,
   async run(argv, io) {
-    const args = parseCommandArgs(argv, { ...dbOption, port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' }, 'retention-days': { type: 'string' }, 'public-url': { type: 'string' }, 'session-secret': { type: 'string' }, 'site-events-per-second': { type: 'string' }, 'site-burst-events': { type: 'string' }, 'max-concurrent-bodies': { type: 'string' }, 'max-in-flight-mb': { type: 'string' } });
+    const args = parseCommandArgs(argv, {
+      ...dbOption,
+      port: { type: 'string' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'retention-days': { type: 'string' },
+      'public-url': { type: 'string' },
+      'session-secret': { type: 'string' },
+      'site-events-per-second': { type: 'string' },
+      'site-burst-events': { type: 'string' },
+      'max-concurrent-bodies': { type: 'string' },
+      'max-in-flight-mb': { type: 'string' },
+    });
     if (!args) return (io.out(usage), 0);
     const port = intOption(args, 'port', 0, 65535) ?? 8787;
     const retentionDays = intOption(args, 'retention-days', 1, 36500) ?? 30;
@@ -52,13 +63,22 @@ export const serveCommand: Command = {
     // If the SQLite writer thread dies, serve stops with exit code 1 rather than answer 500 to every
     // ingest; the next start rebuilds the rollups it held from the raw events.
     let writerFailed = (error: Error) => void io.err(`watchpost serve: ${error.message}`);
-    const store = await openStoreFromArgs(stringOption(args, 'db', true), { writerThread: true, onWriterFailure: (error) => writerFailed(error) });
+    const store = await openStoreFromArgs(stringOption(args, 'db', true), {
+      writerThread: true,
+      onWriterFailure: (error) => writerFailed(error),
+    });
     let sessionSecret: Uint8Array;
     try {
-      const resolved = await resolveSessionSecret(store, stringOption(args, 'session-secret'), process.env.WATCHPOST_SESSION_SECRET);
+      const resolved = await resolveSessionSecret(
+        store,
+        stringOption(args, 'session-secret'),
+        process.env.WATCHPOST_SESSION_SECRET,
+      );
       sessionSecret = resolved.secret;
       if (resolved.source === 'database') {
-        io.err('watchpost serve: dashboard sessions are signed with the secret generated and kept in the database (set --session-secret or WATCHPOST_SESSION_SECRET to choose one)');
+        io.err(
+          'watchpost serve: dashboard sessions are signed with the secret generated and kept in the database (set --session-secret or WATCHPOST_SESSION_SECRET to choose one)',
+        );
       }
     } catch (error) {
       await store.close();
@@ -67,7 +87,11 @@ export const serveCommand: Command = {
     let alerts: ReturnType<typeof createAlertService> | undefined;
     // Behind a TLS proxy the request reaches us as http://HOST:PORT: the dashboard's origin check
     // and the cookie's Secure flag must follow the public origin the browser sees instead.
-    const app = createApp({ store, limits, dashboard: { sessionSecret, ...(publicUrl ? { publicOrigin: new URL(publicUrl).origin } : {}) } });
+    const app = createApp({
+      store,
+      limits,
+      dashboard: { sessionSecret, ...(publicUrl ? { publicOrigin: new URL(publicUrl).origin } : {}) },
+    });
     const purge = async () => {
       try {
         const { events } = await store.purgeBefore(Date.now() - retentionDays * DAY);
@@ -82,13 +106,19 @@ export const serveCommand: Command = {
     return new Promise<number>((resolve, reject) => {
       const server = serve({ fetch: app.fetch, port, hostname: stringOption(args, 'host', true) }, (info) => {
         io.out(`watchpost serve: listening on http://${info.address}:${info.port}`);
-        alerts = createAlertService({ store, publicUrl: publicUrl ?? `http://${info.address}:${info.port}`, logError: (error) => io.err(`watchpost serve: alerts: ${(error as Error)?.message ?? error}`) });
+        alerts = createAlertService({
+          store,
+          publicUrl: publicUrl ?? `http://${info.address}:${info.port}`,
+          logError: (error) => io.err(`watchpost serve: alerts: ${(error as Error)?.message ?? error}`),
+        });
         alerts.start().catch((error) => io.err(`watchpost serve: alerts did not start: ${(error as Error).message}`));
       });
       server.once('error', (error) => reject(new Error(`cannot listen: ${error.message}`)));
       const stop = (code = 0) => {
         clearInterval(timer);
-        server.close(() => void (alerts?.stop() ?? Promise.resolve()).then(() => store.close()).then(() => resolve(code)));
+        server.close(
+          () => void (alerts?.stop() ?? Promise.resolve()).then(() => store.close()).then(() => resolve(code)),
+        );
       };
       writerFailed = (error) => {
         io.err(`watchpost serve: ${error.message}; stopping (restart to write events again; nothing accepted is lost)`);

@@ -25,19 +25,26 @@ export const sitesCommand: Command = {
   async run(argv, io) {
     return runAction(argv, io, usage, {
       create: async (rest) => {
-        const args = parseCommandArgs(rest, { ...dbOption, tz: { type: 'string' }, 'home-country': { type: 'string' } }, { positionals: 1 });
+        const args = parseCommandArgs(
+          rest,
+          { ...dbOption, tz: { type: 'string' }, 'home-country': { type: 'string' } },
+          { positionals: 1 },
+        );
         if (!args) return (io.out(usage), 0);
         const name = args.positionals[0]?.trim();
         if (!name) throw new UsageError('a site NAME is required: watchpost sites create NAME --tz ZONE');
         if (name.length > 100) throw new UsageError('NAME is longer than 100 characters');
         const timeZone = stringOption(args, 'tz', true);
-        if (!isTimeZone(timeZone)) throw new UsageError(`--tz: ${JSON.stringify(timeZone)} is not an IANA time zone such as Europe/Paris`);
+        if (!isTimeZone(timeZone))
+          throw new UsageError(`--tz: ${JSON.stringify(timeZone)} is not an IANA time zone such as Europe/Paris`);
         const homeText = stringOption(args, 'home-country');
         const home = homeText === undefined ? undefined : parseCountryCode(homeText);
         if (home && !home.ok) throw new UsageError(`--home-country: ${home.message}`);
         return withStore(args, async (store) => {
           const created = await store.createSite({ name, timeZone, homeCountry: home?.ok ? home.code : null });
-          io.out(JSON.stringify({ ...created.site, ingestKey: created.ingestKey, adminKey: created.adminKey }, null, 2));
+          io.out(
+            JSON.stringify({ ...created.site, ingestKey: created.ingestKey, adminKey: created.adminKey }, null, 2),
+          );
           return 0;
         });
       },

@@ -43,7 +43,13 @@ export const webhooksCommand: Command = {
         if (!args) return (io.out(usage), 0);
         return withSite(args, async (store, site) => {
           const hooks = await store.listWebhooks(site.id);
-          io.out(JSON.stringify(hooks.map((hook) => ({ ...hook, url: redactUrl(hook.url) })), null, 2));
+          io.out(
+            JSON.stringify(
+              hooks.map((hook) => ({ ...hook, url: redactUrl(hook.url) })),
+              null,
+              2,
+            ),
+          );
           return 0;
         });
       },
@@ -53,7 +59,9 @@ export const webhooksCommand: Command = {
         const id = stringOption(args, 'id', true);
         return withSite(args, async (store, site) => {
           if (!(await store.removeWebhook(site.id, id))) {
-            io.err(`watchpost webhooks: no webhook ${JSON.stringify(id)} on site ${site.id} (see watchpost webhooks list)`);
+            io.err(
+              `watchpost webhooks: no webhook ${JSON.stringify(id)} on site ${site.id} (see watchpost webhooks list)`,
+            );
             return 1;
           }
           io.out(`removed webhook ${id}`);

@@ -37,9 +37,26 @@ describe('dashboard alerts page', () => {
   it('shows the schedule, redacted webhooks and the delivery log with failures, escaped', async () => {
     const hook = await store.addWebhook(shop.site.id, 'https://hooks.example/services/T0/B0/supersecret', NOW);
     const base = { siteId: shop.site.id, webhookId: hook.id, kind: 'burst' as const, attempts: 1, durationMs: 5 };
-    await store.recordDelivery({ ...base, summary: 'Alert: Error burst', status: 'delivered', httpStatus: 200, error: null, at: NOW - 60_000 });
-    await store.recordDelivery({ ...base, summary: 'Alert: <script>alert(1)</script>', status: 'failed', httpStatus: null, error: 'timed out after 5000 ms', attempts: 4, at: NOW });
-    const res = await app.request(`/dashboard/sites/${shop.site.id}/alerts`, { headers: { cookie: await signedInCookie() } });
+    await store.recordDelivery({
+      ...base,
+      summary: 'Alert: Error burst',
+      status: 'delivered',
+      httpStatus: 200,
+      error: null,
+      at: NOW - 60_000,
+    });
+    await store.recordDelivery({
+      ...base,
+      summary: 'Alert: <script>alert(1)</script>',
+      status: 'failed',
+      httpStatus: null,
+      error: 'timed out after 5000 ms',
+      attempts: 4,
+      at: NOW,
+    });
+    const res = await app.request(`/dashboard/sites/${shop.site.id}/alerts`, {
+      headers: { cookie: await signedInCookie() },
+    });
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('At <strong>17:00</strong> (Asia/Tokyo), Monday to Friday.');

@@ -47,11 +47,27 @@ export function renderAlertsPage({ data, viewer }: { data: AlertsPageData; viewe
 Next: <strong>${when(nextReportAt)}</strong>. Change it with <code>watchpost alerts schedule --site ${site.id} --report-time HH:MM</code> or <code>PUT /v1/alerts/settings</code>.</p>
 </section>
 <section aria-labelledby="hooks-h"><h2 id="hooks-h">Webhooks</h2>
-${table('Webhooks that receive alerts and the daily report', ['Id', 'URL (redacted)', 'Added'], webhooks.map((hook) => h`<tr><th scope="row"><code>${hook.id}</code></th><td><code>${redactUrl(hook.url)}</code></td><td>${when(hook.createdAt)}</td></tr>`), 'No webhook yet: add one with watchpost webhooks add or POST /v1/webhooks.')}
+${table(
+  'Webhooks that receive alerts and the daily report',
+  ['Id', 'URL (redacted)', 'Added'],
+  webhooks.map(
+    (hook) =>
+      h`<tr><th scope="row"><code>${hook.id}</code></th><td><code>${redactUrl(hook.url)}</code></td><td>${when(hook.createdAt)}</td></tr>`,
+  ),
+  'No webhook yet: add one with watchpost webhooks add or POST /v1/webhooks.',
+)}
 </section>
 <section aria-labelledby="log-h"><h2 id="log-h">Deliveries</h2>
 <p>${deliveries.length} most recent, ${failed} not delivered.</p>
-${table('Delivery log, newest first', ['Time', 'Kind', 'Message', 'Webhook', 'Status', '#HTTP', '#Attempts', 'Error'], deliveries.map((d) => h`<tr><th scope="row">${when(d.at)}</th><td>${d.kind}</td><td class="text">${d.summary}</td><td><code>${hookNames.get(d.webhookId) ?? `${d.webhookId} (removed)`}</code></td><td>${d.status === 'delivered' ? 'delivered' : h`<strong>${d.status}</strong>`}</td><td class="num">${d.httpStatus ?? '–'}</td><td class="num">${d.attempts}</td><td class="text">${d.error ?? ''}</td></tr>`), 'Nothing sent yet.')}
+${table(
+  'Delivery log, newest first',
+  ['Time', 'Kind', 'Message', 'Webhook', 'Status', '#HTTP', '#Attempts', 'Error'],
+  deliveries.map(
+    (d) =>
+      h`<tr><th scope="row">${when(d.at)}</th><td>${d.kind}</td><td class="text">${d.summary}</td><td><code>${hookNames.get(d.webhookId) ?? `${d.webhookId} (removed)`}</code></td><td>${d.status === 'delivered' ? 'delivered' : h`<strong>${d.status}</strong>`}</td><td class="num">${d.httpStatus ?? '–'}</td><td class="num">${d.attempts}</td><td class="text">${d.error ?? ''}</td></tr>`,
+  ),
+  'Nothing sent yet.',
+)}
 </section>`;
   return page({ title: `${site.name} · alerts`, body, viewer });
 }

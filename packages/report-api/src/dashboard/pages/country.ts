@@ -11,7 +11,15 @@ import { sliceSummary } from './slice.js';
  * @example
  * renderCountryPage({ detail, today: '2026-11-26', viewer: { csrfToken } });
  */
-export function renderCountryPage({ detail, today, viewer }: { detail: CountryDetail; today: string; viewer: Viewer }): HtmlEscapedString {
+export function renderCountryPage({
+  detail,
+  today,
+  viewer,
+}: {
+  detail: CountryDetail;
+  today: string;
+  viewer: Viewer;
+}): HtmlEscapedString {
   const { site, date, country } = detail;
   const siteId = site.id;
   const name = country ?? 'unknown country';
@@ -21,13 +29,31 @@ export function renderCountryPage({ detail, today, viewer }: { detail: CountryDe
 ${dateNav(date, today, (d) => countryUrl(siteId, country, d), [['code', country ?? UNKNOWN_COUNTRY]])}
 ${sliceSummary(detail, 'country-timeline')}
 <section aria-labelledby="ips-h"><h2 id="ips-h">IPs</h2>
-${table(`Top IPs from ${name}`, ['IP', '#Requests', '#Blocked', '#4xx', '#5xx'], detail.ips.map((r) => h`<tr><th scope="row"><a href="${ipUrl(siteId, r.ip, date)}"><code>${r.ip}</code></a></th>${num(r.requests, ipUrl(siteId, r.ip, date))}${num(r.blocked)}${num(r.errors4xx)}${num(r.errors5xx)}</tr>`))}
+${table(
+  `Top IPs from ${name}`,
+  ['IP', '#Requests', '#Blocked', '#4xx', '#5xx'],
+  detail.ips.map(
+    (r) =>
+      h`<tr><th scope="row"><a href="${ipUrl(siteId, r.ip, date)}"><code>${r.ip}</code></a></th>${num(r.requests, ipUrl(siteId, r.ip, date))}${num(r.blocked)}${num(r.errors4xx)}${num(r.errors5xx)}</tr>`,
+  ),
+)}
 </section>
 <section aria-labelledby="paths-h"><h2 id="paths-h">Paths</h2>
-${table(`Top paths requested from ${name}`, ['Path', '#Requests', '#Blocked'], detail.paths.map((p) => h`<tr><th scope="row" class="text"><a href="${pathUrl(siteId, p.path, date)}"><code>${p.path}</code></a></th>${num(p.requests)}${num(p.blocked)}</tr>`))}
+${table(
+  `Top paths requested from ${name}`,
+  ['Path', '#Requests', '#Blocked'],
+  detail.paths.map(
+    (p) =>
+      h`<tr><th scope="row" class="text"><a href="${pathUrl(siteId, p.path, date)}"><code>${p.path}</code></a></th>${num(p.requests)}${num(p.blocked)}</tr>`,
+  ),
+)}
 </section>
 <section aria-labelledby="bots-h"><h2 id="bots-h">Bots</h2>
-${table(`Bot traffic from ${name}`, ['Category', '#Requests', '#Blocked'], detail.bots.map((b) => h`<tr><th scope="row">${b.category}</th>${num(b.requests)}${num(b.blocked)}</tr>`))}
+${table(
+  `Bot traffic from ${name}`,
+  ['Category', '#Requests', '#Blocked'],
+  detail.bots.map((b) => h`<tr><th scope="row">${b.category}</th>${num(b.requests)}${num(b.blocked)}</tr>`),
+)}
 </section>`;
   return page({ title: `${name} · ${date}`, body, viewer });
 }

@@ -7,7 +7,8 @@ import { localDateAt, localTime } from '../../reports/range.js';
 import { sliceSummary, statusTable } from './slice.js';
 
 /** An instant as the site's people read it: `2026-11-26 14:05 Asia/Tokyo`. */
-const siteTime = (ms: number, timeZone: string) => `${localDateAt(ms, timeZone)} ${localTime(ms, timeZone)} ${timeZone}`;
+const siteTime = (ms: number, timeZone: string) =>
+  `${localDateAt(ms, timeZone)} ${localTime(ms, timeZone)} ${timeZone}`;
 
 /**
  * The drill-down page of one client IP: timeline, paths, user agents, statuses, decisions,
@@ -16,7 +17,17 @@ const siteTime = (ms: number, timeZone: string) => `${localDateAt(ms, timeZone)}
  * @example
  * renderIpPage({ detail, today: '2026-11-26', viewer: { csrfToken } });
  */
-export function renderIpPage({ detail, today, viewer, justDenied = false }: { detail: IpDetail; today: string; viewer: Viewer; justDenied?: boolean }): HtmlEscapedString {
+export function renderIpPage({
+  detail,
+  today,
+  viewer,
+  justDenied = false,
+}: {
+  detail: IpDetail;
+  today: string;
+  viewer: Viewer;
+  justDenied?: boolean;
+}): HtmlEscapedString {
   const { site, date, ip } = detail;
   const siteId = site.id;
   const denied = detail.denied;
@@ -26,27 +37,56 @@ export function renderIpPage({ detail, today, viewer, justDenied = false }: { de
 ${dateNav(date, today, (d) => ipUrl(siteId, ip, d), [['ip', ip]])}
 ${justDenied ? h`<p class="notice" role="status"><code>${ip}</code> was added to the deny list.</p>` : ''}
 <section aria-labelledby="deny-h"><h2 id="deny-h">Deny list</h2>
-${denied
-  ? h`<p><span class="badge denied">Denied</span> by entry <code>${denied.value}</code> (${denied.source}, since ${siteTime(denied.createdAt, site.timeZone)}${denied.expiresAt ? h`, until ${siteTime(denied.expiresAt, site.timeZone)}` : ''}). Reason: ${denied.reason || '(none given)'}</p>`
-  : h`<p>Not on the deny list.</p>
+${
+  denied
+    ? h`<p><span class="badge denied">Denied</span> by entry <code>${denied.value}</code> (${denied.source}, since ${siteTime(denied.createdAt, site.timeZone)}${denied.expiresAt ? h`, until ${siteTime(denied.expiresAt, site.timeZone)}` : ''}). Reason: ${denied.reason || '(none given)'}</p>`
+    : h`<p>Not on the deny list.</p>
 <form method="post" action="${denyUrl(siteId)}"><input type="hidden" name="csrf" value="${viewer.csrfToken}"><input type="hidden" name="ip" value="${ip}"><input type="hidden" name="date" value="${date}"><input type="hidden" name="back" value="ip">
 <label for="reason">Reason</label> <input type="text" id="reason" name="reason" maxlength="500" value="added from the dashboard">
-<button type="submit">Add to deny list</button></form>`}
+<button type="submit">Add to deny list</button></form>`
+}
 </section>
 ${sliceSummary(detail, 'ip-timeline')}
 <section aria-labelledby="countries-h"><h2 id="countries-h">Countries</h2>
-${table('Countries this IP was seen from', ['Country', '#Requests', '#Blocked'], detail.countries.map((c) => h`<tr><th scope="row"><a href="${countryUrl(siteId, c.country, date)}">${c.country ?? 'unknown'}</a></th>${num(c.requests)}${num(c.blocked)}</tr>`))}
+${table(
+  'Countries this IP was seen from',
+  ['Country', '#Requests', '#Blocked'],
+  detail.countries.map(
+    (c) =>
+      h`<tr><th scope="row"><a href="${countryUrl(siteId, c.country, date)}">${c.country ?? 'unknown'}</a></th>${num(c.requests)}${num(c.blocked)}</tr>`,
+  ),
+)}
 </section>
 <section aria-labelledby="paths-h"><h2 id="paths-h">Paths</h2>
-${table('Paths requested by this IP', ['Path', '#Requests', '#Blocked', '#4xx', '#5xx'], detail.paths.map((p) => h`<tr><th scope="row" class="text"><a href="${pathUrl(siteId, p.path, date)}"><code>${p.path}</code></a></th>${num(p.requests)}${num(p.blocked)}${num(p.errors4xx)}${num(p.errors5xx)}</tr>`))}
+${table(
+  'Paths requested by this IP',
+  ['Path', '#Requests', '#Blocked', '#4xx', '#5xx'],
+  detail.paths.map(
+    (p) =>
+      h`<tr><th scope="row" class="text"><a href="${pathUrl(siteId, p.path, date)}"><code>${p.path}</code></a></th>${num(p.requests)}${num(p.blocked)}${num(p.errors4xx)}${num(p.errors5xx)}</tr>`,
+  ),
+)}
 </section>
 <section aria-labelledby="uas-h"><h2 id="uas-h">User agents</h2>
-${table('User agents sent by this IP', ['User agent', 'Bot category', '#Requests', '#Blocked'], detail.userAgents.map((u) => h`<tr><th scope="row" class="text"><code>${u.ua === '' ? '(none)' : u.ua}</code></th><td>${u.botCategory ?? 'browser'}</td>${num(u.requests)}${num(u.blocked)}</tr>`))}
+${table(
+  'User agents sent by this IP',
+  ['User agent', 'Bot category', '#Requests', '#Blocked'],
+  detail.userAgents.map(
+    (u) =>
+      h`<tr><th scope="row" class="text"><code>${u.ua === '' ? '(none)' : u.ua}</code></th><td>${u.botCategory ?? 'browser'}</td>${num(u.requests)}${num(u.blocked)}</tr>`,
+  ),
+)}
 </section>
 <div class="grid2">
 <section aria-labelledby="status-h"><h2 id="status-h">Statuses</h2>${statusTable(detail.statuses)}</section>
 <section aria-labelledby="decisions-h"><h2 id="decisions-h">Decisions</h2>
-${table('What the engine decided', ['Action', 'Rule', '#Requests'], detail.decisions.map((d) => h`<tr><th scope="row">${d.action}</th><td><code>${d.rule ?? '—'}</code></td>${num(d.requests)}</tr>`))}
+${table(
+  'What the engine decided',
+  ['Action', 'Rule', '#Requests'],
+  detail.decisions.map(
+    (d) => h`<tr><th scope="row">${d.action}</th><td><code>${d.rule ?? '—'}</code></td>${num(d.requests)}</tr>`,
+  ),
+)}
 </section>
 </div>`;
   return page({ title: `${ip} · ${date}`, body, viewer });

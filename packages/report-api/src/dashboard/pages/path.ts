@@ -12,7 +12,15 @@ import { sliceSummary, statusTable } from './slice.js';
  * @example
  * renderPathPage({ detail, today: '2026-11-26', viewer: { csrfToken } });
  */
-export function renderPathPage({ detail, today, viewer }: { detail: PathDetail; today: string; viewer: Viewer }): HtmlEscapedString {
+export function renderPathPage({
+  detail,
+  today,
+  viewer,
+}: {
+  detail: PathDetail;
+  today: string;
+  viewer: Viewer;
+}): HtmlEscapedString {
   const { site, date, path } = detail;
   const siteId = site.id;
   const body = h`
@@ -21,16 +29,37 @@ export function renderPathPage({ detail, today, viewer }: { detail: PathDetail; 
 ${dateNav(date, today, (d) => pathUrl(siteId, path, d), [['path', path]])}
 ${sliceSummary(detail, 'path-timeline')}
 <section aria-labelledby="ips-h"><h2 id="ips-h">IPs</h2>
-${table('Top IPs requesting this path', ['IP', 'Country', '#Requests', '#Blocked', '#4xx', '#5xx'], detail.ips.map((r) => h`<tr><th scope="row"><a href="${ipUrl(siteId, r.ip, date)}"><code>${r.ip}</code></a></th><td><a href="${countryUrl(siteId, r.country, date)}">${r.country ?? 'unknown'}</a></td>${num(r.requests, ipUrl(siteId, r.ip, date))}${num(r.blocked)}${num(r.errors4xx)}${num(r.errors5xx)}</tr>`))}
+${table(
+  'Top IPs requesting this path',
+  ['IP', 'Country', '#Requests', '#Blocked', '#4xx', '#5xx'],
+  detail.ips.map(
+    (r) =>
+      h`<tr><th scope="row"><a href="${ipUrl(siteId, r.ip, date)}"><code>${r.ip}</code></a></th><td><a href="${countryUrl(siteId, r.country, date)}">${r.country ?? 'unknown'}</a></td>${num(r.requests, ipUrl(siteId, r.ip, date))}${num(r.blocked)}${num(r.errors4xx)}${num(r.errors5xx)}</tr>`,
+  ),
+)}
 </section>
 <div class="grid2">
 <section aria-labelledby="status-h"><h2 id="status-h">Statuses</h2>${statusTable(detail.statuses)}</section>
 <section aria-labelledby="countries-h"><h2 id="countries-h">Countries</h2>
-${table('Countries requesting this path', ['Country', '#Requests', '#Blocked'], detail.countries.map((c) => h`<tr><th scope="row"><a href="${countryUrl(siteId, c.country, date)}">${c.country ?? 'unknown'}</a></th>${num(c.requests)}${num(c.blocked)}</tr>`))}
+${table(
+  'Countries requesting this path',
+  ['Country', '#Requests', '#Blocked'],
+  detail.countries.map(
+    (c) =>
+      h`<tr><th scope="row"><a href="${countryUrl(siteId, c.country, date)}">${c.country ?? 'unknown'}</a></th>${num(c.requests)}${num(c.blocked)}</tr>`,
+  ),
+)}
 </section>
 </div>
 <section aria-labelledby="uas-h"><h2 id="uas-h">User agents</h2>
-${table('User agents requesting this path', ['User agent', 'Bot category', '#Requests', '#Blocked'], detail.userAgents.map((u) => h`<tr><th scope="row" class="text"><code>${u.ua === '' ? '(none)' : u.ua}</code></th><td>${u.botCategory ?? 'browser'}</td>${num(u.requests)}${num(u.blocked)}</tr>`))}
+${table(
+  'User agents requesting this path',
+  ['User agent', 'Bot category', '#Requests', '#Blocked'],
+  detail.userAgents.map(
+    (u) =>
+      h`<tr><th scope="row" class="text"><code>${u.ua === '' ? '(none)' : u.ua}</code></th><td>${u.botCategory ?? 'browser'}</td>${num(u.requests)}${num(u.blocked)}</tr>`,
+  ),
+)}
 </section>`;
   return page({ title: `${path} · ${date}`, body, viewer });
 }

@@ -66,72 +66,172 @@ ${card('Unique IPs', formatCount(totals.uniqueIps))}
 <section aria-labelledby="timeline-h"><h2 id="timeline-h">Requests per hour</h2>
 ${timelineChart('timeline', report.timeline, tz)}
 <details><summary>Timeline as a table</summary>
-${table('Requests per hour', ['Hour', '#Requests', '#Blocked', '#4xx', '#5xx'], report.timeline.map((p) => h`<tr><th scope="row">${formatTime(p.start, tz)}</th>${num(p.requests)}${num(p.blocked)}${num(p.errors4xx)}${num(p.errors5xx)}</tr>`))}
+${table(
+  'Requests per hour',
+  ['Hour', '#Requests', '#Blocked', '#4xx', '#5xx'],
+  report.timeline.map(
+    (p) =>
+      h`<tr><th scope="row">${formatTime(p.start, tz)}</th>${num(p.requests)}${num(p.blocked)}${num(p.errors4xx)}${num(p.errors5xx)}</tr>`,
+  ),
+)}
 </details></section>
 
 <div class="grid2">
 <section aria-labelledby="status-h"><h2 id="status-h">Status classes</h2>
-${barChart('status-chart', 'Responses by status class', (['1xx', '2xx', '3xx', '4xx', '5xx'] as const).map((k) => ({ label: k, value: report.statusClasses[k], tone: k === '5xx' ? 'f-e5' : k === '4xx' ? 'f-e4' : k === '2xx' ? 'f-ok' : 'f-bar' })), 440)}
-${table('Responses by status class', ['Class', '#Requests'], (['1xx', '2xx', '3xx', '4xx', '5xx'] as const).map((k) => h`<tr><th scope="row">${k}</th>${num(report.statusClasses[k])}</tr>`))}
+${barChart(
+  'status-chart',
+  'Responses by status class',
+  (['1xx', '2xx', '3xx', '4xx', '5xx'] as const).map((k) => ({
+    label: k,
+    value: report.statusClasses[k],
+    tone: k === '5xx' ? 'f-e5' : k === '4xx' ? 'f-e4' : k === '2xx' ? 'f-ok' : 'f-bar',
+  })),
+  440,
+)}
+${table(
+  'Responses by status class',
+  ['Class', '#Requests'],
+  (['1xx', '2xx', '3xx', '4xx', '5xx'] as const).map(
+    (k) => h`<tr><th scope="row">${k}</th>${num(report.statusClasses[k])}</tr>`,
+  ),
+)}
 </section>
 
 <section aria-labelledby="origin-h"><h2 id="origin-h">Domestic and foreign</h2>
-${barChart('origin-chart', 'Domestic, foreign and unknown-country requests, with blocked', [
-  { label: 'domestic', value: report.domestic.requests, part: report.domestic.blocked },
-  { label: 'foreign', value: report.foreign.requests, part: report.foreign.blocked },
-  { label: 'unknown', value: report.unknownCountry.requests, part: report.unknownCountry.blocked },
-], 440)}
-${table('Domestic and foreign traffic', ['Origin', '#Requests', '#Blocked', '#Block rate'], [
-  h`<tr><th scope="row">${home ? h`domestic (${countryLink(home)})` : 'domestic'}</th>${num(report.domestic.requests)}${num(report.domestic.blocked)}<td class="num">${formatRate(report.domestic.blockRate)}</td></tr>`,
-  h`<tr><th scope="row">foreign</th>${num(report.foreign.requests)}${num(report.foreign.blocked)}<td class="num">${formatRate(report.foreign.blockRate)}</td></tr>`,
-  h`<tr><th scope="row">${countryLink(null)}</th>${num(report.unknownCountry.requests)}${num(report.unknownCountry.blocked)}<td class="num">${formatRate(report.unknownCountry.blockRate)}</td></tr>`,
-])}
+${barChart(
+  'origin-chart',
+  'Domestic, foreign and unknown-country requests, with blocked',
+  [
+    { label: 'domestic', value: report.domestic.requests, part: report.domestic.blocked },
+    { label: 'foreign', value: report.foreign.requests, part: report.foreign.blocked },
+    { label: 'unknown', value: report.unknownCountry.requests, part: report.unknownCountry.blocked },
+  ],
+  440,
+)}
+${table(
+  'Domestic and foreign traffic',
+  ['Origin', '#Requests', '#Blocked', '#Block rate'],
+  [
+    h`<tr><th scope="row">${home ? h`domestic (${countryLink(home)})` : 'domestic'}</th>${num(report.domestic.requests)}${num(report.domestic.blocked)}<td class="num">${formatRate(report.domestic.blockRate)}</td></tr>`,
+    h`<tr><th scope="row">foreign</th>${num(report.foreign.requests)}${num(report.foreign.blocked)}<td class="num">${formatRate(report.foreign.blockRate)}</td></tr>`,
+    h`<tr><th scope="row">${countryLink(null)}</th>${num(report.unknownCountry.requests)}${num(report.unknownCountry.blocked)}<td class="num">${formatRate(report.unknownCountry.blockRate)}</td></tr>`,
+  ],
+)}
 </section>
 </div>
 
 <section aria-labelledby="countries-h"><h2 id="countries-h">Countries</h2>
-${barChart('countries-chart', 'Requests by country, with blocked', report.topCountries.slice(0, 10).map((c) => ({ label: countryName(c.country), value: c.requests, part: c.blocked })))}
-${table('Top countries', ['Country', '#Requests', '#Blocked'], report.topCountries.map((c) => h`<tr><th scope="row">${countryLink(c.country)}</th>${num(c.requests, countryUrl(siteId, c.country, date))}${num(c.blocked)}</tr>`))}
+${barChart(
+  'countries-chart',
+  'Requests by country, with blocked',
+  report.topCountries.slice(0, 10).map((c) => ({ label: countryName(c.country), value: c.requests, part: c.blocked })),
+)}
+${table(
+  'Top countries',
+  ['Country', '#Requests', '#Blocked'],
+  report.topCountries.map(
+    (c) =>
+      h`<tr><th scope="row">${countryLink(c.country)}</th>${num(c.requests, countryUrl(siteId, c.country, date))}${num(c.blocked)}</tr>`,
+  ),
+)}
 </section>
 
 <section aria-labelledby="ips-h"><h2 id="ips-h">Top IPs</h2>
-${table('Top client IPs', ['IP', 'Country', '#Requests', '#Blocked', '#4xx', '#5xx'], report.topIps.map((r) => h`<tr><th scope="row">${ipLink(r.ip)}</th><td>${countryLink(r.country)}</td>${num(r.requests, ipUrl(siteId, r.ip, date))}${num(r.blocked)}${num(r.errors4xx)}${num(r.errors5xx)}</tr>`))}
+${table(
+  'Top client IPs',
+  ['IP', 'Country', '#Requests', '#Blocked', '#4xx', '#5xx'],
+  report.topIps.map(
+    (r) =>
+      h`<tr><th scope="row">${ipLink(r.ip)}</th><td>${countryLink(r.country)}</td>${num(r.requests, ipUrl(siteId, r.ip, date))}${num(r.blocked)}${num(r.errors4xx)}${num(r.errors5xx)}</tr>`,
+  ),
+)}
 </section>
 
 <section aria-labelledby="paths-h"><h2 id="paths-h">Top paths</h2>
-${table('Top request paths', ['Path', '#Requests', '#Blocked', '#4xx', '#5xx'], report.topPaths.map((r) => h`<tr><th scope="row" class="text"><a href="${pathUrl(siteId, r.path, date)}"><code>${r.path}</code></a></th>${num(r.requests, pathUrl(siteId, r.path, date))}${num(r.blocked)}${num(r.errors4xx)}${num(r.errors5xx)}</tr>`))}
+${table(
+  'Top request paths',
+  ['Path', '#Requests', '#Blocked', '#4xx', '#5xx'],
+  report.topPaths.map(
+    (r) =>
+      h`<tr><th scope="row" class="text"><a href="${pathUrl(siteId, r.path, date)}"><code>${r.path}</code></a></th>${num(r.requests, pathUrl(siteId, r.path, date))}${num(r.blocked)}${num(r.errors4xx)}${num(r.errors5xx)}</tr>`,
+  ),
+)}
 </section>
 
 <section aria-labelledby="uas-h"><h2 id="uas-h">Top user agents</h2>
-${table('Top user agents', ['User agent', 'Bot category', '#Requests', '#Blocked'], report.topUserAgents.map((r) => h`<tr><th scope="row" class="text"><code>${r.ua === '' ? '(none)' : r.ua}</code></th><td>${r.botCategory ?? 'browser'}</td>${num(r.requests)}${num(r.blocked)}</tr>`))}
+${table(
+  'Top user agents',
+  ['User agent', 'Bot category', '#Requests', '#Blocked'],
+  report.topUserAgents.map(
+    (r) =>
+      h`<tr><th scope="row" class="text"><code>${r.ua === '' ? '(none)' : r.ua}</code></th><td>${r.botCategory ?? 'browser'}</td>${num(r.requests)}${num(r.blocked)}</tr>`,
+  ),
+)}
 </section>
 
 <section aria-labelledby="bots-h"><h2 id="bots-h">Bots by category</h2>
-${barChart('bots-chart', 'Bot requests by category, with blocked', report.bots.map((b) => ({ label: b.category, value: b.requests, part: b.blocked })))}
-${table('Bot traffic by category', ['Category', '#Requests', '#Blocked'], report.bots.map((b) => h`<tr><th scope="row">${b.category}</th>${num(b.requests)}${num(b.blocked)}</tr>`))}
+${barChart(
+  'bots-chart',
+  'Bot requests by category, with blocked',
+  report.bots.map((b) => ({ label: b.category, value: b.requests, part: b.blocked })),
+)}
+${table(
+  'Bot traffic by category',
+  ['Category', '#Requests', '#Blocked'],
+  report.bots.map((b) => h`<tr><th scope="row">${b.category}</th>${num(b.requests)}${num(b.blocked)}</tr>`),
+)}
 </section>
 
 <section aria-labelledby="rules-h"><h2 id="rules-h">Blocks by rule</h2>
-${table('Blocks by rule', ['Rule', '#Blocked', '#Would block'], report.blocksByRule.map((r) => h`<tr><th scope="row"><code>${r.rule}</code></th>${num(r.blocked)}${num(r.counted)}</tr>`))}
+${table(
+  'Blocks by rule',
+  ['Rule', '#Blocked', '#Would block'],
+  report.blocksByRule.map(
+    (r) => h`<tr><th scope="row"><code>${r.rule}</code></th>${num(r.blocked)}${num(r.counted)}</tr>`,
+  ),
+)}
 </section>
 
 <section aria-labelledby="bursts-h"><h2 id="bursts-h">Error bursts</h2>
-${table('Times past the burst threshold in some 30 s (5-s resolution), each burst once', ['From–to', 'Errors (worst 30 s)', 'IPs behind it'], report.bursts.map((b) => h`<tr><th scope="row">${formatTime(b.start, tz, true)}–${formatTime(b.end, tz, true)}</th>${num(b.errors)}<td>${b.ips.map((i, n) => h`${n ? ', ' : ''}${ipLink(i.ip)} (${formatCount(i.errors)})`)}</td></tr>`), 'No error bursts on this day.')}
+${table(
+  'Times past the burst threshold in some 30 s (5-s resolution), each burst once',
+  ['From–to', 'Errors (worst 30 s)', 'IPs behind it'],
+  report.bursts.map(
+    (b) =>
+      h`<tr><th scope="row">${formatTime(b.start, tz, true)}–${formatTime(b.end, tz, true)}</th>${num(b.errors)}<td>${b.ips.map((i, n) => h`${n ? ', ' : ''}${ipLink(i.ip)} (${formatCount(i.errors)})`)}</td></tr>`,
+  ),
+  'No error bursts on this day.',
+)}
 </section>
 
 <section aria-labelledby="s5xx-h"><h2 id="s5xx-h">Suspicious clients answered 5xx</h2>
-${table('Clients that got 5xx where a 403 was deserved', ['IP', '#5xx', 'Why'], report.suspicious5xx.map((s) => h`<tr><th scope="row">${ipLink(s.ip)}</th>${num(s.errors5xx, ipUrl(siteId, s.ip, date))}<td><ul class="reasons">${s.reasons.map((r) => h`<li>${r}</li>`)}</ul></td></tr>`), 'None on this day.')}
+${table(
+  'Clients that got 5xx where a 403 was deserved',
+  ['IP', '#5xx', 'Why'],
+  report.suspicious5xx.map(
+    (s) =>
+      h`<tr><th scope="row">${ipLink(s.ip)}</th>${num(s.errors5xx, ipUrl(siteId, s.ip, date))}<td><ul class="reasons">${s.reasons.map((r) => h`<li>${r}</li>`)}</ul></td></tr>`,
+  ),
+  'None on this day.',
+)}
 </section>
 
 <section aria-labelledby="recs-h" id="recommendations"><h2 id="recs-h">Recommended for the deny list</h2>
-${table('IPs recommended for the deny list, with evidence', ['IP', 'Country', '#Requests', 'Evidence', 'Action'], report.recommendations.map((r) => {
-  const denied = r.denied || r.ip === justDenied;
-  return h`<tr><th scope="row">${ipLink(r.ip)}</th><td>${countryLink(r.country)}</td>${num(r.requests, ipUrl(siteId, r.ip, date))}<td><ul class="reasons">${r.reasons.map((x) => h`<li>${x}</li>`)}</ul></td><td>${denied
-    ? h`<span class="badge denied">Denied</span>`
-    : viewer === null
-      ? h`<span class="muted">not denied</span>`
-      : h`<form class="inline" method="post" action="${denyUrl(siteId)}"><input type="hidden" name="csrf" value="${viewer.csrfToken}"><input type="hidden" name="ip" value="${r.ip}"><input type="hidden" name="date" value="${date}"><input type="hidden" name="reason" value="${storableReason(r.reasons.join('; '))}"><button type="submit" aria-label="Add ${r.ip} to the deny list">Add to deny list</button></form>`}</td></tr>`;
-}), 'No recommendations for this day.')}
+${table(
+  'IPs recommended for the deny list, with evidence',
+  ['IP', 'Country', '#Requests', 'Evidence', 'Action'],
+  report.recommendations.map((r) => {
+    const denied = r.denied || r.ip === justDenied;
+    return h`<tr><th scope="row">${ipLink(r.ip)}</th><td>${countryLink(r.country)}</td>${num(r.requests, ipUrl(siteId, r.ip, date))}<td><ul class="reasons">${r.reasons.map((x) => h`<li>${x}</li>`)}</ul></td><td>${
+      denied
+        ? h`<span class="badge denied">Denied</span>`
+        : viewer === null
+          ? h`<span class="muted">not denied</span>`
+          : h`<form class="inline" method="post" action="${denyUrl(siteId)}"><input type="hidden" name="csrf" value="${viewer.csrfToken}"><input type="hidden" name="ip" value="${r.ip}"><input type="hidden" name="date" value="${date}"><input type="hidden" name="reason" value="${storableReason(r.reasons.join('; '))}"><button type="submit" aria-label="Add ${r.ip} to the deny list">Add to deny list</button></form>`
+    }</td></tr>`;
+  }),
+  'No recommendations for this day.',
+)}
 </section>
 
 <section aria-labelledby="cmp-h"><h2 id="cmp-h">Comparison</h2>

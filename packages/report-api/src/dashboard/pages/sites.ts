@@ -12,7 +12,15 @@ import { BASE, reportUrl } from '../urls.js';
  */
 export function renderSitesPage({ sites, viewer }: { sites: DashboardSite[]; viewer: Viewer }): HtmlEscapedString {
   const body = h`<h1>Sites</h1>
-${table('Sites you are signed in to', ['Site', 'Time zone', 'Home country'], sites.map((s) => h`<tr><th scope="row"><a href="${reportUrl(s.id)}">${s.name}</a></th><td>${s.timeZone}</td><td>${s.homeCountry ?? '—'}</td></tr>`), 'No sites.')}
+${table(
+  'Sites you are signed in to',
+  ['Site', 'Time zone', 'Home country'],
+  sites.map(
+    (s) =>
+      h`<tr><th scope="row"><a href="${reportUrl(s.id)}">${s.name}</a></th><td>${s.timeZone}</td><td>${s.homeCountry ?? '—'}</td></tr>`,
+  ),
+  'No sites.',
+)}
 <p><a href="${BASE}/sign-in">Sign in to another site</a> with its admin key.</p>`;
   return page({ title: 'Sites', body, viewer });
 }
@@ -23,7 +31,10 @@ ${table('Sites you are signed in to', ['Site', 'Time zone', 'Home country'], sit
  * @example
  * renderSignInPage({ error: 'That key was not accepted.' });
  */
-export function renderSignInPage({ error = null, viewer = null }: { error?: string | null; viewer?: Viewer | null } = {}): HtmlEscapedString {
+export function renderSignInPage({
+  error = null,
+  viewer = null,
+}: { error?: string | null; viewer?: Viewer | null } = {}): HtmlEscapedString {
   const body = h`<div class="signin"><h1>Sign in</h1>
 <p>Use the admin key of the site you want to see.</p>
 ${error ? h`<p class="error" role="alert">${error}</p>` : ''}
@@ -42,6 +53,18 @@ ${viewer ? h`<input type="hidden" name="csrf" value="${viewer.csrfToken}">` : ''
  * @example
  * renderErrorPage({ title: 'Bad date', message: '2026-02-30 is not a calendar date', viewer: null });
  */
-export function renderErrorPage({ title, message, viewer }: { title: string; message: string; viewer: Viewer | null }): HtmlEscapedString {
-  return page({ title, body: h`<h1>${title}</h1><p class="error" role="alert">${message}</p><p><a href="${BASE}">Back to the sites</a></p>`, viewer });
+export function renderErrorPage({
+  title,
+  message,
+  viewer,
+}: {
+  title: string;
+  message: string;
+  viewer: Viewer | null;
+}): HtmlEscapedString {
+  return page({
+    title,
+    body: h`<h1>${title}</h1><p class="error" role="alert">${message}</p><p><a href="${BASE}">Back to the sites</a></p>`,
+    viewer,
+  });
 }

@@ -24,7 +24,14 @@ ${card('5xx', formatCount(totals.errors5xx), delta(totals.errors5xx, prev?.error
 <section aria-labelledby="timeline-h"><h2 id="timeline-h">Requests per hour</h2>
 ${timelineChart(chartId, detail.timeline, tz)}
 <details><summary>Timeline as a table</summary>
-${table('Requests per hour', ['Hour', '#Requests', '#Blocked', '#4xx', '#5xx'], detail.timeline.map((p) => h`<tr><th scope="row">${formatTime(p.start, tz)}</th>${num(p.requests)}${num(p.blocked)}${num(p.errors4xx)}${num(p.errors5xx)}</tr>`))}
+${table(
+  'Requests per hour',
+  ['Hour', '#Requests', '#Blocked', '#4xx', '#5xx'],
+  detail.timeline.map(
+    (p) =>
+      h`<tr><th scope="row">${formatTime(p.start, tz)}</th>${num(p.requests)}${num(p.blocked)}${num(p.errors4xx)}${num(p.errors5xx)}</tr>`,
+  ),
+)}
 </details></section>`;
 }
 
@@ -35,5 +42,11 @@ ${table('Requests per hour', ['Hour', '#Requests', '#Blocked', '#4xx', '#5xx'], 
  * statusTable([{ status: 404, requests: 120 }]);
  */
 export function statusTable(statuses: Array<{ status: number; requests: number }>): HtmlEscapedString {
-  return table('Responses by status code', ['Status', '#Requests'], statuses.map((s) => h`<tr><th scope="row">${s.status === 0 ? '0 (client went away)' : s.status}</th>${num(s.requests)}</tr>`));
+  return table(
+    'Responses by status code',
+    ['Status', '#Requests'],
+    statuses.map(
+      (s) => h`<tr><th scope="row">${s.status === 0 ? '0 (client went away)' : s.status}</th>${num(s.requests)}</tr>`,
+    ),
+  );
 }

@@ -5,7 +5,6 @@ import { newId } from '../ids.js';
 import { toDenyEntry, type DenyRow } from '../rows.js';
 import { changes, rows, statement } from './pool.js';
 
-
 // Ids are compared byte-wise (COLLATE "C") so entries come back in the order SQLite gives them.
 const select = statement(
   `SELECT id, value, reason, source, created_at, expires_at FROM deny_entries

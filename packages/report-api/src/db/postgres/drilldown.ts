@@ -1,5 +1,13 @@
 import type pg from 'pg';
-import type { DrillDownStore, SliceBucket, SliceCounts, SliceFilter, SliceGroup, SliceGroupBy, SliceSummary } from '../drilldown.js';
+import type {
+  DrillDownStore,
+  SliceBucket,
+  SliceCounts,
+  SliceFilter,
+  SliceGroup,
+  SliceGroupBy,
+  SliceSummary,
+} from '../drilldown.js';
 import { rows, statement, type Statement } from './pool.js';
 
 /** Group key and extra of each `groupBy` as SQL over the `slice` rows (`extra` an aggregate or a grouped column). */
@@ -35,7 +43,9 @@ interface Row {
 function filterSql(filter: SliceFilter): { sql: string; values: unknown[]; name: string } {
   if ('ip' in filter) return { sql: 'ip = $2', values: [filter.ip], name: 'ip' };
   if ('path' in filter) return { sql: 'path = $2', values: [filter.path], name: 'path' };
-  return filter.country === null ? { sql: 'country IS NULL AND $2::text IS NULL', values: [null], name: 'nocountry' } : { sql: 'country = $2', values: [filter.country], name: 'country' };
+  return filter.country === null
+    ? { sql: 'country IS NULL AND $2::text IS NULL', values: [null], name: 'nocountry' }
+    : { sql: 'country = $2', values: [filter.country], name: 'country' };
 }
 
 /**
@@ -61,10 +71,23 @@ function sliceSql(filter: string, groupBy: readonly SliceGroupBy[]): string {
     ${parts.map((p) => `(${p})`).join('\nUNION ALL ')}`;
 }
 
-const counts = (r: Row): SliceCounts => ({ requests: r.requests, blocked: r.blocked, counted: r.counted, errors4xx: r.errors_4xx, errors5xx: r.errors_5xx });
+const counts = (r: Row): SliceCounts => ({
+  requests: r.requests,
+  blocked: r.blocked,
+  counted: r.counted,
+  errors4xx: r.errors_4xx,
+  errors5xx: r.errors_5xx,
+});
 
 function rounded<T extends SliceCounts>(c: T): T {
-  return { ...c, requests: Math.round(c.requests), blocked: Math.round(c.blocked), counted: Math.round(c.counted), errors4xx: Math.round(c.errors4xx), errors5xx: Math.round(c.errors5xx) };
+  return {
+    ...c,
+    requests: Math.round(c.requests),
+    blocked: Math.round(c.blocked),
+    counted: Math.round(c.counted),
+    errors4xx: Math.round(c.errors4xx),
+    errors5xx: Math.round(c.errors5xx),
+  };
 }
 
 /**
@@ -81,8 +104,10 @@ export function postgresDrillDownStore(pool: pg.Pool): DrillDownStore {
   const statements = new Map<string, Statement>();
   return {
     async sliceSummary(siteId, filter, range, { bucketMs, groupBy, limit }): Promise<SliceSummary> {
-      if (!Number.isInteger(bucketMs) || bucketMs <= 0) throw new TypeError(`sliceSummary: bucketMs must be a positive integer, got ${bucketMs}`);
-      for (const g of groupBy) if (!Object.hasOwn(GROUPS, g)) throw new TypeError(`sliceSummary: unknown groupBy ${JSON.stringify(g)}`);
+      if (!Number.isInteger(bucketMs) || bucketMs <= 0)
+        throw new TypeError(`sliceSummary: bucketMs must be a positive integer, got ${bucketMs}`);
+      for (const g of groupBy)
+        if (!Object.hasOwn(GROUPS, g)) throw new TypeError(`sliceSummary: unknown groupBy ${JSON.stringify(g)}`);
       const max = Math.max(0, Math.min(1000, Math.floor(limit)));
       const where = filterSql(filter);
       const unique = [...new Set(groupBy)];
@@ -109,7 +134,11 @@ export function postgresDrillDownStore(pool: pg.Pool): DrillDownStore {
           .slice(0, max)
           .map(rounded);
       }
-      return { totals: rounded(totals), timeline: timeline.sort((a, b) => a.index - b.index).map(rounded), groups: summary };
+      return {
+        totals: rounded(totals),
+        timeline: timeline.sort((a, b) => a.index - b.index).map(rounded),
+        groups: summary,
+      };
     },
   };
 }

@@ -22,19 +22,23 @@ const insertEvents = statement(
    SELECT $1::text, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::float8[],
      $10::text[], $11::text[], $12::text[], $13::text[], $14::float8[], $15::bigint[])`,
 );
-const EVENT_COLUMNS = 'id, site_id, ts, ip, country, method, host, path, status, latency_ms, ua, action, rule, bot_category, sample_rate, asn';
+const EVENT_COLUMNS =
+  'id, site_id, ts, ip, country, method, host, path, status, latency_ms, ua, action, rule, bot_category, sample_rate, asn';
 
 const purgeSites = statement('SELECT id FROM sites ORDER BY id');
-const purgeEvents = statement(`DELETE FROM events WHERE id IN (SELECT id FROM events WHERE site_id = $1 AND ts < $2 LIMIT ${PURGE_CHUNK})`);
+const purgeEvents = statement(
+  `DELETE FROM events WHERE id IN (SELECT id FROM events WHERE site_id = $1 AND ts < $2 LIMIT ${PURGE_CHUNK})`,
+);
 const purgeIpWindows = statement('DELETE FROM ip_errors_5s WHERE site_id = $1 AND start < $2');
 // Import batch ids (about one per 1,000 log lines) are kept for good: re-importing a file after the
 // retention window must still be recognised as a duplicate.
 const purgeBatches = statement("DELETE FROM batches WHERE site_id = $1 AND received_at < $2 AND source <> 'import'");
 const purgeLeases = statement('DELETE FROM leases WHERE expires_at < $1');
 // One purge at a time across every report-api instance on this database and schema; the others skip.
-const tryPurgeLock = statement("SELECT pg_try_advisory_lock(hashtext('watchpost.purge.' || current_schema())) AS locked");
+const tryPurgeLock = statement(
+  "SELECT pg_try_advisory_lock(hashtext('watchpost.purge.' || current_schema())) AS locked",
+);
 const purgeUnlock = statement("SELECT pg_advisory_unlock(hashtext('watchpost.purge.' || current_schema()))");
-
 
 /** The events of a batch as one array per column of `insertEvents`. */
 function eventColumns(siteId: string, events: readonly WatchpostEvent[]): unknown[] {
@@ -91,7 +95,9 @@ export function postgresEventStore(
     const key = clauses.join('');
     let found = listStatements.get(key);
     if (!found) {
-      found = statement(`SELECT ${EVENT_COLUMNS} FROM events WHERE site_id = $1 AND ts >= $2 AND ts < $3${key} ORDER BY ts DESC, id DESC LIMIT $${n + 1}`);
+      found = statement(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE site_id = $1 AND ts >= $2 AND ts < $3${key} ORDER BY ts DESC, id DESC LIMIT $${n + 1}`,
+      );
       listStatements.set(key, found);
     }
     return found;
@@ -106,7 +112,16 @@ export function postgresEventStore(
       assertStorable(batch.events, localDay);
       const aggregate = batch.events.length > 0 ? aggregateEvents(batch.events, localDay) : null;
       return transaction(pool, async (client) => {
-        const fresh = (await changes(client, insertBatch, [siteId, batch.batchId, now(), batch.events.length, batch.dropped ?? 0, batch.source, stats?.rejected ?? 0])) > 0;
+        const fresh =
+          (await changes(client, insertBatch, [
+            siteId,
+            batch.batchId,
+            now(),
+            batch.events.length,
+            batch.dropped ?? 0,
+            batch.source,
+            stats?.rejected ?? 0,
+          ])) > 0;
         if (!fresh) return { accepted: 0, duplicate: true };
         if (aggregate) {
           await changes(client, insertEvents, eventColumns(siteId, batch.events));

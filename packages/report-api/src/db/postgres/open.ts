@@ -73,9 +73,12 @@ export async function openPostgresStore({
   onError = (error) => console.error('watchpost: PostgreSQL connection error:', error.message),
 }: PostgresStoreOptions): Promise<Store & { pool: pg.Pool }> {
   if (!URL.canParse(url) || !/^postgres(ql)?:$/.test(new URL(url).protocol)) {
-    throw new TypeError(`url must be a postgres:// or postgresql:// URL, got ${JSON.stringify(redactPostgresUrl(url))}`);
+    throw new TypeError(
+      `url must be a postgres:// or postgresql:// URL, got ${JSON.stringify(redactPostgresUrl(url))}`,
+    );
   }
-  if (!SCHEMA_NAME.test(schema)) throw new TypeError(`schema must be a lower-case SQL identifier, got ${JSON.stringify(schema)}`);
+  if (!SCHEMA_NAME.test(schema))
+    throw new TypeError(`schema must be a lower-case SQL identifier, got ${JSON.stringify(schema)}`);
   if (!Number.isInteger(maxConnections) || maxConnections < 1 || maxConnections > 1000) {
     throw new TypeError(`maxConnections must be an integer from 1 to 1000, got ${maxConnections}`);
   }
@@ -154,7 +157,8 @@ async function migrateSchema(pool: pg.Pool, schema: string): Promise<void> {
     // A session-level lock: another process migrating the same schema finishes first.
     await client.query("SELECT pg_advisory_lock(hashtext('watchpost.migrate.' || $1))", [schema]);
     // Only when missing: CREATE SCHEMA needs a right on the database that an existing schema does not.
-    if ((await rows(client, schemaExists, [schema])).length === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    if ((await rows(client, schemaExists, [schema])).length === 0)
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     await migrate(drizzle({ client }), { migrationsFolder: MIGRATIONS, migrationsSchema: schema });
     await client.query("SELECT pg_advisory_unlock(hashtext('watchpost.migrate.' || $1))", [schema]);
   } catch (error) {

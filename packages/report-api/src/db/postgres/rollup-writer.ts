@@ -29,7 +29,8 @@ const upsertIpErrors = statement(
 );
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const byDayKey = (a: DayRow, b: DayRow) => compareText(a.day, b.day) || compareText(a.dim, b.dim) || compareText(a.key, b.key);
+const byDayKey = (a: DayRow, b: DayRow) =>
+  compareText(a.day, b.day) || compareText(a.dim, b.dim) || compareText(a.key, b.key);
 
 /** Counter values of `rows` as one array per counter column. */
 function counterColumns<T>(rows: readonly T[], values: (row: T) => readonly number[]): number[][] {
@@ -55,7 +56,11 @@ function counterColumns<T>(rows: readonly T[], values: (row: T) => readonly numb
 export async function writeRollups(client: pg.PoolClient, siteId: string, agg: BatchAggregate): Promise<void> {
   const quarters = [...agg.quarters].sort((a, b) => a[0] - b[0]);
   if (quarters.length > 0) {
-    await changes(client, upsertQuarters, [siteId, quarters.map(([start]) => start), ...counterColumns(quarters, ([, values]) => values)]);
+    await changes(client, upsertQuarters, [
+      siteId,
+      quarters.map(([start]) => start),
+      ...counterColumns(quarters, ([, values]) => values),
+    ]);
   }
   const days = [...dayRows(agg)].sort(byDayKey);
   if (days.length > 0) {
@@ -69,9 +74,19 @@ export async function writeRollups(client: pg.PoolClient, siteId: string, agg: B
     ]);
   }
   const errors = [...agg.errors].sort((a, b) => a[0] - b[0]);
-  if (errors.length > 0) await changes(client, upsertErrors, [siteId, errors.map(([start]) => start), errors.map(([, weighted]) => weighted)]);
+  if (errors.length > 0)
+    await changes(client, upsertErrors, [
+      siteId,
+      errors.map(([start]) => start),
+      errors.map(([, weighted]) => weighted),
+    ]);
   const ipErrors = ipErrorRows(agg).flatMap(([start, ips]) => ips.map(([ip, weighted]) => ({ start, ip, weighted })));
   if (ipErrors.length > 0) {
-    await changes(client, upsertIpErrors, [siteId, ipErrors.map((b) => b.start), ipErrors.map((b) => b.ip), ipErrors.map((b) => b.weighted)]);
+    await changes(client, upsertIpErrors, [
+      siteId,
+      ipErrors.map((b) => b.start),
+      ipErrors.map((b) => b.ip),
+      ipErrors.map((b) => b.weighted),
+    ]);
   }
 }

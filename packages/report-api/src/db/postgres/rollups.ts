@@ -10,7 +10,9 @@ const isCounter = (column: string): column is CounterColumn => (COUNTER_COLUMNS 
 
 // Text is compared byte-wise (COLLATE "C", like SQLite's BINARY), so ties come back in the same
 // order from both stores whatever the database's collation.
-const buckets = statement(`SELECT start, ${COUNTERS} FROM traffic_15m WHERE site_id = $1 AND start >= $2 AND start < $3 ORDER BY start`);
+const buckets = statement(
+  `SELECT start, ${COUNTERS} FROM traffic_15m WHERE site_id = $1 AND start >= $2 AND start < $3 ORDER BY start`,
+);
 // One statement per sort column; the column name comes from COUNTER_COLUMNS, never from input.
 const top = new Map<CounterColumn, Statement>(
   COUNTER_COLUMNS.map((column) => [
@@ -21,9 +23,13 @@ const top = new Map<CounterColumn, Statement>(
     ),
   ]),
 );
-const byKeys = statement(`SELECT key, extra, ${COUNTERS} FROM rollup_day WHERE site_id = $1 AND day = $2 AND dim = $3 AND key = ANY($4::text[])`);
+const byKeys = statement(
+  `SELECT key, extra, ${COUNTERS} FROM rollup_day WHERE site_id = $1 AND day = $2 AND dim = $3 AND key = ANY($4::text[])`,
+);
 const count = statement('SELECT count(*) AS n FROM rollup_day WHERE site_id = $1 AND day = $2 AND dim = $3');
-const errorBuckets = statement('SELECT start, errors FROM errors_5s WHERE site_id = $1 AND start >= $2 AND start < $3 ORDER BY start');
+const errorBuckets = statement(
+  'SELECT start, errors FROM errors_5s WHERE site_id = $1 AND start >= $2 AND start < $3 ORDER BY start',
+);
 const ipPeaks = statement(ipErrorPeaksSql(['$1', '$2', '$3', '$4'], ' COLLATE "C"'));
 
 /**
@@ -57,8 +63,13 @@ export function postgresRollupStore(pool: pg.Pool): RollupStore {
     async topDimension(siteId, day, dimension, query) {
       const limit = Math.max(0, Math.floor(query.limit));
       if (query.anyAtLeast) {
-        const entries = Object.entries(query.anyAtLeast).filter((entry): entry is [CounterColumn, number] => isCounter(entry[0]));
-        const st = anyStatement(query.orderBy, entries.map(([column]) => column));
+        const entries = Object.entries(query.anyAtLeast).filter((entry): entry is [CounterColumn, number] =>
+          isCounter(entry[0]),
+        );
+        const st = anyStatement(
+          query.orderBy,
+          entries.map(([column]) => column),
+        );
         return rows<DimensionRow>(pool, st, [siteId, day, dimension, ...entries.map(([, min]) => min), limit]);
       }
       const st = top.get(query.orderBy as CounterColumn);
@@ -67,7 +78,9 @@ export function postgresRollupStore(pool: pg.Pool): RollupStore {
     },
     async getDimensionRows(siteId, day, dimension, keys) {
       if (keys.length === 0) return [];
-      const found = new Map((await rows<DimensionRow>(pool, byKeys, [siteId, day, dimension, [...keys]])).map((row) => [row.key, row]));
+      const found = new Map(
+        (await rows<DimensionRow>(pool, byKeys, [siteId, day, dimension, [...keys]])).map((row) => [row.key, row]),
+      );
       // In the order asked for, like SQLite's one look-up per key.
       return keys.flatMap((key) => {
         const row = found.get(key);

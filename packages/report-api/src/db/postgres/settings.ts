@@ -2,7 +2,9 @@ import type pg from 'pg';
 import type { SettingsStore } from '../settings.js';
 import { changes, rows, statement } from './pool.js';
 
-const insert = statement('INSERT INTO settings (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING');
+const insert = statement(
+  'INSERT INTO settings (name, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING',
+);
 const select = statement('SELECT value FROM settings WHERE name = $1');
 // starts_with, not LIKE: a prefix may hold % or _.
 const remove = statement('DELETE FROM settings WHERE starts_with(name, $1) AND created_at < $2');

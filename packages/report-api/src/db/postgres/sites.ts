@@ -4,7 +4,6 @@ import { hashKey, newId, newKey } from '../ids.js';
 import { toSite, type SiteRow } from '../rows.js';
 import { changes, rows, statement, transaction } from './pool.js';
 
-
 const SITE_COLUMNS = 'id, name, time_zone, home_country, created_at';
 const insertSite = statement(`INSERT INTO sites (${SITE_COLUMNS}) VALUES ($1, $2, $3, $4, $5)`);
 const insertKey = statement('INSERT INTO api_keys (hash, site_id, role, created_at) VALUES ($1, $2, $3, $4)');

@@ -21,7 +21,7 @@ describe('packed rollup aggregates', () => {
   it('packs rows in key order within each day and dimension, with their counters', () => {
     const packed = packAggregate('s', aggregateEvents(events, localDay));
     const dims: Record<string, string[]> = {};
-    for (let i = 0; i < packed.days.length; ) {
+    for (let i = 0; i < packed.days.length;) {
       const [day, dim, count] = packed.days.slice(i, i + 3) as [string, string, number];
       i += 3;
       const keys: string[] = [];
@@ -38,13 +38,35 @@ describe('packed rollup aggregates', () => {
   });
 
   it('folds 4xx+5xx into 5-s buckets, site-wide and per IP, packed in (start, ip) order', () => {
-    const at = (ms: number, ip: string, status: number, sampleRate = 1) => event({ ts: T + ms, ip, status, sampleRate });
-    const agg = aggregateEvents([
-      at(4_999, '192.0.2.9', 404), at(0, '192.0.2.10', 500, 0.25), at(5_000, '192.0.2.9', 503), at(1, '192.0.2.9', 200),
-      at(2_000, '192.0.2.9', 499), at(9_999, '192.0.2.10', 600), at(3_000, '2001:db8::1', 400),
-    ], localDay);
+    const at = (ms: number, ip: string, status: number, sampleRate = 1) =>
+      event({ ts: T + ms, ip, status, sampleRate });
+    const agg = aggregateEvents(
+      [
+        at(4_999, '192.0.2.9', 404),
+        at(0, '192.0.2.10', 500, 0.25),
+        at(5_000, '192.0.2.9', 503),
+        at(1, '192.0.2.9', 200),
+        at(2_000, '192.0.2.9', 499),
+        at(9_999, '192.0.2.10', 600),
+        at(3_000, '2001:db8::1', 400),
+      ],
+      localDay,
+    );
     const packed = packAggregate('s', agg);
     expect(packed.errors).toEqual([T, 2 + 4 + 1, T + 5_000, 1]);
-    expect(packed.ipErrors).toEqual([T, '192.0.2.10', 4, T, '192.0.2.9', 2, T, '2001:db8::1', 1, T + 5_000, '192.0.2.9', 1]);
+    expect(packed.ipErrors).toEqual([
+      T,
+      '192.0.2.10',
+      4,
+      T,
+      '192.0.2.9',
+      2,
+      T,
+      '2001:db8::1',
+      1,
+      T + 5_000,
+      '192.0.2.9',
+      1,
+    ]);
   });
 });

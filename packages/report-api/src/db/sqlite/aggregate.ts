@@ -10,7 +10,18 @@ export const QUARTER_MS = 15 * 60 * 1000;
 export const ERROR_BUCKET_MS = 5 * 1000;
 
 /** Counter order used by the SQL statements (`COUNTER_COLUMNS[i]` ↔ `values[i]`). */
-export const COUNTER_COLUMNS = ['requests', 'blocked', 'counted', 's1xx', 's2xx', 's3xx', 's4xx', 's5xx', 'probes', 'scanner'] as const satisfies ReadonlyArray<keyof Counters>;
+export const COUNTER_COLUMNS = [
+  'requests',
+  'blocked',
+  'counted',
+  's1xx',
+  's2xx',
+  's3xx',
+  's4xx',
+  's5xx',
+  'probes',
+  'scanner',
+] as const satisfies ReadonlyArray<keyof Counters>;
 
 /** Weighted counters in `COUNTER_COLUMNS` order (a plain array: cheaper to allocate than a typed one). */
 export type CounterValues = number[];

@@ -4,7 +4,6 @@ import type { DenyListStore } from '../store.js';
 import { newId } from '../ids.js';
 import { toDenyEntry, type DenyRow } from '../rows.js';
 
-
 /**
  * Deny-list entries on SQLite; expired rows stay in the table but are never served.
  *

@@ -1,6 +1,14 @@
 import type Database from 'better-sqlite3';
 import { minuteSpan, perMinuteSql, type MinuteIndexed } from './minutes.js';
-import type { DrillDownStore, SliceBucket, SliceCounts, SliceFilter, SliceGroup, SliceGroupBy, SliceSummary } from '../drilldown.js';
+import type {
+  DrillDownStore,
+  SliceBucket,
+  SliceCounts,
+  SliceFilter,
+  SliceGroup,
+  SliceGroupBy,
+  SliceSummary,
+} from '../drilldown.js';
 
 interface Row {
   ts: number;
@@ -29,7 +37,14 @@ function add(counts: Counts, row: Row, weight: number): void {
 }
 
 function rounded<T extends Counts>(c: T): T {
-  return { ...c, requests: Math.round(c.requests), blocked: Math.round(c.blocked), counted: Math.round(c.counted), errors4xx: Math.round(c.errors4xx), errors5xx: Math.round(c.errors5xx) };
+  return {
+    ...c,
+    requests: Math.round(c.requests),
+    blocked: Math.round(c.blocked),
+    counted: Math.round(c.counted),
+    errors4xx: Math.round(c.errors4xx),
+    errors5xx: Math.round(c.errors5xx),
+  };
 }
 
 /** Group key and extra of a row for each `groupBy`. The key is a Map key: `\0` separates decision parts. */
@@ -70,14 +85,21 @@ export function sqliteDrillDownStore(db: Database.Database): DrillDownStore {
 
   return {
     async sliceSummary(siteId, filter, range, { bucketMs, groupBy, limit }): Promise<SliceSummary> {
-      if (!Number.isInteger(bucketMs) || bucketMs <= 0) throw new TypeError(`sliceSummary: bucketMs must be a positive integer, got ${bucketMs}`);
-      for (const g of groupBy) if (!(g in KEYS)) throw new TypeError(`sliceSummary: unknown groupBy ${JSON.stringify(g)}`);
+      if (!Number.isInteger(bucketMs) || bucketMs <= 0)
+        throw new TypeError(`sliceSummary: bucketMs must be a positive integer, got ${bucketMs}`);
+      for (const g of groupBy)
+        if (!(g in KEYS)) throw new TypeError(`sliceSummary: unknown groupBy ${JSON.stringify(g)}`);
       const max = Math.max(0, Math.min(1000, Math.floor(limit)));
       const w = where(filter);
       let statement = statements.get(w.name);
-      if (!statement) statements.set(w.name, (statement = db.prepare<unknown[], Row>(perMinuteSql(w.column, w.sql, COLUMNS, 'AND ts >= ? AND ts < ?'))));
+      if (!statement)
+        statements.set(
+          w.name,
+          (statement = db.prepare<unknown[], Row>(perMinuteSql(w.column, w.sql, COLUMNS, 'AND ts >= ? AND ts < ?'))),
+        );
       const span = spanOf(siteId, range.from, range.to);
-      const rows: Iterable<Row> = span === null ? [] : statement.iterate(span[0], span[1], siteId, ...w.params, range.from, range.to);
+      const rows: Iterable<Row> =
+        span === null ? [] : statement.iterate(span[0], span[1], siteId, ...w.params, range.from, range.to);
       const totals = zero();
       const buckets = new Map<number, Counts>();
       const groups = groupBy.map((by) => ({ by, key: KEYS[by], rows: new Map<string, SliceGroup>() }));
@@ -96,7 +118,9 @@ export function sqliteDrillDownStore(db: Database.Database): DrillDownStore {
           add(group, row, weight);
         }
       }
-      const timeline: SliceBucket[] = [...buckets].sort((a, b) => a[0] - b[0]).map(([index, c]) => ({ index, ...rounded(c) }));
+      const timeline: SliceBucket[] = [...buckets]
+        .sort((a, b) => a[0] - b[0])
+        .map(([index, c]) => ({ index, ...rounded(c) }));
       const result: SliceSummary['groups'] = {};
       for (const g of groups) {
         result[g.by] = [...g.rows.values()]

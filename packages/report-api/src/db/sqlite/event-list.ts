@@ -15,9 +15,13 @@ const MAX_LIST = 10_000;
  */
 export function sqliteEventList(db: Database.Database): Pick<EventStore, 'listEvents'> {
   const listQuery = (filters: string) =>
-    db.prepare<unknown[], EventRow>(`SELECT * FROM events WHERE site_id = ? AND ts >= ? AND ts < ?${filters} ORDER BY ts DESC, id DESC LIMIT ?`);
+    db.prepare<unknown[], EventRow>(
+      `SELECT * FROM events WHERE site_id = ? AND ts >= ? AND ts < ?${filters} ORDER BY ts DESC, id DESC LIMIT ?`,
+    );
   const listByIpQuery = (filters: string) =>
-    db.prepare<unknown[], EventRow>(perMinuteSql('ip', 'ip = ?', '*', `AND ts >= ? AND ts < ?${filters}`, 'ORDER BY ts DESC, id DESC LIMIT ?'));
+    db.prepare<unknown[], EventRow>(
+      perMinuteSql('ip', 'ip = ?', '*', `AND ts >= ? AND ts < ?${filters}`, 'ORDER BY ts DESC, id DESC LIMIT ?'),
+    );
   const listStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
   const spanOf = minuteSpan(db);
 
@@ -39,7 +43,11 @@ export function sqliteEventList(db: Database.Database): Pick<EventStore, 'listEv
       const limit = Math.max(0, Math.min(MAX_LIST, Math.floor(query.limit)));
       const key = (query.ip !== undefined ? 'ip' : '') + clauses.join('');
       let statement = listStatements.get(key);
-      if (!statement) listStatements.set(key, (statement = query.ip !== undefined ? listByIpQuery(clauses.join('')) : listQuery(clauses.join(''))));
+      if (!statement)
+        listStatements.set(
+          key,
+          (statement = query.ip !== undefined ? listByIpQuery(clauses.join('')) : listQuery(clauses.join(''))),
+        );
       if (query.ip === undefined) return statement.all(siteId, query.from, query.to, ...params, limit).map(toEvent);
       const span = spanOf(siteId, query.from, query.to);
       if (span === null) return [];

@@ -14,7 +14,10 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-function open(writerThread: boolean, path = join(dirs[dirs.push(mkdtempSync(join(tmpdir(), 'wp-atomic-'))) - 1]!, 'w.db')) {
+function open(
+  writerThread: boolean,
+  path = join(dirs[dirs.push(mkdtempSync(join(tmpdir(), 'wp-atomic-'))) - 1]!, 'w.db'),
+) {
   return { path, store: openSqliteStore({ path, writerThread }) };
 }
 

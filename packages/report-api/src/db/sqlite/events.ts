@@ -11,7 +11,6 @@ const EVENT_COLUMNS =
 /** Rows per multi-row INSERT: fewer statement executions, well under SQLite's 32,766 variables. */
 const ROWS_PER_INSERT = 100;
 
-
 /** Options of `sqliteEventStore`. */
 export interface GroupCommitOptions {
   /** Most events written in one group transaction; more waiting batches go into the next one. Default 20,000. */
@@ -68,50 +67,101 @@ export function sqliteEventStore(
   timeZoneOf: (siteId: string) => string | null,
   now: () => number,
   { maxGroupEvents = 20_000, groupWaitMs = 3, rollups: rollupOptions, holdRollups = true }: GroupCommitOptions = {},
-): EventStore & { backlogOwner: string; ingestBatchAt(siteId: string, batch: EventBatch, receivedAt: number, rejected?: number): Promise<StoredBatch>; flushPending(): void; flushRollups(): void; flushRollupsForRead(): void; closeRollups(): void; recoverRollups(): number } {
-  if (!Number.isInteger(maxGroupEvents) || maxGroupEvents < 1) throw new TypeError(`maxGroupEvents must be a positive integer, got ${maxGroupEvents}`);
-  if (!(groupWaitMs >= 0 && groupWaitMs <= 1000)) throw new TypeError(`groupWaitMs must be from 0 to 1000, got ${groupWaitMs}`);
+): EventStore & {
+  backlogOwner: string;
+  ingestBatchAt(siteId: string, batch: EventBatch, receivedAt: number, rejected?: number): Promise<StoredBatch>;
+  flushPending(): void;
+  flushRollups(): void;
+  flushRollupsForRead(): void;
+  closeRollups(): void;
+  recoverRollups(): number;
+} {
+  if (!Number.isInteger(maxGroupEvents) || maxGroupEvents < 1)
+    throw new TypeError(`maxGroupEvents must be a positive integer, got ${maxGroupEvents}`);
+  if (!(groupWaitMs >= 0 && groupWaitMs <= 1000))
+    throw new TypeError(`groupWaitMs must be from 0 to 1000, got ${groupWaitMs}`);
   const insertBatch = db.prepare(
     'INSERT OR IGNORE INTO batches (site_id, batch_id, received_at, events, dropped, source, rejected) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
-  const oneRow = `(${EVENT_COLUMNS.split(',').map(() => '?').join(', ')})`;
+  const oneRow = `(${EVENT_COLUMNS.split(',')
+    .map(() => '?')
+    .join(', ')})`;
   const insertOne = db.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${oneRow}`);
-  const insertMany = db.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES ${Array(ROWS_PER_INSERT).fill(oneRow).join(', ')}`);
+  const insertMany = db.prepare(
+    `INSERT INTO events (${EVENT_COLUMNS}) VALUES ${Array(ROWS_PER_INSERT).fill(oneRow).join(', ')}`,
+  );
   const maxId = db.prepare<[], number | null>('SELECT max(id) FROM events').pluck();
   const localDayOfSite = siteLocalDays(timeZoneOf);
   const rollups = holdRollups ? rollupBuffer(db, localDayOfSite, now, rollupOptions) : null;
   const backlog = rollups ?? rollupBacklog(db, localDayOfSite, now);
 
   function pushEvent(params: unknown[], siteId: string, e: WatchpostEvent): void {
-    params.push(siteId, e.ts, e.ip, e.country, e.method, e.host, e.path, e.status, e.latencyMs, e.ua, e.action, e.rule, e.botCategory, e.sampleRate, e.asn ?? null);
+    params.push(
+      siteId,
+      e.ts,
+      e.ip,
+      e.country,
+      e.method,
+      e.host,
+      e.path,
+      e.status,
+      e.latencyMs,
+      e.ua,
+      e.action,
+      e.rule,
+      e.botCategory,
+      e.sampleRate,
+      e.asn ?? null,
+    );
   }
 
   // Nested inside the group transaction, better-sqlite3 runs this as a SAVEPOINT.
-  const ingestOne = db.transaction((siteId: string, batch: EventBatch, receivedAt: number, localDay: (ms: number) => string, rejected: number): StoredBatch => {
-    const fresh = insertBatch.run(siteId, batch.batchId, receivedAt, batch.events.length, batch.dropped ?? 0, batch.source, rejected).changes > 0;
-    if (!fresh) return { accepted: 0, duplicate: true, backlogId: null };
-    // Inside the savepoint: an event the rollups could not take (a ts past the largest Date) rolls
-    // the whole batch back, batch id included, so a fixed retry is stored, not called a duplicate.
-    assertStorable(batch.events, localDay);
-    const before = maxId.get() ?? 0;
-    const events = batch.events;
-    const params: unknown[] = [];
-    let i = 0;
-    for (; i + ROWS_PER_INSERT <= events.length; i += ROWS_PER_INSERT) {
-      params.length = 0;
-      for (let j = i; j < i + ROWS_PER_INSERT; j++) pushEvent(params, siteId, events[j]!);
-      insertMany.run(params);
-    }
-    for (; i < events.length; i++) {
-      params.length = 0;
-      pushEvent(params, siteId, events[i]!);
-      insertOne.run(params);
-    }
-    // Every id above `before` was written by this batch (one writer at a time): until the rollups
-    // of these events are written, the range in the backlog lets a later process rebuild them.
-    const after = maxId.get() ?? 0;
-    return { accepted: events.length, duplicate: false, backlogId: after > before ? backlog.record(before + 1, after) : null };
-  });
+  const ingestOne = db.transaction(
+    (
+      siteId: string,
+      batch: EventBatch,
+      receivedAt: number,
+      localDay: (ms: number) => string,
+      rejected: number,
+    ): StoredBatch => {
+      const fresh =
+        insertBatch.run(
+          siteId,
+          batch.batchId,
+          receivedAt,
+          batch.events.length,
+          batch.dropped ?? 0,
+          batch.source,
+          rejected,
+        ).changes > 0;
+      if (!fresh) return { accepted: 0, duplicate: true, backlogId: null };
+      // Inside the savepoint: an event the rollups could not take (a ts past the largest Date) rolls
+      // the whole batch back, batch id included, so a fixed retry is stored, not called a duplicate.
+      assertStorable(batch.events, localDay);
+      const before = maxId.get() ?? 0;
+      const events = batch.events;
+      const params: unknown[] = [];
+      let i = 0;
+      for (; i + ROWS_PER_INSERT <= events.length; i += ROWS_PER_INSERT) {
+        params.length = 0;
+        for (let j = i; j < i + ROWS_PER_INSERT; j++) pushEvent(params, siteId, events[j]!);
+        insertMany.run(params);
+      }
+      for (; i < events.length; i++) {
+        params.length = 0;
+        pushEvent(params, siteId, events[i]!);
+        insertOne.run(params);
+      }
+      // Every id above `before` was written by this batch (one writer at a time): until the rollups
+      // of these events are written, the range in the backlog lets a later process rebuild them.
+      const after = maxId.get() ?? 0;
+      return {
+        accepted: events.length,
+        duplicate: false,
+        backlogId: after > before ? backlog.record(before + 1, after) : null,
+      };
+    },
+  );
 
   const queue: Pending[] = [];
   let scheduled = false;
@@ -147,7 +197,8 @@ export function sqliteEventStore(
     while (queue.length > 0) {
       let events = 0;
       let size = 0;
-      while (size < queue.length && (size === 0 || events + queue[size]!.batch.events.length <= maxGroupEvents)) events += queue[size++]!.batch.events.length;
+      while (size < queue.length && (size === 0 || events + queue[size]!.batch.events.length <= maxGroupEvents))
+        events += queue[size++]!.batch.events.length;
       const group = queue.splice(0, size);
       const outcomes: Array<{ result?: StoredBatch; error?: unknown }> = [];
       try {
@@ -174,7 +225,11 @@ export function sqliteEventStore(
   }
 
   return {
-    ingestBatch: (siteId, batch, _json, stats) => ingestBatchAt(siteId, batch, now(), stats?.rejected ?? 0).then(({ accepted, duplicate }) => ({ accepted, duplicate })),
+    ingestBatch: (siteId, batch, _json, stats) =>
+      ingestBatchAt(siteId, batch, now(), stats?.rejected ?? 0).then(({ accepted, duplicate }) => ({
+        accepted,
+        duplicate,
+      })),
     ingestBatchAt,
     flushPending,
     backlogOwner: backlog.owner,
@@ -188,7 +243,9 @@ export function sqliteEventStore(
       rollups?.flush();
       backlog.recover();
       // Chunked so a large purge never holds the write lock for long.
-      const chunk = db.prepare('DELETE FROM events WHERE id IN (SELECT id FROM events WHERE site_id = ? AND ts < ? LIMIT 20000)');
+      const chunk = db.prepare(
+        'DELETE FROM events WHERE id IN (SELECT id FROM events WHERE site_id = ? AND ts < ? LIMIT 20000)',
+      );
       const siteIds = db.prepare<[], { id: string }>('SELECT id FROM sites').all();
       let deleted = 0;
       for (const { id } of siteIds) {

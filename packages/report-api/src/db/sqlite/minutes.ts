@@ -29,9 +29,15 @@ export function perMinuteSql(column: MinuteIndexed, match: string, columns: stri
  * @example
  * const span = minuteSpan(db)('site_1', from, to); // [29543040, 29544479] or null
  */
-export function minuteSpan(db: Database.Database): (siteId: string, from: number, to: number) => [number, number] | null {
-  const first = db.prepare<[string, number, number], { ts: number }>('SELECT ts FROM events WHERE site_id = ? AND ts >= ? AND ts < ? ORDER BY site_id, ts LIMIT 1');
-  const last = db.prepare<[string, number, number], { ts: number }>('SELECT ts FROM events WHERE site_id = ? AND ts >= ? AND ts < ? ORDER BY site_id DESC, ts DESC LIMIT 1');
+export function minuteSpan(
+  db: Database.Database,
+): (siteId: string, from: number, to: number) => [number, number] | null {
+  const first = db.prepare<[string, number, number], { ts: number }>(
+    'SELECT ts FROM events WHERE site_id = ? AND ts >= ? AND ts < ? ORDER BY site_id, ts LIMIT 1',
+  );
+  const last = db.prepare<[string, number, number], { ts: number }>(
+    'SELECT ts FROM events WHERE site_id = ? AND ts >= ? AND ts < ? ORDER BY site_id DESC, ts DESC LIMIT 1',
+  );
   return (siteId, from, to) => {
     const a = first.get(siteId, from, to);
     const b = a && last.get(siteId, from, to);

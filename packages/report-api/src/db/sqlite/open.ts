@@ -60,9 +60,20 @@ const MIGRATIONS = fileURLToPath(new URL('../../../drizzle', import.meta.url));
  * console.log(await store.listSites());
  * await store.close();
  */
-export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWaitMs, rollups, writerThread = false, onWriterFailure, onRecoverySkip }: SqliteStoreOptions): Store & { db: Database.Database } {
-  if (writerThread && (path === ':memory:' || path === '')) throw new TypeError('writerThread needs a database file; an in-memory database has one connection');
-  if (writerThread && (rollups?.onError || rollups?.isOwnerAlive)) throw new TypeError('writerThread: rollups.onError and isOwnerAlive cannot cross to the writer thread');
+export function openSqliteStore({
+  path,
+  now = Date.now,
+  maxGroupEvents,
+  groupWaitMs,
+  rollups,
+  writerThread = false,
+  onWriterFailure,
+  onRecoverySkip,
+}: SqliteStoreOptions): Store & { db: Database.Database } {
+  if (writerThread && (path === ':memory:' || path === ''))
+    throw new TypeError('writerThread needs a database file; an in-memory database has one connection');
+  if (writerThread && (rollups?.onError || rollups?.isOwnerAlive))
+    throw new TypeError('writerThread: rollups.onError and isOwnerAlive cannot cross to the writer thread');
   const db = new Database(path, { timeout: 5000 });
   try {
     configureConnection(db);
@@ -98,11 +109,19 @@ export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWai
     } finally {
       recovery.close();
     }
-    const writer = startWriter({ path, options: { maxGroupEvents, groupWaitMs }, localDayOfSite, flushEvents: rollups?.flushEvents, flushMs: rollups?.flushMs, onFailure: onWriterFailure });
+    const writer = startWriter({
+      path,
+      options: { maxGroupEvents, groupWaitMs },
+      localDayOfSite,
+      flushEvents: rollups?.flushEvents,
+      flushMs: rollups?.flushMs,
+      onFailure: onWriterFailure,
+    });
     return {
       ...common,
       ...sqliteEventList(db),
-      ingestBatch: (siteId, batch, json, stats) => writer.ingestBatchAt(siteId, batch, now(), json, stats?.rejected ?? 0),
+      ingestBatch: (siteId, batch, json, stats) =>
+        writer.ingestBatchAt(siteId, batch, now(), json, stats?.rejected ?? 0),
       purgeBefore: (before) => writer.purgeBefore(before),
       ...readAfterFlush(sqliteRollupStore(db), writer.flushForRead),
       async close() {
@@ -115,7 +134,20 @@ export function openSqliteStore({ path, now = Date.now, maxGroupEvents, groupWai
       },
     };
   }
-  const { flushPending, flushRollups: _flushRollups, flushRollupsForRead, closeRollups, recoverRollups, ingestBatchAt: _ingestBatchAt, backlogOwner: _backlogOwner, ...events } = sqliteEventStore(db, siteZones(db), now, { maxGroupEvents, groupWaitMs, rollups: { ...rollups, onRecoverySkip: rollups?.onRecoverySkip ?? onRecoverySkip } });
+  const {
+    flushPending,
+    flushRollups: _flushRollups,
+    flushRollupsForRead,
+    closeRollups,
+    recoverRollups,
+    ingestBatchAt: _ingestBatchAt,
+    backlogOwner: _backlogOwner,
+    ...events
+  } = sqliteEventStore(db, siteZones(db), now, {
+    maxGroupEvents,
+    groupWaitMs,
+    rollups: { ...rollups, onRecoverySkip: rollups?.onRecoverySkip ?? onRecoverySkip },
+  });
   try {
     recoverRollups();
   } catch (error) {

@@ -36,7 +36,9 @@ async function poisonedFile(poison: string[]) {
   }
   const last = db.prepare('SELECT max(id) AS id FROM events').get() as { id: number };
   // A writer on another host, silent for a day: dead, so the next open recovers its range.
-  db.prepare("INSERT INTO rollup_backlog (first_id, last_id, owner, recorded_at) VALUES (2, ?, 'gone-host#1#0-1', 0)").run(last.id);
+  db.prepare(
+    "INSERT INTO rollup_backlog (first_id, last_id, owner, recorded_at) VALUES (2, ?, 'gone-host#1#0-1', 0)",
+  ).run(last.id);
   db.close();
   return { path, siteId: site.id };
 }

@@ -23,7 +23,9 @@ export interface RecoverySkip {
 }
 
 const warnSkip = (skip: RecoverySkip) =>
-  console.warn(`watchpost: rollup recovery skipped ${skip.events} raw event(s) it cannot aggregate (ids ${skip.eventIds.join(', ')}): ${skip.reasons.join('; ')}`);
+  console.warn(
+    `watchpost: rollup recovery skipped ${skip.events} raw event(s) it cannot aggregate (ids ${skip.eventIds.join(', ')}): ${skip.reasons.join('; ')}`,
+  );
 
 /** The backlog of one writer: raw-event id ranges whose rollups it has not written yet. */
 export interface RollupBacklog {
@@ -103,11 +105,16 @@ export function rollupBacklog(
   const owner = `${HOST}#${process.pid}#${now()}-${++instance}`;
   const alive = isOwnerAlive ?? ((o: string, at: number) => defaultIsOwnerAlive(o, at, now()));
   const write = rollupWriter(db);
-  const insertRange = db.prepare('INSERT INTO rollup_backlog (first_id, last_id, owner, recorded_at) VALUES (?, ?, ?, ?)');
-  const othersExist = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM rollup_backlog WHERE owner <> ? LIMIT 1');
-  const others = db.prepare<[string], { id: number; first_id: number; last_id: number; owner: string; recorded_at: number }>(
-    'SELECT id, first_id, last_id, owner, recorded_at FROM rollup_backlog WHERE owner <> ? ORDER BY id',
+  const insertRange = db.prepare(
+    'INSERT INTO rollup_backlog (first_id, last_id, owner, recorded_at) VALUES (?, ?, ?, ?)',
   );
+  const othersExist = db.prepare<[string], { one: number }>(
+    'SELECT 1 AS one FROM rollup_backlog WHERE owner <> ? LIMIT 1',
+  );
+  const others = db.prepare<
+    [string],
+    { id: number; first_id: number; last_id: number; owner: string; recorded_at: number }
+  >('SELECT id, first_id, last_id, owner, recorded_at FROM rollup_backlog WHERE owner <> ? ORDER BY id');
   const eventsIn = db.prepare<[number, number], RawRow>(
     'SELECT id, site_id, ts, ip, country, path, ua, bot_category, rule, action, status, sample_rate FROM events WHERE id BETWEEN ? AND ?',
   );
@@ -134,7 +141,21 @@ export function rollupBacklog(
         }
         let list = bySite.get(r.site_id);
         if (!list) bySite.set(r.site_id, (list = []));
-        list.push({ ts: r.ts, ip: r.ip, country: r.country, method: '', host: '', path: r.path, status: r.status, latencyMs: 0, ua: r.ua, action: r.action, rule: r.rule, botCategory: r.bot_category, sampleRate: r.sample_rate });
+        list.push({
+          ts: r.ts,
+          ip: r.ip,
+          country: r.country,
+          method: '',
+          host: '',
+          path: r.path,
+          status: r.status,
+          latencyMs: 0,
+          ua: r.ua,
+          action: r.action,
+          rule: r.rule,
+          botCategory: r.bot_category,
+          sampleRate: r.sample_rate,
+        });
       }
       for (const [siteId, events] of bySite) {
         const localDay = localDayOfSite(siteId);

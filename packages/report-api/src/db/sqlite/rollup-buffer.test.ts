@@ -18,10 +18,18 @@ const backlogRows = (store: { db: { prepare(sql: string): { get(): unknown } } }
 
 /** A day of traffic from `ips` clients, some errors, in three batches. */
 const traffic = (ips: number) =>
-  [0, 1, 2].map((b) => batch(Array.from({ length: ips }, (_, i) => event({ ts: T + b * 60_000 + i, ip: `192.0.2.${i}`, status: i % 5 === 0 ? 404 : 200, path: `/p/${i % 7}` }))));
+  [0, 1, 2].map((b) =>
+    batch(
+      Array.from({ length: ips }, (_, i) =>
+        event({ ts: T + b * 60_000 + i, ip: `192.0.2.${i}`, status: i % 5 === 0 ? 404 : 200, path: `/p/${i % 7}` }),
+      ),
+    ),
+  );
 
 const snapshot = (store: { db: { prepare(sql: string): { all(): unknown[] } } }) => ({
-  day: store.db.prepare('SELECT day, dim, key, extra, requests, s2xx, s4xx FROM rollup_day ORDER BY day, dim, key').all(),
+  day: store.db
+    .prepare('SELECT day, dim, key, extra, requests, s2xx, s4xx FROM rollup_day ORDER BY day, dim, key')
+    .all(),
   quarters: store.db.prepare('SELECT start, requests, s4xx FROM traffic_15m ORDER BY start').all(),
   errors: store.db.prepare('SELECT start, errors FROM errors_5s ORDER BY start').all(),
   ipErrors: store.db.prepare('SELECT start, ip, errors FROM ip_errors_5s ORDER BY start, ip').all(),

@@ -24,11 +24,15 @@ export interface RollupBufferOptions {
   onRecoverySkip?: (skip: RecoverySkip) => void;
 }
 
-
 /** Rollups held in memory between group commits, and the backlog that makes them crash-safe. */
 export interface RollupBuffer extends RollupBacklog {
   /** After the group's COMMIT: folds a stored batch (its backlog row `backlogId`) into the rollups waiting in memory. */
-  add(siteId: string, events: readonly WatchpostEvent[], localDay: (ms: number) => string, backlogId: number | null): void;
+  add(
+    siteId: string,
+    events: readonly WatchpostEvent[],
+    localDay: (ms: number) => string,
+    backlogId: number | null,
+  ): void;
   /** After each group: writes the rollups when `flushEvents` are waiting, else makes sure the timer runs. */
   afterGroup(): void;
   /** Writes every waiting rollup and deletes their backlog rows, in one transaction. */
@@ -51,12 +55,15 @@ export interface RollupBuffer extends RollupBacklog {
  * @example
  * flushSettings({ flushMs: 500 }); // { flushEvents: 1000000, flushMs: 500 }
  */
-export function flushSettings({ flushEvents = 1_000_000, flushMs = 10_000 }: Pick<RollupBufferOptions, 'flushEvents' | 'flushMs'>): { flushEvents: number; flushMs: number } {
-  if (!Number.isInteger(flushEvents) || flushEvents < 1) throw new TypeError(`flushEvents must be a positive integer, got ${flushEvents}`);
+export function flushSettings({
+  flushEvents = 1_000_000,
+  flushMs = 10_000,
+}: Pick<RollupBufferOptions, 'flushEvents' | 'flushMs'>): { flushEvents: number; flushMs: number } {
+  if (!Number.isInteger(flushEvents) || flushEvents < 1)
+    throw new TypeError(`flushEvents must be a positive integer, got ${flushEvents}`);
   if (!(flushMs >= 0 && flushMs <= 60_000)) throw new TypeError(`flushMs must be from 0 to 60000, got ${flushMs}`);
   return { flushEvents, flushMs };
 }
-
 
 /**
  * Keeps rollup deltas in memory across group commits and writes them every `flushMs` or
@@ -78,7 +85,12 @@ export function rollupBuffer(
   db: Database.Database,
   localDayOfSite: (siteId: string) => ((ms: number) => string) | null,
   now: () => number,
-  { isOwnerAlive, onRecoverySkip, onError = (error) => console.error('watchpost: rollup flush failed, retrying:', error), ...flushOptions }: RollupBufferOptions = {},
+  {
+    isOwnerAlive,
+    onRecoverySkip,
+    onError = (error) => console.error('watchpost: rollup flush failed, retrying:', error),
+    ...flushOptions
+  }: RollupBufferOptions = {},
 ): RollupBuffer {
   const { flushEvents, flushMs } = flushSettings(flushOptions);
   const backlog = rollupBacklog(db, localDayOfSite, now, isOwnerAlive, onRecoverySkip);
@@ -152,7 +164,6 @@ export function rollupBuffer(
   };
 }
 
-
 /** What `HeldRollups.take` hands over: the packed rollups and the backlog rows they settle. */
 export interface TakenRollups {
   aggregates: PackedAggregate[];
@@ -165,7 +176,12 @@ export interface HeldRollups {
   readonly events: number;
   /** Whether anything waits to be written (folded events or a failed write put back). */
   readonly waiting: boolean;
-  add(siteId: string, events: readonly WatchpostEvent[], localDay: (ms: number) => string, backlogId: number | null): void;
+  add(
+    siteId: string,
+    events: readonly WatchpostEvent[],
+    localDay: (ms: number) => string,
+    backlogId: number | null,
+  ): void;
   /** Everything waiting, packed (`packAggregate`), or null when nothing does. */
   take(): TakenRollups | null;
   /** Gives back what a write that failed took: it goes out first with the next `take`. */
@@ -213,7 +229,13 @@ export function heldRollups(): HeldRollups {
     },
     putBack(taken) {
       // Older than anything folded since: it goes first (upserts add, so the order only matters for `extra`).
-      failed = failed === null ? taken : { aggregates: [...taken.aggregates, ...failed.aggregates], backlogIds: [...taken.backlogIds, ...failed.backlogIds] };
+      failed =
+        failed === null
+          ? taken
+          : {
+              aggregates: [...taken.aggregates, ...failed.aggregates],
+              backlogIds: [...taken.backlogIds, ...failed.backlogIds],
+            };
     },
   };
 }

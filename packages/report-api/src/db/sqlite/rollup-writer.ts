@@ -45,8 +45,9 @@ export function rollupWriter(db: Database.Database): (packed: PackedAggregate) =
   const one: unknown[] = new Array(DAY_WIDTH);
 
   return function writeRollups({ siteId, quarters, days, errors, ipErrors }) {
-    for (let i = 0; i < quarters.length; i += 1 + COUNTERS) upsertQuarter.run(siteId, ...quarters.slice(i, i + 1 + COUNTERS));
-    for (let i = 0; i < days.length; ) {
+    for (let i = 0; i < quarters.length; i += 1 + COUNTERS)
+      upsertQuarter.run(siteId, ...quarters.slice(i, i + 1 + COUNTERS));
+    for (let i = 0; i < days.length;) {
       const day = days[i];
       const dim = days[i + 1];
       let left = days[i + 2] as number;

@@ -26,7 +26,8 @@ export function sqliteRollupStore(db: Database.Database): RollupStore {
       ),
     ]),
   );
-  const isCounter = (column: string): column is (typeof COUNTER_COLUMNS)[number] => (COUNTER_COLUMNS as readonly string[]).includes(column);
+  const isCounter = (column: string): column is (typeof COUNTER_COLUMNS)[number] =>
+    (COUNTER_COLUMNS as readonly string[]).includes(column);
   const anyStatements = new Map<string, Database.Statement<unknown[], DimensionRow>>();
   const anyStatement = (orderBy: string, columns: string[]) => {
     if (!isCounter(orderBy) || columns.length === 0) throw new TypeError('anyAtLeast needs counter columns');
@@ -55,7 +56,14 @@ export function sqliteRollupStore(db: Database.Database): RollupStore {
         const entries = Object.entries(query.anyAtLeast).filter(([column]) => isCounter(column));
         const key = `${query.orderBy}|${entries.map(([column]) => column).join(',')}`;
         let statement = anyStatements.get(key);
-        if (!statement) anyStatements.set(key, (statement = anyStatement(query.orderBy, entries.map(([column]) => column))));
+        if (!statement)
+          anyStatements.set(
+            key,
+            (statement = anyStatement(
+              query.orderBy,
+              entries.map(([column]) => column),
+            )),
+          );
         return statement.all(siteId, day, dimension, ...entries.map(([, min]) => min), limit);
       }
       const statement = top.get(query.orderBy as (typeof COUNTER_COLUMNS)[number]);

@@ -15,7 +15,9 @@ export const sites = sqliteTable('sites', {
 /** API keys, stored as sha256 of the clear-text key. */
 export const apiKeys = sqliteTable('api_keys', {
   hash: text('hash').primaryKey(),
-  siteId: text('site_id').notNull().references(() => sites.id),
+  siteId: text('site_id')
+    .notNull()
+    .references(() => sites.id),
   role: text('role', { enum: ['ingest', 'admin'] }).notNull(),
   createdAt: integer('created_at').notNull(),
 });
@@ -160,7 +162,6 @@ export const denyEntries = sqliteTable(
   (t) => [index('deny_site').on(t.siteId, t.expiresAt)],
 );
 
-
 // --- alerts (engineer F): webhooks, report schedule, delivery log ---
 
 /** Chat webhooks of a site; the URL is a secret. */
@@ -168,7 +169,9 @@ export const webhooks = sqliteTable(
   'webhooks',
   {
     id: text('id').primaryKey(),
-    siteId: text('site_id').notNull().references(() => sites.id),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
     url: text('url').notNull(),
     createdAt: integer('created_at').notNull(),
   },
@@ -177,7 +180,9 @@ export const webhooks = sqliteTable(
 
 /** When the daily report goes out; a site without a row uses 17:00 on business days. */
 export const alertSettings = sqliteTable('alert_settings', {
-  siteId: text('site_id').primaryKey().references(() => sites.id),
+  siteId: text('site_id')
+    .primaryKey()
+    .references(() => sites.id),
   reportTime: text('report_time').notNull(),
   businessDaysOnly: integer('business_days_only').notNull(),
 });

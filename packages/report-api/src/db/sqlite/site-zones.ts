@@ -30,7 +30,9 @@ export function siteZones(db: Database.Database): (siteId: string) => string | n
  * const localDayOfSite = siteLocalDays(siteZones(db));
  * localDayOfSite('site_abc')?.(Date.now()); // '2026-03-01'
  */
-export function siteLocalDays(zoneOf: (siteId: string) => string | null): (siteId: string) => ((epochMs: number) => string) | null {
+export function siteLocalDays(
+  zoneOf: (siteId: string) => string | null,
+): (siteId: string) => ((epochMs: number) => string) | null {
   const days = new Map<string, (epochMs: number) => string>();
   return (siteId) => {
     const zone = zoneOf(siteId);

@@ -3,7 +3,6 @@ import type { CreatedSite, KeyRole, NewSite, Site, SiteStore } from '../store.js
 import { hashKey, newId, newKey } from '../ids.js';
 import { toSite, type SiteRow } from '../rows.js';
 
-
 /**
  * Sites and hashed keys on SQLite.
  *
@@ -12,7 +11,9 @@ import { toSite, type SiteRow } from '../rows.js';
  * const { adminKey } = await sites.createSite({ name: 'shop', timeZone: 'UTC', homeCountry: null });
  */
 export function sqliteSiteStore(db: Database.Database, now: () => number): SiteStore {
-  const insertSite = db.prepare('INSERT INTO sites (id, name, time_zone, home_country, created_at) VALUES (?, ?, ?, ?, ?)');
+  const insertSite = db.prepare(
+    'INSERT INTO sites (id, name, time_zone, home_country, created_at) VALUES (?, ?, ?, ?, ?)',
+  );
   const insertKey = db.prepare('INSERT INTO api_keys (hash, site_id, role, created_at) VALUES (?, ?, ?, ?)');
   const selectSites = db.prepare<[], SiteRow>('SELECT * FROM sites ORDER BY created_at, id');
   const selectSite = db.prepare<[string], SiteRow>('SELECT * FROM sites WHERE id = ?');

@@ -17,7 +17,10 @@ export type WriterRequest =
   | { id: number; op: 'purge'; before: number }
   | { id: number; op: 'close' };
 
-export type WriterReply = { id: number; value: unknown; error?: undefined } | { id: number; error: { name: string; message: string; code: string | undefined } };
+export type WriterReply =
+  | { id: number; value: unknown; error?: undefined }
+  | { id: number; error: { name: string; message: string; code: string | undefined } };
 
 /** First message of the thread: the owner its rollup backlog rows carry, or why it could not start. */
-export type WriterHello = { hello: true; owner: string } | { hello: true; error: { name: string; message: string; code: string | undefined } };
+export type WriterHello =
+  { hello: true; owner: string } | { hello: true; error: { name: string; message: string; code: string | undefined } };

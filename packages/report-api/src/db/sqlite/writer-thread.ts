@@ -15,11 +15,15 @@ const settings = workerData as WriterSettings;
 const port = parentPort!;
 
 const errorOf = (error: unknown) => {
-  const { name, message, code } = error instanceof Error ? (error as Error & { code?: string }) : { name: 'Error', message: String(error), code: undefined };
+  const { name, message, code } =
+    error instanceof Error
+      ? (error as Error & { code?: string })
+      : { name: 'Error', message: String(error), code: undefined };
   return { name, message, code: typeof code === 'string' ? code : undefined };
 };
 const reply = (id: number, value: unknown) => port.postMessage({ id, value } satisfies WriterReply);
-const replyError = (id: number, error: unknown) => port.postMessage({ id, error: errorOf(error) } satisfies WriterReply);
+const replyError = (id: number, error: unknown) =>
+  port.postMessage({ id, error: errorOf(error) } satisfies WriterReply);
 
 function start() {
   const db = new Database(settings.path, { timeout: 5000 });
@@ -54,10 +58,12 @@ port.on('message', (request: WriterRequest) => {
       case 'ingest': {
         // Validated on the serving thread: this is the text of the events it accepted (checked again
         // inside the batch's savepoint by assertStorable).
-        events.ingestBatchAt(request.siteId, JSON.parse(request.json) as EventBatch, request.receivedAt, request.rejected).then(
-          (value) => reply(id, value),
-          (error: unknown) => replyError(id, error),
-        );
+        events
+          .ingestBatchAt(request.siteId, JSON.parse(request.json) as EventBatch, request.receivedAt, request.rejected)
+          .then(
+            (value) => reply(id, value),
+            (error: unknown) => replyError(id, error),
+          );
         return;
       }
       case 'rollups':

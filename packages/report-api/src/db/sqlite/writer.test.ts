@@ -27,11 +27,19 @@ const fresh = () => (dir = mkdtempSync(join(tmpdir(), 'watchpost-writer-')));
 
 type Db = ReturnType<typeof openSqliteStore>['db'];
 const snapshot = (db: Db) => ({
-  day: db.prepare('SELECT day, dim, key, extra, requests, blocked, s2xx, s4xx, s5xx, probes, scanner FROM rollup_day ORDER BY day, dim, key').all(),
+  day: db
+    .prepare(
+      'SELECT day, dim, key, extra, requests, blocked, s2xx, s4xx, s5xx, probes, scanner FROM rollup_day ORDER BY day, dim, key',
+    )
+    .all(),
   quarters: db.prepare('SELECT start, requests, s4xx FROM traffic_15m ORDER BY start').all(),
   errors: db.prepare('SELECT start, errors FROM errors_5s ORDER BY start').all(),
   ipErrors: db.prepare('SELECT start, ip, errors FROM ip_errors_5s ORDER BY start, ip').all(),
-  events: db.prepare('SELECT ts, ip, country, path, status, ua, action, rule, bot_category, sample_rate, asn FROM events ORDER BY id').all(),
+  events: db
+    .prepare(
+      'SELECT ts, ip, country, path, status, ua, action, rule, bot_category, sample_rate, asn FROM events ORDER BY id',
+    )
+    .all(),
 });
 const backlogRows = (db: Db) => (db.prepare('SELECT count(*) AS n FROM rollup_backlog').get() as { n: number }).n;
 
@@ -66,8 +74,17 @@ describe('sqlite writer thread', () => {
       const { site } = await store.createSite({ name: 's', timeZone: 'Asia/Tokyo', homeCountry: 'JP' });
       const batches = traffic();
       const broken = batch([event({ ts: T }), event({ ts: T, method: null as unknown as string })]);
-      const settled = await Promise.allSettled([...batches, broken, batches[1]!].map((b) => store.ingestBatch(site.id, b)));
-      expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+      const settled = await Promise.allSettled(
+        [...batches, broken, batches[1]!].map((b) => store.ingestBatch(site.id, b)),
+      );
+      expect(settled.map((s) => s.status)).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'fulfilled',
+        'fulfilled',
+        'rejected',
+        'fulfilled',
+      ]);
       expect((settled[5] as PromiseFulfilledResult<unknown>).value).toEqual({ accepted: 0, duplicate: true });
       expect(await store.countDimension(site.id, '2026-03-01', 'ip')).toBeGreaterThan(0); // a read writes what is held
       results.push(snapshot(store.db));
@@ -163,9 +180,14 @@ process.exit(0); // no close(): the rollups held in memory are never written`,
     const store = open('w.db', { writerThread: true, rollups: { flushMs: 60_000 } });
     const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
     for (const b of traffic()) await store.ingestBatch(site.id, b);
-    store.db.exec("CREATE TRIGGER no_rollups BEFORE INSERT ON rollup_day BEGIN SELECT RAISE(ABORT, 'disk is full'); END");
+    store.db.exec(
+      "CREATE TRIGGER no_rollups BEFORE INSERT ON rollup_day BEGIN SELECT RAISE(ABORT, 'disk is full'); END",
+    );
     expect(await store.countDimension(site.id, '2026-03-01', 'ip')).toBe(0); // the read still answers
-    expect(logged).toHaveBeenCalledWith(expect.stringContaining('rollup flush'), expect.objectContaining({ message: 'disk is full' }));
+    expect(logged).toHaveBeenCalledWith(
+      expect.stringContaining('rollup flush'),
+      expect.objectContaining({ message: 'disk is full' }),
+    );
     expect(backlogRows(store.db)).toBe(4);
     store.db.exec('DROP TRIGGER no_rollups');
     await store.ingestBatch(site.id, batch([event({ ts: T, ip: '203.0.113.200' })]));
@@ -181,7 +203,12 @@ process.exit(0); // no close(): the rollups held in memory are never written`,
     const path = join(dir, 'not-a-database.db');
     writeFileSync(path, 'this is a text file, not SQLite '.repeat(200));
     const failures: Error[] = [];
-    const writer = startWriter({ path, options: {}, localDayOfSite: () => () => '2026-03-01', onFailure: (error) => failures.push(error) });
+    const writer = startWriter({
+      path,
+      options: {},
+      localDayOfSite: () => () => '2026-03-01',
+      onFailure: (error) => failures.push(error),
+    });
     await expect(writer.ingestBatchAt('site_x', batch([event()]), T)).rejects.toThrow(/not a database/);
     await expect(writer.purgeBefore(T)).rejects.toThrow(/not a database/);
     await writer.flushForRead(); // reads still answer, from what is stored
@@ -192,6 +219,8 @@ process.exit(0); // no close(): the rollups held in memory are never written`,
   it('refuses an in-memory database and rollup callbacks, which cannot cross to the thread', () => {
     expect(() => openSqliteStore({ path: ':memory:', writerThread: true })).toThrow(/needs a database file/);
     fresh();
-    expect(() => openSqliteStore({ path: join(dir, 'x.db'), writerThread: true, rollups: { onError: () => {} } })).toThrow(/cannot cross/);
+    expect(() =>
+      openSqliteStore({ path: join(dir, 'x.db'), writerThread: true, rollups: { onError: () => {} } }),
+    ).toThrow(/cannot cross/);
   });
 });

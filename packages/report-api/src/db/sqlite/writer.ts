@@ -20,7 +20,13 @@ export interface WriterOptions extends WriterSettings {
 /** The SQLite writer thread, seen from the thread that serves requests. */
 export interface Writer {
   /** Stores a batch once (group commit on the writer thread); settles after its COMMIT. */
-  ingestBatchAt(siteId: string, batch: EventBatch, receivedAt: number, json?: string, rejected?: number): Promise<IngestResult>;
+  ingestBatchAt(
+    siteId: string,
+    batch: EventBatch,
+    receivedAt: number,
+    json?: string,
+    rejected?: number,
+  ): Promise<IngestResult>;
   /** Writes the rollups waiting in memory, so a read sees every stored batch; logs a failure, never rejects. */
   flushForRead(): Promise<void>;
   /** The retention purge, on the writer's connection, after the rollups waiting here are written. */
@@ -29,7 +35,8 @@ export interface Writer {
   close(): Promise<void>;
 }
 
-const logFailure = (error: Error) => console.error('watchpost: no events can be written until the process restarts:', error);
+const logFailure = (error: Error) =>
+  console.error('watchpost: no events can be written until the process restarts:', error);
 
 type Request = WriterRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
@@ -60,7 +67,13 @@ function spawnThread(settings: WriterSettings): Worker {
  * await writer.ingestBatchAt(siteId, batch, Date.now());
  * await writer.close();
  */
-export function startWriter({ localDayOfSite, flushEvents: events, flushMs: ms, onFailure = logFailure, ...settings }: WriterOptions): Writer {
+export function startWriter({
+  localDayOfSite,
+  flushEvents: events,
+  flushMs: ms,
+  onFailure = logFailure,
+  ...settings
+}: WriterOptions): Writer {
   const { flushEvents, flushMs } = flushSettings({ flushEvents: events, flushMs: ms });
   const worker = spawnThread(settings);
   worker.unref();
@@ -98,7 +111,9 @@ export function startWriter({ localDayOfSite, flushEvents: events, flushMs: ms, 
     if (message.error === undefined) entry.resolve(message.value);
     else entry.reject(toError(message.error));
   });
-  worker.on('error', (error) => fail(new Error(`the database writer thread failed: ${error.message}`, { cause: error })));
+  worker.on('error', (error) =>
+    fail(new Error(`the database writer thread failed: ${error.message}`, { cause: error })),
+  );
   worker.on('exit', (code) => {
     if (owner) markOwnerClosed(owner);
     fail(new Error(`the database writer thread has stopped (exit code ${code})`));
@@ -136,14 +151,21 @@ export function startWriter({ localDayOfSite, flushEvents: events, flushMs: ms, 
   }
   const logged = (error: unknown) => console.error('watchpost: rollup flush failed, retrying:', error);
   function arm(): void {
-    if (timer === null && failure === null) (timer = setTimeout(() => void flushRollups().catch(logged), flushMs)).unref();
+    if (timer === null && failure === null)
+      (timer = setTimeout(() => void flushRollups().catch(logged), flushMs)).unref();
   }
 
   return {
     async ingestBatchAt(siteId, batch, receivedAt, json = JSON.stringify(batch), rejected = 0) {
       const localDay = localDayOfSite(siteId);
       if (localDay === null) throw new Error(`unknown site ${siteId}`);
-      const { accepted, duplicate, backlogId } = await call<StoredBatch>({ op: 'ingest', siteId, receivedAt, json, rejected });
+      const { accepted, duplicate, backlogId } = await call<StoredBatch>({
+        op: 'ingest',
+        siteId,
+        receivedAt,
+        json,
+        rejected,
+      });
       if (!duplicate && accepted > 0) {
         try {
           held.add(siteId, batch.events, localDay, backlogId);
