@@ -9,6 +9,10 @@ import { readJsonBody } from '../http/json-body.js';
 import { broadPrefixProblem } from './breadth.js';
 import { MAX_REASON_LENGTH, reasonProblem } from './reason.js';
 import { parseDenyValue } from './value.js';
+import { createDenyListWatch } from './watch.js';
+
+/** Longest `?wait=` a `GET /v1/denylist` may ask for, in seconds. */
+export const MAX_DENYLIST_WAIT_S = 30;
 
 /** A deny-list entry is a few hundred bytes; the same reader as ingest, with a small cap. */
 const ENTRY_BODY_LIMITS = { maxBodyBytes: 16 * 1024, maxDecompressedBytes: 16 * 1024 };
@@ -57,6 +61,20 @@ export function denyListVersion(entries: readonly DenyEntry[]): string {
   return hash.digest('hex').slice(0, 32);
 }
 
+/** `?wait=` in whole seconds, 0 to `MAX_DENYLIST_WAIT_S`; absent means 0 (answer at once). */
+function parseWait(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 0;
+  if (!/^\d{1,3}$/.test(raw) || Number(raw) > MAX_DENYLIST_WAIT_S) {
+    throw apiError(400, 'invalid wait', [
+      {
+        path: 'wait',
+        message: `whole seconds from 0 to ${MAX_DENYLIST_WAIT_S}, got ${JSON.stringify(raw.slice(0, 20))}`,
+      },
+    ]);
+  }
+  return Number(raw);
+}
+
 function matchesEtag(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   return header.split(',').some((tag) => {
@@ -66,7 +84,7 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
 }
 
 /**
- * `GET /v1/denylist` (ingest or admin key; ETag + 304), `POST /v1/denylist` and
+ * `GET /v1/denylist` (ingest or admin key; ETag + 304, `?wait=N` holds an unchanged list up to N s), `POST /v1/denylist` and
  * `DELETE /v1/denylist/:id` (admin key).
  *
  * @example
@@ -74,13 +92,28 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
  */
 export function denyListRoutes(deps: ResolvedDeps) {
   const app = new Hono<AppEnv>();
+  const watch = createDenyListWatch({
+    versionOf: async (siteId) => denyListVersion(await deps.store.listDenyEntries(siteId, deps.now())),
+    onError: deps.logError,
+  });
   app.get('/', requireKey(deps.store, ['ingest', 'admin']), async function getDenyList(c) {
-    const entries = await deps.store.listDenyEntries(c.get('site').id, deps.now());
-    const version = denyListVersion(entries);
+    const wait = parseWait(c.req.query('wait'));
+    const siteId = c.get('site').id;
+    let entries = await deps.store.listDenyEntries(siteId, deps.now());
+    let version = denyListVersion(entries);
+    const ifNoneMatch = c.req.header('if-none-match');
+    // Long poll: an unchanged list is held until it changes or `wait` runs out, then answered as usual.
+    if (wait > 0 && matchesEtag(ifNoneMatch, `"${version}"`)) {
+      c.header('Watchpost-Wait', String(wait));
+      if (await watch.wait(siteId, version, wait * 1000, c.req.raw.signal)) {
+        entries = await deps.store.listDenyEntries(siteId, deps.now());
+        version = denyListVersion(entries);
+      }
+    }
     const etag = `"${version}"`;
     c.header('ETag', etag);
     c.header('Cache-Control', 'no-cache');
-    if (matchesEtag(c.req.header('if-none-match'), etag)) return c.body(null, 304);
+    if (matchesEtag(ifNoneMatch, etag)) return c.body(null, 304);
     const body: DenyList = { version, entries };
     return c.json(body);
   });
@@ -110,11 +143,13 @@ export function denyListRoutes(deps: ResolvedDeps) {
       },
       now,
     );
+    watch.notify(c.get('site').id);
     return c.json(entry, 201);
   });
   app.delete('/:id', requireKey(deps.store, ['admin']), async function removeDenyEntry(c) {
     const removed = await deps.store.removeDenyEntry(c.get('site').id, c.req.param('id'));
     if (!removed) throw apiError(404, `no deny-list entry ${JSON.stringify(c.req.param('id'))} on this site`);
+    watch.notify(c.get('site').id);
     return c.body(null, 204);
   });
   return app;
