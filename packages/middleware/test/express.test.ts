@@ -135,7 +135,7 @@ describe('Express adapter on a real server', () => {
   it('forwards events to the report API and applies its deny list', async () => {
     let denied = '192.0.2.1';
     const api: SinkServer = await startSinkServer((req, res) => {
-      if (req.url !== '/v1/denylist') return void res.writeHead(404).end();
+      if (new URL(req.url ?? '/', 'http://x').pathname !== '/v1/denylist') return void res.writeHead(404).end();
       res.writeHead(200, { 'content-type': 'application/json', etag: `"${denied}"` });
       res.end(
         JSON.stringify({

@@ -17,7 +17,13 @@ export interface ReportApiOptions {
   url: string;
   /** The site's ingest key (`watchpost sites create` prints it). */
   ingestKey: string;
-  /** Deny-list poll period. Default 60 000 ms. */
+  /**
+   * Deny-list long polls: the report API holds an unchanged list up to this many seconds (0..30)
+   * and answers as soon as it changes, so a deny is enforced within about a second. Default 25;
+   * 0 turns long polls off (plain polls every `syncIntervalMs`).
+   */
+  syncWaitS?: number;
+  /** Deny-list poll period when long polls are off or failing (the retry ceiling). Default 60 000 ms. */
   syncIntervalMs?: number;
   /** Fine-tuning of the forwarder (batch size, queue, timers...). */
   forwarder?: Partial<Omit<ForwarderOptions, 'url' | 'ingestKey' | 'source'>>;
@@ -116,6 +122,7 @@ export function createWatchpostRuntime(
       url: reportApi.url,
       ingestKey: reportApi.ingestKey,
       intervalMs: reportApi.syncIntervalMs,
+      waitS: reportApi.syncWaitS,
       fetch: fetchFn,
       onUpdate: (entries) => engine?.setDenyList(entries),
       onError,
