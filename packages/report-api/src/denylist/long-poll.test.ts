@@ -16,7 +16,7 @@ async function setup() {
   return { ...ctx, etag: first.headers.get('etag')! };
 }
 
-async function timed<T>(work: Promise<T>): Promise<{ value: T; ms: number }> {
+async function timed<T>(work: T | Promise<T>): Promise<{ value: T; ms: number }> {
   const started = performance.now();
   const value = await work;
   return { value, ms: performance.now() - started };
