@@ -14,7 +14,7 @@ describe('createApp', () => {
       paths: Record<string, unknown>;
       openapi: string;
     };
-    expect(doc.openapi).toBe('3.0.3');
+    expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/v1/events', '/v1/denylist', '/v1/denylist/{id}', '/v1/reports/daily', '/healthz']),
     );

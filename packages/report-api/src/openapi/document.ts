@@ -5,7 +5,8 @@ import { importOpenApiPaths } from '../importers/openapi.js';
 import { newDenyEntrySchema } from '../denylist/routes.js';
 import { dailyReportSchema } from '../reports/schema.js';
 import { ingestStatsSchema } from '../ingest/stats-route.js';
-import { bearerSecurity, errorResponses, jsonBody, jsonResponse } from './parts.js';
+import { withOperationIds } from './operation-ids.js';
+import { bearerSecurity, errorResponses, jsonBody, jsonResponse, publicSecurity } from './parts.js';
 
 const ingestResultSchema = z.object({
   batchId: z.string(),
@@ -18,22 +19,34 @@ const ingestResultSchema = z.object({
 });
 
 /**
- * The OpenAPI 3.0 document of the report API. Every schema in it comes from a zod schema
- * (`z.toJSONSchema`); only the list of paths is written here.
+ * The OpenAPI 3.1 document of the report API. Every schema in it comes from a zod schema
+ * (`z.toJSONSchema`); only the list of paths is written here. Every operation needs a site key
+ * unless it says `security: []`; each gets an `operationId` from its method and path.
  *
  * @example
  * const doc = openApiDocument(); // serve as /openapi.json
  */
 export function openApiDocument() {
   return {
-    openapi: '3.0.3',
-    info: { title: 'Watchpost report API', version: '0.1.0' },
+    openapi: '3.1.0',
+    info: {
+      title: 'Watchpost report API',
+      version: '0.1.0',
+      description: 'Ingest of events and logs, the deny list, daily posture reports and alerts of a site.',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers: [{ url: '/', description: 'the report API that serves this document at /openapi.json' }],
+    security: bearerSecurity,
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'ingest or admin key of a site' } },
     },
-    paths: {
+    paths: withOperationIds({
       '/healthz': {
-        get: { summary: 'liveness', responses: { '200': jsonResponse(z.object({ ok: z.literal(true) }), 'up') } },
+        get: {
+          summary: 'liveness (no key)',
+          security: publicSecurity,
+          responses: { '200': jsonResponse(z.object({ ok: z.literal(true) }), 'up') },
+        },
       },
       '/v1/events': {
         post: {
@@ -115,6 +128,6 @@ export function openApiDocument() {
       },
       ...alertOpenApiPaths(),
       ...importOpenApiPaths(),
-    },
+    }),
   };
 }

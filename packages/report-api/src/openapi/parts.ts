@@ -7,14 +7,17 @@ export const errorSchema = z.object({
 });
 
 /**
- * A zod schema as an OpenAPI 3.0 schema object; `input` for request bodies (defaults applied
- * server-side are optional there).
+ * A zod schema as an OpenAPI 3.1 schema object (JSON Schema 2020-12, so a nullable enum lists
+ * `null` through `anyOf`); `input` for request bodies (defaults applied server-side are optional there).
  *
  * @example
  * openApiSchema(webhookSchema);
  */
-export const openApiSchema = (s: z.ZodType, io: 'input' | 'output' = 'output') =>
-  z.toJSONSchema(s, { target: 'openapi-3.0', io, unrepresentable: 'any' });
+export const openApiSchema = (s: z.ZodType, io: 'input' | 'output' = 'output') => {
+  // `$schema` is implied by the document's `jsonSchemaDialect`; repeating it on every schema is noise.
+  const { $schema: _dialect, ...schema } = z.toJSONSchema(s, { target: 'draft-2020-12', io, unrepresentable: 'any' });
+  return schema;
+};
 
 /**
  * A JSON response (or `io: 'input'` content) described by a zod schema.
@@ -48,6 +51,9 @@ export const errorResponses = (...codes: number[]) =>
   Object.fromEntries(
     codes.map((code) => [String(code), jsonResponse(errorSchema, 'error with an actionable message')]),
   );
+
+/** `security` of a public operation (no key): overrides the document-wide bearer requirement. */
+export const publicSecurity: Array<Record<string, string[]>> = [];
 
 /** `security` of an operation that takes a site key as a bearer token. */
 export const bearerSecurity = [{ bearer: [] }];
