@@ -8,6 +8,7 @@ import {
 } from './client/resolve.js';
 import { createEngine, defaultOnError, type Engine, type EngineOptions, type RequestFacts } from './engine.js';
 import { createForwarder, type ForwarderOptions } from './forward/forwarder.js';
+import { checkReportApiOptions } from './forward/report-api-options.js';
 import type { ParsedIp } from './ip/parse.js';
 import { createDenyListSync, type DenyListSync } from './sync/denylist-sync.js';
 
@@ -107,8 +108,7 @@ export function createWatchpostRuntime(
   let sync: DenyListSync | null = null;
   let engine: Engine | null = null;
   if (reportApi !== undefined) {
-    if (reportApi === null || typeof reportApi !== 'object')
-      throw new TypeError(`options.reportApi must be an object, got ${JSON.stringify(reportApi)}`);
+    checkReportApiOptions(reportApi);
     const fetchFn = reportApi.fetch ?? globalThis.fetch;
     sink ??= createForwarder({
       ...reportApi.forwarder,

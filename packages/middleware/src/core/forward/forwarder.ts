@@ -12,6 +12,7 @@ import { EventBuffer } from './event-buffer.js';
 import { eventJson } from './event-json.js';
 import { canGzip, gzip } from './gzip.js';
 import type { EventSink } from './sink.js';
+import { isTimerMs, MAX_TIMER_MS, parseReportApiUrl } from './report-api-options.js';
 
 /** Options of `createForwarder`. */
 export interface ForwarderOptions {
@@ -108,7 +109,7 @@ export function createForwarder({
   now = Date.now,
   onError = () => {},
 }: ForwarderOptions): Forwarder {
-  check(typeof url === 'string' && /^https?:\/\//.test(url), 'options.url', url, 'an http(s) URL');
+  const baseUrl = parseReportApiUrl(url, 'options.url');
   check(typeof ingestKey === 'string' && ingestKey.length > 0, 'options.ingestKey', ingestKey, 'a non-empty string');
   check(
     eventSourceSchema.safeParse(source).success,
@@ -124,19 +125,26 @@ export function createForwarder({
     `an integer in 1..${MAX_BATCH_EVENTS}`,
   );
   check(
-    Number.isFinite(flushIntervalMs) && flushIntervalMs >= 0,
+    isTimerMs(flushIntervalMs, 0),
     'options.flushIntervalMs',
     flushIntervalMs,
-    'a number >= 0',
+    `a number of ms from 0 to ${MAX_TIMER_MS}`,
   );
   check(Number.isInteger(maxQueue) && maxQueue > 0, 'options.maxQueue', maxQueue, 'a positive integer');
   check(!useGzip || canGzip, 'options.gzip', useGzip, 'false on a runtime without CompressionStream');
-  check(timeoutMs > 0, 'options.timeoutMs', timeoutMs, 'a positive number');
-  check(backoffMs > 0 && maxBackoffMs >= backoffMs, 'options.maxBackoffMs', maxBackoffMs, 'at least options.backoffMs');
-  check(fullQueueBackoffMs > 0, 'options.fullQueueBackoffMs', fullQueueBackoffMs, 'a positive number');
+  const timerMs = `a positive number of ms up to ${MAX_TIMER_MS}`;
+  check(isTimerMs(timeoutMs, Number.MIN_VALUE), 'options.timeoutMs', timeoutMs, timerMs);
+  check(isTimerMs(backoffMs, Number.MIN_VALUE), 'options.backoffMs', backoffMs, timerMs);
+  check(
+    isTimerMs(maxBackoffMs, backoffMs),
+    'options.maxBackoffMs',
+    maxBackoffMs,
+    `at least options.backoffMs, up to ${MAX_TIMER_MS}`,
+  );
+  check(isTimerMs(fullQueueBackoffMs, Number.MIN_VALUE), 'options.fullQueueBackoffMs', fullQueueBackoffMs, timerMs);
   check(maxAttempts >= 1, 'options.maxAttempts', maxAttempts, 'at least 1');
 
-  const endpoint = `${url.replace(/\/+$/, '')}/v1/events`;
+  const endpoint = `${baseUrl}/v1/events`;
   const manual = flushIntervalMs === 0;
   // Waiting events are kept as UTF-8 JSON bytes in reusable blocks, one per batch: nothing of them
   // stays on the JavaScript heap for the garbage collector to copy, and a batch body is one copy.
