@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Where a deny-list entry came from. */
 export const denySourceSchema = z.enum(['manual', 'auto', 'import']);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { normalizeIp } from '../core/ip/parse.js';
 import { MAX_DROPPED, MAX_EVENT_TS, MAX_LATENCY_MS, MIN_EVENT_TS, MIN_SAMPLE_RATE } from './limits.js';
 
