@@ -102,6 +102,7 @@ describe('watchpost CLI', () => {
     { argv: ['report', '--site', 's', '--date', '2026-02-01', '--db', '/no/such/dir/w.db'], error: /does not exist/ },
     { argv: ['nonsense'], error: /unknown command "nonsense"/ },
   ])('$argv.0 $argv.1: bad argument → exit 2 and one line', async ({ argv, error }) => {
+    await openSqliteStore({ path: db }).close(); // commands that take --site never create a database
     const result = await cli(...argv.map((a) => (a === 'DB' ? db : a)));
     expect(result.code).toBe(2);
     expect(result.err).toMatch(error);

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Site, Store } from '../db/store.js';
 import { openPostgresStore, redactPostgresUrl } from '../db/postgres/open.js';
@@ -6,6 +6,10 @@ import { openSqliteStore, type SqliteStoreOptions } from '../db/sqlite/open.js';
 import { type ParsedArgs, stringOption, UsageError } from './args.js';
 
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
+/** `scheme://` at the start of `--db`: a URL, never a file name (a bare `C:\dir` or `name:x` stays a path). */
+const ANY_URL = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
+// eslint-disable-next-line no-control-regex -- a control byte in --db is a paste accident, never a file name
+const CONTROL = /[\u0000-\u001f\u007f]/;
 /** How long the CLI waits for PostgreSQL before it gives up with a usage error. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -20,9 +24,51 @@ export function isPostgresUrl(db: string): boolean {
 }
 
 /**
+ * Checks the text of `--db` before anything is opened: a file path, or a `postgres://` /
+ * `postgresql://` URL. Any other `scheme://` is a usage error (exit 2): `mysql://`, `http://`, and
+ * `sqlite://` too (a SQLite database is given by its file path; `sqlite:///x` vs `sqlite://x` is ambiguous).
+ *
+ * @example
+ * checkDbOption('mysql://db/x'); // throws UsageError
+ */
+export function checkDbOption(db: string): void {
+  if (db === '') throw new UsageError('--db: empty; pass a SQLite file path or a postgres:// URL');
+  if (CONTROL.test(db)) throw new UsageError('--db: contains a control character');
+  const scheme = ANY_URL.exec(db)?.[1]?.toLowerCase();
+  if (scheme === undefined || scheme === 'postgres' || scheme === 'postgresql') return;
+  if (scheme === 'sqlite' || scheme === 'file')
+    throw new UsageError(
+      `--db: ${scheme}:// URLs are not taken; pass the SQLite file path itself, e.g. --db ./watchpost.db`,
+    );
+  throw new UsageError(
+    `--db: unsupported scheme ${JSON.stringify(`${scheme}://`)}; pass a SQLite file path, or a postgres:// or postgresql:// URL`,
+  );
+}
+
+/**
+ * `--db` names a SQLite file that does not exist, for a command that only reads (exit 1).
+ *
+ * @example
+ * throw new MissingDatabaseError('./watchpost.db');
+ */
+export class MissingDatabaseError extends Error {
+  override name = 'MissingDatabaseError';
+  constructor(db: string) {
+    super(`no database at ${db}; run \`watchpost serve\` or pass --db`);
+  }
+}
+
+/** Options of {@link openStoreFromArgs}. */
+export interface OpenStoreOptions extends Pick<SqliteStoreOptions, 'writerThread' | 'onWriterFailure'> {
+  /** Refuse a SQLite file that does not exist instead of creating it: commands that only read. Default false. */
+  mustExist?: boolean;
+}
+
+/**
  * Opens the store of `--db`: a `postgres://` / `postgresql://` URL opens the PostgreSQL store (an
  * optional `?schema=NAME` keeps the tables in that schema instead of `public`), anything else is a
- * SQLite file (created and migrated when new). A malformed URL, an unreachable server, a refused
+ * SQLite file (created and migrated when new, unless `mustExist`: then a missing file is a
+ * {@link MissingDatabaseError} and nothing is created). Another scheme, a malformed URL, an unreachable server, a refused
  * login or a missing parent directory is a usage error (one line, exit 2), not a stack trace.
  * `writerThread` (SQLite only) writes events on a thread of their own, for `serve`; `onWriterFailure`
  * hears if that thread dies.
@@ -33,11 +79,14 @@ export function isPostgresUrl(db: string): boolean {
  */
 export async function openStoreFromArgs(
   db: string,
-  { writerThread = false, onWriterFailure }: Pick<SqliteStoreOptions, 'writerThread' | 'onWriterFailure'> = {},
+  { writerThread = false, onWriterFailure, mustExist = false }: OpenStoreOptions = {},
 ): Promise<Store> {
+  checkDbOption(db);
   if (isPostgresUrl(db)) return openPostgres(db);
   const full = resolve(db);
   if (!existsSync(dirname(full))) throw new UsageError(`--db: directory ${dirname(full)} does not exist`);
+  if (mustExist && !existsSync(full)) throw new MissingDatabaseError(db);
+  if (existsSync(full) && statSync(full).isDirectory()) throw new UsageError(`--db: ${full} is a directory`);
   try {
     return openSqliteStore({ path: full, writerThread, onWriterFailure });
   } catch (error) {
@@ -73,12 +122,17 @@ function describeError(error: unknown): string {
 
 /**
  * Opens the store of `--db`, runs `action` and closes the store, also when `action` throws.
+ * `mustExist` for commands that only read: a missing SQLite file is an error, not a new database.
  *
  * @example
  * return withStore(args, async (store) => { io.out(JSON.stringify(await store.listSites())); return 0; });
  */
-export async function withStore(args: ParsedArgs, action: (store: Store) => Promise<number>): Promise<number> {
-  const store = await openStoreFromArgs(stringOption(args, 'db', true));
+export async function withStore(
+  args: ParsedArgs,
+  action: (store: Store) => Promise<number>,
+  { mustExist = false }: { mustExist?: boolean } = {},
+): Promise<number> {
+  const store = await openStoreFromArgs(stringOption(args, 'db', true), { mustExist });
   try {
     return await action(store);
   } finally {
@@ -87,7 +141,8 @@ export async function withStore(args: ParsedArgs, action: (store: Store) => Prom
 }
 
 /**
- * Opens the store of `--db`, resolves `--site`, runs `action`, and closes the store.
+ * Opens the store of `--db`, resolves `--site`, runs `action`, and closes the store. A missing SQLite
+ * file is an error (a new database has no sites), so no command that takes `--site` creates one.
  *
  * @example
  * return withSite(args, async (store, site) => { io.out(site.name); return 0; });
@@ -97,7 +152,7 @@ export async function withSite(
   action: (store: Store, site: Site) => Promise<number>,
 ): Promise<number> {
   const siteId = stringOption(args, 'site', true);
-  const store = await openStoreFromArgs(stringOption(args, 'db', true));
+  const store = await openStoreFromArgs(stringOption(args, 'db', true), { mustExist: true });
   try {
     const site = await store.getSite(siteId);
     if (!site)

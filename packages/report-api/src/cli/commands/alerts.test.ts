@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startReceiver, type Receiver } from '../../alerts/testing/receiver.js';
+import { openSqliteStore } from '../../db/sqlite/open.js';
 import { cli } from '../../../test/cli.js';
 
 let dir: string;
@@ -94,6 +95,7 @@ describe('watchpost webhooks / alerts', () => {
     [['alerts', 'test', '--site', 'nope'], /no site "nope"/],
     [['alerts', 'test', '--site', 'x', '--bogus'], /Unknown option '--bogus'/],
   ])('%j: one line on stderr, exit 2', async (argv, message) => {
+    await openSqliteStore({ path: db }).close(); // commands that take --site never create a database
     const result = await cli(...argv, '--db', db);
     expect(result.code).toBe(2);
     expect(result.err).toMatch(message);

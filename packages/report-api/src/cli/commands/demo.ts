@@ -1,7 +1,7 @@
 import { startDemo, type DemoHandle } from '../../demo/run.js';
 import type { DailyReport } from '../../reports/types.js';
 import { type CliIo, type Command, type ParsedArgs, parseCommandArgs, stringOption, UsageError } from '../args.js';
-import { isPostgresUrl } from '../open-store.js';
+import { checkDbOption, isPostgresUrl } from '../open-store.js';
 
 const usage = `Usage: watchpost demo [options]
 
@@ -132,6 +132,7 @@ export const demoCommand: Command = {
     const dbPath = stringOption(args, 'db');
     if (fresh && dbPath === undefined)
       throw new UsageError('--fresh needs --db PATH (without --db the demo always starts empty)');
+    if (dbPath !== undefined) checkDbOption(dbPath);
     if (dbPath !== undefined && isPostgresUrl(dbPath)) {
       // The demo owns its database (--fresh replaces it): a SQLite file only, never a shared server.
       throw new UsageError(

@@ -93,6 +93,7 @@ describe('watchpost import', () => {
     { name: 'no site', argv: ['--format', 'alb', 'FILE'], site: null, error: /--site is required/ },
   ])('$name → exit 2 and one line', async ({ argv, site, error }) => {
     const siteId = site === undefined ? await createSite() : site;
+    await openSqliteStore({ path: db }).close(); // commands that take --site never create a database
     const file = join(dir, 'ok.log');
     writeFileSync(file, '');
     const args = argv.map((a) =>

@@ -51,10 +51,14 @@ export const sitesCommand: Command = {
       list: async (rest) => {
         const args = parseCommandArgs(rest, dbOption);
         if (!args) return (io.out(usage), 0);
-        return withStore(args, async (store) => {
-          io.out(JSON.stringify(await store.listSites(), null, 2));
-          return 0;
-        });
+        return withStore(
+          args,
+          async (store) => {
+            io.out(JSON.stringify(await store.listSites(), null, 2));
+            return 0;
+          },
+          { mustExist: true },
+        );
       },
     });
   },
