@@ -3,6 +3,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import boundaries from './eslint.boundaries.js';
 
 export default tseslint.config(
   {
@@ -28,4 +29,6 @@ export default tseslint.config(
       ],
     },
   },
+  // Layering invariants (ARCHITECTURE.md): what each folder must not import.
+  ...boundaries,
 );
