@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemo, type DemoHandle } from '../../src/demo/run.js';
+import { createContract, readAnswer, type Contract, type OpenApiDocument } from './contract.js';
+
+// Every route of the OpenAPI document, called over HTTP on the demo's report API (in-process, SQLite,
+// a demo day of traffic played through the real Express and Hono middleware), each answer checked
+// against the document the app serves at /openapi.json at test time.
+let demo: DemoHandle;
+let contract: Contract;
+
+beforeAll(async () => {
+  const now = () => Date.parse('2026-11-20T11:00:00Z');
+  demo = await startDemo({ port: 0, size: 800, previousSize: 300, seed: 11, now });
+  const document = (await (await fetch(`${demo.reportApiUrl}/openapi.json`)).json()) as OpenApiDocument;
+  contract = createContract(document);
+}, 90_000);
+
+afterAll(async () => {
+  await demo?.close();
+});
+
+interface Call {
+  key?: 'admin' | 'ingest' | 'none' | 'wrong';
+  body?: unknown;
+  contentType?: string;
+  query?: string;
+}
+
+/** Calls `method template` (with `{id}` filled from `id`) and returns the answer and its contract problems. */
+async function call(method: string, template: string, { key = 'admin', body, contentType, query = '' }: Call = {}) {
+  return callPath(method, template, template, { key, body, contentType, query });
+}
+
+async function callPath(method: string, template: string, path: string, options: Call) {
+  const { key, body, contentType = 'application/json', query = '' } = options;
+  const headers: Record<string, string> = {};
+  const token = { admin: demo.adminKey, ingest: demo.ingestKey, wrong: 'wpa_not_a_key', none: undefined }[key!];
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = contentType;
+  const res = await fetch(`${demo.reportApiUrl}${path}${query}`, {
+    method: method.toUpperCase(),
+    headers,
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const answer = await readAnswer(res);
+  return { answer, problems: contract.checkResponse(method, template, answer) };
+}
+
+const expectValid = async (promise: ReturnType<typeof call>, status: number) => {
+  const { answer, problems } = await promise;
+  expect(problems).toEqual([]);
+  expect(answer.status).toBe(status);
+  return answer.body as Record<string, unknown>;
+};
+
+describe('real responses match the OpenAPI document', () => {
+  it('GET /healthz without a key', async () => {
+    await expectValid(call('get', '/healthz', { key: 'none' }), 200);
+  });
+
+  it("GET /v1/reports/daily: the demo day's report, the day before, an empty day, bad input", async () => {
+    const report = await expectValid(call('get', '/v1/reports/daily', { query: `?date=${demo.date}` }), 200);
+    // The document holds for the rows that used to fail: browsers (botCategory null) and bots.
+    const agents = report.topUserAgents as Array<{ botCategory: string | null }>;
+    expect(agents.some((a) => a.botCategory === null)).toBe(true);
+    expect(agents.some((a) => a.botCategory !== null)).toBe(true);
+    await expectValid(call('get', '/v1/reports/daily', { query: `?date=${demo.previousDate}` }), 200);
+    await expectValid(call('get', '/v1/reports/daily', { query: '?date=2020-01-01' }), 200);
+    await expectValid(call('get', '/v1/reports/daily', { query: '?date=2026-02-30' }), 400);
+    await expectValid(call('get', '/v1/reports/daily', { key: 'none', query: `?date=${demo.date}` }), 401);
+    await expectValid(call('get', '/v1/reports/daily', { key: 'ingest', query: `?date=${demo.date}` }), 403);
+  });
+
+  it('POST /v1/events and GET /v1/ingest/stats', async () => {
+    const ts = Date.parse('2026-11-20T03:00:00Z');
+    const events = [
+      { ts, ip: '198.51.100.7', country: null, method: 'GET', host: 'shop.example', path: '/', status: 200 },
+      { ts, ip: '198.51.100.8', country: 'US', method: 'GET', host: 'shop.example', path: '/<b>x</b>', status: 404 },
+    ].map((e, i) => ({
+      ...e,
+      latencyMs: 3,
+      ua: i === 0 ? 'Mozilla/5.0' : 'curl/8.0',
+      action: 'allow',
+      rule: null,
+      botCategory: i === 0 ? null : 'http-client',
+      sampleRate: 1,
+    }));
+    const batch = { batchId: `contract-${Date.now()}`, source: 'express', events: [...events, { ts: 'x' }] };
+    expect(contract.checkRequest('post', '/v1/events', { ...batch, events })).toEqual([]);
+    const stored = await expectValid(call('post', '/v1/events', { key: 'ingest', body: batch }), 202);
+    expect(stored).toMatchObject({ accepted: 2, rejected: 1, duplicate: false });
+    await expectValid(call('post', '/v1/events', { key: 'ingest', body: batch }), 202);
+    await expectValid(call('post', '/v1/events', { key: 'ingest', body: '{"batchId":' }), 400);
+    await expectValid(call('post', '/v1/events', { key: 'wrong', body: batch }), 401);
+    await expectValid(call('post', '/v1/events', { key: 'ingest', body: 'x', contentType: 'text/csv' }), 415);
+    await expectValid(call('get', '/v1/ingest/stats'), 200);
+    await expectValid(call('get', '/v1/ingest/stats', { query: '?from=abc' }), 400);
+    await expectValid(call('get', '/v1/ingest/stats', { key: 'ingest' }), 403);
+  });
+
+  it('the deny list: GET (200, 304), POST, DELETE', async () => {
+    const added = await expectValid(
+      call('post', '/v1/denylist', { body: { value: '203.0.113.0/24', reason: 'contract test' } }),
+      201,
+    );
+    await expectValid(call('post', '/v1/denylist', { body: { value: 'not-an-ip' } }), 400);
+    await expectValid(call('post', '/v1/denylist', { key: 'ingest', body: { value: '203.0.113.9' } }), 403);
+    const res = await fetch(`${demo.reportApiUrl}/v1/denylist`, {
+      headers: { authorization: `Bearer ${demo.ingestKey}` },
+    });
+    const list = await readAnswer(res);
+    expect(contract.checkResponse('get', '/v1/denylist', list)).toEqual([]);
+    expect(list.status).toBe(200);
+    const unchanged = await fetch(`${demo.reportApiUrl}/v1/denylist`, {
+      headers: { authorization: `Bearer ${demo.ingestKey}`, 'if-none-match': res.headers.get('etag')! },
+    });
+    expect(contract.checkResponse('get', '/v1/denylist', await readAnswer(unchanged))).toEqual([]);
+    expect(unchanged.status).toBe(304);
+    await expectValid(call('get', '/v1/denylist', { key: 'none' }), 401);
+    const id = encodeURIComponent(String(added.id));
+    const remove = (key: Call['key'], path = `/v1/denylist/${id}`) =>
+      callPath('delete', '/v1/denylist/{id}', path, { key });
+    await expectValid(remove('ingest'), 403);
+    await expectValid(remove('admin'), 204);
+    await expectValid(remove('admin'), 404);
+  });
+
+  it('webhooks and alerts', async () => {
+    const hook = await expectValid(call('post', '/v1/webhooks', { body: { url: 'https://hooks.example/T0/B0' } }), 201);
+    await expectValid(call('post', '/v1/webhooks', { body: { url: 'ftp://hooks.example/x' } }), 400);
+    await expectValid(call('get', '/v1/webhooks'), 200);
+    await expectValid(call('get', '/v1/webhooks', { key: 'ingest' }), 403);
+    const id = encodeURIComponent(String(hook.id));
+    await expectValid(callPath('delete', '/v1/webhooks/{id}', `/v1/webhooks/${id}`, { key: 'admin' }), 204);
+    await expectValid(callPath('delete', '/v1/webhooks/{id}', `/v1/webhooks/${id}`, { key: 'admin' }), 404);
+    await expectValid(call('get', '/v1/alerts/settings'), 200);
+    await expectValid(call('put', '/v1/alerts/settings', { body: { reportTime: '18:30' } }), 200);
+    await expectValid(call('put', '/v1/alerts/settings', { body: { reportTime: '25:00' } }), 400);
+    const tested = await call('post', '/v1/alerts/test');
+    expect(tested.problems).toEqual([]);
+    expect([200, 409]).toContain(tested.answer.status);
+    await expectValid(call('get', '/v1/alerts/deliveries', { query: '?limit=5' }), 200);
+    await expectValid(call('get', '/v1/alerts/deliveries', { query: '?limit=0' }), 400);
+  });
+
+  it('POST /v1/import', async () => {
+    const line = '198.51.100.9 - - [20/Nov/2026:10:00:00 +0900] "GET /wp-login.php HTTP/1.1" 404 12 "-" "curl/8"';
+    const imported = await expectValid(
+      call('post', '/v1/import', {
+        body: `${line}\nnot a log line\n`,
+        contentType: 'text/plain',
+        query: '?format=combined',
+      }),
+      200,
+    );
+    expect(imported).toMatchObject({ imported: 1, skipped: 1 });
+    await expectValid(
+      call('post', '/v1/import', { body: line, contentType: 'text/plain', query: '?format=nope' }),
+      400,
+    );
+    await expectValid(call('post', '/v1/import', { key: 'ingest', body: line, query: '?format=combined' }), 403);
+  });
+
+  it('covered every operation of the document', () => {
+    const missing = contract.operations().filter((op) => !contract.covered().has(op));
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('the contract check bites', () => {
+  type Report = Record<string, unknown> & {
+    totals: Record<string, unknown>;
+    topIps: Array<Record<string, unknown>>;
+    topUserAgents: Array<Record<string, unknown>>;
+  };
+  let report: Report;
+  beforeAll(async () => {
+    const { answer } = await call('get', '/v1/reports/daily', { query: `?date=${demo.date}` });
+    report = answer.body as Report;
+    expect(report.topIps.length).toBeGreaterThan(0);
+  });
+  const check = (body: unknown, status = 200) =>
+    contract.checkResponse('get', '/v1/reports/daily', { status, contentType: 'application/json', body });
+  const copy = () => structuredClone(report);
+
+  it.each([
+    ['a fake top-level field', (r: Report) => void (r.fake = 1), /must NOT have additional properties/],
+    ['a fake field in a row', (r: Report) => void (r.topIps[0]!.fake = true), /topIps\/0 must NOT have additional/],
+    ['a count as a string', (r: Report) => void (r.totals.requests = '12'), /totals\/requests must be/],
+    ['an unknown bot category', (r: Report) => void (r.topUserAgents[0]!.botCategory = 'martian'), /botCategory/],
+    ['a required field missing', (r: Report) => void delete r.totals.successRate, /must have required property/],
+  ])('refuses the real report with %s', (_name, mutate, message) => {
+    expect(check(report)).toEqual([]);
+    const broken = copy();
+    mutate(broken);
+    expect(check(broken).join('\n')).toMatch(message);
+  });
+
+  it('refuses an undocumented status, a body on a 204 and a wrong content type', () => {
+    expect(check(report, 418)).toEqual(['GET /v1/reports/daily 418: status not documented']);
+    const deleted = { status: 204, contentType: 'application/json', body: { ok: true } };
+    expect(contract.checkResponse('delete', '/v1/denylist/{id}', deleted)).toHaveLength(1);
+    const html = { status: 200, contentType: 'text/html', body: '<p>report</p>' };
+    expect(contract.checkResponse('get', '/v1/reports/daily', html)).toHaveLength(1);
+  });
+});
