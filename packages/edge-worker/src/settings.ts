@@ -2,6 +2,7 @@
  * The worker's settings, read once per isolate from its bindings (`vars`, secrets) and validated.
  * Every optional var has a documented default; see README.md "Settings".
  */
+import { parseLogins, parseRateRules, type EdgeLogins, type EdgeRateRule } from './rate-settings.js';
 
 /** The subset of the worker's `env` that holds plain settings (strings). */
 export interface SettingsEnv {
@@ -26,6 +27,10 @@ export interface SettingsEnv {
   BAN_MS?: string;
   /** Which responses count towards a burst: `errors` (4xx and 5xx, default) or `4xx`. */
   BURST_STATUSES?: string;
+  /** JSON array of rate rules (see README.md "Rate rules"); absent: none. */
+  RATE_RULES?: string;
+  /** JSON object declaring login endpoints and detection thresholds (README.md "Login monitoring"). */
+  LOGINS?: string;
 }
 
 /** Validated settings. `reportApiUrl`/`ingestKey` are null when events and deny-list sync are off. */
@@ -39,6 +44,8 @@ export interface Settings {
   eventsBatchSize: number;
   eventsFlushMs: number;
   bursts: { threshold: number; windowMs: number; banMs: number; statuses: 'errors' | '4xx' };
+  rateRules: EdgeRateRule[];
+  logins: EdgeLogins | null;
 }
 
 function parseUrl(name: string, value: string | undefined, required: boolean): URL | null {
@@ -116,5 +123,7 @@ export function readSettings(env: SettingsEnv): Settings {
       banMs: parseNumber('BAN_MS', env.BAN_MS, 4 * 3_600_000, 1_000, 30 * 86_400_000),
       statuses,
     },
+    rateRules: parseRateRules(env.RATE_RULES),
+    logins: parseLogins(env.LOGINS),
   };
 }
