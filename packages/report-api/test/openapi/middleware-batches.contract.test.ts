@@ -1,11 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';
-import { createExampleApp } from '@watchpost/example-express';
+import { createAdaptorServer } from '@hono/node-server';
+import { createExampleApp as createExpressApp } from '@watchpost/example-express';
+import { createExampleApp as createHonoApp } from '@watchpost/example-hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReportApi } from '../poison/harness.js';
 import { createContract, readAnswer, type Answer, type Contract, type OpenApiDocument } from './contract.js';
 
-// Real batches: an Express app behind the real middleware and forwarder, posting to a real report API.
+// Real batches: an Express app and a Hono app (on @hono/node-server) behind the real middleware and forwarder, posting to a real report API.
 // A fetch wrapper copies each POST /v1/events body (gunzipped) and answer before the test checks them.
 let api: Awaited<ReturnType<typeof startReportApi>>;
 let contract: Contract;
@@ -26,17 +28,20 @@ const capturingFetch: typeof fetch = async (input, init) => {
 beforeAll(async () => {
   api = await startReportApi();
   contract = createContract((await (await fetch(`${api.url}/openapi.json`)).json()) as OpenApiDocument);
-  const { app, protection } = createExampleApp({
-    watchpost: {
-      reportApi: { url: api.url, ingestKey: api.site.ingestKey, fetch: capturingFetch, syncIntervalMs: 60_000 },
-      trustedProxies: ['loopback'],
-      sampleRate: 1,
-    },
-  });
-  const server: Server = createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const watchpost = {
+    reportApi: { url: api.url, ingestKey: api.site.ingestKey, fetch: capturingFetch, syncIntervalMs: 60_000 },
+    trustedProxies: ['loopback'],
+    sampleRate: 1,
+  };
+  const express = createExpressApp({ watchpost });
+  const hono = createHonoApp({ watchpost });
+  const servers: Server[] = [createServer(express.app), createAdaptorServer({ fetch: hono.app.fetch }) as Server];
+  const bases: string[] = [];
+  for (const server of servers) {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    bases.push(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
+  }
   const traffic: Array<[string, string, string, RequestInit?]> = [
     ['/', '203.0.113.10', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36'],
     ['/products', '2001:db8::7', 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'],
@@ -47,13 +52,16 @@ beforeAll(async () => {
     ['/<script>alert(1)</script>?q=%00', '198.51.100.8', '<img src=x onerror=alert(1)>'],
     ['/login', '198.51.100.9', 'python-requests/2.32', { method: 'POST', body: '{"username":"a","password":"b"}' }],
   ];
-  for (const [path, ip, ua, init] of traffic) {
-    const headers = { 'x-forwarded-for': ip, 'user-agent': ua, 'content-type': 'application/json' };
-    const res = await fetch(`${base}${path}`, { ...init, headers });
-    await res.body?.cancel();
+  for (const base of bases) {
+    for (const [path, ip, ua, init] of traffic) {
+      const headers = { 'x-forwarded-for': ip, 'user-agent': ua, 'content-type': 'application/json' };
+      const res = await fetch(`${base}${path}`, { ...init, headers });
+      await res.body?.cancel();
+    }
   }
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await protection?.close(); // flushes every queued event through capturingFetch
+  await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  // Closing the middleware flushes every queued event through capturingFetch.
+  await Promise.all([express.protection?.close(), hono.protection?.close()]);
 }, 60_000);
 
 afterAll(async () => {
@@ -64,7 +72,9 @@ describe('middleware batches match the OpenAPI document', () => {
   it('every batch the forwarder sent is a valid request body, and its 202 a valid answer', () => {
     expect(batches.length).toBeGreaterThan(0);
     const events = batches.flatMap((b) => (b.body as { events: unknown[] }).events);
-    expect(events).toHaveLength(8);
+    expect(events).toHaveLength(16);
+    const sources = new Set(batches.map((b) => (b.body as { source: string }).source));
+    expect([...sources].sort()).toEqual(['express', 'hono']);
     for (const { body, answer } of batches) {
       expect(contract.checkRequest('post', '/v1/events', body)).toEqual([]);
       expect(contract.checkResponse('post', '/v1/events', answer)).toEqual([]);
