@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startReportApi } from '../poison/harness.js';
 import { createContract, readAnswer, type Answer, type Contract, type OpenApiDocument } from './contract.js';
 
-// Real batches: an Express app and a Hono app (on @hono/node-server) behind the real middleware and forwarder, posting to a real report API.
+// Real batches: an Express app and a Hono app (on @hono/node-server) behind the real middleware and
+// forwarder, posting to a real report API.
 // A fetch wrapper copies each POST /v1/events body (gunzipped) and answer before the test checks them.
 let api: Awaited<ReturnType<typeof startReportApi>>;
 let contract: Contract;
