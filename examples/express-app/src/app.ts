@@ -28,7 +28,9 @@ export interface ExampleApp {
  * front of every route. `src/server.ts` runs it; the demo runs it in-process.
  *
  * @example
- * const { app } = createExampleApp({ watchpost: { reportApi: { url: 'http://127.0.0.1:8787', ingestKey: 'wpi_...' } } });
+ * const { app } = createExampleApp({
+ *   watchpost: { reportApi: { url: 'http://127.0.0.1:8787', ingestKey: 'wpi_...' } },
+ * });
  * app.listen(3000);
  */
 export function createExampleApp(options: ExampleAppOptions = {}): ExampleApp {

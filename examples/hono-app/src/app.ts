@@ -29,7 +29,9 @@ export interface ExampleApp {
  * in front of every route. `src/server.ts` serves it on Node.js; the demo runs it in-process.
  *
  * @example
- * const { app } = createExampleApp({ watchpost: { reportApi: { url: 'http://127.0.0.1:8787', ingestKey: 'wpi_...' } } });
+ * const { app } = createExampleApp({
+ *   watchpost: { reportApi: { url: 'http://127.0.0.1:8787', ingestKey: 'wpi_...' } },
+ * });
  * serve({ fetch: app.fetch, port: 3001 });
  */
 export function createExampleApp(options: ExampleAppOptions = {}): ExampleApp {

@@ -54,12 +54,15 @@ function bundle(): string {
   return join(outdir, 'index.js');
 }
 
-const ORIGIN = `
+const ORIGIN =
+  `
 const page = '<!doctype html><title>shop</title>' + '<p>product</p>'.repeat(128);
 export default {
   async fetch(request) {
-    if (request.method === 'POST') { await request.arrayBuffer(); return new Response('{"accepted":true}', { status: 202 }); }
-    return new Response(page, { headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'max-age=60' } });
+    if (request.method === 'POST') { await request.arrayBuffer(); return new Response('{"accepted":true}', { ` +
+  `status: 202 }); }
+    return new Response(page, { headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': ` +
+  `'max-age=60' } });
   },
 };`;
 
@@ -71,7 +74,8 @@ export default {
   },
 };`;
 
-const DRIVER = `
+const DRIVER =
+  `
 const BROWSER = ${JSON.stringify(BROWSER)};
 export default {
   async fetch(request, env) {
@@ -79,7 +83,8 @@ export default {
     const target = env[url.searchParams.get('target')];
     if (url.searchParams.has('ip')) {
       const response = await target.fetch('https://shop.example/', {
-        headers: { 'user-agent': url.searchParams.get('ua') ?? BROWSER, 'cf-connecting-ip': url.searchParams.get('ip') },
+        headers: { 'user-agent': url.searchParams.get('ua') ?? BROWSER, 'cf-connecting-ip': ` +
+  `url.searchParams.get('ip') },
       });
       await response.arrayBuffer();
       return new Response(String(response.status));
@@ -279,7 +284,9 @@ async function main(): Promise<void> {
       const sorted = [...ratios(name)].sort((a, b) => a - b);
       const spread = `${sorted[Math.floor(sorted.length * 0.25)]!.toFixed(2)}..${sorted[Math.floor(sorted.length * 0.75)]!.toFixed(2)}`;
       console.log(
-        `${name.padEnd(14)} ${cpu.toFixed(1).padStart(10)}  ${ratio.toFixed(2).padStart(14)}  ${(ratio * plainCpu - plainCpu).toFixed(1).padStart(12)}  ${median(wallPerRequest[name]!).toFixed(1).padStart(11)}  ${spread}`,
+        `${name.padEnd(14)} ${cpu.toFixed(1).padStart(10)}  ${ratio.toFixed(2).padStart(14)} ` +
+          ` ${(ratio * plainCpu - plainCpu).toFixed(1).padStart(12)} ` +
+          ` ${median(wallPerRequest[name]!).toFixed(1).padStart(11)}  ${spread}`,
       );
     }
     console.log('cpu and wall: medians over rounds; added µs = (ratio - 1) x plain cpu.');

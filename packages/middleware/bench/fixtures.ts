@@ -11,7 +11,10 @@ export function seeded(seed = 1): () => number {
   };
 }
 
-/** `count` deny entries, 80% IPv4 (single IPs and /16../32 blocks) and 20% IPv6 (/32../128), none in 203.0.113.0/24 or 2001:db8:ffff::/48. */
+/**
+ * `count` deny entries, 80% IPv4 (single IPs and /16../32 blocks) and 20% IPv6 (/32../128), none in 203.0.113.0/24 or
+ * 2001:db8:ffff::/48.
+ */
 export function denyEntries(count: number, random = seeded(7)): string[] {
   const out: string[] = [];
   const byte = () => Math.floor(random() * 256);

@@ -16,7 +16,8 @@ const random = seeded(5);
 const ips = clientIps(300);
 const uas = [
   CHROME_UA,
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 ' +
+    'Mobile/15E148 Safari/604.1',
   'curl/8.5.0',
   'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
   'sqlmap/1.8#stable (https://sqlmap.org)',
@@ -71,11 +72,14 @@ for (let round = 0; round < ROUNDS; round++) {
 
 const base = median(cpu['CompressionStream (level 6)']!.slice(ROUNDS / 4));
 console.log(
-  `gzip of one 1,000-event batch (${(json.length / 1024).toFixed(0)} KiB of JSON), median of ${ROUNDS} rounds, first quarter dropped`,
+  `gzip of one 1,000-event batch (${(json.length / 1024).toFixed(0)} KiB of JSON), median of ${ROUNDS} rounds, ` +
+    `first quarter dropped`,
 );
 for (const [name, values] of Object.entries(cpu)) {
   const ms = median(values.slice(ROUNDS / 4));
   console.log(
-    `${name.padEnd(30)} ${(bytes[name]! / 1024).toFixed(1).padStart(6)} KiB (${((1 - bytes[name]! / json.length) * 100).toFixed(1)}% smaller)   CPU ${ms.toFixed(2)} ms   ratio to CompressionStream ${(ms / base).toFixed(2)}`,
+    `${name.padEnd(30)} ${(bytes[name]! / 1024).toFixed(1).padStart(6)} KiB ` +
+      `(${((1 - bytes[name]! / json.length) * 100).toFixed(1)}% smaller)   CPU ${ms.toFixed(2)} ms   ratio to ` +
+      `CompressionStream ${(ms / base).toFixed(2)}`,
   );
 }

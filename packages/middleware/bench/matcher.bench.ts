@@ -2,8 +2,8 @@
  * Matcher lookup cost at 1k..1M mixed IPv4/IPv6 entries, beside node:net BlockList and ipaddr.js
  * in the same run. Run: `npx tsx bench/matcher.bench.ts [--sizes=1000,10000] [--budget-ms=1500]`.
  * Lookups go through text (`match('203.0.113.7')`), as a request gives them; the trie is also
- * timed on pre-parsed addresses. 'hits' is the share of lookups that found an entry. Slow peers get a time budget per size: they run as many
- * lookups as fit, at least 20, and the table says how many that was.
+ * timed on pre-parsed addresses. 'hits' is the share of lookups that found an entry. Slow peers get a time budget per
+ * size: they run as many lookups as fit, at least 20, and the table says how many that was.
  */
 import { BlockList } from 'node:net';
 import { loadavg } from 'node:os';
@@ -141,12 +141,15 @@ console.log(
     .join(' ')}, ${PROBES} probes (half hits, half random), budget ${budgetMs} ms for slow peers`,
 );
 console.log(
-  '| entries | implementation | build ms (wall) | lookup ns/op (CPU) | vs trie (text) | wall ns/op | lookups timed | hits |',
+  '| entries | implementation | build ms (wall) | lookup ns/op (CPU) | vs trie (text) | wall ns/op | lookups ' +
+    'timed | hits |',
 );
 console.log('|---:|---|---:|---:|---:|---:|---:|---:|');
 for (const row of rows) {
   const base = rows.find((r) => r.entries === row.entries && r.name === 'watchpost trie (text)') as Row;
   console.log(
-    `| ${row.entries.toLocaleString('en-US')} | ${row.name} | ${format(row.buildMs)} | ${format(row.nsPerOp)} | ${(row.nsPerOp / base.nsPerOp).toFixed(2)}x | ${format(row.wallNsPerOp)} | ${row.lookups.toLocaleString('en-US')} | ${((row.hits / row.lookups) * 100).toFixed(0)}% |`,
+    `| ${row.entries.toLocaleString('en-US')} | ${row.name} | ${format(row.buildMs)} | ${format(row.nsPerOp)} ` +
+      `| ${(row.nsPerOp / base.nsPerOp).toFixed(2)}x | ${format(row.wallNsPerOp)} ` +
+      `| ${row.lookups.toLocaleString('en-US')} | ${((row.hits / row.lookups) * 100).toFixed(0)}% |`,
   );
 }

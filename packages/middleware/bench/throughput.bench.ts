@@ -63,19 +63,23 @@ try {
         throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
       rps[name]!.push(result.requests.average);
       console.log(
-        `round ${round + 1} ${name.padEnd(32)} ${result.requests.average.toFixed(0).padStart(7)} req/s  p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  server CPU ${cpuPerRequest[name]!.at(-1)!.toFixed(1)} µs/req`,
+        `round ${round + 1} ${name.padEnd(32)} ${result.requests.average.toFixed(0).padStart(7)} req/s  ` +
+          `p50 ${result.latency.p50} ms  p99 ${result.latency.p99} ms  server ` +
+          `CPU ${cpuPerRequest[name]!.at(-1)!.toFixed(1)} µs/req`,
       );
     }
   }
 
   console.log(
-    `\nthroughput, median of ${ROUNDS} rounds x ${SECONDS} s, ${CONNECTIONS} connections (machine shared with other work)`,
+    `\nthroughput, median of ${ROUNDS} rounds x ${SECONDS} s, ${CONNECTIONS} connections (machine shared with ` +
+      `other work)`,
   );
   for (const framework of ['express', 'hono'].filter((f) => `${f} bare` in urls)) {
     const bare = median(rps[`${framework} bare`]!);
     const bareCpu = median(cpuPerRequest[`${framework} bare`]!);
     console.log(
-      `${`${framework} bare`.padEnd(32)} ${bare.toFixed(0).padStart(7)} req/s   server CPU ${bareCpu.toFixed(1)} µs/req`,
+      `${`${framework} bare`.padEnd(32)} ${bare.toFixed(0).padStart(7)} req/s   server CPU ${bareCpu.toFixed(1)} ` +
+        `µs/req`,
     );
     for (const name of Object.keys(urls).filter((k) => k.startsWith(`${framework} + `))) {
       const ratio = median(rps[name]!) / bare;
@@ -86,7 +90,9 @@ try {
       // The empty middleware is a reference point (what any middleware costs), not a Watchpost variant.
       const verdict = name.includes('watchpost') ? `   target >= 0.90: ${ratio >= 0.9 ? 'met' : 'NOT met'}` : '';
       console.log(
-        `${name.padEnd(32)} ${median(rps[name]!).toFixed(0).padStart(7)} req/s   server CPU ${cpuPerReq.toFixed(1)} µs/req   ratio ${ratio.toFixed(3)} (paired ${paired.toFixed(3)}, by CPU ${(bareCpu / cpuPerReq).toFixed(3)})${verdict}`,
+        `${name.padEnd(32)} ${median(rps[name]!).toFixed(0).padStart(7)} req/s   server ` +
+          `CPU ${cpuPerReq.toFixed(1)} µs/req   ratio ${ratio.toFixed(3)} (paired ${paired.toFixed(3)}, by ` +
+          `CPU ${(bareCpu / cpuPerReq).toFixed(3)})${verdict}`,
       );
     }
   }

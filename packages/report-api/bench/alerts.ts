@@ -72,8 +72,10 @@ async function tickBench(dir: string): Promise<void> {
      WHERE site_id = ? AND ts >= ? AND ts < ? AND status >= 400 GROUP BY start HAVING errors > 100`,
   );
   const clients = store.db.prepare(
-    `SELECT ip, SUM(CASE WHEN status >= 500 THEN 1.0 / sample_rate END) AS e5, SUM(CASE WHEN status BETWEEN 400 AND 499 THEN 1.0 / sample_rate END) AS e4,
-            SUM(action != 'allow') AS flagged FROM events WHERE site_id = ? AND ts >= ? AND ts < ? GROUP BY ip HAVING e5 >= 20`,
+    `SELECT ip, SUM(CASE WHEN status >= 500 THEN 1.0 / sample_rate END) AS e5, SUM(CASE WHEN status BETWEEN 400 ` +
+      `AND 499 THEN 1.0 / sample_rate END) AS e4,
+            SUM(action != 'allow') AS flagged FROM events WHERE site_id = ? AND ts >= ? AND ts < ? GROUP BY ip ` +
+      `HAVING e5 >= 20`,
   );
   const hourly = store.db.prepare(
     `SELECT SUM(1.0 / sample_rate) AS requests FROM events WHERE site_id = ? AND ts >= ? AND ts < ?`,
@@ -84,7 +86,8 @@ async function tickBench(dir: string): Promise<void> {
     hourly.get(site.id, now - 60 * MINUTE, now);
   });
   console.log(
-    `alerts: one monitor tick over ${fmt(count)} events in 10 min: rollups ${fmt(rollupMs, 2)} ms (median of 15) vs raw-event scan ${fmt(rawMs, 2)} ms -> ${fmt(rawMs / rollupMs, 1)}x`,
+    `alerts: one monitor tick over ${fmt(count)} events in 10 min: rollups ${fmt(rollupMs, 2)} ms (median of 15) ` +
+      `vs raw-event scan ${fmt(rawMs, 2)} ms -> ${fmt(rawMs / rollupMs, 1)}x`,
   );
   await store.close();
 }
@@ -136,7 +139,10 @@ async function ingestBench(dir: string): Promise<void> {
     results[mode] = latencies;
     const sorted = [...latencies].sort((a, b) => a - b);
     console.log(
-      `alerts: ingest of ${batches} x 500 events, ${mode}: p50 ${fmt(median(latencies), 2)} ms, p95 ${fmt(sorted[Math.floor(sorted.length * 0.95)]!, 2)} ms${service ? `, deliveries hanging at the end: ${inFlight}` : ''}`,
+      `alerts: ingest of ${batches} x 500 events, ${mode}: p50 ${fmt(median(latencies), 2)} ms, ` +
+        `p95 ${fmt(sorted[Math.floor(sorted.length * 0.95)]!, 2)} ms${
+          service ? `, deliveries hanging at the ` + `end: ${inFlight}` : ''
+        }`,
     );
   }
   const [plain, alerting] = Object.values(results) as [number[], number[]];

@@ -92,7 +92,8 @@ for (const e of generate(range.from, EVENTS)) {
 }
 if (batch.length) await store.ingestBatch(site.id, { batchId: `bench-${n}`, source: 'demo', events: batch });
 console.log(
-  `dashboard bench: ${fmt(EVENTS)} events in one day loaded in ${fmt(performance.now() - loadStart)} ms; median of ${RUNS} runs; node ${process.version}`,
+  `dashboard bench: ${fmt(EVENTS)} events in one day loaded in ${fmt(performance.now() - loadStart)} ms; median ` +
+    `of ${RUNS} runs; node ${process.version}`,
 );
 
 const data = storeDashboardData(store, { now: () => range.to });
@@ -106,7 +107,8 @@ for (const ip of ips) {
   let seen = 0;
   const naive = await time(async () => (seen = (await naiveIpDetail(store, site.id, ip, range)).rows));
   console.log(
-    `${ip.padEnd(18)} ${fmt(events).padStart(7)}  ${fmt(sql, 2).padStart(14)}  ${fmt(naive, 2).padStart(20)}  ${fmt(naive / sql, 2).padStart(12)}  ${seen < events ? `${fmt(seen)} of ${fmt(events)} (capped)` : 'all'}`,
+    `${ip.padEnd(18)} ${fmt(events).padStart(7)}  ${fmt(sql, 2).padStart(14)}  ${fmt(naive, 2).padStart(20)} ` +
+      ` ${fmt(naive / sql, 2).padStart(12)}  ${seen < events ? `${fmt(seen)} of ${fmt(events)} (capped)` : 'all'}`,
   );
 }
 
@@ -115,7 +117,8 @@ const pathEvents = Math.round((await store.getDimensionRows(site.id, DATE, 'path
 const countryMs = await time(() => data.countryDetail(site, 'JP', DATE));
 const pathMs = await time(() => data.pathDetail(site, '/p/0', DATE));
 console.log(
-  `\ncountry page data (JP, ${fmt(countryEvents)} events): ${fmt(countryMs, 2)} ms; path page data (/p/0, ${fmt(pathEvents)} events): ${fmt(pathMs, 2)} ms`,
+  `\ncountry page data (JP, ${fmt(countryEvents)} events): ${fmt(countryMs, 2)} ms; path page data ` +
+    `(/p/0, ${fmt(pathEvents)} events): ${fmt(pathMs, 2)} ms`,
 );
 
 // The alternative the pages used before the minute indexes: read the whole day through (site_id, ts)
@@ -124,7 +127,8 @@ const dayScan = (column: 'country' | 'path', value: string) => () => {
   let rows = 0;
   for (const _ of store.db
     .prepare(
-      `SELECT ts, ip, country, path, ua, status, action, rule, bot_category, sample_rate FROM events INDEXED BY events_site_ts WHERE site_id = ? AND ts >= ? AND ts < ? AND ${column} = ?`,
+      `SELECT ts, ip, country, path, ua, status, action, rule, bot_category, sample_rate FROM events INDEXED BY ` +
+        `events_site_ts WHERE site_id = ? AND ts >= ? AND ts < ? AND ${column} = ?`,
     )
     .iterate(site.id, range.from, range.to, value))
     rows++;
@@ -133,7 +137,9 @@ const dayScan = (column: 'country' | 'path', value: string) => () => {
 const countryScan = await time(dayScan('country', 'JP'));
 const pathScan = await time(dayScan('path', '/p/0'));
 console.log(
-  `day scan through (site_id, ts), read only: country ${fmt(countryScan, 2)} ms (${fmt(countryScan / countryMs, 1)}x the page), path ${fmt(pathScan, 2)} ms (${fmt(pathScan / pathMs, 1)}x the page)`,
+  `day scan through (site_id, ts), read only: country ${fmt(countryScan, 2)} ms ` +
+    `(${fmt(countryScan / countryMs, 1)}x the page), path ${fmt(pathScan, 2)} ms (${fmt(pathScan / pathMs, 1)}x ` +
+    `the page)`,
 );
 
 const report = await data.dailyReport(site, DATE);
@@ -143,6 +149,8 @@ const reportRender = await time(() => renderReportPage({ report, today: DATE, vi
 const ipRender = await time(() => renderIpPage({ detail, today: DATE, viewer }).toString());
 const reportBuild = await time(() => data.dailyReport(site, DATE));
 console.log(
-  `report page: build ${fmt(reportBuild, 2)} ms + render ${fmt(reportRender, 2)} ms (${fmt(renderReportPage({ report, today: DATE, viewer }).toString().length / 1024, 1)} KiB); IP page render ${fmt(ipRender, 2)} ms`,
+  `report page: build ${fmt(reportBuild, 2)} ms + render ${fmt(reportRender, 2)} ms ` +
+    `(${fmt(renderReportPage({ report, today: DATE, viewer }).toString().length / 1024, 1)} KiB); IP page ` +
+    `render ${fmt(ipRender, 2)} ms`,
 );
 await store.close();

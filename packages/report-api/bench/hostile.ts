@@ -129,16 +129,23 @@ async function runHostileBench() {
     [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] ?? NaN;
   console.log(`hostile corpus, ${seconds} s per phase, node ${process.version}`);
   console.log(
-    `normal traffic alone:   ${alone.length} batches, latency p50 ${fmt(q(alone, 0.5), 1)} ms, p99 ${fmt(q(alone, 0.99), 1)} ms; stall max ${fmt(aloneStall.stallMaxMs, 1)} ms, p99 ${fmt(aloneStall.stallP99Ms, 1)} ms`,
+    `normal traffic alone:   ${alone.length} batches, latency p50 ${fmt(q(alone, 0.5), 1)} ms, ` +
+      `p99 ${fmt(q(alone, 0.99), 1)} ms; stall max ${fmt(aloneStall.stallMaxMs, 1)} ms, ` +
+      `p99 ${fmt(aloneStall.stallP99Ms, 1)} ms`,
   );
   console.log(
-    `normal under hostile:   ${loaded.length} batches, latency p50 ${fmt(q(loaded, 0.5), 1)} ms, p99 ${fmt(q(loaded, 0.99), 1)} ms; stall max ${fmt(loadedStall.stallMaxMs, 1)} ms, p99 ${fmt(loadedStall.stallP99Ms, 1)} ms`,
+    `normal under hostile:   ${loaded.length} batches, latency p50 ${fmt(q(loaded, 0.5), 1)} ms, ` +
+      `p99 ${fmt(q(loaded, 0.99), 1)} ms; stall max ${fmt(loadedStall.stallMaxMs, 1)} ms, ` +
+      `p99 ${fmt(loadedStall.stallP99Ms, 1)} ms`,
   );
   console.log(
-    `latency ratio (hostile / alone): p50 ${fmt(q(loaded, 0.5) / q(alone, 0.5), 2)}x, p99 ${fmt(q(loaded, 0.99) / q(alone, 0.99), 2)}x`,
+    `latency ratio (hostile / alone): p50 ${fmt(q(loaded, 0.5) / q(alone, 0.5), 2)}x, ` +
+      `p99 ${fmt(q(loaded, 0.99) / q(alone, 0.99), 2)}x`,
   );
   console.log(
-    `server RSS: before ${fmt(before.rss / MB)} MB, peak ${fmt(peak / MB)} MB, after gc ${fmt(after.rss / MB)} MB (JS heap ${fmt(before.heap / MB)} -> ${fmt(after.heap / MB)} MB, buffers ${fmt(before.buffers / MB)} -> ${fmt(after.buffers / MB)} MB)`,
+    `server RSS: before ${fmt(before.rss / MB)} MB, peak ${fmt(peak / MB)} MB, after gc ${fmt(after.rss / MB)} ` +
+      `MB (JS heap ${fmt(before.heap / MB)} -> ${fmt(after.heap / MB)} MB, buffers ${fmt(before.buffers / MB)} ` +
+      `-> ${fmt(after.buffers / MB)} MB)`,
   );
   console.log(`hostile answers: ${[...statuses].map(([key, n]) => `${key} x${n}`).join(', ')}`);
 }

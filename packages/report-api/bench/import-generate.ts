@@ -6,9 +6,11 @@ import { createRandom } from '../src/demo/random.js';
 const UAS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15',
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 ' +
+    'Mobile/15E148 Safari/604.1',
   'Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0',
-  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36',
+  'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile ' +
+    'Safari/537.36',
   'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
   'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)',
   'Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)',
@@ -60,7 +62,10 @@ function isoTime(ms: number): string {
 function combinedLine(random: () => number, ts: number): string {
   const ua = pick(random, UAS);
   const status = pick(random, STATUSES);
-  return `${clientIp(random)} - - [${clfTime(ts)}] "GET ${pick(random, PATHS)}?id=${Math.floor(random() * 1e6)} HTTP/1.1" ${status} ${Math.floor(random() * 20000)} "https://shop.example/" "${ua}"`;
+  return (
+    `${clientIp(random)} - - [${clfTime(ts)}] "GET ${pick(random, PATHS)}?id=${Math.floor(random() * 1e6)} ` +
+    `HTTP/1.1" ${status} ${Math.floor(random() * 20000)} "https://shop.example/" "${ua}"`
+  );
 }
 
 function albLine(random: () => number, ts: number): string {

@@ -76,7 +76,9 @@ console.log(
 
 const rows: string[] = [];
 const summary: string[] = [];
-const header = `${'format'.padEnd(9)} ${'run'.padEnd(22)} ${'lines'.padStart(10)} ${'wall s'.padStart(7)} ${'lines/s'.padStart(9)} ${'lines/CPU-s'.padStart(11)} ${'peak RSS'.padStart(9)}`;
+const header = `${'format'.padEnd(9)} ${'run'.padEnd(22)} ${'lines'.padStart(10)} ${('wall ' + 's').padStart(
+  7,
+)} ${'lines/s'.padStart(9)} ${'lines/CPU-s'.padStart(11)} ${'peak RSS'.padStart(9)}`;
 
 for (const format of FORMATS) {
   const large = join(dir, `${format}-large.log`);
@@ -125,18 +127,22 @@ for (const format of FORMATS) {
     );
     if (little)
       summary.push(
-        `  peak RSS ${fmt(little.maxRssMB)} MB at ${fmt(SMALL)} vs ${fmt(big.maxRssMB)} MB at ${fmt(LARGE)} lines: x${fmt(big.maxRssMB / little.maxRssMB, 2)}`,
+        `  peak RSS ${fmt(little.maxRssMB)} MB at ${fmt(SMALL)} vs ${fmt(big.maxRssMB)} MB at ${fmt(LARGE)} ` +
+          `lines: x${fmt(big.maxRssMB / little.maxRssMB, 2)}`,
       );
     if (read)
       summary.push(`  parsing costs x${fmt(big.cpuSeconds / read.cpuSeconds, 2)} the CPU of reading the lines alone`);
     if (slurp) {
       summary.push(
-        `  slurp (whole file in memory, no hashing or batching) against stream: RSS x${fmt(slurp.maxRssMB / big.maxRssMB, 1)}, lines/CPU-s x${fmt(slurp.cpuSeconds > 0 ? big.cpuSeconds / slurp.cpuSeconds : 0, 2)}`,
+        `  slurp (whole file in memory, no hashing or batching) against stream: RSS ` +
+          `x${fmt(slurp.maxRssMB / big.maxRssMB, 1)}, lines/CPU-s ` +
+          `x${fmt(slurp.cpuSeconds > 0 ? big.cpuSeconds / slurp.cpuSeconds : 0, 2)}`,
       );
     } else summary.push('  slurp (whole file in memory): failed, see the table');
     if (ingest)
       summary.push(
-        `  parse+ingest into SQLite: ${fmt(ingest.lines / ingest.seconds)} lines/s wall, ${fmt(ingest.lines / ingest.cpuSeconds)} per CPU-s, peak RSS ${fmt(ingest.maxRssMB)} MB`,
+        `  parse+ingest into SQLite: ${fmt(ingest.lines / ingest.seconds)} lines/s ` +
+          `wall, ${fmt(ingest.lines / ingest.cpuSeconds)} per CPU-s, peak RSS ${fmt(ingest.maxRssMB)} MB`,
       );
   }
   rmSync(large, { force: true });

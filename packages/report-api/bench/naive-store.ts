@@ -17,19 +17,24 @@ export function naiveStore(store: Store & { db: Database.Database }, timeZone = 
     'INSERT OR IGNORE INTO batches (site_id, batch_id, received_at, events, dropped) VALUES (?, ?, ?, ?, 0)',
   );
   const insertEvent = db.prepare(
-    'INSERT INTO events (site_id, ts, ip, country, method, host, path, status, latency_ms, ua, action, rule, bot_category, sample_rate, asn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO events (site_id, ts, ip, country, method, host, path, status, latency_ms, ua, action, rule, ' +
+      'bot_category, sample_rate, asn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const quarter = db.prepare(
-    `INSERT INTO traffic_15m (site_id, start, ${cols}) VALUES (?, ?, ${q}) ON CONFLICT(site_id, start) DO UPDATE SET ${add}`,
+    `INSERT INTO traffic_15m (site_id, start, ${cols}) VALUES (?, ?, ${q}) ON CONFLICT(site_id, start) DO UPDATE ` +
+      `SET ${add}`,
   );
   const day = db.prepare(
-    `INSERT INTO rollup_day (site_id, day, dim, key, extra, ${cols}) VALUES (?, ?, ?, ?, ?, ${q}) ON CONFLICT(site_id, day, dim, key) DO UPDATE SET ${add}`,
+    `INSERT INTO rollup_day (site_id, day, dim, key, extra, ${cols}) VALUES (?, ?, ?, ?, ?, ${q}) ON ` +
+      `CONFLICT(site_id, day, dim, key) DO UPDATE SET ${add}`,
   );
   const errorBucket = db.prepare(
-    'INSERT INTO errors_5s (site_id, start, errors) VALUES (?, ?, ?) ON CONFLICT(site_id, start) DO UPDATE SET errors = errors + excluded.errors',
+    'INSERT INTO errors_5s (site_id, start, errors) VALUES (?, ?, ?) ON CONFLICT(site_id, start) DO UPDATE SET ' +
+      'errors = errors + excluded.errors',
   );
   const ipErrorBucket = db.prepare(
-    'INSERT INTO ip_errors_5s (site_id, start, ip, errors) VALUES (?, ?, ?, ?) ON CONFLICT(site_id, start, ip) DO UPDATE SET errors = errors + excluded.errors',
+    'INSERT INTO ip_errors_5s (site_id, start, ip, errors) VALUES (?, ?, ?, ?) ON CONFLICT(site_id, start, ip) ' +
+      'DO UPDATE SET errors = errors + excluded.errors',
   );
   const localDay = localDayOf(timeZone);
   return {

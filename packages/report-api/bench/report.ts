@@ -49,7 +49,8 @@ export async function runReportBench(): Promise<void> {
     }
     const loadSeconds = (performance.now() - started) / 1000;
     console.log(
-      `report ${fmt(events)} events: generated and ingested in ${fmt(loadSeconds, 1)} s (${fmt(events / loadSeconds)} events/s, ${fmt(batchSize)}-event batches)`,
+      `report ${fmt(events)} events: generated and ingested in ${fmt(loadSeconds, 1)} s ` +
+        `(${fmt(events / loadSeconds)} events/s, ${fmt(batchSize)}-event batches)`,
     );
     store.db.pragma('wal_checkpoint(TRUNCATE)');
     const bytes = fileBytes(path) + fileBytes(`${path}-wal`);
@@ -73,11 +74,13 @@ export async function runReportBench(): Promise<void> {
       throw new Error(`report counted ${report.totals.requests} of ${events} events`);
     console.log(
       `report ${fmt(events)} events: build ${fmt(cold)} ms cold, ${fmt(median(warm))} ms warm (median of 3); ` +
-        `${fmt(report.totals.uniqueIps)} unique IPs, ${report.recommendations.length} recommendations, ${report.bursts.length} bursts`,
+        `${fmt(report.totals.uniqueIps)} unique IPs, ${report.recommendations.length} ` +
+        `recommendations, ${report.bursts.length} bursts`,
     );
     const total = events + 70_000;
     console.log(
-      `size ${fmt(events)} events: ${fmt(bytes / 1e6, 1)} MB on disk = ${fmt(bytes / (total / 1e6) / 1e6, 1)} MB per million events`,
+      `size ${fmt(events)} events: ${fmt(bytes / 1e6, 1)} MB on disk = ${fmt(bytes / (total / 1e6) / 1e6, 1)} MB ` +
+        `per million events`,
     );
     if (tables.length > 0)
       console.log(`  largest: ${tables.map((x) => `${x.name} ${fmt(x.bytes / 1e6, 1)} MB`).join(', ')}`);

@@ -58,7 +58,8 @@ export function describePostgres(name: string, body: () => void): void {
 export async function tempPostgresStore(options: Omit<PostgresStoreOptions, 'url' | 'schema'> = {}) {
   if (postgresProblem !== null) {
     throw new Error(
-      `CI=true but PostgreSQL is not reachable at ${WHERE} (${postgresProblem}): start it before the tests (.ci/run does) or set WATCHPOST_TEST_POSTGRES_URL`,
+      `CI=true but PostgreSQL is not reachable at ${WHERE} (${postgresProblem}): start it before the tests ` +
+        `(.ci/run does) or set WATCHPOST_TEST_POSTGRES_URL`,
     );
   }
   const schema = `wp_test_${randomBytes(6).toString('hex')}`;

@@ -35,35 +35,38 @@ describePostgres('postgres store', () => {
     expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.hash))).toBe(true);
   });
 
-  it('two instances on one database: a batch retried on the other instance at the same time is stored once', async () => {
-    t = await tempPostgresStore();
-    const other = await t.open();
-    const { site } = await t.store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
-    for (let round = 0; round < 10; round++) {
-      const sent = batch([event({ ip: '192.0.2.1' }), event({ ip: '192.0.2.2', status: 500 })]);
-      const answers = await Promise.all([
-        t.store.ingestBatch(site.id, sent),
-        other.ingestBatch(site.id, sent),
-        t.store.ingestBatch(site.id, sent),
-        other.ingestBatch(site.id, sent),
-      ]);
-      expect(answers.filter((a) => !a.duplicate)).toEqual([{ accepted: 2, duplicate: false }]);
-    }
-    // Each instance reads every write at once, rollups included (nothing is held in memory).
-    for (const store of [t.store, other]) {
-      expect(await store.listEvents(site.id, { from: 0, to: T * 2, limit: 100 })).toHaveLength(20);
-      expect(
-        (await store.topDimension(site.id, '2026-03-01', 'ip', { orderBy: 'requests', limit: 5 })).map((r) => [
-          r.key,
-          r.requests,
-        ]),
-      ).toEqual([
-        ['192.0.2.1', 10],
-        ['192.0.2.2', 10],
-      ]);
-      expect(await store.errorBuckets(site.id, 0, T * 2)).toEqual([{ start: T, errors: 10 }]);
-    }
-  });
+  it(
+    'two instances on one database: a batch retried on the other instance at the same time is stored ' + 'once',
+    async () => {
+      t = await tempPostgresStore();
+      const other = await t.open();
+      const { site } = await t.store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+      for (let round = 0; round < 10; round++) {
+        const sent = batch([event({ ip: '192.0.2.1' }), event({ ip: '192.0.2.2', status: 500 })]);
+        const answers = await Promise.all([
+          t.store.ingestBatch(site.id, sent),
+          other.ingestBatch(site.id, sent),
+          t.store.ingestBatch(site.id, sent),
+          other.ingestBatch(site.id, sent),
+        ]);
+        expect(answers.filter((a) => !a.duplicate)).toEqual([{ accepted: 2, duplicate: false }]);
+      }
+      // Each instance reads every write at once, rollups included (nothing is held in memory).
+      for (const store of [t.store, other]) {
+        expect(await store.listEvents(site.id, { from: 0, to: T * 2, limit: 100 })).toHaveLength(20);
+        expect(
+          (await store.topDimension(site.id, '2026-03-01', 'ip', { orderBy: 'requests', limit: 5 })).map((r) => [
+            r.key,
+            r.requests,
+          ]),
+        ).toEqual([
+          ['192.0.2.1', 10],
+          ['192.0.2.2', 10],
+        ]);
+        expect(await store.errorBuckets(site.id, 0, T * 2)).toEqual([{ start: T, errors: 10 }]);
+      }
+    },
+  );
 
   it('two instances ingesting batches that share rollup rows never deadlock and lose nothing', async () => {
     t = await tempPostgresStore({ maxConnections: 6 });

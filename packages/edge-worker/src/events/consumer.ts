@@ -59,7 +59,8 @@ export async function consumeEventBatches(
       } else {
         if (result.rejected !== undefined) {
           log(
-            `watchpost: report API refused ${result.rejected} event(s) of batch ${parsed.data.batchId}; the others are stored`,
+            `watchpost: report API refused ${result.rejected} event(s) of batch ${parsed.data.batchId}; the ` +
+              `others are stored`,
           );
         }
         if (result.outcome === 'rejected') {

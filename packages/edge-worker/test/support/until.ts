@@ -3,7 +3,9 @@
  * past `timeoutMs` it throws, naming `what` and appending `details()` (e.g. wrangler's output).
  *
  * @example
- * const events = await until('six stored events', async () => ((await api.events()).length >= 6 ? api.events() : undefined));
+ * const events = await until('six stored events', async () =>
+ *   (await api.events()).length >= 6 ? api.events() : undefined,
+ * );
  */
 export async function until<T>(
   what: string,

@@ -94,7 +94,8 @@ export function createWatchpostRuntime(
   else if (geo === true) {
     if (nodeGeo === undefined) {
       throw new TypeError(
-        "options.geo: true needs the Node table here; pass geo: loadGeoLookup() from '@watchpost/middleware/node', or a lookup of your own",
+        'options.geo: true needs the Node table here; pass geo: loadGeoLookup() from ' +
+          "'@watchpost/middleware/node', or a lookup of your own",
       );
     }
     lookup = nodeGeo();

@@ -12,7 +12,10 @@ export interface WatchpostFetchOptions<Env = unknown> extends WatchpostOptions {
   socketIp?: (request: Request, env: Env | undefined) => string | null | undefined;
 }
 
-/** A fetch handler (the shape of Hono's `app.fetch`, of Workers' and Bun's `fetch`, of node-server's `serve({ fetch })`). */
+/**
+ * A fetch handler (the shape of Hono's `app.fetch`, of Workers' and Bun's `fetch`, of node-server's
+ * `serve({ fetch })`).
+ */
 export type FetchHandler<Env = unknown, Ctx = unknown> = (
   request: Request,
   env?: Env,
@@ -50,7 +53,8 @@ function statusOf(response: Response | null | undefined): number {
  * import { watchpostFetch } from '@watchpost/middleware/hono';
  * const app = new Hono();
  * app.get('/', (c) => c.text('home'));
- * const fetch = watchpostFetch(app.fetch, { trustedProxies: ['loopback'], reportApi: { url: 'https://watchpost.example', ingestKey: 'wpi_...' } });
+ * const fetch = watchpostFetch(app.fetch, { trustedProxies: ['loopback'], reportApi: { url:
+ * 'https://watchpost.example', ingestKey: 'wpi_...' } });
  * serve({ fetch });                       // Node; on Workers or Bun: export default { fetch }
  * process.on('SIGTERM', () => void fetch.close());
  */

@@ -80,17 +80,20 @@ return issued
 /**
  * The active bans, longest-lasting first. ARGV: prefix, limit. Returns (client key, ms left) pairs.
  */
-export const LOAD_BANS = script(`${SERVER_NOW}
+export const LOAD_BANS = script(
+  `${SERVER_NOW}
 local index = ARGV[1] .. 'bans'
 redis.call('ZREMRANGEBYSCORE', index, '-inf', now)
-local entries = redis.call('ZRANGE', index, '+inf', '(' .. string.format('%d', now), 'BYSCORE', 'REV', 'LIMIT', 0, tonumber(ARGV[2]), 'WITHSCORES')
+local entries = redis.call('ZRANGE', index, '+inf', '(' .. string.format('%d', now), 'BYSCORE', 'REV', 'LIMIT', ` +
+    `0, tonumber(ARGV[2]), 'WITHSCORES')
 local out = {}
 for i = 1, #entries, 2 do
   out[#out + 1] = entries[i]
   out[#out + 1] = tonumber(entries[i + 1]) - now
 end
 return out
-`);
+`,
+);
 
 /**
  * Lifts one client's ban everywhere. ARGV: prefix, client key. Returns 1 when there was a ban.

@@ -124,77 +124,85 @@ describe.skipIf(skipRedis)(
       return engine;
     }
 
-    it('two instances, each below the threshold, together past it: both refuse the client within a second, one ban issued', async () => {
-      prefix = testPrefix(admin);
-      const bans = { threshold: 10, windowMs: 10_000, banMs: 60_000 };
-      const a = instance(bans);
-      const b = instance(bans);
-      await until(() => connected(a, b));
-      // One client behind the load balancer, two IPv6 addresses of its /64, half the errors each.
-      errors(a, '2001:db8:5:6::1', 6);
-      errors(b, '2001:db8:5:6::2', 3, 503);
-      expect(refuses(a, '2001:db8:5:6::1') || refuses(b, '2001:db8:5:6::2')).toBe(false);
-      errors(b, '2001:db8:5:6::2', 2, 429); // 11 > 10 in Redis, 6 and 5 locally
-      const crossed = performance.now();
-      await until(() => refuses(a, '2001:db8:5:6::abcd') && refuses(b, '2001:db8:5:6::abcd'), 2_000);
-      const elapsed = performance.now() - crossed;
-      console.info(
-        `[shared bans] threshold crossed -> refused on both instances after ${elapsed.toFixed(0)} ms (flush every 100 ms)`,
-      );
-      expect(refuses(a, '2001:db8:5:6::abcd') && refuses(b, '2001:db8:5:6::abcd')).toBe(true);
-      expect(elapsed).toBeLessThan(1_000);
-      expect(refuses(a, '2001:db8:5:7::1')).toBe(false); // the next /64 is another client
+    it(
+      'two instances, each below the threshold, together past it: both refuse the client within a second, one ' +
+        'ban issued',
+      async () => {
+        prefix = testPrefix(admin);
+        const bans = { threshold: 10, windowMs: 10_000, banMs: 60_000 };
+        const a = instance(bans);
+        const b = instance(bans);
+        await until(() => connected(a, b));
+        // One client behind the load balancer, two IPv6 addresses of its /64, half the errors each.
+        errors(a, '2001:db8:5:6::1', 6);
+        errors(b, '2001:db8:5:6::2', 3, 503);
+        expect(refuses(a, '2001:db8:5:6::1') || refuses(b, '2001:db8:5:6::2')).toBe(false);
+        errors(b, '2001:db8:5:6::2', 2, 429); // 11 > 10 in Redis, 6 and 5 locally
+        const crossed = performance.now();
+        await until(() => refuses(a, '2001:db8:5:6::abcd') && refuses(b, '2001:db8:5:6::abcd'), 2_000);
+        const elapsed = performance.now() - crossed;
+        console.info(
+          `[shared bans] threshold crossed -> refused on both instances after ${elapsed.toFixed(0)} ms (flush ` +
+            `every 100 ms)`,
+        );
+        expect(refuses(a, '2001:db8:5:6::abcd') && refuses(b, '2001:db8:5:6::abcd')).toBe(true);
+        expect(elapsed).toBeLessThan(1_000);
+        expect(refuses(a, '2001:db8:5:7::1')).toBe(false); // the next /64 is another client
 
-      const banKey = `${prefix.keyPrefix}ban:2001:db8:5:6::/64`;
-      expect(await admin.get(banKey)).toBe('1'); // first offence
-      expect(await admin.pttl(banKey)).toBeGreaterThan(55_000);
-      expect(await admin.pttl(banKey)).toBeLessThanOrEqual(60_000);
-      const [sa, sb] = [a.stats(), b.stats()];
-      expect(sa.bansIssued + sb.bansIssued).toBe(0); // no local ban: neither saw enough alone
-      expect(sa.sharedBans!.bansIssued + sb.sharedBans!.bansIssued).toBe(1);
-      expect(sa.sharedBans!.bansReceived + sb.sharedBans!.bansReceived).toBe(1);
-      expect(sa.sharedBans!.sent + sb.sharedBans!.sent).toBe(11);
-      expect(sa.bansActive).toBe(1);
+        const banKey = `${prefix.keyPrefix}ban:2001:db8:5:6::/64`;
+        expect(await admin.get(banKey)).toBe('1'); // first offence
+        expect(await admin.pttl(banKey)).toBeGreaterThan(55_000);
+        expect(await admin.pttl(banKey)).toBeLessThanOrEqual(60_000);
+        const [sa, sb] = [a.stats(), b.stats()];
+        expect(sa.bansIssued + sb.bansIssued).toBe(0); // no local ban: neither saw enough alone
+        expect(sa.sharedBans!.bansIssued + sb.sharedBans!.bansIssued).toBe(1);
+        expect(sa.sharedBans!.bansReceived + sb.sharedBans!.bansReceived).toBe(1);
+        expect(sa.sharedBans!.sent + sb.sharedBans!.sent).toBe(11);
+        expect(sa.bansActive).toBe(1);
 
-      // More errors while banned neither count nor ban again.
-      errors(b, '2001:db8:5:6::3', 20);
-      await new Promise((r) => setTimeout(r, 250));
-      expect(a.stats().sharedBans!.bansIssued + b.stats().sharedBans!.bansIssued).toBe(1);
-      expect(await admin.zcard(`${prefix.keyPrefix}bans`)).toBe(1);
-    });
+        // More errors while banned neither count nor ban again.
+        errors(b, '2001:db8:5:6::3', 20);
+        await new Promise((r) => setTimeout(r, 250));
+        expect(a.stats().sharedBans!.bansIssued + b.stats().sharedBans!.bansIssued).toBe(1);
+        expect(await admin.zcard(`${prefix.keyPrefix}bans`)).toBe(1);
+      },
+    );
 
-    it('a repeat offender gets a longer ban (multiplier), remembered in Redis, and a ban ends on time everywhere', async () => {
-      prefix = testPrefix(admin);
-      const bans = { threshold: 3, windowMs: 5_000, banMs: 400, repeatMultiplier: 3 };
-      const a = instance(bans);
-      const b = instance(bans);
-      await until(() => connected(a, b));
-      const offend = () => {
-        errors(a, '203.0.113.50', 2);
-        errors(b, '203.0.113.50', 2);
-      };
-      offend();
-      await until(() => refuses(a, '203.0.113.50') && refuses(b, '203.0.113.50'));
-      expect(await admin.pttl(`${prefix.keyPrefix}ban:203.0.113.50`)).toBeLessThanOrEqual(400);
-      // The first ban ends on both instances and in Redis.
-      await until(() => !refuses(a, '203.0.113.50') && !refuses(b, '203.0.113.50'), 1_000);
-      expect(refuses(a, '203.0.113.50') || refuses(b, '203.0.113.50')).toBe(false);
-      // Redis let it go too (its clock may be a few ms behind the instances' on a busy machine).
-      const deadline = Date.now() + 200;
-      while ((await admin.exists(`${prefix.keyPrefix}ban:203.0.113.50`)) === 1 && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 10));
-      expect(await admin.exists(`${prefix.keyPrefix}ban:203.0.113.50`)).toBe(0);
+    it(
+      'a repeat offender gets a longer ban (multiplier), remembered in Redis, and a ban ends on time ' + 'everywhere',
+      async () => {
+        prefix = testPrefix(admin);
+        const bans = { threshold: 3, windowMs: 5_000, banMs: 400, repeatMultiplier: 3 };
+        const a = instance(bans);
+        const b = instance(bans);
+        await until(() => connected(a, b));
+        const offend = () => {
+          errors(a, '203.0.113.50', 2);
+          errors(b, '203.0.113.50', 2);
+        };
+        offend();
+        await until(() => refuses(a, '203.0.113.50') && refuses(b, '203.0.113.50'));
+        expect(await admin.pttl(`${prefix.keyPrefix}ban:203.0.113.50`)).toBeLessThanOrEqual(400);
+        // The first ban ends on both instances and in Redis.
+        await until(() => !refuses(a, '203.0.113.50') && !refuses(b, '203.0.113.50'), 1_000);
+        expect(refuses(a, '203.0.113.50') || refuses(b, '203.0.113.50')).toBe(false);
+        // Redis let it go too (its clock may be a few ms behind the instances' on a busy machine).
+        const deadline = Date.now() + 200;
+        while ((await admin.exists(`${prefix.keyPrefix}ban:203.0.113.50`)) === 1 && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 10));
+        expect(await admin.exists(`${prefix.keyPrefix}ban:203.0.113.50`)).toBe(0);
 
-      offend();
-      await until(() => refuses(a, '203.0.113.50') && refuses(b, '203.0.113.50'));
-      const started = Date.now();
-      expect(await admin.get(`${prefix.keyPrefix}ban:203.0.113.50`)).toBe('2');
-      expect(await admin.pttl(`${prefix.keyPrefix}ban:203.0.113.50`)).toBeGreaterThan(800);
-      expect(await admin.pttl(`${prefix.keyPrefix}offences:203.0.113.50`)).toBeGreaterThan(86_400_000);
-      // Still refused past the first ban's length: this one lasts 1 200 ms.
-      await new Promise((r) => setTimeout(r, 700 - (Date.now() - started)));
-      expect(refuses(a, '203.0.113.50') && refuses(b, '203.0.113.50')).toBe(true);
-    });
+        offend();
+        await until(() => refuses(a, '203.0.113.50') && refuses(b, '203.0.113.50'));
+        const started = Date.now();
+        expect(await admin.get(`${prefix.keyPrefix}ban:203.0.113.50`)).toBe('2');
+        expect(await admin.pttl(`${prefix.keyPrefix}ban:203.0.113.50`)).toBeGreaterThan(800);
+        expect(await admin.pttl(`${prefix.keyPrefix}offences:203.0.113.50`)).toBeGreaterThan(86_400_000);
+        // Still refused past the first ban's length: this one lasts 1 200 ms.
+        await new Promise((r) => setTimeout(r, 700 - (Date.now() - started)));
+        expect(refuses(a, '203.0.113.50') && refuses(b, '203.0.113.50')).toBe(true);
+      },
+    );
 
     it('an instance that starts later loads the active bans', async () => {
       prefix = testPrefix(admin);
@@ -232,55 +240,62 @@ describe.skipIf(skipRedis)(
       await expect(shared.liftBan('192.0.2.88')).rejects.toThrow(/no engine is connected/);
     });
 
-    it('a slow Redis: batches time out, counted and reported once, requests unaffected; sharing resumes after', async () => {
-      prefix = testPrefix(admin);
-      const reported: unknown[] = [];
-      const bans = { threshold: 3, windowMs: 10_000, banMs: 60_000 };
-      const a = instance(bans, { timeoutMs: 150 }, (e) => reported.push(e));
-      const b = instance(bans, { timeoutMs: 150 }, (e) => reported.push(e));
-      await until(() => connected(a, b));
-      const pauser = admin.duplicate();
-      // Shorter than the socket timeout (5 × 150 ms): the connection survives, the calls are only slow.
-      await pauser.client('PAUSE', 500, 'ALL');
-      const started = performance.now();
-      errors(a, '198.51.100.60', 2);
-      errors(b, '198.51.100.61', 2);
-      expect(performance.now() - started).toBeLessThan(50); // decide and observe never wait on Redis
-      await until(() => (a.stats().sharedBans?.errors ?? 0) > 0 && (b.stats().sharedBans?.errors ?? 0) > 0);
-      expect(
-        reported.map(String).every((m) => /sending a batch of errors failed.*timed out after 150 ms/.test(m)),
-      ).toBe(true);
-      expect(reported).toHaveLength(2); // once per instance, not once per retry
-      expect(a.stats().sharedBans).toMatchObject({ pending: 0, sent: 0 }); // in flight: no second batch piles up
-      // The late calls land when the pause ends: counted, not resent.
-      await until(() => a.stats().sharedBans?.sent === 2 && b.stats().sharedBans?.sent === 2, 2_000);
-      expect(a.stats().sharedBans).toMatchObject({ sent: 2, dropped: 0 });
-      await pauser.quit();
+    it(
+      'a slow Redis: batches time out, counted and reported once, requests unaffected; sharing resumes ' + 'after',
+      async () => {
+        prefix = testPrefix(admin);
+        const reported: unknown[] = [];
+        const bans = { threshold: 3, windowMs: 10_000, banMs: 60_000 };
+        const a = instance(bans, { timeoutMs: 150 }, (e) => reported.push(e));
+        const b = instance(bans, { timeoutMs: 150 }, (e) => reported.push(e));
+        await until(() => connected(a, b));
+        const pauser = admin.duplicate();
+        // Shorter than the socket timeout (5 × 150 ms): the connection survives, the calls are only slow.
+        await pauser.client('PAUSE', 500, 'ALL');
+        const started = performance.now();
+        errors(a, '198.51.100.60', 2);
+        errors(b, '198.51.100.61', 2);
+        expect(performance.now() - started).toBeLessThan(50); // decide and observe never wait on Redis
+        await until(() => (a.stats().sharedBans?.errors ?? 0) > 0 && (b.stats().sharedBans?.errors ?? 0) > 0);
+        expect(
+          reported.map(String).every((m) => /sending a batch of errors failed.*timed out after 150 ms/.test(m)),
+        ).toBe(true);
+        expect(reported).toHaveLength(2); // once per instance, not once per retry
+        expect(a.stats().sharedBans).toMatchObject({ pending: 0, sent: 0 }); // in flight: no second batch piles up
+        // The late calls land when the pause ends: counted, not resent.
+        await until(() => a.stats().sharedBans?.sent === 2 && b.stats().sharedBans?.sent === 2, 2_000);
+        expect(a.stats().sharedBans).toMatchObject({ sent: 2, dropped: 0 });
+        await pauser.quit();
 
-      errors(a, '198.51.100.62', 2);
-      errors(b, '198.51.100.62', 2);
-      await until(() => refuses(a, '198.51.100.62') && refuses(b, '198.51.100.62'));
-      expect(refuses(a, '198.51.100.62') && refuses(b, '198.51.100.62')).toBe(true);
-    });
+        errors(a, '198.51.100.62', 2);
+        errors(b, '198.51.100.62', 2);
+        await until(() => refuses(a, '198.51.100.62') && refuses(b, '198.51.100.62'));
+        expect(refuses(a, '198.51.100.62') && refuses(b, '198.51.100.62')).toBe(true);
+      },
+    );
 
-    it('a Redis that stops answering: the socket is dropped past 5 × timeoutMs, the batch lost and counted, then it reconnects', async () => {
-      prefix = testPrefix(admin);
-      const reported: unknown[] = [];
-      const bans = { threshold: 3, windowMs: 10_000, banMs: 60_000 };
-      const a = instance(bans, { timeoutMs: 100, reconnect: { baseMs: 50, maxMs: 100 } }, (e) => reported.push(e));
-      await until(() => connected(a));
-      const pauser = admin.duplicate();
-      await pauser.client('PAUSE', 1_200, 'ALL');
-      errors(a, '198.51.100.65', 2);
-      await until(() => a.stats().sharedBans?.dropped === 2, 2_000);
-      expect(a.stats().sharedBans).toMatchObject({ dropped: 2, sent: 0 });
-      expect(String(reported[0])).toMatch(/timed out after 100 ms/);
-      await pauser.quit();
-      await until(() => connected(a), 3_000);
-      errors(a, '198.51.100.66', 4);
-      await until(() => a.stats().sharedBans?.sent === 4, 2_000);
-      expect(await admin.exists(`${prefix.keyPrefix}ban:198.51.100.66`)).toBe(1);
-    });
+    it(
+      'a Redis that stops answering: the socket is dropped past 5 × timeoutMs, the batch lost and counted, then ' +
+        'it reconnects',
+      async () => {
+        prefix = testPrefix(admin);
+        const reported: unknown[] = [];
+        const bans = { threshold: 3, windowMs: 10_000, banMs: 60_000 };
+        const a = instance(bans, { timeoutMs: 100, reconnect: { baseMs: 50, maxMs: 100 } }, (e) => reported.push(e));
+        await until(() => connected(a));
+        const pauser = admin.duplicate();
+        await pauser.client('PAUSE', 1_200, 'ALL');
+        errors(a, '198.51.100.65', 2);
+        await until(() => a.stats().sharedBans?.dropped === 2, 2_000);
+        expect(a.stats().sharedBans).toMatchObject({ dropped: 2, sent: 0 });
+        expect(String(reported[0])).toMatch(/timed out after 100 ms/);
+        await pauser.quit();
+        await until(() => connected(a), 3_000);
+        errors(a, '198.51.100.66', 4);
+        await until(() => a.stats().sharedBans?.sent === 4, 2_000);
+        expect(await admin.exists(`${prefix.keyPrefix}ban:198.51.100.66`)).toBe(1);
+      },
+    );
 
     it("the runtime's close() closes the Redis connections and leaves no open handles", async () => {
       prefix = testPrefix(admin);

@@ -165,7 +165,8 @@ export function redisBanSharing({
         const message = error instanceof Error ? error.message : String(error);
         context.onError(
           new Error(
-            `shared bans: ${what} (${where}): ${message}; local bans go on, further failures are counted in stats().sharedBans`,
+            `shared bans: ${what} (${where}): ${message}; local bans go on, further failures are counted in ` +
+              `stats().sharedBans`,
             { cause: error },
           ),
         );

@@ -19,7 +19,10 @@ export interface BaselineOptions {
   minRequests?: number;
   /** Robust z-score past which the hour is unusual (default 3.5). */
   threshold?: number;
-  /** Smallest spread of log counts assumed, so a flat history does not alert on +30%: with the default threshold an hour must be about 1.7x (or 0.6x) its usual count to count as unusual (default 0.15). */
+  /**
+   * Smallest spread of log counts assumed, so a flat history does not alert on +30%: with the default threshold an hour
+   * must be about 1.7x (or 0.6x) its usual count to count as unusual (default 0.15).
+   */
   minSpread?: number;
 }
 

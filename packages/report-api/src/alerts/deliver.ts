@@ -214,7 +214,9 @@ export function createDeliveryQueue({
   }
 
   return {
-    /** Queues a message and returns at once; false when it displaced an older message (which is recorded as dropped). */
+    /**
+     * Queues a message and returns at once; false when it displaced an older message (which is recorded as dropped).
+     */
     enqueue(job: DeliveryJob): boolean {
       waiting.push(job);
       let displaced = false;

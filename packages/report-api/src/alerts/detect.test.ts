@@ -148,53 +148,61 @@ describe('real-time alerts (real store, real receiver)', () => {
     expect(textOf(message!.body)).toContain(`198.51.100.0: ${Math.ceil(n / 2)} errors`);
   });
 
-  it('a new automatic ban alerts once; manual ones and bans from before start do not; lifting it resolves', async () => {
-    const old = await store.createSite({ name: 'other', timeZone: 'UTC', homeCountry: null });
-    await store.addDenyEntry(
-      old.site.id,
-      { value: '192.0.2.1', reason: 'old', source: 'auto', expiresAt: null },
-      T0 - 60_000,
-    );
-    const ctx = await setup();
-    await store.addDenyEntry(
-      ctx.site.id,
-      { value: '192.0.2.9', reason: 'by hand', source: 'manual', expiresAt: null },
-      T0,
-    );
-    const ban = await store.addDenyEntry(
-      ctx.site.id,
-      { value: '198.51.100.7', reason: 'burst of 240 4xx in 30 s', source: 'auto', expiresAt: T0 + 4 * 3_600_000 },
-      T0,
-    );
-    expect(await tickUntil(ctx, T0 + 30_000)).toEqual(['alert: New automatic ban: 198.51.100.7']);
-    await store.removeDenyEntry(ctx.site.id, ban.id);
-    // Resolved once the ban has been gone for the 10-minute cool-down.
-    expect(await tickUntil(ctx, T0 + 600_000)).toEqual([]);
-    expect(await tickUntil(ctx, T0 + 650_000)).toEqual(['resolved: Resolved: New automatic ban: 198.51.100.7']);
-    const messages = await ctx.receiver.waitFor(2);
-    expect(textOf(messages[0]!.body)).toContain('Reason: burst of 240 4xx in 30 s');
-  });
-
-  it("a client refused by the middleware's temporary ban alerts once, and resolves when it has stopped coming", async () => {
-    const ctx = await setup();
-    const refused = (from: number, n: number) =>
-      Array.from({ length: n }, (_, i) =>
-        event(from + i * 1000, { ip: '203.0.113.50', status: 403, action: 'block', rule: 'ban' }),
+  it(
+    'a new automatic ban alerts once; manual ones and bans from before start do not; lifting it ' + 'resolves',
+    async () => {
+      const old = await store.createSite({ name: 'other', timeZone: 'UTC', homeCountry: null });
+      await store.addDenyEntry(
+        old.site.id,
+        { value: '192.0.2.1', reason: 'old', source: 'auto', expiresAt: null },
+        T0 - 60_000,
       );
-    await ingest(ctx.site, [event(T0, { ip: '203.0.113.51', status: 403, action: 'block', rule: 'deny-list:manual' })]);
-    ctx.clock.set(T0 + 10_000);
-    await ingest(ctx.site, refused(T0 + 5000, 5));
-    expect(await tickUntil(ctx, T0 + 20_000)).toEqual(['alert: New automatic ban: 203.0.113.50']);
-    // It keeps coming back for five minutes: same incident, no second message.
-    for (let minute = 1; minute <= 5; minute++) {
-      await ingest(ctx.site, refused(T0 + minute * 60_000, 3));
-      expect(await tickUntil(ctx, T0 + minute * 60_000 + 20_000)).toEqual([]);
-    }
-    expect(await tickUntil(ctx, T0 + 15 * 60_000)).toEqual([]);
-    expect(await tickUntil(ctx, T0 + 16 * 60_000)).toEqual(['resolved: Resolved: New automatic ban: 203.0.113.50']);
-    const [alert] = await ctx.receiver.waitFor(2);
-    expect(textOf(alert!.body)).toContain("Refused by the middleware's temporary ban (rule ban)");
-  });
+      const ctx = await setup();
+      await store.addDenyEntry(
+        ctx.site.id,
+        { value: '192.0.2.9', reason: 'by hand', source: 'manual', expiresAt: null },
+        T0,
+      );
+      const ban = await store.addDenyEntry(
+        ctx.site.id,
+        { value: '198.51.100.7', reason: 'burst of 240 4xx in 30 s', source: 'auto', expiresAt: T0 + 4 * 3_600_000 },
+        T0,
+      );
+      expect(await tickUntil(ctx, T0 + 30_000)).toEqual(['alert: New automatic ban: 198.51.100.7']);
+      await store.removeDenyEntry(ctx.site.id, ban.id);
+      // Resolved once the ban has been gone for the 10-minute cool-down.
+      expect(await tickUntil(ctx, T0 + 600_000)).toEqual([]);
+      expect(await tickUntil(ctx, T0 + 650_000)).toEqual(['resolved: Resolved: New automatic ban: 198.51.100.7']);
+      const messages = await ctx.receiver.waitFor(2);
+      expect(textOf(messages[0]!.body)).toContain('Reason: burst of 240 4xx in 30 s');
+    },
+  );
+
+  it(
+    "a client refused by the middleware's temporary ban alerts once, and resolves when it has stopped " + 'coming',
+    async () => {
+      const ctx = await setup();
+      const refused = (from: number, n: number) =>
+        Array.from({ length: n }, (_, i) =>
+          event(from + i * 1000, { ip: '203.0.113.50', status: 403, action: 'block', rule: 'ban' }),
+        );
+      await ingest(ctx.site, [
+        event(T0, { ip: '203.0.113.51', status: 403, action: 'block', rule: 'deny-list:manual' }),
+      ]);
+      ctx.clock.set(T0 + 10_000);
+      await ingest(ctx.site, refused(T0 + 5000, 5));
+      expect(await tickUntil(ctx, T0 + 20_000)).toEqual(['alert: New automatic ban: 203.0.113.50']);
+      // It keeps coming back for five minutes: same incident, no second message.
+      for (let minute = 1; minute <= 5; minute++) {
+        await ingest(ctx.site, refused(T0 + minute * 60_000, 3));
+        expect(await tickUntil(ctx, T0 + minute * 60_000 + 20_000)).toEqual([]);
+      }
+      expect(await tickUntil(ctx, T0 + 15 * 60_000)).toEqual([]);
+      expect(await tickUntil(ctx, T0 + 16 * 60_000)).toEqual(['resolved: Resolved: New automatic ban: 203.0.113.50']);
+      const [alert] = await ctx.receiver.waitFor(2);
+      expect(textOf(alert!.body)).toContain("Refused by the middleware's temporary ban (rule ban)");
+    },
+  );
 
   it('a client answered with many 5xx after probing alerts; 5xx alone from a normal client does not', async () => {
     const ctx = await setup();

@@ -30,7 +30,9 @@ export interface AlertMonitorOptions extends IncidentTrackerOptions {
   notify: (site: Site, notice: AlertNotice) => void;
   now?: () => number;
   logError?: (error: unknown) => void;
-  /** A burst is more than this many (weighted) 4xx+5xx site-wide in any 30 s, in 5-s steps (`findBursts`; default 100). */
+  /**
+   * A burst is more than this many (weighted) 4xx+5xx site-wide in any 30 s, in 5-s steps (`findBursts`; default 100).
+   */
   burstThreshold?: number;
   /** A client answered 5xx instead of 403: at least `min5xx` 5xx in `windowMs` (defaults 20 in 5 min) ... */
   suspicious5xx?: {
@@ -187,7 +189,9 @@ export function createAlertMonitor({
             siteId: site.id,
             kind: 'suspicious-5xx',
             key: row.key,
-            title: `${row.key} got ${Math.round(recent5xx)} 5xx in ${Math.round(suspiciousWindowMs / 60_000)} min instead of a 403`,
+            title:
+              `${row.key} got ${Math.round(recent5xx)} 5xx in ${Math.round(suspiciousWindowMs / 60_000)} ` +
+              `min instead of a 403`,
             lines: [
               `Today: ${evidence.join(', ')}.`,
               'Answering it with 403 (deny list) spares the backend and the success rate.',
@@ -222,9 +226,18 @@ export function createAlertMonitor({
             siteId: site.id,
             kind: 'baseline',
             key: 'site',
-            title: `Traffic ${result.status}: ${hour.current.requests.toLocaleString('en-US')} requests in ${range}, usually ${result.expected?.toLocaleString('en-US')}`,
+            title:
+              `Traffic ${result.status}: ${hour.current.requests.toLocaleString('en-US')} requests ` +
+              `in ${range}, usually ${result.expected?.toLocaleString('en-US')}`,
             lines: [
-              `Robust z-score ${result.z} against the same hour on ${result.days} previous ${result.compared === 'same-kind' ? (hour.current.businessDay ? 'business days' : 'weekend days') : 'days'}.`,
+              `Robust z-score ${result.z} against the same hour on ${result.days} ` +
+                `previous ${
+                  result.compared === 'same-kind'
+                    ? hour.current.businessDay
+                      ? 'business ' + 'days'
+                      : 'weekend days'
+                    : 'days'
+                }.`,
             ],
           },
           at,

@@ -55,8 +55,9 @@ export const DEFAULT_COOL_DOWN_MS: Record<IncidentKind, number> = {
  *
  * @example
  * const incidents = createIncidentTracker();
- * incidents.active({ siteId: 's1', kind: 'burst', key: 'site', title: '150 errors in 30 s', lines: [] }, now); // notice
- * incidents.active({ siteId: 's1', kind: 'burst', key: 'site', title: '170 errors in 30 s', lines: [] }, now + 1000); // null
+ * const burst = { siteId: 's1', kind: 'burst', key: 'site', lines: [] } as const;
+ * incidents.active({ ...burst, title: '150 errors in 30 s' }, now); // notice
+ * incidents.active({ ...burst, title: '170 errors in 30 s' }, now + 1000); // null
  * incidents.resolveQuiet(now + 200_000); // [resolved notice]
  */
 export function createIncidentTracker({ coolDownMs = {} }: IncidentTrackerOptions = {}) {

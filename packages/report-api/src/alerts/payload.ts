@@ -183,7 +183,8 @@ function sections(mrkdwn: string): SlackBlock[] {
  * The payload of a daily report: the Markdown report converted for chat, and a link to its page.
  *
  * @example
- * reportPayload({ title: 'Watchpost daily report: shop, 2026-11-26', markdown, url: 'https://wp.example/dashboard/sites/s_1?date=2026-11-26' });
+ * reportPayload({ title: 'Watchpost daily report: shop, 2026-11-26', markdown, url:
+ * 'https://wp.example/dashboard/sites/s_1?date=2026-11-26' });
  */
 export function reportPayload({
   title,

@@ -20,10 +20,12 @@ const deleteHook = statement('DELETE FROM webhooks WHERE site_id = $1 AND id = $
 const selectSettings = statement('SELECT report_time, business_days_only FROM alert_settings WHERE site_id = $1');
 const upsertSettings = statement(
   `INSERT INTO alert_settings (site_id, report_time, business_days_only) VALUES ($1, $2, $3)
-   ON CONFLICT (site_id) DO UPDATE SET report_time = excluded.report_time, business_days_only = excluded.business_days_only`,
+   ON CONFLICT (site_id) DO UPDATE SET report_time = excluded.report_time, business_days_only = ` +
+    `excluded.business_days_only`,
 );
 const insertDelivery = statement(
-  `INSERT INTO alert_deliveries (site_id, webhook_id, kind, summary, status, http_status, error, attempts, at, duration_ms)
+  `INSERT INTO alert_deliveries (site_id, webhook_id, kind, summary, status, http_status, error, attempts, at, ` +
+    `duration_ms)
    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 );
 const selectDeliveries = statement(
@@ -33,7 +35,8 @@ const selectDeliveries = statement(
 // The (site_id, ts) index bounds this to the few seconds since the last tick.
 const selectBanned = statement(
   `SELECT ip, min(ts) AS "firstSeen", sum(1 / sample_rate) AS requests, min(rule COLLATE "C") AS rule FROM events
-   WHERE site_id = $1 AND ts >= $2 AND ts < $3 AND rule = ANY($4::text[]) GROUP BY ip ORDER BY "firstSeen", ip COLLATE "C" LIMIT $5`,
+   WHERE site_id = $1 AND ts >= $2 AND ts < $3 AND rule = ANY($4::text[]) GROUP BY ip ORDER BY "firstSeen", ip ` +
+    `COLLATE "C" LIMIT $5`,
 );
 
 /**

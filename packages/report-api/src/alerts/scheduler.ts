@@ -86,7 +86,8 @@ export function createReportScheduler({
         if (at - entry.fireAt > graceMs) {
           logError(
             new Error(
-              `daily report of site ${site.id} due at ${new Date(entry.fireAt).toISOString()} skipped: woke up too late`,
+              `daily report of site ${site.id} due at ${new Date(entry.fireAt).toISOString()} skipped: woke up ` +
+                `too late`,
             ),
           );
           continue;

@@ -17,7 +17,9 @@ import { localDate } from './schedule.js';
 /** Options of {@link createAlertService}; every default is listed. */
 export interface AlertServiceOptions {
   store: Store;
-  /** Base URL of this server as users reach it, for dashboard links, e.g. `https://watchpost.example`. Null: no links. */
+  /**
+   * Base URL of this server as users reach it, for dashboard links, e.g. `https://watchpost.example`. Null: no links.
+   */
   publicUrl: string | null;
   now?: () => number;
   timers?: Timers;

@@ -30,10 +30,12 @@ export function sqliteAlertStore(db: Database.Database): AlertStore {
   );
   const upsertSettings = db.prepare(
     `INSERT INTO alert_settings (site_id, report_time, business_days_only) VALUES (?, ?, ?)
-     ON CONFLICT (site_id) DO UPDATE SET report_time = excluded.report_time, business_days_only = excluded.business_days_only`,
+     ON CONFLICT (site_id) DO UPDATE SET report_time = excluded.report_time, business_days_only = ` +
+      `excluded.business_days_only`,
   );
   const insertDelivery = db.prepare(
-    `INSERT INTO alert_deliveries (site_id, webhook_id, kind, summary, status, http_status, error, attempts, at, duration_ms)
+    `INSERT INTO alert_deliveries (site_id, webhook_id, kind, summary, status, http_status, error, attempts, at, ` +
+      `duration_ms)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const selectDeliveries = db.prepare<[string, number], DeliveryRow>(

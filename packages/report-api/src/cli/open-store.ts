@@ -41,7 +41,8 @@ export function checkDbOption(db: string): void {
       `--db: ${scheme}:// URLs are not taken; pass the SQLite file path itself, e.g. --db ./watchpost.db`,
     );
   throw new UsageError(
-    `--db: unsupported scheme ${JSON.stringify(`${scheme}://`)}; pass a SQLite file path, or a postgres:// or postgresql:// URL`,
+    `--db: unsupported scheme ${JSON.stringify(`${scheme}://`)}; pass a SQLite file path, or a postgres:// or ` +
+      `postgresql:// URL`,
   );
 }
 
@@ -68,8 +69,8 @@ export interface OpenStoreOptions extends Pick<SqliteStoreOptions, 'writerThread
  * Opens the store of `--db`: a `postgres://` / `postgresql://` URL opens the PostgreSQL store (an
  * optional `?schema=NAME` keeps the tables in that schema instead of `public`), anything else is a
  * SQLite file (created and migrated when new, unless `mustExist`: then a missing file is a
- * {@link MissingDatabaseError} and nothing is created). Another scheme, a malformed URL, an unreachable server, a refused
- * login or a missing parent directory is a usage error (one line, exit 2), not a stack trace.
+ * {@link MissingDatabaseError} and nothing is created). Another scheme, a malformed URL, an unreachable server, a
+ * refused login or a missing parent directory is a usage error (one line, exit 2), not a stack trace.
  * `writerThread` (SQLite only) writes events on a thread of their own, for `serve`; `onWriterFailure`
  * hears if that thread dies.
  *
@@ -97,7 +98,8 @@ export async function openStoreFromArgs(
 async function openPostgres(text: string): Promise<Store> {
   if (!URL.canParse(text)) {
     throw new UsageError(
-      `--db: malformed PostgreSQL URL ${JSON.stringify(redactPostgresUrl(text))}; expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`,
+      `--db: malformed PostgreSQL URL ${JSON.stringify(redactPostgresUrl(text))}; expected ` +
+        `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`,
     );
   }
   const url = new URL(text);
@@ -113,7 +115,10 @@ async function openPostgres(text: string): Promise<Store> {
   }
 }
 
-/** A one-line reason; Node reports a refused connection to a name with several addresses as an AggregateError without a message. */
+/**
+ * A one-line reason; Node reports a refused connection to a name with several addresses as an AggregateError without a
+ * message.
+ */
 function describeError(error: unknown): string {
   const e = error as { message?: string; code?: string; errors?: Array<{ message?: string }> };
   const text = e?.message || e?.errors?.[0]?.message || e?.code || String(error);

@@ -17,7 +17,11 @@ export type SessionSecretSource = 'option' | 'env' | 'database';
  * `settings` table, so restarts keep sessions signed in. A short secret is a usage error.
  *
  * @example
- * const { secret, source } = await resolveSessionSecret(store, args['session-secret'], process.env.WATCHPOST_SESSION_SECRET);
+ * const { secret, source } = await resolveSessionSecret(
+ *   store,
+ *   args['session-secret'],
+ *   process.env.WATCHPOST_SESSION_SECRET,
+ * );
  * createApp({ store, dashboard: { sessionSecret: secret } });
  */
 export async function resolveSessionSecret(
@@ -32,7 +36,8 @@ export async function resolveSessionSecret(
     if (value === undefined || value === '') continue;
     if (value.length < MIN_SECRET_LENGTH) {
       throw new UsageError(
-        `${name}: the session secret must be at least ${MIN_SECRET_LENGTH} characters (got ${value.length}); try: openssl rand -base64 32`,
+        `${name}: the session secret must be at least ${MIN_SECRET_LENGTH} characters (got ${value.length}); ` +
+          `try: openssl rand -base64 32`,
       );
     }
     return { secret: new TextEncoder().encode(value), source };

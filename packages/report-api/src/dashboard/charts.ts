@@ -69,7 +69,9 @@ export function timelineChart(id: string, points: TimelinePoint[], timeZone: str
 <title id="${id}-title">Requests per hour: ${formatCount(total)} in total, peak ${formatCount(Math.max(0, ...points.map((p) => p.requests)))}</title>
 ${ticks.map((t) => h`<line class="grid" x1="${left}" x2="${WIDTH - right}" y1="${y(t)}" y2="${y(t)}"></line><text x="${left - 6}" y="${y(t) + 4}" text-anchor="end">${formatCount(t)}</text>`)}
 ${points.map((p, i) => {
-  const label = `${formatTime(p.start, timeZone)}: ${formatCount(p.requests)} requests, ${formatCount(p.blocked)} blocked, ${formatCount(p.errors4xx)} 4xx, ${formatCount(p.errors5xx)} 5xx`;
+  const label =
+    `${formatTime(p.start, timeZone)}: ${formatCount(p.requests)} ` +
+    `requests, ${formatCount(p.blocked)} blocked, ${formatCount(p.errors4xx)} 4xx, ${formatCount(p.errors5xx)} 5xx`;
   return h`<g class="hour"><title>${label}</title><rect class="f-req" x="${x(i)}" y="${y(p.requests)}" width="${round(barW)}" height="${round(plotH + top - y(p.requests))}"></rect><rect class="f-blocked" x="${x(i)}" y="${y(p.blocked)}" width="${round(barW)}" height="${round(plotH + top - y(p.blocked))}"></rect></g>`;
 })}
 <polyline class="l-e4" points="${line((p) => p.errors4xx)}"></polyline>
@@ -111,7 +113,10 @@ export function shorten(label: string, max = 24): string {
  * smaller one for a half-width column so its text stays readable).
  *
  * @example
- * barChart('status', 'Responses by status class', [{ label: '2xx', value: 950 }, { label: '5xx', value: 3, tone: 'f-e5' }]);
+ * barChart('status', 'Responses by status class', [
+ *   { label: '2xx', value: 950 },
+ *   { label: '5xx', value: 3, tone: 'f-e5' },
+ * ]);
  */
 export function barChart(id: string, title: string, rows: BarRow[], width = WIDTH): HtmlEscapedString {
   const rowH = 24;
@@ -127,7 +132,9 @@ export function barChart(id: string, title: string, rows: BarRow[], width = WIDT
 ${rows.length === 0 ? h`<text x="4" y="18">No data</text>` : ''}
 ${rows.map((r, i) => {
   const yTop = 4 + i * rowH;
-  return h`<g><title>${r.label}: ${formatCount(r.value)}${r.part !== undefined ? ` (${formatCount(r.part)} blocked)` : ''}</title><text x="${labelW - 8}" y="${yTop + 16}" text-anchor="end">${shorten(r.label)}</text><rect class="${r.tone ?? 'f-bar'}" x="${labelW}" y="${yTop + 3}" width="${w(r.value)}" height="${rowH - 6}"></rect>${r.part ? h`<rect class="f-blocked" x="${labelW}" y="${yTop + 3}" width="${w(r.part)}" height="${rowH - 6}"></rect>` : ''}<text x="${labelW + w(r.value) + 6}" y="${yTop + 16}">${formatCount(r.value)}</text></g>`;
+  return h`<g><title>${r.label}: ${formatCount(r.value)}${
+    r.part !== undefined ? ` (${formatCount(r.part)} ` + `blocked)` : ''
+  }</title><text x="${labelW - 8}" y="${yTop + 16}" text-anchor="end">${shorten(r.label)}</text><rect class="${r.tone ?? 'f-bar'}" x="${labelW}" y="${yTop + 3}" width="${w(r.value)}" height="${rowH - 6}"></rect>${r.part ? h`<rect class="f-blocked" x="${labelW}" y="${yTop + 3}" width="${w(r.part)}" height="${rowH - 6}"></rect>` : ''}<text x="${labelW + w(r.value) + 6}" y="${yTop + 16}">${formatCount(r.value)}</text></g>`;
 })}
 </svg>
 </figure>`;

@@ -37,14 +37,18 @@ const MAX_SITES = 20;
  * Options of `dashboardRoutes`; every one has a default.
  *
  * @example
- * createApp({ store, dashboard: { sessionSecret: Buffer.from(process.env.WATCHPOST_SESSION_SECRET!, 'base64'), publicOrigin: 'https://watchpost.example' } });
+ * createApp({ store, dashboard: { sessionSecret: Buffer.from(process.env.WATCHPOST_SESSION_SECRET!, 'base64'),
+ * publicOrigin: 'https://watchpost.example' } });
  */
 export interface DashboardOptions {
   /** HMAC key of session cookies, at least 32 bytes; share it between instances. Default: random per process. */
   sessionSecret?: Uint8Array;
   /** Session lifetime. Default 8 hours. */
   sessionTtlMs?: number;
-  /** Public origin (`https://watchpost.example`) when behind a proxy; POSTs must come from it. Default: the request's own origin. */
+  /**
+   * Public origin (`https://watchpost.example`) when behind a proxy; POSTs must come from it. Default: the request's
+   * own origin.
+   */
   publicOrigin?: string;
   /** Mark the cookie `Secure`: `auto` does so when the public origin is https. Default `auto`. */
   secureCookie?: boolean | 'auto';

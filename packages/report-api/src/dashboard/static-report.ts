@@ -21,7 +21,9 @@ export function renderStaticReport(report: DailyReport, { publicUrl }: StaticRep
   const page = renderReportPage({ report, today: report.date, viewer: null }).toString();
   const styleHash = createHash('sha256').update(STYLESHEET).digest('base64');
   // Same strictness as the dashboard's CSP header, as a meta tag: a file has no response headers.
-  const csp = `default-src 'none'; style-src 'sha256-${styleHash}'; img-src data:; base-uri ${publicUrl ? "'self' " + new URL(publicUrl).origin : "'none'"}; form-action 'none'`;
+  const csp =
+    `default-src 'none'; style-src 'sha256-${styleHash}'; img-src data:; ` +
+    `base-uri ${publicUrl ? "'self' " + new URL(publicUrl).origin : "'none'"}; form-action 'none'`;
   const head = [
     `<meta http-equiv="Content-Security-Policy" content="${csp}">`,
     publicUrl ? `<base href="${new URL(publicUrl).origin}/">` : '',

@@ -23,7 +23,8 @@ export interface IngestStatsStore {
    * Counts of the batches of `siteId` received in `from <= receivedAt < to`.
    *
    * @example
-   * await store.ingestStats(siteId, Date.now() - 86_400_000, Date.now()); // { batches: 12, events: 11890, rejected: 3, dropped: 0, sources: [...] }
+   * await store.ingestStats(siteId, Date.now() - 86_400_000, Date.now());
+   * // { batches: 12, events: 11890, rejected: 3, dropped: 0, sources: [...] }
    */
   ingestStats(siteId: string, from: number, to: number): Promise<IngestStats>;
 }

@@ -90,7 +90,10 @@ export interface EventStore {
    */
   ingestBatch(siteId: string, batch: EventBatch, json?: string, stats?: BatchStats): Promise<IngestResult>;
   listEvents(siteId: string, query: EventQuery): Promise<StoredEvent[]>;
-  /** Deletes raw events (and per-IP burst buckets and live batch ids; ids of `import` batches stay) older than `before`, all sites. Rollups stay. */
+  /**
+   * Deletes raw events (and per-IP burst buckets and live batch ids; ids of `import` batches stay) older than `before`,
+   * all sites. Rollups stay.
+   */
   purgeBefore(before: number): Promise<{ events: number }>;
 }
 
@@ -146,7 +149,9 @@ export interface DimensionQuery {
   limit: number;
   /** Only rows whose `orderBy` counter is at least this. */
   min?: number;
-  /** Only rows where at least one of these counters reaches its minimum (OR). One pass instead of one query per counter. */
+  /**
+   * Only rows where at least one of these counters reaches its minimum (OR). One pass instead of one query per counter.
+   */
   anyAtLeast?: Partial<Record<keyof Counters, number>>;
 }
 

@@ -40,7 +40,8 @@ async function importExamples() {
     // Only the examples themselves missing means "not a checkout"; any other failure is a real bug to show.
     if (!/Cannot find (module|package) '@watchpost\/example-/.test(String((error as Error)?.message))) throw error;
     throw new Error(
-      'the demo runs the example apps in examples/, which exist only in a checkout of the repository: run `pnpm demo` there',
+      'the demo runs the example apps in examples/, which exist only in a checkout of the repository: run `pnpm ' +
+        'demo` there',
       { cause: error },
     );
   }

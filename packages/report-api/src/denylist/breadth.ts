@@ -29,7 +29,10 @@ export function broadPrefixProblem(value: string): string | null {
   const min = family === 'IPv4' ? MIN_PREFIX.ipv4 : MIN_PREFIX.ipv6;
   if (bits >= min) return null;
   const share = bits === 0 ? `all of ${family}` : `1/${2 ** bits} of ${family}`;
-  return `${value} covers ${share} (shorter than /${min}): every client in it would be refused; send "confirm": true to add it anyway`;
+  return (
+    `${value} covers ${share} (shorter than /${min}): every client in it would be refused; send "confirm": ` +
+    `true to add it anyway`
+  );
 }
 
 /** Whether an IPv6 literal is in ::ffff:0:0/96; the URL parser writes it in canonical form. */

@@ -24,7 +24,10 @@ export function reasonProblem(reason: string): string | null {
   const found = REFUSED.exec(reason);
   if (!found) return null;
   const code = found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
-  return `reason holds a control character (U+${code} at ${found.index}): one printable line, no control, bidi or lone surrogate characters`;
+  return (
+    `reason holds a control character (U+${code} at ${found.index}): one printable line, no control, bidi ` +
+    `or lone surrogate characters`
+  );
 }
 
 /**

@@ -84,8 +84,8 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
 }
 
 /**
- * `GET /v1/denylist` (ingest or admin key; ETag + 304, `?wait=N` holds an unchanged list up to N s), `POST /v1/denylist` and
- * `DELETE /v1/denylist/:id` (admin key).
+ * `GET /v1/denylist` (ingest or admin key; ETag + 304, `?wait=N` holds an unchanged list up to N s), `POST
+ * /v1/denylist` and `DELETE /v1/denylist/:id` (admin key).
  *
  * @example
  * app.route('/v1/denylist', denyListRoutes(deps));

@@ -16,7 +16,9 @@ export function parseDenyValue(text: string): { ok: true; value: string } | { ok
   } catch {
     return {
       ok: false,
-      message: `${JSON.stringify(text)} is not an IP address or CIDR block such as 198.51.100.7 or 198.51.100.0/24 (IPv4 prefixes up to /32, IPv6 up to /128)`,
+      message:
+        `${JSON.stringify(text)} is not an IP address or CIDR block such as 198.51.100.7 or ` +
+        `198.51.100.0/24 (IPv4 prefixes up to /32, IPv6 up to /128)`,
     };
   }
   return { ok: true, value: value.includes('/') ? value : (normalizeIp(value) ?? value) };

@@ -43,7 +43,9 @@ interface Watched {
  * app instances cost one small query a second, not a thousand.
  *
  * @example
- * const watch = createDenyListWatch({ versionOf: async (id) => denyListVersion(await store.listDenyEntries(id, Date.now())) });
+ * const watch = createDenyListWatch({
+ *   versionOf: async (id) => denyListVersion(await store.listDenyEntries(id, Date.now())),
+ * });
  * const changed = await watch.wait(siteId, currentVersion, 25_000, request.signal);
  */
 export function createDenyListWatch({

@@ -79,7 +79,8 @@ export function ingestLimits(
   }
   if (!(maxInFlightBytes >= maxDecompressedBytes)) {
     throw new TypeError(
-      `limits.maxInFlightBytes must be at least maxDecompressedBytes (${maxDecompressedBytes}), got ${maxInFlightBytes}`,
+      `limits.maxInFlightBytes must be at least maxDecompressedBytes (${maxDecompressedBytes}), ` +
+        `got ${maxInFlightBytes}`,
     );
   }
   for (const name of ['siteEventsPerSecond', 'siteBurstEvents', 'maxTrackedSites'] as const) {
@@ -101,7 +102,8 @@ export function ingestLimits(
     if (!decision.ok) {
       throw busy(
         429,
-        `this site sends more than ${limits.siteEventsPerSecond} events/s (burst ${limits.siteBurstEvents}); retry after ${decision.retryAfterSeconds} s`,
+        `this site sends more than ${limits.siteEventsPerSecond} events/s (burst ${limits.siteBurstEvents}); ` +
+          `retry after ${decision.retryAfterSeconds} s`,
         decision.retryAfterSeconds,
       );
     }

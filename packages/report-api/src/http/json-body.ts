@@ -13,8 +13,8 @@ const mb = (bytes: number) =>
  * Reads a JSON request body within `limits`: stops reading past `maxBodyBytes`, gunzips
  * `Content-Encoding: gzip` as it arrives on zlib's thread pool (never blocking the serving thread)
  * and stops a zip bomb as soon as its output passes `maxDecompressedBytes`, rejects invalid UTF-8,
- * and parses. The decompressed bytes are counted on the request's `BodyMeter` (see `ingestLimits`). Every failure is a 4xx `HTTPException`; `tooLargeHint` ends the 413
- * message (what a smaller body looks like).
+ * and parses. The decompressed bytes are counted on the request's `BodyMeter` (see `ingestLimits`). Every failure is a
+ * 4xx `HTTPException`; `tooLargeHint` ends the 413 message (what a smaller body looks like).
  *
  * @example
  * const body = await readJsonBody(c.req.raw, { maxBodyBytes: 5 << 20, maxDecompressedBytes: 50 << 20 });

@@ -161,12 +161,17 @@ describe('parseAlbLine', () => {
     { name: 'blank line', line: '', skip: 'empty' },
     {
       name: 'NLB TLS log entry',
-      line: 'tls 2.0 2026-03-09T14:02:11 net/edge-nlb/c6e77e28c25b2234 g3d4b5e8bb8464cd 203.0.113.80:51341 10.0.2.9:443 5 2 98 246 - arn:aws:acm:eu-west-1:111122223333:certificate/2a3b4c - ECDHE-RSA-AES128-SHA tlsv12 - api.example - - - 2026-03-09T14:02:09',
+      line:
+        'tls 2.0 2026-03-09T14:02:11 net/edge-nlb/c6e77e28c25b2234 g3d4b5e8bb8464cd 203.0.113.80:51341 ' +
+        '10.0.2.9:443 5 2 98 246 - arn:aws:acm:eu-west-1:111122223333:certificate/2a3b4c - ECDHE-RSA-AES128-SHA ' +
+        'tlsv12 - api.example - - - 2026-03-09T14:02:09',
       skip: 'nlb-tls-entry',
     },
     {
       name: 'ALB connection-log line',
-      line: '2026-03-09T14:02:11.102938Z 198.51.100.23 50412 443 TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 3 - - - Success TID_9f8e7d6c5b4a',
+      line:
+        '2026-03-09T14:02:11.102938Z 198.51.100.23 50412 443 TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 3 - - - ' +
+        'Success TID_9f8e7d6c5b4a',
       skip: 'connection-log',
     },
     { name: 'garbage', line: 'GET / HTTP/1.1', skip: 'unknown-line-type' },

@@ -63,7 +63,11 @@ function seconds(field: string | undefined): number {
  * latency is the sum of the three processing times (the `-1`s of undispatched requests count 0).
  *
  * @example
- * parseAlbLine('https 2026-03-09T14:02:11.482913Z app/shop/50dc6c495c0c9188 198.51.100.23:50412 10.0.1.7:8080 0.001 0.032 0.000 200 200 310 5120 "GET https://shop.example:443/cart?x=1 HTTP/1.1" "Mozilla/5.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/shop/73e2d6bc24d8a067 "Root=1-65f1" "shop.example" "-" 1 2026-03-09T14:02:11.449000Z "forward" "-" "-" "10.0.1.7:8080" "200" "-" "-" TID_1');
+ * parseAlbLine('https 2026-03-09T14:02:11.482913Z app/shop/50dc6c495c0c9188 198.51.100.23:50412 10.0.1.7:8080 0.001
+ * 0.032 0.000 200 200 310 5120 "GET https://shop.example:443/cart?x=1 HTTP/1.1" "Mozilla/5.0"
+ * ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2
+ * arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/shop/73e2d6bc24d8a067 "Root=1-65f1" "shop.example"
+ * "-" 1 2026-03-09T14:02:11.449000Z "forward" "-" "-" "10.0.1.7:8080" "200" "-" "-" TID_1');
  * // { event: { ip: '198.51.100.23', host: 'shop.example', path: '/cart', status: 200, latencyMs: 33, ... } }
  */
 export function parseAlbLine(line: string, ctx: ParseContext = defaultParseContext): ParseResult {

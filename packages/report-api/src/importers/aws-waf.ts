@@ -117,7 +117,8 @@ function botControlCategory(labels: WafRecord['labels']): BotCategory | null | u
 
 /**
  * Parses one AWS WAF log record (one JSON object per line, as WAF writes to S3, CloudWatch Logs or
- * Firehose; a CloudWatch Logs export's leading timestamp is allowed). The terminating action decides the event: BLOCK, CAPTCHA and CHALLENGE are blocks by
+ * Firehose; a CloudWatch Logs export's leading timestamp is allowed). The terminating action decides the event: BLOCK,
+ * CAPTCHA and CHALLENGE are blocks by
  * `terminatingRuleId` (with the rule-group rule appended, `AWS-AWSManagedRulesCommonRuleSet:SizeRestrictions_BODY`);
  * an ALLOW with a COUNT match (web ACL or rule group) is a `count` by that rule.
  *

@@ -10,7 +10,9 @@ describe('parseCombinedLine', () => {
   it.each([
     {
       name: 'combined with query string stripped',
-      line: `198.51.100.23 - - ${T} "GET /cart?item=42&x=1 HTTP/1.1" 200 5120 "https://shop.example/" "Mozilla/5.0 (X11; Linux x86_64)"`,
+      line:
+        `198.51.100.23 - - ${T} "GET /cart?item=42&x=1 HTTP/1.1" 200 5120 "https://shop.example/" ` +
+        `"Mozilla/5.0 (X11; Linux x86_64)"`,
       want: {
         ip: '198.51.100.23',
         ts: TS,
@@ -23,7 +25,9 @@ describe('parseCombinedLine', () => {
     },
     {
       name: 'a real browser UA is not a bot; Googlebot is a search engine',
-      line: `198.51.100.24 - - ${T} "GET / HTTP/1.1" 200 1 "-" "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"`,
+      line:
+        `198.51.100.24 - - ${T} "GET / HTTP/1.1" 200 1 "-" "Mozilla/5.0 (compatible; Googlebot/2.1; ` +
+        `+http://www.google.com/bot.html)"`,
       want: { botCategory: 'search-engine' },
     },
     {

@@ -27,9 +27,15 @@ export type ParseResult = { event: WatchpostEvent } | { skip: SkipReason };
 export interface ParseContextOptions {
   /** User agent → bot category (`null` for a browser). Default: `classifyUserAgent` of `@watchpost/middleware`. */
   classifyUserAgent?: (ua: string) => { category: BotCategory | null };
-  /** Normalise a client IP (IPv4-mapped IPv6 as IPv4, canonical text); `null` when it is not an IP. Default: `normalizeIp` of `@watchpost/middleware`. */
+  /**
+   * Normalise a client IP (IPv4-mapped IPv6 as IPv4, canonical text); `null` when it is not an IP. Default:
+   * `normalizeIp` of `@watchpost/middleware`.
+   */
   normalizeIp?: (ip: string) => string | null;
-  /** Country of an IP for formats that do not carry one (ALB, combined); `null` when unknown. Default: none (the CLI and the route pass `loadGeoLookup()`). */
+  /**
+   * Country of an IP for formats that do not carry one (ALB, combined); `null` when unknown. Default: none (the CLI and
+   * the route pass `loadGeoLookup()`).
+   */
   lookupCountry?: ((ip: string) => string | null) | null;
   /** Distinct user agents whose category is memoised; logs repeat a few thousand UAs millions of times. */
   uaCacheSize?: number;

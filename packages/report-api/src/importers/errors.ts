@@ -34,7 +34,8 @@ export class ImportFileError extends Error {
   override name = 'ImportFileError';
   constructor(path: string, cause: unknown, stored: { linesRead: number; imported: number }) {
     super(
-      `${path}: ${describeImportError(cause).message} after ${stored.linesRead} lines; ${stored.imported} events stored ` +
+      `${path}: ${describeImportError(cause).message} after ${stored.linesRead} lines; ${stored.imported} events ` +
+        `stored ` +
         '(importing the file again adds only what is new)',
       { cause },
     );

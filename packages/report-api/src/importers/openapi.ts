@@ -26,7 +26,8 @@ export function importOpenApiPaths() {
     '/v1/import': {
       post: {
         summary:
-          'import a log into the site (admin key): the body is the log, plain or gzip, streamed; importing it again adds nothing',
+          'import a log into the site (admin key): the body is the log, plain or gzip, streamed; importing it ' +
+          'again adds nothing',
         security: bearerSecurity,
         parameters: [
           {

@@ -106,7 +106,10 @@ const VALID: Record<ImportFormat, string> = {
       asn: 64500,
     },
   }),
-  alb: 'https 2026-03-09T14:02:11.482913Z app/shop/50dc 198.51.100.23:50412 10.0.1.7:8080 0.001 0.032 0.000 200 200 310 5120 "GET https://shop.example:443/cart?x=1 HTTP/1.1" "Mozilla/5.0" ECDHE TLSv1.2 arn:tg "Root=1" "shop.example" "-" 1 2026-03-09T14:02:11.449000Z "waf,forward" "-" "-" "10.0.1.7:8080" "200" "-" "-" TID_1',
+  alb:
+    'https 2026-03-09T14:02:11.482913Z app/shop/50dc 198.51.100.23:50412 10.0.1.7:8080 0.001 0.032 0.000 200 ' +
+    '200 310 5120 "GET https://shop.example:443/cart?x=1 HTTP/1.1" "Mozilla/5.0" ECDHE TLSv1.2 arn:tg "Root=1" ' +
+    '"shop.example" "-" 1 2026-03-09T14:02:11.449000Z "waf,forward" "-" "-" "10.0.1.7:8080" "200" "-" "-" TID_1',
   combined: '203.0.113.9 - - [10/Oct/2026:13:55:36 +0000] "GET /a?b=1 HTTP/1.1" 404 0 "-" "curl/8.5.0"',
 };
 

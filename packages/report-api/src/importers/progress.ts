@@ -37,8 +37,10 @@ export function createProgressLine({ write, now = Date.now, intervalMs = 250 }: 
       const seconds = Math.max((at - started) / 1000, 0.001);
       const rate = Math.round(summary.linesRead / seconds);
       const text =
-        `importing: ${summary.linesRead.toLocaleString('en-US')} lines, ${summary.imported.toLocaleString('en-US')} imported, ` +
-        `${summary.skipped.toLocaleString('en-US')} skipped, ${summary.duplicates.toLocaleString('en-US')} duplicate, ${rate.toLocaleString('en-US')} lines/s`;
+        `importing: ${summary.linesRead.toLocaleString('en-US')} ` +
+        `lines, ${summary.imported.toLocaleString('en-US')} imported, ` +
+        `${summary.skipped.toLocaleString('en-US')} skipped, ${summary.duplicates.toLocaleString('en-US')} ` +
+        `duplicate, ${rate.toLocaleString('en-US')} lines/s`;
       write(`\r${text.padEnd(width)}`);
       width = text.length;
     },

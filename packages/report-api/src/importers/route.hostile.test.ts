@@ -14,7 +14,9 @@ const MB = 1024 * 1024;
 const line = (i: number) =>
   `198.51.100.${i} - - [09/Mar/2026:10:00:0${i} +0000] "GET /after HTTP/1.1" 200 1 "-" "curl/8"`;
 
-/** A gzip body of `head`, then `megabytes` MB of 'a' with no newline, then `tail`: built by streaming, never held whole. */
+/**
+ * A gzip body of `head`, then `megabytes` MB of 'a' with no newline, then `tail`: built by streaming, never held whole.
+ */
 async function bombBody(head: string, megabytes: number, tail: string): Promise<Uint8Array<ArrayBuffer>> {
   const block = Buffer.alloc(MB, 'a');
   async function* text() {

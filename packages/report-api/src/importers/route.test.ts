@@ -86,9 +86,15 @@ describe('POST /v1/import', () => {
 
   it('imports an ALB log and skips NLB and connection-log lines by reason', async () => {
     const alb = [
-      'h2 2026-03-10T08:00:00.100000Z app/shop/1a2b 192.0.2.50:41234 10.0.0.5:80 0.001 0.010 0.000 200 200 120 900 "GET https://shop.example:443/ HTTP/2.0" "Mozilla/5.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/shop/9f "Root=1-1" "shop.example" "-" 0 2026-03-10T08:00:00.090000Z "forward" "-" "-" "10.0.0.5:80" "200" "-" "-" TID_1',
-      'https 2026-03-10T08:00:01.100000Z app/shop/1a2b 192.0.2.51:41235 - -1 -1 -1 503 - 120 0 "GET https://shop.example:443/cart HTTP/1.1" "Mozilla/5.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 - "Root=1-2" "shop.example" "-" 0 2026-03-10T08:00:01.090000Z "forward" "-" "NoHealthyTargets" "-" "-" "-" "-" TID_2',
-      'tls 2.0 2026-03-10T08:00:02 net/edge/c6e7 g3d4 203.0.113.80:51341 10.0.2.9:443 5 2 98 246 - - - ECDHE-RSA-AES128-SHA tlsv12 - - - - - 2026-03-10T08:00:01',
+      'h2 2026-03-10T08:00:00.100000Z app/shop/1a2b 192.0.2.50:41234 10.0.0.5:80 0.001 0.010 0.000 200 200 120 ' +
+        '900 "GET https://shop.example:443/ HTTP/2.0" "Mozilla/5.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 ' +
+        'arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/shop/9f "Root=1-1" "shop.example" "-" ' +
+        '0 2026-03-10T08:00:00.090000Z "forward" "-" "-" "10.0.0.5:80" "200" "-" "-" TID_1',
+      'https 2026-03-10T08:00:01.100000Z app/shop/1a2b 192.0.2.51:41235 - -1 -1 -1 503 - 120 0 "GET ' +
+        'https://shop.example:443/cart HTTP/1.1" "Mozilla/5.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 - "Root=1-2" ' +
+        '"shop.example" "-" 0 2026-03-10T08:00:01.090000Z "forward" "-" "NoHealthyTargets" "-" "-" "-" "-" TID_2',
+      'tls 2.0 2026-03-10T08:00:02 net/edge/c6e7 g3d4 203.0.113.80:51341 10.0.2.9:443 5 2 98 246 - - - ' +
+        'ECDHE-RSA-AES128-SHA tlsv12 - - - - - 2026-03-10T08:00:01',
       '2026-03-10T08:00:03.000000Z 192.0.2.50 41234 443 TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 3 - - - Success TID_1',
     ].join('\n');
     const res = await send(post(ctx.adminKey, alb, '?format=alb'));

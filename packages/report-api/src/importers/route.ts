@@ -19,7 +19,10 @@ export interface ImportRouteOptions {
   maxBodyBytes?: number;
   /** Largest log once decompressed (zip-bomb guard). Default 8 GiB. */
   maxTextBytes?: number;
-  /** Lookups for bots, IPs and countries. Default: the middleware's classifier and `loadGeoLookup()`, loaded on first use. */
+  /**
+   * Lookups for bots, IPs and countries. Default: the middleware's classifier and `loadGeoLookup()`, loaded on first
+   * use.
+   */
   context?: ParseContext;
 }
 

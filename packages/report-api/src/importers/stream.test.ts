@@ -12,7 +12,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function accessLine(i: number): string {
   const second = String(i % 60).padStart(2, '0');
-  return `192.0.2.${i % 250} - - [09/Mar/2026:14:02:${second} +0000] "GET /page/${i}?x=1 HTTP/1.1" ${i % 10 === 0 ? 503 : 200} 512 "-" "Mozilla/5.0"`;
+  return (
+    `192.0.2.${i % 250} - - [09/Mar/2026:14:02:${second} +0000] "GET /page/${i}?x=1 ` +
+    `HTTP/1.1" ${i % 10 === 0 ? 503 : 200} 512 "-" "Mozilla/5.0"`
+  );
 }
 
 /** 2,500 good lines with junk sprinkled in: 3 truncated, 2 garbage, 1 bad timestamp, 4 blank. */

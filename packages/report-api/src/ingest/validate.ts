@@ -94,7 +94,8 @@ function checkEvent(
  *
  * @example
  * const result = validateBatch(JSON.parse(body), { now: Date.now() });
- * if (result.ok) console.log(result.rejected, result.details[0]); // 1 { index: 3, path: 'events.3.ip', message: '...' }
+ * if (result.ok) console.log(result.rejected, result.details[0]);
+ * // 1 { index: 3, path: 'events.3.ip', message: '...' }
  */
 export function validateBatch(body: unknown, { now }: ValidateOptions = {}): BatchValidation {
   const envelope = batchEnvelopeSchema.safeParse(body);
@@ -110,7 +111,9 @@ export function validateBatch(body: unknown, { now }: ValidateOptions = {}): Bat
       details: [
         {
           path: 'sentAt',
-          message: `more than 400 days before or 1 day after the server's clock (${new Date(now).toISOString()}); check the sender's clock`,
+          message:
+            `more than 400 days before or 1 day after the server's clock ` +
+            `(${new Date(now).toISOString()}); check the sender's clock`,
         },
       ],
     };

@@ -51,7 +51,8 @@ export function openApiDocument() {
       '/v1/events': {
         post: {
           summary:
-            'ingest a batch of events (ingest or admin key); JSON or gzip JSON, 5 MB sent / 50 MB decompressed; 400 only for a broken envelope, invalid events are rejected one by one in the 202',
+            'ingest a batch of events (ingest or admin key); JSON or gzip JSON, 5 MB sent / 50 MB decompressed; ' +
+            '400 only for a broken envelope, invalid events are rejected one by one in the 202',
           security: bearerSecurity,
           requestBody: jsonBody(batchSchema),
           responses: {

@@ -50,18 +50,21 @@ describe('report bursts: more than 100 4xx+5xx in any 30 s', () => {
     expect(r.bursts.map((b) => b.errors)).toEqual(isBurst ? [n] : []);
   });
 
-  it('an incident of 10 minutes at 5 errors a second is reported once, with its extent and its worst 30 s', async () => {
-    // 5/s for 10 min, and 20/s for the 10 s in the middle: the worst 30 s hold 5 * 20 + 20 * 10 = 300.
-    const steady = errors(3_000, EDGE, 200).filter((e) => e.ts < EDGE + 300_000 || e.ts >= EDGE + 310_000);
-    const r = await report([...steady, ...errors(200, EDGE + 300_000, 50, '192.0.2.99')]);
-    expect(r.bursts.map((b) => ({ start: b.start - EDGE, end: b.end - EDGE, errors: b.errors }))).toEqual([
-      { start: 0, end: 600_000, errors: 300 },
-    ]);
-    expect(r.bursts[0]?.ips).toEqual([
-      { ip: '192.0.2.99', errors: 200 },
-      { ip: '192.0.2.66', errors: 150 },
-    ]);
-  });
+  it(
+    'an incident of 10 minutes at 5 errors a second is reported once, with its extent and its worst 30 ' + 's',
+    async () => {
+      // 5/s for 10 min, and 20/s for the 10 s in the middle: the worst 30 s hold 5 * 20 + 20 * 10 = 300.
+      const steady = errors(3_000, EDGE, 200).filter((e) => e.ts < EDGE + 300_000 || e.ts >= EDGE + 310_000);
+      const r = await report([...steady, ...errors(200, EDGE + 300_000, 50, '192.0.2.99')]);
+      expect(r.bursts.map((b) => ({ start: b.start - EDGE, end: b.end - EDGE, errors: b.errors }))).toEqual([
+        { start: 0, end: 600_000, errors: 300 },
+      ]);
+      expect(r.bursts[0]?.ips).toEqual([
+        { ip: '192.0.2.99', errors: 200 },
+        { ip: '192.0.2.66', errors: 150 },
+      ]);
+    },
+  );
 
   it('lists at most maxBursts bursts, the worst ones, in time order; every one is evidence', async () => {
     // Four incidents a minute apart, of 105, 130, 110 and 120 errors from one IP each.

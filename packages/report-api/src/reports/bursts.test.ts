@@ -71,7 +71,8 @@ describe('findBursts: more than 100 in any six consecutive 5-s buckets', () => {
           if (sum > 100) windows.push({ s, sum });
         }
         const found = findBursts(buckets, over100);
-        // Every window over the threshold is inside exactly one burst, and no burst's peak is more than its best window.
+        // Every window over the threshold is inside exactly one burst, and no burst's peak is more than its best
+        // window.
         for (const w of windows) {
           const inside = found.filter((x) => x.start < w.s + 6 * S && x.end > w.s);
           expect(inside).toHaveLength(1);

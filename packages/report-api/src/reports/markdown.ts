@@ -23,27 +23,35 @@ const country = (text: string | null) => (text === null ? '??' : markdownText(te
 export function reportToMarkdown(report: DailyReport, { top = 5 }: { top?: number } = {}): string {
   const t = report.totals;
   const lines = [
-    `*Watchpost daily report: ${markdownText(report.site.name)}, ${report.date}* (${markdownText(report.site.timeZone)})`,
-    `• Requests: *${n(t.requests)}*${signed(report.comparison.change.requests)}, blocked ${n(t.blocked)}${signed(report.comparison.change.blocked)}, would-block ${n(t.counted)}`,
-    `• Success rate (non-5xx): *${pct(t.successRate)}*, 4xx ${n(report.statusClasses['4xx'])}, 5xx ${n(report.statusClasses['5xx'])}${signed(report.comparison.change.errors5xx)}`,
-    `• Domestic ${n(report.domestic.requests)} (block rate ${pct(report.domestic.blockRate)}), foreign ${n(report.foreign.requests)} (block rate ${pct(report.foreign.blockRate)}), unique IPs ${n(t.uniqueIps)}`,
+    `*Watchpost daily report: ${markdownText(report.site.name)}, ${report.date}* ` +
+      `(${markdownText(report.site.timeZone)})`,
+    `• Requests: *${n(t.requests)}*${signed(report.comparison.change.requests)}, ` +
+      `blocked ${n(t.blocked)}${signed(report.comparison.change.blocked)}, would-block ${n(t.counted)}`,
+    `• Success rate (non-5xx): *${pct(t.successRate)}*, 4xx ${n(report.statusClasses['4xx'])}, ` +
+      `5xx ${n(report.statusClasses['5xx'])}${signed(report.comparison.change.errors5xx)}`,
+    `• Domestic ${n(report.domestic.requests)} (block rate ${pct(report.domestic.blockRate)}), ` +
+      `foreign ${n(report.foreign.requests)} (block rate ${pct(report.foreign.blockRate)}), unique ` +
+      `IPs ${n(t.uniqueIps)}`,
   ];
   if (report.comparison.trailing7Days) {
     lines.push(
-      `• 7-day daily average: ${n(report.comparison.trailing7Days.requests)} requests, ${n(report.comparison.trailing7Days.blocked)} blocked`,
+      `• 7-day daily average: ${n(report.comparison.trailing7Days.requests)} ` +
+        `requests, ${n(report.comparison.trailing7Days.blocked)} blocked`,
     );
   }
   if (report.topIps.length > 0) {
     lines.push('', '*Top IPs*');
     for (const ip of report.topIps.slice(0, top))
       lines.push(
-        `• ${code(ip.ip)} ${country(ip.country)}: ${n(ip.requests)} requests, ${n(ip.blocked)} blocked, ${n(ip.errors4xx)} 4xx, ${n(ip.errors5xx)} 5xx`,
+        `• ${code(ip.ip)} ${country(ip.country)}: ${n(ip.requests)} requests, ${n(ip.blocked)} ` +
+          `blocked, ${n(ip.errors4xx)} 4xx, ${n(ip.errors5xx)} 5xx`,
       );
   }
   if (report.bursts.length > 0) {
     lines.push(
       '',
-      `*Error bursts*: ${report.bursts.length}, worst ${n(Math.max(...report.bursts.map((b) => b.errors)))} errors in 30 s`,
+      `*Error bursts*: ${report.bursts.length}, worst ${n(Math.max(...report.bursts.map((b) => b.errors)))} ` +
+        `errors in 30 s`,
     );
   }
   if (report.recommendations.length > 0) {

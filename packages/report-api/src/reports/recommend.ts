@@ -38,7 +38,8 @@ const pct = (part: number, whole: number) => `${Math.round((part / whole) * 100)
  * deserved a 403. Reads rollups; raw events only for the paths a candidate probed.
  *
  * @example
- * const { recommendations } = await recommend(store, site, { date, from, to, ipBursts: [], ipBurstThreshold: 50, now: Date.now() });
+ * const options = { date, from, to, ipBursts: [], ipBurstThreshold: 50, now: Date.now() };
+ * const { recommendations } = await recommend(store, site, options);
  */
 export async function recommend(
   store: Store,

@@ -24,7 +24,8 @@ const ARGS = [
 
 if (!HAVE_CHROMIUM && !IN_CI) {
   console.warn(
-    `\n!!! dashboard browser tests SKIPPED: ${CHROMIUM} is not installed (apt-get install -y chromium). In CI they fail instead.\n`,
+    `\n!!! dashboard browser tests SKIPPED: ${CHROMIUM} is not installed (apt-get install -y chromium). In CI ` +
+      `they fail instead.\n`,
   );
 }
 

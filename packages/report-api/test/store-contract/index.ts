@@ -18,7 +18,8 @@ export type { StoreFactory, StoreHarness } from './context.js';
  * commit, several instances on one database) stay in the store's own tests.
  *
  * @example
- * describe('sqlite store', () => storeContract(async (now) => { const t = tempStore(now); return { store: t.store, reopen: ..., cleanup: t.cleanup }; }));
+ * describe('sqlite store', () => storeContract(async (now) => { const t = tempStore(now); return { store: t.store,
+ * reopen: ..., cleanup: t.cleanup }; }));
  */
 export function storeContract(factory: StoreFactory): void {
   let h: StoreHarness | undefined;

@@ -62,15 +62,18 @@ export function ingestContract({ fresh, reopen }: ContractContext): void {
       expect(await ips()).toEqual(['192.0.2.1', '192.0.2.1', '192.0.2.2', '192.0.2.2', '192.0.2.3']);
     });
 
-    it('finishes an ingest in flight when closed: the promise resolves and the data is there after reopening', async () => {
-      const store = await fresh();
-      const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
-      const pending = store.ingestBatch(site.id, batch([event()]));
-      await store.close();
-      expect(await pending).toEqual({ accepted: 1, duplicate: false });
-      const reopened = await reopen();
-      expect(await reopened.listEvents(site.id, { from: 0, to: T * 2, limit: 10 })).toHaveLength(1);
-    });
+    it(
+      'finishes an ingest in flight when closed: the promise resolves and the data is there after ' + 'reopening',
+      async () => {
+        const store = await fresh();
+        const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+        const pending = store.ingestBatch(site.id, batch([event()]));
+        await store.close();
+        expect(await pending).toEqual({ accepted: 1, duplicate: false });
+        const reopened = await reopen();
+        expect(await reopened.listEvents(site.id, { from: 0, to: T * 2, limit: 10 })).toHaveLength(1);
+      },
+    );
 
     it('keeps every event field as sent, asn included', async () => {
       const store = await fresh();

@@ -26,7 +26,9 @@ export interface BanSharingContext {
   now(): number;
   /** Reports an error the store swallowed (the engine's `onError`; counted in `stats().errors`). */
   onError(error: unknown): void;
-  /** Bans `clientKey` locally until `until` (engine clock), or extends a shorter ban. True when it changed something. */
+  /**
+   * Bans `clientKey` locally until `until` (engine clock), or extends a shorter ban. True when it changed something.
+   */
   ban(clientKey: string, until: number): boolean;
   /** Lifts `clientKey`'s ban locally. True when there was one. */
   lift(clientKey: string): boolean;
@@ -40,7 +42,9 @@ export interface SharedBanStats {
   pending: number;
   /** Errors sent to the store. */
   sent: number;
-  /** Errors never sent: the pending buffer was full, the batch went stale while the store was down, or its send failed. */
+  /**
+   * Errors never sent: the pending buffer was full, the batch went stale while the store was down, or its send failed.
+   */
   dropped: number;
   /** Bans this instance issued through the store. */
   bansIssued: number;

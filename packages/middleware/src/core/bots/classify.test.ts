@@ -5,7 +5,8 @@ import { KNOWN_BOTS } from './table.js';
 const CHROME =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
 const SAFARI_IOS =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 ' +
+  'Mobile/15E148 Safari/604.1';
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0';
 
 describe('classifyUserAgent', () => {
@@ -13,7 +14,8 @@ describe('classifyUserAgent', () => {
     // search engines
     ['Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', 'search-engine', 'Googlebot'],
     [
-      'Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.6478.126 Mobile Safari/537.36 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+      'Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, like Gecko) ' +
+        'Chrome/126.0.6478.126 Mobile Safari/537.36 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
       'search-engine',
       'Googlebot',
     ],
@@ -26,7 +28,8 @@ describe('classifyUserAgent', () => {
     ],
     ['DuckDuckBot/1.1; (+http://duckduckgo.com/duckduckbot.html)', 'search-engine', 'DuckDuckBot'],
     [
-      'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/13.1.1 Safari/605.1.15 (Applebot/0.1; +http://www.apple.com/go/applebot)',
+      'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/13.1.1 ' +
+        'Safari/605.1.15 (Applebot/0.1; +http://www.apple.com/go/applebot)',
       'search-engine',
       'Applebot',
     ],
@@ -43,12 +46,14 @@ describe('classifyUserAgent', () => {
     ],
     ['CCBot/2.0 (https://commoncrawl.org/faq/)', 'ai-crawler', 'CCBot'],
     [
-      'Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; PerplexityBot/1.0; +https://perplexity.ai/perplexitybot)',
+      'Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; PerplexityBot/1.0; ' +
+        '+https://perplexity.ai/perplexitybot)',
       'ai-crawler',
       'PerplexityBot',
     ],
     [
-      'Mozilla/5.0 (Linux; Android 5.0) AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36 (compatible; Bytespider; spider-feedback@bytedance.com)',
+      'Mozilla/5.0 (Linux; Android 5.0) AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36 (compatible; ' +
+        'Bytespider; spider-feedback@bytedance.com)',
       'ai-crawler',
       'Bytespider',
     ],
@@ -74,7 +79,8 @@ describe('classifyUserAgent', () => {
       'Claude-User',
     ],
     [
-      'Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; Perplexity-User/1.0; +https://perplexity.ai/perplexity-user)',
+      'Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; Perplexity-User/1.0; ' +
+        '+https://perplexity.ai/perplexity-user)',
       'ai-assistant',
       'Perplexity-User',
     ],
@@ -87,7 +93,8 @@ describe('classifyUserAgent', () => {
     ['Mozilla/5.0+(compatible; UptimeRobot/2.0; http://www.uptimerobot.com/)', 'monitor', 'UptimeRobot'],
     ['Pingdom.com_bot_version_1.4_(http://www.pingdom.com/)', 'monitor', 'Pingdom'],
     [
-      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/98.0.4758.102 Safari/537.36 StatusCake',
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/98.0.4758.102 ' +
+        'Safari/537.36 StatusCake',
       'monitor',
       'StatusCake',
     ],
@@ -165,7 +172,8 @@ describe('classifyUserAgent', () => {
     ['Edge', `${CHROME} Edg/126.0.0.0`],
     [
       'Samsung Internet',
-      'Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 Chrome/121.0.0.0 Mobile Safari/537.36',
+      'Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 ' +
+        'Chrome/121.0.0.0 Mobile Safari/537.36',
     ],
   ])('%s is a browser', (_name, ua) => {
     expect(classifyUserAgent(ua)).toEqual({ isBot: false, category: null, name: null });

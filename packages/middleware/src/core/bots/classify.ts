@@ -80,7 +80,8 @@ export function createUaClassifier({
     const probe = new RegExp(`(?:${pattern})|`).exec('') as RegExpExecArray;
     if (probe.length > 1 || new RegExp(pattern).test('')) {
       throw new TypeError(
-        `createUaClassifier: extraBots pattern ${JSON.stringify(pattern)} of ${JSON.stringify(bot.name)} has capture groups or matches an empty string`,
+        `createUaClassifier: extraBots pattern ${JSON.stringify(pattern)} of ${JSON.stringify(bot.name)} has ` +
+          `capture groups or matches an empty string`,
       );
     }
     bots.push({ name: bot.name, category: bot.category, pattern });

@@ -25,9 +25,14 @@ export interface ForwarderOptions {
   fetch?: typeof fetch;
   /** Events per batch (at most 5000). Default 2000: under load, fewer POSTs (each costs Node's fetch ~1 ms of CPU). */
   batchSize?: number;
-  /** Send what is queued this often. 0 = no timers and no sending on push: the caller calls `flush()` (edge workers, via waitUntil). Default 5000. */
+  /**
+   * Send what is queued this often. 0 = no timers and no sending on push: the caller calls `flush()` (edge workers, via
+   * waitUntil). Default 5000.
+   */
   flushIntervalMs?: number;
-  /** Most events waiting (besides the one batch in flight); past it the oldest are dropped and counted. Default 10 000. */
+  /**
+   * Most events waiting (besides the one batch in flight); past it the oldest are dropped and counted. Default 10 000.
+   */
   maxQueue?: number;
   /** Gzip bodies with CompressionStream. Default true where the runtime has it. */
   gzip?: boolean;

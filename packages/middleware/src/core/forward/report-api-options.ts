@@ -68,7 +68,8 @@ export function checkReportApiOptions(reportApi: ReportApiOptions): void {
     const min = key === 'flushIntervalMs' ? 0 : Number.MIN_VALUE;
     if (value !== undefined && !isTimerMs(value, min))
       throw new TypeError(
-        `reportApi.forwarder.${key} must be a number of ms ${min === 0 ? '>= 0' : '> 0'} and <= ${MAX_TIMER_MS}, got ${String(value)}`,
+        `reportApi.forwarder.${key} must be a number of ms ${min === 0 ? '>= 0' : '> 0'} and <= ${MAX_TIMER_MS}, ` +
+          `got ${String(value)}`,
       );
   }
 }

@@ -25,8 +25,8 @@ const MAX_BITS = 20;
 /**
  * Gives large subtrees a table that replaces their upper levels with one indexed step, like a
  * stride trie, but only where lookups actually arrive: the root, then every node a table leads
- * to, or an ordinary step reaches, whose own subtree is still large. The table id is written into the node's head (bits 8
- * and up), so a lookup learns of it without touching another cache line. The tables take
+ * to, or an ordinary step reaches, whose own subtree is still large. The table id is written into the node's head (bits
+ * 8 and up), so a lookup learns of it without touching another cache line. The tables take
  * about as many entries as the subtrees have nodes; a trie of at most 32 nodes gets none.
  * @internal
  */

@@ -29,7 +29,10 @@ function describeSchedule(settings: AlertSettings, timeZone: string, now: number
   const next = nextReportTime({ timeZone, ...settings }, now);
   const local = `${localDate(next, timeZone)} ${settings.reportTime}`;
   const days = settings.businessDaysOnly ? 'business days (Mon-Fri)' : 'every day';
-  return `daily report at ${settings.reportTime} ${timeZone}, ${days}; next: ${local} local (${new Date(next).toISOString()})`;
+  return (
+    `daily report at ${settings.reportTime} ${timeZone}, ${days}; next: ${local} local ` +
+    `(${new Date(next).toISOString()})`
+  );
 }
 
 /**
@@ -63,13 +66,15 @@ export const alertsCommand: Command = {
           const results = await sendTestMessage({ store, site, queue, now: Date.now(), publicUrl });
           if (results.length === 0) {
             io.err(
-              `watchpost alerts: site ${site.id} has no webhook; add one with watchpost webhooks add --site ${site.id} --url URL`,
+              `watchpost alerts: site ${site.id} has no webhook; add one with watchpost webhooks add ` +
+                `--site ${site.id} --url URL`,
             );
             return 1;
           }
           for (const r of results) {
             io.out(
-              `${r.webhookId}: ${r.status}${r.httpStatus === null ? '' : ` (HTTP ${r.httpStatus})`} after ${r.attempts} attempt(s)${r.error ? `: ${r.error}` : ''}`,
+              `${r.webhookId}: ${r.status}${r.httpStatus === null ? '' : ` (HTTP ${r.httpStatus})`} ` +
+                `after ${r.attempts} attempt(s)${r.error ? `: ${r.error}` : ''}`,
             );
           }
           return results.every((r) => r.status === 'delivered') ? 0 : 1;

@@ -38,8 +38,10 @@ const percent = (share: number | null): string => (share === null ? 'n/a' : `${(
 function findings(report: DailyReport): string[] {
   const { totals, domestic, foreign, bursts, recommendations, suspicious5xx } = report;
   const lines = [
-    `  Found       ${count(totals.requests)} requests, ${count(totals.blocked)} blocked, success rate ${percent(totals.successRate)}; ` +
-      `domestic ${count(domestic.requests)} (block rate ${percent(domestic.blockRate)}), foreign ${count(foreign.requests)} (${percent(foreign.blockRate)})`,
+    `  Found       ${count(totals.requests)} requests, ${count(totals.blocked)} blocked, success ` +
+      `rate ${percent(totals.successRate)}; ` +
+      `domestic ${count(domestic.requests)} (block rate ${percent(domestic.blockRate)}), ` +
+      `foreign ${count(foreign.requests)} (${percent(foreign.blockRate)})`,
     `              ${bursts.length} error burst(s), ${suspicious5xx.length} client(s) answered 5xx instead of 403, ` +
       `${recommendations.length} IP(s) recommended for the deny list`,
   ];
@@ -57,7 +59,8 @@ function readyText(demo: DemoHandle): string {
     `  Admin key   ${demo.adminKey}`,
     '              paste it on that page to sign in; it is shown only here and never put in a URL',
     `  Report      ${demo.date} (and ${demo.previousDate} for comparison), site ${demo.site.id}`,
-    `              curl -H "Authorization: Bearer ${demo.adminKey}" "${demo.reportApiUrl}/v1/reports/daily?date=${demo.date}"`,
+    `              curl -H "Authorization: Bearer ${demo.adminKey}" ` +
+      `"${demo.reportApiUrl}/v1/reports/daily?date=${demo.date}"`,
     `  Apps        Express ${demo.apps.express}   Hono ${demo.apps.hono}`,
     `              try: curl -i -A sqlmap/1.8 ${demo.apps.express}/.env`,
     '  Deny list   add an IP on the dashboard (or POST /v1/denylist); both apps refuse it within 5 s.',
@@ -136,7 +139,8 @@ export const demoCommand: Command = {
     if (dbPath !== undefined && isPostgresUrl(dbPath)) {
       // The demo owns its database (--fresh replaces it): a SQLite file only, never a shared server.
       throw new UsageError(
-        '--db: the demo keeps its data in a SQLite file, not PostgreSQL; to run on PostgreSQL use watchpost serve --db postgres://...',
+        '--db: the demo keeps its data in a SQLite file, not PostgreSQL; to run on PostgreSQL use watchpost ' +
+          'serve --db postgres://...',
       );
     }
     const options = {

@@ -29,7 +29,8 @@ function accessLog(): string {
     const status = i < 30 ? 200 : i < 36 ? 404 : 503;
     const ua = i < 30 ? 'Mozilla/5.0 (X11; Linux x86_64) Firefox/125.0' : 'sqlmap/1.8';
     lines.push(
-      `${ip} - - [09/Mar/2026:10:${String(i).padStart(2, '0')}:00 +0000] "GET /p/${i}?q=1 HTTP/1.1" ${status} 100 "-" "${ua}"`,
+      `${ip} - - [09/Mar/2026:10:${String(i).padStart(2, '0')}:00 +0000] "GET /p/${i}?q=1 HTTP/1.1" ${status} ` +
+        `100 "-" "${ua}"`,
     );
   }
   lines.splice(5, 0, 'this is not a log line', `198.51.100.1 - - [09/Mar/2026:10:00:00 +0000] "GET /cut`);

@@ -20,7 +20,9 @@ export const reportFormats: Record<
   html: (report, options) => renderStaticReport(report, options),
 };
 
-const usage = `Usage: watchpost report --site ID --date YYYY-MM-DD [--format json|md|html] [--public-url URL] [--db PATH|URL]
+const usage =
+  `Usage: watchpost report --site ID --date YYYY-MM-DD [--format json|md|html] [--public-url URL] ` +
+  `[--db PATH|URL]
 
 Prints the daily posture report of one site-local day.
   --site ID        site id from \`watchpost sites list\`

@@ -48,24 +48,27 @@ async function createSite(): Promise<string> {
 }
 
 describe('watchpost serve behind a TLS proxy (issue 14, defect 10)', () => {
-  it('with --public-url https://watchpost.example, a sign-in from that origin succeeds and the cookie is Secure', async () => {
-    const adminKey = await createSite();
-    const url = await startServe('--public-url', 'https://watchpost.example', '--session-secret', 'x'.repeat(32));
-    // As the proxy forwards it: plain http to the local port, the browser's Origin header.
-    const signIn = (origin: string) =>
-      fetch(`${url}/dashboard/sign-in`, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
-        body: new URLSearchParams({ adminKey }).toString(),
-      });
-    const res = await signIn('https://watchpost.example');
-    expect(res.status).toBe(303);
-    const cookie = res.headers.get('set-cookie') ?? '';
-    expect(cookie).toMatch(/^watchpost_session=/);
-    expect(cookie).toContain('Secure');
-    // The origin check still refuses everyone else, the server's own http origin included.
-    expect((await signIn(url)).status).toBe(403);
-    expect((await signIn('https://evil.example')).status).toBe(403);
-  });
+  it(
+    'with --public-url https://watchpost.example, a sign-in from that origin succeeds and the cookie is ' + 'Secure',
+    async () => {
+      const adminKey = await createSite();
+      const url = await startServe('--public-url', 'https://watchpost.example', '--session-secret', 'x'.repeat(32));
+      // As the proxy forwards it: plain http to the local port, the browser's Origin header.
+      const signIn = (origin: string) =>
+        fetch(`${url}/dashboard/sign-in`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+          body: new URLSearchParams({ adminKey }).toString(),
+        });
+      const res = await signIn('https://watchpost.example');
+      expect(res.status).toBe(303);
+      const cookie = res.headers.get('set-cookie') ?? '';
+      expect(cookie).toMatch(/^watchpost_session=/);
+      expect(cookie).toContain('Secure');
+      // The origin check still refuses everyone else, the server's own http origin included.
+      expect((await signIn(url)).status).toBe(403);
+      expect((await signIn('https://evil.example')).status).toBe(403);
+    },
+  );
 });

@@ -7,8 +7,11 @@ import { resolveSessionSecret } from '../session-secret.js';
 
 const DAY = 86_400_000;
 
-const usage = `Usage: watchpost serve [--db PATH|URL] [--port N] [--host ADDR] [--retention-days N] [--public-url URL] [--session-secret S]
-                      [--site-events-per-second N] [--site-burst-events N] [--max-concurrent-bodies N] [--max-in-flight-mb N]
+const usage =
+  `Usage: watchpost serve [--db PATH|URL] [--port N] [--host ADDR] [--retention-days N] ` +
+  `[--public-url URL] [--session-secret S]
+                      [--site-events-per-second N] [--site-burst-events N] [--max-concurrent-bodies N] ` +
+  `[--max-in-flight-mb N]
 
 Serves the report API until SIGINT/SIGTERM.
   --db PATH|URL        SQLite database file (default ./watchpost.db) or postgres://user@host:5432/db URL
@@ -23,7 +26,8 @@ Serves the report API until SIGINT/SIGTERM.
   --site-events-per-second N  events/s each site may send to POST /v1/events; over it 429 + Retry-After (default 50000)
   --site-burst-events N       events a site may send at once after a quiet spell (default 1000000)
   --max-concurrent-bodies N   event batches read at once across all sites; one more gets 503 + Retry-After (default 16)
-  --max-in-flight-mb N        MB of decompressed batches held at once; past it 503 + Retry-After (default 64, at least 16)
+  --max-in-flight-mb N        MB of decompressed batches held at once; past it 503 + Retry-After (default 64, at ` +
+  `least 16)
 
 Also sends real-time alerts and each site's daily report to its webhooks (see watchpost alerts --help).`;
 
@@ -77,7 +81,8 @@ export const serveCommand: Command = {
       sessionSecret = resolved.secret;
       if (resolved.source === 'database') {
         io.err(
-          'watchpost serve: dashboard sessions are signed with the secret generated and kept in the database (set --session-secret or WATCHPOST_SESSION_SECRET to choose one)',
+          'watchpost serve: dashboard sessions are signed with the secret generated and kept in the database ' +
+            '(set --session-secret or WATCHPOST_SESSION_SECRET to choose one)',
         );
       }
     } catch (error) {

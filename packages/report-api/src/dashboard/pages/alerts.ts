@@ -43,7 +43,9 @@ export function renderAlertsPage({ data, viewer }: { data: AlertsPageData; viewe
 <p><a href="${reportUrl(site.id, today)}">← ${site.name}: report for ${today}</a></p>
 <h1>${site.name}: alerts</h1>
 <section aria-labelledby="schedule-h"><h2 id="schedule-h">Daily report</h2>
-<p>At <strong>${settings.reportTime}</strong> (${site.timeZone}), ${settings.businessDaysOnly ? 'Monday to Friday' : 'every day'}.
+<p>At <strong>${settings.reportTime}</strong> (${site.timeZone}), ${
+    settings.businessDaysOnly ? 'Monday to ' + 'Friday' : 'every day'
+  }.
 Next: <strong>${when(nextReportAt)}</strong>. Change it with <code>watchpost alerts schedule --site ${site.id} --report-time HH:MM</code> or <code>PUT /v1/alerts/settings</code>.</p>
 </section>
 <section aria-labelledby="hooks-h"><h2 id="hooks-h">Webhooks</h2>

@@ -16,7 +16,10 @@ import { alertsUrl } from './alerts.js';
 export interface ReportPageInput {
   report: DailyReport;
   today: string;
-  /** The signed-in user; null renders a read-only page (no deny buttons, no sign-out), as `watchpost report --format html` does. */
+  /**
+   * The signed-in user; null renders a read-only page (no deny buttons, no sign-out), as `watchpost report --format
+   * html` does.
+   */
   viewer: Viewer | null;
   /** IP just added to the deny list, shown as a confirmation. */
   justDenied?: string | null;
@@ -59,7 +62,11 @@ ${card('Requests', formatCount(totals.requests), delta(totals.requests, prev?.re
 ${card('Allowed', formatCount(totals.allowed))}
 ${card('Blocked', formatCount(totals.blocked), delta(totals.blocked, prev?.blocked))}
 ${card('Would block (count mode)', formatCount(totals.counted))}
-${card('Success rate', formatRate(totals.successRate, 2), h`<span class="delta">prev. day ${formatRate(prev?.successRate ?? null, 2)}</span>`)}
+${card(
+  'Success ' + 'rate',
+  formatRate(totals.successRate, 2),
+  h`<span class="delta">prev. day ${formatRate(prev?.successRate ?? null, 2)}</span>`,
+)}
 ${card('Unique IPs', formatCount(totals.uniqueIps))}
 </dl></section>
 

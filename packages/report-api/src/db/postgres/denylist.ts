@@ -11,7 +11,8 @@ const select = statement(
    WHERE site_id = $1 AND (expires_at IS NULL OR expires_at > $2) ORDER BY created_at, id COLLATE "C"`,
 );
 const insert = statement(
-  'INSERT INTO deny_entries (id, site_id, value, reason, source, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+  'INSERT INTO deny_entries (id, site_id, value, reason, source, created_at, expires_at) VALUES ($1, $2, $3, $4, ' +
+    '$5, $6, $7)',
 );
 const remove = statement('DELETE FROM deny_entries WHERE site_id = $1 AND id = $2');
 

@@ -60,9 +60,12 @@ function sliceSql(filter: string, groupBy: readonly SliceGroupBy[]): string {
     `SELECT 'timeline', (ts - $3) / $5, NULL, NULL, ${SUMS} FROM slice GROUP BY 2`,
     ...groupBy.map((by) => {
       const g = GROUPS[by];
-      return `SELECT part, NULL, key, extra, requests, blocked, counted, errors_4xx, errors_5xx FROM (
-        SELECT '${by}' AS part, ${g.key} AS key, ${g.extra} AS extra, ${SUMS}, rank() OVER (ORDER BY coalesce(sum(w), 0) DESC) AS place
-        FROM slice GROUP BY ${g.groupBy}) AS ranked WHERE place <= $6`;
+      return (
+        `SELECT part, NULL, key, extra, requests, blocked, counted, errors_4xx, errors_5xx FROM (
+        SELECT '${by}' AS part, ${g.key} AS key, ${g.extra} AS extra, ${SUMS}, rank() OVER (ORDER BY ` +
+        `coalesce(sum(w), 0) DESC) AS place
+        FROM slice GROUP BY ${g.groupBy}) AS ranked WHERE place <= $6`
+      );
     }),
   ];
   return `WITH slice AS MATERIALIZED (
@@ -98,7 +101,8 @@ function rounded<T extends SliceCounts>(c: T): T {
  *
  * @example
  * const drill = postgresDrillDownStore(pool);
- * await drill.sliceSummary('s_1', { path: '/login' }, { from, to }, { bucketMs: 3_600_000, groupBy: ['ip'], limit: 20 });
+ * const options = { bucketMs: 3_600_000, groupBy: ['ip'], limit: 20 };
+ * await drill.sliceSummary('s_1', { path: '/login' }, { from, to }, options);
  */
 export function postgresDrillDownStore(pool: pg.Pool): DrillDownStore {
   const statements = new Map<string, Statement>();

@@ -12,18 +12,22 @@ const MAX_LIST = 10_000;
 const PURGE_CHUNK = 20_000;
 
 const insertBatch = statement(
-  `INSERT INTO batches (site_id, batch_id, received_at, events, dropped, source, rejected) VALUES ($1, $2, $3, $4, $5, $6, $7)
+  `INSERT INTO batches (site_id, batch_id, received_at, events, dropped, source, rejected) VALUES ($1, $2, $3, ` +
+    `$4, $5, $6, $7)
    ON CONFLICT (site_id, batch_id) DO NOTHING`,
 );
 // The whole batch in one statement: one array per column, unnested into rows (in array order, so
 // ids follow the batch order as they do in SQLite).
 const insertEvents = statement(
-  `INSERT INTO events (site_id, ts, ip, country, method, host, path, status, latency_ms, ua, action, rule, bot_category, sample_rate, asn)
-   SELECT $1::text, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::float8[],
+  `INSERT INTO events (site_id, ts, ip, country, method, host, path, status, latency_ms, ua, action, rule, ` +
+    `bot_category, sample_rate, asn)
+   SELECT $1::text, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], ` +
+    `$8::int[], $9::float8[],
      $10::text[], $11::text[], $12::text[], $13::text[], $14::float8[], $15::bigint[])`,
 );
 const EVENT_COLUMNS =
-  'id, site_id, ts, ip, country, method, host, path, status, latency_ms, ua, action, rule, bot_category, sample_rate, asn';
+  'id, site_id, ts, ip, country, method, host, path, status, latency_ms, ua, action, rule, bot_category, ' +
+  'sample_rate, asn';
 
 const purgeSites = statement('SELECT id FROM sites ORDER BY id');
 const purgeEvents = statement(
@@ -96,7 +100,8 @@ export function postgresEventStore(
     let found = listStatements.get(key);
     if (!found) {
       found = statement(
-        `SELECT ${EVENT_COLUMNS} FROM events WHERE site_id = $1 AND ts >= $2 AND ts < $3${key} ORDER BY ts DESC, id DESC LIMIT $${n + 1}`,
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE site_id = $1 AND ts >= $2 AND ts < $3${key} ORDER BY ts DESC, ` +
+          `id DESC LIMIT $${n + 1}`,
       );
       listStatements.set(key, found);
     }

@@ -36,7 +36,8 @@ export async function rows<R extends pg.QueryResultRow>(db: Queryable, st: State
  * Runs a statement and returns how many rows it inserted, updated or deleted.
  *
  * @example
- * const removed = await changes(pool, statement('DELETE FROM deny_entries WHERE site_id = $1 AND id = $2'), [siteId, id]);
+ * const remove = statement('DELETE FROM deny_entries WHERE site_id = $1 AND id = $2');
+ * const removed = await changes(pool, remove, [siteId, id]);
  */
 export async function changes(db: Queryable, st: Statement, values: unknown[]): Promise<number> {
   return (await db.query({ name: st.name, text: st.text, values })).rowCount ?? 0;
@@ -48,7 +49,10 @@ export async function changes(db: Queryable, st: Statement, values: unknown[]): 
  * rather than returned to the pool.
  *
  * @example
- * await transaction(pool, async (client) => { await changes(client, insertSite, [...]); await changes(client, insertKey, [...]); });
+ * await transaction(pool, async (client) => {
+ *   await changes(client, insertSite, [...]);
+ *   await changes(client, insertKey, [...]);
+ * });
  */
 export async function transaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();

@@ -17,14 +17,16 @@ const upsertQuarters = statement(
 const upsertDays = statement(
   `INSERT INTO rollup_day (site_id, day, dim, key, extra, ${COUNTERS})
    SELECT $1::text, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], ${counterArrays(6)})
-   ON CONFLICT (site_id, day, dim, key) DO UPDATE SET ${addCounters('rollup_day')}, extra = coalesce(excluded.extra, rollup_day.extra)`,
+   ON CONFLICT (site_id, day, dim, key) DO UPDATE SET ${addCounters('rollup_day')}, extra = ` +
+    `coalesce(excluded.extra, rollup_day.extra)`,
 );
 const upsertErrors = statement(
   `INSERT INTO errors_5s (site_id, start, errors) SELECT $1::text, * FROM unnest($2::bigint[], $3::float8[])
    ON CONFLICT (site_id, start) DO UPDATE SET errors = errors_5s.errors + excluded.errors`,
 );
 const upsertIpErrors = statement(
-  `INSERT INTO ip_errors_5s (site_id, start, ip, errors) SELECT $1::text, * FROM unnest($2::bigint[], $3::text[], $4::float8[])
+  `INSERT INTO ip_errors_5s (site_id, start, ip, errors) SELECT $1::text, * FROM unnest($2::bigint[], ` +
+    `$3::text[], $4::float8[])
    ON CONFLICT (site_id, start, ip) DO UPDATE SET errors = ip_errors_5s.errors + excluded.errors`,
 );
 

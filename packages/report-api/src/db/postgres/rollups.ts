@@ -24,7 +24,8 @@ const top = new Map<CounterColumn, Statement>(
   ]),
 );
 const byKeys = statement(
-  `SELECT key, extra, ${COUNTERS} FROM rollup_day WHERE site_id = $1 AND day = $2 AND dim = $3 AND key = ANY($4::text[])`,
+  `SELECT key, extra, ${COUNTERS} FROM rollup_day WHERE site_id = $1 AND day = $2 AND dim = $3 AND key = ` +
+    `ANY($4::text[])`,
 );
 const count = statement('SELECT count(*) AS n FROM rollup_day WHERE site_id = $1 AND day = $2 AND dim = $3');
 const errorBuckets = statement(
@@ -49,7 +50,8 @@ export function postgresRollupStore(pool: pg.Pool): RollupStore {
     if (!found) {
       found = statement(
         `SELECT key, extra, ${COUNTERS} FROM rollup_day WHERE site_id = $1 AND day = $2 AND dim = $3
-         AND (${columns.map((c, i) => `${c} >= $${4 + i}`).join(' OR ')}) ORDER BY ${orderBy} DESC, key COLLATE "C" LIMIT $${4 + columns.length}`,
+         AND (${columns.map((c, i) => `${c} >= $${4 + i}`).join(' OR ')}) ORDER BY ${orderBy} DESC, key COLLATE ` +
+          `"C" LIMIT $${4 + columns.length}`,
       );
       anyStatements.set(key, found);
     }

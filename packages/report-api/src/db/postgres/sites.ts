@@ -10,7 +10,8 @@ const insertKey = statement('INSERT INTO api_keys (hash, site_id, role, created_
 const selectSites = statement(`SELECT ${SITE_COLUMNS} FROM sites ORDER BY created_at, id`);
 const selectSite = statement(`SELECT ${SITE_COLUMNS} FROM sites WHERE id = $1`);
 const selectKey = statement(
-  'SELECT s.id, s.name, s.time_zone, s.home_country, s.created_at, k.role FROM api_keys k JOIN sites s ON s.id = k.site_id WHERE k.hash = $1',
+  'SELECT s.id, s.name, s.time_zone, s.home_country, s.created_at, k.role FROM api_keys k JOIN sites s ON s.id = ' +
+    'k.site_id WHERE k.hash = $1',
 );
 
 /**

@@ -17,7 +17,8 @@ export function sqliteDenyListStore(db: Database.Database): DenyListStore {
      WHERE site_id = ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY created_at, id`,
   );
   const insert = db.prepare(
-    'INSERT INTO deny_entries (id, site_id, value, reason, source, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO deny_entries (id, site_id, value, reason, source, created_at, expires_at) VALUES (?, ?, ?, ?, ' +
+      '?, ?, ?)',
   );
   const remove = db.prepare('DELETE FROM deny_entries WHERE site_id = ? AND id = ?');
   return {

@@ -77,7 +77,8 @@ function where(filter: SliceFilter): { column: MinuteIndexed; sql: string; param
  *
  * @example
  * const drill = sqliteDrillDownStore(db);
- * await drill.sliceSummary('s_1', { path: '/login' }, { from, to }, { bucketMs: 3_600_000, groupBy: ['ip'], limit: 20 });
+ * const options = { bucketMs: 3_600_000, groupBy: ['ip'], limit: 20 };
+ * await drill.sliceSummary('s_1', { path: '/login' }, { from, to }, options);
  */
 export function sqliteDrillDownStore(db: Database.Database): DrillDownStore {
   const statements = new Map<string, Database.Statement<unknown[], Row>>();

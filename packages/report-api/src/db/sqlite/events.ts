@@ -31,7 +31,10 @@ export interface GroupCommitOptions {
   holdRollups?: boolean;
 }
 
-/** What `ingestBatchAt` answers: `backlogId` is the `rollup_backlog` row of the batch's raw-event ids (null for a duplicate or an empty batch). */
+/**
+ * What `ingestBatchAt` answers: `backlogId` is the `rollup_backlog` row of the batch's raw-event ids (null for a
+ * duplicate or an empty batch).
+ */
 export type StoredBatch = IngestResult & { backlogId: number | null };
 
 interface Pending {
@@ -52,11 +55,12 @@ interface Pending {
  * flight) are written in one transaction: one commit and one write of each page they share, instead
  * of one per batch. Their rollups wait in memory and are written every few seconds (`rollupBuffer`:
  * crash-safe through a backlog of raw-event id ranges, one per batch, recorded in the batch's
- * savepoint; reads flush first; with `holdRollups: false` only the backlog is kept). Each batch is still all-or-nothing (its own SAVEPOINT:
- * a batch that fails rolls back alone and only its caller gets the error) and idempotent (its
+ * savepoint; reads flush first; with `holdRollups: false` only the backlog is kept). Each batch is still all-or-nothing
+ * (its own SAVEPOINT: a batch that fails rolls back alone and only its caller gets the error) and idempotent (its
  * batch id is inserted in the same savepoint), and every `ingestBatch` promise settles only after
  * the COMMIT, so `POST /v1/events` answers 202 only for stored data. `flushPending()` writes the
- * batches waiting now, `flushRollups()` the rollups held in memory (`close()` calls `closeRollups()`, which also flushes).
+ * batches waiting now, `flushRollups()` the rollups held in memory (`close()` calls `closeRollups()`, which also
+ * flushes).
  *
  * @example
  * const events = sqliteEventStore(db, () => 'UTC', Date.now);
@@ -81,7 +85,8 @@ export function sqliteEventStore(
   if (!(groupWaitMs >= 0 && groupWaitMs <= 1000))
     throw new TypeError(`groupWaitMs must be from 0 to 1000, got ${groupWaitMs}`);
   const insertBatch = db.prepare(
-    'INSERT OR IGNORE INTO batches (site_id, batch_id, received_at, events, dropped, source, rejected) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT OR IGNORE INTO batches (site_id, batch_id, received_at, events, dropped, source, rejected) VALUES ' +
+      '(?, ?, ?, ?, ?, ?, ?)',
   );
   const oneRow = `(${EVENT_COLUMNS.split(',')
     .map(() => '?')

@@ -15,7 +15,10 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A database whose backlog (left by a dead writer) covers copies of a stored event, changed with raw SQL (`''`: a good copy). */
+/**
+ * A database whose backlog (left by a dead writer) covers copies of a stored event, changed with raw SQL (`''`: a good
+ * copy).
+ */
 async function poisonedFile(poison: string[]) {
   const dir = mkdtempSync(join(tmpdir(), 'wp-recovery-'));
   dirs.push(dir);
@@ -27,8 +30,10 @@ async function poisonedFile(poison: string[]) {
   await store.close();
   const db = openSqliteStore({ path }).db;
   const insert = db.prepare(
-    `INSERT INTO events (site_id, ts, ip, country, method, host, path, status, latency_ms, ua, action, rule, bot_category, sample_rate, asn)
-     SELECT site_id, ts, ip, country, method, host, path, status, latency_ms, ua, action, rule, bot_category, sample_rate, asn FROM events WHERE id = 1`,
+    `INSERT INTO events (site_id, ts, ip, country, method, host, path, status, latency_ms, ua, action, rule, ` +
+      `bot_category, sample_rate, asn)
+     SELECT site_id, ts, ip, country, method, host, path, status, latency_ms, ua, action, rule, bot_category, ` +
+      `sample_rate, asn FROM events WHERE id = 1`,
   );
   for (const set of poison) {
     const id = Number(insert.run().lastInsertRowid);

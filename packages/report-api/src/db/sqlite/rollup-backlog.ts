@@ -24,16 +24,22 @@ export interface RecoverySkip {
 
 const warnSkip = (skip: RecoverySkip) =>
   console.warn(
-    `watchpost: rollup recovery skipped ${skip.events} raw event(s) it cannot aggregate (ids ${skip.eventIds.join(', ')}): ${skip.reasons.join('; ')}`,
+    `watchpost: rollup recovery skipped ${skip.events} raw event(s) it cannot aggregate ` +
+      `(ids ${skip.eventIds.join(', ')}): ${skip.reasons.join('; ')}`,
   );
 
 /** The backlog of one writer: raw-event id ranges whose rollups it has not written yet. */
 export interface RollupBacklog {
   /** Who this writer is in `rollup_backlog.owner` (host#pid#start-instance). */
   readonly owner: string;
-  /** Inside a batch's transaction: raw events with ids in `[firstId, lastId]` are not in the rollups yet. Returns the backlog row's id. */
+  /**
+   * Inside a batch's transaction: raw events with ids in `[firstId, lastId]` are not in the rollups yet. Returns the
+   * backlog row's id.
+   */
   record(firstId: number, lastId: number): number;
-  /** Rebuilds the rollups of ranges whose writer died before its flush (from the raw events). Returns ranges recovered. */
+  /**
+   * Rebuilds the rollups of ranges whose writer died before its flush (from the raw events). Returns ranges recovered.
+   */
   recover(): number;
   /** From now on this writer's ranges count as a dead writer's. */
   close(): void;
@@ -116,7 +122,8 @@ export function rollupBacklog(
     { id: number; first_id: number; last_id: number; owner: string; recorded_at: number }
   >('SELECT id, first_id, last_id, owner, recorded_at FROM rollup_backlog WHERE owner <> ? ORDER BY id');
   const eventsIn = db.prepare<[number, number], RawRow>(
-    'SELECT id, site_id, ts, ip, country, path, ua, bot_category, rule, action, status, sample_rate FROM events WHERE id BETWEEN ? AND ?',
+    'SELECT id, site_id, ts, ip, country, path, ua, bot_category, rule, action, status, sample_rate FROM events ' +
+      'WHERE id BETWEEN ? AND ?',
   );
   const deleteRange = db.prepare('DELETE FROM rollup_backlog WHERE id = ?');
 

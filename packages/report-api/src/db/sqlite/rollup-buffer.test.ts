@@ -72,67 +72,81 @@ describe('rollups held in memory', () => {
     expect(await store.countDimension(site.id, '2026-03-01', 'ip')).toBe(20);
   });
 
-  it('a read still answers when the rollups cannot be written (another process holds the lock), and they are written later', async () => {
-    t = tempStore();
-    const errors: unknown[] = [];
-    const store = openSqliteStore({ path: t.path, rollups: { flushMs: 300, onError: (error) => errors.push(error) } });
-    stores.push(store);
-    const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
-    await store.ingestBatch(site.id, batch([event()]));
-    store.db.pragma('busy_timeout = 0');
-    const other = new Database(t.path);
-    other.exec('BEGIN IMMEDIATE');
-    expect(await store.countDimension(site.id, '2026-03-01', 'ip')).toBe(0);
-    expect(errors.map(String)).toEqual([expect.stringMatching(/locked|busy/i)]);
-    other.exec('COMMIT');
-    other.close();
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    expect(await store.countDimension(site.id, '2026-03-01', 'ip')).toBe(1);
-    expect(backlogRows(store)).toBe(0);
-    expect(errors).toHaveLength(1);
-  });
+  it(
+    'a read still answers when the rollups cannot be written (another process holds the lock), and they are ' +
+      'written later',
+    async () => {
+      t = tempStore();
+      const errors: unknown[] = [];
+      const store = openSqliteStore({
+        path: t.path,
+        rollups: { flushMs: 300, onError: (error) => errors.push(error) },
+      });
+      stores.push(store);
+      const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+      await store.ingestBatch(site.id, batch([event()]));
+      store.db.pragma('busy_timeout = 0');
+      const other = new Database(t.path);
+      other.exec('BEGIN IMMEDIATE');
+      expect(await store.countDimension(site.id, '2026-03-01', 'ip')).toBe(0);
+      expect(errors.map(String)).toEqual([expect.stringMatching(/locked|busy/i)]);
+      other.exec('COMMIT');
+      other.close();
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(await store.countDimension(site.id, '2026-03-01', 'ip')).toBe(1);
+      expect(backlogRows(store)).toBe(0);
+      expect(errors).toHaveLength(1);
+    },
+  );
 
-  it('a store whose last flush fails at close still closes, and the next open in the same process rebuilds those rollups', async () => {
-    t = tempStore();
-    const store = openSqliteStore({ path: t.path, rollups: { flushMs: 60_000, onError: () => {} } });
-    const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
-    for (const b of traffic(10)) await store.ingestBatch(site.id, b);
-    store.db.pragma('busy_timeout = 0');
-    const other = new Database(t.path);
-    other.exec('BEGIN IMMEDIATE');
-    await expect(store.close()).rejects.toThrow(/locked|busy/i);
-    expect(store.db.open).toBe(false);
-    other.exec('COMMIT');
-    other.close();
-    const reopened = openSqliteStore({ path: t.path });
-    stores.push(reopened);
-    expect(backlogRows(reopened)).toBe(0);
-    expect(await reopened.countDimension(site.id, '2026-03-01', 'ip')).toBe(10);
-    expect((await reopened.trafficBuckets(site.id, T, T + 3_600_000)).reduce((s, b) => s + b.requests, 0)).toBe(30);
-  });
+  it(
+    'a store whose last flush fails at close still closes, and the next open in the same process rebuilds those ' +
+      'rollups',
+    async () => {
+      t = tempStore();
+      const store = openSqliteStore({ path: t.path, rollups: { flushMs: 60_000, onError: () => {} } });
+      const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+      for (const b of traffic(10)) await store.ingestBatch(site.id, b);
+      store.db.pragma('busy_timeout = 0');
+      const other = new Database(t.path);
+      other.exec('BEGIN IMMEDIATE');
+      await expect(store.close()).rejects.toThrow(/locked|busy/i);
+      expect(store.db.open).toBe(false);
+      other.exec('COMMIT');
+      other.close();
+      const reopened = openSqliteStore({ path: t.path });
+      stores.push(reopened);
+      expect(backlogRows(reopened)).toBe(0);
+      expect(await reopened.countDimension(site.id, '2026-03-01', 'ip')).toBe(10);
+      expect((await reopened.trafficBuckets(site.id, T, T + 3_600_000)).reduce((s, b) => s + b.requests, 0)).toBe(30);
+    },
+  );
 
-  it('a writer that dies before its flush loses nothing: the next open rebuilds its rollups from raw events', async () => {
-    t = tempStore();
-    const { site } = await t.store.createSite({ name: 's', timeZone: 'Asia/Tokyo', homeCountry: 'JP' });
-    for (const b of traffic(50)) await t.store.ingestBatch(site.id, b);
-    await t.store.countDimension(site.id, '2026-03-01', 'ip'); // a read writes what is held
-    const expected = snapshot(t.store);
-    await t.store.close();
+  it(
+    'a writer that dies before its flush loses nothing: the next open rebuilds its rollups from raw ' + 'events',
+    async () => {
+      t = tempStore();
+      const { site } = await t.store.createSite({ name: 's', timeZone: 'Asia/Tokyo', homeCountry: 'JP' });
+      for (const b of traffic(50)) await t.store.ingestBatch(site.id, b);
+      await t.store.countDimension(site.id, '2026-03-01', 'ip'); // a read writes what is held
+      const expected = snapshot(t.store);
+      await t.store.close();
 
-    const reference = t.path.replace(/\.db$/, '-crash.db');
-    const crashed = openSqliteStore({ path: reference, rollups: { flushMs: 60_000 } });
-    const other = await crashed.createSite({ name: 's', timeZone: 'Asia/Tokyo', homeCountry: 'JP' });
-    for (const b of traffic(50)) await crashed.ingestBatch(other.site.id, b);
-    expect(backlogRows(crashed)).toBe(3);
-    // A crash: the connection goes away without the flush close() would do.
-    crashed.db.close();
+      const reference = t.path.replace(/\.db$/, '-crash.db');
+      const crashed = openSqliteStore({ path: reference, rollups: { flushMs: 60_000 } });
+      const other = await crashed.createSite({ name: 's', timeZone: 'Asia/Tokyo', homeCountry: 'JP' });
+      for (const b of traffic(50)) await crashed.ingestBatch(other.site.id, b);
+      expect(backlogRows(crashed)).toBe(3);
+      // A crash: the connection goes away without the flush close() would do.
+      crashed.db.close();
 
-    const reopened = openSqliteStore({ path: reference, rollups: { isOwnerAlive: () => false } });
-    stores.push(reopened);
-    expect(backlogRows(reopened)).toBe(0);
-    expect(snapshot(reopened)).toEqual(expected);
-    expect(snapshot(reopened).day.length).toBeGreaterThan(50);
-  });
+      const reopened = openSqliteStore({ path: reference, rollups: { isOwnerAlive: () => false } });
+      stores.push(reopened);
+      expect(backlogRows(reopened)).toBe(0);
+      expect(snapshot(reopened)).toEqual(expected);
+      expect(snapshot(reopened).day.length).toBeGreaterThan(50);
+    },
+  );
 
   it('leaves the rollups of a writer that is still running alone, and nothing is counted twice', async () => {
     t = tempStore();

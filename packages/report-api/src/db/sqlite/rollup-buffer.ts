@@ -18,7 +18,10 @@ export interface RollupBufferOptions {
    * database file shared between containers) is taken for dead 10 minutes after its last record.
    */
   isOwnerAlive?: (owner: string, recordedAt: number) => boolean;
-  /** Called with an error of a timed flush (the rollups stay in memory and the flush is retried). Default `console.error`. */
+  /**
+   * Called with an error of a timed flush (the rollups stay in memory and the flush is retried). Default
+   * `console.error`.
+   */
   onError?: (error: unknown) => void;
   /** Called when recovery skips raw events it cannot aggregate (see `RecoverySkip`). Default `console.warn`. */
   onRecoverySkip?: (skip: RecoverySkip) => void;
@@ -26,7 +29,9 @@ export interface RollupBufferOptions {
 
 /** Rollups held in memory between group commits, and the backlog that makes them crash-safe. */
 export interface RollupBuffer extends RollupBacklog {
-  /** After the group's COMMIT: folds a stored batch (its backlog row `backlogId`) into the rollups waiting in memory. */
+  /**
+   * After the group's COMMIT: folds a stored batch (its backlog row `backlogId`) into the rollups waiting in memory.
+   */
   add(
     siteId: string,
     events: readonly WatchpostEvent[],
@@ -113,7 +118,10 @@ export function rollupBuffer(
     }
   }
 
-  /** Makes sure the timer will write what is waiting (unref: a CLI process is not kept alive by it; its close() flushes). */
+  /**
+   * Makes sure the timer will write what is waiting (unref: a CLI process is not kept alive by it; its close()
+   * flushes).
+   */
   function arm(): void {
     if (held.waiting && timer === null) (timer = setTimeout(onTimer, flushMs)).unref?.();
   }

@@ -36,7 +36,8 @@ export function rollupWriter(db: Database.Database): (packed: PackedAggregate) =
   const upsertDay = db.prepare(upsertSql('rollup_day', dayKeys, extraSet));
   const upsertDays = db.prepare(upsertSql('rollup_day', dayKeys, extraSet, DAY_ROWS_PER_UPSERT));
   const upsertErrors = db.prepare(
-    'INSERT INTO errors_5s (site_id, start, errors) VALUES (?, ?, ?) ON CONFLICT(site_id, start) DO UPDATE SET errors = errors + excluded.errors',
+    'INSERT INTO errors_5s (site_id, start, errors) VALUES (?, ?, ?) ON CONFLICT(site_id, start) DO UPDATE SET ' +
+      'errors = errors + excluded.errors',
   );
   const upsertIpErrors = db.prepare(ipErrorsSql(1));
   const upsertManyIpErrors = db.prepare(ipErrorsSql(IP_ROWS_PER_UPSERT));

@@ -22,32 +22,35 @@ describe('sqlite store (what only SQLite has; the shared behaviour is in test/st
     expect(await t.store.listSites()).toEqual([site]);
   });
 
-  it('group commit: batches written together stay atomic each; a failing batch rolls back alone and can be retried', async () => {
-    t = tempStore();
-    const { site } = await t.store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
-    const good1 = batch([event({ ip: '192.0.2.1' }), event({ ip: '192.0.2.1' })]);
-    // A NOT NULL violation inside SQLite, past validation: the second event fails after the first was inserted.
-    const broken = batch([event({ ip: '192.0.2.2' }), event({ ip: '192.0.2.2', method: null as unknown as string })]);
-    const good2 = batch([event({ ip: '192.0.2.3' })]);
-    const settled = await Promise.allSettled([
-      t.store.ingestBatch(site.id, good1),
-      t.store.ingestBatch(site.id, broken),
-      t.store.ingestBatch(site.id, good2),
-    ]);
-    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    const ips = async () =>
-      (await t.store.listEvents(site.id, { from: 0, to: T * 2, limit: 100 })).map((e) => e.ip).sort();
-    expect(await ips()).toEqual(['192.0.2.1', '192.0.2.1', '192.0.2.3']);
-    expect(
-      (await t.store.topDimension(site.id, '2026-03-01', 'ip', { orderBy: 'requests', limit: 10 }))
-        .map((r) => r.key)
-        .sort(),
-    ).toEqual(['192.0.2.1', '192.0.2.3']);
-    // Nothing of the failed batch was kept, not even its id: the fixed batch is stored, not a duplicate.
-    const fixed = { ...broken, events: [event({ ip: '192.0.2.2' }), event({ ip: '192.0.2.2' })] };
-    expect(await t.store.ingestBatch(site.id, fixed)).toEqual({ accepted: 2, duplicate: false });
-    expect(await ips()).toEqual(['192.0.2.1', '192.0.2.1', '192.0.2.2', '192.0.2.2', '192.0.2.3']);
-  });
+  it(
+    'group commit: batches written together stay atomic each; a failing batch rolls back alone and can be ' + 'retried',
+    async () => {
+      t = tempStore();
+      const { site } = await t.store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+      const good1 = batch([event({ ip: '192.0.2.1' }), event({ ip: '192.0.2.1' })]);
+      // A NOT NULL violation inside SQLite, past validation: the second event fails after the first was inserted.
+      const broken = batch([event({ ip: '192.0.2.2' }), event({ ip: '192.0.2.2', method: null as unknown as string })]);
+      const good2 = batch([event({ ip: '192.0.2.3' })]);
+      const settled = await Promise.allSettled([
+        t.store.ingestBatch(site.id, good1),
+        t.store.ingestBatch(site.id, broken),
+        t.store.ingestBatch(site.id, good2),
+      ]);
+      expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      const ips = async () =>
+        (await t.store.listEvents(site.id, { from: 0, to: T * 2, limit: 100 })).map((e) => e.ip).sort();
+      expect(await ips()).toEqual(['192.0.2.1', '192.0.2.1', '192.0.2.3']);
+      expect(
+        (await t.store.topDimension(site.id, '2026-03-01', 'ip', { orderBy: 'requests', limit: 10 }))
+          .map((r) => r.key)
+          .sort(),
+      ).toEqual(['192.0.2.1', '192.0.2.3']);
+      // Nothing of the failed batch was kept, not even its id: the fixed batch is stored, not a duplicate.
+      const fixed = { ...broken, events: [event({ ip: '192.0.2.2' }), event({ ip: '192.0.2.2' })] };
+      expect(await t.store.ingestBatch(site.id, fixed)).toEqual({ accepted: 2, duplicate: false });
+      expect(await ips()).toEqual(['192.0.2.1', '192.0.2.1', '192.0.2.2', '192.0.2.2', '192.0.2.3']);
+    },
+  );
 
   it('group commit: close() writes batches still waiting, and their promises resolve', async () => {
     t = tempStore();

@@ -29,7 +29,8 @@ type Db = ReturnType<typeof openSqliteStore>['db'];
 const snapshot = (db: Db) => ({
   day: db
     .prepare(
-      'SELECT day, dim, key, extra, requests, blocked, s2xx, s4xx, s5xx, probes, scanner FROM rollup_day ORDER BY day, dim, key',
+      'SELECT day, dim, key, extra, requests, blocked, s2xx, s4xx, s5xx, probes, scanner FROM rollup_day ORDER ' +
+        'BY day, dim, key',
     )
     .all(),
   quarters: db.prepare('SELECT start, requests, s4xx FROM traffic_15m ORDER BY start').all(),
@@ -66,34 +67,37 @@ const traffic = () =>
   );
 
 describe('sqlite writer thread', () => {
-  it('stores the same raw events and rollups as the inline store, duplicates and a failing batch included', async () => {
-    fresh();
-    const results: Array<ReturnType<typeof snapshot>> = [];
-    for (const writerThread of [false, true]) {
-      const store = open(`${writerThread}.db`, { writerThread, rollups: { flushMs: 60_000 } });
-      const { site } = await store.createSite({ name: 's', timeZone: 'Asia/Tokyo', homeCountry: 'JP' });
-      const batches = traffic();
-      const broken = batch([event({ ts: T }), event({ ts: T, method: null as unknown as string })]);
-      const settled = await Promise.allSettled(
-        [...batches, broken, batches[1]!].map((b) => store.ingestBatch(site.id, b)),
-      );
-      expect(settled.map((s) => s.status)).toEqual([
-        'fulfilled',
-        'fulfilled',
-        'fulfilled',
-        'fulfilled',
-        'rejected',
-        'fulfilled',
-      ]);
-      expect((settled[5] as PromiseFulfilledResult<unknown>).value).toEqual({ accepted: 0, duplicate: true });
-      expect(await store.countDimension(site.id, '2026-03-01', 'ip')).toBeGreaterThan(0); // a read writes what is held
-      results.push(snapshot(store.db));
-      expect(backlogRows(store.db)).toBe(0);
-    }
-    expect(results[0]!.events).toHaveLength(160);
-    expect(results[0]!.day.length).toBeGreaterThan(40);
-    expect(results[1]).toEqual(results[0]);
-  });
+  it(
+    'stores the same raw events and rollups as the inline store, duplicates and a failing batch ' + 'included',
+    async () => {
+      fresh();
+      const results: Array<ReturnType<typeof snapshot>> = [];
+      for (const writerThread of [false, true]) {
+        const store = open(`${writerThread}.db`, { writerThread, rollups: { flushMs: 60_000 } });
+        const { site } = await store.createSite({ name: 's', timeZone: 'Asia/Tokyo', homeCountry: 'JP' });
+        const batches = traffic();
+        const broken = batch([event({ ts: T }), event({ ts: T, method: null as unknown as string })]);
+        const settled = await Promise.allSettled(
+          [...batches, broken, batches[1]!].map((b) => store.ingestBatch(site.id, b)),
+        );
+        expect(settled.map((s) => s.status)).toEqual([
+          'fulfilled',
+          'fulfilled',
+          'fulfilled',
+          'fulfilled',
+          'rejected',
+          'fulfilled',
+        ]);
+        expect((settled[5] as PromiseFulfilledResult<unknown>).value).toEqual({ accepted: 0, duplicate: true });
+        expect(await store.countDimension(site.id, '2026-03-01', 'ip')).toBeGreaterThan(0); // a read writes what is held
+        results.push(snapshot(store.db));
+        expect(backlogRows(store.db)).toBe(0);
+      }
+      expect(results[0]!.events).toHaveLength(160);
+      expect(results[0]!.day.length).toBeGreaterThan(40);
+      expect(results[1]).toEqual(results[0]);
+    },
+  );
 
   it('every read issued together right after an ingest sees it', async () => {
     fresh();
@@ -137,42 +141,45 @@ describe('sqlite writer thread', () => {
     expect(await reopened.countDimension(site.id, '2026-03-01', 'ip')).toBe(30);
   });
 
-  it('a process that dies with rollups in memory loses nothing: the next open rebuilds them from raw events', async () => {
-    fresh();
-    const path = join(dir, 'crash.db');
-    const setup = openSqliteStore({ path });
-    const { site } = await setup.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
-    await setup.close();
-    const batches = traffic();
-    const script = join(dir, 'crash.mts');
-    const openUrl = new URL('./open.ts', import.meta.url).href;
-    writeFileSync(
-      script,
-      `import { openSqliteStore } from ${JSON.stringify(openUrl)};
+  it(
+    'a process that dies with rollups in memory loses nothing: the next open rebuilds them from raw ' + 'events',
+    async () => {
+      fresh();
+      const path = join(dir, 'crash.db');
+      const setup = openSqliteStore({ path });
+      const { site } = await setup.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+      await setup.close();
+      const batches = traffic();
+      const script = join(dir, 'crash.mts');
+      const openUrl = new URL('./open.ts', import.meta.url).href;
+      writeFileSync(
+        script,
+        `import { openSqliteStore } from ${JSON.stringify(openUrl)};
 const store = openSqliteStore({ path: ${JSON.stringify(path)}, writerThread: true, rollups: { flushMs: 60000 } });
 for (const b of ${JSON.stringify(batches)}) await store.ingestBatch(${JSON.stringify(site.id)}, b);
 process.exit(0); // no close(): the rollups held in memory are never written`,
-    );
-    const tsx = fileURLToPath(import.meta.resolve('tsx/esm'));
-    const child = spawnSync(process.execPath, ['--import', tsx, script], { encoding: 'utf8', timeout: 30_000 });
-    expect(child.stderr).toBe('');
-    expect(child.status).toBe(0);
-    const raw = new (await import('better-sqlite3')).default(path, { readonly: true });
-    expect((raw.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n).toBe(160);
-    expect(backlogRows(raw)).toBe(4);
-    expect((raw.prepare('SELECT count(*) AS n FROM rollup_day').get() as { n: number }).n).toBe(0);
-    raw.close();
+      );
+      const tsx = fileURLToPath(import.meta.resolve('tsx/esm'));
+      const child = spawnSync(process.execPath, ['--import', tsx, script], { encoding: 'utf8', timeout: 30_000 });
+      expect(child.stderr).toBe('');
+      expect(child.status).toBe(0);
+      const raw = new (await import('better-sqlite3')).default(path, { readonly: true });
+      expect((raw.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n).toBe(160);
+      expect(backlogRows(raw)).toBe(4);
+      expect((raw.prepare('SELECT count(*) AS n FROM rollup_day').get() as { n: number }).n).toBe(0);
+      raw.close();
 
-    const reference = open('reference.db', { rollups: { flushMs: 60_000 } });
-    const other = await reference.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
-    for (const b of batches) await reference.ingestBatch(other.site.id, b);
-    await reference.countDimension(other.site.id, '2026-03-01', 'ip');
+      const reference = open('reference.db', { rollups: { flushMs: 60_000 } });
+      const other = await reference.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+      for (const b of batches) await reference.ingestBatch(other.site.id, b);
+      await reference.countDimension(other.site.id, '2026-03-01', 'ip');
 
-    const reopened = open('crash.db', { writerThread: true });
-    expect(await reopened.countDimension(site.id, '2026-03-01', 'ip')).toBe(30);
-    expect(backlogRows(reopened.db)).toBe(0);
-    expect(snapshot(reopened.db)).toEqual(snapshot(reference.db));
-  });
+      const reopened = open('crash.db', { writerThread: true });
+      expect(await reopened.countDimension(site.id, '2026-03-01', 'ip')).toBe(30);
+      expect(backlogRows(reopened.db)).toBe(0);
+      expect(snapshot(reopened.db)).toEqual(snapshot(reference.db));
+    },
+  );
 
   it('a rollup write that fails is kept by the thread and written once by the next flush', async () => {
     fresh();

@@ -49,7 +49,9 @@ const ENTRY = new URL(fromSource ? './writer-thread.ts' : './writer-thread.js', 
 function spawnThread(settings: WriterSettings): Worker {
   if (!fromSource) return new Worker(ENTRY, { workerData: settings });
   const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(ENTRY.href)}); })`;
+  const boot =
+    `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return ` +
+    `import(${JSON.stringify(ENTRY.href)}); })`;
   return new Worker(boot, { eval: true, workerData: settings });
 }
 
