@@ -27,6 +27,32 @@ describe('BurstsDurableObject', () => {
   });
 });
 
+describe('BurstsDurableObject.rate', () => {
+  const rule = { rule: 'scrapers', limit: 3, windowMs: 10_000, banMs: 60_000, action: 'block' as const };
+
+  it('counts every caller in one object and bans with the rule name past the limit', async () => {
+    const stub = bursts.get(bursts.idFromName('rate:192.0.2.60'));
+    const verdicts = [];
+    for (let i = 0; i < 4; i++) verdicts.push(await stub.rate([{ ...rule, key: '192.0.2.60' }], 5_000_000 + i));
+    expect(verdicts.map((v) => v.rule)).toEqual([null, null, null, 'scrapers']);
+    expect(verdicts[3]!.bannedUntil).toBe(5_000_003 + 60_000);
+    // Refused until the ban ends, whatever it asks for.
+    expect(await stub.rate([], 5_050_000)).toMatchObject({ rule: 'scrapers', bannedUntil: 5_060_003 });
+    expect(await stub.rate([], 5_060_004)).toEqual({ bannedUntil: 0, rule: null, counted: [] });
+  });
+
+  it('only reports count-mode rules, and keeps keys apart', async () => {
+    const stub = bursts.get(bursts.idFromName('rate:192.0.2.61'));
+    const counting = { ...rule, action: 'count' as const, key: '192.0.2.61' };
+    const results = [];
+    for (let i = 0; i < 5; i++) results.push(await stub.rate([counting], 6_000_000 + i));
+    expect(results.map((r) => r.counted)).toEqual([[], [], [], ['scrapers'], ['scrapers']]);
+    expect(results.every((r) => r.bannedUntil === 0)).toBe(true);
+    const perPath = { ...rule, key: '192.0.2.61 /a' };
+    expect((await stub.rate([perPath], 6_000_010)).rule).toBeNull();
+  });
+});
+
 describe('bursts across isolates', () => {
   function isolate(origin: ReturnType<typeof fakeOrigin>, withBursts: boolean) {
     const worker = createWorker({ fetch: routeFetch(origin), onError: () => {} });
