@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { watchpost } from '../../express/index.js';
+import { watchpostFetch } from '../../hono/fetch.js';
+import { watchpost as honoWatchpost } from '../../hono/middleware.js';
 import { checkReportApiOptions, parseReportApiUrl } from './report-api-options.js';
 import { createForwarder } from './forwarder.js';
 
@@ -72,6 +74,12 @@ describe('at construction', () => {
     expect(() =>
       watchpost({ sink, reportApi: { url: 'http://127.0.0.1:99999', ingestKey: 'wpi_x' } } as never),
     ).toThrow(TypeError);
+  });
+
+  it('the Hono middleware and watchpostFetch throw on it too', () => {
+    const reportApi = { url: 'http://127.0.0.1:99999', ingestKey: 'wpi_x' };
+    expect(() => honoWatchpost({ reportApi })).toThrow(/^reportApi\.url must be an http\(s\) URL/);
+    expect(() => watchpostFetch(() => new Response('ok'), { reportApi })).toThrow(/^reportApi\.url/);
   });
 
   it('createForwarder refuses an infinite timeout and a bad URL before any fetch', () => {
