@@ -42,3 +42,21 @@ export function blockedResponse(): Response {
     headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
   });
 }
+
+/**
+ * The answer to a client refused by a rate rule: 429 with `Retry-After` (seconds), or a plain 403.
+ *
+ * @example
+ * return rateLimitedResponse(429, 60);
+ */
+export function rateLimitedResponse(status: 403 | 429, retryAfterS: number): Response {
+  if (status === 403) return blockedResponse();
+  return new Response('Too Many Requests\n', {
+    status: 429,
+    headers: {
+      'content-type': 'text/plain; charset=utf-8',
+      'cache-control': 'no-store',
+      'retry-after': String(retryAfterS),
+    },
+  });
+}

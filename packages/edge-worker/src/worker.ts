@@ -8,12 +8,13 @@ import {
 } from '@watchpost/middleware';
 import type { EventBatch } from '@watchpost/middleware/protocol';
 import { bounded } from './bounded.js';
+import { createEdgeRates, type EdgeRateOutcome, type EdgeRates } from './edge-rates.js';
 import { createDenyListCache, type DenyListCache } from './denylist/cache.js';
 import { pullDenyList, type PullResult } from './denylist/pull.js';
 import { createIsolateBatcher, type IsolateBatcher } from './events/batching.js';
 import { consumeEventBatches } from './events/consumer.js';
 import { createQueueSink } from './events/queue-sink.js';
-import { blockedResponse, toOriginRequest } from './proxy.js';
+import { blockedResponse, rateLimitedResponse, toOriginRequest } from './proxy.js';
 import { requestFacts, type CfSignals } from './request-facts.js';
 import { readSettings, type Settings, type SettingsEnv } from './settings.js';
 
@@ -46,6 +47,7 @@ interface IsolateState {
   engine: Engine;
   batcher: IsolateBatcher | null;
   denyList: DenyListCache | null;
+  rates: EdgeRates | null;
 }
 
 /** The handlers `export default` hands the runtime. */
@@ -125,7 +127,8 @@ export function createWorker({
       onError: (error: unknown) => onError(error, 'engine'),
       ...(batcher ? { sink: batcher.sink } : {}),
     });
-    const isolate: IsolateState = { settings, engine, batcher, denyList: null };
+    const rates = settings.rateRules.length > 0 ? createEdgeRates(settings.rateRules, settings.mode) : null;
+    const isolate: IsolateState = { settings, engine, batcher, denyList: null, rates };
     if (env.DENYLIST) {
       isolate.denyList = createDenyListCache({
         kv: env.DENYLIST,
@@ -168,6 +171,27 @@ export function createWorker({
     }
   }
 
+  /** Rate rules: counted in the client's Durable Object when bound (exact), else in this isolate. */
+  async function checkRates(
+    rates: EdgeRates,
+    env: WorkerEnv,
+    facts: RequestFacts,
+    decision: Decision,
+  ): Promise<EdgeRateOutcome | null> {
+    if (!env.BURSTS || facts.ip === '') return rates.checkLocal(facts, decision.botCategory, now());
+    const known = rates.knownBan(facts, now());
+    if (known) return known;
+    const hits = rates.hits(facts, decision.botCategory);
+    if (hits.length === 0) return null;
+    try {
+      const stub = env.BURSTS.get(env.BURSTS.idFromName(clientKey(facts.ip)));
+      return rates.fromVerdict(facts, await stub.rate(hits, now()), now());
+    } catch (error) {
+      onError(error, 'rate durable object');
+      return null; // fail open
+    }
+  }
+
   return {
     async fetch(request, env, ctx) {
       const started = now();
@@ -176,6 +200,7 @@ export function createWorker({
       let isolate: IsolateState | null = null;
       let facts: RequestFacts | null = null;
       let decision: Decision | null = null;
+      let rateRefusal: EdgeRateOutcome | null = null;
       let url: URL | undefined;
       try {
         url = new URL(request.url);
@@ -201,6 +226,13 @@ export function createWorker({
           }
           facts = requestFacts(request, (request as Request & { cf?: CfSignals }).cf, url);
           decision = isolate.engine.decide(facts);
+          if (isolate.rates && decision.action !== 'block') {
+            const rate = await checkRates(isolate.rates, env, facts, decision);
+            if (rate && (rate.action === 'block' || decision.action === 'allow')) {
+              decision = { action: rate.action, rule: `rate:${rate.rule.name}`, botCategory: decision.botCategory };
+              if (rate.action === 'block') rateRefusal = rate;
+            }
+          }
         } catch (error) {
           onError(error, 'decide');
           decision = null;
@@ -220,6 +252,10 @@ export function createWorker({
         }
       };
 
+      if (rateRefusal !== null) {
+        finish(rateRefusal.rule.status);
+        return rateLimitedResponse(rateRefusal.rule.status, rateRefusal.retryAfterS);
+      }
       if (decision?.action === 'block') {
         finish(403);
         return blockedResponse();

@@ -1,0 +1,112 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { fakeOrigin, fakeReportApi, routeFetch } from './test-support/fakes.js';
+import { createWorker, type WorkerEnv } from './worker.js';
+
+const rule = (extra: Record<string, unknown> = {}) =>
+  JSON.stringify([{ name: 'scrapers', limit: 5, windowMs: 10_000, ...extra }]);
+
+function isolate(
+  vars: Partial<WorkerEnv>,
+  clock: { now: number },
+  shared = { origin: fakeOrigin(), api: fakeReportApi() },
+) {
+  const { origin, api } = shared;
+  const errors: string[] = [];
+  const worker = createWorker({
+    fetch: routeFetch(origin, api),
+    now: () => clock.now,
+    onError: (error, where) => errors.push(`${where}: ${String(error)}`),
+    sleep: async () => {},
+  });
+  const workerEnv: WorkerEnv = {
+    ORIGIN_URL: origin.base,
+    REPORT_API_URL: api.base,
+    INGEST_KEY: 'test-ingest-key',
+    EVENTS_FLUSH_MS: '0',
+    EVENTS_BATCH_SIZE: '1',
+    ...vars,
+  };
+  async function send(path: string, ip = '198.51.100.7', method = 'GET') {
+    const request = new Request(`https://shop.example${path}`, {
+      method,
+      headers: { 'cf-connecting-ip': ip, 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0' },
+    });
+    const ctx = createExecutionContext();
+    const response = await worker.fetch(request, workerEnv, ctx);
+    await response.text();
+    await waitOnExecutionContext(ctx);
+    clock.now += 10;
+    return response;
+  }
+  const events = () => api.batches().flatMap((batch) => batch.events);
+  return { send, events, errors, shared };
+}
+
+describe('rate rules in one isolate', () => {
+  it('answers 429 with Retry-After past the limit, records rate:<name>, and leaves other clients alone', async () => {
+    const clock = { now: 1_000_000 };
+    const edge = isolate({ RATE_RULES: rule({ banMs: 30_000 }) }, clock);
+    const statuses = [];
+    for (let i = 0; i < 7; i++) statuses.push((await edge.send('/products?page=' + i)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    const refused = await edge.send('/products');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(25);
+    expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(30);
+    expect((await edge.send('/products', '198.51.100.8')).status).toBe(200);
+    const blocked = edge.events().filter((event) => event.rule === 'rate:scrapers');
+    expect(blocked.length).toBe(3);
+    expect(blocked.every((event) => event.status === 429 && event.action === 'block')).toBe(true);
+    // The ban ends after banMs.
+    clock.now += 31_000;
+    expect((await edge.send('/products')).status).toBe(200);
+    expect(edge.errors).toEqual([]);
+  });
+
+  it('answers a plain 403 without Retry-After when the rule says 403', async () => {
+    const edge = isolate({ RATE_RULES: rule({ status: 403 }) }, { now: 2_000_000 });
+    let last: Response | null = null;
+    for (let i = 0; i < 6; i++) last = await edge.send('/');
+    expect(last?.status).toBe(403);
+    expect(last?.headers.get('retry-after')).toBeNull();
+  });
+
+  it('only counts in count mode, and only requests the rule matches', async () => {
+    const edge = isolate(
+      { RATE_RULES: rule({ action: 'count', match: { methods: ['GET'], paths: ['/products'] } }) },
+      { now: 3_000_000 },
+    );
+    for (let i = 0; i < 8; i++) expect((await edge.send('/products')).status).toBe(200);
+    for (let i = 0; i < 8; i++) await edge.send('/about');
+    for (let i = 0; i < 8; i++) await edge.send('/products', '198.51.100.7', 'POST');
+    const counted = edge.events().filter((event) => event.rule === 'rate:scrapers');
+    expect(counted.length).toBe(3);
+    expect(counted.every((event) => event.action === 'count' && event.path === '/products')).toBe(true);
+  });
+
+  it('turns a block rule into a count in WATCHPOST_MODE=count', async () => {
+    const edge = isolate({ RATE_RULES: rule(), WATCHPOST_MODE: 'count' }, { now: 4_000_000 });
+    for (let i = 0; i < 7; i++) expect((await edge.send('/')).status).toBe(200);
+    expect(edge.events().filter((event) => event.action === 'count').length).toBe(2);
+  });
+});
+
+describe('rate rules across isolates (exact, Durable Object)', () => {
+  it('refuses a client whose requests are spread over two isolates once the sum passes the limit', async () => {
+    const clock = { now: Date.now() };
+    const vars = { RATE_RULES: rule(), BURSTS: env.BURSTS! };
+    const first = isolate(vars, clock);
+    const second = isolate(vars, clock, first.shared);
+    const statuses = [];
+    for (let i = 0; i < 4; i++) {
+      statuses.push((await first.send('/', '192.0.2.77')).status, (await second.send('/', '192.0.2.77')).status);
+    }
+    // 5 allowed in total, whichever isolate served them; per isolate it would have been 8 allowed.
+    expect(statuses.filter((status) => status === 200).length).toBe(5);
+    expect(statuses.slice(5)).toEqual([429, 429, 429]);
+    // Both isolates post to the same fake report API.
+    expect(first.events().filter((e) => e.rule === 'rate:scrapers').length).toBe(3);
+    expect([...first.errors, ...second.errors]).toEqual([]);
+  });
+});
