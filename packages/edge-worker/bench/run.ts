@@ -282,7 +282,8 @@ async function main(): Promise<void> {
       const cpu = median(cpuPerRequest[name]!);
       const ratio = median(ratios(name));
       const sorted = [...ratios(name)].sort((a, b) => a - b);
-      const spread = `${sorted[Math.floor(sorted.length * 0.25)]!.toFixed(2)}..${sorted[Math.floor(sorted.length * 0.75)]!.toFixed(2)}`;
+      const quartile = (q: number) => sorted[Math.floor(sorted.length * q)]!.toFixed(2);
+      const spread = `${quartile(0.25)}..${quartile(0.75)}`;
       console.log(
         `${name.padEnd(14)} ${cpu.toFixed(1).padStart(10)}  ${ratio.toFixed(2).padStart(14)} ` +
           ` ${(ratio * plainCpu - plainCpu).toFixed(1).padStart(12)} ` +

@@ -28,7 +28,9 @@ export function mixedEntries(count: number, random = prng(42)): string[] {
       const address = `${1 + Math.floor(random() * 222)}.${byte(random)}.${byte(random)}.${byte(random)}`;
       out.push(single ? address : `${address}/${16 + Math.floor(random() * 16)}`);
     } else {
-      const address = `2${Math.floor(random() * 4)}0${Math.floor(random() * 10)}:${hex(random)}:${hex(random)}:${hex(random)}:${hex(random)}:${hex(random)}:${hex(random)}:${hex(random)}`;
+      const address =
+        `2${Math.floor(random() * 4)}0${Math.floor(random() * 10)}:${hex(random)}:${hex(random)}:` +
+        `${hex(random)}:${hex(random)}:${hex(random)}:${hex(random)}:${hex(random)}`;
       out.push(single ? address : `${address}/${random() < 0.2 ? 48 : 32 + Math.floor(random() * 33)}`);
     }
   }

@@ -50,7 +50,8 @@ describe('Hono adapter through app.request()', () => {
   it('does not believe CF-Connecting-IP unless cdn says so', async () => {
     const { hono, sink } = app({ denyList: ['198.51.100.0/24'] });
     expect((await hono.request('/', { headers: CF })).status).toBe(200);
-    expect(sink.events[0]).toMatchObject({ ip: '0.0.0.0', country: null }); // app.request() has no socket: the event says 0.0.0.0
+    // app.request() has no socket: the event says 0.0.0.0
+    expect(sink.events[0]).toMatchObject({ ip: '0.0.0.0', country: null });
   });
 
   it('blocks probes and scanners, with a configured response', async () => {

@@ -109,8 +109,9 @@ for (const format of FORMATS) {
     }
     results.set(label, result);
     rows.push(
-      `${format.padEnd(9)} ${label.padEnd(22)} ${fmt(result.lines).padStart(10)} ${fmt(result.seconds, 2).padStart(7)} ` +
-        `${fmt(result.lines / result.seconds).padStart(9)} ${fmt(result.lines / result.cpuSeconds).padStart(11)} ${`${fmt(result.maxRssMB)} MB`.padStart(9)}`,
+      `${format.padEnd(9)} ${label.padEnd(22)} ${fmt(result.lines).padStart(10)} ` +
+        `${fmt(result.seconds, 2).padStart(7)} ${fmt(result.lines / result.seconds).padStart(9)} ` +
+        `${fmt(result.lines / result.cpuSeconds).padStart(11)} ${`${fmt(result.maxRssMB)} MB`.padStart(9)}`,
     );
   }
   const big = results.get(`parse, ${fmt(LARGE)}`);

@@ -12,8 +12,10 @@ describe('watchpost --db with a PostgreSQL URL', () => {
     {
       name: 'unreachable server',
       db: 'postgres://watchpost:s3cret@127.0.0.1:1/watchpost',
-      error:
-        /--db: cannot open the PostgreSQL database at postgres:\/\/watchpost:\*\*\*@127\.0\.0\.1:1\/watchpost: .*ECONNREFUSED/,
+      error: new RegExp(
+        String.raw`--db: cannot open the PostgreSQL database at ` +
+          String.raw`postgres:\/\/watchpost:\*\*\*@127\.0\.0\.1:1\/watchpost: .*ECONNREFUSED`,
+      ),
     },
     { name: 'malformed URL', db: 'postgres://127.0.0.1:port/watchpost', error: /--db: malformed PostgreSQL URL/ },
     {

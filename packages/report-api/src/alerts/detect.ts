@@ -218,7 +218,8 @@ export function createAlertMonitor({
     const found = candidates[0];
     if (found) {
       const { hour, result } = found;
-      const range = `${new Date(hour.current.start).toISOString().slice(11, 16)}–${new Date(hour.current.end).toISOString().slice(11, 16)} UTC`;
+      const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+      const range = `${hhmm(hour.current.start)}–${hhmm(hour.current.end)} UTC`;
       raise(
         site,
         incidents.active(

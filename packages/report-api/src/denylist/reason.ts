@@ -9,8 +9,14 @@ export const MAX_REASON_LENGTH = 500;
 
 // C0 (newline and tab included), DEL, C1, line/paragraph separators, bidi controls, lone surrogates.
 // Zero-width joiners stay: emoji sequences use them.
-const REFUSED =
-  /[\p{Cc}\u2028\u2029\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
+const REFUSED = new RegExp(
+  [
+    String.raw`[\p{Cc}\u2028\u2029\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]`,
+    String.raw`[\uD800-\uDBFF](?![\uDC00-\uDFFF])`,
+    String.raw`(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]`,
+  ].join('|'),
+  'u',
+);
 
 /**
  * Why `reason` cannot be stored, or null when it can.

@@ -129,7 +129,12 @@ function botControlCategory(labels: WafRecord['labels']): BotCategory | null | u
  * comes from Bot Control labels when present, else from the user agent.
  *
  * @example
- * parseAwsWafLine('{"timestamp":1773064931482,"action":"BLOCK","terminatingRuleId":"BadIps","terminatingRuleType":"REGULAR","httpRequest":{"clientIp":"192.0.2.44","country":"NL","headers":[{"name":"Host","value":"shop.example"}],"uri":"/.env","args":"","httpMethod":"GET"}}');
+ * const record = {
+ *   timestamp: 1773064931482, action: 'BLOCK', terminatingRuleId: 'BadIps', terminatingRuleType: 'REGULAR',
+ *   httpRequest: { clientIp: '192.0.2.44', country: 'NL', headers: [{ name: 'Host', value: 'shop.example' }],
+ *     uri: '/.env', args: '', httpMethod: 'GET' },
+ * };
+ * parseAwsWafLine(JSON.stringify(record));
  * // { event: { ip: '192.0.2.44', country: 'NL', path: '/.env', status: 403, action: 'block', rule: 'BadIps', ... } }
  */
 export function parseAwsWafLine(line: string, ctx: ParseContext = defaultParseContext): ParseResult {

@@ -26,5 +26,10 @@ function num(value: number): string {
  */
 export function eventJson(e: WatchpostEvent): string {
   const asn = e.asn === undefined ? '' : `,"asn":${e.asn === null ? 'null' : num(e.asn)}`;
-  return `{"ts":${num(e.ts)},"ip":${text(e.ip)},"country":${text(e.country)},"method":${text(e.method)},"host":${text(e.host)},"path":${text(e.path)},"status":${num(e.status)},"latencyMs":${num(e.latencyMs)},"ua":${text(e.ua)},"action":${text(e.action)},"rule":${text(e.rule)},"botCategory":${text(e.botCategory)},"sampleRate":${num(e.sampleRate)}${asn}}`;
+  return (
+    `{"ts":${num(e.ts)},"ip":${text(e.ip)},"country":${text(e.country)},"method":${text(e.method)},` +
+    `"host":${text(e.host)},"path":${text(e.path)},"status":${num(e.status)},"latencyMs":${num(e.latencyMs)},` +
+    `"ua":${text(e.ua)},"action":${text(e.action)},"rule":${text(e.rule)},"botCategory":${text(e.botCategory)},` +
+    `"sampleRate":${num(e.sampleRate)}${asn}}`
+  );
 }

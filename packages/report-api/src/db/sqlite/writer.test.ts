@@ -89,7 +89,8 @@ describe('sqlite writer thread', () => {
           'fulfilled',
         ]);
         expect((settled[5] as PromiseFulfilledResult<unknown>).value).toEqual({ accepted: 0, duplicate: true });
-        expect(await store.countDimension(site.id, '2026-03-01', 'ip')).toBeGreaterThan(0); // a read writes what is held
+        // A read writes what is held.
+        expect(await store.countDimension(site.id, '2026-03-01', 'ip')).toBeGreaterThan(0);
         results.push(snapshot(store.db));
         expect(backlogRows(store.db)).toBe(0);
       }
