@@ -63,7 +63,7 @@ function readyText(demo: DemoHandle): string {
       `"${demo.reportApiUrl}/v1/reports/daily?date=${demo.date}"`,
     `  Apps        Express ${demo.apps.express}   Hono ${demo.apps.hono}`,
     `              try: curl -i -A sqlmap/1.8 ${demo.apps.express}/.env`,
-    '  Deny list   add an IP on the dashboard (or POST /v1/denylist); both apps refuse it within a second.',
+    '  Deny list   add an IP on the dashboard (or POST /v1/denylist); both apps refuse it in about a second.',
     `              They trust 127.0.0.1 as a proxy, so: curl -i -H "X-Forwarded-For: <IP>" ${demo.apps.hono}/`,
     `  Database    ${demo.dbPath}`,
     '',
