@@ -11,6 +11,7 @@ function isolate(
   vars: Partial<WorkerEnv>,
   clock: { now: number },
   shared = { origin: fakeOrigin(), api: fakeReportApi() },
+  rateObjectWaitMs?: number,
 ) {
   const { origin, api } = shared;
   const errors: string[] = [];
@@ -19,6 +20,7 @@ function isolate(
     now: () => clock.now,
     onError: (error, where) => errors.push(`${where}: ${String(error)}`),
     sleep: async () => {},
+    ...(rateObjectWaitMs === undefined ? {} : { rateObjectWaitMs }),
   });
   const workerEnv: WorkerEnv = {
     ORIGIN_URL: origin.base,
@@ -62,6 +64,14 @@ describe('rate rules in one isolate', () => {
     clock.now += 31_000;
     expect((await edge.send('/products')).status).toBe(200);
     expect(edge.errors).toEqual([]);
+  });
+
+  it('counts IPv6 clients per /64', async () => {
+    const edge = isolate({ RATE_RULES: rule() }, { now: 1_500_000 });
+    const statuses = [];
+    for (let i = 1; i <= 6; i++) statuses.push((await edge.send('/', `2001:db8:5:6::${i}`)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    expect((await edge.send('/', '2001:db8:5:7::1')).status).toBe(200);
   });
 
   it('answers a plain 403 without Retry-After when the rule says 403', async () => {
@@ -108,5 +118,23 @@ describe('rate rules across isolates (exact, Durable Object)', () => {
     // Both isolates post to the same fake report API.
     expect(first.events().filter((e) => e.rule === 'rate:scrapers').length).toBe(3);
     expect([...first.errors, ...second.errors]).toEqual([]);
+  });
+
+  it('lets requests through (fail open) when the Durable Object fails or hangs', async () => {
+    const failing = {
+      idFromName: () => ({}),
+      get: () => ({ rate: () => Promise.reject(new Error('object gone')) }),
+    } as unknown as WorkerEnv['BURSTS'];
+    const broken = isolate({ RATE_RULES: rule({ limit: 1 }), BURSTS: failing }, { now: Date.now() });
+    for (let i = 0; i < 3; i++) expect((await broken.send('/')).status).toBe(200);
+    expect(broken.errors).toHaveLength(3);
+    expect(broken.errors[0]).toMatch(/rate durable object: Error: object gone/);
+    const hanging = {
+      idFromName: () => ({}),
+      get: () => ({ rate: () => new Promise(() => {}) }),
+    } as unknown as WorkerEnv['BURSTS'];
+    const slow = isolate({ RATE_RULES: rule({ limit: 1 }), BURSTS: hanging }, { now: Date.now() }, undefined, 20);
+    for (let i = 0; i < 2; i++) expect((await slow.send('/')).status).toBe(200);
+    expect(slow.errors[0]).toMatch(/no answer within 20 ms/);
   });
 });

@@ -38,6 +38,8 @@ export interface WorkerOptions {
   firstDenyListWaitMs?: number;
   /** A KV read of the deny list slower than this is abandoned (default 5000 ms). */
   denyListReadTimeoutMs?: number;
+  /** Longest wait for the rate Durable Object (exact mode) before the request goes through (default 1000 ms). */
+  rateObjectWaitMs?: number;
   /** Builds the engine; only tests replace it (to prove the fail-open paths). Default: `createEngine`. */
   engineFactory?: typeof createEngine;
 }
@@ -86,6 +88,7 @@ export function createWorker({
   firstDenyListWaitMs = 500,
   denyListReadTimeoutMs = 5_000,
   engineFactory = createEngine,
+  rateObjectWaitMs = 1_000,
 }: WorkerOptions = {}): WatchpostWorker {
   let state: IsolateState | null = null;
   let stateEnv: WorkerEnv | null = null;
@@ -185,7 +188,9 @@ export function createWorker({
     if (hits.length === 0) return null;
     try {
       const stub = env.BURSTS.get(env.BURSTS.idFromName(clientKey(facts.ip)));
-      return rates.fromVerdict(facts, await stub.rate(hits, now()), now());
+      const verdict = await bounded(stub.rate(hits, now()), rateObjectWaitMs);
+      if (verdict === undefined) throw new Error(`no answer within ${rateObjectWaitMs} ms`);
+      return rates.fromVerdict(facts, verdict, now());
     } catch (error) {
       onError(error, 'rate durable object');
       return null; // fail open
