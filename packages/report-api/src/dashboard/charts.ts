@@ -20,6 +20,17 @@ export const h = function visibleHtml(strings: TemplateStringsArray, ...values: 
   );
 };
 
+/**
+ * Markup parts joined as they are, so a long row can be written as several `h` templates over several
+ * lines: `joinHtml(h`<th>${a}</th>`, h`<td>${b}</td>`)` is the same markup as h`<th>${a}</th><td>${b}</td>`.
+ *
+ * @example
+ * joinHtml(h`<th>${label}</th>`, h`<td>${count}</td>`).toString(); // '<th>…</th><td>…</td>'
+ */
+export function joinHtml(...parts: HtmlEscapedString[]): HtmlEscapedString {
+  return h`${parts}`;
+}
+
 const WIDTH = 720;
 
 /**
@@ -64,23 +75,46 @@ export function timelineChart(id: string, points: TimelinePoint[], timeZone: str
   const line = (pick: (p: TimelinePoint) => number) => points.map((p, i) => `${cx(i)},${y(pick(p))}`).join(' ');
   const labelEvery = points.length > 12 ? 3 : 1;
   const total = points.reduce((sum, p) => sum + p.requests, 0);
-  return h`<figure class="wide">
+  return joinHtml(
+    h`<figure class="wide">
 <svg class="chart" id="${id}" viewBox="0 0 ${WIDTH} ${height}" role="img" aria-labelledby="${id}-title">
-<title id="${id}-title">Requests per hour: ${formatCount(total)} in total, peak ${formatCount(Math.max(0, ...points.map((p) => p.requests)))}</title>
-${ticks.map((t) => h`<line class="grid" x1="${left}" x2="${WIDTH - right}" y1="${y(t)}" y2="${y(t)}"></line><text x="${left - 6}" y="${y(t) + 4}" text-anchor="end">${formatCount(t)}</text>`)}
+<title id="${id}-title">`,
+    h`Requests per hour: ${formatCount(total)} in total, peak `,
+    h`${formatCount(Math.max(0, ...points.map((p) => p.requests)))}</title>
+${ticks.map((t) =>
+  joinHtml(
+    h`<line class="grid" x1="${left}" x2="${WIDTH - right}" y1="${y(t)}" y2="${y(t)}"></line>`,
+    h`<text x="${left - 6}" y="${y(t) + 4}" text-anchor="end">${formatCount(t)}</text>`,
+  ),
+)}
 ${points.map((p, i) => {
   const label =
     `${formatTime(p.start, timeZone)}: ${formatCount(p.requests)} ` +
     `requests, ${formatCount(p.blocked)} blocked, ${formatCount(p.errors4xx)} 4xx, ${formatCount(p.errors5xx)} 5xx`;
-  return h`<g class="hour"><title>${label}</title><rect class="f-req" x="${x(i)}" y="${y(p.requests)}" width="${round(barW)}" height="${round(plotH + top - y(p.requests))}"></rect><rect class="f-blocked" x="${x(i)}" y="${y(p.blocked)}" width="${round(barW)}" height="${round(plotH + top - y(p.blocked))}"></rect></g>`;
+  return joinHtml(
+    h`<g class="hour"><title>${label}</title>`,
+    h`<rect class="f-req" x="${x(i)}" y="${y(p.requests)}" width="${round(barW)}" height="`,
+    h`${round(plotH + top - y(p.requests))}"></rect><rect class="f-blocked" x="${x(i)}" y="`,
+    h`${y(p.blocked)}" width="${round(barW)}" height="${round(plotH + top - y(p.blocked))}"></rect></g>`,
+  );
 })}
 <polyline class="l-e4" points="${line((p) => p.errors4xx)}"></polyline>
 <polyline class="l-e5" points="${line((p) => p.errors5xx)}"></polyline>
 <line class="axis" x1="${left}" x2="${WIDTH - right}" y1="${top + plotH}" y2="${top + plotH}"></line>
-${points.map((p, i) => (i % labelEvery === 0 ? h`<text x="${cx(i)}" y="${height - 10}" text-anchor="middle">${formatTime(p.start, timeZone)}</text>` : ''))}
+${points.map((p, i) =>
+  i % labelEvery === 0
+    ? joinHtml(
+        h`<text x="${cx(i)}" y="${height - 10}" text-anchor="middle">`,
+        h`${formatTime(p.start, timeZone)}</text>`,
+      )
+    : '',
+)}
 </svg>
-<ul class="legend" aria-hidden="true"><li><span class="swatch s-req"></span>requests</li><li><span class="swatch s-blocked"></span>blocked</li><li><span class="swatch s-e4"></span>4xx</li><li><span class="swatch s-e5"></span>5xx</li></ul>
-</figure>`;
+<ul class="legend" aria-hidden="true"><li><span class="swatch s-req"></span>requests</li><li>`,
+    h`<span class="swatch s-blocked"></span>blocked</li><li><span class="swatch s-e4"></span>4xx</li><li>`,
+    h`<span class="swatch s-e5"></span>5xx</li></ul>
+</figure>`,
+  );
 }
 
 /**
@@ -132,9 +166,21 @@ export function barChart(id: string, title: string, rows: BarRow[], width = WIDT
 ${rows.length === 0 ? h`<text x="4" y="18">No data</text>` : ''}
 ${rows.map((r, i) => {
   const yTop = 4 + i * rowH;
-  return h`<g><title>${r.label}: ${formatCount(r.value)}${
-    r.part !== undefined ? ` (${formatCount(r.part)} ` + `blocked)` : ''
-  }</title><text x="${labelW - 8}" y="${yTop + 16}" text-anchor="end">${shorten(r.label)}</text><rect class="${r.tone ?? 'f-bar'}" x="${labelW}" y="${yTop + 3}" width="${w(r.value)}" height="${rowH - 6}"></rect>${r.part ? h`<rect class="f-blocked" x="${labelW}" y="${yTop + 3}" width="${w(r.part)}" height="${rowH - 6}"></rect>` : ''}<text x="${labelW + w(r.value) + 6}" y="${yTop + 16}">${formatCount(r.value)}</text></g>`;
+  return joinHtml(
+    h`<g><title>${r.label}: ${formatCount(r.value)}${
+      r.part !== undefined ? ` (${formatCount(r.part)} ` + `blocked)` : ''
+    }</title><text x="${labelW - 8}" y="${yTop + 16}" text-anchor="end">${shorten(r.label)}</text>`,
+    h`<rect class="${r.tone ?? 'f-bar'}" x="${labelW}" y="${yTop + 3}" width="${w(r.value)}" height="`,
+    h`${rowH - 6}"></rect>${
+      r.part
+        ? joinHtml(
+            h`<rect class="f-blocked" x="${labelW}" y="${yTop + 3}" width="`,
+            h`${w(r.part)}" height="${rowH - 6}"></rect>`,
+          )
+        : ''
+    }<text x="${labelW + w(r.value) + 6}" y="`,
+    h`${yTop + 16}">${formatCount(r.value)}</text></g>`,
+  );
 })}
 </svg>
 </figure>`;

@@ -1,5 +1,5 @@
 import type { HtmlEscapedString } from 'hono/utils/html';
-import { h } from './charts.js';
+import { h, joinHtml } from './charts.js';
 import { addDays } from '../reports/range.js';
 import { formatChange, formatCount, relativeChange } from './format.js';
 import { stylesheetPath } from './style.js';
@@ -47,8 +47,11 @@ export function page({
 <a class="brand" href="${BASE}">Watchpost</a>
 ${
   viewer
-    ? h`<nav aria-label="Dashboard"><a href="${BASE}">Sites</a><a href="${BASE}/sign-in">Add a site</a></nav>
-<form method="post" action="${BASE}/sign-out"><input type="hidden" name="csrf" value="${viewer.csrfToken}"><button type="submit" class="secondary">Sign out</button></form>`
+    ? joinHtml(
+        h`<nav aria-label="Dashboard"><a href="${BASE}">Sites</a><a href="${BASE}/sign-in">Add a site</a></nav>
+<form method="post" action="${BASE}/sign-out"><input type="hidden" name="csrf" value="${viewer.csrfToken}">`,
+        h`<button type="submit" class="secondary">Sign out</button></form>`,
+      )
     : ''
 }
 </header>
@@ -95,7 +98,10 @@ ${date !== today ? h`<a href="${urlFor(today)}">Today</a>` : ''}
  */
 export function delta(current: number, previous: number | null | undefined): HtmlEscapedString {
   if (previous === null || previous === undefined) return h`<span class="delta">prev. day: no data</span>`;
-  return h`<span class="delta">prev. day ${formatCount(previous)} (${formatChange(relativeChange(current, previous))})</span>`;
+  return joinHtml(
+    h`<span class="delta">`,
+    h`prev. day ${formatCount(previous)} (${formatChange(relativeChange(current, previous))})</span>`,
+  );
 }
 
 /**
@@ -123,7 +129,9 @@ export function table(
 ): HtmlEscapedString {
   return h`<div class="table-wrap"><table>
 <caption>${caption}</caption>
-<thead><tr>${columns.map((c) => (c.startsWith('#') ? h`<th scope="col" class="num">${c.slice(1)}</th>` : h`<th scope="col">${c}</th>`))}</tr></thead>
+<thead><tr>${columns.map((c) =>
+    c.startsWith('#') ? joinHtml(h`<th scope="col" class="num">`, h`${c.slice(1)}</th>`) : h`<th scope="col">${c}</th>`,
+  )}</tr></thead>
 <tbody>${rows.length ? rows : h`<tr><td colspan="${columns.length}" class="muted">${empty}</td></tr>`}</tbody>
 </table></div>`;
 }

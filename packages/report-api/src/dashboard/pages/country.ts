@@ -1,5 +1,5 @@
 import type { HtmlEscapedString } from 'hono/utils/html';
-import { h } from '../charts.js';
+import { h, joinHtml } from '../charts.js';
 import { dateNav, num, page, table, type Viewer } from '../layout.js';
 import type { CountryDetail } from '../types.js';
 import { countryUrl, ipUrl, pathUrl, reportUrl, UNKNOWN_COUNTRY } from '../urls.js';
@@ -32,9 +32,11 @@ ${sliceSummary(detail, 'country-timeline')}
 ${table(
   `Top IPs from ${name}`,
   ['IP', '#Requests', '#Blocked', '#4xx', '#5xx'],
-  detail.ips.map(
-    (r) =>
-      h`<tr><th scope="row"><a href="${ipUrl(siteId, r.ip, date)}"><code>${r.ip}</code></a></th>${num(r.requests, ipUrl(siteId, r.ip, date))}${num(r.blocked)}${num(r.errors4xx)}${num(r.errors5xx)}</tr>`,
+  detail.ips.map((r) =>
+    joinHtml(
+      h`<tr><th scope="row"><a href="${ipUrl(siteId, r.ip, date)}"><code>${r.ip}</code></a>`,
+      h`</th>${num(r.requests, ipUrl(siteId, r.ip, date))}${num(r.blocked)}${num(r.errors4xx)}${num(r.errors5xx)}</tr>`,
+    ),
   ),
 )}
 </section>
@@ -42,9 +44,12 @@ ${table(
 ${table(
   `Top paths requested from ${name}`,
   ['Path', '#Requests', '#Blocked'],
-  detail.paths.map(
-    (p) =>
-      h`<tr><th scope="row" class="text"><a href="${pathUrl(siteId, p.path, date)}"><code>${p.path}</code></a></th>${num(p.requests)}${num(p.blocked)}</tr>`,
+  detail.paths.map((p) =>
+    joinHtml(
+      h`<tr><th scope="row" class="text"><a href="${pathUrl(siteId, p.path, date)}">`,
+      h`<code>${p.path}</code></a>`,
+      h`</th>${num(p.requests)}${num(p.blocked)}</tr>`,
+    ),
   ),
 )}
 </section>

@@ -1,5 +1,5 @@
 import type { HtmlEscapedString } from 'hono/utils/html';
-import { h } from '../charts.js';
+import { h, joinHtml } from '../charts.js';
 import { dateNav, num, page, table, type Viewer } from '../layout.js';
 import type { IpDetail } from '../types.js';
 import { countryUrl, denyUrl, ipUrl, pathUrl, reportUrl } from '../urls.js';
@@ -39,11 +39,21 @@ ${justDenied ? h`<p class="notice" role="status"><code>${ip}</code> was added to
 <section aria-labelledby="deny-h"><h2 id="deny-h">Deny list</h2>
 ${
   denied
-    ? h`<p><span class="badge denied">Denied</span> by entry <code>${denied.value}</code> (${denied.source}, since ${siteTime(denied.createdAt, site.timeZone)}${denied.expiresAt ? h`, until ${siteTime(denied.expiresAt, site.timeZone)}` : ''}). Reason: ${denied.reason || '(none given)'}</p>`
-    : h`<p>Not on the deny list.</p>
-<form method="post" action="${denyUrl(siteId)}"><input type="hidden" name="csrf" value="${viewer.csrfToken}"><input type="hidden" name="ip" value="${ip}"><input type="hidden" name="date" value="${date}"><input type="hidden" name="back" value="ip">
-<label for="reason">Reason</label> <input type="text" id="reason" name="reason" maxlength="500" value="added from the dashboard">
-<button type="submit">Add to deny list</button></form>`
+    ? joinHtml(
+        h`<p><span class="badge denied">Denied</span> by entry <code>${denied.value}</code>`,
+        h` (${denied.source}, since ${siteTime(denied.createdAt, site.timeZone)}`,
+        denied.expiresAt ? h`, until ${siteTime(denied.expiresAt, site.timeZone)}` : h``,
+        h`). Reason: ${denied.reason || '(none given)'}</p>`,
+      )
+    : joinHtml(
+        h`<p>Not on the deny list.</p>
+<form method="post" action="${denyUrl(siteId)}"><input type="hidden" name="csrf" value="${viewer.csrfToken}">`,
+        h`<input type="hidden" name="ip" value="${ip}"><input type="hidden" name="date" value="${date}">`,
+        h`<input type="hidden" name="back" value="ip">
+<label for="reason">Reason</label>`,
+        h` <input type="text" id="reason" name="reason" maxlength="500" value="added from the dashboard">
+<button type="submit">Add to deny list</button></form>`,
+      )
 }
 </section>
 ${sliceSummary(detail, 'ip-timeline')}
@@ -51,9 +61,11 @@ ${sliceSummary(detail, 'ip-timeline')}
 ${table(
   'Countries this IP was seen from',
   ['Country', '#Requests', '#Blocked'],
-  detail.countries.map(
-    (c) =>
-      h`<tr><th scope="row"><a href="${countryUrl(siteId, c.country, date)}">${c.country ?? 'unknown'}</a></th>${num(c.requests)}${num(c.blocked)}</tr>`,
+  detail.countries.map((c) =>
+    joinHtml(
+      h`<tr><th scope="row"><a href="${countryUrl(siteId, c.country, date)}">${c.country ?? 'unknown'}</a>`,
+      h`</th>${num(c.requests)}${num(c.blocked)}</tr>`,
+    ),
   ),
 )}
 </section>
@@ -61,9 +73,12 @@ ${table(
 ${table(
   'Paths requested by this IP',
   ['Path', '#Requests', '#Blocked', '#4xx', '#5xx'],
-  detail.paths.map(
-    (p) =>
-      h`<tr><th scope="row" class="text"><a href="${pathUrl(siteId, p.path, date)}"><code>${p.path}</code></a></th>${num(p.requests)}${num(p.blocked)}${num(p.errors4xx)}${num(p.errors5xx)}</tr>`,
+  detail.paths.map((p) =>
+    joinHtml(
+      h`<tr><th scope="row" class="text"><a href="${pathUrl(siteId, p.path, date)}">`,
+      h`<code>${p.path}</code></a>`,
+      h`</th>${num(p.requests)}${num(p.blocked)}${num(p.errors4xx)}${num(p.errors5xx)}</tr>`,
+    ),
   ),
 )}
 </section>
@@ -71,9 +86,11 @@ ${table(
 ${table(
   'User agents sent by this IP',
   ['User agent', 'Bot category', '#Requests', '#Blocked'],
-  detail.userAgents.map(
-    (u) =>
-      h`<tr><th scope="row" class="text"><code>${u.ua === '' ? '(none)' : u.ua}</code></th><td>${u.botCategory ?? 'browser'}</td>${num(u.requests)}${num(u.blocked)}</tr>`,
+  detail.userAgents.map((u) =>
+    joinHtml(
+      h`<tr><th scope="row" class="text"><code>${u.ua === '' ? '(none)' : u.ua}</code></th>`,
+      h`<td>${u.botCategory ?? 'browser'}</td>${num(u.requests)}${num(u.blocked)}</tr>`,
+    ),
   ),
 )}
 </section>

@@ -1,5 +1,5 @@
 import type { HtmlEscapedString } from 'hono/utils/html';
-import { h } from '../charts.js';
+import { h, joinHtml } from '../charts.js';
 import { dateNav, num, page, table, type Viewer } from '../layout.js';
 import type { PathDetail } from '../types.js';
 import { countryUrl, ipUrl, pathUrl, reportUrl } from '../urls.js';
@@ -32,9 +32,12 @@ ${sliceSummary(detail, 'path-timeline')}
 ${table(
   'Top IPs requesting this path',
   ['IP', 'Country', '#Requests', '#Blocked', '#4xx', '#5xx'],
-  detail.ips.map(
-    (r) =>
-      h`<tr><th scope="row"><a href="${ipUrl(siteId, r.ip, date)}"><code>${r.ip}</code></a></th><td><a href="${countryUrl(siteId, r.country, date)}">${r.country ?? 'unknown'}</a></td>${num(r.requests, ipUrl(siteId, r.ip, date))}${num(r.blocked)}${num(r.errors4xx)}${num(r.errors5xx)}</tr>`,
+  detail.ips.map((r) =>
+    joinHtml(
+      h`<tr><th scope="row"><a href="${ipUrl(siteId, r.ip, date)}"><code>${r.ip}</code></a></th><td>`,
+      h`<a href="${countryUrl(siteId, r.country, date)}">${r.country ?? 'unknown'}</a>`,
+      h`</td>${num(r.requests, ipUrl(siteId, r.ip, date))}${num(r.blocked)}${num(r.errors4xx)}${num(r.errors5xx)}</tr>`,
+    ),
   ),
 )}
 </section>
@@ -44,9 +47,11 @@ ${table(
 ${table(
   'Countries requesting this path',
   ['Country', '#Requests', '#Blocked'],
-  detail.countries.map(
-    (c) =>
-      h`<tr><th scope="row"><a href="${countryUrl(siteId, c.country, date)}">${c.country ?? 'unknown'}</a></th>${num(c.requests)}${num(c.blocked)}</tr>`,
+  detail.countries.map((c) =>
+    joinHtml(
+      h`<tr><th scope="row"><a href="${countryUrl(siteId, c.country, date)}">${c.country ?? 'unknown'}</a>`,
+      h`</th>${num(c.requests)}${num(c.blocked)}</tr>`,
+    ),
   ),
 )}
 </section>
@@ -55,9 +60,11 @@ ${table(
 ${table(
   'User agents requesting this path',
   ['User agent', 'Bot category', '#Requests', '#Blocked'],
-  detail.userAgents.map(
-    (u) =>
-      h`<tr><th scope="row" class="text"><code>${u.ua === '' ? '(none)' : u.ua}</code></th><td>${u.botCategory ?? 'browser'}</td>${num(u.requests)}${num(u.blocked)}</tr>`,
+  detail.userAgents.map((u) =>
+    joinHtml(
+      h`<tr><th scope="row" class="text"><code>${u.ua === '' ? '(none)' : u.ua}</code></th>`,
+      h`<td>${u.botCategory ?? 'browser'}</td>${num(u.requests)}${num(u.blocked)}</tr>`,
+    ),
   ),
 )}
 </section>`;

@@ -1,6 +1,6 @@
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { DailyReport, PeriodTotals } from '../../reports/types.js';
-import { barChart, h, timelineChart } from '../charts.js';
+import { barChart, h, joinHtml, timelineChart } from '../charts.js';
 import { formatChange, formatCount, formatRate, formatTime } from '../format.js';
 import { card, dateNav, delta, num, page, table, type Viewer } from '../layout.js';
 import { countryUrl, denyUrl, ipUrl, pathUrl, reportUrl } from '../urls.js';
@@ -31,7 +31,12 @@ function countryName(country: string | null): string {
 
 function comparisonRow(label: string, totals: PeriodTotals | null): HtmlEscapedString {
   if (!totals) return h`<tr><th scope="row">${label}</th><td colspan="5" class="muted">no data</td></tr>`;
-  return h`<tr><th scope="row">${label}</th>${num(totals.requests)}${num(totals.blocked)}${num(totals.errors4xx)}${num(totals.errors5xx)}<td class="num">${formatRate(totals.successRate, 4)}</td></tr>`;
+  return joinHtml(
+    h`<tr>`,
+    h`<th scope="row">${label}</th>`,
+    h`${num(totals.requests)}${num(totals.blocked)}${num(totals.errors4xx)}`,
+    h`${num(totals.errors5xx)}<td class="num">${formatRate(totals.successRate, 4)}</td></tr>`,
+  );
 }
 
 /**
@@ -50,9 +55,13 @@ export function renderReportPage({ report, today, viewer, justDenied = null }: R
   const countryLink = (c: string | null) => h`<a href="${countryUrl(siteId, c, date)}">${countryName(c)}</a>`;
   const home = site.homeCountry;
 
-  const body = h`
+  const body = joinHtml(
+    h`
 <h1>${site.name}: daily report for ${date}</h1>
-<p class="muted">Time zone ${tz}${home ? h`, home country ${countryLink(home)}` : ''}. Counts are sample-weighted. <a href="${alertsUrl(siteId)}">Alerts, webhooks and deliveries</a></p>
+<p class="muted">`,
+    h`Time zone ${tz}${home ? h`, home country ${countryLink(home)}` : ''}. Counts are sample-weighted. `,
+    h`<a href="${alertsUrl(siteId)}">`,
+    h`Alerts, webhooks and deliveries</a></p>
 ${dateNav(date, today, (d) => reportUrl(siteId, d))}
 ${justDenied ? h`<p class="notice" role="status"><code>${justDenied}</code> was added to the deny list.</p>` : ''}
 
@@ -76,9 +85,11 @@ ${timelineChart('timeline', report.timeline, tz)}
 ${table(
   'Requests per hour',
   ['Hour', '#Requests', '#Blocked', '#4xx', '#5xx'],
-  report.timeline.map(
-    (p) =>
-      h`<tr><th scope="row">${formatTime(p.start, tz)}</th>${num(p.requests)}${num(p.blocked)}${num(p.errors4xx)}${num(p.errors5xx)}</tr>`,
+  report.timeline.map((p) =>
+    joinHtml(
+      h`<tr><th scope="row">${formatTime(p.start, tz)}</th>`,
+      h`${num(p.requests)}${num(p.blocked)}${num(p.errors4xx)}${num(p.errors5xx)}</tr>`,
+    ),
   ),
 )}
 </details></section>
@@ -119,9 +130,21 @@ ${table(
   'Domestic and foreign traffic',
   ['Origin', '#Requests', '#Blocked', '#Block rate'],
   [
-    h`<tr><th scope="row">${home ? h`domestic (${countryLink(home)})` : 'domestic'}</th>${num(report.domestic.requests)}${num(report.domestic.blocked)}<td class="num">${formatRate(report.domestic.blockRate)}</td></tr>`,
-    h`<tr><th scope="row">foreign</th>${num(report.foreign.requests)}${num(report.foreign.blocked)}<td class="num">${formatRate(report.foreign.blockRate)}</td></tr>`,
-    h`<tr><th scope="row">${countryLink(null)}</th>${num(report.unknownCountry.requests)}${num(report.unknownCountry.blocked)}<td class="num">${formatRate(report.unknownCountry.blockRate)}</td></tr>`,
+    joinHtml(
+      h`<tr><th scope="row">${home ? h`domestic (${countryLink(home)})` : 'domestic'}</th>`,
+      h`${num(report.domestic.requests)}${num(report.domestic.blocked)}<td class="num">`,
+      h`${formatRate(report.domestic.blockRate)}</td></tr>`,
+    ),
+    joinHtml(
+      h`<tr><th scope="row">`,
+      h`foreign</th>${num(report.foreign.requests)}${num(report.foreign.blocked)}<td class="num">`,
+      h`${formatRate(report.foreign.blockRate)}</td></tr>`,
+    ),
+    joinHtml(
+      h`<tr><th scope="row">${countryLink(null)}</th>`,
+      h`${num(report.unknownCountry.requests)}${num(report.unknownCountry.blocked)}<td class="num">`,
+      h`${formatRate(report.unknownCountry.blockRate)}</td></tr>`,
+    ),
   ],
 )}
 </section>
@@ -136,9 +159,11 @@ ${barChart(
 ${table(
   'Top countries',
   ['Country', '#Requests', '#Blocked'],
-  report.topCountries.map(
-    (c) =>
-      h`<tr><th scope="row">${countryLink(c.country)}</th>${num(c.requests, countryUrl(siteId, c.country, date))}${num(c.blocked)}</tr>`,
+  report.topCountries.map((c) =>
+    joinHtml(
+      h`<tr><th scope="row">${countryLink(c.country)}</th>`,
+      h`${num(c.requests, countryUrl(siteId, c.country, date))}${num(c.blocked)}</tr>`,
+    ),
   ),
 )}
 </section>
@@ -147,9 +172,12 @@ ${table(
 ${table(
   'Top client IPs',
   ['IP', 'Country', '#Requests', '#Blocked', '#4xx', '#5xx'],
-  report.topIps.map(
-    (r) =>
-      h`<tr><th scope="row">${ipLink(r.ip)}</th><td>${countryLink(r.country)}</td>${num(r.requests, ipUrl(siteId, r.ip, date))}${num(r.blocked)}${num(r.errors4xx)}${num(r.errors5xx)}</tr>`,
+  report.topIps.map((r) =>
+    joinHtml(
+      h`<tr><th scope="row">${ipLink(r.ip)}</th>`,
+      h`<td>${countryLink(r.country)}</td>`,
+      h`${num(r.requests, ipUrl(siteId, r.ip, date))}${num(r.blocked)}${num(r.errors4xx)}${num(r.errors5xx)}</tr>`,
+    ),
   ),
 )}
 </section>
@@ -158,9 +186,13 @@ ${table(
 ${table(
   'Top request paths',
   ['Path', '#Requests', '#Blocked', '#4xx', '#5xx'],
-  report.topPaths.map(
-    (r) =>
-      h`<tr><th scope="row" class="text"><a href="${pathUrl(siteId, r.path, date)}"><code>${r.path}</code></a></th>${num(r.requests, pathUrl(siteId, r.path, date))}${num(r.blocked)}${num(r.errors4xx)}${num(r.errors5xx)}</tr>`,
+  report.topPaths.map((r) =>
+    joinHtml(
+      h`<tr><th scope="row" class="text"><a href="${pathUrl(siteId, r.path, date)}">`,
+      h`<code>${r.path}</code></a>`,
+      h`</th>${num(r.requests, pathUrl(siteId, r.path, date))}${num(r.blocked)}${num(r.errors4xx)}`,
+      h`${num(r.errors5xx)}</tr>`,
+    ),
   ),
 )}
 </section>
@@ -169,9 +201,11 @@ ${table(
 ${table(
   'Top user agents',
   ['User agent', 'Bot category', '#Requests', '#Blocked'],
-  report.topUserAgents.map(
-    (r) =>
-      h`<tr><th scope="row" class="text"><code>${r.ua === '' ? '(none)' : r.ua}</code></th><td>${r.botCategory ?? 'browser'}</td>${num(r.requests)}${num(r.blocked)}</tr>`,
+  report.topUserAgents.map((r) =>
+    joinHtml(
+      h`<tr><th scope="row" class="text"><code>${r.ua === '' ? '(none)' : r.ua}</code></th>`,
+      h`<td>${r.botCategory ?? 'browser'}</td>${num(r.requests)}${num(r.blocked)}</tr>`,
+    ),
   ),
 )}
 </section>
@@ -203,9 +237,13 @@ ${table(
 ${table(
   'Times past the burst threshold in some 30 s (5-s resolution), each burst once',
   ['From–to', 'Errors (worst 30 s)', 'IPs behind it'],
-  report.bursts.map(
-    (b) =>
-      h`<tr><th scope="row">${formatTime(b.start, tz, true)}–${formatTime(b.end, tz, true)}</th>${num(b.errors)}<td>${b.ips.map((i, n) => h`${n ? ', ' : ''}${ipLink(i.ip)} (${formatCount(i.errors)})`)}</td></tr>`,
+  report.bursts.map((b) =>
+    joinHtml(
+      h`<tr><th scope="row">${formatTime(b.start, tz, true)}–${formatTime(b.end, tz, true)}</th>`,
+      h`${num(b.errors)}<td>${b.ips.map((i, n) =>
+        joinHtml(h`${n ? ', ' : ''}${ipLink(i.ip)} (`, h`${formatCount(i.errors)})`),
+      )}</td></tr>`,
+    ),
   ),
   'No error bursts on this day.',
 )}
@@ -215,9 +253,11 @@ ${table(
 ${table(
   'Clients that got 5xx where a 403 was deserved',
   ['IP', '#5xx', 'Why'],
-  report.suspicious5xx.map(
-    (s) =>
-      h`<tr><th scope="row">${ipLink(s.ip)}</th>${num(s.errors5xx, ipUrl(siteId, s.ip, date))}<td><ul class="reasons">${s.reasons.map((r) => h`<li>${r}</li>`)}</ul></td></tr>`,
+  report.suspicious5xx.map((s) =>
+    joinHtml(
+      h`<tr><th scope="row">${ipLink(s.ip)}</th>${num(s.errors5xx, ipUrl(siteId, s.ip, date))}<td>`,
+      h`<ul class="reasons">${s.reasons.map((r) => h`<li>${r}</li>`)}</ul></td></tr>`,
+    ),
   ),
   'None on this day.',
 )}
@@ -229,13 +269,23 @@ ${table(
   ['IP', 'Country', '#Requests', 'Evidence', 'Action'],
   report.recommendations.map((r) => {
     const denied = r.denied || r.ip === justDenied;
-    return h`<tr><th scope="row">${ipLink(r.ip)}</th><td>${countryLink(r.country)}</td>${num(r.requests, ipUrl(siteId, r.ip, date))}<td><ul class="reasons">${r.reasons.map((x) => h`<li>${x}</li>`)}</ul></td><td>${
-      denied
-        ? h`<span class="badge denied">Denied</span>`
-        : viewer === null
-          ? h`<span class="muted">not denied</span>`
-          : h`<form class="inline" method="post" action="${denyUrl(siteId)}"><input type="hidden" name="csrf" value="${viewer.csrfToken}"><input type="hidden" name="ip" value="${r.ip}"><input type="hidden" name="date" value="${date}"><input type="hidden" name="reason" value="${storableReason(r.reasons.join('; '))}"><button type="submit" aria-label="Add ${r.ip} to the deny list">Add to deny list</button></form>`
-    }</td></tr>`;
+    return joinHtml(
+      h`<tr><th scope="row">${ipLink(r.ip)}</th>`,
+      h`<td>${countryLink(r.country)}</td>${num(r.requests, ipUrl(siteId, r.ip, date))}<td>`,
+      h`<ul class="reasons">${r.reasons.map((x) => h`<li>${x}</li>`)}</ul></td><td>${
+        denied
+          ? h`<span class="badge denied">Denied</span>`
+          : viewer === null
+            ? h`<span class="muted">not denied</span>`
+            : joinHtml(
+                h`<form class="inline" method="post" action="${denyUrl(siteId)}">`,
+                h`<input type="hidden" name="csrf" value="${viewer.csrfToken}">`,
+                h`<input type="hidden" name="ip" value="${r.ip}"><input type="hidden" name="date" value="${date}">`,
+                h`<input type="hidden" name="reason" value="${storableReason(r.reasons.join('; '))}">`,
+                h`<button type="submit" aria-label="Add ${r.ip} to the deny list">Add to deny list</button></form>`,
+              )
+      }</td></tr>`,
+    );
   }),
   'No recommendations for this day.',
 )}
@@ -244,13 +294,21 @@ ${table(
 <section aria-labelledby="cmp-h"><h2 id="cmp-h">Comparison</h2>
 <div class="table-wrap"><table>
 <caption>This day against the previous day and the trailing seven days (daily average)</caption>
-<thead><tr><th scope="col">Period</th><th scope="col" class="num">Requests</th><th scope="col" class="num">Blocked</th><th scope="col" class="num">4xx</th><th scope="col" class="num">5xx</th><th scope="col" class="num">Success rate</th></tr></thead>
+<thead><tr><th scope="col">Period</th><th scope="col" class="num">Requests</th><th scope="col" class="num">`,
+    h`Blocked</th><th scope="col" class="num">4xx</th><th scope="col" class="num">5xx</th>`,
+    h`<th scope="col" class="num">Success rate</th></tr></thead>
 <tbody>
-<tr><th scope="row">${date}</th>${num(totals.requests)}${num(totals.blocked)}${num(report.statusClasses['4xx'])}${num(report.statusClasses['5xx'])}<td class="num">${formatRate(totals.successRate, 4)}</td></tr>
+<tr><th scope="row">${date}</th>`,
+    h`${num(totals.requests)}${num(totals.blocked)}${num(report.statusClasses['4xx'])}`,
+    h`${num(report.statusClasses['5xx'])}<td class="num">${formatRate(totals.successRate, 4)}</td></tr>
 ${comparisonRow('previous day', report.comparison.previousDay)}
 ${comparisonRow('trailing 7 days', report.comparison.trailing7Days)}
-<tr><th scope="row">change vs previous day</th><td class="num">${formatChange(report.comparison.change.requests)}</td><td class="num">${formatChange(report.comparison.change.blocked)}</td><td class="num">—</td><td class="num">${formatChange(report.comparison.change.errors5xx)}</td><td class="num">—</td></tr>
+<tr><th scope="row">change vs previous day</th>`,
+    h`<td class="num">${formatChange(report.comparison.change.requests)}</td>`,
+    h`<td class="num">${formatChange(report.comparison.change.blocked)}</td><td class="num">—</td>`,
+    h`<td class="num">${formatChange(report.comparison.change.errors5xx)}</td><td class="num">—</td></tr>
 </tbody></table></div>
-</section>`;
+</section>`,
+  );
   return page({ title: `${site.name} · ${date}`, body, viewer });
 }

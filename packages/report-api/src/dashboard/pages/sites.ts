@@ -1,5 +1,5 @@
 import type { HtmlEscapedString } from 'hono/utils/html';
-import { h } from '../charts.js';
+import { h, joinHtml } from '../charts.js';
 import { page, table, type Viewer } from '../layout.js';
 import type { DashboardSite } from '../types.js';
 import { BASE, reportUrl } from '../urls.js';
@@ -15,9 +15,11 @@ export function renderSitesPage({ sites, viewer }: { sites: DashboardSite[]; vie
 ${table(
   'Sites you are signed in to',
   ['Site', 'Time zone', 'Home country'],
-  sites.map(
-    (s) =>
-      h`<tr><th scope="row"><a href="${reportUrl(s.id)}">${s.name}</a></th><td>${s.timeZone}</td><td>${s.homeCountry ?? '—'}</td></tr>`,
+  sites.map((s) =>
+    joinHtml(
+      h`<tr><th scope="row"><a href="${reportUrl(s.id)}">${s.name}</a></th><td>${s.timeZone}</td>`,
+      h`<td>${s.homeCountry ?? '—'}</td></tr>`,
+    ),
   ),
   'No sites.',
 )}
@@ -64,7 +66,10 @@ export function renderErrorPage({
 }): HtmlEscapedString {
   return page({
     title,
-    body: h`<h1>${title}</h1><p class="error" role="alert">${message}</p><p><a href="${BASE}">Back to the sites</a></p>`,
+    body: joinHtml(
+      h`<h1>${title}</h1><p class="error" role="alert">${message}</p><p><a href="${BASE}">`,
+      h`Back to the sites</a></p>`,
+    ),
     viewer,
   });
 }

@@ -1,5 +1,5 @@
 import type { HtmlEscapedString } from 'hono/utils/html';
-import { h, timelineChart } from '../charts.js';
+import { h, joinHtml, timelineChart } from '../charts.js';
 import { formatCount, formatTime } from '../format.js';
 import { card, delta, num, table } from '../layout.js';
 import type { SliceDetail } from '../types.js';
@@ -27,9 +27,11 @@ ${timelineChart(chartId, detail.timeline, tz)}
 ${table(
   'Requests per hour',
   ['Hour', '#Requests', '#Blocked', '#4xx', '#5xx'],
-  detail.timeline.map(
-    (p) =>
-      h`<tr><th scope="row">${formatTime(p.start, tz)}</th>${num(p.requests)}${num(p.blocked)}${num(p.errors4xx)}${num(p.errors5xx)}</tr>`,
+  detail.timeline.map((p) =>
+    joinHtml(
+      h`<tr><th scope="row">${formatTime(p.start, tz)}</th>`,
+      h`${num(p.requests)}${num(p.blocked)}${num(p.errors4xx)}${num(p.errors5xx)}</tr>`,
+    ),
   ),
 )}
 </details></section>`;
