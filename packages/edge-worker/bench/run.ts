@@ -54,15 +54,16 @@ function bundle(): string {
   return join(outdir, 'index.js');
 }
 
-const ORIGIN =
-  `
+const ORIGIN = `
 const page = '<!doctype html><title>shop</title>' + '<p>product</p>'.repeat(128);
 export default {
   async fetch(request) {
-    if (request.method === 'POST') { await request.arrayBuffer(); return new Response('{"accepted":true}', { ` +
-  `status: 202 }); }
-    return new Response(page, { headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': ` +
-  `'max-age=60' } });
+    if (request.method === 'POST') {
+      await request.arrayBuffer();
+      return new Response('{"accepted":true}', { status: 202 });
+    }
+    const headers = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'max-age=60' };
+    return new Response(page, { headers });
   },
 };`;
 
@@ -74,8 +75,7 @@ export default {
   },
 };`;
 
-const DRIVER =
-  `
+const DRIVER = `
 const BROWSER = ${JSON.stringify(BROWSER)};
 export default {
   async fetch(request, env) {
@@ -83,8 +83,10 @@ export default {
     const target = env[url.searchParams.get('target')];
     if (url.searchParams.has('ip')) {
       const response = await target.fetch('https://shop.example/', {
-        headers: { 'user-agent': url.searchParams.get('ua') ?? BROWSER, 'cf-connecting-ip': ` +
-  `url.searchParams.get('ip') },
+        headers: {
+          'user-agent': url.searchParams.get('ua') ?? BROWSER,
+          'cf-connecting-ip': url.searchParams.get('ip'),
+        },
       });
       await response.arrayBuffer();
       return new Response(String(response.status));

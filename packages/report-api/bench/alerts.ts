@@ -72,10 +72,10 @@ async function tickBench(dir: string): Promise<void> {
      WHERE site_id = ? AND ts >= ? AND ts < ? AND status >= 400 GROUP BY start HAVING errors > 100`,
   );
   const clients = store.db.prepare(
-    `SELECT ip, SUM(CASE WHEN status >= 500 THEN 1.0 / sample_rate END) AS e5, SUM(CASE WHEN status BETWEEN 400 ` +
-      `AND 499 THEN 1.0 / sample_rate END) AS e4,
-            SUM(action != 'allow') AS flagged FROM events WHERE site_id = ? AND ts >= ? AND ts < ? GROUP BY ip ` +
-      `HAVING e5 >= 20`,
+    `SELECT ip, SUM(CASE WHEN status >= 500 THEN 1.0 / sample_rate END) AS e5,
+            SUM(CASE WHEN status BETWEEN 400 AND 499 THEN 1.0 / sample_rate END) AS e4,
+            SUM(action != 'allow') AS flagged
+       FROM events WHERE site_id = ? AND ts >= ? AND ts < ? GROUP BY ip HAVING e5 >= 20`,
   );
   const hourly = store.db.prepare(
     `SELECT SUM(1.0 / sample_rate) AS requests FROM events WHERE site_id = ? AND ts >= ? AND ts < ?`,

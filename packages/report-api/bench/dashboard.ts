@@ -127,8 +127,8 @@ const dayScan = (column: 'country' | 'path', value: string) => () => {
   let rows = 0;
   for (const _ of store.db
     .prepare(
-      `SELECT ts, ip, country, path, ua, status, action, rule, bot_category, sample_rate FROM events INDEXED BY ` +
-        `events_site_ts WHERE site_id = ? AND ts >= ? AND ts < ? AND ${column} = ?`,
+      `SELECT ts, ip, country, path, ua, status, action, rule, bot_category, sample_rate
+         FROM events INDEXED BY events_site_ts WHERE site_id = ? AND ts >= ? AND ts < ? AND ${column} = ?`,
     )
     .iterate(site.id, range.from, range.to, value))
     rows++;

@@ -84,8 +84,8 @@ export const LOAD_BANS = script(
   `${SERVER_NOW}
 local index = ARGV[1] .. 'bans'
 redis.call('ZREMRANGEBYSCORE', index, '-inf', now)
-local entries = redis.call('ZRANGE', index, '+inf', '(' .. string.format('%d', now), 'BYSCORE', 'REV', 'LIMIT', ` +
-    `0, tonumber(ARGV[2]), 'WITHSCORES')
+local entries = redis.call('ZRANGE', index, '+inf', '(' .. string.format('%d', now),
+  'BYSCORE', 'REV', 'LIMIT', 0, tonumber(ARGV[2]), 'WITHSCORES')
 local out = {}
 for i = 1, #entries, 2 do
   out[#out + 1] = entries[i]
