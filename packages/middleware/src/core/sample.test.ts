@@ -35,3 +35,11 @@ describe('createSampler', () => {
     expect(() => createSampler({ sampleRate: rate as number, random: Math.random })).toThrow(/options\.sampleRate/);
   });
 });
+
+describe('createSampler and login attempts', () => {
+  it('keeps every login attempt, even an allowed 200 at a low sample rate', () => {
+    const sample = createSampler({ sampleRate: 0.01, random: () => 0.999 });
+    expect(sample('allow', 200, true)).toBe(1);
+    expect(sample('allow', 200, false)).toBe(0);
+  });
+});

@@ -1,10 +1,11 @@
 import type { Action } from '../protocol/index.js';
 
 /** Decides whether one finished request becomes an event, and at which rate. */
-export type Sampler = (action: Action, status: number) => number;
+/** `login` true for a login attempt: always kept. */
+export type Sampler = (action: Action, status: number, login?: boolean) => number;
 
 /**
- * Every block, count, 4xx, 5xx and abandoned request (status 0) is kept at rate 1; allowed
+ * Every block, count, 4xx, 5xx, login attempt and abandoned request (status 0) is kept at rate 1; allowed
  * traffic is kept with probability `sampleRate`. Returns the rate the event carries, or 0 when
  * it is not kept, so reports can scale counts back up by `1 / rate`.
  *
@@ -22,8 +23,8 @@ export function createSampler({ sampleRate, random }: { sampleRate: number; rand
     return function keepAll() {
       return 1;
     };
-  return function sample(action, status) {
-    if (action !== 'allow' || status >= 400 || status === 0) return 1;
+  return function sample(action, status, login = false) {
+    if (action !== 'allow' || status >= 400 || status === 0 || login) return 1;
     return random() < sampleRate ? sampleRate : 0;
   };
 }

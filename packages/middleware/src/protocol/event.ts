@@ -53,6 +53,15 @@ export const ipSchema = z
     return z.NEVER;
   });
 
+/** A login account as sent: the first 32 hex chars of HMAC-SHA256(site key, trimmed lower-case account). */
+export const loginAccountSchema = z.string().regex(/^[0-9a-f]{32}$/, '32 lower-case hex characters');
+
+/** A login attempt: its outcome and the hashed account, or null when unknown or the site has no key. */
+export const loginSchema = z.object({
+  outcome: z.enum(['success', 'failed']),
+  account: loginAccountSchema.nullable(),
+});
+
 /** An epoch-ms time from 2000-01-01 to the largest JavaScript `Date`. */
 const epochMsSchema = z.number().int().min(MIN_EVENT_TS).max(MAX_EVENT_TS);
 
@@ -84,6 +93,7 @@ export const eventSchema = z.object({
   botCategory: botCategorySchema.nullable(),
   sampleRate: z.number().min(MIN_SAMPLE_RATE).max(1).describe('probability the event was kept, 1e-6 to 1'),
   asn: z.number().int().min(0).nullable().optional(),
+  login: loginSchema.nullable().optional().describe('a login attempt and its outcome, else absent or null'),
 });
 
 /**
@@ -124,5 +134,6 @@ export const batchEnvelopeSchema = batchSchema.extend({ events: z.array(z.unknow
 export type EventSource = z.infer<typeof eventSourceSchema>;
 export type Action = z.infer<typeof actionSchema>;
 export type BotCategory = z.infer<typeof botCategorySchema>;
+export type LoginFact = z.output<typeof loginSchema>;
 export type WatchpostEvent = z.output<typeof eventSchema>;
 export type EventBatch = z.output<typeof batchSchema>;

@@ -127,3 +127,29 @@ describe('toEvent ip, property: always the text ipaddr-checked normalizeIp gives
     );
   });
 });
+
+describe('toEvent login', () => {
+  const hash = '0123456789abcdef0123456789abcdef';
+  it('carries the outcome and a hashed account, valid against eventSchema', () => {
+    const event = toEvent(facts({}), allow, 401, 0, 1, NOW, { outcome: 'failed', account: hash });
+    expect(event.login).toEqual({ outcome: 'failed', account: hash });
+    expect(eventSchema.parse(event).login).toEqual({ outcome: 'failed', account: hash });
+  });
+  it.each(['alice@example.com', hash.toUpperCase(), `${hash}0`, '<script>', 'a\u0000b'])(
+    'never lets a clear or malformed account through: %s',
+    (account) => {
+      const event = toEvent(facts({}), allow, 200, 0, 1, NOW, { outcome: 'success', account });
+      expect(event.login).toEqual({ outcome: 'success', account: null });
+      expect(JSON.stringify(event)).not.toContain(account);
+    },
+  );
+  it('leaves login out when there is none', () => {
+    expect('login' in toEvent(facts({}), allow, 200, 0, 1, NOW)).toBe(false);
+    expect('login' in toEvent(facts({}), allow, 200, 0, 1, NOW, null)).toBe(false);
+  });
+  it('eventSchema refuses an account that is not 32 lower-case hex chars', () => {
+    const event = toEvent(facts({}), allow, 200, 0, 1, NOW);
+    expect(eventSchema.safeParse({ ...event, login: { outcome: 'failed', account: 'bob' } }).success).toBe(false);
+    expect(eventSchema.safeParse({ ...event, login: { outcome: 'maybe', account: null } }).success).toBe(false);
+  });
+});

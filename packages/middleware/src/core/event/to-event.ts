@@ -5,6 +5,7 @@ import {
   MAX_UA_LENGTH,
   MIN_EVENT_TS,
   MIN_SAMPLE_RATE,
+  type LoginFact,
   type WatchpostEvent,
 } from '../../protocol/index.js';
 import type { Decision, RequestFacts } from '../engine-options.js';
@@ -24,7 +25,8 @@ const UNKNOWN_IP = '0.0.0.0';
  * `sanitizeText` (controls and lone surrogates as U+FFFD, cut to the schema's lengths on
  * code-point boundaries), the method through `sanitizeMethod`, the IP normalised, and the
  * numbers clamped (`ts` into 2000..the largest Date, latency into 0..1 day, status 0..999,
- * sampleRate into 1e-6..1).
+ * sampleRate into 1e-6..1). `login`, when given, is copied with its account kept only if it is
+ * already a 32-hex-char HMAC (so a clear account can never leave through an event).
  *
  * @example
  * toEvent({ ip: '::ffff:192.0.2.1', method: 'GET', host: 'shop.example', path: '/?q=1', ua: 'curl\x85' },
@@ -38,6 +40,7 @@ export function toEvent(
   latencyMs: number,
   rate: number,
   at: number,
+  login?: LoginFact | null,
 ): WatchpostEvent {
   const rawPath = typeof req.path === 'string' ? req.path : '';
   const query = rawPath.indexOf('?');
@@ -60,7 +63,17 @@ export function toEvent(
     sampleRate: clampNumber(rate, MIN_SAMPLE_RATE, 1, 1),
   };
   if (req.asn !== undefined) event.asn = Number.isSafeInteger(req.asn) && req.asn! >= 0 ? req.asn : null;
+  if (login != null) event.login = loginOf(login);
   return event;
+}
+
+const ACCOUNT_HASH = /^[0-9a-f]{32}$/;
+
+/** Copies a login fact, keeping the account only when it is already a 32-hex-char hash (never clear text). */
+function loginOf(login: LoginFact): LoginFact {
+  const outcome = login.outcome === 'success' ? 'success' : 'failed';
+  const account = typeof login.account === 'string' && ACCOUNT_HASH.test(login.account) ? login.account : null;
+  return { outcome, account };
 }
 
 function ipOf(req: RequestFacts): string {

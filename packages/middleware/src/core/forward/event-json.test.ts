@@ -28,6 +28,12 @@ describe('eventJson', () => {
       { action: 'block', rule: 'bot:scanner', botCategory: 'scanner', status: 403, asn: 64_500, country: null },
     ],
     ['a null ASN', { asn: null }],
+    [
+      'a failed login',
+      { status: 401, asn: 64_500, login: { outcome: 'failed', account: '0123456789abcdef0123456789abcdef' } },
+    ],
+    ['a login without account', { login: { outcome: 'success', account: null } }],
+    ['a null login', { login: null }],
     ['quotes and backslashes', { path: '/a"b\\c', ua: 'say "hi"\\' }],
     ['control characters', { path: '/x\u0000y\u001f\u007f', ua: 'tab\there\nnewline' }],
     ['non-ASCII text', { path: '/café/日本/\u{1F600}', ua: 'Ünïcødé \u2028 \u2029' }],
@@ -47,7 +53,7 @@ describe('eventJson', () => {
   });
 
   it('writes every field of the event schema, in its order (a field added there must be added here)', () => {
-    const full: WatchpostEvent = { ...base, asn: 64_500 };
+    const full: WatchpostEvent = { ...base, asn: 64_500, login: { outcome: 'failed', account: null } };
     expect(Object.keys(JSON.parse(eventJson(full)) as object)).toEqual(Object.keys(eventSchema.shape));
   });
 

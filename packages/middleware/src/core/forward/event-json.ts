@@ -26,10 +26,16 @@ function num(value: number): string {
  */
 export function eventJson(e: WatchpostEvent): string {
   const asn = e.asn === undefined ? '' : `,"asn":${e.asn === null ? 'null' : num(e.asn)}`;
+  const login =
+    e.login === undefined
+      ? ''
+      : e.login === null
+        ? ',"login":null'
+        : `,"login":{"outcome":${text(e.login.outcome)},"account":${text(e.login.account)}}`;
   return (
     `{"ts":${num(e.ts)},"ip":${text(e.ip)},"country":${text(e.country)},"method":${text(e.method)},` +
     `"host":${text(e.host)},"path":${text(e.path)},"status":${num(e.status)},"latencyMs":${num(e.latencyMs)},` +
     `"ua":${text(e.ua)},"action":${text(e.action)},"rule":${text(e.rule)},"botCategory":${text(e.botCategory)},` +
-    `"sampleRate":${num(e.sampleRate)}${asn}}`
+    `"sampleRate":${num(e.sampleRate)}${asn}${login}}`
   );
 }
