@@ -141,7 +141,7 @@ async function ingestBench(dir: string): Promise<void> {
     console.log(
       `alerts: ingest of ${batches} x 500 events, ${mode}: p50 ${fmt(median(latencies), 2)} ms, ` +
         `p95 ${fmt(sorted[Math.floor(sorted.length * 0.95)]!, 2)} ms${
-          service ? `, deliveries hanging at the ` + `end: ${inFlight}` : ''
+          service ? `, deliveries hanging at the end: ${inFlight}` : ''
         }`,
     );
   }

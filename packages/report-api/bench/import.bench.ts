@@ -76,7 +76,7 @@ console.log(
 
 const rows: string[] = [];
 const summary: string[] = [];
-const header = `${'format'.padEnd(9)} ${'run'.padEnd(22)} ${'lines'.padStart(10)} ${('wall ' + 's').padStart(
+const header = `${'format'.padEnd(9)} ${'run'.padEnd(22)} ${'lines'.padStart(10)} ${'wall s'.padStart(
   7,
 )} ${'lines/s'.padStart(9)} ${'lines/CPU-s'.padStart(11)} ${'peak RSS'.padStart(9)}`;
 

@@ -235,7 +235,7 @@ export function createAlertMonitor({
                 `previous ${
                   result.compared === 'same-kind'
                     ? hour.current.businessDay
-                      ? 'business ' + 'days'
+                      ? 'business days'
                       : 'weekend days'
                     : 'days'
                 }.`,

@@ -168,7 +168,7 @@ ${rows.map((r, i) => {
   const yTop = 4 + i * rowH;
   return joinHtml(
     h`<g><title>${r.label}: ${formatCount(r.value)}${
-      r.part !== undefined ? ` (${formatCount(r.part)} ` + `blocked)` : ''
+      r.part !== undefined ? ` (${formatCount(r.part)} blocked)` : ''
     }</title><text x="${labelW - 8}" y="${yTop + 16}" text-anchor="end">${shorten(r.label)}</text>`,
     h`<rect class="${r.tone ?? 'f-bar'}" x="${labelW}" y="${yTop + 3}" width="${w(r.value)}" height="`,
     h`${rowH - 6}"></rect>${

@@ -45,7 +45,7 @@ export function renderAlertsPage({ data, viewer }: { data: AlertsPageData; viewe
 <h1>${site.name}: alerts</h1>
 <section aria-labelledby="schedule-h"><h2 id="schedule-h">Daily report</h2>
 <p>At <strong>${settings.reportTime}</strong> (${site.timeZone}), ${
-      settings.businessDaysOnly ? 'Monday to ' + 'Friday' : 'every day'
+      settings.businessDaysOnly ? 'Monday to Friday' : 'every day'
     }.
 Next: <strong>${when(nextReportAt)}</strong>. Change it with <code>`,
     h`watchpost alerts schedule --site ${site.id} --report-time HH:MM</code> or <code>`,
@@ -72,7 +72,7 @@ ${table(
   deliveries.map((d) =>
     joinHtml(
       h`<tr><th scope="row">${when(d.at)}</th><td>${d.kind}</td><td class="text">${d.summary}</td><td>`,
-      h`<code>${hookNames.get(d.webhookId) ?? `${d.webhookId} ` + `(removed)`}</code></td>`,
+      h`<code>${hookNames.get(d.webhookId) ?? `${d.webhookId} (removed)`}</code></td>`,
       h`<td>${d.status === 'delivered' ? 'delivered' : h`<strong>${d.status}</strong>`}</td>`,
       h`<td class="num">${d.httpStatus ?? '–'}</td><td class="num">${d.attempts}</td>`,
       h`<td class="text">${d.error ?? ''}</td></tr>`,

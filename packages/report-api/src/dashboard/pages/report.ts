@@ -72,7 +72,7 @@ ${card('Allowed', formatCount(totals.allowed))}
 ${card('Blocked', formatCount(totals.blocked), delta(totals.blocked, prev?.blocked))}
 ${card('Would block (count mode)', formatCount(totals.counted))}
 ${card(
-  'Success ' + 'rate',
+  'Success rate',
   formatRate(totals.successRate, 2),
   h`<span class="delta">prev. day ${formatRate(prev?.successRate ?? null, 2)}</span>`,
 )}
