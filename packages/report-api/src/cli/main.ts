@@ -9,6 +9,7 @@ import { reportCommand } from './commands/report.js';
 import { serveCommand } from './commands/serve.js';
 import { sitesCommand } from './commands/sites.js';
 import { webhooksCommand } from './commands/webhooks.js';
+import { packageVersion } from './version.js';
 
 /**
  * The `watchpost` subcommands. To add one: create `commands/NAME.ts` exporting a `Command`, and add
@@ -29,6 +30,7 @@ function help(): string {
   const lines = Object.entries(commands).map(([name, cmd]) => `  ${name.padEnd(width)}  ${cmd.summary}`);
   return [
     'Usage: watchpost <command> [options]',
+    '       watchpost --version',
     '',
     'Commands:',
     ...lines,
@@ -48,6 +50,10 @@ export async function runCli(argv: string[], io: CliIo = defaultIo): Promise<num
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.out(help());
     return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v') {
+    io.out(packageVersion());
+    return 0;
   }
   const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
@@ -78,6 +84,8 @@ export const defaultIo: CliIo = {
   err: (text) => process.stderr.write(forTerminal(text) + '\n'),
 };
 
+// `tsx src/cli/main.ts` (this repository's scripts and tests) runs the CLI too; installed packages
+// run dist/cli/bin.js, which always runs whatever path or shim started it.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   runCli(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
