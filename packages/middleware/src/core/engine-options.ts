@@ -7,6 +7,8 @@ import type { BotModes } from './rules/bots.js';
 import type { ParsedIp } from './ip/parse.js';
 import type { IpListInput } from './rules/ip-lists.js';
 import type { ProbeOptions } from './rules/probes.js';
+import type { RateRule } from './rules/rate.js';
+import type { LoginKind, LoginOptions } from './logins/options.js';
 
 /** What the engine needs to know about one request; adapters build it from their framework. */
 export interface RequestFacts {
@@ -37,6 +39,10 @@ export interface Decision {
   readonly action: 'allow' | 'block' | 'count';
   readonly rule: string | null;
   readonly botCategory: BotCategory | null;
+  /** What a block answers: 429 or 403 (rate rules); absent means 403. */
+  readonly status?: 403 | 429;
+  /** With 429: whole seconds until the client may come back (the `Retry-After` header). */
+  readonly retryAfterS?: number;
 }
 
 /** Options of `createEngine`; every field is optional and validated when the engine is built. */
@@ -57,6 +63,10 @@ export interface EngineOptions {
   wordpress?: boolean;
   /** Temporary bans after bursts of 4xx/5xx, or `false` to turn them off. */
   bans?: BanOptions | false;
+  /** Rate rules, checked after bans and before bots and probes (`ratePresets.standard` to start). Default none. */
+  rateRules?: readonly RateRule[];
+  /** Login-attempt monitoring: declared endpoints, the account HMAC key, and the four detections. */
+  logins?: LoginOptions;
   /** IPv6 clients are counted and banned per block of this size. Default 64. */
   ipv6Prefix?: number;
   /** Share of allowed, non-error requests kept as events, in (0, 1]. Default 1. */
@@ -89,4 +99,15 @@ export interface EngineStats {
   errors: number;
   /** The shared ban store's counters (`bans.shared`), or null without one. */
   sharedBans: SharedBanStats | null;
+  /** Rate rules: client counters held, their evictions, bans in force (refusals per rule are in `rules`). */
+  rate: { countersHeld: number; evictions: number; bansActive: number } | null;
+  /** Login monitoring: detections per kind, entries tracked, evictions, bans in force. */
+  logins: {
+    attempts: number;
+    failures: number;
+    detections: Record<LoginKind, number>;
+    tracked: number;
+    evictions: number;
+    bansActive: number;
+  } | null;
 }

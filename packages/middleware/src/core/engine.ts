@@ -11,15 +11,24 @@ import { compileIpList, compileSyncedDenyList } from './rules/ip-lists.js';
 import { assertMode, type RuleMode } from './rules/mode.js';
 import { compileProbes } from './rules/probes.js';
 import { createSampler } from './sample.js';
+import { compileRateRules } from './rules/rate.js';
+import { createLoginMonitor, type LoginReport } from './logins/monitor.js';
 
 export type { Decision, EngineOptions, EngineStats, RequestFacts } from './engine-options.js';
 
 /** The compiled rules, ban counters and sampler of one app. */
 export interface Engine {
-  /** Synchronous and free of I/O: allow list, deny list, bans, bot categories, probes, in that order. */
+  /**
+   * Synchronous and free of I/O, in this order: allow list, deny list (static, then synced),
+   * error bans, rate-rule and login-detection bans, rate rules (each request counts), bot
+   * categories, probes. The first block wins; a count is kept in case nothing blocks.
+   */
   decide(req: RequestFacts): Decision;
-  /** After the response: counts errors towards bans, samples, and pushes the event to the sink. */
-  observe(req: RequestFacts, decision: Decision, status: number, latencyMs: number): void;
+  /**
+   * After the response: counts errors towards bans, records a login attempt (`login`, reported
+   * by the app, else a declared endpoint's status), samples, and pushes the event to the sink.
+   */
+  observe(req: RequestFacts, decision: Decision, status: number, latencyMs: number, login?: LoginReport): void;
   /**
    * Bans a client (an IP, grouped like counted clients, or a client key) in this engine only,
    * until `until` (epoch ms), or extends a shorter ban; the deny list is not rebuilt. False when
@@ -72,6 +81,8 @@ export function createEngine({
   random = Math.random,
   onError = defaultOnError,
   extraBots,
+  rateRules,
+  logins: loginOptions,
 }: EngineOptions = {}): Engine {
   assertMode(mode, 'options.mode', GLOBAL_MODES);
   if (typeof wordpress !== 'boolean')
@@ -97,6 +108,10 @@ export function createEngine({
   const sample = createSampler({ sampleRate, random });
   const keyOptions = { ipv6Prefix };
   const dryRun = mode === 'count';
+  const rates = compileRateRules(rateRules, { mode, onError: (error) => reportError(error) });
+  const logins = createLoginMonitor(loginOptions, dryRun);
+  let loginAttempts = 0;
+  let loginFailures = 0;
   const classify = extraBots === undefined ? classifyUserAgent : createUaClassifier({ extraBots });
 
   // Most requests are allowed by no rule: one shared decision per bot category, not an object each.
@@ -117,6 +132,11 @@ export function createEngine({
   // Connected last, once everything its callbacks touch exists.
   const sharedBans =
     banTracker === null ? null : connectSharedBans(banTracker, banOptions !== false ? banOptions?.shared : undefined);
+
+  function reportError(error: unknown): void {
+    errors++;
+    onError(error);
+  }
 
   function verdict(ruleMode: RuleMode): 'block' | 'count' {
     return dryRun || ruleMode === 'count' ? 'count' : 'block';
@@ -145,6 +165,23 @@ export function createEngine({
     }
     // The first blocking rule wins; a counting rule is remembered in case nothing blocks.
     let counted: string | null = null;
+    if (ip !== null && (rates !== null || (logins !== null && !logins.empty))) {
+      const key = clientKey(ip, keyOptions);
+      const at = now();
+      const loginBan = logins === null ? null : logins.banned(key, at);
+      if (loginBan !== null) {
+        if (loginBan.action === 'block') return tally({ action: 'block', rule: loginBan.rule, botCategory });
+        counted = loginBan.rule;
+      }
+      const hit = rates === null ? null : rates.check(req, key, botCategory, at);
+      if (hit !== null) {
+        if (hit.action === 'block') {
+          const retryAfterS = hit.status === 429 ? hit.retryAfterS : undefined;
+          return tally({ action: 'block', rule: hit.rule, botCategory, status: hit.status, retryAfterS });
+        }
+        counted ??= hit.rule;
+      }
+    }
     if (botCategory !== null && req.verifiedBot !== true) {
       const botMode = botModes[botCategory];
       if (botMode !== 'allow') {
@@ -161,14 +198,28 @@ export function createEngine({
     return tally(counted === null ? allowedAs(botCategory) : { action: 'count', rule: counted, botCategory });
   }
 
-  function observe(req: RequestFacts, decision: Decision, status: number, latencyMs: number): void {
+  function observe(req: RequestFacts, decision: Decision, status: number, latencyMs: number, login?: LoginReport) {
     // The clock is read only when something needs it: most requests are allowed 2xx left out by sampling.
     let at = Number.NaN;
+    let loginFact: { outcome: 'success' | 'failed'; account: string | null } | null = null;
+    // A refused request never reached the app: it is no login attempt.
+    if (logins !== null && decision.action !== 'block') {
+      const outcome =
+        login?.outcome === 'success' || login?.outcome === 'failed' ? login.outcome : logins.outcomeOf(req, status);
+      if (outcome !== null) {
+        loginFact = { outcome, account: logins.hash(login?.account) };
+        const ip = req.parsedIp !== undefined ? req.parsedIp : parseIp(req.ip);
+        loginAttempts++;
+        if (outcome === 'failed') loginFailures++;
+        if (ip !== null) logins.record(clientKey(ip, keyOptions), outcome, loginFact.account, (at = now()));
+      }
+    }
     // Only errors count towards bans; a client already refused by a ban or the deny list is not counted again.
     if (
       banTracker !== null &&
       status >= 400 &&
       decision.rule !== 'ban' &&
+      !(decision.action === 'block' && (decision.rule?.startsWith('rate:') || decision.rule?.startsWith('login:'))) &&
       !(decision.rule?.startsWith('deny-list') ?? false)
     ) {
       const ip = req.parsedIp !== undefined ? req.parsedIp : parseIp(req.ip);
@@ -180,7 +231,7 @@ export function createEngine({
         if (sharedBans !== null && banTracker.counts(status)) sharedBans.record(key, at);
       }
     }
-    const rate = sample(decision.action, status);
+    const rate = sample(decision.action, status, loginFact !== null);
     if (rate === 0) {
       skipped++;
       return;
@@ -189,7 +240,7 @@ export function createEngine({
     if (sink === undefined) return;
     try {
       if (Number.isNaN(at)) at = now();
-      sink.push(toEvent(req, decision, status, latencyMs, rate, at));
+      sink.push(toEvent(req, decision, status, latencyMs, rate, at, loginFact));
     } catch (error) {
       errors++;
       onError(error);
@@ -250,6 +301,8 @@ export function createEngine({
         denyListSize,
         errors,
         sharedBans: sharedBans?.stats() ?? null,
+        rate: rates?.stats() ?? null,
+        logins: logins === null ? null : { attempts: loginAttempts, failures: loginFailures, ...logins.stats() },
       };
     },
     async close() {

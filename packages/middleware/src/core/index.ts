@@ -50,3 +50,11 @@ export type {
 export { createGeoLookup } from './geo/lookup.js';
 export type { GeoLookup } from './geo/lookup.js';
 export { normalizeCountry } from './geo/country.js';
+export { compileRateRules } from './rules/rate.js';
+export type { RateRule, RateRules, RateHit } from './rules/rate.js';
+export type { RateMatch } from './rules/rate-match.js';
+export { ratePresets } from './rules/rate-presets.js';
+export { createLoginMonitor } from './logins/monitor.js';
+export type { LoginMonitor, LoginReport, LoginBan } from './logins/monitor.js';
+export type { LoginOptions, LoginEndpoint, LoginDetectionOptions, LoginKind } from './logins/options.js';
+export { createAccountHasher } from './logins/account-hash.js';

@@ -1,0 +1,210 @@
+import { describe, expect, it } from 'vitest';
+import type { RequestFacts } from '../engine-options.js';
+import { createEngine } from '../engine.js';
+import { compileRateRules, type RateRule } from './rate.js';
+import { ratePresets } from './rate-presets.js';
+
+const T0 = Date.UTC(2026, 11, 4, 12, 0, 0);
+const req = (over: Partial<RequestFacts> = {}): RequestFacts => ({
+  ip: '203.0.113.7',
+  method: 'GET',
+  host: 'shop.example',
+  path: '/products',
+  ua: 'Mozilla/5.0',
+  country: 'JP',
+  ...over,
+});
+const onError = (error: unknown) => {
+  throw error;
+};
+const compile = (rules: RateRule[]) => compileRateRules(rules, { mode: 'block', onError })!;
+
+describe('rate rules: sliding window maths', () => {
+  it('allows exactly `limit` requests in a window, refuses the next with 429 and Retry-After', () => {
+    const rates = compile([{ name: 'r', limit: 5, windowMs: 10_000 }]);
+    for (let i = 0; i < 5; i++) expect(rates.check(req(), 'c', null, T0 + i)).toBeNull();
+    expect(rates.check(req(), 'c', null, T0 + 10)).toEqual({
+      rule: 'rate:r',
+      action: 'block',
+      status: 429,
+      retryAfterS: 10,
+    });
+  });
+
+  it('slides: the previous window counts in proportion to its overlap', () => {
+    const rates = compile([{ name: 'r', limit: 10, windowMs: 10_000 }]);
+    const start = Math.ceil(T0 / 10_000) * 10_000;
+    // 10 requests at the very end of one window...
+    for (let i = 0; i < 10; i++) expect(rates.check(req(), 'c', null, start + 9_990)).toBeNull();
+    // ...then, 10 ms into the next, the previous window still weighs 99.9%: the next request is refused.
+    expect(rates.check(req(), 'c', null, start + 10_010)).not.toBeNull();
+    // An aligned fixed window would have started over there; a full window later it is forgotten.
+    const fresh = compile([{ name: 'r', limit: 10, windowMs: 10_000 }]);
+    for (let i = 0; i < 10; i++) fresh.check(req(), 'c', null, start + 9_990);
+    expect(fresh.check(req(), 'c', null, start + 20_000)).toBeNull();
+  });
+
+  it('half-way into the next window, half of the previous count remains', () => {
+    const rates = compile([{ name: 'r', limit: 10, windowMs: 10_000 }]);
+    const start = Math.ceil(T0 / 10_000) * 10_000;
+    for (let i = 0; i < 10; i++) rates.check(req(), 'c', null, start + 1);
+    // 10 * 0.5 + 5 = 10: still allowed; the 6th in the new window makes 11.
+    for (let i = 0; i < 5; i++) expect(rates.check(req(), 'c', null, start + 15_000)).toBeNull();
+    expect(rates.check(req(), 'c', null, start + 15_000)?.rule).toBe('rate:r');
+  });
+
+  it('bans for banMs, then counts again from zero; Retry-After counts down', () => {
+    const rates = compile([{ name: 'r', limit: 1, windowMs: 10_000, banMs: 60_000 }]);
+    rates.check(req(), 'c', null, T0);
+    expect(rates.check(req(), 'c', null, T0)?.retryAfterS).toBe(60);
+    expect(rates.check(req(), 'c', null, T0 + 30_500)?.retryAfterS).toBe(30);
+    expect(rates.check(req(), 'c', null, T0 + 60_000)).toBeNull();
+  });
+
+  it('403 rules and count rules', () => {
+    const rates = compile([
+      { name: 'counted', limit: 1, windowMs: 10_000, action: 'count' },
+      { name: 'forbidden', limit: 2, windowMs: 10_000, status: 403 },
+    ]);
+    rates.check(req(), 'c', null, T0);
+    expect(rates.check(req(), 'c', null, T0)).toMatchObject({ rule: 'rate:counted', action: 'count' });
+    expect(rates.check(req(), 'c', null, T0)).toMatchObject({ rule: 'rate:forbidden', action: 'block', status: 403 });
+  });
+});
+
+describe('rate rules: keys and matching', () => {
+  it('ip+path counts each path apart; a key function may skip a request', () => {
+    const rates = compile([
+      { name: 'per-path', limit: 1, windowMs: 10_000, key: 'ip+path' },
+      { name: 'by-header', limit: 1, windowMs: 10_000, key: (r) => (r.host === 'skip' ? null : r.host) },
+    ]);
+    expect(rates.check(req({ path: '/a', host: 'skip' }), 'c', null, T0)).toBeNull();
+    expect(rates.check(req({ path: '/b?x=1', host: 'skip' }), 'c', null, T0)).toBeNull();
+    expect(rates.check(req({ path: '/a?y', host: 'skip' }), 'c', null, T0)?.rule).toBe('rate:per-path');
+  });
+
+  it('matches methods, prefixes, RegExps (without g state) and bot categories, browser = null', () => {
+    const rates = compile([
+      {
+        name: 'm',
+        limit: 1,
+        windowMs: 10_000,
+        match: { methods: ['post'], paths: ['/api/', /^\/login$/g], botCategories: ['browser', 'http-client'] },
+      },
+    ]);
+    expect(rates.check(req({ method: 'GET', path: '/api/x' }), 'a', null, T0)).toBeNull();
+    expect(rates.check(req({ method: 'GET', path: '/api/x' }), 'a', null, T0)).toBeNull();
+    expect(rates.check(req({ method: 'POST', path: '/shop' }), 'b', null, T0)).toBeNull();
+    expect(rates.check(req({ method: 'POST', path: '/shop' }), 'b', null, T0)).toBeNull();
+    expect(rates.check(req({ method: 'POST', path: '/login' }), 'c', 'search-engine', T0)).toBeNull();
+    expect(rates.check(req({ method: 'POST', path: '/login' }), 'c', 'search-engine', T0)).toBeNull();
+    expect(rates.check(req({ method: 'POST', path: '/login' }), 'd', null, T0)).toBeNull();
+    expect(rates.check(req({ method: 'POST', path: '/login' }), 'd', null, T0)?.rule).toBe('rate:m');
+    expect(rates.check(req({ method: 'post', path: '/api/1' }), 'e', 'http-client', T0)).toBeNull();
+    expect(rates.check(req({ method: 'post', path: '/api/2' }), 'e', 'http-client', T0)?.rule).toBe('rate:m');
+  });
+
+  it('hostile keys and paths stay bounded: 1 MB paths and control bytes', () => {
+    const rates = compileRateRules([{ name: 'p', limit: 1, windowMs: 10_000, key: 'ip+path', maxClients: 10 }], {
+      mode: 'block',
+      onError,
+    })!;
+    for (let i = 0; i < 100; i++) rates.check(req({ path: `/${'x'.repeat(1e6)}\u0000${i}` }), `c${i}`, null, T0);
+    expect(rates.stats().countersHeld).toBe(10);
+    expect(rates.stats().evictions).toBe(90);
+  });
+
+  it('a throwing key function goes to onError and the request is not counted', () => {
+    const errors: unknown[] = [];
+    const rates = compileRateRules(
+      [
+        {
+          name: 'k',
+          limit: 1,
+          windowMs: 10_000,
+          key: () => {
+            throw new Error('boom');
+          },
+        },
+      ],
+      { mode: 'block', onError: (e) => errors.push(e) },
+    )!;
+    expect(rates.check(req(), 'c', null, T0)).toBeNull();
+    expect(errors).toHaveLength(1);
+  });
+});
+
+describe('rate rules: memory bounds', () => {
+  it('holds at most maxClients counters and counts evictions', () => {
+    const rates = compile([{ name: 'r', limit: 100, windowMs: 60_000, maxClients: 1_000 }]);
+    for (let i = 0; i < 5_000; i++) rates.check(req(), `client-${i}`, null, T0);
+    expect(rates.stats()).toEqual({ countersHeld: 1_000, evictions: 4_000, bansActive: 0 });
+  });
+});
+
+describe('rate rules: option validation', () => {
+  it.each<[string, unknown, RegExp]>([
+    ['a bad name', { name: 'Bad Name', limit: 1, windowMs: 10_000 }, /rateRules\[0\]\.name/],
+    ['markup in a name', { name: '<b>', limit: 1, windowMs: 10_000 }, /rateRules\[0\]\.name/],
+    ['limit 0', { name: 'a', limit: 0, windowMs: 10_000 }, /rateRules\[0\]\.limit/],
+    ['a fractional limit', { name: 'a', limit: 1.5, windowMs: 10_000 }, /rateRules\[0\]\.limit/],
+    ['a 5 s window', { name: 'a', limit: 1, windowMs: 5_000 }, /rateRules\[0\]\.windowMs/],
+    ['an 11 min window', { name: 'a', limit: 1, windowMs: 660_000 }, /rateRules\[0\]\.windowMs/],
+    ['an unknown key', { name: 'a', limit: 1, windowMs: 10_000, key: 'ua' }, /rateRules\[0\]\.key/],
+    ['an unknown action', { name: 'a', limit: 1, windowMs: 10_000, action: 'drop' }, /rateRules\[0\]\.action/],
+    ['status 418', { name: 'a', limit: 1, windowMs: 10_000, status: 418 }, /rateRules\[0\]\.status/],
+    ['a NaN ban', { name: 'a', limit: 1, windowMs: 10_000, banMs: Number.NaN }, /rateRules\[0\]\.banMs/],
+    ['a bad method', { name: 'a', limit: 1, windowMs: 10_000, match: { methods: ['GE T'] } }, /match\.methods/],
+    ['a relative path', { name: 'a', limit: 1, windowMs: 10_000, match: { paths: ['api'] } }, /match\.paths/],
+    ['a bad category', { name: 'a', limit: 1, windowMs: 10_000, match: { botCategories: ['robot'] } }, /botCategories/],
+    ['null', null, /rateRules\[0\]/],
+  ])('throws a TypeError naming the field for %s', (_name, rule, message) => {
+    expect(() => createEngine({ rateRules: [rule as RateRule] })).toThrow(TypeError);
+    expect(() => createEngine({ rateRules: [rule as RateRule] })).toThrow(message);
+  });
+
+  it('refuses duplicate names and a non-array', () => {
+    const rule = { name: 'a', limit: 1, windowMs: 10_000 };
+    expect(() => createEngine({ rateRules: [rule, rule] })).toThrow(/not unique/);
+    expect(() => createEngine({ rateRules: rule as unknown as RateRule[] })).toThrow(/options\.rateRules/);
+  });
+
+  it('the standard preset compiles', () => {
+    expect(() => createEngine({ rateRules: ratePresets.standard })).not.toThrow();
+  });
+});
+
+describe('rate rules in the engine', () => {
+  it('refuses a 20 req/s scraper getting 200s with 429 after bans, before bots; IPv6 per /64', () => {
+    let now = T0;
+    const engine = createEngine({ rateRules: [{ name: 'per-ip', limit: 300, windowMs: 60_000 }], now: () => now });
+    let refused = null;
+    for (let i = 0; i < 400 && refused === null; i++) {
+      now = T0 + i * 50;
+      const facts = req({ ip: `2001:db8:1:2::${(i % 200).toString(16)}`, ua: 'msnbot/2.0b' });
+      const decision = engine.decide(facts);
+      if (decision.action === 'block') refused = { i, decision };
+      else engine.observe(facts, decision, 200, 1);
+    }
+    expect(refused?.i).toBe(300);
+    expect(refused?.decision).toMatchObject({ action: 'block', rule: 'rate:per-ip', status: 429, retryAfterS: 60 });
+    expect(engine.stats().rules['rate:per-ip']).toBe(1);
+    expect(engine.stats().rate).toMatchObject({ countersHeld: 0, bansActive: 1 });
+    // Another /64 is another client.
+    expect(engine.decide(req({ ip: '2001:db8:1:3::1' })).action).toBe('allow');
+  });
+
+  it("global mode 'count' turns a rate block into a count", () => {
+    const engine = createEngine({ mode: 'count', rateRules: [{ name: 'r', limit: 1, windowMs: 10_000 }] });
+    engine.decide(req());
+    expect(engine.decide(req())).toMatchObject({ action: 'count', rule: 'rate:r' });
+  });
+
+  it('the allow list skips rate rules', () => {
+    const engine = createEngine({
+      allowList: ['203.0.113.0/24'],
+      rateRules: [{ name: 'r', limit: 1, windowMs: 10_000 }],
+    });
+    for (let i = 0; i < 5; i++) expect(engine.decide(req()).action).toBe('allow');
+  });
+});

@@ -1,0 +1,214 @@
+import type { BotCategory } from '../../protocol/index.js';
+import type { RequestFacts } from '../engine-options.js';
+import { createSlidingCounter, type SlidingCounter } from '../bans/window.js';
+import { compileRateMatch, type RateMatch } from './rate-match.js';
+
+/**
+ * A rate rule: at most `limit` requests per sliding `windowMs` per client key. Counting uses the
+ * two-bucket sliding estimate of `bans/window.ts` (the current fixed window plus the previous one
+ * weighted by its overlap): exact when requests are spread evenly over the previous window, and
+ * off by at most the previous window's count times the share of it still overlapping otherwise.
+ */
+export interface RateRule {
+  /** `/^[a-z0-9][a-z0-9-]{0,47}$/`, unique; decisions carry `rate:<name>`. */
+  name: string;
+  /** Requests allowed per window, an integer >= 1. */
+  limit: number;
+  /** Sliding window, 10 000..600 000 ms. */
+  windowMs: number;
+  /** What a client is: `ip` (IPv6 per `ipv6Prefix`, default), `ip+path`, or your function (null: not counted). */
+  key?: 'ip' | 'ip+path' | ((req: RequestFacts) => string | null);
+  /** Which requests count; all when absent. String paths are prefixes. `browser` = no bot category. */
+  match?: RateMatch;
+  /** `block` (default) refuses past the limit; `count` only records. Global `mode: 'count'` wins. */
+  action?: 'block' | 'count';
+  /** 429 (default, with Retry-After) or 403. */
+  status?: 403 | 429;
+  /** Once past the limit the client is refused this long. Default `windowMs`. */
+  banMs?: number;
+  /** Most client keys held by this rule (counters, and bans); the stalest are evicted. Default 100 000. */
+  maxClients?: number;
+}
+
+/** A refusal (or a count-mode hit) by a rate rule. */
+export interface RateHit {
+  readonly rule: string;
+  readonly action: 'block' | 'count';
+  readonly status: 403 | 429;
+  readonly retryAfterS: number;
+}
+
+/** The compiled rate rules of one engine. */
+export interface RateRules {
+  /** Counts the request against every matching rule; the first rule that refuses it wins. */
+  check(req: RequestFacts, clientKey: string, botCategory: BotCategory | null, now: number): RateHit | null;
+  stats(): { countersHeld: number; evictions: number; bansActive: number };
+  /** Shares counts with other instances: called for each counted hit. */
+  onHit: ((rule: string, key: string, now: number) => void) | null;
+  /** Bans `key` under `rule` until `until` (a ban decided by another instance). */
+  impose(rule: string, key: string, until: number): boolean;
+}
+
+const NAME = /^[a-z0-9][a-z0-9-]{0,47}$/;
+const MAX_KEY_LENGTH = 256;
+const MAX_BAN_MS = 7 * 86_400_000;
+
+interface CompiledRule {
+  readonly name: string;
+  readonly ruleName: string;
+  readonly limit: number;
+  readonly windowMs: number;
+  readonly key: 'ip' | 'ip+path' | ((req: RequestFacts) => string | null);
+  readonly matches: (req: RequestFacts, botCategory: BotCategory | null) => boolean;
+  readonly action: 'block' | 'count';
+  readonly status: 403 | 429;
+  readonly banMs: number;
+  readonly maxClients: number;
+  readonly counter: SlidingCounter;
+  readonly bans: Map<string, number>;
+  banEvictions: number;
+}
+
+function integerIn(value: unknown, min: number, max: number, where: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new TypeError(`${where} must be an integer in ${min}..${max}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function compileRule(rule: RateRule, where: string, dryRun: boolean): CompiledRule {
+  if (rule === null || typeof rule !== 'object') throw new TypeError(`${where} must be an object`);
+  const { name, limit, windowMs, key = 'ip', match, action = 'block', status = 429, banMs, maxClients } = rule;
+  if (typeof name !== 'string' || !NAME.test(name)) {
+    throw new TypeError(`${where}.name must match ${String(NAME)}, got ${JSON.stringify(name)}`);
+  }
+  integerIn(limit, 1, 1e9, `${where}.limit`);
+  integerIn(windowMs, 10_000, 600_000, `${where}.windowMs`);
+  if (key !== 'ip' && key !== 'ip+path' && typeof key !== 'function') {
+    throw new TypeError(`${where}.key must be 'ip', 'ip+path' or a function, got ${JSON.stringify(key)}`);
+  }
+  if (action !== 'block' && action !== 'count') {
+    throw new TypeError(`${where}.action must be 'block' or 'count', got ${JSON.stringify(action)}`);
+  }
+  if (status !== 403 && status !== 429)
+    throw new TypeError(`${where}.status must be 403 or 429, got ${JSON.stringify(status)}`);
+  const ban = banMs === undefined ? windowMs : integerIn(banMs, 1_000, MAX_BAN_MS, `${where}.banMs`);
+  const max = maxClients === undefined ? 100_000 : integerIn(maxClients, 1, 10_000_000, `${where}.maxClients`);
+  return {
+    name,
+    ruleName: `rate:${name}`,
+    limit,
+    windowMs,
+    key,
+    matches: compileRateMatch(match, `${where}.match`),
+    action: dryRun ? 'count' : action,
+    status,
+    banMs: ban,
+    maxClients: max,
+    counter: createSlidingCounter({ windowMs, maxClients: max }),
+    bans: new Map(),
+    banEvictions: 0,
+  };
+}
+
+function banUntil(rule: CompiledRule, key: string, until: number): void {
+  rule.bans.delete(key);
+  if (rule.bans.size >= rule.maxClients) {
+    const stalest = rule.bans.keys().next();
+    if (stalest.done !== true) {
+      rule.bans.delete(stalest.value);
+      rule.banEvictions++;
+    }
+  }
+  rule.bans.set(key, until);
+}
+
+/**
+ * Validates and compiles `rateRules`; a bad option throws a TypeError naming it. Returns null for none.
+ *
+ * @example
+ * const rates = compileRateRules([{ name: 'per-ip', limit: 300, windowMs: 60_000 }], { mode: 'block' });
+ * rates?.check(req, '203.0.113.7', null, Date.now()); // null until the 301st request in a minute
+ */
+export function compileRateRules(
+  rules: readonly RateRule[] | undefined,
+  { mode, onError }: { mode: 'block' | 'count'; onError: (error: unknown) => void },
+): RateRules | null {
+  if (rules === undefined) return null;
+  if (!Array.isArray(rules)) throw new TypeError('options.rateRules must be an array of rate rules');
+  if (rules.length > 64) throw new TypeError(`options.rateRules holds at most 64 rules, got ${rules.length}`);
+  const compiled = rules.map((rule: RateRule, i) => compileRule(rule, `options.rateRules[${i}]`, mode === 'count'));
+  const names = new Set<string>();
+  for (const [i, rule] of compiled.entries()) {
+    if (names.has(rule.name)) throw new TypeError(`options.rateRules[${i}].name ${rule.name} is not unique`);
+    names.add(rule.name);
+  }
+  if (compiled.length === 0) return null;
+  const byName = new Map(compiled.map((rule) => [rule.ruleName, rule]));
+
+  function keyOf(rule: CompiledRule, req: RequestFacts, client: string): string | null {
+    if (rule.key === 'ip') return client;
+    if (rule.key === 'ip+path') {
+      const path = typeof req.path === 'string' ? req.path : '';
+      const query = path.indexOf('?');
+      return `${client} ${(query === -1 ? path : path.slice(0, query)).slice(0, MAX_KEY_LENGTH)}`;
+    }
+    try {
+      const key = rule.key(req);
+      return typeof key === 'string' && key !== '' ? key.slice(0, MAX_KEY_LENGTH) : null;
+    } catch (error) {
+      onError(error);
+      return null;
+    }
+  }
+
+  const rates: RateRules = {
+    onHit: null,
+    check(req, client, botCategory, now) {
+      let counted: RateHit | null = null;
+      for (const rule of compiled) {
+        if (!rule.matches(req, botCategory)) continue;
+        const key = keyOf(rule, req, client);
+        if (key === null) continue;
+        let until = rule.bans.get(key);
+        if (until !== undefined && until <= now) {
+          rule.bans.delete(key);
+          until = undefined;
+        }
+        if (until === undefined) {
+          const count = rule.counter.hit(key, now);
+          rates.onHit?.(rule.ruleName, key, now);
+          if (count <= rule.limit) continue;
+          until = now + rule.banMs;
+          banUntil(rule, key, until);
+          rule.counter.reset(key);
+        }
+        const hit = { rule: rule.ruleName, action: rule.action, status: rule.status, retryAfterS: 0 };
+        hit.retryAfterS = Math.max(1, Math.ceil((until - now) / 1000));
+        if (rule.action === 'block') return hit;
+        counted ??= hit;
+      }
+      return counted;
+    },
+    stats() {
+      let countersHeld = 0;
+      let evictions = 0;
+      let bansActive = 0;
+      for (const rule of compiled) {
+        countersHeld += rule.counter.size;
+        evictions += rule.counter.evictions + rule.banEvictions;
+        bansActive += rule.bans.size;
+      }
+      return { countersHeld, evictions, bansActive };
+    },
+    impose(ruleName, key, until) {
+      const rule = byName.get(ruleName);
+      if (rule === undefined || typeof key !== 'string' || !(until > 0)) return false;
+      const current = rule.bans.get(key);
+      if (current !== undefined && current >= until) return false;
+      banUntil(rule, key, until);
+      return true;
+    },
+  };
+  return rates;
+}
