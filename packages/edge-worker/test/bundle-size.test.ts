@@ -38,6 +38,9 @@ async function buildBundle(environment: string): Promise<Bundle> {
       WRANGLER_HIDE_BANNER: 'true',
       WRANGLER_LOG_PATH: join(scratch, 'logs'),
       NO_COLOR: '1',
+      // Workspace packages from their sources (the `@watchpost/source` export condition), so the size is
+      // measured without a prior build and never from a stale dist/; wrangler's default conditions kept.
+      WRANGLER_BUILD_CONDITIONS: 'workerd,worker,browser,@watchpost/source',
     },
   });
   return { bytes: statSync(join(outdir, 'index.js')).size, largest: largestInputs(metafile) };
