@@ -7,7 +7,7 @@
 import { clientKey, type BotCategory, type RequestFacts } from '@watchpost/middleware';
 import type { RateRuleHit, RateVerdict } from './bursts-do.js';
 import type { EdgeRateRule } from './rate-settings.js';
-import { createRateWindows } from './rate-window.js';
+import { createRateWindows, Generations } from './rate-window.js';
 
 /** A request refused by a rate rule, or recorded only (count mode). */
 export interface EdgeRateOutcome {
@@ -46,7 +46,7 @@ function matches(rule: EdgeRateRule, facts: RequestFacts, botCategory: BotCatego
  */
 export function createEdgeRates(rules: readonly EdgeRateRule[], mode: 'block' | 'count', maxKeys = 50_000): EdgeRates {
   const windows = createRateWindows(maxKeys);
-  const bans = new Map<string, { until: number; rule: EdgeRateRule }>();
+  const bans = new Generations<{ until: number; rule: EdgeRateRule }>(MAX_BANS);
   const byName = new Map(rules.map((rule) => [rule.name, rule]));
 
   function outcome(rule: EdgeRateRule, until: number, now: number): EdgeRateOutcome {
@@ -54,42 +54,39 @@ export function createEdgeRates(rules: readonly EdgeRateRule[], mode: 'block' | 
     return { rule, action, retryAfterS: Math.max(1, Math.ceil((until - now) / 1000)) };
   }
 
-  function ban(client: string, rule: EdgeRateRule, until: number): void {
-    bans.delete(client);
-    bans.set(client, { until, rule });
-    if (bans.size > MAX_BANS) bans.delete(bans.keys().next().value as string);
+  function hitsFor(facts: RequestFacts, botCategory: BotCategory | null, client: string): RateRuleHit[] {
+    const hits: RateRuleHit[] = [];
+    for (const rule of rules) {
+      if (!matches(rule, facts, botCategory)) continue;
+      const key = rule.key === 'ip+path' ? `${client} ${facts.path}` : client;
+      const { name, limit, windowMs, banMs, action } = rule;
+      hits.push({ rule: name, key, limit, windowMs, banMs, action });
+    }
+    return hits;
+  }
+
+  function bannedNow(client: string, now: number): EdgeRateOutcome | null {
+    const known = bans.get(client);
+    return known && known.until > now ? outcome(known.rule, known.until, now) : null;
   }
 
   const api: EdgeRates = {
-    hits(facts, botCategory) {
-      const client = clientKey(facts.ip);
-      return rules
-        .filter((rule) => matches(rule, facts, botCategory))
-        .map((rule) => ({
-          rule: rule.name,
-          key: rule.key === 'ip+path' ? `${client} ${facts.path}` : client,
-          limit: rule.limit,
-          windowMs: rule.windowMs,
-          banMs: rule.banMs,
-          action: rule.action,
-        }));
-    },
-    knownBan(facts, now) {
-      const known = bans.get(clientKey(facts.ip));
-      return known && known.until > now ? outcome(known.rule, known.until, now) : null;
-    },
+    hits: (facts, botCategory) => hitsFor(facts, botCategory, clientKey(facts.ip)),
+    knownBan: (facts, now) => bannedNow(clientKey(facts.ip), now),
     checkLocal(facts, botCategory, now) {
-      const banned = api.knownBan(facts, now);
+      const client = clientKey(facts.ip);
+      const banned = bannedNow(client, now);
       if (banned) return banned;
       let counted: EdgeRateOutcome | null = null;
-      for (const hit of api.hits(facts, botCategory)) {
-        if (!windows.hit(`${hit.rule}|${hit.key}`, now, hit.limit, hit.windowMs).over) continue;
-        const rule = byName.get(hit.rule) as EdgeRateRule;
+      for (const rule of rules) {
+        if (!matches(rule, facts, botCategory)) continue;
+        const key = rule.key === 'ip+path' ? `${rule.name}|${client} ${facts.path}` : `${rule.name}|${client}`;
+        if (!windows.hit(key, now, rule.limit, rule.windowMs).over) continue;
         if (rule.action === 'count') {
           counted ??= outcome(rule, now + rule.windowMs, now);
           continue;
         }
-        ban(clientKey(facts.ip), rule, now + rule.banMs);
+        bans.set(client, { until: now + rule.banMs, rule });
         return outcome(rule, now + rule.banMs, now);
       }
       return counted;
@@ -97,7 +94,7 @@ export function createEdgeRates(rules: readonly EdgeRateRule[], mode: 'block' | 
     fromVerdict(facts, verdict, now) {
       const blocking = verdict.rule === null ? undefined : byName.get(verdict.rule);
       if (blocking && verdict.bannedUntil > now) {
-        ban(clientKey(facts.ip), blocking, verdict.bannedUntil);
+        bans.set(clientKey(facts.ip), { until: verdict.bannedUntil, rule: blocking });
         return outcome(blocking, verdict.bannedUntil, now);
       }
       const counted = verdict.counted.length > 0 ? byName.get(verdict.counted[0] as string) : undefined;

@@ -34,6 +34,14 @@ describe('createRateWindows', () => {
     expect(windows.evicted).toBe(1);
     expect(windows.hit('a', 3, 1, 10_000).count).toBe(3); // a survived; b was evicted
     expect(windows.hit('b', 3, 1, 10_000).count).toBe(1);
-    expect(() => createRateWindows(0)).toThrow(/maxKeys/);
+    expect(() => createRateWindows(1)).toThrow(/must be an integer >= 2/);
+  });
+
+  it('stays within its bound and counts what it lost, however many keys pass through', () => {
+    const windows = createRateWindows(1_000);
+    for (let i = 0; i < 100_000; i++) windows.hit(`k${i % 5_000}`, i, 10, 10_000);
+    expect(windows.size).toBeLessThanOrEqual(1_000);
+    // Every key is new when it comes back (5,000 keys cycle through 1,000 slots): all but the held ones were lost.
+    expect(windows.evicted).toBe(100_000 - windows.size);
   });
 });
