@@ -58,3 +58,5 @@ export { createLoginMonitor } from './logins/monitor.js';
 export type { LoginMonitor, LoginReport, LoginBan } from './logins/monitor.js';
 export type { LoginOptions, LoginEndpoint, LoginDetectionOptions, LoginKind } from './logins/options.js';
 export { createAccountHasher } from './logins/account-hash.js';
+export { refusalFor } from './refusal.js';
+export type { Refusal } from './refusal.js';

@@ -3,10 +3,13 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Decision, Engine, RequestFacts } from '../core/engine.js';
 import type { GeoAnswer } from '../core/client/resolve.js';
 import type { ParsedIp } from '../core/ip/parse.js';
+import type { LoginReport } from '../core/logins/monitor.js';
+import { refusalFor } from '../core/refusal.js';
 import { createWatchpostRuntime, pathOf, type WatchpostOptions } from '../core/watchpost.js';
 import { loadGeoLookup } from '../node/geo.js';
 
 export type { WatchpostOptions, ReportApiOptions, BlockResponseOptions } from '../core/watchpost.js';
+export { ratePresets } from '../core/rules/rate-presets.js';
 
 /** A placeholder until the engine decides (keeps one object shape per request). */
 const ALLOWED_UNSEEN: Decision = Object.freeze({ action: 'allow', rule: null, botCategory: null });
@@ -33,6 +36,23 @@ interface Pending extends RequestFacts {
   decision: Decision;
   start: number;
   res: Response;
+  login: LoginReport | undefined;
+}
+
+/** What the middleware puts on the request: `req.watchpost?.login('failed', account)`. */
+export interface WatchpostRequestApi {
+  /** Reports this request's login outcome; the account is HMAC'd with `logins.accountKey`, never kept. */
+  login(outcome: 'success' | 'failed', account?: string | null): void;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** Set by Watchpost when `logins` is configured. */
+      watchpost?: WatchpostRequestApi;
+    }
+  }
 }
 
 /**
@@ -67,6 +87,8 @@ export function watchpost(options: WatchpostOptions = {}): WatchpostMiddleware {
   const runtime = createWatchpostRuntime(options, { source: 'express', nodeGeo, defaultGeo: true });
   const { engine, block, onError } = runtime;
   const headers = new NodeHeaders();
+  // Requests get `watchpost` only when login monitoring is on (`req.watchpost?.login(...)`).
+  const reportsLogins = options.logins !== undefined;
 
   // Called from a small closure per request: nothing is stored on the response (a property added
   // to every ServerResponse, or a bound function, each cost more than this whole function).
@@ -79,6 +101,7 @@ export function watchpost(options: WatchpostOptions = {}): WatchpostMiddleware {
         pending.decision,
         res.writableEnded ? res.statusCode : 0,
         performance.now() - pending.start,
+        pending.login,
       );
     } catch (error) {
       onError(error);
@@ -103,6 +126,7 @@ export function watchpost(options: WatchpostOptions = {}): WatchpostMiddleware {
         decision: ALLOWED_UNSEEN,
         start,
         res,
+        login: undefined,
       };
       pending.decision = engine.decide(pending);
     } catch (error) {
@@ -113,8 +137,17 @@ export function watchpost(options: WatchpostOptions = {}): WatchpostMiddleware {
     // 'close' comes once on every response; if the app never ended it, the client went away (status 0).
     res.on('close', () => recordResponse(pending));
     if (pending.decision.action === 'block') {
-      res.writeHead(block.status, block.headers).end(block.body);
+      const refusal = refusalFor(block, pending.decision);
+      res.writeHead(refusal.status, refusal.headers).end(refusal.body);
       return;
+    }
+    if (reportsLogins) {
+      const facts = pending;
+      req.watchpost = {
+        login(outcome, account) {
+          facts.login = { outcome, account };
+        },
+      };
     }
     next();
   }

@@ -1,4 +1,5 @@
 import type { Decision, Engine, RequestFacts } from '../core/engine.js';
+import { refusalFor } from '../core/refusal.js';
 import { createWatchpostRuntime, type WatchpostOptions } from '../core/watchpost.js';
 import { observeSafely, requestFacts, runtimeSocketIp } from './request-facts.js';
 
@@ -104,8 +105,9 @@ export function watchpostFetch<Env = unknown, Ctx = unknown>(
     }
 
     if (decision.action === 'block') {
-      observeSafely(engine, onError, facts, decision, block.status, start);
-      return new Response(block.body, { status: block.status, headers: block.headers });
+      const refusal = refusalFor(block, decision);
+      observeSafely(engine, onError, facts, decision, refusal.status, start);
+      return new Response(refusal.body, { status: refusal.status, headers: refusal.headers });
     }
     let result: Response | Promise<Response>;
     try {

@@ -1,5 +1,11 @@
 export { watchpost } from './middleware.js';
-export type { HonoWatchpostOptions, WatchpostHonoMiddleware } from './middleware.js';
+export type {
+  HonoWatchpostOptions,
+  WatchpostHonoMiddleware,
+  WatchpostContext,
+  WatchpostVariables,
+} from './middleware.js';
 export { watchpostFetch } from './fetch.js';
 export type { FetchHandler, WatchpostFetch, WatchpostFetchOptions } from './fetch.js';
 export type { WatchpostOptions, ReportApiOptions, BlockResponseOptions } from '../core/watchpost.js';
+export { ratePresets } from '../core/rules/rate-presets.js';

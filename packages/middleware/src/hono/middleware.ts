@@ -1,5 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Decision, Engine, RequestFacts } from '../core/engine.js';
+import type { LoginReport } from '../core/logins/monitor.js';
+import { refusalFor } from '../core/refusal.js';
 import { createWatchpostRuntime, type WatchpostOptions } from '../core/watchpost.js';
 import { observeSafely, requestFacts, runtimeSocketIp } from './request-facts.js';
 
@@ -13,8 +15,19 @@ export interface HonoWatchpostOptions extends WatchpostOptions {
   socketIp?: (c: Context) => string | null | undefined;
 }
 
+/** What the middleware puts on the context: `c.get('watchpost')?.login('failed', account)`. */
+export interface WatchpostContext {
+  /** Reports this request's login outcome; the account is HMAC'd with `logins.accountKey`, never kept. */
+  login(outcome: 'success' | 'failed', account?: string | null): void;
+}
+
+/** The middleware's context variables, for `new Hono<{ Variables: WatchpostVariables }>()`. */
+export interface WatchpostVariables {
+  watchpost?: WatchpostContext;
+}
+
 /** Hono middleware with the engine it drives. */
-export interface WatchpostHonoMiddleware extends MiddlewareHandler {
+export interface WatchpostHonoMiddleware extends MiddlewareHandler<{ Variables: WatchpostVariables }> {
   engine: Engine;
   /** Stops the deny-list sync and flushes queued events; call it on shutdown. */
   close(): Promise<void>;
@@ -43,8 +56,13 @@ export function watchpost(options: HonoWatchpostOptions = {}): WatchpostHonoMidd
     throw new TypeError(`options.socketIp must be a function, got ${typeof socketIp}`);
   const runtime = createWatchpostRuntime(common, { source: 'hono' });
   const { engine, block, onError, resolveClient } = runtime;
+  // The context gets `watchpost` only when login monitoring is on (`c.get('watchpost')?.login(...)`).
+  const reportsLogins = common.logins !== undefined;
 
-  const watchpostMiddleware: MiddlewareHandler = async function watchpostMiddleware(c, next) {
+  const watchpostMiddleware: MiddlewareHandler<{ Variables: WatchpostVariables }> = async function watchpostMiddleware(
+    c,
+    next,
+  ) {
     const start = performance.now();
     let facts: RequestFacts;
     let decision: Decision;
@@ -57,8 +75,17 @@ export function watchpost(options: HonoWatchpostOptions = {}): WatchpostHonoMidd
     }
 
     if (decision.action === 'block') {
-      observeSafely(engine, onError, facts, decision, block.status, start);
-      return new Response(block.body, { status: block.status, headers: block.headers });
+      const refusal = refusalFor(block, decision);
+      observeSafely(engine, onError, facts, decision, refusal.status, start);
+      return new Response(refusal.body, { status: refusal.status, headers: refusal.headers });
+    }
+    let login: LoginReport | undefined;
+    if (reportsLogins) {
+      c.set('watchpost', {
+        login(outcome, account) {
+          login = { outcome, account };
+        },
+      });
     }
     let status = 500;
     try {
@@ -66,7 +93,7 @@ export function watchpost(options: HonoWatchpostOptions = {}): WatchpostHonoMidd
       status = c.res.status;
     } finally {
       // Also after a throw that escaped Hono's own error handling: that is a 500 to the client.
-      observeSafely(engine, onError, facts, decision, status, start);
+      observeSafely(engine, onError, facts, decision, status, start, login);
     }
   };
 

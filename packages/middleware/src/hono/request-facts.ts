@@ -1,3 +1,4 @@
+import type { LoginReport } from '../core/logins/monitor.js';
 import type { ClientRequest, HeadersLike, ResolvedClient } from '../core/client/resolve.js';
 import type { Decision, Engine, RequestFacts } from '../core/engine.js';
 import { pathOf } from '../core/watchpost.js';
@@ -94,9 +95,10 @@ export function observeSafely(
   decision: Decision,
   status: number,
   start: number,
+  login?: LoginReport,
 ): void {
   try {
-    engine.observe(facts, decision, status, performance.now() - start);
+    engine.observe(facts, decision, status, performance.now() - start, login);
   } catch (error) {
     onError(error);
   }
