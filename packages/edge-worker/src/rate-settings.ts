@@ -3,7 +3,7 @@
  * against the engine's contract (issue 15). Only JSON can travel in a var, so path patterns are
  * prefixes and a login's failure test is a list of statuses; the worker turns both into engine options.
  */
-import { botCategorySchema } from '@watchpost/middleware';
+import { botCategorySchema, type LoginOptions } from '@watchpost/middleware';
 
 /** One rate rule as the engine takes it (`rateRules`), restricted to what JSON can say. */
 export interface EdgeRateRule {
@@ -138,11 +138,11 @@ function parseDetection(where: string, value: unknown): EdgeLoginDetection {
   if (value === false) return false;
   const raw = object(where, value, ['limit', 'windowMs', 'mode', 'banMs']);
   const detection: EdgeLoginDetection = {
-    limit: integer(`${where}.limit`, raw.limit, 1, 1_000_000),
+    limit: integer(`${where}.limit`, raw.limit, 1, 100_000),
     windowMs: integer(`${where}.windowMs`, raw.windowMs, 10_000, 86_400_000),
   };
   if (raw.mode !== undefined) detection.mode = oneOf(`${where}.mode`, raw.mode, ['block', 'count'] as const);
-  if (raw.banMs !== undefined) detection.banMs = integer(`${where}.banMs`, raw.banMs, 1_000, 30 * 86_400_000);
+  if (raw.banMs !== undefined) detection.banMs = integer(`${where}.banMs`, raw.banMs, 1_000, 7 * 86_400_000);
   return detection;
 }
 
@@ -184,4 +184,22 @@ export function parseLogins(text: string | undefined): EdgeLogins | null {
     if (raw[name] !== undefined) logins[name] = parseDetection(`LOGINS.${name}`, raw[name]);
   }
   return logins;
+}
+
+/**
+ * The engine's `logins` option from the parsed var: a failure is a status in `failedStatuses`.
+ *
+ * @example
+ * createEngine({ logins: toEngineLogins(parseLogins(env.LOGINS)!) });
+ */
+export function toEngineLogins(logins: EdgeLogins): LoginOptions {
+  const { endpoints, ...detections } = logins;
+  return {
+    ...detections,
+    endpoints: endpoints.map(({ method, path, failedStatuses }) => ({
+      method,
+      path,
+      failed: (status: number) => failedStatuses.includes(status),
+    })),
+  };
 }

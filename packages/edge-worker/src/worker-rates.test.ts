@@ -43,7 +43,7 @@ function isolate(
     return response;
   }
   const events = () => api.batches().flatMap((batch) => batch.events);
-  return { send, events, errors, shared };
+  return { send, events, errors, shared, origin };
 }
 
 describe('rate rules in one isolate', () => {
@@ -136,5 +136,26 @@ describe('rate rules across isolates (exact, Durable Object)', () => {
     const slow = isolate({ RATE_RULES: rule({ limit: 1 }), BURSTS: hanging }, { now: Date.now() }, undefined, 20);
     for (let i = 0; i < 2; i++) expect((await slow.send('/')).status).toBe(200);
     expect(slow.errors[0]).toMatch(/no answer within 20 ms/);
+  });
+});
+
+describe('declared login endpoints', () => {
+  it('refuses a client after repeated failed logins (status only) with rule login:brute-force', async () => {
+    const logins = { endpoints: [{ method: 'POST', path: '/login' }], bruteForce: { limit: 3, windowMs: 60_000 } };
+    const edge = isolate({ LOGINS: JSON.stringify(logins) }, { now: 7_000_000 });
+    edge.origin.state.status = 401;
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await edge.send('/login', '198.51.100.50', 'POST')).status);
+    expect(statuses).toEqual([401, 401, 401, 403, 403]);
+    // Failures on another path, or from another client, do not count.
+    for (let i = 0; i < 5; i++) expect((await edge.send('/search', '198.51.100.51', 'POST')).status).toBe(401);
+    expect((await edge.send('/login', '198.51.100.51', 'POST')).status).toBe(401);
+    const refused = edge.events().filter((event) => event.rule === 'login:brute-force');
+    expect(refused.map((event) => [event.ip, event.status, event.action])).toEqual([
+      ['198.51.100.50', 403, 'block'],
+      ['198.51.100.50', 403, 'block'],
+    ]);
+    expect(edge.events().filter((event) => event.login?.outcome === 'failed').length).toBeGreaterThanOrEqual(4);
+    expect(edge.errors).toEqual([]);
   });
 });

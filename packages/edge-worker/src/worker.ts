@@ -16,6 +16,7 @@ import { consumeEventBatches } from './events/consumer.js';
 import { createQueueSink } from './events/queue-sink.js';
 import { blockedResponse, rateLimitedResponse, toOriginRequest } from './proxy.js';
 import { requestFacts, type CfSignals } from './request-facts.js';
+import { toEngineLogins } from './rate-settings.js';
 import { readSettings, type Settings, type SettingsEnv } from './settings.js';
 
 /** The bindings the worker reads; `EVENTS_QUEUE` and `BURSTS` are optional (see wrangler.jsonc). */
@@ -126,6 +127,8 @@ export function createWorker({
       mode: settings.mode,
       sampleRate: settings.sampleRate,
       bans: settings.bursts,
+      // Rate rules are counted by the worker (edge-rates.ts), so exact mode can count them in the Durable Object.
+      ...(settings.logins ? { logins: toEngineLogins(settings.logins) } : {}),
       now,
       onError: (error: unknown) => onError(error, 'engine'),
       ...(batcher ? { sink: batcher.sink } : {}),
@@ -260,6 +263,10 @@ export function createWorker({
       if (rateRefusal !== null) {
         finish(rateRefusal.rule.status);
         return rateLimitedResponse(rateRefusal.rule.status, rateRefusal.retryAfterS);
+      }
+      if (decision?.action === 'block' && decision.status === 429) {
+        finish(429);
+        return rateLimitedResponse(429, decision.retryAfterS ?? 1);
       }
       if (decision?.action === 'block') {
         finish(403);
