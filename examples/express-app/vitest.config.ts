@@ -1,5 +1,7 @@
 import { defineConfig } from 'vitest/config';
+import { sourceConditions, sourceEnv } from '../../vitest.source.js';
 
 export default defineConfig({
-  test: { include: ['src/**/*.test.ts'], testTimeout: 10_000 },
+  ...sourceConditions,
+  test: { env: sourceEnv, include: ['src/**/*.test.ts'], testTimeout: 10_000 },
 });

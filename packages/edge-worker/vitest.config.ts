@@ -5,7 +5,13 @@ import { defineConfig } from 'vitest/config';
 // `exact` environment (KV, Queue, Durable Object), simulated locally by miniflare. Tests call the
 // worker's handlers directly (fetch, scheduled, queue) with an injected `fetch` for the origin and the
 // report API, so nothing leaves the machine.
+// `@watchpost/*` packages resolve to their TypeScript sources here (see vitest.source.ts at the root);
+// the Workers pool keeps its own conditions after ours.
+const workerConditions = ['@watchpost/source', 'workerd', 'worker', 'module', 'browser', 'development|production'];
+
 export default defineConfig({
+  resolve: { conditions: workerConditions },
+  ssr: { resolve: { conditions: workerConditions } },
   plugins: [
     cloudflareTest({
       wrangler: { configPath: './wrangler.jsonc', environment: 'exact' },

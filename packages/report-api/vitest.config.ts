@@ -1,9 +1,12 @@
 import { defineConfig } from 'vitest/config';
+import { sourceConditions, sourceEnv } from '../../vitest.source.js';
 
 // Two projects: `unit` (fast, everything but the browser) and `browser` (the dashboard in Debian's
 // Chromium through playwright-core). `vitest run` runs both; `vitest run --project unit` skips the browser.
 export default defineConfig({
+  ...sourceConditions,
   test: {
+    env: sourceEnv,
     testTimeout: 20_000,
     projects: [
       {
