@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** Where a deny-list entry came from. */
 export const denySourceSchema = z.enum(['manual', 'auto', 'import']);
@@ -13,16 +13,16 @@ export const denySourceSchema = z.enum(['manual', 'auto', 'import']);
  */
 export const denyEntrySchema = z.object({
   id: z.string(),
-  value: z.string().min(2).max(64),
-  reason: z.string().max(500),
+  value: z.string().check(z.minLength(2), z.maxLength(64)),
+  reason: z.string().check(z.maxLength(500)),
   source: denySourceSchema,
-  createdAt: z.number().int(),
-  expiresAt: z.number().int().nullable(),
+  createdAt: z.int(),
+  expiresAt: z.nullable(z.int()),
 });
 
 /** The body of `GET /v1/denylist`. */
 export const denyListSchema = z.object({
-  version: z.string().describe('changes whenever the served list changes; also sent as the ETag'),
+  version: z.string().check(z.describe('changes whenever the served list changes; also sent as the ETag')),
   entries: z.array(denyEntrySchema),
 });
 

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+// zod/mini: the same schemas as classic zod at a quarter of the bundle, which the edge worker ships.
+import * as z from 'zod/mini';
 import { normalizeIp } from '../core/ip/parse.js';
 import { MAX_DROPPED, MAX_EVENT_TS, MAX_LATENCY_MS, MIN_EVENT_TS, MIN_SAMPLE_RATE } from './limits.js';
 
@@ -43,27 +44,27 @@ const MAX_IP_TEXT = 100;
  * ipSchema.parse('::FFFF:192.0.2.1'); // '192.0.2.1'
  * ipSchema.safeParse('not-an-ip').success; // false
  */
-export const ipSchema = z
-  .string()
-  .max(MAX_IP_TEXT)
-  .transform((text, ctx) => {
+export const ipSchema = z.pipe(
+  z.string().check(z.maxLength(MAX_IP_TEXT)),
+  z.transform((text: string, ctx) => {
     const ip = normalizeIp(text);
     if (ip !== null) return ip;
-    ctx.addIssue({ code: 'custom', message: 'not an IPv4 or IPv6 address' });
+    ctx.issues.push({ code: 'custom', message: 'not an IPv4 or IPv6 address', input: text });
     return z.NEVER;
-  });
+  }),
+);
 
 /** A login account as sent: the first 32 hex chars of HMAC-SHA256(site key, trimmed lower-case account). */
-export const loginAccountSchema = z.string().regex(/^[0-9a-f]{32}$/, '32 lower-case hex characters');
+export const loginAccountSchema = z.string().check(z.regex(/^[0-9a-f]{32}$/, '32 lower-case hex characters'));
 
 /** A login attempt: its outcome and the hashed account, or null when unknown or the site has no key. */
 export const loginSchema = z.object({
   outcome: z.enum(['success', 'failed']),
-  account: loginAccountSchema.nullable(),
+  account: z.nullable(loginAccountSchema),
 });
 
 /** An epoch-ms time from 2000-01-01 to the largest JavaScript `Date`. */
-const epochMsSchema = z.number().int().min(MIN_EVENT_TS).max(MAX_EVENT_TS);
+const epochMsSchema = z.int().check(z.gte(MIN_EVENT_TS), z.lte(MAX_EVENT_TS));
 
 /**
  * One request as seen by the engine. `sampleRate` is the probability with which an event of
@@ -75,25 +76,29 @@ const epochMsSchema = z.number().int().min(MIN_EVENT_TS).max(MAX_EVENT_TS);
  *   botCategory: null, sampleRate: 0.1 });
  */
 export const eventSchema = z.object({
-  ts: epochMsSchema.describe('request start, epoch milliseconds (2000-01-01 to the largest Date)'),
-  ip: ipSchema.describe('client IP, an IPv4 or IPv6 literal; stored normalised (IPv4-mapped IPv6 as IPv4)'),
+  ts: epochMsSchema.check(z.describe('request start, epoch milliseconds (2000-01-01 to the largest Date)')),
+  ip: ipSchema.check(z.describe('client IP, an IPv4 or IPv6 literal; stored normalised (IPv4-mapped IPv6 as IPv4)')),
   country: z
+    .nullable(z.string().check(z.regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code in upper case, such as JP')))
+    .check(z.describe('client country, ISO 3166-1 alpha-2, or null when unknown')),
+  method: z.string().check(z.minLength(1), z.maxLength(16)),
+  host: z.string().check(z.maxLength(255)),
+  path: z.string().check(z.maxLength(MAX_PATH_LENGTH), z.describe('request path without the query string')),
+  status: z.int().check(z.gte(0), z.lte(999), z.describe('response status; 0 when the client went away')),
+  latencyMs: z.number().check(z.gte(0), z.lte(MAX_LATENCY_MS)),
+  ua: z
     .string()
-    .regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code in upper case, such as JP')
-    .nullable()
-    .describe('client country, ISO 3166-1 alpha-2, or null when unknown'),
-  method: z.string().min(1).max(16),
-  host: z.string().max(255),
-  path: z.string().max(MAX_PATH_LENGTH).describe('request path without the query string'),
-  status: z.number().int().min(0).max(999).describe('response status; 0 when the client went away'),
-  latencyMs: z.number().min(0).max(MAX_LATENCY_MS),
-  ua: z.string().max(MAX_UA_LENGTH).describe('user agent, truncated; empty when the request had none'),
+    .check(z.maxLength(MAX_UA_LENGTH), z.describe('user agent, truncated; empty when the request had none')),
   action: actionSchema,
-  rule: z.string().max(128).nullable().describe('the rule that blocked or would have blocked, else null'),
-  botCategory: botCategorySchema.nullable(),
-  sampleRate: z.number().min(MIN_SAMPLE_RATE).max(1).describe('probability the event was kept, 1e-6 to 1'),
-  asn: z.number().int().min(0).nullable().optional(),
-  login: loginSchema.nullable().optional().describe('a login attempt and its outcome, else absent or null'),
+  rule: z
+    .nullable(z.string().check(z.maxLength(128)))
+    .check(z.describe('the rule that blocked or would have blocked, else null')),
+  botCategory: z.nullable(botCategorySchema),
+  sampleRate: z
+    .number()
+    .check(z.gte(MIN_SAMPLE_RATE), z.lte(1), z.describe('probability the event was kept, 1e-6 to 1')),
+  asn: z.optional(z.nullable(z.int().check(z.gte(0)))),
+  login: z.optional(z.nullable(loginSchema)).check(z.describe('a login attempt and its outcome, else absent or null')),
 });
 
 /**
@@ -106,19 +111,13 @@ export const eventSchema = z.object({
 export const batchSchema = z.object({
   batchId: z
     .string()
-    .min(8)
-    .max(64)
-    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),
+    .check(z.minLength(8), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only')),
   source: eventSourceSchema,
-  sentAt: epochMsSchema.optional(),
+  sentAt: z.optional(epochMsSchema),
   dropped: z
-    .number()
-    .int()
-    .min(0)
-    .max(MAX_DROPPED)
-    .optional()
-    .describe('events the sender dropped since its last batch'),
-  events: z.array(eventSchema).max(MAX_BATCH_EVENTS),
+    .optional(z.int().check(z.gte(0), z.lte(MAX_DROPPED)))
+    .check(z.describe('events the sender dropped since its last batch')),
+  events: z.array(eventSchema).check(z.maxLength(MAX_BATCH_EVENTS)),
 });
 
 /**
@@ -129,7 +128,9 @@ export const batchSchema = z.object({
  * @example
  * batchEnvelopeSchema.safeParse({ batchId: 'abcdefgh', source: 'hono', events: [42] }).success; // true
  */
-export const batchEnvelopeSchema = batchSchema.extend({ events: z.array(z.unknown()).max(MAX_BATCH_EVENTS) });
+export const batchEnvelopeSchema = z.extend(batchSchema, {
+  events: z.array(z.unknown()).check(z.maxLength(MAX_BATCH_EVENTS)),
+});
 
 export type EventSource = z.infer<typeof eventSourceSchema>;
 export type Action = z.infer<typeof actionSchema>;

@@ -13,7 +13,7 @@ export const errorSchema = z.object({
  * @example
  * openApiSchema(webhookSchema);
  */
-export const openApiSchema = (s: z.ZodType, io: 'input' | 'output' = 'output') => {
+export const openApiSchema = (s: z.core.$ZodType, io: 'input' | 'output' = 'output') => {
   // `$schema` is implied by the document's `jsonSchemaDialect`; repeating it on every schema is noise.
   const { $schema: _dialect, ...schema } = z.toJSONSchema(s, { target: 'draft-2020-12', io, unrepresentable: 'any' });
   return schema;
@@ -25,7 +25,7 @@ export const openApiSchema = (s: z.ZodType, io: 'input' | 'output' = 'output') =
  * @example
  * responses: { '200': jsonResponse(webhookSchema, 'the webhook') }
  */
-export const jsonResponse = (s: z.ZodType, description: string, io: 'input' | 'output' = 'output') => ({
+export const jsonResponse = (s: z.core.$ZodType, description: string, io: 'input' | 'output' = 'output') => ({
   description,
   content: { 'application/json': { schema: openApiSchema(s, io) } },
 });
@@ -36,7 +36,7 @@ export const jsonResponse = (s: z.ZodType, description: string, io: 'input' | 'o
  * @example
  * requestBody: jsonBody(newWebhookSchema)
  */
-export const jsonBody = (s: z.ZodType) => ({
+export const jsonBody = (s: z.core.$ZodType) => ({
   required: true,
   content: { 'application/json': { schema: openApiSchema(s, 'input') } },
 });

@@ -49,7 +49,7 @@ export const dailyReportSchema = z.object({
     z.object({ path: z.string(), requests: count, blocked: count, errors4xx: count, errors5xx: count }),
   ),
   topUserAgents: z.array(
-    z.object({ ua: z.string(), requests: count, blocked: count, botCategory: botCategorySchema.nullable() }),
+    z.object({ ua: z.string(), requests: count, blocked: count, botCategory: z.nullable(botCategorySchema) }),
   ),
   bots: z.array(z.object({ category: botCategorySchema, requests: count, blocked: count })),
   blocksByRule: z.array(z.object({ rule: z.string(), blocked: count, counted: count })),
