@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createExampleApp, type ExampleAppOptions } from './app.js';
+import { createExampleApp, exampleRateRules, type ExampleAppOptions } from './app.js';
 
 const running: Array<{ server: Server; close?: () => Promise<void> }> = [];
 afterEach(async () => {
@@ -72,5 +72,25 @@ describe('example Express app', () => {
     // Banned once its errors exceed the threshold: the sixth 401 in the window.
     for (let i = 0; i < 6; i++) expect((await login(base, `guess-${i}`)).status).toBe(401);
     expect((await fetch(`${base}/`)).status).toBe(403);
+  });
+
+  it('answers the 11th login post of a minute 429 with Retry-After (rate rule login-posts)', async () => {
+    const base = await start({ watchpost: { rateRules: exampleRateRules } });
+    const statuses = [];
+    for (let i = 0; i < 10; i++) statuses.push((await login(base, `guess-${i}`)).status);
+    expect(statuses).toEqual(Array(10).fill(401));
+    const refused = await login(base, 'demo');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await login(base, 'demo')).status).toBe(429); // still refused: the rule bans for its window
+    expect((await fetch(`${base}/products`)).status).toBe(200); // only what the rule matches
+  });
+
+  it('refuses a client that keeps failing for one account (login:brute-force), from the app-reported outcome', async () => {
+    const base = await start({
+      watchpost: { logins: { accountKey: 'example-account-key-0123', bruteForce: { limit: 3, windowMs: 60_000 } } },
+    });
+    for (let i = 0; i < 3; i++) expect((await login(base, `guess-${i}`)).status).toBe(401);
+    expect((await login(base, 'demo')).status).toBe(403);
   });
 });

@@ -1,5 +1,5 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { watchpost, type WatchpostOptions } from '@watchpost/middleware/express';
+import { ratePresets, watchpost, type WatchpostOptions } from '@watchpost/middleware/express';
 
 // Stand-ins for a real catalogue and user table: products 1..48, one account demo/demo.
 const PRODUCTS = Array.from({ length: 48 }, (_, i) => ({
@@ -8,6 +8,15 @@ const PRODUCTS = Array.from({ length: 48 }, (_, i) => ({
   priceYen: 500 + 100 * i,
 }));
 const DEMO_USER = { username: 'demo', password: 'demo' };
+
+/**
+ * The shop's rate rules: the shipped `standard` preset plus at most 10 login posts per client per
+ * minute (429 with Retry-After). `src/server.ts` and the demo use them; see README.md "Rate rules and logins".
+ */
+export const exampleRateRules: NonNullable<WatchpostOptions['rateRules']> = [
+  ...ratePresets.standard,
+  { name: 'login-posts', limit: 10, windowMs: 60_000, match: { methods: ['POST'], paths: ['/login'] }, status: 429 },
+];
 
 /** Options of {@link createExampleApp}. */
 export interface ExampleAppOptions {
@@ -66,7 +75,10 @@ export function createExampleApp(options: ExampleAppOptions = {}): ExampleApp {
   });
   app.post('/login', (req, res) => {
     const body = (req.body ?? {}) as { username?: unknown; password?: unknown };
-    if (body.username === DEMO_USER.username && body.password === DEMO_USER.password) res.json({ ok: true });
+    const ok = body.username === DEMO_USER.username && body.password === DEMO_USER.password;
+    // With `logins` configured, Watchpost judges the attempt (the account is HMAC'd, never stored).
+    req.watchpost?.login(ok ? 'success' : 'failed', typeof body.username === 'string' ? body.username : null);
+    if (ok) res.json({ ok: true });
     else res.status(401).json({ error: 'wrong username or password' });
   });
   app.use((_req, res) => {
