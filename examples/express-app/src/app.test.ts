@@ -86,7 +86,7 @@ describe('example Express app', () => {
     expect((await fetch(`${base}/products`)).status).toBe(200); // only what the rule matches
   });
 
-  it('refuses a client that keeps failing for one account (login:brute-force), from the app-reported outcome', async () => {
+  it('refuses repeated failures for one account (login:brute-force), as the app reports them', async () => {
     const base = await start({
       watchpost: { logins: { accountKey: 'example-account-key-0123', bruteForce: { limit: 3, windowMs: 60_000 } } },
     });
