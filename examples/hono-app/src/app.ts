@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { watchpost, type HonoWatchpostOptions } from '@watchpost/middleware/hono';
+import { ratePresets, watchpost, type HonoWatchpostOptions, type WatchpostVariables } from '@watchpost/middleware/hono';
 import { loadGeoLookup } from '@watchpost/middleware/node';
 
 // Stand-ins for a real catalogue and user table: products 1..48, one account demo/demo.
@@ -9,6 +9,15 @@ const PRODUCTS = Array.from({ length: 48 }, (_, i) => ({
   priceYen: 500 + 100 * i,
 }));
 const DEMO_USER = { username: 'demo', password: 'demo' };
+
+/**
+ * The shop's rate rules: the shipped `standard` preset plus at most 10 login posts per client per
+ * minute (429 with Retry-After). `src/server.ts` and the demo use them; see README.md "Rate rules and logins".
+ */
+export const exampleRateRules: NonNullable<HonoWatchpostOptions['rateRules']> = [
+  ...ratePresets.standard,
+  { name: 'login-posts', limit: 10, windowMs: 60_000, match: { methods: ['POST'], paths: ['/login'] }, status: 429 },
+];
 
 /** Options of {@link createExampleApp}. */
 export interface ExampleAppOptions {
@@ -20,7 +29,7 @@ export interface ExampleAppOptions {
 
 /** The app and the middleware instance in front of it (call its `close()` on shutdown to flush events). */
 export interface ExampleApp {
-  app: Hono;
+  app: Hono<{ Variables: WatchpostVariables }>;
   protection: ReturnType<typeof watchpost> | null;
 }
 
@@ -35,7 +44,7 @@ export interface ExampleApp {
  * serve({ fetch: app.fetch, port: 3001 });
  */
 export function createExampleApp(options: ExampleAppOptions = {}): ExampleApp {
-  const app = new Hono();
+  const app = new Hono<{ Variables: WatchpostVariables }>();
   // On Node.js the offline GeoIP table gives every client a country (Hono's adapter leaves it off,
   // since Hono also runs where that table cannot be read).
   const protection = options.watchpost ? watchpost({ geo: loadGeoLookup(), ...options.watchpost }) : null;
@@ -58,8 +67,10 @@ export function createExampleApp(options: ExampleAppOptions = {}): ExampleApp {
   });
   app.post('/login', async (c) => {
     const body = (await c.req.json().catch(() => ({}))) as { username?: unknown; password?: unknown };
-    if (body.username === DEMO_USER.username && body.password === DEMO_USER.password) return c.json({ ok: true });
-    return c.json({ error: 'wrong username or password' }, 401);
+    const ok = body.username === DEMO_USER.username && body.password === DEMO_USER.password;
+    // With `logins` configured, Watchpost judges the attempt (the account is HMAC'd, never stored).
+    c.get('watchpost')?.login(ok ? 'success' : 'failed', typeof body.username === 'string' ? body.username : null);
+    return ok ? c.json({ ok: true }) : c.json({ error: 'wrong username or password' }, 401);
   });
   app.notFound((c) => c.json({ error: 'not found' }, 404));
   return { app, protection };

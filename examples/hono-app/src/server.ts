@@ -1,5 +1,5 @@
 import { serve } from '@hono/node-server';
-import { createExampleApp } from './app.js';
+import { createExampleApp, exampleRateRules } from './app.js';
 
 // Configuration from the environment, as in a real deployment:
 //   WATCHPOST_URL         the report API, e.g. http://127.0.0.1:8787
@@ -13,7 +13,12 @@ if (!url || !ingestKey) {
 }
 
 const { app, protection } = createExampleApp({
-  watchpost: url && ingestKey ? { reportApi: { url, ingestKey } } : {},
+  watchpost: {
+    ...(url && ingestKey ? { reportApi: { url, ingestKey } } : {}),
+    rateRules: exampleRateRules,
+    // WATCHPOST_ACCOUNT_KEY: the per-site HMAC key for login accounts (without it accounts are not kept).
+    logins: process.env.WATCHPOST_ACCOUNT_KEY ? { accountKey: process.env.WATCHPOST_ACCOUNT_KEY } : {},
+  },
 });
 const server = serve({ fetch: app.fetch, port }, (info) =>
   console.log(`example Hono app on http://localhost:${info.port}`),
