@@ -11,6 +11,7 @@ import { compileIpList, compileSyncedDenyList } from './rules/ip-lists.js';
 import { assertMode, type RuleMode } from './rules/mode.js';
 import { compileProbes } from './rules/probes.js';
 import { createSampler } from './sample.js';
+import { LruCache } from './lru.js';
 import { compileRateRules } from './rules/rate.js';
 import { createLoginMonitor, type LoginReport } from './logins/monitor.js';
 
@@ -108,7 +109,15 @@ export function createEngine({
   const sample = createSampler({ sampleRate, random });
   const keyOptions = { ipv6Prefix };
   const dryRun = mode === 'count';
-  const rates = compileRateRules(rateRules, { mode, onError: (error) => reportError(error) });
+  // Rate and login keys: dotted IPv4 text that parses is its own key; others are formatted once and cached.
+  const keyCache = new LruCache<string, string>(10_000);
+  const keyOf = (req: RequestFacts, ip: ParsedIp): string => {
+    if (ip.family === 4 && req.ip.indexOf(':') === -1) return req.ip;
+    let key = keyCache.get(req.ip);
+    if (key === undefined) keyCache.set(req.ip, (key = clientKey(ip, keyOptions)));
+    return key;
+  };
+  const rates = compileRateRules(rateRules, { mode, onError: (error) => reportError(error), clientKey: keyOf });
   const logins = createLoginMonitor(loginOptions, dryRun);
   let loginAttempts = 0;
   let loginFailures = 0;
@@ -166,14 +175,13 @@ export function createEngine({
     // The first blocking rule wins; a counting rule is remembered in case nothing blocks.
     let counted: string | null = null;
     if (ip !== null && (rates !== null || (logins !== null && !logins.empty))) {
-      const key = clientKey(ip, keyOptions);
       const at = now();
-      const loginBan = logins === null ? null : logins.banned(key, at);
+      const loginBan = logins === null || logins.empty ? null : logins.banned(keyOf(req, ip), at);
       if (loginBan !== null) {
         if (loginBan.action === 'block') return tally({ action: 'block', rule: loginBan.rule, botCategory });
         counted = loginBan.rule;
       }
-      const hit = rates === null ? null : rates.check(req, key, botCategory, at);
+      const hit = rates === null ? null : rates.check(req, ip, botCategory, at);
       if (hit !== null) {
         if (hit.action === 'block') {
           const retryAfterS = hit.status === 429 ? hit.retryAfterS : undefined;
@@ -211,7 +219,7 @@ export function createEngine({
         const ip = req.parsedIp !== undefined ? req.parsedIp : parseIp(req.ip);
         loginAttempts++;
         if (outcome === 'failed') loginFailures++;
-        if (ip !== null) logins.record(clientKey(ip, keyOptions), outcome, loginFact.account, (at = now()));
+        if (ip !== null) logins.record(keyOf(req, ip), outcome, loginFact.account, (at = now()));
       }
     }
     // Only errors count towards bans; a client already refused by a ban or the deny list is not counted again.

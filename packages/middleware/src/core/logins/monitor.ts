@@ -33,9 +33,12 @@ export interface LoginMonitor {
 
 const UNKNOWN = '*';
 
-function compileEndpoints(endpoints: LoginOptions['endpoints']): Map<string, (status: number) => boolean> {
-  const byKey = new Map<string, (status: number) => boolean>();
-  if (endpoints === undefined) return byKey;
+/** Declared endpoints by exact path, then upper-case method: a request to another path costs one lookup. */
+type Endpoints = Map<string, Map<string, (status: number) => boolean>>;
+
+function compileEndpoints(endpoints: LoginOptions['endpoints']): Endpoints {
+  const byPath: Endpoints = new Map();
+  if (endpoints === undefined) return byPath;
   if (!Array.isArray(endpoints) || endpoints.length > 64) {
     throw new TypeError('options.logins.endpoints must be an array of at most 64 endpoints');
   }
@@ -49,9 +52,11 @@ function compileEndpoints(endpoints: LoginOptions['endpoints']): Map<string, (st
       throw new TypeError(`${where}.path must be a path starting with '/', got ${JSON.stringify(path)}`);
     }
     if (typeof failed !== 'function') throw new TypeError(`${where}.failed must be a function`);
-    byKey.set(`${method.toUpperCase()} ${path}`, failed);
+    let methods = byPath.get(path);
+    if (methods === undefined) byPath.set(path, (methods = new Map()));
+    methods.set(method.toUpperCase(), failed);
   }
-  return byKey;
+  return byPath;
 }
 
 function defaultFailed(status: number): boolean {
@@ -126,7 +131,10 @@ export function createLoginMonitor(options: LoginOptions | undefined, dryRun: bo
       if (endpoints.size === 0 || status === 0 || status >= 500) return null;
       const raw = typeof req.path === 'string' ? req.path : '';
       const query = raw.indexOf('?');
-      const failed = endpoints.get(`${String(req.method).toUpperCase()} ${query === -1 ? raw : raw.slice(0, query)}`);
+      const methods = endpoints.get(query === -1 ? raw : raw.slice(0, query));
+      if (methods === undefined) return null;
+      const method = typeof req.method === 'string' ? req.method : '';
+      const failed = methods.get(method) ?? methods.get(method.toUpperCase());
       if (failed === undefined) return null;
       return failed(status) ? 'failed' : 'success';
     },

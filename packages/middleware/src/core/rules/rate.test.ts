@@ -3,6 +3,10 @@ import type { RequestFacts } from '../engine-options.js';
 import { createEngine } from '../engine.js';
 import { compileRateRules, type RateRule } from './rate.js';
 import { ratePresets } from './rate-presets.js';
+import type { ParsedIp } from '../ip/parse.js';
+
+/** A fake parsed IP carrying the key the test wants (clientKey above reads it back). */
+const ip = (key: string) => ({ key }) as unknown as ParsedIp;
 
 const T0 = Date.UTC(2026, 11, 4, 12, 0, 0);
 const req = (over: Partial<RequestFacts> = {}): RequestFacts => ({
@@ -17,13 +21,14 @@ const req = (over: Partial<RequestFacts> = {}): RequestFacts => ({
 const onError = (error: unknown) => {
   throw error;
 };
-const compile = (rules: RateRule[]) => compileRateRules(rules, { mode: 'block', onError })!;
+const clientKey = (_req: RequestFacts, ip: ParsedIp) => (ip as unknown as { key: string }).key;
+const compile = (rules: RateRule[]) => compileRateRules(rules, { mode: 'block', onError, clientKey })!;
 
 describe('rate rules: sliding window maths', () => {
   it('allows exactly `limit` requests in a window, refuses the next with 429 and Retry-After', () => {
     const rates = compile([{ name: 'r', limit: 5, windowMs: 10_000 }]);
-    for (let i = 0; i < 5; i++) expect(rates.check(req(), 'c', null, T0 + i)).toBeNull();
-    expect(rates.check(req(), 'c', null, T0 + 10)).toEqual({
+    for (let i = 0; i < 5; i++) expect(rates.check(req(), ip('c'), null, T0 + i)).toBeNull();
+    expect(rates.check(req(), ip('c'), null, T0 + 10)).toEqual({
       rule: 'rate:r',
       action: 'block',
       status: 429,
@@ -35,30 +40,30 @@ describe('rate rules: sliding window maths', () => {
     const rates = compile([{ name: 'r', limit: 10, windowMs: 10_000 }]);
     const start = Math.ceil(T0 / 10_000) * 10_000;
     // 10 requests at the very end of one window...
-    for (let i = 0; i < 10; i++) expect(rates.check(req(), 'c', null, start + 9_990)).toBeNull();
+    for (let i = 0; i < 10; i++) expect(rates.check(req(), ip('c'), null, start + 9_990)).toBeNull();
     // ...then, 10 ms into the next, the previous window still weighs 99.9%: the next request is refused.
-    expect(rates.check(req(), 'c', null, start + 10_010)).not.toBeNull();
+    expect(rates.check(req(), ip('c'), null, start + 10_010)).not.toBeNull();
     // An aligned fixed window would have started over there; a full window later it is forgotten.
     const fresh = compile([{ name: 'r', limit: 10, windowMs: 10_000 }]);
-    for (let i = 0; i < 10; i++) fresh.check(req(), 'c', null, start + 9_990);
-    expect(fresh.check(req(), 'c', null, start + 20_000)).toBeNull();
+    for (let i = 0; i < 10; i++) fresh.check(req(), ip('c'), null, start + 9_990);
+    expect(fresh.check(req(), ip('c'), null, start + 20_000)).toBeNull();
   });
 
   it('half-way into the next window, half of the previous count remains', () => {
     const rates = compile([{ name: 'r', limit: 10, windowMs: 10_000 }]);
     const start = Math.ceil(T0 / 10_000) * 10_000;
-    for (let i = 0; i < 10; i++) rates.check(req(), 'c', null, start + 1);
+    for (let i = 0; i < 10; i++) rates.check(req(), ip('c'), null, start + 1);
     // 10 * 0.5 + 5 = 10: still allowed; the 6th in the new window makes 11.
-    for (let i = 0; i < 5; i++) expect(rates.check(req(), 'c', null, start + 15_000)).toBeNull();
-    expect(rates.check(req(), 'c', null, start + 15_000)?.rule).toBe('rate:r');
+    for (let i = 0; i < 5; i++) expect(rates.check(req(), ip('c'), null, start + 15_000)).toBeNull();
+    expect(rates.check(req(), ip('c'), null, start + 15_000)?.rule).toBe('rate:r');
   });
 
   it('bans for banMs, then counts again from zero; Retry-After counts down', () => {
     const rates = compile([{ name: 'r', limit: 1, windowMs: 10_000, banMs: 60_000 }]);
-    rates.check(req(), 'c', null, T0);
-    expect(rates.check(req(), 'c', null, T0)?.retryAfterS).toBe(60);
-    expect(rates.check(req(), 'c', null, T0 + 30_500)?.retryAfterS).toBe(30);
-    expect(rates.check(req(), 'c', null, T0 + 60_000)).toBeNull();
+    rates.check(req(), ip('c'), null, T0);
+    expect(rates.check(req(), ip('c'), null, T0)?.retryAfterS).toBe(60);
+    expect(rates.check(req(), ip('c'), null, T0 + 30_500)?.retryAfterS).toBe(30);
+    expect(rates.check(req(), ip('c'), null, T0 + 60_000)).toBeNull();
   });
 
   it('403 rules and count rules', () => {
@@ -66,9 +71,13 @@ describe('rate rules: sliding window maths', () => {
       { name: 'counted', limit: 1, windowMs: 10_000, action: 'count' },
       { name: 'forbidden', limit: 2, windowMs: 10_000, status: 403 },
     ]);
-    rates.check(req(), 'c', null, T0);
-    expect(rates.check(req(), 'c', null, T0)).toMatchObject({ rule: 'rate:counted', action: 'count' });
-    expect(rates.check(req(), 'c', null, T0)).toMatchObject({ rule: 'rate:forbidden', action: 'block', status: 403 });
+    rates.check(req(), ip('c'), null, T0);
+    expect(rates.check(req(), ip('c'), null, T0)).toMatchObject({ rule: 'rate:counted', action: 'count' });
+    expect(rates.check(req(), ip('c'), null, T0)).toMatchObject({
+      rule: 'rate:forbidden',
+      action: 'block',
+      status: 403,
+    });
   });
 });
 
@@ -78,9 +87,9 @@ describe('rate rules: keys and matching', () => {
       { name: 'per-path', limit: 1, windowMs: 10_000, key: 'ip+path' },
       { name: 'by-header', limit: 1, windowMs: 10_000, key: (r) => (r.host === 'skip' ? null : r.host) },
     ]);
-    expect(rates.check(req({ path: '/a', host: 'skip' }), 'c', null, T0)).toBeNull();
-    expect(rates.check(req({ path: '/b?x=1', host: 'skip' }), 'c', null, T0)).toBeNull();
-    expect(rates.check(req({ path: '/a?y', host: 'skip' }), 'c', null, T0)?.rule).toBe('rate:per-path');
+    expect(rates.check(req({ path: '/a', host: 'skip' }), ip('c'), null, T0)).toBeNull();
+    expect(rates.check(req({ path: '/b?x=1', host: 'skip' }), ip('c'), null, T0)).toBeNull();
+    expect(rates.check(req({ path: '/a?y', host: 'skip' }), ip('c'), null, T0)?.rule).toBe('rate:per-path');
   });
 
   it('matches methods, prefixes, RegExps (without g state) and bot categories, browser = null', () => {
@@ -92,24 +101,25 @@ describe('rate rules: keys and matching', () => {
         match: { methods: ['post'], paths: ['/api/', /^\/login$/g], botCategories: ['browser', 'http-client'] },
       },
     ]);
-    expect(rates.check(req({ method: 'GET', path: '/api/x' }), 'a', null, T0)).toBeNull();
-    expect(rates.check(req({ method: 'GET', path: '/api/x' }), 'a', null, T0)).toBeNull();
-    expect(rates.check(req({ method: 'POST', path: '/shop' }), 'b', null, T0)).toBeNull();
-    expect(rates.check(req({ method: 'POST', path: '/shop' }), 'b', null, T0)).toBeNull();
-    expect(rates.check(req({ method: 'POST', path: '/login' }), 'c', 'search-engine', T0)).toBeNull();
-    expect(rates.check(req({ method: 'POST', path: '/login' }), 'c', 'search-engine', T0)).toBeNull();
-    expect(rates.check(req({ method: 'POST', path: '/login' }), 'd', null, T0)).toBeNull();
-    expect(rates.check(req({ method: 'POST', path: '/login' }), 'd', null, T0)?.rule).toBe('rate:m');
-    expect(rates.check(req({ method: 'post', path: '/api/1' }), 'e', 'http-client', T0)).toBeNull();
-    expect(rates.check(req({ method: 'post', path: '/api/2' }), 'e', 'http-client', T0)?.rule).toBe('rate:m');
+    expect(rates.check(req({ method: 'GET', path: '/api/x' }), ip('a'), null, T0)).toBeNull();
+    expect(rates.check(req({ method: 'GET', path: '/api/x' }), ip('a'), null, T0)).toBeNull();
+    expect(rates.check(req({ method: 'POST', path: '/shop' }), ip('b'), null, T0)).toBeNull();
+    expect(rates.check(req({ method: 'POST', path: '/shop' }), ip('b'), null, T0)).toBeNull();
+    expect(rates.check(req({ method: 'POST', path: '/login' }), ip('c'), 'search-engine', T0)).toBeNull();
+    expect(rates.check(req({ method: 'POST', path: '/login' }), ip('c'), 'search-engine', T0)).toBeNull();
+    expect(rates.check(req({ method: 'POST', path: '/login' }), ip('d'), null, T0)).toBeNull();
+    expect(rates.check(req({ method: 'POST', path: '/login' }), ip('d'), null, T0)?.rule).toBe('rate:m');
+    expect(rates.check(req({ method: 'post', path: '/api/1' }), ip('e'), 'http-client', T0)).toBeNull();
+    expect(rates.check(req({ method: 'post', path: '/api/2' }), ip('e'), 'http-client', T0)?.rule).toBe('rate:m');
   });
 
   it('hostile keys and paths stay bounded: 1 MB paths and control bytes', () => {
     const rates = compileRateRules([{ name: 'p', limit: 1, windowMs: 10_000, key: 'ip+path', maxClients: 10 }], {
       mode: 'block',
       onError,
+      clientKey,
     })!;
-    for (let i = 0; i < 100; i++) rates.check(req({ path: `/${'x'.repeat(1e6)}\u0000${i}` }), `c${i}`, null, T0);
+    for (let i = 0; i < 100; i++) rates.check(req({ path: `/${'x'.repeat(1e6)}\u0000${i}` }), ip(`c${i}`), null, T0);
     expect(rates.stats().countersHeld).toBe(10);
     expect(rates.stats().evictions).toBe(90);
   });
@@ -127,9 +137,9 @@ describe('rate rules: keys and matching', () => {
           },
         },
       ],
-      { mode: 'block', onError: (e) => errors.push(e) },
+      { mode: 'block', onError: (e) => errors.push(e), clientKey },
     )!;
-    expect(rates.check(req(), 'c', null, T0)).toBeNull();
+    expect(rates.check(req(), ip('c'), null, T0)).toBeNull();
     expect(errors).toHaveLength(1);
   });
 });
@@ -137,7 +147,7 @@ describe('rate rules: keys and matching', () => {
 describe('rate rules: memory bounds', () => {
   it('holds at most maxClients counters and counts evictions', () => {
     const rates = compile([{ name: 'r', limit: 100, windowMs: 60_000, maxClients: 1_000 }]);
-    for (let i = 0; i < 5_000; i++) rates.check(req(), `client-${i}`, null, T0);
+    for (let i = 0; i < 5_000; i++) rates.check(req(), ip(`client-${i}`), null, T0);
     expect(rates.stats()).toEqual({ countersHeld: 1_000, evictions: 4_000, bansActive: 0 });
   });
 });

@@ -1,11 +1,12 @@
 import type { BotCategory } from '../../protocol/index.js';
 import type { RequestFacts } from '../engine-options.js';
-import { createSlidingCounter, type SlidingCounter } from '../bans/window.js';
+import type { ParsedIp } from '../ip/parse.js';
 import { compileRateMatch, type RateMatch } from './rate-match.js';
+import { RateWindow } from './rate-window.js';
 
 /**
  * A rate rule: at most `limit` requests per sliding `windowMs` per client key. Counting uses the
- * two-bucket sliding estimate of `bans/window.ts` (the current fixed window plus the previous one
+ * two-bucket sliding estimate of `RateWindow` (the current fixed window plus the previous one
  * weighted by its overlap): exact when requests are spread evenly over the previous window, and
  * off by at most the previous window's count times the share of it still overlapping otherwise.
  */
@@ -41,7 +42,7 @@ export interface RateHit {
 /** The compiled rate rules of one engine. */
 export interface RateRules {
   /** Counts the request against every matching rule; the first rule that refuses it wins. */
-  check(req: RequestFacts, clientKey: string, botCategory: BotCategory | null, now: number): RateHit | null;
+  check(req: RequestFacts, ip: ParsedIp, botCategory: BotCategory | null, now: number): RateHit | null;
   stats(): { countersHeld: number; evictions: number; bansActive: number };
   /** Shares counts with other instances: called for each counted hit. */
   onHit: ((rule: string, key: string, now: number) => void) | null;
@@ -64,7 +65,7 @@ interface CompiledRule {
   readonly status: 403 | 429;
   readonly banMs: number;
   readonly maxClients: number;
-  readonly counter: SlidingCounter;
+  readonly counter: RateWindow;
   readonly bans: Map<string, number>;
   banEvictions: number;
 }
@@ -105,7 +106,7 @@ function compileRule(rule: RateRule, where: string, dryRun: boolean): CompiledRu
     status,
     banMs: ban,
     maxClients: max,
-    counter: createSlidingCounter({ windowMs, maxClients: max }),
+    counter: new RateWindow(windowMs, max),
     bans: new Map(),
     banEvictions: 0,
   };
@@ -127,12 +128,21 @@ function banUntil(rule: CompiledRule, key: string, until: number): void {
  * Validates and compiles `rateRules`; a bad option throws a TypeError naming it. Returns null for none.
  *
  * @example
- * const rates = compileRateRules([{ name: 'per-ip', limit: 300, windowMs: 60_000 }], { mode: 'block' });
- * rates?.check(req, '203.0.113.7', null, Date.now()); // null until the 301st request in a minute
+ * const rates = compileRateRules([{ name: 'per-ip', limit: 300, windowMs: 60_000 }], { mode: 'block', onError, clientKey });
+ * rates?.check(req, parseIp(req.ip)!, null, Date.now()); // null until the 301st request in a minute
  */
 export function compileRateRules(
   rules: readonly RateRule[] | undefined,
-  { mode, onError }: { mode: 'block' | 'count'; onError: (error: unknown) => void },
+  {
+    mode,
+    onError,
+    clientKey,
+  }: {
+    mode: 'block' | 'count';
+    onError: (error: unknown) => void;
+    /** The client's counting key (IPv6 per prefix), computed only when a rule needs it. */
+    clientKey: (req: RequestFacts, ip: ParsedIp) => string;
+  },
 ): RateRules | null {
   if (rules === undefined) return null;
   if (!Array.isArray(rules)) throw new TypeError('options.rateRules must be an array of rate rules');
@@ -164,13 +174,14 @@ export function compileRateRules(
 
   const rates: RateRules = {
     onHit: null,
-    check(req, client, botCategory, now) {
+    check(req, ip, botCategory, now) {
       let counted: RateHit | null = null;
+      let client: string | null = null;
       for (const rule of compiled) {
         if (!rule.matches(req, botCategory)) continue;
-        const key = keyOf(rule, req, client);
+        const key = keyOf(rule, req, (client ??= clientKey(req, ip)));
         if (key === null) continue;
-        let until = rule.bans.get(key);
+        let until = rule.bans.size === 0 ? undefined : rule.bans.get(key);
         if (until !== undefined && until <= now) {
           rule.bans.delete(key);
           until = undefined;
