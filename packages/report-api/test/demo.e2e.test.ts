@@ -60,6 +60,16 @@ describe('watchpost demo, end to end', () => {
     expect(report.recommendations.filter((r) => r.kinds.includes('burst') && burstIps.has(r.ip))).toHaveLength(3);
   });
 
+  it('refuses the slow scraper by its rate rule and the stuffing by login detection', () => {
+    const blocked = (rule: string) => report.blocksByRule.find((r) => r.rule === rule)?.blocked ?? 0;
+    expect(blocked('rate:catalog-scrapers')).toBeGreaterThan(0);
+    expect(blocked('login:credential-stuffing')).toBeGreaterThan(0);
+    // What the players saw: the scraper got 200s first and 403s once past 12 pages in 10 minutes.
+    expect(demo.traffic.main.byActor.scraper?.[200]).toBeGreaterThanOrEqual(12);
+    expect(demo.traffic.main.byActor.scraper?.[403]).toBeGreaterThan(0);
+    expect(demo.traffic.main.byActor['credential-stuffing']?.[403]).toBeGreaterThan(200);
+  });
+
   it('shows the 5xx incident, and the attacker who got 500s instead of 403s during it', () => {
     expect(report.statusClasses['5xx']).toBeGreaterThan(20);
     expect(report.totals.successRate).toBeLessThan(1);

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
-import { createForwarder, type Forwarder } from '@watchpost/middleware';
+import { createForwarder, type Forwarder, type RateRule } from '@watchpost/middleware';
 import { loadGeoLookup } from '@watchpost/middleware/node';
 import type { SimulatedClock } from './clock.js';
 import { closeServer, listenLocal } from './listen.js';
@@ -86,6 +86,19 @@ export async function startDemoApps(options: DemoAppsOptions): Promise<DemoApps>
     random,
     // AWS's own habit: more than 50 4xx in a minute earns a 4-hour block.
     bans: { threshold: 50, windowMs: 60_000, banMs: 4 * 3_600_000 },
+    // The slow scraper (python-requests, a catalogue page every 30-60 s) passes 12 pages in 10 minutes, then 403.
+    rateRules: [
+      {
+        name: 'catalog-scrapers',
+        limit: 12,
+        windowMs: 600_000,
+        match: { paths: ['/products'], botCategories: ['http-client'] },
+        status: 403,
+        banMs: 3_600_000,
+      },
+    ] satisfies RateRule[],
+    // The apps report each login's outcome; 5 distinct accounts failing from one client is credential stuffing.
+    logins: { accountKey: 'watchpost-demo-account-key' },
     now: clock.now,
   });
   const express = examples.express.createExampleApp({

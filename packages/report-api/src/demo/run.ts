@@ -184,6 +184,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
     const delivered = await apps.flush();
     log(`events stored: ${delivered.sent}${delivered.dropped > 0 ? `, ${delivered.dropped} dropped` : ''}`);
     const report = await buildDailyReport(db.store, site, days.main.date);
+    const refusals = report.blocksByRule.filter((r) => r.rule.startsWith('rate:') || r.rule.startsWith('login:'));
+    log(`rate rules and login detections: ${refusals.map((r) => `${r.rule} ${r.blocked}`).join(', ') || 'none'}`);
 
     return {
       reportApiUrl,
