@@ -73,7 +73,7 @@ export function compileRateMatch(
   const anyPath = prefixes.length === 0 && patterns.length === 0;
   return function matches(req, botCategory) {
     if (categories !== null && !categories.has(botCategory)) return false;
-    if (methods !== null && !methods.has(typeof req.method === 'string' ? req.method.toUpperCase() : '')) return false;
+    if (methods !== null && !methods.has(req.method) && !methods.has(String(req.method).toUpperCase())) return false;
     if (anyPath) return true;
     const raw = typeof req.path === 'string' ? req.path : '';
     const query = raw.indexOf('?');

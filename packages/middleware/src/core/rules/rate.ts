@@ -128,7 +128,8 @@ function banUntil(rule: CompiledRule, key: string, until: number): void {
  * Validates and compiles `rateRules`; a bad option throws a TypeError naming it. Returns null for none.
  *
  * @example
- * const rates = compileRateRules([{ name: 'per-ip', limit: 300, windowMs: 60_000 }], { mode: 'block', onError, clientKey });
+ * const rules = [{ name: 'per-ip', limit: 300, windowMs: 60_000 }];
+ * const rates = compileRateRules(rules, { mode: 'block', onError, clientKey });
  * rates?.check(req, parseIp(req.ip)!, null, Date.now()); // null until the 301st request in a minute
  */
 export function compileRateRules(
