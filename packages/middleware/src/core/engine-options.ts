@@ -8,6 +8,7 @@ import type { ParsedIp } from './ip/parse.js';
 import type { IpListInput } from './rules/ip-lists.js';
 import type { ProbeOptions } from './rules/probes.js';
 import type { RateRule } from './rules/rate.js';
+import type { RateSharing, SharedRateStats } from './rules/rate-sharing.js';
 import type { LoginKind, LoginOptions } from './logins/options.js';
 
 /** What the engine needs to know about one request; adapters build it from their framework. */
@@ -65,6 +66,8 @@ export interface EngineOptions {
   bans?: BanOptions | false;
   /** Rate rules, checked after bans and before bots and probes (`ratePresets.standard` to start). Default none. */
   rateRules?: readonly RateRule[];
+  /** Share rate counters with the app's other instances (`redisRateSharing(...)` from `/redis`). */
+  rateSharing?: RateSharing;
   /** Login-attempt monitoring: declared endpoints, the account HMAC key, and the four detections. */
   logins?: LoginOptions;
   /** IPv6 clients are counted and banned per block of this size. Default 64. */
@@ -100,7 +103,7 @@ export interface EngineStats {
   /** The shared ban store's counters (`bans.shared`), or null without one. */
   sharedBans: SharedBanStats | null;
   /** Rate rules: client counters held, their evictions, bans in force (refusals per rule are in `rules`). */
-  rate: { countersHeld: number; evictions: number; bansActive: number } | null;
+  rate: { countersHeld: number; evictions: number; bansActive: number; shared: SharedRateStats | null } | null;
   /** Login monitoring: detections per kind, entries tracked, evictions, bans in force. */
   logins: {
     attempts: number;

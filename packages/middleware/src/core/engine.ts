@@ -13,6 +13,7 @@ import { compileProbes } from './rules/probes.js';
 import { createSampler } from './sample.js';
 import { LruCache } from './lru.js';
 import { compileRateRules } from './rules/rate.js';
+import type { RateSharingConnection } from './rules/rate-sharing.js';
 import { createLoginMonitor, type LoginReport } from './logins/monitor.js';
 
 export type { Decision, EngineOptions, EngineStats, RequestFacts } from './engine-options.js';
@@ -83,6 +84,7 @@ export function createEngine({
   onError = defaultOnError,
   extraBots,
   rateRules,
+  rateSharing,
   logins: loginOptions,
 }: EngineOptions = {}): Engine {
   assertMode(mode, 'options.mode', GLOBAL_MODES);
@@ -139,6 +141,7 @@ export function createEngine({
   let errors = 0;
   let denyListSize = staticDeny?.size ?? 0;
   // Connected last, once everything its callbacks touch exists.
+  const sharedRates = connectSharedRates();
   const sharedBans =
     banTracker === null ? null : connectSharedBans(banTracker, banOptions !== false ? banOptions?.shared : undefined);
 
@@ -274,6 +277,22 @@ export function createEngine({
     });
   }
 
+  function connectSharedRates(): RateSharingConnection | null {
+    if (rateSharing === undefined) return null;
+    if (rateSharing === null || typeof (rateSharing as { connect?: unknown }).connect !== 'function') {
+      throw new TypeError('options.rateSharing must be a store with a connect method, e.g. redisRateSharing({ url })');
+    }
+    if (rates === null) return null;
+    const connection = rateSharing.connect({
+      rules: rates.shared,
+      now,
+      onError: reportError,
+      ban: (rule, key, until) => rates.impose(rule, key, until),
+    });
+    rates.onHit = (rule, key, at) => connection.record(rule, key, at);
+    return connection;
+  }
+
   function banKey(client: string): string {
     const ip = parseIp(client);
     return ip === null ? client : clientKey(ip, keyOptions);
@@ -309,7 +328,7 @@ export function createEngine({
         denyListSize,
         errors,
         sharedBans: sharedBans?.stats() ?? null,
-        rate: rates?.stats() ?? null,
+        rate: rates === null ? null : { ...rates.stats(), shared: sharedRates?.stats() ?? null },
         logins: logins === null ? null : { attempts: loginAttempts, failures: loginFailures, ...logins.stats() },
       };
     },
@@ -324,6 +343,7 @@ export function createEngine({
           errors++;
           onError(error);
         }),
+        sharedRates?.close().catch(reportError),
       ]);
     },
   };

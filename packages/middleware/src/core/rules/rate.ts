@@ -2,6 +2,7 @@ import type { BotCategory } from '../../protocol/index.js';
 import type { RequestFacts } from '../engine-options.js';
 import type { ParsedIp } from '../ip/parse.js';
 import { compileRateMatch, type RateMatch } from './rate-match.js';
+import type { SharedRateRule } from './rate-sharing.js';
 import { RateWindow } from './rate-window.js';
 
 /**
@@ -46,6 +47,8 @@ export interface RateRules {
   stats(): { countersHeld: number; evictions: number; bansActive: number };
   /** Shares counts with other instances: called for each counted hit. */
   onHit: ((rule: string, key: string, now: number) => void) | null;
+  /** The rules as a shared counter store needs them. */
+  readonly shared: readonly SharedRateRule[];
   /** Bans `key` under `rule` until `until` (a ban decided by another instance). */
   impose(rule: string, key: string, until: number): boolean;
 }
@@ -175,6 +178,7 @@ export function compileRateRules(
 
   const rates: RateRules = {
     onHit: null,
+    shared: compiled.map(({ ruleName, limit, windowMs, banMs }) => ({ rule: ruleName, limit, windowMs, banMs })),
     check(req, ip, botCategory, now) {
       let counted: RateHit | null = null;
       let client: string | null = null;
