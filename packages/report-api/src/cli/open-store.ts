@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Site, Store } from '../db/store.js';
-import { openPostgresStore, redactPostgresUrl } from '../db/postgres/open.js';
+import { MissingPostgresSchemaError, openPostgresStore, redactPostgresUrl } from '../db/postgres/open.js';
 import { openSqliteStore, type SqliteStoreOptions } from '../db/sqlite/open.js';
 import { type ParsedArgs, stringOption, UsageError } from './args.js';
 
@@ -83,7 +83,7 @@ export async function openStoreFromArgs(
   { writerThread = false, onWriterFailure, mustExist = false }: OpenStoreOptions = {},
 ): Promise<Store> {
   checkDbOption(db);
-  if (isPostgresUrl(db)) return openPostgres(db);
+  if (isPostgresUrl(db)) return openPostgres(db, mustExist);
   const full = resolve(db);
   if (!existsSync(dirname(full))) throw new UsageError(`--db: directory ${dirname(full)} does not exist`);
   if (mustExist && !existsSync(full)) throw new MissingDatabaseError(db);
@@ -95,7 +95,7 @@ export async function openStoreFromArgs(
   }
 }
 
-async function openPostgres(text: string): Promise<Store> {
+async function openPostgres(text: string, mustExist: boolean): Promise<Store> {
   if (!URL.canParse(text)) {
     throw new UsageError(
       `--db: malformed PostgreSQL URL ${JSON.stringify(redactPostgresUrl(text))}; expected ` +
@@ -106,9 +106,10 @@ async function openPostgres(text: string): Promise<Store> {
   const schema = url.searchParams.get('schema') ?? undefined;
   url.searchParams.delete('schema');
   try {
-    return await openPostgresStore({ url: url.toString(), schema, connectTimeoutMs: CONNECT_TIMEOUT_MS });
+    return await openPostgresStore({ url: url.toString(), schema, connectTimeoutMs: CONNECT_TIMEOUT_MS, mustExist });
   } catch (error) {
     if (error instanceof TypeError) throw new UsageError(`--db: ${error.message}`);
+    if (error instanceof MissingPostgresSchemaError) throw new MissingDatabaseError(redactPostgresUrl(text));
     throw new UsageError(
       `--db: cannot open the PostgreSQL database at ${redactPostgresUrl(url.toString())}: ${describeError(error)}`,
     );

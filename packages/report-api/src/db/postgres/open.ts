@@ -32,12 +32,31 @@ export interface PostgresStoreOptions {
   now?: () => number;
   /** Called with errors of idle pooled connections (e.g. a server restart). Default `console.error`. */
   onError?: (error: Error) => void;
+  /**
+   * Refuse a schema that holds no Watchpost tables instead of creating them (commands that only
+   * read): rejects with a {@link MissingPostgresSchemaError} and changes nothing. Default false.
+   */
+  mustExist?: boolean;
+}
+
+/**
+ * The PostgreSQL schema holds no Watchpost tables and the caller asked not to create them.
+ *
+ * @example
+ * await openPostgresStore({ url, mustExist: true }); // rejects with this on an empty database
+ */
+export class MissingPostgresSchemaError extends Error {
+  override name = 'MissingPostgresSchemaError';
+  constructor(schema: string) {
+    super(`no Watchpost tables in schema ${JSON.stringify(schema)}; run \`watchpost serve\` on it first`);
+  }
 }
 
 const MIGRATIONS = fileURLToPath(new URL('../../../drizzle-pg', import.meta.url));
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 const schemaExists = statement('SELECT 1 FROM pg_namespace WHERE nspname = $1');
+const sitesTable = statement('SELECT to_regclass($1)::text AS sites');
 const zoneOfSite = statement('SELECT time_zone FROM sites WHERE id = $1');
 
 /** `url` with its password replaced, for messages. */
@@ -71,6 +90,7 @@ export async function openPostgresStore({
   connectTimeoutMs = 10_000,
   now = Date.now,
   onError = (error) => console.error('watchpost: PostgreSQL connection error:', error.message),
+  mustExist = false,
 }: PostgresStoreOptions): Promise<Store & { pool: pg.Pool }> {
   if (!URL.canParse(url) || !/^postgres(ql)?:$/.test(new URL(url).protocol)) {
     throw new TypeError(
@@ -86,6 +106,10 @@ export async function openPostgresStore({
 
   const pool = createPool({ url, schema, max: maxConnections, connectTimeoutMs, onError });
   try {
+    if (mustExist) {
+      const [found] = await rows<{ sites: string | null }>(pool, sitesTable, [`"${schema}".sites`]);
+      if (found?.sites == null) throw new MissingPostgresSchemaError(schema);
+    }
     await migrateSchema(pool, schema);
   } catch (error) {
     await pool.end().catch(() => undefined);
