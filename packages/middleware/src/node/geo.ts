@@ -46,7 +46,13 @@ export function loadGeoLookup({ dataDir, warn = console.warn }: LoadGeoLookupOpt
       return true;
     } catch (error) {
       lookup = missing;
-      warn(`watchpost: GeoIP data not loaded, countries fall back to null (${(error as Error).message})`);
+      const missingPackage = dataDir === undefined && (error as { code?: string }).code === 'MODULE_NOT_FOUND';
+      warn(
+        missingPackage
+          ? `watchpost: countries fall back to null: install ${GEO_DATA_PACKAGE} (an optional peer dependency, ` +
+              `~47 MB) for the offline GeoIP table, or pass geo: false`
+          : `watchpost: GeoIP data not loaded, countries fall back to null (${(error as Error).message})`,
+      );
       return false;
     }
   };

@@ -1,4 +1,5 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
+import { loadIoredis } from './load-ioredis.js';
 import type {
   RateSharing,
   RateSharingConnection,
@@ -60,7 +61,7 @@ export function redisRateSharing({
 
   function connect(context: RateSharingContext): RateSharingConnection {
     const rules = new Map<string, SharedRateRule>(context.rules.map((rule) => [rule.rule, rule]));
-    const redis = new Redis(url, {
+    const redis = new (loadIoredis())(url, {
       ...redisOptions,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,

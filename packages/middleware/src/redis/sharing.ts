@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
+import { loadIoredis } from './load-ioredis.js';
 import type { BanSharing, BanSharingConnection, BanSharingContext, SharedBanStats } from '../core/bans/shared.js';
 import { createPendingCounts } from '../core/bans/pending.js';
 import { backoffDelay } from '../core/forward/backoff.js';
@@ -147,7 +148,7 @@ export function redisBanSharing({
     const instance = randomUUID();
     const channel = `${keyPrefix}ban-events`;
     const owned = client === undefined;
-    const main = client ?? new Redis(url!, { ...redisOptions, ...connectionOptions });
+    const main = client ?? new (loadIoredis())(url!, { ...redisOptions, ...connectionOptions });
     const subscriber = main.duplicate({ ...connectionOptions, lazyConnect: false });
     const pending = createPendingCounts({ maxClients: maxPending });
     const stats = { sent: 0, dropped: 0, bansIssued: 0, bansReceived: 0, errors: 0 };
