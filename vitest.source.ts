@@ -1,4 +1,4 @@
-import type { UserConfig } from 'vitest/config';
+import type { ViteUserConfig } from 'vitest/config';
 
 /**
  * In this repository, `@watchpost/*` packages resolve to their TypeScript sources through the
@@ -8,7 +8,7 @@ import type { UserConfig } from 'vitest/config';
  * @example
  * export default defineConfig({ ...sourceConditions, test: { env: sourceEnv } });
  */
-export const sourceConditions: Pick<UserConfig, 'resolve' | 'ssr'> = {
+export const sourceConditions: Pick<ViteUserConfig, 'resolve' | 'ssr'> = {
   resolve: { conditions: ['@watchpost/source', 'module', 'browser', 'development|production'] },
   ssr: { resolve: { conditions: ['@watchpost/source', 'module', 'node', 'development|production'] } },
 };
