@@ -57,6 +57,8 @@ export interface EventRow {
   bot_category: WatchpostEvent['botCategory'];
   sample_rate: number;
   asn: number | null;
+  login_outcome: 'success' | 'failed' | null;
+  login_account: string | null;
 }
 
 /** @example rows.map(toEvent) */
@@ -77,4 +79,5 @@ export const toEvent = (r: EventRow): StoredEvent => ({
   botCategory: r.bot_category,
   sampleRate: r.sample_rate,
   asn: r.asn,
+  ...(r.login_outcome ? { login: { outcome: r.login_outcome, account: r.login_account } } : {}),
 });

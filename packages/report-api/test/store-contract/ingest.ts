@@ -100,5 +100,20 @@ export function ingestContract({ fresh, reopen }: ContractContext): void {
       const [latest] = await store.listEvents(site.id, { from: 0, to: T * 2, limit: 1 });
       expect(latest).toMatchObject({ ts: T + 1, asn: null });
     });
+
+    it('keeps login attempts: outcome and hashed account, or none', async () => {
+      const store = await fresh();
+      const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+      const account = 'a'.repeat(32);
+      const failed = event({ ts: T + 2, path: '/login', status: 401, login: { outcome: 'failed', account } });
+      const success = event({ ts: T + 1, path: '/login', status: 200, login: { outcome: 'success', account: null } });
+      await store.ingestBatch(site.id, batch([failed, success, event({ ts: T })]));
+      const stored = await store.listEvents(site.id, { from: 0, to: T * 2, limit: 10 });
+      expect(stored.map((e) => e.login ?? null)).toEqual([
+        { outcome: 'failed', account },
+        { outcome: 'success', account: null },
+        null,
+      ]);
+    });
   });
 }

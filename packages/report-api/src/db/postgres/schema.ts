@@ -74,6 +74,9 @@ export const events = pgTable(
     sampleRate: doublePrecision('sample_rate').notNull(),
     // 32-bit unsigned ASNs do not fit PostgreSQL's signed integer.
     asn: bigint('asn', { mode: 'number' }),
+    // Login attempts (issue 15): outcome, and the account as 32 hex chars of an HMAC (never clear text).
+    loginOutcome: text('login_outcome', { enum: ['success', 'failed'] }),
+    loginAccount: text('login_account'),
   },
   (t) => [
     index('events_site_ts').on(t.siteId, t.ts),

@@ -59,6 +59,9 @@ export const events = sqliteTable(
     botCategory: text('bot_category'),
     sampleRate: real('sample_rate').notNull(),
     asn: integer('asn'),
+    // Login attempts (issue 15): outcome, and the account as 32 hex chars of an HMAC (never clear text).
+    loginOutcome: text('login_outcome', { enum: ['success', 'failed'] }),
+    loginAccount: text('login_account'),
   },
   // (site, minute, ip) rather than (site, ip, ts): a batch of events from the same minutes lands on a few
   // index pages instead of one random page per event (ingest is about 1.9x faster); per-IP queries seek
