@@ -1,5 +1,6 @@
 import { botCategorySchema } from '@watchpost/middleware/protocol';
 import { z } from 'zod';
+import { loginsSchema, rateLimitedSchema } from './schema-issue15.js';
 import type { DailyReport } from './types.js';
 
 const count = z.number().int().nonnegative();
@@ -62,6 +63,8 @@ export const dailyReportSchema = z.object({
     }),
   ),
   suspicious5xx: z.array(z.object({ ip: z.string(), errors5xx: count, reasons: z.array(z.string()) })),
+  rateLimited: rateLimitedSchema.optional(),
+  logins: loginsSchema.optional(),
   recommendations: z.array(
     z.object({
       ip: z.string(),

@@ -47,6 +47,12 @@ export interface DailyReport {
   bursts: Array<{ start: number; end: number; errors: number; ips: Array<{ ip: string; errors: number }> }>;
   /** Clients that were answered 5xx (server failed) while their behaviour deserved a 403. */
   suspicious5xx: Array<{ ip: string; errors5xx: number; reasons: string[] }>;
+  /**
+   * Issue 15 sections. Optional until the report builder fills them (absent on reports built before);
+   * see RateLimitedSection and LoginsSection.
+   */
+  rateLimited?: RateLimitedSection;
+  logins?: LoginsSection;
   recommendations: Recommendation[];
   comparison: {
     previousDay: PeriodTotals | null;
@@ -91,4 +97,48 @@ export interface Recommendation {
   requests: number;
   /** Whether the IP is already on the site's served deny list. */
   denied: boolean;
+}
+
+/** Clients refused or counted by a rate rule (`rate:<name>`) that day (issue 15). */
+export interface RateLimitedSection {
+  clients: Array<{
+    ip: string;
+    country: string | null;
+    /** Rule names without the `rate:` prefix. */
+    rules: string[];
+    /** Sample-weighted requests refused (`block`) and counted (`count`) by a rate rule. */
+    refused: number;
+    counted: number;
+    /** Most requests (sample-weighted) from this client in one minute of the day. */
+    peakPerMinute: number;
+    /** Epoch ms of the first and last refused request; null when the client was only counted. */
+    firstRefused: number | null;
+    lastRefused: number | null;
+  }>;
+  totals: { clients: number; refused: number; counted: number };
+}
+
+export type LoginDetectionKind = 'brute-force' | 'credential-stuffing' | 'password-spraying' | 'compromised';
+
+/** Login attempts that day: from events with a login outcome (app-reported, declared or imported). */
+export interface LoginsSection {
+  attempts: number;
+  failures: number;
+  /** Successes / attempts, four decimals; null without attempts. */
+  successRate: number | null;
+  /** Per hour of the local day, like `timeline`. */
+  byHour: Array<{ start: number; attempts: number; failures: number }>;
+  topClients: Array<{ ip: string; country: string | null; attempts: number; failures: number; accounts: number }>;
+  topCountries: Array<{ country: string | null; attempts: number; failures: number }>;
+  /** Accounts are 32-hex HMAC hashes, never clear text. */
+  accounts: { distinct: number; top: Array<{ account: string; failures: number; clients: number }> };
+  detections: Array<{
+    kind: LoginDetectionKind;
+    ip: string | null;
+    account: string | null;
+    count: number;
+    first: number;
+    last: number;
+    evidence: string;
+  }>;
 }
