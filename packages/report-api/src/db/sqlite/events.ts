@@ -7,8 +7,8 @@ import { sqliteEventList } from './event-list.js';
 import { rollupBacklog, rollupBuffer, type RollupBufferOptions } from './rollup-buffer.js';
 
 const EVENT_COLUMNS =
-  'site_id, ts, ip, country, method, host, path, status, latency_ms, ua, action, rule, bot_category, sample_rate, asn, ' +
-  'login_outcome, login_account';
+  'site_id, ts, ip, country, method, host, path, status, latency_ms, ua, action, rule, bot_category, sample_rate, ' +
+  'asn, login_outcome, login_account';
 /** Rows per multi-row INSERT: fewer statement executions, well under SQLite's 32,766 variables. */
 const ROWS_PER_INSERT = 100;
 
