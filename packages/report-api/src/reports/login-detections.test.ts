@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { LOGIN_DETECTION_DEFAULTS, loginDetections, type LoginAttempt } from './login-detections.js';
+
+const T = Date.UTC(2026, 2, 1, 10);
+const acct = (n: number) => n.toString(16).padStart(32, '0');
+const fail = (ts: number, ip: string, account: string | null): LoginAttempt => ({ ts, ip, outcome: 'failed', account });
+const times = (n: number, f: (i: number) => LoginAttempt) => Array.from({ length: n }, (_, i) => f(i));
+
+describe('loginDetections', () => {
+  it('finds brute force at 10 failures in 5 min for one account from one client, not at 9', () => {
+    const ten = times(10, (i) => fail(T + i * 20_000, '203.0.113.1', acct(1)));
+    expect(loginDetections(ten)).toEqual([
+      expect.objectContaining({ kind: 'brute-force', ip: '203.0.113.1', account: acct(1), count: 10, first: T }),
+    ]);
+    expect(loginDetections(ten.slice(1))).toEqual([]);
+    // Ten failures spread over more than the window are not brute force.
+    expect(loginDetections(times(10, (i) => fail(T + i * 40_000, '203.0.113.1', acct(1))))).toEqual([]);
+  });
+
+  it('counts failures without an account as one unknown account', () => {
+    const found = loginDetections(times(10, (i) => fail(T + i, '203.0.113.1', null)));
+    expect(found).toMatchObject([{ kind: 'brute-force', account: null, count: 10 }]);
+  });
+
+  it('finds credential stuffing at 5 distinct accounts from one client, not at 4', () => {
+    const five = times(5, (i) => fail(T + i * 60_000, '203.0.113.2', acct(i)));
+    expect(loginDetections(five)).toMatchObject([{ kind: 'credential-stuffing', ip: '203.0.113.2', count: 5 }]);
+    expect(loginDetections(five.slice(1))).toEqual([]);
+    const repeated = times(8, (i) => fail(T + i, '203.0.113.2', acct(i % 4)));
+    expect(loginDetections(repeated)).toEqual([]);
+  });
+
+  it('finds password spraying at 20 clients failing one account, not at 19', () => {
+    const twenty = times(20, (i) => fail(T + i * 1000, `198.51.100.${i}`, acct(7)));
+    expect(loginDetections(twenty)).toMatchObject([
+      { kind: 'password-spraying', ip: null, account: acct(7), count: 20 },
+    ]);
+    expect(loginDetections(twenty.slice(1))).toEqual([]);
+  });
+
+  it('finds a success after 5 failures for that account, not after 4', () => {
+    const ok: LoginAttempt = { ts: T + 10_000, ip: '192.0.2.9', outcome: 'success', account: acct(3) };
+    const five = times(5, (i) => fail(T + i, `198.51.100.${i}`, acct(3)));
+    const found = loginDetections([ok, ...five]);
+    expect(found).toMatchObject([
+      { kind: 'compromised', ip: '192.0.2.9', account: acct(3), count: 5, last: T + 10_000 },
+    ]);
+    expect(found[0]!.evidence).toBe('success at 10:00 UTC after 5 failed logins');
+    expect(loginDetections([ok, ...five.slice(1)])).toEqual([]);
+  });
+
+  it('exports the contract defaults', () => {
+    expect(LOGIN_DETECTION_DEFAULTS.bruteForce).toEqual({ limit: 10, windowMs: 300_000 });
+    expect(LOGIN_DETECTION_DEFAULTS.spraying.limit).toBe(20);
+  });
+});
