@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { importedLogin, parseLoginPaths } from './login-paths.js';
+
+describe('parseLoginPaths', () => {
+  it('reads a method and a path, or a path alone', () => {
+    expect(parseLoginPaths(['POST:/login', '/api/session', 'post:/x'])).toEqual([
+      { method: 'POST', path: '/login' },
+      { method: null, path: '/api/session' },
+      { method: 'POST', path: '/x' },
+    ]);
+  });
+
+  it('refuses control bytes, 10k characters, a path without / and non-strings, naming the option', () => {
+    expect(() => parseLoginPaths(['POST:/log\u0000in'])).toThrow(/--login-path must not contain control/);
+    expect(() => parseLoginPaths(['/\n'], 'loginPath')).toThrow(/loginPath must not contain control/);
+    expect(() => parseLoginPaths(['/' + 'a'.repeat(10_000)])).toThrow(/--login-path is over 2048 characters/);
+    expect(() => parseLoginPaths(['login'])).toThrow(/must start with \//);
+    expect(() => parseLoginPaths(['PO ST:/login'])).toThrow(/malformed method/);
+    expect(() => parseLoginPaths([42])).toThrow(TypeError);
+  });
+});
+
+describe('importedLogin', () => {
+  const paths = parseLoginPaths(['POST:/login', '/signin']);
+  it('marks 401/403 as failed, other statuses below 500 as success, and skips 5xx', () => {
+    expect(importedLogin(paths, 'POST', '/login', 401)).toEqual({ outcome: 'failed', account: null });
+    expect(importedLogin(paths, 'post', '/login?next=/', 403)).toEqual({ outcome: 'failed', account: null });
+    expect(importedLogin(paths, 'POST', '/login', 302)).toEqual({ outcome: 'success', account: null });
+    expect(importedLogin(paths, 'GET', '/signin', 200)).toEqual({ outcome: 'success', account: null });
+    expect(importedLogin(paths, 'POST', '/login', 502)).toBeUndefined();
+  });
+
+  it('leaves other methods and paths alone', () => {
+    expect(importedLogin(paths, 'GET', '/login', 401)).toBeUndefined();
+    expect(importedLogin(paths, 'POST', '/login/extra', 401)).toBeUndefined();
+    expect(importedLogin([], 'POST', '/login', 401)).toBeUndefined();
+  });
+});
