@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { WatchpostEvent } from '@watchpost/middleware/protocol';
 import { importedLogin, parseLoginPaths } from './login-paths.js';
 
 describe('parseLoginPaths', () => {
@@ -34,5 +35,31 @@ describe('importedLogin', () => {
     expect(importedLogin(paths, 'GET', '/login', 401)).toBeUndefined();
     expect(importedLogin(paths, 'POST', '/login/extra', 401)).toBeUndefined();
     expect(importedLogin([], 'POST', '/login', 401)).toBeUndefined();
+  });
+});
+
+describe('importStream with loginPaths', () => {
+  it('marks combined-log requests to a login path from their status alone', async () => {
+    const { importStream } = await import('./stream.js');
+    const now = Date.now();
+    const when = new Date(now - 60_000)
+      .toUTCString()
+      .replace(/^\w+, (\d+) (\w+) (\d+) ([\d:]+) GMT$/, '$1/$2/$3:$4 +0000');
+    const line = (path: string, status: number) =>
+      `203.0.113.5 - - [${when}] "POST ${path} HTTP/1.1" ${status} 10 "-" "x"`;
+    const batches: WatchpostEvent[][] = [];
+    const log = [line('/login', 401), line('/login', 302), line('/other', 401), line('/login', 503)].join('\n');
+    await importStream([log], {
+      siteId: 's1',
+      format: 'combined',
+      loginPaths: parseLoginPaths(['POST:/login']),
+      ingest: async (_site, batch) => (batches.push(batch.events), { accepted: batch.events.length, duplicate: false }),
+    });
+    expect(batches.flat().map((e) => e.login ?? null)).toEqual([
+      { outcome: 'failed', account: null },
+      { outcome: 'success', account: null },
+      null,
+      null,
+    ]);
   });
 });

@@ -7,6 +7,7 @@ import { defaultParseContext, type ParseContext, type ParseResult, type SkipReas
 import { IMPORT_FORMATS, type ImportFormat } from './formats.js';
 import { ImportFileError } from './errors.js';
 import { DEFAULT_MAX_LINE_BYTES, ImportLimitError, splitLines } from './lines.js';
+import { importedLogin, type LoginPath } from './login-paths.js';
 
 export { ImportLimitError };
 
@@ -47,6 +48,8 @@ export interface ImportOptions {
   maxLineBytes?: number;
   /** Called after every batch; the CLI draws its progress line with it. */
   onProgress?: (summary: ImportSummary) => void;
+  /** Requests to these marked as login attempts (`parseLoginPaths`); none by default. */
+  loginPaths?: readonly LoginPath[];
   now?: () => number;
 }
 
@@ -141,6 +144,7 @@ export async function importStream(
     maxTextBytes = Number.POSITIVE_INFINITY,
     maxLineBytes = DEFAULT_MAX_LINE_BYTES,
     onProgress,
+    loginPaths = [],
     now = Date.now,
   }: ImportOptions,
   summary: ImportSummary = emptySummary(),
@@ -205,8 +209,11 @@ export async function importStream(
             // Parsers do not throw; if one ever does, that line is skipped, not the whole import.
             result = { skip: 'parse-error' };
           }
-          if ('event' in result) events.push(result.event);
-          else skip(result.skip);
+          if ('event' in result) {
+            const e = result.event;
+            const login = loginPaths.length > 0 ? importedLogin(loginPaths, e.method, e.path, e.status) : undefined;
+            events.push(login ? { ...e, login } : e);
+          } else skip(result.skip);
         }
         if (raw.length >= batchLines) await flush();
       }
