@@ -98,3 +98,16 @@ describe('watchpost import with hostile logs (issue 14, defects 1 and 3)', () =>
     expect(result.err.split('\n')).toHaveLength(1);
   });
 });
+
+describe('import --login-path (hostile values)', () => {
+  it('refuses control bytes and 10k characters with a usage error naming the option', async () => {
+    const site = await createSite();
+    const file = join(dir, 'a.log');
+    writeFileSync(file, waf() + '\n');
+    for (const value of ['POST:/log\u0001in', '/' + 'a'.repeat(10_000)]) {
+      const run = await cli('import', '--site', site, '--format', 'aws-waf', '--login-path', value, '--db', db, file);
+      expect(run.code).toBe(2);
+      expect(run.err).toMatch(/--login-path (must not contain control|is over 2048)/);
+    }
+  });
+});

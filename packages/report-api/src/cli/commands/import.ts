@@ -4,13 +4,14 @@ import { createParseContext } from '../../importers/context.js';
 import { IMPORT_FORMATS, isImportFormat } from '../../importers/formats.js';
 import { storeIngest } from '../../importers/ingest.js';
 import { createProgressLine } from '../../importers/progress.js';
+import { parseLoginPaths } from '../../importers/login-paths.js';
 import { importFiles, type ImportSummary } from '../../importers/stream.js';
 import { type Command, dbOption, parseCommandArgs, stringOption, UsageError } from '../args.js';
 import { withSite } from '../open-store.js';
 
 const formats = Object.keys(IMPORT_FORMATS).join('|');
 
-const usage = `Usage: watchpost import --site ID --format ${formats} [--db PATH|URL] FILE...
+const usage = `Usage: watchpost import --site ID --format ${formats} [--login-path P]... [--db PATH|URL] FILE...
 
 Imports existing logs into a site as ordinary events, so its daily reports, dashboard and
 recommendations cover them. Files may be plain or gzip (detected by content). Importing the
@@ -22,6 +23,8 @@ skipped and counted; a broken file stops the import with a message naming it (ex
   --format FORMAT  aws-waf   AWS WAF logs (one JSON record per line)
                    alb       Application Load Balancer access logs
                    combined  Apache/nginx combined or common log format
+  --login-path P   mark requests to P (POST:/login or /login, repeatable) as login attempts:
+                   failed on 401/403, success on any other status below 500
   --db PATH|URL    SQLite database file (default ./watchpost.db) or postgres://user@host:5432/db URL`;
 
 /**
@@ -36,7 +39,12 @@ export const importCommand: Command = {
   async run(argv, io) {
     const args = parseCommandArgs(
       argv,
-      { ...dbOption, site: { type: 'string' }, format: { type: 'string' } },
+      {
+        ...dbOption,
+        site: { type: 'string' },
+        format: { type: 'string' },
+        'login-path': { type: 'string', multiple: true },
+      },
       { positionals: Number.POSITIVE_INFINITY },
     );
     if (!args) return (io.out(usage), 0);
@@ -44,6 +52,12 @@ export const importCommand: Command = {
     const format = stringOption(args, 'format', true);
     if (!isImportFormat(format))
       throw new UsageError(`--format: ${JSON.stringify(format)} is not one of ${formats.replaceAll('|', ', ')}`);
+    let loginPaths;
+    try {
+      loginPaths = parseLoginPaths([args.values['login-path'] ?? []].flat());
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
     const files = args.positionals;
     if (files.length === 0) throw new UsageError('give at least one log FILE to import');
     for (const file of files) {
@@ -68,6 +82,7 @@ export const importCommand: Command = {
           format,
           ingest: storeIngest(store),
           context,
+          loginPaths,
           onProgress: progress?.update,
         });
       } finally {
