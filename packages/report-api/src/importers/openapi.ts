@@ -36,6 +36,13 @@ export function importOpenApiPaths() {
             required: true,
             schema: { type: 'string', enum: Object.keys(IMPORT_FORMATS) },
           },
+          {
+            name: 'loginPath',
+            in: 'query',
+            required: false,
+            description: 'repeatable: POST:/login or /login; 401/403 there = failed login, other < 500 = success',
+            schema: { type: 'array', items: { type: 'string', maxLength: 2048 } },
+          },
         ],
         requestBody: {
           required: true,

@@ -74,3 +74,17 @@ describe('POST /v1/import with hostile bodies (issue 14, defect 3)', () => {
     expect(await health.json()).toMatchObject({ linesRead: 1 });
   });
 });
+
+describe('POST /v1/import loginPath', () => {
+  it('refuses a loginPath with control bytes or 10k characters with 400 naming it', async () => {
+    for (const value of ['/log%01in', '/' + 'a'.repeat(10_000)]) {
+      const res = await ctx.app.request(`/v1/import?format=combined&loginPath=${value}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ctx.adminKey}` },
+        body: `${line(1)}\n`,
+      });
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(await res.json())).toMatch(/loginPath (must not contain control|is over 2048)/);
+    }
+  });
+});

@@ -8,6 +8,7 @@ import { apiError } from '../http/errors.js';
 import { createParseContext, type ParseContext } from './context.js';
 import { IMPORT_FORMATS, isImportFormat } from './formats.js';
 import { storeIngest } from './ingest.js';
+import { parseLoginPaths } from './login-paths.js';
 import { describeImportError } from './errors.js';
 import { ImportLimitError, importStream } from './stream.js';
 
@@ -59,6 +60,12 @@ export function importRoutes(
     const format = c.req.query('format');
     if (format === undefined) throw apiError(400, `add ?format= to the URL: one of ${formats}`);
     if (!isImportFormat(format)) throw apiError(400, `format ${JSON.stringify(format)} is not one of ${formats}`);
+    let loginPaths;
+    try {
+      loginPaths = parseLoginPaths(c.req.queries('loginPath') ?? [], 'loginPath');
+    } catch (error) {
+      throw apiError(400, (error as Error).message);
+    }
     const encoding = (c.req.header('content-encoding') ?? 'identity').trim().toLowerCase();
     // gzip is recognised by its magic bytes, so the header only has to be one we can read.
     if (encoding !== 'identity' && encoding !== 'gzip') {
@@ -79,6 +86,7 @@ export function importRoutes(
         format,
         ingest: storeIngest(deps.store),
         context: lookups,
+        loginPaths,
         maxTextBytes,
         now: deps.now,
       });
