@@ -169,6 +169,27 @@ describe('pages', () => {
     expect(res.status).toBe(404);
   });
 
+  it('serves the logins and rate-limits pages of its own site only, linked from the report', async () => {
+    const other = await seeded.store.createSite({ name: 'other2', timeZone: 'UTC', homeCountry: null });
+    const { cookie } = await signIn();
+    const report = await (
+      await seeded.app.request(`/dashboard/sites/${seeded.site.id}?date=${SEED_DATE}`, { headers: { cookie } })
+    ).text();
+    for (const page of ['logins', 'rate-limits']) {
+      const url = `/dashboard/sites/${seeded.site.id}/${page}?date=${SEED_DATE}`;
+      expect(report).toContain(url);
+      const res = await seeded.app.request(url, { headers: { cookie } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+      const hidden = await seeded.app.request(`/dashboard/sites/${other.site.id}/${page}`, { headers: { cookie } });
+      expect(hidden.status).toBe(404);
+      const badDate = await seeded.app.request(`/dashboard/sites/${seeded.site.id}/${page}?date=x`, {
+        headers: { cookie },
+      });
+      expect(badDate.status).toBe(400);
+    }
+  });
+
   it('serves the stylesheet under its hash, cacheable forever', async () => {
     const res = await seeded.app.request(`/dashboard/assets/style.${STYLESHEET_HASH}.css`);
     expect(res.status).toBe(200);

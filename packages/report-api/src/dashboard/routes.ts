@@ -14,6 +14,7 @@ import { renderAlertsPage } from './pages/alerts.js';
 import { renderCountryPage } from './pages/country.js';
 import { renderIpPage } from './pages/ip.js';
 import { renderPathPage } from './pages/path.js';
+import { renderLoginsPage, renderRateLimitsPage } from './pages/logins.js';
 import { renderReportPage } from './pages/report.js';
 import { renderErrorPage, renderSignInPage, renderSitesPage } from './pages/sites.js';
 import { sameOrigin, securityHeaders } from './security.js';
@@ -278,6 +279,22 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
     const site = c.get('site');
     const detail = await data.pathDetail(site, path, date);
     return html(c, renderPathPage({ detail, today: data.today(site), viewer: c.get('viewer') }));
+  });
+
+  app.get('/sites/:siteId/logins', async function loginsPage(c) {
+    const date = dateOf(c);
+    if (date instanceof Response) return date;
+    const site = c.get('site');
+    const report = await data.dailyReport(site, date);
+    return html(c, renderLoginsPage({ report, today: data.today(site), viewer: c.get('viewer') }));
+  });
+
+  app.get('/sites/:siteId/rate-limits', async function rateLimitsPage(c) {
+    const date = dateOf(c);
+    if (date instanceof Response) return date;
+    const site = c.get('site');
+    const report = await data.dailyReport(site, date);
+    return html(c, renderRateLimitsPage({ report, today: data.today(site), viewer: c.get('viewer') }));
   });
 
   // Alerts (engineer F): schedule, webhooks and the delivery log, read from the store.

@@ -87,6 +87,26 @@ export function pathUrl(siteId: string, path: string, date: string): string {
 }
 
 /**
+ * The login attempts page of a day.
+ *
+ * @example
+ * loginsUrl('s_1', '2026-11-26'); // '/dashboard/sites/s_1/logins?date=2026-11-26'
+ */
+export function loginsUrl(siteId: string, date: string): string {
+  return `${sitePath(siteId)}/logins${query({ date })}`;
+}
+
+/**
+ * The rate-limited clients page of a day.
+ *
+ * @example
+ * rateLimitsUrl('s_1', '2026-11-26'); // '/dashboard/sites/s_1/rate-limits?date=2026-11-26'
+ */
+export function rateLimitsUrl(siteId: string, date: string): string {
+  return `${sitePath(siteId)}/rate-limits${query({ date })}`;
+}
+
+/**
  * Where the "add to deny list" form posts.
  *
  * @example

@@ -3,7 +3,7 @@ import type { DailyReport, PeriodTotals } from '../../reports/types.js';
 import { barChart, h, joinHtml, timelineChart } from '../charts.js';
 import { formatChange, formatCount, formatRate, formatTime } from '../format.js';
 import { card, dateNav, delta, num, page, table, type Viewer } from '../layout.js';
-import { countryUrl, denyUrl, ipUrl, pathUrl, reportUrl } from '../urls.js';
+import { countryUrl, denyUrl, ipUrl, loginsUrl, pathUrl, rateLimitsUrl, reportUrl } from '../urls.js';
 import { storableReason } from '../../denylist/reason.js';
 import { alertsUrl } from './alerts.js';
 
@@ -60,8 +60,9 @@ export function renderReportPage({ report, today, viewer, justDenied = null }: R
 <h1>${site.name}: daily report for ${date}</h1>
 <p class="muted">`,
     h`Time zone ${tz}${home ? h`, home country ${countryLink(home)}` : ''}. Counts are sample-weighted. `,
-    h`<a href="${alertsUrl(siteId)}">`,
-    h`Alerts, webhooks and deliveries</a></p>
+    h`<a href="${alertsUrl(siteId)}">Alerts, webhooks and deliveries</a> · `,
+    h`<a href="${loginsUrl(siteId, date)}">Login attempts</a> · `,
+    h`<a href="${rateLimitsUrl(siteId, date)}">Rate-limited clients</a></p>
 ${dateNav(date, today, (d) => reportUrl(siteId, d))}
 ${justDenied ? h`<p class="notice" role="status"><code>${justDenied}</code> was added to the deny list.</p>` : ''}
 
