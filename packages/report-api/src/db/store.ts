@@ -76,9 +76,14 @@ export interface EventQuery {
   ip?: string;
   country?: string | null;
   path?: string;
-  /** Most rows returned; stores cap it at 10,000. */
+  /** Only login attempts (`login` set), or only events of a rate rule (`rule` starting `rate:`). */
+  kind?: 'login' | 'rate';
+  /** Most rows returned; stores cap it at 10,000, or `MAX_KIND_LIST` with `kind`. */
   limit: number;
 }
+
+/** Most rows of one `kind` a store returns: what a day's report reads of login and rate events. */
+export const MAX_KIND_LIST = 200_000;
 
 /** Raw events: ingest, drill-down, retention. */
 export interface EventStore {

@@ -1,6 +1,7 @@
 import type { Counters, Site, Store, TrafficBucket } from '../db/store.js';
 import { burstReadRange, findBursts } from './bursts.js';
 import { recommend } from './recommend.js';
+import { buildLoginsSection, buildRateLimitedSection } from './logins.js';
 import { addDays, localDayRange } from './range.js';
 import type { DailyReport, PeriodTotals, TimelinePoint, TrafficShare } from './types.js';
 
@@ -76,7 +77,11 @@ export async function buildDailyReport(
   if (!(ipBurstThreshold > 0)) throw new TypeError(`ipBurstThreshold must be > 0, got ${ipBurstThreshold}`);
   const { from, to } = localDayRange(date, site.timeZone);
   const id = site.id;
-  const buckets = await store.trafficBuckets(id, from, to);
+  const [buckets, logins, rateLimited] = await Promise.all([
+    store.trafficBuckets(id, from, to),
+    buildLoginsSection(store, id, { from, to }),
+    buildRateLimitedSection(store, id, { from, to }),
+  ]);
   const totals = sum(buckets);
 
   const hours = Math.ceil((to - from) / HOUR);
@@ -224,6 +229,8 @@ export async function buildDailyReport(
       .sort((a, b) => b.blocked + b.counted - (a.blocked + a.counted) || a.rule.localeCompare(b.rule)),
     bursts,
     suspicious5xx,
+    rateLimited,
+    logins,
     recommendations,
     comparison: {
       previousDay: previousTotals ? periodTotals(previousTotals, 1) : null,

@@ -115,5 +115,20 @@ export function ingestContract({ fresh, reopen }: ContractContext): void {
         null,
       ]);
     });
+
+    it('lists only login attempts, or only rate-rule events, with kind', async () => {
+      const store = await fresh();
+      const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+      const login = event({ ts: T + 1, path: '/login', status: 401, login: { outcome: 'failed', account: null } });
+      const rate = event({ ts: T + 2, action: 'block', rule: 'rate:scrapers', status: 429 });
+      const other = event({ ts: T + 3, action: 'block', rule: 'bot:scanner', status: 403 });
+      await store.ingestBatch(site.id, batch([login, rate, other, event({ ts: T + 4 })]));
+      const range = { from: 0, to: T * 2, limit: 10 };
+      expect((await store.listEvents(site.id, { ...range, kind: 'login' })).map((e) => e.ts)).toEqual([T + 1]);
+      expect((await store.listEvents(site.id, { ...range, kind: 'rate' })).map((e) => e.rule)).toEqual([
+        'rate:scrapers',
+      ]);
+      expect(await store.listEvents(site.id, { ...range, ip: '198.51.100.1', kind: 'rate' })).toEqual([]);
+    });
   });
 }

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
 import { assertStorable } from '../storable.js';
-import type { BatchStats, EventQuery, EventStore, IngestResult } from '../store.js';
+import { MAX_KIND_LIST, type BatchStats, type EventQuery, type EventStore, type IngestResult } from '../store.js';
 import { aggregateEvents } from '../sqlite/aggregate.js';
 import { changes, rows, statement, transaction, type Statement } from './pool.js';
 import { writeRollups } from './rollup-writer.js';
@@ -98,6 +98,8 @@ export function postgresEventStore(
     if (query.country === null) clauses.push(' AND country IS NULL');
     else if (query.country !== undefined) clauses.push(` AND country = $${++n}`);
     if (query.path !== undefined) clauses.push(` AND path = $${++n}`);
+    if (query.kind === 'login') clauses.push(' AND login_outcome IS NOT NULL');
+    else if (query.kind === 'rate') clauses.push(" AND rule LIKE 'rate:%'");
     const key = clauses.join('');
     let found = listStatements.get(key);
     if (!found) {
@@ -142,7 +144,8 @@ export function postgresEventStore(
       if (query.ip !== undefined) values.push(query.ip);
       if (query.country !== undefined && query.country !== null) values.push(query.country);
       if (query.path !== undefined) values.push(query.path);
-      values.push(Math.max(0, Math.min(MAX_LIST, Math.floor(query.limit))));
+      const cap = query.kind === undefined ? MAX_LIST : MAX_KIND_LIST;
+      values.push(Math.max(0, Math.min(cap, Math.floor(query.limit))));
       return (await rows<EventRow>(pool, listStatement(query), values)).map(toEvent);
     },
     async purgeBefore(before) {

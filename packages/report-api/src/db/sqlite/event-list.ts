@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { toEvent, type EventRow } from '../rows.js';
-import type { EventStore } from '../store.js';
+import { MAX_KIND_LIST, type EventStore } from '../store.js';
 import { minuteSpan, perMinuteSql } from './minutes.js';
 
 const MAX_LIST = 10_000;
@@ -40,7 +40,10 @@ export function sqliteEventList(db: Database.Database): Pick<EventStore, 'listEv
         clauses.push(' AND path = ?');
         params.push(query.path);
       }
-      const limit = Math.max(0, Math.min(MAX_LIST, Math.floor(query.limit)));
+      if (query.kind === 'login') clauses.push(' AND login_outcome IS NOT NULL');
+      else if (query.kind === 'rate') clauses.push(" AND rule LIKE 'rate:%'");
+      const cap = query.kind === undefined ? MAX_LIST : MAX_KIND_LIST;
+      const limit = Math.max(0, Math.min(cap, Math.floor(query.limit)));
       const key = (query.ip !== undefined ? 'ip' : '') + clauses.join('');
       let statement = listStatements.get(key);
       if (!statement)

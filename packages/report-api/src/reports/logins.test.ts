@@ -1,0 +1,96 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { WatchpostEvent } from '@watchpost/middleware/protocol';
+import { batch, event, tempStore } from '../../test/helpers.js';
+import { buildDailyReport } from './build.js';
+import { buildLoginsSection, buildRateLimitedSection } from './logins.js';
+import { dailyReportSchema } from './schema.js';
+
+let t: ReturnType<typeof tempStore>;
+afterEach(async () => t.cleanup());
+
+const DAY = '2026-03-01';
+const from = Date.UTC(2026, 2, 1);
+const range = { from, to: from + 86_400_000 };
+const at = (h: number, m = 0, s = 0) => from + h * 3_600_000 + m * 60_000 + s * 1000;
+const account = (n: number) => n.toString(16).padStart(32, '0');
+
+async function seeded(events: WatchpostEvent[]) {
+  t = tempStore(() => at(23));
+  const { site } = await t.store.createSite({ name: 'shop', timeZone: 'UTC', homeCountry: 'JP' });
+  for (let i = 0; i < events.length; i += 1000) await t.store.ingestBatch(site.id, batch(events.slice(i, i + 1000)));
+  return site;
+}
+
+const attempt = (ip: string, ts: number, outcome: 'failed' | 'success', acct: string | null, country = 'RU') =>
+  event({
+    ts,
+    ip,
+    country,
+    method: 'POST',
+    path: '/login',
+    status: outcome === 'failed' ? 401 : 200,
+    login: { outcome, account: acct },
+  });
+
+describe('logins section', () => {
+  it('counts attempts per hour, client, country and account, and detects credential stuffing', async () => {
+    const stuffing = Array.from({ length: 8 }, (_, i) => attempt('203.0.113.7', at(3, i), 'failed', account(i)));
+    const normal = [
+      attempt('198.51.100.1', at(9), 'failed', account(100), 'JP'),
+      attempt('198.51.100.1', at(9, 1), 'success', account(100), 'JP'),
+    ];
+    const site = await seeded([...stuffing, ...normal, event({ ts: at(10) })]);
+    const logins = await buildLoginsSection(t.store, site.id, range);
+    expect(logins).toMatchObject({ attempts: 10, failures: 9, successRate: 0.1 });
+    expect(logins.byHour[3]).toMatchObject({ attempts: 8, failures: 8 });
+    expect(logins.byHour[9]).toMatchObject({ attempts: 2, failures: 1 });
+    expect(logins.topClients[0]).toEqual({ ip: '203.0.113.7', country: 'RU', attempts: 8, failures: 8, accounts: 8 });
+    expect(logins.topCountries.map((c) => c.country)).toEqual(['RU', 'JP']);
+    expect(logins.accounts.distinct).toBe(9);
+    const kinds = logins.detections.map((d) => `${d.kind} ${d.ip}`);
+    expect(kinds).toContain('credential-stuffing 203.0.113.7');
+    expect(kinds.some((k) => k.includes('198.51.100.1'))).toBe(false);
+  });
+
+  it('is empty, with a null success rate, on a day without login attempts', async () => {
+    const site = await seeded([event({ ts: at(1) })]);
+    const logins = await buildLoginsSection(t.store, site.id, range);
+    expect(logins).toMatchObject({ attempts: 0, failures: 0, successRate: null, detections: [] });
+  });
+});
+
+describe('rateLimited section', () => {
+  it('lists a client refused by a rate rule with its rules, refusals, peak per minute and times', async () => {
+    const ip = '192.0.2.99';
+    const allowed = Array.from({ length: 30 }, (_, i) => event({ ts: at(5, 0, i), ip, path: `/p/${i}` }));
+    const refused = Array.from({ length: 10 }, (_, i) =>
+      event({ ts: at(5, 0, 30 + i), ip, action: 'block', rule: 'rate:catalog', status: 429 }),
+    );
+    const counted = event({ ts: at(6), ip: '192.0.2.1', action: 'count', rule: 'rate:per-ip', status: 200 });
+    const site = await seeded([...allowed, ...refused, counted]);
+    const section = await buildRateLimitedSection(t.store, site.id, range);
+    expect(section.totals).toEqual({ clients: 2, refused: 10, counted: 1 });
+    expect(section.clients[0]).toEqual({
+      ip,
+      country: 'JP',
+      rules: ['catalog'],
+      refused: 10,
+      counted: 0,
+      peakPerMinute: 40,
+      firstRefused: at(5, 0, 30),
+      lastRefused: at(5, 0, 39),
+    });
+    expect(section.clients[1]).toMatchObject({ ip: '192.0.2.1', refused: 0, counted: 1, firstRefused: null });
+  });
+});
+
+it('the daily report carries both sections and matches its schema', async () => {
+  const site = await seeded([
+    attempt('203.0.113.7', at(3), 'failed', account(1)),
+    event({ ts: at(4), action: 'block', rule: 'rate:catalog', status: 429 }),
+  ]);
+  const report = await buildDailyReport(t.store, site, DAY, { now: () => at(23) });
+  expect(report.logins?.attempts).toBe(1);
+  expect(report.rateLimited?.totals.refused).toBe(1);
+  expect(dailyReportSchema.safeParse(report).success).toBe(true);
+});

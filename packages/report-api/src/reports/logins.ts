@@ -1,0 +1,166 @@
+import type { Store, StoredEvent } from '../db/store.js';
+import { MAX_KIND_LIST } from '../db/store.js';
+import { loginDetections } from './login-detections.js';
+import type { LoginsSection, RateLimitedSection } from './types.js';
+
+const HOUR = 3_600_000;
+/** Rows kept in each list of the two sections. */
+const TOP = 20;
+/** Rate-limited clients whose peak rate is looked up in their own events. */
+const PEAK_CLIENTS = 20;
+
+const weight = (e: StoredEvent) => 1 / e.sampleRate;
+const round = (n: number) => Math.round(n);
+
+/**
+ * The `logins` section of a day: attempts and failures (sample-weighted; login events are always
+ * kept), per hour, per client, country and hashed account, and the detections with their evidence.
+ * Reads at most `MAX_KIND_LIST` login events of the day.
+ *
+ * @example
+ * const logins = await buildLoginsSection(store, site.id, { from, to });
+ */
+export async function buildLoginsSection(
+  store: Pick<Store, 'listEvents'>,
+  siteId: string,
+  { from, to }: { from: number; to: number },
+): Promise<LoginsSection> {
+  const events = await store.listEvents(siteId, { from, to, kind: 'login', limit: MAX_KIND_LIST });
+  const byHour = Array.from({ length: Math.ceil((to - from) / HOUR) }, (_, i) => ({
+    start: from + i * HOUR,
+    attempts: 0,
+    failures: 0,
+  }));
+  const clients = new Map<
+    string,
+    { country: string | null; attempts: number; failures: number; accounts: Set<string> }
+  >();
+  const countries = new Map<string | null, { attempts: number; failures: number }>();
+  const accounts = new Map<string, { failures: number; clients: Set<string> }>();
+  let attempts = 0;
+  let failures = 0;
+  for (const e of events) {
+    const login = e.login;
+    if (login == null) continue;
+    const w = weight(e);
+    const failed = login.outcome === 'failed' ? w : 0;
+    attempts += w;
+    failures += failed;
+    const hour = byHour[Math.floor((e.ts - from) / HOUR)];
+    if (hour) {
+      hour.attempts += w;
+      hour.failures += failed;
+    }
+    let client = clients.get(e.ip);
+    if (!client) clients.set(e.ip, (client = { country: e.country, attempts: 0, failures: 0, accounts: new Set() }));
+    client.attempts += w;
+    client.failures += failed;
+    let country = countries.get(e.country);
+    if (!country) countries.set(e.country, (country = { attempts: 0, failures: 0 }));
+    country.attempts += w;
+    country.failures += failed;
+    if (login.account !== null) {
+      client.accounts.add(login.account);
+      let account = accounts.get(login.account);
+      if (!account) accounts.set(login.account, (account = { failures: 0, clients: new Set() }));
+      account.failures += failed;
+      account.clients.add(e.ip);
+    }
+  }
+  const detections = loginDetections(
+    events.flatMap((e) =>
+      e.login ? [{ ts: e.ts, ip: e.ip, outcome: e.login.outcome, account: e.login.account }] : [],
+    ),
+  );
+  const byFailures = <T extends { failures: number }>(a: [unknown, T], b: [unknown, T]) =>
+    b[1].failures - a[1].failures;
+  return {
+    attempts: round(attempts),
+    failures: round(failures),
+    successRate: attempts === 0 ? null : Math.round(((attempts - failures) / attempts) * 10_000) / 10_000,
+    byHour: byHour.map((h) => ({ start: h.start, attempts: round(h.attempts), failures: round(h.failures) })),
+    topClients: [...clients]
+      .sort(byFailures)
+      .slice(0, TOP)
+      .map(([ip, c]) => ({
+        ip,
+        country: c.country,
+        attempts: round(c.attempts),
+        failures: round(c.failures),
+        accounts: c.accounts.size,
+      })),
+    topCountries: [...countries]
+      .sort(byFailures)
+      .slice(0, TOP)
+      .map(([country, c]) => ({ country, attempts: round(c.attempts), failures: round(c.failures) })),
+    accounts: {
+      distinct: accounts.size,
+      top: [...accounts]
+        .sort(byFailures)
+        .slice(0, TOP)
+        .map(([account, a]) => ({ account, failures: round(a.failures), clients: a.clients.size })),
+    },
+    detections,
+  };
+}
+
+/**
+ * The `rateLimited` section of a day: every client refused or counted by a rate rule (`rate:<name>`),
+ * with its rules, refusals, first and last refusal, and its peak requests in one minute (from its own
+ * events, sample-weighted; looked up for the `PEAK_CLIENTS` clients refused most).
+ *
+ * @example
+ * const rateLimited = await buildRateLimitedSection(store, site.id, { from, to });
+ */
+export async function buildRateLimitedSection(
+  store: Pick<Store, 'listEvents'>,
+  siteId: string,
+  { from, to }: { from: number; to: number },
+): Promise<RateLimitedSection> {
+  const events = await store.listEvents(siteId, { from, to, kind: 'rate', limit: MAX_KIND_LIST });
+  type Client = RateLimitedSection['clients'][number] & { ruleSet: Set<string> };
+  const clients = new Map<string, Client>();
+  for (const e of events) {
+    if (e.rule === null || !e.rule.startsWith('rate:')) continue;
+    let c = clients.get(e.ip);
+    if (!c) {
+      c = {
+        ...{ ip: e.ip, country: e.country, rules: [], ruleSet: new Set<string>(), refused: 0, counted: 0 },
+        ...{ peakPerMinute: 0, firstRefused: null, lastRefused: null },
+      };
+      clients.set(e.ip, c);
+    }
+    c.ruleSet.add(e.rule.slice('rate:'.length));
+    if (e.action === 'block') {
+      c.refused += weight(e);
+      c.firstRefused = c.firstRefused === null ? e.ts : Math.min(c.firstRefused, e.ts);
+      c.lastRefused = c.lastRefused === null ? e.ts : Math.max(c.lastRefused, e.ts);
+    } else if (e.action === 'count') c.counted += weight(e);
+  }
+  const sorted = [...clients.values()].sort((a, b) => b.refused - a.refused || b.counted - a.counted);
+  await Promise.all(
+    sorted.slice(0, PEAK_CLIENTS).map(async (c) => {
+      const own = await store.listEvents(siteId, { from, to, ip: c.ip, limit: 10_000 });
+      const perMinute = new Map<number, number>();
+      for (const e of own) {
+        const minute = Math.floor(e.ts / 60_000);
+        perMinute.set(minute, (perMinute.get(minute) ?? 0) + weight(e));
+      }
+      c.peakPerMinute = Math.max(0, ...perMinute.values());
+    }),
+  );
+  let refused = 0;
+  let counted = 0;
+  const out = sorted.map(({ ruleSet, ...c }) => {
+    refused += c.refused;
+    counted += c.counted;
+    return {
+      ...c,
+      rules: [...ruleSet].sort(),
+      refused: round(c.refused),
+      counted: round(c.counted),
+      peakPerMinute: round(c.peakPerMinute),
+    };
+  });
+  return { clients: out, totals: { clients: out.length, refused: round(refused), counted: round(counted) } };
+}
