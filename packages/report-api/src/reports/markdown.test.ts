@@ -42,6 +42,41 @@ function reportWith(text: string): DailyReport {
       },
     ],
     comparison: { previousDay: null, trailing7Days: null, change: { requests: null, blocked: null, errors5xx: null } },
+    rateLimited: {
+      clients: [
+        {
+          ip: text,
+          country: text,
+          rules: [text, 'catalog'],
+          refused: 329,
+          counted: 0,
+          peakPerMinute: 40,
+          firstRefused: 0,
+          lastRefused: 1,
+        },
+      ],
+      totals: { clients: 1, refused: 329, counted: 0 },
+    },
+    logins: {
+      attempts: 12,
+      failures: 11,
+      successRate: 0.0833,
+      byHour: [],
+      topClients: [],
+      topCountries: [],
+      accounts: { distinct: 6, top: [] },
+      detections: [
+        {
+          kind: 'credential-stuffing',
+          ip: text,
+          account: null,
+          count: 6,
+          first: 0,
+          last: 1,
+          evidence: `6 accounts ${text}`,
+        },
+      ],
+    },
   };
 }
 
@@ -59,6 +94,17 @@ function activeNodes(markdown: string): string[] {
 function slackOutsideCode(mrkdwn: string): string {
   return mrkdwn.replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
 }
+
+describe('reportToMarkdown, rate limits and logins (issue 15)', () => {
+  it('reports rate-limited clients and login attempts with their detections', () => {
+    const markdown = reportToMarkdown(reportWith('203.0.113.7'));
+    expect(markdown).toContain('*Rate-limited clients*: 1, 329 requests refused');
+    expect(markdown).toContain('329 refused by');
+    expect(markdown).toContain('peak 40/min');
+    expect(markdown).toContain('*Login attempts*: 12, 11 failed (success rate 8.33%), 6 accounts targeted');
+    expect(markdown).toContain('• credential-stuffing from `203.0.113.7`: 6 accounts');
+  });
+});
 
 describe('reportToMarkdown with hostile traffic text (issue 14, defect 6)', () => {
   it('shows the phishing path as text in Markdown, never as a link', () => {

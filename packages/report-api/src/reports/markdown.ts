@@ -54,6 +54,25 @@ export function reportToMarkdown(report: DailyReport, { top = 5 }: { top?: numbe
         `errors in 30 s`,
     );
   }
+  const rate = report.rateLimited;
+  if (rate && rate.clients.length > 0) {
+    lines.push('', `*Rate-limited clients*: ${n(rate.totals.clients)}, ${n(rate.totals.refused)} requests refused`);
+    for (const c of rate.clients.slice(0, top))
+      lines.push(
+        `• ${code(c.ip)} ${country(c.country)}: ${n(c.refused)} refused by ${c.rules.map(code).join(', ')}, ` +
+          `peak ${n(c.peakPerMinute)}/min`,
+      );
+  }
+  const logins = report.logins;
+  if (logins && logins.attempts > 0) {
+    lines.push(
+      '',
+      `*Login attempts*: ${n(logins.attempts)}, ${n(logins.failures)} failed (success rate ` +
+        `${pct(logins.successRate)}), ${n(logins.accounts.distinct)} accounts targeted`,
+    );
+    for (const d of logins.detections.slice(0, top))
+      lines.push(`• ${d.kind}${d.ip === null ? '' : ` from ${code(d.ip)}`}: ${reason(d.evidence)}`);
+  }
   if (report.recommendations.length > 0) {
     lines.push('', '*Recommended for the deny list*');
     for (const r of report.recommendations.slice(0, top)) {
