@@ -9,6 +9,7 @@ import { localHourStart, sameHourHistory } from './hourly.js';
 import { type AlertNotice, createIncidentTracker, type IncidentTrackerOptions } from './incident.js';
 import { localDate } from './schedule.js';
 import { findBursts } from '../reports/bursts.js';
+import { detectLoginAndRateIncidents } from './logins-rates.js';
 
 /** What the monitor reads. */
 export type MonitorStore = Pick<
@@ -45,6 +46,13 @@ export interface AlertMonitorOptions extends IncidentTrackerOptions {
 }
 
 const WINDOW = 30_000;
+const LOGIN_RATE_KINDS = [
+  'login-brute-force',
+  'login-credential-stuffing',
+  'login-password-spraying',
+  'login-compromised',
+  'rate-limited',
+] as const;
 
 /**
  * Creates the monitor. Call `tick()` periodically (`createAlertService` does, every 10 s).
@@ -248,6 +256,13 @@ export function createAlertMonitor({
     resolve(site, at, 'baseline');
   }
 
+  async function checkLoginsAndRates(site: Site, at: number): Promise<void> {
+    for (const found of await detectLoginAndRateIncidents(store, site, at)) {
+      raise(site, incidents.active({ siteId: site.id, ...found }, at));
+    }
+    for (const kind of LOGIN_RATE_KINDS) resolve(site, at, kind);
+  }
+
   function raise(site: Site, notice: AlertNotice | null): void {
     if (!notice) return;
     raisedThisTick.push(notice);
@@ -268,7 +283,7 @@ export function createAlertMonitor({
     raisedThisTick = raised;
     for (const site of await store.listSites()) {
       // One failing check (or site) must not stop the others; an unevaluated kind is not resolved.
-      for (const check of [checkBursts, checkBans, checkSuspicious5xx, checkBaseline]) {
+      for (const check of [checkBursts, checkBans, checkSuspicious5xx, checkBaseline, checkLoginsAndRates]) {
         try {
           await check(site, at);
         } catch (error) {

@@ -1,8 +1,21 @@
 /** What an alert is about. `test` and `daily-report` are not incidents but share the delivery path. */
-export type AlertKind = 'burst' | 'auto-ban' | 'suspicious-5xx' | 'baseline' | 'test' | 'daily-report';
+export type AlertKind = IncidentKind | 'test' | 'daily-report';
 
 /** The incident kinds that open and resolve. */
-export type IncidentKind = Extract<AlertKind, 'burst' | 'auto-ban' | 'suspicious-5xx' | 'baseline'>;
+export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+
+/** Every incident kind: HTTP error bursts, bans, 5xx, traffic baseline, login attacks, rate rules. */
+export const INCIDENT_KINDS = [
+  'burst',
+  'auto-ban',
+  'suspicious-5xx',
+  'baseline',
+  'login-brute-force',
+  'login-credential-stuffing',
+  'login-password-spraying',
+  'login-compromised',
+  'rate-limited',
+] as const;
 
 /** One change of an incident that is worth a message: it opened, or it is over. */
 export interface AlertNotice {
@@ -47,6 +60,11 @@ export const DEFAULT_COOL_DOWN_MS: Record<IncidentKind, number> = {
   'suspicious-5xx': 600_000,
   'auto-ban': 600_000,
   baseline: 0,
+  'login-brute-force': 600_000,
+  'login-credential-stuffing': 600_000,
+  'login-password-spraying': 600_000,
+  'login-compromised': 3_600_000,
+  'rate-limited': 600_000,
 };
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INCIDENT_KINDS } from './incident.js';
 import {
   bearerSecurity as security,
   errorResponses as errors,
@@ -24,7 +25,7 @@ const outcomeSchema = z.object({
 const deliverySchema = outcomeSchema.extend({
   id: z.number().int(),
   siteId: z.string(),
-  kind: z.enum(['burst', 'auto-ban', 'suspicious-5xx', 'baseline', 'test', 'daily-report']),
+  kind: z.enum([...INCIDENT_KINDS, 'test', 'daily-report']),
   summary: z.string(),
   at: z.number().int(),
   durationMs: z.number().int(),
