@@ -168,6 +168,8 @@ export async function buildDailyReport(
     ipBursts,
     ipBurstThreshold,
     now: now(),
+    rateLimited,
+    logins,
   });
 
   return {

@@ -84,13 +84,19 @@ describe('rateLimited section', () => {
   });
 });
 
-it('the daily report carries both sections and matches its schema', async () => {
+it('the daily report carries both sections, recommends on their evidence and matches its schema', async () => {
   const site = await seeded([
-    attempt('203.0.113.7', at(3), 'failed', account(1)),
-    event({ ts: at(4), action: 'block', rule: 'rate:catalog', status: 429 }),
+    ...Array.from({ length: 6 }, (_, i) => attempt('203.0.113.7', at(3, 0, i), 'failed', account(i))),
+    event({ ts: at(4), ip: '192.0.2.99', action: 'block', rule: 'rate:catalog', status: 429 }),
   ]);
   const report = await buildDailyReport(t.store, site, DAY, { now: () => at(23) });
-  expect(report.logins?.attempts).toBe(1);
+  expect(report.logins?.attempts).toBe(6);
   expect(report.rateLimited?.totals.refused).toBe(1);
+  const kinds = Object.fromEntries(report.recommendations.map((r) => [r.ip, r.kinds]));
+  expect(kinds['203.0.113.7']).toContain('login-attack');
+  expect(kinds['192.0.2.99']).toContain('rate-limited');
+  const reasons = report.recommendations.flatMap((r) => r.reasons).join('\n');
+  expect(reasons).toContain('login credential-stuffing');
+  expect(reasons).toContain('refused 1 times by rate rules (catalog)');
   expect(dailyReportSchema.safeParse(report).success).toBe(true);
 });

@@ -1,7 +1,7 @@
 import { createIpMatcher, type IpMatcher } from '@watchpost/middleware';
 import type { DimensionRow, IpErrorPeak, Site, Store } from '../db/store.js';
 import { localTime } from './range.js';
-import type { DailyReport, Recommendation } from './types.js';
+import type { DailyReport, LoginsSection, RateLimitedSection, Recommendation } from './types.js';
 
 type Kind = Recommendation['kinds'][number];
 
@@ -21,6 +21,9 @@ export interface RecommendContext {
   /** An IP blocked at least this many times is flagged `blocked-often`. */
   blockedOften?: number;
   limit?: number;
+  /** The day's rate-limited clients and login detections, when built: both are evidence. */
+  rateLimited?: RateLimitedSection;
+  logins?: LoginsSection;
 }
 
 interface Candidate {
@@ -55,6 +58,8 @@ export async function recommend(
     high4xxShare = 0.5,
     blockedOften = 50,
     limit = 25,
+    rateLimited,
+    logins,
   }: RecommendContext,
 ): Promise<Pick<DailyReport, 'recommendations' | 'suspicious5xx'>> {
   const id = site.id;
@@ -113,6 +118,22 @@ export async function recommend(
     const c = candidate(row.key, row);
     c.kinds.add('blocked-often');
     c.reasons.push(`blocked ${fmt(row.blocked)} times`);
+  }
+
+  for (const client of rateLimited?.clients ?? []) {
+    if (client.refused < 1) continue;
+    const c = candidate(client.ip);
+    c.kinds.add('rate-limited');
+    c.reasons.push(
+      `refused ${fmt(client.refused)} times by rate rules (${client.rules.join(', ')}), ` +
+        `peak ${fmt(client.peakPerMinute)} requests/min`,
+    );
+  }
+  for (const detection of logins?.detections ?? []) {
+    if (detection.ip === null) continue;
+    const c = candidate(detection.ip);
+    c.kinds.add('login-attack');
+    c.reasons.push(`login ${detection.kind}: ${detection.evidence}`);
   }
 
   // Burst-only IPs have no row yet: fetch theirs so every candidate carries its counters.

@@ -93,7 +93,9 @@ export interface Recommendation {
   /** Human-readable evidence, one line each: "burst of 240 4xx in 30 s at 14:02", "probed /.env". */
   reasons: string[];
   /** Machine-readable kinds of evidence. */
-  kinds: Array<'burst' | 'probe' | 'scanner' | 'high-4xx' | 'suspicious-5xx' | 'blocked-often'>;
+  kinds: Array<
+    'burst' | 'probe' | 'scanner' | 'high-4xx' | 'suspicious-5xx' | 'blocked-often' | 'rate-limited' | 'login-attack'
+  >;
   requests: number;
   /** Whether the IP is already on the site's served deny list. */
   denied: boolean;
