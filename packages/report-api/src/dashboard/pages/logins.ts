@@ -5,6 +5,13 @@ import { formatCount, formatRate, formatTime } from '../format.js';
 import { card, dateNav, num, page, table, type Viewer } from '../layout.js';
 import { countryUrl, ipUrl, loginsUrl, rateLimitsUrl, reportUrl } from '../urls.js';
 
+/** What both pages take: the day's report, today's date for the date picker, and the viewer. */
+interface PageArgs {
+  report: DailyReport;
+  today: string;
+  viewer: Viewer;
+}
+
 /** An account hash shortened for a table cell; the full hash is in the title. */
 const shortHash = (hash: string) => h`<code title="${hash}">${hash.slice(0, 12)}…</code>`;
 
@@ -22,15 +29,7 @@ ${dateNav(date, today, urlFor)}`;
  * @example
  * renderLoginsPage({ report, today: '2026-11-26', viewer });
  */
-export function renderLoginsPage({
-  report,
-  today,
-  viewer,
-}: {
-  report: DailyReport;
-  today: string;
-  viewer: Viewer;
-}): HtmlEscapedString {
+export function renderLoginsPage({ report, today, viewer }: PageArgs): HtmlEscapedString {
   const { site, date } = report;
   const tz = site.timeZone;
   const logins = report.logins;
@@ -125,15 +124,7 @@ ${table(
  * @example
  * renderRateLimitsPage({ report, today: '2026-11-26', viewer });
  */
-export function renderRateLimitsPage({
-  report,
-  today,
-  viewer,
-}: {
-  report: DailyReport;
-  today: string;
-  viewer: Viewer;
-}): HtmlEscapedString {
+export function renderRateLimitsPage({ report, today, viewer }: PageArgs): HtmlEscapedString {
   const { site, date } = report;
   const tz = site.timeZone;
   const section = report.rateLimited;
