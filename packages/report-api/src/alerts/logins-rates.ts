@@ -43,7 +43,7 @@ export async function detectLoginAndRateIncidents(
   const attempts = logins.flatMap((e) =>
     e.login ? [{ ts: e.ts, ip: e.ip, outcome: e.login.outcome, account: e.login.account }] : [],
   );
-  for (const d of loginDetections(attempts)) {
+  for (const d of loginDetections(attempts, undefined, site.timeZone)) {
     const who = d.ip ?? `account ${d.account?.slice(0, 12) ?? 'unknown'}`;
     out.push({
       kind: `login-${d.kind}`,

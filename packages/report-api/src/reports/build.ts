@@ -79,7 +79,7 @@ export async function buildDailyReport(
   const id = site.id;
   const [buckets, logins, rateLimited] = await Promise.all([
     store.trafficBuckets(id, from, to),
-    buildLoginsSection(store, id, { from, to }),
+    buildLoginsSection(store, id, { from, to, timeZone: site.timeZone }),
     buildRateLimitedSection(store, id, { from, to }),
   ]);
   const totals = sum(buckets);

@@ -46,6 +46,9 @@ describe('loginDetections', () => {
       { kind: 'compromised', ip: '192.0.2.9', account: acct(3), count: 5, last: T + 10_000 },
     ]);
     expect(found[0]!.evidence).toBe('success at 10:00 UTC after 5 failed logins');
+    // In the site's time zone, as the rest of the report and the dashboard show times.
+    const tokyo = loginDetections([ok, ...five], undefined, 'Asia/Tokyo');
+    expect(tokyo[0]!.evidence).toBe('success at 19:00 after 5 failed logins');
     expect(loginDetections([ok, ...five.slice(1)])).toEqual([]);
   });
 

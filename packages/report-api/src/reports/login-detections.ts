@@ -1,3 +1,4 @@
+import { localTime } from './range.js';
 import type { LoginsSection } from './types.js';
 
 /** A stored event's login facts, as the report needs them. */
@@ -56,17 +57,22 @@ function groupBy<T>(items: readonly T[], key: (x: T) => string | null): Map<stri
   return groups;
 }
 
-const at = (ms: number) => new Date(ms).toISOString().slice(11, 16);
 const minutes = (ms: number) => Math.round(ms / 60_000);
 
 /**
  * Login detections of one day from its attempts (any order): brute force, credential stuffing, password
- * spraying and success after many failures, one per client/account they concern, each with evidence.
+ * spraying and success after many failures, one per client/account they concern, each with evidence
+ * (times in `timeZone`, the site's, as everywhere else in a report; default UTC).
  *
  * @example
  * loginDetections(events.filter((e) => e.login).map((e) => ({ ts: e.ts, ip: e.ip, ...e.login! })));
  */
-export function loginDetections(attempts: readonly LoginAttempt[], limits = LOGIN_DETECTION_DEFAULTS): Detection[] {
+export function loginDetections(
+  attempts: readonly LoginAttempt[],
+  limits = LOGIN_DETECTION_DEFAULTS,
+  timeZone = 'UTC',
+): Detection[] {
+  const at = (ms: number) => localTime(ms, timeZone) + (timeZone === 'UTC' ? ' UTC' : '');
   const sorted = [...attempts].sort((a, b) => a.ts - b.ts);
   const failures = sorted.filter((a) => a.outcome === 'failed');
   const out: Detection[] = [];
@@ -82,7 +88,7 @@ export function loginDetections(attempts: readonly LoginAttempt[], limits = LOGI
     );
     if (peak.count < bruteForce.limit) continue;
     const evidence = `${peak.count} failed logins for one account within ${minutes(bruteForce.windowMs)} min`;
-    out.push({ kind: 'brute-force', ip, account, ...peak, evidence: `${evidence}, from ${at(peak.first)} UTC` });
+    out.push({ kind: 'brute-force', ip, account, ...peak, evidence: `${evidence}, from ${at(peak.first)}` });
   }
   for (const [ip, group] of groupBy(failures, (a) => (a.account === null ? null : a.ip))) {
     const peak = peakDistinct(
@@ -93,7 +99,7 @@ export function loginDetections(attempts: readonly LoginAttempt[], limits = LOGI
     );
     if (peak.count < stuffing.limit) continue;
     const within = minutes(stuffing.windowMs);
-    const evidence = `${peak.count} accounts failed within ${within} min, from ${at(peak.first)} UTC`;
+    const evidence = `${peak.count} accounts failed within ${within} min, from ${at(peak.first)}`;
     out.push({ kind: 'credential-stuffing', ip, account: null, ...peak, evidence });
   }
   for (const [account, group] of groupBy(failures, (a) => a.account)) {
@@ -113,7 +119,7 @@ export function loginDetections(attempts: readonly LoginAttempt[], limits = LOGI
       failed = failed.filter((ts) => a.ts - ts < compromised.windowMs);
       if (a.outcome === 'failed') failed.push(a.ts);
       else if (failed.length >= compromised.limit) {
-        const evidence = `success at ${at(a.ts)} UTC after ${failed.length} failed logins`;
+        const evidence = `success at ${at(a.ts)} after ${failed.length} failed logins`;
         out.push({
           kind: 'compromised',
           ip: a.ip,

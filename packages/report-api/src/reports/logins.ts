@@ -23,7 +23,7 @@ const round = (n: number) => Math.round(n);
 export async function buildLoginsSection(
   store: Pick<Store, 'listEvents'>,
   siteId: string,
-  { from, to }: { from: number; to: number },
+  { from, to, timeZone = 'UTC' }: { from: number; to: number; timeZone?: string },
 ): Promise<LoginsSection> {
   const events = await store.listEvents(siteId, { from, to, kind: 'login', limit: MAX_KIND_LIST });
   const byHour = Array.from({ length: Math.ceil((to - from) / HOUR) }, (_, i) => ({
