@@ -97,6 +97,10 @@ it('the daily report carries both sections, recommends on their evidence and mat
   expect(kinds['192.0.2.99']).toContain('rate-limited');
   const reasons = report.recommendations.flatMap((r) => r.reasons).join('\n');
   expect(reasons).toContain('login credential-stuffing');
+  expect(report.logins?.detections[0]?.evidence).toMatch(/from 03:00 UTC$/);
+  // Evidence is in the site's time zone, as the rest of the report.
+  const tokyo = await buildLoginsSection(t.store, site.id, { ...range, timeZone: 'Asia/Tokyo' });
+  expect(tokyo.detections[0]?.evidence).toMatch(/from 12:00$/);
   expect(reasons).toContain('refused 1 times by rate rules (catalog)');
   expect(dailyReportSchema.safeParse(report).success).toBe(true);
 });

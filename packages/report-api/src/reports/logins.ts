@@ -71,6 +71,8 @@ export async function buildLoginsSection(
     events.flatMap((e) =>
       e.login ? [{ ts: e.ts, ip: e.ip, outcome: e.login.outcome, account: e.login.account }] : [],
     ),
+    undefined,
+    timeZone,
   );
   const byFailures = <T extends { failures: number }>(a: [unknown, T], b: [unknown, T]) =>
     b[1].failures - a[1].failures;
