@@ -60,3 +60,4 @@ export type { LoginOptions, LoginEndpoint, LoginDetectionOptions, LoginKind } fr
 export { createAccountHasher } from './logins/account-hash.js';
 export { refusalFor } from './refusal.js';
 export type { Refusal } from './refusal.js';
+export { Generations } from './generations.js';

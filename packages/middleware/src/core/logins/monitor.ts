@@ -1,3 +1,4 @@
+import { Generations } from '../generations.js';
 import { createSlidingCounter, type SlidingCounter } from '../bans/window.js';
 import type { RequestFacts } from '../engine-options.js';
 import { createAccountHasher } from './account-hash.js';
@@ -95,8 +96,7 @@ export function createLoginMonitor(options: LoginOptions | undefined, dryRun: bo
   const accountFailures = counter(compromised);
   const accountsPerClient = stuffing && new TimedSets(stuffing.windowMs, maxTracked, stuffing.limit * 2);
   const clientsPerAccount = spraying && new TimedSets(spraying.windowMs, maxTracked, spraying.limit * 2);
-  const bans = new Map<string, LoginBan>();
-  let banEvictions = 0;
+  const bans = new Generations<LoginBan>(Math.max(2, maxTracked));
   const detections: Record<LoginKind, number> = {
     'brute-force': 0,
     'credential-stuffing': 0,
@@ -110,14 +110,6 @@ export function createLoginMonitor(options: LoginOptions | undefined, dryRun: bo
     // A block outranks a count; a longer ban of the same kind outranks a shorter one.
     if (current !== undefined && current.until > now && (current.action === 'block') > (detection.mode === 'block'))
       return;
-    bans.delete(client);
-    if (bans.size >= maxTracked) {
-      const stalest = bans.keys().next();
-      if (stalest.done !== true) {
-        bans.delete(stalest.value);
-        banEvictions++;
-      }
-    }
     bans.set(client, { rule: `login:${detection.kind}`, action: detection.mode, until });
   }
 
@@ -185,7 +177,7 @@ export function createLoginMonitor(options: LoginOptions | undefined, dryRun: bo
         (accountsPerClient ? accountsPerClient.size : 0) +
         (clientsPerAccount ? clientsPerAccount.size : 0);
       const evictions =
-        banEvictions +
+        bans.evicted +
         (bruteCounts?.evictions ?? 0) +
         (accountFailures?.evictions ?? 0) +
         (accountsPerClient ? accountsPerClient.evictions : 0) +

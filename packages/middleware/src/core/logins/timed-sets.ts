@@ -1,3 +1,5 @@
+import { Generations } from '../generations.js';
+
 /**
  * Distinct members per key seen within a sliding window (accounts per client, clients per
  * account), bounded: at most `maxKeys` keys (the least recently touched evicted first) and
@@ -5,33 +7,33 @@
  * a client sends.
  */
 export class TimedSets {
-  evictions = 0;
-  private readonly sets = new Map<string, Map<string, number>>();
+  private readonly sets: Generations<Map<string, number>>;
 
   constructor(
     private readonly windowMs: number,
-    private readonly maxKeys: number,
+    maxKeys: number,
     private readonly maxMembers: number,
-  ) {}
+  ) {
+    // Two generations: keys not touched since the younger one last filled are dropped together, O(1).
+    this.sets = new Generations(Math.max(2, maxKeys));
+  }
 
   get size(): number {
     return this.sets.size;
+  }
+
+  /** Keys dropped to keep memory bounded. */
+  get evictions(): number {
+    return this.sets.evicted;
   }
 
   /** Adds `member` under `key` at `now`; returns the distinct members seen within the window. */
   add(key: string, member: string, now: number): number {
     let members = this.sets.get(key);
     if (members === undefined) {
-      if (this.sets.size >= this.maxKeys) {
-        const stalest = this.sets.keys().next();
-        if (stalest.done !== true) {
-          this.sets.delete(stalest.value);
-          this.evictions++;
-        }
-      }
       members = new Map();
-    } else this.sets.delete(key);
-    this.sets.set(key, members);
+      this.sets.set(key, members);
+    }
     members.delete(member);
     members.set(member, now);
     // Members are in insertion order, which is time order: drop the expired ones from the front.

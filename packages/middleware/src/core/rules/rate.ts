@@ -3,6 +3,7 @@ import type { RequestFacts } from '../engine-options.js';
 import type { ParsedIp } from '../ip/parse.js';
 import { compileRateMatch, type RateMatch } from './rate-match.js';
 import type { SharedRateRule } from './rate-sharing.js';
+import { Generations } from '../generations.js';
 import { RateWindow } from './rate-window.js';
 
 /**
@@ -69,8 +70,7 @@ interface CompiledRule {
   readonly banMs: number;
   readonly maxClients: number;
   readonly counter: RateWindow;
-  readonly bans: Map<string, number>;
-  banEvictions: number;
+  readonly bans: Generations<number>;
 }
 
 function integerIn(value: unknown, min: number, max: number, where: string): number {
@@ -110,20 +110,11 @@ function compileRule(rule: RateRule, where: string, dryRun: boolean): CompiledRu
     banMs: ban,
     maxClients: max,
     counter: new RateWindow(windowMs, max),
-    bans: new Map(),
-    banEvictions: 0,
+    bans: new Generations<number>(Math.max(2, max)),
   };
 }
 
 function banUntil(rule: CompiledRule, key: string, until: number): void {
-  rule.bans.delete(key);
-  if (rule.bans.size >= rule.maxClients) {
-    const stalest = rule.bans.keys().next();
-    if (stalest.done !== true) {
-      rule.bans.delete(stalest.value);
-      rule.banEvictions++;
-    }
-  }
   rule.bans.set(key, until);
 }
 
@@ -212,7 +203,7 @@ export function compileRateRules(
       let bansActive = 0;
       for (const rule of compiled) {
         countersHeld += rule.counter.size;
-        evictions += rule.counter.evictions + rule.banEvictions;
+        evictions += rule.counter.evictions + rule.bans.evicted;
         bansActive += rule.bans.size;
       }
       return { countersHeld, evictions, bansActive };
