@@ -170,6 +170,11 @@ describe('parseAwsWafLine', () => {
       want: { botCategory: 'search-engine' },
     },
     {
+      name: 'a Bot Control label named after an Object method is just another bot',
+      line: line({ labels: [{ name: 'awswaf:managed:aws:bot-control:bot:category:constructor' }] }),
+      want: { botCategory: 'other-bot' },
+    },
+    {
       name: 'missing or unknown country is null; IPv6 client is normalised',
       line: line({}, { country: '-', clientIp: '2001:DB8::1' }),
       want: { country: null, ip: '2001:db8::1' },
@@ -210,6 +215,8 @@ describe('parseAwsWafLine', () => {
     { name: 'no httpRequest', line: line({ httpRequest: undefined }), skip: 'missing-field' },
     { name: 'no action', line: line({ action: undefined }), skip: 'missing-field' },
     { name: 'unknown action', line: line({ action: 'TELEPORT' }), skip: 'missing-field' },
+    { name: 'action named after an Object method', line: line({ action: 'toString' }), skip: 'missing-field' },
+    { name: 'action __proto__', line: line({ action: '__proto__' }), skip: 'missing-field' },
     { name: 'no client IP', line: line({}, { clientIp: undefined }), skip: 'missing-field' },
     { name: 'client IP is junk', line: line({}, { clientIp: '999.1.1.1' }), skip: 'bad-ip' },
     { name: 'timestamp is text', line: line({ timestamp: 'today' }), skip: 'bad-timestamp' },

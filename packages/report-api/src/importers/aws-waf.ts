@@ -36,31 +36,32 @@ interface WafRuleGroup {
  * with 202 unless a custom response (`responseCodeSent`) says otherwise; none of them reached the
  * origin, so all three are blocks. ALLOW (and COUNT) carry no origin status in a WAF log.
  */
-const ACTIONS: Record<string, { action: Action; status: number }> = {
-  BLOCK: { action: 'block', status: 403 },
-  CAPTCHA: { action: 'block', status: 405 },
-  CHALLENGE: { action: 'block', status: 202 },
-  ALLOW: { action: 'allow', status: 0 },
-  COUNT: { action: 'count', status: 0 },
-};
+const ACTIONS = new Map<string, { action: Action; status: number }>([
+  ['BLOCK', { action: 'block', status: 403 }],
+  ['CAPTCHA', { action: 'block', status: 405 }],
+  ['CHALLENGE', { action: 'block', status: 202 }],
+  ['ALLOW', { action: 'allow', status: 0 }],
+  ['COUNT', { action: 'count', status: 0 }],
+]);
 
 /** Bot Control category labels (`awswaf:managed:aws:bot-control:bot:category:X`) → Watchpost categories. */
-const BOT_CONTROL: Record<string, BotCategory> = {
-  search_engine: 'search-engine',
-  ai: 'ai-crawler',
-  seo: 'seo',
-  monitoring: 'monitor',
-  security: 'scanner',
-  http_library: 'http-client',
-  social_media: 'social-preview',
-  archiver: 'archiver',
-  link_checker: 'validator',
-  scraping_framework: 'crawler',
-  content_fetcher: 'other-bot',
-  advertising: 'other-bot',
-  email_client: 'other-bot',
-  miscellaneous: 'other-bot',
-};
+/** A Map, not an object literal: label text comes from the log, and `constructor` must not find anything. */
+const BOT_CONTROL = new Map<string, BotCategory>([
+  ['search_engine', 'search-engine'],
+  ['ai', 'ai-crawler'],
+  ['seo', 'seo'],
+  ['monitoring', 'monitor'],
+  ['security', 'scanner'],
+  ['http_library', 'http-client'],
+  ['social_media', 'social-preview'],
+  ['archiver', 'archiver'],
+  ['link_checker', 'validator'],
+  ['scraping_framework', 'crawler'],
+  ['content_fetcher', 'other-bot'],
+  ['advertising', 'other-bot'],
+  ['email_client', 'other-bot'],
+  ['miscellaneous', 'other-bot'],
+]);
 const BOT_LABEL = 'awswaf:managed:aws:bot-control:bot:category:';
 
 /** Records longer than this (characters) are checked for absurd nesting before `JSON.parse`. */
@@ -110,7 +111,8 @@ function countedRule(record: WafRecord): string | null {
 function botControlCategory(labels: WafRecord['labels']): BotCategory | null | undefined {
   for (const label of list(labels)) {
     const name = str(label?.name);
-    if (name !== null && name.startsWith(BOT_LABEL)) return BOT_CONTROL[name.slice(BOT_LABEL.length)] ?? 'other-bot';
+    if (name !== null && name.startsWith(BOT_LABEL))
+      return BOT_CONTROL.get(name.slice(BOT_LABEL.length)) ?? 'other-bot';
   }
   return undefined;
 }
@@ -160,7 +162,7 @@ export function parseAwsWafLine(line: string, ctx: ParseContext = defaultParseCo
   if (!plausibleTs(ts, ctx.now())) return { skip: 'bad-timestamp' };
   const clientIp = str(request.clientIp);
   const method = str(request.httpMethod);
-  const outcome = ACTIONS[str(record.action) ?? ''];
+  const outcome = ACTIONS.get(str(record.action) ?? '');
   if (clientIp === null || method === null || method === '' || outcome === undefined) return { skip: 'missing-field' };
   const ip = ctx.normalizeIp(clientIp);
   if (ip === null) return { skip: 'bad-ip' };

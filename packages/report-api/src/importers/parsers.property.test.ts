@@ -131,7 +131,7 @@ function mutated(valid: string): fc.Arbitrary<string> {
 const wafRecord = fc
   .record({
     timestamp: fc.oneof(number, numberText, fc.constant(Date.UTC(2026, 2, 9))),
-    action: fc.oneof(fc.constantFrom('BLOCK', 'ALLOW', 'COUNT', 'CAPTCHA', 'CHALLENGE'), text),
+    action: fc.oneof(fc.constantFrom('BLOCK', 'ALLOW', 'COUNT', 'CAPTCHA', 'CHALLENGE', 'toString', '__proto__'), text),
     terminatingRuleId: fc.oneof(text, fc.constant(null)),
     responseCodeSent: fc.oneof(number, fc.constant(null)),
     clientIp: ip,
