@@ -31,6 +31,19 @@ describe('importedLogin', () => {
     expect(importedLogin(paths, 'POST', '/login', 502)).toBeUndefined();
   });
 
+  it.each([
+    ['an AWS WAF BLOCK (403)', 403, 'block', 'failed'],
+    ['a WAF CHALLENGE answered 202', 202, 'block', 'failed'],
+    ['a block with a custom 200 response', 200, 'block', 'failed'],
+    ['a block whatever the status (0)', 0, 'block', 'failed'],
+    ['an AWS WAF ALLOW (no origin status)', 0, 'allow', null],
+    ['an AWS WAF COUNT (no origin status)', 0, 'count', null],
+    ['a client that hung up (ALB 460, nginx 499)', 0, 'allow', null],
+    ['a counted request the app answered 401', 401, 'count', 'failed'],
+  ] as const)('%s', (_name, status, action, outcome) => {
+    expect(importedLogin(paths, 'POST', '/login', status, action)?.outcome ?? null).toBe(outcome);
+  });
+
   it('leaves other methods and paths alone', () => {
     expect(importedLogin(paths, 'GET', '/login', 401)).toBeUndefined();
     expect(importedLogin(paths, 'POST', '/login/extra', 401)).toBeUndefined();

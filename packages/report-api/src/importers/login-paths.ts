@@ -33,17 +33,33 @@ export function parseLoginPaths(values: readonly unknown[], option = '--login-pa
 }
 
 /**
- * The login facts of an imported request: failed on 401/403, success on any other status below 500,
- * none on 5xx or when no login path matches (exact path, query string ignored). The account is unknown.
+ * The login facts of an imported request to a login path (exact path, query string ignored; no match: none).
+ * The account is never known from a log.
+ *
+ * - Refused before the app (`action: 'block'`: an ALB request WAF blocked, an AWS WAF BLOCK, CAPTCHA or
+ *   CHALLENGE, whatever status WAF sent): **failed**. The client did not get in, and for the detections a
+ *   refused try of a credential-stuffing run is as much evidence as a 401.
+ * - Answered by the app: failed on 401/403, success on any other status below 500.
+ * - No outcome known: none. A 5xx (the app broke), status 0 (the client closed first: ALB 460,
+ *   nginx 499) and every AWS WAF ALLOW or COUNT, whose log has no origin status: marking those as
+ *   successes would invent logins. Import the ALB or access logs of the same traffic for their outcomes.
+ *
+ * @example
+ * const paths = parseLoginPaths(['POST:/login']);
+ * importedLogin(paths, 'POST', '/login?next=/', 401); // { outcome: 'failed', account: null }
+ * importedLogin(paths, 'POST', '/login', 0, 'allow'); // undefined (an AWS WAF ALLOW)
  */
 export function importedLogin(
   paths: readonly LoginPath[],
   method: string,
   path: string,
   status: number,
+  action: WatchpostEvent['action'] = 'allow',
 ): WatchpostEvent['login'] {
-  if (paths.length === 0 || status >= 500) return undefined;
+  if (paths.length === 0) return undefined;
+  const refused = action === 'block';
+  if (!refused && (status === 0 || status >= 500)) return undefined;
   const bare = path.split('?', 1)[0];
   if (!paths.some((p) => p.path === bare && (p.method === null || p.method === method.toUpperCase()))) return undefined;
-  return { outcome: status === 401 || status === 403 ? 'failed' : 'success', account: null };
+  return { outcome: refused || status === 401 || status === 403 ? 'failed' : 'success', account: null };
 }

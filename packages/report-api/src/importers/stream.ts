@@ -211,7 +211,8 @@ export async function importStream(
           }
           if ('event' in result) {
             const e = result.event;
-            const login = loginPaths.length > 0 ? importedLogin(loginPaths, e.method, e.path, e.status) : undefined;
+            const login =
+              loginPaths.length > 0 ? importedLogin(loginPaths, e.method, e.path, e.status, e.action) : undefined;
             events.push(login ? { ...e, login } : e);
           } else skip(result.skip);
         }
