@@ -28,28 +28,47 @@ describe('BurstsDurableObject', () => {
 });
 
 describe('BurstsDurableObject.rate', () => {
-  const rule = { rule: 'scrapers', limit: 3, windowMs: 10_000, banMs: 60_000, action: 'block' as const };
+  const rule = {
+    rule: 'rate:scrapers',
+    limit: 3,
+    windowMs: 10_000,
+    banMs: 60_000,
+    status: 429 as const,
+    action: 'block' as const,
+  };
 
-  it('counts every caller in one object and bans with the rule name past the limit', async () => {
+  it('counts every caller in one object and bans the (rule, key) past the limit, as the engine does', async () => {
     const stub = bursts.get(bursts.idFromName('rate:192.0.2.60'));
     const verdicts = [];
     for (let i = 0; i < 4; i++) verdicts.push(await stub.rate([{ ...rule, key: '192.0.2.60' }], 5_000_000 + i));
-    expect(verdicts.map((v) => v.rule)).toEqual([null, null, null, 'scrapers']);
-    expect(verdicts[3]!.bannedUntil).toBe(5_000_003 + 60_000);
-    // Refused until the ban ends, whatever it asks for.
-    expect(await stub.rate([], 5_050_000)).toMatchObject({ rule: 'scrapers', bannedUntil: 5_060_003 });
-    expect(await stub.rate([], 5_060_004)).toEqual({ bannedUntil: 0, rule: null, counted: [] });
+    expect(verdicts.map((v) => v.hit?.rule ?? null)).toEqual([null, null, null, 'rate:scrapers']);
+    expect(verdicts[3]).toMatchObject({ key: '192.0.2.60', bannedUntil: 5_000_003 + 60_000 });
+    expect(verdicts[3]!.hit).toEqual({ rule: 'rate:scrapers', action: 'block', status: 429, retryAfterS: 60 });
+    // Refused under that rule until the ban ends; the Retry-After counts down.
+    const later = await stub.rate([{ ...rule, key: '192.0.2.60' }], 5_050_000);
+    expect(later).toMatchObject({ bannedUntil: 5_060_003, hit: { retryAfterS: 11 } });
+    // Another rule, or nothing matched, is not refused by it.
+    expect(await stub.rate([{ ...rule, rule: 'rate:other', key: '192.0.2.60' }], 5_050_001)).toMatchObject({
+      hit: null,
+    });
+    expect(await stub.rate([], 5_050_002)).toEqual({ hit: null, key: null, bannedUntil: 0 });
+    // Then counting starts over.
+    expect((await stub.rate([{ ...rule, key: '192.0.2.60' }], 5_060_004)).hit).toBeNull();
   });
 
-  it('only reports count-mode rules, and keeps keys apart', async () => {
+  it('only reports count-mode rules, keeps keys apart, and lets the first refusal win', async () => {
     const stub = bursts.get(bursts.idFromName('rate:192.0.2.61'));
-    const counting = { ...rule, action: 'count' as const, key: '192.0.2.61' };
+    const counting = { ...rule, rule: 'rate:counting', action: 'count' as const, key: '192.0.2.61' };
     const results = [];
     for (let i = 0; i < 5; i++) results.push(await stub.rate([counting], 6_000_000 + i));
-    expect(results.map((r) => r.counted)).toEqual([[], [], [], ['scrapers'], ['scrapers']]);
+    expect(results.map((r) => r.hit?.action ?? null)).toEqual([null, null, null, 'count', 'count']);
     expect(results.every((r) => r.bannedUntil === 0)).toBe(true);
     const perPath = { ...rule, key: '192.0.2.61 /a' };
-    expect((await stub.rate([perPath], 6_000_010)).rule).toBeNull();
+    expect((await stub.rate([perPath], 6_000_010)).hit).toBeNull();
+    // A counted rule and a refusing one: the refusal is the verdict.
+    for (let i = 0; i < 3; i++) await stub.rate([perPath], 6_000_020 + i);
+    const both = await stub.rate([counting, perPath], 6_000_030);
+    expect(both).toMatchObject({ hit: { rule: 'rate:scrapers', action: 'block' }, key: '192.0.2.61 /a' });
   });
 });
 

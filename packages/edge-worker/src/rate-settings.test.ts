@@ -1,5 +1,6 @@
+import { createEngine } from '@watchpost/middleware';
 import { describe, expect, it } from 'vitest';
-import { parseLogins, parseRateRules } from './rate-settings.js';
+import { parseLogins, parseRateRules, toEngineRateRules } from './rate-settings.js';
 import { readSettings } from './settings.js';
 
 const rule = { name: 'scrapers', limit: 100, windowMs: 60_000 };
@@ -52,9 +53,23 @@ describe('parseRateRules', () => {
     ['a control byte', json([{ ...rule, match: { paths: ['/a\u0000b'] } }]), /match\.paths\[0\]/],
     ['an empty path list', json([{ ...rule, match: { paths: [] } }]), /match\.paths must be a non-empty array/],
     ['a bad category', json([{ ...rule, match: { botCategories: ['robots'] } }]), /botCategories\[0\] must be one/],
+    ['a prototype category', json([{ ...rule, match: { botCategories: ['__proto__'] } }]), /botCategories\[0\]/],
+    ['a ban past the engine bound', json([{ ...rule, banMs: 7 * 86_400_000 + 1 }]), /banMs must be an integer/],
   ])('rejects %s with a TypeError naming it', (_name, text, message) => {
     expect(() => parseRateRules(text)).toThrow(TypeError);
     expect(() => parseRateRules(text)).toThrow(message);
+  });
+
+  it('turns into rules the engine accepts, with no limit of their own when the Durable Object counts', () => {
+    const parsed = parseRateRules(json([{ ...rule, match: { botCategories: ['seo', 'browser'], paths: ['/c'] } }]));
+    const local = toEngineRateRules(parsed);
+    expect(local[0]).toMatchObject({
+      name: 'scrapers',
+      limit: rule.limit,
+      match: { botCategories: ['seo', 'browser'] },
+    });
+    expect(() => createEngine({ rateRules: local })).not.toThrow();
+    expect(toEngineRateRules(parsed, { countElsewhere: true })[0]?.limit).toBe(1e9);
   });
 
   it('reaches the settings through RATE_RULES', () => {

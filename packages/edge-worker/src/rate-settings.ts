@@ -3,7 +3,7 @@
  * against the engine's contract (issue 15). Only JSON can travel in a var, so path patterns are
  * prefixes and a login's failure test is a list of statuses; the worker turns both into engine options.
  */
-import { botCategorySchema, type LoginOptions } from '@watchpost/middleware';
+import { botCategorySchema, type BotCategory, type LoginOptions, type RateRule } from '@watchpost/middleware';
 
 /** One rate rule as the engine takes it (`rateRules`), restricted to what JSON can say. */
 export interface EdgeRateRule {
@@ -32,6 +32,8 @@ export interface EdgeLogins {
 const MAX_JSON_CHARS = 16_384;
 const MAX_RULES = 32;
 const MAX_LIST = 64;
+// Client keys one rule holds in an isolate (128 MB of memory), the stalest evicted first.
+const MAX_CLIENTS_PER_RULE = 50_000;
 const NAME = /^[a-z0-9][a-z0-9-]{0,47}$/;
 const METHOD = /^[A-Z]{1,16}$/;
 // A path prefix: starts with '/', printable ASCII only (no control bytes, no spaces), at most 256 chars.
@@ -100,7 +102,8 @@ function parseRule(where: string, value: unknown): EdgeRateRule {
     key: raw.key === undefined ? 'ip' : oneOf(`${where}.key`, raw.key, ['ip', 'ip+path'] as const),
     action: raw.action === undefined ? 'block' : oneOf(`${where}.action`, raw.action, ['block', 'count'] as const),
     status: raw.status === undefined ? 429 : oneOf(`${where}.status`, raw.status, [403, 429] as const),
-    banMs: raw.banMs === undefined ? windowMs : integer(`${where}.banMs`, raw.banMs, 1_000, 30 * 86_400_000),
+    // The engine's own bound: a longer ban would fail the engine's validation on the first request.
+    banMs: raw.banMs === undefined ? windowMs : integer(`${where}.banMs`, raw.banMs, 1_000, 7 * 86_400_000),
   };
   if (raw.match !== undefined) {
     const match = object(`${where}.match`, raw.match, ['methods', 'paths', 'botCategories']);
@@ -202,4 +205,26 @@ export function toEngineLogins(logins: EdgeLogins): LoginOptions {
       failed: (status: number) => failedStatuses.includes(status),
     })),
   };
+}
+
+/**
+ * The engine's `rateRules` option from the parsed var. With `countElsewhere` (exact mode: the Durable
+ * Object counts) each rule keeps its match, key, action and status but no limit of its own (1e9, the
+ * engine's largest), so the isolate's engine matches, keys and holds the bans the object decides.
+ *
+ * @example
+ * createEngine({ rateRules: toEngineRateRules(parseRateRules(env.RATE_RULES)) });
+ */
+export function toEngineRateRules(rules: readonly EdgeRateRule[], { countElsewhere = false } = {}): RateRule[] {
+  return rules.map(({ match, limit, ...rule }) => {
+    const engineRule: RateRule = { ...rule, limit: countElsewhere ? 1e9 : limit, maxClients: MAX_CLIENTS_PER_RULE };
+    if (match) {
+      const { botCategories, ...rest } = match;
+      // botCategories were checked against the same category list by parseRateRules.
+      engineRule.match = botCategories
+        ? { ...rest, botCategories: botCategories as (BotCategory | 'browser')[] }
+        : rest;
+    }
+    return engineRule;
+  });
 }

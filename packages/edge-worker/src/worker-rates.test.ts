@@ -66,6 +66,22 @@ describe('rate rules in one isolate', () => {
     expect(edge.errors).toEqual([]);
   });
 
+  it('refuses a banned client only on the requests its rule matches, as the middleware does', async () => {
+    const edge = isolate({ RATE_RULES: rule({ match: { paths: ['/catalog'] } }) }, { now: 1_200_000 });
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await edge.send(`/catalog/${i}`)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    expect((await edge.send('/catalog/7')).status).toBe(429);
+    expect((await edge.send('/about')).status).toBe(200);
+  });
+
+  it('counts each path on its own with key ip+path', async () => {
+    const edge = isolate({ RATE_RULES: rule({ key: 'ip+path' }) }, { now: 1_300_000 });
+    for (let i = 0; i < 5; i++) expect((await edge.send('/a?page=' + i)).status).toBe(200);
+    expect((await edge.send('/a')).status).toBe(429);
+    expect((await edge.send('/b')).status).toBe(200);
+  });
+
   it('counts IPv6 clients per /64', async () => {
     const edge = isolate({ RATE_RULES: rule() }, { now: 1_500_000 });
     const statuses = [];
@@ -118,6 +134,25 @@ describe('rate rules across isolates (exact, Durable Object)', () => {
     // Both isolates post to the same fake report API.
     expect(first.events().filter((e) => e.rule === 'rate:scrapers').length).toBe(3);
     expect([...first.errors, ...second.errors]).toEqual([]);
+  });
+
+  it('remembers a ban the object decided: a refused client costs no further call', async () => {
+    let calls = 0;
+    const real = env.BURSTS!;
+    const counting = {
+      idFromName: (name: string) => real.idFromName(name),
+      get: (id: DurableObjectId) => {
+        const stub = real.get(id);
+        return { rate: (...args: Parameters<typeof stub.rate>) => (calls++, stub.rate(...args)) };
+      },
+    } as unknown as WorkerEnv['BURSTS'];
+    const edge = isolate({ RATE_RULES: rule({ limit: 2, status: 403 }), BURSTS: counting }, { now: Date.now() });
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await edge.send('/', '192.0.2.78')).status);
+    expect(statuses).toEqual([200, 200, 403, 403, 403]);
+    expect(calls).toBe(3);
+    expect(edge.events().filter((e) => e.rule === 'rate:scrapers' && e.status === 403)).toHaveLength(3);
+    expect(edge.errors).toEqual([]);
   });
 
   it('lets requests through (fail open) when the Durable Object fails or hangs', async () => {

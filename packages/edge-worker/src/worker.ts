@@ -7,8 +7,8 @@ import {
   type RequestFacts,
 } from '@watchpost/middleware';
 import type { EventBatch } from '@watchpost/middleware/protocol';
+import type { RateRuleHit } from './bursts-do.js';
 import { bounded } from './bounded.js';
-import { createEdgeRates, type EdgeRateOutcome, type EdgeRates } from './edge-rates.js';
 import { createDenyListCache, type DenyListCache } from './denylist/cache.js';
 import { pullDenyList, type PullResult } from './denylist/pull.js';
 import { createIsolateBatcher, type IsolateBatcher } from './events/batching.js';
@@ -16,7 +16,8 @@ import { consumeEventBatches } from './events/consumer.js';
 import { createQueueSink } from './events/queue-sink.js';
 import { blockedResponse, rateLimitedResponse, toOriginRequest } from './proxy.js';
 import { requestFacts, type CfSignals } from './request-facts.js';
-import { toEngineLogins } from './rate-settings.js';
+import { createRateObjectLink, type RateObjectLink } from './rate-object.js';
+import { toEngineLogins, toEngineRateRules } from './rate-settings.js';
 import { readSettings, type Settings, type SettingsEnv } from './settings.js';
 
 /** The bindings the worker reads; `EVENTS_QUEUE` and `BURSTS` are optional (see wrangler.jsonc). */
@@ -50,7 +51,8 @@ interface IsolateState {
   engine: Engine;
   batcher: IsolateBatcher | null;
   denyList: DenyListCache | null;
-  rates: EdgeRates | null;
+  /** Exact mode with rate rules: the engine's link to the rate Durable Objects. */
+  rateObject: RateObjectLink | null;
 }
 
 /** The handlers `export default` hands the runtime. */
@@ -123,18 +125,23 @@ export function createWorker({
         sleep,
       });
     }
+    const { rateRules } = settings;
+    // Exact mode: the engine matches and keys the rules and holds bans; the client's Durable Object counts.
+    const rateObject = env.BURSTS && rateRules.length > 0 ? createRateObjectLink(rateRules, settings.mode) : null;
     const engine = engineFactory({
       mode: settings.mode,
       sampleRate: settings.sampleRate,
       bans: settings.bursts,
-      // Rate rules are counted by the worker (edge-rates.ts), so exact mode can count them in the Durable Object.
+      ...(rateRules.length > 0
+        ? { rateRules: toEngineRateRules(rateRules, { countElsewhere: rateObject !== null }) }
+        : {}),
+      ...(rateObject ? { rateSharing: rateObject.sharing } : {}),
       ...(settings.logins ? { logins: toEngineLogins(settings.logins) } : {}),
       now,
       onError: (error: unknown) => onError(error, 'engine'),
       ...(batcher ? { sink: batcher.sink } : {}),
     });
-    const rates = settings.rateRules.length > 0 ? createEdgeRates(settings.rateRules, settings.mode) : null;
-    const isolate: IsolateState = { settings, engine, batcher, denyList: null, rates };
+    const isolate: IsolateState = { settings, engine, batcher, denyList: null, rateObject };
     if (env.DENYLIST) {
       isolate.denyList = createDenyListCache({
         kv: env.DENYLIST,
@@ -177,26 +184,35 @@ export function createWorker({
     }
   }
 
-  /** Rate rules: counted in the client's Durable Object when bound (exact), else in this isolate. */
-  async function checkRates(
-    rates: EdgeRates,
+  /**
+   * Exact mode: counts the (rule, key) pairs the engine matched in the client's Durable Object and
+   * turns its verdict into the decision; a ban it decided is imposed on this isolate's engine.
+   * Fails open: without an answer within `rateObjectWaitMs` the engine's decision stands.
+   */
+  async function askRateObject(
+    link: RateObjectLink,
     env: WorkerEnv,
     facts: RequestFacts,
     decision: Decision,
-  ): Promise<EdgeRateOutcome | null> {
-    if (!env.BURSTS || facts.ip === '') return rates.checkLocal(facts, decision.botCategory, now());
-    const known = rates.knownBan(facts, now());
-    if (known) return known;
-    const hits = rates.hits(facts, decision.botCategory);
-    if (hits.length === 0) return null;
+    hits: RateRuleHit[],
+  ): Promise<Decision> {
+    if (!env.BURSTS) return decision;
     try {
       const stub = env.BURSTS.get(env.BURSTS.idFromName(clientKey(facts.ip)));
       const verdict = await bounded(stub.rate(hits, now()), rateObjectWaitMs);
       if (verdict === undefined) throw new Error(`no answer within ${rateObjectWaitMs} ms`);
-      return rates.fromVerdict(facts, verdict, now());
+      const { hit, key, bannedUntil } = verdict;
+      if (hit === null) return decision;
+      const { botCategory } = decision;
+      if (hit.action === 'count')
+        return decision.action === 'allow' ? { action: 'count', rule: hit.rule, botCategory } : decision;
+      if (key !== null) link.ban(hit.rule, key, bannedUntil);
+      const retryAfter = hit.status === 429 ? { retryAfterS: hit.retryAfterS } : {};
+      return { action: 'block', rule: hit.rule, botCategory, status: hit.status, ...retryAfter };
     } catch (error) {
+      link.failed();
       onError(error, 'rate durable object');
-      return null; // fail open
+      return decision;
     }
   }
 
@@ -208,7 +224,6 @@ export function createWorker({
       let isolate: IsolateState | null = null;
       let facts: RequestFacts | null = null;
       let decision: Decision | null = null;
-      let rateRefusal: EdgeRateOutcome | null = null;
       let url: URL | undefined;
       try {
         url = new URL(request.url);
@@ -234,12 +249,11 @@ export function createWorker({
           }
           facts = requestFacts(request, (request as Request & { cf?: CfSignals }).cf, url);
           decision = isolate.engine.decide(facts);
-          if (isolate.rates && decision.action !== 'block') {
-            const rate = await checkRates(isolate.rates, env, facts, decision);
-            if (rate && (rate.action === 'block' || decision.action === 'allow')) {
-              decision = { action: rate.action, rule: `rate:${rate.rule.name}`, botCategory: decision.botCategory };
-              if (rate.action === 'block') rateRefusal = rate;
-            }
+          const link = isolate.rateObject;
+          // Taken on every request, so a refused one leaves nothing behind for the next.
+          const hits = link === null ? [] : link.take();
+          if (link !== null && hits.length > 0 && decision.action !== 'block') {
+            decision = await askRateObject(link, env, facts, decision, hits);
           }
         } catch (error) {
           onError(error, 'decide');
@@ -260,10 +274,6 @@ export function createWorker({
         }
       };
 
-      if (rateRefusal !== null) {
-        finish(rateRefusal.rule.status);
-        return rateLimitedResponse(rateRefusal.rule.status, rateRefusal.retryAfterS);
-      }
       if (decision?.action === 'block' && decision.status === 429) {
         finish(429);
         return rateLimitedResponse(429, decision.retryAfterS ?? 1);
