@@ -12,7 +12,7 @@ const NODE_AND_FRAMEWORKS = [
   },
 ];
 
-const ABOVE_STORAGE = ['alerts', 'reports', 'dashboard', 'http', 'ingest', 'importers', 'cli', 'demo', 'denylist'];
+const ABOVE_STORAGE = ['alerts', 'reports', 'dashboard', 'http', 'ingest', 'importers', 'cli', 'denylist'];
 
 /** Files that break a rule today, each with the one import (from src/) it keeps until the refactor. */
 const KNOWN_LEAKS = {
@@ -21,7 +21,6 @@ const KNOWN_LEAKS = {
   'packages/report-api/src/db/postgres/open.ts': 'alerts/postgres.js', // postgresAlertStore
   'packages/report-api/src/db/sqlite/local-day.ts': 'reports/range.js', // localDateAt
   'packages/report-api/src/http/env.ts': 'dashboard/routes.js', // the DashboardOptions type
-  'packages/report-api/src/alerts/testing/receiver.ts': 'demo/listen.js', // a test helper shipped in src
 };
 const leakFiles = Object.keys(KNOWN_LEAKS);
 const escapeRegex = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -34,9 +33,13 @@ function refuseFolders(folders, message, keep) {
 
 const tests = ['**/*.test.ts', '**/test/**', '**/bench/**'];
 const STORAGE = 'storage knows no alerts, reports, pages or HTTP: they call the store, not the reverse';
-const TOP = 'the CLI and the demo sit on top: nothing below imports them';
+const TOP = 'the CLI sits on top: nothing below imports it';
+const PRODUCT = 'the demo and the example apps sit on top of the published packages, never below them';
+const AS_A_USER = 'the demo uses the packages through their exports, as a user would';
 const PAGES_EXCEPT = (keep) => ({
-  regex: `^(\\.\\./)+(?!dashboard/urls\\.js$)${keep?.startsWith('dashboard/') ? `(?!${escapeRegex(keep)}$)` : ''}dashboard/`,
+  regex:
+    '^(\\.\\./)+(?!dashboard/urls\\.js$)' +
+    `${keep?.startsWith('dashboard/') ? `(?!${escapeRegex(keep)}$)` : ''}dashboard/`,
   message: 'pages sit on top; below them only dashboard/urls.js (links in alerts) is shared',
 });
 const PAGES = PAGES_EXCEPT(undefined);
@@ -93,7 +96,36 @@ export default [
   {
     files: ['packages/report-api/src/{reports,alerts,http,ingest,importers,denylist,openapi}/**/*.ts'],
     ignores: [...tests, ...leakFiles],
-    rules: { 'no-restricted-imports': ['error', { patterns: [refuseFolders(['cli', 'demo'], TOP), PAGES] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [refuseFolders(['cli'], TOP), PAGES] }] },
+  },
+  // Between packages (typescript-eslint's copy of the rule, so these add to the folder rules above):
+  // the published packages never import the demo or the example apps (they depend on them, not the
+  // reverse), and the demo reaches the packages only through their exports.
+  {
+    files: ['packages/{middleware,edge-worker,report-api}/src/**/*.ts'],
+    ignores: tests,
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@watchpost/demo', '@watchpost/demo/*', '@watchpost/example-*'], message: PRODUCT }] },
+      ],
+    },
+  },
+  {
+    files: ['packages/demo/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^@watchpost/[^/]+/(src|dist|test)/|^(\\.\\./)+(packages/)?[a-z-]+/(src|dist|test)/',
+              message: AS_A_USER,
+            },
+          ],
+        },
+      ],
+    },
   },
   // Each known leak keeps its one import and nothing more.
   ...Object.entries(KNOWN_LEAKS).map(([file, keep]) => ({
@@ -104,7 +136,7 @@ export default [
         {
           patterns: file.includes('/src/db/')
             ? [refuseFolders(ABOVE_STORAGE, STORAGE, keep)]
-            : [refuseFolders(['cli', 'demo'], TOP, keep), PAGES_EXCEPT(keep)],
+            : [refuseFolders(['cli'], TOP, keep), PAGES_EXCEPT(keep)],
         },
       ],
     },

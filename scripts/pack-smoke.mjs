@@ -84,10 +84,10 @@ async function main() {
   }
 }
 
-/** What `npm pack` put in: dist, no tests, no sources, no workspace: versions. */
+/** What `npm pack` put in: dist, no tests or test helpers, no demo, no sources, no workspace: versions. */
 function checkPacked(packed) {
   const paths = packed.files.map((file) => file.path);
-  const wrong = paths.filter((path) => /\.test\.|^src\/|^test\//.test(path));
+  const wrong = paths.filter((path) => /\.test\.|^src\/|^test\/|\/testing\/|^dist\/demo\//.test(path));
   if (wrong.length > 0) throw new Error(`${packed.name} ships ${wrong.slice(0, 5).join(', ')}`);
   if (!paths.includes('dist/index.js')) throw new Error(`${packed.name} lacks dist/index.js`);
 }

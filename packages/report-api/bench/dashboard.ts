@@ -13,7 +13,7 @@ import { renderReportPage } from '../src/dashboard/pages/report.js';
 import { openSqliteStore } from '../src/db/sqlite/open.js';
 import { localDayRange } from '../src/reports/range.js';
 import { benchDir, envInt, fmt, median } from './util.js';
-import { createRandom } from '../src/demo/random.js';
+import { createRandom } from '../test/support/random.js';
 
 const EVENTS = envInt('BENCH_DASHBOARD_EVENTS', 300_000);
 const RUNS = envInt('BENCH_RUNS', 5);

@@ -1,5 +1,5 @@
 import type { BotCategory, EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
-import { createRandom } from '../src/demo/random.js';
+import { createRandom } from '../test/support/random.js';
 
 /** Small deterministic PRNG (the demo's mulberry32) so every run generates the same traffic. */
 export function prng(seed: number): () => number {

@@ -3,7 +3,7 @@ import type { WatchpostEvent } from '@watchpost/middleware/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { openPostgresStore } from '../src/db/postgres/open.js';
-import { createRandom } from '../src/demo/random.js';
+import { createRandom } from './support/random.js';
 import { batch, event, post, tempStore } from './helpers.js';
 import { describePostgres, tempPostgresStore } from './postgres.js';
 import { storeContract } from './store-contract/index.js';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDeliveryQueue, type DeliveryJob } from './deliver.js';
 import type { NewDelivery } from './store.js';
-import { startReceiver, type Receiver } from './testing/receiver.js';
+import { startReceiver, type Receiver } from '../../test/support/receiver.js';
 
 const receivers: Receiver[] = [];
 afterEach(async () => {

@@ -7,8 +7,8 @@ import { createApp } from '../app.js';
 import { openSqliteStore } from '../db/sqlite/open.js';
 import type { Site, Store } from '../db/store.js';
 import { createAlertService } from './service.js';
-import { createManualClock } from './testing/clock.js';
-import { startReceiver, type Receiver } from './testing/receiver.js';
+import { createManualClock } from '../../test/support/clock.js';
+import { startReceiver, type Receiver } from '../../test/support/receiver.js';
 
 let dir: string;
 let store: Store;

@@ -6,8 +6,8 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { openSqliteStore } from '../db/sqlite/open.js';
 import type { Store } from '../db/store.js';
 import { createAlertService } from './service.js';
-import { createManualClock } from './testing/clock.js';
-import { startReceiver, type Receiver } from './testing/receiver.js';
+import { createManualClock } from '../../test/support/clock.js';
+import { startReceiver, type Receiver } from '../../test/support/receiver.js';
 
 let dir: string;
 let store: Store;

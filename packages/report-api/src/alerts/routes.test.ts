@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../app.js';
 import { openSqliteStore } from '../db/sqlite/open.js';
 import type { CreatedSite, Store } from '../db/store.js';
-import { startReceiver, type Receiver } from './testing/receiver.js';
+import { startReceiver, type Receiver } from '../../test/support/receiver.js';
 
 let dir: string;
 let store: Store;

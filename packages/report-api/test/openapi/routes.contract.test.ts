@@ -1,22 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemo, type DemoHandle } from '../../src/demo/run.js';
 import { createContract, readAnswer, type Contract, type OpenApiDocument } from './contract.js';
+import { startSeededApi, type SeededApi } from './seeded-api.js';
 
-// Every route of the OpenAPI document, called over HTTP on the demo's report API (in-process, SQLite,
-// a demo day of traffic played through the real Express and Hono middleware), each answer checked
-// against the document the app serves at /openapi.json at test time.
-let demo: DemoHandle;
+// Every route of the OpenAPI document, called over HTTP on a report API in this process (SQLite, two
+// seeded days with bots, bursts, 5xx, logins and rate-rule refusals), each answer checked against the
+// document the app serves at /openapi.json at test time. (Batches the real middleware sends are checked
+// in middleware-batches.contract.test.ts.)
+let api: SeededApi;
 let contract: Contract;
 
 beforeAll(async () => {
-  const now = () => Date.parse('2026-11-20T11:00:00Z');
-  demo = await startDemo({ port: 0, size: 800, previousSize: 300, seed: 11, now });
-  const document = (await (await fetch(`${demo.reportApiUrl}/openapi.json`)).json()) as OpenApiDocument;
+  api = await startSeededApi();
+  const document = (await (await fetch(`${api.reportApiUrl}/openapi.json`)).json()) as OpenApiDocument;
   contract = createContract(document);
 }, 90_000);
 
 afterAll(async () => {
-  await demo?.close();
+  await api?.close();
 });
 
 interface Call {
@@ -34,10 +34,10 @@ async function call(method: string, template: string, { key = 'admin', body, con
 async function callPath(method: string, template: string, path: string, options: Call) {
   const { key, body, contentType = 'application/json', query = '' } = options;
   const headers: Record<string, string> = {};
-  const token = { admin: demo.adminKey, ingest: demo.ingestKey, wrong: 'wpa_not_a_key', none: undefined }[key!];
+  const token = { admin: api.adminKey, ingest: api.ingestKey, wrong: 'wpa_not_a_key', none: undefined }[key!];
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = contentType;
-  const res = await fetch(`${demo.reportApiUrl}${path}${query}`, {
+  const res = await fetch(`${api.reportApiUrl}${path}${query}`, {
     method: method.toUpperCase(),
     headers,
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -58,17 +58,20 @@ describe('real responses match the OpenAPI document', () => {
     await expectValid(call('get', '/healthz', { key: 'none' }), 200);
   });
 
-  it("GET /v1/reports/daily: the demo day's report, the day before, an empty day, bad input", async () => {
-    const report = await expectValid(call('get', '/v1/reports/daily', { query: `?date=${demo.date}` }), 200);
+  it("GET /v1/reports/daily: the seeded day's report, the day before, an empty day, bad input", async () => {
+    const report = await expectValid(call('get', '/v1/reports/daily', { query: `?date=${api.date}` }), 200);
     // The document holds for the rows that used to fail: browsers (botCategory null) and bots.
     const agents = report.topUserAgents as Array<{ botCategory: string | null }>;
     expect(agents.some((a) => a.botCategory === null)).toBe(true);
     expect(agents.some((a) => a.botCategory !== null)).toBe(true);
-    await expectValid(call('get', '/v1/reports/daily', { query: `?date=${demo.previousDate}` }), 200);
+    // ...and for the login and rate-rule sections, which have rows on this day.
+    expect(report.logins).toMatchObject({ attempts: 13, failures: 12 });
+    expect(report.rateLimited).toMatchObject({ totals: { refused: 5 } });
+    await expectValid(call('get', '/v1/reports/daily', { query: `?date=${api.previousDate}` }), 200);
     await expectValid(call('get', '/v1/reports/daily', { query: '?date=2020-01-01' }), 200);
     await expectValid(call('get', '/v1/reports/daily', { query: '?date=2026-02-30' }), 400);
-    await expectValid(call('get', '/v1/reports/daily', { key: 'none', query: `?date=${demo.date}` }), 401);
-    await expectValid(call('get', '/v1/reports/daily', { key: 'ingest', query: `?date=${demo.date}` }), 403);
+    await expectValid(call('get', '/v1/reports/daily', { key: 'none', query: `?date=${api.date}` }), 401);
+    await expectValid(call('get', '/v1/reports/daily', { key: 'ingest', query: `?date=${api.date}` }), 403);
   });
 
   it('POST /v1/events and GET /v1/ingest/stats', async () => {
@@ -105,14 +108,14 @@ describe('real responses match the OpenAPI document', () => {
     );
     await expectValid(call('post', '/v1/denylist', { body: { value: 'not-an-ip' } }), 400);
     await expectValid(call('post', '/v1/denylist', { key: 'ingest', body: { value: '203.0.113.9' } }), 403);
-    const res = await fetch(`${demo.reportApiUrl}/v1/denylist`, {
-      headers: { authorization: `Bearer ${demo.ingestKey}` },
+    const res = await fetch(`${api.reportApiUrl}/v1/denylist`, {
+      headers: { authorization: `Bearer ${api.ingestKey}` },
     });
     const list = await readAnswer(res);
     expect(contract.checkResponse('get', '/v1/denylist', list)).toEqual([]);
     expect(list.status).toBe(200);
-    const unchanged = await fetch(`${demo.reportApiUrl}/v1/denylist`, {
-      headers: { authorization: `Bearer ${demo.ingestKey}`, 'if-none-match': res.headers.get('etag')! },
+    const unchanged = await fetch(`${api.reportApiUrl}/v1/denylist`, {
+      headers: { authorization: `Bearer ${api.ingestKey}`, 'if-none-match': res.headers.get('etag')! },
     });
     expect(contract.checkResponse('get', '/v1/denylist', await readAnswer(unchanged))).toEqual([]);
     expect(unchanged.status).toBe(304);
@@ -175,7 +178,7 @@ describe('the contract check bites', () => {
   };
   let report: Report;
   beforeAll(async () => {
-    const { answer } = await call('get', '/v1/reports/daily', { query: `?date=${demo.date}` });
+    const { answer } = await call('get', '/v1/reports/daily', { query: `?date=${api.date}` });
     report = answer.body as Report;
     expect(report.topIps.length).toBeGreaterThan(0);
   });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startReceiver, type Receiver } from '../../alerts/testing/receiver.js';
+import { startReceiver, type Receiver } from '../../../test/support/receiver.js';
 import { openSqliteStore } from '../../db/sqlite/open.js';
 import { cli } from '../../../test/cli.js';
 

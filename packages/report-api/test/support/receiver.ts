@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { listenLocal } from '../../demo/listen.js';
+import type { AddressInfo } from 'node:net';
 
 /** What the receiver does with one request: answer with a status, or never answer. */
 export type ReceiverBehaviour = number | 'hang';
@@ -12,7 +12,7 @@ export interface ReceivedMessage {
 }
 
 /**
- * A real HTTP webhook receiver on 127.0.0.1 and an ephemeral port, for tests and demos. Each
+ * A real HTTP webhook receiver on 127.0.0.1 and an ephemeral port, for tests. Each
  * request takes the next behaviour from `script` (then `fallback`), so "500, 500, then 200" or
  * "hang forever" are one line.
  *
@@ -49,7 +49,11 @@ export async function startReceiver({
       res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'receiver says no');
     });
   });
-  const base = await listenLocal(server, 0);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
     url: `${base}/hook`,

@@ -1,4 +1,4 @@
-import type { Timers } from '../scheduler.js';
+import type { Timers } from '../../src/alerts/scheduler.js';
 
 /**
  * A manual clock with timers, for tests of code that takes `now` and `Timers`. `advanceTo` fires

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildScenario, type ScenarioOptions } from './scenario.js';
-import { localDayRange } from '../reports/range.js';
+import { localDayRange } from '@watchpost/report-api';
 
 const day = localDayRange('2026-11-20', 'Asia/Tokyo');
 const base: ScenarioOptions = {

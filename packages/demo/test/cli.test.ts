@@ -7,8 +7,8 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/main.js';
-import { openSqliteStore } from '../src/db/sqlite/open.js';
+import { openSqliteStore } from '@watchpost/report-api';
+import { runDemoCli } from '../src/cli.js';
 
 function capture() {
   const out: string[] = [];
@@ -19,10 +19,10 @@ function capture() {
 const dir = mkdtempSync(join(tmpdir(), 'watchpost-demo-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('watchpost demo (command line)', () => {
+describe('the demo (command line)', () => {
   it('prints its options with --help', async () => {
     const { io, out } = capture();
-    expect(await runCli(['demo', '--help'], io)).toBe(0);
+    expect(await runDemoCli(['--help'], io)).toBe(0);
     expect(out.join('\n')).toContain('--exit-after-traffic');
   });
 
@@ -31,9 +31,14 @@ describe('watchpost demo (command line)', () => {
     [['--size', '5'], '--size must be a whole number from 100'],
     [['--fresh'], '--fresh needs --db PATH'],
     [['--colour'], "Unknown option '--colour'"],
+    [['--db', 'postgres://db/watchpost'], 'not PostgreSQL'],
+    [['--db', 'mysql://db/watchpost'], 'not a mysql:// URL'],
+    [['--db', 'demo\u001b[2J.db'], 'control character'],
+    [['--db', ''], '--db: empty'],
+    [['extra'], "Unexpected argument 'extra'"],
   ])('refuses %j with a clear message and exit code 2', async (args, message) => {
     const { io, err } = capture();
-    expect(await runCli(['demo', ...args], io)).toBe(2);
+    expect(await runDemoCli(args, io)).toBe(2);
     expect(err.join('\n')).toContain(message);
   });
 
@@ -41,7 +46,7 @@ describe('watchpost demo (command line)', () => {
     const path = join(dir, 'taken.db');
     writeFileSync(path, 'not a database');
     const { io, err } = capture();
-    expect(await runCli(['demo', '--db', path, '--port', '0', '--exit-after-traffic'], io)).toBe(1);
+    expect(await runDemoCli(['--db', path, '--port', '0', '--exit-after-traffic'], io)).toBe(1);
     expect(err.join('\n')).toContain('--fresh');
   });
 
@@ -51,7 +56,7 @@ describe('watchpost demo (command line)', () => {
     const port = (busy.address() as AddressInfo).port;
     try {
       const { io, err } = capture();
-      expect(await runCli(['demo', '--port', String(port), '--exit-after-traffic'], io)).toBe(1);
+      expect(await runDemoCli(['--port', String(port), '--exit-after-traffic'], io)).toBe(1);
       expect(err.join('\n')).toContain(`port ${port} on 127.0.0.1 is in use`);
     } finally {
       await new Promise((resolve) => busy.close(resolve));
@@ -63,7 +68,7 @@ describe('watchpost demo (command line)', () => {
     writeFileSync(path, 'replaced by --fresh');
     const { io, out } = capture();
     expect(
-      await runCli(['demo', '--db', path, '--fresh', '--port', '0', '--size', '300', '--exit-after-traffic'], io),
+      await runDemoCli(['--db', path, '--fresh', '--port', '0', '--size', '300', '--exit-after-traffic'], io),
     ).toBe(0);
     const text = out.join('\n');
     expect(text).toMatch(/playing \d{4}-\d{2}-\d{2}: \d+ requests/);
@@ -73,14 +78,10 @@ describe('watchpost demo (command line)', () => {
 
   it('serves until Ctrl-C, then stops everything and keeps the --db file', async () => {
     const path = join(dir, 'kept.db');
-    const main = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', main, 'demo', '--db', path, '--port', '0', '--size', '100'],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', main, '--db', path, '--port', '0', '--size', '100'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const killer = setTimeout(() => child.kill('SIGKILL'), 45_000);
     let output = '';
     let interrupted = false;

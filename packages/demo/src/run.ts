@@ -3,11 +3,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
-import { createApp } from '../app.js';
-import type { Site, Store } from '../db/store.js';
-import { openSqliteStore } from '../db/sqlite/open.js';
-import { buildDailyReport } from '../reports/build.js';
-import type { DailyReport } from '../reports/types.js';
+import {
+  buildDailyReport,
+  createApp,
+  openSqliteStore,
+  type DailyReport,
+  type Site,
+  type Store,
+} from '@watchpost/report-api';
 import { startDemoApps } from './apps.js';
 import { createSimulatedClock } from './clock.js';
 import { createRandom } from './random.js';

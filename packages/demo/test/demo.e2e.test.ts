@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemo, type DemoHandle } from '../src/demo/run.js';
-import type { DailyReport } from '../src/reports/types.js';
+import type { DailyReport } from '@watchpost/report-api';
+import { startDemo, type DemoHandle } from '../src/run.js';
 
 // The whole product on loopback: report API on SQLite, both example apps behind the middleware,
 // two simulated days of traffic. A small day keeps it to a few seconds.

@@ -1,4 +1,4 @@
-import { addDays, localDateAt, localDayRange, type DayRange } from '../reports/range.js';
+import { addDays, localDateAt, localDayRange, type DayRange } from '@watchpost/report-api';
 
 /** The days the demo plays. */
 export interface DemoDays {

@@ -1,0 +1,2 @@
+export { runDemoCli, usage, type DemoIo } from './cli.js';
+export { startDemo, type DemoHandle, type DemoOptions } from './run.js';
