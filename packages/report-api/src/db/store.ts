@@ -1,7 +1,9 @@
 import type { DenyEntry, DenySource, EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
 import type { AlertStore } from '../alerts/store.js';
+import type { AuditStore } from './audit.js';
 import type { DrillDownStore } from './drilldown.js';
 import type { IngestStatsStore } from './ingest-stats.js';
+import type { ChangeBy, KeyStore } from './keys.js';
 import type { LeaseStore } from './leases.js';
 import type { SettingsStore } from './settings.js';
 
@@ -42,13 +44,33 @@ export interface NewSite {
   homeCountry: string | null;
 }
 
+/** What a clear-text key resolves to: its site, role, and the key's id and label (the actor of audit entries). */
+export interface ResolvedKey {
+  site: Site;
+  role: KeyRole;
+  keyId: string;
+  label: string;
+}
+
 /** Sites and API keys. */
 export interface SiteStore {
+  /** Creates a site and its first ingest and admin keys (labelled `initial`). */
   createSite(input: NewSite): Promise<CreatedSite>;
   listSites(): Promise<Site[]>;
   getSite(siteId: string): Promise<Site | null>;
-  /** Resolves a clear-text key to its site and role, or null for an unknown key. */
-  resolveKey(key: string): Promise<{ site: Site; role: KeyRole } | null>;
+  /**
+   * Resolves a clear-text key to its site and role, or null for an unknown or revoked key. Notes the
+   * key's last use, at most once a minute per key.
+   */
+  resolveKey(key: string): Promise<ResolvedKey | null>;
+  /** Renames a site and records `site.rename`; null for an unknown site. */
+  renameSite(siteId: string, name: string, by: ChangeBy, now: number): Promise<Site | null>;
+  /**
+   * Deletes a site and every row of it (events, rollups, keys, deny list, webhooks, audit log: every
+   * table with a `site_id`) in one transaction, leaving one `site.delete` audit entry; null for an
+   * unknown site, else the number of rows deleted.
+   */
+  deleteSite(siteId: string, by: ChangeBy, now: number): Promise<{ rows: number } | null>;
 }
 
 /** Answer of `ingestBatch`: a batch already stored (same site, same batchId) is reported as duplicate. */
@@ -212,6 +234,8 @@ export interface Store
     AlertStore,
     SettingsStore,
     LeaseStore,
-    IngestStatsStore {
+    IngestStatsStore,
+    KeyStore,
+    AuditStore {
   close(): Promise<void>;
 }

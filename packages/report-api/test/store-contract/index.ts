@@ -3,6 +3,7 @@ import { alertsContract } from './alerts.js';
 import { denyListContract } from './denylist.js';
 import { drillDownContract } from './drilldown.js';
 import { ingestContract } from './ingest.js';
+import { keysAuditContract } from './keys-audit.js';
 import { leasesContract } from './leases.js';
 import { rawEventsContract } from './raw-events.js';
 import { rollupsContract } from './rollups.js';
@@ -43,4 +44,5 @@ export function storeContract(factory: StoreFactory): void {
   drillDownContract(context);
   alertsContract(context);
   tenancyContract(context);
+  keysAuditContract(context);
 }

@@ -17,8 +17,9 @@ export function sitesContract({ fresh }: ContractContext): void {
         homeCountry: 'JP',
         id: expect.stringMatching(/^site_/),
       });
-      expect(await store.resolveKey(ingestKey)).toEqual({ site, role: 'ingest' });
-      expect(await store.resolveKey(adminKey)).toEqual({ site, role: 'admin' });
+      const key = { keyId: expect.stringMatching(/^key_/), label: 'initial' };
+      expect(await store.resolveKey(ingestKey)).toEqual({ site, role: 'ingest', ...key });
+      expect(await store.resolveKey(adminKey)).toEqual({ site, role: 'admin', ...key });
       expect(await store.resolveKey(adminKey + 'x')).toBeNull();
       expect(await store.resolveKey('')).toBeNull();
       expect(await store.listSites()).toEqual([site]);

@@ -14,6 +14,8 @@ import { postgresLeaseStore } from './leases.js';
 import { postgresIngestStatsStore } from './ingest-stats.js';
 import { postgresSettingsStore } from './settings.js';
 import { postgresSiteStore } from './sites.js';
+import { postgresKeyStore } from './keys.js';
+import { postgresAuditStore } from './audit.js';
 
 /** Options of `openPostgresStore`. */
 export interface PostgresStoreOptions {
@@ -132,6 +134,8 @@ export async function openPostgresStore({
     ...postgresSiteStore(pool, now),
     ...postgresEventStore(pool, localDayOfSite, now),
     ...postgresDenyListStore(pool),
+    ...postgresKeyStore(pool),
+    ...postgresAuditStore(pool),
     ...postgresRollupStore(pool),
     ...postgresDrillDownStore(pool),
     ...postgresAlertStore(pool),

@@ -1,4 +1,14 @@
-import { bigint, boolean, doublePrecision, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 // The PostgreSQL schema: the tables and columns of the SQLite schema (src/db/sqlite/schema.ts), with
 // PostgreSQL types. `pnpm --filter @watchpost/report-api db:generate:pg` turns changes here into a
@@ -27,13 +37,46 @@ export const sites = pgTable('sites', {
   createdAt: epochMs('created_at').notNull(),
 });
 
-/** API keys, stored as sha256 of the clear-text key. */
-export const apiKeys = pgTable('api_keys', {
-  hash: text('hash').primaryKey(),
-  siteId: text('site_id').notNull(),
-  role: text('role', { enum: ['ingest', 'admin'] }).notNull(),
-  createdAt: epochMs('created_at').notNull(),
-});
+/**
+ * API keys, stored as sha256 of the clear-text key. `id` names a key in lists and the audit log (keys
+ * of sites created before issue 16 got one, and the label `initial`, in migration 0009).
+ */
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    hash: text('hash').primaryKey(),
+    siteId: text('site_id').notNull(),
+    role: text('role', { enum: ['ingest', 'admin'] }).notNull(),
+    createdAt: epochMs('created_at').notNull(),
+    id: text('id'),
+    label: text('label').notNull().default('initial'),
+    /** Epoch ms of the last request with the key, to the minute (null: never used since issue 16). */
+    lastUsedAt: epochMs('last_used_at'),
+  },
+  (t) => [uniqueIndex('api_keys_id').on(t.id), index('api_keys_site').on(t.siteId)],
+);
+
+/**
+ * Who changed what on a site, and when (see the SQLite schema). `before`/`after` are JSON text, as
+ * on SQLite, so both stores hand back the same bounded values.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    siteId: text('site_id').notNull(),
+    at: epochMs('at').notNull(),
+    actorKind: text('actor_kind', { enum: ['key', 'cli', 'dashboard'] }).notNull(),
+    actorLabel: text('actor_label').notNull(),
+    actorKeyId: text('actor_key_id'),
+    action: text('action').notNull(),
+    target: text('target').notNull(),
+    reason: text('reason').notNull(),
+    before: text('before'),
+    after: text('after'),
+  },
+  (t) => [index('audit_log_site_at').on(t.siteId, t.at, t.id)],
+);
 
 /** Batch ids already stored, per site: the idempotency record of `POST /v1/events`. */
 export const batches = pgTable(

@@ -14,6 +14,8 @@ import { sqliteLeaseStore } from './leases.js';
 import { sqliteIngestStatsStore } from './ingest-stats.js';
 import { sqliteSettingsStore } from './settings.js';
 import { sqliteSiteStore } from './sites.js';
+import { sqliteKeyStore } from './keys.js';
+import { sqliteAuditStore } from './audit.js';
 import { siteLocalDays, siteZones } from './site-zones.js';
 import { sqliteEventList } from './event-list.js';
 import { startWriter } from './writer.js';
@@ -89,8 +91,9 @@ export function openSqliteStore({
   }
   const common = {
     db,
-    ...sqliteSiteStore(db, now),
     ...sqliteDenyListStore(db),
+    ...sqliteKeyStore(db),
+    ...sqliteAuditStore(db),
     ...sqliteDrillDownStore(db),
     ...sqliteAlertStore(db),
     ...sqliteSettingsStore(db, now),
@@ -119,6 +122,7 @@ export function openSqliteStore({
     });
     return {
       ...common,
+      ...sqliteSiteStore(db, now, { flushBeforeDelete: writer.flushForRead }),
       ...sqliteEventList(db),
       ingestBatch: (siteId, batch, json, stats) =>
         writer.ingestBatchAt(siteId, batch, now(), json, stats?.rejected ?? 0),
@@ -156,6 +160,7 @@ export function openSqliteStore({
   }
   return {
     ...common,
+    ...sqliteSiteStore(db, now, { flushBeforeDelete: flushRollupsForRead }),
     ...events,
     ...readAfterFlush(sqliteRollupStore(db), flushRollupsForRead),
     async close() {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 // The SQLite schema. `pnpm --filter @watchpost/report-api db:generate` turns changes here into a
 // migration under drizzle/ (committed, applied at open). Never edit generated migrations by hand.
@@ -12,15 +12,49 @@ export const sites = sqliteTable('sites', {
   createdAt: integer('created_at').notNull(),
 });
 
-/** API keys, stored as sha256 of the clear-text key. */
-export const apiKeys = sqliteTable('api_keys', {
-  hash: text('hash').primaryKey(),
-  siteId: text('site_id')
-    .notNull()
-    .references(() => sites.id),
-  role: text('role', { enum: ['ingest', 'admin'] }).notNull(),
-  createdAt: integer('created_at').notNull(),
-});
+/**
+ * API keys, stored as sha256 of the clear-text key. `id` names a key in lists and the audit log (keys
+ * of sites created before issue 16 got one, and the label `initial`, in migration 0016).
+ */
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    hash: text('hash').primaryKey(),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    role: text('role', { enum: ['ingest', 'admin'] }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    id: text('id'),
+    label: text('label').notNull().default('initial'),
+    /** Epoch ms of the last request with the key, to the minute (null: never used since issue 16). */
+    lastUsedAt: integer('last_used_at'),
+  },
+  (t) => [uniqueIndex('api_keys_id').on(t.id), index('api_keys_site').on(t.siteId)],
+);
+
+/**
+ * Who changed what on a site, and when: deny-list changes, keys created and revoked, renames and
+ * deletions. `before`/`after` are JSON text, bounded in size. Kept when a site is deleted only for
+ * the `site.delete` row itself.
+ */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey(),
+    siteId: text('site_id').notNull(),
+    at: integer('at').notNull(),
+    actorKind: text('actor_kind', { enum: ['key', 'cli', 'dashboard'] }).notNull(),
+    actorLabel: text('actor_label').notNull(),
+    actorKeyId: text('actor_key_id'),
+    action: text('action').notNull(),
+    target: text('target').notNull(),
+    reason: text('reason').notNull(),
+    before: text('before'),
+    after: text('after'),
+  },
+  (t) => [index('audit_log_site_at').on(t.siteId, t.at, t.id)],
+);
 
 /** Batch ids already stored, per site: the idempotency record of `POST /v1/events`. */
 export const batches = sqliteTable(
