@@ -1,10 +1,15 @@
 // Benchmarks 2 and 3: report build time for one day of N generated events, and database bytes per
 // million events. BENCH_EVENTS is a comma list of day sizes (default 1000000,10000000). Days up to
 // 1M go through store.ingestBatch in 1,000-event batches (the ingest path minus HTTP); larger days
-// drive the same ingestBatch with 50,000-event transactions, as the brief allows.
+// drive the same ingestBatch with 50,000-event transactions, as the brief allows. One request in 120
+// to /login is a POST login attempt (a hashed account from a pool of 5,000; a third fail) and one event
+// in 200 is refused by a rate rule, so the `logins` and `rateLimited` sections (issue 15, read from raw
+// events) have work; their cost is printed apart (REPORT_BENCH_LOGINS=0 leaves those events out).
 import { join } from 'node:path';
 import { openSqliteStore } from '../src/db/sqlite/open.js';
+import type { EventBatch } from '@watchpost/middleware/protocol';
 import { buildDailyReport } from '../src/reports/build.js';
+import { buildLoginsSection, buildRateLimitedSection } from '../src/reports/logins.js';
 import { generateDay } from './generate.js';
 import { benchDir, fileBytes, fmt, median } from './util.js';
 
@@ -32,6 +37,35 @@ function tableSizes(db: ReturnType<typeof openSqliteStore>['db']): TableSize[] {
   }
 }
 
+const account = (n: number) => (n * 2654435761).toString(16).padStart(8, '0').slice(-8).repeat(4);
+
+/** Marks some generated events as login attempts and rate-rule refusals, deterministically. */
+function withLoginsAndRates(batch: EventBatch, counter: { n: number }): EventBatch {
+  if (process.env.REPORT_BENCH_LOGINS === '0') return batch;
+  for (const e of batch.events) {
+    const n = counter.n++;
+    if (e.path === '/login' && n % 10 === 0) {
+      e.method = 'POST';
+      e.login = { outcome: n % 3 === 0 ? 'failed' : 'success', account: account(n % 5000) };
+      if (e.login.outcome === 'failed') e.status = 401;
+    } else if (n % 200 === 7 && e.action === 'allow') {
+      Object.assign(e, { action: 'block', status: 429, rule: `rate:${n % 400 === 7 ? 'scrapers' : 'per-ip'}` });
+    }
+  }
+  return batch;
+}
+
+/** Median of three warm runs of `fn`, in ms. */
+async function warmMs(fn: () => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    await fn();
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
 export async function runReportBench(): Promise<void> {
   const dir = benchDir();
   const day = Date.UTC(2026, 2, 2);
@@ -41,7 +75,9 @@ export async function runReportBench(): Promise<void> {
     const { site } = await store.createSite({ name: 'bench', timeZone: 'UTC', homeCountry: 'JP' });
     const batchSize = events <= 1_000_000 ? 1000 : 50_000;
     const started = performance.now();
-    for (const batch of generateDay({ events, dayStart: day, batchSize })) await store.ingestBatch(site.id, batch);
+    const counter = { n: 0 };
+    for (const batch of generateDay({ events, dayStart: day, batchSize }))
+      await store.ingestBatch(site.id, withLoginsAndRates(batch, counter));
     // A little traffic on the days before, so the comparison has something to read.
     for (let back = 1; back <= 7; back++) {
       for (const batch of generateDay({ events: 10_000, dayStart: day - back * 86_400_000, seed: 100 + back }))
@@ -69,6 +105,10 @@ export async function runReportBench(): Promise<void> {
       await buildDailyReport(reopened, siteRow, '2026-03-02');
       warm.push(performance.now() - t);
     }
+    // The two sections of issue 15 read raw events (login and rate events of the day), not rollups.
+    const range = { from: day, to: day + 86_400_000, timeZone: 'UTC' };
+    const loginsMs = await warmMs(() => buildLoginsSection(reopened, site.id, range));
+    const rateMs = await warmMs(() => buildRateLimitedSection(reopened, site.id, range));
     await reopened.close();
     if (Math.abs(report.totals.requests - events) > 0)
       throw new Error(`report counted ${report.totals.requests} of ${events} events`);
@@ -76,6 +116,12 @@ export async function runReportBench(): Promise<void> {
       `report ${fmt(events)} events: build ${fmt(cold)} ms cold, ${fmt(median(warm))} ms warm (median of 3); ` +
         `${fmt(report.totals.uniqueIps)} unique IPs, ${report.recommendations.length} ` +
         `recommendations, ${report.bursts.length} bursts`,
+    );
+    console.log(
+      `report ${fmt(events)} events: of which logins ${fmt(loginsMs)} ms (${fmt(report.logins?.attempts ?? 0)} ` +
+        `attempts) and rateLimited ${fmt(rateMs)} ms (${fmt(report.rateLimited?.totals.refused ?? 0)} refused); ` +
+        `without them about ${fmt(Math.max(0, median(warm) - loginsMs - rateMs))} ms (SQLite reads are synchronous: ` +
+        `the report pays the sum)`,
     );
     const total = events + 70_000;
     console.log(
