@@ -5,7 +5,8 @@ import { apiError } from './errors.js';
 
 /**
  * Middleware that resolves `Authorization: Bearer KEY` to a site and role and refuses a key whose
- * role is not in `roles`. Handlers then read `c.get('site')`; they never take a site id from the request.
+ * role is not in `roles` (a revoked key is unknown). Handlers then read `c.get('site')` and `c.get('key')`
+ * (the key's id and label, the actor of audit entries); they never take a site id from the request.
  *
  * @example
  * app.get('/v1/reports/daily', requireKey(store, ['admin']), (c) => c.json(c.get('site')));
@@ -23,6 +24,7 @@ export function requireKey(store: Store, roles: readonly KeyRole[]) {
     }
     c.set('site', resolved.site);
     c.set('role', resolved.role);
+    c.set('key', { id: resolved.keyId, label: resolved.label });
     await next();
   });
 }

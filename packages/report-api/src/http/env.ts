@@ -54,5 +54,10 @@ export interface ResolvedDeps {
 
 /** Hono environment: the auth middleware sets the caller's site and role. */
 export interface AppEnv {
-  Variables: { site: Site; role: KeyRole };
+  Variables: {
+    site: Site;
+    role: KeyRole;
+    /** The caller's key (id and label): the actor of the audit entries of its changes. */
+    key: { id: string; label: string };
+  };
 }
