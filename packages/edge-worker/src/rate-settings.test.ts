@@ -81,6 +81,17 @@ describe('parseRateRules', () => {
 describe('parseLogins', () => {
   const login = { method: 'POST', path: '/login' };
 
+  it('keeps an account field, and takes LOGIN_ACCOUNT_KEY only when it is long enough', () => {
+    const text = json({ endpoints: [{ ...login, accountField: 'user.email' }] });
+    expect(parseLogins(text)?.endpoints[0]?.accountField).toBe('user.email');
+    const base = { ORIGIN_URL: 'https://o.test', LOGINS: text };
+    expect(readSettings({ ...base, LOGIN_ACCOUNT_KEY: 'k'.repeat(16) }).loginAccountKey).toBe('k'.repeat(16));
+    expect(readSettings(base).loginAccountKey).toBeNull();
+    expect(() => readSettings({ ...base, LOGIN_ACCOUNT_KEY: 'short-secret' })).toThrow(
+      /LOGIN_ACCOUNT_KEY must be at least 16 characters, got 12/,
+    );
+  });
+
   it('defaults failures to 401 and 403 and keeps detection thresholds', () => {
     const parsed = parseLogins(json({ endpoints: [login], stuffing: { limit: 3, windowMs: 60_000 }, spraying: false }));
     expect(parsed).toEqual({
@@ -99,6 +110,9 @@ describe('parseLogins', () => {
     ['a bad mode', json({ endpoints: [login], bruteForce: { limit: 5, windowMs: 60_000, mode: 'ban' } }), /mode/],
     ['a zero limit', json({ endpoints: [login], stuffing: { limit: 0, windowMs: 60_000 } }), /stuffing\.limit/],
     ['an array', json([login]), /LOGINS must be an object/],
+    ['a field with a space', json({ endpoints: [{ ...login, accountField: 'user name' }] }), /accountField/],
+    ['a field that is a number', json({ endpoints: [{ ...login, accountField: 7 }] }), /accountField/],
+    ['a 65-char field', json({ endpoints: [{ ...login, accountField: 'f'.repeat(65) }] }), /accountField/],
   ])('rejects %s with a TypeError naming it', (_name, text, message) => {
     expect(() => parseLogins(text)).toThrow(TypeError);
     expect(() => parseLogins(text)).toThrow(message);

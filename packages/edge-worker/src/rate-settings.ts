@@ -20,9 +20,17 @@ export interface EdgeRateRule {
 /** One login detection's threshold, or `false` to turn it off. Absent fields take the engine's defaults. */
 export type EdgeLoginDetection = { limit: number; windowMs: number; mode?: 'block' | 'count'; banMs?: number } | false;
 
-/** Declared login endpoints and detection thresholds. The edge never sees account names (status only). */
+/** One declared login endpoint; `accountField` names the body field holding the account, if read. */
+export interface EdgeLoginEndpoint {
+  method: string;
+  path: string;
+  failedStatuses: number[];
+  accountField?: string;
+}
+
+/** Declared login endpoints and detection thresholds. Accounts are read only where `accountField` says. */
 export interface EdgeLogins {
-  endpoints: { method: string; path: string; failedStatuses: number[] }[];
+  endpoints: EdgeLoginEndpoint[];
   bruteForce?: EdgeLoginDetection;
   stuffing?: EdgeLoginDetection;
   spraying?: EdgeLoginDetection;
@@ -38,6 +46,8 @@ const NAME = /^[a-z0-9][a-z0-9-]{0,47}$/;
 const METHOD = /^[A-Z]{1,16}$/;
 // A path prefix: starts with '/', printable ASCII only (no control bytes, no spaces), at most 256 chars.
 const PATH = /^\/[\x21-\x7e]{0,255}$/;
+// A top-level form or JSON field name.
+const FIELD = /^[A-Za-z0-9_.:-]{1,64}$/;
 const BOT_CATEGORIES = new Set<string>([...botCategorySchema.options, 'browser']);
 const DETECTIONS = ['bruteForce', 'stuffing', 'spraying', 'compromised'] as const;
 
@@ -165,7 +175,7 @@ export function parseLogins(text: string | undefined): EdgeLogins | null {
   }
   const endpoints = raw.endpoints.map((item: unknown, i: number) => {
     const where = `LOGINS.endpoints[${i}]`;
-    const endpoint = object(where, item, ['method', 'path', 'failedStatuses']);
+    const endpoint = object(where, item, ['method', 'path', 'failedStatuses', 'accountField']);
     if (typeof endpoint.method !== 'string' || !METHOD.test(endpoint.method)) {
       fail(`${where}.method`, 'must be an upper-case HTTP method', endpoint.method);
     }
@@ -180,7 +190,18 @@ export function parseLogins(text: string | undefined): EdgeLogins | null {
       }
       failedStatuses = statuses.map((s: unknown, j: number) => integer(`${where}.failedStatuses[${j}]`, s, 400, 499));
     }
-    return { method: endpoint.method, path: endpoint.path, failedStatuses };
+    const parsed: EdgeLoginEndpoint = { method: endpoint.method, path: endpoint.path, failedStatuses };
+    if (endpoint.accountField !== undefined) {
+      if (typeof endpoint.accountField !== 'string' || !FIELD.test(endpoint.accountField)) {
+        fail(
+          `${where}.accountField`,
+          'must be a field name (letters, digits, _ . : -, at most 64)',
+          endpoint.accountField,
+        );
+      }
+      parsed.accountField = endpoint.accountField;
+    }
+    return parsed;
   });
   const logins: EdgeLogins = { endpoints };
   for (const name of DETECTIONS) {
@@ -191,14 +212,16 @@ export function parseLogins(text: string | undefined): EdgeLogins | null {
 
 /**
  * The engine's `logins` option from the parsed var: a failure is a status in `failedStatuses`.
+ * `accountKey` (the `LOGIN_ACCOUNT_KEY` secret) hashes the accounts read from `accountField`.
  *
  * @example
- * createEngine({ logins: toEngineLogins(parseLogins(env.LOGINS)!) });
+ * createEngine({ logins: toEngineLogins(parseLogins(env.LOGINS)!, env.LOGIN_ACCOUNT_KEY) });
  */
-export function toEngineLogins(logins: EdgeLogins): LoginOptions {
+export function toEngineLogins(logins: EdgeLogins, accountKey?: string | null): LoginOptions {
   const { endpoints, ...detections } = logins;
   return {
     ...detections,
+    ...(accountKey ? { accountKey } : {}),
     endpoints: endpoints.map(({ method, path, failedStatuses }) => ({
       method,
       path,

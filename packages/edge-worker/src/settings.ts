@@ -31,6 +31,8 @@ export interface SettingsEnv {
   RATE_RULES?: string;
   /** JSON object declaring login endpoints and detection thresholds (README.md "Login monitoring"). */
   LOGINS?: string;
+  /** Secret (at least 16 characters) the engine hashes login accounts with; without it none are read. */
+  LOGIN_ACCOUNT_KEY?: string;
 }
 
 /** Validated settings. `reportApiUrl`/`ingestKey` are null when events and deny-list sync are off. */
@@ -46,6 +48,8 @@ export interface Settings {
   bursts: { threshold: number; windowMs: number; banMs: number; statuses: 'errors' | '4xx' };
   rateRules: EdgeRateRule[];
   logins: EdgeLogins | null;
+  /** `LOGIN_ACCOUNT_KEY`, or null: accounts are then neither read nor counted. */
+  loginAccountKey: string | null;
 }
 
 function parseUrl(name: string, value: string | undefined, required: boolean): URL | null {
@@ -106,6 +110,11 @@ export function readSettings(env: SettingsEnv): Settings {
     throw new TypeError(`BURST_STATUSES must be "errors" or "4xx", got ${JSON.stringify(statuses)}`);
   }
   const sampleRate = parseNumber('SAMPLE_RATE', env.SAMPLE_RATE, 1, 0, 1);
+  const loginAccountKey = env.LOGIN_ACCOUNT_KEY || null;
+  if (loginAccountKey !== null && loginAccountKey.length < 16) {
+    // The value is a secret: name its length, never the value.
+    throw new TypeError(`LOGIN_ACCOUNT_KEY must be at least 16 characters, got ${loginAccountKey.length}`);
+  }
   if (sampleRate === 0) throw new TypeError('SAMPLE_RATE must be greater than 0, got "0"');
   return {
     originUrl,
@@ -125,5 +134,6 @@ export function readSettings(env: SettingsEnv): Settings {
     },
     rateRules: parseRateRules(env.RATE_RULES),
     logins: parseLogins(env.LOGINS),
+    loginAccountKey,
   };
 }

@@ -30,10 +30,15 @@ function isolate(
     EVENTS_BATCH_SIZE: '1',
     ...vars,
   };
-  async function send(path: string, ip = '198.51.100.7', method = 'GET') {
+  async function send(path: string, ip = '198.51.100.7', method = 'GET', form?: string) {
     const request = new Request(`https://shop.example${path}`, {
       method,
-      headers: { 'cf-connecting-ip': ip, 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0' },
+      headers: {
+        'cf-connecting-ip': ip,
+        'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0',
+        ...(form === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
+      },
+      ...(form === undefined ? {} : { body: form }),
     });
     const ctx = createExecutionContext();
     const response = await worker.fetch(request, workerEnv, ctx);
@@ -191,6 +196,40 @@ describe('declared login endpoints', () => {
       ['198.51.100.50', 403, 'block'],
     ]);
     expect(edge.events().filter((event) => event.login?.outcome === 'failed').length).toBeGreaterThanOrEqual(4);
+    expect(edge.errors).toEqual([]);
+  });
+
+  it('reads the account from the body and detects credential stuffing (many accounts, one client)', async () => {
+    const logins = {
+      endpoints: [{ method: 'POST', path: '/login', accountField: 'username' }],
+      stuffing: { limit: 4, windowMs: 60_000 },
+      bruteForce: false,
+    };
+    const key = 'edge-test-account-key-0123456789';
+    const edge = isolate({ LOGINS: JSON.stringify(logins), LOGIN_ACCOUNT_KEY: key }, { now: 8_000_000 });
+    edge.origin.state.status = 401;
+    const statuses = [];
+    for (let i = 0; i < 6; i++) {
+      statuses.push((await edge.send('/login', '198.51.100.60', 'POST', `username=user${i}%40example.com&p=x`)).status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 403, 403]);
+    // The origin still got every allowed body whole.
+    expect(edge.origin.seen.map((seen) => seen.body).slice(0, 4)).toEqual(
+      [0, 1, 2, 3].map((i) => `username=user${i}%40example.com&p=x`),
+    );
+    const attempts = edge.events().filter((event) => event.login?.outcome === 'failed');
+    const accounts = new Set(attempts.map((event) => event.login?.account));
+    expect(accounts.size).toBe(4);
+    expect([...accounts].every((account) => /^[0-9a-f]{32}$/.test(String(account)))).toBe(true);
+    expect(JSON.stringify(edge.events())).not.toContain('example.com');
+    expect(edge.events().filter((event) => event.rule === 'login:credential-stuffing')).toHaveLength(2);
+    // The same failures without LOGIN_ACCOUNT_KEY carry no account, and stuffing stays silent.
+    const blind = isolate({ LOGINS: JSON.stringify(logins) }, { now: 9_000_000 });
+    blind.origin.state.status = 401;
+    for (let i = 0; i < 6; i++) {
+      expect((await blind.send('/login', '198.51.100.61', 'POST', `username=user${i}&p=x`)).status).toBe(401);
+    }
+    expect(blind.events().every((event) => event.login?.account === null)).toBe(true);
     expect(edge.errors).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import {
   createForwarder,
   type Decision,
   type Engine,
+  type LoginReport,
   type RequestFacts,
 } from '@watchpost/middleware';
 import type { EventBatch } from '@watchpost/middleware/protocol';
@@ -17,7 +18,8 @@ import { createQueueSink } from './events/queue-sink.js';
 import { blockedResponse, rateLimitedResponse, toOriginRequest } from './proxy.js';
 import { requestFacts, type CfSignals } from './request-facts.js';
 import { createRateObjectLink, type RateObjectLink } from './rate-object.js';
-import { toEngineLogins, toEngineRateRules } from './rate-settings.js';
+import { readLoginAccount } from './login-account.js';
+import { toEngineLogins, toEngineRateRules, type EdgeLoginEndpoint } from './rate-settings.js';
 import { readSettings, type Settings, type SettingsEnv } from './settings.js';
 
 /** The bindings the worker reads; `EVENTS_QUEUE` and `BURSTS` are optional (see wrangler.jsonc). */
@@ -42,6 +44,8 @@ export interface WorkerOptions {
   denyListReadTimeoutMs?: number;
   /** Longest wait for the rate Durable Object (exact mode) before the request goes through (default 1000 ms). */
   rateObjectWaitMs?: number;
+  /** Longest wait, after the origin answered, for the account read from a login body (default 500 ms). */
+  loginBodyWaitMs?: number;
   /** Builds the engine; only tests replace it (to prove the fail-open paths). Default: `createEngine`. */
   engineFactory?: typeof createEngine;
 }
@@ -53,6 +57,8 @@ interface IsolateState {
   denyList: DenyListCache | null;
   /** Exact mode with rate rules: the engine's link to the rate Durable Objects. */
   rateObject: RateObjectLink | null;
+  /** Login endpoints whose body names the account, by `METHOD path`; null without LOGIN_ACCOUNT_KEY. */
+  accountEndpoints: Map<string, EdgeLoginEndpoint & { accountField: string }> | null;
 }
 
 /** The handlers `export default` hands the runtime. */
@@ -92,6 +98,7 @@ export function createWorker({
   denyListReadTimeoutMs = 5_000,
   engineFactory = createEngine,
   rateObjectWaitMs = 1_000,
+  loginBodyWaitMs = 500,
 }: WorkerOptions = {}): WatchpostWorker {
   let state: IsolateState | null = null;
   let stateEnv: WorkerEnv | null = null;
@@ -136,12 +143,20 @@ export function createWorker({
         ? { rateRules: toEngineRateRules(rateRules, { countElsewhere: rateObject !== null }) }
         : {}),
       ...(rateObject ? { rateSharing: rateObject.sharing } : {}),
-      ...(settings.logins ? { logins: toEngineLogins(settings.logins) } : {}),
+      ...(settings.logins ? { logins: toEngineLogins(settings.logins, settings.loginAccountKey) } : {}),
       now,
       onError: (error: unknown) => onError(error, 'engine'),
       ...(batcher ? { sink: batcher.sink } : {}),
     });
-    const isolate: IsolateState = { settings, engine, batcher, denyList: null, rateObject };
+    let accountEndpoints: IsolateState['accountEndpoints'] = null;
+    if (settings.loginAccountKey !== null) {
+      for (const endpoint of settings.logins?.endpoints ?? []) {
+        const { accountField } = endpoint;
+        if (accountField === undefined) continue;
+        (accountEndpoints ??= new Map()).set(`${endpoint.method} ${endpoint.path}`, { ...endpoint, accountField });
+      }
+    }
+    const isolate: IsolateState = { settings, engine, batcher, denyList: null, rateObject, accountEndpoints };
     if (env.DENYLIST) {
       isolate.denyList = createDenyListCache({
         kv: env.DENYLIST,
@@ -261,10 +276,10 @@ export function createWorker({
         }
       }
 
-      const finish = (status: number): void => {
+      const finish = (status: number, login?: LoginReport): void => {
         if (!isolate || !facts || !decision) return;
         try {
-          isolate.engine.observe(facts, decision, status, Math.max(0, now() - started));
+          isolate.engine.observe(facts, decision, status, Math.max(0, now() - started), login);
           isolate.batcher?.afterRequest((promise) => ctx.waitUntil(promise));
           // Only what the origin answered counts towards a burst; our own 403s do not.
           if (env.BURSTS && status >= 400 && decision.action !== 'block')
@@ -282,15 +297,26 @@ export function createWorker({
         finish(403);
         return blockedResponse();
       }
+      // A declared login endpoint with an account field: read the account from a copy of the body.
+      const login = facts && isolate?.accountEndpoints?.get(`${facts.method.toUpperCase()} ${facts.path}`);
+      let accountReading: Promise<string | null> | null = null;
       let response: Response;
       try {
+        if (login) accountReading = readLoginAccount(request.clone(), login.accountField);
         response = await fetchFn(toOriginRequest(request, originUrl, url));
       } catch (error) {
         onError(error, 'origin fetch');
         finish(502);
         return plainResponse(502, 'Bad Gateway: the origin did not answer');
       }
-      finish(response.status);
+      // The copy was read while the origin worked; a slow body is counted without its account.
+      const account = accountReading === null ? null : ((await bounded(accountReading, loginBodyWaitMs)) ?? null);
+      if (login && account !== null && response.status < 500) {
+        finish(response.status, {
+          outcome: login.failedStatuses.includes(response.status) ? 'failed' : 'success',
+          account,
+        });
+      } else finish(response.status);
       return response;
     },
 
