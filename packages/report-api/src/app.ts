@@ -12,6 +12,7 @@ import { reportRoutes } from './reports/route.js';
 // Mount points of other teams: add your import here, and one `app.route` line further down.
 import { dashboardRoutes } from './dashboard/routes.js';
 import { alertRoutes } from './alerts/routes.js';
+import { siteAdminRoutes } from './sites/routes.js';
 
 const MB = 1024 * 1024;
 
@@ -46,6 +47,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/dashboard', dashboardRoutes(resolved, deps.dashboard));
   app.route('/v1/import', importRoutes(resolved));
   app.route('/v1', alertRoutes(resolved)); // engineer F: /v1/webhooks and /v1/alerts
+  app.route('/v1/sites', siteAdminRoutes(resolved)); // issue 16: keys, audit log, rename, delete
   // --- end of mount points ---
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}; see /openapi.json` }, 404));

@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { DenyEntry, DenyList } from '@watchpost/middleware/protocol';
+import { changeByKey } from '../audit/actor.js';
+import { recordChange } from '../audit/record.js';
 import { requireKey } from '../http/auth.js';
+import { reasonQuery } from '../keys/routes.js';
 import type { AppEnv, ResolvedDeps } from '../http/env.js';
 import { apiError, issueDetails } from '../http/errors.js';
 import { readJsonBody } from '../http/json-body.js';
@@ -144,12 +147,24 @@ export function denyListRoutes(deps: ResolvedDeps) {
       now,
     );
     watch.notify(c.get('site').id);
+    await recordChange(deps, c.get('site').id, changeByKey(c.get('key'), entry.reason), 'denylist.add', entry.id, {
+      before: null,
+      after: entry,
+    });
     return c.json(entry, 201);
   });
   app.delete('/:id', requireKey(deps.store, ['admin']), async function removeDenyEntry(c) {
-    const removed = await deps.store.removeDenyEntry(c.get('site').id, c.req.param('id'));
+    const reason = reasonQuery(c);
+    const siteId = c.get('site').id;
+    const entryId = c.req.param('id');
+    const before = (await deps.store.listDenyEntries(siteId, deps.now())).find((e) => e.id === entryId) ?? null;
+    const removed = await deps.store.removeDenyEntry(siteId, entryId);
     if (!removed) throw apiError(404, `no deny-list entry ${JSON.stringify(c.req.param('id'))} on this site`);
     watch.notify(c.get('site').id);
+    await recordChange(deps, siteId, changeByKey(c.get('key'), reason), 'denylist.remove', entryId, {
+      before,
+      after: null,
+    });
     return c.body(null, 204);
   });
   return app;
