@@ -16,6 +16,18 @@ describe('Generations', () => {
     expect(g.get('a')).toBeUndefined();
   });
 
+  it('counts a key read from the old generation once, in size and in delete', () => {
+    const g = new Generations<number>(6);
+    for (const [i, key] of ['a', 'b', 'c', 'd'].entries()) g.set(key, i); // old {a, b, c}, young {d}
+    expect(g.get('a')).toBe(0); // copied to the young generation
+    expect(g.size).toBe(4);
+    g.delete('a');
+    expect(g.size).toBe(3);
+    for (const key of ['e', 'f', 'g']) g.set(key, 0); // young {d, e, f} turns old: {b, c} dropped
+    expect(g.evicted).toBe(2);
+    expect(g.size).toBe(4);
+  });
+
   // A flood of new clients at capacity (a botnet, or one client rotating IPv6 /64s) must cost O(1)
   // per request: evicting one Map key at a time cost ~30 µs a request here (100k keys).
   it('keeps counting cheap at capacity under a flood of new keys', () => {

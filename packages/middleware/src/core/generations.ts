@@ -19,8 +19,9 @@ export class Generations<V> {
     this.half = Math.floor(max / 2);
   }
 
+  /** Distinct keys held (a key read from the old generation is copied to the young one: counted once). */
   get size(): number {
-    return this.young.size + this.old.size;
+    return this.young.size + this.old.size - this.promoted;
   }
 
   get(key: string): V | undefined {
@@ -34,8 +35,8 @@ export class Generations<V> {
 
   /** Forgets `key` (rare: a counter reset when its client is banned). */
   delete(key: string): void {
-    this.young.delete(key);
-    this.old.delete(key);
+    if (this.young.delete(key) && this.old.delete(key)) this.promoted -= 1;
+    else this.old.delete(key);
   }
 
   set(key: string, value: V, promoted = false): void {
