@@ -9,7 +9,15 @@ export const eventSourceSchema = z.enum(['express', 'hono', 'edge-worker', 'impo
 /** What the engine did with a request: served it, answered 403, or only recorded a would-be block. */
 export const actionSchema = z.enum(['allow', 'block', 'count']);
 
-/** The user-agent categories of `classifyUserAgent`. `null` on an event means a browser. */
+/**
+ * The user-agent categories of `classifyUserAgent`. `null` on an event means a browser. `scanner` is a
+ * vulnerability scanner (an attack tool); `security-monitor` a service that checks sites or surveys the
+ * internet (certificate, malware and exposure checks); `ai-crawler` collects training data, `ai-search`
+ * indexes for AI answers, `ai-assistant` fetches a page a person asked about, `ai-agent` acts for one;
+ * `preview` fetches a link for a service (unfurls, screenshots, imports) outside social networks;
+ * `impersonator` claims to be a verified crawler from outside its published address ranges. Categories
+ * are only added, never renamed: old events stay valid.
+ */
 export const botCategorySchema = z.enum([
   'search-engine',
   'ai-crawler',
@@ -23,6 +31,12 @@ export const botCategorySchema = z.enum([
   'feed',
   'archiver',
   'validator',
+  'ai-search',
+  'ai-agent',
+  'preview',
+  'advertising',
+  'security-monitor',
+  'impersonator',
   'other-bot',
 ]);
 

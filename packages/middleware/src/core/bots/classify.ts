@@ -1,15 +1,24 @@
-import { isbot, isbotMatch } from 'isbot';
 import { botCategorySchema, type BotCategory } from '../../protocol/event.js';
 import { LruCache } from '../lru.js';
 import { escapeRegExp } from '../regexp.js';
-import { KNOWN_BOTS, type KnownBot } from './table.js';
+import { createBotIndex } from './bot-index.js';
+import { GENERATED_BOTS, GENERIC_BOT_PATTERNS } from './generated/bot-table.js';
+import { guessCategory } from './guess.js';
+import { bySpecificity, readLines, readTable, type TableRow } from './read-table.js';
+import { KNOWN_BOTS } from './table.js';
+import { CLAIMED_CRAWLERS } from './verified.js';
 
 /** What a user agent says about the client. `category` and `name` are null for a browser. */
 export interface UaClassification {
   readonly isBot: boolean;
   readonly category: BotCategory | null;
-  /** The tool's well-known name (`Googlebot`, `sqlmap`), or what isbot matched, or null. */
+  /** The tool's well-known name (`Googlebot`, `sqlmap`), or what a generic pattern matched, or null. */
   readonly name: string | null;
+  /**
+   * Set when the name is a crawler that publishes its addresses: the list (`googlebot`, `gptbot`, …)
+   * a request must come from to be that crawler (see `createCrawlerVerifier`).
+   */
+  readonly crawlerList?: string;
 }
 
 /** An extra user agent to recognise, checked before the built-in table. */
@@ -18,7 +27,7 @@ export interface CustomBot {
   readonly category: BotCategory;
   /**
    * Text to find (case-insensitive), or a regular expression without capture groups, matched
-   * against the user agent in lower case (write its letters in lower case).
+   * case-insensitively against the user agent.
    */
   readonly pattern: string | RegExp;
 }
@@ -66,58 +75,22 @@ export function createUaClassifier({
   extraBots = [],
 }: UaClassifierOptions = {}): UaClassifier {
   const cache = new LruCache<string, UaClassification>(cacheSize);
-  const bots: KnownBot[] = [];
-  for (const bot of extraBots) {
-    if (!bot || typeof bot.name !== 'string' || !bot.name || !KNOWN_CATEGORIES.has(bot.category)) {
-      throw new TypeError(
-        `createUaClassifier: extraBots entry ${JSON.stringify(bot)} needs a name and a known category`,
-      );
-    }
-    const pattern = typeof bot.pattern === 'string' ? escapeRegExp(bot.pattern.toLowerCase()) : bot.pattern?.source;
-    if (!pattern) throw new TypeError(`createUaClassifier: extraBots entry ${JSON.stringify(bot.name)} has no pattern`);
-    // Rows are told apart by their position among the capture groups, and a pattern that
-    // matches nothing at all would match every user agent.
-    const probe = new RegExp(`(?:${pattern})|`).exec('') as RegExpExecArray;
-    if (probe.length > 1 || new RegExp(pattern).test('')) {
-      throw new TypeError(
-        `createUaClassifier: extraBots pattern ${JSON.stringify(pattern)} of ${JSON.stringify(bot.name)} has ` +
-          `capture groups or matches an empty string`,
-      );
-    }
-    bots.push({ name: bot.name, category: bot.category, pattern });
-  }
-  bots.push(...KNOWN_BOTS);
-  // One pass over the lower-cased string finds where any known name occurs (no capture groups:
-  // they make a 200-way alternation several times slower when tried at every position); then,
-  // at each place found, one sticky attempt with a group per row tells which row it was, the
-  // earliest row winning.
-  const anyKnown = new RegExp(bots.map((bot) => `(?:${bot.pattern})`).join('|'), 'g');
-  const whichRow = new RegExp(bots.map((bot) => `(${bot.pattern})`).join('|'), 'y');
-  const results = bots.map((bot) => Object.freeze({ isBot: true, category: bot.category, name: bot.name }));
+  const rows: TableRow[] = [...extraBots.map(checkExtraBot), ...builtInRows()];
+  const findBot = createBotIndex(rows);
+  const results = rows.map((row) => (row.name === null ? null : resultOf(row.category, row.name)));
 
   function classifyUncached(fullUa: string): UaClassification {
     // Bound the work for padded user agents: names come early, and headers can be 16 KB.
     const ua = fullUa.length > MAX_SCANNED_LENGTH ? fullUa.slice(0, MAX_SCANNED_LENGTH) : fullUa;
-    const text = ua.toLowerCase();
-    let best = -1;
-    anyKnown.lastIndex = 0;
-    // exec in a loop, not matchAll: matchAll clones the expression on every call.
-    for (let found = anyKnown.exec(text); found !== null && best !== 0; found = anyKnown.exec(text)) {
-      if (found[0] === '') anyKnown.lastIndex++;
-      whichRow.lastIndex = found.index;
-      const groups = whichRow.exec(text);
-      if (groups === null) continue;
-      const limit = best === -1 ? groups.length : best + 1;
-      for (let group = 1; group < limit; group++) {
-        if (groups[group] !== undefined) {
-          best = group - 1;
-          break;
-        }
-      }
-    }
-    if (best !== -1) return results[best] as UaClassification;
-    if (isbot(ua)) return Object.freeze({ isBot: true, category: 'other-bot', name: isbotMatch(ua) });
-    return BROWSER;
+    const lowerUa = ua.toLowerCase();
+    const hit = findBot(lowerUa, ua);
+    if (hit === null) return BROWSER;
+    // Generic patterns (isbot's) have no name of their own: the bot is called what they matched, and
+    // its category is guessed from the words it uses.
+    return (
+      results[hit.row] ??
+      Object.freeze({ isBot: true, category: guessCategory(lowerUa), name: hit.text.trim() || null })
+    );
   }
 
   function classifyUserAgent(ua: string | null | undefined): UaClassification {
@@ -135,6 +108,51 @@ export function createUaClassifier({
 }
 
 const KNOWN_CATEGORIES: ReadonlySet<string> = new Set(botCategorySchema.options);
+
+function resultOf(category: BotCategory, name: string): UaClassification {
+  const crawlerList = CLAIMED_CRAWLERS.get(name);
+  return Object.freeze(
+    crawlerList === undefined ? { isBot: true, category, name } : { isBot: true, category, name, crawlerList },
+  );
+}
+
+/** Checks an `extraBots` entry and turns it into a table row; throws a TypeError naming a bad one. */
+function checkExtraBot(bot: CustomBot): TableRow {
+  if (!bot || typeof bot.name !== 'string' || !bot.name || !KNOWN_CATEGORIES.has(bot.category)) {
+    throw new TypeError(`createUaClassifier: extraBots entry ${JSON.stringify(bot)} needs a name and a known category`);
+  }
+  const pattern = typeof bot.pattern === 'string' ? escapeRegExp(bot.pattern) : bot.pattern?.source;
+  if (!pattern) throw new TypeError(`createUaClassifier: extraBots entry ${JSON.stringify(bot.name)} has no pattern`);
+  // A pattern that matches nothing at all would match every user agent; capture groups are refused
+  // as they were when rows were told apart by their groups, so that old options keep their meaning.
+  const probe = new RegExp(`(?:${pattern})|`).exec('') as RegExpExecArray;
+  if (probe.length > 1 || new RegExp(pattern).test('')) {
+    throw new TypeError(
+      `createUaClassifier: extraBots pattern ${JSON.stringify(pattern)} of ${JSON.stringify(bot.name)} has ` +
+        `capture groups or matches an empty string`,
+    );
+  }
+  return { name: bot.name, category: bot.category, pattern };
+}
+
+let builtIn: readonly TableRow[] | undefined;
+
+/**
+ * The built-in rows in priority order: our own table (`table.ts`) except HTTP clients, then those
+ * and the generated table together, the row with the longer text to find first (it is the more
+ * specific: `node-fetch` before `fetch/`, ours first on a tie), and isbot's generic patterns last.
+ */
+function builtInRows(): readonly TableRow[] {
+  if (builtIn !== undefined) return builtIn;
+  const ours = KNOWN_BOTS.map(({ name, category, pattern }) => ({ name, category, pattern }));
+  const clients = ours.filter((row) => row.category === 'http-client');
+  builtIn = [
+    ...ours.filter((row) => row.category !== 'http-client'),
+    ...bySpecificity([...clients, ...readTable(GENERATED_BOTS)]),
+    ...readLines(GENERIC_BOT_PATTERNS).map((pattern) => ({ name: null, category: 'other-bot' as const, pattern })),
+  ];
+  return builtIn;
+}
 
 let shared: UaClassifier | undefined;
 

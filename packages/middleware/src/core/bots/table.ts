@@ -23,6 +23,8 @@ const ROWS: ReadonlyArray<readonly [BotCategory, readonly Row[]]> = [
     'scanner',
     [
       ['sqlmap'],
+      ['Log4Shell probe', '\\$\\{jndi:'],
+      ['PHP injection probe', '<\\?php|<\\?='],
       ['Nikto', 'nikto'],
       ['Nuclei', 'nuclei'],
       ['zgrab'],
@@ -47,10 +49,27 @@ const ROWS: ReadonlyArray<readonly [BotCategory, readonly Row[]]> = [
       ['ZmEu', 'zmeu'],
       ['Morfeus', 'morfeus'],
       ['Jorgee', 'jorgee'],
+      ['LeakIX', 'l9explore|l9tcpid|leakix'],
+    ],
+  ],
+  [
+    'security-monitor',
+    [
       ['CensysInspect', 'censysinspect'],
       ['Expanse', 'expanse, a palo alto'],
-      ['LeakIX', 'l9explore|l9tcpid|leakix'],
       ['Nimbostratus', 'nimbostratus'],
+      ['Shodan', 'shodan'],
+      ['Internet Measurement', 'internet-measurement'],
+      ['ModatScanner', 'modatscanner'],
+    ],
+  ],
+  [
+    'ai-search',
+    [
+      ['OAI-SearchBot', 'oai-searchbot'],
+      ['Claude-SearchBot', 'claude-searchbot'],
+      ['PerplexityBot', 'perplexitybot'],
+      ['YouBot', 'youbot'],
     ],
   ],
   [
@@ -70,12 +89,9 @@ const ROWS: ReadonlyArray<readonly [BotCategory, readonly Row[]]> = [
     'ai-crawler',
     [
       ['GPTBot', 'gptbot'],
-      ['OAI-SearchBot', 'oai-searchbot'],
       ['ClaudeBot', 'claudebot'],
-      ['Claude-SearchBot', 'claude-searchbot'],
       ['anthropic-ai'],
       ['CCBot', 'ccbot'],
-      ['PerplexityBot', 'perplexitybot'],
       ['Bytespider', 'bytespider'],
       ['Google-Extended', 'google-extended'],
       ['Applebot-Extended', 'applebot-extended'],
@@ -84,7 +100,6 @@ const ROWS: ReadonlyArray<readonly [BotCategory, readonly Row[]]> = [
       ['FacebookBot', 'facebookbot'],
       ['cohere-ai'],
       ['Diffbot', 'diffbot'],
-      ['YouBot', 'youbot'],
       ['ImagesiftBot', 'imagesiftbot'],
       ['Timpibot', 'timpibot'],
       ['AI2Bot', 'ai2bot'],
@@ -101,8 +116,6 @@ const ROWS: ReadonlyArray<readonly [BotCategory, readonly Row[]]> = [
       ['Googlebot', 'googlebot'],
       ['GoogleOther', 'googleother'],
       ['Google-InspectionTool', 'google-inspectiontool'],
-      ['AdsBot-Google', 'adsbot-google'],
-      ['Mediapartners-Google', 'mediapartners-google'],
       ['Storebot-Google', 'storebot-google'],
       ['Bingbot', 'bingbot|bingpreview|msnbot|adidxbot'],
       ['YandexBot', 'yandex\\w*bot|yandeximages'],
@@ -119,6 +132,13 @@ const ROWS: ReadonlyArray<readonly [BotCategory, readonly Row[]]> = [
       ['coccocbot', 'coccocbot'],
       ['Exabot', 'exabot'],
       ['SeekportBot', 'seekportbot'],
+    ],
+  ],
+  [
+    'advertising',
+    [
+      ['AdsBot-Google', 'adsbot-google'],
+      ['Mediapartners-Google', 'mediapartners-google'],
     ],
   ],
   [
@@ -286,7 +306,10 @@ const ROWS: ReadonlyArray<readonly [BotCategory, readonly Row[]]> = [
   ],
 ];
 
-/** Every well-known user agent, in priority order. */
+/**
+ * Every well-known user agent, in priority order: these, our own entries, come before the generated
+ * table (`generated/bot-table.ts`), and HTTP clients after it, since bots are often built on them.
+ */
 export const KNOWN_BOTS: readonly KnownBot[] = ROWS.flatMap(([category, rows]) =>
   rows.map(([name, pattern]) => ({ name, category, pattern: pattern ?? escapeRegExp(name.toLowerCase()) })),
 );

@@ -5,12 +5,14 @@ import { assertMode, type RuleMode } from './mode.js';
 /** Per bot category: `block`, `count` or `allow`. */
 export type BotModes = Partial<Record<BotCategory, RuleMode>>;
 
-/** Scanners are blocked; every other category, search engines included, is allowed. */
+/** Blocked unless told otherwise: vulnerability scanners, and clients posing as a verified crawler. */
+const BLOCKED_BY_DEFAULT: ReadonlySet<BotCategory> = new Set(['scanner', 'impersonator']);
+
+/** Scanners and impersonators are blocked; every other category, search engines included, is allowed. */
 export const DEFAULT_BOT_MODES: Readonly<Record<BotCategory, RuleMode>> = Object.freeze(
-  Object.fromEntries(botCategorySchema.options.map((c) => [c, c === 'scanner' ? 'block' : 'allow'])) as Record<
-    BotCategory,
-    RuleMode
-  >,
+  Object.fromEntries(
+    botCategorySchema.options.map((category) => [category, BLOCKED_BY_DEFAULT.has(category) ? 'block' : 'allow']),
+  ) as Record<BotCategory, RuleMode>,
 );
 
 /**

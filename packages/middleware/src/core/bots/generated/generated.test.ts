@@ -1,0 +1,66 @@
+// The generated modules against their sources: the script must reproduce them byte for byte, and
+// every source entry (a sample of crawler-user-agents' examples, every ai.robots.txt name) must be
+// recognised by the classifier built from them.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { classifyUserAgent } from '../classify.js';
+import { requiredLiterals } from '../literals.js';
+import { readLines, readTable } from '../read-table.js';
+import { GENERATED_BOTS, GENERIC_BOT_PATTERNS } from './bot-table.js';
+import { CRAWLER_RANGES } from './crawler-ranges.js';
+
+const root = fileURLToPath(new URL('../../../../../../', import.meta.url));
+const sources = `${root}scripts/bots/sources/`;
+const crawlerUserAgents = JSON.parse(readFileSync(`${sources}crawler-user-agents.json`, 'utf8')) as Array<{
+  pattern: string;
+  instances?: string[];
+}>;
+const aiRobots = Object.keys(JSON.parse(readFileSync(`${sources}ai-robots.json`, 'utf8')) as object);
+
+/** Every n-th item: one in seven keeps the run short and still touches every part of the list. */
+const sample = <T>(items: readonly T[], every = 7) => items.filter((_, index) => index % every === 0);
+
+describe('generated bot table', () => {
+  it('is what scripts/bots/refresh.mjs produces from the vendored sources', () => {
+    // Throws (exit 1, with the stale file's name) when they differ.
+    execFileSync(process.execPath, [`${root}scripts/bots/refresh.mjs`, '--check'], { cwd: root, stdio: 'pipe' });
+  });
+
+  it('has a row for every source entry, each a pattern that compiles and never matches empty text', () => {
+    const rows = readTable(GENERATED_BOTS);
+    expect(rows.length).toBeGreaterThanOrEqual(crawlerUserAgents.length);
+    for (const row of rows) {
+      const expression = new RegExp(row.pattern, 'i');
+      expect(expression.test(''), row.pattern).toBe(false);
+      expect(row.name, row.pattern).not.toBe('');
+    }
+    for (const pattern of readLines(GENERIC_BOT_PATTERNS)) expect(() => new RegExp(pattern, 'i')).not.toThrow();
+  });
+
+  it.each(
+    sample(crawlerUserAgents).flatMap((entry) => (entry.instances ?? []).slice(0, 2).map((ua) => [entry.pattern, ua])),
+  )('crawler-user-agents %s: %s is a named bot', (pattern, ua) => {
+    const result = classifyUserAgent(ua);
+    expect(result.isBot).toBe(true);
+    expect(result.category).not.toBeNull();
+    // The texts the index looks for are in every example the source's pattern matches.
+    const literals = requiredLiterals(pattern);
+    if (literals !== null && new RegExp(pattern).test(ua)) {
+      expect(literals.some((literal) => ua.toLowerCase().includes(literal))).toBe(true);
+    }
+  });
+
+  it.each(sample(aiRobots, 3))('ai.robots.txt %s is a bot', (name) => {
+    expect(classifyUserAgent(`Mozilla/5.0 (compatible; ${name}/1.0)`).isBot).toBe(true);
+  });
+
+  it('lists CIDRs only, several per crawler', () => {
+    for (const [list, text] of CRAWLER_RANGES) {
+      const cidrs = text.split(/\s+/).filter((cidr) => cidr !== '');
+      expect(cidrs.length, list).toBeGreaterThan(0);
+      for (const cidr of cidrs) expect(cidr).toMatch(/^[0-9a-f.:]+\/\d{1,3}$/i);
+    }
+  });
+});

@@ -1,0 +1,49 @@
+import type { BotCategory } from '../../protocol/event.js';
+
+/**
+ * Words that give away what an unnamed bot does, most telling first. A bot is only guessed at when
+ * nothing in the tables names it and a generic pattern (isbot's) found it a bot; `other-bot` stays
+ * for the ones that say nothing about themselves.
+ */
+const HINTS: ReadonlyArray<readonly [RegExp, BotCategory]> = [
+  // Payloads and exploit probes in the user agent itself.
+  [/\$\{jndi:|<\?(?:php|=)|\bunion\s+select\b|\bexploit|\bvuln|pentest|\bfuzz/, 'scanner'],
+  [
+    /\bscan(?:ner|ning|s)?\b|security|cyber|\bresearch|experiment|inventory|\bprobe\b|tlsprobe|\bmapping\b/,
+    'security-monitor',
+  ],
+  [
+    /\b(?:gpt|llm|claude|anthropic|openai|gemini|cohere|mistral|huggingface|perplexity)|[-_ ]ai\b|\bai[-_ ]/,
+    'ai-crawler',
+  ],
+  [
+    /facebook|meta-external|twitter|telegram|whatsapp|linkedin|pinterest|discord|slack|tumblr|vk(?:share|robot)/,
+    'social-preview',
+  ],
+  [
+    /monitor|uptime|\bping(?:er|dom)?\b|pinger|health|\bstatus|synthetic|observ|diagnost|grafana|prometheus|collectd/,
+    'monitor',
+  ],
+  [/munin|nagios|zabbix|webmon|loadtime|heartbeat|alive|sitemap check|trackable|\bmon\b|httpmon/, 'monitor'],
+  [/feed|\brss\b|\batom\b|reader\b|subscriber|\breaders?\)|podcast|\bnews/, 'feed'],
+  [/validat|\blint|w3c|checklink|linkcheck|csscheck|link.?checker/, 'validator'],
+  [/preview|capture|screenshot|thumbnail|unfurl|\bembed|image.?cache|link resolver|\bdcv\b|\bacme\.|expand/, 'preview'],
+  [/archiv|wayback|heritrix|warc/, 'archiver'],
+  [/\bads?bot|adsense|adwords|advert|\bads\b/, 'advertising'],
+  [/\bseo\b|backlink|serp|rank/, 'seo'],
+  [/search|google|yandex|naver|baidu|\bbing|suche|\bspider/, 'search-engine'],
+  [/crawl|robot|\bbot\b|bot\/|bot\b|scrap|spider|fetch|index/, 'crawler'],
+];
+
+/**
+ * A category for a bot that no table names, from the words in its user agent (lower case), or
+ * `other-bot` when it says nothing about itself.
+ *
+ * @example
+ * guessCategory('acme uptime monitor/2.0'); // 'monitor'
+ * guessCategory('mozilla/5.0 (compatible; heexybot/1.0; +https://heexy.org/bot)'); // 'crawler'
+ */
+export function guessCategory(lowerUa: string): BotCategory {
+  for (const [hint, category] of HINTS) if (hint.test(lowerUa)) return category;
+  return 'other-bot';
+}

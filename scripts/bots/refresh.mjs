@@ -1,0 +1,274 @@
+#!/usr/bin/env node
+// Builds the middleware's bot table and verified-crawler ranges from the vendored data in
+// scripts/bots/sources/ (see SOURCES.json for provenance and licences), plus isbot's pattern list
+// from the installed, pinned isbot package.
+//
+//   node scripts/bots/refresh.mjs           write the generated modules
+//   node scripts/bots/refresh.mjs --check   exit 1 if they differ from what the sources produce
+//   node scripts/bots/refresh.mjs --fetch   download the sources first (needs the network), then write
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const sourcesDir = join(here, 'sources');
+const middleware = join(root, 'packages', 'middleware');
+const outDir = join(middleware, 'src', 'core', 'bots', 'generated');
+const TABLE_FILE = join(outDir, 'bot-table.ts');
+const RANGES_FILE = join(outDir, 'crawler-ranges.ts');
+const WIDTH = 100;
+
+/** crawler-user-agents tags, most telling first: an entry with several tags takes the first listed here. */
+const TAG_CATEGORIES = [
+  ['ai-crawler', 'ai-crawler'],
+  ['scanner', 'scanner'],
+  ['social-preview', 'social-preview'],
+  ['feed-reader', 'feed'],
+  ['monitoring', 'monitor'],
+  ['archiver', 'archiver'],
+  ['advertising', 'advertising'],
+  ['search-engine', 'search-engine'],
+  ['academic', 'crawler'],
+  ['browser-automation', 'crawler'],
+  ['seo', 'seo'],
+  ['http-library', 'http-client'],
+];
+
+/**
+ * crawler-user-agents tags anything it cannot place as `seo`: such entries are read again from their
+ * description (first match wins), and stay `seo` only when it speaks of SEO or links.
+ */
+const SEO_DESCRIPTIONS = [
+  [/\bseo\b|backlink|\blinks?\b|rank|marketing|keyword|\bserp|audit|optimi[sz]/, 'seo'],
+  [/vulnerab|security|threat|malware|phishing|exposure|attack surface/, 'security-monitor'],
+  [/\bai\b|\bllm|machine learning|language model|training/, 'ai-crawler'],
+  [/monitor|uptime|performance|availability|status/, 'monitor'],
+  [/preview|screenshot|thumbnail|unfurl|embed|link expan/, 'preview'],
+  [/\bfeeds?\b|\brss\b|podcast|news aggregat/, 'feed'],
+  [/archiv|preserv/, 'archiver'],
+  [/advertis|\bads?\b|ad verification|brand safety/, 'advertising'],
+  [/search engine/, 'search-engine'],
+  [/webhook|payment|integration|automation|\bapi\b|notification|import|conversion/, 'preview'],
+];
+
+function seoCategory(description) {
+  const text = String(description ?? '').toLowerCase();
+  return SEO_DESCRIPTIONS.find(([hint]) => hint.test(text))?.[1] ?? 'crawler';
+}
+
+/** ai.robots.txt's free-text `function`, read into an AI category (first match wins). */
+function aiCategory(purpose) {
+  const text = String(purpose ?? '').toLowerCase();
+  if (/\bagents?\b|takes action/.test(text)) return 'ai-agent';
+  if (/assistant|user-initiated|user queries|companion/.test(text)) return 'ai-assistant';
+  if (/search/.test(text)) return 'ai-search';
+  return 'ai-crawler';
+}
+
+function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** A display name for a crawler-user-agents entry: the text its pattern finds in its first example. */
+function nameOf(entry) {
+  for (const instance of entry.instances ?? []) {
+    const found = new RegExp(entry.pattern).exec(instance)?.[0];
+    const name = found?.replace(/^[\s;(]+|[\s/;()]+$/g, '');
+    if (name) return name;
+  }
+  return entry.pattern.replace(/\\(.)/g, '$1').replace(/[\^$]/g, '').trim();
+}
+
+/** Rows `{ category, name, pattern }` from crawler-user-agents and ai.robots.txt, in source order. */
+export function botRows(crawlerUserAgents, aiRobots) {
+  const aiNames = Object.keys(aiRobots);
+  const rows = [];
+  const claimed = new Set();
+  for (const entry of crawlerUserAgents) {
+    const tags = new Set(entry.tags ?? []);
+    let category = TAG_CATEGORIES.find(([tag]) => tags.has(tag))?.[1] ?? 'other-bot';
+    if (category === 'seo') category = seoCategory(entry.description);
+    const expression = new RegExp(entry.pattern, 'i');
+    for (const name of aiNames) {
+      if (!expression.test(name)) continue;
+      claimed.add(name);
+      if (tags.has('ai-crawler')) category = aiCategory(aiRobots[name].function);
+    }
+    rows.push({ category, name: nameOf(entry), pattern: entry.pattern });
+  }
+  for (const name of aiNames) {
+    if (claimed.has(name)) continue;
+    rows.push({ category: aiCategory(aiRobots[name].function), name, pattern: escapeRegExp(name) });
+  }
+  return rows;
+}
+
+function checkRow(text, where, isPattern = true) {
+  if (text.includes('`') || text.includes('${') || /[\r\n\t]/.test(text) || text.trim() === '') {
+    throw new Error(`${where}: ${JSON.stringify(text)} cannot be written into the table`);
+  }
+  if (isPattern) new RegExp(text, 'i');
+}
+
+/** Lines of at most WIDTH characters; a line starting with a space continues the one before. */
+function wrap(line) {
+  const parts = [line.slice(0, WIDTH)];
+  for (let at = WIDTH; at < line.length; at += WIDTH - 1) parts.push(` ${line.slice(at, at + WIDTH - 1)}`);
+  return parts;
+}
+
+function rawBlock(lines) {
+  return `String.raw\`\n${lines.flatMap(wrap).join('\n')}\n\``;
+}
+
+function header(what) {
+  return [
+    '// Generated by scripts/bots/refresh.mjs from scripts/bots/sources/. Do not edit by hand: change the',
+    '// sources or the script and run `node scripts/bots/refresh.mjs`; a test checks that they agree.',
+    `// Data: ${what}.`,
+  ].join('\n');
+}
+
+/** The bot-table module's text. */
+export function renderTable(sources, rows, isbot) {
+  const byCategory = new Map();
+  for (const row of rows) {
+    checkRow(row.pattern, row.name);
+    checkRow(row.name, row.pattern, false);
+    const plain = escapeRegExp(row.name.toLowerCase()) === row.pattern.toLowerCase();
+    const line = plain ? row.name : `${row.name}\t${row.pattern}`;
+    byCategory.set(row.category, [...(byCategory.get(row.category) ?? []), line]);
+  }
+  isbot.list.forEach((pattern) => checkRow(pattern, 'isbot'));
+  const provenance = sources.botTables.map(
+    (source) =>
+      `  { name: '${source.name}', licence: '${source.licence}', commit: '${source.commit}', date: '${source.date}' },`,
+  );
+  return `${header('crawler-user-agents and ai.robots.txt, both MIT; isbot, Unlicense')}
+import type { BotCategory } from '../../../protocol/event.js';
+
+/** Where the rows below come from (data only, no code): the vendored snapshots' commits and dates. */
+export const BOT_TABLE_SOURCES = [
+${provenance.join('\n')}
+  { name: 'isbot', licence: 'Unlicense', version: '${isbot.version}' },
+] as const;
+
+/**
+ * Per category, one bot a line: its name, a tab and a case-insensitive regular expression source,
+ * or the name alone when it is found as written. A line that starts with a space continues the one before.
+ */
+export const GENERATED_BOTS: ReadonlyArray<readonly [BotCategory, string]> = [
+${[...byCategory].map(([category, lines]) => `  ['${category}', ${rawBlock(lines)}],`).join('\n')}
+];
+
+/** isbot's patterns, one a line (same continuation rule): bots whose name is the text they matched. */
+export const GENERIC_BOT_PATTERNS = ${rawBlock(isbot.list)};
+`;
+}
+
+/** The crawler-ranges module's text: CIDRs per published list, space-separated. */
+export function renderRanges(sources, ranges) {
+  const via = sources.crawlerRanges.via;
+  const lists = sources.crawlerRanges.lists.map(({ name, url }) => {
+    const cidrs = ranges.get(name);
+    if (!cidrs || cidrs.length === 0) throw new Error(`no ranges for ${name}`);
+    const lines = [];
+    let line = '';
+    for (const cidr of cidrs) {
+      if (!/^[0-9a-f.:]+\/\d{1,3}$/i.test(cidr)) throw new Error(`${name}: ${JSON.stringify(cidr)} is not a CIDR`);
+      if (line.length + cidr.length + 1 > WIDTH) {
+        lines.push(line);
+        line = '';
+      }
+      line = line ? `${line} ${cidr}` : cidr;
+    }
+    if (line) lines.push(line);
+    return `  // ${url}\n  ['${name}', \`\n${lines.join('\n')}\n\`],`;
+  });
+  return `${header(`the operators' published lists, via ${via.repository.replace('https://github.com/', '')}, MIT`)}
+
+/** Where the lists come from: the collecting repository's commit and date. */
+export const CRAWLER_RANGES_SOURCE = { commit: '${via.commit}', date: '${via.date}' } as const;
+
+/** Per crawler list, its CIDRs separated by white space. */
+export const CRAWLER_RANGES: ReadonlyArray<readonly [string, string]> = [
+${lists.join('\n')}
+];
+`;
+}
+
+function readRanges(sources) {
+  const ranges = new Map();
+  for (const { name } of sources.crawlerRanges.lists) {
+    const text = readFileSync(join(sourcesDir, 'ip-ranges', `${name}.txt`), 'utf8');
+    const cidrs = [...new Set(text.split(/\s+/).filter((line) => line !== '' && !line.startsWith('#')))];
+    ranges.set(name, cidrs);
+  }
+  return ranges;
+}
+
+/** Both modules' text from the vendored sources, each formatted as Prettier would. */
+export async function generate() {
+  const sources = JSON.parse(readFileSync(join(sourcesDir, 'SOURCES.json'), 'utf8'));
+  const read = (file) => JSON.parse(readFileSync(join(sourcesDir, file), 'utf8'));
+  const [crawlerUserAgents, aiRobots] = sources.botTables.map((source) => read(source.file));
+  const requireFromMiddleware = createRequire(join(middleware, 'package.json'));
+  const isbot = {
+    list: requireFromMiddleware('isbot').list,
+    version: requireFromMiddleware('isbot/package.json').version,
+  };
+  const prettier = createRequire(join(root, 'package.json'))('prettier');
+  const format = async (text, file) =>
+    prettier.format(text, { ...(await prettier.resolveConfig(file)), filepath: file });
+  return new Map([
+    [TABLE_FILE, await format(renderTable(sources, botRows(crawlerUserAgents, aiRobots), isbot), TABLE_FILE)],
+    [RANGES_FILE, await format(renderRanges(sources, readRanges(sources)), RANGES_FILE)],
+  ]);
+}
+
+/** Downloads the sources named in SOURCES.json; lists in the operators' `prefixes` JSON format only. */
+async function fetchSources() {
+  const sources = JSON.parse(readFileSync(join(sourcesDir, 'SOURCES.json'), 'utf8'));
+  const today = new Date().toISOString().slice(0, 10);
+  for (const source of sources.botTables) {
+    const response = await fetch(source.url);
+    if (!response.ok) throw new Error(`${source.url}: HTTP ${response.status}`);
+    writeFileSync(join(sourcesDir, source.file), `${JSON.stringify(await response.json(), null, 2)}\n`);
+    Object.assign(source, { commit: 'fetched', date: today });
+  }
+  for (const { name, url } of sources.crawlerRanges.lists) {
+    const response = await fetch(url).catch((error) => ({ ok: false, status: String(error) }));
+    const body = response.ok ? await response.json().catch(() => null) : null;
+    if (!Array.isArray(body?.prefixes)) {
+      console.warn(`${name}: kept the vendored list (${url}: ${response.status ?? 'not the prefixes format'})`);
+      continue;
+    }
+    const cidrs = body.prefixes.map((prefix) => prefix.ipv4Prefix ?? prefix.ipv6Prefix).filter(Boolean);
+    writeFileSync(join(sourcesDir, 'ip-ranges', `${name}.txt`), `${cidrs.join('\n')}\n`);
+  }
+  writeFileSync(join(sourcesDir, 'SOURCES.json'), `${JSON.stringify(sources, null, 2)}\n`);
+}
+
+async function main(args) {
+  if (args.includes('--fetch')) await fetchSources();
+  const modules = await generate();
+  let stale = 0;
+  for (const [file, text] of modules) {
+    let current = null;
+    try {
+      current = readFileSync(file, 'utf8');
+    } catch {
+      // Not written yet.
+    }
+    if (current === text) continue;
+    if (args.includes('--check')) {
+      console.error(`${file} is not what scripts/bots/refresh.mjs produces from scripts/bots/sources/`);
+      stale++;
+    } else writeFileSync(file, text);
+  }
+  if (stale > 0) process.exitCode = 1;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main(process.argv.slice(2));
