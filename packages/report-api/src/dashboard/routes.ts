@@ -17,7 +17,7 @@ import { renderPathPage } from './pages/path.js';
 import { renderLoginsPage, renderRateLimitsPage } from './pages/logins.js';
 import { renderReportPage } from './pages/report.js';
 import { renderErrorPage, renderSignInPage, renderSitesPage } from './pages/sites.js';
-import { sameOrigin, securityHeaders } from './security.js';
+import { sameOriginPosts, securityHeaders } from './security.js';
 import { settingsRevocations } from './revocations.js';
 import { createSessions, DEFAULT_SESSION_TTL_MS, type Session } from './session.js';
 import { STYLESHEET, STYLESHEET_HASH } from './style.js';
@@ -94,6 +94,12 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
 
   app.use('*', securityHeaders());
   app.use('*', bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text('request body too large', 413) }));
+  app.use(
+    '*',
+    sameOriginPosts(originOf, (c) =>
+      html(c, renderErrorPage({ title: 'Refused', message: 'Cross-origin request refused.', viewer: null }), 403),
+    ),
+  );
 
   app.get('/assets/:file', function stylesheet(c) {
     if (c.req.param('file') !== `style.${STYLESHEET_HASH}.css`) return c.text('not found', 404);
@@ -114,12 +120,6 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
   });
 
   app.post('/sign-in', async function signIn(c) {
-    if (!sameOrigin(c, originOf(c)))
-      return html(
-        c,
-        renderErrorPage({ title: 'Refused', message: 'Cross-origin request refused.', viewer: null }),
-        403,
-      );
     const form = await c.req.parseBody();
     const existing = await currentSession(c);
     // Adding a site to a live session is an action of that session: it needs its CSRF token.
@@ -170,12 +170,12 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
       c.set('viewer', await viewerOf(session));
       if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
         const form = await c.req.parseBody();
-        if (!sameOrigin(c, originOf(c)) || !(await sessions.checkCsrf(session, form['csrf']))) {
+        if (!(await sessions.checkCsrf(session, form['csrf']))) {
           return html(
             c,
             renderErrorPage({
               title: 'Refused',
-              message: 'The form was stale or came from another site; reload the page and try again.',
+              message: 'The form was stale; reload the page and try again.',
               viewer: c.get('viewer'),
             }),
             403,

@@ -51,3 +51,23 @@ describe('createSessions', () => {
     expect(() => createSessions({ secret: new Uint8Array(8) })).toThrow(TypeError);
   });
 });
+
+describe('token spelling', () => {
+  it('refuses a MAC spelled differently for the same bytes, and oversized or malformed CSRF tokens', async () => {
+    const sessions = createSessions({ secret, now: () => 1_000 });
+    const { token, session } = await sessions.issue(['s_1']);
+    const [payload, mac] = token.split('.') as [string, string];
+    // 32 bytes are 43 base64url characters; the last one carries 2 unused bits.
+    const last = mac.at(-1)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const sibling = alphabet[alphabet.indexOf(last) ^ 1]!;
+    expect(await sessions.verify(`${payload}.${mac.slice(0, -1)}${sibling}`)).toBeNull();
+    expect(await sessions.verify(`${payload}.${mac}=`)).toBeNull();
+    expect(await sessions.verify(`${payload}.${Buffer.from(mac, 'base64url').toString('base64')}`)).toBeNull();
+    const csrf = await sessions.csrfToken(session);
+    expect(await sessions.checkCsrf(session, `${csrf}${'A'.repeat(4096)}`)).toBe(false);
+    expect(await sessions.checkCsrf(session, `${csrf}\u0000`)).toBe(false);
+    expect(await sessions.checkCsrf(session, ['array'])).toBe(false);
+    expect(await sessions.checkCsrf(session, csrf)).toBe(true);
+  });
+});

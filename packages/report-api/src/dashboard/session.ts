@@ -10,28 +10,15 @@ import { memoryRevocations, type SessionRevocations } from './revocations.js';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-function toBase64Url(bytes: Uint8Array): string {
-  let text = '';
-  for (const b of bytes) text += String.fromCharCode(b);
-  return btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
+const toBase64Url = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64url');
 
-function fromBase64Url(text: string): Uint8Array | null {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return null;
-  try {
-    const raw = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-    return Uint8Array.from(raw, (c) => c.charCodeAt(0));
-  } catch {
-    return null;
-  }
-}
-
-/** Constant-time comparison of two strings of the same alphabet. */
-function timingSafeEqual(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
+/**
+ * The bytes of unpadded base64url text, or null when the text is not exactly how `toBase64Url` writes
+ * them (Node's decoder skips other characters and ignores stray low bits; one token has one spelling).
+ */
+function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
+  const bytes = Uint8Array.from(Buffer.from(text, 'base64url'));
+  return toBase64Url(bytes) === text ? bytes : null;
 }
 
 /**
@@ -105,11 +92,19 @@ export function createSessions({
     throw new TypeError(`createSessions: ttlMs must be positive, got ${ttlMs}`);
   const key = crypto.subtle.importKey('raw', Uint8Array.from(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
     'sign',
+    'verify',
   ]);
 
   async function sign(purpose: string, data: string): Promise<string> {
     const mac = await crypto.subtle.sign('HMAC', await key, encoder.encode(`${purpose}\n${data}`));
     return toBase64Url(new Uint8Array(mac));
+  }
+
+  /** WebCrypto's HMAC verify compares in constant time; a MAC that is not base64url never matches. */
+  async function verifyMac(purpose: string, data: string, mac: string): Promise<boolean> {
+    const bytes = fromBase64Url(mac);
+    if (!bytes || bytes.length !== 32) return false;
+    return crypto.subtle.verify('HMAC', await key, bytes, encoder.encode(`${purpose}\n${data}`));
   }
 
   return {
@@ -127,7 +122,7 @@ export function createSessions({
       if (!token || token.length > 4096) return null;
       const [payload, mac, rest] = token.split('.');
       if (!payload || !mac || rest !== undefined) return null;
-      if (!timingSafeEqual(mac, await sign('session', payload))) return null;
+      if (!(await verifyMac('session', payload, mac))) return null;
       const bytes = fromBase64Url(payload);
       if (!bytes) return null;
       let parsed: unknown;
@@ -151,7 +146,7 @@ export function createSessions({
       return sign('csrf', session.id);
     },
     async checkCsrf(session, token) {
-      return typeof token === 'string' && timingSafeEqual(token, await sign('csrf', session.id));
+      return typeof token === 'string' && token.length <= 64 && verifyMac('csrf', session.id, token);
     },
     revoke(session) {
       return revocations.revoke(session.id, session.expiresAt);
