@@ -22,23 +22,39 @@ function list(value: unknown, where: string): readonly unknown[] {
   return value as readonly unknown[];
 }
 
+/** A rule's `match`, compiled: every list null or empty when that field was absent. */
+export interface CompiledRateMatch {
+  /** Upper-case methods, or null for any method. */
+  readonly methods: ReadonlySet<string> | null;
+  /**
+   * String prefixes, to test against the path as it came (query string included): for a prefix
+   * without `?` that is the same as testing the path without its query. A prefix holding `?` can
+   * never match a path without its query, so it is left out here.
+   */
+  readonly prefixes: readonly string[];
+  /** RegExps (copied without `g` and `y`), tested against the path without its query. */
+  readonly patterns: readonly RegExp[];
+  /** True when neither prefixes nor patterns were given. */
+  readonly anyPath: boolean;
+  /** Bot categories (`browser` as null), or null for any. */
+  readonly categories: ReadonlySet<BotCategory | null> | null;
+}
+
 /**
- * Compiles a rule's `match` into one predicate; a bad field throws a TypeError naming it.
- * RegExps are copied without the `g` and `y` flags, so `test` keeps no state between requests.
+ * Validates and compiles a rule's `match` into plain data, so that the engine can sort rules by
+ * bot category once and test methods and paths without a call per rule. A bad field throws a
+ * TypeError naming it.
  *
  * @example
- * const matches = compileRateMatch({ methods: ['POST'], paths: ['/api/'] }, 'match');
- * matches({ method: 'post', path: '/api/cart', ... }, null); // true
+ * compileRateMatcher({ methods: ['post'], paths: ['/api/'] }, 'match');
+ * // { methods: Set { 'POST' }, prefixes: ['/api/'], patterns: [], anyPath: false, categories: null }
  */
-export function compileRateMatch(
-  match: RateMatch | undefined,
-  where: string,
-): (req: RequestFacts, botCategory: BotCategory | null) => boolean {
-  if (match === undefined) return () => true;
+export function compileRateMatcher(match: RateMatch | undefined, where: string): CompiledRateMatch {
+  if (match === undefined) return { methods: null, prefixes: [], patterns: [], anyPath: true, categories: null };
   if (match === null || typeof match !== 'object') throw new TypeError(`${where} must be an object`);
   let methods: ReadonlySet<string> | null = null;
-  let prefixes: readonly string[] = [];
-  let patterns: readonly RegExp[] = [];
+  const prefixes: string[] = [];
+  const patterns: RegExp[] = [];
   let categories: ReadonlySet<BotCategory | null> | null = null;
   if (match.methods !== undefined) {
     const given = list(match.methods, `${where}.methods`);
@@ -51,15 +67,12 @@ export function compileRateMatch(
   }
   if (match.paths !== undefined) {
     const given = list(match.paths, `${where}.paths`);
-    const strings: string[] = [];
-    const regexps: RegExp[] = [];
     for (const path of given) {
-      if (typeof path === 'string' && path.startsWith('/') && path.length <= 2048) strings.push(path);
-      else if (path instanceof RegExp) regexps.push(new RegExp(path.source, path.flags.replace(/[gy]/g, '')));
+      if (typeof path === 'string' && path.startsWith('/') && path.length <= 2048) {
+        if (!path.includes('?')) prefixes.push(path);
+      } else if (path instanceof RegExp) patterns.push(new RegExp(path.source, path.flags.replace(/[gy]/g, '')));
       else throw new TypeError(`${where}.paths: ${JSON.stringify(path)} is neither a '/'-prefix nor a RegExp`);
     }
-    prefixes = strings;
-    patterns = regexps;
   }
   if (match.botCategories !== undefined) {
     const given = list(match.botCategories, `${where}.botCategories`);
@@ -70,16 +83,48 @@ export function compileRateMatch(
     }
     categories = new Set(given.map((category) => (category === 'browser' ? null : (category as BotCategory))));
   }
-  const anyPath = prefixes.length === 0 && patterns.length === 0;
+  const anyPath = match.paths === undefined;
+  return { methods, prefixes, patterns, anyPath, categories };
+}
+
+/** The path without its query string; `''` when it is not a string. */
+export function pathOf(raw: unknown): string {
+  if (typeof raw !== 'string') return '';
+  const query = raw.indexOf('?');
+  return query === -1 ? raw : raw.slice(0, query);
+}
+
+/** Whether a request's method is in `methods` (upper-case); any case matches. */
+export function methodIn(methods: ReadonlySet<string>, method: unknown): boolean {
+  return methods.has(method as string) || methods.has(String(method).toUpperCase());
+}
+
+/** Whether a path (query included) matches a compiled match's prefixes or patterns. */
+export function pathIn(match: CompiledRateMatch, raw: string): boolean {
+  if (match.anyPath) return true;
+  for (const prefix of match.prefixes) if (raw.startsWith(prefix)) return true;
+  if (match.patterns.length === 0) return false;
+  const path = pathOf(raw);
+  for (const pattern of match.patterns) if (pattern.test(path)) return true;
+  return false;
+}
+
+/**
+ * Compiles a rule's `match` into one predicate; a bad field throws a TypeError naming it.
+ * RegExps are copied without the `g` and `y` flags, so `test` keeps no state between requests.
+ *
+ * @example
+ * const matches = compileRateMatch({ methods: ['POST'], paths: ['/api/'] }, 'match');
+ * matches({ method: 'post', path: '/api/cart', ... }, null); // true
+ */
+export function compileRateMatch(
+  match: RateMatch | undefined,
+  where: string,
+): (req: RequestFacts, botCategory: BotCategory | null) => boolean {
+  const compiled = compileRateMatcher(match, where);
   return function matches(req, botCategory) {
-    if (categories !== null && !categories.has(botCategory)) return false;
-    if (methods !== null && !methods.has(req.method) && !methods.has(String(req.method).toUpperCase())) return false;
-    if (anyPath) return true;
-    const raw = typeof req.path === 'string' ? req.path : '';
-    const query = raw.indexOf('?');
-    const path = query === -1 ? raw : raw.slice(0, query);
-    for (const prefix of prefixes) if (path.startsWith(prefix)) return true;
-    for (const pattern of patterns) if (pattern.test(path)) return true;
-    return false;
+    if (compiled.categories !== null && !compiled.categories.has(botCategory)) return false;
+    if (compiled.methods !== null && !methodIn(compiled.methods, req.method)) return false;
+    return pathIn(compiled, typeof req.path === 'string' ? req.path : '');
   };
 }

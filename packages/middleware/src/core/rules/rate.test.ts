@@ -113,6 +113,19 @@ describe('rate rules: keys and matching', () => {
     expect(rates.check(req({ method: 'post', path: '/api/2' }), ip('e'), 'http-client', T0)?.rule).toBe('rate:m');
   });
 
+  it('a rule for some bot categories counts only those; ip+path keys ignore the query string', () => {
+    const rates = compile([
+      { name: 'crawlers', limit: 1, windowMs: 10_000, match: { botCategories: ['crawler'] } },
+      { name: 'per-path', limit: 2, windowMs: 10_000, key: 'ip+path', action: 'count' },
+    ]);
+    for (let i = 0; i < 5; i++) expect(rates.check(req({ path: `/p${i}` }), ip('c'), null, T0)).toBeNull();
+    expect(rates.check(req({ path: '/x' }), ip('c'), 'crawler', T0)).toBeNull();
+    expect(rates.check(req({ path: '/x' }), ip('c'), 'crawler', T0)?.rule).toBe('rate:crawlers');
+    expect(rates.check(req({ path: '/p0?a=1' }), ip('c'), null, T0)).toBeNull();
+    expect(rates.check(req({ path: '/p0?b=2' }), ip('c'), null, T0)).toMatchObject({ rule: 'rate:per-path' });
+    expect(rates.stats().countersHeld).toBe(5); // /p1../p4 and /x: banned keys are counted afresh
+  });
+
   it('hostile keys and paths stay bounded: 1 MB paths and control bytes', () => {
     const rates = compileRateRules([{ name: 'p', limit: 1, windowMs: 10_000, key: 'ip+path', maxClients: 10 }], {
       mode: 'block',

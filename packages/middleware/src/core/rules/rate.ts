@@ -1,7 +1,8 @@
 import type { BotCategory } from '../../protocol/index.js';
 import type { RequestFacts } from '../engine-options.js';
 import type { ParsedIp } from '../ip/parse.js';
-import { compileRateMatch, type RateMatch } from './rate-match.js';
+import { botCategorySchema } from '../../protocol/index.js';
+import { compileRateMatcher, methodIn, pathIn, pathOf, type CompiledRateMatch, type RateMatch } from './rate-match.js';
 import type { SharedRateRule } from './rate-sharing.js';
 import { Generations } from '../generations.js';
 import { RateWindow } from './rate-window.js';
@@ -64,7 +65,7 @@ interface CompiledRule {
   readonly limit: number;
   readonly windowMs: number;
   readonly key: 'ip' | 'ip+path' | ((req: RequestFacts) => string | null);
-  readonly matches: (req: RequestFacts, botCategory: BotCategory | null) => boolean;
+  readonly match: CompiledRateMatch;
   readonly action: 'block' | 'count';
   readonly status: 403 | 429;
   readonly banMs: number;
@@ -104,7 +105,7 @@ function compileRule(rule: RateRule, where: string, dryRun: boolean): CompiledRu
     limit,
     windowMs,
     key,
-    matches: compileRateMatch(match, `${where}.match`),
+    match: compileRateMatcher(match, `${where}.match`),
     action: dryRun ? 'count' : action,
     status,
     banMs: ban,
@@ -151,16 +152,23 @@ export function compileRateRules(
   if (compiled.length === 0) return null;
   const byName = new Map(compiled.map((rule) => [rule.ruleName, rule]));
 
-  function keyOf(rule: CompiledRule, req: RequestFacts, client: string): string | null {
-    if (rule.key === 'ip') return client;
-    if (rule.key === 'ip+path') {
-      const path = typeof req.path === 'string' ? req.path : '';
-      const query = path.indexOf('?');
-      return `${client} ${(query === -1 ? path : path.slice(0, query)).slice(0, MAX_KEY_LENGTH)}`;
+  // Rules sorted once by the bot category they count (null: browsers): a rule for crawlers costs a
+  // browser's request nothing. Categories come from the classifier, a closed set; others are sorted on first sight.
+  const byCategory = new Map<BotCategory | null, readonly CompiledRule[]>();
+  const rulesFor = (category: BotCategory | null): readonly CompiledRule[] => {
+    let rules = byCategory.get(category);
+    if (rules === undefined) {
+      rules = compiled.filter((rule) => rule.match.categories === null || rule.match.categories.has(category));
+      if (byCategory.size < 256) byCategory.set(category, rules);
     }
+    return rules;
+  };
+  for (const category of [null, ...botCategorySchema.options]) rulesFor(category);
+
+  function customKey(key: (req: RequestFacts) => string | null, req: RequestFacts): string | null {
     try {
-      const key = rule.key(req);
-      return typeof key === 'string' && key !== '' ? key.slice(0, MAX_KEY_LENGTH) : null;
+      const value = key(req);
+      return typeof value === 'string' && value !== '' ? value.slice(0, MAX_KEY_LENGTH) : null;
     } catch (error) {
       onError(error);
       return null;
@@ -171,11 +179,23 @@ export function compileRateRules(
     onHit: null,
     shared: compiled.map(({ ruleName, limit, windowMs, banMs }) => ({ rule: ruleName, limit, windowMs, banMs })),
     check(req, ip, botCategory, now) {
-      let counted: RateHit | null = null;
+      const rules = rulesFor(botCategory);
+      if (rules.length === 0) return null;
+      const raw = typeof req.path === 'string' ? req.path : '';
+      // Computed at most once per request, and only when a matching rule needs them.
       let client: string | null = null;
-      for (const rule of compiled) {
-        if (!rule.matches(req, botCategory)) continue;
-        const key = keyOf(rule, req, (client ??= clientKey(req, ip)));
+      let clientPath: string | null = null;
+      let counted: RateHit | null = null;
+      for (let i = 0; i < rules.length; i++) {
+        const rule = rules[i]!;
+        const { methods } = rule.match;
+        if (methods !== null && !methodIn(methods, req.method)) continue;
+        if (!pathIn(rule.match, raw)) continue;
+        let key: string | null;
+        if (rule.key === 'ip') key = client ??= clientKey(req, ip);
+        else if (rule.key === 'ip+path') {
+          key = clientPath ??= `${(client ??= clientKey(req, ip))} ${pathOf(raw).slice(0, MAX_KEY_LENGTH)}`;
+        } else key = customKey(rule.key, req);
         if (key === null) continue;
         let until = rule.bans.size === 0 ? undefined : rule.bans.get(key);
         if (until !== undefined && until <= now) {
@@ -190,8 +210,8 @@ export function compileRateRules(
           banUntil(rule, key, until);
           rule.counter.reset(key);
         }
-        const hit = { rule: rule.ruleName, action: rule.action, status: rule.status, retryAfterS: 0 };
-        hit.retryAfterS = Math.max(1, Math.ceil((until - now) / 1000));
+        const retryAfterS = Math.max(1, Math.ceil((until - now) / 1000));
+        const hit: RateHit = { rule: rule.ruleName, action: rule.action, status: rule.status, retryAfterS };
         if (rule.action === 'block') return hit;
         counted ??= hit;
       }
