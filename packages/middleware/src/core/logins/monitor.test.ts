@@ -20,6 +20,14 @@ describe('createAccountHasher', () => {
     expect(hash('alice@example.com')).toMatch(/^[0-9a-f]{32}$/);
     expect(createAccountHasher('another-site-key-123')('alice@example.com')).not.toBe(hash('alice@example.com'));
   });
+  it('hashes the first 1024 characters, even when lower-casing lengthens them, and control bytes', () => {
+    const reference = (text: string) => createHmac('sha256', KEY).update(text).digest('hex').slice(0, 32);
+    const long = 'İ'.repeat(2_000);
+    expect(hash(long)).toBe(reference('İ'.repeat(1_024).toLowerCase()));
+    expect(hash('a\u0000b\r\n')).toBe(reference('a\u0000b'));
+    expect(hash('__proto__')).toBe(reference('__proto__'));
+  });
+
   it('returns null for empty or non-string accounts; refuses short keys', () => {
     expect(hash('  ')).toBeNull();
     expect(hash(42)).toBeNull();
