@@ -9,7 +9,6 @@ import { ingestStatsRoutes } from './ingest/stats-route.js';
 import { importRoutes } from './importers/route.js';
 import { openApiRoutes } from './openapi/route.js';
 import { reportRoutes } from './reports/route.js';
-// Mount points of other teams: add your import here, and one `app.route` line further down.
 import { dashboardRoutes } from './dashboard/routes.js';
 import { alertRoutes } from './alerts/routes.js';
 import { siteAdminRoutes } from './sites/routes.js';
@@ -43,12 +42,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/v1/ingest', ingestStatsRoutes(resolved));
   app.route('/v1/denylist', denyListRoutes(resolved));
   app.route('/v1/reports', reportRoutes(resolved));
-  // --- mount points (one line each) ---
   app.route('/dashboard', dashboardRoutes(resolved, deps.dashboard));
   app.route('/v1/import', importRoutes(resolved));
-  app.route('/v1', alertRoutes(resolved)); // engineer F: /v1/webhooks and /v1/alerts
-  app.route('/v1/sites', siteAdminRoutes(resolved)); // issue 16: keys, audit log, rename, delete
-  // --- end of mount points ---
+  app.route('/v1', alertRoutes(resolved)); // /v1/webhooks and /v1/alerts
+  app.route('/v1/sites', siteAdminRoutes(resolved)); // keys, audit log, rename, delete
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}; see /openapi.json` }, 404));
   app.onError(function watchpostError(error) {

@@ -1,5 +1,5 @@
 import type { HtmlEscapedString } from 'hono/utils/html';
-import { h, joinHtml } from './charts.js';
+import { h, joinHtml } from './html.js';
 import { addDays } from '../reports/range.js';
 import { formatChange, formatCount, relativeChange } from './format.js';
 import { stylesheetPath } from './style.js';

@@ -297,7 +297,7 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
     return html(c, renderRateLimitsPage({ report, today: data.today(site), viewer: c.get('viewer') }));
   });
 
-  // Alerts (engineer F): schedule, webhooks and the delivery log, read from the store.
+  // Alerts: schedule, webhooks and the delivery log, read from the store.
   app.get('/sites/:siteId/alerts', async function alertsPage(c) {
     const site = c.get('site');
     const [settings, webhooks, deliveries] = await Promise.all([

@@ -1,7 +1,7 @@
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { redactUrl, type AlertDelivery, type AlertSettings, type Webhook } from '../../alerts/store.js';
 import { localDate } from '../../alerts/schedule.js';
-import { h, joinHtml } from '../charts.js';
+import { h, joinHtml } from '../html.js';
 import { formatTime } from '../format.js';
 import { page, table, type Viewer } from '../layout.js';
 import type { DashboardSite } from '../types.js';

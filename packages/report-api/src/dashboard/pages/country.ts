@@ -1,5 +1,5 @@
 import type { HtmlEscapedString } from 'hono/utils/html';
-import { h, joinHtml } from '../charts.js';
+import { h, joinHtml } from '../html.js';
 import { dateNav, num, page, table, type Viewer } from '../layout.js';
 import type { CountryDetail } from '../types.js';
 import { countryUrl, ipUrl, pathUrl, reportUrl, UNKNOWN_COUNTRY } from '../urls.js';

@@ -1,6 +1,7 @@
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { DailyReport } from '../../reports/types.js';
-import { barChart, h, joinHtml } from '../charts.js';
+import { barChart } from '../charts.js';
+import { h, joinHtml } from '../html.js';
 import { formatCount, formatRate, formatTime } from '../format.js';
 import { card, dateNav, num, page, table, type Viewer } from '../layout.js';
 import { countryUrl, ipUrl, loginsUrl, rateLimitsUrl, reportUrl } from '../urls.js';

@@ -1,6 +1,7 @@
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { DailyReport, PeriodTotals } from '../../reports/types.js';
-import { barChart, h, joinHtml, timelineChart } from '../charts.js';
+import { barChart, timelineChart } from '../charts.js';
+import { h, joinHtml } from '../html.js';
 import { formatChange, formatCount, formatRate, formatTime } from '../format.js';
 import { card, dateNav, delta, num, page, table, type Viewer } from '../layout.js';
 import { countryUrl, denyUrl, ipUrl, loginsUrl, pathUrl, rateLimitsUrl, reportUrl } from '../urls.js';

@@ -1,5 +1,5 @@
 import type { HtmlEscapedString } from 'hono/utils/html';
-import { h, joinHtml } from '../charts.js';
+import { h, joinHtml } from '../html.js';
 import { page, table, type Viewer } from '../layout.js';
 import type { DashboardSite } from '../types.js';
 import { BASE, reportUrl } from '../urls.js';

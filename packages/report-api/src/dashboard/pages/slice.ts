@@ -1,5 +1,6 @@
 import type { HtmlEscapedString } from 'hono/utils/html';
-import { h, joinHtml, timelineChart } from '../charts.js';
+import { timelineChart } from '../charts.js';
+import { h, joinHtml } from '../html.js';
 import { formatCount, formatTime } from '../format.js';
 import { card, delta, num, table } from '../layout.js';
 import type { SliceDetail } from '../types.js';
