@@ -10,7 +10,8 @@ import { startWranglerDev, type WranglerDev } from './support/wrangler-dev.js';
 const origin = startOrigin();
 let reportApi: Awaited<ReturnType<typeof startReportApi>> | undefined;
 let dev: WranglerDev | undefined;
-const SCRAPER = 'Mozilla/5.0 (compatible; msnbot/2.0b; +http://search.msn.com/msnbot.htm)';
+// Not a claimed search engine: from a random IP that would be refused as an impersonator before any rate rule.
+const SCRAPER = 'Scrapy/2.11.2 (+https://scrapy.org)';
 
 async function send(path: string, ip: string) {
   const response = await fetch(`${dev!.url}${path}`, {
