@@ -4,6 +4,10 @@ import { visibleText } from '../escape/visible.js';
 /** Longest reason shown on one line of `auditLines`; `--json` has the whole text. */
 const REASON_SHOWN = 120;
 
+/** Text in double quotes, invisible characters escaped (`visibleText`), inner quotes escaped. */
+const quoted = (text: string, maxLength?: number) =>
+  `"${visibleText(text, maxLength === undefined ? {} : { maxLength }).replaceAll('"', '\\"')}"`;
+
 /**
  * A site's audit entries as plain lines for a terminal, oldest first: time (UTC), actor, action,
  * target and reason. Labels and reasons are attacker-chosen text: every control, bidi and separator
@@ -11,16 +15,16 @@ const REASON_SHOWN = 120;
  *
  * @example
  * auditLines(page.entries);
- * // ['2026-12-04T21:00:00Z  key alice (key_…)  key.revoke  key_…  "leaked"']
+ * // ['2026-12-04T21:00:00.000Z  key "alice" (key_…)  key.revoke  key_…  "leaked"']
  */
 export function auditLines(entries: readonly AuditEntry[]): string[] {
   return entries.map((e) => {
-    const when = new Date(e.at).toISOString().replace(/\.000Z$/, 'Z');
+    const when = new Date(e.at).toISOString();
     const who =
       e.actor.kind === 'key'
-        ? `key ${JSON.stringify(visibleText(e.actor.label))}${e.actor.keyId ? ` (${visibleText(e.actor.keyId)})` : ''}`
-        : `${e.actor.kind} ${JSON.stringify(visibleText(e.actor.label))}`;
-    const reason = e.reason === '' ? '' : `  ${JSON.stringify(visibleText(e.reason, { maxLength: REASON_SHOWN }))}`;
+        ? `key ${quoted(e.actor.label)}${e.actor.keyId ? ` (${visibleText(e.actor.keyId)})` : ''}`
+        : `${e.actor.kind} ${quoted(e.actor.label)}`;
+    const reason = e.reason === '' ? '' : `  ${quoted(e.reason, REASON_SHOWN)}`;
     return `${when}  ${who}  ${visibleText(e.action)}  ${visibleText(e.target)}${reason}`;
   });
 }

@@ -3,8 +3,10 @@ import { pathToFileURL } from 'node:url';
 import { forTerminal } from '../escape/terminal.js';
 import { type CliIo, type Command, UsageError } from './args.js';
 import { alertsCommand } from './commands/alerts.js';
+import { auditCommand } from './commands/audit.js';
 import { demoCommand } from './commands/demo.js';
 import { importCommand } from './commands/import.js';
+import { keysCommand } from './commands/keys.js';
 import { reportCommand } from './commands/report.js';
 import { serveCommand } from './commands/serve.js';
 import { sitesCommand } from './commands/sites.js';
@@ -18,6 +20,8 @@ import { packageVersion } from './version.js';
 export const commands: Record<string, Command> = {
   serve: serveCommand,
   sites: sitesCommand,
+  keys: keysCommand,
+  audit: auditCommand,
   report: reportCommand,
   import: importCommand,
   webhooks: webhooksCommand,
