@@ -2,6 +2,7 @@ import type { BotCategory } from '../protocol/index.js';
 import type { BanOptions } from './bans/bans.js';
 import type { SharedBanStats } from './bans/shared.js';
 import type { CustomBot } from './bots/classify.js';
+import type { CrawlerVerificationOptions } from './bots/verify-claims.js';
 import type { EventSink } from './forward/sink.js';
 import type { BotModes } from './rules/bots.js';
 import type { ParsedIp } from './ip/parse.js';
@@ -31,7 +32,10 @@ export interface RequestFacts {
   /** ISO 3166-1 alpha-2, or null when unknown. */
   country: string | null;
   asn?: number | null;
-  /** The CDN vouches for this bot (Cloudflare verified bots): bot-category rules do not apply. */
+  /**
+   * The CDN vouches for this bot (Cloudflare verified bots): bot-category rules do not apply, and a
+   * crawler's claim is taken as verified (unless `crawlerVerification.platformFlag` is false).
+   */
   verifiedBot?: boolean;
 }
 
@@ -58,6 +62,12 @@ export interface EngineOptions {
   bots?: BotModes;
   /** Your own tools and partners, recognised before the built-in bot table (they get their own UA cache). */
   extraBots?: readonly CustomBot[];
+  /**
+   * A user agent naming a crawler that publishes its addresses (Googlebot, Bingbot, GPTBot, …) from
+   * outside them is an `impersonator` (blocked by default: `bots: { impersonator: 'count' }` to only
+   * count). `false` turns the check off. Default: on, and the platform's flag (`verifiedBot`) trusted.
+   */
+  crawlerVerification?: CrawlerVerificationOptions | false;
   /** Probes of sensitive paths, or `false` to turn them off. */
   probes?: ProbeOptions | false;
   /** The site runs WordPress: `/wp-login.php`, `/wp-admin` and `/xmlrpc.php` are then not probes. Default false. */

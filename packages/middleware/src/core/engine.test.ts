@@ -7,6 +7,8 @@ import { parseIp } from './ip/parse.js';
 const CHROME =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
+/** In Google's published crawler ranges: elsewhere, a Googlebot user agent is an impersonator. */
+const GOOGLE_IP = '66.249.66.1';
 const SQLMAP = 'sqlmap/1.7.2#stable (https://sqlmap.org)';
 
 function req(overrides: Partial<RequestFacts> = {}): RequestFacts {
@@ -31,8 +33,8 @@ describe('createEngine: rule order', () => {
     ['the allow list over a scanner', req({ ip: '10.1.1.1', ua: SQLMAP, path: '/.env' }), 'allow', null],
     ['an allowed /48 inside a denied /32', req({ ip: '2001:db8:ffff::1' }), 'allow', null],
     ['a scanner', req({ ua: SQLMAP }), 'block', 'bot:scanner'],
-    ['a search engine probing', req({ ua: GOOGLEBOT, path: '/.env' }), 'block', 'probe:/.env'],
-    ['a search engine', req({ ua: GOOGLEBOT, path: '/products' }), 'allow', null],
+    ['a search engine probing', req({ ip: GOOGLE_IP, ua: GOOGLEBOT, path: '/.env' }), 'block', 'probe:/.env'],
+    ['a search engine', req({ ip: GOOGLE_IP, ua: GOOGLEBOT, path: '/products' }), 'allow', null],
     ['a probe', req({ path: '/wp-login.php' }), 'block', 'probe:/wp-login.php'],
     ['the deny list before bots', req({ ip: '198.51.100.1', ua: SQLMAP }), 'block', 'deny-list'],
     [
@@ -55,7 +57,7 @@ describe('createEngine: rule order', () => {
   });
 
   it('reports the bot category on every decision', () => {
-    expect(engine.decide(req({ ua: GOOGLEBOT })).botCategory).toBe('search-engine');
+    expect(engine.decide(req({ ip: GOOGLE_IP, ua: GOOGLEBOT })).botCategory).toBe('search-engine');
     expect(engine.decide(req({ ua: '' })).botCategory).toBe('other-bot');
     expect(engine.decide(req()).botCategory).toBeNull();
   });
@@ -73,9 +75,10 @@ describe('createEngine: modes', () => {
       bots: { 'ai-crawler': 'block', scanner: 'count' },
       probes: { extraPaths: [{ pattern: '/admin', match: 'prefix', mode: 'count' }] },
     });
-    expect(
-      engine.decide(req({ ua: 'Mozilla/5.0 (compatible; GPTBot/1.2; +https://openai.com/gptbot)' })),
-    ).toMatchObject({ action: 'block', rule: 'bot:ai-crawler' });
+    expect(engine.decide(req({ ua: 'CCBot/2.0 (https://commoncrawl.org/faq/)' }))).toMatchObject({
+      action: 'block',
+      rule: 'bot:ai-crawler',
+    });
     expect(engine.decide(req({ ua: SQLMAP }))).toMatchObject({ action: 'count', rule: 'bot:scanner' });
     expect(engine.decide(req({ ua: SQLMAP, path: '/.env' }))).toMatchObject({ action: 'block', rule: 'probe:/.env' });
     expect(engine.decide(req({ path: '/admin/x' }))).toMatchObject({ action: 'count', rule: 'probe:/admin' });
@@ -83,7 +86,7 @@ describe('createEngine: modes', () => {
 
   it('verified bots skip the bot-category rules', () => {
     const engine = createEngine({ bots: { 'search-engine': 'block' } });
-    expect(engine.decide(req({ ua: GOOGLEBOT }))).toMatchObject({ action: 'block' });
+    expect(engine.decide(req({ ip: GOOGLE_IP, ua: GOOGLEBOT }))).toMatchObject({ action: 'block' });
     expect(engine.decide(req({ ua: GOOGLEBOT, verifiedBot: true }))).toMatchObject({ action: 'allow', rule: null });
   });
 

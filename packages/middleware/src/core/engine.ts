@@ -2,6 +2,7 @@ import type { BotCategory, DenyEntry, DenySource } from '../protocol/index.js';
 import { createBanTracker, type BanTracker } from './bans/bans.js';
 import type { BanSharingConnection, BanSharingContext } from './bans/shared.js';
 import { classifyUserAgent, createUaClassifier } from './bots/classify.js';
+import { compileCrawlerVerification } from './bots/verify-claims.js';
 import type { Decision, EngineOptions, EngineStats, RequestFacts } from './engine-options.js';
 import { toEvent } from './event/to-event.js';
 import { clientKey } from './ip/group.js';
@@ -83,6 +84,7 @@ export function createEngine({
   random = Math.random,
   onError = defaultOnError,
   extraBots,
+  crawlerVerification,
   rateRules,
   rateSharing,
   logins: loginOptions,
@@ -124,6 +126,7 @@ export function createEngine({
   let loginAttempts = 0;
   let loginFailures = 0;
   const classify = extraBots === undefined ? classifyUserAgent : createUaClassifier({ extraBots });
+  const categoryOf = compileCrawlerVerification(classify, crawlerVerification);
 
   // Most requests are allowed by no rule: one shared decision per bot category, not an object each.
   const allowed = new Map<BotCategory | null, Decision>();
@@ -161,8 +164,8 @@ export function createEngine({
   }
 
   function decide(req: RequestFacts): Decision {
-    const botCategory = classify(req.ua).category;
     const ip: ParsedIp | null = req.parsedIp !== undefined ? req.parsedIp : parseIp(req.ip);
+    const botCategory = categoryOf(req, ip);
     if (ip !== null) {
       if (allow !== null && allow.match(ip) !== null) return tally(allowedAs(botCategory));
       if (staticDeny !== null && staticDeny.match(ip) !== null)
