@@ -2,6 +2,7 @@ import { batchSchema, denyListSchema, denyEntrySchema } from '@watchpost/middlew
 import { z } from 'zod';
 import { alertOpenApiPaths } from '../alerts/openapi.js';
 import { importOpenApiPaths } from '../importers/openapi.js';
+import { siteOpenApiPaths } from '../sites/openapi.js';
 import { newDenyEntrySchema } from '../denylist/routes.js';
 import { dailyReportSchema } from '../reports/schema.js';
 import { ingestStatsSchema } from '../ingest/stats-route.js';
@@ -95,7 +96,7 @@ export function openApiDocument() {
           },
         },
         post: {
-          summary: 'add an IP or CIDR (admin key)',
+          summary: 'add an IP or CIDR (admin key); recorded in the audit log with the key label',
           security: bearerSecurity,
           requestBody: jsonBody(newDenyEntrySchema),
           responses: {
@@ -106,10 +107,19 @@ export function openApiDocument() {
       },
       '/v1/denylist/{id}': {
         delete: {
-          summary: 'remove an entry (admin key)',
+          summary: 'remove an entry (admin key); recorded in the audit log with the key label',
           security: bearerSecurity,
-          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { '204': { description: 'removed' }, ...errorResponses(401, 403, 404) },
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+            {
+              name: 'reason',
+              in: 'query',
+              required: false,
+              schema: { type: 'string', maxLength: 500 },
+              description: 'why, for the audit log (one printable line)',
+            },
+          ],
+          responses: { '204': { description: 'removed' }, ...errorResponses(400, 401, 403, 404) },
         },
       },
       '/v1/reports/daily': {
@@ -129,6 +139,7 @@ export function openApiDocument() {
       },
       ...alertOpenApiPaths(),
       ...importOpenApiPaths(),
+      ...siteOpenApiPaths(),
     }),
   };
 }

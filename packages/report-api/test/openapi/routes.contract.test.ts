@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 interface Call {
-  key?: 'admin' | 'ingest' | 'none' | 'wrong';
+  key?: 'admin' | 'ingest' | 'none' | 'wrong' | { bearer: string };
   body?: unknown;
   contentType?: string;
   query?: string;
@@ -34,7 +34,10 @@ async function call(method: string, template: string, { key = 'admin', body, con
 async function callPath(method: string, template: string, path: string, options: Call) {
   const { key, body, contentType = 'application/json', query = '' } = options;
   const headers: Record<string, string> = {};
-  const token = { admin: api.adminKey, ingest: api.ingestKey, wrong: 'wpa_not_a_key', none: undefined }[key!];
+  const token =
+    typeof key === 'object'
+      ? key.bearer
+      : { admin: api.adminKey, ingest: api.ingestKey, wrong: 'wpa_not_a_key', none: undefined }[key!];
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = contentType;
   const res = await fetch(`${api.reportApiUrl}${path}${query}`, {
@@ -162,6 +165,55 @@ describe('real responses match the OpenAPI document', () => {
       400,
     );
     await expectValid(call('post', '/v1/import', { key: 'ingest', body: line, query: '?format=combined' }), 403);
+  });
+
+  it('site administration: keys, rotate, revoke, audit log, rename, delete', async () => {
+    const doomed = await api.store.createSite({ name: 'doomed', timeZone: 'UTC', homeCountry: null });
+    const admin = { bearer: doomed.adminKey };
+    const at = (path: string) => `/v1/sites/${encodeURIComponent(doomed.site.id)}${path}`;
+    const site = (method: string, template: string, path: string, options: Call = {}) =>
+      callPath(method, `/v1/sites/{id}${template}`, at(path), { key: admin, ...options });
+    const created = await expectValid(
+      site('post', '/keys', '/keys', { body: { label: 'alice', kind: 'ingest', reason: 'contract test' } }),
+      201,
+    );
+    expect(contract.checkRequest('post', '/v1/sites/{id}/keys', { label: 'alice', kind: 'ingest' })).toEqual([]);
+    await expectValid(site('post', '/keys', '/keys', { body: { label: 'a\u001b[2J' } }), 400);
+    await expectValid(site('post', '/keys', '/keys', { key: 'ingest', body: { label: 'x' } }), 403);
+    await expectValid(site('get', '/keys', '/keys'), 200);
+    await expectValid(site('get', '/keys', '/keys', { key: 'none' }), 401);
+    await expectValid(site('get', '/keys', '/keys', { key: 'admin' }), 404); // another site's admin key
+    const keyId = encodeURIComponent(String((created.key as { id: string }).id));
+    const rotate = (options: Call) => site('post', '/keys/{keyId}/rotate', `/keys/${keyId}/rotate`, options);
+    await expectValid(rotate({ body: { reason: 'leaked' } }), 201);
+    await expectValid(rotate({ body: { reason: 7 } }), 400);
+    await expectValid(rotate({ key: 'ingest', body: {} }), 403);
+    await expectValid(site('post', '/keys/{keyId}/rotate', '/keys/key_missing/rotate', { body: {} }), 404);
+    const revoke = (path: string, options: Call = {}) => site('delete', '/keys/{keyId}', path, options);
+    await expectValid(revoke(`/keys/${keyId}`, { query: '?reason=%1B' }), 400);
+    await expectValid(revoke(`/keys/${keyId}`, { key: 'ingest' }), 403);
+    await expectValid(revoke(`/keys/${keyId}`, { query: '?reason=rotated' }), 204);
+    await expectValid(revoke(`/keys/${keyId}`), 404);
+    const ownAdmin = (await api.store.resolveKey(doomed.adminKey))!.keyId;
+    await expectValid(revoke(`/keys/${encodeURIComponent(ownAdmin)}`), 409);
+    const page = await expectValid(site('get', '/audit', '/audit', { query: '?limit=2' }), 200);
+    expect(page.next).toEqual(expect.any(String));
+    await expectValid(site('get', '/audit', '/audit', { query: `?cursor=${String(page.next)}&since=2026-01-01` }), 200);
+    await expectValid(site('get', '/audit', '/audit', { query: '?limit=9999' }), 400);
+    await expectValid(site('get', '/audit', '/audit', { key: 'ingest' }), 403);
+    await expectValid(site('patch', '', '', { body: { name: 'doomed (renamed)', reason: 'contract' } }), 200);
+    await expectValid(site('patch', '', '', { body: { name: '' } }), 400);
+    await expectValid(site('patch', '', '', { key: 'ingest', body: { name: 'x' } }), 403);
+    await expectValid(site('delete', '', '', { query: '?confirm=nope' }), 400);
+    await expectValid(site('delete', '', '', { key: 'admin', query: `?confirm=${doomed.site.id}` }), 404);
+    await expectValid(site('delete', '', '', { key: 'ingest', query: `?confirm=${doomed.site.id}` }), 403);
+    await expectValid(site('delete', '', '', { query: `?confirm=${doomed.site.id}&reason=contract` }), 200);
+    await expectValid(site('get', '/keys', '/keys'), 401); // the key went with its site
+    // The deny list DELETE's reason is checked too.
+    await expectValid(
+      callPath('delete', '/v1/denylist/{id}', '/v1/denylist/deny_x', { key: 'admin', query: '?reason=%07' }),
+      400,
+    );
   });
 
   it('covered every operation of the document', () => {

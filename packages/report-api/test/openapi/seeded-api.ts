@@ -87,6 +87,8 @@ export async function startSeededApi() {
   }
   return {
     reportApiUrl,
+    /** The store behind the API, for tests that need a second site (e.g. one to delete). */
+    store: t.store,
     site,
     adminKey,
     ingestKey,
