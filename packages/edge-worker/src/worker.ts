@@ -11,6 +11,13 @@ import type { EventBatch } from '@watchpost/middleware/protocol';
 import type { RateRuleHit } from './bursts-do.js';
 import { bounded } from './bounded.js';
 import { createDenyListCache, type DenyListCache } from './denylist/cache.js';
+import {
+  answerDenyListNotice,
+  createNoticeBudget,
+  createPullCoalescer,
+  DENYLIST_NOTICE_PATH,
+  type NoticeState,
+} from './denylist/notice.js';
 import { pullDenyList, type PullResult } from './denylist/pull.js';
 import { createIsolateBatcher, type IsolateBatcher } from './events/batching.js';
 import { consumeEventBatches } from './events/consumer.js';
@@ -59,6 +66,8 @@ interface IsolateState {
   rateObject: RateObjectLink | null;
   /** Login endpoints whose body names the account, by `METHOD path`; null without LOGIN_ACCOUNT_KEY. */
   accountEndpoints: Map<string, EdgeLoginEndpoint & { accountField: string }> | null;
+  /** `POST /__watchpost/denylist-changed`: budgets and the pull it starts. */
+  notices: NoticeState;
 }
 
 /** The handlers `export default` hands the runtime. */
@@ -156,7 +165,13 @@ export function createWorker({
         (accountEndpoints ??= new Map()).set(`${endpoint.method} ${endpoint.path}`, { ...endpoint, accountField });
       }
     }
-    const isolate: IsolateState = { settings, engine, batcher, denyList: null, rateObject, accountEndpoints };
+    const notices: NoticeState = {
+      ingestKey,
+      pulls: null,
+      failures: createNoticeBudget(),
+      accepted: createNoticeBudget(),
+    };
+    const isolate: IsolateState = { settings, engine, batcher, denyList: null, rateObject, accountEndpoints, notices };
     if (env.DENYLIST) {
       isolate.denyList = createDenyListCache({
         kv: env.DENYLIST,
@@ -166,6 +181,15 @@ export function createWorker({
         onError: (error) => onError(error, 'deny list read from KV'),
         onUpdate: (entries) => engine.setDenyList(entries),
       });
+      if (reportApiUrl && ingestKey) {
+        const kv = env.DENYLIST;
+        notices.pulls = createPullCoalescer(async () => {
+          const result = await pullDenyList({ kv, reportApiUrl, ingestKey, fetch: fetchFn, now });
+          if (result.outcome === 'failed') onError(new Error(result.reason), 'deny list pull (notice)');
+          // Enforced in this isolate at once; other isolates read KV after their TTL.
+          else if (result.outcome === 'updated') isolate.denyList?.accept(result.stored);
+        });
+      }
     }
     return isolate;
   }
@@ -247,6 +271,16 @@ export function createWorker({
         onError(error, 'settings');
       }
       const originUrl = isolate?.settings.originUrl ?? parseOrigin(env.ORIGIN_URL);
+      // The report API's deny-list notice is answered here, whatever the settings: never by the origin.
+      if (url?.pathname === DENYLIST_NOTICE_PATH) {
+        if (isolate === null) return plainResponse(503, 'Service Unavailable: the worker settings are invalid');
+        try {
+          return await answerDenyListNotice(request, isolate.notices, now(), (promise) => ctx.waitUntil(promise));
+        } catch (error) {
+          onError(error, 'deny-list notice');
+          return plainResponse(500, 'Internal Server Error');
+        }
+      }
       if (originUrl === null) {
         // Without a valid ORIGIN_URL there is nowhere to fail open to: answer our own 502, not Cloudflare's page.
         return plainResponse(502, 'Bad Gateway: the Watchpost edge worker has no valid ORIGIN_URL');
@@ -340,6 +374,9 @@ export function createWorker({
         return;
       }
       if (result.outcome === 'failed') onError(new Error(result.reason), 'deny list pull');
+      // The isolate that ran the cron enforces the new list at once.
+      else if (result.outcome === 'updated' && state !== null && stateEnv === env)
+        state.denyList?.accept(result.stored);
     },
 
     async queue(batch, env) {

@@ -26,6 +26,11 @@ export interface DenyListCache {
   readonly loaded: boolean;
   /** The version of the copy in memory, or null. */
   readonly version: string | null;
+  /**
+   * Takes a list this isolate just pulled and wrote to KV (a deny-list notice), so it is enforced
+   * here at once rather than after the TTL and KV's own caching.
+   */
+  accept(list: { entries: readonly DenyEntry[]; version: string }): void;
 }
 
 /**
@@ -84,6 +89,13 @@ export function createDenyListCache({
     },
     get version() {
       return version;
+    },
+    accept(list) {
+      if (list.version !== version) {
+        onUpdate(list.entries, list.version);
+        version = list.version;
+      }
+      checkedAt = now();
     },
   };
 }

@@ -31,7 +31,12 @@ describe('pullDenyList', () => {
     const { api, options } = setup();
     api.state.entries = [denyEntry('198.51.100.0/24')];
     api.state.version = 'v1';
-    expect(await pullDenyList(options)).toEqual({ outcome: 'updated', version: 'v1', entries: 1 });
+    expect(await pullDenyList(options)).toMatchObject({
+      outcome: 'updated',
+      version: 'v1',
+      entries: 1,
+      stored: { version: 'v1' },
+    });
     expect(await stored()).toMatchObject({
       version: 'v1',
       etag: '"v1"',

@@ -14,7 +14,7 @@ export interface PullDenyListOptions {
 
 /** What a pull did: stored a new list, found it unchanged (304), or failed and kept the old one. */
 export type PullResult =
-  | { outcome: 'updated'; version: string; entries: number }
+  | { outcome: 'updated'; version: string; entries: number; stored: StoredDenyList }
   | { outcome: 'unchanged'; version: string }
   | { outcome: 'failed'; reason: string };
 
@@ -78,5 +78,5 @@ export async function pullDenyList({
   } catch (error) {
     return { outcome: 'failed', reason: `KV write failed: ${(error as Error).message}` };
   }
-  return { outcome: 'updated', version: record.version, entries: record.entries.length };
+  return { outcome: 'updated', version: record.version, entries: record.entries.length, stored: record };
 }
