@@ -94,9 +94,13 @@ export function pathOf(raw: unknown): string {
   return query === -1 ? raw : raw.slice(0, query);
 }
 
+/** The usual methods as clients send them: already upper case, no need to upper-case them per rule. */
+const UPPER_CASE_METHODS: ReadonlySet<unknown> = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
+
 /** Whether a request's method is in `methods` (upper-case); any case matches. */
 export function methodIn(methods: ReadonlySet<string>, method: unknown): boolean {
-  return methods.has(method as string) || methods.has(String(method).toUpperCase());
+  if (methods.has(method as string)) return true;
+  return !UPPER_CASE_METHODS.has(method) && methods.has(String(method).toUpperCase());
 }
 
 /** Whether a path (query included) matches a compiled match's prefixes or patterns. */

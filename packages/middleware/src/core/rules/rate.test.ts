@@ -126,6 +126,32 @@ describe('rate rules: keys and matching', () => {
     expect(rates.stats().countersHeld).toBe(5); // /p1../p4 and /x: banned keys are counted afresh
   });
 
+  it('ip+path: sharing sees the joined key; a ban from another instance refuses that path only', () => {
+    const rates = compile([{ name: 'pp', limit: 3, windowMs: 10_000, key: 'ip+path', banMs: 60_000 }]);
+    const shared: string[] = [];
+    rates.onHit = (rule, key) => void shared.push(`${rule}|${key}`);
+    rates.check(req({ path: '/cart?id=1' }), ip('c'), null, T0);
+    expect(shared).toEqual(['rate:pp|c /cart']);
+    expect(rates.impose('rate:pp', 'c /login', T0 + 60_000)).toBe(true);
+    expect(rates.check(req({ path: '/login' }), ip('c'), null, T0)).toMatchObject({ rule: 'rate:pp', retryAfterS: 60 });
+    expect(rates.check(req({ path: '/login' }), ip('d'), null, T0)).toBeNull();
+    rates.onHit = null;
+    // With a ban held, counting still works, and refusing starts a ban of the joined key.
+    for (let i = 0; i < 2; i++) expect(rates.check(req({ path: '/cart' }), ip('c'), null, T0)).toBeNull();
+    expect(rates.check(req({ path: '/cart' }), ip('c'), null, T0)?.retryAfterS).toBe(60);
+    expect(rates.stats()).toMatchObject({ countersHeld: 1, bansActive: 2 }); // d on /login; c's /cart was reset
+  });
+
+  it('ip+path without bans or sharing: refuses past the limit, bans that path, counts afresh after', () => {
+    const rates = compile([{ name: 'pp', limit: 2, windowMs: 10_000, key: 'ip+path', banMs: 10_000 }]);
+    expect(rates.check(req({ path: '/a' }), ip('c'), null, T0)).toBeNull();
+    expect(rates.check(req({ path: '/a' }), ip('c'), null, T0)).toBeNull();
+    expect(rates.check(req({ path: '/a' }), ip('c'), null, T0)?.rule).toBe('rate:pp');
+    expect(rates.check(req({ path: '/b' }), ip('c'), null, T0)).toBeNull();
+    expect(rates.check(req({ path: '/a' }), ip('c'), null, T0 + 5_000)?.retryAfterS).toBe(5);
+    expect(rates.check(req({ path: '/a' }), ip('c'), null, T0 + 10_000)).toBeNull();
+  });
+
   it('hostile keys and paths stay bounded: 1 MB paths and control bytes', () => {
     const rates = compileRateRules([{ name: 'p', limit: 1, windowMs: 10_000, key: 'ip+path', maxClients: 10 }], {
       mode: 'block',

@@ -5,7 +5,7 @@ import { botCategorySchema } from '../../protocol/index.js';
 import { compileRateMatcher, methodIn, pathIn, pathOf, type CompiledRateMatch, type RateMatch } from './rate-match.js';
 import type { SharedRateRule } from './rate-sharing.js';
 import { Generations } from '../generations.js';
-import { RateWindow } from './rate-window.js';
+import { PairRateWindow, RateWindow } from './rate-window.js';
 
 /**
  * A rate rule: at most `limit` requests per sliding `windowMs` per client key. Counting uses the
@@ -70,7 +70,10 @@ interface CompiledRule {
   readonly status: 403 | 429;
   readonly banMs: number;
   readonly maxClients: number;
-  readonly counter: RateWindow;
+  /** Counters of `ip` and custom keys; null for `ip+path`. */
+  readonly counter: RateWindow | null;
+  /** Counters of `ip+path`, by client then path; null for other keys. */
+  readonly pairs: PairRateWindow | null;
   readonly bans: Generations<number>;
 }
 
@@ -110,7 +113,8 @@ function compileRule(rule: RateRule, where: string, dryRun: boolean): CompiledRu
     status,
     banMs: ban,
     maxClients: max,
-    counter: new RateWindow(windowMs, max),
+    counter: key === 'ip+path' ? null : new RateWindow(windowMs, max),
+    pairs: key === 'ip+path' ? new PairRateWindow(windowMs, max) : null,
     bans: new Generations<number>(Math.max(2, max)),
   };
 }
@@ -182,8 +186,10 @@ export function compileRateRules(
       const rules = rulesFor(botCategory);
       if (rules.length === 0) return null;
       const raw = typeof req.path === 'string' ? req.path : '';
+      const onHit = rates.onHit;
       // Computed at most once per request, and only when a matching rule needs them.
       let client: string | null = null;
+      let path: string | null = null;
       let clientPath: string | null = null;
       let counted: RateHit | null = null;
       for (let i = 0; i < rules.length; i++) {
@@ -191,24 +197,36 @@ export function compileRateRules(
         const { methods } = rule.match;
         if (methods !== null && !methodIn(methods, req.method)) continue;
         if (!pathIn(rule.match, raw)) continue;
-        let key: string | null;
+        const { counter, pairs, bans } = rule;
+        let key: string | null = null;
         if (rule.key === 'ip') key = client ??= clientKey(req, ip);
         else if (rule.key === 'ip+path') {
-          key = clientPath ??= `${(client ??= clientKey(req, ip))} ${pathOf(raw).slice(0, MAX_KEY_LENGTH)}`;
-        } else key = customKey(rule.key, req);
-        if (key === null) continue;
-        let until = rule.bans.size === 0 ? undefined : rule.bans.get(key);
-        if (until !== undefined && until <= now) {
-          rule.bans.delete(key);
+          client ??= clientKey(req, ip);
+          path ??= pathOf(raw).slice(0, MAX_KEY_LENGTH);
+          // The joined key (bans, sharing) is built only when something needs it: counting does not.
+          if (bans.size !== 0 || onHit) key = clientPath ??= `${client} ${path}`;
+        } else {
+          key = customKey(rule.key, req);
+          if (key === null) continue;
+        }
+        let until = key === null || bans.size === 0 ? undefined : bans.get(key);
+        if (until !== undefined && key !== null && until <= now) {
+          bans.delete(key);
           until = undefined;
         }
         if (until === undefined) {
-          const count = rule.counter.hit(key, now);
-          rates.onHit?.(rule.ruleName, key, now);
+          let count: number;
+          if (pairs !== null && client !== null && path !== null) count = pairs.hit(client, path, now);
+          else if (counter !== null && key !== null) count = counter.hit(key, now);
+          else continue;
+          if (onHit && key !== null) onHit(rule.ruleName, key, now);
           if (count <= rule.limit) continue;
           until = now + rule.banMs;
-          banUntil(rule, key, until);
-          rule.counter.reset(key);
+          if (pairs !== null && client !== null && path !== null) {
+            key = clientPath ??= `${client} ${path}`;
+            pairs.reset(client, path);
+          } else if (counter !== null && key !== null) counter.reset(key);
+          if (key !== null) banUntil(rule, key, until);
         }
         const retryAfterS = Math.max(1, Math.ceil((until - now) / 1000));
         const hit: RateHit = { rule: rule.ruleName, action: rule.action, status: rule.status, retryAfterS };
@@ -222,8 +240,9 @@ export function compileRateRules(
       let evictions = 0;
       let bansActive = 0;
       for (const rule of compiled) {
-        countersHeld += rule.counter.size;
-        evictions += rule.counter.evictions + rule.bans.evicted;
+        const counter = rule.counter ?? rule.pairs;
+        countersHeld += counter?.size ?? 0;
+        evictions += (counter?.evictions ?? 0) + rule.bans.evicted;
         bansActive += rule.bans.size;
       }
       return { countersHeld, evictions, bansActive };
