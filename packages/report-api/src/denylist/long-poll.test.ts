@@ -25,9 +25,9 @@ async function held(before: number, count = 2): Promise<void> {
 }
 
 /** Whether a promise has settled, without waiting for it. */
-async function settled(promise: Promise<unknown>): Promise<boolean> {
+async function settled(answer: Response | Promise<Response>): Promise<boolean> {
   let done = false;
-  void promise.then(() => (done = true));
+  void Promise.resolve(answer).then(() => (done = true));
   for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
   return done;
 }
