@@ -81,8 +81,34 @@ function nameOf(entry) {
   return entry.pattern.replace(/\\(.)/g, '$1').replace(/[\^$]/g, '').trim();
 }
 
+const PLAIN_SOURCE = /^(?:[^\\.*+?^${}()|[\]]|\\[^A-Za-z0-9])+$/;
+
+/**
+ * Plain words of our own table (packages/middleware/src/core/bots/table.ts, read as text), HTTP
+ * clients excepted: its rows come before every generated one, so a generated row whose plain text
+ * contains one of these words can never win, and is left out of the bundle.
+ */
+export function ownWords(tableSource) {
+  const beforeClients = tableSource.slice(0, tableSource.indexOf("'http-client'"));
+  const words = new Set();
+  for (const [, name, pattern] of beforeClients.matchAll(/\[\s*'([^']+)'(?:,\s*'([^']*)')?\s*\]/g)) {
+    for (const word of (pattern ?? escapeRegExp(name.toLowerCase())).split('|')) {
+      if (/^[a-z0-9 _-]{3,}$/.test(word)) words.add(word);
+    }
+  }
+  return words;
+}
+
+/** Whether our own table always wins over this row (see `ownWords`). */
+function shadowed(pattern, words) {
+  if (!PLAIN_SOURCE.test(pattern)) return false;
+  const text = pattern.replace(/\\(.)/g, '$1').toLowerCase();
+  for (const word of words) if (text.includes(word)) return true;
+  return false;
+}
+
 /** Rows `{ category, name, pattern }` from crawler-user-agents and ai.robots.txt, in source order. */
-export function botRows(crawlerUserAgents, aiRobots) {
+export function botRows(crawlerUserAgents, aiRobots, words = new Set()) {
   const aiNames = Object.keys(aiRobots);
   const rows = [];
   const claimed = new Set();
@@ -96,11 +122,12 @@ export function botRows(crawlerUserAgents, aiRobots) {
       claimed.add(name);
       if (tags.has('ai-crawler')) category = aiCategory(aiRobots[name].function);
     }
-    rows.push({ category, name: nameOf(entry), pattern: entry.pattern });
+    if (!shadowed(entry.pattern, words)) rows.push({ category, name: nameOf(entry), pattern: entry.pattern });
   }
   for (const name of aiNames) {
     if (claimed.has(name)) continue;
-    rows.push({ category: aiCategory(aiRobots[name].function), name, pattern: escapeRegExp(name) });
+    const pattern = escapeRegExp(name);
+    if (!shadowed(pattern, words)) rows.push({ category: aiCategory(aiRobots[name].function), name, pattern });
   }
   return rows;
 }
@@ -138,7 +165,9 @@ export function renderTable(sources, rows, isbot) {
     checkRow(row.pattern, row.name);
     checkRow(row.name, row.pattern, false);
     const plain = escapeRegExp(row.name.toLowerCase()) === row.pattern.toLowerCase();
-    const line = plain ? row.name : `${row.name}\t${row.pattern}`;
+    // `Name/` stands for the name followed by a slash, the most common pattern of all.
+    const slashed = !plain && escapeRegExp(`${row.name.toLowerCase()}/`) === row.pattern.toLowerCase();
+    const line = plain ? row.name : slashed ? `${row.name}/` : `${row.name}\t${row.pattern}`;
     byCategory.set(row.category, [...(byCategory.get(row.category) ?? []), line]);
   }
   isbot.list.forEach((pattern) => checkRow(pattern, 'isbot'));
@@ -156,8 +185,9 @@ ${provenance.join('\n')}
 ] as const;
 
 /**
- * Per category, one bot a line: its name, a tab and a case-insensitive regular expression source,
- * or the name alone when it is found as written. A line that starts with a space continues the one before.
+ * Per category, one bot a line: its name, a tab and a case-insensitive regular expression source; or the
+ * name alone, found as written; or the name and a slash, found as written with the slash. A line that
+ * starts with a space continues the one before.
  */
 export const GENERATED_BOTS: ReadonlyArray<readonly [BotCategory, string]> = [
 ${[...byCategory].map(([category, lines]) => `  ['${category}', ${rawBlock(lines)}],`).join('\n')}
@@ -177,7 +207,7 @@ export function renderRanges(sources, ranges) {
     const lines = [];
     let line = '';
     for (const cidr of cidrs) {
-      if (!/^[0-9a-f.:]+\/\d{1,3}$/i.test(cidr)) throw new Error(`${name}: ${JSON.stringify(cidr)} is not a CIDR`);
+      if (!/^[0-9a-f.:]+(?:\/\d{1,3})?$/i.test(cidr)) throw new Error(`${name}: ${JSON.stringify(cidr)} is not a CIDR`);
       if (line.length + cidr.length + 1 > WIDTH) {
         lines.push(line);
         line = '';
@@ -199,11 +229,91 @@ ${lists.join('\n')}
 `;
 }
 
+/** A CIDR as [family bits, first address, prefix length], addresses as BigInt. */
+function parseCidr(cidr) {
+  const [address, length] = cidr.split('/');
+  if (address.includes(':')) {
+    const [head, tail = ''] = address.split('::');
+    const groups = (part) => (part === '' ? [] : part.split(':'));
+    const missing = 8 - groups(head).length - groups(tail).length;
+    const words = [...groups(head), ...Array(address.includes('::') ? missing : 0).fill('0'), ...groups(tail)];
+    return [128, words.reduce((value, word) => (value << 16n) | BigInt(parseInt(word, 16)), 0n), Number(length)];
+  }
+  const value = address.split('.').reduce((acc, octet) => (acc << 8n) | BigInt(Number(octet)), 0n);
+  return [32, value, Number(length)];
+}
+
+function formatCidr([bits, value, length]) {
+  if (bits === 32) return `${[24n, 16n, 8n, 0n].map((shift) => (value >> shift) & 255n).join('.')}/${length}`;
+  const words = Array.from({ length: 8 }, (_, index) => ((value >> BigInt(112 - 16 * index)) & 0xffffn).toString(16));
+  // The longest run of zero words becomes '::'.
+  let best = [-1, 0];
+  for (let start = 0; start < 8; start++) {
+    let end = start;
+    while (end < 8 && words[end] === '0') end++;
+    if (end - start > best[1] && end - start > 1) best = [start, end - start];
+  }
+  const text =
+    best[0] === -1
+      ? words.join(':')
+      : `${words.slice(0, best[0]).join(':')}::${words.slice(best[0] + best[1]).join(':')}`;
+  return `${text}/${length}`;
+}
+
+/**
+ * The same addresses in as few CIDRs as possible: blocks inside another are dropped and two halves
+ * of one block merged, until nothing changes. No address is added or lost.
+ */
+export function aggregate(cidrs) {
+  const byFamily = new Map();
+  for (const cidr of cidrs) {
+    const [bits, value, length] = parseCidr(cidr);
+    const size = BigInt(bits - length);
+    const first = (value >> size) << size;
+    byFamily.set(bits, [...(byFamily.get(bits) ?? []), [bits, first, length]]);
+  }
+  const out = [];
+  for (const blocks of byFamily.values()) {
+    let changed = true;
+    let list = blocks;
+    while (changed) {
+      changed = false;
+      list.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[2] - b[2]));
+      const next = [];
+      for (const block of list) {
+        const last = next[next.length - 1];
+        if (last) {
+          const lastEnd = last[1] + (1n << BigInt(last[0] - last[2]));
+          if (block[1] < lastEnd) {
+            changed = true; // inside the previous block
+            continue;
+          }
+          const parentSize = 1n << BigInt(last[0] - last[2] + 1);
+          if (last[2] === block[2] && block[1] === lastEnd && last[1] % parentSize === 0n) {
+            next[next.length - 1] = [last[0], last[1], last[2] - 1];
+            changed = true;
+            continue;
+          }
+        }
+        next.push(block);
+      }
+      list = next;
+    }
+    // A single address needs no length: the IP matcher reads both forms.
+    out.push(
+      ...list.map((block) =>
+        formatCidr(block).replace(/\/(?:32|128)$/, (suffix) => (block[2] === block[0] ? '' : suffix)),
+      ),
+    );
+  }
+  return out;
+}
+
 function readRanges(sources) {
   const ranges = new Map();
   for (const { name } of sources.crawlerRanges.lists) {
     const text = readFileSync(join(sourcesDir, 'ip-ranges', `${name}.txt`), 'utf8');
-    const cidrs = [...new Set(text.split(/\s+/).filter((line) => line !== '' && !line.startsWith('#')))];
+    const cidrs = aggregate(text.split(/\s+/).filter((line) => line !== '' && !line.startsWith('#')));
     ranges.set(name, cidrs);
   }
   return ranges;
@@ -219,11 +329,12 @@ export async function generate() {
     list: requireFromMiddleware('isbot').list,
     version: requireFromMiddleware('isbot/package.json').version,
   };
+  const words = ownWords(readFileSync(join(middleware, 'src', 'core', 'bots', 'table.ts'), 'utf8'));
   const prettier = createRequire(join(root, 'package.json'))('prettier');
   const format = async (text, file) =>
     prettier.format(text, { ...(await prettier.resolveConfig(file)), filepath: file });
   return new Map([
-    [TABLE_FILE, await format(renderTable(sources, botRows(crawlerUserAgents, aiRobots), isbot), TABLE_FILE)],
+    [TABLE_FILE, await format(renderTable(sources, botRows(crawlerUserAgents, aiRobots, words), isbot), TABLE_FILE)],
     [RANGES_FILE, await format(renderRanges(sources, readRanges(sources)), RANGES_FILE)],
   ]);
 }

@@ -37,19 +37,22 @@ function patternOfName(name: string): string {
 }
 
 /**
- * Rows of the generated table: per category, lines of a name, a tab and a pattern, or a plain name.
+ * Rows of the generated table: per category, lines of a name, a tab and a pattern; or a plain name,
+ * found as written; or a name and a slash, found with the slash.
  *
  * @example
- * readTable([['feed', '\nFeedly\nInoreader\tinoreader/']]);
- * // [{ name: 'Feedly', category: 'feed', pattern: 'Feedly' }, { name: 'Inoreader', … }]
+ * readTable([['feed', '\nFeedly\nInoreader/\nTiny\ttiny \\w+']]);
+ * // [{ name: 'Feedly', category: 'feed', pattern: 'Feedly' },
+ * //  { name: 'Inoreader', category: 'feed', pattern: 'Inoreader\\/' }, { name: 'Tiny', … }]
  */
 export function readTable(blocks: ReadonlyArray<readonly [BotCategory, string]>): TableRow[] {
   const rows: TableRow[] = [];
   for (const [category, block] of blocks) {
     for (const line of readLines(block)) {
       const tab = line.indexOf('\t');
-      const name = tab === -1 ? line : line.slice(0, tab);
-      rows.push({ name, category, pattern: tab === -1 ? patternOfName(name) : line.slice(tab + 1) });
+      if (tab !== -1) rows.push({ name: line.slice(0, tab), category, pattern: line.slice(tab + 1) });
+      // `Name/` is found with its slash, and called without it.
+      else rows.push({ name: line.endsWith('/') ? line.slice(0, -1) : line, category, pattern: patternOfName(line) });
     }
   }
   return rows;

@@ -16,210 +16,15 @@ export const BOT_TABLE_SOURCES = [
 ] as const;
 
 /**
- * Per category, one bot a line: its name, a tab and a case-insensitive regular expression source,
- * or the name alone when it is found as written. A line that starts with a space continues the one before.
+ * Per category, one bot a line: its name, a tab and a case-insensitive regular expression source; or the
+ * name alone, found as written; or the name and a slash, found as written with the slash. A line that
+ * starts with a space continues the one before.
  */
 export const GENERATED_BOTS: ReadonlyArray<readonly [BotCategory, string]> = [
-  [
-    'search-engine',
-    String.raw`
-Googlebot	Googlebot\/
-Googlebot-Mobile
-Googlebot-Image
-Googlebot-News
-Googlebot-Video
-APIs-Google
-Google-InspectionTool
-Storebot-Google
-GoogleOther
-bingbot
-Slurp
-Nutch
-msnbot
-jyxobot
-FAST-WebCrawler
-FAST Enterprise Crawler
-BIGLOTRON
-Teoma
-convera
-Seekbot	^Seekbot
-Gigabot
-Gigablast
-exabot
-grub.org
-UsineNouvelleCrawler
-speedy
-fluffy
-msrbot
-yacybot
-tagoobot
-MJ12bot
-woriobot
-yanga
-yandex.com/bots
-purebot
-Linguee Bot
-voilabot
-Baiduspider
-scribdbot
-ezooms
-Mail.RU_Bot
-discobot
-findthatfile
-IndeedBot
-Aboundex
-wbsearchbot
-edisterbot
-SeznamBot
-aiHitBot
-Yeti
-lb-spider
-Sogou
-wotbox
-wocbot
-ichiro
-DuckDuckBot
-acoonbot
-openindexspider
-coccoc
-arabot
-WeSEE:Search
-360Spider
-psbot
-fr-crawler
-A6-Indexer
-OrangeBot	OrangeBot\/
-Qwantify
-Applebot
-findxbot
-Y!J
-OpenHoseBot
-IstellaBot
-DeuSu	DeuSu\/
-Cliqzbot	Cliqzbot\/
-MojeekBot	MojeekBot\/
-SafeSearch microdata crawler
-Gluten Free Crawler	Gluten Free Crawler\/
-FemtosearchBot
-Daum	Daum\/
-DuckDuckGo-Favicons-Bot
-YisouSpider
-ToutiaoSpider
-AppEngine-Google
-ZumBot
-Bot.AraTurka.com
-Flamingo_SearchEngine
-google-xrawler
-Google-Structured-Data-Testing-Tool
-WordupInfoSearch
-Google-PhysicalWeb
-AddSearchBot
-Google Favicon
-Jooblebot
-Google-Site-Verification
-NTENTbot
-Amazonbot
-AmazonProductDiscovery
-AmazonSellerInitiatedListing
-officestorebot
-AspiegelBot
-JobboerseBot
-Google-Certificates-Bridge
-PetalBot
-trovitBot
-Seekport
-Google-Read-Aloud
-YandexRenderResourcesBot	YandexRenderResourcesBot\/
-Google-Safety
-StractBot
-search.marginalia.nu
-YouBot
-Nicecrawler
-Neevabot
-AlexandriaOrgBot
-INETDEX-BOT
-developers.google.com/+/web/snippet
-PhxBot
-ImagesiftBot
-GeedoBot
-GeedoProductSearch
-Timpibot
-OICrawler
-FindFiles.net
-FyndSearchEngine-Crawler
-FyndSearchEngine-ReCrawler
-Greppr Web Crawler
-IbouBot
-lyonl-asset-proxy
-lyonl-crawler
-MagiBot
-NestDaddybot
-Qwantbot
-Scrubby
-SMTnetPMBot
-stepstoneCrawlBot
-WepchSearchEngine
-ZoomInfo-
-7Siters
-CyberFindCrawler
-FediIndex
-fiperbot
-FleebsBot
-MatchorySearch
-NapBot
-Sosospider
-WadooBot
-WikiDo
-YoudaoBot
-ZyBorg
-blekkobot
-br-crawler
-gsa-crawler
-NaverBot
-OpenTheBoxBot
-Swiftbot
-Zealbot
-Algolia Crawler
-BraveBot
-Coveobot
-daumoa
-Freespoke	Freespoke\/
-Funnelback
-Gabanzabot	Gabanzabot\/
-GlobalWebSearch
-Golfe	Golfe\/
-GoogleProducer
-Googlebot-IA	Googlebot-IA\/
-IndeedJobBot
-intelx.io_bot
-jobswithgptcom-bot
-Kagibot	Kagibot\/
-Level9SearchBot	Level9SearchBot\/
-Owler (ows.eu
-PanguBot
-PlayStore-Google
-top100.rambler.ru crawler
-Searcherweb
-Searcherxweb
-SearchExpress
-SeznamHomepageCrawler	SeznamHomepageCrawler\/
-SiteSearch360	SiteSearch360\/
-StartpagePrivateImageProxy	StartpagePrivateImageProxy\/
-Swisscows
-TheInternetSearchx
-VsuSearchSpider	VsuSearchSpider\/
-zzhbot
-GeedoShopProductFinder
-`,
-  ],
   [
     'advertising',
     String.raw`
 AdsBot-Google	AdsBot-Google([^-]|$)
-AdsBot-Google-Mobile
-Mediapartners-Google
-Mediapartners (Googlebot)
-Adidxbot
 proximic
 GrapeshotCrawler
 cXensebot
@@ -241,8 +46,7 @@ bidswitchbot
 Taboolabot
 VoluumDSP-content-bot
 CriteoBot
-facebookcatalog	facebookcatalog\/
-meta-externalads	meta-externalads\/
+meta-externalads/
 Google-Ads-Conversions
 A360-Search
 AdkernelTopicCrawler
@@ -286,16 +90,16 @@ adbeat.com
 AmazonAdBot
 tracking-quality-spider
 BaiduAdsBot
-GroovinaAdsbot	GroovinaAdsbot\/
-Verity	Verity\/
+GroovinaAdsbot/
+Verity/
 AdsBot-IAB
 KargoBot-Artemis
-MediavineMetadataParser	MediavineMetadataParser\/
+MediavineMetadataParser/
 MgidBot
 NetShelter ContentScan
-Quantcastbot	Quantcastbot\/
-SmartologyBot	SmartologyBot\/
-SnapchatAds	SnapchatAds\/
+Quantcastbot/
+SmartologyBot/
+SnapchatAds/
 TTD-Content
 webgains-bot
 Yahoo Ad monitoring
@@ -303,89 +107,167 @@ Google-AdWords-Express
 `,
   ],
   [
-    'feed',
+    'search-engine',
     String.raw`
-Feedfetcher-Google
-page2rss
-Moreover
-Netvibes
-Feedly
-Fever
-g2reader-bot
-Miniflux	Miniflux\/
-Feedspot
-Datafeedwatch
-BazQux
-theoldreader.com
-RSSingBot
-fedoraplanet
-NextCloud
-Tiny Tiny RSS
-Gwene
-SimplePie
-Superfeedr
-feedbot
-AwarioRssBot
-NAVER Blog Rssbot
-Atom Feed Robot
-rssbot	rssbot\/
-BlogTraffic/1.4 Feed-Fetcher	BlogTraffic\/\d\.\d+ Feed-Fetcher
-FreshRSS
-Feedbin
-NewsBlur
-inoreader
-AllAfrica
-artemis web reader
-BestChange
-BlingERP
-Bloglines
-Buttondown
-CapitalOneBot
-Collapsify
-Current/1.0; +https://currentreader.app; RSS Reader	Current[\s\S]*RSS Reader
-dlvr.it
-Feeder	Feeder \/
-FeedFlow
-Innologica
-MagpieRSS
-mail.ru
-MailChimp
-PodchaserParser
-Podimo
-qcbot
-RSS.Social
-ShortPixel
-SottopopNone
-yelpspider
-everyfeed-spider
-Feedsearch Bot
-Feedsearch-Crawler
-rss-is-dead.lol web bot
-NicheIndex
-YandoriRSSBot
-Blogtrottr
-rss-parser
-CommaFeed
-FeedBurner
-feeder.co
-Feedpresso Content Index Bot
-Feedwind
-FlipboardRSS
-IFTTT	IFTTT\/
-MissinglettrBot	MissinglettrBot\/
-MonitoRSS	MonitoRSS\/
-NewsNow	NewsNow\/
-OpenRSS
-Cozi-iCalendar-FeedReader
-Overcast	Overcast\/
-PocketCasts	PocketCasts\/
-Protopage	Protopage\/
-RSSAPI	RSSAPI\/
-rss2tg
-RssReaderBot
-ScourRSSBot	ScourRSSBot\/
-Specificfeeds
-upday	upday\/
+APIs-Google
+Slurp
+jyxobot
+FAST-WebCrawler
+FAST Enterprise Crawler
+BIGLOTRON
+Teoma
+convera
+Seekbot	^Seekbot
+Gigabot
+Gigablast
+grub.org
+UsineNouvelleCrawler
+speedy
+fluffy
+msrbot
+yacybot
+tagoobot
+woriobot
+yanga
+yandex.com/bots
+purebot
+Linguee Bot
+voilabot
+scribdbot
+ezooms
+Mail.RU_Bot
+discobot
+findthatfile
+IndeedBot
+Aboundex
+wbsearchbot
+edisterbot
+aiHitBot
+Yeti
+lb-spider
+Sogou
+wotbox
+wocbot
+ichiro
+acoonbot
+openindexspider
+coccoc
+arabot
+WeSEE:Search
+360Spider
+psbot
+fr-crawler
+A6-Indexer
+OrangeBot/
+findxbot
+Y!J
+OpenHoseBot
+IstellaBot
+DeuSu/
+Cliqzbot/
+SafeSearch microdata crawler
+Gluten Free Crawler/
+FemtosearchBot
+Daum/
+DuckDuckGo-Favicons-Bot
+YisouSpider
+ToutiaoSpider
+AppEngine-Google
+ZumBot
+Bot.AraTurka.com
+Flamingo_SearchEngine
+google-xrawler
+WordupInfoSearch
+Google-PhysicalWeb
+AddSearchBot
+Google Favicon
+Jooblebot
+Google-Site-Verification
+NTENTbot
+AmazonProductDiscovery
+AmazonSellerInitiatedListing
+officestorebot
+AspiegelBot
+JobboerseBot
+Google-Certificates-Bridge
+trovitBot
+Seekport
+Google-Read-Aloud
+YandexRenderResourcesBot/
+Google-Safety
+StractBot
+search.marginalia.nu
+Nicecrawler
+Neevabot
+AlexandriaOrgBot
+INETDEX-BOT
+developers.google.com/+/web/snippet
+PhxBot
+GeedoBot
+GeedoProductSearch
+OICrawler
+FindFiles.net
+FyndSearchEngine-Crawler
+FyndSearchEngine-ReCrawler
+Greppr Web Crawler
+IbouBot
+lyonl-asset-proxy
+lyonl-crawler
+MagiBot
+NestDaddybot
+Scrubby
+SMTnetPMBot
+stepstoneCrawlBot
+WepchSearchEngine
+ZoomInfo-
+7Siters
+CyberFindCrawler
+FediIndex
+fiperbot
+FleebsBot
+MatchorySearch
+NapBot
+Sosospider
+WadooBot
+WikiDo
+YoudaoBot
+ZyBorg
+blekkobot
+br-crawler
+gsa-crawler
+NaverBot
+OpenTheBoxBot
+Swiftbot
+Zealbot
+Algolia Crawler
+BraveBot
+Coveobot
+daumoa
+Freespoke/
+Funnelback
+Gabanzabot/
+GlobalWebSearch
+Golfe/
+GoogleProducer
+IndeedJobBot
+intelx.io_bot
+jobswithgptcom-bot
+Kagibot/
+Level9SearchBot/
+Owler (ows.eu
+PlayStore-Google
+top100.rambler.ru crawler
+Searcherweb
+Searcherxweb
+SearchExpress
+SeznamHomepageCrawler/
+SiteSearch360/
+StartpagePrivateImageProxy/
+Swisscows
+TheInternetSearchx
+VsuSearchSpider/
+zzhbot
+GeedoShopProductFinder
 `,
   ],
   [
@@ -400,17 +282,14 @@ libwww-perl
 httpunit
 Go-http-client
 phpcrawl
-HTTrack
 SimpleCrawler
-crawler4j
-Scrapy
 Pcore-HTTP
 okhttp
-AHC	AHC\/
+AHC/
 Apache-HttpClient	^Apache-HttpClient
 Jetty
 http_get
-newspaper	newspaper\/
+newspaper/
 BTWebClient
 axios
 Amazon CloudFront
@@ -422,7 +301,6 @@ node-fetch
 python-opengraph
 sindresorhus/got
 ALittle Client
-colly
 Mechanize	[mM]echanize
 CustomAsyncHttpClient
 HTTPie	^HTTPie\/
@@ -433,134 +311,6 @@ GoParserBot
 larbin
 lwp-trivial
 rawweb-bot
-`,
-  ],
-  [
-    'social-preview',
-    String.raw`
-LinkedInBot
-facebookexternalhit
-Twitterbot
-Facebot
-TweetmemeBot
-AddThis
-Slack-ImgProxy
-Embedly
-SkypeUriPreview
-Slackbot
-redditbot
-WhatsApp
-pinterest.com/bot
-BingPreview	BingPreview\/
-Yahoo Link Preview
-Discordbot
-TelegramBot
-Jetslide
-newsharecounts
-EveryoneSocialBot
-NING	NING\/
-Mastodon
-Hatena
-Google Web Preview
-FlipboardProxy
-vkShare
-Friendica
-VKRobot
-Viber
-Snap URL Preview Service
-Valve/Steam
-OdklBot	OdklBot\/
-Linespider
-Synapse
-Iframely
-GroupMeBot
-meta-externalfetcher	meta-externalfetcher\/
-KeybaseBot
-Lemmy
-SummalyBot
-MicrosoftPreview	MicrosoftPreview\/
-meta-webindexer
-ArenaUnfurlBot	^ArenaUnfurlBot
-AASA-Bot
-bluesky-domain-status-classifier
-Bluesky	Bluesky\/
-BufferLinkPreviewBot
-ClickUpLinkUnfurler
-EvernoteRichLinkBot
-Goodreads
-LMArenaUnfurlBot
-Mediumbot-MetaTagFetcher
-MetaIAB Facebook
-Quora-Bot
-CodaBot
-Dazzle BlueSky Bot
-Supabase Paired Crawler
-Xing Bot
-BlueskyPreviewBot
-Chatwork LinkPreview
-DingTalkBot-LinkService
-Discourse Forum Onebox
-FastmailUA
-GG PeekBot
-github-camo
-GoogleImageProxy
-LoomlyBot
-dbot	dbot\)
-Mattermost-Bot	Mattermost-Bot\/
-Meta-ExternalHit	Meta-ExternalHit\/
-OpenGraph.io	OpenGraph\.io\/
-Orlo-LinkPreview	Orlo-LinkPreview\/
-Shortwave Image Fetcher
-SnapURLPreview	SnapURLPreview\/
-TwilioProxy	TwilioProxy\/
-YahooMailProxy
-Notion	Notion\/
-Tumblr	Tumblr\/
-`,
-  ],
-  [
-    'archiver',
-    String.raw`
-ia_archiver
-heritrix
-europarchive.org
-web-archive-net.com.bot
-CC Metadata Scaper
-bnf.fr_bot
-archive.org_bot
-Trove
-LinkArchiver
-ArchiveBot
-Wayback
-Archive-It
-Authory
-bl.uk_lddc_bot
-bne.es_bot
-SmarshBot
-Bibliotheque Nacional de France Crawler
-kaikki.org-digital-archive
-kb.dk_bot
-Library Of Congress Web Archiving
-MirrorWebCrawler
-NLUX_IAHarvester
-WebZIP
-CyotekWebCopy
-SiteSucker
-WebCapture
-WebCopier
-ArchiveBox
-ArquivoBot
-Arquivo-web-crawler
-BnFBot
-bl.uk_ldfc_bot
-LAC_IAHarvester
-loc.gov/programs/web-archiving
-LinkAce	LinkAce\/
-Miniature.io	Miniature\.io\/
-mirrorweb.com
-NLNZ_IAHarvester
-Offline Explorer
-XY-Archive-Compliance
 `,
   ],
   [
@@ -580,7 +330,6 @@ fuelbot
 CrunchBot	^CrunchBot
 mappydata
 woobot
-ZoominfoBot
 PrivacyAwareBot
 Multiviewbot
 SWIMGBot
@@ -606,7 +355,6 @@ siteexplorer.info
 elisabot
 niki-bot
 CrystalSemanticsBot
-rogerbot
 InterfaxScanBot
 g00g1e.net
 urlappendbot
@@ -633,7 +381,6 @@ MetaJobBot
 DomainStatsBot
 mindUpBot
 KosmioBot
-PhantomJS
 Gowikibot
 PiplBot
 James BOT
@@ -645,7 +392,7 @@ epicbot
 Primalbot
 GnowitNewsbot
 Leikibot
-YaK	YaK\/
+YaK/
 PaperLiBot
 Digg Deeper
 dcrawl	^dcrawl
@@ -655,7 +402,6 @@ Fyrebot
 Luminator-robots
 SurveyBot
 Nuzzel
-omgili
 PocketParser
 MuckRack
 Jamie's Spider
@@ -681,16 +427,13 @@ acapbot
 bot-pge.chlooe.com
 Digincore bot
 Disqus
-Fetch	Fetch\/
+Fetch/
 G2 Web Services
 imrbot
 Kemvibot
 Landau-Media-Spider
-BLEXBot	BLEXBot\/
-ZuperlistBot	ZuperlistBot\/
-Diffbot	Diffbot\/
+ZuperlistBot/
 tracemyfile
-Nimbostratus-Bot
 TangibleeBot
 CloudFlare-Prefetch
 WebDataStats
@@ -698,17 +441,15 @@ VelenPublicWebCrawler
 MoodleBot
 jpg-newsbot
 Blackboard
-ICBot	ICBot\/
+ICBot/
 Twingly
 Rivva
 awesomecrawler
-Dataprovider.com
 2ip.ru
 Caliperbot
 online-webceo-bot
 B2B Bot
-HeadlessChrome
-MixnodeCache	MixnodeCache\/
+MixnodeCache/
 SimpleScraper
 RegionStuttgartBot
 Datanyze
@@ -720,10 +461,10 @@ AwarioSmartBot
 RyteBot
 zenback bot
 SentiBot
-Domains Project	Domains Project\/
+Domains Project/
 Pandalytics
 tigerbot
-startmebot	startmebot\/
+startmebot/
 seewithkids
 Cutbot
 BublupBot
@@ -738,8 +479,7 @@ centurybot
 e.ventures Investment Crawler
 evc-batch
 IonCrawl
-ev-crawler	ev-crawler\/
-DataForSeoBot
+ev-crawler/
 WellKnownBot
 A Patent Crawler
 SiteCheckerBotCrawler
@@ -761,12 +501,12 @@ MetaInspector
 OpenGraphCheck
 MaCoCu
 PageThing
-WordPress	WordPress\/
+WordPress/
 InternetMeasurement
 BW	^BW\/
 Vercelbot
 AcademicBotRTU
-YextBot	YextBot\/
+YextBot/
 CMSChecker
 Playwright
 Puppeteer
@@ -786,7 +526,7 @@ Manus-User
 ModernizeBot
 opencode-smartfetch
 seo4ajax.com
-Trae	Trae\/
+Trae/
 TwinAgent
 CDSCbot
 Fedineko
@@ -806,16 +546,16 @@ AGAKIDSBOT
 alienfarm
 allOrigins
 AppSiteAssociation
-Aragog	Aragog\/
+Aragog/
 Aranea
-Asana	Asana\/
+Asana/
 Autoconfig Test from USTC
-BDBot	BDBot\/
+BDBot/
 BeeperBot
 BotPoke
 BDFetch
 Brandwatch
-BW	BW\/
+BW/
 Bushbaby
 Butterfly
 CaliberBot
@@ -833,7 +573,7 @@ Cotoyogi
 RepoLookoutBot
 DnBCrawler
 EasyBib AutoCite
-crusty	crusty\/
+crusty/
 DaspeedBot
 DF Bot
 SustainabilityCrawler
@@ -848,127 +588,127 @@ FedReporterDataBot
 FirmoGraph
 Friendly testing bot
 friendly-spider
-FriendlyCrawler	FriendlyCrawler\/
-FullStoryBot	FullStoryBot\/
+FriendlyCrawler/
+FullStoryBot/
 gdnplus.com
 getthit.com
 Ghost Inspector
 Google-Area120
-Grammarly	Grammarly\/
+Grammarly/
 gregcrawler
-Grover	Grover\/
-GuestpostsBot	GuestpostsBot\/
+Grover/
+GuestpostsBot/
 Gulper Web Bot
 HappyWing
 HawaiiBot
 hCardValidator
 Hello World
-HelloworkJobPostingBot	HelloworkJobPostingBot\/
-HIFIBot	HIFIBot\/
+HelloworkJobPostingBot/
+HIFIBot/
 Hlidam.to robot
 Hotjar
-Hype Machine	Hype Machine\/
+Hype Machine/
 IBM Crawler
-ImageFetcher	ImageFetcher\/
-impendoom-bot	impendoom-bot\/
-Innguma	Innguma\/
-Instapaper	Instapaper\/
+ImageFetcher/
+impendoom-bot/
+Innguma/
+Instapaper/
 Jumio
-KangarooBot	KangarooBot\/
-kazbtbot	kazbtbot\/
+KangarooBot/
+kazbtbot/
 keys-so-bot
-Kukei.eu-Bot	Kukei\.eu-Bot\/
-LastModBot	LastModBot\/
-LinkWalker	LinkWalker\/
+Kukei.eu-Bot/
+LastModBot/
+LinkWalker/
 Macrobondbot
-MADBbot	MADBbot\/
+MADBbot/
 Magellan
-magicsearchdev	magicsearchdev\/
-Magnet.me-web	Magnet\.me-web\/
+magicsearchdev/
+Magnet.me-web/
 MB-LinkChecker
-MediaMonitoringBot	MediaMonitoringBot\/
-Pywikibot	Pywikibot\/
-CentComBot	CentComBot\/
+MediaMonitoringBot/
+Pywikibot/
+CentComBot/
 Metorik
 crawler_eb_germany
-ModularConnector	ModularConnector\/
+ModularConnector/
 MonTools.com
-MotoMinerBot	MotoMinerBot\/
+MotoMinerBot/
 my-tiny-bot
-MyBot	MyBot\/
+MyBot/
 NetAPI
 nyt_scraping
 noorobot
 Notabot
-Novaact	Novaact\/
+Novaact/
 nvdorz
 Odin	Odin;
-Operator	Operator\/
+Operator/
 zebra-v2-bot
-Paqlebot	Paqlebot\/
-parse.ly scraper	parse\.ly scraper\/
-Potions	Potions\/
+Paqlebot/
+parse.ly scraper/
+Potions/
 PressEngineBot
-PricedroneShoppingBot	PricedroneShoppingBot\/
-PriEcoBot	PriEcoBot\/
-Pro-Sitemaps	Pro-Sitemaps\/
-PS_Daily	PS_Daily\/
+PricedroneShoppingBot/
+PriEcoBot/
+Pro-Sitemaps/
+PS_Daily/
 PWABuilderHttpAgent
-QualifiedBot	QualifiedBot\/
-rakutenusabot-image	rakutenusabot-image\/
-Readable	Readable\/
-Reelevant	Reelevant\/
-remove.bg	remove\.bg\/
-Retool	Retool\/
-RetroListeCOM	RetroListeCOM\/
+QualifiedBot/
+rakutenusabot-image/
+Readable/
+Reelevant/
+remove.bg/
+Retool/
+RetroListeCOM/
 reward-gateway
-SFDC-Callout	SFDC-Callout\/
+SFDC-Callout/
 page-preview-tool
-SandobaCrawler	SandobaCrawler\/
+SandobaCrawler/
 GIFTEDVISITOR SCAN
 Schema-Markup-Validator
-Scoop.it	Scoop\.it\/
-ScrapeheroBot	ScrapeheroBot\/
-ServerHunterSpider	ServerHunterSpider\/
+Scoop.it/
+ScrapeheroBot/
+ServerHunterSpider/
 Sidetrade indexer bot
 Silk	^Silk\/
-SinceraSyntheticUser	SinceraSyntheticUser\/
-Konturbot	Konturbot\/
+SinceraSyntheticUser/
+Konturbot/
 SkroutzBot
 SkyworkSpider
-SlickBot	SlickBot\/
-Snipcart	Snipcart\/
-Sora POS	Sora POS\/
+SlickBot/
+Snipcart/
+Sora POS/
 SparkShipping
 IDG/EU
 SpiderLing
-splash Version	splash Version\/
-SSSSBot	SSSSBot\/
-Stape	Stape\/
-Statabot	Statabot\/
-StatistikAustria	StatistikAustria\/
-TestLocally	TestLocally\/
+splash Version/
+SSSSBot/
+Stape/
+Statabot/
+StatistikAustria/
+TestLocally/
 TextRazor
 thesis-research-bot
 Trellis-Services
 Tweakers
-hgfAlphaXCrawl	hgfAlphaXCrawl\/
+hgfAlphaXCrawl/
 URLSuMaBot
-Vagabondo	Vagabondo\/
+Vagabondo/
 videootvBot
-vu-server-health-scanner	vu-server-health-scanner\/
-Web Measure	Web Measure\/
-WebSniffer	WebSniffer\/
-WSM	WSM\/
-WebwikiBot	WebwikiBot\/
+vu-server-health-scanner/
+Web Measure/
+WebSniffer/
+WSM/
+WebwikiBot/
 WhatsMyIP.org
 Wheregoes.com
 Citoid
-WireReaderBot	WireReaderBot\/
+WireReaderBot/
 ZoteroTranslationServer/WMF
 Wordup-1
-workona-favicon-service	workona-favicon-service\/
-WovnCrawler	WovnCrawler\/
+workona-favicon-service/
+WovnCrawler/
 WP Time Capsule
 WRTNBot
 Yuuperbot
@@ -987,52 +727,36 @@ AppInsights
 Mediatoolkitbot
 um-LN
 BrandVerity
-check_http
-Buck	Buck\/
+Buck/
 MeltwaterNews
 sentry	(^| )sentry\/
-UptimeRobot
 Baidu-YunGuanCe
 Siteimprove.com
 DareBoost
-Zabbix
 CloudFlare-AlwaysOnline
-Cloudflare-Healthchecks
 Cloudflare-Traffic-Manager
-W3C_Validator
 Validator.nu
-W3C-checklink
-W3C-mobileOK
 W3C_I18n-Checker
-FeedValidator
-W3C_CSS_Validator
 W3C_Unicorn
 Experibot
 Uptimebot.org
-Chrome-Lighthouse
-CheckMarkNetwork	CheckMarkNetwork\/
+CheckMarkNetwork/
 www.uptime.com
-Streamline3Bot	Streamline3Bot\/
+Streamline3Bot/
 FreeWebMonitoring SiteChecker
 NIXStatsbot
 Curebot	[Cc]urebot
-Vigil	Vigil\/
+Vigil/
 BrandONbot
 Dubbotbot
 PTST	(^| )PTST\/
 minicrawler
-Uptime-Kuma
-FreshpingBot
-Better Uptime Bot
 RuxitSynthetic
 AwarioBot
 deepnoc
 Monsidobot
 Hydrozen.io
-DatadogSynthetics
 ObservePoint
-Checkly
-StatusCake
 AccessStatus
 Acquia optimize
 ActiveComply
@@ -1059,7 +783,6 @@ NewRelicSynthetics
 Noibu
 OneTrust
 ParselySharesBot
-Qualys
 Scrunchbot
 SequelWP
 ServerDensity
@@ -1087,7 +810,6 @@ GenomeCrawlerd
 HaloBot
 MagnetmeBot
 Minoru's Fediverse Crawler
-ModatScanner
 New York Times Newsgathering
 NoahBot
 PlagAwareBot
@@ -1104,7 +826,6 @@ carbon-umbrella-bot
 caveman-hunter
 WISEbot
 Corporama matcher
-Datadog Agent
 DominicBot
 Dow Jones Searchbot
 fedistatsCrawler
@@ -1124,7 +845,7 @@ sv-watchagent
 SynthesiBot
 TSMbot
 UrlSuMa.de crawler
-monitoring360bot	monitoring360bot\/
+monitoring360bot/
 BetterUptimeBot
 BinaryCanary
 BoardGamePricesBot
@@ -1137,73 +858,67 @@ Cloudflare-SpeedTest
 cron-job.org
 DMBrowser
 downnotifier.com
-DowntimeDetector	DowntimeDetector\/
-EasyCron	EasyCron\/
+DowntimeDetector/
+EasyCron/
 easyDNS Monitoring
 Cronless
 EdgeWatch
 elmahio-uptimebot
 EvoUptimeBot
-GoogleStackdriverMonitoring
 GotSiteMonitor.com
-synthetic-monitoring-agent	synthetic-monitoring-agent\/
-GTmetrix
-HetrixTools
+synthetic-monitoring-agent/
 Honeybadger Uptime Check
-HostTracker	HostTracker\/
+HostTracker/
 internetVista monitor
 Irokez.cz monitoring
-IsDownBot	IsDownBot\/
-UptimeBot	UptimeBot\/
-jetmon	jetmon\/
-keycdn-tools	keycdn-tools\/
+IsDownBot/
+UptimeBot/
+jetmon/
+keycdn-tools/
 LogicMonitor
 ManageWP
 Mavifinds
 MedialogiaBot
 Monibot
 monitis -
-MonSpark	MonSpark\/
+MonSpark/
 montastic-monitor
 MxToolbox
 NETVIGIE
-NewRelicbot	NewRelicbot\/
+NewRelicbot/
 NodePing
-OhDear	OhDear\/
+OhDear/
 OnlineOrNot.com_bot
-PRTGCloudBot	PRTGCloudBot\/
-Pagespeed	Pagespeed\/
+PRTGCloudBot/
 Panopta
-PingAdmin.Ru	PingAdmin\.Ru\/
-pingping.io	pingping\.io\/
-Blackbox Exporter	Blackbox Exporter\/
+PingAdmin.Ru/
+pingping.io/
+Blackbox Exporter/
 pulsetic.com
-Rackspace Monitoring	Rackspace Monitoring\/
-RankurBot	RankurBot\/
-Recurly Webhooks	Recurly Webhooks\/
-RED	RED\/
-RobotsChecker	RobotsChecker\/
-SentryUptimeBot	SentryUptimeBot\/
+Rackspace Monitoring/
+RankurBot/
+Recurly Webhooks/
+RED/
+RobotsChecker/
+SentryUptimeBot/
 Server Density Service Monitoring
-Site24x7
 SiteUptime.com
-solarwinds	solarwinds\/
-Spectate	Spectate\/
+solarwinds/
+Spectate/
 Rigor	Rigor\)
-Datadog Synthetic
-TactiScout	TactiScout\/
+TactiScout/
 test-bot
 updown.io
-Uptime	Uptime\/
+Uptime/
 uptimedoctor
 Uptimia
 uptrends
-useeBookChecker	useeBookChecker\/
+useeBookChecker/
 WebsiteOps
 WatchMouse
 websitepulse
 WEDOS OnLine
-wheresitup.com	wheresitup\.com\/
+wheresitup.com/
 WormlyBot
 WPUmbrella
 WPMUDEV Uptime Monitor
@@ -1226,32 +941,21 @@ NetcraftSurveyAgent
 filterdb.iss.net/crawler
 SBL-BOT
 K7MLWCBot
-zgrab
 Cloudflare-SSLDetector
-https://developers.cloudflare.com/security-center	https:\/\/developers\.cloudflare\.com\/security-ce
- nter\/
-Nmap Scripting Engine
+https://developers.cloudflare.com/security-center/
 UT-Dorkbot
 NINJA bot
 virustotal
 Cookiebot
 LightspeedSystemsCrawler
-BitSightBot	BitSightBot\/
+BitSightBot/
 ReverseEngineeringBot
-l9explore
 NetSystemsResearch
 Expanse
 CookieHubScan
 HTTP Banner Detection
-CensysInspect	CensysInspect\/
 AliyunSecBot
-Nikto
-sqlmap
-ZmEu
-masscan
-WPScan
 acunetix	[aA]cunetix
-Nessus
 DirBuster	[dD]ir[Bb]uster
 air.ai/scanning
 asnriskscorer
@@ -1286,33 +990,29 @@ Cloudflare-Radar-Scanner
 CookieHub Bot
 Dratabot
 csirt.cz
-Detectify
 Do Not Track Verifier
 Feed Image Audit
 Foregenix
-Google-Trust-Services	Google-Trust-Services\/
+Google-Trust-Services/
 hstspreload-bot
-ISSCyberRiskCrawler	ISSCyberRiskCrawler\/
-iubenda-radar	iubenda-radar\/
+ISSCyberRiskCrawler/
+iubenda-radar/
 LegalMonster
 Let's Encrypt
-MRGbot	MRGbot\/
-NsToolsBot	NsToolsBot\/
-OpenVAS
-ProbelySPDR	ProbelySPDR\/
+MRGbot/
+NsToolsBot/
+ProbelySPDR/
 ProjectShield-UrlCheck
 Riddler (http://riddler.io
-Sansec Security Monitor	Sansec Security Monitor\/
+Sansec Security Monitor/
 SecurityHeaders
 TwinWaveScanner
-SSL Labs (https://www.ssllabs.com
 Sucuri
 bitdiscovery
 Test Certificate Info
 Unshorten.It!	Unshorten\.It\!
 VaultPress
-WhatWeb	WhatWeb\/
-WPSec	WPSec\/
+WPSec/
 abuse.xmco.fr
 SSL Labs	SSL Labs$
 watchTowr
@@ -1326,16 +1026,13 @@ buzzbot
 spbot
 postrank
 linkdex
-dotbot
 SISTRIX Crawler	(sistrix|SISTRIX) [cC]rawler
 AhrefsBot	Ahrefs(Bot|SiteAudit)
 backlinkcrawler
 toplistbot
-MegaIndex
 xovibot
 SemrushBot	S[eE][mM]rushBot
 lipperhey
-Screaming Frog SEO Spider
 Sonic
 deadlinkchecker
 RankActiveLinkBot
@@ -1351,25 +1048,22 @@ AlphaBot
 bitlybot
 blogmuraBot
 linkapediabot
-SEOkicks
 PR-CY.RU
 ZoomBot
-GroupHigh	GroupHigh\/
+GroupHigh/
 MBCrawler
 HubSpot
-serpstatbot	serpstatbot\/
 SearchAtlas
 SurdotlyBot
 LinkisBot
 SeobilityBot
 seostar.co
-woorankreview	woorankreview\/
+woorankreview/
 BrightEdge Crawler
 SEOlizer
 SenutoBot
 Audisto Crawler
-OnCrawl	OnCrawl\/
-sitebulb
+OnCrawl/
 SERankingBacklinksBot
 Attracta
 Cloudtrellis
@@ -1382,7 +1076,7 @@ StatusNestBacklinkSpider
 XoviOnpageCrawler
 seoLyt
 cognitiveseo.com
-008	008\/
+008/
 AdagioBot
 AgencyAnalyticsBot
 alexa site audit
@@ -1395,8 +1089,8 @@ contentkingapp
 Crawlson
 Criticalcss.com
 DomCopBot
-Dlc	Dlc\/
-EchoboxBot	EchoboxBot\/
+Dlc/
+EchoboxBot/
 CXK_Bot
 Dead Link Checker
 Deskyobot
@@ -1404,86 +1098,75 @@ Dmbot
 FDL Stats Bot
 Fedicabot
 fidget-spinner-bot
-FuseonBot	FuseonBot\/
-GoogleAssociationService	GoogleAssociationService\/
+FuseonBot/
+GoogleAssociationService/
 GoogleAssociationService	GoogleAssociationService$
-harsilbot	harsilbot\/
-Huckabot	Huckabot\/
-imgproxy	imgproxy\/
+harsilbot/
+Huckabot/
+imgproxy/
 kinsta-bot
-Klaviyo	Klaviyo\/
+Klaviyo/
 LinkTiger
-LinksIndexerBot	LinksIndexerBot\/
-MainWP	MainWP\/
-MarketGoo	MarketGoo\/
+LinksIndexerBot/
+MainWP/
+MarketGoo/
 MarketingMiner
 MergadoBot
 nbertaupete95
-NetpeakCheckerBot	NetpeakCheckerBot\/
+NetpeakCheckerBot/
 nomore404.com robot
-Omnisend	Omnisend\/
+Omnisend/
 Online Domain Tools
-WebCEO Online	WebCEO Online\/
-Orbbot	Orbbot\/
+WebCEO Online/
+Orbbot/
 OutsellURLValidator
 Plesk screenshot bot
 PrintFriendly.com
-RavenCrawler	RavenCrawler\/
-RevvimGort	RevvimGort\/
-s4a-probe-bot	s4a-probe-bot\/
+RavenCrawler/
+RevvimGort/
+s4a-probe-bot/
 SEBot-WA
-semaltbot	semaltbot\/
+semaltbot/
 SendGrid Event API
-seo-audit-check-bot	seo-audit-check-bot\/
-s4a	s4a\/
-ClarityBot	ClarityBot\/
+seo-audit-check-bot/
+s4a/
+ClarityBot/
 SeoSiteCheckup
 SeoulBot
 SERPtimizerBot
 Optimizer	Optimizer\)
-SiteAuditBot	SiteAuditBot\/
 SiteCheck-sitecrawl
 SparkPost
 StatsDroneBot
 SwifteqLinkChecker
-tchelebi	tchelebi\/
+tchelebi/
 Testcrawler
 trentwil.es
-UASlinkChecker	UASlinkChecker\/
-Urlcheckr	Urlcheckr\/
+UASlinkChecker/
+Urlcheckr/
 Webflow
-webprosbot	webprosbot\/
-wmtips.com	wmtips\.com\/
-WordCountBot	WordCountBot\/
-wowLink Crawler	wowLink Crawler\/
-wpbot	wpbot\/
+webprosbot/
+wmtips.com/
+WordCountBot/
+wowLink Crawler/
+wpbot/
 WPMU DEV Broken Link Checker
-Zombiebot	Zombiebot\/
+Zombiebot/
 `,
   ],
   [
     'ai-crawler',
     String.raw`
 AISearchBot
-CCBot
-Bytespider
-GPTBot
-PerplexityBot	PerplexityBot\/
 claudebot	[cC]laude[bB]ot
-meta-externalagent	meta-externalagent\/
-TikTokSpider
-SBIntuitionsBot	SBIntuitionsBot\/
-anthropic-ai
-Google-Extended
+SBIntuitionsBot/
 PerplexityUser
-newsai	newsai\/
+newsai/
 ApifyBot
 ApifyWebsiteContentCrawler
 Brightbot
-FacebookBot
 FirecrawlAgent
 imageSpider
-Kangaroo Bot
 laion-huggingface-processor
 ShapBot
 Spider; +https://www.spider.com	Spider[\s\S]*spider\.com
@@ -1497,18 +1180,16 @@ semantic-visions
 TaraGroup Intelligent Bot
 Thinkbot
 TSM-turingos
-AI2Bot
 KendraBot
 ChatGLM-Spider
 cohere-training-data-crawler
 Google-CloudVertexBot
-iAskBot	iAskBot\/
+iAskBot/
 ImageMind
-img2dataset
-LinerBot	LinerBot\/
-Nooshub	Nooshub\/
+LinerBot/
+Nooshub/
 Novellum
-linkReader	linkReader\/
+linkReader/
 Spawning-AI
 The Knowledge AI
 AgentTimes
@@ -1519,7 +1200,6 @@ CloudVertexBot
 CragCrawler
 Crawlspace
 Datenbank Crawler
-Diffbot
 Echobot Bot
 EchoboxBot
 FriendlyCrawler
@@ -1527,8 +1207,6 @@ Google-Firebase
 ISSCyberRiskCrawler
 LCC
 Lightpanda
-meta-externalagent
-Meta-ExternalAgent
 Mozilla-Tabstack
 MyCentralAIScraperBot
 NagetBot
@@ -1549,11 +1227,192 @@ YandexAdditionalBot
 `,
   ],
   [
+    'feed',
+    String.raw`
+page2rss
+Moreover
+Netvibes
+Fever
+g2reader-bot
+Datafeedwatch
+BazQux
+RSSingBot
+fedoraplanet
+NextCloud
+Gwene
+SimplePie
+feedbot
+AwarioRssBot
+NAVER Blog Rssbot
+Atom Feed Robot
+rssbot/
+BlogTraffic/1.4 Feed-Fetcher	BlogTraffic\/\d\.\d+ Feed-Fetcher
+AllAfrica
+artemis web reader
+BestChange
+BlingERP
+Bloglines
+Buttondown
+CapitalOneBot
+Collapsify
+Current/1.0; +https://currentreader.app; RSS Reader	Current[\s\S]*RSS Reader
+dlvr.it
+Feeder	Feeder \/
+FeedFlow
+Innologica
+MagpieRSS
+mail.ru
+MailChimp
+PodchaserParser
+Podimo
+qcbot
+RSS.Social
+ShortPixel
+SottopopNone
+yelpspider
+everyfeed-spider
+Feedsearch Bot
+Feedsearch-Crawler
+rss-is-dead.lol web bot
+NicheIndex
+YandoriRSSBot
+Blogtrottr
+rss-parser
+CommaFeed
+feeder.co
+Feedpresso Content Index Bot
+Feedwind
+IFTTT/
+MissinglettrBot/
+MonitoRSS/
+NewsNow/
+OpenRSS
+Cozi-iCalendar-FeedReader
+Overcast/
+PocketCasts/
+Protopage/
+RSSAPI/
+rss2tg
+RssReaderBot
+ScourRSSBot/
+Specificfeeds
+upday/
+`,
+  ],
+  [
+    'archiver',
+    String.raw`
+europarchive.org
+web-archive-net.com.bot
+CC Metadata Scaper
+bnf.fr_bot
+archive.org_bot
+Trove
+LinkArchiver
+Archive-It
+Authory
+bl.uk_lddc_bot
+bne.es_bot
+SmarshBot
+Bibliotheque Nacional de France Crawler
+kaikki.org-digital-archive
+kb.dk_bot
+Library Of Congress Web Archiving
+MirrorWebCrawler
+NLUX_IAHarvester
+WebZIP
+CyotekWebCopy
+SiteSucker
+WebCapture
+WebCopier
+ArchiveBox
+ArquivoBot
+BnFBot
+bl.uk_ldfc_bot
+LAC_IAHarvester
+loc.gov/programs/web-archiving
+LinkAce/
+Miniature.io/
+mirrorweb.com
+NLNZ_IAHarvester
+Offline Explorer
+XY-Archive-Compliance
+`,
+  ],
+  [
+    'social-preview',
+    String.raw`
+Facebot
+TweetmemeBot
+AddThis
+WhatsApp
+pinterest.com/bot
+Yahoo Link Preview
+Jetslide
+newsharecounts
+EveryoneSocialBot
+NING/
+Mastodon
+Hatena
+Google Web Preview
+Friendica
+VKRobot
+Viber
+Snap URL Preview Service
+Valve/Steam
+OdklBot/
+Linespider
+Synapse
+GroupMeBot
+KeybaseBot
+Lemmy
+SummalyBot
+MicrosoftPreview/
+meta-webindexer
+ArenaUnfurlBot	^ArenaUnfurlBot
+AASA-Bot
+bluesky-domain-status-classifier
+Bluesky/
+BufferLinkPreviewBot
+ClickUpLinkUnfurler
+EvernoteRichLinkBot
+Goodreads
+LMArenaUnfurlBot
+Mediumbot-MetaTagFetcher
+MetaIAB Facebook
+Quora-Bot
+CodaBot
+Dazzle BlueSky Bot
+Supabase Paired Crawler
+Xing Bot
+BlueskyPreviewBot
+Chatwork LinkPreview
+DingTalkBot-LinkService
+Discourse Forum Onebox
+FastmailUA
+GG PeekBot
+github-camo
+GoogleImageProxy
+LoomlyBot
+dbot	dbot\)
+Mattermost-Bot/
+Meta-ExternalHit/
+OpenGraph.io/
+Orlo-LinkPreview/
+Shortwave Image Fetcher
+SnapURLPreview/
+TwilioProxy/
+YahooMailProxy
+Notion/
+Tumblr/
+`,
+  ],
+  [
     'preview',
     String.raw`
 MetaURI
 BoxcarBot
-PagePeeker	PagePeeker\/
+PagePeeker/
 vercel-screenshot
 Cloudflare-Stream-Webhook
 Bitbucket-Webhooks
@@ -1564,34 +1423,45 @@ Google-Apps-Script
 GoogleDocs
 GoPay
 Web Screen Service By hyperhost
-Integromat	Integromat\/
-Make	Make\/
+Integromat/
+Make/
 Mollie HTTP client
-PayPal	PayPal\/
+PayPal/
 PDF24 URL To PDF
 screeenly-bot
 Shopify-Captain-Hook
-Stripe	Stripe\/
-Svix-Webhooks	Svix-Webhooks\/
-Trustly	Trustly\/
-WARDBot	WARDBot\/
+Stripe/
+Svix-Webhooks/
+Trustly/
+WARDBot/
 Indy Library
-WJHRO	WJHRO\/
+WJHRO/
 YahooCacheSystem
-YokoyGroupAG	YokoyGroupAG\/
+YokoyGroupAG/
 Zapier
 Zendesk Webhook
 `,
   ],
   [
+    'ai-search',
+    String.raw`
+Amzn-SearchBot
+Anomura
+AzureAI-SearchBot
+Channel3Bot
+Cloudflare-AutoRAG
+LinkupBot
+ZanistaBot
+amazon-kendra
+ExaSearchBot
+LAIONDownloader
+Poseidon Research Crawler
+YaK
+`,
+  ],
+  [
     'ai-assistant',
     String.raw`
-ChatGPT-User
-Claude-User
-cohere-ai
-Gemini-Deep-Research
-Perplexity-User
-DuckAssistBot
 Amzn-User
 bigsur.ai
 Google-NotebookLM
@@ -1606,8 +1476,6 @@ GoogleAgent-URLContext
 Kimi-User
 KlaviyoAIBot
 LinerBot
-meta-externalfetcher
-Meta-ExternalFetcher
 NotebookLM
 QualifiedBot
 Shap-User
@@ -1617,30 +1485,8 @@ YiyanBot
 `,
   ],
   [
-    'ai-search',
-    String.raw`
-OAI-SearchBot
-Claude-SearchBot
-Amzn-SearchBot
-Anomura
-AzureAI-SearchBot
-Channel3Bot
-Cloudflare-AutoRAG
-LinkupBot
-ZanistaBot
-amazon-kendra
-ExaSearchBot
-LAIONDownloader
-PerplexityBot
-Poseidon Research Crawler
-YaK
-`,
-  ],
-  [
     'ai-agent',
     String.raw`
-Claude-Web
-MistralAI-User
 atlassian-bot
 Aranet-SearchBot
 crawl4ai
