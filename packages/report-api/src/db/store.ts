@@ -83,6 +83,12 @@ export interface IngestResult {
 export interface BatchStats {
   /** Events of the batch refused by validation (not in `batch.events`). */
   rejected: number;
+  /**
+   * A sampled import (`storeIngest`'s `sampleRate`): every event of the batch at its own weight, folded
+   * into the rollups instead of `batch.events`, which then holds only the raw events kept. The
+   * rollups stay exact while raw events are sampled.
+   */
+  rollupEvents?: readonly WatchpostEvent[];
 }
 
 /** A stored raw event (the wire event plus the site and the batch it came in). */

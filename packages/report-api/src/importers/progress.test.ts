@@ -20,4 +20,16 @@ describe('createProgressLine', () => {
     expect(out[1]).toMatch(/^\rimporting: 100,000 lines, .* 100,000 lines\/s$/);
     expect(out[2]).toMatch(/^\r +\r$/);
   });
+
+  it('shows the share of the input done and the time left from the rate so far', () => {
+    let clock = 0;
+    const out: string[] = [];
+    const progress = createProgressLine({ write: (text) => out.push(text), now: () => clock, totalBytes: 1_000_000 });
+    clock = 10_000;
+    progress.update({ ...emptySummary(), linesRead: 100_000 }, 250_000); // a quarter in 10 s: 30 s left
+    clock = 4_000_000;
+    progress.update({ ...emptySummary(), linesRead: 200_000 }, 500_000); // half in 4,000 s: 1:06:40 left
+    expect(out[0]).toMatch(/, 10,000 lines\/s, 25%, ETA 0:30$/);
+    expect(out[1]).toMatch(/, 50%, ETA 1:06:40 *$/);
+  });
 });

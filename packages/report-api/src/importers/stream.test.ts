@@ -62,9 +62,14 @@ describe('importStream / importFiles', () => {
   writeFileSync(plain, sampleLog());
   writeFileSync(gz, gzipSync(sampleLog()));
 
-  it('imports a log in batches, counts skips by reason and never overlaps ingest calls', async () => {
+  it('imports a log in batches, counts skips by reason; with maxInFlight 1 ingest calls never overlap', async () => {
     const store = recordingIngest();
-    const summary = await importFiles([plain], { siteId: 's1', format: 'combined', ingest: store.ingest });
+    const summary = await importFiles([plain], {
+      siteId: 's1',
+      format: 'combined',
+      ingest: store.ingest,
+      maxInFlight: 1,
+    });
     expect(summary).toMatchObject({ files: 1, linesRead: 2510, imported: 2500, skipped: 10, duplicates: 0 });
     expect(summary.skippedByReason).toEqual(expectedReasons);
     expect(store.calls).toBe(3);
@@ -158,8 +163,58 @@ describe('importStream / importFiles', () => {
       },
       summary,
     );
-    expect(seen).toEqual([500, 1000, 1500, 2000, 2500, 2510]);
+    // Once per batch, and once more when the batches still in flight are stored.
+    expect(seen).toEqual([500, 1000, 1500, 2000, 2500, 2510, 2510]);
     expect(summary.linesRead).toBe(2510);
+  });
+
+  it('hands up to maxInFlight batches to a slow store, and counts them all once stored', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const bytes: number[] = [];
+    const summary = await importStream([Buffer.from(sampleLog())], {
+      siteId: 's1',
+      format: 'combined',
+      batchLines: 100,
+      maxInFlight: 3,
+      onProgress: (_s, read) => bytes.push(read),
+      ingest: async () => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        inFlight--;
+        return { duplicate: false };
+      },
+    });
+    expect(most).toBe(3);
+    expect(summary).toMatchObject({ linesRead: 2510, imported: 2500 });
+    expect(bytes.at(-1)).toBe(Buffer.byteLength(sampleLog()));
+  });
+
+  it('a batch the store refuses fails the import after the batches in flight settle', async () => {
+    let calls = 0;
+    let settled = 0;
+    const failing = importStream([Buffer.from(sampleLog())], {
+      siteId: 's1',
+      format: 'combined',
+      batchLines: 100,
+      ingest: async () => {
+        const call = ++calls;
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        settled++;
+        if (call === 3) throw new Error('disk full');
+        return { duplicate: false };
+      },
+    });
+    await expect(failing).rejects.toThrow('disk full');
+    expect(settled).toBe(calls);
+  });
+
+  it('refuses a maxInFlight of 0 or 65', async () => {
+    for (const maxInFlight of [0, 65, 1.5]) {
+      await expect(
+        importStream(['x'], { siteId: 's1', format: 'combined', ingest: () => ({ duplicate: false }), maxInFlight }),
+      ).rejects.toThrow(/maxInFlight/);
+    }
   });
 
   it('a missing file rejects with the path in the message', async () => {

@@ -46,8 +46,16 @@ export interface ImportOptions {
   maxTextBytes?: number;
   /** Lines longer than this many bytes are skipped (`line-too-long`) without being buffered. Default 256 KiB. */
   maxLineBytes?: number;
-  /** Called after every batch; the CLI draws its progress line with it. */
-  onProgress?: (summary: ImportSummary) => void;
+  /**
+   * Called after every batch with the bytes of input read so far (as given: compressed for a gzip file; over all
+   * files for `importFiles`); the CLI draws its progress line with it.
+   */
+  onProgress?: (summary: ImportSummary, bytesRead: number) => void;
+  /**
+   * Batches handed to `ingest` and not answered yet before reading waits: parsing the next batches while the
+   * store writes the last ones. Memory stays bounded by this many batches. Default 4; 1 awaits each batch.
+   */
+  maxInFlight?: number;
   /** Requests to these marked as login attempts (`parseLoginPaths`); none by default. */
   loginPaths?: readonly LoginPath[];
   now?: () => number;
@@ -76,7 +84,7 @@ const toBuffer = (chunk: Uint8Array | string): Buffer =>
  * @example
  * const text = await openLogStream(createReadStream('access.log.gz'));
  */
-export async function openLogStream(source: LogSource): Promise<Readable> {
+export async function openLogStream(source: LogSource, onBytes?: (bytes: number) => void): Promise<Readable> {
   const iterator =
     Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : toAsync(source)[Symbol.asyncIterator]();
   const head: Buffer[] = [];
@@ -90,6 +98,7 @@ export async function openLogStream(source: LogSource): Promise<Readable> {
       break;
     }
     const chunk = toBuffer(next.value);
+    onBytes?.(chunk.length);
     head.push(chunk);
     headBytes += chunk.length;
   }
@@ -99,7 +108,9 @@ export async function openLogStream(source: LogSource): Promise<Readable> {
       if (first.length > 0) yield first;
       if (done) return;
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-        yield toBuffer(next.value);
+        const chunk = toBuffer(next.value);
+        onBytes?.(chunk.length);
+        yield chunk;
       }
     } finally {
       // Stopped early (an error, a limit): let the source close its file or request.
@@ -124,8 +135,9 @@ export function emptySummary(): ImportSummary {
 
 /**
  * Imports one log (a file's bytes, an HTTP body, plain or gzip) into a site, adding to `summary`.
- * Lines are read one by one and stored in batches of `batchLines` raw lines; each batch is awaited
- * before more is read, so memory stays flat in the size of the log. A batch's id is a SHA-256 of the
+ * Lines are read one by one and stored in batches of `batchLines` raw lines; reading waits while
+ * `maxInFlight` batches are with the store (so parsing and writing overlap, and memory stays flat in
+ * the size of the log). A batch's id is a SHA-256 of the
  * site, the format, the batch's ordinal and its raw lines, so importing the same log again stores nothing new
  * (its events are counted as `duplicates`).
  *
@@ -145,6 +157,7 @@ export async function importStream(
     maxLineBytes = DEFAULT_MAX_LINE_BYTES,
     onProgress,
     loginPaths = [],
+    maxInFlight = 4,
     now = Date.now,
   }: ImportOptions,
   summary: ImportSummary = emptySummary(),
@@ -152,15 +165,31 @@ export async function importStream(
   if (!Number.isInteger(batchLines) || batchLines < 1 || batchLines > 5000) {
     throw new TypeError(`batchLines must be an integer from 1 to 5000, got ${batchLines}`);
   }
+  if (!Number.isInteger(maxInFlight) || maxInFlight < 1 || maxInFlight > 64) {
+    throw new TypeError(`maxInFlight must be an integer from 1 to 64, got ${maxInFlight}`);
+  }
   const parse = IMPORT_FORMATS[format];
   const started = now();
   const baseSeconds = summary.seconds;
-  const text = await openLogStream(source);
+  let bytesRead = 0;
+  const text = await openLogStream(source, (bytes) => (bytesRead += bytes));
   const chunks = splitLines(text, { maxLineBytes, maxTextBytes });
   let events: WatchpostEvent[] = [];
   // Raw lines of the current batch, hashed in one call at the end of the batch.
   let raw: string[] = [];
   let ordinal = 0;
+  // Batches handed to the store and not answered yet, oldest first.
+  const inFlight: Array<Promise<void>> = [];
+
+  function account(outcome: IngestOutcome, count: number): void {
+    const rejected = outcome.rejected ?? 0;
+    if (rejected > 0) {
+      summary.skipped += rejected;
+      summary.skippedByReason['invalid-event'] = (summary.skippedByReason['invalid-event'] ?? 0) + rejected;
+    }
+    if (outcome.duplicate) summary.duplicates += count - rejected;
+    else summary.imported += count - rejected;
+  }
 
   async function flush(): Promise<void> {
     raw.push('');
@@ -171,20 +200,18 @@ export async function importStream(
       .digest('base64url');
     const batchId = `imp_${digest}`;
     const batch: EventBatch = { batchId, source: 'import', events };
-    if (events.length > 0) {
-      const outcome = await ingest(siteId, batch);
-      const rejected = outcome.rejected ?? 0;
-      if (rejected > 0) {
-        summary.skipped += rejected;
-        summary.skippedByReason['invalid-event'] = (summary.skippedByReason['invalid-event'] ?? 0) + rejected;
-      }
-      if (outcome.duplicate) summary.duplicates += events.length - rejected;
-      else summary.imported += events.length - rejected;
-    }
+    const count = events.length;
     events = [];
     raw = [];
+    if (count > 0) {
+      const stored = (async () => account(await ingest(siteId, batch), count))();
+      // Awaited below (in order) or, after an error, settled in `finally`: never an unhandled rejection.
+      stored.catch(() => undefined);
+      inFlight.push(stored);
+      if (inFlight.length >= maxInFlight) await inFlight.shift();
+    }
     summary.seconds = baseSeconds + (now() - started) / 1000;
-    onProgress?.(summary);
+    onProgress?.(summary, bytesRead);
   }
 
   function skip(reason: SkipReason): void {
@@ -220,10 +247,14 @@ export async function importStream(
       }
     }
     if (raw.length > 0) await flush();
+    while (inFlight.length > 0) await inFlight.shift();
   } finally {
+    // After a failure: let the batches still in flight settle before the error goes up.
+    await Promise.allSettled(inFlight);
     await chunks.return(undefined);
     text.destroy();
   }
+  onProgress?.(summary, bytesRead);
   summary.files++;
   summary.seconds = baseSeconds + (now() - started) / 1000;
   return summary;
@@ -239,9 +270,17 @@ export async function importStream(
  */
 export async function importFiles(paths: readonly string[], options: ImportOptions): Promise<ImportSummary> {
   const summary = emptySummary();
+  const { onProgress } = options;
+  // Bytes of the files already imported and of the current one, so progress counts over all of them.
+  const position = { before: 0, current: 0 };
+  const fileOptions: ImportOptions = onProgress
+    ? { ...options, onProgress: (s, bytes) => onProgress(s, position.before + (position.current = bytes)) }
+    : options;
   for (const path of paths) {
+    position.current = 0;
     try {
-      await importStream(createReadStream(path), options, summary);
+      await importStream(createReadStream(path), fileOptions, summary);
+      position.before += position.current;
     } catch (error) {
       throw new ImportFileError(path, error, summary);
     }

@@ -7,11 +7,12 @@ import { createProgressLine } from '../../importers/progress.js';
 import { parseLoginPaths } from '../../importers/login-paths.js';
 import { importFiles, type ImportSummary } from '../../importers/stream.js';
 import { type Command, dbOption, parseCommandArgs, stringOption, UsageError } from '../args.js';
-import { withSite } from '../open-store.js';
+import { openStoreFromArgs } from '../open-store.js';
 
 const formats = Object.keys(IMPORT_FORMATS).join('|');
 
-const usage = `Usage: watchpost import --site ID --format ${formats} [--login-path P]... [--db PATH|URL] FILE...
+const usage = `Usage: watchpost import --site ID --format ${formats} [--login-path P]... [--sample-rate R]
+                        [--db PATH|URL] FILE...
 
 Imports existing logs into a site as ordinary events, so its daily reports, dashboard and
 recommendations cover them. Files may be plain or gzip (detected by content). Importing the
@@ -24,7 +25,12 @@ skipped and counted; a broken file stops the import with a message naming it (ex
                    alb       Application Load Balancer access logs
                    combined  Apache/nginx combined or common log format
   --login-path P   mark requests to P (POST:/login or /login, repeatable) as login attempts:
-                   failed on 401/403, success on any other status below 500
+                   failed on 401/403 or when refused by WAF, success on any other status
+                   below 500; none on 5xx, a closed connection or an AWS WAF ALLOW
+  --sample-rate R  store the raw event of only this share (0 < R <= 1, default 1) of the
+                   allowed requests answered below 400, as the middleware samples; every
+                   block, 4xx, 5xx and login attempt is kept. Report counts stay exact:
+                   rollups count every line. Drill-downs scale the kept events back up.
   --db PATH|URL    SQLite database file (default ./watchpost.db) or postgres://user@host:5432/db URL`;
 
 /**
@@ -44,6 +50,7 @@ export const importCommand: Command = {
         site: { type: 'string' },
         format: { type: 'string' },
         'login-path': { type: 'string', multiple: true },
+        'sample-rate': { type: 'string' },
       },
       { positionals: Number.POSITIVE_INFINITY },
     );
@@ -58,29 +65,42 @@ export const importCommand: Command = {
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
+    const rateText = args.values['sample-rate'];
+    const sampleRate = rateText === undefined ? 1 : Number(rateText);
+    if (typeof rateText === 'string' && (rateText.trim() === '' || !(sampleRate > 0 && sampleRate <= 1)))
+      throw new UsageError(`--sample-rate: ${JSON.stringify(rateText)} is not a number above 0 and at most 1`);
     const files = args.positionals;
     if (files.length === 0) throw new UsageError('give at least one log FILE to import');
+    let totalBytes = 0;
     for (const file of files) {
       let isFile: boolean;
       try {
-        isFile = statSync(file).isFile();
+        const stat = statSync(file);
+        isFile = stat.isFile();
+        totalBytes += stat.size;
       } catch {
         throw new UsageError(`${file}: no such file`);
       }
       if (!isFile) throw new UsageError(`${file}: not a file`);
     }
-    return withSite(args, async (store, site) => {
+    const siteId = stringOption(args, 'site', true);
+    // SQLite: events are written on a thread of their own while this one parses the next batches.
+    const store = await openStoreFromArgs(stringOption(args, 'db', true), { mustExist: true, writerThread: true });
+    try {
+      const site = await store.getSite(siteId);
+      if (!site)
+        throw new UsageError(`--site: no site ${JSON.stringify(siteId)} in this database (see watchpost sites list)`);
       const geo = loadGeoLookup({ warn: (message) => io.err(message) });
       const context = createParseContext({ lookupCountry: (ip) => geo(ip) });
       const progress = process.stderr.isTTY
-        ? createProgressLine({ write: (text) => process.stderr.write(text) })
+        ? createProgressLine({ write: (text) => process.stderr.write(text), totalBytes })
         : null;
       let summary: ImportSummary;
       try {
         summary = await importFiles(files, {
           siteId: site.id,
           format,
-          ingest: storeIngest(store),
+          ingest: storeIngest(store, { sampleRate }),
           context,
           loginPaths,
           onProgress: progress?.update,
@@ -90,6 +110,8 @@ export const importCommand: Command = {
       }
       io.out(JSON.stringify(summary));
       return 0;
-    });
+    } finally {
+      await store.close();
+    }
   },
 };

@@ -119,7 +119,10 @@ export function postgresEventStore(
       // Checked and folded before BEGIN: the transaction (and the rollup row locks it takes) stays
       // short, and a batch the rollups cannot take fails with nothing written.
       assertStorable(batch.events, localDay);
-      const aggregate = batch.events.length > 0 ? aggregateEvents(batch.events, localDay) : null;
+      // A sampled import: the rollups count every event, the raw rows are the ones kept.
+      const counted = stats?.rollupEvents ?? batch.events;
+      if (counted !== batch.events) assertStorable(counted, localDay);
+      const aggregate = counted.length > 0 ? aggregateEvents(counted, localDay) : null;
       return transaction(pool, async (client) => {
         const fresh =
           (await changes(client, insertBatch, [
@@ -132,10 +135,8 @@ export function postgresEventStore(
             stats?.rejected ?? 0,
           ])) > 0;
         if (!fresh) return { accepted: 0, duplicate: true };
-        if (aggregate) {
-          await changes(client, insertEvents, eventColumns(siteId, batch.events));
-          await writeRollups(client, siteId, aggregate);
-        }
+        if (batch.events.length > 0) await changes(client, insertEvents, eventColumns(siteId, batch.events));
+        if (aggregate) await writeRollups(client, siteId, aggregate);
         return { accepted: batch.events.length, duplicate: false };
       });
     },

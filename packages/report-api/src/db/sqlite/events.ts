@@ -43,6 +43,8 @@ interface Pending {
   batch: EventBatch;
   receivedAt: number;
   rejected: number;
+  /** A sampled import's events for the rollups (`BatchStats.rollupEvents`); else `batch.events`. */
+  rollupEvents: readonly WatchpostEvent[] | undefined;
   localDay: (ms: number) => string;
   resolve: (result: StoredBatch) => void;
   reject: (error: unknown) => void;
@@ -74,7 +76,13 @@ export function sqliteEventStore(
   { maxGroupEvents = 20_000, groupWaitMs = 3, rollups: rollupOptions, holdRollups = true }: GroupCommitOptions = {},
 ): EventStore & {
   backlogOwner: string;
-  ingestBatchAt(siteId: string, batch: EventBatch, receivedAt: number, rejected?: number): Promise<StoredBatch>;
+  ingestBatchAt(
+    siteId: string,
+    batch: EventBatch,
+    receivedAt: number,
+    rejected?: number,
+    rollupEvents?: readonly WatchpostEvent[],
+  ): Promise<StoredBatch>;
   flushPending(): void;
   flushRollups(): void;
   flushRollupsForRead(): void;
@@ -131,6 +139,7 @@ export function sqliteEventStore(
       receivedAt: number,
       localDay: (ms: number) => string,
       rejected: number,
+      rollupEvents: readonly WatchpostEvent[] | undefined,
     ): StoredBatch => {
       const fresh =
         insertBatch.run(
@@ -146,6 +155,7 @@ export function sqliteEventStore(
       // Inside the savepoint: an event the rollups could not take (a ts past the largest Date) rolls
       // the whole batch back, batch id included, so a fixed retry is stored, not called a duplicate.
       assertStorable(batch.events, localDay);
+      if (rollupEvents) assertStorable(rollupEvents, localDay);
       const before = maxId.get() ?? 0;
       const events = batch.events;
       const params: unknown[] = [];
@@ -176,7 +186,7 @@ export function sqliteEventStore(
   const writeGroup = db.transaction((group: Pending[], outcomes: Array<{ result?: StoredBatch; error?: unknown }>) => {
     for (const p of group) {
       try {
-        outcomes.push({ result: ingestOne(p.siteId, p.batch, p.receivedAt, p.localDay, p.rejected) });
+        outcomes.push({ result: ingestOne(p.siteId, p.batch, p.receivedAt, p.localDay, p.rejected, p.rollupEvents) });
       } catch (error) {
         outcomes.push({ error });
       }
@@ -184,11 +194,17 @@ export function sqliteEventStore(
   });
 
   /** `ingestBatch` with the batch's received-at stamp given (a writer thread gets it from the caller's clock). */
-  function ingestBatchAt(siteId: string, batch: EventBatch, receivedAt: number, rejected = 0): Promise<StoredBatch> {
+  function ingestBatchAt(
+    siteId: string,
+    batch: EventBatch,
+    receivedAt: number,
+    rejected = 0,
+    rollupEvents?: readonly WatchpostEvent[],
+  ): Promise<StoredBatch> {
     const day = localDayOfSite(siteId);
     if (day === null) return Promise.reject(new Error(`unknown site ${siteId}`));
     return new Promise<StoredBatch>((resolve, reject) => {
-      queue.push({ siteId, batch, receivedAt, rejected, localDay: day, resolve, reject });
+      queue.push({ siteId, batch, receivedAt, rejected, rollupEvents, localDay: day, resolve, reject });
       if (scheduled) return;
       scheduled = true;
       // Wait only when batches have been arriving together: a lone sequential writer (an import)
@@ -220,7 +236,8 @@ export function sqliteEventStore(
         const outcome = outcomes[k]!;
         if (!outcome.result) return p.reject(outcome.error);
         try {
-          if (!outcome.result.duplicate) rollups?.add(p.siteId, p.batch.events, p.localDay, outcome.result.backlogId);
+          if (!outcome.result.duplicate)
+            rollups?.add(p.siteId, p.rollupEvents ?? p.batch.events, p.localDay, outcome.result.backlogId);
         } catch (error) {
           // Committed already (assertStorable makes this unreachable): the backlog range stays, so
           // the next open rebuilds these rollups or skips and reports the rows it cannot take.
@@ -234,10 +251,12 @@ export function sqliteEventStore(
 
   return {
     ingestBatch: (siteId, batch, _json, stats) =>
-      ingestBatchAt(siteId, batch, now(), stats?.rejected ?? 0).then(({ accepted, duplicate }) => ({
-        accepted,
-        duplicate,
-      })),
+      ingestBatchAt(siteId, batch, now(), stats?.rejected ?? 0, stats?.rollupEvents).then(
+        ({ accepted, duplicate }) => ({
+          accepted,
+          duplicate,
+        }),
+      ),
     ingestBatchAt,
     flushPending,
     backlogOwner: backlog.owner,

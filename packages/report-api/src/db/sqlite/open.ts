@@ -125,7 +125,7 @@ export function openSqliteStore({
       ...sqliteSiteStore(db, now, { flushBeforeDelete: writer.flushForRead }),
       ...sqliteEventList(db),
       ingestBatch: (siteId, batch, json, stats) =>
-        writer.ingestBatchAt(siteId, batch, now(), json, stats?.rejected ?? 0),
+        writer.ingestBatchAt(siteId, batch, now(), json, stats?.rejected ?? 0, stats?.rollupEvents),
       purgeBefore: (before) => writer.purgeBefore(before),
       ...readAfterFlush(sqliteRollupStore(db), writer.flushForRead),
       async close() {

@@ -1,4 +1,4 @@
-import type { EventBatch } from '@watchpost/middleware/protocol';
+import type { EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
 import { Worker } from 'node:worker_threads';
 import type { IngestResult } from '../store.js';
 import type { StoredBatch } from './events.js';
@@ -26,6 +26,7 @@ export interface Writer {
     receivedAt: number,
     json?: string,
     rejected?: number,
+    rollupEvents?: readonly WatchpostEvent[],
   ): Promise<IngestResult>;
   /** Writes the rollups waiting in memory, so a read sees every stored batch; logs a failure, never rejects. */
   flushForRead(): Promise<void>;
@@ -158,7 +159,7 @@ export function startWriter({
   }
 
   return {
-    async ingestBatchAt(siteId, batch, receivedAt, json = JSON.stringify(batch), rejected = 0) {
+    async ingestBatchAt(siteId, batch, receivedAt, json = JSON.stringify(batch), rejected = 0, rollupEvents) {
       const localDay = localDayOfSite(siteId);
       if (localDay === null) throw new Error(`unknown site ${siteId}`);
       const { accepted, duplicate, backlogId } = await call<StoredBatch>({
@@ -168,9 +169,10 @@ export function startWriter({
         json,
         rejected,
       });
-      if (!duplicate && accepted > 0) {
+      // A sampled import may store no raw event of a batch and still owe the rollups of all of them.
+      if (!duplicate && (accepted > 0 || (rollupEvents?.length ?? 0) > 0)) {
         try {
-          held.add(siteId, batch.events, localDay, backlogId);
+          held.add(siteId, rollupEvents ?? batch.events, localDay, backlogId);
         } catch (error) {
           // Committed on the thread (its assertStorable makes this unreachable): the backlog row
           // stays, so the next open rebuilds these rollups or skips and reports what it cannot take.

@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../db/sqlite/open.js';
+import { buildDailyReport } from '../../reports/build.js';
+import type { DailyReport } from '../../reports/types.js';
+import { cli } from '../../../test/cli.js';
+
+let dir: string;
+let db: string;
+let log: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'watchpost-import-sample-'));
+  db = join(dir, 'w.db');
+  log = join(dir, 'access.log');
+  writeFileSync(log, accessLog());
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const UAS = ['Mozilla/5.0 (X11; Linux x86_64) Firefox/125.0', 'sqlmap/1.8', 'Googlebot/2.1', 'curl/8.5.0'];
+const STATUSES = [200, 200, 200, 200, 200, 200, 200, 304, 301, 404, 401, 500];
+
+/** 6,000 requests over 2026-03-09 from 300 clients: mostly 200s, some 3xx, 4xx, 5xx and POSTs to /login. */
+function accessLog(): string {
+  const lines: string[] = [];
+  for (let i = 0; i < 6000; i++) {
+    const seconds = Math.floor((i * 86_400) / 6000);
+    const time = [seconds / 3600, (seconds / 60) % 60, seconds % 60].map((n) => String(Math.floor(n)).padStart(2, '0'));
+    const status = STATUSES[(i * 7) % STATUSES.length]!;
+    const login = i % 50 === 0;
+    lines.push(
+      `198.51.${(i * 13) % 3}.${(i * 31) % 100} - - [09/Mar/2026:${time.join(':')} +0000] ` +
+        `"${login ? 'POST /login' : `GET /p/${i % 40}`} HTTP/1.1" ${status} 100 "-" "${UAS[i % UAS.length]}"`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function importAt(rate: string): Promise<{ report: DailyReport; rawEvents: number }> {
+  const created = await cli('sites', 'create', `shop-${rate}`, '--tz', 'UTC', '--db', db);
+  const siteId = (JSON.parse(created.out) as { id: string }).id;
+  const run = await cli(
+    'import',
+    ...['--db', db, '--site', siteId, '--format', 'combined', '--login-path', 'POST:/login', '--sample-rate', rate],
+    log,
+  );
+  expect(run.code).toBe(0);
+  expect(JSON.parse(run.out)).toMatchObject({ linesRead: 6000, imported: 6000 });
+  const store = openSqliteStore({ path: db });
+  try {
+    const report = await buildDailyReport(store, (await store.getSite(siteId))!, '2026-03-09', { now: () => 0 });
+    const rawEvents = store.db.prepare('SELECT count(*) FROM events WHERE site_id = ?').pluck().get(siteId) as number;
+    return { report, rawEvents };
+  } finally {
+    await store.close();
+  }
+}
+
+describe('watchpost import --sample-rate', () => {
+  it('stores about a tenth of the allowed 2xx/3xx raw events; the report equals a full import', async () => {
+    const everything = await importAt('1');
+    const sampled = await importAt('0.1');
+    expect(everything.rawEvents).toBe(6000);
+    // 4xx, 5xx and login attempts kept (1,500 + 120 logins with a 2xx/3xx), about a tenth of the other 4,380.
+    expect(sampled.rawEvents).toBeGreaterThan(1500 + 300);
+    expect(sampled.rawEvents).toBeLessThan(1500 + 120 + 600);
+    const { site: _a, ...full } = everything.report;
+    const { site: _b, ...part } = sampled.report;
+    expect(part).toEqual(full);
+    expect(full.totals.requests).toBe(6000);
+    expect(full.logins?.attempts).toBe(120);
+  });
+
+  it('refuses a rate of 0, above 1 or not a number (exit 2)', async () => {
+    for (const rate of ['0', '1.5', 'abc', '', 'NaN', '-0.1']) {
+      const run = await cli('import', '--db', db, '--site', 'x', '--format', 'combined', '--sample-rate', rate, log);
+      expect(run.code).toBe(2);
+      expect(run.err).toMatch(/--sample-rate/);
+    }
+  });
+});
