@@ -78,6 +78,7 @@ export function createLoginMonitor(options: LoginOptions | undefined, dryRun: bo
   if (options === undefined) return null;
   if (options === null || typeof options !== 'object') throw new TypeError('options.logins must be an object');
   const endpoints = compileEndpoints(options.endpoints);
+  const pathLengths = new Set([...endpoints.keys()].map((path) => path.length));
   const hash = options.accountKey === undefined ? () => null : createAccountHasher(options.accountKey);
   const maxTracked = options.maxTracked ?? 50_000;
   if (!Number.isInteger(maxTracked) || maxTracked < 1 || maxTracked > 10_000_000) {
@@ -123,6 +124,8 @@ export function createLoginMonitor(options: LoginOptions | undefined, dryRun: bo
       if (endpoints.size === 0 || status === 0 || status >= 500) return null;
       const raw = typeof req.path === 'string' ? req.path : '';
       const query = raw.indexOf('?');
+      // Most requests go elsewhere: a path of no declared length is looked up without cutting its query off.
+      if (!pathLengths.has(query === -1 ? raw.length : query)) return null;
       const methods = endpoints.get(query === -1 ? raw : raw.slice(0, query));
       if (methods === undefined) return null;
       const method = typeof req.method === 'string' ? req.method : '';

@@ -2,7 +2,7 @@ import type { BotCategory } from '../../protocol/index.js';
 import type { RequestFacts } from '../engine-options.js';
 import type { ParsedIp } from '../ip/parse.js';
 import { botCategorySchema } from '../../protocol/index.js';
-import { compileRateMatcher, methodIn, pathIn, pathOf, type CompiledRateMatch, type RateMatch } from './rate-match.js';
+import { compileRateMatcher, methodIn, pathOf, type CompiledRateMatch, type RateMatch } from './rate-match.js';
 import type { SharedRateRule } from './rate-sharing.js';
 import { Generations } from '../generations.js';
 import { PairRateWindow, RateWindow } from './rate-window.js';
@@ -189,20 +189,29 @@ export function compileRateRules(
       const onHit = rates.onHit;
       // Computed at most once per request, and only when a matching rule needs them.
       let client: string | null = null;
-      let path: string | null = null;
+      let bare: string | null = null; // the path without its query
+      let path: string | null = null; // the same, cut to MAX_KEY_LENGTH
       let clientPath: string | null = null;
       let counted: RateHit | null = null;
       for (let i = 0; i < rules.length; i++) {
         const rule = rules[i]!;
         const { methods } = rule.match;
         if (methods !== null && !methodIn(methods, req.method)) continue;
-        if (!pathIn(rule.match, raw)) continue;
+        if (!rule.match.anyPath) {
+          let found = false;
+          for (const prefix of rule.match.prefixes) if ((found = raw.startsWith(prefix))) break;
+          if (!found && rule.match.patterns.length > 0) {
+            bare ??= pathOf(raw);
+            for (const pattern of rule.match.patterns) if ((found = pattern.test(bare))) break;
+          }
+          if (!found) continue;
+        }
         const { counter, pairs, bans } = rule;
         let key: string | null = null;
         if (rule.key === 'ip') key = client ??= clientKey(req, ip);
         else if (rule.key === 'ip+path') {
           client ??= clientKey(req, ip);
-          path ??= pathOf(raw).slice(0, MAX_KEY_LENGTH);
+          path ??= (bare ??= pathOf(raw)).slice(0, MAX_KEY_LENGTH);
           // The joined key (bans, sharing) is built only when something needs it: counting does not.
           if (bans.size !== 0 || onHit) key = clientPath ??= `${client} ${path}`;
         } else {
