@@ -19,21 +19,23 @@ export const reasonField = z
  * @example
  * newKeySchema.parse({ label: 'alice', kind: 'admin' });
  */
-export const newKeySchema = z.object({
-  label: z
-    .string()
-    .min(1)
-    .max(MAX_KEY_LABEL)
-    .refine((label) => labelProblem(label) === null, {
-      error: (issue) => labelProblem(String(issue.input)) ?? 'invalid label',
-    })
-    .describe('who or what holds the key, e.g. alice or edge-tokyo: one printable line'),
-  kind: z.enum(['admin', 'ingest']).default('admin').describe('admin manages the site; ingest sends events'),
-  reason: reasonField,
-});
+export const newKeySchema = z
+  .object({
+    label: z
+      .string()
+      .min(1)
+      .max(MAX_KEY_LABEL)
+      .refine((label) => labelProblem(label) === null, {
+        error: (issue) => labelProblem(String(issue.input)) ?? 'invalid label',
+      })
+      .describe('who or what holds the key, e.g. alice or edge-tokyo: one printable line'),
+    kind: z.enum(['admin', 'ingest']).default('admin').describe('admin manages the site; ingest sends events'),
+    reason: reasonField,
+  })
+  .meta({ examples: [{ label: 'alice', kind: 'admin', reason: 'on call from December' }] });
 
 /** Body of `POST /v1/sites/{id}/keys/{keyId}/rotate`. */
-export const rotateKeySchema = z.object({ reason: reasonField });
+export const rotateKeySchema = z.object({ reason: reasonField }).meta({ examples: [{ reason: 'leaked in a CI log' }] });
 
 /** A key as listed: never its secret. */
 export const keyInfoSchema = z.object({

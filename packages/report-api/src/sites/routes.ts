@@ -19,17 +19,19 @@ const BODY_LIMITS = { maxBodyBytes: 8 * 1024, maxDecompressedBytes: 8 * 1024 };
  * @example
  * renameSiteSchema.parse({ name: 'shop (prod)' });
  */
-export const renameSiteSchema = z.object({
-  name: z
-    .string()
-    .min(1)
-    .max(MAX_SITE_NAME)
-    .refine((name) => siteNameProblem(name) === null, {
-      error: (issue) => siteNameProblem(String(issue.input)) ?? 'invalid name',
-    })
-    .describe('the new name: one printable line'),
-  reason: reasonField,
-});
+export const renameSiteSchema = z
+  .object({
+    name: z
+      .string()
+      .min(1)
+      .max(MAX_SITE_NAME)
+      .refine((name) => siteNameProblem(name) === null, {
+        error: (issue) => siteNameProblem(String(issue.input)) ?? 'invalid name',
+      })
+      .describe('the new name: one printable line'),
+    reason: reasonField,
+  })
+  .meta({ examples: [{ name: 'shop (production)', reason: 'staging moved to its own site' }] });
 
 /** Answer of `DELETE /v1/sites/{id}`. */
 export const deletedSiteSchema = z.object({
