@@ -1,4 +1,5 @@
 import { Generations } from '../generations.js';
+import { PairRateWindow } from '../rules/rate-window.js';
 import { createSlidingCounter, type SlidingCounter } from '../bans/window.js';
 import type { RequestFacts } from '../engine-options.js';
 import { createAccountHasher } from './account-hash.js';
@@ -93,7 +94,8 @@ export function createLoginMonitor(options: LoginOptions | undefined, dryRun: bo
 
   const counter = (d: ResolvedDetection | null): SlidingCounter | null =>
     d === null ? null : createSlidingCounter({ windowMs: d.windowMs, maxClients: maxTracked });
-  const bruteCounts = counter(brute);
+  // Failures per (client, account): a map of maps, so no joined key is built per attempt.
+  const bruteCounts = brute === null ? null : new PairRateWindow(brute.windowMs, maxTracked);
   const accountFailures = counter(compromised);
   const accountsPerClient = stuffing && new TimedSets(stuffing.windowMs, maxTracked, stuffing.limit * 2);
   const clientsPerAccount = spraying && new TimedSets(spraying.windowMs, maxTracked, spraying.limit * 2);
@@ -144,9 +146,9 @@ export function createLoginMonitor(options: LoginOptions | undefined, dryRun: bo
         return;
       }
       if (brute !== null && bruteCounts !== null) {
-        const count = bruteCounts.hit(`${client}\n${account ?? UNKNOWN}`, now);
+        const count = bruteCounts.hit(client, account ?? UNKNOWN, now);
         if (count >= brute.limit) {
-          bruteCounts.reset(`${client}\n${account ?? UNKNOWN}`);
+          bruteCounts.reset(client, account ?? UNKNOWN);
           fire(brute, [client], now);
         }
       }
