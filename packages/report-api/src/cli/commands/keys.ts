@@ -17,7 +17,8 @@ senders switch over without downtime. revoke stops a key at once (a site keeps a
 list never shows secrets. Every change is in the audit log (watchpost audit) with the actor "cli".
   --site ID       site id from \`watchpost sites list\`
   --label LABEL   who or what holds the key, e.g. alice or edge-tokyo (one printable line, 64 characters)
-  --kind KIND     admin (manages the site; the default) or ingest (sends events, reads the deny list)
+  --kind KIND     admin (manages the site; the default) or ingest (sends events, reads the deny list);
+                  lists show it as the key's role
   --id KEY_ID     key id from \`watchpost keys list\`
   --reason TEXT   why, for the audit log
   --db PATH|URL   SQLite database file (default ./watchpost.db) or postgres://user@host:5432/db URL`;
