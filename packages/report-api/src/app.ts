@@ -33,6 +33,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       ...definedOnly(deps.limits ?? {}),
     },
     logError: deps.logError ?? ((error) => console.error(error)),
+    ...(deps.onDenyListChange ? { onDenyListChange: deps.onDenyListChange } : {}),
   };
   const app = new Hono<AppEnv>();
 

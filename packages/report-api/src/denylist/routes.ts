@@ -98,6 +98,7 @@ export function denyListRoutes(deps: ResolvedDeps) {
   const watch = createDenyListWatch({
     versionOf: async (siteId) => denyListVersion(await deps.store.listDenyEntries(siteId, deps.now())),
     onError: deps.logError,
+    ...(deps.onDenyListChange ? { onChange: deps.onDenyListChange } : {}),
   });
   app.get('/', requireKey(deps.store, ['ingest', 'admin']), async function getDenyList(c) {
     const wait = parseWait(c.req.query('wait'));

@@ -11,6 +11,8 @@ export interface DenyListWatchOptions {
   /** Requests held at once across all sites; one more is answered at once. Default 10,000. */
   maxWaiters?: number;
   onError?: (error: unknown) => void;
+  /** Told about every `notify` (a change made in this process), e.g. to notify the edge workers. */
+  onChange?: (siteId: string) => void;
 }
 
 /** Held `GET /v1/denylist` requests, woken when their site's list changes. */
@@ -53,6 +55,7 @@ export function createDenyListWatch({
   recheckMs = 1000,
   maxWaiters = 10_000,
   onError = () => {},
+  onChange,
 }: DenyListWatchOptions): DenyListWatch {
   if (!(Number.isFinite(recheckMs) && recheckMs > 0))
     throw new TypeError(`recheckMs must be a positive number of ms, got ${JSON.stringify(recheckMs)}`);
@@ -127,6 +130,11 @@ export function createDenyListWatch({
     },
     notify(siteId) {
       void recheck(siteId);
+      try {
+        onChange?.(siteId);
+      } catch (error) {
+        onError(error);
+      }
     },
     stats: () => ({ waiting, sites: sites.size, refused }),
   };

@@ -41,6 +41,8 @@ export interface AppDeps {
   logError?: (error: unknown) => void;
   /** Dashboard settings (session secret, public origin); see `DashboardOptions`. */
   dashboard?: DashboardOptions;
+  /** Called when a site's deny list changed through the API (e.g. `createEdgeNotifier(...).notify`). */
+  onDenyListChange?: (siteId: string) => void;
 }
 
 /** `AppDeps` with every default filled in; what sub-routers receive. */
@@ -50,6 +52,7 @@ export interface ResolvedDeps {
   /** Ingest limits are filled in by `createApp`; a route test may give only the body limits. */
   limits: BodyLimits & Partial<IngestLimits>;
   logError: (error: unknown) => void;
+  onDenyListChange?: (siteId: string) => void;
 }
 
 /** Hono environment: the auth middleware sets the caller's site and role. */

@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import { createAlertService } from '../../alerts/service.js';
 import { createApp } from '../../app.js';
+import { createEdgeNotifier, parseEdgeWorkers } from '../../denylist/notify-edge.js';
 import { type Command, dbOption, intOption, parseCommandArgs, publicUrlOption, stringOption } from '../args.js';
 import { openStoreFromArgs } from '../open-store.js';
 import { resolveSessionSecret } from '../session-secret.js';
@@ -64,6 +65,15 @@ export const serveCommand: Command = {
       maxConcurrentBodies: intOption(args, 'max-concurrent-bodies', 1, 100_000),
       maxInFlightBytes: inFlightMb === undefined ? undefined : inFlightMb * 1024 * 1024,
     };
+    // Edge workers told at once when a site's deny list changes (their cron pull is the fallback).
+    const edgeWorkers = parseEdgeWorkers(process.env.WATCHPOST_EDGE_WORKERS);
+    const edgeNotifier =
+      edgeWorkers.size === 0
+        ? null
+        : createEdgeNotifier({
+            targets: edgeWorkers,
+            logError: (error) => io.err(`watchpost serve: edge notice: ${(error as Error)?.message ?? error}`),
+          });
     // If the SQLite writer thread dies, serve stops with exit code 1 rather than answer 500 to every
     // ingest; the next start rebuilds the rollups it held from the raw events.
     let writerFailed = (error: Error) => void io.err(`watchpost serve: ${error.message}`);
@@ -96,6 +106,7 @@ export const serveCommand: Command = {
       store,
       limits,
       dashboard: { sessionSecret, ...(publicUrl ? { publicOrigin: new URL(publicUrl).origin } : {}) },
+      ...(edgeNotifier ? { onDenyListChange: edgeNotifier.notify } : {}),
     });
     const purge = async () => {
       try {
