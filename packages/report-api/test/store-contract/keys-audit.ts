@@ -78,6 +78,22 @@ export function keysAuditContract({ fresh, reopen }: ContractContext): void {
       expect((await store.listKeys(b.site.id)).every((k) => k.siteId === b.site.id)).toBe(true);
       await expect(store.createKey('site_missing', { role: 'admin', label: 'x' }, byCli, T)).rejects.toThrow();
     });
+
+    it('two instances revoking the last two admin keys at once leave one of them', async () => {
+      const store = await fresh();
+      const other = await reopen();
+      const { site, adminKey } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+      const first = (await store.resolveKey(adminKey))!.keyId;
+      const second = await store.createKey(site.id, { role: 'admin', label: 'bob' }, byCli, T);
+      const outcomes = await Promise.allSettled([
+        store.revokeKey(site.id, first, byCli, T),
+        other.revokeKey(site.id, second.key.id, byCli, T),
+      ]);
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      const refused = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+      expect(String(refused.reason)).toMatch(/last admin key|busy|locked|serialize/i);
+      expect((await store.listKeys(site.id)).filter((k) => k.role === 'admin')).toHaveLength(1);
+    });
   });
 
   describe('audit log', () => {
