@@ -12,9 +12,10 @@ import type { SettingsStore } from './settings.js';
  * PostgreSQL store can replace the SQLite one without touching them. Every method is async and every
  * query takes a `siteId`: nothing reads or writes across sites.
  *
- * `Store` is composed of smaller interfaces, one per concern. To add a concern (dashboard drill-downs,
- * alerts, import bookkeeping), declare a new `XxxStore` interface in its own file, add it to the
- * `extends` list of `Store` below, and implement it in `sqlite/`.
+ * `Store` is composed of smaller interfaces, one per concern. To add a concern, declare a new
+ * `XxxStore` interface in its own file, add it to the `extends` list of `Store` below, implement it
+ * in both dialects (`sqlite/` and `postgres/`), and cover it in the contract suite
+ * (`test/store-contract/`), which runs against both.
  */
 
 /** A tenant. Everything else belongs to exactly one site. */
