@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.js';
 import { LastAdminKeyError, type ChangeBy } from '../../src/db/keys.js';
 import { MAX_AUDIT_JSON } from '../../src/db/audit.js';
 import { batch, event } from '../helpers.js';
@@ -157,6 +158,50 @@ export function keysAuditContract({ fresh, reopen }: ContractContext): void {
       const [stored] = (await other.listAudit(site.id, { since: 0, limit: 10 })).entries;
       expect(stored).toEqual(entry);
       expect(JSON.stringify(stored).length).toBeLessThan(MAX_AUDIT_JSON);
+    });
+  });
+
+  describe('site administration through the HTTP API', () => {
+    it("an admin key never reaches another site's keys, audit log, name or data", async () => {
+      const store = await fresh();
+      const app = createApp({ store, logError: () => undefined });
+      const a = await store.createSite({ name: 'a', timeZone: 'UTC', homeCountry: null });
+      const b = await store.createSite({ name: 'b', timeZone: 'UTC', homeCountry: null });
+      const bAdmin = (await store.resolveKey(b.adminKey))!.keyId;
+      const send = (key: string, method: string, path: string, body?: unknown) =>
+        app.request(path, {
+          method,
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+      for (const [method, path, body] of [
+        ['GET', `/v1/sites/${b.site.id}/keys`],
+        ['POST', `/v1/sites/${b.site.id}/keys`, { label: 'mallory' }],
+        ['DELETE', `/v1/sites/${a.site.id}/keys/${bAdmin}`],
+        ['POST', `/v1/sites/${a.site.id}/keys/${bAdmin}/rotate`, {}],
+        ['GET', `/v1/sites/${b.site.id}/audit`],
+        ['PATCH', `/v1/sites/${b.site.id}`, { name: 'pwned' }],
+        ['DELETE', `/v1/sites/${b.site.id}?confirm=${b.site.id}`],
+      ] as Array<[string, string, unknown?]>) {
+        expect([method, path, (await send(a.adminKey, method, path, body)).status]).toEqual([method, path, 404]);
+      }
+      expect(await store.getSite(b.site.id)).toEqual(b.site);
+      expect((await store.listKeys(b.site.id)).map((k) => k.label)).toEqual(['initial', 'initial']);
+      expect((await store.resolveKey(b.adminKey))?.keyId).toBe(bAdmin);
+      expect((await store.listAudit(b.site.id, { since: 0, limit: 10 })).entries).toEqual([]);
+      // A's own: a deny-list entry added with a labelled key is in A's audit log under that label.
+      const alice = await store.createKey(a.site.id, { role: 'admin', label: 'alice' }, byCli, T);
+      expect((await send(alice.secret, 'POST', '/v1/denylist', { value: '192.0.2.9', reason: 'probe' })).status).toBe(
+        201,
+      );
+      const page = (await (await send(alice.secret, 'GET', `/v1/sites/${a.site.id}/audit`)).json()) as {
+        entries: Array<{ action: string; actor: { label: string; keyId: string } }>;
+      };
+      expect(page.entries.map((e) => [e.action, e.actor.label])).toEqual([
+        ['key.create', 'cli'],
+        ['denylist.add', 'alice'],
+      ]);
+      expect(page.entries[1]!.actor.keyId).toBe(alice.key.id);
     });
   });
 
