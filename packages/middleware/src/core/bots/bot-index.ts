@@ -1,4 +1,4 @@
-import { requiredLiterals } from './literals.js';
+import { branches, requiredLiterals } from './literals.js';
 
 /** A pattern to find: a case-insensitive regular expression source without capture groups. */
 export interface IndexedPattern {
@@ -29,11 +29,40 @@ function slotOf(a: number, b: number, c: number): number {
   return (a * 1117 + b * 37 + c) & (SLOTS - 1);
 }
 
+/** Where four characters go. */
+function slotOf4(a: number, b: number, c: number, d: number): number {
+  return (a * 29791 + b * 961 + c * 31 + d) & (SLOTS - 1);
+}
+
+/**
+ * A quick test that passes whenever one of these patterns (rows without a text to index) may match:
+ * those anchored at the start are tried there only, as one expression; each other one only when a
+ * character it needs is in the user agent.
+ */
+function compileUnindexed(patterns: readonly string[]): (ua: string, lowerUa: string) => boolean {
+  const anchored: string[] = [];
+  const guarded: Array<{ needs: readonly string[] | null; expression: RegExp }> = [];
+  for (const pattern of patterns) {
+    const parts = branches(pattern);
+    if (parts !== null && parts.length === 1 && pattern.startsWith('^')) anchored.push(pattern.slice(1));
+    else guarded.push({ needs: requiredLiterals(pattern, 1), expression: new RegExp(pattern, 'i') });
+  }
+  const atStart = anchored.length === 0 ? null : new RegExp(`^(?:${anchored.join('|')})`, 'i');
+  return function mayMatch(ua, lowerUa) {
+    if (atStart !== null && atStart.test(ua)) return true;
+    for (const { needs, expression } of guarded) {
+      if (needs !== null && !needs.some((text) => lowerUa.includes(text))) continue;
+      if (expression.test(ua)) return true;
+    }
+    return false;
+  };
+}
+
 /**
  * Indexes rows by a text every match of theirs must contain (see `requiredLiterals`), keyed by that
- * text's first three characters, so that a user agent is read once, three characters at a time, and
- * only the rows whose text occurs there are tried; rows without such a text are tried as one
- * alternation. Rows are numbered by their position, which is their priority: the lowest wins.
+ * text's first characters, so that a user agent is read once and only the rows whose text occurs
+ * there are tried; rows without such a text, and those anchored at the start, are tried apart (see
+ * `compileUnindexed`). Rows are numbered by their position, which is their priority: the lowest wins.
  *
  * @example
  * const find = createBotIndex([{ pattern: 'googlebot' }, { pattern: 'bot' }]);
@@ -47,22 +76,27 @@ export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
   const unindexed: number[] = [];
   rows.forEach(({ pattern }, row) => {
     const literals = requiredLiterals(pattern);
-    if (literals === null) return void unindexed.push(row);
+    // Anchored patterns are tried at the start only, which is cheaper than finding their text.
+    if (literals === null || (pattern.startsWith('^') && branches(pattern)?.length === 1)) {
+      return void unindexed.push(row);
+    }
     for (const text of literals) {
       const literal = byText.get(text) ?? { text, rows: [] };
       literal.rows.push(row);
       byText.set(text, literal);
     }
   });
-  const slots = new Uint16Array(SLOTS);
-  const buckets: Literal[][] = [[]];
+  // Texts of three characters are keyed by those; longer ones by their first four, so that common
+  // beginnings (`web` of `webkit`) do not gather long lists to try.
+  const short = new Table();
+  const long = new Table();
   for (const literal of byText.values()) {
-    const slot = slotOf(literal.text.charCodeAt(0), literal.text.charCodeAt(1), literal.text.charCodeAt(2));
-    if (slots[slot] === 0) slots[slot] = buckets.push([]) - 1;
-    (buckets[slots[slot] as number] as Literal[]).push(literal);
+    const [a, b, c, d] = [0, 1, 2, 3].map((at) => literal.text.charCodeAt(at)) as [number, number, number, number];
+    if (literal.text.length === 3) short.add(slotOf(a, b, c), literal);
+    else long.add(slotOf4(a, b, c, d), literal);
   }
-  const anyUnindexed =
-    unindexed.length === 0 ? null : new RegExp(unindexed.map((row) => `(?:${rows[row]?.pattern})`).join('|'), 'i');
+  const tryUnindexed = compileUnindexed(unindexed.map((row) => rows[row]?.pattern as string));
+  const anyShort = short.buckets.length > 1;
 
   /** The row's match in the original user agent (case kept), or null when it does not match. */
   function matchOf(row: number, lowerUa: string, ua: string, at: number, length: number): string | null {
@@ -72,10 +106,29 @@ export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
     return expression.exec(ua)?.[0] ?? null;
   }
 
+  // The best row so far, kept outside the call so that trying a bucket allocates nothing.
+  let best = Infinity;
+  let text = '';
+
+  /** Tries the texts of one bucket at `at`; lowers `best` when a row matches there. */
+  function tryBucket(bucket: readonly Literal[], lowerUa: string, ua: string, at: number): void {
+    for (const literal of bucket) {
+      if ((literal.rows[0] as number) >= best || !lowerUa.startsWith(literal.text, at)) continue;
+      for (const row of literal.rows) {
+        if (row >= best) break;
+        const match = matchOf(row, lowerUa, ua, at, literal.text.length);
+        if (match === null) continue;
+        best = row;
+        text = match;
+        break;
+      }
+    }
+  }
+
   return function findBot(lowerUa: string, ua: string): IndexHit | null {
-    let best = Infinity;
-    let text = '';
-    if (anyUnindexed !== null && anyUnindexed.test(ua)) {
+    best = Infinity;
+    text = '';
+    if (tryUnindexed(ua, lowerUa)) {
       for (const row of unindexed) {
         const found = (expressions[row] as RegExp).exec(ua);
         if (found !== null) {
@@ -85,26 +138,35 @@ export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
         }
       }
     }
+    const length = lowerUa.length;
     let a = lowerUa.charCodeAt(0);
     let b = lowerUa.charCodeAt(1);
-    for (let at = 0; at + 2 < lowerUa.length; at++) {
-      const c = lowerUa.charCodeAt(at + 2);
-      const bucket = slots[slotOf(a, b, c)] as number;
+    let c = lowerUa.charCodeAt(2);
+    for (let at = 0; at + 2 < length; at++) {
+      const d = at + 3 < length ? lowerUa.charCodeAt(at + 3) : -1;
+      if (d !== -1) {
+        const bucket = long.slots[slotOf4(a, b, c, d)] as number;
+        if (bucket !== 0) tryBucket(long.buckets[bucket] as Literal[], lowerUa, ua, at);
+      }
+      if (anyShort) {
+        const bucket = short.slots[slotOf(a, b, c)] as number;
+        if (bucket !== 0) tryBucket(short.buckets[bucket] as Literal[], lowerUa, ua, at);
+      }
       a = b;
       b = c;
-      if (bucket === 0) continue;
-      for (const literal of buckets[bucket] as Literal[]) {
-        if ((literal.rows[0] as number) >= best || !lowerUa.startsWith(literal.text, at)) continue;
-        for (const row of literal.rows) {
-          if (row >= best) break;
-          const match = matchOf(row, lowerUa, ua, at, literal.text.length);
-          if (match === null) continue;
-          best = row;
-          text = match;
-          break;
-        }
-      }
+      c = d;
     }
     return best === Infinity ? null : { row: best, text };
   };
+}
+
+/** Texts by the slot of their first characters; slot 0 of `buckets` is the empty one. */
+class Table {
+  readonly slots = new Uint16Array(SLOTS);
+  readonly buckets: Literal[][] = [[]];
+
+  add(slot: number, literal: Literal): void {
+    if (this.slots[slot] === 0) this.slots[slot] = this.buckets.push([]) - 1;
+    (this.buckets[this.slots[slot] as number] as Literal[]).push(literal);
+  }
 }

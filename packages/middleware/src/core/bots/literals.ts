@@ -3,8 +3,8 @@ const ESCAPED_LITERAL = /^[^A-Za-z0-9]$/;
 /** Shortest text worth indexing: the index looks up three characters at a time. */
 export const MIN_LITERAL = 3;
 
-/** Splits a source at its top-level `|`, skipping escapes, classes and groups. */
-function branches(source: string): string[] | null {
+/** Splits a source at its top-level `|`, skipping escapes, classes and groups; null when unbalanced. */
+export function branches(source: string): string[] | null {
   const parts: string[] = [];
   let depth = 0;
   let inClass = false;
@@ -100,7 +100,7 @@ function longestRun(branch: string): string | null {
 
 /**
  * Texts of which every match of the regular expression `source` contains at least one (lower-cased),
- * each at least `MIN_LITERAL` characters long; null when no such set can be read from the source.
+ * each at least `minLength` characters long; null when no such set can be read from the source.
  * Sound, not complete: it reads plain characters outside groups, classes and quantifiers only.
  *
  * @example
@@ -108,13 +108,13 @@ function longestRun(branch: string): string | null {
  * requiredLiterals('Googlebot\\/|adsbot-google'); // ['googlebot/', 'adsbot-google']
  * requiredLiterals('^\\w+/\\d'); // null
  */
-export function requiredLiterals(source: string): string[] | null {
+export function requiredLiterals(source: string, minLength = MIN_LITERAL): string[] | null {
   const parts = branches(source);
   if (parts === null) return null;
   const literals = new Set<string>();
   for (const part of parts) {
     const run = longestRun(part);
-    if (run === null || run.length < MIN_LITERAL) return null;
+    if (run === null || run.length < minLength) return null;
     literals.add(run);
   }
   return [...literals];
