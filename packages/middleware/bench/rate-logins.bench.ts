@@ -1,73 +1,110 @@
 /**
- * Benchmark: decide + observe with 5 rate rules and login monitoring on, against the same engine
- * without them, in the same run (alternating rounds), median ns per request; then the memory the
- * rate counters hold after 1 million distinct clients (bounded by maxClients). Target: <= 150 ns added.
- * Run: npx tsx --conditions=@watchpost/source bench/rate-logins.bench.ts
+ * Benchmark (issue 15): decide + observe with 5 rate rules and login monitoring on, against the same
+ * engine without them, in the same run (alternating rounds), median ns per request; then the memory
+ * the counters hold for 1 million distinct clients. Target: <= 150 ns added per request.
+ * With `--callgrind` (valgrind installed), also instructions per request on and off, a figure that does
+ * not depend on the machine's load: each engine runs twice under callgrind with different request
+ * counts, and the difference of the totals is divided by the difference of the counts (start-up cancels).
+ * Run: npx tsx --conditions=@watchpost/source bench/rate-logins.bench.ts [--callgrind]
  */
-import { createEngine, type RateRule, type RequestFacts } from '../src/index.js';
-import { CHROME_UA, clientIps, median } from './fixtures.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { createEngine, type RequestFacts } from '../src/index.js';
+import { CHROME_UA, median } from './fixtures.js';
+import { benchEngine, rateRules, run } from './rate-logins-traffic.js';
 
 const BATCH = 5_000;
 const ROUNDS = Number(process.env.ROUNDS ?? 120);
 const CLIENTS = Number(process.env.CLIENTS ?? 1_000_000);
+const WARMUP = 50_000;
 
-const ips = clientIps(1_024);
-const requests: RequestFacts[] = ips.map((ip, i) => ({
-  ip,
-  method: i % 50 === 0 ? 'POST' : 'GET',
-  host: 'shop.example',
-  path: i % 50 === 0 ? '/login' : `/products/${i}`,
-  ua: CHROME_UA,
-  country: 'JP',
-}));
+const child = process.argv.indexOf('--child');
+if (child !== -1) {
+  // Under callgrind: warm up, then run the requested number of requests and exit.
+  const engine = benchEngine(process.argv[child + 1] === 'on' ? 'on' : 'off');
+  run(engine, 0, WARMUP + Number(process.argv[child + 2]));
+} else {
+  timing();
+  memory('default maxClients (100 000 per rule, 50 000 per login detection)', {});
+  memory('every client kept (maxClients and maxTracked 1 000 000)', { max: 1_000_000 });
+  if (process.argv.includes('--callgrind')) callgrind();
+}
 
-const rateRules: RateRule[] = [
-  { name: 'any-client', limit: 1_000_000, windowMs: 60_000, action: 'count' },
-  { name: 'per-path', limit: 1_000_000, windowMs: 60_000, key: 'ip+path' },
-  { name: 'api', limit: 1_000_000, windowMs: 10_000, match: { paths: ['/api/', /^\/v\d+\//] } },
-  { name: 'login', limit: 1_000_000, windowMs: 600_000, match: { methods: ['POST'], paths: ['/login'] } },
-  { name: 'crawlers', limit: 1_000_000, windowMs: 60_000, match: { botCategories: ['crawler', 'ai-crawler'] } },
-];
-const nothing = { push: () => {}, flush: async () => {}, close: async () => {} };
-const off = createEngine({ sampleRate: 0.1, sink: nothing });
-const on = createEngine({
-  sampleRate: 0.1,
-  sink: nothing,
-  rateRules,
-  logins: { endpoints: [{ method: 'POST', path: '/login' }], accountKey: 'bench-site-key-0123456789' },
-});
-
-const variants: Record<string, (req: RequestFacts, i: number) => void> = {
-  'decide + observe, no rate rules or logins': (req) => off.observe(req, off.decide(req), 200, 1),
-  'decide + observe, 5 rate rules + logins': (req, i) =>
-    on.observe(req, on.decide(req), req.method === 'POST' ? (i % 3 === 0 ? 200 : 401) : 200, 1),
-};
-const samples: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
-for (let round = 0; round < ROUNDS; round++) {
-  for (const [name, run] of Object.entries(variants)) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < BATCH; i++) run(requests[i & 1023]!, i);
-    samples[name]!.push(Number(process.hrtime.bigint() - start) / BATCH);
+function timing(): void {
+  const engines = { off: benchEngine('off'), on: benchEngine('on') };
+  const samples = { off: [] as number[], on: [] as number[] };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const which of ['off', 'on'] as const) {
+      const start = process.hrtime.bigint();
+      run(engines[which], round * BATCH, (round + 1) * BATCH);
+      samples[which].push(Number(process.hrtime.bigint() - start) / BATCH);
+    }
   }
+  const off = median(samples.off.slice(10));
+  const on = median(samples.on.slice(10));
+  console.log(`decide + observe, no rate rules or logins        ${off.toFixed(0).padStart(6)} ns`);
+  console.log(`decide + observe, 5 rate rules + logins          ${on.toFixed(0).padStart(6)} ns`);
+  console.log(`added per request: ${(on - off).toFixed(0)} ns (target <= 150 ns)`);
 }
-const medians = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v.slice(10))]));
-for (const [name, ns] of Object.entries(medians)) console.log(`${name.padEnd(48)} ${ns.toFixed(0).padStart(6)} ns`);
-const [without, withRules] = Object.values(medians) as [number, number];
-console.log(`added per request: ${(withRules - without).toFixed(0)} ns (target <= 150 ns)`);
 
-// Memory: 1M distinct clients through one 'ip' rule capped at 100 000 counters.
-globalThis.gc?.();
-const before = process.memoryUsage().heapUsed;
-const memory = createEngine({ rateRules: [{ name: 'per-ip', limit: 1_000, windowMs: 60_000 }] });
-const facts: RequestFacts = { ip: '', method: 'GET', host: 'h', path: '/', ua: CHROME_UA, country: null };
-for (let i = 0; i < CLIENTS; i++) {
-  facts.ip = `10.${(i >>> 16) & 255}.${(i >>> 8) & 255}.${i & 255}`;
-  memory.decide(facts);
+function collectGarbage(): void {
+  if (globalThis.gc === undefined) setFlagsFromString('--expose-gc');
+  ((globalThis.gc ?? runInNewContext('gc')) as () => void)();
 }
-globalThis.gc?.();
-const held = process.memoryUsage().heapUsed - before;
-const { rate } = memory.stats();
-console.log(
-  `${CLIENTS} clients: ${rate?.countersHeld} counters held, ${rate?.evictions} evicted, ` +
-    `heap +${(held / 1048576).toFixed(1)} MiB (${(held / (rate?.countersHeld ?? 1)).toFixed(0)} B per counter)`,
-);
+
+/** Heap held by the 5 rules + login monitoring after CLIENTS distinct IPv4 clients (1 in 50 a failed login). */
+function memory(label: string, { max }: { max?: number }): void {
+  collectGarbage();
+  const before = process.memoryUsage().heapUsed;
+  const engine = createEngine({
+    rateRules: rateRules.map((rule) => ({ ...rule, maxClients: max })),
+    logins: { endpoints: [{ method: 'POST', path: '/login' }], maxTracked: max },
+  });
+  const facts: RequestFacts = { ip: '', method: 'GET', host: 'h', path: '/', ua: CHROME_UA, country: null };
+  for (let i = 0; i < CLIENTS; i++) {
+    facts.ip = `${10 + (i >>> 24)}.${(i >>> 16) & 255}.${(i >>> 8) & 255}.${i & 255}`;
+    const login = i % 50 === 0;
+    facts.method = login ? 'POST' : 'GET';
+    facts.path = login ? '/login' : '/';
+    engine.observe(facts, engine.decide(facts), login ? 401 : 200, 1);
+  }
+  collectGarbage();
+  const held = process.memoryUsage().heapUsed - before;
+  const { rate, logins } = engine.stats();
+  const counters = (rate?.countersHeld ?? 0) + (logins?.tracked ?? 0);
+  console.log(
+    `${CLIENTS} clients, ${label}: ${counters} counters held, ${(rate?.evictions ?? 0) + (logins?.evictions ?? 0)} ` +
+      `evicted, heap +${(held / 1_048_576).toFixed(1)} MB (${(held / Math.max(1, counters)).toFixed(0)} B per counter)`,
+  );
+}
+
+/** Instructions per request, on and off, from two callgrind runs each. */
+function callgrind(): void {
+  const small = 20_000;
+  const large = 120_000;
+  const self = fileURLToPath(import.meta.url);
+  const instructions = (which: string, requests: number): number => {
+    const result = spawnSync(
+      'valgrind',
+      ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--import', 'tsx', self].concat([
+        '--child',
+        which,
+        String(requests),
+      ]),
+      { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '--conditions=@watchpost/source' } },
+    );
+    const collected = /Collected : (\d+)/.exec(result.stderr ?? '');
+    if (result.status !== 0 || collected === null) throw new Error(`callgrind failed: ${result.stderr}`);
+    return Number(collected[1]);
+  };
+  const perRequest = { off: 0, on: 0 };
+  for (const which of ['off', 'on'] as const) {
+    perRequest[which] = (instructions(which, large) - instructions(which, small)) / (large - small);
+  }
+  console.log(
+    `callgrind, instructions per request: off ${perRequest.off.toFixed(0)}, on ${perRequest.on.toFixed(0)}, ` +
+      `added ${(perRequest.on - perRequest.off).toFixed(0)}`,
+  );
+}
