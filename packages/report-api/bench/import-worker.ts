@@ -1,5 +1,7 @@
 // One measurement in a fresh process, so peak RSS belongs to that measurement alone.
-// Usage: tsx bench/import-worker.ts MODE FORMAT FILE   (MODE: read | parse | slurp | ingest)
+// Usage: tsx bench/import-worker.ts MODE FORMAT FILE   (MODE: read | parse | slurp | ingest | cli | cli-sampled)
+// `cli` is what `watchpost import` does (SQLite writer thread, batches in flight, GeoIP when installed);
+// `cli-sampled` the same with `--sample-rate 0.1`.
 import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,15 +11,16 @@ import { openSqliteStore } from '../src/db/sqlite/open.js';
 import { createParseContext } from '../src/importers/context.js';
 import { IMPORT_FORMATS, isImportFormat } from '../src/importers/formats.js';
 import { storeIngest } from '../src/importers/ingest.js';
-import { importStream, openLogStream } from '../src/importers/stream.js';
+import { importFiles, importStream, openLogStream } from '../src/importers/stream.js';
 
 const [mode, format, file] = process.argv.slice(2);
 if (!mode || !format || !file || !isImportFormat(format))
-  throw new TypeError('usage: import-worker.ts read|parse|slurp|ingest FORMAT FILE');
+  throw new TypeError('usage: import-worker.ts read|parse|slurp|ingest|cli|cli-sampled FORMAT FILE');
 // Countries come from the log (WAF) or from the GeoIP table; IMPORT_BENCH_GEO=1 includes its
 // lookups (as the CLI does), otherwise they are left out of the parser's cost.
-const geo = process.env.IMPORT_BENCH_GEO === '1' ? loadGeoLookup() : null;
-if (geo && !geo.load()) throw new Error('IMPORT_BENCH_GEO=1 but the GeoIP table is not installed');
+const cli = mode === 'cli' || mode === 'cli-sampled';
+const geo = process.env.IMPORT_BENCH_GEO === '1' || cli ? loadGeoLookup() : null;
+if (geo && !geo.load() && !cli) throw new Error('IMPORT_BENCH_GEO=1 but the GeoIP table is not installed');
 const context = createParseContext({ lookupCountry: geo ? (ip) => geo(ip) : () => null });
 const started = performance.now();
 const cpuStarted = process.cpuUsage();
@@ -57,6 +60,26 @@ if (mode === 'read') {
       siteId: site.id,
       format,
       ingest: storeIngest(store),
+      context,
+    });
+    lines = summary.linesRead;
+    imported = summary.imported;
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+} else if (cli) {
+  const dir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'watchpost-import-db-'));
+  const path = join(dir, 'bench.db');
+  const setup = openSqliteStore({ path });
+  const { site } = await setup.createSite({ name: 'bench', timeZone: 'UTC', homeCountry: 'JP' });
+  await setup.close();
+  const store = openSqliteStore({ path, writerThread: true });
+  try {
+    const summary = await importFiles([file], {
+      siteId: site.id,
+      format,
+      ingest: storeIngest(store, { sampleRate: mode === 'cli' ? 1 : 0.1 }),
       context,
     });
     lines = summary.linesRead;

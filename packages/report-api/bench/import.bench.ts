@@ -4,7 +4,11 @@
 // IMPORT_BENCH_INGEST_LINES (default = small size; the SQLite ingest is the slow part),
 // IMPORT_BENCH_FORMATS (default aws-waf,alb,combined), IMPORT_BENCH_GEO=1 (include GeoIP lookups
 // for ALB and combined, as the CLI does), BENCH_DIR (temp dir root), BENCH_KEEP=1.
-import { spawn } from 'node:child_process';
+// Issue 18 target 1: `import (CLI)` is the whole `watchpost import` path into SQLite (parse, validate,
+// raw events, rollups) at both sizes, and with --sample-rate 0.1; GoAccess (`apt-get install -y
+// goaccess`) parses the same combined and ALB files in the same run, one after the other. Without
+// GoAccess the comparison is skipped and says so.
+import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +31,14 @@ const SMALL = envInt('IMPORT_BENCH_SMALL', 250_000);
 const INGEST = envInt('IMPORT_BENCH_INGEST_LINES', SMALL);
 const FORMATS = (process.env.IMPORT_BENCH_FORMATS ?? 'aws-waf,alb,combined').split(',').filter(isImportFormat);
 const TARGETS: Record<ImportFormat, number> = { 'aws-waf': 50_000, alb: 100_000, combined: 100_000 };
+/** GoAccess's predefined log format for the same file; AWS WAF JSON has none. */
+const GOACCESS_FORMATS: Partial<Record<ImportFormat, string>> = { combined: 'COMBINED', alb: 'AWSALB' };
+const TIME = '/usr/bin/time';
+const goaccessVersion = (() => {
+  const probe = spawnSync('goaccess', ['--version'], { encoding: 'utf8' });
+  return probe.status === 0 ? (probe.stdout.match(/GoAccess - (\d+(?:\.\d+)*)/)?.[1] ?? 'unknown') : null;
+})();
+const hasTime = spawnSync(TIME, ['-f', '%e', 'true']).status === 0;
 const WORKER = fileURLToPath(new URL('./import-worker.ts', import.meta.url));
 const WORKER_TIMEOUT_MS = 15 * 60_000;
 
@@ -42,9 +54,13 @@ interface Measurement {
 /** Runs one measurement in a fresh Node process (so its peak RSS is its own), bounded in time. */
 function measure(mode: string, format: ImportFormat, file: string): Promise<Measurement | { error: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, mode, format, file], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@watchpost/source', '--import', 'tsx', WORKER, mode, format, file],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk));
@@ -54,6 +70,34 @@ function measure(mode: string, format: ImportFormat, file: string): Promise<Meas
       clearTimeout(timer);
       if (code === 0) resolve(JSON.parse(out.trim().split('\n').pop()!) as Measurement);
       else resolve({ error: (err.match(/(RangeError|Error|TypeError)[^\n]*/)?.[0] ?? `exit ${code}`).slice(0, 90) });
+    });
+  });
+}
+
+/** GoAccess on `file` to a JSON report, timed by /usr/bin/time (wall, CPU, peak RSS). */
+function measureGoAccess(logFormat: string, file: string): Promise<Measurement | { error: string }> {
+  return new Promise((resolve) => {
+    const out = `${file}.goaccess.json`;
+    const child = spawn(
+      TIME,
+      ['-f', '@@ %e %U %S %M', 'goaccess', file, `--log-format=${logFormat}`, '--no-progress', '-o', out],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk));
+    child.on('close', (code) => {
+      rmSync(out, { force: true });
+      const figures = err.match(/@@ ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/);
+      if (code !== 0 || !figures) return resolve({ error: `goaccess exit ${code}: ${err.trim().slice(-80)}` });
+      const [, wall, user, system, rssKb] = figures.map(Number) as [number, number, number, number, number];
+      resolve({
+        mode: 'goaccess',
+        format: logFormat,
+        lines: 0,
+        seconds: wall,
+        cpuSeconds: user + system,
+        maxRssMB: rssKb / 1024,
+      });
     });
   });
 }
@@ -99,10 +143,24 @@ for (const format of FORMATS) {
     runs.push(['parse', gz, `parse .gz, ${fmt(LARGE)}`]);
   }
   runs.push(['ingest', INGEST !== SMALL ? ingestFile : small, `parse+ingest, ${fmt(INGEST)}`]);
+  runs.push(['cli', small, `import (CLI), ${fmt(SMALL)}`]);
+  runs.push(['cli', large, `import (CLI), ${fmt(LARGE)}`]);
+  runs.push(['cli-sampled', large, `import 0.1, ${fmt(LARGE)}`]);
   console.log(`${format}: ${mb(statSync(large).size)} for ${fmt(LARGE)} lines`);
   const results = new Map<string, Measurement>();
+  const goaccessFormat = GOACCESS_FORMATS[format];
+  if (goaccessFormat !== undefined && goaccessVersion !== null && hasTime)
+    runs.push(['goaccess', large, `GoAccess ${goaccessVersion}, ${fmt(LARGE)}`]);
+  else if (goaccessFormat !== undefined)
+    summary.push(
+      `${format}: GoAccess comparison SKIPPED: ${goaccessVersion === null ? 'goaccess is not installed ' : ''}` +
+        `${hasTime ? '' : '/usr/bin/time is missing '}(apt-get install -y goaccess time)`,
+    );
   for (const [mode, file, label] of runs) {
-    const result = await measure(mode, format, file);
+    const result =
+      mode === 'goaccess'
+        ? await measureGoAccess(goaccessFormat!, file).then((r) => ('error' in r ? r : { ...r, lines: LARGE }))
+        : await measure(mode, format, file);
     if ('error' in result) {
       rows.push(`${format.padEnd(9)} ${label.padEnd(22)} failed: ${result.error}`);
       continue;
@@ -146,6 +204,33 @@ for (const format of FORMATS) {
           `wall, ${fmt(ingest.lines / ingest.cpuSeconds)} per CPU-s, peak RSS ${fmt(ingest.maxRssMB)} MB`,
       );
   }
+  const cliSmall = results.get(`import (CLI), ${fmt(SMALL)}`);
+  const cliLarge = results.get(`import (CLI), ${fmt(LARGE)}`);
+  const sampled = results.get(`import 0.1, ${fmt(LARGE)}`);
+  const goaccess = results.get(`GoAccess ${goaccessVersion}, ${fmt(LARGE)}`);
+  for (const [name, run] of [
+    ['import (CLI path)', cliLarge],
+    ['import --sample-rate 0.1', sampled],
+  ] as const) {
+    if (!run) continue;
+    summary.push(
+      `  ${name}: ${fmt(run.lines / run.seconds)} lines/s wall (${fmt(run.seconds, 1)} s), ` +
+        `${fmt(run.lines / run.cpuSeconds)} per CPU-s, peak RSS ${fmt(run.maxRssMB)} MB` +
+        (goaccess
+          ? `; GoAccess ${fmt(goaccess.seconds, 1)} s wall, ${fmt(goaccess.cpuSeconds, 1)} CPU-s, ` +
+            `${fmt(goaccess.maxRssMB)} MB: x${fmt(goaccess.seconds / run.seconds, 2)} by wall ` +
+            `(${run.seconds < goaccess.seconds ? 'faster' : 'SLOWER'}), ` +
+            `x${fmt(goaccess.cpuSeconds / run.cpuSeconds, 2)} by CPU`
+          : format === 'aws-waf'
+            ? ` (target 50,000 records/s: ${run.lines / run.seconds >= 50_000 ? 'met' : 'missed'} by wall)`
+            : ''),
+    );
+  }
+  if (cliSmall && cliLarge)
+    summary.push(
+      `  import peak RSS ${fmt(cliSmall.maxRssMB)} MB at ${fmt(SMALL)} vs ${fmt(cliLarge.maxRssMB)} MB at ` +
+        `${fmt(LARGE)} lines (target <= 150 MB, flat)`,
+    );
   rmSync(large, { force: true });
   rmSync(`${large}.gz`, { force: true });
 }
