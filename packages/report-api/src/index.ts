@@ -13,3 +13,5 @@ export type * from './reports/types.js';
 export { runCli } from './cli/main.js';
 export { forTerminal } from './escape/terminal.js';
 export * from './importers/index.js';
+export { createEdgeNotifier, parseEdgeWorkers, EDGE_NOTICE_PATH } from './denylist/notify-edge.js';
+export type { EdgeNotifier, EdgeNotifierOptions, EdgeNotifierStats, EdgeWorkerTarget } from './denylist/notify-edge.js';
