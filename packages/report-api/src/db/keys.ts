@@ -33,9 +33,15 @@ export interface ChangeBy {
 /** Longest key label, in UTF-16 code units. */
 export const MAX_KEY_LABEL = 64;
 
+/** Most keys a site may hold: rotation needs two per holder, not thousands. */
+export const MAX_KEYS_PER_SITE = 100;
+
 /** The API keys of each site, by id. Revoking deletes a key: it stops working at once. */
 export interface KeyStore {
-  /** Creates a key of `siteId` (which must exist) and records `key.create`. */
+  /**
+   * Creates a key of `siteId` (which must exist) and records `key.create`; throws `TooManyKeysError`
+   * when the site already holds `MAX_KEYS_PER_SITE` keys.
+   */
   createKey(siteId: string, input: NewKey, by: ChangeBy, now: number): Promise<CreatedKey>;
   /** Keys of the site, oldest first. */
   listKeys(siteId: string): Promise<ApiKeyInfo[]>;
@@ -56,6 +62,19 @@ export class LastAdminKeyError extends Error {
   override name = 'LastAdminKeyError';
   constructor(keyId: string) {
     super(`${keyId} is the last admin key of its site: create another admin key before revoking it`);
+  }
+}
+
+/**
+ * The site already holds `MAX_KEYS_PER_SITE` keys: revoke some before creating more.
+ *
+ * @example
+ * if (error instanceof TooManyKeysError) answer(409, error.message);
+ */
+export class TooManyKeysError extends Error {
+  override name = 'TooManyKeysError';
+  constructor() {
+    super(`a site holds at most ${MAX_KEYS_PER_SITE} keys: revoke unused keys (keys list) before creating more`);
   }
 }
 

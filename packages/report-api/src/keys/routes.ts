@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { Context } from 'hono';
 import { changeByKey } from '../audit/actor.js';
 import { auditReasonProblem } from '../audit/text.js';
-import { LastAdminKeyError } from '../db/keys.js';
+import { LastAdminKeyError, TooManyKeysError } from '../db/keys.js';
 import { requireKey } from '../http/auth.js';
 import type { AppEnv, ResolvedDeps } from '../http/env.js';
 import { apiError, issueDetails } from '../http/errors.js';
@@ -11,6 +11,16 @@ import { ownSite } from '../sites/own-site.js';
 import { newKeySchema, rotateKeySchema } from './schema.js';
 
 const BODY_LIMITS = { maxBodyBytes: 8 * 1024, maxDecompressedBytes: 8 * 1024 };
+
+/** A key creation, with a site's full key ring answered 409. */
+async function tooMany<T>(creation: Promise<T>): Promise<T> {
+  try {
+    return await creation;
+  } catch (error) {
+    if (error instanceof TooManyKeysError) throw apiError(409, error.message);
+    throw error;
+  }
+}
 
 /** `?reason=` of a DELETE, checked like a body's reason. */
 export function reasonQuery(c: Context<AppEnv>): string {
@@ -42,12 +52,8 @@ export function keyRoutes(deps: ResolvedDeps) {
     const parsed = newKeySchema.safeParse(body);
     if (!parsed.success) throw apiError(400, 'invalid key', issueDetails(parsed.error.issues));
     const { label, kind, reason } = parsed.data;
-    const created = await deps.store.createKey(
-      site.id,
-      { role: kind, label },
-      changeByKey(c.get('key'), reason),
-      deps.now(),
-    );
+    const by = changeByKey(c.get('key'), reason);
+    const created = await tooMany(deps.store.createKey(site.id, { role: kind, label }, by, deps.now()));
     return c.json(created, 201);
   });
   app.post('/:id/keys/:keyId/rotate', admin, async function rotateKey(c) {
@@ -59,7 +65,7 @@ export function keyRoutes(deps: ResolvedDeps) {
     const old = (await deps.store.listKeys(site.id)).find((k) => k.id === keyId);
     if (!old) throw apiError(404, `no key ${JSON.stringify(keyId.slice(0, 80))} on this site`);
     const by = changeByKey(c.get('key'), parsed.data.reason || `rotates ${old.id}`);
-    const created = await deps.store.createKey(site.id, { role: old.role, label: old.label }, by, deps.now());
+    const created = await tooMany(deps.store.createKey(site.id, { role: old.role, label: old.label }, by, deps.now()));
     return c.json({ ...created, rotates: old.id }, 201);
   });
   app.delete('/:id/keys/:keyId', admin, async function revokeKey(c) {

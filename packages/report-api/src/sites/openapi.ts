@@ -86,11 +86,13 @@ export function siteOpenApiPaths() {
         responses: { '200': json(z.object({ keys: z.array(keyInfoSchema) }), 'the keys'), ...errors(401, 403, 404) },
       },
       post: {
-        summary: 'create a labelled admin or ingest key (admin key of the site); the secret is in this answer only',
+        summary:
+          'create a labelled admin or ingest key (admin key of the site); the secret is in this answer only; 409 ' +
+          'past 100 keys',
         security,
         parameters: [siteId],
         requestBody: body(newKeySchema),
-        responses: { '201': json(createdKeySchema, 'the new key'), ...errors(400, 401, 403, 404, 413, 415) },
+        responses: { '201': json(createdKeySchema, 'the new key'), ...errors(400, 401, 403, 404, 409, 413, 415) },
       },
     },
     '/v1/sites/{id}/keys/{keyId}/rotate': {
@@ -101,7 +103,7 @@ export function siteOpenApiPaths() {
         security,
         parameters: [siteId, keyId],
         requestBody: body(rotateKeySchema),
-        responses: { '201': json(createdKeySchema, 'the new key'), ...errors(400, 401, 403, 404, 413, 415) },
+        responses: { '201': json(createdKeySchema, 'the new key'), ...errors(400, 401, 403, 404, 409, 413, 415) },
       },
     },
     '/v1/sites/{id}/keys/{keyId}': {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.js';
-import { LastAdminKeyError, type ChangeBy } from '../../src/db/keys.js';
+import { LastAdminKeyError, MAX_KEYS_PER_SITE, TooManyKeysError, type ChangeBy } from '../../src/db/keys.js';
 import { MAX_AUDIT_JSON } from '../../src/db/audit.js';
 import { batch, event } from '../helpers.js';
 import { T, type ContractContext } from './context.js';
@@ -78,6 +78,21 @@ export function keysAuditContract({ fresh, reopen }: ContractContext): void {
       await expect(store.revokeKey(a.site.id, second.key.id, byCli, T)).rejects.toThrow(LastAdminKeyError);
       expect((await store.listKeys(b.site.id)).every((k) => k.siteId === b.site.id)).toBe(true);
       await expect(store.createKey('site_missing', { role: 'admin', label: 'x' }, byCli, T)).rejects.toThrow();
+    });
+
+    it('holds at most MAX_KEYS_PER_SITE keys per site', async () => {
+      const store = await fresh();
+      const a = await store.createSite({ name: 'a', timeZone: 'UTC', homeCountry: null });
+      const b = await store.createSite({ name: 'b', timeZone: 'UTC', homeCountry: null });
+      for (let i = 2; i < MAX_KEYS_PER_SITE; i++) {
+        await store.createKey(a.site.id, { role: 'ingest', label: `k${i}` }, byCli, T);
+      }
+      await expect(store.createKey(a.site.id, { role: 'ingest', label: 'one more' }, byCli, T)).rejects.toThrow(
+        TooManyKeysError,
+      );
+      expect(await store.listKeys(a.site.id)).toHaveLength(MAX_KEYS_PER_SITE);
+      // Per site: another site still creates keys.
+      expect((await store.createKey(b.site.id, { role: 'ingest', label: 'x' }, byCli, T)).key.siteId).toBe(b.site.id);
     });
 
     it('two instances revoking the last two admin keys at once leave one of them', async () => {

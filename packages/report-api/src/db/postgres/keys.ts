@@ -1,6 +1,15 @@
 import type pg from 'pg';
 import { hashKey, newId, newKey } from '../ids.js';
-import { KEY_COLUMNS, LastAdminKeyError, toKeyInfo, type ApiKeyInfo, type KeyRow, type KeyStore } from '../keys.js';
+import {
+  KEY_COLUMNS,
+  LastAdminKeyError,
+  MAX_KEYS_PER_SITE,
+  TooManyKeysError,
+  toKeyInfo,
+  type ApiKeyInfo,
+  type KeyRow,
+  type KeyStore,
+} from '../keys.js';
 import type { KeyRole } from '../store.js';
 import { appendAuditRow } from './audit.js';
 import { changes, rows, statement, transaction, type Queryable } from './pool.js';
@@ -12,6 +21,7 @@ const insert = statement(
 const lockSite = statement('SELECT id FROM sites WHERE id = $1 FOR UPDATE');
 const list = statement(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE site_id = $1 ORDER BY created_at, id COLLATE "C"`);
 const select = statement(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE site_id = $1 AND id = $2`);
+const count = statement('SELECT count(*)::int AS n FROM api_keys WHERE site_id = $1');
 const admins = statement("SELECT count(*)::int AS n FROM api_keys WHERE site_id = $1 AND role = 'admin'");
 const remove = statement('DELETE FROM api_keys WHERE site_id = $1 AND id = $2');
 
@@ -40,6 +50,8 @@ export function postgresKeyStore(pool: pg.Pool): KeyStore {
     createKey(siteId, { role, label }, by, now) {
       return transaction(pool, async (client) => {
         if ((await rows(client, lockSite, [siteId])).length === 0) throw new Error(`no site ${JSON.stringify(siteId)}`);
+        const [held] = await rows<{ n: number }>(client, count, [siteId]);
+        if (held!.n >= MAX_KEYS_PER_SITE) throw new TooManyKeysError();
         const created = await insertKeyRow(client, siteId, role, label, now);
         const entry = { ...by, action: 'key.create', target: created.key.id, before: null, after: created.key };
         await appendAuditRow(client, siteId, entry, now);

@@ -3,6 +3,8 @@ import { hashKey, newId, newKey } from '../ids.js';
 import {
   KEY_COLUMNS,
   LastAdminKeyError,
+  MAX_KEYS_PER_SITE,
+  TooManyKeysError,
   toKeyInfo,
   type ApiKeyInfo,
   type ChangeBy,
@@ -48,6 +50,7 @@ export function sqliteKeyStore(db: Database.Database): KeyStore {
   const select = db.prepare<[string, string], KeyRow>(
     `SELECT ${KEY_COLUMNS} FROM api_keys WHERE site_id = ? AND id = ?`,
   );
+  const count = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM api_keys WHERE site_id = ?');
   const admins = db.prepare<[string], { n: number }>(
     "SELECT count(*) AS n FROM api_keys WHERE site_id = ? AND role = 'admin'",
   );
@@ -55,6 +58,7 @@ export function sqliteKeyStore(db: Database.Database): KeyStore {
 
   const create = db.transaction((siteId: string, role: KeyRole, label: string, by: ChangeBy, now: number) => {
     if (!siteExists.get(siteId)) throw new Error(`no site ${JSON.stringify(siteId)}`);
+    if (count.get(siteId)!.n >= MAX_KEYS_PER_SITE) throw new TooManyKeysError();
     const created = insertKey(siteId, role, label, now);
     appendAudit(siteId, { ...by, action: 'key.create', target: created.key.id, before: null, after: created.key }, now);
     return created;
