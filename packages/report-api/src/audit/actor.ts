@@ -18,3 +18,14 @@ export const CLI_ACTOR: AuditActor = Object.freeze({ kind: 'cli', label: 'cli', 
 export function changeByKey(key: { id: string; label: string }, reason: string): ChangeBy {
   return { actor: { kind: 'key', label: key.label, keyId: key.id }, reason };
 }
+
+/**
+ * The actor of a change made on the dashboard: the signed-in user (or the label of the admin key the
+ * session was opened with) and that key's id when known. For the dashboard's deny-list buttons.
+ *
+ * @example
+ * await recordChange(deps, site.id, changeByDashboard('alice', null, 'scanner'), 'denylist.add', entry.id, change);
+ */
+export function changeByDashboard(user: string, keyId: string | null, reason: string): ChangeBy {
+  return { actor: { kind: 'dashboard', label: user, keyId }, reason };
+}
