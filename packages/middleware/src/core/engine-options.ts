@@ -4,7 +4,7 @@ import type { SharedBanStats } from './bans/shared.js';
 import type { CustomBot } from './bots/classify.js';
 import type { CrawlerVerificationOptions } from './bots/verify-claims.js';
 import type { EventSink } from './forward/sink.js';
-import type { BotModes } from './rules/bots.js';
+import type { BotModes, NamedBotModes } from './rules/bots.js';
 import type { ParsedIp } from './ip/parse.js';
 import type { IpListInput } from './rules/ip-lists.js';
 import type { ProbeOptions } from './rules/probes.js';
@@ -58,8 +58,13 @@ export interface EngineOptions {
   allowList?: readonly IpListInput[];
   /** Static IPs and CIDRs to refuse (rule `deny-list`); the synced list adds to it. */
   denyList?: readonly IpListInput[];
-  /** Mode per bot category; default: `scanner` blocked, the rest allowed. */
+  /** Mode per bot category; default: `scanner` and `impersonator` blocked, the rest allowed. */
   bots?: BotModes;
+  /**
+   * Mode per named bot (`{ GPTBot: 'block', AhrefsBot: 'count' }`, names as the classifier gives them,
+   * any case), in place of its category's mode; rule `bot:name:<name>`. Never applies to impersonators.
+   */
+  namedBots?: NamedBotModes;
   /** Your own tools and partners, recognised before the built-in bot table (they get their own UA cache). */
   extraBots?: readonly CustomBot[];
   /**

@@ -2,12 +2,12 @@ import type { BotCategory, DenyEntry, DenySource } from '../protocol/index.js';
 import { createBanTracker, type BanTracker } from './bans/bans.js';
 import type { BanSharingConnection, BanSharingContext } from './bans/shared.js';
 import { classifyUserAgent, createUaClassifier } from './bots/classify.js';
-import { compileCrawlerVerification } from './bots/verify-claims.js';
+import { compileBotOf } from './bots/verify-claims.js';
 import type { Decision, EngineOptions, EngineStats, RequestFacts } from './engine-options.js';
 import { toEvent } from './event/to-event.js';
 import { clientKey } from './ip/group.js';
 import { parseIp, type ParsedIp } from './ip/parse.js';
-import { compileBotModes } from './rules/bots.js';
+import { compileBotModes, compileNamedBotModes } from './rules/bots.js';
 import { compileIpList, compileSyncedDenyList } from './rules/ip-lists.js';
 import { assertMode, type RuleMode } from './rules/mode.js';
 import { compileProbes } from './rules/probes.js';
@@ -74,6 +74,7 @@ export function createEngine({
   allowList,
   denyList,
   bots,
+  namedBots,
   probes,
   wordpress = false,
   bans: banOptions,
@@ -108,6 +109,7 @@ export function createEngine({
   const staticDeny = compileIpList(denyList, 'options.denyList');
   let syncedDeny = compileSyncedDenyList([], onError);
   const botModes = compileBotModes(bots);
+  const namedBotModes = compileNamedBotModes(namedBots);
   const probe = compileProbes(probes, { mode, wordpress });
   const banTracker: BanTracker | null = banOptions === false ? null : createBanTracker(banOptions ?? {});
   const sample = createSampler({ sampleRate, random });
@@ -126,7 +128,7 @@ export function createEngine({
   let loginAttempts = 0;
   let loginFailures = 0;
   const classify = extraBots === undefined ? classifyUserAgent : createUaClassifier({ extraBots });
-  const categoryOf = compileCrawlerVerification(classify, crawlerVerification);
+  const botOf = compileBotOf(classify, crawlerVerification);
 
   // Most requests are allowed by no rule: one shared decision per bot category, not an object each.
   const allowed = new Map<BotCategory | null, Decision>();
@@ -165,7 +167,8 @@ export function createEngine({
 
   function decide(req: RequestFacts): Decision {
     const ip: ParsedIp | null = req.parsedIp !== undefined ? req.parsedIp : parseIp(req.ip);
-    const botCategory = categoryOf(req, ip);
+    const bot = botOf(req, ip);
+    const botCategory = bot.category;
     if (ip !== null) {
       if (allow !== null && allow.match(ip) !== null) return tally(allowedAs(botCategory));
       if (staticDeny !== null && staticDeny.match(ip) !== null)
@@ -197,9 +200,14 @@ export function createEngine({
       }
     }
     if (botCategory !== null && req.verifiedBot !== true) {
-      const botMode = botModes[botCategory];
+      // A named bot's mode replaces its category's; an impersonator's claimed name counts for nothing.
+      const named =
+        namedBotModes === null || bot.name === null || botCategory === 'impersonator'
+          ? undefined
+          : namedBotModes.get(bot.name.toLowerCase());
+      const botMode = named ?? botModes[botCategory];
       if (botMode !== 'allow') {
-        const rule = `bot:${botCategory}`;
+        const rule = named === undefined ? `bot:${botCategory}` : `bot:name:${bot.name}`;
         if (verdict(botMode) === 'block') return tally({ action: 'block', rule, botCategory });
         counted = rule;
       }

@@ -33,7 +33,23 @@ export function compileCrawlerVerification(
   classify: (ua: string) => UaClassification,
   options: CrawlerVerificationOptions | false | undefined,
 ): (req: ClaimFacts, ip: ParsedIp | null) => BotCategory | null {
-  if (options === false) return (req) => classify(req.ua).category;
+  const botOf = compileBotOf(classify, options);
+  return (req, ip) => botOf(req, ip).category;
+}
+
+/**
+ * Like `compileCrawlerVerification`, but gives the whole classification: an impersonator keeps the
+ * name it claimed (`Googlebot`), with the category `impersonator` and no address list.
+ *
+ * @example
+ * compileBotOf(classifyUserAgent, {})({ ua: 'Googlebot/2.1' }, parseIp('203.0.113.9'));
+ * // { isBot: true, category: 'impersonator', name: 'Googlebot' }
+ */
+export function compileBotOf(
+  classify: (ua: string) => UaClassification,
+  options: CrawlerVerificationOptions | false | undefined,
+): (req: ClaimFacts, ip: ParsedIp | null) => UaClassification {
+  if (options === false) return (req) => classify(req.ua);
   if (options === null || (options !== undefined && typeof options !== 'object')) {
     throw new TypeError(`options.crawlerVerification must be an object or false, got ${JSON.stringify(options)}`);
   }
@@ -44,10 +60,18 @@ export function compileCrawlerVerification(
     );
   }
   const inPublishedRanges = createCrawlerVerifier();
-  return function botCategoryOf(req, ip) {
+  // One shared result per claimed name: the names come from our table, so there are few.
+  const impersonators = new Map<string | null, UaClassification>();
+  return function botOf(req, ip) {
     const result = classify(req.ua);
-    if (result.crawlerList === undefined || ip === null) return result.category;
-    if (platformFlag && req.verifiedBot === true) return result.category;
-    return inPublishedRanges(result.crawlerList, ip) === false ? 'impersonator' : result.category;
+    if (result.crawlerList === undefined || ip === null) return result;
+    if (platformFlag && req.verifiedBot === true) return result;
+    if (inPublishedRanges(result.crawlerList, ip) !== false) return result;
+    let impersonator = impersonators.get(result.name);
+    if (impersonator === undefined) {
+      impersonator = Object.freeze({ isBot: true, category: 'impersonator', name: result.name });
+      impersonators.set(result.name, impersonator);
+    }
+    return impersonator;
   };
 }

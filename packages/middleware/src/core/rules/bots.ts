@@ -28,7 +28,8 @@ export function compileBotModes(modes: BotModes | undefined): Readonly<Record<Bo
     throw new TypeError(`options.bots must be an object, got ${JSON.stringify(modes)}`);
   const merged: Record<string, RuleMode> = { ...DEFAULT_BOT_MODES };
   for (const [category, mode] of Object.entries(modes)) {
-    if (!(category in DEFAULT_BOT_MODES)) {
+    // Object.hasOwn, not `in`: `constructor` is in every object.
+    if (!Object.hasOwn(DEFAULT_BOT_MODES, category)) {
       throw new TypeError(
         `options.bots has no category ${JSON.stringify(category)}; known: ${botCategorySchema.options.join(', ')}`,
       );
@@ -37,4 +38,37 @@ export function compileBotModes(modes: BotModes | undefined): Readonly<Record<Bo
     merged[category] = mode;
   }
   return Object.freeze(merged) as Record<BotCategory, RuleMode>;
+}
+
+/** Per bot name (as the classifier names it, any case): `block`, `count` or `allow`. */
+export type NamedBotModes = Readonly<Record<string, RuleMode>>;
+
+/** Longest bot name a policy may give. */
+const MAX_BOT_NAME = 64;
+
+/**
+ * Compiles modes per named bot into a Map keyed by the lower-cased name (looked up with text from
+ * user agents, so never a plain object), or null when none are given. A named bot's mode takes the
+ * place of its category's; impersonators are not named bots (their claimed name is a lie).
+ *
+ * @example
+ * compileNamedBotModes({ GPTBot: 'block', Googlebot: 'allow' })?.get('gptbot'); // 'block'
+ * compileNamedBotModes({ '': 'block' }); // TypeError: options.namedBots: "" is not a bot name
+ */
+export function compileNamedBotModes(named: NamedBotModes | undefined): ReadonlyMap<string, RuleMode> | null {
+  if (named === undefined) return null;
+  if (named === null || typeof named !== 'object' || Array.isArray(named)) {
+    throw new TypeError(`options.namedBots must be an object, got ${JSON.stringify(named)}`);
+  }
+  const modes = new Map<string, RuleMode>();
+  for (const [name, mode] of Object.entries(named)) {
+    if (name.trim() === '' || name.length > MAX_BOT_NAME) {
+      throw new TypeError(
+        `options.namedBots: ${JSON.stringify(name)} is not a bot name (1 to ${MAX_BOT_NAME} characters)`,
+      );
+    }
+    assertMode(mode, `options.namedBots[${JSON.stringify(name)}]`);
+    modes.set(name.toLowerCase(), mode);
+  }
+  return modes.size === 0 ? null : modes;
 }
