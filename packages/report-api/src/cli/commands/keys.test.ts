@@ -106,6 +106,21 @@ function keysCli(open: () => Promise<Db>) {
     expect((await run('keys', 'list', '--site', site.id)).code).toBe(2);
   });
 
+  it('a renamed site with markup in its name is escaped in the Markdown and HTML reports', async () => {
+    d = await open();
+    const site = await createSite();
+    const name = '<img src=x onerror=alert(1)> *shop* [x](https://evil.example)';
+    expect((await run('sites', 'rename', '--site', site.id, '--name', name)).code).toBe(0);
+    const md = await run('report', '--site', site.id, '--date', '2026-03-01', '--format', 'md');
+    expect(md.code).toBe(0);
+    expect(md.out).toContain('\\<img src\\=x onerror\\=alert\\(1\\)\\> \\*shop\\* \\[x\\]\\(https\\:');
+    expect(md.out).not.toMatch(/(?<!\\)<img/); // only the escaped \<img
+    const html = await run('report', '--site', site.id, '--date', '2026-03-01', '--format', 'html');
+    expect(html.code).toBe(0);
+    expect(html.out).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html.out).not.toContain('<img src=x');
+  });
+
   it('documents every action in --help', async () => {
     d = await open();
     const keys = await cli('keys', '--help');
