@@ -1,6 +1,6 @@
 // One measurement in a fresh process, so peak RSS belongs to that measurement alone.
 // Usage: tsx bench/import-worker.ts MODE FORMAT FILE   (MODE: read | parse | slurp | ingest | cli | cli-sampled)
-// `cli` is what `watchpost import` does (SQLite writer thread, batches in flight, GeoIP when installed);
+// `cli` is what `watchpost import` does (SQLite, batches in flight, GeoIP when installed);
 // `cli-sampled` the same with `--sample-rate 0.1`.
 import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,7 +74,9 @@ if (mode === 'read') {
   const setup = openSqliteStore({ path });
   const { site } = await setup.createSite({ name: 'bench', timeZone: 'UTC', homeCountry: 'JP' });
   await setup.close();
-  const store = openSqliteStore({ path, writerThread: true });
+  // As the CLI: no writer thread (IMPORT_WRITER_THREAD=1 compares it).
+  const store = openSqliteStore({ path, writerThread: process.env.IMPORT_WRITER_THREAD === '1' });
+  if (process.env.IMPORT_CACHE_KIB) store.db.pragma(`cache_size = -${Number(process.env.IMPORT_CACHE_KIB)}`);
   try {
     const summary = await importFiles([file], {
       siteId: site.id,

@@ -27,6 +27,8 @@ describe('surelyValid', () => {
     ['a hashed account', event({ login: { outcome: 'success', account: 'a'.repeat(32) } })],
     ['an asn', event({ asn: 16509 })],
     ['IPv6 in normal form', event({ ip: '2001:db8::1' })],
+    ['the highest IPv4', event({ ip: '255.255.255.255' })],
+    ['the lowest IPv4', event({ ip: '0.0.0.0' })],
     ['a sampled event', event({ sampleRate: 0.1 })],
   ])('passes %s, which the full validation stores unchanged', (_name, e) => {
     expect(surelyValid(e)).toBe(true);
@@ -53,6 +55,9 @@ describe('surelyValid', () => {
     ['a bad account', event({ login: { outcome: 'failed', account: 'ZZ' } })],
     ['an unknown outcome', event({ login: { outcome: '__proto__' as never, account: null } })],
     ['an IPv4-mapped IPv6', event({ ip: '::ffff:192.0.2.1' })],
+    ['IPv4 with a leading zero', event({ ip: '192.0.2.01' })],
+    ['IPv4 octet 256', event({ ip: '192.0.2.256' })],
+    ['IPv4 with a trailing newline', event({ ip: '192.0.2.1\n' })],
     ['an upper-case IPv6', event({ ip: '2001:DB8::1' })],
     ['not an IP', event({ ip: 'localhost' })],
     ['an extra key', { ...event(), extra: 1 }],

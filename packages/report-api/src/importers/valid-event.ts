@@ -43,9 +43,12 @@ const text = (value: unknown, max: number): value is string =>
 const normalizedIps = new Set<string>();
 const MAX_NORMALIZED_IPS = 20_000;
 
+/** A dotted quad without leading zeros: already in the form `normalizeIp` gives. */
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
 function isNormalizedIp(ip: unknown): boolean {
   if (typeof ip !== 'string' || ip.length > 100) return false;
-  if (normalizedIps.has(ip)) return true;
+  if (IPV4.test(ip) || normalizedIps.has(ip)) return true;
   if (normalizeIp(ip) !== ip) return false;
   if (normalizedIps.size >= MAX_NORMALIZED_IPS) normalizedIps.clear();
   normalizedIps.add(ip);
