@@ -158,12 +158,13 @@ let shared: UaClassifier | undefined;
 
 /**
  * Classifies a user agent: `{ isBot, category, name }`, where `category` is one of
- * `search-engine`, `ai-crawler`, `ai-assistant`, `seo`, `crawler`, `monitor`, `scanner`,
- * `http-client`, `social-preview`, `feed`, `archiver`, `validator`, `other-bot`, or `null`
- * for a browser. Well-known tools are named from a built-in table; anything else that isbot
- * recognises is `other-bot`. A missing or blank user agent is `other-bot` named
- * `empty user agent`. Results are cached per string in a shared LRU of 10,000 entries.
- * User agents are claims: anyone can send `Googlebot`.
+ * `botCategorySchema`'s (`impersonator` excepted: that takes an address, see `crawlerVerification`)
+ * or `null` for a browser. Bots are named from our own table (`table.ts`), then a table generated
+ * from crawler-user-agents and ai.robots.txt (`generated/`); anything else that isbot's patterns
+ * recognise is named by what they matched, its category guessed from its words (`other-bot` when
+ * they say nothing). A missing or blank user agent is `other-bot` named `empty user agent`. Results
+ * are cached per string in a shared LRU of 10,000 entries. `crawlerList` is set for crawlers that
+ * publish their addresses. User agents are claims: anyone can send `Googlebot`.
  *
  * @example
  * classifyUserAgent('sqlmap/1.7.2#stable (https://sqlmap.org)');
