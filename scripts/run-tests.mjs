@@ -2,12 +2,18 @@
 // Runs every package's tests through turbo (every package, also after one fails), passes the output
 // through, and ends with one plain line that adds up vitest's per-package counts:
 // "tests: N passed, N failed, N skipped" (plus the test files that failed outside any test, e.g. in
-// a beforeAll, when there are some). Exits with turbo's exit code (a failed count also fails the run).
+// a beforeAll, when there are some), then one "coverage" line per package that measures it (each
+// package's floors are in its vitest config; `WATCHPOST_COVERAGE=0` turns coverage off). Exits with
+// turbo's exit code (a failed count also fails the run).
 import { spawn } from 'node:child_process';
 
+const env = { ...process.env, WATCHPOST_COVERAGE: process.env.WATCHPOST_COVERAGE ?? '1' };
 const child = spawn('turbo', ['run', 'test', '--concurrency=1', '--continue', ...process.argv.slice(2)], {
   stdio: ['ignore', 'pipe', 'inherit'],
+  env,
 });
+/** Per package: Statements, Branches, Functions, Lines in percent, from vitest's text-summary. */
+const coverage = new Map();
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let failedFiles = 0;
 let rest = '';
@@ -16,7 +22,13 @@ const ansi = /\x1b\[[0-9;]*m/g;
 
 function count(line) {
   // turbo prefixes each line with "package:test: "; vitest's summary line starts with "Tests".
+  const prefix = /^(\S+?):test:\s*/.exec(line.replace(ansi, ''));
   const plain = line.replace(ansi, '').replace(/^[^:]*:test:\s*/, '');
+  const figure = /^(Statements|Branches|Functions|Lines)\s*:\s*([\d.]+)%/.exec(plain);
+  if (figure && prefix) {
+    const name = prefix[1].replace(/^@watchpost\//, '');
+    coverage.set(name, { ...coverage.get(name), [figure[1]]: figure[2] });
+  }
   const files = /^Test Files\s+(\d+) failed/.exec(plain);
   if (files) failedFiles += Number(files[1]);
   if (!/^Tests\s+\d/.test(plain)) return;
@@ -36,5 +48,11 @@ child.on('close', (code) => {
   if (rest) count(rest);
   const files = failedFiles > 0 ? `; ${failedFiles} test file(s) failed` : '';
   console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped${files}`);
+  for (const [name, c] of coverage) {
+    console.log(
+      `coverage ${name}: lines ${c.Lines ?? '?'}%, statements ${c.Statements ?? '?'}%, functions ${c.Functions ?? '?'}%, ` +
+        `branches ${c.Branches ?? '?'}%`,
+    );
+  }
   process.exit(code !== 0 ? (code ?? 1) : totals.failed + failedFiles > 0 ? 1 : 0);
 });
