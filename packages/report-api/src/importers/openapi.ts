@@ -40,8 +40,19 @@ export function importOpenApiPaths() {
             name: 'loginPath',
             in: 'query',
             required: false,
-            description: 'repeatable: POST:/login or /login; 401/403 there = failed login, other < 500 = success',
+            description:
+              'repeatable: POST:/login or /login; 401/403 or refused by WAF = failed login, other < 500 = success; ' +
+              'none for 5xx, status 0 and AWS WAF ALLOW/COUNT (no origin status)',
             schema: { type: 'array', items: { type: 'string', maxLength: 2048 } },
+          },
+          {
+            name: 'sampleRate',
+            in: 'query',
+            required: false,
+            description:
+              'share of allowed requests below 400 whose raw event is stored (blocks, 4xx, 5xx and logins always ' +
+              'are); report counts stay exact. Default 1',
+            schema: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 1 },
           },
         ],
         requestBody: {

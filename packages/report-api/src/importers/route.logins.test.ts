@@ -54,4 +54,21 @@ describe('POST /v1/import?loginPath=', () => {
     expect(section).toMatchObject({ attempts: 7, failures: 7, successRate: 0 });
     expect(section.topClients.map((c) => c.ip)).toEqual(['203.0.113.50', '203.0.113.51']);
   });
+
+  it('sampleRate: the logins section is the same, login attempts are always kept; a bad rate is 400', async () => {
+    const sampled = await appWithSite(t.store, { timeZone: 'UTC' });
+    expect(await importLog(sampled, 'format=alb&loginPath=POST:/login&sampleRate=0.01', ALB)).toMatchObject({
+      imported: 19,
+    });
+    expect(await logins(sampled)).toEqual(await logins(albSite));
+    for (const rate of ['0', '2', 'x', '']) {
+      const res = await sampled.app.request(`/v1/import?format=alb&sampleRate=${rate}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${sampled.adminKey}` },
+        body: ALB,
+      });
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(await res.json())).toMatch(/sampleRate/);
+    }
+  });
 });

@@ -40,11 +40,12 @@ async function* capped(body: AsyncIterable<Uint8Array>, max: number): AsyncGener
 }
 
 /**
- * `POST /v1/import?format=aws-waf|alb|combined` (admin key): the body is a log, plain or gzip
- * (`Content-Encoding: gzip` or simply a `.gz` file's bytes), read as a stream and imported into the
- * key's site through the same validation and ingest as `POST /v1/events`. Answers 200 with the same
- * JSON summary as `watchpost import`. Importing the same log twice adds nothing (`duplicates`).
- * A body over the limits gets 413; what was stored before the limit stays.
+ * `POST /v1/import?format=aws-waf|alb|combined[&loginPath=…][&sampleRate=0.1]` (admin key): the body is a log,
+ * plain or gzip (`Content-Encoding: gzip` or simply a `.gz` file's bytes), read as a stream and imported
+ * into the key's site through the same validation and ingest as `POST /v1/events`; `sampleRate` stores
+ * only that share of the allowed 2xx/3xx raw events, with exact report counts (see `storeIngest`).
+ * Answers 200 with the same JSON summary as `watchpost import`. Importing the same log twice adds
+ * nothing (`duplicates`). A body over the limits gets 413; what was stored before the limit stays.
  *
  * @example
  * app.route('/v1/import', importRoutes(deps));
@@ -66,6 +67,10 @@ export function importRoutes(
     } catch (error) {
       throw apiError(400, (error as Error).message);
     }
+    const rateText = c.req.query('sampleRate');
+    const sampleRate = rateText === undefined ? 1 : Number(rateText);
+    if (rateText !== undefined && (rateText.trim() === '' || !(sampleRate > 0 && sampleRate <= 1)))
+      throw apiError(400, `sampleRate ${JSON.stringify(rateText.slice(0, 40))} is not a number above 0 and at most 1`);
     const encoding = (c.req.header('content-encoding') ?? 'identity').trim().toLowerCase();
     // gzip is recognised by its magic bytes, so the header only has to be one we can read.
     if (encoding !== 'identity' && encoding !== 'gzip') {
@@ -84,7 +89,7 @@ export function importRoutes(
       const summary = await importStream(source, {
         siteId: c.get('site').id,
         format,
-        ingest: storeIngest(deps.store),
+        ingest: storeIngest(deps.store, { sampleRate }),
         context: lookups,
         loginPaths,
         maxTextBytes,
