@@ -30,7 +30,9 @@ Serves the report API until SIGINT/SIGTERM.
   --max-in-flight-mb N        MB of decompressed batches held at once; past it 503 + Retry-After (default 64, at ` +
   `least 16)
 
-Also sends real-time alerts and each site's daily report to its webhooks (see watchpost alerts --help).`;
+Also sends real-time alerts and each site's daily report to its webhooks (see watchpost alerts --help).
+Env WATCHPOST_EDGE_WORKERS: JSON {"<site id>": {"urls": ["https://shop.example"], "ingestKey": "..."}}; a deny-list
+change through the API then tells those edge workers to pull it at once (their cron pull stays the fallback).`;
 
 /**
  * `watchpost serve`: reads options, opens the store, listens; all behaviour lives in `createApp`.
