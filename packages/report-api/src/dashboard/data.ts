@@ -59,7 +59,11 @@ function countRow(g: SliceGroup): CountRow {
  */
 export function storeDashboardData(
   store: Store,
-  { now = Date.now, report = {} }: { now?: () => number; report?: DailyReportOptions } = {},
+  {
+    now = Date.now,
+    report = {},
+    onDenyListChange,
+  }: { now?: () => number; report?: DailyReportOptions; onDenyListChange?: (siteId: string) => void } = {},
 ): DashboardData {
   /**
    * Reads the slice once for the day (totals, hourly timeline, the groups asked for) and takes the
@@ -205,7 +209,9 @@ export function storeDashboardData(
       const entries = await store.listDenyEntries(s.id, now());
       const existing = entries.find((e) => e.value === ip);
       if (existing) return existing;
-      return store.addDenyEntry(s.id, { value: ip, reason, source: 'manual', expiresAt: null }, now());
+      const entry = await store.addDenyEntry(s.id, { value: ip, reason, source: 'manual', expiresAt: null }, now());
+      onDenyListChange?.(s.id);
+      return entry;
     },
   };
 }

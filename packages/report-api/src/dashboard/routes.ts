@@ -80,7 +80,12 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
       `dashboardRoutes: publicOrigin must be like https://host[:port], got ${JSON.stringify(publicOrigin)}`,
     );
   }
-  const data = options.data ?? storeDashboardData(deps.store, { now: deps.now });
+  const data =
+    options.data ??
+    storeDashboardData(deps.store, {
+      now: deps.now,
+      ...(deps.onDenyListChange ? { onDenyListChange: deps.onDenyListChange } : {}),
+    });
   // Sign-outs are kept in the database: a signed-out cookie stays refused after a restart.
   const sessions = createSessions({
     secret: sessionSecret,

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appWithSite, post, tempStore } from '../../test/helpers.js';
 import { createApp } from '../app.js';
+import { storeDashboardData } from '../dashboard/data.js';
 import { createEdgeNotifier, EDGE_NOTICE_PATH, parseEdgeWorkers } from './notify-edge.js';
 
 interface Seen {
@@ -117,6 +118,22 @@ describe('wired into createApp', () => {
       await app.request('/v1/denylist', post(other.adminKey, { value: '198.51.100.8', reason: '' }));
       await notifier.idle();
       expect(worker.seen).toHaveLength(2);
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
+
+describe('wired into the dashboard', () => {
+  it("a deny from the dashboard's block button calls the hook once, not for an IP already denied", async () => {
+    const t = tempStore();
+    try {
+      const { site } = await t.store.createSite({ name: 'shop', timeZone: 'UTC', homeCountry: 'JP' });
+      const changed: string[] = [];
+      const data = storeDashboardData(t.store, { onDenyListChange: (siteId) => changed.push(siteId) });
+      await data.denyIp(site, '198.51.100.9', 'from the dashboard');
+      await data.denyIp(site, '198.51.100.9', 'twice');
+      expect(changed).toEqual([site.id]);
     } finally {
       await t.cleanup();
     }
