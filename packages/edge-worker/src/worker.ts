@@ -307,6 +307,8 @@ export function createWorker({
         } catch (error) {
           onError(error, 'decide');
           decision = null;
+          // Hits counted before the throw must not be sent with the next request's.
+          isolate.rateObject?.take();
         }
       }
 
