@@ -81,7 +81,7 @@ if (mode === 'read') {
     const summary = await importFiles([file], {
       siteId: site.id,
       format,
-      ingest: storeIngest(store, { sampleRate: mode === 'cli' ? 1 : 0.1 }),
+      ingest: storeIngest(store, { sampleRate: mode === 'cli' ? 1 : 0.1, statusUnknown: format === 'aws-waf' }),
       context,
     });
     lines = summary.linesRead;

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { event, tempStore } from '../../test/helpers.js';
-import { storeIngest } from './ingest.js';
+import { importSampler, storeIngest } from './ingest.js';
 
 const t = tempStore();
 afterAll(() => t.cleanup());
@@ -45,5 +45,25 @@ describe('storeIngest', () => {
     });
     expect(outcome).toEqual({ duplicate: false, rejected: 1 });
     expect(await t.store.listEvents(site.id, { from: 0, to: Date.UTC(2030, 0), limit: 10 })).toHaveLength(0);
+  });
+
+  it.each([
+    ['an allowed 200', { status: 200 }, false, 0.5],
+    ['an allowed 304', { status: 304 }, false, 0.5],
+    ['a 404', { status: 404 }, false, 1],
+    ['a block', { action: 'block', status: 403 }, false, 1],
+    ['a count', { action: 'count', status: 200 }, false, 1],
+    ['a login attempt', { status: 200, login: { outcome: 'success', account: null } }, false, 1],
+    ['a client that went away (status 0)', { status: 0 }, false, 1],
+    ['an AWS WAF ALLOW (status 0, unknown)', { status: 0 }, true, 0.5],
+    ['an AWS WAF BLOCK', { action: 'block', status: 403 }, true, 1],
+  ] as const)('importSampler keeps %s at rate %#', (_name, overrides, statusUnknown, rate) => {
+    // random() 0.4 < 0.5: a sampled kind is kept at the rate; 0.6 drops it.
+    expect(importSampler(0.5, () => 0.4, statusUnknown)(event(overrides))).toBe(rate);
+    expect(importSampler(0.5, () => 0.6, statusUnknown)(event(overrides))).toBe(rate === 1 ? 1 : 0);
+  });
+
+  it('importSampler refuses rates outside (0, 1]', () => {
+    for (const rate of [0, -1, 1.5, Number.NaN]) expect(() => importSampler(rate, Math.random)).toThrow(TypeError);
   });
 });

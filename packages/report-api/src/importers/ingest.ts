@@ -21,6 +21,12 @@ export interface StoreIngestOptions {
   sampleRate?: number;
   /** Random numbers in [0, 1) for the sampling. Default `Math.random`. */
   random?: () => number;
+  /**
+   * Status 0 means "no status known" rather than "the client went away": AWS WAF logs, whose allowed
+   * requests all carry 0. Those are then sampled like allowed 2xx, not kept like abandoned requests.
+   * Default false.
+   */
+  statusUnknown?: boolean;
 }
 
 /**
@@ -30,12 +36,16 @@ export interface StoreIngestOptions {
  * const keep = importSampler(0.1, Math.random);
  * keep(event); // 1 for a 404, 0.1 or 0 for an allowed 200
  */
-export function importSampler(sampleRate: number, random: () => number): (event: WatchpostEvent) => number {
+export function importSampler(
+  sampleRate: number,
+  random: () => number,
+  statusUnknown = false,
+): (event: WatchpostEvent) => number {
   if (typeof sampleRate !== 'number' || !(sampleRate > 0 && sampleRate <= 1))
     throw new TypeError(`sampleRate must be a number in (0, 1], got ${String(sampleRate)}`);
   return function sampleImported(event) {
-    if (sampleRate === 1 || event.action !== 'allow' || event.status >= 400 || event.status === 0 || event.login)
-      return 1;
+    if (sampleRate === 1 || event.action !== 'allow' || event.status >= 400 || event.login) return 1;
+    if (event.status === 0 && !statusUnknown) return 1;
     return random() < sampleRate ? sampleRate : 0;
   };
 }
@@ -53,9 +63,9 @@ export function importSampler(sampleRate: number, random: () => number): (event:
  */
 export function storeIngest(
   store: Pick<EventStore, 'ingestBatch'>,
-  { sampleRate = 1, random = Math.random }: StoreIngestOptions = {},
+  { sampleRate = 1, random = Math.random, statusUnknown = false }: StoreIngestOptions = {},
 ): IngestFn {
-  const sample = importSampler(sampleRate, random);
+  const sample = importSampler(sampleRate, random, statusUnknown);
   return async function ingestImportedBatch(siteId: string, batch: EventBatch): Promise<IngestOutcome> {
     // The quick check passes what parsers emit; anything else goes through the full validation.
     const valid: WatchpostEvent[] = [];

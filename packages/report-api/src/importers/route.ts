@@ -89,7 +89,7 @@ export function importRoutes(
       const summary = await importStream(source, {
         siteId: c.get('site').id,
         format,
-        ingest: storeIngest(deps.store, { sampleRate }),
+        ingest: storeIngest(deps.store, { sampleRate, statusUnknown: format === 'aws-waf' }),
         context: lookups,
         loginPaths,
         maxTextBytes,

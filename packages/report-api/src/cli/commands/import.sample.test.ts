@@ -79,4 +79,48 @@ describe('watchpost import --sample-rate', () => {
       expect(run.err).toMatch(/--sample-rate/);
     }
   });
+
+  it('AWS WAF: ALLOW records (no status) are sampled, blocks kept; the report equals a full import', async () => {
+    const waf = join(dir, 'waf.log');
+    const records = Array.from({ length: 2000 }, (_, i) =>
+      JSON.stringify({
+        timestamp: Date.UTC(2026, 2, 9, 0, 0, 0) + i * 40_000,
+        action: i % 10 === 0 ? 'BLOCK' : 'ALLOW',
+        terminatingRuleId: i % 10 === 0 ? 'BlockScanners' : 'Default_Action',
+        terminatingRuleType: 'REGULAR',
+        httpRequest: {
+          clientIp: `198.51.100.${i % 50}`,
+          country: i % 3 === 0 ? 'JP' : 'US',
+          headers: [{ name: 'User-Agent', value: UAS[i % UAS.length] }],
+          uri: `/p/${i % 20}`,
+          httpMethod: 'GET',
+        },
+      }),
+    );
+    writeFileSync(waf, records.join('\n') + '\n');
+    const reports: DailyReport[] = [];
+    const raw: number[] = [];
+    for (const rate of ['1', '0.1']) {
+      const created = await cli('sites', 'create', `waf-${rate}`, '--tz', 'UTC', '--db', db);
+      const siteId = (JSON.parse(created.out) as { id: string }).id;
+      const run = await cli('import', '--db', db, '--site', siteId, '--format', 'aws-waf', '--sample-rate', rate, waf);
+      expect(run.code).toBe(0);
+      const store = openSqliteStore({ path: db });
+      try {
+        const { site: _site, ...report } = await buildDailyReport(store, (await store.getSite(siteId))!, '2026-03-09', {
+          now: () => 0,
+        });
+        reports.push(report as DailyReport);
+        raw.push(store.db.prepare('SELECT count(*) FROM events WHERE site_id = ?').pluck().get(siteId) as number);
+      } finally {
+        await store.close();
+      }
+    }
+    expect(reports[1]).toEqual(reports[0]);
+    expect(reports[0]!.totals).toMatchObject({ requests: 2000, blocked: 200 });
+    expect(raw[0]).toBe(2000);
+    // 200 blocks kept, about a tenth of the 1,800 ALLOW records.
+    expect(raw[1]).toBeGreaterThan(200 + 100);
+    expect(raw[1]).toBeLessThan(200 + 300);
+  });
 });
