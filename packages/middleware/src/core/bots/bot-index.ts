@@ -34,27 +34,59 @@ function slotOf4(a: number, b: number, c: number, d: number): number {
   return (a * 29791 + b * 961 + c * 31 + d) & (SLOTS - 1);
 }
 
+/** How many capture groups a pattern has. */
+function groupsOf(pattern: string): number {
+  return (new RegExp(`${pattern}|`).exec('') as RegExpExecArray).length - 1;
+}
+
 /**
- * A quick test that passes whenever one of these patterns (rows without a text to index) may match:
- * those anchored at the start are tried there only, as one expression; each other one only when a
- * character it needs is in the user agent.
+ * Finds the lowest of these rows (the ones without a text to index) that matches: those anchored at
+ * the start are tried there only, as one expression with a group per row, which tells which of them
+ * matched; each other one only when a text it needs (a character, at least) is in the user agent.
  */
-function compileUnindexed(patterns: readonly string[]): (ua: string, lowerUa: string) => boolean {
-  const anchored: string[] = [];
-  const guarded: Array<{ needs: readonly string[] | null; expression: RegExp }> = [];
-  for (const pattern of patterns) {
+function compileUnindexed(
+  rows: readonly IndexedPattern[],
+  numbers: readonly number[],
+): (ua: string, lowerUa: string) => IndexHit | null {
+  const anchored: Array<{ row: number; group: number }> = [];
+  const sources: string[] = [];
+  const guarded: Array<{ row: number; needs: readonly string[] | null; expression: RegExp }> = [];
+  let group = 1;
+  for (const row of numbers) {
+    const pattern = (rows[row] as IndexedPattern).pattern;
     const parts = branches(pattern);
-    if (parts !== null && parts.length === 1 && pattern.startsWith('^')) anchored.push(pattern.slice(1));
-    else guarded.push({ needs: requiredLiterals(pattern, 1), expression: new RegExp(pattern, 'i') });
+    if (parts !== null && parts.length === 1 && pattern.startsWith('^')) {
+      anchored.push({ row, group });
+      sources.push(`(${pattern.slice(1)})`);
+      group += 1 + groupsOf(pattern);
+    } else guarded.push({ row, needs: requiredLiterals(pattern, 1), expression: new RegExp(pattern, 'i') });
   }
-  const atStart = anchored.length === 0 ? null : new RegExp(`^(?:${anchored.join('|')})`, 'i');
-  return function mayMatch(ua, lowerUa) {
-    if (atStart !== null && atStart.test(ua)) return true;
-    for (const { needs, expression } of guarded) {
-      if (needs !== null && !needs.some((text) => lowerUa.includes(text))) continue;
-      if (expression.test(ua)) return true;
+  // Alternatives are tried in order, so the first that matches is the lowest row among them.
+  const atStart = sources.length === 0 ? null : new RegExp(`^(?:${sources.join('|')})`, 'i');
+  // The same without groups, for the common answer (no match), which it gives faster.
+  const anyAtStart =
+    sources.length === 0
+      ? null
+      : new RegExp(`^(?:${sources.map((source) => `(?:${source.slice(1, -1)})`).join('|')})`, 'i');
+  return function findUnindexed(ua, lowerUa) {
+    let hit: IndexHit | null = null;
+    const found = atStart === null || !(anyAtStart as RegExp).test(ua) ? null : atStart.exec(ua);
+    if (found !== null) {
+      for (const { row, group: index } of anchored) {
+        const text = found[index];
+        if (text !== undefined) {
+          hit = { row, text };
+          break;
+        }
+      }
     }
-    return false;
+    for (const { row, needs, expression } of guarded) {
+      if (hit !== null && row >= hit.row) break;
+      if (needs !== null && !needs.some((text) => lowerUa.includes(text))) continue;
+      const match = expression.exec(ua);
+      if (match !== null) return { row, text: match[0] };
+    }
+    return hit;
   };
 }
 
@@ -95,48 +127,75 @@ export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
     if (literal.text.length === 3) short.add(slotOf(a, b, c), literal);
     else long.add(slotOf4(a, b, c, d), literal);
   }
-  const tryUnindexed = compileUnindexed(unindexed.map((row) => rows[row]?.pattern as string));
+  const findUnindexed = compileUnindexed(rows, unindexed);
   const anyShort = short.buckets.length > 1;
 
-  /** The row's match in the original user agent (case kept), or null when it does not match. */
-  function matchOf(row: number, lowerUa: string, ua: string, at: number, length: number): string | null {
-    // A plain text found at `at` is a match; lower-casing keeps positions in ASCII, so `ua` is cut there.
-    if (plain[row] === true && lowerUa.length === ua.length) return ua.slice(at, at + length);
-    const expression = expressions[row] as RegExp;
-    return expression.exec(ua)?.[0] ?? null;
-  }
-
-  // The best row so far, kept outside the call so that trying a bucket allocates nothing.
+  // The best row so far, and rows whose text was found but whose pattern is still to be tried, kept
+  // outside the call so that a scan allocates nothing.
   let best = Infinity;
   let text = '';
+  const pendingRows: number[] = [];
+  const pendingAt: number[] = [];
 
-  /** Tries the texts of one bucket at `at`; lowers `best` when a row matches there. */
+  /**
+   * Looks for the texts of one bucket at `at`. A plain row found there is a match at once; a row
+   * with a pattern is put aside, to be tried after the scan, lowest first, and only while it could
+   * still win: most of those patterns then need never run.
+   */
   function tryBucket(bucket: readonly Literal[], lowerUa: string, ua: string, at: number): void {
     for (const literal of bucket) {
       if ((literal.rows[0] as number) >= best || !lowerUa.startsWith(literal.text, at)) continue;
       for (const row of literal.rows) {
         if (row >= best) break;
-        const match = matchOf(row, lowerUa, ua, at, literal.text.length);
-        if (match === null) continue;
+        if (plain[row] !== true || lowerUa.length !== ua.length) {
+          pendingRows.push(row);
+          pendingAt.push(at);
+          continue;
+        }
+        // A plain text found at `at` is a match; lower-casing kept positions, so `ua` is cut there.
         best = row;
-        text = match;
+        text = ua.slice(at, at + literal.text.length);
         break;
       }
     }
   }
 
+  /** Tries the rows put aside, lowest first, until one matches or none could beat `best`. */
+  function tryPending(ua: string): void {
+    while (pendingRows.length > 0) {
+      let lowest = 0;
+      for (let index = 1; index < pendingRows.length; index++) {
+        if ((pendingRows[index] as number) < (pendingRows[lowest] as number)) lowest = index;
+      }
+      const row = pendingRows[lowest] as number;
+      if (row >= best) break;
+      const found = (expressions[row] as RegExp).exec(ua);
+      if (found !== null) {
+        best = row;
+        text = found[0];
+        break;
+      }
+      // Every entry of that row goes: its pattern was tried against the whole user agent.
+      for (let index = pendingRows.length - 1; index >= 0; index--) {
+        if (pendingRows[index] === row) {
+          pendingRows.splice(index, 1);
+          pendingAt.splice(index, 1);
+        }
+      }
+    }
+    pendingRows.length = 0;
+    pendingAt.length = 0;
+  }
+
   return function findBot(lowerUa: string, ua: string): IndexHit | null {
     best = Infinity;
     text = '';
-    if (tryUnindexed(ua, lowerUa)) {
-      for (const row of unindexed) {
-        const found = (expressions[row] as RegExp).exec(ua);
-        if (found !== null) {
-          best = row;
-          text = found[0];
-          break;
-        }
-      }
+    pendingRows.length = 0;
+    pendingAt.length = 0;
+    const unindexedHit = findUnindexed(ua, lowerUa);
+    if (unindexedHit !== null) {
+      best = unindexedHit.row;
+      text = unindexedHit.text;
     }
     const length = lowerUa.length;
     let a = lowerUa.charCodeAt(0);
@@ -156,6 +215,7 @@ export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
       b = c;
       c = d;
     }
+    tryPending(ua);
     return best === Infinity ? null : { row: best, text };
   };
 }
