@@ -135,7 +135,6 @@ export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
   let best = Infinity;
   let text = '';
   const pendingRows: number[] = [];
-  const pendingAt: number[] = [];
 
   /**
    * Looks for the texts of one bucket at `at`. A plain row found there is a match at once; a row
@@ -149,7 +148,6 @@ export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
         if (row >= best) break;
         if (plain[row] !== true || lowerUa.length !== ua.length) {
           pendingRows.push(row);
-          pendingAt.push(at);
           continue;
         }
         // A plain text found at `at` is a match; lower-casing kept positions, so `ua` is cut there.
@@ -179,19 +177,16 @@ export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
       for (let index = pendingRows.length - 1; index >= 0; index--) {
         if (pendingRows[index] === row) {
           pendingRows.splice(index, 1);
-          pendingAt.splice(index, 1);
         }
       }
     }
     pendingRows.length = 0;
-    pendingAt.length = 0;
   }
 
   return function findBot(lowerUa: string, ua: string): IndexHit | null {
     best = Infinity;
     text = '';
     pendingRows.length = 0;
-    pendingAt.length = 0;
     const unindexedHit = findUnindexed(ua, lowerUa);
     if (unindexedHit !== null) {
       best = unindexedHit.row;
