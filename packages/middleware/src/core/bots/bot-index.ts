@@ -34,6 +34,12 @@ function slotOf4(a: number, b: number, c: number, d: number): number {
   return (a * 29791 + b * 961 + c * 31 + d) & (SLOTS - 1);
 }
 
+/** Whether `text` contains one of `parts` (a loop: no closure per call). */
+function includesAny(text: string, parts: readonly string[]): boolean {
+  for (const part of parts) if (text.includes(part)) return true;
+  return false;
+}
+
 /** How many capture groups a pattern has. */
 function groupsOf(pattern: string): number {
   return (new RegExp(`${pattern}|`).exec('') as RegExpExecArray).length - 1;
@@ -82,7 +88,7 @@ function compileUnindexed(
     }
     for (const { row, needs, expression } of guarded) {
       if (hit !== null && row >= hit.row) break;
-      if (needs !== null && !needs.some((text) => lowerUa.includes(text))) continue;
+      if (needs !== null && !includesAny(lowerUa, needs)) continue;
       const match = expression.exec(ua);
       if (match !== null) return { row, text: match[0] };
     }
@@ -135,6 +141,7 @@ export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
   let best = Infinity;
   let text = '';
   const pendingRows: number[] = [];
+  let pending = 0;
 
   /**
    * Looks for the texts of one bucket at `at`. A plain row found there is a match at once; a row
@@ -147,7 +154,7 @@ export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
       for (const row of literal.rows) {
         if (row >= best) break;
         if (plain[row] !== true || lowerUa.length !== ua.length) {
-          pendingRows.push(row);
+          pendingRows[pending++] = row;
           continue;
         }
         // A plain text found at `at` is a match; lower-casing kept positions, so `ua` is cut there.
@@ -160,33 +167,26 @@ export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
 
   /** Tries the rows put aside, lowest first, until one matches or none could beat `best`. */
   function tryPending(ua: string): void {
-    while (pendingRows.length > 0) {
-      let lowest = 0;
-      for (let index = 1; index < pendingRows.length; index++) {
-        if ((pendingRows[index] as number) < (pendingRows[lowest] as number)) lowest = index;
-      }
-      const row = pendingRows[lowest] as number;
-      if (row >= best) break;
-      const found = (expressions[row] as RegExp).exec(ua);
+    for (;;) {
+      let lowest = Infinity;
+      for (let index = 0; index < pending; index++) lowest = Math.min(lowest, pendingRows[index] as number);
+      if (lowest >= best) break;
+      const found = (expressions[lowest] as RegExp).exec(ua);
       if (found !== null) {
-        best = row;
+        best = lowest;
         text = found[0];
         break;
       }
-      // Every entry of that row goes: its pattern was tried against the whole user agent.
-      for (let index = pendingRows.length - 1; index >= 0; index--) {
-        if (pendingRows[index] === row) {
-          pendingRows.splice(index, 1);
-        }
-      }
+      // Its pattern was tried against the whole user agent: every entry of that row is done.
+      for (let index = 0; index < pending; index++) if (pendingRows[index] === lowest) pendingRows[index] = Infinity;
     }
-    pendingRows.length = 0;
+    pending = 0;
   }
 
   return function findBot(lowerUa: string, ua: string): IndexHit | null {
     best = Infinity;
     text = '';
-    pendingRows.length = 0;
+    pending = 0;
     const unindexedHit = findUnindexed(ua, lowerUa);
     if (unindexedHit !== null) {
       best = unindexedHit.row;

@@ -35,6 +35,10 @@ const HINTS: ReadonlyArray<readonly [RegExp, BotCategory]> = [
   [/crawl|robot|\bbot\b|bot\/|bot\b|scrap|spider|fetch|index/, 'crawler'],
 ];
 
+// All hints in one expression, a group per hint: one pass over the user agent finds every hint
+// (the first listed wins where two start at the same place), and the most telling one found wins.
+const ANY_HINT = new RegExp(HINTS.map(([hint]) => `(${hint.source})`).join('|'), 'g');
+
 /**
  * A category for a bot that no table names, from the words in its user agent (lower case), or
  * `other-bot` when it says nothing about itself.
@@ -44,6 +48,16 @@ const HINTS: ReadonlyArray<readonly [RegExp, BotCategory]> = [
  * guessCategory('mozilla/5.0 (compatible; heexybot/1.0; +https://heexy.org/bot)'); // 'crawler'
  */
 export function guessCategory(lowerUa: string): BotCategory {
-  for (const [hint, category] of HINTS) if (hint.test(lowerUa)) return category;
-  return 'other-bot';
+  let best = HINTS.length;
+  ANY_HINT.lastIndex = 0;
+  for (let found = ANY_HINT.exec(lowerUa); found !== null && best > 0; found = ANY_HINT.exec(lowerUa)) {
+    if (found[0] === '') ANY_HINT.lastIndex++;
+    for (let group = 1; group <= best; group++) {
+      if (found[group] !== undefined) {
+        best = group - 1;
+        break;
+      }
+    }
+  }
+  return best === HINTS.length ? 'other-bot' : (HINTS[best] as readonly [RegExp, BotCategory])[1];
 }
