@@ -43,7 +43,7 @@ describe('Express: rate rules and login monitoring end to end', () => {
     const statuses: number[] = [];
     let retryAfter: string | null = null;
     for (let i = 0; i < 30; i++) {
-      const res = await fetch(`${base}/products`, { headers: { 'user-agent': 'msnbot/2.0b' } });
+      const res = await fetch(`${base}/products`, { headers: { 'user-agent': 'SeznamBot/4.0' } });
       await res.text();
       statuses.push(res.status);
       if (res.status === 429) retryAfter ??= res.headers.get('retry-after');

@@ -230,7 +230,7 @@ describe('rate rules in the engine', () => {
     let refused = null;
     for (let i = 0; i < 400 && refused === null; i++) {
       now = T0 + i * 50;
-      const facts = req({ ip: `2001:db8:1:2::${(i % 200).toString(16)}`, ua: 'msnbot/2.0b' });
+      const facts = req({ ip: `2001:db8:1:2::${(i % 200).toString(16)}`, ua: 'SeznamBot/4.0' });
       const decision = engine.decide(facts);
       if (decision.action === 'block') refused = { i, decision };
       else engine.observe(facts, decision, 200, 1);
