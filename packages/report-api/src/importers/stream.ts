@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -175,8 +175,9 @@ export async function importStream(
   const text = await openLogStream(source, (bytes) => (bytesRead += bytes));
   const chunks = splitLines(text, { maxLineBytes, maxTextBytes });
   let events: WatchpostEvent[] = [];
-  // Raw lines of the current batch, hashed in one call at the end of the batch.
-  let raw: string[] = [];
+  // The current batch's id: a SHA-256 fed line by line, each line followed by `\n` (no joined copy of the lines).
+  let hash: Hash | null = null;
+  let rawLines = 0;
   let ordinal = 0;
   // Batches handed to the store and not answered yet, oldest first.
   const inFlight: Array<Promise<void>> = [];
@@ -191,18 +192,21 @@ export async function importStream(
     else summary.imported += count - rejected;
   }
 
-  async function flush(): Promise<void> {
-    raw.push('');
+  function hashLine(text: string): void {
     // The ordinal keeps two batches of identical lines in one log apart.
-    const digest = createHash('sha256')
-      .update(`${siteId}\n${format}\n${ordinal++}\n`)
-      .update(raw.join('\n'))
-      .digest('base64url');
-    const batchId = `imp_${digest}`;
+    hash ??= createHash('sha256').update(`${siteId}\n${format}\n${ordinal}\n`);
+    hash.update(text).update('\n');
+    rawLines++;
+  }
+
+  async function flush(): Promise<void> {
+    const batchId = `imp_${hash!.digest('base64url')}`;
+    hash = null;
+    rawLines = 0;
+    ordinal++;
     const batch: EventBatch = { batchId, source: 'import', events };
     const count = events.length;
     events = [];
-    raw = [];
     if (count > 0) {
       const stored = (async () => account(await ingest(siteId, batch), count))();
       // Awaited below (in order) or, after an error, settled in `finally`: never an unhandled rejection.
@@ -225,10 +229,10 @@ export async function importStream(
         summary.linesRead++;
         if ('tooLong' in line) {
           // Hashed by its size: importing the same log again still gives the same batch ids.
-          raw.push(`\u0000line-too-long ${line.tooLong}`);
+          hashLine(`\u0000line-too-long ${line.tooLong}`);
           skip('line-too-long');
         } else {
-          raw.push(line.text);
+          hashLine(line.text);
           let result: ParseResult;
           try {
             result = parse(line.text, context);
@@ -243,10 +247,10 @@ export async function importStream(
             events.push(login ? { ...e, login } : e);
           } else skip(result.skip);
         }
-        if (raw.length >= batchLines) await flush();
+        if (rawLines >= batchLines) await flush();
       }
     }
-    if (raw.length > 0) await flush();
+    if (rawLines > 0) await flush();
     while (inFlight.length > 0) await inFlight.shift();
   } finally {
     // After a failure: let the batches still in flight settle before the error goes up.
