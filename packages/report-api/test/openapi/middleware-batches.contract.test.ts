@@ -45,8 +45,9 @@ beforeAll(async () => {
   }
   const traffic: Array<[string, string, string, RequestInit?]> = [
     ['/', '203.0.113.10', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36'],
-    ['/products', '2001:db8::7', 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'],
-    ['/products/1', '::ffff:198.51.100.4', 'Mozilla/5.0 AppleWebKit/537.36 (compatible; GPTBot/1.2)'],
+    // From the crawlers' published ranges: elsewhere they would be impersonators.
+    ['/products', '2001:4860:4801:2::7', 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'],
+    ['/products/1', '::ffff:4.227.36.4', 'Mozilla/5.0 AppleWebKit/537.36 (compatible; GPTBot/1.2)'],
     ['/products/999', '198.51.100.5', 'curl/8.5.0'],
     ['/.env', '198.51.100.6', 'Mozilla/5.0'],
     ['/wp-login.php', '198.51.100.7', 'sqlmap/1.8 (https://sqlmap.org)'],
