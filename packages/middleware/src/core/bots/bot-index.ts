@@ -142,6 +142,10 @@ export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
   let text = '';
   const pendingRows: number[] = [];
   let pending = 0;
+  // Which call last put each row aside: a row is put aside once per call, however often its text
+  // occurs (a user agent of `bot` repeated must not queue a row hundreds of times).
+  const pendingIn = new Uint32Array(rows.length);
+  let call = 0;
 
   /**
    * Looks for the texts of one bucket at `at`. A plain row found there is a match at once; a row
@@ -154,7 +158,10 @@ export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
       for (const row of literal.rows) {
         if (row >= best) break;
         if (plain[row] !== true || lowerUa.length !== ua.length) {
-          pendingRows[pending++] = row;
+          if (pendingIn[row] !== call) {
+            pendingIn[row] = call;
+            pendingRows[pending++] = row;
+          }
           continue;
         }
         // A plain text found at `at` is a match; lower-casing kept positions, so `ua` is cut there.
@@ -187,6 +194,8 @@ export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
     best = Infinity;
     text = '';
     pending = 0;
+    // Wraps after 2^32 - 1 calls to 1, never to 0, the mark of a row never put aside.
+    call = call === 0xffffffff ? 1 : call + 1;
     const unindexedHit = findUnindexed(ua, lowerUa);
     if (unindexedHit !== null) {
       best = unindexedHit.row;

@@ -251,6 +251,17 @@ describe('createUaClassifier', () => {
     expect(classify(`${CHROME} ${'x'.repeat(10_000)} sqlmap/1.7`).category).not.toBe('scanner');
   });
 
+  it.each([
+    ['a name repeated past the scan limit', 'bot'.repeat(700), 'other-bot'],
+    ['a verified name repeated', 'Googlebot/'.repeat(205), 'search-engine'],
+    ['separators only', ';'.repeat(3000), 'other-bot'],
+    ['control bytes', '\u0000\u0001Googlebot\u0002', 'search-engine'],
+  ])('classifies hostile text once per call: %s', (_name, ua, category) => {
+    const classify = createUaClassifier({ maxCachedLength: 0 });
+    expect(classify(ua).category).toBe(category);
+    expect(classify(`${ua} `).category).toBe(category);
+  });
+
   it('checks extra bots before the table', () => {
     const classify = createUaClassifier({
       extraBots: [
