@@ -198,6 +198,18 @@ export const GENERIC_BOT_PATTERNS = ${rawBlock(isbot.list)};
 `;
 }
 
+/** Single IPv4 addresses of one /24 as one token: `192.0.2.1,7,9` is 192.0.2.1, 192.0.2.7 and 192.0.2.9. */
+function shortenSingles(cidrs) {
+  const singles = new Map();
+  const others = [];
+  for (const cidr of cidrs) {
+    const single = /^(\d+\.\d+\.\d+)\.(\d+)$/.exec(cidr);
+    if (single === null) others.push(cidr);
+    else singles.set(single[1], [...(singles.get(single[1]) ?? []), single[2]]);
+  }
+  return [...others, ...[...singles].map(([prefix, last]) => `${prefix}.${last.join(',')}`)];
+}
+
 /** The crawler-ranges module's text: CIDRs per published list, space-separated. */
 export function renderRanges(sources, ranges) {
   const via = sources.crawlerRanges.via;
@@ -206,8 +218,10 @@ export function renderRanges(sources, ranges) {
     if (!cidrs || cidrs.length === 0) throw new Error(`no ranges for ${name}`);
     const lines = [];
     let line = '';
-    for (const cidr of cidrs) {
-      if (!/^[0-9a-f.:]+(?:\/\d{1,3})?$/i.test(cidr)) throw new Error(`${name}: ${JSON.stringify(cidr)} is not a CIDR`);
+    for (const cidr of shortenSingles(cidrs)) {
+      if (!/^[0-9a-f.:]+(?:\/\d{1,3}|(?:,\d{1,3})+)?$/i.test(cidr)) {
+        throw new Error(`${name}: ${JSON.stringify(cidr)} is not a CIDR`);
+      }
       if (line.length + cidr.length + 1 > WIDTH) {
         lines.push(line);
         line = '';
@@ -222,7 +236,10 @@ export function renderRanges(sources, ranges) {
 /** Where the lists come from: the collecting repository's commit and date. */
 export const CRAWLER_RANGES_SOURCE = { commit: '${via.commit}', date: '${via.date}' } as const;
 
-/** Per crawler list, its CIDRs separated by white space. */
+/**
+ * Per crawler list, its CIDRs separated by white space; single IPv4 addresses of one /24 share a token,
+ * \`192.0.2.1,7\` standing for 192.0.2.1 and 192.0.2.7.
+ */
 export const CRAWLER_RANGES: ReadonlyArray<readonly [string, string]> = [
 ${lists.join('\n')}
 ];

@@ -25,6 +25,25 @@ export const CLAIMED_CRAWLERS: ReadonlyMap<string, string> = new Map([
   ['YandexBot', 'yandexbot'],
 ]);
 
+/**
+ * The CIDRs of one list of `generated/crawler-ranges.ts`: white-space separated, where `192.0.2.1,7`
+ * stands for the single addresses 192.0.2.1 and 192.0.2.7.
+ *
+ * @example
+ * readRanges('192.0.2.1,7 198.51.100.0/24'); // ['192.0.2.1', '192.0.2.7', '198.51.100.0/24']
+ */
+export function readRanges(text: string): string[] {
+  const cidrs: string[] = [];
+  for (const token of text.split(/\s+/)) {
+    if (token === '') continue;
+    const [first, ...more] = token.split(',');
+    cidrs.push(first as string);
+    const prefix = (first as string).slice(0, (first as string).lastIndexOf('.') + 1);
+    for (const last of more) cidrs.push(prefix + last);
+  }
+  return cidrs;
+}
+
 /** Whether an address is in a crawler's published list; null when there is no such list. */
 export type CrawlerVerifier = (list: string, ip: ParsedIp) => boolean | null;
 
@@ -46,7 +65,7 @@ export function createCrawlerVerifier(): CrawlerVerifier {
     if (matcher === undefined) {
       const text = texts.get(list);
       if (text === undefined) return null;
-      matcher = createIpMatcher(text.split(/\s+/).filter((cidr) => cidr !== ''));
+      matcher = createIpMatcher(readRanges(text));
       matchers.set(list, matcher);
     }
     return matcher.match(ip) !== null;

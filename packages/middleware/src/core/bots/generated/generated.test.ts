@@ -9,7 +9,7 @@ import { classifyUserAgent } from '../classify.js';
 import { parseIp, type ParsedIp } from '../../ip/parse.js';
 import { requiredLiterals } from '../literals.js';
 import { readLines, readTable } from '../read-table.js';
-import { createCrawlerVerifier } from '../verified.js';
+import { createCrawlerVerifier, readRanges } from '../verified.js';
 import { GENERATED_BOTS, GENERIC_BOT_PATTERNS } from './bot-table.js';
 import { CRAWLER_RANGES } from './crawler-ranges.js';
 
@@ -61,7 +61,7 @@ describe('generated bot table', () => {
 
   it('lists CIDRs only, several per crawler', () => {
     for (const [list, text] of CRAWLER_RANGES) {
-      const cidrs = text.split(/\s+/).filter((cidr) => cidr !== '');
+      const cidrs = readRanges(text);
       expect(cidrs.length, list).toBeGreaterThan(0);
       for (const cidr of cidrs) expect(cidr).toMatch(/^[0-9a-f.:]+(?:\/\d{1,3})?$/i);
     }
