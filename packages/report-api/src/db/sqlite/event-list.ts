@@ -6,6 +6,19 @@ import { minuteSpan, perMinuteSql } from './minutes.js';
 const MAX_LIST = 10_000;
 
 /**
+ * The filter of each event kind. Each is the exact `WHERE` of a partial index (migration 0017), so
+ * SQLite reads the day's login attempts or rate refusals alone instead of every event of the day.
+ */
+export const KIND_FILTERS = {
+  login: ' AND login_outcome IS NOT NULL',
+  rate: " AND rule LIKE 'rate:%'",
+} as const satisfies Record<NonNullable<Parameters<EventStore['listEvents']>[1]['kind']>, string>;
+
+/** The listing query (not by IP) with extra `filters`. */
+export const listSql = (filters: string): string =>
+  `SELECT * FROM events WHERE site_id = ? AND ts >= ? AND ts < ?${filters} ORDER BY ts DESC, id DESC LIMIT ?`;
+
+/**
  * Raw-event listing on SQLite (read only, so any connection to the database can serve it): newest
  * first, by IP through the per-minute index, by country or path as filters.
  *
@@ -14,10 +27,7 @@ const MAX_LIST = 10_000;
  * await listEvents(siteId, { from, to, ip: '203.0.113.9', limit: 50 });
  */
 export function sqliteEventList(db: Database.Database): Pick<EventStore, 'listEvents'> {
-  const listQuery = (filters: string) =>
-    db.prepare<unknown[], EventRow>(
-      `SELECT * FROM events WHERE site_id = ? AND ts >= ? AND ts < ?${filters} ORDER BY ts DESC, id DESC LIMIT ?`,
-    );
+  const listQuery = (filters: string) => db.prepare<unknown[], EventRow>(listSql(filters));
   const listByIpQuery = (filters: string) =>
     db.prepare<unknown[], EventRow>(
       perMinuteSql('ip', 'ip = ?', '*', `AND ts >= ? AND ts < ?${filters}`, 'ORDER BY ts DESC, id DESC LIMIT ?'),
@@ -40,8 +50,7 @@ export function sqliteEventList(db: Database.Database): Pick<EventStore, 'listEv
         clauses.push(' AND path = ?');
         params.push(query.path);
       }
-      if (query.kind === 'login') clauses.push(' AND login_outcome IS NOT NULL');
-      else if (query.kind === 'rate') clauses.push(" AND rule LIKE 'rate:%'");
+      if (query.kind !== undefined) clauses.push(KIND_FILTERS[query.kind]);
       const cap = query.kind === undefined ? MAX_LIST : MAX_KIND_LIST;
       const limit = Math.max(0, Math.min(cap, Math.floor(query.limit)));
       const key = (query.ip !== undefined ? 'ip' : '') + clauses.join('');

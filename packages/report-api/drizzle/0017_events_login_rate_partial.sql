@@ -1,0 +1,2 @@
+CREATE INDEX `events_site_ts_login` ON `events` (`site_id`,`ts`) WHERE login_outcome IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `events_site_ts_rate` ON `events` (`site_id`,`ts`) WHERE rule LIKE 'rate:%';
