@@ -7,6 +7,8 @@ import { buildDailyReport, type DailyReportOptions } from '../reports/build.js';
 import { addDays, localDateAt, localDayRange } from '../reports/range.js';
 import type { TimelinePoint } from '../reports/types.js';
 import type { CountRow, DashboardData, DashboardSite, SliceDetail, SliceTotals } from './types.js';
+import { changeByDashboard } from '../audit/actor.js';
+import { recordChange } from '../audit/record.js';
 
 const HOUR = 3_600_000;
 /** Rows in each table of a drill-down page. */
@@ -63,7 +65,14 @@ export function storeDashboardData(
     now = Date.now,
     report = {},
     onDenyListChange,
-  }: { now?: () => number; report?: DailyReportOptions; onDenyListChange?: (siteId: string) => void } = {},
+    logError = (error) => console.error('watchpost dashboard:', error),
+  }: {
+    now?: () => number;
+    report?: DailyReportOptions;
+    onDenyListChange?: (siteId: string) => void;
+    /** Told when the audit record of a dashboard change fails (the change stands). */
+    logError?: (error: unknown) => void;
+  } = {},
 ): DashboardData {
   /**
    * Reads the slice once for the day (totals, hourly timeline, the groups asked for) and takes the
@@ -205,12 +214,14 @@ export function storeDashboardData(
         countries: countries.map((g) => ({ country: g.key, ...countRow(g) })),
       };
     },
-    async denyIp(s, ip, reason) {
+    async denyIp(s, ip, reason, actor = 'dashboard') {
       const entries = await store.listDenyEntries(s.id, now());
       const existing = entries.find((e) => e.value === ip);
       if (existing) return existing;
       const entry = await store.addDenyEntry(s.id, { value: ip, reason, source: 'manual', expiresAt: null }, now());
       onDenyListChange?.(s.id);
+      const by = changeByDashboard(actor, null, reason);
+      await recordChange({ store, now, logError }, s.id, by, 'denylist.add', entry.id, { before: null, after: entry });
       return entry;
     },
   };

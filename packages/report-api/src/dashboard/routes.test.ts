@@ -262,6 +262,18 @@ describe('add to deny list', () => {
     // When it was added, in the site's own time (Asia/Tokyo), not UTC.
     expect(ip).toContain('(manual, since 2026-11-26 18:00 Asia/Tokyo)');
     expect(ip).toContain('Reason: burst of 4xx');
+    // Who did it is in the audit log: the dashboard, and which sign-in.
+    const audit = await seeded.store.listAudit(seeded.site.id, { since: 0, limit: 50 });
+    expect(audit.entries.filter((e) => e.action === 'denylist.add')).toEqual([
+      expect.objectContaining({
+        actor: expect.objectContaining({
+          kind: 'dashboard',
+          label: expect.stringMatching(/^dashboard session \S{8}$/),
+        }),
+        reason: 'burst of 4xx',
+        after: expect.objectContaining({ value: ATTACKER }),
+      }),
+    ]);
     // Later visits (no confirmation parameter) still show it denied: the report reads the deny list.
     const later = await (
       await seeded.app.request(`/dashboard/sites/${seeded.site.id}?date=${SEED_DATE}`, { headers: { cookie } })

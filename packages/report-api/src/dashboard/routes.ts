@@ -84,6 +84,7 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
     options.data ??
     storeDashboardData(deps.store, {
       now: deps.now,
+      logError: deps.logError,
       ...(deps.onDenyListChange ? { onDenyListChange: deps.onDenyListChange } : {}),
     });
   // Sign-outs are kept in the database: a signed-out cookie stays refused after a restart.
@@ -332,7 +333,8 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
     const problem = reasonProblem(reason);
     if (problem !== null) return bad(c, `${problem}.`);
     const site = c.get('site');
-    await data.denyIp(site, ip, reason);
+    // Sessions do not name their user: the audit log gets the sign-in's id, so one sign-in's changes link up.
+    await data.denyIp(site, ip, reason, `dashboard session ${c.get('session').id.slice(0, 8)}`);
     if (form['back'] === 'ip') return c.redirect(`${ipUrl(site.id, ip, parsed.date)}&denied=1`, 303);
     return c.redirect(`${reportUrl(site.id, parsed.date)}&denied=${encodeURIComponent(ip)}#recommendations`, 303);
   });

@@ -122,6 +122,9 @@ export interface DashboardData {
   ipDetail(site: DashboardSite, ip: string, date: string): Promise<IpDetail>;
   countryDetail(site: DashboardSite, country: string | null, date: string): Promise<CountryDetail>;
   pathDetail(site: DashboardSite, path: string, date: string): Promise<PathDetail>;
-  /** Adds `value` (an IP) to the site's served deny list; returns the entry (an existing one if already denied). */
-  denyIp(site: DashboardSite, ip: string, reason: string): Promise<DenyEntry>;
+  /**
+   * Adds `value` (an IP) to the site's served deny list, recorded in the audit log with `actor` (the
+   * dashboard session); returns the entry (an existing one, unchanged and not recorded, if already denied).
+   */
+  denyIp(site: DashboardSite, ip: string, reason: string, actor?: string): Promise<DenyEntry>;
 }
