@@ -50,8 +50,8 @@ child.on('close', (code) => {
   console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped${files}`);
   for (const [name, c] of coverage) {
     console.log(
-      `coverage ${name}: lines ${c.Lines ?? '?'}%, statements ${c.Statements ?? '?'}%, functions ${c.Functions ?? '?'}%, ` +
-        `branches ${c.Branches ?? '?'}%`,
+      `coverage ${name}: lines ${c.Lines ?? '?'}%, statements ${c.Statements ?? '?'}%, ` +
+        `functions ${c.Functions ?? '?'}%, branches ${c.Branches ?? '?'}%`,
     );
   }
   process.exit(code !== 0 ? (code ?? 1) : totals.failed + failedFiles > 0 ? 1 : 0);
