@@ -19,6 +19,8 @@ const IV = Int32Array.from([
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ]);
 const BLOCK = 64;
+/** Two lower-case hex digits per byte value. */
+const HEX: readonly string[] = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
 /** Mixes one 64-byte block of `bytes` at `offset` into `state`; `w` is scratch space of 64 words. */
 function compress(state: Int32Array, bytes: Uint8Array, offset: number, w: Int32Array): void {
@@ -132,14 +134,24 @@ export function createHmacSha256(key: string, maxTextLength: number): (text: str
   const state = new Int32Array(8);
   return function hmacSha256(text, hexLength) {
     const message = text.length <= maxTextLength ? reused : bufferFor(text.length);
-    const { written } = encoder.encodeInto(text, message);
+    // ASCII (most accounts) is copied byte by byte; other text goes through the encoder.
+    let written = 0;
+    while (written < text.length) {
+      const code = text.charCodeAt(written);
+      if (code >= 0x80) break;
+      message[written++] = code;
+    }
+    if (written < text.length) written = encoder.encodeInto(text, message).written;
     state.set(inner);
     finish(state, message, written, BLOCK, w);
     writeWords(state, message);
     state.set(outer);
     finish(state, message, 32, BLOCK, w);
     let hex = '';
-    for (let i = 0; i * 8 < hexLength; i++) hex += (state[i]! >>> 0).toString(16).padStart(8, '0');
+    for (let i = 0; i * 8 < hexLength; i++) {
+      const word = state[i]!;
+      hex += HEX[word >>> 24]! + HEX[(word >>> 16) & 255]! + HEX[(word >>> 8) & 255]! + HEX[word & 255]!;
+    }
     return hex.length === hexLength ? hex : hex.slice(0, hexLength);
   };
 }
