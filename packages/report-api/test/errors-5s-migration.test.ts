@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { openSqliteStore } from '../src/db/sqlite/open.js';
 import type { Store } from '../src/db/store.js';
 import { buildDailyReport } from '../src/reports/build.js';
 import { describePostgres, dropSchema, TEST_POSTGRES_URL } from './postgres.js';
+import { migrationsUpTo } from './support/migrations.js';
 
 // A database written by a version with 30-second error rollups, upgraded: every old burst is still
 // in the report with its count and its IPs, and two adjacent old windows are not added up.
@@ -37,19 +38,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
   cleanups = [];
 });
-
-/** A copy of a migrations folder whose journal ends at `lastTag`: the schema of an older version. */
-function migrationsUpTo(folder: string, lastTag: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'watchpost-migrations-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  cpSync(folder, dir, { recursive: true });
-  const journalPath = join(dir, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: Array<{ tag: string }> };
-  const last = journal.entries.findIndex((entry) => entry.tag === lastTag);
-  if (last < 0) throw new Error(`no migration ${lastTag} in ${folder}`);
-  writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, last + 1) }));
-  return dir;
-}
 
 async function expectOldBurstsKept(store: Store) {
   const [site] = await store.listSites();
@@ -79,7 +67,11 @@ describe('upgrade from 30-second error rollups: sqlite', () => {
     const path = join(dir, 'old.db');
     const old = new Database(path);
     sqliteMigrate(sqliteDrizzle(old), {
-      migrationsFolder: migrationsUpTo(fileURLToPath(new URL('../drizzle', import.meta.url)), '0010_batches_rejected'),
+      migrationsFolder: migrationsUpTo(
+        fileURLToPath(new URL('../drizzle', import.meta.url)),
+        '0010_batches_rejected',
+        cleanups,
+      ),
     });
     old
       .prepare('INSERT INTO sites (id, name, time_zone, home_country, created_at) VALUES (?, ?, ?, ?, ?)')
@@ -108,6 +100,7 @@ describePostgres('upgrade from 30-second error rollups: postgres', () => {
       const migrationsFolder = migrationsUpTo(
         fileURLToPath(new URL('../drizzle-pg', import.meta.url)),
         '0003_batches_rejected',
+        cleanups,
       );
       await pgMigrate(pgDrizzle({ client }), { migrationsFolder, migrationsSchema: schema });
       await client.query(

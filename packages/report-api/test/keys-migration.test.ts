@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import { openSqliteStore } from '../src/db/sqlite/open.js';
 import { hashKey } from '../src/db/ids.js';
 import type { Store } from '../src/db/store.js';
 import { describePostgres, dropSchema, TEST_POSTGRES_URL } from './postgres.js';
+import { migrationsUpTo } from './support/migrations.js';
 
 // A database written before issue 16 (keys without ids or labels), upgraded: every old key keeps
 // working, gets an id of its own and the label `initial`, and can then be rotated and revoked.
@@ -34,19 +35,6 @@ afterEach(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
   cleanups = [];
 });
-
-/** A copy of a migrations folder whose journal ends at `lastTag`: the schema of an older version. */
-function migrationsUpTo(folder: string, lastTag: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'watchpost-migrations-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  cpSync(folder, dir, { recursive: true });
-  const journalPath = join(dir, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: Array<{ tag: string }> };
-  const last = journal.entries.findIndex((entry) => entry.tag === lastTag);
-  if (last < 0) throw new Error(`no migration ${lastTag} in ${folder}`);
-  writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, last + 1) }));
-  return dir;
-}
 
 async function expectOldKeysKept(store: Store) {
   const ids = new Set<string>();
@@ -79,7 +67,11 @@ describe('upgrade to labelled keys: sqlite', () => {
     const path = join(dir, 'old.db');
     const old = new Database(path);
     sqliteMigrate(sqliteDrizzle(old), {
-      migrationsFolder: migrationsUpTo(fileURLToPath(new URL('../drizzle', import.meta.url)), '0014_events_login'),
+      migrationsFolder: migrationsUpTo(
+        fileURLToPath(new URL('../drizzle', import.meta.url)),
+        '0014_events_login',
+        cleanups,
+      ),
     });
     for (const site of SITES) {
       old
@@ -110,6 +102,7 @@ describePostgres('upgrade to labelled keys: postgres', () => {
       const migrationsFolder = migrationsUpTo(
         fileURLToPath(new URL('../drizzle-pg', import.meta.url)),
         '0007_events_login',
+        cleanups,
       );
       await pgMigrate(pgDrizzle({ client }), { migrationsFolder, migrationsSchema: schema });
       for (const site of SITES) {
