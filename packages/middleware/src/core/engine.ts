@@ -12,7 +12,7 @@ import { compileIpList, compileSyncedDenyList } from './rules/ip-lists.js';
 import { assertMode, type RuleMode } from './rules/mode.js';
 import { compileProbes } from './rules/probes.js';
 import { createSampler } from './sample.js';
-import { LruCache } from './lru.js';
+import { RecentCache } from './recent-cache.js';
 import { compileRateRules } from './rules/rate.js';
 import type { RateSharingConnection } from './rules/rate-sharing.js';
 import { createLoginMonitor, type LoginReport } from './logins/monitor.js';
@@ -116,7 +116,7 @@ export function createEngine({
   const keyOptions = { ipv6Prefix };
   const dryRun = mode === 'count';
   // Rate and login keys: dotted IPv4 text that parses is its own key; others are formatted once and cached.
-  const keyCache = new LruCache<string, string>(10_000);
+  const keyCache = new RecentCache<string, string>(10_000);
   const keyOf = (req: RequestFacts, ip: ParsedIp): string => {
     if (ip.family === 4 && req.ip.indexOf(':') === -1) return req.ip;
     let key = keyCache.get(req.ip);

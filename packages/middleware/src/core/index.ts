@@ -21,8 +21,8 @@ export type {
 export { createPendingCounts } from './bans/pending.js';
 export type { PendingCounts } from './bans/pending.js';
 export { createSampler } from './sample.js';
-export { createWatchpostRuntime, pathOf } from './watchpost.js';
-export type { WatchpostOptions, WatchpostRuntime, ReportApiOptions, BlockResponseOptions } from './watchpost.js';
+export { createWatchpostRuntime, pathOf } from './runtime.js';
+export type { WatchpostOptions, WatchpostRuntime, ReportApiOptions, BlockResponseOptions } from './runtime.js';
 export type { Sampler } from './sample.js';
 export { DEFAULT_PROBES, WORDPRESS_PROBES, compileProbes } from './rules/probes.js';
 export type { ProbeInput, ProbeOptions, ProbeRule } from './rules/probes.js';

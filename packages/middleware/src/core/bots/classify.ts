@@ -1,5 +1,5 @@
 import { botCategorySchema, type BotCategory } from '../../protocol/event.js';
-import { LruCache } from '../lru.js';
+import { RecentCache } from '../recent-cache.js';
 import { escapeRegExp } from '../regexp.js';
 import { createBotIndex } from './bot-index.js';
 import { GENERATED_BOTS, GENERIC_BOT_PATTERNS } from './generated/bot-table.js';
@@ -74,7 +74,7 @@ export function createUaClassifier({
   maxCachedLength = 1024,
   extraBots = [],
 }: UaClassifierOptions = {}): UaClassifier {
-  const cache = new LruCache<string, UaClassification>(cacheSize);
+  const cache = new RecentCache<string, UaClassification>(cacheSize);
   const rows: TableRow[] = [...extraBots.map(checkExtraBot), ...builtInRows()];
   const findBot = createBotIndex(rows);
   const results = rows.map((row) => (row.name === null ? null : resultOf(row.category, row.name)));

@@ -1,4 +1,4 @@
-import { LruCache } from '../lru.js';
+import { RecentCache } from '../recent-cache.js';
 import { normalizeCountry } from '../geo/country.js';
 import { createIpMatcher, type IpMatcher } from '../ip/matcher.js';
 import { formatIp, type ParsedIp } from '../ip/parse.js';
@@ -133,7 +133,7 @@ export function createClientResolver({
   const countryHeaderName = countryHeader ? countryHeader.toLowerCase() : null;
   const trustEveryPeer = trusted === null;
   const headersMatter = cdnHeaders !== null || countryHeaderName !== null;
-  const bySocket = new LruCache<string, ResolvedClient>(SOCKET_CACHE_SIZE);
+  const bySocket = new RecentCache<string, ResolvedClient>(SOCKET_CACHE_SIZE);
 
   return function resolveClient({ socketIp, headers }: ClientRequest): ResolvedClient {
     if (typeof socketIp === 'string' && !(trustEveryPeer && headersMatter)) {

@@ -1,4 +1,4 @@
-import type { ReportApiOptions } from '../watchpost.js';
+import type { ReportApiOptions } from '../runtime.js';
 
 // C0 controls, DEL and whitespace: the URL parser would silently drop tabs and newlines, hiding a pasted mistake.
 // eslint-disable-next-line no-control-regex -- refusing control bytes is the point

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { LruCache } from './lru.js';
+import { RecentCache } from './recent-cache.js';
 
-describe('LruCache', () => {
+describe('RecentCache', () => {
   it('keeps what is read and drops what is not', () => {
-    const cache = new LruCache<string, number>(4);
+    const cache = new RecentCache<string, number>(4);
     cache.set('a', 1);
     cache.set('b', 2);
     expect(cache.get('a')).toBe(1);
@@ -15,7 +15,7 @@ describe('LruCache', () => {
   });
 
   it('keeps an entry read in every generation for good', () => {
-    const cache = new LruCache<number, string>(10);
+    const cache = new RecentCache<number, string>(10);
     cache.set(-1, 'hot');
     for (let i = 0; i < 1_000; i++) {
       cache.set(i, 'cold');
@@ -24,7 +24,7 @@ describe('LruCache', () => {
   });
 
   it('overwrites in place', () => {
-    const cache = new LruCache<string, number>(4);
+    const cache = new RecentCache<string, number>(4);
     cache.set('a', 1);
     cache.set('a', 10);
     expect(cache.get('a')).toBe(10);
@@ -33,7 +33,7 @@ describe('LruCache', () => {
   });
 
   it.each([[1], [2], [3], [100]])('never holds more than its capacity (%i) under many distinct keys', (capacity) => {
-    const cache = new LruCache<number, number>(capacity);
+    const cache = new RecentCache<number, number>(capacity);
     for (let i = 0; i < 10_000; i++) {
       cache.set(i, i);
       expect(cache.size).toBeLessThanOrEqual(capacity);
@@ -44,13 +44,13 @@ describe('LruCache', () => {
   });
 
   it('clears', () => {
-    const cache = new LruCache<string, number>(4);
+    const cache = new RecentCache<string, number>(4);
     cache.set('a', 1);
     cache.clear();
     expect(cache.has('a')).toBe(false);
   });
 
   it.each([[0], [-1], [1.5], [Number.NaN]])('rejects capacity %s', (capacity) => {
-    expect(() => new LruCache(capacity)).toThrow(TypeError);
+    expect(() => new RecentCache(capacity)).toThrow(TypeError);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * A bounded cache that keeps recently used entries, in two generations: new and recently read
+ * A bounded cache of recently used entries (not an exact LRU), in two generations: new and recently read
  * entries go to the young generation; when it holds half the capacity it becomes the old one
  * and the previous old generation is dropped. A hit in the young generation is a single `Map`
  * lookup, with no reordering, which matters on a per-request path; an entry survives as long
@@ -7,13 +7,13 @@
  * entries are held.
  *
  * @example
- * const cache = new LruCache<string, number>(4);
+ * const cache = new RecentCache<string, number>(4);
  * cache.set('a', 1); cache.set('b', 2);      // young generation full: it becomes the old one
  * cache.get('a');                            // 1, and 'a' is young again
  * cache.set('c', 3);                         // young full again: 'b' (never read) is dropped
  * cache.has('b');                            // false
  */
-export class LruCache<Key, Value> {
+export class RecentCache<Key, Value> {
   readonly capacity: number;
   /** Entries dropped to make room since the cache was made. */
   evictions = 0;
@@ -23,7 +23,7 @@ export class LruCache<Key, Value> {
 
   constructor(capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) {
-      throw new TypeError(`LruCache: capacity ${String(capacity)} is not a positive integer`);
+      throw new TypeError(`RecentCache: capacity ${String(capacity)} is not a positive integer`);
     }
     this.capacity = capacity;
     // Both generations together hold at most 2 * generationSize - 1 <= capacity entries.
