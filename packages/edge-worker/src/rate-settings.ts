@@ -1,6 +1,6 @@
 /**
  * Rate rules (`RATE_RULES`) and declared login endpoints (`LOGINS`), read from JSON vars and validated
- * against the engine's contract (issue 15). Only JSON can travel in a var, so path patterns are
+ * against the engine's contract. Only JSON can travel in a var, so path patterns are
  * prefixes and a login's failure test is a list of statuses; the worker turns both into engine options.
  */
 import { botCategorySchema, type BotCategory, type LoginOptions, type RateRule } from '@watchpost/middleware';

@@ -17,7 +17,7 @@ import { Hono } from 'hono';
 import { watchpost as expressWatchpost } from '../src/express/index.js';
 import { watchpost as honoWatchpost, watchpostFetch } from '../src/hono/index.js';
 import { loadGeoLookup } from '../src/node/index.js';
-import type { WatchpostOptions } from '../src/core/watchpost.js';
+import type { WatchpostOptions } from '../src/core/runtime.js';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';

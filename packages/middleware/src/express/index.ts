@@ -5,10 +5,10 @@ import type { GeoAnswer } from '../core/client/resolve.js';
 import type { ParsedIp } from '../core/ip/parse.js';
 import type { LoginReport } from '../core/logins/monitor.js';
 import { refusalFor } from '../core/refusal.js';
-import { createWatchpostRuntime, pathOf, type WatchpostOptions } from '../core/watchpost.js';
+import { createWatchpostRuntime, pathOf, type WatchpostOptions } from '../core/runtime.js';
 import { loadGeoLookup } from '../node/geo.js';
 
-export type { WatchpostOptions, ReportApiOptions, BlockResponseOptions } from '../core/watchpost.js';
+export type { WatchpostOptions, ReportApiOptions, BlockResponseOptions } from '../core/runtime.js';
 export { ratePresets } from '../core/rules/rate-presets.js';
 
 /** A placeholder until the engine decides (keeps one object shape per request). */

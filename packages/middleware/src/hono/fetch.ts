@@ -1,6 +1,6 @@
 import type { Decision, Engine, RequestFacts } from '../core/engine.js';
 import { refusalFor } from '../core/refusal.js';
-import { createWatchpostRuntime, type WatchpostOptions } from '../core/watchpost.js';
+import { createWatchpostRuntime, type WatchpostOptions } from '../core/runtime.js';
 import { observeSafely, requestFacts, runtimeSocketIp } from './request-facts.js';
 
 /** Options of `watchpostFetch`: the middleware's, with `socketIp` reading the fetch arguments. */

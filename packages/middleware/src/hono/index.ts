@@ -7,5 +7,5 @@ export type {
 } from './middleware.js';
 export { watchpostFetch } from './fetch.js';
 export type { FetchHandler, WatchpostFetch, WatchpostFetchOptions } from './fetch.js';
-export type { WatchpostOptions, ReportApiOptions, BlockResponseOptions } from '../core/watchpost.js';
+export type { WatchpostOptions, ReportApiOptions, BlockResponseOptions } from '../core/runtime.js';
 export { ratePresets } from '../core/rules/rate-presets.js';

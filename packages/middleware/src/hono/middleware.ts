@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { Decision, Engine, RequestFacts } from '../core/engine.js';
 import type { LoginReport } from '../core/logins/monitor.js';
 import { refusalFor } from '../core/refusal.js';
-import { createWatchpostRuntime, type WatchpostOptions } from '../core/watchpost.js';
+import { createWatchpostRuntime, type WatchpostOptions } from '../core/runtime.js';
 import { observeSafely, requestFacts, runtimeSocketIp } from './request-facts.js';
 
 /** Options of the Hono middleware: the common ones, plus where the socket address comes from. */

@@ -1,7 +1,7 @@
 import type { LoginReport } from '../core/logins/monitor.js';
 import type { ClientRequest, HeadersLike, ResolvedClient } from '../core/client/resolve.js';
 import type { Decision, Engine, RequestFacts } from '../core/engine.js';
-import { pathOf } from '../core/watchpost.js';
+import { pathOf } from '../core/runtime.js';
 
 /** The parts of the runtime's second fetch argument Watchpost reads: `@hono/node-server`'s and Bun's. */
 interface RuntimeEnv {

@@ -4,7 +4,7 @@ import { until } from '../../test/memory-sink.js';
 import { REDIS_URL, redisMissing, requireRedis, skipRedis, testPrefix } from '../../test/redis.js';
 import { createEngine, type Engine } from '../core/engine.js';
 import type { BanOptions } from '../core/bans/bans.js';
-import { createWatchpostRuntime } from '../core/watchpost.js';
+import { createWatchpostRuntime } from '../core/runtime.js';
 import { redisBanSharing, type RedisBanSharingOptions } from './sharing.js';
 
 function req(ip: string) {

@@ -8,7 +8,7 @@ export interface ApiKeyInfo {
   role: KeyRole;
   label: string;
   createdAt: number;
-  /** Epoch ms of the last request with the key, to the minute; null when unused (or unused since issue 16). */
+  /** Epoch ms of the last request with the key, to the minute; null when unused (or unused since keys got labels). */
   lastUsedAt: number | null;
 }
 

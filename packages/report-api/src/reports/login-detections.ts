@@ -10,7 +10,7 @@ export interface LoginAttempt {
   account: string | null;
 }
 
-/** Default thresholds, the same as the middleware engine's (issue 15 contract). Count reaching `limit` fires. */
+/** Default thresholds, the same as the middleware engine's. Count reaching `limit` fires. */
 export const LOGIN_DETECTION_DEFAULTS = {
   bruteForce: { limit: 10, windowMs: 5 * 60_000 },
   stuffing: { limit: 5, windowMs: 10 * 60_000 },

@@ -101,7 +101,7 @@ export interface Recommendation {
   denied: boolean;
 }
 
-/** Clients refused or counted by a rate rule (`rate:<name>`) that day (issue 15). */
+/** Clients refused or counted by a rate rule (`rate:<name>`) that day. */
 export interface RateLimitedSection {
   clients: Array<{
     ip: string;

@@ -40,7 +40,7 @@ export const sites = pgTable('sites', {
 
 /**
  * API keys, stored as sha256 of the clear-text key. `id` names a key in lists and the audit log (keys
- * of sites created before issue 16 got one, and the label `initial`, in migration 0009).
+ * of sites created before keys had labels got one, and the label `initial`, in migration 0009).
  */
 export const apiKeys = pgTable(
   'api_keys',
@@ -51,7 +51,7 @@ export const apiKeys = pgTable(
     createdAt: epochMs('created_at').notNull(),
     id: text('id'),
     label: text('label').notNull().default('initial'),
-    /** Epoch ms of the last request with the key, to the minute (null: never used since issue 16). */
+    /** Epoch ms of the last request with the key, to the minute (null: never used since the key got labels). */
     lastUsedAt: epochMs('last_used_at'),
   },
   (t) => [uniqueIndex('api_keys_id').on(t.id), index('api_keys_site').on(t.siteId)],
@@ -118,7 +118,7 @@ export const events = pgTable(
     sampleRate: doublePrecision('sample_rate').notNull(),
     // 32-bit unsigned ASNs do not fit PostgreSQL's signed integer.
     asn: bigint('asn', { mode: 'number' }),
-    // Login attempts (issue 15): outcome, and the account as 32 hex chars of an HMAC (never clear text).
+    // Login attempts: outcome, and the account as 32 hex chars of an HMAC (never clear text).
     loginOutcome: text('login_outcome', { enum: ['success', 'failed'] }),
     loginAccount: text('login_account'),
   },

@@ -14,7 +14,7 @@ export const sites = sqliteTable('sites', {
 
 /**
  * API keys, stored as sha256 of the clear-text key. `id` names a key in lists and the audit log (keys
- * of sites created before issue 16 got one, and the label `initial`, in migration 0016).
+ * of sites created before keys had labels got one, and the label `initial`, in migration 0016).
  */
 export const apiKeys = sqliteTable(
   'api_keys',
@@ -27,7 +27,7 @@ export const apiKeys = sqliteTable(
     createdAt: integer('created_at').notNull(),
     id: text('id'),
     label: text('label').notNull().default('initial'),
-    /** Epoch ms of the last request with the key, to the minute (null: never used since issue 16). */
+    /** Epoch ms of the last request with the key, to the minute (null: never used since the key got labels). */
     lastUsedAt: integer('last_used_at'),
   },
   (t) => [uniqueIndex('api_keys_id').on(t.id), index('api_keys_site').on(t.siteId)],
@@ -93,7 +93,7 @@ export const events = sqliteTable(
     botCategory: text('bot_category'),
     sampleRate: real('sample_rate').notNull(),
     asn: integer('asn'),
-    // Login attempts (issue 15): outcome, and the account as 32 hex chars of an HMAC (never clear text).
+    // Login attempts: outcome, and the account as 32 hex chars of an HMAC (never clear text).
     loginOutcome: text('login_outcome', { enum: ['success', 'failed'] }),
     loginAccount: text('login_account'),
   },
@@ -207,7 +207,7 @@ export const denyEntries = sqliteTable(
   (t) => [index('deny_site').on(t.siteId, t.expiresAt)],
 );
 
-// --- alerts (engineer F): webhooks, report schedule, delivery log ---
+// --- alerts: webhooks, report schedule, delivery log ---
 
 /** Chat webhooks of a site; the URL is a secret. */
 export const webhooks = sqliteTable(
