@@ -1,14 +1,16 @@
 // End to end with `--env exact`: events go through a (local) Cloudflare Queue and the worker's own
 // queue consumer forwards them to the real report API; the bursts Durable Object is bound.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReportApi } from './support/report-api.js';
-import { close, listen, startOrigin } from './support/servers.js';
+import type { startReportApi } from './support/report-api.js';
+import { startOrigin } from './support/servers.js';
+import { startEdgeStack, type EdgeStack } from './support/stack.js';
 import { until } from './support/until.js';
-import { READY_PATH, startWranglerDev, type WranglerDev } from './support/wrangler-dev.js';
+import { READY_PATH, type WranglerDev } from './support/wrangler-dev.js';
 
 const origin = startOrigin();
 let reportApi: Awaited<ReturnType<typeof startReportApi>> | undefined;
 let dev: WranglerDev | undefined;
+let stack: EdgeStack | undefined;
 
 async function send(
   path: string,
@@ -24,26 +26,19 @@ async function send(
 }
 
 beforeAll(async () => {
-  const originUrl = await listen(origin.server);
-  reportApi = await startReportApi({ denied: [] });
-  dev = await startWranglerDev({
+  stack = await startEdgeStack({
+    origin: origin.server,
     env: 'exact',
     vars: {
-      ORIGIN_URL: originUrl,
-      REPORT_API_URL: reportApi.url,
-      INGEST_KEY: reportApi.ingestKey,
-      EVENTS_FLUSH_MS: '0',
       BURST_THRESHOLD: '2',
     },
     cf: { country: 'DE', asn: 64501 },
   });
+  ({ reportApi, dev } = stack);
 }, 90_000);
 
 afterAll(async () => {
-  if (process.env.WATCHPOST_E2E_DEBUG) console.log(dev?.output());
-  await dev?.stop();
-  await close(origin.server);
-  await reportApi?.stop();
+  await stack?.stop();
 });
 
 describe('wrangler dev --env exact (Queue + Durable Object)', () => {

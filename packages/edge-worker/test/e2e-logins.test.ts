@@ -4,10 +4,10 @@
 // accounts only); a crawler scraping at 20 req/s is refused with 403 by a category rate rule.
 import { createServer, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReportApi } from './support/report-api.js';
-import { close, listen } from './support/servers.js';
+import type { startReportApi } from './support/report-api.js';
+import { startEdgeStack, type EdgeStack } from './support/stack.js';
 import { until } from './support/until.js';
-import { startWranglerDev, type WranglerDev } from './support/wrangler-dev.js';
+import type { WranglerDev } from './support/wrangler-dev.js';
 
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0';
 // A crawler that says what it is (a claimed search engine from a random IP is an impersonator instead).
@@ -34,6 +34,7 @@ const origin = createServer(async (request, response) => {
 
 let reportApi: Awaited<ReturnType<typeof startReportApi>> | undefined;
 let dev: WranglerDev | undefined;
+let stack: EdgeStack | undefined;
 
 async function login(ip: string, username: string, password = 'guess') {
   const response = await fetch(`${dev!.url}/login`, {
@@ -56,14 +57,9 @@ async function get(path: string, ip: string, ua: string) {
 }
 
 beforeAll(async () => {
-  const originUrl = await listen(origin);
-  reportApi = await startReportApi({ denied: [] });
-  dev = await startWranglerDev({
+  stack = await startEdgeStack({
+    origin,
     vars: {
-      ORIGIN_URL: originUrl,
-      REPORT_API_URL: reportApi.url,
-      INGEST_KEY: reportApi.ingestKey,
-      EVENTS_FLUSH_MS: '0',
       LOGIN_ACCOUNT_KEY: 'e2e-site-account-key-0123456789',
       LOGINS: JSON.stringify({
         endpoints: [{ method: 'POST', path: '/login', failedStatuses: [401], accountField: 'username' }],
@@ -83,13 +79,11 @@ beforeAll(async () => {
     },
     cf: { country: 'NL', asn: 64510 },
   });
+  ({ reportApi, dev } = stack);
 }, 90_000);
 
 afterAll(async () => {
-  if (process.env.WATCHPOST_E2E_DEBUG) console.log(dev?.output());
-  await dev?.stop();
-  await close(origin);
-  await reportApi?.stop();
+  await stack?.stop();
 });
 
 describe('login monitoring and rate rules at the edge (wrangler dev)', () => {

@@ -3,14 +3,16 @@
 // the worker refuses the IP within seconds; the notice path never reaches the origin.
 import { createEdgeNotifier } from '@watchpost/report-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReportApi } from './support/report-api.js';
-import { close, listen, startOrigin } from './support/servers.js';
+import type { startReportApi } from './support/report-api.js';
+import { startOrigin } from './support/servers.js';
+import { startEdgeStack, type EdgeStack } from './support/stack.js';
 import { until } from './support/until.js';
-import { startWranglerDev, type WranglerDev } from './support/wrangler-dev.js';
+import type { WranglerDev } from './support/wrangler-dev.js';
 
 const origin = startOrigin();
 let reportApi: Awaited<ReturnType<typeof startReportApi>> | undefined;
 let dev: WranglerDev | undefined;
+let stack: EdgeStack | undefined;
 
 async function status(ip: string) {
   const response = await fetch(`${dev!.url}/`, {
@@ -22,26 +24,19 @@ async function status(ip: string) {
 }
 
 beforeAll(async () => {
-  const originUrl = await listen(origin.server);
-  reportApi = await startReportApi({ denied: [] });
-  dev = await startWranglerDev({
+  stack = await startEdgeStack({
+    origin: origin.server,
     vars: {
-      ORIGIN_URL: originUrl,
-      REPORT_API_URL: reportApi.url,
-      INGEST_KEY: reportApi.ingestKey,
-      EVENTS_FLUSH_MS: '0',
       // An hour: without the notice, the isolate would not re-read KV during this test.
       DENYLIST_TTL_MS: '3600000',
     },
     cf: { country: 'JP', asn: 64500 },
   });
+  ({ reportApi, dev } = stack);
 }, 90_000);
 
 afterAll(async () => {
-  if (process.env.WATCHPOST_E2E_DEBUG) console.log(dev?.output());
-  await dev?.stop();
-  await close(origin.server);
-  await reportApi?.stop();
+  await stack?.stop();
 });
 
 describe('deny-list notice (wrangler dev)', () => {

@@ -2,14 +2,16 @@
 // the bursts Durable Object), refused with 429 by a rate rule; its events reach the real report API
 // carrying `rate:<name>`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReportApi } from './support/report-api.js';
-import { close, listen, startOrigin } from './support/servers.js';
+import type { startReportApi } from './support/report-api.js';
+import { startOrigin } from './support/servers.js';
+import { startEdgeStack, type EdgeStack } from './support/stack.js';
 import { until } from './support/until.js';
-import { startWranglerDev, type WranglerDev } from './support/wrangler-dev.js';
+import type { WranglerDev } from './support/wrangler-dev.js';
 
 const origin = startOrigin();
 let reportApi: Awaited<ReturnType<typeof startReportApi>> | undefined;
 let dev: WranglerDev | undefined;
+let stack: EdgeStack | undefined;
 // Not a claimed search engine: from a random IP that would be refused as an impersonator before any rate rule.
 const SCRAPER = 'Scrapy/2.11.2 (+https://scrapy.org)';
 
@@ -23,15 +25,10 @@ async function send(path: string, ip: string) {
 }
 
 beforeAll(async () => {
-  const originUrl = await listen(origin.server);
-  reportApi = await startReportApi({ denied: [] });
-  dev = await startWranglerDev({
+  stack = await startEdgeStack({
+    origin: origin.server,
     env: 'exact',
     vars: {
-      ORIGIN_URL: originUrl,
-      REPORT_API_URL: reportApi.url,
-      INGEST_KEY: reportApi.ingestKey,
-      EVENTS_FLUSH_MS: '0',
       // 30 requests in 10 s for anything under /catalog: a 20 req/s scraper passes it in 1.5 s.
       RATE_RULES: JSON.stringify([
         { name: 'catalog-scrapers', limit: 30, windowMs: 10_000, match: { paths: ['/catalog'] }, banMs: 60_000 },
@@ -39,13 +36,11 @@ beforeAll(async () => {
     },
     cf: { country: 'US', asn: 8075 },
   });
+  ({ reportApi, dev } = stack);
 }, 90_000);
 
 afterAll(async () => {
-  if (process.env.WATCHPOST_E2E_DEBUG) console.log(dev?.output());
-  await dev?.stop();
-  await close(origin.server);
-  await reportApi?.stop();
+  await stack?.stop();
 });
 
 describe('rate rules at the edge (wrangler dev --env exact)', () => {

@@ -2,10 +2,11 @@
 // report API (createApp on a temporary SQLite file). Runs in Node (see vitest.e2e.config.ts).
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startReportApi } from './support/report-api.js';
-import { close, listen, startOrigin } from './support/servers.js';
+import type { startReportApi } from './support/report-api.js';
+import { startOrigin } from './support/servers.js';
+import { startEdgeStack, type EdgeStack } from './support/stack.js';
 import { until } from './support/until.js';
-import { READY_PATH, startWranglerDev, type WranglerDev } from './support/wrangler-dev.js';
+import { READY_PATH, type WranglerDev } from './support/wrangler-dev.js';
 
 const BROWSER =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15';
@@ -13,6 +14,7 @@ const BROWSER =
 const origin = startOrigin();
 let reportApi: Awaited<ReturnType<typeof startReportApi>> | undefined;
 let dev: WranglerDev | undefined;
+let stack: EdgeStack | undefined;
 
 async function send(
   path: string,
@@ -51,18 +53,15 @@ function sendRaw(path: string, userAgent: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  const originUrl = await listen(origin.server);
-  reportApi = await startReportApi({ denied: ['198.51.100.0/24'] });
-  dev = await startWranglerDev({
+  stack = await startEdgeStack({
+    origin: origin.server,
+    denied: ['198.51.100.0/24'],
     vars: {
-      ORIGIN_URL: originUrl,
-      REPORT_API_URL: reportApi.url,
-      INGEST_KEY: reportApi.ingestKey,
-      EVENTS_FLUSH_MS: '0',
       DENYLIST_TTL_MS: '0',
     },
     cf: { country: 'JP', asn: 64500, colo: 'NRT', botManagement: { verifiedBot: false } },
   });
+  ({ reportApi, dev } = stack);
   // The cron trigger, run on demand (`--test-scheduled`): pull the deny list into local KV.
   const scheduled = await fetch(`${dev.url}/__scheduled?cron=*+*+*+*+*`, { signal: AbortSignal.timeout(10_000) });
   expect(scheduled.status).toBe(200);
@@ -77,10 +76,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  if (process.env.WATCHPOST_E2E_DEBUG) console.log(dev?.output());
-  await dev?.stop();
-  await close(origin.server);
-  await reportApi?.stop();
+  await stack?.stop();
 });
 
 describe('wrangler dev in front of an origin', () => {
