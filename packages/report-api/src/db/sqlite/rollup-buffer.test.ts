@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { batch, event, tempStore } from '../../../test/helpers.js';
 import { openSqliteStore } from './open.js';
 
@@ -7,6 +7,7 @@ const T = Date.UTC(2026, 2, 1, 12);
 const stores: Array<{ close(): Promise<void> }> = [];
 let t: ReturnType<typeof tempStore>;
 afterEach(async () => {
+  vi.useRealTimers();
   for (const s of stores.splice(0)) await s.close();
   await t.cleanup();
 });
@@ -50,13 +51,16 @@ describe('rollups held in memory', () => {
   });
 
   it('are written after flushMs without any read', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     t = tempStore();
     const store = openSqliteStore({ path: t.path, rollups: { flushMs: 20 } });
     stores.push(store);
     const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
     await store.ingestBatch(site.id, batch([event()]));
     expect(rollupRows(store)).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    vi.advanceTimersByTime(19);
+    expect(rollupRows(store)).toBe(0);
+    vi.advanceTimersByTime(1);
     expect(rollupRows(store)).toBe(1);
     expect(backlogRows(store)).toBe(0);
   });
@@ -76,6 +80,7 @@ describe('rollups held in memory', () => {
     'a read still answers when the rollups cannot be written (another process holds the lock), and they are ' +
       'written later',
     async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
       t = tempStore();
       const errors: unknown[] = [];
       const store = openSqliteStore({
@@ -92,7 +97,7 @@ describe('rollups held in memory', () => {
       expect(errors.map(String)).toEqual([expect.stringMatching(/locked|busy/i)]);
       other.exec('COMMIT');
       other.close();
-      await new Promise((resolve) => setTimeout(resolve, 600));
+      vi.advanceTimersByTime(300);
       expect(await store.countDimension(site.id, '2026-03-01', 'ip')).toBe(1);
       expect(backlogRows(store)).toBe(0);
       expect(errors).toHaveLength(1);
