@@ -133,7 +133,10 @@ export function storeDashboardData(
   return {
     async verifyAdminKey(adminKey) {
       const resolved = await store.resolveKey(adminKey);
-      return resolved && resolved.role === 'admin' ? site(resolved.site) : null;
+      return resolved && resolved.role === 'admin' ? { site: site(resolved.site), keyId: resolved.keyId } : null;
+    },
+    async holdsAdminKey(siteId, keyId) {
+      return (await store.listKeys(siteId)).some((key) => key.id === keyId && key.role === 'admin');
     },
     async getSite(siteId) {
       const s = await store.getSite(siteId);

@@ -113,8 +113,17 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
     return c.body(STYLESHEET, 200, { 'Content-Type': 'text/css; charset=utf-8' });
   });
 
+  /**
+   * The cookie's session, narrowed to the sites whose admin key still exists: revoking a key ends
+   * every session signed in with it (at its next request). Null when no site is left.
+   */
   async function currentSession(c: Context): Promise<Session | null> {
-    return sessions.verify(getCookie(c, SESSION_COOKIE));
+    const session = await sessions.verify(getCookie(c, SESSION_COOKIE));
+    if (!session || session.keyIds.length === 0) return null;
+    const held = await Promise.all(session.siteIds.map((id, i) => data.holdsAdminKey(id, session.keyIds[i] ?? '')));
+    const siteIds = session.siteIds.filter((_, i) => held[i]);
+    if (siteIds.length === 0) return null;
+    return { ...session, siteIds, keyIds: session.keyIds.filter((_, i) => held[i]) };
   }
   async function viewerOf(session: Session): Promise<Viewer> {
     return { csrfToken: await sessions.csrfToken(session) };
@@ -141,14 +150,22 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
       );
     }
     const key = typeof form['adminKey'] === 'string' ? form['adminKey'].trim() : '';
-    const site = key && key.length <= 512 ? await data.verifyAdminKey(key) : null;
-    if (!site) {
+    const verified = key && key.length <= 512 ? await data.verifyAdminKey(key) : null;
+    if (!verified) {
       const viewer = existing ? await viewerOf(existing) : null;
       return html(c, renderSignInPage({ error: 'That key is not the admin key of any site.', viewer }), 401);
     }
+    const { site, keyId } = verified;
     if (existing) await sessions.revoke(existing);
-    const siteIds = [site.id, ...(existing?.siteIds ?? []).filter((id) => id !== site.id)].slice(0, MAX_SITES);
-    const { token } = await sessions.issue(siteIds);
+    // Sites of the live session keep their keys; sites from a token without key ids are dropped.
+    const kept = (existing?.siteIds ?? [])
+      .map((id, index) => ({ id, keyId: existing?.keyIds[index] }))
+      .filter((grant): grant is { id: string; keyId: string } => grant.id !== site.id && grant.keyId !== undefined);
+    const grants = [{ id: site.id, keyId }, ...kept].slice(0, MAX_SITES);
+    const { token } = await sessions.issue(
+      grants.map((grant) => grant.id),
+      grants.map((grant) => grant.keyId),
+    );
     setCookie(c, SESSION_COOKIE, token, {
       path: BASE,
       httpOnly: true,

@@ -32,6 +32,11 @@ export interface Session {
   id: string;
   /** Sites signed in to, in sign-in order. */
   siteIds: string[];
+  /**
+   * The admin key each site was signed in with (same order as `siteIds`), so a revoked key ends its
+   * site's part of the session. Empty in tokens issued before keys were bound: the dashboard refuses those (sign in again).
+   */
+  keyIds: string[];
   /** Epoch ms. */
   expiresAt: number;
 }
@@ -62,7 +67,8 @@ export interface SessionOptions {
  * if (!(await sessions.checkCsrf(session, form.csrf))) return c.text('refused', 403);
  */
 export interface Sessions {
-  issue(siteIds: string[]): Promise<{ token: string; session: Session }>;
+  /** A session for `siteIds`, each signed in with the admin key of the same index in `keyIds`. */
+  issue(siteIds: string[], keyIds: string[]): Promise<{ token: string; session: Session }>;
   verify(token: string | undefined): Promise<Session | null>;
   /** The synchronizer token of a session: an HMAC of its id, so it cannot be forged or reused across sessions. */
   csrfToken(session: Session): Promise<string>;
@@ -77,7 +83,7 @@ export interface Sessions {
  *
  * @example
  * const sessions = createSessions({ secret: crypto.getRandomValues(new Uint8Array(32)) });
- * const { token } = await sessions.issue(['s_1']);
+ * const { token } = await sessions.issue(['s_1'], ['k_1']);
  * (await sessions.verify(token))?.siteIds; // ['s_1']
  */
 export function createSessions({
@@ -109,13 +115,16 @@ export function createSessions({
 
   return {
     ttlMs,
-    async issue(siteIds) {
+    async issue(siteIds, keyIds) {
+      if (keyIds.length !== siteIds.length) throw new TypeError('issue: one key id per site');
       const session: Session = {
         id: toBase64Url(crypto.getRandomValues(new Uint8Array(18))),
         siteIds,
+        keyIds,
         expiresAt: now() + ttlMs,
       };
-      const payload = toBase64Url(encoder.encode(JSON.stringify({ i: session.id, s: siteIds, e: session.expiresAt })));
+      const body = { i: session.id, s: siteIds, k: keyIds, e: session.expiresAt };
+      const payload = toBase64Url(encoder.encode(JSON.stringify(body)));
       return { token: `${payload}.${await sign('session', payload)}`, session };
     },
     async verify(token) {
@@ -131,16 +140,14 @@ export function createSessions({
       } catch {
         return null;
       }
-      const p = parsed as { i?: unknown; s?: unknown; e?: unknown };
-      if (
-        typeof p.i !== 'string' ||
-        typeof p.e !== 'number' ||
-        !Array.isArray(p.s) ||
-        !p.s.every((s) => typeof s === 'string')
-      )
-        return null;
+      const p = parsed as { i?: unknown; s?: unknown; k?: unknown; e?: unknown };
+      const strings = (list: unknown): list is string[] =>
+        Array.isArray(list) && list.every((item) => typeof item === 'string');
+      const keyIds = p.k ?? [];
+      if (typeof p.i !== 'string' || typeof p.e !== 'number' || !strings(p.s) || !strings(keyIds)) return null;
+      if (keyIds.length !== 0 && keyIds.length !== p.s.length) return null;
       if (p.e <= now() || (await revocations.isRevoked(p.i))) return null;
-      return { id: p.i, siteIds: p.s as string[], expiresAt: p.e };
+      return { id: p.i, siteIds: p.s, keyIds, expiresAt: p.e };
     },
     csrfToken(session) {
       return sign('csrf', session.id);

@@ -113,8 +113,10 @@ export interface PathDetail extends SliceDetail {
  * const routes = dashboardRoutes({ data: sqliteDashboardData(store) });
  */
 export interface DashboardData {
-  /** The site whose admin key this is, or null. Must compare in constant time. */
-  verifyAdminKey(adminKey: string): Promise<DashboardSite | null>;
+  /** The site whose admin key this is, and the key's id, or null. Must compare in constant time. */
+  verifyAdminKey(adminKey: string): Promise<{ site: DashboardSite; keyId: string } | null>;
+  /** Whether the site still holds this admin key (a revoked key ends the sessions signed in with it). */
+  holdsAdminKey(siteId: string, keyId: string): Promise<boolean>;
   getSite(siteId: string): Promise<DashboardSite | null>;
   /** Today's local date (YYYY-MM-DD) in the site's time zone. */
   today(site: DashboardSite): string;
