@@ -12,6 +12,7 @@ import { reportRoutes } from './reports/route.js';
 import { dashboardRoutes } from './dashboard/routes.js';
 import { alertRoutes } from './alerts/routes.js';
 import { siteAdminRoutes } from './sites/routes.js';
+import { drillDownRoutes } from './queries/routes.js';
 
 const MB = 1024 * 1024;
 
@@ -47,6 +48,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/v1/import', importRoutes(resolved));
   app.route('/v1', alertRoutes(resolved)); // /v1/webhooks and /v1/alerts
   app.route('/v1/sites', siteAdminRoutes(resolved)); // keys, audit log, rename, delete
+  app.route('/v1/sites', drillDownRoutes(resolved)); // ip, country and path drill-downs
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}; see /openapi.json` }, 404));
   app.onError(function watchpostError(error) {

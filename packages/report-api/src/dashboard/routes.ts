@@ -3,11 +3,11 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
-import { MAX_PATH_LENGTH } from '@watchpost/middleware/protocol';
 import type { ResolvedDeps } from '../http/env.js';
 import { parseLocalDate } from '../reports/range.js';
 import { nextReportTime } from '../alerts/schedule.js';
 import { reasonProblem } from '../denylist/reason.js';
+import { checkCountry, checkIp, checkPath } from '../queries/params.js';
 import { storeDashboardData } from './data.js';
 import type { Viewer } from './layout.js';
 import { renderAlertsPage } from './pages/alerts.js';
@@ -22,7 +22,7 @@ import { settingsRevocations } from './revocations.js';
 import { createSessions, DEFAULT_SESSION_TTL_MS, type Session } from './session.js';
 import { STYLESHEET, STYLESHEET_HASH } from './style.js';
 import type { DashboardData, DashboardSite } from './types.js';
-import { BASE, ipUrl, reportUrl, UNKNOWN_COUNTRY } from './urls.js';
+import { BASE, ipUrl, reportUrl } from './urls.js';
 
 /**
  * Name of the session cookie (Path=/dashboard, HttpOnly, SameSite=Strict).
@@ -268,10 +268,10 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
   app.get('/sites/:siteId/ip', async function ipPage(c) {
     const date = dateOf(c);
     if (date instanceof Response) return date;
-    const ip = c.req.query('ip') ?? '';
-    if (isIP(ip) === 0) return bad(c, 'ip must be an IPv4 or IPv6 address.');
+    const ip = checkIp(c.req.query('ip'));
+    if (!ip.ok) return bad(c, ip.message);
     const site = c.get('site');
-    const detail = await data.ipDetail(site, ip, date);
+    const detail = await data.ipDetail(site, ip.value, date);
     return html(
       c,
       renderIpPage({
@@ -286,21 +286,20 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
   app.get('/sites/:siteId/country', async function countryPage(c) {
     const date = dateOf(c);
     if (date instanceof Response) return date;
-    const code = c.req.query('code') ?? '';
-    if (code !== UNKNOWN_COUNTRY && !/^[A-Z]{2}$/.test(code))
-      return bad(c, 'code must be a two-letter country code such as JP, or "unknown".');
+    const country = checkCountry(c.req.query('code'));
+    if (!country.ok) return bad(c, country.message);
     const site = c.get('site');
-    const detail = await data.countryDetail(site, code === UNKNOWN_COUNTRY ? null : code, date);
+    const detail = await data.countryDetail(site, country.value, date);
     return html(c, renderCountryPage({ detail, today: data.today(site), viewer: c.get('viewer') }));
   });
 
   app.get('/sites/:siteId/path', async function pathPage(c) {
     const date = dateOf(c);
     if (date instanceof Response) return date;
-    const path = c.req.query('path') ?? '';
-    if (path === '' || path.length > MAX_PATH_LENGTH) return bad(c, `path must be 1 to ${MAX_PATH_LENGTH} characters.`);
+    const path = checkPath(c.req.query('path'));
+    if (!path.ok) return bad(c, path.message);
     const site = c.get('site');
-    const detail = await data.pathDetail(site, path, date);
+    const detail = await data.pathDetail(site, path.value, date);
     return html(c, renderPathPage({ detail, today: data.today(site), viewer: c.get('viewer') }));
   });
 

@@ -3,6 +3,7 @@
  * through encodeURIComponent (uriComponent) into a query string, so no attacker-chosen text can become a
  * scheme, a host or a path segment of a link.
  */
+import { UNKNOWN_COUNTRY } from '../queries/params.js';
 
 /**
  * Mount point of the dashboard.
@@ -58,13 +59,8 @@ export function ipUrl(siteId: string, ip: string, date: string): string {
   return `${sitePath(siteId)}/ip${query({ ip, date })}`;
 }
 
-/**
- * Query value standing for "country unknown" (a real code is two capital letters).
- *
- * @example
- * countryUrl('s_1', null, '2026-11-26'); // '…/country?code=unknown&date=2026-11-26'
- */
-export const UNKNOWN_COUNTRY = 'unknown';
+/** Query value standing for "country unknown" (a real code is two capital letters). */
+export { UNKNOWN_COUNTRY };
 
 /**
  * The drill-down page of one country; null is the "unknown country" bucket.

@@ -3,11 +3,20 @@ import { z } from 'zod';
 import { alertOpenApiPaths } from '../alerts/openapi.js';
 import { importOpenApiPaths } from '../importers/openapi.js';
 import { siteOpenApiPaths } from '../sites/openapi.js';
+import { drillDownOpenApiPaths } from '../queries/openapi.js';
 import { newDenyEntrySchema } from '../denylist/routes.js';
 import { dailyReportSchema } from '../reports/schema.js';
 import { ingestStatsSchema } from '../ingest/stats-route.js';
 import { withOperationIds } from './operation-ids.js';
-import { bearerSecurity, errorResponses, jsonBody, jsonResponse, publicSecurity } from './parts.js';
+import {
+  bearerSecurity,
+  errorResponses,
+  jsonBody,
+  jsonOrCsvResponse,
+  jsonResponse,
+  publicSecurity,
+  tableParameters,
+} from './parts.js';
 
 const ingestResultSchema = z.object({
   batchId: z.string(),
@@ -133,13 +142,15 @@ export function openApiDocument() {
               required: true,
               schema: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
             },
+            ...tableParameters,
           ],
-          responses: { '200': jsonResponse(dailyReportSchema, 'the report'), ...errorResponses(400, 401, 403) },
+          responses: { '200': jsonOrCsvResponse(dailyReportSchema, 'the report'), ...errorResponses(400, 401, 403) },
         },
       },
       ...alertOpenApiPaths(),
       ...importOpenApiPaths(),
       ...siteOpenApiPaths(),
+      ...drillDownOpenApiPaths(),
     }),
   };
 }

@@ -57,3 +57,41 @@ export const publicSecurity: Array<Record<string, string[]>> = [];
 
 /** `security` of an operation that takes a site key as a bearer token. */
 export const bearerSecurity = [{ bearer: [] }];
+
+/**
+ * A JSON response that can also be one of its tables as CSV (`http/tables.ts`): with
+ * `Accept: text/csv` (or `?format=csv`) and `?table=` (see {@link tableParameters}).
+ *
+ * @example
+ * responses: { '200': jsonOrCsvResponse(ipDetailSchema, 'the drill-down') }
+ */
+export const jsonOrCsvResponse = (s: z.core.$ZodType, description: string) => ({
+  description: `${description}; or, with Accept: text/csv and ?table=, that table as CSV`,
+  content: {
+    'application/json': { schema: openApiSchema(s) },
+    'text/csv': {
+      schema: { type: 'string' },
+      example: 'path,errors4xx,errors5xx,requests,blocked\n/login,3,0,3,0\n',
+    },
+  },
+});
+
+/** The query parameters of a {@link jsonOrCsvResponse}. */
+export const tableParameters = [
+  {
+    name: 'table',
+    in: 'query',
+    required: false,
+    schema: { type: 'string', maxLength: 100 },
+    description:
+      'with CSV: which array of the JSON answer to export, as a dotted path (`paths`, `logins.topClients`); ' +
+      'a 400 lists them. Text cells are shown visibly and never start a formula (a leading = + - @ gets a quote).',
+  },
+  {
+    name: 'format',
+    in: 'query',
+    required: false,
+    schema: { type: 'string', enum: ['json', 'csv'] },
+    description: '`csv` does what Accept: text/csv does',
+  },
+];

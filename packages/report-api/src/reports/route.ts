@@ -2,11 +2,13 @@ import { Hono } from 'hono';
 import { requireKey } from '../http/auth.js';
 import type { AppEnv, ResolvedDeps } from '../http/env.js';
 import { apiError } from '../http/errors.js';
+import { answerJsonOrCsv } from '../http/tables.js';
 import { buildDailyReport } from './build.js';
 import { parseLocalDate } from './range.js';
 
 /**
- * `GET /v1/reports/daily?date=YYYY-MM-DD` (admin key): the daily report of the key's site as JSON.
+ * `GET /v1/reports/daily?date=YYYY-MM-DD` (admin key): the daily report of the key's site as JSON, or
+ * one of its tables as CSV (`Accept: text/csv`, `?table=topIps`).
  *
  * @example
  * app.route('/v1/reports', reportRoutes(deps));
@@ -21,7 +23,8 @@ export function reportRoutes(deps: ResolvedDeps) {
       ]);
     const parsed = parseLocalDate(date);
     if (!parsed.ok) throw apiError(400, 'invalid date', [{ path: 'date', message: parsed.message }]);
-    return c.json(await buildDailyReport(deps.store, c.get('site'), parsed.date, { now: deps.now }));
+    const report = await buildDailyReport(deps.store, c.get('site'), parsed.date, { now: deps.now });
+    return answerJsonOrCsv(c, report, `report-${parsed.date}`);
   });
   return app;
 }

@@ -1,6 +1,6 @@
 import { botCategorySchema } from '@watchpost/middleware/protocol';
 import { z } from 'zod';
-import { loginsSchema, rateLimitedSchema } from './schema-issue15.js';
+import { loginsSchema, rateLimitedSchema } from './schema-logins-rates.js';
 import type { DailyReport } from './types.js';
 
 const count = z.number().int().nonnegative();

@@ -5,7 +5,9 @@ import {
   bearerSecurity as security,
   errorResponses as errors,
   jsonBody as body,
+  jsonOrCsvResponse,
   jsonResponse as json,
+  tableParameters,
 } from '../openapi/parts.js';
 import { deletedSiteSchema, renameSiteSchema } from './routes.js';
 
@@ -140,14 +142,15 @@ export function siteOpenApiPaths() {
             schema: { type: 'string' },
             description: 'the `next` of the previous page',
           },
+          ...tableParameters,
         ],
         responses: {
-          '200': json(
+          '200': jsonOrCsvResponse(
             z.object({
               entries: z.array(auditEntrySchema),
               next: z.string().nullable().describe('cursor of the next page; null on the last'),
             }),
-            'one page',
+            'one page (as CSV: ?table=entries)',
           ),
           ...errors(400, 401, 403, 404),
         },

@@ -24,16 +24,17 @@ interface Call {
   body?: unknown;
   contentType?: string;
   query?: string;
+  accept?: string;
 }
 
 /** Calls `method template` (with `{id}` filled from `id`) and returns the answer and its contract problems. */
-async function call(method: string, template: string, { key = 'admin', body, contentType, query = '' }: Call = {}) {
-  return callPath(method, template, template, { key, body, contentType, query });
+async function call(method: string, template: string, { key = 'admin', ...options }: Call = {}) {
+  return callPath(method, template, template, { key, ...options });
 }
 
 async function callPath(method: string, template: string, path: string, options: Call) {
-  const { key, body, contentType = 'application/json', query = '' } = options;
-  const headers: Record<string, string> = {};
+  const { key, body, contentType = 'application/json', query = '', accept } = options;
+  const headers: Record<string, string> = accept === undefined ? {} : { accept };
   const token =
     typeof key === 'object'
       ? key.bearer
@@ -75,6 +76,33 @@ describe('real responses match the OpenAPI document', () => {
     await expectValid(call('get', '/v1/reports/daily', { query: '?date=2026-02-30' }), 400);
     await expectValid(call('get', '/v1/reports/daily', { key: 'none', query: `?date=${api.date}` }), 401);
     await expectValid(call('get', '/v1/reports/daily', { key: 'ingest', query: `?date=${api.date}` }), 403);
+    const csv = await call('get', '/v1/reports/daily', { accept: 'text/csv', query: `?date=${api.date}&table=topIps` });
+    expect(csv.problems).toEqual([]);
+    expect(csv.answer).toMatchObject({ status: 200, contentType: 'text/csv; charset=utf-8' });
+    expect(String(csv.answer.body).split('\n')[0]).toMatch(/^ip,requests,blocked,country/);
+    await expectValid(call('get', '/v1/reports/daily', { accept: 'text/csv', query: `?date=${api.date}` }), 400);
+  });
+
+  it('GET /v1/sites/{id}/ip, /country and /path: drill-downs as JSON and CSV', async () => {
+    const at = (path: string) => `/v1/sites/${encodeURIComponent(api.site.id)}${path}`;
+    const drill = (template: string, query: string, options: Call = {}) =>
+      callPath('get', `/v1/sites/{id}${template}`, at(template), { key: 'admin', query, ...options });
+    const ip = await expectValid(drill('/ip', `?ip=203.0.113.50&date=${api.date}`), 200);
+    expect(ip.totals).toMatchObject({ requests: 12, errors4xx: 12 });
+    await expectValid(drill('/country', `?code=JP&date=${api.date}`), 200);
+    await expectValid(drill('/country', `?code=unknown&date=${api.date}`), 200);
+    await expectValid(drill('/path', `?path=%2Flogin&date=${api.date}`), 200);
+    const csv = await drill('/path', `?path=%2Flogin&date=${api.date}&table=ips&format=csv`);
+    expect(csv.problems).toEqual([]);
+    expect(csv.answer).toMatchObject({ status: 200, contentType: 'text/csv; charset=utf-8' });
+    await expectValid(drill('/ip', '?ip=nope'), 400);
+    await expectValid(drill('/path', '?path=%2Flogin&table=nope', { accept: 'text/csv' }), 400);
+    await expectValid(drill('/ip', '?ip=203.0.113.50', { key: 'none' }), 401);
+    await expectValid(drill('/ip', '?ip=203.0.113.50', { key: 'ingest' }), 403);
+    await expectValid(
+      callPath('get', '/v1/sites/{id}/ip', '/v1/sites/site_other/ip', { key: 'admin', query: '?ip=203.0.113.50' }),
+      404,
+    );
   });
 
   it('POST /v1/events and GET /v1/ingest/stats', async () => {

@@ -1,6 +1,6 @@
 import type { DenyEntry } from '@watchpost/middleware/protocol';
 import { describe, expect, it } from 'vitest';
-import { findDenyEntry } from './data.js';
+import { findDenyEntry } from './drilldown.js';
 
 const entry = (value: string): DenyEntry => ({
   id: `d_${value}`,
