@@ -34,7 +34,8 @@ export interface Session {
   siteIds: string[];
   /**
    * The admin key each site was signed in with (same order as `siteIds`), so a revoked key ends its
-   * site's part of the session. Empty in tokens issued before keys were bound: the dashboard refuses those (sign in again).
+   * site's part of the session. Empty in tokens issued before keys were bound: the dashboard refuses
+   * those (their users sign in again).
    */
   keyIds: string[];
   /** Epoch ms. */
