@@ -127,6 +127,27 @@ export default [
       ],
     },
   },
+  // Pages read what they show through the same modules as the JSON API (reports/, queries/): storage
+  // only as types (typescript-eslint's copy of the rule, so the product rule is repeated here).
+  {
+    files: ['packages/report-api/src/dashboard/**/*.ts'],
+    ignores: tests,
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@watchpost/demo', '@watchpost/demo/*', '@watchpost/example-*'], message: PRODUCT },
+            {
+              regex: '^(\\.\\./)+db/',
+              allowTypeImports: true,
+              message: 'pages read through reports/ and queries/, the modules the JSON API answers from',
+            },
+          ],
+        },
+      ],
+    },
+  },
   // Each known leak keeps its one import and nothing more.
   ...Object.entries(KNOWN_LEAKS).map(([file, keep]) => ({
     files: [file],
