@@ -11,7 +11,7 @@ import { storeDashboardData } from '../src/dashboard/data.js';
 import { renderIpPage } from '../src/dashboard/pages/ip.js';
 import { renderReportPage } from '../src/dashboard/pages/report.js';
 import { openSqliteStore } from '../src/db/sqlite/open.js';
-import { localDayRange } from '../src/reports/range.js';
+import { localDayRange } from '../src/time/days.js';
 import { benchDir, envInt, fmt, median } from './util.js';
 import { createRandom } from '../test/support/random.js';
 

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Store } from '../src/db/store.js';
-import { aggregateEvents, COUNTER_COLUMNS, dayRows } from '../src/db/sqlite/aggregate.js';
-import { localDayOf } from '../src/db/sqlite/local-day.js';
+import { aggregateEvents, COUNTER_COLUMNS, dayRows } from '../src/db/aggregate.js';
+import { localDayOf } from '../src/time/local-day.js';
 
 /**
  * The baseline the benchmark compares against: the same HTTP path, validation and rollups, but every

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { denyListRoutes } from './denylist/routes.js';
-import type { AppDeps, AppEnv, ResolvedDeps } from './http/env.js';
+import type { AppEnv, BodyLimits, IngestLimits, ResolvedDeps } from './http/env.js';
 import { apiError } from './http/errors.js';
 import { DEFAULT_INGEST_LIMITS, MAX_BATCH_JSON_BYTES, definedOnly } from './http/ingest-limits.js';
 import { eventRoutes } from './ingest/route.js';
@@ -9,12 +9,32 @@ import { ingestStatsRoutes } from './ingest/stats-route.js';
 import { importRoutes } from './importers/route.js';
 import { openApiRoutes } from './openapi/route.js';
 import { reportRoutes } from './reports/route.js';
-import { dashboardRoutes } from './dashboard/routes.js';
+import { dashboardRoutes, type DashboardOptions } from './dashboard/routes.js';
+import type { Store } from './db/store.js';
 import { alertRoutes } from './alerts/routes.js';
 import { siteAdminRoutes } from './sites/routes.js';
 import { drillDownRoutes } from './queries/routes.js';
 
 const MB = 1024 * 1024;
+
+/**
+ * What `createApp` needs. Impure things are injected so tests can control them.
+ *
+ * @example
+ * const deps: AppDeps = { store, now: () => Date.parse('2026-03-01T00:00:00Z') };
+ */
+export interface AppDeps {
+  store: Store;
+  /** Clock in epoch ms. Default `Date.now`. */
+  now?: () => number;
+  limits?: Partial<BodyLimits & IngestLimits>;
+  /** Where unexpected errors are logged (never sent to clients). Default `console.error`. */
+  logError?: (error: unknown) => void;
+  /** Dashboard settings (session secret, public origin); see `DashboardOptions`. */
+  dashboard?: DashboardOptions;
+  /** Called when a site's deny list changed through the API (e.g. `createEdgeNotifier(...).notify`). */
+  onDenyListChange?: (siteId: string) => void;
+}
 
 /**
  * Builds the report API as a Hono app. It never listens: `watchpost serve` does, tests call `app.request()`.

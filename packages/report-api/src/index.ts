@@ -1,5 +1,6 @@
 export { createApp } from './app.js';
-export type { AppDeps, AppEnv, BodyLimits, ResolvedDeps } from './http/env.js';
+export type { AppDeps } from './app.js';
+export type { AppEnv, BodyLimits, ResolvedDeps } from './http/env.js';
 export { requireKey } from './http/auth.js';
 export { apiError, type ErrorBody, type ErrorDetail } from './http/errors.js';
 export type * from './db/store.js';
@@ -7,7 +8,7 @@ export { openSqliteStore, type SqliteStoreOptions } from './db/sqlite/open.js';
 export { openPostgresStore, type PostgresStoreOptions } from './db/postgres/open.js';
 export { buildDailyReport, type DailyReportOptions } from './reports/build.js';
 export { reportToMarkdown } from './reports/markdown.js';
-export { addDays, isTimeZone, localDateAt, localDayRange, parseLocalDate, type DayRange } from './reports/range.js';
+export { addDays, isTimeZone, localDateAt, localDayRange, parseLocalDate, type DayRange } from './time/days.js';
 export { dailyReportSchema } from './reports/schema.js';
 export type * from './reports/types.js';
 export { runCli } from './cli/main.js';

@@ -3,7 +3,7 @@
  * own). Local wall-clock times are turned into epoch ms with the zone's real UTC offset at that
  * instant, so daylight-saving changes are handled the way a person reading a clock expects.
  */
-import { isTimeZone, localDateAt } from '../reports/range.js';
+import { isTimeZone, localDateAt } from '../time/days.js';
 
 /** A site's report schedule. */
 export interface ReportSchedule {

@@ -2,7 +2,7 @@ import type { Store } from '../db/store.js';
 import { createDrillDowns } from '../queries/drilldown.js';
 import { siteRef as site } from '../queries/types.js';
 import { buildDailyReport, type DailyReportOptions } from '../reports/build.js';
-import { localDateAt } from '../reports/range.js';
+import { localDateAt } from '../time/days.js';
 import type { DashboardData } from './types.js';
 import { changeByDashboard } from '../audit/actor.js';
 import { recordChange } from '../audit/record.js';

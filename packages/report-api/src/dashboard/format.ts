@@ -1,4 +1,4 @@
-import { localTime } from '../reports/range.js';
+import { localTime } from '../time/days.js';
 
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 

@@ -1,6 +1,6 @@
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { h, joinHtml } from './html.js';
-import { addDays } from '../reports/range.js';
+import { addDays } from '../time/days.js';
 import { formatChange, formatCount, relativeChange } from './format.js';
 import { stylesheetPath } from './style.js';
 import { BASE } from './urls.js';

@@ -4,7 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { ResolvedDeps } from '../http/env.js';
-import { parseLocalDate } from '../reports/range.js';
+import { parseLocalDate } from '../time/days.js';
 import { nextReportTime } from '../alerts/schedule.js';
 import { reasonProblem } from '../denylist/reason.js';
 import { checkCountry, checkIp, checkPath } from '../queries/params.js';

@@ -1,4 +1,4 @@
-import { ERROR_BUCKET_MS } from './sqlite/aggregate.js';
+import { ERROR_BUCKET_MS } from './aggregate.js';
 
 /** How far back a 30-s sum reaches from its last 5-s bucket: five more buckets. */
 const REACH_MS = 30_000 - ERROR_BUCKET_MS;

@@ -1,4 +1,3 @@
-import type { DashboardOptions } from '../dashboard/routes.js';
 import type { KeyRole, Site, Store } from '../db/store.js';
 
 /** Limits of `POST /v1/events`, in bytes. */
@@ -26,26 +25,7 @@ export interface IngestLimits {
   maxTrackedSites: number;
 }
 
-/**
- * What `createApp` needs. Impure things are injected so tests can control them.
- *
- * @example
- * const deps: AppDeps = { store, now: () => Date.parse('2026-03-01T00:00:00Z') };
- */
-export interface AppDeps {
-  store: Store;
-  /** Clock in epoch ms. Default `Date.now`. */
-  now?: () => number;
-  limits?: Partial<BodyLimits & IngestLimits>;
-  /** Where unexpected errors are logged (never sent to clients). Default `console.error`. */
-  logError?: (error: unknown) => void;
-  /** Dashboard settings (session secret, public origin); see `DashboardOptions`. */
-  dashboard?: DashboardOptions;
-  /** Called when a site's deny list changed through the API (e.g. `createEdgeNotifier(...).notify`). */
-  onDenyListChange?: (siteId: string) => void;
-}
-
-/** `AppDeps` with every default filled in; what sub-routers receive. */
+/** `AppDeps` (of `app.ts`) with every default filled in; what sub-routers receive. */
 export interface ResolvedDeps {
   store: Store;
   now: () => number;

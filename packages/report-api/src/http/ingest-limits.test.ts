@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { batch, event, post, tempStore } from '../../test/helpers.js';
 import { createApp } from '../app.js';
-import type { AppDeps } from './env.js';
+import type { AppDeps } from '../app.js';
 import { MAX_BATCH_JSON_BYTES } from './ingest-limits.js';
 
 let t: ReturnType<typeof tempStore>;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { event } from '../../test/helpers.js';
 import { assertStorable } from '../db/storable.js';
-import { localDayOf } from '../db/sqlite/local-day.js';
+import { localDayOf } from '../time/local-day.js';
 import { validateBatch } from './validate.js';
 
 // Issue 14: whatever an ingest key sends, validation never throws, never lets through an event a

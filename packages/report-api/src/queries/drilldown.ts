@@ -9,7 +9,7 @@ import type { DenyEntry } from '@watchpost/middleware/protocol';
 import type { SliceFilter, SliceGroup, SliceGroupBy } from '../db/drilldown.js';
 import type { Store } from '../db/store.js';
 import { parseDenyValue } from '../denylist/value.js';
-import { addDays, localDayRange } from '../reports/range.js';
+import { addDays, localDayRange } from '../time/days.js';
 import type { TimelinePoint } from '../reports/types.js';
 import type { CountRow, CountryDetail, IpDetail, PathDetail, SiteRef, SliceDetail, SliceTotals } from './types.js';
 

@@ -3,7 +3,7 @@ import { requireKey } from '../http/auth.js';
 import type { AppEnv, ResolvedDeps } from '../http/env.js';
 import { apiError } from '../http/errors.js';
 import { answerJsonOrCsv } from '../http/tables.js';
-import { localDateAt, parseLocalDate } from '../reports/range.js';
+import { localDateAt, parseLocalDate } from '../time/days.js';
 import { ownSite } from '../sites/own-site.js';
 import { createDrillDowns } from './drilldown.js';
 import { checkCountry, checkIp, checkPath, type Checked } from './params.js';

@@ -2,7 +2,7 @@ import type { Counters, Site, Store, TrafficBucket } from '../db/store.js';
 import { burstReadRange, findBursts } from './bursts.js';
 import { recommend } from './recommend.js';
 import { buildLoginsSection, buildRateLimitedSection } from './logins.js';
-import { addDays, localDayRange } from './range.js';
+import { addDays, localDayRange } from '../time/days.js';
 import type { DailyReport, PeriodTotals, TimelinePoint, TrafficShare } from './types.js';
 
 /** Options of `buildDailyReport`; defaults are in the signature. */

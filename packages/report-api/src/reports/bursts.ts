@@ -1,4 +1,4 @@
-import { ERROR_BUCKET_MS } from '../db/sqlite/aggregate.js';
+import { ERROR_BUCKET_MS } from '../db/aggregate.js';
 import type { ErrorBucket } from '../db/store.js';
 
 /** The burst window: "more than 100 4xx+5xx within 30 s", as the middleware's ban window. */

@@ -1,4 +1,4 @@
-import { localTime } from './range.js';
+import { localTime } from '../time/days.js';
 import type { LoginsSection } from './types.js';
 
 /** A stored event's login facts, as the report needs them. */

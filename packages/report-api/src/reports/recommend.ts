@@ -1,6 +1,6 @@
 import { createIpMatcher, type IpMatcher } from '@watchpost/middleware';
 import type { DimensionRow, IpErrorPeak, Site, Store } from '../db/store.js';
-import { localTime } from './range.js';
+import { localTime } from '../time/days.js';
 import type { DailyReport, LoginsSection, RateLimitedSection, Recommendation } from './types.js';
 
 type Kind = Recommendation['kinds'][number];

@@ -4,7 +4,7 @@ import type { AppEnv, ResolvedDeps } from '../http/env.js';
 import { apiError } from '../http/errors.js';
 import { answerJsonOrCsv } from '../http/tables.js';
 import { buildDailyReport } from './build.js';
-import { parseLocalDate } from './range.js';
+import { parseLocalDate } from '../time/days.js';
 
 /**
  * `GET /v1/reports/daily?date=YYYY-MM-DD` (admin key): the daily report of the key's site as JSON, or

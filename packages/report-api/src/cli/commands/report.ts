@@ -1,7 +1,7 @@
 import { renderStaticReport } from '../../dashboard/static-report.js';
 import { buildDailyReport } from '../../reports/build.js';
 import { reportToMarkdown } from '../../reports/markdown.js';
-import { parseLocalDate } from '../../reports/range.js';
+import { parseLocalDate } from '../../time/days.js';
 import { type Command, dbOption, parseCommandArgs, publicUrlOption, stringOption, UsageError } from '../args.js';
 import { withSite } from '../open-store.js';
 

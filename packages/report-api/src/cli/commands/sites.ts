@@ -1,4 +1,4 @@
-import { isTimeZone } from '../../reports/range.js';
+import { isTimeZone } from '../../time/days.js';
 import { parseCountryCode } from '../country.js';
 import {
   type Command,

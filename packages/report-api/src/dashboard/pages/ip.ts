@@ -3,7 +3,7 @@ import { h, joinHtml } from '../html.js';
 import { dateNav, num, page, table, type Viewer } from '../layout.js';
 import type { IpDetail } from '../types.js';
 import { countryUrl, denyUrl, ipUrl, pathUrl, reportUrl } from '../urls.js';
-import { localDateAt, localTime } from '../../reports/range.js';
+import { localDateAt, localTime } from '../../time/days.js';
 import { sliceSummary, statusTable } from './slice.js';
 
 /** An instant as the site's people read it: `2026-11-26 14:05 Asia/Tokyo`. */

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
 import { assertStorable } from '../storable.js';
 import { MAX_KIND_LIST, type BatchStats, type EventQuery, type EventStore, type IngestResult } from '../store.js';
-import { aggregateEvents } from '../sqlite/aggregate.js';
+import { aggregateEvents } from '../aggregate.js';
 import { changes, rows, statement, transaction, type Statement } from './pool.js';
 import { writeRollups } from './rollup-writer.js';
 import { toEvent, type EventRow } from '../rows.js';

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { postgresAlertStore } from '../../alerts/postgres.js';
 import type { Store } from '../store.js';
-import { localDayOf } from '../sqlite/local-day.js';
+import { localDayOf } from '../../time/local-day.js';
 import { postgresDenyListStore } from './denylist.js';
 import { postgresDrillDownStore } from './drilldown.js';
 import { postgresEventStore } from './events.js';

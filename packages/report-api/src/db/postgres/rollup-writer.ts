@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { COUNTER_COLUMNS, dayRows, ipErrorRows, type BatchAggregate, type DayRow } from '../sqlite/aggregate.js';
+import { COUNTER_COLUMNS, dayRows, ipErrorRows, type BatchAggregate, type DayRow } from '../aggregate.js';
 import { changes, statement } from './pool.js';
 
 const COUNTERS = COUNTER_COLUMNS.join(', ');

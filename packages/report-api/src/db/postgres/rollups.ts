@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Counters, DimensionRow, ErrorBucket, IpErrorPeak, RollupStore, TrafficBucket } from '../store.js';
-import { COUNTER_COLUMNS } from '../sqlite/aggregate.js';
+import { COUNTER_COLUMNS } from '../aggregate.js';
 import { ipErrorPeaksSql } from '../error-peaks.js';
 import { rows, statement, type Statement } from './pool.js';
 

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type Database from 'better-sqlite3';
 import type { WatchpostEvent } from '@watchpost/middleware/protocol';
-import { aggregateEvents, packAggregate, type BatchAggregate } from './aggregate.js';
+import { aggregateEvents, packAggregate, type BatchAggregate } from '../aggregate.js';
 import { rollupWriter } from './rollup-writer.js';
 import { unstorableReason } from '../storable.js';
 

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { WatchpostEvent } from '@watchpost/middleware/protocol';
-import { aggregateEvents, packAggregate, type BatchAggregate, type PackedAggregate } from './aggregate.js';
+import { aggregateEvents, packAggregate, type BatchAggregate, type PackedAggregate } from '../aggregate.js';
 import { rollupFlush } from './rollup-writer.js';
 import { rollupBacklog, type RecoverySkip, type RollupBacklog } from './rollup-backlog.js';
 

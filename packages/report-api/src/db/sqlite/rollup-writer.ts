@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { COUNTER_COLUMNS, type PackedAggregate } from './aggregate.js';
+import { COUNTER_COLUMNS, type PackedAggregate } from '../aggregate.js';
 
 /** Rows per multi-row upsert of `rollup_day`: one statement run instead of 50. */
 const DAY_ROWS_PER_UPSERT = 50;

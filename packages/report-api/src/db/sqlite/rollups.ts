@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { DimensionRow, ErrorBucket, IpErrorPeak, RollupStore, TrafficBucket } from '../store.js';
-import { COUNTER_COLUMNS } from './aggregate.js';
+import { COUNTER_COLUMNS } from '../aggregate.js';
 import { ipErrorPeaksSql } from '../error-peaks.js';
 
 const COUNTERS = COUNTER_COLUMNS.join(', ');

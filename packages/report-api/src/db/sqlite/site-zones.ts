@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { localDayOf } from './local-day.js';
+import { localDayOf } from '../../time/local-day.js';
 
 /**
  * The time zone of a site (null for an unknown site), cached: a site's zone never changes, and the

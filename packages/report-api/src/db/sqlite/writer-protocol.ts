@@ -2,7 +2,7 @@
 // writer-thread.ts). A batch crosses as its validated JSON text (a string copy, then JSON.parse: about
 // a third of the cost of a structured clone of 1,000 objects); rollups cross in their flat form
 // (`packAggregate`: arrays of plain values clone far faster than maps of row objects).
-import type { PackedAggregate } from './aggregate.js';
+import type { PackedAggregate } from '../aggregate.js';
 
 /** What the writer thread is started with (plain data: it crosses threads). */
 export interface WriterSettings {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { event } from '../../../test/helpers.js';
+import { event } from '../../test/helpers.js';
 import { aggregateEvents, packAggregate } from './aggregate.js';
 
 const T = Date.UTC(2026, 2, 1, 23, 50);

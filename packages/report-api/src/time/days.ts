@@ -1,3 +1,8 @@
+/**
+ * Site-local days: parsing and adding dates, the local day of an instant, a day as an epoch-ms range
+ * (23 to 25 hours around DST changes). With `local-day.ts`, the one time module that storage,
+ * reports, alerts and pages share.
+ */
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MINUTE = 60_000;
 const HOUR = 3_600_000;

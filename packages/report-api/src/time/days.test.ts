@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, isTimeZone, localDayRange, localTime, parseLocalDate } from './range.js';
+import { addDays, isTimeZone, localDayRange, localTime, parseLocalDate } from './days.js';
 
 const H = 3_600_000;
 

@@ -1,5 +1,5 @@
 import type { WatchpostEvent } from '@watchpost/middleware/protocol';
-import type { Counters, Dimension } from '../store.js';
+import type { Counters, Dimension } from './store.js';
 
 /** Quarter hour in ms: every IANA offset is a multiple of 15 minutes, so local hours and days are unions of these. */
 export const QUARTER_MS = 15 * 60 * 1000;

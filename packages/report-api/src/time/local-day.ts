@@ -1,4 +1,4 @@
-import { localDateAt } from '../../reports/range.js';
+import { localDateAt } from './days.js';
 
 /**
  * Returns a cached `quarterStart → YYYY-MM-DD` mapper for one IANA zone. Intl formatting is slow, so
