@@ -1,7 +1,6 @@
 // The layering invariants of ARCHITECTURE.md, enforced with ESLint's `no-restricted-imports`: each
-// block names a folder, what it must not import, and why. `pnpm lint` fails when one is broken.
-// `KNOWN_LEAKS` lists the files that break a rule today (issue 20's storage refactor removes them);
-// each may keep only the one import it has, and the list may only shrink.
+// block names a folder, what it must not import, and why. `pnpm lint` fails when one is broken, and
+// packages/report-api/test/boundaries.test.ts proves each rule bites.
 
 const NODE_AND_FRAMEWORKS = [
   { group: ['node:*'], message: 'the engine runs in Workers and browsers too: no node:* (use a parameter)' },
@@ -12,21 +11,23 @@ const NODE_AND_FRAMEWORKS = [
   },
 ];
 
-const ABOVE_STORAGE = ['alerts', 'reports', 'dashboard', 'http', 'ingest', 'importers', 'cli', 'denylist'];
+const ABOVE_STORAGE = [
+  'alerts',
+  'reports',
+  'queries',
+  'dashboard',
+  'http',
+  'ingest',
+  'importers',
+  'cli',
+  'denylist',
+  'sites',
+  'openapi',
+];
 
-/** Files that break a rule today, each with the one import (from src/) it keeps until the refactor. */
-const KNOWN_LEAKS = {
-  'packages/report-api/src/db/store.ts': 'alerts/store.js', // the AlertStore type
-  'packages/report-api/src/db/sqlite/open.ts': 'alerts/sqlite.js', // sqliteAlertStore
-  'packages/report-api/src/db/postgres/open.ts': 'alerts/postgres.js', // postgresAlertStore
-};
-const leakFiles = Object.keys(KNOWN_LEAKS);
-const escapeRegex = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** `no-restricted-imports` for src/ paths: `folders` refused, except `keep` (a path under src/). */
-function refuseFolders(folders, message, keep) {
-  const except = keep === undefined ? '' : `(?!${escapeRegex(keep)}$)`;
-  return { regex: `^(\\.\\./)+${except}(${folders.join('|')})/`, message };
+/** `no-restricted-imports` for src/ paths: `folders` refused. */
+function refuseFolders(folders, message) {
+  return { regex: `^(\\.\\./)+(${folders.join('|')})/`, message };
 }
 
 const tests = ['**/*.test.ts', '**/test/**', '**/bench/**'];
@@ -34,13 +35,10 @@ const STORAGE = 'storage knows no alerts, reports, pages or HTTP: they call the 
 const TOP = 'the CLI sits on top: nothing below imports it';
 const PRODUCT = 'the demo and the example apps sit on top of the published packages, never below them';
 const AS_A_USER = 'the demo uses the packages through their exports, as a user would';
-const PAGES_EXCEPT = (keep) => ({
-  regex:
-    '^(\\.\\./)+(?!dashboard/urls\\.js$)' +
-    `${keep?.startsWith('dashboard/') ? `(?!${escapeRegex(keep)}$)` : ''}dashboard/`,
+const PAGES = {
+  regex: '^(\\.\\./)+(?!dashboard/urls\\.js$)dashboard/',
   message: 'pages sit on top; below them only dashboard/urls.js (links in alerts) is shared',
-});
-const PAGES = PAGES_EXCEPT(undefined);
+};
 
 export default [
   {
@@ -78,22 +76,22 @@ export default [
   },
   {
     files: ['packages/report-api/src/db/**/*.ts'],
-    ignores: [...tests, ...leakFiles],
+    ignores: tests,
     rules: { 'no-restricted-imports': ['error', { patterns: [refuseFolders(ABOVE_STORAGE, STORAGE)] }] },
   },
   {
-    files: ['packages/report-api/src/escape/**/*.ts'],
+    files: ['packages/report-api/src/{escape,time}/**/*.ts'],
     ignores: tests,
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^\\.\\./', message: 'the escapers stand alone: every layer uses them' }] },
+        { patterns: [{ regex: '^\\.\\./', message: 'escaping and time helpers stand alone: every layer uses them' }] },
       ],
     },
   },
   {
     files: ['packages/report-api/src/{reports,alerts,http,ingest,importers,denylist,openapi}/**/*.ts'],
-    ignores: [...tests, ...leakFiles],
+    ignores: tests,
     rules: { 'no-restricted-imports': ['error', { patterns: [refuseFolders(['cli'], TOP), PAGES] }] },
   },
   // Between packages (typescript-eslint's copy of the rule, so these add to the folder rules above):
@@ -146,18 +144,4 @@ export default [
       ],
     },
   },
-  // Each known leak keeps its one import and nothing more.
-  ...Object.entries(KNOWN_LEAKS).map(([file, keep]) => ({
-    files: [file],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: file.includes('/src/db/')
-            ? [refuseFolders(ABOVE_STORAGE, STORAGE, keep)]
-            : [refuseFolders(['cli'], TOP, keep), PAGES_EXCEPT(keep)],
-        },
-      ],
-    },
-  })),
 ];

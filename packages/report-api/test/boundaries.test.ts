@@ -31,6 +31,9 @@ const forbidden: Array<[string, string]> = [
   ['packages/demo/src/run.ts', "import { createApp } from '@watchpost/report-api/src/app.js';"],
   ['packages/report-api/src/alerts/detect.ts', "import { dashboardRoutes } from '../dashboard/routes.js';"],
   ['packages/report-api/src/dashboard/data.ts', "import { openSqliteStore } from '../db/sqlite/open.js';"],
+  ['packages/report-api/src/db/sqlite/open.ts', "import { detectIncidents } from '../../alerts/detect.js';"],
+  ['packages/report-api/src/db/store.ts', "import type { AlertKind } from '../alerts/incident.js';"],
+  ['packages/report-api/src/time/days.ts', "import { buildDailyReport } from '../reports/build.js';"],
   ['packages/report-api/src/dashboard/pages/ip.ts', "import { toDrillDown } from '../../db/drilldown.js';"],
   ['packages/report-api/src/dashboard/routes.ts', "import { startDemo } from '@watchpost/demo';"],
 ];
@@ -44,7 +47,6 @@ const allowed: Array<[string, string]> = [
   ['packages/report-api/src/dashboard/data.ts', "import type { Store } from '../db/store.js';"],
   ['packages/report-api/src/dashboard/data.ts', "import { createDrillDowns } from '../queries/drilldown.js';"],
   ['packages/middleware/src/core/engine.test.ts', "import { createServer } from 'node:http';"],
-  ['packages/report-api/src/db/sqlite/open.ts', "import { sqliteAlertStore } from '../../alerts/sqlite.js';"],
   ['packages/demo/src/run.ts', "import { createApp } from '@watchpost/report-api';"],
   ['packages/demo/src/apps.ts', "import { createExampleApp } from '@watchpost/example-hono';"],
   ['packages/report-api/test/poison/harness.ts', "import { createExampleApp } from '@watchpost/example-hono';"],

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDeliveryQueue, type DeliveryJob } from './deliver.js';
-import type { NewDelivery } from './store.js';
+import type { NewDelivery } from '../db/alerts.js';
 import { startReceiver, type Receiver } from '../../test/support/receiver.js';
 
 const receivers: Receiver[] = [];

@@ -6,7 +6,7 @@
  */
 import type { AlertKind } from './incident.js';
 import type { SlackPayload } from './payload.js';
-import type { NewDelivery } from './store.js';
+import type { NewDelivery } from '../db/alerts.js';
 
 /** One message for one webhook. */
 export interface DeliveryJob {

@@ -38,5 +38,7 @@ export {
 } from './payload.js';
 export { alertRoutes, alertSettingsSchema, newWebhookSchema, type AlertRoutesOptions } from './routes.js';
 export { sendTestMessage } from './send-test.js';
-export { sqliteAlertStore } from './sqlite.js';
-export * from './store.js';
+export { alertStoreOn } from '../db/alert-store.js';
+export type * from '../db/alerts.js';
+export { AUTO_BAN_RULES, DEFAULT_ALERT_SETTINGS } from '../db/alerts.js';
+export { redactUrl, webhookUrlProblem } from './webhook-url.js';

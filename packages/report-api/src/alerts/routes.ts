@@ -6,7 +6,8 @@ import { apiError, issueDetails } from '../http/errors.js';
 import { createDeliveryQueue, type DeliveryQueueOptions } from './deliver.js';
 import { nextReportTime, parseReportTime } from './schedule.js';
 import { sendTestMessage } from './send-test.js';
-import { redactUrl, type Webhook, webhookUrlProblem } from './store.js';
+import type { Webhook } from '../db/alerts.js';
+import { redactUrl, webhookUrlProblem } from './webhook-url.js';
 
 /** Body of `POST /v1/webhooks`. */
 export const newWebhookSchema = z.object({ url: z.string().max(2048) }).strict();

@@ -3,7 +3,9 @@
  * own). Local wall-clock times are turned into epoch ms with the zone's real UTC offset at that
  * instant, so daylight-saving changes are handled the way a person reading a clock expects.
  */
-import { isTimeZone, localDateAt } from '../time/days.js';
+import { isTimeZone, localDateAt, parseReportTime } from '../time/days.js';
+
+export { parseReportTime };
 
 /** A site's report schedule. */
 export interface ReportSchedule {
@@ -58,19 +60,6 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
  */
 export function isValidTimeZone(timeZone: string): boolean {
   return isTimeZone(timeZone);
-}
-
-/**
- * Parses `HH:MM` (24 h) into minutes after midnight, or returns null when it is not a valid time.
- *
- * @example
- * parseReportTime('17:00'); // 1020
- * parseReportTime('25:00'); // null
- */
-export function parseReportTime(value: string): number | null {
-  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(value);
-  if (!match) return null;
-  return Number(match[1]) * 60 + Number(match[2]);
 }
 
 /**

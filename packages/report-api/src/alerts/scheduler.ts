@@ -5,7 +5,7 @@
  */
 import type { Site, Store } from '../db/store.js';
 import { localDate, nextReportTime, type ReportSchedule } from './schedule.js';
-import type { AlertStore } from './store.js';
+import type { AlertStore } from '../db/alerts.js';
 
 /** Timer functions, injectable so tests can drive time. */
 export interface Timers {

@@ -3,7 +3,7 @@ import type { Site, Store } from '../db/store.js';
 import type { DeliveryQueue } from './deliver.js';
 import { testPayload } from './payload.js';
 import { localDate } from './schedule.js';
-import type { NewDelivery } from './store.js';
+import type { NewDelivery } from '../db/alerts.js';
 
 /**
  * Sends a test message to every webhook of a site through `queue` and waits for the outcomes

@@ -1,5 +1,5 @@
 import type { DenyEntry, DenySource, EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
-import type { AlertStore } from '../alerts/store.js';
+import type { AlertStore } from './alerts.js';
 import type { AuditStore } from './audit.js';
 import type { DrillDownStore } from './drilldown.js';
 import type { IngestStatsStore } from './ingest-stats.js';

@@ -119,3 +119,16 @@ export function isTimeZone(name: string): boolean {
 export function localTime(epochMs: number, timeZone: string): string {
   return timeFormat(timeZone).format(epochMs);
 }
+
+/**
+ * Parses `HH:MM` (24 h) into minutes after midnight, or returns null when it is not a valid time.
+ *
+ * @example
+ * parseReportTime('17:00'); // 1020
+ * parseReportTime('25:00'); // null
+ */
+export function parseReportTime(value: string): number | null {
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(value);
+  if (!match) return null;
+  return Number(match[1]) * 60 + Number(match[2]);
+}

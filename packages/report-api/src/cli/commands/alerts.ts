@@ -1,7 +1,7 @@
 import { createDeliveryQueue } from '../../alerts/deliver.js';
 import { localDate, nextReportTime, parseReportTime } from '../../alerts/schedule.js';
 import { sendTestMessage } from '../../alerts/send-test.js';
-import type { AlertSettings } from '../../alerts/store.js';
+import type { AlertSettings } from '../../db/alerts.js';
 import { type Command, dbOption, parseCommandArgs, runAction, stringOption, UsageError } from '../args.js';
 import { withSite } from '../open-store.js';
 

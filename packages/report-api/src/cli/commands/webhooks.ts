@@ -1,4 +1,4 @@
-import { redactUrl, webhookUrlProblem } from '../../alerts/store.js';
+import { redactUrl, webhookUrlProblem } from '../../alerts/webhook-url.js';
 import { type Command, dbOption, parseCommandArgs, runAction, stringOption, UsageError } from '../args.js';
 import { withSite } from '../open-store.js';
 

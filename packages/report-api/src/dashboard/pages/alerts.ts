@@ -1,5 +1,6 @@
 import type { HtmlEscapedString } from 'hono/utils/html';
-import { redactUrl, type AlertDelivery, type AlertSettings, type Webhook } from '../../alerts/store.js';
+import type { AlertDelivery, AlertSettings, Webhook } from '../../db/alerts.js';
+import { redactUrl } from '../../alerts/webhook-url.js';
 import { localDate } from '../../alerts/schedule.js';
 import { h, joinHtml } from '../html.js';
 import { formatTime } from '../format.js';

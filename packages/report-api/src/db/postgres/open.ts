@@ -2,10 +2,11 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
-import { postgresAlertStore } from '../../alerts/postgres.js';
+import { alertStoreOn } from '../alert-store.js';
+import { denyListStoreOn } from '../denylist.js';
+import { postgresExecutor } from './executor.js';
 import type { Store } from '../store.js';
 import { localDayOf } from '../../time/local-day.js';
-import { postgresDenyListStore } from './denylist.js';
 import { postgresDrillDownStore } from './drilldown.js';
 import { postgresEventStore } from './events.js';
 import { createPool, rows, statement } from './pool.js';
@@ -130,15 +131,16 @@ export async function openPostgresStore({
     return localDay;
   };
 
+  const executor = postgresExecutor(pool);
   const methods = {
     ...postgresSiteStore(pool, now),
     ...postgresEventStore(pool, localDayOfSite, now),
-    ...postgresDenyListStore(pool),
+    ...denyListStoreOn(executor),
     ...postgresKeyStore(pool),
     ...postgresAuditStore(pool),
     ...postgresRollupStore(pool),
     ...postgresDrillDownStore(pool),
-    ...postgresAlertStore(pool),
+    ...alertStoreOn(executor),
     ...postgresSettingsStore(pool, now),
     ...postgresLeaseStore(pool),
     ...postgresIngestStatsStore(pool),

@@ -2,10 +2,11 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { fileURLToPath } from 'node:url';
-import { sqliteAlertStore } from '../../alerts/sqlite.js';
+import { alertStoreOn } from '../alert-store.js';
+import { denyListStoreOn } from '../denylist.js';
+import { sqliteExecutor } from './executor.js';
 import type { RollupStore, Store } from '../store.js';
 import { configureConnection } from './connection.js';
-import { sqliteDenyListStore } from './denylist.js';
 import { sqliteDrillDownStore } from './drilldown.js';
 import { sqliteEventStore } from './events.js';
 import { rollupBacklog, type RecoverySkip, type RollupBufferOptions } from './rollup-buffer.js';
@@ -89,13 +90,14 @@ export function openSqliteStore({
     db.close();
     throw error;
   }
+  const executor = sqliteExecutor(db);
   const common = {
     db,
-    ...sqliteDenyListStore(db),
+    ...denyListStoreOn(executor),
     ...sqliteKeyStore(db),
     ...sqliteAuditStore(db),
     ...sqliteDrillDownStore(db),
-    ...sqliteAlertStore(db),
+    ...alertStoreOn(executor),
     ...sqliteSettingsStore(db, now),
     ...sqliteLeaseStore(db),
     ...sqliteIngestStatsStore(db),

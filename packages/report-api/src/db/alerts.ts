@@ -1,4 +1,8 @@
-import type { AlertKind } from './incident.js';
+/**
+ * What the alerts store: webhooks, the report schedule and the delivery log of each site, and the
+ * one query alerts make of raw events (clients refused by an automatic ban). The store is
+ * `alert-store.ts`; what alerts do with them lives in `src/alerts/`.
+ */
 
 /** A chat webhook of a site. The URL is a secret (it carries the token): show it with `redactUrl`. */
 export interface Webhook {
@@ -29,7 +33,8 @@ export type DeliveryStatus = 'delivered' | 'failed' | 'dropped';
 export interface NewDelivery {
   siteId: string;
   webhookId: string;
-  kind: AlertKind;
+  /** `AlertKind` of the alerts module (an incident kind, `test` or `daily-report`). */
+  kind: string;
   /** One-line summary of the message (no secrets). */
   summary: string;
   status: DeliveryStatus;
@@ -88,40 +93,48 @@ export interface AutoBannedClient {
 /** Event rules that mean "refused by an automatic ban". */
 export const AUTO_BAN_RULES = ['ban', 'deny-list:auto'] as const;
 
-/**
- * Checks a webhook URL: absolute http(s), no credentials in it. Returns an error message or null.
- *
- * @example
- * webhookUrlProblem('ftp://x'); // 'webhook URL must be http:// or https://, got ftp:'
- */
-export function webhookUrlProblem(url: string): string | null {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return `webhook URL is not a valid absolute URL: ${JSON.stringify(url.slice(0, 200))}`;
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    return `webhook URL must be http:// or https://, got ${parsed.protocol}`;
-  }
-  if (parsed.username || parsed.password) return 'webhook URL must not contain a user name or password';
-  if (url.length > 2048) return 'webhook URL is longer than 2048 characters';
-  return null;
+// Rows as both dialects return them, and the objects `AlertStore` hands out.
+
+export interface WebhookRow {
+  id: string;
+  site_id: string;
+  url: string;
+  created_at: number;
 }
 
-/**
- * A webhook URL safe to display: scheme and host, then only the last four characters of the rest
- * (webhook paths are bearer secrets).
- *
- * @example
- * redactUrl('https://hooks.slack.com/services/T0/B0/abcdefgh'); // 'https://hooks.slack.com/…efgh'
- */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    const rest = `${parsed.pathname}${parsed.search}`;
-    return rest.length <= 1 ? parsed.origin : `${parsed.origin}/…${rest.slice(-4)}`;
-  } catch {
-    return '(invalid URL)';
-  }
+/** @example rows.map(toWebhook) */
+export const toWebhook = (row: WebhookRow): Webhook => ({
+  id: row.id,
+  siteId: row.site_id,
+  url: row.url,
+  createdAt: row.created_at,
+});
+
+export interface DeliveryRow {
+  id: number;
+  site_id: string;
+  webhook_id: string;
+  kind: string;
+  summary: string;
+  status: DeliveryStatus;
+  http_status: number | null;
+  error: string | null;
+  attempts: number;
+  at: number;
+  duration_ms: number;
 }
+
+/** @example rows.map(toDelivery) */
+export const toDelivery = (row: DeliveryRow): AlertDelivery => ({
+  id: row.id,
+  siteId: row.site_id,
+  webhookId: row.webhook_id,
+  kind: row.kind,
+  summary: row.summary,
+  status: row.status,
+  httpStatus: row.http_status,
+  error: row.error,
+  attempts: row.attempts,
+  at: row.at,
+  durationMs: row.duration_ms,
+});
