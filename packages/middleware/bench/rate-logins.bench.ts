@@ -1,5 +1,5 @@
 /**
- * Benchmark (issue 15): decide + observe with 5 rate rules and login monitoring on, against the same
+ * Benchmark: decide + observe with 5 rate rules and login monitoring on, against the same
  * engine without them, in the same run (alternating rounds), median ns per request; then the memory
  * the counters hold for 1 million distinct clients. Target: <= 150 ns added per request.
  * With `--callgrind` (valgrind installed), also instructions per request on and off, a figure that does

@@ -24,7 +24,7 @@ function get(base: string, ua: string): Promise<number> {
   });
 }
 
-describe('Express app receiving a poisoned User-Agent (issue 14, defect 2)', () => {
+describe('Express app receiving a poisoned User-Agent', () => {
   it('a C1 byte (0x85) in one User-Agent does not cost the other events of its batch', async () => {
     // A strict report API: a batch with one event it cannot accept is refused whole (400), as
     // round 1 did; control characters are refused as the tightened event schema refuses them.

@@ -1,4 +1,4 @@
-// Benchmark: the report API under a hostile corpus (issue 14). `pnpm --filter @watchpost/report-api bench:hostile`.
+// Benchmark: the report API under a hostile corpus. `pnpm --filter @watchpost/report-api bench:hostile`.
 // Starts the server in a child process as `watchpost serve` runs it (SQLite, events written on the
 // writer thread; run with --expose-gc), then sends normal traffic alone (site "shop": 100-event gzip
 // batches, one at a time) and then the same traffic while site "attacker" sends, in rounds: gzip

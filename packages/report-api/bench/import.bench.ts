@@ -4,7 +4,7 @@
 // IMPORT_BENCH_INGEST_LINES (default = small size; the SQLite ingest is the slow part),
 // IMPORT_BENCH_FORMATS (default aws-waf,alb,combined), IMPORT_BENCH_GEO=1 (include GeoIP lookups
 // for ALB and combined, as the CLI does), BENCH_DIR (temp dir root), BENCH_KEEP=1.
-// Issue 18 target 1: `import (CLI)` is the whole `watchpost import` path into SQLite (parse, validate,
+// The import target: `import (CLI)` is the whole `watchpost import` path into SQLite (parse, validate,
 // raw events, rollups) at both sizes, and with --sample-rate 0.1; GoAccess (`apt-get install -y
 // goaccess`) parses the same combined and ALB files in the same run, one after the other. Without
 // GoAccess the comparison is skipped and says so.

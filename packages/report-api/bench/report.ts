@@ -3,7 +3,7 @@
 // 1M go through store.ingestBatch in 1,000-event batches (the ingest path minus HTTP); larger days
 // drive the same ingestBatch with 50,000-event transactions, as the brief allows. One request in 120
 // to /login is a POST login attempt (a hashed account from a pool of 5,000; a third fail) and one event
-// in 200 is refused by a rate rule, so the `logins` and `rateLimited` sections (issue 15, read from raw
+// in 200 is refused by a rate rule, so the `logins` and `rateLimited` sections (read from raw
 // events) have work; their cost is printed apart (REPORT_BENCH_LOGINS=0 leaves those events out).
 import { join } from 'node:path';
 import { openSqliteStore } from '../src/db/sqlite/open.js';
@@ -105,7 +105,7 @@ export async function runReportBench(): Promise<void> {
       await buildDailyReport(reopened, siteRow, '2026-03-02');
       warm.push(performance.now() - t);
     }
-    // The two sections of issue 15 read raw events (login and rate events of the day), not rollups.
+    // The login and rate sections read raw events (login and rate events of the day), not rollups.
     const range = { from: day, to: day + 86_400_000, timeZone: 'UTC' };
     const loginsMs = await warmMs(() => buildLoginsSection(reopened, site.id, range));
     const rateMs = await warmMs(() => buildRateLimitedSection(reopened, site.id, range));

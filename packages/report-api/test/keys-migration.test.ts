@@ -16,7 +16,7 @@ import type { Store } from '../src/db/store.js';
 import { describePostgres, dropSchema, TEST_POSTGRES_URL } from './postgres.js';
 import { migrationsUpTo } from './support/migrations.js';
 
-// A database written before issue 16 (keys without ids or labels), upgraded: every old key keeps
+// A database written before keys had labels (keys without ids or labels), upgraded: every old key keeps
 // working, gets an id of its own and the label `initial`, and can then be rotated and revoked.
 const CREATED = Date.UTC(2026, 2, 1);
 const SITES = [

@@ -199,7 +199,7 @@ describe('deny list routes', () => {
   });
 });
 
-describe('broad deny-list entries (issue 14, defect 11)', () => {
+describe('broad deny-list entries', () => {
   it.each([
     ['0.0.0.0/0', true],
     ['::/0', true],

@@ -50,7 +50,7 @@ const hostile = [
 ];
 
 describe('markdownCode', () => {
-  it('shows the phishing path of issue 14 as code, with no link', () => {
+  it('shows a phishing path as code, with no link', () => {
     const out = markdownCode('/.env[Open_the_dashboard](https://evil.example/phish)');
     expect(out).toBe('`/.env[Open_the_dashboard](https://evil.example/phish)`');
     expect(gfm.renderInline(out)).toBe('<code>/.env[Open_the_dashboard](https://evil.example/phish)</code>');

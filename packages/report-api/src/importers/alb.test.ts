@@ -185,7 +185,7 @@ describe('parseAlbLine', () => {
   });
 });
 
-describe('parseAlbLine with hostile lines (issue 14)', () => {
+describe('parseAlbLine with hostile lines', () => {
   const now = Date.UTC(2026, 11, 4);
   const ctx = createParseContext({ now: () => now });
   it.each([

@@ -132,7 +132,7 @@ describe('parseCombinedLine', () => {
   });
 });
 
-describe('parseCombinedLine with hostile lines (issue 14)', () => {
+describe('parseCombinedLine with hostile lines', () => {
   const now = Date.UTC(2026, 11, 4);
   const ctx = createParseContext({ now: () => now });
   const at = (time: string, ip = '192.0.2.1', request = 'GET / HTTP/1.1', ua = 'curl/8') =>

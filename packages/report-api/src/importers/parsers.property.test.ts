@@ -6,7 +6,7 @@ import { createParseContext, type ParseResult, type SkipReason } from './context
 import { IMPORT_FORMATS, type ImportFormat } from './formats.js';
 import { MIN_IMPORT_TS, MAX_IMPORT_FUTURE_MS } from './plausible.js';
 
-// Issue 14: whatever a log line holds, a parser returns a storable event or a skip with a reason.
+// whatever a log line holds, a parser returns a storable event or a skip with a reason.
 const NOW = Date.UTC(2026, 11, 4);
 const ctx = createParseContext({ now: () => NOW, lookupCountry: () => 'NL' });
 const REASONS = new Set<SkipReason>([

@@ -3,7 +3,7 @@ import { appWithSite, batch, event, post, tempStore } from '../../test/helpers.j
 import { createApp } from '../app.js';
 import { openSqliteStore } from '../db/sqlite/open.js';
 
-// Issue 14, defects 1, 2, 5 and 9: one poisoned event used to cost its whole batch (400, and the
+// one poisoned event used to cost its whole batch (400, and the
 // forwarder discarded thousands of good events) or the database (9e15: 500, then `duplicate`, then
 // `Invalid time value` at every open). Now each event is judged alone.
 const NOW = Date.UTC(2026, 11, 4, 12);

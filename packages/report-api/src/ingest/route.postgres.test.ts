@@ -3,7 +3,7 @@ import { batch, event, post } from '../../test/helpers.js';
 import { describePostgres, tempPostgresStore } from '../../test/postgres.js';
 import { createApp } from '../app.js';
 
-// Issue 14, defect 1 on PostgreSQL: a batch with one event of ts 9e15 got 500 every time, so its
+// a batch with one event of ts 9e15 got 500 every time, so its
 // sender retried it forever and its good events were never stored.
 const NOW = Date.UTC(2026, 11, 4, 12);
 let t: Awaited<ReturnType<typeof tempPostgresStore>> | null = null;

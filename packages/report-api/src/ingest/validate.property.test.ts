@@ -5,7 +5,7 @@ import { assertStorable } from '../db/storable.js';
 import { localDayOf } from '../time/local-day.js';
 import { validateBatch } from './validate.js';
 
-// Issue 14: whatever an ingest key sends, validation never throws, never lets through an event a
+// whatever an ingest key sends, validation never throws, never lets through an event a
 // store would fail on, and accounts for every event.
 const NOW = Date.UTC(2026, 11, 4, 12);
 const zones = ['UTC', 'Asia/Tokyo', 'Pacific/Kiritimati', 'America/St_Johns'].map((zone) => localDayOf(zone));

@@ -95,7 +95,7 @@ function slackOutsideCode(mrkdwn: string): string {
   return mrkdwn.replace(/```[\s\S]*?```/g, '').replace(/`[^`\n]*`/g, '');
 }
 
-describe('reportToMarkdown, rate limits and logins (issue 15)', () => {
+describe('reportToMarkdown, rate limits and logins', () => {
   it('reports rate-limited clients and login attempts with their detections', () => {
     const markdown = reportToMarkdown(reportWith('203.0.113.7'));
     expect(markdown).toContain('*Rate-limited clients*: 1, 329 requests refused');
@@ -106,7 +106,7 @@ describe('reportToMarkdown, rate limits and logins (issue 15)', () => {
   });
 });
 
-describe('reportToMarkdown with hostile traffic text (issue 14, defect 6)', () => {
+describe('reportToMarkdown with hostile traffic text', () => {
   it('shows the phishing path as text in Markdown, never as a link', () => {
     const markdown = reportToMarkdown(reportWith(PHISH));
     expect(markdown.replace(/\\/g, '')).toContain(PHISH);

@@ -48,7 +48,7 @@ export interface DailyReport {
   /** Clients that were answered 5xx (server failed) while their behaviour deserved a 403. */
   suspicious5xx: Array<{ ip: string; errors5xx: number; reasons: string[] }>;
   /**
-   * Issue 15 sections. Optional until the report builder fills them (absent on reports built before);
+   * Login and rate-rule sections. Optional until the report builder fills them (absent on reports built before);
    * see RateLimitedSection and LoginsSection.
    */
   rateLimited?: RateLimitedSection;

@@ -71,7 +71,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('forwarder recovery after an outage (issue 14, defect 8)', () => {
+describe('forwarder recovery after an outage', () => {
   it('a 10-s outage at 1,500 req/s: retries resume within 2 s of recovery, losses bounded and counted', async () => {
     const api = fakeApi();
     // random 1: the longest jitter, the worst case for recovery.

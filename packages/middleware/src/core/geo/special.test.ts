@@ -11,7 +11,7 @@ const everywhere = createGeoLookup(
   ]),
 );
 
-describe('GeoIP never gives special-purpose addresses a country (issue 14, defect 11)', () => {
+describe('GeoIP never gives special-purpose addresses a country', () => {
   it.each([
     ['documentation TEST-NET-1', '192.0.2.1'],
     ['documentation TEST-NET-2', '198.51.100.255'],

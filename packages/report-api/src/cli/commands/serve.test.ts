@@ -47,7 +47,7 @@ async function createSite(): Promise<string> {
   return (JSON.parse(out.join('\n')) as { adminKey: string }).adminKey;
 }
 
-describe('watchpost serve behind a TLS proxy (issue 14, defect 10)', () => {
+describe('watchpost serve behind a TLS proxy', () => {
   it(
     'with --public-url https://watchpost.example, a sign-in from that origin succeeds and the cookie is ' + 'Secure',
     async () => {

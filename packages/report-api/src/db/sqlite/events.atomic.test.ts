@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { batch, event } from '../../../test/helpers.js';
 import { openSqliteStore } from './open.js';
 
-// Defect 1 of issue 14: a ts of 9e15 (a safe integer past the largest Date) passed the old
+// A ts of 9e15 (a safe integer past the largest Date) passed the old
 // validator; its rows, batch id and rollup backlog were committed before the rollups threw
 // `Invalid time value`, so the API answered 500 and every retry said `duplicate`. The store is
 // called directly here, as a caller that skips validation (an importer, a future route) would.

@@ -6,7 +6,7 @@ import { batch, event } from '../../../test/helpers.js';
 import { openSqliteStore } from './open.js';
 import type { RecoverySkip } from './rollup-buffer.js';
 
-// Issue 14, defect 1: a raw event with ts 9e15 left in the rollup backlog made every later open
+// a raw event with ts 9e15 left in the rollup backlog made every later open
 // (serve and every CLI command) fail with `Invalid time value`. A row recovery cannot take is now
 // skipped and reported, and the database opens.
 const T = Date.UTC(2026, 2, 1, 12);
