@@ -1,5 +1,5 @@
-// `tsx --conditions=@watchpost/source bench/keys-audit.ts`: what labelled keys and the audit log cost on SQLite. Side by side in
-// one run (ratios hold on a shared machine better than absolute figures):
+// `tsx --conditions=@watchpost/source bench/keys-audit.ts`: what labelled keys and the audit log cost on
+// SQLite. Side by side in one run (ratios hold on a shared machine better than absolute figures):
 // - key resolution per request: the old plain look-up by hash vs `resolveKey` (constant-time re-check of
 //   the hash, last use written at most once a minute);
 // - deleting a site with N raw events (and their rollups) while another site keeps its data.
