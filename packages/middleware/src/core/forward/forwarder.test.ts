@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startSinkServer, type SinkServer } from '../../../test/sink-server.js';
 import { batchSchema, type WatchpostEvent } from '../../protocol/index.js';
 import { createForwarder, type ForwarderOptions } from './forwarder.js';
@@ -114,18 +114,43 @@ describe('createForwarder against a real HTTP server', () => {
   });
 
   it('retries on its own with backoff when timers are on', async () => {
-    sink = await startSinkServer();
-    sink.behaviour = 'fail';
-    const fwd = forwarder(sink.url, { flushIntervalMs: 60_000, batchSize: 2, backoffMs: 20, maxBackoffMs: 40 });
-    fwd.push(event(1));
-    fwd.push(event(2)); // a full batch goes at once
-    const deadline = Date.now() + 3_000;
-    while (sink.received.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    sink.behaviour = 'ok';
-    while (fwd.stats().sentEvents < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    expect(fwd.stats().sentEvents).toBe(2);
-    expect(new Set(sink.received.map((r) => r.batch.batchId)).size).toBe(1);
-    await fwd.close();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    try {
+      const answers: Array<{ at: number; batchId: string; status: number }> = [];
+      let failing = true;
+      const fakeFetch: typeof fetch = async (_url, init) => {
+        const body = JSON.parse(new TextDecoder().decode(init!.body as Uint8Array)) as { batchId: string };
+        const status = failing ? 503 : 202;
+        answers.push({ at: Date.now(), batchId: body.batchId, status });
+        return new Response('{}', { status });
+      };
+      const fwd = forwarder('http://127.0.0.1:9', {
+        flushIntervalMs: 60_000,
+        batchSize: 2,
+        backoffMs: 20,
+        maxBackoffMs: 40,
+        gzip: false,
+        fetch: fakeFetch,
+      });
+      const start = Date.now();
+      fwd.push(event(1));
+      fwd.push(event(2)); // a full batch goes at once
+      await vi.advanceTimersByTimeAsync(0);
+      expect(answers.map((a) => a.at - start)).toEqual([0]);
+      // Retries come on their own, no sooner than the backoff and never later than its ceiling.
+      await vi.advanceTimersByTimeAsync(100);
+      const gaps = answers.slice(1).map((a, i) => a.at - answers[i]!.at);
+      expect(gaps.length).toBeGreaterThanOrEqual(2);
+      for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(10);
+      for (const gap of gaps) expect(gap).toBeLessThanOrEqual(40);
+      failing = false;
+      await vi.advanceTimersByTimeAsync(40);
+      expect(fwd.stats().sentEvents).toBe(2);
+      expect(new Set(answers.map((a) => a.batchId)).size).toBe(1);
+      await fwd.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('sends full batches on push and leaves a partial batch for the timer, not one POST per event', async () => {
@@ -145,11 +170,13 @@ describe('createForwarder against a real HTTP server', () => {
 
   it('flush() sends what was queued when it was called; later arrivals wait for the next flush', async () => {
     const sizes: number[] = [];
+    let answer: () => void = () => undefined;
     const slowFetch: typeof fetch = async (_url, init) => {
       sizes.push(
         (JSON.parse(new TextDecoder().decode(init!.body as Uint8Array)) as { events: unknown[] }).events.length,
       );
-      await new Promise((r) => setTimeout(r, 30));
+      // Answered when the test says so: the POST is in flight until then.
+      await new Promise<void>((resolve) => (answer = resolve));
       return new Response('{}', { status: 200 });
     };
     const fwd = createForwarder({
@@ -162,13 +189,16 @@ describe('createForwarder against a real HTTP server', () => {
     });
     for (let i = 0; i < 3; i++) fwd.push(event(i));
     const flushing = fwd.flush();
-    await new Promise((r) => setTimeout(r, 5));
+    await vi.waitFor(() => expect(sizes).toEqual([3]));
     for (let i = 3; i < 6; i++) fwd.push(event(i)); // arrive while the POST is in flight
+    answer();
     await flushing;
     expect(sizes).toEqual([3]);
     expect(fwd.stats().queued).toBe(3);
-    await fwd.flush();
-    expect(sizes).toEqual([3, 3]);
+    const second = fwd.flush();
+    await vi.waitFor(() => expect(sizes).toEqual([3, 3]));
+    answer();
+    await second;
   });
 
   it('drops the oldest past maxQueue, counts it, and reports it on the next batch', async () => {
