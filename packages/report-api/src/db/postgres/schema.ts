@@ -259,3 +259,30 @@ export const settings = pgTable('settings', {
   value: text('value').notNull(),
   createdAt: epochMs('created_at').notNull(),
 });
+
+/**
+ * Triage cases: one per site and client (an IP, or an IPv6 /64), from the evidence of the daily
+ * reports, with the decision taken on it. JSON columns are bounded by the case store.
+ */
+export const cases = pgTable(
+  'cases',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id').notNull(),
+    client: text('client').notNull(),
+    country: text('country'),
+    state: text('state', { enum: ['new', 'denied', 'allowed', 'dismissed'] }).notNull(),
+    kinds: text('kinds').notNull(),
+    evidence: text('evidence').notNull(),
+    requests: doublePrecision('requests').notNull(),
+    firstDay: text('first_day').notNull(),
+    lastDay: text('last_day').notNull(),
+    updatedAt: epochMs('updated_at').notNull(),
+    decision: text('decision'),
+    reopenedAt: epochMs('reopened_at'),
+  },
+  (t) => [
+    uniqueIndex('cases_site_client').on(t.siteId, t.client),
+    index('cases_site_state_updated').on(t.siteId, t.state, t.updatedAt),
+  ],
+);

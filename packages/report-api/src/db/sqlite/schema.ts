@@ -257,3 +257,33 @@ export const settings = sqliteTable('settings', {
   value: text('value').notNull(),
   createdAt: integer('created_at').notNull(),
 });
+
+/**
+ * Triage cases: one per site and client (an IP, or an IPv6 /64), from the evidence of the daily
+ * reports, with the decision taken on it. JSON columns are bounded by the case store.
+ */
+export const cases = sqliteTable(
+  'cases',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id').notNull(),
+    client: text('client').notNull(),
+    country: text('country'),
+    state: text('state', { enum: ['new', 'denied', 'allowed', 'dismissed'] }).notNull(),
+    /** JSON array of the evidence kinds seen so far. */
+    kinds: text('kinds').notNull(),
+    /** JSON object: site-local day → { kinds, reasons, requests } for the most recent days. */
+    evidence: text('evidence').notNull(),
+    requests: real('requests').notNull(),
+    firstDay: text('first_day').notNull(),
+    lastDay: text('last_day').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    /** JSON `{ actor, at, reason, expiresAt, day, kinds }` of the last decision; null while new. */
+    decision: text('decision'),
+    reopenedAt: integer('reopened_at'),
+  },
+  (t) => [
+    uniqueIndex('cases_site_client').on(t.siteId, t.client),
+    index('cases_site_state_updated').on(t.siteId, t.state, t.updatedAt),
+  ],
+);
