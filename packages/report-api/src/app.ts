@@ -14,6 +14,7 @@ import type { Store } from './db/store.js';
 import { alertRoutes } from './alerts/routes.js';
 import { siteAdminRoutes } from './sites/routes.js';
 import { drillDownRoutes } from './queries/routes.js';
+import { caseRoutes } from './cases/routes.js';
 
 const MB = 1024 * 1024;
 
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/v1', alertRoutes(resolved)); // /v1/webhooks and /v1/alerts
   app.route('/v1/sites', siteAdminRoutes(resolved)); // keys, audit log, rename, delete
   app.route('/v1/sites', drillDownRoutes(resolved)); // ip, country and path drill-downs
+  app.route('/v1/sites', caseRoutes(resolved)); // triage cases and decisions
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}; see /openapi.json` }, 404));
   app.onError(function watchpostError(error) {

@@ -4,6 +4,7 @@ import { forTerminal } from '../escape/terminal.js';
 import { type CliIo, type Command, UsageError } from './args.js';
 import { alertsCommand } from './commands/alerts.js';
 import { auditCommand } from './commands/audit.js';
+import { casesCommand } from './commands/cases.js';
 import { demoCommand } from './commands/demo.js';
 import { importCommand } from './commands/import.js';
 import { keysCommand } from './commands/keys.js';
@@ -22,6 +23,7 @@ export const commands: Record<string, Command> = {
   sites: sitesCommand,
   keys: keysCommand,
   audit: auditCommand,
+  cases: casesCommand,
   report: reportCommand,
   import: importCommand,
   webhooks: webhooksCommand,

@@ -1,5 +1,6 @@
 import type { DenyEntry, DenySource, EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
 import type { AlertStore } from './alerts.js';
+import type { CaseStore } from './cases.js';
 import type { AuditStore } from './audit.js';
 import type { DrillDownStore } from './drilldown.js';
 import type { IngestStatsStore } from './ingest-stats.js';
@@ -243,6 +244,7 @@ export interface Store
     LeaseStore,
     IngestStatsStore,
     KeyStore,
-    AuditStore {
+    AuditStore,
+    CaseStore {
   close(): Promise<void>;
 }

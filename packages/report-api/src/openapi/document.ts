@@ -4,6 +4,7 @@ import { alertOpenApiPaths } from '../alerts/openapi.js';
 import { importOpenApiPaths } from '../importers/openapi.js';
 import { siteOpenApiPaths } from '../sites/openapi.js';
 import { drillDownOpenApiPaths } from '../queries/openapi.js';
+import { caseOpenApiPaths } from '../cases/openapi.js';
 import { newDenyEntrySchema } from '../denylist/routes.js';
 import { dailyReportSchema } from '../reports/schema.js';
 import { ingestStatsSchema } from '../ingest/stats-route.js';
@@ -151,6 +152,7 @@ export function openApiDocument() {
       ...importOpenApiPaths(),
       ...siteOpenApiPaths(),
       ...drillDownOpenApiPaths(),
+      ...caseOpenApiPaths(),
     }),
   };
 }

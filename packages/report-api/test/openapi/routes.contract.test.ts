@@ -83,6 +83,36 @@ describe('real responses match the OpenAPI document', () => {
     await expectValid(call('get', '/v1/reports/daily', { accept: 'text/csv', query: `?date=${api.date}` }), 400);
   });
 
+  it('cases: refresh a day, list, one, decide, decide in bulk', async () => {
+    const at = (path: string) => `/v1/sites/${encodeURIComponent(api.site.id)}${path}`;
+    const site = (method: string, template: string, path: string, options: Call = {}) =>
+      callPath(method, `/v1/sites/{id}${template}`, at(path), { key: 'admin', ...options });
+    const refreshed = await expectValid(
+      site('post', '/cases/refresh', '/cases/refresh', { query: `?date=${api.date}` }),
+      200,
+    );
+    expect(refreshed.created).toBeGreaterThan(0);
+    await expectValid(site('post', '/cases/refresh', '/cases/refresh', { query: '?date=2026-02-30' }), 400);
+    const listed = await expectValid(site('get', '/cases', '/cases', { query: '?refresh=0' }), 200);
+    const [first, second] = listed.cases as Array<{ id: string }>;
+    expect(second).toBeDefined();
+    const csv = await site('get', '/cases', '/cases', { query: '?refresh=0&table=cases', accept: 'text/csv' });
+    expect(csv.problems).toEqual([]);
+    await expectValid(site('get', '/cases', '/cases', { query: '?state=bogus' }), 400);
+    await expectValid(site('get', '/cases', '/cases', { key: 'ingest' }), 403);
+    await expectValid(site('get', '/cases/{caseId}', `/cases/${first!.id}`), 200);
+    await expectValid(site('get', '/cases/{caseId}', '/cases/case_nope'), 404);
+    const decide = (id: string, body: unknown) =>
+      site('post', '/cases/{caseId}/decision', `/cases/${id}/decision`, { body });
+    await expectValid(decide(first!.id, { action: 'dismiss', reason: 'contract test' }), 200);
+    await expectValid(decide(first!.id, { action: 'dismiss', reason: '' }), 400);
+    await expectValid(decide('case_nope', { action: 'dismiss', reason: 'x' }), 404);
+    const bulk = { caseIds: [second!.id, 'case_nope'], decision: { action: 'dismiss', reason: 'contract test' } };
+    const decided = await expectValid(site('post', '/cases/decisions', '/cases/decisions', { body: bulk }), 200);
+    expect(decided).toEqual({ decided: [second!.id], missing: ['case_nope'] });
+    await expectValid(site('post', '/cases/decisions', '/cases/decisions', { body: { caseIds: [] } }), 400);
+  });
+
   it('GET /v1/sites/{id}/ip, /country and /path: drill-downs as JSON and CSV', async () => {
     const at = (path: string) => `/v1/sites/${encodeURIComponent(api.site.id)}${path}`;
     const drill = (template: string, query: string, options: Call = {}) =>

@@ -1,5 +1,6 @@
 import { afterEach } from 'vitest';
 import { alertsContract } from './alerts.js';
+import { casesContract } from './cases.js';
 import { denyListContract } from './denylist.js';
 import { drillDownContract } from './drilldown.js';
 import { ingestContract } from './ingest.js';
@@ -45,4 +46,5 @@ export function storeContract(factory: StoreFactory): void {
   alertsContract(context);
   tenancyContract(context);
   keysAuditContract(context);
+  casesContract(context);
 }

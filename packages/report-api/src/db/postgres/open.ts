@@ -3,6 +3,7 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { alertStoreOn } from '../alert-store.js';
+import { caseStoreOn } from '../cases.js';
 import { denyListStoreOn } from '../denylist.js';
 import { postgresExecutor } from './executor.js';
 import type { Store } from '../store.js';
@@ -141,6 +142,7 @@ export async function openPostgresStore({
     ...postgresRollupStore(pool),
     ...postgresDrillDownStore(pool),
     ...alertStoreOn(executor),
+    ...caseStoreOn(executor),
     ...postgresSettingsStore(pool, now),
     ...postgresLeaseStore(pool),
     ...postgresIngestStatsStore(pool),

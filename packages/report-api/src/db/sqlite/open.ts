@@ -3,6 +3,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { fileURLToPath } from 'node:url';
 import { alertStoreOn } from '../alert-store.js';
+import { caseStoreOn } from '../cases.js';
 import { denyListStoreOn } from '../denylist.js';
 import { sqliteExecutor } from './executor.js';
 import type { RollupStore, Store } from '../store.js';
@@ -98,6 +99,7 @@ export function openSqliteStore({
     ...sqliteAuditStore(db),
     ...sqliteDrillDownStore(db),
     ...alertStoreOn(executor),
+    ...caseStoreOn(executor),
     ...sqliteSettingsStore(db, now),
     ...sqliteLeaseStore(db),
     ...sqliteIngestStatsStore(db),
