@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditPage } from '../db/audit.js';
 import type { Case } from '../db/cases.js';
+import { reportToMarkdown } from '../reports/markdown.js';
+import type { DailyReport } from '../reports/types.js';
 import { appWithSite, batch, event, post, tempStore } from '../../test/helpers.js';
 
 const DAY = 86_400_000;
@@ -156,5 +158,23 @@ describe('/v1/sites/:id/cases', () => {
       ((await (await call('GET', `${base}?kind=high-4xx&country=JP`)).json()) as { cases: Case[] }).cases,
     ).toHaveLength(1);
     expect(((await (await call('GET', `${base}?kind=scanner`)).json()) as { cases: Case[] }).cases).toHaveLength(0);
+  });
+
+  it('the daily report shows the day’s decisions and the cases still open, with hostile reasons escaped', async () => {
+    const { ingest, call, base, list } = await setup();
+    await ingest([...burstOf404(SCANNER, T), ...burstOf404(PROBER, T)]);
+    const [first] = await list();
+    const hostile = '[click](https://evil.example) <!channel> *now*';
+    await call('POST', `${base}/${first!.id}/decision`, { action: 'dismiss', reason: hostile });
+    const report = (await (await call('GET', '/v1/reports/daily?date=2026-12-04')).json()) as DailyReport;
+    expect(report.triage?.decided).toEqual([
+      expect.objectContaining({ caseId: first!.id, state: 'dismissed', reason: hostile, by: 'initial' }),
+    ]);
+    expect(report.triage?.open).toMatchObject({ count: 1, more: false });
+    const markdown = reportToMarkdown(report);
+    expect(markdown).toContain('*Decided since the last report*: 1');
+    expect(markdown).toContain('*Still open*: 1 cases');
+    expect(markdown).not.toContain('](https://evil.example)');
+    expect(markdown).not.toContain('<!channel>');
   });
 });

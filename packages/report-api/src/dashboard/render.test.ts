@@ -63,6 +63,25 @@ function report(text: string): DailyReport {
       },
     ],
     suspicious5xx: [{ ip: text, errors5xx: 9, reasons: [text] }],
+    triage: {
+      decided: [
+        {
+          caseId: 'case_1',
+          client: '203.0.113.9',
+          country: 'CN',
+          state: 'denied',
+          by: text,
+          at: day.from + 3_600_000,
+          reason: text,
+          expiresAt: day.from + 7 * 86_400_000,
+        },
+      ],
+      open: {
+        count: 3,
+        more: false,
+        top: [{ caseId: 'case_2', client: '2001:db8::/64', country: null, kinds: ['probe'], lastDay: '2026-11-26' }],
+      },
+    },
     recommendations: [
       { ip: text, country: null, reasons: [text, 'probed /.env'], kinds: ['burst'], requests: 100, denied: false },
     ],
@@ -107,6 +126,8 @@ describe('pages render hostile text as text', () => {
     const encoded = encodeURIComponent(text).replace(/'/g, '&#39;');
     expect(markup).toContain(`/ip?ip=${encoded}&amp;date=2026-11-26`);
     expect(markup).toContain(`/path?path=${encoded}&amp;date=2026-11-26`);
+    expect(markup).toContain('Decided since the last report');
+    expect(markup).toContain('Still open: 3 cases');
   });
 
   it('for any traffic text (syntax of every sink, ill-formed UTF-16), the report and static pages stay inert', () => {

@@ -1,3 +1,4 @@
+import { buildTriageSection } from './triage.js';
 import type { Counters, Site, Store, TrafficBucket } from '../db/store.js';
 import { burstReadRange, findBursts } from './bursts.js';
 import { recommend } from './recommend.js';
@@ -77,10 +78,11 @@ export async function buildDailyReport(
   if (!(ipBurstThreshold > 0)) throw new TypeError(`ipBurstThreshold must be > 0, got ${ipBurstThreshold}`);
   const { from, to } = localDayRange(date, site.timeZone);
   const id = site.id;
-  const [buckets, logins, rateLimited] = await Promise.all([
+  const [buckets, logins, rateLimited, triage] = await Promise.all([
     store.trafficBuckets(id, from, to),
     buildLoginsSection(store, id, { from, to, timeZone: site.timeZone }),
     buildRateLimitedSection(store, id, { from, to }),
+    buildTriageSection(store, id, { from, to, top }),
   ]);
   const totals = sum(buckets);
 
@@ -233,6 +235,7 @@ export async function buildDailyReport(
     suspicious5xx,
     rateLimited,
     logins,
+    triage,
     recommendations,
     comparison: {
       previousDay: previousTotals ? periodTotals(previousTotals, 1) : null,

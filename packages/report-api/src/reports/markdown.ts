@@ -73,6 +73,21 @@ export function reportToMarkdown(report: DailyReport, { top = 5 }: { top?: numbe
     for (const d of logins.detections.slice(0, top))
       lines.push(`• ${d.kind}${d.ip === null ? '' : ` from ${code(d.ip)}`}: ${reason(d.evidence)}`);
   }
+  const triage = report.triage;
+  if (triage && triage.decided.length > 0) {
+    lines.push('', `*Decided since the last report*: ${n(triage.decided.length)}`);
+    for (const d of triage.decided.slice(0, top)) {
+      const until = d.expiresAt === null ? '' : ` until ${new Date(d.expiresAt).toISOString().slice(0, 10)}`;
+      lines.push(`• ${code(d.client)} ${d.state}${until} by ${reason(d.by)}${d.reason ? `: ${reason(d.reason)}` : ''}`);
+    }
+  }
+  if (triage && triage.open.count > 0) {
+    lines.push('', `*Still open*: ${n(triage.open.count)}${triage.open.more ? '+' : ''} cases`);
+    for (const c of triage.open.top.slice(0, top))
+      lines.push(
+        `• ${code(c.client)} ${country(c.country)}: ${c.kinds.map(reason).join(', ')}, last seen ${c.lastDay}`,
+      );
+  }
   if (report.recommendations.length > 0) {
     lines.push('', '*Recommended for the deny list*');
     for (const r of report.recommendations.slice(0, top)) {

@@ -64,6 +64,36 @@ export const dailyReportSchema = z.object({
   ),
   suspicious5xx: z.array(z.object({ ip: z.string(), errors5xx: count, reasons: z.array(z.string()) })),
   rateLimited: rateLimitedSchema.optional(),
+  triage: z
+    .object({
+      decided: z.array(
+        z.object({
+          caseId: z.string(),
+          client: z.string(),
+          country: z.string().nullable(),
+          state: z.enum(['new', 'denied', 'allowed', 'dismissed']),
+          by: z.string().describe('who decided: data, escape it to show it'),
+          at: z.number().int(),
+          reason: z.string(),
+          expiresAt: z.number().int().nullable(),
+        }),
+      ),
+      open: z.object({
+        count: count,
+        more: z.boolean(),
+        top: z.array(
+          z.object({
+            caseId: z.string(),
+            client: z.string(),
+            country: z.string().nullable(),
+            kinds: z.array(z.string()),
+            lastDay: z.string(),
+          }),
+        ),
+      }),
+    })
+    .optional()
+    .describe('case decisions of the day and the cases still open'),
   logins: loginsSchema.optional(),
   recommendations: z.array(
     z.object({

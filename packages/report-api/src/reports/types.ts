@@ -53,6 +53,8 @@ export interface DailyReport {
    */
   rateLimited?: RateLimitedSection;
   logins?: LoginsSection;
+  /** Case decisions of the day and the cases still open (absent on reports built before cases). */
+  triage?: TriageSection;
   recommendations: Recommendation[];
   comparison: {
     previousDay: PeriodTotals | null;
@@ -99,6 +101,29 @@ export interface Recommendation {
   requests: number;
   /** Whether the IP is already on the site's served deny list. */
   denied: boolean;
+}
+
+/** Triage: the case decisions taken during the day, and the cases still open. */
+export interface TriageSection {
+  decided: Array<{
+    caseId: string;
+    client: string;
+    country: string | null;
+    state: 'new' | 'denied' | 'allowed' | 'dismissed';
+    /** Who decided: an admin key's label, `cli`, or the dashboard user. */
+    by: string;
+    at: number;
+    reason: string;
+    /** Deny decisions: when the deny ends (epoch ms); null for good or for other decisions. */
+    expiresAt: number | null;
+  }>;
+  open: {
+    /** Open cases (`new`), counted up to 500; `more` when there may be more. */
+    count: number;
+    more: boolean;
+    /** The open cases with the most requests. */
+    top: Array<{ caseId: string; client: string; country: string | null; kinds: string[]; lastDay: string }>;
+  };
 }
 
 /** Clients refused or counted by a rate rule (`rate:<name>`) that day. */

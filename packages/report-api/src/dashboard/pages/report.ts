@@ -7,6 +7,7 @@ import { card, dateNav, delta, num, page, table, type Viewer } from '../layout.j
 import { countryUrl, denyUrl, ipUrl, loginsUrl, pathUrl, rateLimitsUrl, reportUrl } from '../urls.js';
 import { storableReason } from '../../denylist/reason.js';
 import { alertsUrl } from './alerts.js';
+import { renderTriageSection } from './triage-section.js';
 
 /**
  * Everything the report page renders.
@@ -264,6 +265,8 @@ ${table(
   'None on this day.',
 )}
 </section>
+
+${renderTriageSection(report)}
 
 <section aria-labelledby="recs-h" id="recommendations"><h2 id="recs-h">Recommended for the deny list</h2>
 ${table(
