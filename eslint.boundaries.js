@@ -15,6 +15,7 @@ const ABOVE_STORAGE = [
   'alerts',
   'reports',
   'queries',
+  'cases',
   'dashboard',
   'http',
   'ingest',

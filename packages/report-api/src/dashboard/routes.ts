@@ -9,6 +9,7 @@ import { nextReportTime } from '../alerts/schedule.js';
 import { reasonProblem } from '../denylist/reason.js';
 import { checkCountry, checkIp, checkPath } from '../queries/params.js';
 import { storeDashboardData } from './data.js';
+import { registerTriagePages } from './triage-routes.js';
 import type { Viewer } from './layout.js';
 import { renderAlertsPage } from './pages/alerts.js';
 import { renderCountryPage } from './pages/country.js';
@@ -336,6 +337,8 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
       }),
     );
   });
+
+  registerTriagePages(app, { deps, bad, html });
 
   app.post('/sites/:siteId/deny', async function denyIp(c) {
     const form = await c.req.parseBody();

@@ -111,3 +111,26 @@ export function rateLimitsUrl(siteId: string, date: string): string {
 export function denyUrl(siteId: string): string {
   return `${sitePath(siteId)}/deny`;
 }
+
+/**
+ * The triage page of a site, optionally filtered.
+ *
+ * @example
+ * triageUrl('s_1', { kind: 'probe' }); // '/dashboard/sites/s_1/triage?kind=probe'
+ */
+export function triageUrl(
+  siteId: string,
+  filter: { state?: string; kind?: string; country?: string; done?: string } = {},
+): string {
+  return `${sitePath(siteId)}/triage${query(filter)}`;
+}
+
+/**
+ * The audit log page of a site.
+ *
+ * @example
+ * auditUrl('s_1'); // '/dashboard/sites/s_1/audit'
+ */
+export function auditUrl(siteId: string, cursor?: string): string {
+  return `${sitePath(siteId)}/audit${query({ cursor })}`;
+}

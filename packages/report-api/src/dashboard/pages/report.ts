@@ -4,7 +4,17 @@ import { barChart, timelineChart } from '../charts.js';
 import { h, joinHtml } from '../html.js';
 import { formatChange, formatCount, formatRate, formatTime } from '../format.js';
 import { card, dateNav, delta, num, page, table, type Viewer } from '../layout.js';
-import { countryUrl, denyUrl, ipUrl, loginsUrl, pathUrl, rateLimitsUrl, reportUrl } from '../urls.js';
+import {
+  auditUrl,
+  countryUrl,
+  denyUrl,
+  ipUrl,
+  loginsUrl,
+  pathUrl,
+  rateLimitsUrl,
+  reportUrl,
+  triageUrl,
+} from '../urls.js';
 import { storableReason } from '../../denylist/reason.js';
 import { alertsUrl } from './alerts.js';
 import { renderTriageSection } from './triage-section.js';
@@ -64,7 +74,8 @@ export function renderReportPage({ report, today, viewer, justDenied = null }: R
     h`Time zone ${tz}${home ? h`, home country ${countryLink(home)}` : ''}. Counts are sample-weighted. `,
     h`<a href="${alertsUrl(siteId)}">Alerts, webhooks and deliveries</a> · `,
     h`<a href="${loginsUrl(siteId, date)}">Login attempts</a> · `,
-    h`<a href="${rateLimitsUrl(siteId, date)}">Rate-limited clients</a></p>
+    h`<a href="${rateLimitsUrl(siteId, date)}">Rate-limited clients</a> · `,
+    h`<a href="${triageUrl(siteId)}">Triage</a> · <a href="${auditUrl(siteId)}">Audit log</a></p>
 ${dateNav(date, today, (d) => reportUrl(siteId, d))}
 ${justDenied ? h`<p class="notice" role="status"><code>${justDenied}</code> was added to the deny list.</p>` : ''}
 
