@@ -7,6 +7,8 @@ import { page, table, type Viewer } from '../layout.js';
 import { auditUrl, reportUrl, triageUrl } from '../urls.js';
 import type { DashboardSite } from '../types.js';
 
+const CAPTION = 'Changes of the last 30 days, oldest first';
+
 /**
  * The audit log page: who changed what (deny list, keys, cases, the site), when and why, oldest first
  * over the last 30 days, a page at a time. Labels and reasons are user text, escaped like traffic.
@@ -33,7 +35,7 @@ export function renderAuditPage({
     site.id,
   )}">Triage</a></p>
 <h1>Audit log: ${site.name}</h1>
-${table('Changes of the last 30 days, oldest first', ['When', 'Who', 'What', 'Target', 'Why'], rows, 'No changes recorded.')}
+${table(CAPTION, ['When', 'Who', 'What', 'Target', 'Why'], rows, 'No changes recorded.')}
 ${audit.next ? h`<p><a href="${auditUrl(site.id, audit.next)}">Next page →</a></p>` : ''}`;
   return page({ title: `Audit log · ${site.name}`, body, viewer });
 }

@@ -63,6 +63,8 @@ export function renderTriagePage({ site, cases, filter, viewer, done }: TriagePa
       h`aria-label="Dismiss ${c.client}">Dismiss</button></td></tr>`,
     ),
   );
+  const expiries = EXPIRIES.map(([value, label]) => option(value, label, value === '7d'));
+  const actions = ['deny', 'allow', 'dismiss'].map((action) => option(action, action, action === 'deny'));
   const body = joinHtml(
     h`<p><a href="${reportUrl(site.id)}">← ${site.name}: today's report</a> · `,
     h`<a href="${auditUrl(site.id)}">Audit log</a></p>
@@ -80,13 +82,9 @@ ${done === null ? '' : h`<p class="notice" role="status">${done} case${done === 
 <form method="post" action="${triageUrl(site.id)}">
 <input type="hidden" name="csrf" value="${viewer.csrfToken}">
 <fieldset><legend>Decision</legend>
-<label>Deny for <select name="expiry">${EXPIRIES.map(([value, label]) => option(value, label, value === '7d'))}</select></label>
+<label>Deny for <select name="expiry">${expiries}</select></label>
 <label>Reason or note (required to allow or dismiss) <input name="reason" maxlength="500" size="40"></label>
-<label>For every ticked case <select name="action">${option('deny', 'deny', true)}${option('allow', 'allow', false)}${option(
-      'dismiss',
-      'dismiss',
-      false,
-    )}</select></label>
+<label>For every ticked case <select name="action">${actions}</select></label>
 <button type="submit" name="bulk" value="1">Apply to ticked cases</button>
 </fieldset>
 `,
