@@ -177,4 +177,18 @@ describe('/v1/sites/:id/cases', () => {
     expect(markdown).not.toContain('](https://evil.example)');
     expect(markdown).not.toContain('<!channel>');
   });
+
+  it('a decision after the 17:00 report is in the next day’s report, not that day’s', async () => {
+    const { ingest, call, base, list } = await setup();
+    await ingest(burstOf404(SCANNER, T));
+    const [c] = await list();
+    now = Date.UTC(2026, 11, 4, 18); // the team meets after the 17:00 report
+    await call('POST', `${base}/${c!.id}/decision`, { action: 'deny', expiry: '7d', reason: 'from the meeting' });
+    const day = async (date: string) =>
+      ((await (await call('GET', `/v1/reports/daily?date=${date}`)).json()) as DailyReport).triage!;
+    expect((await day('2026-12-04')).decided).toEqual([]);
+    const next = await day('2026-12-05');
+    expect(next.decided).toEqual([expect.objectContaining({ client: SCANNER, state: 'denied' })]);
+    expect(next).toMatchObject({ since: Date.UTC(2026, 11, 4, 17), until: Date.UTC(2026, 11, 5, 17) });
+  });
 });

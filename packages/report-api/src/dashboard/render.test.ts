@@ -64,6 +64,8 @@ function report(text: string): DailyReport {
     ],
     suspicious5xx: [{ ip: text, errors5xx: 9, reasons: [text] }],
     triage: {
+      since: day.from - 7 * 3_600_000,
+      until: day.from + 17 * 3_600_000,
       decided: [
         {
           caseId: 'case_1',

@@ -82,7 +82,7 @@ export async function buildDailyReport(
     store.trafficBuckets(id, from, to),
     buildLoginsSection(store, id, { from, to, timeZone: site.timeZone }),
     buildRateLimitedSection(store, id, { from, to }),
-    buildTriageSection(store, id, { from, to, top }),
+    buildTriageSection(store, site, { date, top }),
   ]);
   const totals = sum(buckets);
 

@@ -66,6 +66,8 @@ export const dailyReportSchema = z.object({
   rateLimited: rateLimitedSchema.optional(),
   triage: z
     .object({
+      since: z.number().int().describe('start of the decisions window: the previous day’s report time'),
+      until: z.number().int().describe('end of the window: this day’s report time'),
       decided: z.array(
         z.object({
           caseId: z.string(),
@@ -93,7 +95,7 @@ export const dailyReportSchema = z.object({
       }),
     })
     .optional()
-    .describe('case decisions of the day and the cases still open'),
+    .describe('case decisions since the last report, and the cases still open'),
   logins: loginsSchema.optional(),
   recommendations: z.array(
     z.object({

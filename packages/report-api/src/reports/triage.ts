@@ -1,22 +1,31 @@
 /**
- * The report's triage section: the case decisions taken during the day ("Decided since the last
- * report", for a daily report sent once a day) and the cases still open, from the case store.
+ * The report's triage section: the case decisions taken since the last report (from the previous
+ * day's report time to this day's, in the site's schedule: a triage at 18:00 after the 17:00 report
+ * shows in the next day's) and the cases still open, from the case store.
  */
 import { MAX_CASE_PAGE, type Case } from '../db/cases.js';
-import type { Store } from '../db/store.js';
+import type { Site, Store } from '../db/store.js';
+import { addDays, localDayRange, parseReportTime } from '../time/days.js';
 import type { TriageSection } from './types.js';
 
 /**
- * Builds the section for `[from, to)`: decisions taken then, open cases by requests (the first `top`).
+ * Builds the section of the day starting at `from`: decisions taken since the last report, open
+ * cases by requests (the first `top`). The window runs from the previous day's report time to this
+ * day's (`reportTime` minutes after each local midnight; an hour off on a DST change day).
  *
  * @example
- * const triage = await buildTriageSection(store, site.id, { from, to, top: 10 });
+ * const triage = await buildTriageSection(store, site, { date: '2026-12-04', top: 10 });
  */
 export async function buildTriageSection(
   store: Store,
-  siteId: string,
-  { from, to, top }: { from: number; to: number; top: number },
+  site: Site,
+  { date, top }: { date: string; top: number },
 ): Promise<TriageSection> {
+  const settings = await store.getAlertSettings(site.id);
+  const minutes = (parseReportTime(settings.reportTime) ?? 17 * 60) * 60_000;
+  const from = localDayRange(addDays(date, -1), site.timeZone).from + minutes;
+  const to = localDayRange(date, site.timeZone).from + minutes;
+  const siteId = site.id;
   const [decidedCases, open] = await Promise.all([
     store.listCases(siteId, { states: ['denied', 'allowed', 'dismissed'], limit: MAX_CASE_PAGE }),
     store.listCases(siteId, { states: ['new'], limit: MAX_CASE_PAGE }),
@@ -36,6 +45,8 @@ export async function buildTriageSection(
       expiresAt: c.decision.expiresAt,
     }));
   return {
+    since: from,
+    until: to,
     decided,
     open: {
       count: open.length,

@@ -53,7 +53,7 @@ export interface DailyReport {
    */
   rateLimited?: RateLimitedSection;
   logins?: LoginsSection;
-  /** Case decisions of the day and the cases still open (absent on reports built before cases). */
+  /** Case decisions since the last report and the cases still open (absent on reports built before cases). */
   triage?: TriageSection;
   recommendations: Recommendation[];
   comparison: {
@@ -103,8 +103,11 @@ export interface Recommendation {
   denied: boolean;
 }
 
-/** Triage: the case decisions taken during the day, and the cases still open. */
+/** Triage: the case decisions taken since the last report, and the cases still open. */
 export interface TriageSection {
+  /** The window of `decided` (epoch ms): the previous day's report time to this day's. */
+  since: number;
+  until: number;
   decided: Array<{
     caseId: string;
     client: string;
