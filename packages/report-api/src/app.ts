@@ -10,6 +10,7 @@ import { importRoutes } from './importers/route.js';
 import { openApiRoutes } from './openapi/route.js';
 import { reportRoutes } from './reports/route.js';
 import { dashboardRoutes, type DashboardOptions } from './dashboard/routes.js';
+import type { TicketTarget } from './cases/tickets.js';
 import type { Store } from './db/store.js';
 import { alertRoutes } from './alerts/routes.js';
 import { siteAdminRoutes } from './sites/routes.js';
@@ -35,6 +36,8 @@ export interface AppDeps {
   dashboard?: DashboardOptions;
   /** Called when a site's deny list changed through the API (e.g. `createEdgeNotifier(...).notify`). */
   onDenyListChange?: (siteId: string) => void;
+  /** Where each site's tickets go (`parseTicketTargets(process.env.WATCHPOST_TICKETS)`). */
+  tickets?: ReadonlyMap<string, TicketTarget>;
 }
 
 /**
@@ -56,6 +59,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     },
     logError: deps.logError ?? ((error) => console.error(error)),
     ...(deps.onDenyListChange ? { onDenyListChange: deps.onDenyListChange } : {}),
+    ...(deps.tickets ? { tickets: deps.tickets } : {}),
   };
   const app = new Hono<AppEnv>();
 

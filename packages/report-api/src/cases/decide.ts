@@ -1,8 +1,9 @@
 /**
  * Decisions on cases: deny (a deny-list entry with an expiry, through the same path as every other
  * deny, so apps and the edge enforce it), allow (the client's exact deny entries go, and refreshes keep
- * the case allowed) and dismiss (with a note; the case reopens if the client comes back with new
- * evidence). Every decision is in the audit log with its actor, reason and the state before and after.
+ * the case allowed), dismiss (with a note; the case reopens if the client comes back with new
+ * evidence) and ticket (one issue in the site's tracker; the case keeps its URL). Every decision is
+ * in the audit log with its actor, reason and the state before and after.
  */
 import { z } from 'zod';
 import { recordChange } from '../audit/record.js';
@@ -35,6 +36,7 @@ export const caseDecisionSchema = z.discriminatedUnion('action', [
   }),
   z.object({ action: z.literal('allow'), reason: reason.pipe(z.string().min(1, 'say why the client is allowed')) }),
   z.object({ action: z.literal('dismiss'), reason: reason.pipe(z.string().min(1, 'a note is required')) }),
+  z.object({ action: z.literal('ticket'), reason: reason.default('') }),
 ]);
 export type CaseDecisionInput = z.infer<typeof caseDecisionSchema>;
 
@@ -43,9 +45,18 @@ export interface DecideDeps {
   now: () => number;
   logError: (error: unknown) => void;
   onDenyListChange?: (siteId: string) => void;
+  /** Opens the ticket of a case (`cases/tickets.ts`); absent when the site has no ticket target. */
+  openTicket?: (c: Case) => Promise<{ url: string | null }>;
 }
 
-const STATE = { deny: 'denied', allow: 'allowed', dismiss: 'dismissed' } as const;
+/** A ticket decision on a site without a ticket target (`WATCHPOST_TICKETS`). */
+export class NoTicketTargetError extends Error {
+  constructor() {
+    super('tickets are not set up for this site: set WATCHPOST_TICKETS on the server (see the README)');
+  }
+}
+
+const STATE = { deny: 'denied', allow: 'allowed', dismiss: 'dismissed', ticket: 'ticketed' } as const;
 
 /**
  * Applies a decision to one case of the site; null when the site has no such case.
@@ -62,6 +73,11 @@ export async function decideCase(
 ): Promise<Case | null> {
   const found = await deps.store.getCase(siteId, caseId);
   if (!found) return null;
+  let ticketUrl: string | null = null;
+  if (input.action === 'ticket') {
+    if (!deps.openTicket) throw new NoTicketTargetError();
+    ticketUrl = (await deps.openTicket(found)).url;
+  }
   const now = deps.now();
   const ttl = input.action === 'deny' ? DENY_EXPIRIES[input.expiry] : null;
   const expiresAt = ttl === null ? null : now + ttl;
@@ -92,6 +108,7 @@ export async function decideCase(
     expiresAt,
     day: found.lastDay,
     kinds: found.kinds,
+    ticketUrl,
   };
   const decided: Case = { ...found, state: STATE[input.action], decision, updatedAt: now };
   await deps.store.putCase(decided);

@@ -37,6 +37,7 @@ export const caseSchema = z.object({
       expiresAt: z.number().int().nullable().describe('deny decisions: when the entry ends; null for good'),
       day: z.string(),
       kinds: z.array(kind),
+      ticketUrl: z.string().nullable().describe('ticket decisions: the ticket in the tracker'),
     })
     .nullable(),
   reopenedAt: z.number().int().nullable(),
@@ -104,8 +105,17 @@ export function caseOpenApiPaths(): Record<string, object> {
         parameters: [siteId],
         requestBody: body(bulkDecisionSchema),
         responses: {
-          '200': json(z.object({ decided: z.array(z.string()), missing: z.array(z.string()) }), 'what was decided'),
-          ...errors(400, 401, 403, 404, 413, 415),
+          '200': json(
+            z.object({
+              decided: z.array(z.string()),
+              missing: z.array(z.string()),
+              failed: z
+                .array(z.object({ caseId: z.string(), error: z.string() }))
+                .describe('tickets the tracker refused'),
+            }),
+            'what was decided',
+          ),
+          ...errors(400, 401, 403, 404, 409, 413, 415),
         },
       },
     },
@@ -121,11 +131,15 @@ export function caseOpenApiPaths(): Record<string, object> {
       post: {
         summary:
           'decide a case (admin key of the site): deny (a deny-list entry for 1d, 7d, 30d or forever), allow ' +
-          '(removes its deny entry), dismiss (a note; reopens on new evidence)',
+          '(removes its deny entry), dismiss (a note; reopens on new evidence), ticket (one issue in the ' +
+          'site’s tracker: 409 without one, 502 when the tracker refuses)',
         security,
         parameters: [siteId, caseId],
         requestBody: body(caseDecisionSchema),
-        responses: { '200': json(caseSchema, 'the decided case'), ...errors(400, 401, 403, 404, 413, 415) },
+        responses: {
+          '200': json(caseSchema, 'the decided case'),
+          ...errors(400, 401, 403, 404, 409, 413, 415, 502),
+        },
       },
     },
   };

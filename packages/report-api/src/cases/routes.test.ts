@@ -114,7 +114,7 @@ describe('/v1/sites/:id/cases', () => {
       caseIds: [...ids, 'case_nope'],
       decision: { action: 'dismiss', reason: 'pen test' },
     });
-    expect(await bulk.json()).toEqual({ decided: ids, missing: ['case_nope'] });
+    expect(await bulk.json()).toEqual({ decided: ids, missing: ['case_nope'], failed: [] });
     const tooMany = Array.from({ length: 501 }, (_, i) => `case_${i}`);
     expect(
       (await call('POST', `${base}/decisions`, { caseIds: tooMany, decision: { action: 'dismiss', reason: 'x' } }))

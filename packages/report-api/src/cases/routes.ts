@@ -1,7 +1,9 @@
 import { Hono, type Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { changeByKey } from '../audit/actor.js';
-import { CASE_KINDS, CASE_STATES, MAX_CASE_PAGE, type CaseKind, type CaseState } from '../db/cases.js';
+import { CASE_KINDS, CASE_STATES, MAX_CASE_PAGE, type Case, type CaseKind, type CaseState } from '../db/cases.js';
+import { ipUrl } from '../dashboard/urls.js';
 import type { Site } from '../db/store.js';
 import { requireKey } from '../http/auth.js';
 import type { AppEnv, ResolvedDeps } from '../http/env.js';
@@ -10,7 +12,8 @@ import { readJsonBody } from '../http/json-body.js';
 import { answerJsonOrCsv } from '../http/tables.js';
 import { ownSite } from '../sites/own-site.js';
 import { localDateAt, parseLocalDate } from '../time/days.js';
-import { caseDecisionSchema, decideCase } from './decide.js';
+import { caseDecisionSchema, decideCase, NoTicketTargetError, type DecideDeps } from './decide.js';
+import { openTicket, TicketError } from './tickets.js';
 import { refreshCases } from './refresh.js';
 
 const BODY_LIMITS = { maxBodyBytes: 64 * 1024, maxDecompressedBytes: 64 * 1024 };
@@ -60,12 +63,29 @@ export function caseRoutes(deps: ResolvedDeps) {
     refreshedAt.set(site.id, now);
     await refreshCases(deps.store, site, localDateAt(now, site.timeZone), now);
   }
-  const decideDeps = {
-    store: deps.store,
-    now: deps.now,
-    logError: deps.logError,
-    ...(deps.onDenyListChange ? { onDenyListChange: deps.onDenyListChange } : {}),
-  };
+  /** The decision dependencies for one site: its ticket target, if any, opens tickets. */
+  function decideDepsOf(c: Context<AppEnv>, site: Site): DecideDeps {
+    const target = deps.tickets?.get(site.id);
+    const origin = new URL(c.req.url).origin;
+    return {
+      store: deps.store,
+      now: deps.now,
+      logError: deps.logError,
+      ...(deps.onDenyListChange ? { onDenyListChange: deps.onDenyListChange } : {}),
+      ...(target
+        ? { openTicket: (k: Case) => openTicket(target, k, site.name, origin + ipUrl(site.id, k.client, k.lastDay)) }
+        : {}),
+    };
+  }
+  async function decided(work: () => Promise<Case | null>): Promise<Case | null> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof NoTicketTargetError) throw apiError(409, error.message);
+      if (error instanceof TicketError) throw apiError(502, `no ticket was opened: ${error.message}`);
+      throw error;
+    }
+  }
   async function decisionBody<T>(c: Context<AppEnv>, schema: z.ZodType<T>): Promise<T> {
     const body = await readJsonBody(c.req.raw, BODY_LIMITS, 'send a JSON decision');
     const parsed = schema.safeParse(body);
@@ -98,13 +118,20 @@ export function caseRoutes(deps: ResolvedDeps) {
     const site = ownSite(c);
     const { caseIds, decision } = await decisionBody(c, bulkDecisionSchema);
     const by = changeByKey(c.get('key'), decision.reason);
-    const decided: string[] = [];
+    const decideDeps = decideDepsOf(c, site);
+    const done: string[] = [];
     const missing: string[] = [];
+    const failed: Array<{ caseId: string; error: string }> = [];
     for (const id of new Set(caseIds)) {
-      const result = await decideCase(decideDeps, site.id, id, decision, by);
-      (result ? decided : missing).push(id);
+      try {
+        const result = await decided(() => decideCase(decideDeps, site.id, id, decision, by));
+        (result ? done : missing).push(id);
+      } catch (error) {
+        if (!(error instanceof HTTPException) || error.status === 409) throw error;
+        failed.push({ caseId: id, error: (await error.getResponse().json()).error as string });
+      }
     }
-    return c.json({ decided, missing });
+    return c.json({ decided: done, missing, failed });
   });
   app.get('/:id/cases/:caseId', admin, async function getCase(c) {
     const site = ownSite(c);
@@ -116,9 +143,10 @@ export function caseRoutes(deps: ResolvedDeps) {
     const site = ownSite(c);
     const decision = await decisionBody(c, caseDecisionSchema);
     const by = changeByKey(c.get('key'), decision.reason);
-    const decided = await decideCase(decideDeps, site.id, c.req.param('caseId'), decision, by);
-    if (!decided) throw apiError(404, 'no such case for this site');
-    return c.json(decided);
+    const caseId = c.req.param('caseId');
+    const result = await decided(() => decideCase(decideDepsOf(c, site), site.id, caseId, decision, by));
+    if (!result) throw apiError(404, 'no such case for this site');
+    return c.json(result);
   });
   return app;
 }

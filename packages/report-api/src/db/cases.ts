@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { AuditActor } from './audit.js';
 import type { Executor } from './executor.js';
 
-export const CASE_STATES = ['new', 'denied', 'allowed', 'dismissed'] as const;
+export const CASE_STATES = ['new', 'denied', 'allowed', 'dismissed', 'ticketed'] as const;
 export type CaseState = (typeof CASE_STATES)[number];
 
 /** Kinds of evidence a case carries (those of the report's recommendations). */
@@ -42,6 +42,8 @@ export interface CaseDecision {
   /** The evidence the decision saw: a later day or a new kind reopens a dismissed case. */
   day: string;
   kinds: CaseKind[];
+  /** Ticket decisions: the ticket's URL when the tracker gave one. */
+  ticketUrl: string | null;
 }
 
 /** A case as the API, the CLI and the dashboard show it. */
@@ -109,6 +111,7 @@ const decisionSchema = z.object({
   expiresAt: z.number().nullable(),
   day: z.string(),
   kinds: z.array(kindSchema),
+  ticketUrl: z.string().nullable().default(null),
 });
 
 interface CaseRow {

@@ -1,3 +1,4 @@
+import type { TicketTarget } from '../cases/tickets.js';
 import type { KeyRole, Site, Store } from '../db/store.js';
 
 /** Limits of `POST /v1/events`, in bytes. */
@@ -33,6 +34,8 @@ export interface ResolvedDeps {
   limits: BodyLimits & Partial<IngestLimits>;
   logError: (error: unknown) => void;
   onDenyListChange?: (siteId: string) => void;
+  /** Ticket targets per site id (`WATCHPOST_TICKETS`); a site without one cannot ticket cases. */
+  tickets?: ReadonlyMap<string, TicketTarget>;
 }
 
 /** Hono environment: the auth middleware sets the caller's site and role. */

@@ -73,7 +73,7 @@ export const dailyReportSchema = z.object({
           caseId: z.string(),
           client: z.string(),
           country: z.string().nullable(),
-          state: z.enum(['new', 'denied', 'allowed', 'dismissed']),
+          state: z.enum(['new', 'denied', 'allowed', 'dismissed', 'ticketed']),
           by: z.string().describe('who decided: data, escape it to show it'),
           at: z.number().int(),
           reason: z.string(),

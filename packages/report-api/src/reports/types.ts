@@ -112,7 +112,7 @@ export interface TriageSection {
     caseId: string;
     client: string;
     country: string | null;
-    state: 'new' | 'denied' | 'allowed' | 'dismissed';
+    state: 'new' | 'denied' | 'allowed' | 'dismissed' | 'ticketed';
     /** Who decided: an admin key's label, `cli`, or the dashboard user. */
     by: string;
     at: number;

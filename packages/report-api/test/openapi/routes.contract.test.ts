@@ -109,7 +109,7 @@ describe('real responses match the OpenAPI document', () => {
     await expectValid(decide('case_nope', { action: 'dismiss', reason: 'x' }), 404);
     const bulk = { caseIds: [second!.id, 'case_nope'], decision: { action: 'dismiss', reason: 'contract test' } };
     const decided = await expectValid(site('post', '/cases/decisions', '/cases/decisions', { body: bulk }), 200);
-    expect(decided).toEqual({ decided: [second!.id], missing: ['case_nope'] });
+    expect(decided).toEqual({ decided: [second!.id], missing: ['case_nope'], failed: [] });
     await expectValid(site('post', '/cases/decisions', '/cases/decisions', { body: { caseIds: [] } }), 400);
   });
 

@@ -52,6 +52,7 @@ export function casesContract({ fresh, reopen }: ContractContext): void {
           expiresAt: null,
           day: '2026-03-01',
           kinds: ['high-4xx', 'probe'],
+          ticketUrl: null,
         },
       };
       await store.putCase(decided);

@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import { createAlertService } from '../../alerts/service.js';
 import { createApp } from '../../app.js';
+import { parseTicketTargets } from '../../cases/tickets.js';
 import { createEdgeNotifier, parseEdgeWorkers } from '../../denylist/notify-edge.js';
 import { type Command, dbOption, intOption, parseCommandArgs, publicUrlOption, stringOption } from '../args.js';
 import { openStoreFromArgs } from '../open-store.js';
@@ -32,7 +33,9 @@ Serves the report API until SIGINT/SIGTERM.
 
 Also sends real-time alerts and each site's daily report to its webhooks (see watchpost alerts --help).
 Env WATCHPOST_EDGE_WORKERS: JSON {"<site id>": {"urls": ["https://shop.example"], "ingestKey": "..."}}; a deny-list
-change through the API then tells those edge workers to pull it at once (their cron pull stays the fallback).`;
+change through the API then tells those edge workers to pull it at once (their cron pull stays the fallback).
+Env WATCHPOST_TICKETS: JSON {"<site id>": {"format": "github"|"jira"|"generic", "url": "...", "authorization":
+"Bearer ...", "project": "OPS"}}; triage can then ticket cases (one issue per case, its URL kept on the case).`;
 
 /**
  * `watchpost serve`: reads options, opens the store, listens; all behaviour lives in `createApp`.
@@ -69,6 +72,7 @@ export const serveCommand: Command = {
     };
     // Edge workers told at once when a site's deny list changes (their cron pull is the fallback).
     const edgeWorkers = parseEdgeWorkers(process.env.WATCHPOST_EDGE_WORKERS);
+    const tickets = parseTicketTargets(process.env.WATCHPOST_TICKETS);
     const edgeNotifier =
       edgeWorkers.size === 0
         ? null
@@ -109,6 +113,7 @@ export const serveCommand: Command = {
       limits,
       dashboard: { sessionSecret, ...(publicUrl ? { publicOrigin: new URL(publicUrl).origin } : {}) },
       ...(edgeNotifier ? { onDenyListChange: edgeNotifier.notify } : {}),
+      ...(tickets.size > 0 ? { tickets } : {}),
     });
     const purge = async () => {
       try {

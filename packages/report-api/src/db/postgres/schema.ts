@@ -271,7 +271,7 @@ export const cases = pgTable(
     siteId: text('site_id').notNull(),
     client: text('client').notNull(),
     country: text('country'),
-    state: text('state', { enum: ['new', 'denied', 'allowed', 'dismissed'] }).notNull(),
+    state: text('state', { enum: ['new', 'denied', 'allowed', 'dismissed', 'ticketed'] }).notNull(),
     kinds: text('kinds').notNull(),
     evidence: text('evidence').notNull(),
     requests: doublePrecision('requests').notNull(),

@@ -269,7 +269,7 @@ export const cases = sqliteTable(
     siteId: text('site_id').notNull(),
     client: text('client').notNull(),
     country: text('country'),
-    state: text('state', { enum: ['new', 'denied', 'allowed', 'dismissed'] }).notNull(),
+    state: text('state', { enum: ['new', 'denied', 'allowed', 'dismissed', 'ticketed'] }).notNull(),
     /** JSON array of the evidence kinds seen so far. */
     kinds: text('kinds').notNull(),
     /** JSON object: site-local day → { kinds, reasons, requests } for the most recent days. */
