@@ -7,9 +7,10 @@
 import type { Context, Hono } from 'hono';
 import { changeByDashboard } from '../audit/actor.js';
 import { parseAuditQuery } from '../audit/query.js';
-import { caseDecisionSchema, decideCase } from '../cases/decide.js';
+import { caseDecisionSchema, decideCase, NoTicketTargetError } from '../cases/decide.js';
+import { openTicket, TicketError } from '../cases/tickets.js';
 import { refreshCases } from '../cases/refresh.js';
-import { CASE_KINDS, CASE_STATES, type CaseKind, type CaseState } from '../cases/kinds.js';
+import { CASE_KINDS, CASE_STATES, type Case, type CaseKind, type CaseState } from '../cases/kinds.js';
 import type { ResolvedDeps } from '../http/env.js';
 import { localDateAt } from '../time/days.js';
 import { renderAuditPage } from './pages/audit.js';
@@ -17,7 +18,7 @@ import { renderTriagePage } from './pages/triage.js';
 import type { DashboardSite } from './types.js';
 import type { Session } from './session.js';
 import type { Viewer } from './layout.js';
-import { triageUrl } from './urls.js';
+import { ipUrl, triageUrl } from './urls.js';
 
 /** What the pages need from the dashboard's router. */
 export interface TriagePageTools {
@@ -66,6 +67,7 @@ export function registerTriagePages(app: Hono<Env>, { deps, bad, html }: TriageP
         filter: { state, kind, country },
         viewer: c.get('viewer'),
         done: done && /^\d{1,3}$/.test(done) ? Number(done) : null,
+        tickets: deps.tickets?.has(site.id) ?? false,
       }),
     );
   });
@@ -93,14 +95,25 @@ export function registerTriagePages(app: Hono<Env>, { deps, bad, html }: TriageP
     const session = c.get('session');
     const keyId = session.keyIds[session.siteIds.indexOf(site.id)] ?? null;
     const by = changeByDashboard(`dashboard session ${session.id.slice(0, 8)}`, keyId, input.data.reason);
+    const target = deps.tickets?.get(site.id);
+    const origin = new URL(c.req.url).origin;
     const decideDeps = {
       store: deps.store,
       now: deps.now,
       logError: deps.logError,
       ...(deps.onDenyListChange ? { onDenyListChange: deps.onDenyListChange } : {}),
+      ...(target
+        ? { openTicket: (k: Case) => openTicket(target, k, site.name, origin + ipUrl(site.id, k.client, k.lastDay)) }
+        : {}),
     };
     let decided = 0;
-    for (const id of new Set(ids)) if (await decideCase(decideDeps, site.id, id, input.data, by)) decided += 1;
+    try {
+      for (const id of new Set(ids)) if (await decideCase(decideDeps, site.id, id, input.data, by)) decided += 1;
+    } catch (error) {
+      if (error instanceof NoTicketTargetError || error instanceof TicketError)
+        return bad(c, `${decided} decided, then: ${error.message}.`);
+      throw error;
+    }
     return c.redirect(triageUrl(site.id, { done: String(decided) }), 303);
   });
 

@@ -1,3 +1,4 @@
+import type { TicketTarget } from '../../src/cases/tickets.js';
 import type { WatchpostEvent } from '@watchpost/middleware/protocol';
 import { createApp } from '../../src/app.js';
 import { tempStore } from '../helpers.js';
@@ -129,11 +130,16 @@ export function seedEvents(): WatchpostEvent[] {
  * @example
  * const s = await seedDashboard(); try { await s.app.request('/dashboard'); } finally { await s.cleanup(); }
  */
-export async function seedDashboard() {
+export async function seedDashboard({ tickets }: { tickets?: (siteId: string) => TicketTarget } = {}) {
   const now = () => SEED_NOW;
   const t = tempStore(now);
   const created = await t.store.createSite({ name: 'shop <i>demo</i>', timeZone: 'Asia/Tokyo', homeCountry: 'JP' });
-  const app = createApp({ store: t.store, now, logError: (e) => console.error(e) });
+  const app = createApp({
+    store: t.store,
+    now,
+    logError: (e) => console.error(e),
+    ...(tickets ? { tickets: new Map([[created.site.id, tickets(created.site.id)]]) } : {}),
+  });
   const events = seedEvents();
   for (let i = 0; i < events.length; i += 500) {
     const res = await app.request('/v1/events', {

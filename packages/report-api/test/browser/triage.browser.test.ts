@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createServer, type Server } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import type { Case } from '../../src/db/cases.js';
 import { SEED_NOW, seedDashboard } from './seed.js';
 
 // A triage done in Chromium on the seeded day: deny one case for 30 days with the keyboard, dismiss
-// one in bulk with a note; the deny list, the cases and the audit log (API and page)
+// one in bulk with a note, then ticket it to a local tracker; the deny list, the cases and the audit log (API and page)
 // all show it, with the dashboard session as the actor. A screenshot is kept.
 const CHROMIUM = process.env.WATCHPOST_CHROMIUM ?? '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -28,10 +29,25 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('triage page in Chromium', () => {
   const api = async <T>(path: string): Promise<T> =>
     (await (await fetch(`${origin}${path}`, { headers: { authorization: `Bearer ${seeded.adminKey}` } })).json()) as T;
 
+  let tracker: Server;
+  const issues: Array<Record<string, unknown>> = [];
+
   beforeAll(async () => {
     if (!HAVE_CHROMIUM) throw new Error(`CI=true but ${CHROMIUM} is missing: install Debian's chromium package`);
     mkdirSync(ARTIFACTS, { recursive: true });
-    seeded = await seedDashboard();
+    // A local GitHub-like tracker: it records each issue and answers with its URL.
+    tracker = createServer(async (req, res) => {
+      let text = '';
+      for await (const chunk of req) text += chunk;
+      issues.push(JSON.parse(text) as Record<string, unknown>);
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ html_url: `https://github.com/acme/ops/issues/${issues.length}` }));
+    });
+    await new Promise<void>((resolve) => tracker.listen(0, '127.0.0.1', () => resolve()));
+    const trackerUrl = `http://127.0.0.1:${(tracker.address() as AddressInfo).port}/repos/acme/ops/issues`;
+    seeded = await seedDashboard({
+      tickets: () => ({ format: 'github', url: trackerUrl, issueType: 'Task', labels: [] }),
+    });
     server = await new Promise<ServerType>((resolve) => {
       const s = serve({ fetch: seeded.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
     });
@@ -45,6 +61,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('triage page in Chromium', () => {
   }, 60_000);
 
   afterAll(async () => {
+    await new Promise((resolve) => (tracker ? tracker.close(resolve) : resolve(undefined)));
     await browser?.close();
     await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
     await seeded?.cleanup();
@@ -76,18 +93,29 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('triage page in Chromium', () => {
     await page.waitForURL('**/triage?done=1');
     expect(await page.locator('tbody tr').innerText()).toContain('No cases here');
 
+    // Ticket the dismissed one from the dismissed view: one issue at the tracker, its URL on the case.
+    await page.getByLabel('State').selectOption('dismissed');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByRole('button', { name: `Ticket ${second.client}`, exact: true }).click();
+    await page.waitForURL('**/triage?done=1');
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ title: expect.stringContaining(second.client) });
+    const ticketed = await api<Case>(`/v1/sites/${seeded.site.id}/cases/${second.id}`);
+    expect(ticketed).toMatchObject({
+      state: 'ticketed',
+      decision: { ticketUrl: 'https://github.com/acme/ops/issues/1' },
+    });
+
     const deny = await api<{ entries: Array<{ value: string; expiresAt: number | null }> }>('/v1/denylist');
     expect(deny.entries).toContainEqual(
       expect.objectContaining({ value: first.client, expiresAt: SEED_NOW + 30 * DAY }),
     );
     const decided = (await api<{ cases: Case[] }>(`/v1/sites/${seeded.site.id}/cases?refresh=0&state=denied,dismissed`))
       .cases;
-    expect(decided.map((c) => `${c.client}:${c.state}`).sort()).toEqual(
-      [`${first.client}:denied`, `${second.client}:dismissed`].sort(),
-    );
+    expect(decided.map((c) => `${c.client}:${c.state}`).sort()).toEqual([`${first.client}:denied`].sort());
     const audit = await api<AuditPage>(`/v1/sites/${seeded.site.id}/audit?since=0&limit=500`);
     const caseEntries = audit.entries.filter((e) => e.action.startsWith('case.'));
-    expect(caseEntries).toHaveLength(open.length);
+    expect(caseEntries.map((e) => e.action)).toEqual(['case.deny', 'case.dismiss', 'case.ticket']);
     for (const e of caseEntries)
       expect(e.actor).toMatchObject({ kind: 'dashboard', label: expect.stringMatching(/^dashboard session /) });
     expect(caseEntries.find((e) => e.target === second.id)?.reason).toBe('our monitoring');

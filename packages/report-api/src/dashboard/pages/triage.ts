@@ -13,6 +13,8 @@ export interface TriagePageInput {
   viewer: Viewer;
   /** How many cases the last form decided, for the confirmation line. */
   done: number | null;
+  /** Whether the site has a ticket target (then each case can be ticketed). */
+  tickets: boolean;
 }
 
 const EXPIRIES = [
@@ -43,14 +45,15 @@ function option(value: string, label: string, selected: boolean): HtmlEscapedStr
 
 /**
  * The triage page: open cases with their evidence, one button per decision on each row (deny for a
- * chosen time, allow, dismiss), the same decisions for every ticked case at once, and filters by
- * state, kind and country. Plain forms and buttons: every control has a label and is reachable with
- * the keyboard (Tab, Space to tick, Enter to submit), and it works without scripts.
+ * chosen time, allow, dismiss, and ticket when the site has a tracker), the same decisions for every
+ * ticked case at once, and filters by state, kind and country. Plain forms and buttons: every
+ * control has a label and is reachable with the keyboard (Tab, Space to tick, Enter to submit), and
+ * it works without scripts.
  *
  * @example
  * renderTriagePage({ site, cases, filter: { state: 'new', kind: null, country: null }, viewer, done: null });
  */
-export function renderTriagePage({ site, cases, filter, viewer, done }: TriagePageInput): HtmlEscapedString {
+export function renderTriagePage({ site, cases, filter, viewer, done, tickets }: TriagePageInput): HtmlEscapedString {
   const rows = cases.map((c, i) =>
     joinHtml(
       h`<tr><td><input type="checkbox" name="caseId" value="${c.id}" id="pick-${i}" aria-label="Select ${c.client}">`,
@@ -60,11 +63,20 @@ export function renderTriagePage({ site, cases, filter, viewer, done }: TriagePa
       h`<button type="submit" name="pick" value="deny:${c.id}" aria-label="Deny ${c.client}">Deny</button> `,
       h`<button type="submit" name="pick" value="allow:${c.id}" class="secondary" aria-label="Allow ${c.client}">`,
       h`Allow</button> <button type="submit" name="pick" value="dismiss:${c.id}" class="secondary" `,
-      h`aria-label="Dismiss ${c.client}">Dismiss</button></td></tr>`,
+      h`aria-label="Dismiss ${c.client}">Dismiss</button>`,
+      tickets
+        ? joinHtml(
+            h` <button type="submit" name="pick" value="ticket:${c.id}" class="secondary" `,
+            h`aria-label="Ticket ${c.client}">Ticket</button>`,
+          )
+        : h``,
+      h`</td></tr>`,
     ),
   );
   const expiries = EXPIRIES.map(([value, label]) => option(value, label, value === '7d'));
-  const actions = ['deny', 'allow', 'dismiss'].map((action) => option(action, action, action === 'deny'));
+  const actions = ['deny', 'allow', 'dismiss', ...(tickets ? ['ticket'] : [])].map((action) =>
+    option(action, action, action === 'deny'),
+  );
   const body = joinHtml(
     h`<p><a href="${reportUrl(site.id)}">← ${site.name}: today's report</a> · `,
     h`<a href="${auditUrl(site.id)}">Audit log</a></p>
