@@ -287,3 +287,29 @@ export const cases = sqliteTable(
     index('cases_site_state_updated').on(t.siteId, t.state, t.updatedAt),
   ],
 );
+
+/**
+ * GuardDuty findings imported for a site: one row per finding and remote IP (`ip` is empty for a
+ * finding without one). Re-importing a finding replaces its rows.
+ */
+export const findings = sqliteTable(
+  'findings',
+  {
+    siteId: text('site_id').notNull(),
+    findingId: text('finding_id').notNull(),
+    ip: text('ip').notNull(),
+    type: text('type').notNull(),
+    severity: real('severity').notNull(),
+    region: text('region').notNull(),
+    accountId: text('account_id').notNull(),
+    resource: text('resource').notNull(),
+    country: text('country'),
+    firstSeen: integer('first_seen').notNull(),
+    lastSeen: integer('last_seen').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.siteId, t.findingId, t.ip] }),
+    index('findings_site_last_seen').on(t.siteId, t.lastSeen),
+  ],
+);
