@@ -15,6 +15,8 @@ import {
 import { newId } from '../db/ids.js';
 import type { Site, Store } from '../db/store.js';
 import { buildDailyReport } from '../reports/build.js';
+import { buildGuardDutySection } from '../reports/guardduty.js';
+import { localDayRange } from '../time/days.js';
 import type { Recommendation } from '../reports/types.js';
 
 /** What one refresh did. */
@@ -27,7 +29,10 @@ export interface RefreshResult {
 
 const cut = (text: string) => (text.length > MAX_REASON_LENGTH ? `${text.slice(0, MAX_REASON_LENGTH - 1)}…` : text);
 
-function dayEvidence(rec: Recommendation): DayEvidence {
+/** A client's evidence of one day: a recommendation of the report, with GuardDuty folded in. */
+type ClientEvidence = Omit<Recommendation, 'kinds'> & { kinds: CaseKind[] };
+
+function dayEvidence(rec: ClientEvidence): DayEvidence {
   return {
     kinds: [...rec.kinds].sort() as CaseKind[],
     reasons: rec.reasons.slice(0, MAX_CASE_REASONS).map(cut),
@@ -44,7 +49,7 @@ function withDay(evidence: Case['evidence'], date: string, day: DayEvidence): Ca
 }
 
 /** The case after `date`'s evidence, or null when nothing changed. */
-export function nextCase(existing: Case | null, rec: Recommendation, siteId: string, date: string, now: number) {
+export function nextCase(existing: Case | null, rec: ClientEvidence, siteId: string, date: string, now: number) {
   const day = dayEvidence(rec);
   if (!existing) {
     const created: Case = {
@@ -88,6 +93,43 @@ export function nextCase(existing: Case | null, rec: Recommendation, siteId: str
 }
 
 /**
+ * The recommendations with GuardDuty evidence folded in: a remote IP of the day's findings that also
+ * sent HTTP requests that day gets the `guardduty` kind and a reason naming both kinds of evidence,
+ * ("GuardDuty Recon:EC2/PortProbeUnprotectedPort, severity 5, 3 times; then 412 requests, 80 4xx"),
+ * whether or not the report recommended it.
+ */
+async function withGuardDuty(
+  store: Store,
+  site: Site,
+  date: string,
+  recs: Recommendation[],
+): Promise<ClientEvidence[]> {
+  const { from, to } = localDayRange(date, site.timeZone);
+  const section = await buildGuardDutySection(store, site.id, { date, from, to, top: 1000 });
+  const byIp = new Map<string, ClientEvidence>(
+    recs.map((rec) => [rec.ip, { ...rec, kinds: [...rec.kinds], reasons: [...rec.reasons] }]),
+  );
+  for (const ip of section?.ips ?? []) {
+    if (ip.requests === 0) continue;
+    const reason =
+      `GuardDuty ${ip.types.join(', ')}, severity ${ip.maxSeverity}, ${ip.times} times; ` +
+      `then ${ip.requests} requests, ${ip.errors4xx} 4xx`;
+    const rec: ClientEvidence = byIp.get(ip.ip) ?? {
+      ip: ip.ip,
+      country: ip.country,
+      reasons: [],
+      kinds: [],
+      requests: ip.requests,
+      denied: false,
+    };
+    rec.kinds.push('guardduty');
+    rec.reasons.unshift(reason);
+    byIp.set(ip.ip, rec);
+  }
+  return [...byIp.values()];
+}
+
+/**
  * Turns `date`'s recommendations into cases. Clients already on the deny list get no new case (there
  * is nothing to decide), but an existing case of theirs gains the evidence.
  *
@@ -97,7 +139,7 @@ export function nextCase(existing: Case | null, rec: Recommendation, siteId: str
 export async function refreshCases(store: Store, site: Site, date: string, now: number): Promise<RefreshResult> {
   const report = await buildDailyReport(store, site, date, { now: () => now });
   const result: RefreshResult = { date, created: 0, updated: 0, reopened: 0 };
-  for (const rec of report.recommendations) {
+  for (const rec of await withGuardDuty(store, site, date, report.recommendations)) {
     const existing = await store.getCaseByClient(site.id, rec.ip);
     if (!existing && rec.denied) continue;
     const change = nextCase(existing, rec, site.id, date, now);

@@ -20,6 +20,7 @@ export const CASE_KINDS = [
   'blocked-often',
   'rate-limited',
   'login-attack',
+  'guardduty',
 ] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
 

@@ -1,6 +1,7 @@
 import type { DenyEntry, DenySource, EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
 import type { AlertStore } from './alerts.js';
 import type { CaseStore } from './cases.js';
+import type { FindingStore } from './findings.js';
 import type { AuditStore } from './audit.js';
 import type { DrillDownStore } from './drilldown.js';
 import type { IngestStatsStore } from './ingest-stats.js';
@@ -245,6 +246,7 @@ export interface Store
     IngestStatsStore,
     KeyStore,
     AuditStore,
-    CaseStore {
+    CaseStore,
+    FindingStore {
   close(): Promise<void>;
 }

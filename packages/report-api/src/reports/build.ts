@@ -1,3 +1,4 @@
+import { buildGuardDutySection } from './guardduty.js';
 import { buildTriageSection } from './triage.js';
 import type { Counters, Site, Store, TrafficBucket } from '../db/store.js';
 import { burstReadRange, findBursts } from './bursts.js';
@@ -78,11 +79,12 @@ export async function buildDailyReport(
   if (!(ipBurstThreshold > 0)) throw new TypeError(`ipBurstThreshold must be > 0, got ${ipBurstThreshold}`);
   const { from, to } = localDayRange(date, site.timeZone);
   const id = site.id;
-  const [buckets, logins, rateLimited, triage] = await Promise.all([
+  const [buckets, logins, rateLimited, triage, guardDuty] = await Promise.all([
     store.trafficBuckets(id, from, to),
     buildLoginsSection(store, id, { from, to, timeZone: site.timeZone }),
     buildRateLimitedSection(store, id, { from, to }),
     buildTriageSection(store, site, { date, top }),
+    buildGuardDutySection(store, id, { date, from, to, top }),
   ]);
   const totals = sum(buckets);
 
@@ -236,6 +238,7 @@ export async function buildDailyReport(
     rateLimited,
     logins,
     triage,
+    ...(guardDuty ? { guardDuty } : {}),
     recommendations,
     comparison: {
       previousDay: previousTotals ? periodTotals(previousTotals, 1) : null,

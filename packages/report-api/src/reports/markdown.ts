@@ -73,6 +73,19 @@ export function reportToMarkdown(report: DailyReport, { top = 5 }: { top?: numbe
     for (const d of logins.detections.slice(0, top))
       lines.push(`• ${d.kind}${d.ip === null ? '' : ` from ${code(d.ip)}`}: ${reason(d.evidence)}`);
   }
+  const gd = report.guardDuty;
+  if (gd && gd.findings > 0) {
+    lines.push(
+      '',
+      `*GuardDuty findings*: ${n(gd.findings)} (${n(gd.withoutIp)} without a remote IP), ` +
+        `${n(gd.alsoInTraffic)} remote IPs also in the HTTP traffic`,
+    );
+    for (const ip of gd.ips.slice(0, top))
+      lines.push(
+        `• ${code(ip.ip)} ${country(ip.country)}: ${ip.types.map(reason).join(', ')}, severity ${ip.maxSeverity}, ` +
+          `${n(ip.times)} times${ip.requests > 0 ? `; then ${n(ip.requests)} requests, ${n(ip.errors4xx)} 4xx` : ''}`,
+      );
+  }
   const triage = report.triage;
   if (triage && triage.decided.length > 0) {
     lines.push('', `*Decided since the last report*: ${n(triage.decided.length)}`);

@@ -64,6 +64,31 @@ export const dailyReportSchema = z.object({
   ),
   suspicious5xx: z.array(z.object({ ip: z.string(), errors5xx: count, reasons: z.array(z.string()) })),
   rateLimited: rateLimitedSchema.optional(),
+  guardDuty: z
+    .object({
+      findings: count,
+      withoutIp: count,
+      byType: z.array(z.object({ type: z.string(), findings: count })),
+      bySeverity: z.array(z.object({ severity: z.enum(['low', 'medium', 'high']), findings: count })),
+      byRegion: z.array(z.object({ region: z.string(), findings: count })),
+      byCountry: z.array(z.object({ country: z.string().nullable(), findings: count })),
+      byHour: z.array(count),
+      ips: z.array(
+        z.object({
+          ip: z.string(),
+          country: z.string().nullable(),
+          findings: count,
+          types: z.array(z.string()),
+          maxSeverity: z.number(),
+          times: count,
+          requests: count,
+          errors4xx: count,
+        }),
+      ),
+      alsoInTraffic: count,
+    })
+    .optional()
+    .describe('GuardDuty findings last seen that day; IPs also in the HTTP traffic first'),
   triage: z
     .object({
       since: z.number().int().describe('start of the decisions window: the previous day’s report time'),

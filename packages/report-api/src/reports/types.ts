@@ -55,6 +55,8 @@ export interface DailyReport {
   logins?: LoginsSection;
   /** Case decisions since the last report and the cases still open (absent on reports built before cases). */
   triage?: TriageSection;
+  /** Present when the site has GuardDuty findings that day. */
+  guardDuty?: GuardDutySection;
   recommendations: Recommendation[];
   comparison: {
     previousDay: PeriodTotals | null;
@@ -101,6 +103,34 @@ export interface Recommendation {
   requests: number;
   /** Whether the IP is already on the site's served deny list. */
   denied: boolean;
+}
+
+/** GuardDuty findings last seen that day (imported with `watchpost import --format guardduty`). */
+export interface GuardDutySection {
+  /** Distinct findings, and those without a remote IP (kept and counted, no IP evidence). */
+  findings: number;
+  withoutIp: number;
+  byType: Array<{ type: string; findings: number }>;
+  bySeverity: Array<{ severity: 'low' | 'medium' | 'high'; findings: number }>;
+  byRegion: Array<{ region: string; findings: number }>;
+  byCountry: Array<{ country: string | null; findings: number }>;
+  /** Findings per local hour, by last seen. */
+  byHour: number[];
+  /** Remote IPs, those also seen in the site's HTTP traffic that day first. */
+  ips: Array<{
+    ip: string;
+    country: string | null;
+    findings: number;
+    types: string[];
+    maxSeverity: number;
+    /** How many times GuardDuty saw the activity (the findings' counts summed). */
+    times: number;
+    /** The IP's HTTP requests and 4xx that day (0 when it sent none). */
+    requests: number;
+    errors4xx: number;
+  }>;
+  /** Remote IPs of the day's findings that also sent HTTP requests. */
+  alsoInTraffic: number;
 }
 
 /** Triage: the case decisions taken since the last report, and the cases still open. */

@@ -1,6 +1,7 @@
 import { afterEach } from 'vitest';
 import { alertsContract } from './alerts.js';
 import { casesContract } from './cases.js';
+import { findingsContract } from './findings.js';
 import { denyListContract } from './denylist.js';
 import { drillDownContract } from './drilldown.js';
 import { ingestContract } from './ingest.js';
@@ -47,4 +48,5 @@ export function storeContract(factory: StoreFactory): void {
   tenancyContract(context);
   keysAuditContract(context);
   casesContract(context);
+  findingsContract(context);
 }

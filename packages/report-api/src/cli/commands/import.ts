@@ -3,14 +3,23 @@ import Database from 'better-sqlite3';
 import { loadGeoLookup } from '@watchpost/middleware/node';
 import { createParseContext } from '../../importers/context.js';
 import { IMPORT_FORMATS, isImportFormat } from '../../importers/formats.js';
+import { importGuardDuty } from './import-guardduty.js';
 import { storeIngest } from '../../importers/ingest.js';
 import { createProgressLine } from '../../importers/progress.js';
 import { parseLoginPaths } from '../../importers/login-paths.js';
 import { importFiles, type ImportSummary } from '../../importers/stream.js';
-import { type Command, dbOption, parseCommandArgs, stringOption, UsageError } from '../args.js';
-import { openStoreFromArgs } from '../open-store.js';
+import {
+  type CliIo,
+  type Command,
+  dbOption,
+  type ParsedArgs,
+  parseCommandArgs,
+  stringOption,
+  UsageError,
+} from '../args.js';
+import { openStoreFromArgs, withSite } from '../open-store.js';
 
-const formats = Object.keys(IMPORT_FORMATS).join('|');
+const formats = [...Object.keys(IMPORT_FORMATS), 'guardduty'].join('|');
 
 const usage = `Usage: watchpost import --site ID --format ${formats} [--login-path P]... [--sample-rate R]
                         [--db PATH|URL] FILE...
@@ -25,6 +34,8 @@ skipped and counted; a broken file stops the import with a message naming it (ex
   --format FORMAT  aws-waf   AWS WAF logs (one JSON record per line)
                    alb       Application Load Balancer access logs
                    combined  Apache/nginx combined or common log format
+                   guardduty GuardDuty findings: JSON lines (S3 export, EventBridge events) or a
+                             {"findings": [...]} document (aws guardduty get-findings), plain or gzip
   --login-path P   mark requests to P (POST:/login or /login, repeatable) as login attempts:
                    failed on 401/403 or when refused by WAF, success on any other status
                    below 500; none on 5xx, a closed connection or an AWS WAF ALLOW
@@ -59,6 +70,7 @@ export const importCommand: Command = {
     if (!args) return (io.out(usage), 0);
     stringOption(args, 'site', true); // a missing --site is reported first
     const format = stringOption(args, 'format', true);
+    if (format === 'guardduty') return runGuardDuty(args, io);
     if (!isImportFormat(format))
       throw new UsageError(`--format: ${JSON.stringify(format)} is not one of ${formats.replaceAll('|', ', ')}`);
     let loginPaths;
@@ -121,3 +133,21 @@ export const importCommand: Command = {
     }
   },
 };
+
+/** `--format guardduty`: findings, not events; the other import options do not apply. */
+async function runGuardDuty(args: ParsedArgs, io: CliIo): Promise<number> {
+  const files = args.positionals;
+  if (files.length === 0) throw new UsageError('give at least one GuardDuty export FILE to import');
+  for (const file of files) {
+    try {
+      if (!statSync(file).isFile()) throw new UsageError(`${file}: not a file`);
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      throw new UsageError(`${file}: no such file`);
+    }
+  }
+  return withSite(args, async (store, site) => {
+    io.out(JSON.stringify(await importGuardDuty(store, site, files, Date.now())));
+    return 0;
+  });
+}

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { alertStoreOn } from '../alert-store.js';
 import { caseStoreOn } from '../cases.js';
+import { findingStoreOn } from '../findings.js';
 import { denyListStoreOn } from '../denylist.js';
 import { postgresExecutor } from './executor.js';
 import type { Store } from '../store.js';
@@ -143,6 +144,7 @@ export async function openPostgresStore({
     ...postgresDrillDownStore(pool),
     ...alertStoreOn(executor),
     ...caseStoreOn(executor),
+    ...findingStoreOn(executor),
     ...postgresSettingsStore(pool, now),
     ...postgresLeaseStore(pool),
     ...postgresIngestStatsStore(pool),

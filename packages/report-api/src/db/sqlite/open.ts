@@ -4,6 +4,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { fileURLToPath } from 'node:url';
 import { alertStoreOn } from '../alert-store.js';
 import { caseStoreOn } from '../cases.js';
+import { findingStoreOn } from '../findings.js';
 import { denyListStoreOn } from '../denylist.js';
 import { sqliteExecutor } from './executor.js';
 import type { RollupStore, Store } from '../store.js';
@@ -100,6 +101,7 @@ export function openSqliteStore({
     ...sqliteDrillDownStore(db),
     ...alertStoreOn(executor),
     ...caseStoreOn(executor),
+    ...findingStoreOn(executor),
     ...sqliteSettingsStore(db, now),
     ...sqliteLeaseStore(db),
     ...sqliteIngestStatsStore(db),

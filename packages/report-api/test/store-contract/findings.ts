@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../src/db/findings.js';
+import { T, type ContractContext } from './context.js';
+
+const finding = (id: string, ip: string, lastSeen: number, overrides: Partial<Finding> = {}): Finding => ({
+  findingId: id,
+  ip,
+  type: 'Recon:EC2/PortProbeUnprotectedPort',
+  severity: 5,
+  region: 'ap-northeast-1',
+  accountId: '123456789012',
+  resource: 'Instance:i-0abc',
+  country: 'CN',
+  firstSeen: lastSeen - 60_000,
+  lastSeen,
+  count: 3,
+  ...overrides,
+});
+
+/** Store contract: GuardDuty findings. */
+export function findingsContract({ fresh }: ContractContext): void {
+  describe('GuardDuty findings', () => {
+    it('replaces a finding’s rows on re-import, lists by last seen, and keeps sites apart', async () => {
+      const store = await fresh();
+      const a = await store.createSite({ name: 'a', timeZone: 'UTC', homeCountry: null });
+      const b = await store.createSite({ name: 'b', timeZone: 'UTC', homeCountry: null });
+      const probe = [finding('f1', '198.51.100.1', T), finding('f1', '198.51.100.2', T)];
+      await store.putFindings(a.site.id, [...probe, finding('f2', '', T + 10, { country: null, severity: 8 })]);
+      expect(await store.listFindings(a.site.id, T, T + 11)).toEqual([
+        ...probe,
+        finding('f2', '', T + 10, { country: null, severity: 8 }),
+      ]);
+      // The updated finding now names one IP, seen more often.
+      const updated = finding('f1', '198.51.100.2', T + 5, { count: 9 });
+      await store.putFindings(a.site.id, [updated]);
+      expect(await store.listFindings(a.site.id, T, T + 11)).toEqual([
+        updated,
+        finding('f2', '', T + 10, { country: null, severity: 8 }),
+      ]);
+      expect(await store.listFindings(a.site.id, T + 6, T + 10)).toEqual([]);
+      expect(await store.listFindings(b.site.id, 0, T + 100)).toEqual([]);
+    });
+  });
+}
