@@ -67,7 +67,7 @@ export const auditLog = pgTable(
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     siteId: text('site_id').notNull(),
     at: epochMs('at').notNull(),
-    actorKind: text('actor_kind', { enum: ['key', 'cli', 'dashboard'] }).notNull(),
+    actorKind: text('actor_kind', { enum: ['key', 'cli', 'dashboard', 'policy'] }).notNull(),
     actorLabel: text('actor_label').notNull(),
     actorKeyId: text('actor_key_id'),
     action: text('action').notNull(),
@@ -312,3 +312,10 @@ export const findings = pgTable(
     index('findings_site_last_seen').on(t.siteId, t.lastSeen),
   ],
 );
+
+/** Auto-deny policies a site turned on (JSON), see `db/policies.ts`. */
+export const sitePolicies = pgTable('site_policies', {
+  siteId: text('site_id').primaryKey(),
+  policies: text('policies').notNull(),
+  updatedAt: epochMs('updated_at').notNull(),
+});

@@ -44,7 +44,7 @@ export const auditLog = sqliteTable(
     id: integer('id').primaryKey(),
     siteId: text('site_id').notNull(),
     at: integer('at').notNull(),
-    actorKind: text('actor_kind', { enum: ['key', 'cli', 'dashboard'] }).notNull(),
+    actorKind: text('actor_kind', { enum: ['key', 'cli', 'dashboard', 'policy'] }).notNull(),
     actorLabel: text('actor_label').notNull(),
     actorKeyId: text('actor_key_id'),
     action: text('action').notNull(),
@@ -313,3 +313,10 @@ export const findings = sqliteTable(
     index('findings_site_last_seen').on(t.siteId, t.lastSeen),
   ],
 );
+
+/** Auto-deny policies a site turned on (JSON), see `db/policies.ts`. */
+export const sitePolicies = sqliteTable('site_policies', {
+  siteId: text('site_id').primaryKey(),
+  policies: text('policies').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});

@@ -1,0 +1,5 @@
+CREATE TABLE "site_policies" (
+	"site_id" text PRIMARY KEY NOT NULL,
+	"policies" text NOT NULL,
+	"updated_at" bigint NOT NULL
+);
