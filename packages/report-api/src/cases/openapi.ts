@@ -8,11 +8,16 @@ import {
   jsonResponse as json,
   tableParameters,
 } from '../openapi/parts.js';
+import { sitePoliciesSchema } from '../db/policies.js';
 import { caseDecisionSchema } from './decide.js';
 import { bulkDecisionSchema } from './routes.js';
 
 const kind = z.enum(CASE_KINDS);
-const actor = z.object({ kind: z.enum(['key', 'cli', 'dashboard']), label: z.string(), keyId: z.string().nullable() });
+const actor = z.object({
+  kind: z.enum(['key', 'cli', 'dashboard', 'policy']),
+  label: z.string(),
+  keyId: z.string().nullable(),
+});
 
 /** A case as the API answers it (checked against the `Case` type at compile time). */
 export const caseSchema = z.object({
@@ -91,7 +96,13 @@ export function caseOpenApiPaths(): Record<string, object> {
         parameters: [siteId, query('date', { type: 'string' }, 'site-local day YYYY-MM-DD; default today')],
         responses: {
           '200': json(
-            z.object({ date: z.string(), created: z.number(), updated: z.number(), reopened: z.number() }),
+            z.object({
+              date: z.string(),
+              created: z.number(),
+              updated: z.number(),
+              reopened: z.number(),
+              autoDenied: z.number().describe('open cases an auto-deny policy of the site denied'),
+            }),
             'what changed',
           ),
           ...errors(400, 401, 403, 404),
@@ -117,6 +128,24 @@ export function caseOpenApiPaths(): Record<string, object> {
           ),
           ...errors(400, 401, 403, 404, 409, 413, 415),
         },
+      },
+    },
+    '/v1/sites/{id}/policies': {
+      get: {
+        summary: 'the site’s auto-deny policies (admin key of the site); none are on until set',
+        security,
+        parameters: [siteId],
+        responses: { '200': json(sitePoliciesSchema, 'the policies'), ...errors(401, 403, 404) },
+      },
+      put: {
+        summary:
+          'set the auto-deny policies (admin key of the site): scanner-probe (a scanner user agent that probed a ' +
+          'sensitive path that day), repeat-bursts (two error bursts on the same or consecutive days); they deny ' +
+          'for `expiry` when cases are refreshed, recorded as decisions of the policy',
+        security,
+        parameters: [siteId],
+        requestBody: body(sitePoliciesSchema),
+        responses: { '200': json(sitePoliciesSchema, 'the policies'), ...errors(400, 401, 403, 404, 413, 415) },
       },
     },
     '/v1/sites/{id}/cases/{caseId}': {

@@ -15,6 +15,8 @@ import {
 import { newId } from '../db/ids.js';
 import type { Site, Store } from '../db/store.js';
 import { buildDailyReport } from '../reports/build.js';
+import { decideCase, type DecideDeps } from './decide.js';
+import { changeByPolicy, matchingPolicy } from './policies.js';
 import { buildGuardDutySection } from '../reports/guardduty.js';
 import { localDayRange } from '../time/days.js';
 import type { Recommendation } from '../reports/types.js';
@@ -25,6 +27,8 @@ export interface RefreshResult {
   created: number;
   updated: number;
   reopened: number;
+  /** Open cases an auto-deny policy of the site denied. */
+  autoDenied: number;
 }
 
 const cut = (text: string) => (text.length > MAX_REASON_LENGTH ? `${text.slice(0, MAX_REASON_LENGTH - 1)}…` : text);
@@ -131,14 +135,22 @@ async function withGuardDuty(
 
 /**
  * Turns `date`'s recommendations into cases. Clients already on the deny list get no new case (there
- * is nothing to decide), but an existing case of theirs gains the evidence.
+ * is nothing to decide), but an existing case of theirs gains the evidence. With `decide`, the site's
+ * auto-deny policies act on the open cases whose evidence changed.
  *
  * @example
  * const { created } = await refreshCases(store, site, '2026-12-04', Date.now());
  */
-export async function refreshCases(store: Store, site: Site, date: string, now: number): Promise<RefreshResult> {
+export async function refreshCases(
+  store: Store,
+  site: Site,
+  date: string,
+  now: number,
+  decide?: DecideDeps,
+): Promise<RefreshResult> {
   const report = await buildDailyReport(store, site, date, { now: () => now });
-  const result: RefreshResult = { date, created: 0, updated: 0, reopened: 0 };
+  const result: RefreshResult = { date, created: 0, updated: 0, reopened: 0, autoDenied: 0 };
+  const policies = decide ? await store.getPolicies(site.id) : null;
   for (const rec of await withGuardDuty(store, site, date, report.recommendations)) {
     const existing = await store.getCaseByClient(site.id, rec.ip);
     if (!existing && rec.denied) continue;
@@ -148,6 +160,19 @@ export async function refreshCases(store: Store, site: Site, date: string, now: 
     if (!existing) result.created += 1;
     else result.updated += 1;
     if (change.reopened) result.reopened += 1;
+    const policy =
+      decide && policies && change.next.state === 'new' ? matchingPolicy(change.next, date, policies) : null;
+    if (decide && policies && policy) {
+      const by = changeByPolicy(policy);
+      await decideCase(
+        decide,
+        site.id,
+        change.next.id,
+        { action: 'deny', expiry: policies.expiry, reason: by.reason },
+        by,
+      );
+      result.autoDenied += 1;
+    }
   }
   return result;
 }

@@ -191,4 +191,38 @@ describe('/v1/sites/:id/cases', () => {
     expect(next.decided).toEqual([expect.objectContaining({ client: SCANNER, state: 'denied' })]);
     expect(next).toMatchObject({ since: Date.UTC(2026, 11, 4, 17), until: Date.UTC(2026, 11, 5, 17) });
   });
+
+  it('auto-denies by policy once the site turns it on, with the policy as the actor', async () => {
+    const { a, ingest, call, list } = await setup();
+    const policies = `/v1/sites/${a.site.id}/policies`;
+    expect(await (await call('GET', policies)).json()).toEqual({ autoDeny: [], expiry: '7d' });
+    expect((await call('PUT', policies, { autoDeny: ['everyone'], expiry: '7d' })).status).toBe(400);
+    expect((await call('PUT', policies, { autoDeny: ['scanner-probe'], expiry: '1d' })).status).toBe(200);
+    const scan = (i: number) =>
+      event({
+        ts: T - 3_600_000 + i * 1000,
+        ip: SCANNER,
+        path: '/.env',
+        status: 403,
+        action: 'block',
+        rule: 'probe:dotenv',
+        botCategory: 'scanner',
+        ua: 'sqlmap/1.8',
+      });
+    await ingest([...Array.from({ length: 5 }, (_, i) => scan(i)), ...burstOf404(PROBER, T)]);
+    expect(await list()).toEqual([expect.objectContaining({ client: PROBER, state: 'new' })]);
+    const [denied] = await list('?state=denied');
+    expect(denied).toMatchObject({
+      client: SCANNER,
+      decision: { actor: { kind: 'policy', label: 'scanner-probe' }, expiresAt: T + 86_400_000 },
+    });
+    const denyList = (await (await call('GET', '/v1/denylist')).json()) as { entries: Array<{ value: string }> };
+    expect(denyList.entries.map((e) => e.value)).toEqual([SCANNER]);
+    const audit = (await (await call('GET', `/v1/sites/${a.site.id}/audit`)).json()) as AuditPage;
+    expect(audit.entries.map((e) => `${e.action}:${e.actor.kind}`)).toEqual([
+      'policies.set:key',
+      'denylist.add:policy',
+      'case.deny:policy',
+    ]);
+  });
 });

@@ -2,6 +2,8 @@ import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import { changeByKey } from '../audit/actor.js';
+import { recordChange } from '../audit/record.js';
+import { sitePoliciesSchema } from '../db/policies.js';
 import { CASE_KINDS, CASE_STATES, MAX_CASE_PAGE, type Case, type CaseKind, type CaseState } from '../db/cases.js';
 import { ipUrl } from '../dashboard/urls.js';
 import type { Site } from '../db/store.js';
@@ -56,12 +58,12 @@ export function caseRoutes(deps: ResolvedDeps) {
   const admin = requireKey(deps.store, ['admin']);
   const refreshedAt = new Map<string, number>();
 
-  async function refreshToday(site: Site) {
+  async function refreshToday(c: Context<AppEnv>, site: Site) {
     const now = deps.now();
     if ((refreshedAt.get(site.id) ?? -Infinity) > now - REFRESH_EVERY_MS) return;
     if (refreshedAt.size >= 10_000) refreshedAt.clear();
     refreshedAt.set(site.id, now);
-    await refreshCases(deps.store, site, localDateAt(now, site.timeZone), now);
+    await refreshCases(deps.store, site, localDateAt(now, site.timeZone), now, decideDepsOf(c, site));
   }
   /** The decision dependencies for one site: its ticket target, if any, opens tickets. */
   function decideDepsOf(c: Context<AppEnv>, site: Site): DecideDeps {
@@ -98,7 +100,7 @@ export function caseRoutes(deps: ResolvedDeps) {
     const query = listQuery.safeParse(c.req.query());
     if (!query.success) throw apiError(400, 'invalid query', issueDetails(query.error.issues));
     const { state, kind, country, limit, refresh } = query.data;
-    if (refresh === '1') await refreshToday(site);
+    if (refresh === '1') await refreshToday(c, site);
     const cases = await deps.store.listCases(site.id, {
       states: (state ?? ['new']) as CaseState[],
       ...(kind ? { kind: kind as CaseKind } : {}),
@@ -112,7 +114,7 @@ export function caseRoutes(deps: ResolvedDeps) {
     const date = c.req.query('date') ?? localDateAt(deps.now(), site.timeZone);
     const parsed = parseLocalDate(date);
     if (!parsed.ok) throw apiError(400, 'invalid date', [{ path: 'date', message: parsed.message }]);
-    return c.json(await refreshCases(deps.store, site, parsed.date, deps.now()));
+    return c.json(await refreshCases(deps.store, site, parsed.date, deps.now(), decideDepsOf(c, site)));
   });
   app.post('/:id/cases/decisions', admin, async function decideMany(c) {
     const site = ownSite(c);
@@ -132,6 +134,22 @@ export function caseRoutes(deps: ResolvedDeps) {
       }
     }
     return c.json({ decided: done, missing, failed });
+  });
+  app.get('/:id/policies', admin, async function getPolicies(c) {
+    return c.json(await deps.store.getPolicies(ownSite(c).id));
+  });
+  app.put('/:id/policies', admin, async function putPolicies(c) {
+    const site = ownSite(c);
+    const body = await readJsonBody(c.req.raw, BODY_LIMITS, 'send { "autoDeny": [...], "expiry": "7d" }');
+    const parsed = sitePoliciesSchema.safeParse(body);
+    if (!parsed.success) throw apiError(400, 'invalid policies', issueDetails(parsed.error.issues));
+    const before = await deps.store.getPolicies(site.id);
+    await deps.store.putPolicies(site.id, parsed.data, deps.now());
+    await recordChange(deps, site.id, changeByKey(c.get('key'), ''), 'policies.set', site.id, {
+      before,
+      after: parsed.data,
+    });
+    return c.json(parsed.data);
   });
   app.get('/:id/cases/:caseId', admin, async function getCase(c) {
     const site = ownSite(c);

@@ -7,7 +7,7 @@
 import type { Context, Hono } from 'hono';
 import { changeByDashboard } from '../audit/actor.js';
 import { parseAuditQuery } from '../audit/query.js';
-import { caseDecisionSchema, decideCase, NoTicketTargetError } from '../cases/decide.js';
+import { caseDecisionSchema, decideCase, NoTicketTargetError, type DecideDeps } from '../cases/decide.js';
 import { openTicket, TicketError } from '../cases/tickets.js';
 import { refreshCases } from '../cases/refresh.js';
 import { CASE_KINDS, CASE_STATES, type Case, type CaseKind, type CaseState } from '../cases/kinds.js';
@@ -41,6 +41,21 @@ const PAGE = 200;
  * registerTriagePages(app, { deps, bad, html });
  */
 export function registerTriagePages(app: Hono<Env>, { deps, bad, html }: TriagePageTools): void {
+  /** How decisions are made from these pages: the site's ticket target opens tickets. */
+  function depsOf(c: Context, site: DashboardSite): DecideDeps {
+    const target = deps.tickets?.get(site.id);
+    const origin = new URL(c.req.url).origin;
+    return {
+      store: deps.store,
+      now: deps.now,
+      logError: deps.logError,
+      ...(deps.onDenyListChange ? { onDenyListChange: deps.onDenyListChange } : {}),
+      ...(target
+        ? { openTicket: (k: Case) => openTicket(target, k, site.name, origin + ipUrl(site.id, k.client, k.lastDay)) }
+        : {}),
+    };
+  }
+
   app.get('/sites/:siteId/triage', async function triagePage(c) {
     const site = c.get('site');
     const state = c.req.query('state') || 'new';
@@ -51,7 +66,7 @@ export function registerTriagePages(app: Hono<Env>, { deps, bad, html }: TriageP
     if (country !== null && !/^([A-Z]{2}|unknown)$/.test(country))
       return bad(c, 'country must be a two-letter code such as JP, or "unknown".');
     const full = await deps.store.getSite(site.id);
-    if (full) await refreshCases(deps.store, full, localDateAt(deps.now(), site.timeZone), deps.now());
+    if (full) await refreshCases(deps.store, full, localDateAt(deps.now(), site.timeZone), deps.now(), depsOf(c, site));
     const cases = await deps.store.listCases(site.id, {
       states: [state as CaseState],
       ...(kind ? { kind: kind as CaseKind } : {}),
@@ -95,17 +110,7 @@ export function registerTriagePages(app: Hono<Env>, { deps, bad, html }: TriageP
     const session = c.get('session');
     const keyId = session.keyIds[session.siteIds.indexOf(site.id)] ?? null;
     const by = changeByDashboard(`dashboard session ${session.id.slice(0, 8)}`, keyId, input.data.reason);
-    const target = deps.tickets?.get(site.id);
-    const origin = new URL(c.req.url).origin;
-    const decideDeps = {
-      store: deps.store,
-      now: deps.now,
-      logError: deps.logError,
-      ...(deps.onDenyListChange ? { onDenyListChange: deps.onDenyListChange } : {}),
-      ...(target
-        ? { openTicket: (k: Case) => openTicket(target, k, site.name, origin + ipUrl(site.id, k.client, k.lastDay)) }
-        : {}),
-    };
+    const decideDeps = depsOf(c, site);
     let decided = 0;
     try {
       for (const id of new Set(ids)) if (await decideCase(decideDeps, site.id, id, input.data, by)) decided += 1;

@@ -3,9 +3,12 @@
  * wording live with the routes and commands that record them (`src/audit/`).
  */
 
-/** Who made a change: an admin key (by its label), the `watchpost` CLI on the server, or a dashboard user. */
+/**
+ * Who made a change: an admin key (by its label), the `watchpost` CLI on the server, a dashboard user,
+ * or an auto-deny policy (labelled with its name).
+ */
 export interface AuditActor {
-  kind: 'key' | 'cli' | 'dashboard';
+  kind: 'key' | 'cli' | 'dashboard' | 'policy';
   /** The admin key's label, `cli`, or the dashboard user's name: data, never markup. */
   label: string;
   /** The key's id when `kind` is `key`, else null. */

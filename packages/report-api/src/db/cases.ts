@@ -97,7 +97,7 @@ export interface CaseStore {
 
 const kindSchema = z.enum(CASE_KINDS);
 const actorSchema = z.object({
-  kind: z.enum(['key', 'cli', 'dashboard']),
+  kind: z.enum(['key', 'cli', 'dashboard', 'policy']),
   label: z.string(),
   keyId: z.string().nullable(),
 });

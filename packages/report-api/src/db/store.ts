@@ -2,6 +2,7 @@ import type { DenyEntry, DenySource, EventBatch, WatchpostEvent } from '@watchpo
 import type { AlertStore } from './alerts.js';
 import type { CaseStore } from './cases.js';
 import type { FindingStore } from './findings.js';
+import type { PolicyStore } from './policies.js';
 import type { AuditStore } from './audit.js';
 import type { DrillDownStore } from './drilldown.js';
 import type { IngestStatsStore } from './ingest-stats.js';
@@ -247,6 +248,7 @@ export interface Store
     KeyStore,
     AuditStore,
     CaseStore,
-    FindingStore {
+    FindingStore,
+    PolicyStore {
   close(): Promise<void>;
 }

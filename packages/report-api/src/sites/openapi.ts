@@ -24,7 +24,7 @@ const auditEntrySchema = z.object({
   siteId: z.string(),
   at: z.number().int().describe('epoch ms'),
   actor: z.object({
-    kind: z.enum(['key', 'cli', 'dashboard']),
+    kind: z.enum(['key', 'cli', 'dashboard', 'policy']),
     label: z.string().describe("the admin key's label, `cli`, or the dashboard user: data, escape it to show it"),
     keyId: z.string().nullable(),
   }),

@@ -111,6 +111,12 @@ describe('real responses match the OpenAPI document', () => {
     const decided = await expectValid(site('post', '/cases/decisions', '/cases/decisions', { body: bulk }), 200);
     expect(decided).toEqual({ decided: [second!.id], missing: ['case_nope'], failed: [] });
     await expectValid(site('post', '/cases/decisions', '/cases/decisions', { body: { caseIds: [] } }), 400);
+    await expectValid(site('get', '/policies', '/policies'), 200);
+    const policies = { autoDeny: ['scanner-probe'], expiry: '7d' };
+    expect(contract.checkRequest('put', '/v1/sites/{id}/policies', policies)).toEqual([]);
+    await expectValid(site('put', '/policies', '/policies', { body: policies }), 200);
+    await expectValid(site('put', '/policies', '/policies', { body: { autoDeny: ['x'], expiry: '7d' } }), 400);
+    await expectValid(site('put', '/policies', '/policies', { body: { autoDeny: [], expiry: '7d' } }), 200);
   });
 
   it('GET /v1/sites/{id}/ip, /country and /path: drill-downs as JSON and CSV', async () => {

@@ -26,8 +26,12 @@ describe('watchpost cases', () => {
     await store.close();
     const run = (...argv: string[]) => cli('cases', ...argv, '--site', site.id, '--db', db);
 
-    expect((await run('refresh', '--date', '2026-12-04')).out).toBe('2026-12-04: 2 new, 0 updated, 0 reopened');
-    expect((await run('refresh', '--date', '2026-12-04')).out).toBe('2026-12-04: 0 new, 0 updated, 0 reopened');
+    expect((await run('refresh', '--date', '2026-12-04')).out).toBe(
+      '2026-12-04: 2 new, 0 updated, 0 reopened, 0 denied by policy',
+    );
+    expect((await run('refresh', '--date', '2026-12-04')).out).toBe(
+      '2026-12-04: 0 new, 0 updated, 0 reopened, 0 denied by policy',
+    );
     const listed = JSON.parse((await run('list', '--json')).out) as Case[];
     expect(listed.map((c) => c.client).sort()).toEqual(['198.51.100.9', '203.0.113.7']);
     const [one, two] = listed as [Case, Case];
@@ -57,6 +61,23 @@ describe('watchpost cases', () => {
       'case.dismiss:cli',
     ]);
     await reopened.close();
+  });
+
+  it('shows and sets auto-deny policies, refusing unknown ones', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'watchpost-cases-cli-'));
+    const db = join(dir, 'watchpost.db');
+    const store = openSqliteStore({ path: db });
+    const { site } = await store.createSite({ name: 'shop', timeZone: 'UTC', homeCountry: 'JP' });
+    await store.close();
+    const run = (...argv: string[]) => cli('cases', 'policies', ...argv, '--site', site.id, '--db', db);
+    expect(JSON.parse((await run()).out)).toEqual({ autoDeny: [], expiry: '7d' });
+    expect(JSON.parse((await run('--auto-deny', 'scanner-probe', '--expiry', '1d')).out)).toEqual({
+      autoDeny: ['scanner-probe'],
+      expiry: '1d',
+    });
+    expect((await run('--auto-deny', 'deny-everyone')).code).toBe(2);
+    expect((await run('--expiry', 'forever')).code).toBe(2);
+    expect(JSON.parse((await run('--auto-deny', 'none')).out)).toEqual({ autoDeny: [], expiry: '1d' });
   });
 
   it('prints help', async () => {

@@ -1,4 +1,6 @@
 import { CLI_ACTOR } from '../../audit/actor.js';
+import { recordChange } from '../../audit/record.js';
+import { sitePoliciesSchema } from '../../db/policies.js';
 import { caseDecisionSchema, decideCase } from '../../cases/decide.js';
 import { refreshCases } from '../../cases/refresh.js';
 import { CASE_STATES, MAX_CASE_PAGE, type Case, type CaseState } from '../../db/cases.js';
@@ -13,12 +15,17 @@ const usage = `Usage:
   watchpost cases refresh --site ID [--date YYYY-MM-DD] [--db PATH|URL]
   watchpost cases decide --site ID --id CASE --action deny|allow|dismiss [--expiry 1d|7d|30d|forever]
                          [--reason TEXT] [--db PATH|URL]
+  watchpost cases policies --site ID [--auto-deny scanner-probe,repeat-bursts|none] [--expiry 1d|7d|30d]
+                         [--db PATH|URL]
 
 Triage cases: one per client the daily reports recommend, with its evidence per day. refresh folds a
 day's evidence in (today by default; the API does it before each list). decide denies (a deny-list
 entry that ends after --expiry, default 7d), allows (removes the client's deny entry) or dismisses (a
 --reason is required; the case reopens when the client comes back with new evidence). Decisions are
-in the audit log with the actor "cli".
+in the audit log with the actor "cli". policies shows or sets the site's auto-deny policies (off
+until set): scanner-probe denies a client with a scanner user agent that probed a sensitive path the
+same day; repeat-bursts one with two error bursts on the same or consecutive days. They act when
+cases are refreshed, as the decision of the policy.
   --site ID        site id from \`watchpost sites list\`
   --state LIST     states to list, comma-separated (${CASE_STATES.join(', ')}); default new
   --limit N        at most N cases (1 to ${MAX_CASE_PAGE}, default 50)
@@ -42,7 +49,7 @@ function caseLine(c: Case): string {
  * await casesCommand.run(['decide', '--site', 'site_…', '--id', 'case_…', '--action', 'deny', '--expiry', '7d'], io);
  */
 export const casesCommand: Command = {
-  summary: 'list, refresh and decide triage cases (deny with an expiry, allow, dismiss)',
+  summary: 'list, refresh and decide triage cases; set auto-deny policies',
   usage,
   async run(argv, io) {
     const site = { site: { type: 'string' } } as const;
@@ -87,8 +94,49 @@ export const casesCommand: Command = {
           const text = stringOption(args, 'date') ?? localDateAt(Date.now(), found.timeZone);
           const date = parseLocalDate(text);
           if (!date.ok) throw new UsageError(`--date: ${date.message}`);
-          const result = await refreshCases(store, found, date.date, Date.now());
-          io.out(`${result.date}: ${result.created} new, ${result.updated} updated, ${result.reopened} reopened`);
+          const deps = { store, now: Date.now, logError: (error: unknown) => io.err(String(error)) };
+          const result = await refreshCases(store, found, date.date, Date.now(), deps);
+          io.out(
+            `${result.date}: ${result.created} new, ${result.updated} updated, ${result.reopened} reopened, ` +
+              `${result.autoDenied} denied by policy`,
+          );
+          return 0;
+        });
+      },
+      policies: async (rest) => {
+        const args = parseCommandArgs(rest, {
+          ...dbOption,
+          ...site,
+          'auto-deny': { type: 'string' },
+          expiry: { type: 'string' },
+        });
+        if (!args) return (io.out(usage), 0);
+        return withSite(args, async (store, found) => {
+          const current = await store.getPolicies(found.id);
+          const list = stringOption(args, 'auto-deny');
+          const expiry = stringOption(args, 'expiry');
+          if (list === undefined && expiry === undefined) {
+            io.out(JSON.stringify(current));
+            return 0;
+          }
+          const next = sitePoliciesSchema.safeParse({
+            autoDeny: list === undefined ? current.autoDeny : list === 'none' ? [] : list.split(','),
+            expiry: expiry ?? current.expiry,
+          });
+          if (!next.success) {
+            const issue = next.error.issues[0]!;
+            throw new UsageError(`--${issue.path[0] === 'expiry' ? 'expiry' : 'auto-deny'}: ${issue.message}`);
+          }
+          await store.putPolicies(found.id, next.data, Date.now());
+          await recordChange(
+            { store, now: Date.now, logError: (e) => io.err(String(e)) },
+            found.id,
+            { actor: CLI_ACTOR, reason: '' },
+            'policies.set',
+            found.id,
+            { before: current, after: next.data },
+          );
+          io.out(JSON.stringify(next.data));
           return 0;
         });
       },

@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { alertStoreOn } from '../alert-store.js';
 import { caseStoreOn } from '../cases.js';
 import { findingStoreOn } from '../findings.js';
+import { policyStoreOn } from '../policies.js';
 import { denyListStoreOn } from '../denylist.js';
 import { postgresExecutor } from './executor.js';
 import type { Store } from '../store.js';
@@ -145,6 +146,7 @@ export async function openPostgresStore({
     ...alertStoreOn(executor),
     ...caseStoreOn(executor),
     ...findingStoreOn(executor),
+    ...policyStoreOn(executor),
     ...postgresSettingsStore(pool, now),
     ...postgresLeaseStore(pool),
     ...postgresIngestStatsStore(pool),

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { alertStoreOn } from '../alert-store.js';
 import { caseStoreOn } from '../cases.js';
 import { findingStoreOn } from '../findings.js';
+import { policyStoreOn } from '../policies.js';
 import { denyListStoreOn } from '../denylist.js';
 import { sqliteExecutor } from './executor.js';
 import type { RollupStore, Store } from '../store.js';
@@ -102,6 +103,7 @@ export function openSqliteStore({
     ...alertStoreOn(executor),
     ...caseStoreOn(executor),
     ...findingStoreOn(executor),
+    ...policyStoreOn(executor),
     ...sqliteSettingsStore(db, now),
     ...sqliteLeaseStore(db),
     ...sqliteIngestStatsStore(db),
