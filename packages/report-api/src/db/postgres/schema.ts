@@ -319,3 +319,15 @@ export const sitePolicies = pgTable('site_policies', {
   policies: text('policies').notNull(),
   updatedAt: epochMs('updated_at').notNull(),
 });
+
+/** Threat-intelligence lists imported for a site (`--format iplist`): IPs and CIDR blocks per source. */
+export const intelEntries = pgTable(
+  'intel_entries',
+  {
+    siteId: text('site_id').notNull(),
+    source: text('source').notNull(),
+    value: text('value').notNull(),
+    addedAt: epochMs('added_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.source, t.value] })],
+);

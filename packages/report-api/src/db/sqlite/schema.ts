@@ -320,3 +320,15 @@ export const sitePolicies = sqliteTable('site_policies', {
   policies: text('policies').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
+
+/** Threat-intelligence lists imported for a site (`--format iplist`): IPs and CIDR blocks per source. */
+export const intelEntries = sqliteTable(
+  'intel_entries',
+  {
+    siteId: text('site_id').notNull(),
+    source: text('source').notNull(),
+    value: text('value').notNull(),
+    addedAt: integer('added_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.source, t.value] })],
+);
