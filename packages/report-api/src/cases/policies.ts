@@ -5,6 +5,7 @@
  *
  * - `scanner-probe`: a scanner user agent and a probe of a sensitive path on the same day.
  * - `repeat-bursts`: two error bursts from the client on the same or consecutive days.
+ * - `intel-list`: a client on one of the site's threat lists that sent requests that day.
  */
 import type { ChangeBy } from '../db/keys.js';
 import type { AutoDenyPolicy, SitePolicies } from '../db/policies.js';
@@ -25,6 +26,7 @@ export function matchingPolicy(c: Case, day: string, policies: SitePolicies): Au
   for (const policy of policies.autoDeny) {
     if (policy === 'scanner-probe' && kinds.includes('scanner') && kinds.includes('probe')) return policy;
     if (policy === 'repeat-bursts' && burstsOf(c, day) + burstsOf(c, addDays(day, -1)) >= 2) return policy;
+    if (policy === 'intel-list' && kinds.includes('intel')) return policy;
   }
   return null;
 }

@@ -18,6 +18,7 @@ import { buildDailyReport } from '../reports/build.js';
 import { decideCase, type DecideDeps } from './decide.js';
 import { changeByPolicy, matchingPolicy } from './policies.js';
 import { buildGuardDutySection } from '../reports/guardduty.js';
+import { buildIntelSection } from '../reports/intel.js';
 import { localDayRange } from '../time/days.js';
 import type { Recommendation } from '../reports/types.js';
 
@@ -113,6 +114,20 @@ async function withGuardDuty(
   const byIp = new Map<string, ClientEvidence>(
     recs.map((rec) => [rec.ip, { ...rec, kinds: [...rec.kinds], reasons: [...rec.reasons] }]),
   );
+  const intel = await buildIntelSection(store, site.id, { date, top: 100 });
+  for (const match of intel?.matches ?? []) {
+    const rec: ClientEvidence = byIp.get(match.ip) ?? {
+      ip: match.ip,
+      country: null,
+      reasons: [],
+      kinds: [],
+      requests: match.requests,
+      denied: false,
+    };
+    rec.kinds.push('intel');
+    rec.reasons.push(`on threat list ${match.sources.join(', ')}; ${match.requests} requests`);
+    byIp.set(match.ip, rec);
+  }
   for (const ip of section?.ips ?? []) {
     if (ip.requests === 0) continue;
     const reason =

@@ -21,6 +21,7 @@ export const CASE_KINDS = [
   'rate-limited',
   'login-attack',
   'guardduty',
+  'intel',
 ] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
 

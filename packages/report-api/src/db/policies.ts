@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Executor } from './executor.js';
 
 /** The auto-deny policies there are. */
-export const AUTO_DENY_POLICIES = ['scanner-probe', 'repeat-bursts'] as const;
+export const AUTO_DENY_POLICIES = ['scanner-probe', 'repeat-bursts', 'intel-list'] as const;
 export type AutoDenyPolicy = (typeof AUTO_DENY_POLICIES)[number];
 
 /** A site's policies: which auto-deny policies are on, and how long their denies last. */

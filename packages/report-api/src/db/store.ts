@@ -3,6 +3,7 @@ import type { AlertStore } from './alerts.js';
 import type { CaseStore } from './cases.js';
 import type { FindingStore } from './findings.js';
 import type { PolicyStore } from './policies.js';
+import type { IntelStore } from './intel.js';
 import type { AuditStore } from './audit.js';
 import type { DrillDownStore } from './drilldown.js';
 import type { IngestStatsStore } from './ingest-stats.js';
@@ -249,6 +250,7 @@ export interface Store
     AuditStore,
     CaseStore,
     FindingStore,
-    PolicyStore {
+    PolicyStore,
+    IntelStore {
   close(): Promise<void>;
 }

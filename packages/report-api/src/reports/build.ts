@@ -1,4 +1,5 @@
 import { buildGuardDutySection } from './guardduty.js';
+import { buildIntelSection } from './intel.js';
 import { buildTriageSection } from './triage.js';
 import type { Counters, Site, Store, TrafficBucket } from '../db/store.js';
 import { burstReadRange, findBursts } from './bursts.js';
@@ -79,12 +80,13 @@ export async function buildDailyReport(
   if (!(ipBurstThreshold > 0)) throw new TypeError(`ipBurstThreshold must be > 0, got ${ipBurstThreshold}`);
   const { from, to } = localDayRange(date, site.timeZone);
   const id = site.id;
-  const [buckets, logins, rateLimited, triage, guardDuty] = await Promise.all([
+  const [buckets, logins, rateLimited, triage, guardDuty, intel] = await Promise.all([
     store.trafficBuckets(id, from, to),
     buildLoginsSection(store, id, { from, to, timeZone: site.timeZone }),
     buildRateLimitedSection(store, id, { from, to }),
     buildTriageSection(store, site, { date, top }),
     buildGuardDutySection(store, id, { date, from, to, top }),
+    buildIntelSection(store, id, { date, top }),
   ]);
   const totals = sum(buckets);
 
@@ -239,6 +241,7 @@ export async function buildDailyReport(
     logins,
     triage,
     ...(guardDuty ? { guardDuty } : {}),
+    ...(intel ? { intel } : {}),
     recommendations,
     comparison: {
       previousDay: previousTotals ? periodTotals(previousTotals, 1) : null,

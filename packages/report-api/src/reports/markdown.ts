@@ -86,6 +86,14 @@ export function reportToMarkdown(report: DailyReport, { top = 5 }: { top?: numbe
           `${n(ip.times)} times${ip.requests > 0 ? `; then ${n(ip.requests)} requests, ${n(ip.errors4xx)} 4xx` : ''}`,
       );
   }
+  const intel = report.intel;
+  if (intel && intel.clients > 0) {
+    lines.push('', `*On threat lists*: ${n(intel.clients)} clients`);
+    for (const m of intel.matches.slice(0, top))
+      lines.push(
+        `• ${code(m.ip)}: ${m.sources.map(reason).join(', ')}; ${n(m.requests)} requests, ${n(m.blocked)} blocked`,
+      );
+  }
   const triage = report.triage;
   if (triage && triage.decided.length > 0) {
     lines.push('', `*Decided since the last report*: ${n(triage.decided.length)}`);

@@ -64,6 +64,14 @@ export const dailyReportSchema = z.object({
   ),
   suspicious5xx: z.array(z.object({ ip: z.string(), errors5xx: count, reasons: z.array(z.string()) })),
   rateLimited: rateLimitedSchema.optional(),
+  intel: z
+    .object({
+      sources: z.array(z.object({ source: z.string(), entries: count })),
+      clients: count,
+      matches: z.array(z.object({ ip: z.string(), sources: z.array(z.string()), requests: count, blocked: count })),
+    })
+    .optional()
+    .describe('threat lists of the site and the day’s clients they name'),
   guardDuty: z
     .object({
       findings: count,

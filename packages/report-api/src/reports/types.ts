@@ -57,6 +57,8 @@ export interface DailyReport {
   triage?: TriageSection;
   /** Present when the site has GuardDuty findings that day. */
   guardDuty?: GuardDutySection;
+  /** Present when the site has threat lists (`watchpost import --format iplist`). */
+  intel?: IntelSection;
   recommendations: Recommendation[];
   comparison: {
     previousDay: PeriodTotals | null;
@@ -131,6 +133,14 @@ export interface GuardDutySection {
   }>;
   /** Remote IPs of the day's findings that also sent HTTP requests. */
   alsoInTraffic: number;
+}
+
+/** The site's threat lists and the day's clients they name (busiest first, at most 100 listed). */
+export interface IntelSection {
+  sources: Array<{ source: string; entries: number }>;
+  /** Clients of the day on at least one list. */
+  clients: number;
+  matches: Array<{ ip: string; sources: string[]; requests: number; blocked: number }>;
 }
 
 /** Triage: the case decisions taken since the last report, and the cases still open. */

@@ -40,5 +40,23 @@ export function findingsContract({ fresh }: ContractContext): void {
       expect(await store.listFindings(a.site.id, T + 6, T + 10)).toEqual([]);
       expect(await store.listFindings(b.site.id, 0, T + 100)).toEqual([]);
     });
+
+    it('replaces a threat list by source and keeps sites apart', async () => {
+      const store = await fresh();
+      const a = await store.createSite({ name: 'a', timeZone: 'UTC', homeCountry: null });
+      const b = await store.createSite({ name: 'b', timeZone: 'UTC', homeCountry: null });
+      await store.replaceIntel(a.site.id, 'drop', ['192.0.2.0/24', '2001:db8::/32', '192.0.2.0/24'], T);
+      await store.replaceIntel(a.site.id, 'edrop', ['198.51.100.7'], T);
+      expect(await store.intelSources(a.site.id)).toEqual([
+        { source: 'drop', entries: 2 },
+        { source: 'edrop', entries: 1 },
+      ]);
+      await store.replaceIntel(a.site.id, 'drop', ['203.0.113.0/24'], T + 1);
+      expect(await store.listIntel(a.site.id)).toEqual([
+        { source: 'drop', value: '203.0.113.0/24' },
+        { source: 'edrop', value: '198.51.100.7' },
+      ]);
+      expect(await store.listIntel(b.site.id)).toEqual([]);
+    });
   });
 }

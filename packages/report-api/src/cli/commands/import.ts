@@ -4,6 +4,8 @@ import { loadGeoLookup } from '@watchpost/middleware/node';
 import { createParseContext } from '../../importers/context.js';
 import { IMPORT_FORMATS, isImportFormat } from '../../importers/formats.js';
 import { importGuardDuty } from './import-guardduty.js';
+import { importIpList } from './import-iplist.js';
+import { SOURCE_NAME } from '../../importers/iplist.js';
 import { storeIngest } from '../../importers/ingest.js';
 import { createProgressLine } from '../../importers/progress.js';
 import { parseLoginPaths } from '../../importers/login-paths.js';
@@ -19,10 +21,10 @@ import {
 } from '../args.js';
 import { openStoreFromArgs, withSite } from '../open-store.js';
 
-const formats = [...Object.keys(IMPORT_FORMATS), 'guardduty'].join('|');
+const formats = [...Object.keys(IMPORT_FORMATS), 'guardduty', 'iplist'].join('|');
 
 const usage = `Usage: watchpost import --site ID --format ${formats} [--login-path P]... [--sample-rate R]
-                        [--db PATH|URL] FILE...
+                        [--source NAME] [--db PATH|URL] FILE...
 
 Imports existing logs into a site as ordinary events, so its daily reports, dashboard and
 recommendations cover them. Files may be plain or gzip (detected by content). Importing the
@@ -36,6 +38,8 @@ skipped and counted; a broken file stops the import with a message naming it (ex
                    combined  Apache/nginx combined or common log format
                    guardduty GuardDuty findings: JSON lines (S3 export, EventBridge events) or a
                              {"findings": [...]} document (aws guardduty get-findings), plain or gzip
+                   iplist    a threat list: one IP or CIDR per line, # comments; needs --source NAME and
+                             replaces that list (reports mark its clients; the intel-list policy denies them)
   --login-path P   mark requests to P (POST:/login or /login, repeatable) as login attempts:
                    failed on 401/403 or when refused by WAF, success on any other status
                    below 500; none on 5xx, a closed connection or an AWS WAF ALLOW
@@ -64,6 +68,7 @@ export const importCommand: Command = {
         format: { type: 'string' },
         'login-path': { type: 'string', multiple: true },
         'sample-rate': { type: 'string' },
+        source: { type: 'string' },
       },
       { positionals: Number.POSITIVE_INFINITY },
     );
@@ -71,6 +76,7 @@ export const importCommand: Command = {
     stringOption(args, 'site', true); // a missing --site is reported first
     const format = stringOption(args, 'format', true);
     if (format === 'guardduty') return runGuardDuty(args, io);
+    if (format === 'iplist') return runIpList(args, io);
     if (!isImportFormat(format))
       throw new UsageError(`--format: ${JSON.stringify(format)} is not one of ${formats.replaceAll('|', ', ')}`);
     let loginPaths;
@@ -148,6 +154,27 @@ async function runGuardDuty(args: ParsedArgs, io: CliIo): Promise<number> {
   }
   return withSite(args, async (store, site) => {
     io.out(JSON.stringify(await importGuardDuty(store, site, files, Date.now())));
+    return 0;
+  });
+}
+
+/** `--format iplist --source NAME`: replaces that threat list of the site. */
+async function runIpList(args: ParsedArgs, io: CliIo): Promise<number> {
+  const source = stringOption(args, 'source', true);
+  if (!SOURCE_NAME.test(source))
+    throw new UsageError(`--source: letters, digits, ".", "_" and "-" (64 at most), got ${JSON.stringify(source)}`);
+  const files = args.positionals;
+  if (files.length === 0) throw new UsageError('give at least one list FILE to import');
+  for (const file of files) {
+    try {
+      if (!statSync(file).isFile()) throw new UsageError(`${file}: not a file`);
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      throw new UsageError(`${file}: no such file`);
+    }
+  }
+  return withSite(args, async (store, site) => {
+    io.out(JSON.stringify(await importIpList(store, site, source, files, Date.now())));
     return 0;
   });
 }

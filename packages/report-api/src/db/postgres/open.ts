@@ -6,6 +6,7 @@ import { alertStoreOn } from '../alert-store.js';
 import { caseStoreOn } from '../cases.js';
 import { findingStoreOn } from '../findings.js';
 import { policyStoreOn } from '../policies.js';
+import { intelStoreOn } from '../intel.js';
 import { denyListStoreOn } from '../denylist.js';
 import { postgresExecutor } from './executor.js';
 import type { Store } from '../store.js';
@@ -147,6 +148,7 @@ export async function openPostgresStore({
     ...caseStoreOn(executor),
     ...findingStoreOn(executor),
     ...policyStoreOn(executor),
+    ...intelStoreOn(executor),
     ...postgresSettingsStore(pool, now),
     ...postgresLeaseStore(pool),
     ...postgresIngestStatsStore(pool),

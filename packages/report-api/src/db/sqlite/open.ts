@@ -6,6 +6,7 @@ import { alertStoreOn } from '../alert-store.js';
 import { caseStoreOn } from '../cases.js';
 import { findingStoreOn } from '../findings.js';
 import { policyStoreOn } from '../policies.js';
+import { intelStoreOn } from '../intel.js';
 import { denyListStoreOn } from '../denylist.js';
 import { sqliteExecutor } from './executor.js';
 import type { RollupStore, Store } from '../store.js';
@@ -104,6 +105,7 @@ export function openSqliteStore({
     ...caseStoreOn(executor),
     ...findingStoreOn(executor),
     ...policyStoreOn(executor),
+    ...intelStoreOn(executor),
     ...sqliteSettingsStore(db, now),
     ...sqliteLeaseStore(db),
     ...sqliteIngestStatsStore(db),
