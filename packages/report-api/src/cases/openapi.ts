@@ -140,7 +140,8 @@ export function caseOpenApiPaths(): Record<string, object> {
       put: {
         summary:
           'set the auto-deny policies (admin key of the site): scanner-probe (a scanner user agent that probed a ' +
-          'sensitive path that day), repeat-bursts (two error bursts on the same or consecutive days); they deny ' +
+          'sensitive path that day), repeat-bursts (two error bursts on the same or consecutive days), intel-list ' +
+          '(a client on one of the site’s threat lists that sent requests that day); they deny ' +
           'for `expiry` when cases are refreshed, recorded as decisions of the policy',
         security,
         parameters: [siteId],

@@ -15,8 +15,8 @@ const usage = `Usage:
   watchpost cases refresh --site ID [--date YYYY-MM-DD] [--db PATH|URL]
   watchpost cases decide --site ID --id CASE --action deny|allow|dismiss [--expiry 1d|7d|30d|forever]
                          [--reason TEXT] [--db PATH|URL]
-  watchpost cases policies --site ID [--auto-deny scanner-probe,repeat-bursts|none] [--expiry 1d|7d|30d]
-                         [--db PATH|URL]
+  watchpost cases policies --site ID [--auto-deny scanner-probe,repeat-bursts,intel-list|none]
+                         [--expiry 1d|7d|30d] [--db PATH|URL]
 
 Triage cases: one per client the daily reports recommend, with its evidence per day. refresh folds a
 day's evidence in (today by default; the API does it before each list). decide denies (a deny-list
@@ -24,8 +24,9 @@ entry that ends after --expiry, default 7d), allows (removes the client's deny e
 --reason is required; the case reopens when the client comes back with new evidence). Decisions are
 in the audit log with the actor "cli". policies shows or sets the site's auto-deny policies (off
 until set): scanner-probe denies a client with a scanner user agent that probed a sensitive path the
-same day; repeat-bursts one with two error bursts on the same or consecutive days. They act when
-cases are refreshed, as the decision of the policy.
+same day; repeat-bursts one with two error bursts on the same or consecutive days; intel-list one
+on a threat list of the site (import --format iplist). They act when cases are refreshed, as the
+decision of the policy.
   --site ID        site id from \`watchpost sites list\`
   --state LIST     states to list, comma-separated (${CASE_STATES.join(', ')}); default new
   --limit N        at most N cases (1 to ${MAX_CASE_PAGE}, default 50)
