@@ -107,6 +107,7 @@ function readyText(demo: DemoHandle): string {
     'Watchpost demo is ready.',
     ...findings(demo.report),
     `  Dashboard   ${demo.dashboardUrl}`,
+    `  Triage      ${demo.triageUrl} (deny with an expiry, allow, dismiss; all in the audit log)`,
     `  Admin key   ${demo.adminKey}`,
     '              paste it on that page to sign in; it is shown only here and never put in a URL',
     `  Report      ${demo.date} (and ${demo.previousDate} for comparison), site ${demo.site.id}`,

@@ -5,6 +5,7 @@ import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import {
   buildDailyReport,
+  refreshCases,
   createApp,
   openSqliteStore,
   type DailyReport,
@@ -50,6 +51,8 @@ export interface DemoHandle {
   reportApiUrl: string;
   /** The dashboard's sign-in page: paste `adminKey` there (keys never travel in URLs). */
   dashboardUrl: string;
+  /** The triage page of the demo site (after signing in): its cases, to deny, dismiss or ticket. */
+  triageUrl: string;
   site: Site;
   adminKey: string;
   ingestKey: string;
@@ -189,10 +192,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
     const report = await buildDailyReport(db.store, site, days.main.date);
     const refusals = report.blocksByRule.filter((r) => r.rule.startsWith('rate:') || r.rule.startsWith('login:'));
     log(`rate rules and login detections: ${refusals.map((r) => `${r.rule} ${r.blocked}`).join(', ') || 'none'}`);
+    // The day's recommendations become triage cases, ready on the dashboard's triage page.
+    const cases = await refreshCases(db.store, site, days.main.date, now());
+    log(`triage cases: ${cases.created} new`);
 
     return {
       reportApiUrl,
       dashboardUrl: `${reportApiUrl}/dashboard/sign-in`,
+      triageUrl: `${reportApiUrl}/dashboard/sites/${encodeURIComponent(site.id)}/triage`,
       site,
       adminKey,
       ingestKey,

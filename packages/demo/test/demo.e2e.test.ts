@@ -93,4 +93,21 @@ describe('watchpost demo, end to end', () => {
       expect(row?.blocked).toBe(0);
     }
   });
+
+  it('opens the day’s recommendations as triage cases, decidable through the API', async () => {
+    const auth = { authorization: `Bearer ${demo.adminKey}` };
+    const base = `${demo.reportApiUrl}/v1/sites/${demo.site.id}/cases`;
+    const { cases } = (await (await fetch(`${base}?refresh=0&limit=500`, { headers: auth })).json()) as {
+      cases: Array<{ id: string; client: string }>;
+    };
+    const open = report.recommendations.filter((r) => !r.denied).map((r) => r.ip);
+    expect(cases.map((c) => c.client).sort()).toEqual(open.sort());
+    const decided = await fetch(`${base}/${cases[0]!.id}/decision`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'deny', expiry: '1d', reason: 'demo triage' }),
+    });
+    expect(decided.status).toBe(200);
+    expect(demo.triageUrl).toBe(`${demo.reportApiUrl}/dashboard/sites/${demo.site.id}/triage`);
+  });
 });

@@ -16,6 +16,7 @@ export { forTerminal } from './escape/terminal.js';
 export * from './importers/index.js';
 export { createEdgeNotifier, parseEdgeWorkers, EDGE_NOTICE_PATH } from './denylist/notify-edge.js';
 export { parseTicketTargets, type TicketTarget } from './cases/tickets.js';
+export { refreshCases, type RefreshResult } from './cases/refresh.js';
 export type * from './db/cases.js';
 export type * from './db/keys.js';
 export type * from './db/audit.js';
