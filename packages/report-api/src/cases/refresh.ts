@@ -14,6 +14,7 @@ import {
 } from '../db/cases.js';
 import { newId } from '../db/ids.js';
 import type { Site, Store } from '../db/store.js';
+import { clientKey } from '@watchpost/middleware';
 import { buildDailyReport } from '../reports/build.js';
 import { decideCase, type DecideDeps } from './decide.js';
 import { changeByPolicy, matchingPolicy } from './policies.js';
@@ -145,7 +146,31 @@ async function withGuardDuty(
     rec.reasons.unshift(reason);
     byIp.set(ip.ip, rec);
   }
-  return [...byIp.values()];
+  return groupByClient([...byIp.values()]);
+}
+
+/**
+ * One evidence per client key: IPv4 addresses stand alone, IPv6 addresses of one /64 (one host, as
+ * the engine counts them) are one client, so an attacker rotating inside its /64 is one case.
+ */
+function groupByClient(evidence: ClientEvidence[]): ClientEvidence[] {
+  const byKey = new Map<string, ClientEvidence>();
+  for (const e of evidence) {
+    const key = clientKey(e.ip);
+    const seen = byKey.get(key);
+    // Reasons of a /64 name the address they came from.
+    const reasons = key === e.ip ? e.reasons : e.reasons.map((reason) => `${e.ip}: ${reason}`);
+    if (!seen) {
+      byKey.set(key, { ...e, ip: key, reasons });
+      continue;
+    }
+    seen.kinds = [...new Set([...seen.kinds, ...e.kinds])];
+    seen.reasons = [...seen.reasons, ...reasons];
+    seen.requests += e.requests;
+    seen.denied = seen.denied && e.denied;
+    seen.country ??= e.country;
+  }
+  return [...byKey.values()];
 }
 
 /**

@@ -225,4 +225,19 @@ describe('/v1/sites/:id/cases', () => {
       'case.deny:policy',
     ]);
   });
+
+  it('makes one case of an IPv6 /64, and a deny covers the whole /64', async () => {
+    const { ingest, call, base, list } = await setup();
+    await ingest([...burstOf404('2001:db8:1:2::a', T), ...burstOf404('2001:db8:1:2::b', T)]);
+    const cases = await list();
+    expect(cases).toHaveLength(1);
+    expect(cases[0]).toMatchObject({ client: '2001:db8:1:2::/64', requests: 50 });
+    expect(cases[0]!.evidence['2026-12-04']!.reasons.map((r) => r.split(': ')[0]).sort()).toEqual([
+      '2001:db8:1:2::a',
+      '2001:db8:1:2::b',
+    ]);
+    await call('POST', `${base}/${cases[0]!.id}/decision`, { action: 'deny', expiry: '7d' });
+    const denyList = (await (await call('GET', '/v1/denylist')).json()) as { entries: Array<{ value: string }> };
+    expect(denyList.entries.map((e) => e.value)).toEqual(['2001:db8:1:2::/64']);
+  });
 });
