@@ -206,4 +206,35 @@ describe('GuardDuty findings', () => {
       await reopened.close();
     }
   });
+
+  it('POST /v1/import takes GuardDuty findings and threat lists, bounded like logs', async () => {
+    const { tempStore, appWithSite } = await import('../../test/helpers.js');
+    const t = tempStore(() => NOW);
+    try {
+      const { app, adminKey, ingestKey } = await appWithSite(t.store, {}, () => NOW);
+      const send = (query: string, body: BodyInit, key = adminKey) =>
+        app.request(`/v1/import?${query}`, { method: 'POST', headers: { authorization: `Bearer ${key}` }, body });
+      const findings = [
+        guardDutyFinding({ id: 'f1', type: 'Recon:EC2/Portscan', severity: 5, ips: [PROBER], lastSeen: SEEN }),
+      ];
+      const gd = await send('format=guardduty', gzipSync(JSON.stringify({ findings }, null, 2)));
+      expect(gd.status).toBe(200);
+      expect(await gd.json()).toEqual({ files: 1, findings: 1, rows: 1, withoutIp: 0, skipped: {} });
+      const list = await send('format=iplist&source=drop', '192.0.2.0/24\nnope\n');
+      expect(await list.json()).toEqual({
+        source: 'drop',
+        entries: 1,
+        skipped: 1,
+        skippedLines: [2],
+        truncated: false,
+      });
+      expect((await send('format=iplist', '192.0.2.1\n')).status).toBe(400);
+      expect((await send('format=iplist&source=..%2Fx', '192.0.2.1\n')).status).toBe(400);
+      expect((await send('format=guardduty', '{}', ingestKey)).status).toBe(403);
+      for (let i = 0; i < 19; i++) expect((await send(`format=iplist&source=l${i}`, '192.0.2.1\n')).status).toBe(200);
+      expect((await send('format=iplist&source=one-too-many', '192.0.2.1\n')).status).toBe(409);
+    } finally {
+      await t.cleanup();
+    }
+  });
 });

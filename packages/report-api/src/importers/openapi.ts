@@ -15,6 +15,24 @@ export const importSummarySchema = z.object({
   seconds: z.number(),
 });
 
+/** The summary of a GuardDuty import (`FindingsSummary`). */
+const findingsSummarySchema = z.object({
+  files: z.number().int(),
+  findings: z.number().int(),
+  rows: z.number().int().describe('one per finding and remote IP'),
+  withoutIp: z.number().int(),
+  skipped: z.record(z.string(), z.number().int()),
+});
+
+/** The summary of a threat-list import (`IpListSummary`). */
+const ipListSummarySchema = z.object({
+  source: z.string(),
+  entries: z.number().int(),
+  skipped: z.number().int(),
+  skippedLines: z.array(z.number().int()),
+  truncated: z.boolean(),
+});
+
 /**
  * The OpenAPI path of `importRoutes`, for the report API's `/openapi.json`.
  *
@@ -34,7 +52,17 @@ export function importOpenApiPaths() {
             name: 'format',
             in: 'query',
             required: true,
-            schema: { type: 'string', enum: Object.keys(IMPORT_FORMATS) },
+            schema: { type: 'string', enum: [...Object.keys(IMPORT_FORMATS), 'guardduty', 'iplist'] },
+            description:
+              'a log format, or guardduty (GuardDuty findings: JSON lines or a {"findings": [...]} document) or ' +
+              'iplist (a threat list: one IP or CIDR per line; needs source)',
+          },
+          {
+            name: 'source',
+            in: 'query',
+            required: false,
+            description: 'iplist only: the name of the list to replace',
+            schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' },
           },
           {
             name: 'loginPath',
@@ -65,8 +93,11 @@ export function importOpenApiPaths() {
           },
         },
         responses: {
-          '200': json(importSummarySchema, 'what was imported and what was skipped, by reason'),
-          ...errors(400, 401, 403, 413, 415),
+          '200': json(
+            z.union([importSummarySchema, findingsSummarySchema, ipListSummarySchema]),
+            'what was imported and what was skipped, by reason (its shape depends on the format)',
+          ),
+          ...errors(400, 401, 403, 409, 413, 415),
         },
       },
     },

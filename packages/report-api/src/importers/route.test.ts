@@ -190,7 +190,7 @@ describe('GET /openapi.json', () => {
       >;
     };
     const post = doc.paths['/v1/import']?.post;
-    expect(post?.parameters?.[0]?.schema.enum).toEqual(['aws-waf', 'alb', 'combined']);
+    expect(post?.parameters?.[0]?.schema.enum).toEqual(['aws-waf', 'alb', 'combined', 'guardduty', 'iplist']);
     expect(JSON.stringify(post?.responses['200'])).toContain('skippedByReason');
   });
 });

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { loadGeoLookup } from '@watchpost/middleware/node';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { requireKey } from '../http/auth.js';
 import type { AppEnv, ResolvedDeps } from '../http/env.js';
 import { apiError } from '../http/errors.js';
@@ -11,6 +11,9 @@ import { storeIngest } from './ingest.js';
 import { parseLoginPaths } from './login-paths.js';
 import { describeImportError } from './errors.js';
 import { ImportLimitError, importStream } from './stream.js';
+import { importGuardDuty } from './guardduty-import.js';
+import { importIpList, TooManyListsError } from './iplist-import.js';
+import { SOURCE_NAME } from './iplist.js';
 
 const GB = 1024 ** 3;
 
@@ -27,7 +30,7 @@ export interface ImportRouteOptions {
   context?: ParseContext;
 }
 
-const formats = Object.keys(IMPORT_FORMATS).join(', ');
+const formats = [...Object.keys(IMPORT_FORMATS), 'guardduty', 'iplist'].join(', ');
 
 /** Passes chunks through, failing once more than `max` bytes went by. */
 async function* capped(body: AsyncIterable<Uint8Array>, max: number): AsyncGenerator<Uint8Array> {
@@ -41,6 +44,7 @@ async function* capped(body: AsyncIterable<Uint8Array>, max: number): AsyncGener
 
 /**
  * `POST /v1/import?format=aws-waf|alb|combined[&loginPath=…][&sampleRate=0.1]` (admin key): the body is a log,
+ * (or `format=guardduty`: GuardDuty findings; `format=iplist&source=NAME`: a threat list replacing that one),
  * plain or gzip (`Content-Encoding: gzip` or simply a `.gz` file's bytes), read as a stream and imported
  * into the key's site through the same validation and ingest as `POST /v1/events`; `sampleRate` stores
  * only that share of the allowed 2xx/3xx raw events, with exact report counts (see `storeIngest`).
@@ -57,9 +61,31 @@ export function importRoutes(
 ) {
   let lookups = context;
   const app = new Hono<AppEnv>();
+
+  /** GuardDuty findings or a threat list: evidence beside the events, bounded like a log body. */
+  async function importEvidence(c: Context<AppEnv>, format: 'guardduty' | 'iplist') {
+    const body = c.req.raw.body;
+    if (body === null) throw apiError(400, 'the body is empty: send the export as the body');
+    if (Number(c.req.header('content-length') ?? 0) > maxBodyBytes)
+      throw apiError(413, `the body is larger than ${maxBodyBytes} bytes; split the export`);
+    const source = () => capped(Readable.fromWeb(body as unknown as NodeReadableStream<Uint8Array>), maxBodyBytes);
+    const site = c.get('site');
+    try {
+      if (format === 'guardduty') return c.json(await importGuardDuty(deps.store, site, [source], deps.now()), 200);
+      const name = c.req.query('source') ?? '';
+      if (!SOURCE_NAME.test(name))
+        throw apiError(400, 'add ?source=NAME (letters, digits, ".", "_" and "-", 64 at most): the list to replace');
+      return c.json(await importIpList(deps.store, site, name, [source], deps.now()), 200);
+    } catch (error) {
+      if (error instanceof TooManyListsError) throw apiError(409, error.message);
+      if (error instanceof ImportLimitError) throw apiError(413, error.message);
+      throw error;
+    }
+  }
   app.post('/', requireKey(deps.store, ['admin']), async function importLog(c) {
     const format = c.req.query('format');
     if (format === undefined) throw apiError(400, `add ?format= to the URL: one of ${formats}`);
+    if (format === 'guardduty' || format === 'iplist') return importEvidence(c, format);
     if (!isImportFormat(format)) throw apiError(400, `format ${JSON.stringify(format)} is not one of ${formats}`);
     let loginPaths;
     try {

@@ -1,10 +1,10 @@
-import { statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { loadGeoLookup } from '@watchpost/middleware/node';
 import { createParseContext } from '../../importers/context.js';
 import { IMPORT_FORMATS, isImportFormat } from '../../importers/formats.js';
-import { importGuardDuty } from './import-guardduty.js';
-import { importIpList } from './import-iplist.js';
+import { importGuardDuty } from '../../importers/guardduty-import.js';
+import { importIpList, TooManyListsError } from '../../importers/iplist-import.js';
 import { SOURCE_NAME } from '../../importers/iplist.js';
 import { storeIngest } from '../../importers/ingest.js';
 import { createProgressLine } from '../../importers/progress.js';
@@ -153,7 +153,8 @@ async function runGuardDuty(args: ParsedArgs, io: CliIo): Promise<number> {
     }
   }
   return withSite(args, async (store, site) => {
-    io.out(JSON.stringify(await importGuardDuty(store, site, files, Date.now())));
+    const sources = files.map((file) => () => createReadStream(file));
+    io.out(JSON.stringify(await importGuardDuty(store, site, sources, Date.now())));
     return 0;
   });
 }
@@ -174,7 +175,13 @@ async function runIpList(args: ParsedArgs, io: CliIo): Promise<number> {
     }
   }
   return withSite(args, async (store, site) => {
-    io.out(JSON.stringify(await importIpList(store, site, source, files, Date.now())));
+    const sources = files.map((file) => () => createReadStream(file));
+    try {
+      io.out(JSON.stringify(await importIpList(store, site, source, sources, Date.now())));
+    } catch (error) {
+      if (error instanceof TooManyListsError) throw new UsageError(`--source: ${error.message}`);
+      throw error;
+    }
     return 0;
   });
 }

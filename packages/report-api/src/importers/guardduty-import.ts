@@ -1,7 +1,7 @@
-import { createReadStream } from 'node:fs';
-import type { Finding } from '../../db/findings.js';
-import type { Site, Store } from '../../db/store.js';
-import { readFindings } from '../../importers/guardduty-read.js';
+import type { Finding } from '../db/findings.js';
+import type { Site, Store } from '../db/store.js';
+import { readFindings } from './guardduty-read.js';
+import type { LogSource } from './stream.js';
 
 /** What `watchpost import --format guardduty` prints. */
 export interface FindingsSummary {
@@ -18,12 +18,12 @@ export interface FindingsSummary {
  * Imports GuardDuty exports into a site's findings, 500 findings at a time.
  *
  * @example
- * const summary = await importGuardDuty(store, site, ['findings.jsonl.gz'], Date.now());
+ * const summary = await importGuardDuty(store, site, [() => createReadStream('findings.jsonl.gz')], Date.now());
  */
 export async function importGuardDuty(
   store: Store,
   site: Site,
-  files: string[],
+  sources: Array<() => LogSource>,
   now: number,
 ): Promise<FindingsSummary> {
   const summary: FindingsSummary = { files: 0, findings: 0, rows: 0, withoutIp: 0, skipped: {} };
@@ -32,8 +32,8 @@ export async function importGuardDuty(
     if (pending.length > 0) await store.putFindings(site.id, pending);
     pending = [];
   };
-  for (const file of files) {
-    for await (const result of readFindings(createReadStream(file), now)) {
+  for (const open of sources) {
+    for await (const result of readFindings(open(), now)) {
       if ('skip' in result) {
         summary.skipped[result.skip] = (summary.skipped[result.skip] ?? 0) + 1;
         continue;
