@@ -95,7 +95,7 @@ describe('/v1/sites/:id/cases', () => {
     expect(back!.decision).toMatchObject({ reason: 'our monitoring', day: '2026-12-04' });
   });
 
-  it('allows a client: its exact deny entry goes, and the case stays allowed', async () => {
+  it('allows a client: its exact deny entry goes, it leaves the recommendations, the case stays allowed', async () => {
     const { ingest, call, base, list } = await setup();
     await ingest(burstOf404(SCANNER, T));
     const [c] = await list();
@@ -103,6 +103,11 @@ describe('/v1/sites/:id/cases', () => {
     const allowed = await call('POST', `${base}/${c!.id}/decision`, { action: 'allow', reason: 'our uptime checker' });
     expect(await allowed.json()).toMatchObject({ state: 'allowed' });
     expect(((await (await call('GET', '/v1/denylist')).json()) as { entries: unknown[] }).entries).toEqual([]);
+    expect((await list('?state=allowed')).map((x) => x.id)).toEqual([c!.id]);
+    // An allowed client is not recommended again, and a refresh keeps it allowed.
+    const report = (await (await call('GET', '/v1/reports/daily?date=2026-12-04')).json()) as DailyReport;
+    expect(report.recommendations.map((r) => r.ip)).not.toContain(SCANNER);
+    await call('POST', `${base}/refresh?date=2026-12-04`);
     expect((await list('?state=allowed')).map((x) => x.id)).toEqual([c!.id]);
   });
 

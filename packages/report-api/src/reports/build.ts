@@ -1,3 +1,5 @@
+import { clientKey } from '@watchpost/middleware';
+import { MAX_CASE_PAGE } from '../db/cases.js';
 import { buildGuardDutySection } from './guardduty.js';
 import { buildIntelSection } from './intel.js';
 import { buildTriageSection } from './triage.js';
@@ -167,7 +169,7 @@ export async function buildDailyReport(
   const previousTotals = previous.length > 0 ? sum(previous) : null;
   const trailingTotals = trailing.length > 0 ? sum(trailing) : null;
 
-  const { recommendations, suspicious5xx } = await recommend(store, site, {
+  const { recommendations: recommended, suspicious5xx } = await recommend(store, site, {
     date,
     from,
     to,
@@ -177,6 +179,11 @@ export async function buildDailyReport(
     rateLimited,
     logins,
   });
+  // Clients a triage allowed (an IP, or its IPv6 /64) are not recommended again.
+  const allowed = new Set(
+    (await store.listCases(id, { states: ['allowed'], limit: MAX_CASE_PAGE })).map((c) => c.client),
+  );
+  const recommendations = recommended.filter((r) => !allowed.has(r.ip) && !allowed.has(clientKey(r.ip)));
 
   return {
     site: { id: site.id, name: site.name, timeZone: site.timeZone, homeCountry: site.homeCountry },
