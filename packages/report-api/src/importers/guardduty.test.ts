@@ -82,6 +82,45 @@ describe('GuardDuty findings', () => {
     expect(findingRows(event, NOW)).toEqual({ rows: [expect.objectContaining({ findingId: 'f4' })] });
   });
 
+  it('names the resource and reads the other actions, counts and countries', () => {
+    const base = guardDutyFinding({ id: 'r1', type: 'Recon:IAMUser/TorIPCaller', severity: 5, lastSeen: SEEN });
+    const service = base['service'] as Record<string, unknown>;
+    const remote = (ip: string, country: unknown) => ({
+      remoteIpDetails: { ipAddressV4: ip, country: { countryCode: country } },
+    });
+    const cases: Array<[Record<string, unknown>, Record<string, unknown>]> = [
+      [
+        {
+          resource: { resourceType: 'AccessKey', accessKeyDetails: { accessKeyId: 'AKIAEXAMPLE' } },
+          service: { ...service, count: 'many', action: { kubernetesApiCallAction: remote('192.0.2.1', 'zz') } },
+        },
+        { resource: 'AccessKey:AKIAEXAMPLE', count: 1, country: null, ip: '192.0.2.1' },
+      ],
+      [
+        {
+          resource: { resourceType: 'EKSCluster', eksClusterDetails: { name: 'prod' } },
+          service: { ...service, count: 4, action: { rdsLoginAttemptAction: remote('192.0.2.2', 'US') } },
+        },
+        { resource: 'EKSCluster:prod', count: 4, country: 'US', ip: '192.0.2.2' },
+      ],
+      [
+        {
+          resource: { resourceType: 'S3Bucket', s3BucketDetails: { name: 'logs' } },
+          service: { ...service, action: { awsApiCallAction: { remoteIpDetails: { ipAddressV6: '2001:db8::7' } } } },
+        },
+        { resource: 'S3Bucket:logs', ip: '2001:db8::7' },
+      ],
+      [
+        { resource: null, service: { ...service, eventLastSeen: 'yesterday' } },
+        { resource: 'Unknown', lastSeen: Date.parse(SEEN) },
+      ],
+    ];
+    for (const [overrides, expected] of cases) {
+      const result = findingRows({ ...base, ...overrides }, NOW);
+      expect(result, JSON.stringify(expected)).toEqual({ rows: [expect.objectContaining(expected)] });
+    }
+  });
+
   it('skips hostile records with a reason, never throwing', () => {
     const ok = guardDutyFinding({ id: 'f1', type: 'Recon:EC2/Portscan', severity: 5, ips: [PROBER], lastSeen: SEEN });
     const cases: Array<[unknown, string]> = [

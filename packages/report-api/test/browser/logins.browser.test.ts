@@ -53,7 +53,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('logins and rate-limits pages in Chrom
     const res = await seeded.app.request('/v1/events', {
       method: 'POST',
       headers: { authorization: `Bearer ${seeded.ingestKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ batchId: 'issue15-extra', source: 'express', events: extraEvents() }),
+      body: JSON.stringify({ batchId: 'logins-extra', source: 'express', events: extraEvents() }),
     });
     expect(res.status).toBe(202);
     server = await new Promise<ServerType>((resolve) => {
