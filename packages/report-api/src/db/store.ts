@@ -4,6 +4,7 @@ import type { CaseStore } from './cases.js';
 import type { FindingStore } from './findings.js';
 import type { PolicyStore } from './policies.js';
 import type { IntelStore } from './intel.js';
+import type { BotActivityStore } from './bot-activity.js';
 import type { AuditStore } from './audit.js';
 import type { DrillDownStore } from './drilldown.js';
 import type { IngestStatsStore } from './ingest-stats.js';
@@ -251,6 +252,7 @@ export interface Store
     CaseStore,
     FindingStore,
     PolicyStore,
-    IntelStore {
+    IntelStore,
+    BotActivityStore {
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import { clientKey } from '@watchpost/middleware';
 import { MAX_CASE_PAGE } from '../db/cases.js';
 import { buildGuardDutySection } from './guardduty.js';
 import { buildIntelSection } from './intel.js';
+import { buildBotActivitySection } from './bots.js';
 import { buildTriageSection } from './triage.js';
 import type { Counters, Site, Store, TrafficBucket } from '../db/store.js';
 import { burstReadRange, findBursts } from './bursts.js';
@@ -82,13 +83,14 @@ export async function buildDailyReport(
   if (!(ipBurstThreshold > 0)) throw new TypeError(`ipBurstThreshold must be > 0, got ${ipBurstThreshold}`);
   const { from, to } = localDayRange(date, site.timeZone);
   const id = site.id;
-  const [buckets, logins, rateLimited, triage, guardDuty, intel] = await Promise.all([
+  const [buckets, logins, rateLimited, triage, guardDuty, intel, botActivity] = await Promise.all([
     store.trafficBuckets(id, from, to),
     buildLoginsSection(store, id, { from, to, timeZone: site.timeZone }),
     buildRateLimitedSection(store, id, { from, to }),
     buildTriageSection(store, site, { date, top }),
     buildGuardDutySection(store, id, { date, from, to, top }),
     buildIntelSection(store, id, { date, top }),
+    buildBotActivitySection(store, id, { date, from, to, top }),
   ]);
   const totals = sum(buckets);
 
@@ -249,6 +251,7 @@ export async function buildDailyReport(
     triage,
     ...(guardDuty ? { guardDuty } : {}),
     ...(intel ? { intel } : {}),
+    ...(botActivity ? { botActivity } : {}),
     recommendations,
     comparison: {
       previousDay: previousTotals ? periodTotals(previousTotals, 1) : null,

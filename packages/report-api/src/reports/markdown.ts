@@ -86,6 +86,22 @@ export function reportToMarkdown(report: DailyReport, { top = 5 }: { top?: numbe
           `${n(ip.times)} times${ip.requests > 0 ? `; then ${n(ip.requests)} requests, ${n(ip.errors4xx)} 4xx` : ''}`,
       );
   }
+  const botActivity = report.botActivity;
+  if (botActivity && botActivity.ai.requests > 0) {
+    lines.push(
+      '',
+      `*AI crawlers and agents*: ${n(botActivity.ai.requests)} requests, ${n(botActivity.ai.blocked)} blocked`,
+    );
+    for (const ua of botActivity.ai.userAgents.slice(0, top))
+      lines.push(`• ${reason(ua.ua)} (${ua.category}): ${n(ua.requests)} requests, ${n(ua.blocked)} blocked`);
+  }
+  if (botActivity && botActivity.impersonators.requests > 0) {
+    lines.push('', `*Impersonated crawlers*: ${n(botActivity.impersonators.requests)} requests`);
+    for (const c of botActivity.impersonators.clients.slice(0, top))
+      lines.push(
+        `• ${code(c.ip)} ${country(c.country)} as ${reason(c.ua)}: ${n(c.requests)} requests, ${n(c.blocked)} blocked`,
+      );
+  }
   const intel = report.intel;
   if (intel && intel.clients > 0) {
     lines.push('', `*On threat lists*: ${n(intel.clients)} clients`);

@@ -64,6 +64,27 @@ export const dailyReportSchema = z.object({
   ),
   suspicious5xx: z.array(z.object({ ip: z.string(), errors5xx: count, reasons: z.array(z.string()) })),
   rateLimited: rateLimitedSchema.optional(),
+  botActivity: z
+    .object({
+      ai: z.object({
+        requests: count,
+        blocked: count,
+        byCategory: z.array(z.object({ category: z.string(), requests: count, blocked: count })),
+        userAgents: z.array(z.object({ ua: z.string(), category: z.string(), requests: count, blocked: count })),
+      }),
+      impersonators: z.object({
+        requests: count,
+        clients: z.array(
+          z.object({ ip: z.string(), country: z.string().nullable(), ua: z.string(), requests: count, blocked: count }),
+        ),
+      }),
+      robotsTxt: z.object({
+        fetches: count,
+        fetchers: z.array(z.object({ ua: z.string(), botCategory: z.string().nullable(), requests: count })),
+      }),
+    })
+    .optional()
+    .describe('AI traffic, impersonators and robots.txt fetches of the day'),
   intel: z
     .object({
       sources: z.array(z.object({ source: z.string(), entries: count })),

@@ -57,6 +57,8 @@ export interface DailyReport {
   triage?: TriageSection;
   /** Present when the site has GuardDuty findings that day. */
   guardDuty?: GuardDutySection;
+  /** Present on a day with AI traffic, impersonators or robots.txt fetches. */
+  botActivity?: BotActivitySection;
   /** Present when the site has threat lists (`watchpost import --format iplist`). */
   intel?: IntelSection;
   recommendations: Recommendation[];
@@ -133,6 +135,23 @@ export interface GuardDutySection {
   }>;
   /** Remote IPs of the day's findings that also sent HTTP requests. */
   alsoInTraffic: number;
+}
+
+/** Bots beyond the category counts: AI traffic, impersonators and robots.txt fetches of the day. */
+export interface BotActivitySection {
+  ai: {
+    requests: number;
+    blocked: number;
+    byCategory: Array<{ category: string; requests: number; blocked: number }>;
+    /** The AI user agents with the most requests. */
+    userAgents: Array<{ ua: string; category: string; requests: number; blocked: number }>;
+  };
+  /** Clients that named a verified crawler from outside its published ranges. */
+  impersonators: {
+    requests: number;
+    clients: Array<{ ip: string; country: string | null; ua: string; requests: number; blocked: number }>;
+  };
+  robotsTxt: { fetches: number; fetchers: Array<{ ua: string; botCategory: string | null; requests: number }> };
 }
 
 /** The site's threat lists and the day's clients they name (busiest first, at most 100 listed). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/db/findings.js';
+import { batch, event } from '../helpers.js';
 import { T, type ContractContext } from './context.js';
 
 const finding = (id: string, ip: string, lastSeen: number, overrides: Partial<Finding> = {}): Finding => ({
@@ -57,6 +58,37 @@ export function findingsContract({ fresh }: ContractContext): void {
         { source: 'edrop', value: '198.51.100.7' },
       ]);
       expect(await store.listIntel(b.site.id)).toEqual([]);
+    });
+
+    it('answers the bot questions of raw events: clients of a category, fetchers of a path', async () => {
+      const store = await fresh();
+      const a = await store.createSite({ name: 'a', timeZone: 'UTC', homeCountry: null });
+      const b = await store.createSite({ name: 'b', timeZone: 'UTC', homeCountry: null });
+      const fake = (i: number) =>
+        event({
+          ts: T + i,
+          ip: '198.51.100.66',
+          country: 'RU',
+          ua: 'Googlebot/2.1',
+          botCategory: 'impersonator',
+          action: 'block',
+        });
+      await store.ingestBatch(
+        a.site.id,
+        batch([
+          fake(1),
+          fake(2),
+          event({ ts: T + 3, path: '/robots.txt', ua: 'GPTBot/1.2', botCategory: 'ai-crawler' }),
+        ]),
+      );
+      await store.ingestBatch(b.site.id, batch([fake(4)]));
+      expect(await store.categoryClients(a.site.id, 'impersonator', T, T + 10, 5)).toEqual([
+        { ip: '198.51.100.66', country: 'RU', ua: 'Googlebot/2.1', requests: 2, blocked: 2 },
+      ]);
+      expect(await store.pathFetchers(a.site.id, '/robots.txt', T, T + 10, 5)).toEqual([
+        { ua: 'GPTBot/1.2', botCategory: 'ai-crawler', requests: 1 },
+      ]);
+      expect(await store.categoryClients(a.site.id, 'impersonator', T + 5, T + 10, 5)).toEqual([]);
     });
   });
 }

@@ -7,6 +7,7 @@ import { caseStoreOn } from '../cases.js';
 import { findingStoreOn } from '../findings.js';
 import { policyStoreOn } from '../policies.js';
 import { intelStoreOn } from '../intel.js';
+import { botActivityOn } from '../bot-activity.js';
 import { denyListStoreOn } from '../denylist.js';
 import { postgresExecutor } from './executor.js';
 import type { Store } from '../store.js';
@@ -149,6 +150,7 @@ export async function openPostgresStore({
     ...findingStoreOn(executor),
     ...policyStoreOn(executor),
     ...intelStoreOn(executor),
+    ...botActivityOn(executor),
     ...postgresSettingsStore(pool, now),
     ...postgresLeaseStore(pool),
     ...postgresIngestStatsStore(pool),

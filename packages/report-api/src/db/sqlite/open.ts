@@ -7,6 +7,7 @@ import { caseStoreOn } from '../cases.js';
 import { findingStoreOn } from '../findings.js';
 import { policyStoreOn } from '../policies.js';
 import { intelStoreOn } from '../intel.js';
+import { botActivityOn } from '../bot-activity.js';
 import { denyListStoreOn } from '../denylist.js';
 import { sqliteExecutor } from './executor.js';
 import type { RollupStore, Store } from '../store.js';
@@ -106,6 +107,7 @@ export function openSqliteStore({
     ...findingStoreOn(executor),
     ...policyStoreOn(executor),
     ...intelStoreOn(executor),
+    ...botActivityOn(executor),
     ...sqliteSettingsStore(db, now),
     ...sqliteLeaseStore(db),
     ...sqliteIngestStatsStore(db),

@@ -1,0 +1,92 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { appWithSite, batch, event, post, tempStore } from '../../test/helpers.js';
+import type { DailyReport } from './types.js';
+import { reportToMarkdown } from './markdown.js';
+
+const T = Date.UTC(2026, 11, 4, 9);
+let t: ReturnType<typeof tempStore> | undefined;
+afterEach(async () => {
+  await t?.cleanup();
+  t = undefined;
+});
+
+describe('the report’s bot activity', () => {
+  it('shows AI traffic, impersonators with their addresses, and who fetched robots.txt', async () => {
+    t = tempStore(() => T);
+    const a = await appWithSite(t.store, {}, () => T);
+    const at = (i: number) => T - 3_600_000 + i * 1000;
+    const events = [
+      ...Array.from({ length: 10 }, (_, i) =>
+        event({ ts: at(i), ua: 'GPTBot/1.2', botCategory: 'ai-crawler', path: `/p${i}` }),
+      ),
+      ...Array.from({ length: 4 }, (_, i) =>
+        event({
+          ts: at(20 + i),
+          ua: 'Claude-User/1.0',
+          botCategory: 'ai-assistant',
+          action: 'block',
+          rule: 'bot:ai-assistant',
+          status: 403,
+        }),
+      ),
+      ...Array.from({ length: 3 }, (_, i) =>
+        event({
+          ts: at(30 + i),
+          ip: '198.51.100.66',
+          country: 'RU',
+          ua: 'Googlebot/2.1 <b>x</b>',
+          botCategory: 'impersonator',
+          action: 'block',
+          rule: 'bot:impersonator',
+          status: 403,
+        }),
+      ),
+      event({ ts: at(40), ua: 'GPTBot/1.2', botCategory: 'ai-crawler', path: '/robots.txt' }),
+      event({ ts: at(41), ua: 'Mozilla/5.0', path: '/robots.txt' }),
+    ];
+    expect((await a.app.request('/v1/events', post(a.ingestKey, batch(events)))).status).toBe(202);
+    const res = await a.app.request('/v1/reports/daily?date=2026-12-04', {
+      headers: { authorization: `Bearer ${a.adminKey}` },
+    });
+    const report = (await res.json()) as DailyReport;
+    expect(report.botActivity).toEqual({
+      ai: {
+        requests: 15,
+        blocked: 4,
+        byCategory: expect.arrayContaining([
+          { category: 'ai-crawler', requests: 11, blocked: 0 },
+          { category: 'ai-assistant', requests: 4, blocked: 4 },
+        ]),
+        userAgents: [
+          { ua: 'GPTBot/1.2', category: 'ai-crawler', requests: 11, blocked: 0 },
+          { ua: 'Claude-User/1.0', category: 'ai-assistant', requests: 4, blocked: 4 },
+        ],
+      },
+      impersonators: {
+        requests: 3,
+        clients: [{ ip: '198.51.100.66', country: 'RU', ua: 'Googlebot/2.1 <b>x</b>', requests: 3, blocked: 3 }],
+      },
+      robotsTxt: {
+        fetches: 2,
+        fetchers: [
+          { ua: 'GPTBot/1.2', botCategory: 'ai-crawler', requests: 1 },
+          { ua: 'Mozilla/5.0', botCategory: null, requests: 1 },
+        ],
+      },
+    });
+    const markdown = reportToMarkdown(report);
+    expect(markdown).toContain('*AI crawlers and agents*: 15 requests, 4 blocked');
+    expect(markdown).toContain('*Impersonated crawlers*: 3 requests');
+    expect(markdown).not.toContain('<b>');
+  });
+
+  it('is absent on a day without AI traffic, impersonators or robots.txt', async () => {
+    t = tempStore(() => T);
+    const a = await appWithSite(t.store, {}, () => T);
+    await a.app.request('/v1/events', post(a.ingestKey, batch([event({ ts: T - 1000 })])));
+    const res = await a.app.request('/v1/reports/daily?date=2026-12-04', {
+      headers: { authorization: `Bearer ${a.adminKey}` },
+    });
+    expect(((await res.json()) as DailyReport).botActivity).toBeUndefined();
+  });
+});

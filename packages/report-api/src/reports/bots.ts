@@ -1,0 +1,64 @@
+/**
+ * The report's bot section beyond the category counts: AI crawlers, agents and assistants on their
+ * own (which user agents, how much, blocked or not), impersonators with the addresses they came
+ * from, and who fetched robots.txt. Raw events are read only when the day's rollups show the
+ * category or the path at all.
+ */
+import type { Store } from '../db/store.js';
+import type { BotActivitySection } from './types.js';
+
+/** Categories of AI traffic (training crawlers, AI search, agents and assistants). */
+export const AI_CATEGORIES = ['ai-crawler', 'ai-search', 'ai-agent', 'ai-assistant'] as const;
+const UA_ROWS = 2000;
+
+/**
+ * Builds the section; undefined on a day without AI traffic, impersonators or robots.txt fetches.
+ *
+ * @example
+ * const botActivity = await buildBotActivitySection(store, site.id, { date, from, to, top: 10 });
+ */
+export async function buildBotActivitySection(
+  store: Store,
+  siteId: string,
+  { date, from, to, top }: { date: string; from: number; to: number; top: number },
+): Promise<BotActivitySection | undefined> {
+  const [categories, robots] = await Promise.all([
+    store.getDimensionRows(siteId, date, 'bot', [...AI_CATEGORIES, 'impersonator']),
+    store.getDimensionRows(siteId, date, 'path', ['/robots.txt']),
+  ]);
+  const ai = categories.filter((row) => (AI_CATEGORIES as readonly string[]).includes(row.key));
+  const impersonator = categories.find((row) => row.key === 'impersonator');
+  const fetches = robots[0]?.requests ?? 0;
+  if (ai.length === 0 && !impersonator && fetches === 0) return undefined;
+  const aiUas =
+    ai.length === 0
+      ? []
+      : (await store.topDimension(siteId, date, 'ua', { orderBy: 'requests', limit: UA_ROWS }))
+          .filter((row) => row.extra !== null && (AI_CATEGORIES as readonly string[]).includes(row.extra))
+          .slice(0, top);
+  return {
+    ai: {
+      requests: Math.round(ai.reduce((sum, row) => sum + row.requests, 0)),
+      blocked: Math.round(ai.reduce((sum, row) => sum + row.blocked, 0)),
+      byCategory: ai.map((row) => ({
+        category: row.key,
+        requests: Math.round(row.requests),
+        blocked: Math.round(row.blocked),
+      })),
+      userAgents: aiUas.map((row) => ({
+        ua: row.key,
+        category: row.extra ?? '',
+        requests: Math.round(row.requests),
+        blocked: Math.round(row.blocked),
+      })),
+    },
+    impersonators: {
+      requests: Math.round(impersonator?.requests ?? 0),
+      clients: impersonator ? await store.categoryClients(siteId, 'impersonator', from, to, top) : [],
+    },
+    robotsTxt: {
+      fetches: Math.round(fetches),
+      fetchers: fetches > 0 ? await store.pathFetchers(siteId, '/robots.txt', from, to, top) : [],
+    },
+  };
+}
