@@ -63,6 +63,19 @@ function report(text: string): DailyReport {
       },
     ],
     suspicious5xx: [{ ip: text, errors5xx: 9, reasons: [text] }],
+    botActivity: {
+      ai: {
+        requests: 15,
+        blocked: 4,
+        byCategory: [{ category: 'ai-crawler', requests: 15, blocked: 4 }],
+        userAgents: [{ ua: text, category: 'ai-crawler', requests: 15, blocked: 4 }],
+      },
+      impersonators: {
+        requests: 3,
+        clients: [{ ip: '198.51.100.66', country: 'RU', ua: text, requests: 3, blocked: 3 }],
+      },
+      robotsTxt: { fetches: 1, fetchers: [{ ua: text, botCategory: null, requests: 1 }] },
+    },
     triage: {
       since: day.from - 7 * 3_600_000,
       until: day.from + 17 * 3_600_000,
@@ -130,6 +143,7 @@ describe('pages render hostile text as text', () => {
     expect(markup).toContain(`/path?path=${encoded}&amp;date=2026-11-26`);
     expect(markup).toContain('Decided since the last report');
     expect(markup).toContain('Still open: 3 cases');
+    expect(markup).toContain('Impersonated crawlers: 3 requests');
   });
 
   it('for any traffic text (syntax of every sink, ill-formed UTF-16), the report and static pages stay inert', () => {

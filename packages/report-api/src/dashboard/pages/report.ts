@@ -18,6 +18,7 @@ import {
 import { storableReason } from '../../denylist/reason.js';
 import { alertsUrl } from './alerts.js';
 import { renderTriageSection } from './triage-section.js';
+import { renderBotActivitySection } from './bot-activity-section.js';
 
 /**
  * Everything the report page renders.
@@ -276,6 +277,8 @@ ${table(
   'None on this day.',
 )}
 </section>
+
+${renderBotActivitySection(report)}
 
 ${renderTriageSection(report)}
 
