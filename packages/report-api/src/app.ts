@@ -11,6 +11,7 @@ import { openApiRoutes } from './openapi/route.js';
 import { reportRoutes } from './reports/route.js';
 import { dashboardRoutes, type DashboardOptions } from './dashboard/routes.js';
 import type { TicketTarget } from './cases/tickets.js';
+import type { CrawlerVerifier } from './verify/reverse-dns.js';
 import type { Store } from './db/store.js';
 import { alertRoutes } from './alerts/routes.js';
 import { siteAdminRoutes } from './sites/routes.js';
@@ -38,6 +39,8 @@ export interface AppDeps {
   onDenyListChange?: (siteId: string) => void;
   /** Where each site's tickets go (`parseTicketTargets(process.env.WATCHPOST_TICKETS)`). */
   tickets?: ReadonlyMap<string, TicketTarget>;
+  /** Reverse-DNS check of the impersonators reports list (`createCrawlerVerifier()`); off when absent. */
+  verifyCrawler?: CrawlerVerifier;
 }
 
 /**
@@ -60,6 +63,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     logError: deps.logError ?? ((error) => console.error(error)),
     ...(deps.onDenyListChange ? { onDenyListChange: deps.onDenyListChange } : {}),
     ...(deps.tickets ? { tickets: deps.tickets } : {}),
+    ...(deps.verifyCrawler ? { verifyCrawler: deps.verifyCrawler } : {}),
   };
   const app = new Hono<AppEnv>();
 

@@ -72,7 +72,12 @@ function report(text: string): DailyReport {
       },
       impersonators: {
         requests: 3,
-        clients: [{ ip: '198.51.100.66', country: 'RU', ua: text, requests: 3, blocked: 3 }],
+        clients: [
+          {
+            ...{ ip: '198.51.100.66', country: 'RU', ua: text, requests: 3, blocked: 3 },
+            rdns: { state: 'failed' as const, host: text },
+          },
+        ],
       },
       robotsTxt: { fetches: 1, fetchers: [{ ua: text, botCategory: null, requests: 1 }] },
     },

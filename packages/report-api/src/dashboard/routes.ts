@@ -87,6 +87,7 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
       now: deps.now,
       logError: deps.logError,
       ...(deps.onDenyListChange ? { onDenyListChange: deps.onDenyListChange } : {}),
+      ...(deps.verifyCrawler ? { report: { verifyCrawler: deps.verifyCrawler } } : {}),
     });
   // Sign-outs are kept in the database: a signed-out cookie stays refused after a restart.
   const sessions = createSessions({

@@ -1,4 +1,5 @@
 import type { TicketTarget } from '../cases/tickets.js';
+import type { CrawlerVerifier } from '../verify/reverse-dns.js';
 import type { KeyRole, Site, Store } from '../db/store.js';
 
 /** Limits of `POST /v1/events`, in bytes. */
@@ -36,6 +37,8 @@ export interface ResolvedDeps {
   onDenyListChange?: (siteId: string) => void;
   /** Ticket targets per site id (`WATCHPOST_TICKETS`); a site without one cannot ticket cases. */
   tickets?: ReadonlyMap<string, TicketTarget>;
+  /** Reverse-DNS check of impersonators in reports (`serve --verify-crawlers`); off when absent. */
+  verifyCrawler?: CrawlerVerifier;
 }
 
 /** Hono environment: the auth middleware sets the caller's site and role. */

@@ -64,7 +64,9 @@ describe('the report’s bot activity', () => {
       },
       impersonators: {
         requests: 3,
-        clients: [{ ip: '198.51.100.66', country: 'RU', ua: 'Googlebot/2.1 <b>x</b>', requests: 3, blocked: 3 }],
+        clients: [
+          { ip: '198.51.100.66', country: 'RU', ua: 'Googlebot/2.1 <b>x</b>', requests: 3, blocked: 3, rdns: null },
+        ],
       },
       robotsTxt: {
         fetches: 2,
@@ -88,5 +90,38 @@ describe('the report’s bot activity', () => {
       headers: { authorization: `Bearer ${a.adminKey}` },
     });
     expect(((await res.json()) as DailyReport).botActivity).toBeUndefined();
+  });
+
+  it('with a crawler verifier, says whether each impersonator passes reverse DNS', async () => {
+    t = tempStore(() => T);
+    const { createApp } = await import('../app.js');
+    const checked: string[] = [];
+    const app = createApp({
+      store: t.store,
+      now: () => T,
+      logError: () => undefined,
+      verifyCrawler: async (ip, ua) => (
+        checked.push(`${ip} ${ua}`),
+        { state: 'verified', host: 'crawl-x.googlebot.com' }
+      ),
+    });
+    const { ingestKey, adminKey } = await t.store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+    const fake = event({
+      ts: T - 1000,
+      ip: '66.249.90.1',
+      ua: 'Googlebot/2.1',
+      botCategory: 'impersonator',
+      action: 'block',
+    });
+    await app.request('/v1/events', post(ingestKey, batch([fake])));
+    const res = await app.request('/v1/reports/daily?date=2026-12-04', {
+      headers: { authorization: `Bearer ${adminKey}` },
+    });
+    const report = (await res.json()) as DailyReport;
+    expect(report.botActivity?.impersonators.clients[0]?.rdns).toEqual({
+      state: 'verified',
+      host: 'crawl-x.googlebot.com',
+    });
+    expect(checked).toEqual(['66.249.90.1 Googlebot/2.1']);
   });
 });

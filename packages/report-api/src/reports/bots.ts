@@ -5,6 +5,7 @@
  * category or the path at all.
  */
 import type { Store } from '../db/store.js';
+import type { CrawlerVerifier } from '../verify/reverse-dns.js';
 import type { BotActivitySection } from './types.js';
 
 /** Categories of AI traffic (training crawlers, AI search, agents and assistants). */
@@ -20,7 +21,13 @@ const UA_ROWS = 2000;
 export async function buildBotActivitySection(
   store: Store,
   siteId: string,
-  { date, from, to, top }: { date: string; from: number; to: number; top: number },
+  {
+    date,
+    from,
+    to,
+    top,
+    verifyCrawler,
+  }: { date: string; from: number; to: number; top: number; verifyCrawler?: CrawlerVerifier },
 ): Promise<BotActivitySection | undefined> {
   const [categories, robots] = await Promise.all([
     store.getDimensionRows(siteId, date, 'bot', [...AI_CATEGORIES, 'impersonator']),
@@ -54,7 +61,14 @@ export async function buildBotActivitySection(
     },
     impersonators: {
       requests: Math.round(impersonator?.requests ?? 0),
-      clients: impersonator ? await store.categoryClients(siteId, 'impersonator', from, to, top) : [],
+      clients: impersonator
+        ? await Promise.all(
+            (await store.categoryClients(siteId, 'impersonator', from, to, top)).map(async (client) => ({
+              ...client,
+              rdns: verifyCrawler ? await verifyCrawler(client.ip, client.ua) : null,
+            })),
+          )
+        : [],
     },
     robotsTxt: {
       fetches: Math.round(fetches),

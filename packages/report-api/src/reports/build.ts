@@ -3,6 +3,7 @@ import { MAX_CASE_PAGE } from '../db/cases.js';
 import { buildGuardDutySection } from './guardduty.js';
 import { buildIntelSection } from './intel.js';
 import { buildBotActivitySection } from './bots.js';
+import type { CrawlerVerifier } from '../verify/reverse-dns.js';
 import { buildTriageSection } from './triage.js';
 import type { Counters, Site, Store, TrafficBucket } from '../db/store.js';
 import { burstReadRange, findBursts } from './bursts.js';
@@ -23,6 +24,8 @@ export interface DailyReportOptions {
   ipBurstThreshold?: number;
   /** Most bursts listed (the worst ones, in time order); every burst still feeds the recommendations. */
   maxBursts?: number;
+  /** Reverse-DNS check of the impersonators listed (`verify/reverse-dns.ts`); off when absent. */
+  verifyCrawler?: CrawlerVerifier;
 }
 
 const HOUR = 3_600_000;
@@ -77,7 +80,14 @@ export async function buildDailyReport(
   store: Store,
   site: Site,
   date: string,
-  { now = Date.now, top = 10, burstThreshold = 100, ipBurstThreshold = 50, maxBursts = 50 }: DailyReportOptions = {},
+  {
+    now = Date.now,
+    top = 10,
+    burstThreshold = 100,
+    ipBurstThreshold = 50,
+    maxBursts = 50,
+    verifyCrawler,
+  }: DailyReportOptions = {},
 ): Promise<DailyReport> {
   if (!(burstThreshold >= 0)) throw new TypeError(`burstThreshold must be >= 0, got ${burstThreshold}`);
   if (!(ipBurstThreshold > 0)) throw new TypeError(`ipBurstThreshold must be > 0, got ${ipBurstThreshold}`);
@@ -90,7 +100,7 @@ export async function buildDailyReport(
     buildTriageSection(store, site, { date, top }),
     buildGuardDutySection(store, id, { date, from, to, top }),
     buildIntelSection(store, id, { date, top }),
-    buildBotActivitySection(store, id, { date, from, to, top }),
+    buildBotActivitySection(store, id, { date, from, to, top, ...(verifyCrawler ? { verifyCrawler } : {}) }),
   ]);
   const totals = sum(buckets);
 

@@ -23,7 +23,10 @@ export function reportRoutes(deps: ResolvedDeps) {
       ]);
     const parsed = parseLocalDate(date);
     if (!parsed.ok) throw apiError(400, 'invalid date', [{ path: 'date', message: parsed.message }]);
-    const report = await buildDailyReport(deps.store, c.get('site'), parsed.date, { now: deps.now });
+    const report = await buildDailyReport(deps.store, c.get('site'), parsed.date, {
+      now: deps.now,
+      ...(deps.verifyCrawler ? { verifyCrawler: deps.verifyCrawler } : {}),
+    });
     return answerJsonOrCsv(c, report, `report-${parsed.date}`);
   });
   return app;

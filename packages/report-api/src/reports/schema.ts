@@ -75,7 +75,17 @@ export const dailyReportSchema = z.object({
       impersonators: z.object({
         requests: count,
         clients: z.array(
-          z.object({ ip: z.string(), country: z.string().nullable(), ua: z.string(), requests: count, blocked: count }),
+          z.object({
+            ip: z.string(),
+            country: z.string().nullable(),
+            ua: z.string(),
+            requests: count,
+            blocked: count,
+            rdns: z
+              .object({ state: z.enum(['verified', 'failed', 'unknown']), host: z.string().nullable() })
+              .nullable()
+              .describe('reverse-DNS check, with serve --verify-crawlers; null when off'),
+          }),
         ),
       }),
       robotsTxt: z.object({

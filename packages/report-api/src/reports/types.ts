@@ -149,7 +149,15 @@ export interface BotActivitySection {
   /** Clients that named a verified crawler from outside its published ranges. */
   impersonators: {
     requests: number;
-    clients: Array<{ ip: string; country: string | null; ua: string; requests: number; blocked: number }>;
+    clients: Array<{
+      ip: string;
+      country: string | null;
+      ua: string;
+      requests: number;
+      blocked: number;
+      /** Reverse-DNS check (`serve --verify-crawlers`): a real crawler on a range not yet published shows verified. */
+      rdns: { state: 'verified' | 'failed' | 'unknown'; host: string | null } | null;
+    }>;
   };
   robotsTxt: { fetches: number; fetchers: Array<{ ua: string; botCategory: string | null; requests: number }> };
 }

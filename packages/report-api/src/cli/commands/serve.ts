@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { createAlertService } from '../../alerts/service.js';
 import { createApp } from '../../app.js';
 import { parseTicketTargets } from '../../cases/tickets.js';
+import { createCrawlerVerifier } from '../../verify/reverse-dns.js';
 import { createEdgeNotifier, parseEdgeWorkers } from '../../denylist/notify-edge.js';
 import { type Command, dbOption, intOption, parseCommandArgs, publicUrlOption, stringOption } from '../args.js';
 import { openStoreFromArgs } from '../open-store.js';
@@ -14,6 +15,7 @@ const usage =
   `[--public-url URL] [--session-secret S]
                       [--site-events-per-second N] [--site-burst-events N] [--max-concurrent-bodies N] ` +
   `[--max-in-flight-mb N]
+                      [--verify-crawlers]
 
 Serves the report API until SIGINT/SIGTERM.
   --db PATH|URL        SQLite database file (default ./watchpost.db) or postgres://user@host:5432/db URL
@@ -23,6 +25,9 @@ Serves the report API until SIGINT/SIGTERM.
   --public-url URL     base URL of the dashboard as browsers see it (behind a TLS proxy: https://…): links in
                        alerts and daily reports, the origin dashboard forms must come from, and Secure
                        cookies when https (default http://HOST:PORT)
+  --verify-crawlers    check the impersonators a report lists by reverse DNS (PTR in the operator's domain,
+                       resolving back to the IP): a real crawler on a range not yet published shows verified.
+                       Off by default: it sends DNS queries for IPs from your traffic
   --session-secret S   HMAC key of dashboard sessions, at least 32 characters (or env WATCHPOST_SESSION_SECRET);
                        default: one generated at first start and kept in the database, so restarts keep sessions
   --site-events-per-second N  events/s each site may send to POST /v1/events; over it 429 + Retry-After (default 50000)
@@ -53,6 +58,7 @@ export const serveCommand: Command = {
       host: { type: 'string', default: '127.0.0.1' },
       'retention-days': { type: 'string' },
       'public-url': { type: 'string' },
+      'verify-crawlers': { type: 'boolean' },
       'session-secret': { type: 'string' },
       'site-events-per-second': { type: 'string' },
       'site-burst-events': { type: 'string' },
@@ -114,6 +120,7 @@ export const serveCommand: Command = {
       dashboard: { sessionSecret, ...(publicUrl ? { publicOrigin: new URL(publicUrl).origin } : {}) },
       ...(edgeNotifier ? { onDenyListChange: edgeNotifier.notify } : {}),
       ...(tickets.size > 0 ? { tickets } : {}),
+      ...(args.values['verify-crawlers'] ? { verifyCrawler: createCrawlerVerifier() } : {}),
     });
     const purge = async () => {
       try {

@@ -30,11 +30,12 @@ ${table(
 )}
 ${table(
   `Impersonated crawlers: ${activity.impersonators.requests} requests`,
-  ['IP', 'Country', 'Claimed user agent', '#Requests', '#Blocked'],
+  ['IP', 'Country', 'Claimed user agent', 'Reverse DNS', '#Requests', '#Blocked'],
   activity.impersonators.clients.map((c) =>
     joinHtml(
       h`<tr><th scope="row"><a href="${ipUrl(siteId, c.ip, report.date)}"><code>${c.ip}</code></a></th>`,
       h`<td>${c.country ?? '—'}</td><td>${c.ua}</td>`,
+      h`<td>${c.rdns === null ? 'not checked' : `${c.rdns.state}${c.rdns.host ? ` (${c.rdns.host})` : ''}`}</td>`,
       h`<td class="num">${c.requests}</td><td class="num">${c.blocked}</td></tr>`,
     ),
   ),
