@@ -99,17 +99,13 @@ export function nextCase(existing: Case | null, rec: ClientEvidence, siteId: str
 }
 
 /**
- * The recommendations with GuardDuty evidence folded in: a remote IP of the day's findings that also
- * sent HTTP requests that day gets the `guardduty` kind and a reason naming both kinds of evidence,
- * ("GuardDuty Recon:EC2/PortProbeUnprotectedPort, severity 5, 3 times; then 412 requests, 80 4xx"),
- * whether or not the report recommended it.
+ * The day's evidence per client: the report's recommendations, with the site's threat lists (a
+ * listed client that sent requests gets the `intel` kind) and GuardDuty folded in (a remote IP of the
+ * day's findings that also sent HTTP requests gets the `guardduty` kind and a reason naming both
+ * kinds of evidence: "GuardDuty Recon:EC2/PortProbeUnprotectedPort, severity 5, 3 times; then 412
+ * requests, 80 4xx"), whether or not the report recommended it; grouped by client key.
  */
-async function withGuardDuty(
-  store: Store,
-  site: Site,
-  date: string,
-  recs: Recommendation[],
-): Promise<ClientEvidence[]> {
+async function evidenceOf(store: Store, site: Site, date: string, recs: Recommendation[]): Promise<ClientEvidence[]> {
   const { from, to } = localDayRange(date, site.timeZone);
   const section = await buildGuardDutySection(store, site.id, { date, from, to, top: 1000 });
   const byIp = new Map<string, ClientEvidence>(
@@ -191,7 +187,7 @@ export async function refreshCases(
   const report = await buildDailyReport(store, site, date, { now: () => now });
   const result: RefreshResult = { date, created: 0, updated: 0, reopened: 0, autoDenied: 0 };
   const policies = decide ? await store.getPolicies(site.id) : null;
-  for (const rec of await withGuardDuty(store, site, date, report.recommendations)) {
+  for (const rec of await evidenceOf(store, site, date, report.recommendations)) {
     const existing = await store.getCaseByClient(site.id, rec.ip);
     if (!existing && rec.denied) continue;
     const change = nextCase(existing, rec, site.id, date, now);

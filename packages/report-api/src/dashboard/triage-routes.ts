@@ -30,6 +30,7 @@ export interface TriagePageTools {
 type Env = { Variables: { session: Session; viewer: Viewer; site: DashboardSite } };
 
 const MONTH_MS = 30 * 86_400_000;
+const REFRESH_EVERY_MS = 5 * 60_000;
 /** Cases one triage page lists. */
 const PAGE = 200;
 
@@ -41,6 +42,8 @@ const PAGE = 200;
  * registerTriagePages(app, { deps, bad, html });
  */
 export function registerTriagePages(app: Hono<Env>, { deps, bad, html }: TriagePageTools): void {
+  /** When each site's cases last took in today's evidence. */
+  const refreshedAt = new Map<string, number>();
   /** How decisions are made from these pages: the site's ticket target opens tickets. */
   function depsOf(c: Context, site: DashboardSite): DecideDeps {
     const target = deps.tickets?.get(site.id);
@@ -65,8 +68,14 @@ export function registerTriagePages(app: Hono<Env>, { deps, bad, html }: TriageP
     if (kind !== null && !(CASE_KINDS as readonly string[]).includes(kind)) return bad(c, 'kind is not a case kind.');
     if (country !== null && !/^([A-Z]{2}|unknown)$/.test(country))
       return bad(c, 'country must be a two-letter code such as JP, or "unknown".');
-    const full = await deps.store.getSite(site.id);
-    if (full) await refreshCases(deps.store, full, localDateAt(deps.now(), site.timeZone), deps.now(), depsOf(c, site));
+    // Today's evidence first, at most every 5 minutes per site (it costs a report).
+    const now = deps.now();
+    if ((refreshedAt.get(site.id) ?? -Infinity) <= now - REFRESH_EVERY_MS) {
+      if (refreshedAt.size >= 10_000) refreshedAt.clear();
+      refreshedAt.set(site.id, now);
+      const full = await deps.store.getSite(site.id);
+      if (full) await refreshCases(deps.store, full, localDateAt(now, site.timeZone), now, depsOf(c, site));
+    }
     const cases = await deps.store.listCases(site.id, {
       states: [state as CaseState],
       ...(kind ? { kind: kind as CaseKind } : {}),
