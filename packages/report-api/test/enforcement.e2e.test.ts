@@ -47,4 +47,34 @@ describe('deny-list enforcement by long poll', () => {
     expect(Math.max(...took)).toBeLessThan(2000);
     console.log(`[enforcement] deny → 403 on both apps: ${took.map((ms) => Math.round(ms)).join(', ')} ms`);
   });
+
+  it('a client a triage allowed is served by both apps again, even with a scanner user agent', async () => {
+    const ip = '198.51.100.200';
+    const sqlmap = { 'x-forwarded-for': ip, 'user-agent': 'sqlmap/1.8.2#stable (https://sqlmap.org)' };
+    for (const url of Object.values(apps.urls)) expect((await fetch(url, { headers: sqlmap })).status).toBe(403);
+    const now = Date.now();
+    const day = new Date(now).toISOString().slice(0, 10);
+    await api.store.putCase({
+      ...{ id: 'case_e2e', siteId: api.site.site.id, client: ip, country: null, state: 'new' as const },
+      ...{ kinds: ['scanner' as const], evidence: {}, requests: 1, firstDay: day, lastDay: day, updatedAt: now },
+      ...{ decision: null, reopenedAt: null },
+    });
+    const allowed = await fetch(`${api.url}/v1/sites/${api.site.site.id}/cases/case_e2e/decision`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${api.site.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'allow', reason: 'our own scanner' }),
+    });
+    expect(allowed.status).toBe(200);
+    const started = performance.now();
+    for (const url of Object.values(apps.urls)) {
+      for (;;) {
+        const res = await fetch(url, { headers: sqlmap });
+        await res.body?.cancel();
+        if (res.status === 200) break;
+        if (performance.now() - started > 3000) throw new Error(`${url} still refuses ${ip}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+    console.log(`[enforcement] allow → 200 on both apps in ${Math.round(performance.now() - started)} ms`);
+  });
 });

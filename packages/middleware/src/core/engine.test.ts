@@ -121,6 +121,17 @@ describe('createEngine: synced deny list', () => {
     expect(engine.decide(req({ ip: '192.0.2.1' })).action).toBe('block');
     expect(engine.stats().denyListSize).toBe(1);
   });
+
+  it('lets a client a triage allowed through whatever else matches, until the list drops it', () => {
+    const engine = createEngine({ bans: { threshold: 1, windowMs: 10_000, banMs: 60_000 } });
+    const scanner = req({ ip: '2001:db8:1:2::7', ua: SQLMAP });
+    expect(engine.decide(scanner).action).toBe('block');
+    engine.setDenyList([synced('2001:db8::/32')], ['2001:db8:1:2::/64', 'not-an-ip']);
+    expect(engine.decide(scanner)).toMatchObject({ action: 'allow', rule: null });
+    expect(engine.decide(req({ ip: '2001:db8:9::1' })).rule).toBe('deny-list:manual');
+    engine.setDenyList([synced('2001:db8::/32')]);
+    expect(engine.decide(scanner).action).toBe('block');
+  });
 });
 
 describe('createEngine: bursts, bans and events', () => {

@@ -40,8 +40,11 @@ export interface Engine {
   addBan(client: string, until: number): boolean;
   /** Lifts a client's ban in this engine only. False when it was not banned or bans are off. */
   liftBan(client: string): boolean;
-  /** Replaces the synced deny list (the static one from options stays). */
-  setDenyList(entries: readonly DenyEntry[]): void;
+  /**
+   * Replaces the synced deny list and the synced allow list (clients a triage allowed); the static
+   * lists from options stay.
+   */
+  setDenyList(entries: readonly DenyEntry[], allow?: readonly string[]): void;
   stats(): EngineStats;
   /** Flushes and closes the sink, and closes the shared ban store's connection. */
   close(): Promise<void>;
@@ -108,6 +111,7 @@ export function createEngine({
   const allow = compileIpList(allowList, 'options.allowList');
   const staticDeny = compileIpList(denyList, 'options.denyList');
   let syncedDeny = compileSyncedDenyList([], onError);
+  let syncedAllow: ReturnType<typeof compileSyncedDenyList> = null;
   const botModes = compileBotModes(bots);
   const namedBotModes = compileNamedBotModes(namedBots);
   const probe = compileProbes(probes, { mode, wordpress });
@@ -171,6 +175,7 @@ export function createEngine({
     const botCategory = bot.category;
     if (ip !== null) {
       if (allow !== null && allow.match(ip) !== null) return tally(allowedAs(botCategory));
+      if (syncedAllow !== null && syncedAllow.match(ip) !== null) return tally(allowedAs(botCategory));
       if (staticDeny !== null && staticDeny.match(ip) !== null)
         return tally({ action: verdict('block'), rule: 'deny-list', botCategory });
       const synced = syncedDeny === null ? null : syncedDeny.match(ip);
@@ -322,8 +327,19 @@ export function createEngine({
     liftBan(client) {
       return banTracker !== null && typeof client === 'string' && banTracker.lift(banKey(client), now());
     },
-    setDenyList(entries) {
+    setDenyList(entries, allowed = []) {
       syncedDeny = compileSyncedDenyList(entries, onError);
+      syncedAllow = compileSyncedDenyList(
+        allowed.map((value, i) => ({
+          id: `allow_${i}`,
+          value,
+          reason: '',
+          source: 'manual',
+          createdAt: 0,
+          expiresAt: null,
+        })),
+        onError,
+      );
       denyListSize = (staticDeny?.size ?? 0) + (syncedDeny?.size ?? 0);
     },
     stats() {

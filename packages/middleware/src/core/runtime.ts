@@ -125,7 +125,7 @@ export function createWatchpostRuntime(
       intervalMs: reportApi.syncIntervalMs,
       waitS: reportApi.syncWaitS,
       fetch: fetchFn,
-      onUpdate: (entries) => engine?.setDenyList(entries),
+      onUpdate: (entries, allow) => engine?.setDenyList(entries, allow),
       onError,
     });
   }

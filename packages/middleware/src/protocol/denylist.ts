@@ -20,10 +20,21 @@ export const denyEntrySchema = z.object({
   expiresAt: z.nullable(z.int()),
 });
 
+/** Most clients a served allow list holds. */
+export const MAX_SERVED_ALLOW = 10_000;
+
 /** The body of `GET /v1/denylist`. */
 export const denyListSchema = z.object({
   version: z.string().check(z.describe('changes whenever the served list changes; also sent as the ETag')),
   entries: z.array(denyEntrySchema),
+  allow: z.optional(
+    z
+      .array(z.string().check(z.minLength(2), z.maxLength(64)))
+      .check(
+        z.maxLength(MAX_SERVED_ALLOW),
+        z.describe('clients a triage allowed (IPs or CIDR blocks): never refused, whatever else matches'),
+      ),
+  ),
 });
 
 export type DenySource = z.infer<typeof denySourceSchema>;

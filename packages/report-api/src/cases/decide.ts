@@ -112,6 +112,8 @@ export async function decideCase(
   };
   const decided: Case = { ...found, state: STATE[input.action], decision, updatedAt: now };
   await deps.store.putCase(decided);
+  // The served list carries allowed clients: allowing one, or deciding on an allowed one, changes it.
+  if (input.action === 'allow' || found.state === 'allowed') deps.onDenyListChange?.(siteId);
   await recordChange(deps, siteId, change, `case.${input.action}`, found.id, {
     before: { state: found.state, decision: found.decision },
     after: { state: decided.state, decision },

@@ -100,9 +100,17 @@ describe('/v1/sites/:id/cases', () => {
     await ingest(burstOf404(SCANNER, T));
     const [c] = await list();
     await call('POST', `${base}/${c!.id}/decision`, { action: 'deny', expiry: '1d' });
+    const before = (await (await call('GET', '/v1/denylist')).json()) as { version: string };
     const allowed = await call('POST', `${base}/${c!.id}/decision`, { action: 'allow', reason: 'our uptime checker' });
     expect(await allowed.json()).toMatchObject({ state: 'allowed' });
-    expect(((await (await call('GET', '/v1/denylist')).json()) as { entries: unknown[] }).entries).toEqual([]);
+    // The served list drops the deny entry and carries the client as allowed, under a new version.
+    const served = (await (await call('GET', '/v1/denylist')).json()) as {
+      version: string;
+      entries: unknown[];
+      allow: string[];
+    };
+    expect(served).toMatchObject({ entries: [], allow: [SCANNER] });
+    expect(served.version).not.toBe(before.version);
     expect((await list('?state=allowed')).map((x) => x.id)).toEqual([c!.id]);
     // An allowed client is not recommended again, and a refresh keeps it allowed.
     const report = (await (await call('GET', '/v1/reports/daily?date=2026-12-04')).json()) as DailyReport;

@@ -1,3 +1,4 @@
+import { MAX_CASE_PAGE } from '../db/cases.js';
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -58,10 +59,22 @@ export const newDenyEntrySchema = z.object({
  * @example
  * denyListVersion([]); // 'e3b0c44298fc1c149afbf4c8996fb924'
  */
-export function denyListVersion(entries: readonly DenyEntry[]): string {
+export function denyListVersion(entries: readonly DenyEntry[], allow: readonly string[] = []): string {
   const hash = createHash('sha256');
   for (const e of entries) hash.update(`${e.id}\u0000${e.value}\u0000${e.expiresAt ?? ''}\u0000${e.reason}\n`);
+  // A list without allowed clients keeps the version it had before allow lists were served.
+  for (const value of allow) hash.update(`allow\u0000${value}\n`);
   return hash.digest('hex').slice(0, 32);
+}
+
+/** What `GET /v1/denylist` serves: the entries, and the clients a triage allowed (sorted). */
+async function servedList(deps: ResolvedDeps, siteId: string) {
+  const [entries, allowed] = await Promise.all([
+    deps.store.listDenyEntries(siteId, deps.now()),
+    deps.store.listCases(siteId, { states: ['allowed'], limit: MAX_CASE_PAGE }),
+  ]);
+  const allow = allowed.map((c) => c.client).sort();
+  return { entries, allow, version: denyListVersion(entries, allow) };
 }
 
 /** `?wait=` in whole seconds, 0 to `MAX_DENYLIST_WAIT_S`; absent means 0 (answer at once). */
@@ -96,29 +109,26 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
 export function denyListRoutes(deps: ResolvedDeps) {
   const app = new Hono<AppEnv>();
   const watch = createDenyListWatch({
-    versionOf: async (siteId) => denyListVersion(await deps.store.listDenyEntries(siteId, deps.now())),
+    versionOf: async (siteId) => (await servedList(deps, siteId)).version,
     onError: deps.logError,
     ...(deps.onDenyListChange ? { onChange: deps.onDenyListChange } : {}),
   });
   app.get('/', requireKey(deps.store, ['ingest', 'admin']), async function getDenyList(c) {
     const wait = parseWait(c.req.query('wait'));
     const siteId = c.get('site').id;
-    let entries = await deps.store.listDenyEntries(siteId, deps.now());
-    let version = denyListVersion(entries);
+    let { entries, allow, version } = await servedList(deps, siteId);
     const ifNoneMatch = c.req.header('if-none-match');
     // Long poll: an unchanged list is held until it changes or `wait` runs out, then answered as usual.
     if (wait > 0 && matchesEtag(ifNoneMatch, `"${version}"`)) {
       c.header('Watchpost-Wait', String(wait));
-      if (await watch.wait(siteId, version, wait * 1000, c.req.raw.signal)) {
-        entries = await deps.store.listDenyEntries(siteId, deps.now());
-        version = denyListVersion(entries);
-      }
+      if (await watch.wait(siteId, version, wait * 1000, c.req.raw.signal))
+        ({ entries, allow, version } = await servedList(deps, siteId));
     }
     const etag = `"${version}"`;
     c.header('ETag', etag);
     c.header('Cache-Control', 'no-cache');
     if (matchesEtag(ifNoneMatch, etag)) return c.body(null, 304);
-    const body: DenyList = { version, entries };
+    const body: DenyList = { version, entries, ...(allow.length > 0 ? { allow } : {}) };
     return c.json(body);
   });
   app.post('/', requireKey(deps.store, ['admin']), async function addDenyEntry(c) {

@@ -18,7 +18,7 @@ export interface DenyListSyncOptions {
   timeoutMs?: number;
   fetch?: typeof fetch;
   /** Called with the new list whenever the served list changed. */
-  onUpdate?: (entries: readonly DenyEntry[]) => void;
+  onUpdate?: (entries: readonly DenyEntry[], allow: readonly string[]) => void;
   /** Called when a poll fails; the last good list stays in force. */
   onError?: (error: unknown) => void;
 }
@@ -100,7 +100,7 @@ export function createDenyListSync({
       const list = denyListSchema.parse(await response.json());
       entries = list.entries;
       etag = response.headers.get('etag') ?? JSON.stringify(list.version);
-      onUpdate(entries);
+      onUpdate(entries, list.allow ?? []);
       // A first answer (no ETag sent yet) is never held, but the next poll may be.
       return { ok: true, held: wasHeld || wait > 0, updated: true };
     } catch (error) {
