@@ -137,6 +137,17 @@ describe('the edge worker', () => {
     ]);
   });
 
+  it('lets a client a triage allowed through whatever else matches, from the pulled list', async () => {
+    const { send, api, pullDenyList } = setup();
+    const sqlmap = 'sqlmap/1.8.4#stable (https://sqlmap.org)';
+    expect((await send('/', { ip: '192.0.2.44', ua: sqlmap })).response.status).toBe(403);
+    api.state.allow = ['192.0.2.44'];
+    api.state.version = 'v-allow';
+    await pullDenyList();
+    expect((await send('/', { ip: '192.0.2.44', ua: sqlmap })).response.status).toBe(200);
+    expect((await send('/', { ip: '192.0.2.45', ua: sqlmap })).response.status).toBe(403);
+  });
+
   it('lets a verified bot through even with a crawler user agent that is blocked otherwise', async () => {
     const { send } = setup();
     const ua = 'sqlmap/1.8';

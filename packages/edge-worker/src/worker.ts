@@ -179,7 +179,7 @@ export function createWorker({
         readTimeoutMs: denyListReadTimeoutMs,
         now,
         onError: (error) => onError(error, 'deny list read from KV'),
-        onUpdate: (entries) => engine.setDenyList(entries),
+        onUpdate: (entries, _version, allow) => engine.setDenyList(entries, allow),
       });
       if (reportApiUrl && ingestKey) {
         const kv = env.DENYLIST;

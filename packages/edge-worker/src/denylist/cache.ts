@@ -7,8 +7,11 @@ export interface DenyListCacheOptions {
   kv: KVNamespace;
   /** How long the in-memory copy is trusted before KV is read again, in ms. */
   ttlMs: number;
-  /** Called with the entries whenever KV holds a new version (compile them here, once). */
-  onUpdate: (entries: readonly DenyEntry[], version: string) => void;
+  /**
+   * Called with the entries and the allowed clients whenever KV holds a new version (compile them
+   * here, once).
+   */
+  onUpdate: (entries: readonly DenyEntry[], version: string, allow: readonly string[]) => void;
   onError?: (error: unknown) => void;
   now?: () => number;
   /** A KV read slower than this counts as failed, so a hung read cannot block later ones (default 5000 ms). */
@@ -30,7 +33,7 @@ export interface DenyListCache {
    * Takes a list this isolate just pulled and wrote to KV (a deny-list notice), so it is enforced
    * here at once rather than after the TTL and KV's own caching.
    */
-  accept(list: { entries: readonly DenyEntry[]; version: string }): void;
+  accept(list: { entries: readonly DenyEntry[]; version: string; allow?: readonly string[] | undefined }): void;
 }
 
 /**
@@ -66,7 +69,7 @@ export function createDenyListCache({
     try {
       const stored = parseStoredDenyList(await readWithTimeout());
       if (stored && stored.version !== version) {
-        onUpdate(stored.entries, stored.version);
+        onUpdate(stored.entries, stored.version, stored.allow ?? []);
         version = stored.version;
       }
     } catch (error) {
@@ -92,7 +95,7 @@ export function createDenyListCache({
     },
     accept(list) {
       if (list.version !== version) {
-        onUpdate(list.entries, list.version);
+        onUpdate(list.entries, list.version, list.allow ?? []);
         version = list.version;
       }
       checkedAt = now();

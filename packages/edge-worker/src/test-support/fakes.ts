@@ -23,6 +23,8 @@ export function fakeReportApi(base = 'https://report.test') {
   const seen: SeenRequest[] = [];
   const state = {
     entries: [] as DenyEntry[],
+    /** Clients a triage allowed, served in `allow` when there are some. */
+    allow: [] as string[],
     version: 'v0',
     eventsStatus: 202,
     /** Body and headers of the answer to `POST /v1/events`. */
@@ -44,7 +46,8 @@ export function fakeReportApi(base = 'https://report.test') {
       if (state.denyListStatus !== 200) return new Response('down', { status: state.denyListStatus });
       const etag = `"${state.version}"`;
       if (request.headers.get('if-none-match') === etag) return new Response(null, { status: 304, headers: { etag } });
-      return Response.json({ version: state.version, entries: state.entries }, { headers: { etag } });
+      const allow = state.allow.length > 0 ? { allow: state.allow } : {};
+      return Response.json({ version: state.version, entries: state.entries, ...allow }, { headers: { etag } });
     }
     return new Response('not found', { status: 404 });
   }
