@@ -5,7 +5,6 @@ import { changeByKey } from '../audit/actor.js';
 import { recordChange } from '../audit/record.js';
 import { sitePoliciesSchema } from '../db/policies.js';
 import { CASE_KINDS, CASE_STATES, MAX_CASE_PAGE, type Case, type CaseKind, type CaseState } from '../db/cases.js';
-import { ipUrl } from '../dashboard/urls.js';
 import type { Site } from '../db/store.js';
 import { requireKey } from '../http/auth.js';
 import type { AppEnv, ResolvedDeps } from '../http/env.js';
@@ -14,8 +13,9 @@ import { readJsonBody } from '../http/json-body.js';
 import { answerJsonOrCsv } from '../http/tables.js';
 import { ownSite } from '../sites/own-site.js';
 import { localDateAt, parseLocalDate } from '../time/days.js';
-import { caseDecisionSchema, decideCase, NoTicketTargetError, type DecideDeps } from './decide.js';
-import { openTicket, TicketError } from './tickets.js';
+import { caseDecisionSchema, decideCase, NoTicketTargetError } from './decide.js';
+import { TicketError } from './tickets.js';
+import { decideDepsFor } from './decide-deps.js';
 import { refreshCases } from './refresh.js';
 
 const BODY_LIMITS = { maxBodyBytes: 64 * 1024, maxDecompressedBytes: 64 * 1024 };
@@ -65,20 +65,7 @@ export function caseRoutes(deps: ResolvedDeps) {
     refreshedAt.set(site.id, now);
     await refreshCases(deps.store, site, localDateAt(now, site.timeZone), now, decideDepsOf(c, site));
   }
-  /** The decision dependencies for one site: its ticket target, if any, opens tickets. */
-  function decideDepsOf(c: Context<AppEnv>, site: Site): DecideDeps {
-    const target = deps.tickets?.get(site.id);
-    const origin = new URL(c.req.url).origin;
-    return {
-      store: deps.store,
-      now: deps.now,
-      logError: deps.logError,
-      ...(deps.onDenyListChange ? { onDenyListChange: deps.onDenyListChange } : {}),
-      ...(target
-        ? { openTicket: (k: Case) => openTicket(target, k, site.name, origin + ipUrl(site.id, k.client, k.lastDay)) }
-        : {}),
-    };
-  }
+  const decideDepsOf = (c: Context<AppEnv>, site: Site) => decideDepsFor(deps, site, new URL(c.req.url).origin);
   async function decided(work: () => Promise<Case | null>): Promise<Case | null> {
     try {
       return await work();

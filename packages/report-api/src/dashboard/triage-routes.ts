@@ -7,10 +7,11 @@
 import type { Context, Hono } from 'hono';
 import { changeByDashboard } from '../audit/actor.js';
 import { parseAuditQuery } from '../audit/query.js';
-import { caseDecisionSchema, decideCase, NoTicketTargetError, type DecideDeps } from '../cases/decide.js';
-import { openTicket, TicketError } from '../cases/tickets.js';
+import { caseDecisionSchema, decideCase, NoTicketTargetError } from '../cases/decide.js';
+import { TicketError } from '../cases/tickets.js';
+import { decideDepsFor } from '../cases/decide-deps.js';
 import { refreshCases } from '../cases/refresh.js';
-import { CASE_KINDS, CASE_STATES, type Case, type CaseKind, type CaseState } from '../cases/kinds.js';
+import { CASE_KINDS, CASE_STATES, type CaseKind, type CaseState } from '../cases/kinds.js';
 import type { ResolvedDeps } from '../http/env.js';
 import { localDateAt } from '../time/days.js';
 import { renderAuditPage } from './pages/audit.js';
@@ -18,7 +19,7 @@ import { renderTriagePage } from './pages/triage.js';
 import type { DashboardSite } from './types.js';
 import type { Session } from './session.js';
 import type { Viewer } from './layout.js';
-import { ipUrl, triageUrl } from './urls.js';
+import { triageUrl } from './urls.js';
 
 /** What the pages need from the dashboard's router. */
 export interface TriagePageTools {
@@ -44,20 +45,7 @@ const PAGE = 200;
 export function registerTriagePages(app: Hono<Env>, { deps, bad, html }: TriagePageTools): void {
   /** When each site's cases last took in today's evidence. */
   const refreshedAt = new Map<string, number>();
-  /** How decisions are made from these pages: the site's ticket target opens tickets. */
-  function depsOf(c: Context, site: DashboardSite): DecideDeps {
-    const target = deps.tickets?.get(site.id);
-    const origin = new URL(c.req.url).origin;
-    return {
-      store: deps.store,
-      now: deps.now,
-      logError: deps.logError,
-      ...(deps.onDenyListChange ? { onDenyListChange: deps.onDenyListChange } : {}),
-      ...(target
-        ? { openTicket: (k: Case) => openTicket(target, k, site.name, origin + ipUrl(site.id, k.client, k.lastDay)) }
-        : {}),
-    };
-  }
+  const depsOf = (c: Context, site: DashboardSite) => decideDepsFor(deps, site, new URL(c.req.url).origin);
 
   app.get('/sites/:siteId/triage', async function triagePage(c) {
     const site = c.get('site');

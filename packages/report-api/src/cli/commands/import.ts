@@ -140,20 +140,25 @@ export const importCommand: Command = {
   },
 };
 
-/** `--format guardduty`: findings, not events; the other import options do not apply. */
-async function runGuardDuty(args: ParsedArgs, io: CliIo): Promise<number> {
-  const files = args.positionals;
-  if (files.length === 0) throw new UsageError('give at least one GuardDuty export FILE to import');
+/** Readers of the FILE arguments, each checked to be a file first (a usage error names the first that is not). */
+function fileSources(files: string[], what: string): Array<() => ReturnType<typeof createReadStream>> {
+  if (files.length === 0) throw new UsageError(`give at least one ${what} FILE to import`);
   for (const file of files) {
+    let isFile: boolean;
     try {
-      if (!statSync(file).isFile()) throw new UsageError(`${file}: not a file`);
-    } catch (error) {
-      if (error instanceof UsageError) throw error;
+      isFile = statSync(file).isFile();
+    } catch {
       throw new UsageError(`${file}: no such file`);
     }
+    if (!isFile) throw new UsageError(`${file}: not a file`);
   }
+  return files.map((file) => () => createReadStream(file));
+}
+
+/** `--format guardduty`: findings, not events; the other import options do not apply. */
+async function runGuardDuty(args: ParsedArgs, io: CliIo): Promise<number> {
+  const sources = fileSources(args.positionals, 'GuardDuty export');
   return withSite(args, async (store, site) => {
-    const sources = files.map((file) => () => createReadStream(file));
     io.out(JSON.stringify(await importGuardDuty(store, site, sources, Date.now())));
     return 0;
   });
@@ -164,18 +169,8 @@ async function runIpList(args: ParsedArgs, io: CliIo): Promise<number> {
   const source = stringOption(args, 'source', true);
   if (!SOURCE_NAME.test(source))
     throw new UsageError(`--source: letters, digits, ".", "_" and "-" (64 at most), got ${JSON.stringify(source)}`);
-  const files = args.positionals;
-  if (files.length === 0) throw new UsageError('give at least one list FILE to import');
-  for (const file of files) {
-    try {
-      if (!statSync(file).isFile()) throw new UsageError(`${file}: not a file`);
-    } catch (error) {
-      if (error instanceof UsageError) throw error;
-      throw new UsageError(`${file}: no such file`);
-    }
-  }
+  const sources = fileSources(args.positionals, 'list');
   return withSite(args, async (store, site) => {
-    const sources = files.map((file) => () => createReadStream(file));
     try {
       io.out(JSON.stringify(await importIpList(store, site, source, sources, Date.now())));
     } catch (error) {
