@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestFacts } from '../engine-options.js';
-import { compileRateMatch, compileRateMatcher, pathIn, type RateMatch } from './rate-match.js';
+import { compileRateMatch, compileRateMatcher, literalStart, pathIn, type RateMatch } from './rate-match.js';
 
 const req = (method: unknown, path: unknown): RequestFacts =>
   ({ ip: '203.0.113.7', method, path, host: 'h', ua: '', country: null }) as RequestFacts;
@@ -33,5 +33,52 @@ describe('compileRateMatch', () => {
     expect(compiled.patterns[0]!.flags).toBe('');
     expect(compiled.anyPath).toBe(false);
     expect(pathIn(compiled, '/b?c')).toBe(false);
+  });
+});
+
+describe('literalStart', () => {
+  it.each<[string, RegExp, string]>([
+    ['plain text after ^', /^\/api\/v1/, '/api/v1'],
+    ['up to a class escape', /^\/v\d+\//, '/v'],
+    ['a character a ? follows is optional', /^\/ab?c/, '/a'],
+    ['a character a * follows is optional', /^\/ab*/, '/a'],
+    ['a character a {n,m} follows is optional', /^\/ab{0,2}/, '/a'],
+    ['a character a + follows is needed once', /^\/ab+c/, '/ab'],
+    ['an escaped character a ? follows', /^\/a\.?b/, '/a'],
+    ['up to a group', /^\/(a|b)/, ''],
+    ['up to a class', /^\/[ab]/, '/'],
+    ['up to a dot', /^\/a.b/, '/a'],
+    ['no anchor', /\/api/, ''],
+    ['an alternation', /^\/a|\/b/, ''],
+    ['case-insensitive', /^\/api/i, ''],
+    ['multi-line', /^\/api/m, ''],
+    ['a unicode escape', /^\/\u0041/, '/'],
+    ['a lookahead', /^(?=\/a)/, ''],
+  ])('%s', (_name, pattern, expected) => {
+    expect(literalStart(pattern)).toBe(expected);
+  });
+
+  it.each<[RegExp, string]>([
+    [/^\/v\d+\//, '/v2/items'],
+    [/^\/ab?c/, '/ac'],
+    [/^\/ab+c/, '/abbbc'],
+    [/^\/a\.?b/, '/ab'],
+    [/^\/x$/, '/x?y=1'],
+  ])('never hides a match: %s on %s', (pattern, path) => {
+    const compiled = compileRateMatcher({ paths: [pattern] }, 'match');
+    expect(pathIn(compiled, path)).toBe(true);
+    expect(compileRateMatch({ paths: [pattern] }, 'match')(req('GET', path), null)).toBe(true);
+  });
+
+  it('skips a path that cannot match without running the RegExp', () => {
+    const pattern = /^\/v\d+\//;
+    let runs = 0;
+    const test = pattern.test.bind(pattern);
+    const compiled = compileRateMatcher({ paths: [pattern] }, 'match');
+    (compiled.patterns[0] as RegExp).test = (text: string) => (runs++, test(text));
+    expect(pathIn(compiled, '/products/1?ref=/v2/')).toBe(false);
+    expect(runs).toBe(0);
+    expect(pathIn(compiled, '/v2/x')).toBe(true);
+    expect(runs).toBe(1);
   });
 });

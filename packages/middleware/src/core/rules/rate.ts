@@ -200,9 +200,9 @@ export function compileRateRules(
         if (!rule.match.anyPath) {
           let found = false;
           for (const prefix of rule.match.prefixes) if ((found = raw.startsWith(prefix))) break;
-          if (!found && rule.match.patterns.length > 0) {
-            bare ??= pathOf(raw);
-            for (const pattern of rule.match.patterns) if ((found = pattern.test(bare))) break;
+          const { patterns, patternStarts } = rule.match;
+          for (let p = 0; !found && p < patterns.length; p++) {
+            if (raw.startsWith(patternStarts[p]!)) found = patterns[p]!.test((bare ??= pathOf(raw)));
           }
           if (!found) continue;
         }
