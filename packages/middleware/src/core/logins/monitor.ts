@@ -1,4 +1,5 @@
 import { Generations } from '../generations.js';
+import { methodInList } from '../rules/rate-match.js';
 import { PairRateWindow } from '../rules/rate-window.js';
 import { createSlidingCounter, type SlidingCounter } from '../bans/window.js';
 import type { RequestFacts } from '../engine-options.js';
@@ -80,6 +81,7 @@ export function createLoginMonitor(options: LoginOptions | undefined, dryRun: bo
   if (options === null || typeof options !== 'object') throw new TypeError('options.logins must be an object');
   const endpoints = compileEndpoints(options.endpoints);
   const pathLengths = new Set([...endpoints.keys()].map((path) => path.length));
+  const endpointMethods = [...new Set([...endpoints.values()].flatMap((byMethod) => [...byMethod.keys()]))];
   const hash = options.accountKey === undefined ? () => null : createAccountHasher(options.accountKey);
   const maxTracked = options.maxTracked ?? 50_000;
   if (!Number.isInteger(maxTracked) || maxTracked < 1 || maxTracked > 10_000_000) {
@@ -124,6 +126,8 @@ export function createLoginMonitor(options: LoginOptions | undefined, dryRun: bo
   return {
     outcomeOf(req, status) {
       if (endpoints.size === 0 || status === 0 || status >= 500) return null;
+      // Most requests use another method (a GET, where logins are POSTs): told apart without touching the path.
+      if (!methodInList(endpointMethods, req.method)) return null;
       const raw = typeof req.path === 'string' ? req.path : '';
       const query = raw.indexOf('?');
       // Most requests go elsewhere: a path of no declared length is looked up without cutting its query off.

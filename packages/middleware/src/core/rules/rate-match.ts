@@ -144,6 +144,22 @@ export function methodIn(methods: ReadonlySet<string>, method: unknown): boolean
   return !UPPER_CASE_METHODS.has(method) && methods.has(String(method).toUpperCase());
 }
 
+/**
+ * Whether `method` (any case) is one of `methods` (upper case): identity comparisons first, as
+ * clients send methods in upper case, which costs less than a Set lookup for a short list.
+ *
+ * @example
+ * methodInList(['POST'], 'post'); // true
+ */
+export function methodInList(methods: readonly string[], method: unknown): boolean {
+  for (let i = 0; i < methods.length; i++) if (methods[i] === method) return true;
+  if (typeof method !== 'string') return false;
+  const upper = method.toUpperCase();
+  if (upper === method) return false;
+  for (let i = 0; i < methods.length; i++) if (methods[i] === upper) return true;
+  return false;
+}
+
 /** Whether a path (query included) matches a compiled match's prefixes or patterns. */
 export function pathIn(match: CompiledRateMatch, raw: string): boolean {
   if (match.anyPath) return true;

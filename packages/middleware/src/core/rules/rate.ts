@@ -2,7 +2,7 @@ import type { BotCategory } from '../../protocol/index.js';
 import type { RequestFacts } from '../engine-options.js';
 import type { ParsedIp } from '../ip/parse.js';
 import { botCategorySchema } from '../../protocol/index.js';
-import { compileRateMatcher, methodIn, pathOf, type CompiledRateMatch, type RateMatch } from './rate-match.js';
+import { compileRateMatcher, methodInList, pathOf, type CompiledRateMatch, type RateMatch } from './rate-match.js';
 import type { SharedRateRule } from './rate-sharing.js';
 import { Generations } from '../generations.js';
 import { PairRateWindow, RateWindow } from './rate-window.js';
@@ -58,6 +58,9 @@ export interface RateRules {
 const NAME = /^[a-z0-9][a-z0-9-]{0,47}$/;
 const MAX_KEY_LENGTH = 256;
 const MAX_BAN_MS = 7 * 86_400_000;
+const BY_IP = 0;
+const BY_IP_PATH = 1;
+const BY_FUNCTION = 2;
 
 interface CompiledRule {
   readonly name: string;
@@ -65,7 +68,11 @@ interface CompiledRule {
   readonly limit: number;
   readonly windowMs: number;
   readonly key: 'ip' | 'ip+path' | ((req: RequestFacts) => string | null);
+  /** `key` as a number, compared without a string comparison per request. */
+  readonly keyKind: typeof BY_IP | typeof BY_IP_PATH | typeof BY_FUNCTION;
   readonly match: CompiledRateMatch;
+  /** `match.methods` as a list: a few identity comparisons cost less than a Set lookup. */
+  readonly methods: readonly string[] | null;
   readonly action: 'block' | 'count';
   readonly status: 403 | 429;
   readonly banMs: number;
@@ -102,13 +109,16 @@ function compileRule(rule: RateRule, where: string, dryRun: boolean): CompiledRu
     throw new TypeError(`${where}.status must be 403 or 429, got ${JSON.stringify(status)}`);
   const ban = banMs === undefined ? windowMs : integerIn(banMs, 1_000, MAX_BAN_MS, `${where}.banMs`);
   const max = maxClients === undefined ? 100_000 : integerIn(maxClients, 1, 10_000_000, `${where}.maxClients`);
+  const compiled = compileRateMatcher(match, `${where}.match`);
   return {
     name,
     ruleName: `rate:${name}`,
     limit,
     windowMs,
     key,
-    match: compileRateMatcher(match, `${where}.match`),
+    keyKind: key === 'ip' ? BY_IP : key === 'ip+path' ? BY_IP_PATH : BY_FUNCTION,
+    match: compiled,
+    methods: compiled.methods === null ? null : [...compiled.methods],
     action: dryRun ? 'count' : action,
     status,
     banMs: ban,
@@ -168,6 +178,8 @@ export function compileRateRules(
     return rules;
   };
   for (const category of [null, ...botCategorySchema.options]) rulesFor(category);
+  // Most requests come from browsers: their rules without a Map lookup.
+  const browserRules = rulesFor(null);
 
   function customKey(key: (req: RequestFacts) => string | null, req: RequestFacts): string | null {
     try {
@@ -183,7 +195,7 @@ export function compileRateRules(
     onHit: null,
     shared: compiled.map(({ ruleName, limit, windowMs, banMs }) => ({ rule: ruleName, limit, windowMs, banMs })),
     check(req, ip, botCategory, now) {
-      const rules = rulesFor(botCategory);
+      const rules = botCategory === null ? browserRules : rulesFor(botCategory);
       if (rules.length === 0) return null;
       const raw = typeof req.path === 'string' ? req.path : '';
       const onHit = rates.onHit;
@@ -195,8 +207,7 @@ export function compileRateRules(
       let counted: RateHit | null = null;
       for (let i = 0; i < rules.length; i++) {
         const rule = rules[i]!;
-        const { methods } = rule.match;
-        if (methods !== null && !methodIn(methods, req.method)) continue;
+        if (rule.methods !== null && !methodInList(rule.methods, req.method)) continue;
         if (!rule.match.anyPath) {
           let found = false;
           for (const prefix of rule.match.prefixes) if ((found = raw.startsWith(prefix))) break;
@@ -208,14 +219,14 @@ export function compileRateRules(
         }
         const { counter, pairs, bans } = rule;
         let key: string | null = null;
-        if (rule.key === 'ip') key = client ??= clientKey(req, ip);
-        else if (rule.key === 'ip+path') {
+        if (rule.keyKind === BY_IP) key = client ??= clientKey(req, ip);
+        else if (rule.keyKind === BY_IP_PATH) {
           client ??= clientKey(req, ip);
           path ??= (bare ??= pathOf(raw)).slice(0, MAX_KEY_LENGTH);
           // The joined key (bans, sharing) is built only when something needs it: counting does not.
           if (bans.size !== 0 || onHit) key = clientPath ??= `${client} ${path}`;
         } else {
-          key = customKey(rule.key, req);
+          key = customKey(rule.key as (req: RequestFacts) => string | null, req);
           if (key === null) continue;
         }
         let until = key === null || bans.size === 0 ? undefined : bans.get(key);
