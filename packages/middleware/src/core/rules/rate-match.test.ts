@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestFacts } from '../engine-options.js';
-import { compileRateMatch, compileRateMatcher, literalStart, pathIn, type RateMatch } from './rate-match.js';
+import { compileRateMatch, compileRateMatcher, literalStart, methodInList, pathIn, type RateMatch } from './rate-match.js';
 
 const req = (method: unknown, path: unknown): RequestFacts =>
   ({ ip: '203.0.113.7', method, path, host: 'h', ua: '', country: null }) as RequestFacts;
@@ -80,5 +80,20 @@ describe('literalStart', () => {
     expect(runs).toBe(0);
     expect(pathIn(compiled, '/v2/x')).toBe(true);
     expect(runs).toBe(1);
+  });
+});
+
+describe('methodInList', () => {
+  it.each<[string, unknown, boolean]>([
+    ['the same method', 'POST', true],
+    ['another upper-case method', 'GET', false],
+    ['lower case', 'post', true],
+    ['mixed case', 'pOsT', true],
+    ['another lower-case method', 'get', false],
+    ['not a string', 42, false],
+    ['empty', '', false],
+    ['the dotless ı of Turkish upper-cases to I', 'delıte', false],
+  ])('%s', (_name, method, expected) => {
+    expect(methodInList(['POST', 'PUT'], method)).toBe(expected);
   });
 });

@@ -153,11 +153,19 @@ export function methodIn(methods: ReadonlySet<string>, method: unknown): boolean
  */
 export function methodInList(methods: readonly string[], method: unknown): boolean {
   for (let i = 0; i < methods.length; i++) if (methods[i] === method) return true;
-  if (typeof method !== 'string') return false;
+  if (typeof method !== 'string' || upperCaseOnly(method)) return false;
   const upper = method.toUpperCase();
-  if (upper === method) return false;
   for (let i = 0; i < methods.length; i++) if (methods[i] === upper) return true;
   return false;
+}
+
+/** Whether `text` is only A-Z: then upper-casing (through ICU, which costs) cannot change it. */
+function upperCaseOnly(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 65 || code > 90) return false;
+  }
+  return true;
 }
 
 /** Whether a path (query included) matches a compiled match's prefixes or patterns. */
