@@ -189,13 +189,14 @@ export function createEngine({
     // The first blocking rule wins; a counting rule is remembered in case nothing blocks.
     let counted: string | null = null;
     if (ip !== null && (rates !== null || (logins !== null && !logins.empty))) {
-      const at = now();
-      const loginBan = logins === null || logins.empty ? null : logins.banned(keyOf(req, ip), at);
+      // The clock is read once, and only when a login ban or a rate rule needs it.
+      let at = Number.NaN;
+      const loginBan = logins === null || logins.empty ? null : logins.banned(keyOf(req, ip), (at = now()));
       if (loginBan !== null) {
         if (loginBan.action === 'block') return tally({ action: 'block', rule: loginBan.rule, botCategory });
         counted = loginBan.rule;
       }
-      const hit = rates === null ? null : rates.check(req, ip, botCategory, at);
+      const hit = rates === null ? null : rates.check(req, ip, botCategory, Number.isNaN(at) ? now : at);
       if (hit !== null) {
         if (hit.action === 'block') {
           const retryAfterS = hit.status === 429 ? hit.retryAfterS : undefined;

@@ -183,6 +183,41 @@ describe('rate rules: keys and matching', () => {
   });
 });
 
+describe('rate rules: the clock', () => {
+  it('is read only when a rule matches the request, once however many match', () => {
+    const rates = compile([
+      { name: 'crawlers', limit: 2, windowMs: 10_000, match: { botCategories: ['crawler'] } },
+      { name: 'api', limit: 2, windowMs: 10_000, match: { paths: ['/api/'] } },
+      { name: 'per-ip', limit: 2, windowMs: 10_000, match: { methods: ['POST'] } },
+    ]);
+    let reads = 0;
+    const clock = () => (reads++, T0);
+    expect(rates.check(req({ path: '/products' }), ip('c'), null, clock)).toBeNull();
+    expect(reads).toBe(0);
+    expect(rates.check(req({ method: 'post', path: '/api/x' }), ip('c'), 'crawler', clock)).toBeNull();
+    expect(reads).toBe(1);
+    rates.check(req({ method: 'POST', path: '/api/x' }), ip('c'), 'crawler', clock);
+    expect(rates.check(req({ method: 'POST', path: '/api/x' }), ip('c'), 'crawler', clock)?.rule).toBe('rate:crawlers');
+    expect(reads).toBe(3);
+  });
+
+  it('a prefix is tested as startsWith, whatever its last character', () => {
+    const rates = compile([{ name: 'r', limit: 1, windowMs: 10_000, match: { paths: ['/api/', '/x'] } }]);
+    for (const [path, counted] of [
+      ['/api/', true],
+      ['/api', false],
+      ['/apix/', false],
+      ['/bpi/', false],
+      ['/x', true],
+      ['', false],
+    ] as const) {
+      const fresh = `${path}-client`;
+      rates.check(req({ path }), ip(fresh), null, T0);
+      expect(rates.check(req({ path }), ip(fresh), null, T0) !== null).toBe(counted);
+    }
+  });
+});
+
 describe('rate rules: memory bounds', () => {
   it('holds at most maxClients counters and counts evictions', () => {
     const rates = compile([{ name: 'r', limit: 100, windowMs: 60_000, maxClients: 1_000 }]);

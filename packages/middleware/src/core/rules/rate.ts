@@ -44,8 +44,11 @@ export interface RateHit {
 
 /** The compiled rate rules of one engine. */
 export interface RateRules {
-  /** Counts the request against every matching rule; the first rule that refuses it wins. */
-  check(req: RequestFacts, ip: ParsedIp, botCategory: BotCategory | null, now: number): RateHit | null;
+  /**
+   * Counts the request against every matching rule; the first rule that refuses it wins. `now` is
+   * the time, or the clock: then it is read only when a rule matches the request.
+   */
+  check(req: RequestFacts, ip: ParsedIp, botCategory: BotCategory | null, now: number | (() => number)): RateHit | null;
   stats(): { countersHeld: number; evictions: number; bansActive: number };
   /** Shares counts with other instances: called for each counted hit. */
   onHit: ((rule: string, key: string, now: number) => void) | null;
@@ -129,6 +132,13 @@ function compileRule(rule: RateRule, where: string, dryRun: boolean): CompiledRu
   };
 }
 
+/** `text.startsWith(prefix)`, told without a call when the prefix's last character differs. */
+function startsWith(text: string, prefix: string): boolean {
+  const last = prefix.length - 1;
+  if (last < 0) return true;
+  return text.length > last && text.charCodeAt(last) === prefix.charCodeAt(last) && text.startsWith(prefix);
+}
+
 function banUntil(rule: CompiledRule, key: string, until: number): void {
   rule.bans.set(key, until);
 }
@@ -194,7 +204,8 @@ export function compileRateRules(
   const rates: RateRules = {
     onHit: null,
     shared: compiled.map(({ ruleName, limit, windowMs, banMs }) => ({ rule: ruleName, limit, windowMs, banMs })),
-    check(req, ip, botCategory, now) {
+    check(req, ip, botCategory, clock) {
+      let now = typeof clock === 'number' ? clock : Number.NaN;
       const rules = botCategory === null ? browserRules : rulesFor(botCategory);
       if (rules.length === 0) return null;
       const raw = typeof req.path === 'string' ? req.path : '';
@@ -210,13 +221,14 @@ export function compileRateRules(
         if (rule.methods !== null && !methodInList(rule.methods, req.method)) continue;
         if (!rule.match.anyPath) {
           let found = false;
-          for (const prefix of rule.match.prefixes) if ((found = raw.startsWith(prefix))) break;
+          for (const prefix of rule.match.prefixes) if ((found = startsWith(raw, prefix))) break;
           const { patterns, patternStarts } = rule.match;
           for (let p = 0; !found && p < patterns.length; p++) {
-            if (raw.startsWith(patternStarts[p]!)) found = patterns[p]!.test((bare ??= pathOf(raw)));
+            if (startsWith(raw, patternStarts[p]!)) found = patterns[p]!.test((bare ??= pathOf(raw)));
           }
           if (!found) continue;
         }
+        if (now !== now) now = (clock as () => number)();
         const { counter, pairs, bans } = rule;
         let key: string | null = null;
         if (rule.keyKind === BY_IP) key = client ??= clientKey(req, ip);
