@@ -46,7 +46,9 @@ function timing(): void {
   const on = median(samples.on.slice(10));
   console.log(`decide + observe, no rate rules or logins        ${off.toFixed(0).padStart(6)} ns`);
   console.log(`decide + observe, 5 rate rules + logins          ${on.toFixed(0).padStart(6)} ns`);
-  console.log(`added per request: ${(on - off).toFixed(0)} ns (target <= 150 ns)`);
+  console.log(
+    `added per request: ${(on - off).toFixed(0)} ns (target <= 150 ns), ${(on / off).toFixed(2)}x the engine without`,
+  );
 }
 
 function collectGarbage(): void {
@@ -74,10 +76,14 @@ function memory(label: string, { max }: { max?: number }): void {
   const held = process.memoryUsage().heapUsed - before;
   const { rate, logins } = engine.stats();
   const counters = (rate?.countersHeld ?? 0) + (logins?.tracked ?? 0);
+  // Each rule holds at most maxClients counters; each of the 4 login detections at most maxTracked.
+  const bound = rateRules.length * (max ?? 100_000) + 4 * (max ?? 50_000);
   console.log(
-    `${CLIENTS} clients, ${label}: ${counters} counters held, ${(rate?.evictions ?? 0) + (logins?.evictions ?? 0)} ` +
+    `${CLIENTS} clients, ${label}: ${counters} counters held (bound ${bound}: ` +
+      `${counters <= bound ? 'kept' : 'EXCEEDED'}), ${(rate?.evictions ?? 0) + (logins?.evictions ?? 0)} ` +
       `evicted, heap +${(held / 1_048_576).toFixed(1)} MB (${(held / Math.max(1, counters)).toFixed(0)} B per counter)`,
   );
+  if (counters > bound) process.exitCode = 1;
 }
 
 /** Instructions per request, on and off, from two callgrind runs each. */

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestFacts } from '../engine-options.js';
-import { compileRateMatch, compileRateMatcher, literalStart, methodInList, pathIn, type RateMatch } from './rate-match.js';
+import {
+  compileRateMatch,
+  compileRateMatcher,
+  literalStart,
+  methodInList,
+  pathIn,
+  type RateMatch,
+} from './rate-match.js';
 
 const req = (method: unknown, path: unknown): RequestFacts =>
   ({ ip: '203.0.113.7', method, path, host: 'h', ua: '', country: null }) as RequestFacts;
