@@ -4,7 +4,8 @@
  * the counters hold for 1 million distinct clients. Target: <= 150 ns added per request.
  * With `--callgrind` (valgrind installed), also instructions per request on and off, a figure that does
  * not depend on the machine's load: each engine runs twice under callgrind with different request
- * counts, and the difference of the totals is divided by the difference of the counts (start-up cancels).
+ * counts, and the difference of the totals is divided by the difference of the counts (start-up cancels;
+ * one thread, so no background compile lands in one run only; about ±150 instructions between runs).
  * Run: npx tsx --conditions=@watchpost/source bench/rate-logins.bench.ts [--callgrind]
  */
 import { spawnSync } from 'node:child_process';
@@ -18,7 +19,7 @@ import { benchEngine, rateRules, run } from './rate-logins-traffic.js';
 const BATCH = 5_000;
 const ROUNDS = Number(process.env.ROUNDS ?? 120);
 const CLIENTS = Number(process.env.CLIENTS ?? 1_000_000);
-const WARMUP = 50_000;
+const WARMUP = 100_000;
 
 const child = process.argv.indexOf('--child');
 if (child !== -1) {
@@ -89,16 +90,21 @@ function memory(label: string, { max }: { max?: number }): void {
 /** Instructions per request, on and off, from two callgrind runs each. */
 function callgrind(): void {
   const small = 20_000;
-  const large = 120_000;
+  const large = 220_000;
   const self = fileURLToPath(import.meta.url);
   const instructions = (which: string, requests: number): number => {
     const result = spawnSync(
       'valgrind',
-      ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--import', 'tsx', self].concat([
-        '--child',
-        which,
-        String(requests),
-      ]),
+      // One thread: no optimizing compile on a background thread lands in one run's count and not the other's.
+      [
+        '--tool=callgrind',
+        '--callgrind-out-file=/dev/null',
+        process.execPath,
+        '--single-threaded',
+        '--import',
+        'tsx',
+        self,
+      ].concat(['--child', which, String(requests)]),
       { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '--conditions=@watchpost/source' } },
     );
     const collected = /Collected : (\d+)/.exec(result.stderr ?? '');
