@@ -30,6 +30,12 @@ describe('createAccountHasher', () => {
     expect(createAccountHasher(key)('alice')).toBe(reference(key, 'alice'));
   });
 
+  it('keeps nothing of one account into the next (long, short, multi-byte, in turn)', () => {
+    const hash = createAccountHasher(KEY);
+    const accounts = ['c'.repeat(1024), 'alice', '\u0130'.repeat(1024), 'b', 'jörg€\u{1F600}', 'alice'];
+    for (const account of accounts) expect(hash(account)).toBe(reference(KEY, account.toLowerCase()));
+  });
+
   it('trims, lower-cases and cuts accounts at 1024 characters before hashing', () => {
     const hash = createAccountHasher(KEY);
     expect(hash('  Alice@Example.COM ')).toBe(hash('alice@example.com'));

@@ -1,35 +1,24 @@
-import { compress, pad, SHA256_IV, writeUtf8 } from './sha256.js';
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 
 const encoder = new TextEncoder();
 const MAX_ACCOUNT_LENGTH = 1024;
 /** Two lower-case hex digits per byte value. */
 const HEX: readonly string[] = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
-/** SHA-256 of `bytes`, as 8 words. */
-function sha256Words(bytes: Uint8Array): Int32Array {
-  const state = SHA256_IV.slice();
-  const buffer = new Uint8Array(bytes.length + 72);
-  buffer.set(bytes);
-  compress(state, buffer, pad(buffer, bytes.length, 0));
-  return state;
-}
-
-/** The state after one block of the key XORed with `fill` (HMAC's inner or outer pad). */
-function keyedState(key: Uint8Array, fill: number): Int32Array {
-  const block = new Uint8Array(64).fill(fill);
-  for (let i = 0; i < key.length; i++) block[i] = key[i]! ^ fill;
-  const state = SHA256_IV.slice();
-  compress(state, block, 64);
-  return state;
+/** The part of @noble/hashes' HMAC used to copy a keyed state into an existing one, not a new one. */
+interface ReusableHmac {
+  _cloneInto(to: unknown): unknown;
 }
 
 /**
  * Hashes login accounts with the site's key: the first 32 lower-case hex characters of
- * HMAC-SHA256(key, account.trim().toLowerCase()). Runtime-neutral and synchronous (Web Crypto's
- * HMAC is async only), so the engine never holds or sends an account in clear. The key's inner and
- * outer states are computed once; an account then costs its own blocks plus one, over buffers
- * reused from call to call (nothing is allocated but the result). Returns null for an empty or
- * non-string account. Accounts are cut to 1024 characters before hashing.
+ * HMAC-SHA256(key, account.trim().toLowerCase()). Runtime-neutral and synchronous (`@noble/hashes`;
+ * Web Crypto's HMAC is async only), so the engine never holds or sends an account in clear. The
+ * key's inner and outer states are computed once and copied per account into one working HMAC,
+ * over buffers reused from call to call (cloning a new HMAC per account cost ~5 µs, this ~1.4 µs).
+ * Returns null for an empty or non-string account. Accounts are cut to 1024 characters before
+ * hashing.
  *
  * @example
  * const hash = createAccountHasher('site-secret');
@@ -39,33 +28,21 @@ export function createAccountHasher(key: string): (account: unknown) => string |
   if (typeof key !== 'string' || key.length < 16) {
     throw new TypeError('options.logins.accountKey must be a string of at least 16 characters');
   }
-  let keyBytes = encoder.encode(key);
-  if (keyBytes.length > 64) {
-    const words = sha256Words(keyBytes);
-    keyBytes = new Uint8Array(32);
-    for (let i = 0; i < 32; i++) keyBytes[i] = (words[i >>> 2]! >>> (24 - 8 * (i & 3))) & 255;
-  }
-  const inner = keyedState(keyBytes, 0x36);
-  const outer = keyedState(keyBytes, 0x5c);
-  const state = new Int32Array(8);
-  const block = new Uint8Array(64);
-  // Lower-casing can lengthen a text (U+0130 becomes two units); a longer one gets a bigger buffer.
-  let message = new Uint8Array(3 * 2 * MAX_ACCOUNT_LENGTH + 72);
+  const keyed = hmac.create(sha256, encoder.encode(key));
+  const working = keyed.clone();
+  const mac = new Uint8Array(32);
+  // Lower-casing can lengthen a text (U+0130 becomes two units): at most 3 bytes a unit.
+  let input = new Uint8Array(3 * 2 * MAX_ACCOUNT_LENGTH);
   return function hashAccount(account) {
     if (typeof account !== 'string') return null;
     const text = account.slice(0, MAX_ACCOUNT_LENGTH).trim().toLowerCase();
     if (text === '') return null;
-    if (message.length < 3 * text.length + 72) message = new Uint8Array(3 * text.length + 72);
-    state.set(inner);
-    compress(state, message, pad(message, writeUtf8(text, message), 64));
-    for (let i = 0; i < 32; i++) block[i] = (state[i >>> 2]! >>> (24 - 8 * (i & 3))) & 255;
-    state.set(outer);
-    compress(state, block, pad(block, 32, 64));
+    if (input.length < 3 * text.length) input = new Uint8Array(3 * text.length);
+    (keyed as unknown as ReusableHmac)._cloneInto(working);
+    const { written } = encoder.encodeInto(text, input);
+    working.update(input.subarray(0, written)).digestInto(mac);
     let hex = '';
-    for (let i = 0; i < 4; i++) {
-      const word = state[i]!;
-      hex += HEX[word >>> 24]! + HEX[(word >>> 16) & 255]! + HEX[(word >>> 8) & 255]! + HEX[word & 255]!;
-    }
+    for (let i = 0; i < 16; i++) hex += HEX[mac[i]!];
     return hex;
   };
 }
