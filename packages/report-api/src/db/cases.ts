@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { AuditActor } from './audit.js';
+import { MAX_SERVED_ALLOW } from '@watchpost/middleware/protocol';
 import type { Executor } from './executor.js';
 
 export const CASE_STATES = ['new', 'denied', 'allowed', 'dismissed', 'ticketed'] as const;
@@ -94,6 +95,11 @@ export interface CaseStore {
   listCases(siteId: string, query: CaseQuery): Promise<Case[]>;
   /** Writes the case whole (insert or replace by id). */
   putCase(record: CaseRecord): Promise<void>;
+  /**
+   * The clients of the site's allowed cases, sorted, at most `MAX_SERVED_ALLOW`: read on every deny-list
+   * request, so only the column it needs (no evidence parsed).
+   */
+  allowedClients(siteId: string): Promise<string[]>;
 }
 
 const kindSchema = z.enum(CASE_KINDS);
@@ -212,6 +218,13 @@ export function caseStoreOn(db: Executor): CaseStore {
         params,
       );
       return found.map(toCase);
+    },
+    async allowedClients(siteId) {
+      const rows = await db.all<{ client: string }>(
+        `SELECT client FROM cases WHERE site_id = $1 AND state = 'allowed' ORDER BY client${db.binary} LIMIT $2`,
+        [siteId, MAX_SERVED_ALLOW],
+      );
+      return rows.map((row) => row.client);
     },
     async putCase(c) {
       await db.run(

@@ -1,4 +1,3 @@
-import { MAX_CASE_PAGE } from '../db/cases.js';
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -69,11 +68,10 @@ export function denyListVersion(entries: readonly DenyEntry[], allow: readonly s
 
 /** What `GET /v1/denylist` serves: the entries, and the clients a triage allowed (sorted). */
 async function servedList(deps: ResolvedDeps, siteId: string) {
-  const [entries, allowed] = await Promise.all([
+  const [entries, allow] = await Promise.all([
     deps.store.listDenyEntries(siteId, deps.now()),
-    deps.store.listCases(siteId, { states: ['allowed'], limit: MAX_CASE_PAGE }),
+    deps.store.allowedClients(siteId),
   ]);
-  const allow = allowed.map((c) => c.client).sort();
   return { entries, allow, version: denyListVersion(entries, allow) };
 }
 

@@ -1,5 +1,4 @@
 import { clientKey } from '@watchpost/middleware';
-import { MAX_CASE_PAGE } from '../db/cases.js';
 import { buildGuardDutySection } from './guardduty.js';
 import { buildIntelSection } from './intel.js';
 import { buildBotActivitySection } from './bots.js';
@@ -192,9 +191,7 @@ export async function buildDailyReport(
     logins,
   });
   // Clients a triage allowed (an IP, or its IPv6 /64) are not recommended again.
-  const allowed = new Set(
-    (await store.listCases(id, { states: ['allowed'], limit: MAX_CASE_PAGE })).map((c) => c.client),
-  );
+  const allowed = new Set(await store.allowedClients(id));
   const recommendations = recommended.filter((r) => !allowed.has(r.ip) && !allowed.has(clientKey(r.ip)));
 
   return {

@@ -62,6 +62,10 @@ export function casesContract({ fresh, reopen }: ContractContext): void {
         'case_1',
       ]);
       expect((await again.listCases(a.site.id, { states: ['new'], limit: 1 })).map((c) => c.id)).toEqual(['case_2']);
+      expect(await again.allowedClients(a.site.id)).toEqual([]);
+      await again.putCase({ ...two, state: 'allowed' });
+      await again.putCase(aCase(b.site.id, 'case_b', '192.0.2.1', { state: 'allowed' }));
+      expect(await again.allowedClients(a.site.id)).toEqual(['2001:db8::/64']);
     });
 
     it('keeps markup and SQL in evidence as data', async () => {
