@@ -80,8 +80,8 @@ ul.reasons { margin: 0; padding-left: 1.1rem; }
 form.inline { display: inline; margin: 0; }
 form.filters, form fieldset { display: flex; flex-wrap: wrap; gap: .5rem 1.25rem; align-items: center; }
 form.filters { margin: 0 0 1rem; }
-td.actions { white-space: nowrap; }
-td.actions button { margin: 0 .25rem .25rem 0; }
+td.actions { min-width: 7rem; }
+td.actions button { display: block; width: 100%; margin: 0 0 .25rem; }
 th[scope=row] code { white-space: nowrap; }
 .signin { max-width: 24rem; margin: 3rem auto; }
 .signin label { display: block; margin: .5rem 0 .25rem; }
