@@ -1,5 +1,6 @@
 import { loadGeoLookup } from '@watchpost/middleware/node';
 import { describe, expect, it } from 'vitest';
+import { createEngine } from '@watchpost/middleware';
 import { COUNTRY_BLOCKS, CRAWLER_BLOCKS, crawlerIp, FOREIGN_VISITORS, ipInCountry } from './cast.js';
 import { createRandom } from './random.js';
 
@@ -22,13 +23,41 @@ describe('the cast of the demo', () => {
     const random = createRandom(3);
     for (let i = 0; i < 200; i++) {
       expect(geo(ipInCountry(random, 'JP'))).toBe('JP');
-      expect(crawlerIp(random, 'googlebot')).toMatch(/^66\.249\.(66|79)\.\d+$/);
+      expect(crawlerIp(random, 'googlebot')).toMatch(/^66\.249\.(66|69)\.\d+$/);
     }
   });
 
   it('has address blocks for every foreign visitor country', () => {
     for (const country of Object.keys(FOREIGN_VISITORS)) expect(COUNTRY_BLOCKS[country]).toBeDefined();
     expect(Object.keys(CRAWLER_BLOCKS)).toEqual(['googlebot', 'bingbot', 'gptbot', 'claudebot']);
+  });
+
+  it('sends its crawlers only from addresses their operators publish (never taken for impersonators)', () => {
+    const engine = createEngine({});
+    const agents = {
+      googlebot: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+      bingbot: 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)',
+      gptbot: 'Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)',
+      claudebot:
+        'Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; ClaudeBot/1.0; +claudebot@anthropic.com)',
+    } as const;
+    for (const [crawler, blocks] of Object.entries(CRAWLER_BLOCKS) as Array<[keyof typeof agents, readonly string[]]>) {
+      for (const block of blocks) {
+        for (let last = 1; last <= 254; last++) {
+          const ip = `${block}.${last}`;
+          const decision = engine.decide({
+            ip,
+            method: 'GET',
+            host: 'shop.example',
+            path: '/',
+            ua: agents[crawler],
+            country: 'US',
+          });
+          if (decision.botCategory === 'impersonator')
+            throw new Error(`${crawler} from ${ip} is taken for an impersonator`);
+        }
+      }
+    }
   });
 
   it('refuses a country it has no addresses for', () => {

@@ -41,10 +41,10 @@ export const FOREIGN_VISITORS: Readonly<Record<string, number>> = {
 
 /** Real crawler address blocks (`a.b.c`, /24), as the operators publish them. */
 export const CRAWLER_BLOCKS = {
-  googlebot: ['66.249.66', '66.249.79'],
+  googlebot: ['66.249.66', '66.249.69'],
   bingbot: ['157.55.39', '40.77.167', '207.46.13'],
   gptbot: ['20.171.207', '52.230.152'],
-  claudebot: ['160.79.104'],
+  claudebot: ['216.73.216'],
 } as const;
 
 /** User agents by kind of client. */

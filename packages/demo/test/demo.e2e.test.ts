@@ -86,6 +86,11 @@ describe('watchpost demo, end to end', () => {
     expect(report.foreign.blockRate).toBeGreaterThan(0.1);
   });
 
+  it('takes none of its own verified crawlers for impersonators', () => {
+    expect(report.botActivity?.impersonators.clients ?? []).toEqual([]);
+    expect(report.bots.some((b) => b.category === 'impersonator')).toBe(false);
+  });
+
   it('counts search engines and AI crawlers as bots without blocking them', () => {
     for (const category of ['search-engine', 'ai-crawler'] as const) {
       const row = report.bots.find((b) => b.category === category);
