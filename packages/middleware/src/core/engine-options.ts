@@ -37,6 +37,12 @@ export interface RequestFacts {
    * crawler's claim is taken as verified (unless `crawlerVerification.platformFlag` is false).
    */
   verifiedBot?: boolean;
+  /**
+   * `performance.now()` when the request arrived, as the adapter read it for the latency. Rate rules
+   * and login bans take the request's time from it instead of reading the clock again; ignored when
+   * the engine was given its own `now`.
+   */
+  receivedAt?: number;
 }
 
 /** The engine's verdict on one request. `rule` names the rule that blocked or counted it. */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memorySink } from '../../test/memory-sink.js';
 import { eventSchema, type DenyEntry } from '../protocol/index.js';
 import { createEngine, type EngineOptions, type RequestFacts } from './engine.js';
@@ -245,5 +245,42 @@ describe('createEngine: options are validated', () => {
   ])('%j', (options, message) => {
     expect(() => createEngine(options as EngineOptions)).toThrow(TypeError);
     expect(() => createEngine(options as EngineOptions)).toThrow(message);
+  });
+});
+
+describe('createEngine: the time of a request', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  const rateRules = [{ name: 'per-ip', limit: 3, windowMs: 10_000 }];
+  const logins = { endpoints: [{ method: 'POST', path: '/login' }] };
+
+  it("takes rate rules' time from the adapter's arrival reading instead of reading the clock", () => {
+    const clock = vi.spyOn(Date, 'now');
+    const engine = createEngine({ rateRules, logins });
+    const decisions = Array.from({ length: 5 }, () => {
+      const facts = req({ method: 'POST', path: '/login', receivedAt: performance.now() });
+      const decision = engine.decide(facts);
+      engine.observe(facts, decision, 401, 1);
+      return decision.action;
+    });
+    expect(decisions).toEqual(['allow', 'allow', 'allow', 'block', 'block']);
+    // Once to measure the offset to the wall clock; refused requests' events read it for their time.
+    expect(clock.mock.calls.length).toBeLessThanOrEqual(1 + 5);
+    const withoutArrival = clock.mock.calls.length;
+    const other = createEngine({ rateRules, logins });
+    for (let i = 0; i < 5; i++) other.observe(req(), other.decide(req()), 200, 1);
+    expect(clock.mock.calls.length - withoutArrival).toBeGreaterThanOrEqual(5);
+  });
+
+  it('keeps to its own clock when it was given one', () => {
+    let now = 1_000_000;
+    const engine = createEngine({ rateRules, now: () => now });
+    const far = { receivedAt: performance.now() + 3_600_000 };
+    for (let i = 0; i < 3; i++) expect(engine.decide(req(far)).action).toBe('allow');
+    expect(engine.decide(req(far)).action).toBe('block');
+    now += 20_000;
+    expect(engine.decide(req(far)).action).toBe('allow');
   });
 });

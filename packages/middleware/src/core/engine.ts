@@ -15,6 +15,7 @@ import { createSampler } from './sample.js';
 import { RecentCache } from './recent-cache.js';
 import { compileRateRules } from './rules/rate.js';
 import type { RateSharingConnection } from './rules/rate-sharing.js';
+import { createRequestClock } from './request-clock.js';
 import { createLoginMonitor, type LoginReport } from './logins/monitor.js';
 
 export type { Decision, EngineOptions, EngineStats, RequestFacts } from './engine-options.js';
@@ -84,7 +85,7 @@ export function createEngine({
   ipv6Prefix = 64,
   sampleRate = 1,
   sink,
-  now = Date.now,
+  now: givenNow,
   random = Math.random,
   onError = defaultOnError,
   extraBots,
@@ -99,7 +100,12 @@ export function createEngine({
   if (!Number.isInteger(ipv6Prefix) || ipv6Prefix < 0 || ipv6Prefix > 128) {
     throw new TypeError(`options.ipv6Prefix must be an integer in 0..128, got ${JSON.stringify(ipv6Prefix)}`);
   }
-  if (typeof now !== 'function') throw new TypeError(`options.now must be a function, got ${typeof now}`);
+  if (givenNow !== undefined && typeof givenNow !== 'function') {
+    throw new TypeError(`options.now must be a function, got ${typeof givenNow}`);
+  }
+  const now = givenNow ?? Date.now;
+  // The adapters' arrival reading stands for the clock, unless the engine has its own.
+  const timeOf = givenNow === undefined ? createRequestClock(Date.now) : null;
   if (typeof onError !== 'function') throw new TypeError(`options.onError must be a function, got ${typeof onError}`);
   if (
     sink !== undefined &&
@@ -189,9 +195,10 @@ export function createEngine({
     // The first blocking rule wins; a counting rule is remembered in case nothing blocks.
     let counted: string | null = null;
     if (ip !== null && (rates !== null || (logins !== null && !logins.empty))) {
-      // The clock is read once, and only when a login ban or a rate rule needs it.
-      let at = Number.NaN;
-      const loginBan = logins === null || logins.empty ? null : logins.banned(keyOf(req, ip), (at = now()));
+      // The request's time, from its arrival reading; else the clock, read only when a login ban or rate rule needs it.
+      let at = timeOf !== null && typeof req.receivedAt === 'number' ? timeOf(req.receivedAt) : Number.NaN;
+      const loginBan =
+        logins === null || logins.empty ? null : logins.banned(keyOf(req, ip), Number.isNaN(at) ? (at = now()) : at);
       if (loginBan !== null) {
         if (loginBan.action === 'block') return tally({ action: 'block', rule: loginBan.rule, botCategory });
         counted = loginBan.rule;
@@ -239,7 +246,8 @@ export function createEngine({
         const ip = req.parsedIp !== undefined ? req.parsedIp : parseIp(req.ip);
         loginAttempts++;
         if (outcome === 'failed') loginFailures++;
-        if (ip !== null) logins.record(keyOf(req, ip), outcome, loginFact.account, (at = now()));
+        const when = timeOf !== null && typeof req.receivedAt === 'number' ? timeOf(req.receivedAt) : (at = now());
+        if (ip !== null) logins.record(keyOf(req, ip), outcome, loginFact.account, when);
       }
     }
     // Only errors count towards bans; a client already refused by a ban or the deny list is not counted again.

@@ -30,11 +30,11 @@ function nodeGeo(): (ip: ParsedIp) => GeoAnswer {
 
 /**
  * What the response's 'close' listener needs: the request as the engine saw it, its decision and
- * start. One object per request (the facts themselves), not three.
+ * arrival time. One object per request (the facts themselves), not three.
  */
 interface Pending extends RequestFacts {
   decision: Decision;
-  start: number;
+  receivedAt: number;
   res: Response;
   login: LoginReport | undefined;
 }
@@ -100,7 +100,7 @@ export function watchpost(options: WatchpostOptions = {}): WatchpostMiddleware {
         pending,
         pending.decision,
         res.writableEnded ? res.statusCode : 0,
-        performance.now() - pending.start,
+        performance.now() - pending.receivedAt,
         pending.login,
       );
     } catch (error) {
@@ -124,7 +124,7 @@ export function watchpost(options: WatchpostOptions = {}): WatchpostMiddleware {
         country: client.country,
         asn: client.asn ?? null,
         decision: ALLOWED_UNSEEN,
-        start,
+        receivedAt: start,
         res,
         login: undefined,
       };

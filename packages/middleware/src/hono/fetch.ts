@@ -97,7 +97,7 @@ export function watchpostFetch<Env = unknown, Ctx = unknown>(
     let facts: RequestFacts;
     let decision: Decision;
     try {
-      facts = requestFacts(resolveClient, request, env, socketIp(request, env));
+      facts = requestFacts(resolveClient, request, env, socketIp(request, env), start);
       decision = engine.decide(facts);
     } catch (error) {
       onError(error);

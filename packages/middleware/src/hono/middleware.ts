@@ -67,7 +67,7 @@ export function watchpost(options: HonoWatchpostOptions = {}): WatchpostHonoMidd
     let facts: RequestFacts;
     let decision: Decision;
     try {
-      facts = requestFacts(resolveClient, c.req.raw, c.env, socketIp(c));
+      facts = requestFacts(resolveClient, c.req.raw, c.env, socketIp(c), start);
       decision = engine.decide(facts);
     } catch (error) {
       onError(error);

@@ -62,6 +62,7 @@ export function requestFacts(
   request: Request,
   env: unknown,
   socketIp: string | null | undefined,
+  receivedAt?: number,
 ): RequestFacts {
   const raw = (env as RuntimeEnv | undefined)?.incoming?.rawHeaders;
   const headers: HeadersLike = Array.isArray(raw) ? new RawHeaders(raw) : request.headers;
@@ -79,6 +80,7 @@ export function requestFacts(
     ua: headers.get('user-agent') ?? '',
     country: client.country,
     asn: client.asn ?? null,
+    receivedAt,
   };
 }
 
