@@ -7,7 +7,8 @@ import { startSinkServer } from '../test/sink-server.js';
 
 const api = await startSinkServer(
   (req, res) => {
-    if (req.url !== '/v1/denylist') return void res.writeHead(404).end();
+    // Held polls (`?wait=`) are answered at once: 304 without `watchpost-wait`, as a server without long polls would.
+    if (req.url?.split('?')[0] !== '/v1/denylist') return void res.writeHead(404).end();
     if (req.headers['if-none-match'] === '"v1"') return void res.writeHead(304, { etag: '"v1"' }).end();
     res.writeHead(200, { 'content-type': 'application/json', etag: '"v1"' }).end('{"version":"v1","entries":[]}');
   },

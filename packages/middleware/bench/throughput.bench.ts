@@ -5,7 +5,7 @@
  * Hono runs Watchpost both as middleware and as a fetch wrapper (`watchpostFetch`); an empty
  * middleware shows what any middleware costs. Servers run in a child process, autocannon in
  * this one; variants alternate round by round.
- * Target: ratio >= 0.90. Run: npx tsx bench/throughput.bench.ts   (ROUNDS, SECONDS, ONLY_HONO, ONLY to tune)
+ * Target: ratio >= 0.90. Run: npx tsx bench/throughput.bench.ts   (ROUNDS, SECONDS, ONLY_HONO, ONLY, PROFILE to tune)
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -17,7 +17,9 @@ const ROUNDS = Number(process.env.ROUNDS ?? 6);
 const SECONDS = Number(process.env.SECONDS ?? 3);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
 
-const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./servers.ts', import.meta.url))], {
+// PROFILE=DIR writes the servers' CPU profile there (open it in Chrome's DevTools), to see where a request's time goes.
+const profile = process.env.PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE}`] : [];
+const child = spawn(process.execPath, [...profile, '--import', 'tsx', fileURLToPath(new URL('./servers.ts', import.meta.url))], {
   stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
 });
 const MAX_VARIANTS = 8;
