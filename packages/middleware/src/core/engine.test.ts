@@ -284,3 +284,43 @@ describe('createEngine: the time of a request', () => {
     expect(engine.decide(req(far)).action).toBe('allow');
   });
 });
+
+describe('createEngine: bot names on events', () => {
+  it.each([
+    ['a browser: no name', CHROME, GOOGLE_IP, undefined],
+    ['a verified crawler', GOOGLEBOT, GOOGLE_IP, 'Googlebot'],
+    ['an impersonator, by the name it claims', GOOGLEBOT, '203.0.113.9', 'Googlebot'],
+    ['a scanner', SQLMAP, '203.0.113.9', 'sqlmap'],
+  ])('%s', (_name, ua, ip, botName) => {
+    const sink = memorySink();
+    const engine = createEngine({ sink });
+    const facts = req({ ua, ip });
+    engine.observe(facts, engine.decide(facts), 200, 1);
+    expect(sink.events[0]?.botName).toBe(botName);
+    expect(eventSchema.safeParse(sink.events[0]).success).toBe(true);
+  });
+
+  it('sanitises a name that a generic pattern took from the user agent', () => {
+    const sink = memorySink();
+    const engine = createEngine({ sink });
+    // isbot's generic patterns name a bot by what they matched: here, text chosen by the client.
+    const facts = req({ ua: `evil\u0007\u202e<b>bot</b>${'x'.repeat(100)}/1.0` });
+    const decision = engine.decide(facts);
+    engine.observe(facts, decision, 200, 1);
+    const [event] = sink.events;
+    expect(decision.botCategory).not.toBeNull();
+    expect(event?.botName).toBeDefined();
+    expect(event!.botName!.length).toBeLessThanOrEqual(64);
+    expect(event!.botName).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(eventSchema.safeParse(event).success).toBe(true);
+  });
+
+  it('does not classify a user agent too long to be cached a second time: no name', () => {
+    const sink = memorySink();
+    const engine = createEngine({ sink });
+    const facts = req({ ua: `${SQLMAP} ${'a'.repeat(1100)}` });
+    engine.observe(facts, engine.decide(facts), 200, 1);
+    expect(sink.events[0]?.botCategory).toBe('scanner');
+    expect(sink.events[0]?.botName).toBeUndefined();
+  });
+});

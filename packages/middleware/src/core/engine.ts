@@ -58,6 +58,9 @@ const SYNCED_RULES: Readonly<Record<DenySource, string>> = {
   import: 'deny-list:import',
 };
 
+/** The classifiers cache user agents up to this length (their default `maxCachedLength`). */
+const MAX_CACHED_UA = 1024;
+
 /** Where swallowed errors go unless `onError` is given. */
 export function defaultOnError(error: unknown): void {
   console.error('[watchpost]', error);
@@ -276,7 +279,13 @@ export function createEngine({
     if (sink === undefined) return;
     try {
       if (Number.isNaN(at)) at = now();
-      sink.push(toEvent(req, decision, status, latencyMs, rate, at, loginFact));
+      // The name comes from the classifier's cache, for the events kept only. A user agent too long
+      // to be cached is not classified twice: its event goes without a name.
+      const botName =
+        decision.botCategory === null || typeof req.ua !== 'string' || req.ua.length > MAX_CACHED_UA
+          ? null
+          : classify(req.ua).name;
+      sink.push(toEvent(req, decision, status, latencyMs, rate, at, loginFact, botName));
     } catch (error) {
       errors++;
       onError(error);

@@ -44,6 +44,8 @@ export const botCategorySchema = z.enum([
 export const MAX_UA_LENGTH = 512;
 /** Longest path kept on an event. */
 export const MAX_PATH_LENGTH = 2048;
+/** Longest bot name an event carries. */
+export const MAX_BOT_NAME_LENGTH = 64;
 /** Most events in one batch. */
 export const MAX_BATCH_EVENTS = 5000;
 
@@ -113,6 +115,11 @@ export const eventSchema = z.object({
     .check(z.gte(MIN_SAMPLE_RATE), z.lte(1), z.describe('probability the event was kept, 1e-6 to 1')),
   asn: z.optional(z.nullable(z.int().check(z.gte(0)))),
   login: z.optional(z.nullable(loginSchema)).check(z.describe('a login attempt and its outcome, else absent or null')),
+  botName: z
+    .optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(MAX_BOT_NAME_LENGTH))))
+    .check(
+      z.describe("the bot's name as its user agent gives it (Googlebot, sqlmap; claimed, not proven), else absent"),
+    ),
 });
 
 /**

@@ -1,5 +1,6 @@
 import {
   MAX_EVENT_TS,
+  MAX_BOT_NAME_LENGTH,
   MAX_LATENCY_MS,
   MAX_PATH_LENGTH,
   MAX_UA_LENGTH,
@@ -26,7 +27,8 @@ const UNKNOWN_IP = '0.0.0.0';
  * code-point boundaries), the method through `sanitizeMethod`, the IP normalised, and the
  * numbers clamped (`ts` into 2000..the largest Date, latency into 0..1 day, status 0..999,
  * sampleRate into 1e-6..1). `login`, when given, is copied with its account kept only if it is
- * already a 32-hex-char HMAC (so a clear account can never leave through an event).
+ * already a 32-hex-char HMAC (so a clear account can never leave through an event). `botName`, when
+ * given, is sanitised like the other text.
  *
  * @example
  * toEvent({ ip: '::ffff:192.0.2.1', method: 'GET', host: 'shop.example', path: '/?q=1', ua: 'curl\x85' },
@@ -41,6 +43,7 @@ export function toEvent(
   rate: number,
   at: number,
   login?: LoginFact | null,
+  botName?: string | null,
 ): WatchpostEvent {
   const rawPath = typeof req.path === 'string' ? req.path : '';
   const query = rawPath.indexOf('?');
@@ -64,6 +67,8 @@ export function toEvent(
   };
   if (req.asn !== undefined) event.asn = Number.isSafeInteger(req.asn) && req.asn! >= 0 ? req.asn : null;
   if (login != null) event.login = loginOf(login);
+  // Named by its user agent: generic names are what a pattern matched there, so any text.
+  if (typeof botName === 'string' && botName !== '') event.botName = sanitizeText(botName, MAX_BOT_NAME_LENGTH);
   return event;
 }
 

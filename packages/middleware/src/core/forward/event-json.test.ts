@@ -34,6 +34,8 @@ describe('eventJson', () => {
     ],
     ['a login without account', { login: { outcome: 'success', account: null } }],
     ['a null login', { login: null }],
+    ['a bot name', { botCategory: 'search-engine', botName: 'Googlebot' }],
+    ['a hostile bot name', { botCategory: 'other-bot', botName: '<img src=x onerror=alert(1)>"\\' }],
     ['quotes and backslashes', { path: '/a"b\\c', ua: 'say "hi"\\' }],
     ['control characters', { path: '/x\u0000y\u001f\u007f', ua: 'tab\there\nnewline' }],
     ['non-ASCII text', { path: '/café/日本/\u{1F600}', ua: 'Ünïcødé \u2028 \u2029' }],
@@ -53,7 +55,12 @@ describe('eventJson', () => {
   });
 
   it('writes every field of the event schema, in its order (a field added there must be added here)', () => {
-    const full: WatchpostEvent = { ...base, asn: 64_500, login: { outcome: 'failed', account: null } };
+    const full: WatchpostEvent = {
+      ...base,
+      asn: 64_500,
+      login: { outcome: 'failed', account: null },
+      botName: 'Googlebot',
+    };
     expect(Object.keys(JSON.parse(eventJson(full)) as object)).toEqual(Object.keys(eventSchema.shape));
   });
 
@@ -91,6 +98,7 @@ describe('eventJson, property: the same text as JSON.stringify for any event', (
       botCategory: fc.constantFrom(null, 'scanner', 'ai-crawler'),
       sampleRate: number,
       asn: fc.option(number),
+      botName: fc.option(text),
     },
     {
       requiredKeys: [

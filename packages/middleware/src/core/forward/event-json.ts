@@ -25,6 +25,7 @@ function num(value: number): string {
  * eventJson(event); // '{"ts":1790000000000,"ip":"203.0.113.7","country":"JP",...}'
  */
 export function eventJson(e: WatchpostEvent): string {
+  const botName = e.botName === undefined ? '' : `,"botName":${text(e.botName)}`;
   const asn = e.asn === undefined ? '' : `,"asn":${e.asn === null ? 'null' : num(e.asn)}`;
   const login =
     e.login === undefined
@@ -36,6 +37,6 @@ export function eventJson(e: WatchpostEvent): string {
     `{"ts":${num(e.ts)},"ip":${text(e.ip)},"country":${text(e.country)},"method":${text(e.method)},` +
     `"host":${text(e.host)},"path":${text(e.path)},"status":${num(e.status)},"latencyMs":${num(e.latencyMs)},` +
     `"ua":${text(e.ua)},"action":${text(e.action)},"rule":${text(e.rule)},"botCategory":${text(e.botCategory)},` +
-    `"sampleRate":${num(e.sampleRate)}${asn}${login}}`
+    `"sampleRate":${num(e.sampleRate)}${asn}${login}${botName}}`
   );
 }
