@@ -59,6 +59,7 @@ export interface EventRow {
   asn: number | null;
   login_outcome: 'success' | 'failed' | null;
   login_account: string | null;
+  bot_name: string | null;
 }
 
 /** @example rows.map(toEvent) */
@@ -80,4 +81,5 @@ export const toEvent = (r: EventRow): StoredEvent => ({
   sampleRate: r.sample_rate,
   asn: r.asn,
   ...(r.login_outcome ? { login: { outcome: r.login_outcome, account: r.login_account } } : {}),
+  ...(r.bot_name ? { botName: r.bot_name } : {}),
 });

@@ -1,4 +1,4 @@
-import { MAX_LATENCY_MS } from '@watchpost/middleware/protocol';
+import { MAX_LATENCY_MS, type WatchpostEvent } from '@watchpost/middleware/protocol';
 import { defaultParseContext, type ParseContext, type ParseResult } from './context.js';
 import { plausibleTs } from './plausible.js';
 import { cleanHost, cleanPath, cleanToken, cleanUa, parseIsoUtc, splitLogFields, splitTarget } from './fields.js';
@@ -107,21 +107,22 @@ export function parseAlbLine(line: string, ctx: ParseContext = defaultParseConte
       seconds(fields[F.responseProcessing])) *
     1000;
   const ua = cleanUa(fields[F.userAgent]!);
-  return {
-    event: {
-      ts,
-      ip,
-      country: ctx.country(ip),
-      method,
-      host: cleanHost(host),
-      path: cleanPath(path),
-      status,
-      latencyMs: Math.min(Math.round(latencyMs * 1000) / 1000, MAX_LATENCY_MS),
-      ua,
-      action: blockedByWaf ? 'block' : 'allow',
-      rule: blockedByWaf ? 'aws-waf' : null,
-      botCategory: ctx.botCategory(ua),
-      sampleRate: 1,
-    },
+  const event: WatchpostEvent = {
+    ts,
+    ip,
+    country: ctx.country(ip),
+    method,
+    host: cleanHost(host),
+    path: cleanPath(path),
+    status,
+    latencyMs: Math.min(Math.round(latencyMs * 1000) / 1000, MAX_LATENCY_MS),
+    ua,
+    action: blockedByWaf ? 'block' : 'allow',
+    rule: blockedByWaf ? 'aws-waf' : null,
+    botCategory: ctx.botCategory(ua),
+    sampleRate: 1,
   };
+  const botName = ctx.botName(ua);
+  if (botName !== null) event.botName = botName;
+  return { event };
 }

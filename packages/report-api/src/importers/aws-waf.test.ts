@@ -170,6 +170,21 @@ describe('parseAwsWafLine', () => {
       want: { botCategory: 'search-engine' },
     },
     {
+      name: 'a Bot Control name label names the bot, made storable',
+      line: line({
+        labels: [
+          { name: 'awswaf:managed:aws:bot-control:bot:category:search_engine' },
+          { name: 'awswaf:managed:aws:bot-control:bot:name:bingbot\u0007<b>' },
+        ],
+      }),
+      want: { botCategory: 'search-engine', botName: 'bingbot%07<b>' },
+    },
+    {
+      name: 'without a name label, the user agent names the bot',
+      line: line({}, { headers: [{ name: 'User-Agent', value: 'sqlmap/1.7.2#stable (https://sqlmap.org)' }] }),
+      want: { botCategory: 'scanner', botName: 'sqlmap' },
+    },
+    {
       name: 'a Bot Control label named after an Object method is just another bot',
       line: line({ labels: [{ name: 'awswaf:managed:aws:bot-control:bot:category:constructor' }] }),
       want: { botCategory: 'other-bot' },

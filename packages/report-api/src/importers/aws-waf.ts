@@ -1,4 +1,9 @@
-import type { Action, BotCategory } from '@watchpost/middleware/protocol';
+import {
+  MAX_BOT_NAME_LENGTH,
+  type Action,
+  type BotCategory,
+  type WatchpostEvent,
+} from '@watchpost/middleware/protocol';
 import { defaultParseContext, type ParseContext, type ParseResult } from './context.js';
 import { cleanHost, cleanPath, cleanToken, cleanUa, parseIsoUtc } from './fields.js';
 import { jsonDepthExceeds } from './json-depth.js';
@@ -108,6 +113,19 @@ function countedRule(record: WafRecord): string | null {
   return null;
 }
 
+const BOT_NAME_LABEL = 'awswaf:managed:aws:bot-control:bot:name:';
+
+/** The bot's name from a Bot Control label (`…:bot:name:googlebot`), storable, or null without one. */
+function botControlName(labels: WafRecord['labels']): string | null {
+  for (const label of list(labels)) {
+    const name = str(label?.name);
+    if (name !== null && name.startsWith(BOT_NAME_LABEL)) {
+      return cleanToken(name.slice(BOT_NAME_LABEL.length), MAX_BOT_NAME_LENGTH) || null;
+    }
+  }
+  return null;
+}
+
 function botControlCategory(labels: WafRecord['labels']): BotCategory | null | undefined {
   for (const label of list(labels)) {
     const name = str(label?.name);
@@ -185,22 +203,23 @@ export function parseAwsWafLine(line: string, ctx: ParseContext = defaultParseCo
   if (typeof sent === 'number' && Number.isInteger(sent) && sent >= 100 && sent <= 999) status = sent;
   const country = str(request.country);
   const asn = cleanAsn(request.asn);
-  return {
-    event: {
-      ts,
-      ip,
-      country: country !== null && /^[A-Z]{2}$/.test(country) ? country : null,
-      method: cleanToken(method, 16),
-      host: cleanHost(host),
-      path: cleanPath(str(request.uri) ?? '/'),
-      status,
-      latencyMs: 0,
-      ua,
-      action,
-      rule: rule === null ? null : cleanToken(rule, 128),
-      botCategory: botControlCategory(record.labels) ?? ctx.botCategory(ua),
-      sampleRate: 1,
-      ...(asn === undefined ? {} : { asn }),
-    },
+  const event: WatchpostEvent = {
+    ts,
+    ip,
+    country: country !== null && /^[A-Z]{2}$/.test(country) ? country : null,
+    method: cleanToken(method, 16),
+    host: cleanHost(host),
+    path: cleanPath(str(request.uri) ?? '/'),
+    status,
+    latencyMs: 0,
+    ua,
+    action,
+    rule: rule === null ? null : cleanToken(rule, 128),
+    botCategory: botControlCategory(record.labels) ?? ctx.botCategory(ua),
+    sampleRate: 1,
+    ...(asn === undefined ? {} : { asn }),
   };
+  const botName = botControlName(record.labels) ?? ctx.botName(ua);
+  if (botName !== null) event.botName = botName;
+  return { event };
 }

@@ -1,3 +1,4 @@
+import type { WatchpostEvent } from '@watchpost/middleware/protocol';
 import { defaultParseContext, type ParseContext, type ParseResult } from './context.js';
 import { plausibleTs } from './plausible.js';
 import { cleanHost, cleanPath, cleanUa, parseClfTime, splitLogFields, splitTarget, stripPort } from './fields.js';
@@ -53,21 +54,22 @@ export function parseCombinedLine(line: string, ctx: ParseContext = defaultParse
   const { host: targetHost, path } = splitTarget(target);
   const host = head.length === 4 ? stripPort(head[0]!) : (targetHost ?? '');
   const ua = cleanUa(uaText);
-  return {
-    event: {
-      ts,
-      ip,
-      country: ctx.country(ip),
-      method,
-      host: cleanHost(host),
-      path: cleanPath(path),
-      status: code === CLIENT_CLOSED ? 0 : code,
-      latencyMs: 0,
-      ua,
-      action: 'allow',
-      rule: null,
-      botCategory: ctx.botCategory(ua),
-      sampleRate: 1,
-    },
+  const event: WatchpostEvent = {
+    ts,
+    ip,
+    country: ctx.country(ip),
+    method,
+    host: cleanHost(host),
+    path: cleanPath(path),
+    status: code === CLIENT_CLOSED ? 0 : code,
+    latencyMs: 0,
+    ua,
+    action: 'allow',
+    rule: null,
+    botCategory: ctx.botCategory(ua),
+    sampleRate: 1,
   };
+  const botName = ctx.botName(ua);
+  if (botName !== null) event.botName = botName;
+  return { event };
 }

@@ -1,5 +1,6 @@
 import { classifyUserAgent as classifyWithTable, normalizeIp as normalizeWithParser } from '@watchpost/middleware';
-import type { BotCategory, WatchpostEvent } from '@watchpost/middleware/protocol';
+import { MAX_BOT_NAME_LENGTH, type BotCategory, type WatchpostEvent } from '@watchpost/middleware/protocol';
+import { cleanToken } from './fields.js';
 
 /** Why a log line was not imported: a short kebab-case kind, counted per kind in the summary. */
 export type SkipReason =
@@ -25,8 +26,8 @@ export type ParseResult = { event: WatchpostEvent } | { skip: SkipReason };
  * {@link createParseContext}.
  */
 export interface ParseContextOptions {
-  /** User agent → bot category (`null` for a browser). Default: `classifyUserAgent` of `@watchpost/middleware`. */
-  classifyUserAgent?: (ua: string) => { category: BotCategory | null };
+  /** User agent → bot category (`null` for a browser) and name. Default: `classifyUserAgent` of `@watchpost/middleware`. */
+  classifyUserAgent?: (ua: string) => { category: BotCategory | null; name?: string | null };
   /**
    * Normalise a client IP (IPv4-mapped IPv6 as IPv4, canonical text); `null` when it is not an IP. Default:
    * `normalizeIp` of `@watchpost/middleware`.
@@ -46,6 +47,8 @@ export interface ParseContextOptions {
 /** The compiled form of {@link ParseContextOptions}, shared by every line of an import. */
 export interface ParseContext {
   botCategory(ua: string): BotCategory | null;
+  /** The bot's name as the user agent gives it, storable; null for a browser or a nameless bot. */
+  botName(ua: string): string | null;
   normalizeIp(ip: string): string | null;
   country(ip: string): string | null;
   now(): number;
@@ -65,17 +68,21 @@ export function createParseContext({
   uaCacheSize = 10_000,
   now = Date.now,
 }: ParseContextOptions = {}): ParseContext {
-  const uaCache = new Map<string, BotCategory | null>();
+  const uaCache = new Map<string, { category: BotCategory | null; name: string | null }>();
+  const botOf = (ua: string): { category: BotCategory | null; name: string | null } => {
+    let hit = uaCache.get(ua);
+    if (hit !== undefined) return hit;
+    const { category, name } = classifyUserAgent(ua);
+    // Generic patterns name a bot by the text they matched: the client's, so made storable.
+    hit = { category, name: category === null || !name ? null : cleanToken(name, MAX_BOT_NAME_LENGTH) || null };
+    // A full cache is dropped whole: cheaper than LRU bookkeeping and memory stays bounded.
+    if (uaCache.size >= uaCacheSize) uaCache.clear();
+    uaCache.set(ua, hit);
+    return hit;
+  };
   return {
-    botCategory(ua) {
-      const hit = uaCache.get(ua);
-      if (hit !== undefined) return hit;
-      const category = classifyUserAgent(ua).category;
-      // A full cache is dropped whole: cheaper than LRU bookkeeping and memory stays bounded.
-      if (uaCache.size >= uaCacheSize) uaCache.clear();
-      uaCache.set(ua, category);
-      return category;
-    },
+    botCategory: (ua) => botOf(ua).category,
+    botName: (ua) => botOf(ua).name,
     normalizeIp,
     country: lookupCountry ?? (() => null),
     now,

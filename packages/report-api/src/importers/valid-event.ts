@@ -2,6 +2,7 @@ import { normalizeIp } from '@watchpost/middleware';
 import {
   actionSchema,
   botCategorySchema,
+  MAX_BOT_NAME_LENGTH,
   MAX_EVENT_TS,
   MAX_LATENCY_MS,
   MAX_PATH_LENGTH,
@@ -27,6 +28,7 @@ const KEYS = new Set([
   'sampleRate',
   'asn',
   'login',
+  'botName',
 ]);
 const ACTIONS = new Set<string>(actionSchema.options);
 const BOT_CATEGORIES = new Set<string>(botCategorySchema.options);
@@ -82,8 +84,10 @@ export function surelyValid(event: WatchpostEvent): boolean {
   if (rule !== null && !text(rule, 128)) return false;
   if (botCategory !== null && (typeof botCategory !== 'string' || !BOT_CATEGORIES.has(botCategory))) return false;
   if (!inRange(sampleRate, MIN_SAMPLE_RATE, 1)) return false;
-  const { asn, login } = event;
+  const { asn, login, botName } = event;
   if (asn !== undefined && asn !== null && !(Number.isSafeInteger(asn) && asn >= 0)) return false;
+  if (botName !== undefined && botName !== null && (!text(botName, MAX_BOT_NAME_LENGTH) || botName === ''))
+    return false;
   if (login === undefined || login === null) return true;
   if (typeof login !== 'object' || Object.getPrototypeOf(login) !== Object.prototype) return false;
   const loginKeys = Object.keys(login);

@@ -50,6 +50,9 @@ describe.each([
     ['a lone surrogate in the path', { path: '/\ud800' }, 'events.1.path'],
     ['DEL in the host', { host: 'a\u007fb' }, 'events.1.host'],
     ['status as a string', { status: '200' as unknown as number }, 'events.1.status'],
+    ['an escape sequence in the bot name', { botName: 'bot\u001b]8;;https://evil.example\u0007' }, 'events.1.botName'],
+    ['a bot name over 64 characters', { botName: 'b'.repeat(65) }, 'events.1.botName'],
+    ['an empty bot name', { botName: '' }, 'events.1.botName'],
   ])('%s: 202, that event rejected and named, the two others stored', async (_case, poison, path) => {
     const { app, ingestKey, stored } = await setup(writerThread);
     const sent = batch([ok({ ip: '192.0.2.1' }), ok(poison), ok({ ip: '192.0.2.3' })]);
@@ -75,6 +78,16 @@ describe.each([
     );
     expect(await res.json()).toMatchObject({ accepted: 2, rejected: 0 });
     expect((await stored()).map((e) => e.ip).sort()).toEqual(['192.0.2.9', '2001:db8::1']);
+  });
+
+  it('stores the bot name as sent, and none for older senders', async () => {
+    const { app, ingestKey, stored } = await setup(writerThread);
+    const named = ok({ ip: '192.0.2.7', botCategory: 'other-bot', botName: '<b>*evil*</b> [x](y)' });
+    const res = await app.request('/v1/events', post(ingestKey, batch([named, ok({ ip: '192.0.2.8' })])));
+    expect(await res.json()).toMatchObject({ accepted: 2, rejected: 0 });
+    const byIp = new Map((await stored()).map((e) => [e.ip, e]));
+    expect(byIp.get('192.0.2.7')?.botName).toBe('<b>*evil*</b> [x](y)');
+    expect(byIp.get('192.0.2.8')).not.toHaveProperty('botName');
   });
 
   it('names at most 20 rejected events but counts them all; the database opens again', async () => {

@@ -34,6 +34,24 @@ describePostgres('POST /v1/events per event (PostgreSQL)', () => {
     expect(stored.map((e) => e.ip).sort()).toEqual(['192.0.2.1', '192.0.2.3']);
   });
 
+  it('stores the bot name, rejects one with a control character', async () => {
+    t = await tempPostgresStore({ now: () => NOW });
+    const { site, ingestKey } = await t.store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+    const app = createApp({ store: t.store, now: () => NOW, logError: () => undefined });
+    const sent = batch([
+      event({ ts: NOW, ip: '192.0.2.1', botCategory: 'search-engine', botName: 'Googlebot' }),
+      event({ ts: NOW, ip: '192.0.2.2', botCategory: 'other-bot', botName: 'x\u0085y' }),
+      event({ ts: NOW, ip: '192.0.2.3' }),
+    ]);
+    const res = await app.request('/v1/events', post(ingestKey, sent));
+    expect(await res.json()).toMatchObject({ accepted: 2, rejected: 1, details: [{ path: 'events.1.botName' }] });
+    const stored = await t.store.listEvents(site.id, { from: 0, to: 9e15, limit: 10 });
+    expect(Object.fromEntries(stored.map((e) => [e.ip, e.botName ?? null]))).toEqual({
+      '192.0.2.1': 'Googlebot',
+      '192.0.2.3': null,
+    });
+  });
+
   it('a batch the store cannot take (validation skipped) leaves nothing, and a fixed retry is stored', async () => {
     t = await tempPostgresStore({ now: () => NOW });
     const { site } = await t.store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });

@@ -14,7 +14,7 @@ export const MAX_EVENT_AHEAD_MS = DAY_MS;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 // An unpaired surrogate: JSON allows "\ud800", UTF-8 cannot encode it.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const TEXT_FIELDS = ['method', 'host', 'path', 'ua', 'rule'] as const;
+const TEXT_FIELDS = ['method', 'host', 'path', 'ua', 'rule', 'botName'] as const;
 
 /** One event refused by validation: its index in the batch, the field and what to send instead. */
 export interface RejectedEvent extends ErrorDetail {

@@ -20,14 +20,15 @@ const insertBatch = statement(
 // ids follow the batch order as they do in SQLite).
 const insertEvents = statement(
   `INSERT INTO events (site_id, ts, ip, country, method, host, path, status, latency_ms, ua, action, rule, ` +
-    `bot_category, sample_rate, asn, login_outcome, login_account)
+    `bot_category, sample_rate, asn, login_outcome, login_account, bot_name)
    SELECT $1::text, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], ` +
     `$8::int[], $9::float8[],
-     $10::text[], $11::text[], $12::text[], $13::text[], $14::float8[], $15::bigint[], $16::text[], $17::text[])`,
+     $10::text[], $11::text[], $12::text[], $13::text[], $14::float8[], $15::bigint[], $16::text[], $17::text[], ` +
+    `$18::text[])`,
 );
 const EVENT_COLUMNS =
   'id, site_id, ts, ip, country, method, host, path, status, latency_ms, ua, action, rule, bot_category, ' +
-  'sample_rate, asn, login_outcome, login_account';
+  'sample_rate, asn, login_outcome, login_account, bot_name';
 
 const purgeSites = statement('SELECT id FROM sites ORDER BY id');
 const purgeEvents = statement(
@@ -47,7 +48,7 @@ const purgeUnlock = statement("SELECT pg_advisory_unlock(hashtext('watchpost.pur
 /** The events of a batch as one array per column of `insertEvents`. */
 function eventColumns(siteId: string, events: readonly WatchpostEvent[]): unknown[] {
   const n = events.length;
-  const columns = Array.from({ length: 16 }, () => new Array<unknown>(n));
+  const columns = Array.from({ length: 17 }, () => new Array<unknown>(n));
   for (let i = 0; i < n; i++) {
     const e = events[i]!;
     columns[0]![i] = e.ts;
@@ -66,6 +67,7 @@ function eventColumns(siteId: string, events: readonly WatchpostEvent[]): unknow
     columns[13]![i] = e.asn ?? null;
     columns[14]![i] = e.login?.outcome ?? null;
     columns[15]![i] = e.login?.account ?? null;
+    columns[16]![i] = e.botName ?? null;
   }
   return [siteId, ...columns];
 }

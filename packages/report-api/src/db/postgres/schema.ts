@@ -115,6 +115,8 @@ export const events = pgTable(
     action: text('action', { enum: ['allow', 'block', 'count'] }).notNull(),
     rule: text('rule'),
     botCategory: text('bot_category'),
+    // The name the user agent gives (claimed, not proven); null for browsers and older senders.
+    botName: text('bot_name'),
     sampleRate: doublePrecision('sample_rate').notNull(),
     // 32-bit unsigned ASNs do not fit PostgreSQL's signed integer.
     asn: bigint('asn', { mode: 'number' }),

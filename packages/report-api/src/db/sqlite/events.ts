@@ -8,7 +8,7 @@ import { rollupBacklog, rollupBuffer, type RollupBufferOptions } from './rollup-
 
 const EVENT_COLUMNS =
   'site_id, ts, ip, country, method, host, path, status, latency_ms, ua, action, rule, bot_category, sample_rate, ' +
-  'asn, login_outcome, login_account';
+  'asn, login_outcome, login_account, bot_name';
 /** Rows per multi-row INSERT: fewer statement executions, well under SQLite's 32,766 variables. */
 const ROWS_PER_INSERT = 100;
 
@@ -128,6 +128,7 @@ export function sqliteEventStore(
       e.asn ?? null,
       e.login?.outcome ?? null,
       e.login?.account ?? null,
+      e.botName ?? null,
     );
   }
 

@@ -91,6 +91,8 @@ export const events = sqliteTable(
     action: text('action', { enum: ['allow', 'block', 'count'] }).notNull(),
     rule: text('rule'),
     botCategory: text('bot_category'),
+    // The name the user agent gives (claimed, not proven); null for browsers and older senders.
+    botName: text('bot_name'),
     sampleRate: real('sample_rate').notNull(),
     asn: integer('asn'),
     // Login attempts: outcome, and the account as 32 hex chars of an HMAC (never clear text).

@@ -1,0 +1,1 @@
+ALTER TABLE `events` ADD `bot_name` text;
