@@ -109,6 +109,11 @@ export function aggregateEvents(
     addDim(day.path, event.path, null, event, weight);
     addDim(day.ua, event.ua, event.botCategory, event, weight);
     if (event.botCategory !== null) addDim(day.bot, event.botCategory, null, event, weight);
+    // Bots by name, with their category; impersonators are reported apart, with their addresses.
+    const botName = event.botName;
+    if (botName != null && event.botCategory !== null && event.botCategory !== 'impersonator') {
+      addDim(day.botname, botName, event.botCategory, event, weight);
+    }
     if (event.rule !== null) addDim(day.rule, event.rule, null, event, weight);
 
     if (event.status >= 400 && event.status <= 599) {
@@ -126,7 +131,7 @@ export function aggregateEvents(
   return agg;
 }
 
-const DIMENSIONS: readonly Dimension[] = ['country', 'ip', 'path', 'ua', 'bot', 'rule'];
+const DIMENSIONS: readonly Dimension[] = ['country', 'ip', 'path', 'ua', 'bot', 'botname', 'rule'];
 
 function dayMaps(agg: BatchAggregate, day: string): Record<Dimension, DayDimension> {
   const maps = {} as Record<Dimension, DayDimension>;

@@ -174,7 +174,7 @@ export interface TrafficBucket extends Counters {
 }
 
 /** Dimensions rolled up per site per local day. */
-export type Dimension = 'country' | 'ip' | 'path' | 'ua' | 'bot' | 'rule';
+export type Dimension = 'country' | 'ip' | 'path' | 'ua' | 'bot' | 'botname' | 'rule';
 
 /** One value of a dimension over one local day. `extra` is the country of an IP or the bot category of a UA. */
 export interface DimensionRow extends Counters {

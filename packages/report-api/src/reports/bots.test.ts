@@ -17,13 +17,14 @@ describe('the report’s bot activity', () => {
     const at = (i: number) => T - 3_600_000 + i * 1000;
     const events = [
       ...Array.from({ length: 10 }, (_, i) =>
-        event({ ts: at(i), ua: 'GPTBot/1.2', botCategory: 'ai-crawler', path: `/p${i}` }),
+        event({ ts: at(i), ua: 'GPTBot/1.2', botCategory: 'ai-crawler', botName: 'GPTBot', path: `/p${i}` }),
       ),
       ...Array.from({ length: 4 }, (_, i) =>
         event({
           ts: at(20 + i),
           ua: 'Claude-User/1.0',
           botCategory: 'ai-assistant',
+          botName: '<img src=x>*Claude*',
           action: 'block',
           rule: 'bot:ai-assistant',
           status: 403,
@@ -36,6 +37,7 @@ describe('the report’s bot activity', () => {
           country: 'RU',
           ua: 'Googlebot/2.1 <b>x</b>',
           botCategory: 'impersonator',
+          botName: 'Googlebot',
           action: 'block',
           rule: 'bot:impersonator',
           status: 403,
@@ -75,11 +77,32 @@ describe('the report’s bot activity', () => {
           { ua: 'Mozilla/5.0', botCategory: null, requests: 1 },
         ],
       },
+      // Impersonators are not counted under the name they claim.
+      byName: [
+        { name: 'GPTBot', category: 'ai-crawler', requests: 10, blocked: 0 },
+        { name: '<img src=x>*Claude*', category: 'ai-assistant', requests: 4, blocked: 4 },
+      ],
     });
     const markdown = reportToMarkdown(report);
     expect(markdown).toContain('*AI crawlers and agents*: 15 requests, 4 blocked');
     expect(markdown).toContain('*Impersonated crawlers*: 3 requests');
     expect(markdown).not.toContain('<b>');
+    expect(markdown).toContain('*Bots by name*');
+    // A name is traffic text: escaped like the user agents, no markup or emphasis of its own.
+    expect(markdown).toContain('• \\<img src\\=x\\>\\*Claude\\* (ai-assistant): 4 requests, 4 blocked');
+  });
+
+  it('is there for a day with named bots only', async () => {
+    t = tempStore(() => T);
+    const a = await appWithSite(t.store, {}, () => T);
+    const bingbot = event({ ts: T - 1000, ua: 'bingbot/2.0', botCategory: 'search-engine', botName: 'Bingbot' });
+    await a.app.request('/v1/events', post(a.ingestKey, batch([bingbot])));
+    const res = await a.app.request('/v1/reports/daily?date=2026-12-04', {
+      headers: { authorization: `Bearer ${a.adminKey}` },
+    });
+    expect(((await res.json()) as DailyReport).botActivity?.byName).toEqual([
+      { name: 'Bingbot', category: 'search-engine', requests: 1, blocked: 0 },
+    ]);
   });
 
   it('is absent on a day without AI traffic, impersonators or robots.txt', async () => {

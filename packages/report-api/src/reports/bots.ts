@@ -1,5 +1,5 @@
 /**
- * The report's bot section beyond the category counts: AI crawlers, agents and assistants on their
+ * The report's bot section beyond the category counts: bots by name (from the day's rollups), AI crawlers, agents and assistants on their
  * own (which user agents, how much, blocked or not), impersonators with the addresses they came
  * from, and who fetched robots.txt. Raw events are read only when the day's rollups show the
  * category or the path at all.
@@ -29,14 +29,15 @@ export async function buildBotActivitySection(
     verifyCrawler,
   }: { date: string; from: number; to: number; top: number; verifyCrawler?: CrawlerVerifier },
 ): Promise<BotActivitySection | undefined> {
-  const [categories, robots] = await Promise.all([
+  const [categories, robots, names] = await Promise.all([
     store.getDimensionRows(siteId, date, 'bot', [...AI_CATEGORIES, 'impersonator']),
     store.getDimensionRows(siteId, date, 'path', ['/robots.txt']),
+    store.topDimension(siteId, date, 'botname', { orderBy: 'requests', limit: top }),
   ]);
   const ai = categories.filter((row) => (AI_CATEGORIES as readonly string[]).includes(row.key));
   const impersonator = categories.find((row) => row.key === 'impersonator');
   const fetches = robots[0]?.requests ?? 0;
-  if (ai.length === 0 && !impersonator && fetches === 0) return undefined;
+  if (ai.length === 0 && !impersonator && fetches === 0 && names.length === 0) return undefined;
   const aiUas =
     ai.length === 0
       ? []
@@ -74,5 +75,11 @@ export async function buildBotActivitySection(
       fetches: Math.round(fetches),
       fetchers: fetches > 0 ? await store.pathFetchers(siteId, '/robots.txt', from, to, top) : [],
     },
+    byName: names.map((row) => ({
+      name: row.key,
+      category: row.extra ?? 'other-bot',
+      requests: Math.round(row.requests),
+      blocked: Math.round(row.blocked),
+    })),
   };
 }

@@ -87,6 +87,11 @@ export function reportToMarkdown(report: DailyReport, { top = 5 }: { top?: numbe
       );
   }
   const botActivity = report.botActivity;
+  if (botActivity && botActivity.byName.length > 0) {
+    lines.push('', '*Bots by name* (as their user agents claim)');
+    for (const bot of botActivity.byName.slice(0, top))
+      lines.push(`• ${reason(bot.name)} (${bot.category}): ${n(bot.requests)} requests, ${n(bot.blocked)} blocked`);
+  }
   if (botActivity && botActivity.ai.requests > 0) {
     lines.push(
       '',

@@ -92,9 +92,12 @@ export const dailyReportSchema = z.object({
         fetches: count,
         fetchers: z.array(z.object({ ua: z.string(), botCategory: z.string().nullable(), requests: count })),
       }),
+      byName: z
+        .array(z.object({ name: z.string(), category: z.string(), requests: count, blocked: count }))
+        .describe('bots by the name their user agent gives (claimed, not proven), most requests first'),
     })
     .optional()
-    .describe('AI traffic, impersonators and robots.txt fetches of the day'),
+    .describe('bots by name, AI traffic, impersonators and robots.txt fetches of the day'),
   intel: z
     .object({
       sources: z.array(z.object({ source: z.string(), entries: count })),

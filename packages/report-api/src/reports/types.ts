@@ -160,6 +160,11 @@ export interface BotActivitySection {
     }>;
   };
   robotsTxt: { fetches: number; fetchers: Array<{ ua: string; botCategory: string | null; requests: number }> };
+  /**
+   * Bots by the name their user agents give (claimed, not proven; impersonators are above), most
+   * requests first. Empty for days stored before events carried names.
+   */
+  byName: Array<{ name: string; category: string; requests: number; blocked: number }>;
 }
 
 /** The site's threat lists and the day's clients they name (busiest first, at most 100 listed). */

@@ -5,7 +5,7 @@ import { table } from '../layout.js';
 import { ipUrl } from '../urls.js';
 
 /**
- * The report page's bot activity: AI user agents, impersonators with their addresses, and who
+ * The report page's bot activity: bots by name, AI user agents, impersonators with their addresses, and who
  * fetched robots.txt. User agents are traffic text, escaped by the `h` tag.
  *
  * @example
@@ -15,8 +15,19 @@ export function renderBotActivitySection(report: DailyReport): HtmlEscapedString
   const activity = report.botActivity;
   if (!activity) return h``;
   const { id: siteId } = report.site;
-  const title = 'AI crawlers, impersonators, robots.txt';
+  const title = 'Bots by name, AI crawlers, impersonators, robots.txt';
   return h`<section aria-labelledby="bot-activity-h" id="bot-activity"><h2 id="bot-activity-h">${title}</h2>
+${table(
+  'Bots by name (as their user agents claim; impersonators below)',
+  ['Bot', 'Category', '#Requests', '#Blocked'],
+  activity.byName.map((b) =>
+    joinHtml(
+      h`<tr><th scope="row">${b.name}</th><td>${b.category}</td>`,
+      h`<td class="num">${b.requests}</td><td class="num">${b.blocked}</td></tr>`,
+    ),
+  ),
+  'No named bots on this day (or a day stored before events carried names).',
+)}
 ${table(
   `AI crawlers and agents: ${activity.ai.requests} requests, ${activity.ai.blocked} blocked`,
   ['User agent', 'Category', '#Requests', '#Blocked'],

@@ -85,6 +85,7 @@ interface RawRow {
   path: string;
   ua: string;
   bot_category: WatchpostEvent['botCategory'];
+  bot_name: string | null;
   rule: string | null;
   action: WatchpostEvent['action'];
   status: number;
@@ -122,7 +123,8 @@ export function rollupBacklog(
     { id: number; first_id: number; last_id: number; owner: string; recorded_at: number }
   >('SELECT id, first_id, last_id, owner, recorded_at FROM rollup_backlog WHERE owner <> ? ORDER BY id');
   const eventsIn = db.prepare<[number, number], RawRow>(
-    'SELECT id, site_id, ts, ip, country, path, ua, bot_category, rule, action, status, sample_rate FROM events ' +
+    'SELECT id, site_id, ts, ip, country, path, ua, bot_category, bot_name, rule, action, status, sample_rate ' +
+      'FROM events ' +
       'WHERE id BETWEEN ? AND ?',
   );
   const deleteRange = db.prepare('DELETE FROM rollup_backlog WHERE id = ?');
@@ -161,6 +163,7 @@ export function rollupBacklog(
           action: r.action,
           rule: r.rule,
           botCategory: r.bot_category,
+          ...(r.bot_name === null ? {} : { botName: r.bot_name }),
           sampleRate: r.sample_rate,
         });
       }
