@@ -54,6 +54,7 @@ export function storeDashboardData(
     ipDetail: (s, ip, date) => drillDowns.ipDetail(s, ip, date),
     countryDetail: (s, country, date) => drillDowns.countryDetail(s, country, date),
     pathDetail: (s, path, date) => drillDowns.pathDetail(s, path, date),
+    botDetail: (s, name, date) => drillDowns.botDetail(s, name, date),
     async denyIp(s, ip, reason, actor = 'dashboard') {
       const entries = await store.listDenyEntries(s.id, now());
       const existing = entries.find((e) => e.value === ip);

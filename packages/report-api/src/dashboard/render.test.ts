@@ -7,6 +7,7 @@ import { barChart, timelineChart } from './charts.js';
 import { renderCountryPage } from './pages/country.js';
 import { renderIpPage } from './pages/ip.js';
 import { renderPathPage } from './pages/path.js';
+import { renderBotPage } from './pages/bot.js';
 import { renderReportPage } from './pages/report.js';
 import { renderStaticReport } from './static-report.js';
 import { renderErrorPage, renderSignInPage, renderSitesPage } from './pages/sites.js';
@@ -209,6 +210,19 @@ describe('pages render hostile text as text', () => {
           statuses: [],
           userAgents: [{ ua: text, botCategory: null, requests: 1, blocked: 0 }],
           countries: [],
+        },
+      }),
+      renderBotPage({
+        ...base,
+        detail: {
+          ...slice(text),
+          name: text,
+          categories: [{ category: 'other-bot', requests: 1, blocked: 0 }],
+          ips: [{ ip: text, country: null, requests: 1, blocked: 0, errors4xx: 0, errors5xx: 0 }],
+          paths: [{ path: text, requests: 1, blocked: 0, errors4xx: 0, errors5xx: 0 }],
+          statuses: [],
+          decisions: [{ action: 'block', rule: text, requests: 1 }],
+          userAgents: [{ ua: text, requests: 1, blocked: 0 }],
         },
       }),
       renderSitesPage({ sites: [site(text)], viewer }),

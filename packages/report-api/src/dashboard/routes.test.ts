@@ -139,12 +139,19 @@ describe('pages', () => {
     expect(pathBody).toContain('<h1>Path <code>javascript:window.__pwned=4</code></h1>');
     expect(pathBody).not.toContain('href="javascript:');
     expect(pathBody).toContain('&quot;&gt;&lt;img src=x onerror=&quot;window.__pwned=2&quot;&gt;');
+    const bot = await seeded.app.request(`${base}/bot?name=${encodeURIComponent('<b>x</b>')}&date=${SEED_DATE}`, {
+      headers: { cookie },
+    });
+    expect(bot.status).toBe(200);
+    expect(await bot.text()).toContain('<h1>Bot <code>&lt;b&gt;x&lt;/b&gt;</code></h1>');
   });
 
   it.each([
     ['a bad date', '?date=2026-02-30', 400],
     ['an IP that is not one', '/ip?ip=%22%3E%3Cscript%3E', 400],
     ['a country that is not a code', '/country?code=%3Cb%3E', 400],
+    ['a bot name with a control character', '/bot?name=a%07b', 400],
+    ['no bot name', '/bot', 400],
   ])('answers %s with 400', async (_name, suffix, status) => {
     const { cookie } = await signIn();
     const res = await seeded.app.request(`/dashboard/sites/${seeded.site.id}${suffix}`, { headers: { cookie } });

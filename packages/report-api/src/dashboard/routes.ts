@@ -7,7 +7,7 @@ import type { ResolvedDeps } from '../http/env.js';
 import { parseLocalDate } from '../time/days.js';
 import { nextReportTime } from '../alerts/schedule.js';
 import { reasonProblem } from '../denylist/reason.js';
-import { checkCountry, checkIp, checkPath } from '../queries/params.js';
+import { checkBotName, checkCountry, checkIp, checkPath } from '../queries/params.js';
 import { storeDashboardData } from './data.js';
 import { registerTriagePages } from './triage-routes.js';
 import type { Viewer } from './layout.js';
@@ -15,6 +15,7 @@ import { renderAlertsPage } from './pages/alerts.js';
 import { renderCountryPage } from './pages/country.js';
 import { renderIpPage } from './pages/ip.js';
 import { renderPathPage } from './pages/path.js';
+import { renderBotPage } from './pages/bot.js';
 import { renderLoginsPage, renderRateLimitsPage } from './pages/logins.js';
 import { renderReportPage } from './pages/report.js';
 import { renderErrorPage, renderSignInPage, renderSitesPage } from './pages/sites.js';
@@ -303,6 +304,16 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
     const site = c.get('site');
     const detail = await data.pathDetail(site, path.value, date);
     return html(c, renderPathPage({ detail, today: data.today(site), viewer: c.get('viewer') }));
+  });
+
+  app.get('/sites/:siteId/bot', async function botPage(c) {
+    const date = dateOf(c);
+    if (date instanceof Response) return date;
+    const name = checkBotName(c.req.query('name'));
+    if (!name.ok) return bad(c, name.message);
+    const site = c.get('site');
+    const detail = await data.botDetail(site, name.value, date);
+    return html(c, renderBotPage({ detail, today: data.today(site), viewer: c.get('viewer') }));
   });
 
   app.get('/sites/:siteId/logins', async function loginsPage(c) {

@@ -1,8 +1,9 @@
 import type { DenyEntry } from '@watchpost/middleware/protocol';
 import type { DailyReport } from '../reports/types.js';
-import type { CountryDetail, IpDetail, PathDetail, SiteRef } from '../queries/types.js';
+import type { BotDetail, CountryDetail, IpDetail, PathDetail, SiteRef } from '../queries/types.js';
 
 export type {
+  BotDetail,
   CountRow,
   CountryDetail,
   IpDetail,
@@ -35,6 +36,7 @@ export interface DashboardData {
   ipDetail(site: DashboardSite, ip: string, date: string): Promise<IpDetail>;
   countryDetail(site: DashboardSite, country: string | null, date: string): Promise<CountryDetail>;
   pathDetail(site: DashboardSite, path: string, date: string): Promise<PathDetail>;
+  botDetail(site: DashboardSite, name: string, date: string): Promise<BotDetail>;
   /**
    * Adds `value` (an IP) to the site's served deny list, recorded in the audit log with `actor` (the
    * dashboard session); returns the entry (an existing one, unchanged and not recorded, if already denied).

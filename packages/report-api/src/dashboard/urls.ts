@@ -83,6 +83,16 @@ export function pathUrl(siteId: string, path: string, date: string): string {
 }
 
 /**
+ * The drill-down page of one bot, by the name its user agents give.
+ *
+ * @example
+ * botUrl('s_1', 'GPTBot', '2026-11-26'); // '/dashboard/sites/s_1/bot?name=GPTBot&date=2026-11-26'
+ */
+export function botUrl(siteId: string, name: string, date: string): string {
+  return `${sitePath(siteId)}/bot${query({ name, date })}`;
+}
+
+/**
  * The login attempts page of a day.
  *
  * @example

@@ -1,12 +1,12 @@
 /**
- * Drill-down queries over raw events: one slice of a site's traffic (one IP, one country or one
- * path) in a time range, totalled, per hour, or grouped by another dimension. The dashboard's
+ * Drill-down queries over raw events: one slice of a site's traffic (one IP, one country, one
+ * path or one bot by name) in a time range, totalled, per hour, or grouped by another dimension. The dashboard's
  * IP, country and path pages read these. Raw events are kept for the retention window only, so
  * older days come back empty.
  */
 
 /** The slice of traffic to look at. `country: null` is traffic whose country is unknown. */
-export type SliceFilter = { ip: string } | { country: string | null } | { path: string };
+export type SliceFilter = { ip: string } | { country: string | null } | { path: string } | { botName: string };
 
 /** What a slice can be grouped by. `decision` groups by action and rule; `bot` by bot category. */
 export type SliceGroupBy = 'ip' | 'country' | 'path' | 'ua' | 'status' | 'decision' | 'bot';

@@ -1,5 +1,5 @@
 /**
- * The drill-downs of one client IP, country or path over one local day: totals, the previous day,
+ * The drill-downs of one client IP, country, path or bot over one local day: totals, the previous day,
  * an hourly timeline and the top tables. The dashboard's pages and the JSON API
  * (`GET /v1/sites/:id/ips/:ip`, `/countries/:country`, `/paths?path=`) both answer from here, so
  * they show the same numbers.
@@ -11,7 +11,16 @@ import type { Store } from '../db/store.js';
 import { parseDenyValue } from '../denylist/value.js';
 import { addDays, localDayRange } from '../time/days.js';
 import type { TimelinePoint } from '../reports/types.js';
-import type { CountRow, CountryDetail, IpDetail, PathDetail, SiteRef, SliceDetail, SliceTotals } from './types.js';
+import type {
+  BotDetail,
+  CountRow,
+  CountryDetail,
+  IpDetail,
+  PathDetail,
+  SiteRef,
+  SliceDetail,
+  SliceTotals,
+} from './types.js';
 
 const HOUR = 3_600_000;
 /** Rows in each table of a drill-down page. */
@@ -61,6 +70,7 @@ export interface DrillDowns {
   ipDetail(site: SiteRef, ip: string, date: string): Promise<IpDetail>;
   countryDetail(site: SiteRef, country: string | null, date: string): Promise<CountryDetail>;
   pathDetail(site: SiteRef, path: string, date: string): Promise<PathDetail>;
+  botDetail(site: SiteRef, name: string, date: string): Promise<BotDetail>;
 }
 
 export function createDrillDowns(store: Store, { now = Date.now }: { now?: () => number } = {}): DrillDowns {
@@ -75,7 +85,9 @@ export function createDrillDowns(store: Store, { now = Date.now }: { now?: () =>
         ? (['ip', filter.ip] as const)
         : 'path' in filter
           ? (['path', filter.path] as const)
-          : (['country', filter.country ?? ''] as const);
+          : 'botName' in filter
+            ? (['botname', filter.botName] as const)
+            : (['country', filter.country ?? ''] as const);
     const [summary, previousRows] = await Promise.all([
       store.sliceSummary(s.id, filter, range, { bucketMs: HOUR, groupBy, limit: TOP }),
       store.getDimensionRows(s.id, addDays(date, -1), dimension, [key]),
@@ -186,6 +198,43 @@ export function createDrillDowns(store: Store, { now = Date.now }: { now?: () =>
         statuses: statuses.map((g) => ({ status: Number(g.key), requests: g.requests })),
         userAgents: uas.map((g) => ({ ua: g.key ?? '', botCategory: (g.extra ?? null) as never, ...countRow(g) })),
         countries: countries.map((g) => ({ country: g.key, ...countRow(g) })),
+      };
+    },
+    async botDetail(s, name, date) {
+      const by = ['bot', 'ip', 'path', 'status', 'decision', 'ua'] as const;
+      const { base, groups } = await slice(s, { botName: name }, date, by);
+      const [bots, ips, paths, statuses, decisions, uas] = by.map(groups) as SliceGroup[][] as [
+        SliceGroup[],
+        SliceGroup[],
+        SliceGroup[],
+        SliceGroup[],
+        SliceGroup[],
+        SliceGroup[],
+      ];
+      return {
+        ...base,
+        name,
+        categories: bots.filter((g) => g.key !== null).map((g) => ({ category: g.key as never, ...countRow(g) })),
+        ips: ips.map((g) => ({
+          ip: g.key ?? '',
+          country: g.extra,
+          errors4xx: g.errors4xx,
+          errors5xx: g.errors5xx,
+          ...countRow(g),
+        })),
+        paths: paths.map((g) => ({
+          path: g.key ?? '',
+          errors4xx: g.errors4xx,
+          errors5xx: g.errors5xx,
+          ...countRow(g),
+        })),
+        statuses: statuses.map((g) => ({ status: Number(g.key), requests: g.requests })),
+        decisions: decisions.map((g) => ({
+          action: g.key as 'allow' | 'block' | 'count',
+          rule: g.extra,
+          requests: g.requests,
+        })),
+        userAgents: uas.map((g) => ({ ua: g.key ?? '', ...countRow(g) })),
       };
     },
   };

@@ -4,7 +4,7 @@ import {
   jsonOrCsvResponse,
   tableParameters,
 } from '../openapi/parts.js';
-import { countryDetailSchema, ipDetailSchema, pathDetailSchema } from './schema.js';
+import { botDetailSchema, countryDetailSchema, ipDetailSchema, pathDetailSchema } from './schema.js';
 
 const siteId = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'the key’s site' };
 const date = {
@@ -23,7 +23,7 @@ const query = (name: string, description: string, schema: Record<string, unknown
 });
 
 /**
- * The OpenAPI paths of `drillDownRoutes` (one IP, country or path over a day), for `/openapi.json`.
+ * The OpenAPI paths of `drillDownRoutes` (one IP, country, path or bot over a day), for `/openapi.json`.
  *
  * @example
  * const doc = { paths: { ...otherPaths, ...drillDownOpenApiPaths() } };
@@ -55,6 +55,11 @@ export function drillDownOpenApiPaths(): Record<string, object> {
       'one request path over a day',
       query('path', 'the request path', { type: 'string', minLength: 1, maxLength: 2048 }),
       pathDetailSchema,
+    ),
+    '/v1/sites/{id}/bot': get(
+      'one bot by name over a day',
+      query('name', 'the bot name, as in the report’s bots by name', { type: 'string', minLength: 1, maxLength: 64 }),
+      botDetailSchema,
     ),
   };
 }

@@ -1,9 +1,9 @@
 /**
  * The parameters of a drill-down, checked the same way for the dashboard's pages and the JSON API:
- * an IP literal, a two-letter country code (or `unknown`), a request path of bounded length.
+ * an IP literal, a two-letter country code (or `unknown`), a request path or a bot name of bounded length.
  */
 import { isIP } from 'node:net';
-import { MAX_PATH_LENGTH } from '@watchpost/middleware/protocol';
+import { MAX_BOT_NAME_LENGTH, MAX_PATH_LENGTH } from '@watchpost/middleware/protocol';
 
 /** How a drill-down link names the country of clients with none. */
 export const UNKNOWN_COUNTRY = 'unknown';
@@ -30,4 +30,14 @@ export function checkPath(text: string | undefined): Checked<string> {
   return text !== undefined && text !== '' && text.length <= MAX_PATH_LENGTH
     ? { ok: true, value: text }
     : { ok: false, message: `path must be 1 to ${MAX_PATH_LENGTH} characters.` };
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** A bot name as events carry it. @example checkBotName('GPTBot'); // { ok: true, value: 'GPTBot' } */
+export function checkBotName(text: string | undefined): Checked<string> {
+  return text !== undefined && text !== '' && text.length <= MAX_BOT_NAME_LENGTH && !CONTROL.test(text)
+    ? { ok: true, value: text }
+    : { ok: false, message: `name must be 1 to ${MAX_BOT_NAME_LENGTH} characters without control characters.` };
 }

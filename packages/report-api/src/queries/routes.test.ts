@@ -21,6 +21,27 @@ async function setup() {
     event({ ts: T - 30_000, ip: IP, path: '/x', status: 404, ua: '@SUM(A1)' }),
     event({ ts: T - 20_000, ip: IP, path: '/y', status: 404, ua: FORMULA_UA }),
     event({ ts: T - 10_000, ip: '198.51.100.9', country: null, path: '/login', status: 200 }),
+    ...Array.from({ length: 2 }, (_, i) =>
+      event({
+        ts: T - 5_000 + i,
+        ip: '192.0.2.50',
+        path: `/docs/${i}`,
+        ua: 'GPTBot/1.2',
+        botCategory: 'ai-crawler',
+        botName: 'GPTBot',
+      }),
+    ),
+    event({
+      ts: T - 4_000,
+      ip: '192.0.2.51',
+      path: '/robots.txt',
+      status: 403,
+      action: 'block',
+      rule: 'bot:other-bot',
+      ua: '<b>x</b>bot',
+      botCategory: 'other-bot',
+      botName: '<b>x</b>',
+    }),
   ];
   const ingested = await a.app.request('/v1/events', post(a.ingestKey, batch(events)));
   expect(ingested.status).toBe(202);
@@ -45,6 +66,17 @@ describe('GET /v1/sites/:id/{ip,country,path}', () => {
     const path = await (await get(a.adminKey, `/v1/sites/${a.site.id}/path?path=%2Flogin&date=${DATE}`)).json();
     expect(path).toEqual(JSON.parse(JSON.stringify(await data.pathDetail(site, '/login', DATE))));
     expect((path as { totals: { requests: number } }).totals.requests).toBe(4);
+    const bot = await (await get(a.adminKey, `/v1/sites/${a.site.id}/bot?name=GPTBot&date=${DATE}`)).json();
+    expect(bot).toEqual(JSON.parse(JSON.stringify(await data.botDetail(site, 'GPTBot', DATE))));
+    expect(bot).toMatchObject({
+      name: 'GPTBot',
+      totals: { requests: 2 },
+      categories: [{ category: 'ai-crawler', requests: 2, blocked: 0 }],
+      ips: [{ ip: '192.0.2.50', requests: 2 }],
+      userAgents: [{ ua: 'GPTBot/1.2', requests: 2, blocked: 0 }],
+    });
+    const hostile = await (await get(a.adminKey, `/v1/sites/${a.site.id}/bot?name=%3Cb%3Ex%3C%2Fb%3E`)).json();
+    expect(hostile).toMatchObject({ name: '<b>x</b>', totals: { requests: 1, blocked: 1 } });
   });
 
   it('exports any table as CSV, and traffic text never becomes a formula', async () => {
@@ -86,6 +118,9 @@ describe('GET /v1/sites/:id/{ip,country,path}', () => {
       [`${base}/country?code=jp`, 'code'],
       [`${base}/path?path=`, 'path'],
       [`${base}/path?path=${'a'.repeat(5000)}`, 'path'],
+      [`${base}/bot`, 'name'],
+      [`${base}/bot?name=${'b'.repeat(65)}`, 'name'],
+      [`${base}/bot?name=a%1Bb`, 'name'],
     ] as const) {
       const res = await get(a.adminKey, path);
       expect(res.status, path).toBe(400);
@@ -94,6 +129,9 @@ describe('GET /v1/sites/:id/{ip,country,path}', () => {
     expect((await get(a.adminKey, `/v1/sites/${b.site.id}/ip?ip=${IP}`)).status).toBe(404);
     expect((await get(b.adminKey, `${base}/ip?ip=${IP}`)).status).toBe(404);
     expect((await get(a.ingestKey, `${base}/ip?ip=${IP}`)).status).toBe(403);
+    // Another tenant's site, and a bot of this one asked through the other's key.
+    expect((await get(a.adminKey, `/v1/sites/${b.site.id}/bot?name=GPTBot`)).status).toBe(404);
+    expect((await get(b.adminKey, `${base}/bot?name=GPTBot`)).status).toBe(404);
   });
 });
 

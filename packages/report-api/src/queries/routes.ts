@@ -6,12 +6,13 @@ import { answerJsonOrCsv } from '../http/tables.js';
 import { localDateAt, parseLocalDate } from '../time/days.js';
 import { ownSite } from '../sites/own-site.js';
 import { createDrillDowns } from './drilldown.js';
-import { checkCountry, checkIp, checkPath, type Checked } from './params.js';
+import { checkBotName, checkCountry, checkIp, checkPath, type Checked } from './params.js';
 import { siteRef } from './types.js';
 
 /**
  * The dashboard's drill-downs for machines (admin key of the site), the same numbers as the pages:
- * `GET /v1/sites/:id/ip?ip=&date=`, `/country?code=&date=` (`unknown` for none), `/path?path=&date=`.
+ * `GET /v1/sites/:id/ip?ip=&date=`, `/country?code=&date=` (`unknown` for none), `/path?path=&date=`,
+ * `/bot?name=&date=`.
  * `date` is a site-local day, today by default. Any of their tables as CSV with `Accept: text/csv`
  * and `?table=` (e.g. `paths`).
  *
@@ -52,6 +53,12 @@ export function drillDownRoutes(deps: ResolvedDeps) {
     const path = valueOf('path', checkPath(c.req.query('path')));
     const date = dateOf(c, site.timeZone);
     return answerJsonOrCsv(c, await drillDowns.pathDetail(site, path, date), `path-${date}`);
+  });
+  app.get('/:id/bot', admin, async function botDrillDown(c) {
+    const site = siteRef(ownSite(c));
+    const name = valueOf('name', checkBotName(c.req.query('name')));
+    const date = dateOf(c, site.timeZone);
+    return answerJsonOrCsv(c, await drillDowns.botDetail(site, name, date), `bot-${date}`);
   });
   return app;
 }

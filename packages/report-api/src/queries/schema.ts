@@ -4,7 +4,7 @@
  */
 import { botCategorySchema, denyEntrySchema } from '@watchpost/middleware/protocol';
 import { z } from 'zod';
-import type { CountryDetail, IpDetail, PathDetail } from './types.js';
+import type { BotDetail, CountryDetail, IpDetail, PathDetail } from './types.js';
 
 const count = z.number().int().nonnegative();
 const totals = z.object({ requests: count, blocked: count, counted: count, errors4xx: count, errors5xx: count });
@@ -57,11 +57,27 @@ export const pathDetailSchema = z.object({
   countries,
 });
 
+export const botDetailSchema = z.object({
+  ...slice,
+  name: z.string().describe('the name its user agents give (claimed, not proven)'),
+  categories: z.array(z.object({ category: botCategorySchema, ...countRow })),
+  ips: z.array(
+    z.object({ ip: z.string(), country: z.string().nullable(), errors4xx: count, errors5xx: count, ...countRow }),
+  ),
+  paths: z.array(z.object({ path: z.string(), errors4xx: count, errors5xx: count, ...countRow })),
+  statuses,
+  decisions: z.array(
+    z.object({ action: z.enum(['allow', 'block', 'count']), rule: z.string().nullable(), requests: count }),
+  ),
+  userAgents: z.array(z.object({ ua: z.string(), ...countRow })),
+});
+
 // Fail to compile when a schema and its public type drift apart (in either direction).
 type Equal<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const matches: [
   Equal<z.infer<typeof ipDetailSchema>, IpDetail>,
   Equal<z.infer<typeof countryDetailSchema>, CountryDetail>,
   Equal<z.infer<typeof pathDetailSchema>, PathDetail>,
-] = [true, true, true];
+  Equal<z.infer<typeof botDetailSchema>, BotDetail>,
+] = [true, true, true, true];
 void matches;

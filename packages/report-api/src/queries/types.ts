@@ -1,6 +1,6 @@
 /**
- * What the drill-downs answer: one client IP, country or path over one local day. The dashboard's
- * pages and `GET /v1/sites/:id/{ips,countries,paths}` return exactly these.
+ * What the drill-downs answer: one client IP, country, path or bot over one local day. The dashboard's
+ * pages and `GET /v1/sites/:id/{ip,country,path,bot}` return exactly these.
  */
 import type { BotCategory, DenyEntry } from '@watchpost/middleware/protocol';
 import type { TimelinePoint } from '../reports/types.js';
@@ -112,4 +112,22 @@ export interface PathDetail extends SliceDetail {
   statuses: Array<{ status: number; requests: number }>;
   userAgents: Array<{ ua: string; botCategory: BotCategory | null } & CountRow>;
   countries: Array<{ country: string | null } & CountRow>;
+}
+
+/**
+ * One bot, by the name its user agents give (claimed, not proven: impersonators are kept apart),
+ * on one local day.
+ *
+ * @example
+ * const detail: BotDetail = await drillDowns.botDetail(site, 'GPTBot', '2026-11-26');
+ */
+export interface BotDetail extends SliceDetail {
+  name: string;
+  /** The categories its requests were given, most requests first (one, as a rule). */
+  categories: Array<{ category: BotCategory } & CountRow>;
+  ips: Array<{ ip: string; country: string | null; errors4xx: number; errors5xx: number } & CountRow>;
+  paths: Array<{ path: string; errors4xx: number; errors5xx: number } & CountRow>;
+  statuses: Array<{ status: number; requests: number }>;
+  decisions: Array<{ action: 'allow' | 'block' | 'count'; rule: string | null; requests: number }>;
+  userAgents: Array<{ ua: string } & CountRow>;
 }

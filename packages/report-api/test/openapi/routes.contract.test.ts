@@ -119,7 +119,7 @@ describe('real responses match the OpenAPI document', () => {
     await expectValid(site('put', '/policies', '/policies', { body: { autoDeny: [], expiry: '7d' } }), 200);
   });
 
-  it('GET /v1/sites/{id}/ip, /country and /path: drill-downs as JSON and CSV', async () => {
+  it('GET /v1/sites/{id}/ip, /country, /path and /bot: drill-downs as JSON and CSV', async () => {
     const at = (path: string) => `/v1/sites/${encodeURIComponent(api.site.id)}${path}`;
     const drill = (template: string, query: string, options: Call = {}) =>
       callPath('get', `/v1/sites/{id}${template}`, at(template), { key: 'admin', query, ...options });
@@ -131,6 +131,8 @@ describe('real responses match the OpenAPI document', () => {
     const csv = await drill('/path', `?path=%2Flogin&date=${api.date}&table=ips&format=csv`);
     expect(csv.problems).toEqual([]);
     expect(csv.answer).toMatchObject({ status: 200, contentType: 'text/csv; charset=utf-8' });
+    await expectValid(drill('/bot', `?name=GPTBot&date=${api.date}`), 200);
+    await expectValid(drill('/bot', '?name='), 400);
     await expectValid(drill('/ip', '?ip=nope'), 400);
     await expectValid(drill('/path', '?path=%2Flogin&table=nope', { accept: 'text/csv' }), 400);
     await expectValid(drill('/ip', '?ip=203.0.113.50', { key: 'none' }), 401);

@@ -30,6 +30,7 @@ export function drillDownContract({ fresh }: ContractContext): void {
             rule: 'probe-env',
             ua: 'sqlmap/1.7',
             botCategory: 'scanner',
+            botName: 'sqlmap',
           }),
           event({
             ts: at(2, 1),
@@ -40,6 +41,7 @@ export function drillDownContract({ fresh }: ContractContext): void {
             rule: 'probe-env',
             ua: 'sqlmap/1.7',
             botCategory: 'scanner',
+            botName: 'sqlmap',
           }),
           event({ ts: at(3), ip: '198.51.100.1', country: null, path: '/login', status: 503 }),
           // Outside the day, and another site's traffic: never counted.
@@ -47,11 +49,24 @@ export function drillDownContract({ fresh }: ContractContext): void {
         ]),
       );
       const other = (await store.createSite({ name: 'other', timeZone: 'UTC', homeCountry: null })).site.id;
-      await store.ingestBatch(other, batch([event({ ts: at(1), ip: '203.0.113.7' })]));
+      await store.ingestBatch(
+        other,
+        batch([event({ ts: at(1), ip: '203.0.113.7', ua: 'sqlmap/1.7', botCategory: 'scanner', botName: 'sqlmap' })]),
+      );
     });
 
     const summary = (filter: SliceFilter, groupBy: SliceGroupBy[] = [], limit = 10) =>
       store.sliceSummary(siteId, filter, day, { bucketMs: 3_600_000, groupBy, limit });
+
+    it('slices one bot by name, within the site, with its categories and decisions', async () => {
+      const bot = await summary({ botName: 'sqlmap' }, ['bot', 'decision', 'ip']);
+      expect(bot.totals).toEqual({ requests: 2, blocked: 1, counted: 1, errors4xx: 1, errors5xx: 0 });
+      expect(bot.groups.bot).toEqual([
+        { key: 'scanner', extra: null, requests: 2, blocked: 1, counted: 1, errors4xx: 1, errors5xx: 0 },
+      ]);
+      expect(bot.groups.ip?.map((g) => g.key)).toEqual(['203.0.113.7']);
+      expect((await summary({ botName: 'Googlebot' })).totals.requests).toBe(0);
+    });
 
     it('totals one IP, sample-weighted, within the range and the site', async () => {
       expect((await summary({ ip: '203.0.113.7' })).totals).toEqual({

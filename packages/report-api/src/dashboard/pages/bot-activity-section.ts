@@ -2,7 +2,7 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 import type { DailyReport } from '../../reports/types.js';
 import { h, joinHtml } from '../html.js';
 import { table } from '../layout.js';
-import { ipUrl } from '../urls.js';
+import { botUrl, ipUrl } from '../urls.js';
 
 /**
  * The report page's bot activity: bots by name, AI user agents, impersonators with their addresses, and who
@@ -22,7 +22,7 @@ ${table(
   ['Bot', 'Category', '#Requests', '#Blocked'],
   activity.byName.map((b) =>
     joinHtml(
-      h`<tr><th scope="row">${b.name}</th><td>${b.category}</td>`,
+      h`<tr><th scope="row"><a href="${botUrl(siteId, b.name, report.date)}">${b.name}</a></th><td>${b.category}</td>`,
       h`<td class="num">${b.requests}</td><td class="num">${b.blocked}</td></tr>`,
     ),
   ),

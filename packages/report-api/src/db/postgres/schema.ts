@@ -137,6 +137,10 @@ export const events = pgTable(
     index('events_site_ip_ts').on(t.siteId, t.ip, t.ts),
     index('events_site_country_ts').on(t.siteId, t.country, t.ts),
     index('events_site_path_ts').on(t.siteId, t.path, t.ts),
+    // Bots by name (the per-bot drill-down); browsers' events, most of them, are left out.
+    index('events_site_bot_name_ts')
+      .on(t.siteId, t.botName, t.ts)
+      .where(sql`bot_name IS NOT NULL`),
   ],
 );
 

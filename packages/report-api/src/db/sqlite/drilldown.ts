@@ -63,6 +63,7 @@ const COLUMNS = 'ts, ip, country, path, ua, status, action, rule, bot_category, 
 function where(filter: SliceFilter): { column: MinuteIndexed; sql: string; params: unknown[]; name: string } {
   if ('ip' in filter) return { column: 'ip', sql: 'ip = ?', params: [filter.ip], name: 'ip' };
   if ('path' in filter) return { column: 'path', sql: 'path = ?', params: [filter.path], name: 'path' };
+  if ('botName' in filter) return { column: 'bot_name', sql: 'bot_name = ?', params: [filter.botName], name: 'bot' };
   return filter.country === null
     ? { column: 'country', sql: 'country IS NULL', params: [], name: 'nocountry' }
     : { column: 'country', sql: 'country = ?', params: [filter.country], name: 'country' };

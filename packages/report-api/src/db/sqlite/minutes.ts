@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
 export const MINUTE_MS = 60_000;
 
 /** Columns with a `(site_id, ts / 60000, column)` index (`events_site_minute_<column>`). */
-export type MinuteIndexed = 'ip' | 'country' | 'path';
+export type MinuteIndexed = 'ip' | 'country' | 'path' | 'bot_name';
 
 /**
  * The SQL of a look-up by IP, country or path through its `(site_id, ts / 60000, column)` index: one

@@ -116,6 +116,10 @@ export const events = sqliteTable(
     index('events_site_minute_ip').on(t.siteId, sql`(${t.ts} / 60000)`, t.ip),
     index('events_site_minute_country').on(t.siteId, sql`(${t.ts} / 60000)`, t.country),
     index('events_site_minute_path').on(t.siteId, sql`(${t.ts} / 60000)`, t.path),
+    // Bots by name (the per-bot drill-down); browsers' events, most of them, are left out.
+    index('events_site_minute_bot_name')
+      .on(t.siteId, sql`(${t.ts} / 60000)`, t.botName)
+      .where(sql`bot_name IS NOT NULL`),
   ],
 );
 

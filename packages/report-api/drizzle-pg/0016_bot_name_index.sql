@@ -1,0 +1,1 @@
+CREATE INDEX "events_site_bot_name_ts" ON "events" USING btree ("site_id","bot_name","ts") WHERE bot_name IS NOT NULL;

@@ -1,0 +1,1 @@
+CREATE INDEX `events_site_minute_bot_name` ON `events` (`site_id`,("ts" / 60000),`bot_name`) WHERE bot_name IS NOT NULL;
