@@ -1,4 +1,5 @@
 import type { BotCategory, EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
+import { classifyUserAgent } from '@watchpost/middleware';
 import { createRandom } from '../test/support/random.js';
 
 /** Small deterministic PRNG (the demo's mulberry32) so every run generates the same traffic. */
@@ -41,6 +42,11 @@ const PATHS = [
   '/static/app.css',
 ];
 const PROBES = ['/.env', '/.git/config', '/wp-login.php', '/phpmyadmin/', '/.aws/credentials', '/server-status'];
+/** The name the engine gives a bot's user agent (the classifier caches it). */
+function nameOf(ua: string): string {
+  return classifyUserAgent(ua).name ?? 'unnamed';
+}
+
 const UAS: Array<[string, BotCategory | null]> = [
   ['Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36', null],
   [
@@ -98,6 +104,8 @@ export function* generateDay({
       const ip = `10.${(ipIndex >> 16) & 255}.${(ipIndex >> 8) & 255}.${ipIndex & 255}`;
       const country = COUNTRIES[ipIndex % COUNTRIES.length]!;
       const [ua, botCategory] = UAS[ipIndex % 50 === 0 ? 6 : Math.floor(random() * 6)]!;
+      // As the engine sends them: a bot's events carry its name.
+      const named = botCategory === null ? {} : { botName: nameOf(ua) };
       const inBurst = ts % 10_800_000 < 30_000; // the first 30 s of every third hour
       if (botCategory === 'scanner') {
         list.push({
@@ -114,6 +122,7 @@ export function* generateDay({
           rule: 'probe-sensitive-path',
           botCategory: 'scanner',
           sampleRate: 1,
+          ...named,
         });
         continue;
       }
@@ -133,6 +142,7 @@ export function* generateDay({
         rule: null,
         botCategory,
         sampleRate: 1,
+        ...named,
       });
     }
     yield { batchId: `bench-${seed}-${batchNo++}`, source: 'express', events: list };
