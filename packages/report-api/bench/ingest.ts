@@ -6,7 +6,9 @@
 // for rollup flushes to reach their steady rhythm; the naive baseline gets a tenth), BENCH_CONCURRENCY (default 4),
 // BENCH_MODES (default fast,inline,naive), BENCH_GZIP=1 (gzipped bodies, as the middleware sends them).
 // BENCH_STORE=postgres measures the PostgreSQL store instead (no baseline), in a fresh schema of
-// BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres), dropped at the end.
+// BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres), dropped at the end;
+// BENCH_INSTANCES=N (PostgreSQL only) runs N report-api servers on that one schema, the load spread
+// over them round-robin, to see how ingest scales out (server CPU summed over the instances).
 import type Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -170,14 +172,18 @@ export async function runIngestBench(): Promise<Partial<Record<Mode, number>>> {
     const bodies = [...generateDay({ events: n, dayStart: Date.UTC(2026, 2, 1), seed: mode === 'naive' ? 2 : 1 })].map(
       (b) => (gzip ? gzipSync(JSON.stringify(b), { level: 1 }) : Buffer.from(JSON.stringify(b))),
     );
-    const server = await startServer(target.db, mode);
-    const post = poster(server.port, ingestKey, gzip);
+    const instances = postgresUrl ? envInt('BENCH_INSTANCES', 1) : 1;
+    const servers = await Promise.all(Array.from({ length: instances }, () => startServer(target.db, mode)));
+    const server = servers[0]!;
+    const posts = servers.map((s) => poster(s.port, ingestKey, gzip));
+    const cpuOfAll = async () => (await Promise.all(servers.map((s) => s.cpu()))).reduce((a, b) => a + b, 0);
     let next = 0;
-    const cpuBefore = await server.cpu();
+    const cpuBefore = await cpuOfAll();
     const clientBefore = process.cpuUsage();
     const started = performance.now();
     await Promise.all(
-      Array.from({ length: concurrency }, async () => {
+      Array.from({ length: concurrency }, async (_, worker) => {
+        const post = posts[worker % posts.length]!;
         while (next < bodies.length) {
           const { status, text } = await post(bodies[next++]!);
           if (status !== 202) throw new Error(`ingest answered ${status}: ${text}`);
@@ -196,8 +202,8 @@ export async function runIngestBench(): Promise<Partial<Record<Mode, number>>> {
     const reportMs = performance.now() - sent;
     const client = process.cpuUsage(clientBefore);
     const clientPerEvent = (client.user + client.system) / n;
-    const cpuPerEvent = ((await server.cpu()) - cpuBefore) / n;
-    await server.stop();
+    const cpuPerEvent = ((await cpuOfAll()) - cpuBefore) / n;
+    await Promise.all(servers.map((s) => s.stop()));
     const check = await target.open();
     const stored = await target.stored(check, site.id);
     await check.close();
@@ -205,7 +211,7 @@ export async function runIngestBench(): Promise<Partial<Record<Mode, number>>> {
     if (stored !== n) throw new Error(`${mode}: stored ${stored} of ${n} events`);
     results[mode] = n / seconds;
     console.log(
-      `ingest ${mode.padEnd(6)}: ${fmt(n)} events in ${fmt(seconds, 2)} s = ${fmt(n / seconds)} events/s ` +
+      `ingest ${mode.padEnd(6)}${instances > 1 ? ` x${instances} instances` : ''}: ${fmt(n)} events in ${fmt(seconds, 2)} s = ${fmt(n / seconds)} events/s ` +
         `(1,000-event batches${gzip ? ' gzipped' : ''}, ${concurrency} in flight, HTTP on loopback); server ` +
         `CPU ${fmt(cpuPerEvent, 1)} µs per event (client ${fmt(clientPerEvent, 1)} µs); the report at the end ` +
         `took ${fmt(reportMs)} ms`,
