@@ -1,8 +1,8 @@
 /**
  * Drill-down queries over raw events: one slice of a site's traffic (one IP, one country, one
- * path or one bot by name) in a time range, totalled, per hour, or grouped by another dimension. The dashboard's
- * IP, country and path pages read these. Raw events are kept for the retention window only, so
- * older days come back empty.
+ * path or one bot by name) in a time range, totalled, per hour, or grouped by another dimension.
+ * The dashboard's IP, country, path and bot pages read these. Raw events are kept for the retention
+ * window only, so older days come back empty.
  */
 
 /** The slice of traffic to look at. `country: null` is traffic whose country is unknown. */

@@ -5,8 +5,9 @@ import { table } from '../layout.js';
 import { botUrl, ipUrl } from '../urls.js';
 
 /**
- * The report page's bot activity: bots by name, AI user agents, impersonators with their addresses, and who
- * fetched robots.txt. User agents are traffic text, escaped by the `h` tag.
+ * The report page's bot activity: bots by name, AI user agents, impersonators with their
+ * addresses, and who fetched robots.txt. Names and user agents are traffic text, escaped by the
+ * `h` tag.
  *
  * @example
  * const section = renderBotActivitySection(report);
