@@ -19,7 +19,8 @@ const CONNECTIONS = Number(process.env.CONNECTIONS ?? 32);
 
 // PROFILE=DIR writes the servers' CPU profile there (open it in Chrome's DevTools), to see where a request's time goes.
 const profile = process.env.PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE}`] : [];
-const child = spawn(process.execPath, [...profile, '--import', 'tsx', fileURLToPath(new URL('./servers.ts', import.meta.url))], {
+const servers = fileURLToPath(new URL('./servers.ts', import.meta.url));
+const child = spawn(process.execPath, [...profile, '--import', 'tsx', servers], {
   stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
 });
 const MAX_VARIANTS = 8;

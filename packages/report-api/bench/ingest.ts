@@ -211,7 +211,8 @@ export async function runIngestBench(): Promise<Partial<Record<Mode, number>>> {
     if (stored !== n) throw new Error(`${mode}: stored ${stored} of ${n} events`);
     results[mode] = n / seconds;
     console.log(
-      `ingest ${mode.padEnd(6)}${instances > 1 ? ` x${instances} instances` : ''}: ${fmt(n)} events in ${fmt(seconds, 2)} s = ${fmt(n / seconds)} events/s ` +
+      `ingest ${mode.padEnd(6)}${instances > 1 ? ` x${instances} instances` : ''}: ` +
+        `${fmt(n)} events in ${fmt(seconds, 2)} s = ${fmt(n / seconds)} events/s ` +
         `(1,000-event batches${gzip ? ' gzipped' : ''}, ${concurrency} in flight, HTTP on loopback); server ` +
         `CPU ${fmt(cpuPerEvent, 1)} µs per event (client ${fmt(clientPerEvent, 1)} µs); the report at the end ` +
         `took ${fmt(reportMs)} ms`,

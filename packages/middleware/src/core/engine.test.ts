@@ -311,6 +311,7 @@ describe('createEngine: bot names on events', () => {
     expect(decision.botCategory).not.toBeNull();
     expect(event?.botName).toBeDefined();
     expect(event!.botName!.length).toBeLessThanOrEqual(64);
+    // eslint-disable-next-line no-control-regex
     expect(event!.botName).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
     expect(eventSchema.safeParse(event).success).toBe(true);
   });

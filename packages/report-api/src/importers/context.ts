@@ -26,7 +26,10 @@ export type ParseResult = { event: WatchpostEvent } | { skip: SkipReason };
  * {@link createParseContext}.
  */
 export interface ParseContextOptions {
-  /** User agent → bot category (`null` for a browser) and name. Default: `classifyUserAgent` of `@watchpost/middleware`. */
+  /**
+   * User agent → bot category (`null` for a browser) and name. Default: `classifyUserAgent` of
+   * `@watchpost/middleware`.
+   */
   classifyUserAgent?: (ua: string) => { category: BotCategory | null; name?: string | null };
   /**
    * Normalise a client IP (IPv4-mapped IPv6 as IPv4, canonical text); `null` when it is not an IP. Default:

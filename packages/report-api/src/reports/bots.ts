@@ -1,8 +1,8 @@
 /**
- * The report's bot section beyond the category counts: bots by name (from the day's rollups), AI crawlers, agents and assistants on their
- * own (which user agents, how much, blocked or not), impersonators with the addresses they came
- * from, and who fetched robots.txt. Raw events are read only when the day's rollups show the
- * category or the path at all.
+ * The report's bot section beyond the category counts: bots by name (from the day's rollups), AI
+ * crawlers, agents and assistants on their own (which user agents, how much, blocked or not),
+ * impersonators with the addresses they came from, and who fetched robots.txt. Raw events are read
+ * only when the day's rollups show the category or the path at all.
  */
 import type { Store } from '../db/store.js';
 import type { CrawlerVerifier } from '../verify/reverse-dns.js';
