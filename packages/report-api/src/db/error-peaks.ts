@@ -9,7 +9,8 @@ const REACH_MS = 30_000 - ERROR_BUCKET_MS;
  * there (any 30-s sum is at most the one ending at its last bucket with errors, so these hold every
  * peak) and the first bucket with errors among them; then each IP's best, most errors first.
  * `params` are the placeholders of site id, from, to and limit; `collate` makes ties on the IP
- * sort byte-wise on PostgreSQL as on SQLite.
+ * sort byte-wise on PostgreSQL as on SQLite; `atLeast` the placeholders of the candidates' filter
+ * (see `RollupStore.ipErrorPeaks`).
  *
  * @example
  * db.prepare(ipErrorPeaksSql(['?', '?', '?', '?'], '')).all(siteId, from, to, 10);
@@ -17,11 +18,17 @@ const REACH_MS = 30_000 - ERROR_BUCKET_MS;
 export function ipErrorPeaksSql(
   [site, from, to, limit]: readonly [string, string, string, string],
   collate: string,
+  atLeast?: { errors: string; firstDay: string; lastDay: string },
 ): string {
+  // Candidates from the day rollups: an IP with fewer errors over those days has no such 30 s.
+  const candidates = atLeast
+    ? ` AND ip IN (SELECT key FROM rollup_day WHERE site_id = ${site} AND day >= ${atLeast.firstDay} AND ` +
+      `day <= ${atLeast.lastDay} AND dim = 'ip' GROUP BY key HAVING sum(s4xx + s5xx) >= ${atLeast.errors})`
+    : '';
   return `SELECT ip, errors, first AS start FROM (
     SELECT ip, errors, first, row_number() OVER (PARTITION BY ip ORDER BY errors DESC, start) AS n FROM (
       SELECT ip, start, sum(errors) OVER w AS errors, first_value(start) OVER w AS first
-      FROM ip_errors_5s WHERE site_id = ${site} AND start >= ${from} AND start < ${to}
+      FROM ip_errors_5s WHERE site_id = ${site} AND start >= ${from} AND start < ${to}${candidates}
       WINDOW w AS (PARTITION BY ip ORDER BY start RANGE BETWEEN ${REACH_MS} PRECEDING AND CURRENT ROW)
     ) AS sums
   ) AS ranked

@@ -222,9 +222,18 @@ export interface RollupStore {
   errorBuckets(siteId: string, from: number, to: number): Promise<ErrorBucket[]>;
   /**
    * The IPs with errors in the 5-s buckets `from <= start < to`, each with its worst 30 s there
-   * (`IpErrorPeak`), most errors first, then by IP; at most `limit`.
+   * (`IpErrorPeak`), most errors first, then by IP; at most `limit`. With `atLeast`, only IPs whose
+   * 4xx and 5xx over the local days `days[0]..days[1]` (the days the range touches) add up to
+   * `errors` or more: no other IP can have that many in 30 s, and the day rollups name the few that
+   * can before the window sums run (on a busy day, the whole day can be one span).
    */
-  ipErrorPeaks(siteId: string, from: number, to: number, limit: number): Promise<IpErrorPeak[]>;
+  ipErrorPeaks(
+    siteId: string,
+    from: number,
+    to: number,
+    limit: number,
+    atLeast?: { errors: number; days: readonly [string, string] },
+  ): Promise<IpErrorPeak[]>;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Counters, Site, Store, TrafficBucket } from '../db/store.js';
 import { burstReadRange, findBursts } from './bursts.js';
 import { recommend } from './recommend.js';
 import { buildLoginsSection, buildRateLimitedSection } from './logins.js';
-import { addDays, localDayRange } from '../time/days.js';
+import { addDays, localDateAt, localDayRange } from '../time/days.js';
 import type { DailyReport, PeriodTotals, TimelinePoint, TrafficShare } from './types.js';
 
 /** Options of `buildDailyReport`; defaults are in the signature. */
@@ -169,8 +169,18 @@ export async function buildDailyReport(
   // Evidence against single IPs: each IP's worst 30 s inside stretches where the whole site had
   // at least ipBurstThreshold errors in 30 s (an IP cannot reach it anywhere else).
   const evidenceSpans = findBursts(errorBuckets, (errors) => errors >= ipBurstThreshold).filter(touchesDay);
+  // Only IPs with that many errors over the span's days can have them in 30 s: the day rollups
+  // name them first (on a busy day the span is the whole day, and window sums over every IP took
+  // seconds at 10M events).
   const ipBursts = (
-    await Promise.all(evidenceSpans.map((span) => store.ipErrorPeaks(id, span.windowsStart, span.windowsEnd, 100)))
+    await Promise.all(
+      evidenceSpans.map((span) =>
+        store.ipErrorPeaks(id, span.windowsStart, span.windowsEnd, 100, {
+          errors: ipBurstThreshold,
+          days: [localDateAt(span.windowsStart, site.timeZone), localDateAt(span.windowsEnd - 1, site.timeZone)],
+        }),
+      ),
+    )
   ).flat();
 
   // The previous day is the tail of the trailing seven days: one read (buckets come back ascending).

@@ -141,6 +141,21 @@ export function rollupsContract({ fresh }: ContractContext): void {
         { ip: '192.0.2.10', errors: 4, start: T + 35_000 },
       ]);
       expect(await store.ipErrorPeaks(site.id, T, T + 60_000, 0)).toEqual([]);
+      // Candidates from the day rollups: 192.0.2.10 has 9 errors that day (weighted), 192.0.2.9 has
+      // 7, 192.0.2.8 has 1; another site's IP never counts.
+      const day = new Date(T).toISOString().slice(0, 10);
+      const peaks = (errors: number) => store.ipErrorPeaks(site.id, T, T + 100_000, 10, { errors, days: [day, day] });
+      expect(await peaks(7)).toEqual([
+        { ip: '192.0.2.10', errors: 7, start: T + 20_000 },
+        { ip: '192.0.2.9', errors: 7, start: T + 50_000 },
+      ]);
+      expect(await peaks(8)).toEqual([{ ip: '192.0.2.10', errors: 7, start: T + 20_000 }]);
+      expect(await peaks(9)).toEqual([{ ip: '192.0.2.10', errors: 7, start: T + 20_000 }]);
+      expect(await peaks(10)).toEqual([]);
+      // Days before the traffic hold no candidates.
+      expect(
+        await store.ipErrorPeaks(site.id, T, T + 100_000, 10, { errors: 1, days: ['2000-01-01', '2000-01-02'] }),
+      ).toEqual([]);
     });
 
     it('adds up per-IP error buckets of many IPs across batches', async () => {

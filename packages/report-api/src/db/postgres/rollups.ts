@@ -32,6 +32,9 @@ const errorBuckets = statement(
   'SELECT start, errors FROM errors_5s WHERE site_id = $1 AND start >= $2 AND start < $3 ORDER BY start',
 );
 const ipPeaks = statement(ipErrorPeaksSql(['$1', '$2', '$3', '$4'], ' COLLATE "C"'));
+const ipPeaksAtLeast = statement(
+  ipErrorPeaksSql(['$1', '$2', '$3', '$4'], ' COLLATE "C"', { errors: '$5', firstDay: '$6', lastDay: '$7' }),
+);
 
 /**
  * Rollup reads on PostgreSQL. Every query is bounded by its primary key prefix (site, day or time
@@ -96,8 +99,11 @@ export function postgresRollupStore(pool: pg.Pool): RollupStore {
     async errorBuckets(siteId, from, to) {
       return rows<ErrorBucket>(pool, errorBuckets, [siteId, from, to]);
     },
-    async ipErrorPeaks(siteId, from, to, limit) {
-      return rows<IpErrorPeak>(pool, ipPeaks, [siteId, from, to, Math.max(0, Math.floor(limit))]);
+    async ipErrorPeaks(siteId, from, to, limit, atLeast) {
+      const max = Math.max(0, Math.floor(limit));
+      if (!atLeast) return rows<IpErrorPeak>(pool, ipPeaks, [siteId, from, to, max]);
+      const [firstDay, lastDay] = atLeast.days;
+      return rows<IpErrorPeak>(pool, ipPeaksAtLeast, [siteId, from, to, max, atLeast.errors, firstDay, lastDay]);
     },
   };
 }

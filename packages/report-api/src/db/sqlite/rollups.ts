@@ -46,6 +46,16 @@ export function sqliteRollupStore(db: Database.Database): RollupStore {
     'SELECT start, errors FROM errors_5s WHERE site_id = ? AND start >= ? AND start < ? ORDER BY start',
   );
   const ipPeaks = db.prepare<[string, number, number, number], IpErrorPeak>(ipErrorPeaksSql(['?', '?', '?', '?'], ''));
+  const ipPeaksAtLeast = db.prepare<
+    { site: string; from: number; to: number; limit: number; errors: number; firstDay: string; lastDay: string },
+    IpErrorPeak
+  >(
+    ipErrorPeaksSql(['@site', '@from', '@to', '@limit'], '', {
+      errors: '@errors',
+      firstDay: '@firstDay',
+      lastDay: '@lastDay',
+    }),
+  );
   return {
     async trafficBuckets(siteId, from, to) {
       return buckets.all(siteId, from, to);
@@ -84,8 +94,11 @@ export function sqliteRollupStore(db: Database.Database): RollupStore {
     async errorBuckets(siteId, from, to) {
       return errorBuckets.all(siteId, from, to);
     },
-    async ipErrorPeaks(siteId, from, to, limit) {
-      return ipPeaks.all(siteId, from, to, Math.max(0, Math.floor(limit)));
+    async ipErrorPeaks(siteId, from, to, limit, atLeast) {
+      const max = Math.max(0, Math.floor(limit));
+      if (!atLeast) return ipPeaks.all(siteId, from, to, max);
+      const [firstDay, lastDay] = atLeast.days;
+      return ipPeaksAtLeast.all({ site: siteId, from, to, limit: max, errors: atLeast.errors, firstDay, lastDay });
     },
   };
 }
