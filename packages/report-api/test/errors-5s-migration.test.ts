@@ -33,6 +33,15 @@ const IP_ERRORS_30S: Array<[number, string, number]> = [
   [EDGE + 30_000, '192.0.2.1', 60],
 ];
 
+// The day rollups of the same traffic, as that version wrote them beside the error rollups: the
+// report asks them which IPs could have a burst before it sums their 5-s rows.
+const IP_DAYS: Array<[string, number]> = [
+  ['192.0.2.1', 150],
+  ['192.0.2.2', 60],
+];
+const IP_DAY_SQL =
+  "INSERT INTO rollup_day (site_id, day, dim, key, requests, s4xx) VALUES ($1, '2026-03-01', 'ip', $2, $3, $3)";
+
 let cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
@@ -80,6 +89,7 @@ describe('upgrade from 30-second error rollups: sqlite', () => {
       old.prepare('INSERT INTO errors_30s (site_id, start, errors) VALUES (?, ?, ?)').run(SITE[0], ...row);
     for (const row of IP_ERRORS_30S)
       old.prepare('INSERT INTO ip_errors_30s (site_id, start, ip, errors) VALUES (?, ?, ?, ?)').run(SITE[0], ...row);
+    for (const [ip, errors] of IP_DAYS) old.prepare(IP_DAY_SQL.replace(/\$\d/g, '?')).run(SITE[0], ip, errors, errors);
     old.close();
 
     const store = openSqliteStore({ path });
@@ -114,6 +124,7 @@ describePostgres('upgrade from 30-second error rollups: postgres', () => {
           SITE[0],
           ...row,
         ]);
+      for (const [ip, errors] of IP_DAYS) await client.query(IP_DAY_SQL, [SITE[0], ip, errors]);
     } finally {
       await client.end();
     }
