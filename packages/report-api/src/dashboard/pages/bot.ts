@@ -28,8 +28,9 @@ export function renderBotPage({
   const body = h`
 <p><a href="${reportUrl(siteId, date)}">← ${site.name}: report for ${date}</a></p>
 <h1>Bot <code>${name}</code></h1>
-<p>Category: ${categories}. The name is what its user agents claim; only crawlers whose operators
-publish their addresses are checked (the others are on the report page as impersonators).</p>
+<p>Category: ${categories}. The name is what its user agents claim. Only crawlers whose operators
+publish their addresses are checked; claims from outside those addresses are listed as impersonators
+on the report page, not here.</p>
 ${dateNav(date, today, (d) => botUrl(siteId, name, d), [['name', name]])}
 ${sliceSummary(detail, 'bot-timeline')}
 <section aria-labelledby="ips-h"><h2 id="ips-h">IPs</h2>
