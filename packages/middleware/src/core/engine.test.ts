@@ -274,6 +274,22 @@ describe('createEngine: the time of a request', () => {
     expect(clock.mock.calls.length - withoutArrival).toBeGreaterThanOrEqual(5);
   });
 
+  it.each([Number.NaN, Number.POSITIVE_INFINITY, -Infinity])(
+    'reads its clock when an adapter gives a broken arrival reading (%s)',
+    (receivedAt) => {
+      const bruteForce = { limit: 3, windowMs: 60_000 };
+      const engine = createEngine({ logins: { ...logins, bruteForce } });
+      for (let i = 0; i < 3; i++) {
+        const facts = req({ method: 'POST', path: '/login', receivedAt });
+        const decision = engine.decide(facts);
+        expect(decision.action).toBe('allow');
+        engine.observe(facts, decision, 401, 1);
+      }
+      // The three failures were counted at a real time: the detection fired and bans the client.
+      expect(engine.decide(req({ receivedAt }))).toMatchObject({ action: 'block', rule: 'login:brute-force' });
+    },
+  );
+
   it('keeps to its own clock when it was given one', () => {
     let now = 1_000_000;
     const engine = createEngine({ rateRules, now: () => now });

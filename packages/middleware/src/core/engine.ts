@@ -199,7 +199,7 @@ export function createEngine({
     let counted: string | null = null;
     if (ip !== null && (rates !== null || (logins !== null && !logins.empty))) {
       // The request's time, from its arrival reading; else the clock, read only when a login ban or rate rule needs it.
-      let at = timeOf !== null && typeof req.receivedAt === 'number' ? timeOf(req.receivedAt) : Number.NaN;
+      let at = timeOf !== null && Number.isFinite(req.receivedAt) ? timeOf(req.receivedAt!) : Number.NaN;
       const loginBan =
         logins === null || logins.empty ? null : logins.banned(keyOf(req, ip), Number.isNaN(at) ? (at = now()) : at);
       if (loginBan !== null) {
@@ -249,7 +249,7 @@ export function createEngine({
         const ip = req.parsedIp !== undefined ? req.parsedIp : parseIp(req.ip);
         loginAttempts++;
         if (outcome === 'failed') loginFailures++;
-        const when = timeOf !== null && typeof req.receivedAt === 'number' ? timeOf(req.receivedAt) : (at = now());
+        const when = timeOf !== null && Number.isFinite(req.receivedAt) ? timeOf(req.receivedAt!) : (at = now());
         if (ip !== null) logins.record(keyOf(req, ip), outcome, loginFact.account, when);
       }
     }
