@@ -59,6 +59,19 @@ function countRow(g: SliceGroup): CountRow {
   return { requests: g.requests, blocked: g.blocked };
 }
 
+/** A group with its 4xx and 5xx as well. */
+const withErrors = (g: SliceGroup) => ({ errors4xx: g.errors4xx, errors5xx: g.errors5xx, ...countRow(g) });
+/** An IP group with its most frequent country (the group's extra). */
+const ipRow = (g: SliceGroup) => ({ ip: g.key ?? '', country: g.extra, ...withErrors(g) });
+const pathRow = (g: SliceGroup) => ({ path: g.key ?? '', ...withErrors(g) });
+const statusRow = (g: SliceGroup) => ({ status: Number(g.key), requests: g.requests });
+/** A decision group: the action, and the rule as the group's extra. */
+const decisionRow = (g: SliceGroup) => ({
+  action: g.key as 'allow' | 'block' | 'count',
+  rule: g.extra,
+  requests: g.requests,
+});
+
 /**
  * The drill-down queries of one store.
  *
@@ -145,19 +158,10 @@ export function createDrillDowns(store: Store, { now = Date.now }: { now?: () =>
         ...base,
         ip,
         countries: countries.map((g) => ({ country: g.key, ...countRow(g) })),
-        paths: paths.map((g) => ({
-          path: g.key ?? '',
-          errors4xx: g.errors4xx,
-          errors5xx: g.errors5xx,
-          ...countRow(g),
-        })),
+        paths: paths.map(pathRow),
         userAgents: uas.map((g) => ({ ua: g.key ?? '', botCategory: (g.extra ?? null) as never, ...countRow(g) })),
-        statuses: statuses.map((g) => ({ status: Number(g.key), requests: g.requests })),
-        decisions: decisions.map((g) => ({
-          action: g.key as 'allow' | 'block' | 'count',
-          rule: g.extra,
-          requests: g.requests,
-        })),
+        statuses: statuses.map(statusRow),
+        decisions: decisions.map(decisionRow),
         denied: findDenyEntry(entries, ip),
       };
     },
@@ -172,7 +176,7 @@ export function createDrillDowns(store: Store, { now = Date.now }: { now?: () =>
         ...base,
         country,
         domestic: country !== null && country === s.homeCountry,
-        ips: ips.map((g) => ({ ip: g.key ?? '', errors4xx: g.errors4xx, errors5xx: g.errors5xx, ...countRow(g) })),
+        ips: ips.map((g) => ({ ip: g.key ?? '', ...withErrors(g) })),
         paths: paths.map((g) => ({ path: g.key ?? '', ...countRow(g) })),
         bots: bots.filter((g) => g.key !== null).map((g) => ({ category: g.key as never, ...countRow(g) })),
       };
@@ -188,14 +192,8 @@ export function createDrillDowns(store: Store, { now = Date.now }: { now?: () =>
       return {
         ...base,
         path,
-        ips: ips.map((g) => ({
-          ip: g.key ?? '',
-          country: g.extra,
-          errors4xx: g.errors4xx,
-          errors5xx: g.errors5xx,
-          ...countRow(g),
-        })),
-        statuses: statuses.map((g) => ({ status: Number(g.key), requests: g.requests })),
+        ips: ips.map(ipRow),
+        statuses: statuses.map(statusRow),
         userAgents: uas.map((g) => ({ ua: g.key ?? '', botCategory: (g.extra ?? null) as never, ...countRow(g) })),
         countries: countries.map((g) => ({ country: g.key, ...countRow(g) })),
       };
@@ -203,38 +201,17 @@ export function createDrillDowns(store: Store, { now = Date.now }: { now?: () =>
     async botDetail(s, name, date) {
       const by = ['bot', 'ip', 'path', 'status', 'decision', 'ua'] as const;
       const { base, groups } = await slice(s, { botName: name }, date, by);
-      const [bots, ips, paths, statuses, decisions, uas] = by.map(groups) as SliceGroup[][] as [
-        SliceGroup[],
-        SliceGroup[],
-        SliceGroup[],
-        SliceGroup[],
-        SliceGroup[],
-        SliceGroup[],
-      ];
       return {
         ...base,
         name,
-        categories: bots.filter((g) => g.key !== null).map((g) => ({ category: g.key as never, ...countRow(g) })),
-        ips: ips.map((g) => ({
-          ip: g.key ?? '',
-          country: g.extra,
-          errors4xx: g.errors4xx,
-          errors5xx: g.errors5xx,
-          ...countRow(g),
-        })),
-        paths: paths.map((g) => ({
-          path: g.key ?? '',
-          errors4xx: g.errors4xx,
-          errors5xx: g.errors5xx,
-          ...countRow(g),
-        })),
-        statuses: statuses.map((g) => ({ status: Number(g.key), requests: g.requests })),
-        decisions: decisions.map((g) => ({
-          action: g.key as 'allow' | 'block' | 'count',
-          rule: g.extra,
-          requests: g.requests,
-        })),
-        userAgents: uas.map((g) => ({ ua: g.key ?? '', ...countRow(g) })),
+        categories: groups('bot')
+          .filter((g) => g.key !== null)
+          .map((g) => ({ category: g.key as never, ...countRow(g) })),
+        ips: groups('ip').map(ipRow),
+        paths: groups('path').map(pathRow),
+        statuses: groups('status').map(statusRow),
+        decisions: groups('decision').map(decisionRow),
+        userAgents: groups('ua').map((g) => ({ ua: g.key ?? '', ...countRow(g) })),
       };
     },
   };

@@ -2,8 +2,8 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 import { h, joinHtml } from '../html.js';
 import { dateNav, num, page, table, type Viewer } from '../layout.js';
 import type { BotDetail } from '../types.js';
-import { botUrl, countryUrl, ipUrl, pathUrl, reportUrl } from '../urls.js';
-import { sliceSummary, statusTable } from './slice.js';
+import { botUrl, reportUrl } from '../urls.js';
+import { decisionTable, ipTable, pathTable, sliceSummary, statusTable } from './slice.js';
 
 /**
  * The drill-down page of one bot by name: timeline, the addresses it came from, the paths it asked
@@ -34,40 +34,15 @@ on the report page, not here.</p>
 ${dateNav(date, today, (d) => botUrl(siteId, name, d), [['name', name]])}
 ${sliceSummary(detail, 'bot-timeline')}
 <section aria-labelledby="ips-h"><h2 id="ips-h">IPs</h2>
-${table(
-  'Addresses this bot came from',
-  ['IP', 'Country', '#Requests', '#Blocked', '#4xx', '#5xx'],
-  detail.ips.map((r) =>
-    joinHtml(
-      h`<tr><th scope="row"><a href="${ipUrl(siteId, r.ip, date)}"><code>${r.ip}</code></a></th><td>`,
-      h`<a href="${countryUrl(siteId, r.country, date)}">${r.country ?? 'unknown'}</a>`,
-      h`</td>${num(r.requests, ipUrl(siteId, r.ip, date))}${num(r.blocked)}${num(r.errors4xx)}${num(r.errors5xx)}</tr>`,
-    ),
-  ),
-)}
+${ipTable('Addresses this bot came from', siteId, date, detail.ips)}
 </section>
 <section aria-labelledby="paths-h"><h2 id="paths-h">Paths</h2>
-${table(
-  'Paths this bot asked for',
-  ['Path', '#Requests', '#Blocked', '#4xx', '#5xx'],
-  detail.paths.map((p) =>
-    joinHtml(
-      h`<tr><th scope="row" class="text"><a href="${pathUrl(siteId, p.path, date)}"><code>${p.path}</code></a></th>`,
-      h`${num(p.requests)}${num(p.blocked)}${num(p.errors4xx)}${num(p.errors5xx)}</tr>`,
-    ),
-  ),
-)}
+${pathTable('Paths this bot asked for', siteId, date, detail.paths)}
 </section>
 <div class="grid2">
 <section aria-labelledby="status-h"><h2 id="status-h">Statuses</h2>${statusTable(detail.statuses)}</section>
 <section aria-labelledby="decisions-h"><h2 id="decisions-h">Decisions</h2>
-${table(
-  'What the engine decided',
-  ['Action', 'Rule', '#Requests'],
-  detail.decisions.map(
-    (d) => h`<tr><th scope="row">${d.action}</th><td><code>${d.rule ?? '—'}</code></td>${num(d.requests)}</tr>`,
-  ),
-)}
+${decisionTable(detail.decisions)}
 </section>
 </div>
 <section aria-labelledby="uas-h"><h2 id="uas-h">User agents</h2>

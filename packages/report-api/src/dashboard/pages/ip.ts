@@ -2,9 +2,9 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 import { h, joinHtml } from '../html.js';
 import { dateNav, num, page, table, type Viewer } from '../layout.js';
 import type { IpDetail } from '../types.js';
-import { countryUrl, denyUrl, ipUrl, pathUrl, reportUrl } from '../urls.js';
+import { countryUrl, denyUrl, ipUrl, reportUrl } from '../urls.js';
 import { localDateAt, localTime } from '../../time/days.js';
-import { sliceSummary, statusTable } from './slice.js';
+import { decisionTable, pathTable, sliceSummary, statusTable } from './slice.js';
 
 /** An instant as the site's people read it: `2026-11-26 14:05 Asia/Tokyo`. */
 const siteTime = (ms: number, timeZone: string) =>
@@ -70,17 +70,7 @@ ${table(
 )}
 </section>
 <section aria-labelledby="paths-h"><h2 id="paths-h">Paths</h2>
-${table(
-  'Paths requested by this IP',
-  ['Path', '#Requests', '#Blocked', '#4xx', '#5xx'],
-  detail.paths.map((p) =>
-    joinHtml(
-      h`<tr><th scope="row" class="text"><a href="${pathUrl(siteId, p.path, date)}">`,
-      h`<code>${p.path}</code></a>`,
-      h`</th>${num(p.requests)}${num(p.blocked)}${num(p.errors4xx)}${num(p.errors5xx)}</tr>`,
-    ),
-  ),
-)}
+${pathTable('Paths requested by this IP', siteId, date, detail.paths)}
 </section>
 <section aria-labelledby="uas-h"><h2 id="uas-h">User agents</h2>
 ${table(
@@ -97,13 +87,7 @@ ${table(
 <div class="grid2">
 <section aria-labelledby="status-h"><h2 id="status-h">Statuses</h2>${statusTable(detail.statuses)}</section>
 <section aria-labelledby="decisions-h"><h2 id="decisions-h">Decisions</h2>
-${table(
-  'What the engine decided',
-  ['Action', 'Rule', '#Requests'],
-  detail.decisions.map(
-    (d) => h`<tr><th scope="row">${d.action}</th><td><code>${d.rule ?? '—'}</code></td>${num(d.requests)}</tr>`,
-  ),
-)}
+${decisionTable(detail.decisions)}
 </section>
 </div>`;
   return page({ title: `${ip} · ${date}`, body, viewer });

@@ -2,8 +2,8 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 import { h, joinHtml } from '../html.js';
 import { dateNav, num, page, table, type Viewer } from '../layout.js';
 import type { PathDetail } from '../types.js';
-import { countryUrl, ipUrl, pathUrl, reportUrl } from '../urls.js';
-import { sliceSummary, statusTable } from './slice.js';
+import { countryUrl, pathUrl, reportUrl } from '../urls.js';
+import { ipTable, sliceSummary, statusTable } from './slice.js';
 
 /**
  * The drill-down page of one request path: timeline, the IPs and countries behind it,
@@ -29,17 +29,7 @@ export function renderPathPage({
 ${dateNav(date, today, (d) => pathUrl(siteId, path, d), [['path', path]])}
 ${sliceSummary(detail, 'path-timeline')}
 <section aria-labelledby="ips-h"><h2 id="ips-h">IPs</h2>
-${table(
-  'Top IPs requesting this path',
-  ['IP', 'Country', '#Requests', '#Blocked', '#4xx', '#5xx'],
-  detail.ips.map((r) =>
-    joinHtml(
-      h`<tr><th scope="row"><a href="${ipUrl(siteId, r.ip, date)}"><code>${r.ip}</code></a></th><td>`,
-      h`<a href="${countryUrl(siteId, r.country, date)}">${r.country ?? 'unknown'}</a>`,
-      h`</td>${num(r.requests, ipUrl(siteId, r.ip, date))}${num(r.blocked)}${num(r.errors4xx)}${num(r.errors5xx)}</tr>`,
-    ),
-  ),
-)}
+${ipTable('Top IPs requesting this path', siteId, date, detail.ips)}
 </section>
 <div class="grid2">
 <section aria-labelledby="status-h"><h2 id="status-h">Statuses</h2>${statusTable(detail.statuses)}</section>

@@ -4,6 +4,7 @@ import { h, joinHtml } from '../html.js';
 import { formatCount, formatTime } from '../format.js';
 import { card, delta, num, table } from '../layout.js';
 import type { SliceDetail } from '../types.js';
+import { countryUrl, ipUrl, pathUrl } from '../urls.js';
 
 /**
  * The part every drill-down page shares: totals with the previous day, and the hourly timeline.
@@ -50,6 +51,78 @@ export function statusTable(statuses: Array<{ status: number; requests: number }
     ['Status', '#Requests'],
     statuses.map(
       (s) => h`<tr><th scope="row">${s.status === 0 ? '0 (client went away)' : s.status}</th>${num(s.requests)}</tr>`,
+    ),
+  );
+}
+
+/** The counts of an IP or path row. */
+type IpCounts = 'requests' | 'blocked' | 'errors4xx' | 'errors5xx';
+
+/**
+ * The top IPs of a slice, each linked to its page, with its country, requests, blocks and errors.
+ *
+ * @example
+ * ipTable('Top IPs requesting this path', siteId, date, detail.ips);
+ */
+export function ipTable(
+  caption: string,
+  siteId: string,
+  date: string,
+  ips: ReadonlyArray<{ ip: string; country: string | null } & Record<IpCounts, number>>,
+): HtmlEscapedString {
+  return table(
+    caption,
+    ['IP', 'Country', '#Requests', '#Blocked', '#4xx', '#5xx'],
+    ips.map((r) =>
+      joinHtml(
+        h`<tr><th scope="row"><a href="${ipUrl(siteId, r.ip, date)}"><code>${r.ip}</code></a></th><td>`,
+        h`<a href="${countryUrl(siteId, r.country, date)}">${r.country ?? 'unknown'}</a>`,
+        h`</td>${num(r.requests, ipUrl(siteId, r.ip, date))}${num(r.blocked)}`,
+        h`${num(r.errors4xx)}${num(r.errors5xx)}</tr>`,
+      ),
+    ),
+  );
+}
+
+/**
+ * What the engine decided for a slice: action and rule, with counts.
+ *
+ * @example
+ * decisionTable([{ action: 'block', rule: 'probe-env', requests: 3 }]);
+ */
+export function decisionTable(
+  decisions: ReadonlyArray<{ action: string; rule: string | null; requests: number }>,
+): HtmlEscapedString {
+  return table(
+    'What the engine decided',
+    ['Action', 'Rule', '#Requests'],
+    decisions.map(
+      (d) => h`<tr><th scope="row">${d.action}</th><td><code>${d.rule ?? '—'}</code></td>${num(d.requests)}</tr>`,
+    ),
+  );
+}
+
+/**
+ * The paths of a slice, each linked to its page, with requests, blocks and errors.
+ *
+ * @example
+ * pathTable('Paths requested by this IP', siteId, date, detail.paths);
+ */
+export function pathTable(
+  caption: string,
+  siteId: string,
+  date: string,
+  paths: ReadonlyArray<{ path: string } & Record<IpCounts, number>>,
+): HtmlEscapedString {
+  return table(
+    caption,
+    ['Path', '#Requests', '#Blocked', '#4xx', '#5xx'],
+    paths.map((p) =>
+      joinHtml(
+        h`<tr><th scope="row" class="text"><a href="${pathUrl(siteId, p.path, date)}">`,
+        h`<code>${p.path}</code></a>`,
+        h`</th>${num(p.requests)}${num(p.blocked)}${num(p.errors4xx)}${num(p.errors5xx)}</tr>`,
+      ),
     ),
   );
 }
