@@ -5,11 +5,16 @@
  * measured is the counting every request pays (a refused request costs an event, like any refusal).
  */
 import { createEngine, type Engine, type LoginReport, type RateRule, type RequestFacts } from '../src/index.js';
+import { formatIp, parseIp } from '../src/core/ip/parse.js';
 import { CHROME_UA, clientIps } from './fixtures.js';
 
-/** 1 024 requests from 461 clients (a fifth IPv6, all in distinct /64s), 2% of them POST /login. */
+/**
+ * 1 024 requests from 461 clients (a fifth IPv6, all in distinct /64s), 2% of them POST /login. Each
+ * carries its address parsed, and as canonical text, as the adapters' client resolver gives them.
+ */
 export const requests: RequestFacts[] = clientIps(1_024).map((ip, i) => ({
-  ip,
+  ip: formatIp(parseIp(ip)!),
+  parsedIp: parseIp(ip),
   method: i % 50 === 0 ? 'POST' : 'GET',
   host: 'shop.example',
   path: i % 50 === 0 ? '/login' : i % 10 === 3 ? `/products/${i}?ref=home` : `/products/${i}`,

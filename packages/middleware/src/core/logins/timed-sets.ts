@@ -6,8 +6,14 @@ import { Generations } from '../generations.js';
  * `maxMembers` members per key (the oldest dropped first), so memory stays bounded whatever
  * a client sends.
  */
+interface Members {
+  readonly times: Map<string, number>;
+  /** No member is older than this: until it leaves the window, nothing has expired. */
+  oldest: number;
+}
+
 export class TimedSets {
-  private readonly sets: Generations<Map<string, number>>;
+  private readonly sets: Generations<Members>;
 
   constructor(
     private readonly windowMs: number,
@@ -31,22 +37,29 @@ export class TimedSets {
   add(key: string, member: string, now: number): number {
     let members = this.sets.get(key);
     if (members === undefined) {
-      members = new Map();
+      members = { times: new Map(), oldest: now };
       this.sets.set(key, members);
     }
-    members.delete(member);
-    members.set(member, now);
+    const { times } = members;
+    times.delete(member);
+    times.set(member, now);
     // Members are in insertion order, which is time order: drop the expired ones from the front.
-    for (const [old, at] of members) {
-      if (at > now - this.windowMs && members.size <= this.maxMembers) break;
-      members.delete(old);
+    // Walked only when the oldest may have expired or there are too many, so a member costs O(1) on average.
+    if (members.oldest <= now - this.windowMs || times.size > this.maxMembers) {
+      for (const [old, at] of times) {
+        if (at > now - this.windowMs && times.size <= this.maxMembers) {
+          members.oldest = at;
+          break;
+        }
+        times.delete(old);
+      }
     }
-    return members.size;
+    return times.size;
   }
 
   /** The members of `key` (most recent last). */
   members(key: string): string[] {
-    return [...(this.sets.get(key)?.keys() ?? [])];
+    return [...(this.sets.get(key)?.times.keys() ?? [])];
   }
 
   delete(key: string): void {
