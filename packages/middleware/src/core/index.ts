@@ -38,6 +38,8 @@ export { clientKey } from './ip/group.js';
 export type { ClientKeyOptions } from './ip/group.js';
 export { classifyUserAgent, createUaClassifier, EMPTY_USER_AGENT } from './bots/classify.js';
 export type { UaClassification, UaClassifier, UaClassifierOptions, CustomBot } from './bots/classify.js';
+export { CLAIMED_CRAWLERS, createCrawlerVerifier } from './bots/verified.js';
+export type { CrawlerVerifier } from './bots/verified.js';
 export { createClientResolver, resolveClient } from './client/resolve.js';
 export type {
   Cdn,

@@ -81,7 +81,16 @@ function report(text: string): DailyReport {
         ],
       },
       robotsTxt: { fetches: 1, fetchers: [{ ua: text, botCategory: null, requests: 1 }] },
-      byName: [{ name: text, category: 'search-engine', requests: 9, blocked: 0 }],
+      byName: [
+        {
+          name: text,
+          category: 'search-engine',
+          requests: 9,
+          blocked: 0,
+          checked: false,
+          impersonated: { requests: 2, blocked: 1 },
+        },
+      ],
     },
     triage: {
       since: day.from - 7 * 3_600_000,

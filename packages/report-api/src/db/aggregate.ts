@@ -109,10 +109,11 @@ export function aggregateEvents(
     addDim(day.path, event.path, null, event, weight);
     addDim(day.ua, event.ua, event.botCategory, event, weight);
     if (event.botCategory !== null) addDim(day.bot, event.botCategory, null, event, weight);
-    // Bots by name, with their category; impersonators are reported apart, with their addresses.
+    // Bots by name, with their category; impersonators apart, by the name they claimed.
     const botName = event.botName;
-    if (botName != null && event.botCategory !== null && event.botCategory !== 'impersonator') {
-      addDim(day.botname, botName, event.botCategory, event, weight);
+    if (botName != null && event.botCategory !== null) {
+      if (event.botCategory === 'impersonator') addDim(day.botclaim, botName, null, event, weight);
+      else addDim(day.botname, botName, event.botCategory, event, weight);
     }
     if (event.rule !== null) addDim(day.rule, event.rule, null, event, weight);
 
@@ -131,7 +132,7 @@ export function aggregateEvents(
   return agg;
 }
 
-const DIMENSIONS: readonly Dimension[] = ['country', 'ip', 'path', 'ua', 'bot', 'botname', 'rule'];
+const DIMENSIONS: readonly Dimension[] = ['country', 'ip', 'path', 'ua', 'bot', 'botname', 'botclaim', 'rule'];
 
 function dayMaps(agg: BatchAggregate, day: string): Record<Dimension, DayDimension> {
   const maps = {} as Record<Dimension, DayDimension>;

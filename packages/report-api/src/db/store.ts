@@ -174,7 +174,8 @@ export interface TrafficBucket extends Counters {
 }
 
 /** Dimensions rolled up per site per local day. */
-export type Dimension = 'country' | 'ip' | 'path' | 'ua' | 'bot' | 'botname' | 'rule';
+/** `botname`: bots by the name they give; `botclaim`: impersonators by the crawler name they claimed. */
+export type Dimension = 'country' | 'ip' | 'path' | 'ua' | 'bot' | 'botname' | 'botclaim' | 'rule';
 
 /** One value of a dimension over one local day. `extra` is the country of an IP or the bot category of a UA. */
 export interface DimensionRow extends Counters {

@@ -107,6 +107,7 @@ export function parseAlbLine(line: string, ctx: ParseContext = defaultParseConte
       seconds(fields[F.responseProcessing])) *
     1000;
   const ua = cleanUa(fields[F.userAgent]!);
+  const bot = ctx.bot(ua, ip);
   const event: WatchpostEvent = {
     ts,
     ip,
@@ -119,10 +120,9 @@ export function parseAlbLine(line: string, ctx: ParseContext = defaultParseConte
     ua,
     action: blockedByWaf ? 'block' : 'allow',
     rule: blockedByWaf ? 'aws-waf' : null,
-    botCategory: ctx.botCategory(ua),
+    botCategory: bot.category,
     sampleRate: 1,
   };
-  const botName = ctx.botName(ua);
-  if (botName !== null) event.botName = botName;
+  if (bot.name !== null) event.botName = bot.name;
   return { event };
 }

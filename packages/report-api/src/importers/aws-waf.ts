@@ -203,6 +203,9 @@ export function parseAwsWafLine(line: string, ctx: ParseContext = defaultParseCo
   if (typeof sent === 'number' && Number.isInteger(sent) && sent >= 100 && sent <= 999) status = sent;
   const country = str(request.country);
   const asn = cleanAsn(request.asn);
+  // Bot Control's labels, when present, are AWS's own verdict (it verifies crawlers itself); else the user agent's.
+  const labelled = botControlCategory(record.labels);
+  const bot = ctx.bot(ua, ip);
   const event: WatchpostEvent = {
     ts,
     ip,
@@ -215,11 +218,11 @@ export function parseAwsWafLine(line: string, ctx: ParseContext = defaultParseCo
     ua,
     action,
     rule: rule === null ? null : cleanToken(rule, 128),
-    botCategory: botControlCategory(record.labels) ?? ctx.botCategory(ua),
+    botCategory: labelled ?? bot.category,
     sampleRate: 1,
     ...(asn === undefined ? {} : { asn }),
   };
-  const botName = botControlName(record.labels) ?? ctx.botName(ua);
+  const botName = botControlName(record.labels) ?? bot.name;
   if (botName !== null) event.botName = botName;
   return { event };
 }

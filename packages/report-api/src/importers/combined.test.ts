@@ -26,7 +26,7 @@ describe('parseCombinedLine', () => {
     {
       name: 'a real browser UA is not a bot; Googlebot is a search engine',
       line:
-        `198.51.100.24 - - ${T} "GET / HTTP/1.1" 200 1 "-" "Mozilla/5.0 (compatible; Googlebot/2.1; ` +
+        `66.249.66.24 - - ${T} "GET / HTTP/1.1" 200 1 "-" "Mozilla/5.0 (compatible; Googlebot/2.1; ` +
         `+http://www.google.com/bot.html)"`,
       want: { botCategory: 'search-engine' },
     },

@@ -54,6 +54,7 @@ export function parseCombinedLine(line: string, ctx: ParseContext = defaultParse
   const { host: targetHost, path } = splitTarget(target);
   const host = head.length === 4 ? stripPort(head[0]!) : (targetHost ?? '');
   const ua = cleanUa(uaText);
+  const bot = ctx.bot(ua, ip);
   const event: WatchpostEvent = {
     ts,
     ip,
@@ -66,10 +67,9 @@ export function parseCombinedLine(line: string, ctx: ParseContext = defaultParse
     ua,
     action: 'allow',
     rule: null,
-    botCategory: ctx.botCategory(ua),
+    botCategory: bot.category,
     sampleRate: 1,
   };
-  const botName = ctx.botName(ua);
-  if (botName !== null) event.botName = botName;
+  if (bot.name !== null) event.botName = bot.name;
   return { event };
 }

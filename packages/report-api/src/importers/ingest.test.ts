@@ -55,6 +55,8 @@ describe('storeIngest', () => {
     ['a count', { action: 'count', status: 200 }, false, 1],
     ['a login attempt', { status: 200, login: { outcome: 'success', account: null } }, false, 1],
     ['a client that went away (status 0)', { status: 0 }, false, 1],
+    ['an impersonator', { status: 200, botCategory: 'impersonator', botName: 'Googlebot' }, false, 1],
+    ['an allowed 200 by a bot', { status: 200, botCategory: 'search-engine', botName: 'Googlebot' }, false, 0.5],
     ['an AWS WAF ALLOW (status 0, unknown)', { status: 0 }, true, 0.5],
     ['an AWS WAF BLOCK', { action: 'block', status: 403 }, true, 1],
   ] as const)('importSampler keeps %s at rate %#', (_name, overrides, statusUnknown, rate) => {

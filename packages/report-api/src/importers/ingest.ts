@@ -15,8 +15,10 @@ export interface StoreIngestOptions {
   /**
    * Share of allowed requests answered below 400 whose raw event is stored, in (0, 1]; each one kept
    * carries this rate, so drill-downs scale it back up. Every block, count, 4xx, 5xx, login attempt and
-   * status 0 is kept, as the middleware samples. The rollups (every count of the report) are built from
-   * all the events, so they are exact whatever the rate. Default 1: every raw event is stored.
+   * status 0 is kept, as the middleware samples, and every impersonator's request (the report lists
+   * impersonators by address from the raw events; the middleware blocks them by default). The
+   * rollups (every count of the report) are built from all the events, so they are exact whatever
+   * the rate. Default 1: every raw event is stored.
    */
   sampleRate?: number;
   /** Random numbers in [0, 1) for the sampling. Default `Math.random`. */
@@ -45,6 +47,7 @@ export function importSampler(
     throw new TypeError(`sampleRate must be a number in (0, 1], got ${String(sampleRate)}`);
   return function sampleImported(event) {
     if (sampleRate === 1 || event.action !== 'allow' || event.status >= 400 || event.login) return 1;
+    if (event.botCategory === 'impersonator') return 1;
     if (event.status === 0 && !statusUnknown) return 1;
     return random() < sampleRate ? sampleRate : 0;
   };

@@ -4,6 +4,7 @@ import type { DailyReport } from './types.js';
 import { reportToMarkdown } from './markdown.js';
 
 const T = Date.UTC(2026, 11, 4, 9);
+const none = { requests: 0, blocked: 0 };
 let t: ReturnType<typeof tempStore> | undefined;
 afterEach(async () => {
   await t?.cleanup();
@@ -43,6 +44,15 @@ describe('the report’s bot activity', () => {
           status: 403,
         }),
       ),
+      ...Array.from({ length: 2 }, (_, i) =>
+        event({
+          ts: at(35 + i),
+          ip: '66.249.66.1',
+          ua: 'Googlebot/2.1',
+          botCategory: 'search-engine',
+          botName: 'Googlebot',
+        }),
+      ),
       event({ ts: at(40), ua: 'GPTBot/1.2', botCategory: 'ai-crawler', path: '/robots.txt' }),
       event({ ts: at(41), ua: 'Mozilla/5.0', path: '/robots.txt' }),
     ];
@@ -77,10 +87,26 @@ describe('the report’s bot activity', () => {
           { ua: 'Mozilla/5.0', botCategory: null, requests: 1 },
         ],
       },
-      // Impersonators are not counted under the name they claim.
+      // The impersonators are counted apart under the name they claimed; GPTBot's row is checked
+      // too (OpenAI publishes its addresses), Claude-User's name is not one whose claims can be.
       byName: [
-        { name: 'GPTBot', category: 'ai-crawler', requests: 10, blocked: 0 },
-        { name: '<img src=x>*Claude*', category: 'ai-assistant', requests: 4, blocked: 4 },
+        { name: 'GPTBot', category: 'ai-crawler', requests: 10, blocked: 0, checked: true, impersonated: none },
+        {
+          name: 'Googlebot',
+          category: 'search-engine',
+          requests: 2,
+          blocked: 0,
+          checked: true,
+          impersonated: { requests: 3, blocked: 3 },
+        },
+        {
+          name: '<img src=x>*Claude*',
+          category: 'ai-assistant',
+          requests: 4,
+          blocked: 4,
+          checked: false,
+          impersonated: none,
+        },
       ],
     });
     const markdown = reportToMarkdown(report);
@@ -90,6 +116,9 @@ describe('the report’s bot activity', () => {
     expect(markdown).toContain('*Bots by name*');
     // A name is traffic text: escaped like the user agents, no markup or emphasis of its own.
     expect(markdown).toContain('• \\<img src\\=x\\>\\*Claude\\* (ai-assistant): 4 requests, 4 blocked');
+    expect(markdown).toContain(
+      '• Googlebot (search-engine, verified): 2 requests, 0 blocked; impersonated 3 times, 3 blocked',
+    );
   });
 
   it('is there for a day with named bots only', async () => {
@@ -101,7 +130,27 @@ describe('the report’s bot activity', () => {
       headers: { authorization: `Bearer ${a.adminKey}` },
     });
     expect(((await res.json()) as DailyReport).botActivity?.byName).toEqual([
-      { name: 'Bingbot', category: 'search-engine', requests: 1, blocked: 0 },
+      { name: 'Bingbot', category: 'search-engine', requests: 1, blocked: 0, checked: true, impersonated: none },
+    ]);
+  });
+
+  it('lists a name seen only from impersonators, as impersonator', async () => {
+    t = tempStore(() => T);
+    const a = await appWithSite(t.store, {}, () => T);
+    const fake = event({ ts: T - 1000, ua: 'Applebot/0.1', botCategory: 'impersonator', botName: 'Applebot' });
+    await a.app.request('/v1/events', post(a.ingestKey, batch([fake, { ...fake, ts: T - 900 }])));
+    const res = await a.app.request('/v1/reports/daily?date=2026-12-04', {
+      headers: { authorization: `Bearer ${a.adminKey}` },
+    });
+    expect(((await res.json()) as DailyReport).botActivity?.byName).toEqual([
+      {
+        name: 'Applebot',
+        category: 'impersonator',
+        requests: 0,
+        blocked: 0,
+        checked: true,
+        impersonated: { requests: 2, blocked: 0 },
+      },
     ]);
   });
 

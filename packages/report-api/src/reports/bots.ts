@@ -4,7 +4,8 @@
  * impersonators with the addresses they came from, and who fetched robots.txt. Raw events are read
  * only when the day's rollups show the category or the path at all.
  */
-import type { Store } from '../db/store.js';
+import { CLAIMED_CRAWLERS } from '@watchpost/middleware';
+import type { DimensionRow, Store } from '../db/store.js';
 import type { CrawlerVerifier } from '../verify/reverse-dns.js';
 import type { BotActivitySection } from './types.js';
 
@@ -29,15 +30,16 @@ export async function buildBotActivitySection(
     verifyCrawler,
   }: { date: string; from: number; to: number; top: number; verifyCrawler?: CrawlerVerifier },
 ): Promise<BotActivitySection | undefined> {
-  const [categories, robots, names] = await Promise.all([
+  const [categories, robots, names, claims] = await Promise.all([
     store.getDimensionRows(siteId, date, 'bot', [...AI_CATEGORIES, 'impersonator']),
     store.getDimensionRows(siteId, date, 'path', ['/robots.txt']),
     store.topDimension(siteId, date, 'botname', { orderBy: 'requests', limit: top }),
+    store.topDimension(siteId, date, 'botclaim', { orderBy: 'requests', limit: top }),
   ]);
   const ai = categories.filter((row) => (AI_CATEGORIES as readonly string[]).includes(row.key));
   const impersonator = categories.find((row) => row.key === 'impersonator');
   const fetches = robots[0]?.requests ?? 0;
-  if (ai.length === 0 && !impersonator && fetches === 0 && names.length === 0) return undefined;
+  if (ai.length === 0 && !impersonator && fetches === 0 && names.length === 0 && claims.length === 0) return undefined;
   const aiUas =
     ai.length === 0
       ? []
@@ -75,11 +77,43 @@ export async function buildBotActivitySection(
       fetches: Math.round(fetches),
       fetchers: fetches > 0 ? await store.pathFetchers(siteId, '/robots.txt', from, to, top) : [],
     },
-    byName: names.map((row) => ({
-      name: row.key,
-      category: row.extra ?? 'other-bot',
-      requests: Math.round(row.requests),
-      blocked: Math.round(row.blocked),
-    })),
+    byName: botsByName(names, claims, top),
   };
+}
+
+/**
+ * Bots by name: each name's own traffic and, under the same name, the impersonators' that claimed
+ * it; a name seen only from impersonators has the category `impersonator`. `checked` says whether
+ * the name's operator publishes its addresses (then every claim was checked against them). Busiest
+ * names first, at most `top`.
+ */
+function botsByName(names: readonly DimensionRow[], claims: readonly DimensionRow[], top: number) {
+  const rows = new Map<string, BotActivitySection['byName'][number]>();
+  const row = (name: string) => {
+    let found = rows.get(name);
+    if (found === undefined) {
+      found = {
+        name,
+        category: 'impersonator',
+        requests: 0,
+        blocked: 0,
+        checked: CLAIMED_CRAWLERS.has(name),
+        impersonated: { requests: 0, blocked: 0 },
+      };
+      rows.set(name, found);
+    }
+    return found;
+  };
+  for (const own of names) {
+    Object.assign(row(own.key), {
+      category: own.extra ?? 'other-bot',
+      requests: Math.round(own.requests),
+      blocked: Math.round(own.blocked),
+    });
+  }
+  for (const claim of claims) {
+    row(claim.key).impersonated = { requests: Math.round(claim.requests), blocked: Math.round(claim.blocked) };
+  }
+  const total = (r: BotActivitySection['byName'][number]) => r.requests + r.impersonated.requests;
+  return [...rows.values()].sort((a, b) => total(b) - total(a) || a.name.localeCompare(b.name)).slice(0, top);
 }

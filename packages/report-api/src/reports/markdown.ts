@@ -88,9 +88,15 @@ export function reportToMarkdown(report: DailyReport, { top = 5 }: { top?: numbe
   }
   const botActivity = report.botActivity;
   if (botActivity && botActivity.byName.length > 0) {
-    lines.push('', '*Bots by name* (as their user agents claim)');
-    for (const bot of botActivity.byName.slice(0, top))
-      lines.push(`• ${reason(bot.name)} (${bot.category}): ${n(bot.requests)} requests, ${n(bot.blocked)} blocked`);
+    lines.push('', '*Bots by name* (verified: claims checked against the addresses the operator publishes)');
+    for (const bot of botActivity.byName.slice(0, top)) {
+      const { requests: fake, blocked: fakeBlocked } = bot.impersonated;
+      const impersonated = fake > 0 ? `; impersonated ${n(fake)} times, ${n(fakeBlocked)} blocked` : '';
+      lines.push(
+        `• ${reason(bot.name)} (${bot.category}${bot.checked ? ', verified' : ''}): ${n(bot.requests)} requests, ` +
+          `${n(bot.blocked)} blocked${impersonated}`,
+      );
+    }
   }
   if (botActivity && botActivity.ai.requests > 0) {
     lines.push(

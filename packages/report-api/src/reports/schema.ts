@@ -93,8 +93,19 @@ export const dailyReportSchema = z.object({
         fetchers: z.array(z.object({ ua: z.string(), botCategory: z.string().nullable(), requests: count })),
       }),
       byName: z
-        .array(z.object({ name: z.string(), category: z.string(), requests: count, blocked: count }))
-        .describe('bots by the name their user agent gives (claimed, not proven), most requests first'),
+        .array(
+          z.object({
+            name: z.string(),
+            category: z.string(),
+            requests: count,
+            blocked: count,
+            checked: z.boolean().describe("the name's operator publishes its addresses: every claim was checked"),
+            impersonated: z
+              .object({ requests: count, blocked: count })
+              .describe('requests that claimed this name from outside its published addresses'),
+          }),
+        )
+        .describe('bots by the name their user agent gives, with the impersonators of each, busiest first'),
     })
     .optional()
     .describe('bots by name, AI traffic, impersonators and robots.txt fetches of the day'),

@@ -161,10 +161,20 @@ export interface BotActivitySection {
   };
   robotsTxt: { fetches: number; fetchers: Array<{ ua: string; botCategory: string | null; requests: number }> };
   /**
-   * Bots by the name their user agents give (claimed, not proven; impersonators are above), most
-   * requests first. Empty for days stored before events carried names.
+   * Bots by the name their user agents give, busiest first (own and impersonated requests). For a
+   * name whose operator publishes its addresses (`checked`), `requests` came from inside them and
+   * `impersonated` counts the claims from outside (those clients are listed above); for other names
+   * the claim is taken as given. A name seen only from impersonators has the category
+   * `impersonator`. Empty for days stored before events carried names.
    */
-  byName: Array<{ name: string; category: string; requests: number; blocked: number }>;
+  byName: Array<{
+    name: string;
+    category: string;
+    requests: number;
+    blocked: number;
+    checked: boolean;
+    impersonated: { requests: number; blocked: number };
+  }>;
 }
 
 /** The site's threat lists and the day's clients they name (busiest first, at most 100 listed). */

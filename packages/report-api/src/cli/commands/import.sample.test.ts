@@ -21,7 +21,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const UAS = ['Mozilla/5.0 (X11; Linux x86_64) Firefox/125.0', 'sqlmap/1.8', 'Googlebot/2.1', 'curl/8.5.0'];
 const STATUSES = [200, 200, 200, 200, 200, 200, 200, 304, 301, 404, 401, 500];
 
-/** 6,000 requests over 2026-03-09 from 300 clients: mostly 200s, some 3xx, 4xx, 5xx and POSTs to /login. */
+/**
+ * 6,000 requests over 2026-03-09 from 300 clients: mostly 200s, some 3xx, 4xx, 5xx and POSTs to
+ * /login. Googlebot comes from Google's published addresses, but one claim in ten from elsewhere
+ * (150 impersonator requests).
+ */
 function accessLog(): string {
   const lines: string[] = [];
   for (let i = 0; i < 6000; i++) {
@@ -29,8 +33,10 @@ function accessLog(): string {
     const time = [seconds / 3600, (seconds / 60) % 60, seconds % 60].map((n) => String(Math.floor(n)).padStart(2, '0'));
     const status = STATUSES[(i * 7) % STATUSES.length]!;
     const login = i % 50 === 0;
+    const google = UAS[i % UAS.length] === 'Googlebot/2.1' && i % 40 !== 2;
+    const net = google ? '66.249.66' : `198.51.${(i * 13) % 3}`;
     lines.push(
-      `198.51.${(i * 13) % 3}.${(i * 31) % 100} - - [09/Mar/2026:${time.join(':')} +0000] ` +
+      `${net}.${(i * 31) % 100} - - [09/Mar/2026:${time.join(':')} +0000] ` +
         `"${login ? 'POST /login' : `GET /p/${i % 40}`} HTTP/1.1" ${status} 100 "-" "${UAS[i % UAS.length]}"`,
     );
   }
@@ -62,14 +68,20 @@ describe('watchpost import --sample-rate', () => {
     const everything = await importAt('1');
     const sampled = await importAt('0.1');
     expect(everything.rawEvents).toBe(6000);
-    // 4xx, 5xx and login attempts kept (1,500 + 120 logins with a 2xx/3xx), about a tenth of the other 4,380.
-    expect(sampled.rawEvents).toBeGreaterThan(1500 + 300);
-    expect(sampled.rawEvents).toBeLessThan(1500 + 120 + 600);
+    // 4xx, 5xx, login attempts and impersonators kept (1,500 + 120 logins and 100 impersonators with a
+    // 2xx/3xx), about a tenth of the other 4,280.
+    expect(sampled.rawEvents).toBeGreaterThan(1500 + 120 + 100 + 200);
+    expect(sampled.rawEvents).toBeLessThan(1500 + 120 + 100 + 600);
     const { site: _a, ...full } = everything.report;
     const { site: _b, ...part } = sampled.report;
     expect(part).toEqual(full);
     expect(full.totals.requests).toBe(6000);
     expect(full.logins?.attempts).toBe(120);
+    expect(full.botActivity?.impersonators.requests).toBe(150);
+    expect(full.botActivity?.byName.find((row) => row.name === 'Googlebot')).toMatchObject({
+      requests: 1350,
+      impersonated: { requests: 150 },
+    });
   });
 
   it('refuses a rate of 0, above 1 or not a number (exit 2)', async () => {
@@ -89,7 +101,7 @@ describe('watchpost import --sample-rate', () => {
         terminatingRuleId: i % 10 === 0 ? 'BlockScanners' : 'Default_Action',
         terminatingRuleType: 'REGULAR',
         httpRequest: {
-          clientIp: `198.51.100.${i % 50}`,
+          clientIp: UAS[i % UAS.length] === 'Googlebot/2.1' ? `66.249.66.${i % 50}` : `198.51.100.${i % 50}`,
           country: i % 3 === 0 ? 'JP' : 'US',
           headers: [{ name: 'User-Agent', value: UAS[i % UAS.length] }],
           uri: `/p/${i % 20}`,

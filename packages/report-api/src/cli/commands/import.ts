@@ -45,8 +45,8 @@ skipped and counted; a broken file stops the import with a message naming it (ex
                    below 500; none on 5xx, a closed connection or an AWS WAF ALLOW
   --sample-rate R  store the raw event of only this share (0 < R <= 1, default 1) of the
                    allowed requests answered below 400, as the middleware samples; every
-                   block, 4xx, 5xx and login attempt is kept (AWS WAF ALLOW records, which
-                   have no status, are sampled too). Report counts stay exact: rollups
+                   block, 4xx, 5xx, login attempt and impersonator is kept (AWS WAF ALLOW
+                   records, which have no status, are sampled too). Report counts stay exact: rollups
                    count every line. Drill-downs scale the kept events back up.
   --db PATH|URL    SQLite database file (default ./watchpost.db) or postgres://user@host:5432/db URL`;
 

@@ -19,12 +19,14 @@ export function renderBotActivitySection(report: DailyReport): HtmlEscapedString
   const title = 'Bots by name, AI crawlers, impersonators, robots.txt';
   return h`<section aria-labelledby="bot-activity-h" id="bot-activity"><h2 id="bot-activity-h">${title}</h2>
 ${table(
-  'Bots by name (as their user agents claim; impersonators below)',
-  ['Bot', 'Category', '#Requests', '#Blocked'],
+  'Bots by name (verified: claims checked against the addresses the operator publishes)',
+  ['Bot', 'Category', 'Claims', '#Requests', '#Blocked', '#Impersonated', '#Impersonators blocked'],
   activity.byName.map((b) =>
     joinHtml(
       h`<tr><th scope="row"><a href="${botUrl(siteId, b.name, report.date)}">${b.name}</a></th><td>${b.category}</td>`,
-      h`<td class="num">${b.requests}</td><td class="num">${b.blocked}</td></tr>`,
+      h`<td>${b.checked ? 'verified' : 'as claimed'}</td>`,
+      h`<td class="num">${b.requests}</td><td class="num">${b.blocked}</td>`,
+      h`<td class="num">${b.impersonated.requests}</td><td class="num">${b.impersonated.blocked}</td></tr>`,
     ),
   ),
   'No named bots on this day (or a day stored before events carried names).',
