@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WatchpostEvent } from '@watchpost/middleware/protocol';
 import { batch, event, tempStore } from '../../test/helpers.js';
-import { buildDailyReport } from './build.js';
+import { buildDailyReport, typicalErrorsPer30s } from './build.js';
 
 let t: ReturnType<typeof tempStore>;
 afterEach(async () => t.cleanup());
@@ -83,5 +83,72 @@ describe('report bursts: more than 100 4xx+5xx in any 30 s', () => {
   it('a burst across local midnight shows on both days, counted in full', async () => {
     const r = await report([...errors(60, DAY - 3_000, 50), ...errors(60, DAY, 50)]);
     expect(r.bursts.map((b) => [b.start - DAY, b.end - DAY, b.errors])).toEqual([[-5_000, 5_000, 120]]);
+  });
+});
+
+describe('report bursts on a busy site: judged against its typical 30 s', () => {
+  // Every 30 s all day, yesterday and today, 150 weighted errors: more than 100 in every 30 s.
+  const steady = (day: number): WatchpostEvent[] =>
+    Array.from({ length: 2880 }, (_, i) =>
+      event({ ts: day + i * 30_000 + 1_000, ip: `198.51.100.${i % 200}`, status: 404, sampleRate: 1 / 150 }),
+    );
+  const spike = errors(400, EDGE + 7_000, 25, '192.0.2.99');
+
+  it('steady errors are no burst; a spike over three times the typical 30 s is', async () => {
+    const r = await report([...steady(DAY - 86_400_000), ...steady(DAY), ...spike]);
+    // Typical: 150 errors in 30 s (the median quarter-hour of the day before), so a burst passes 450.
+    expect(r.burstThreshold).toBe(450);
+    expect(r.bursts).toHaveLength(1);
+    expect(r.bursts[0]).toMatchObject({ errors: 550 });
+    expect(r.bursts[0]!.start).toBeGreaterThanOrEqual(EDGE);
+    expect(r.bursts[0]!.end).toBeLessThanOrEqual(EDGE + 35_000);
+    expect(r.bursts[0]!.ips[0]).toEqual({ ip: '192.0.2.99', errors: 400 });
+  });
+
+  it('without history, the day itself gives the baseline; factor 0 keeps the absolute threshold only', async () => {
+    const alone = await report([...steady(DAY), ...spike]);
+    expect(alone.burstThreshold).toBe(450);
+    expect(alone.bursts.map((b) => b.errors)).toEqual([550]);
+    const absolute = await report([...steady(DAY), ...spike], { burstBaselineFactor: 0 });
+    expect(absolute.burstThreshold).toBe(100);
+    // The whole day is one "burst": what the baseline is there to avoid.
+    expect(absolute.bursts).toHaveLength(1);
+    expect(absolute.bursts[0]!.end - absolute.bursts[0]!.start).toBeGreaterThan(23 * 3_600_000);
+  });
+
+  it('a quiet site keeps the absolute threshold', async () => {
+    const r = await report(errors(101, EDGE, 100));
+    expect(r.burstThreshold).toBe(100);
+    expect(r.bursts.map((b) => b.errors)).toEqual([101]);
+  });
+
+  it('refuses a negative or absurd factor', async () => {
+    await expect(report([], { burstBaselineFactor: -1 })).rejects.toThrow(/burstBaselineFactor/);
+    await expect(report([], { burstBaselineFactor: Number.NaN })).rejects.toThrow(/burstBaselineFactor/);
+  });
+});
+
+describe('typicalErrorsPer30s', () => {
+  const q = (i: number, errors: number) => ({
+    start: DAY + i * 900_000,
+    requests: errors,
+    blocked: 0,
+    counted: 0,
+    s1xx: 0,
+    s2xx: 0,
+    s3xx: 0,
+    s4xx: errors,
+    s5xx: 0,
+    probes: 0,
+    scanner: 0,
+  });
+  it('is the median quarter-hour over 30 windows, quarters without rows counting 0', () => {
+    // 4 quarters, 2 without rows: median of [0, 0, 300, 900] is 150, over 30 windows 5.
+    expect(typicalErrorsPer30s([q(1, 900), q(3, 300)], DAY, DAY + 3_600_000)).toBe(5);
+    // 3 quarters: median of [0, 300, 900] is 300.
+    expect(typicalErrorsPer30s([q(1, 900), q(2, 300)], DAY, DAY + 2_700_000)).toBe(10);
+    expect(typicalErrorsPer30s([], DAY, DAY + 86_400_000)).toBe(0);
+    // Rows outside the range are left out.
+    expect(typicalErrorsPer30s([q(-1, 9_000)], DAY, DAY + 900_000)).toBe(0);
   });
 });

@@ -5,7 +5,8 @@ import { buildBotActivitySection } from './bots.js';
 import type { CrawlerVerifier } from '../verify/reverse-dns.js';
 import { buildTriageSection } from './triage.js';
 import type { Counters, Site, Store, TrafficBucket } from '../db/store.js';
-import { burstReadRange, findBursts } from './bursts.js';
+import { BURST_WINDOW_MS, burstReadRange, findBursts } from './bursts.js';
+import { QUARTER_MS } from '../db/aggregate.js';
 import { recommend } from './recommend.js';
 import { buildLoginsSection, buildRateLimitedSection } from './logins.js';
 import { addDays, localDateAt, localDayRange } from '../time/days.js';
@@ -17,8 +18,17 @@ export interface DailyReportOptions {
   now?: () => number;
   /** Entries in each top list. */
   top?: number;
-  /** More than this many (weighted) 4xx+5xx in any 30 s is a burst (`findBursts`: 30 s in 5-s steps). */
+  /**
+   * More than this many (weighted) 4xx+5xx in any 30 s is a burst (`findBursts`: 30 s in 5-s steps),
+   * when it is also more than `burstBaselineFactor` times the site's typical 30 s. Default 100.
+   */
   burstThreshold?: number;
+  /**
+   * A burst must also pass this many times the typical errors in 30 s: the median quarter-hour of
+   * the seven days before (of the day itself for a site without them), scaled to 30 s. On a busy site,
+   * 100 errors in 30 s are every 30 s; a burst is what stands out. Default 3; 0 keeps the absolute threshold only.
+   */
+  burstBaselineFactor?: number;
   /** An IP with at least this many 4xx+5xx in any 30 s is recommended for the deny list. */
   ipBurstThreshold?: number;
   /** Most bursts listed (the worst ones, in time order); every burst still feeds the recommendations. */
@@ -28,6 +38,29 @@ export interface DailyReportOptions {
 }
 
 const HOUR = 3_600_000;
+const WINDOWS_PER_QUARTER = QUARTER_MS / BURST_WINDOW_MS;
+
+/**
+ * The errors (4xx+5xx, weighted) of a typical 30 s in `[from, to)`: the median over its
+ * quarter-hours, a quarter without rows counting 0, divided by the 30 windows of a quarter. The
+ * median, not the mean, so that the bursts themselves do not raise it.
+ *
+ * @example
+ * typicalErrorsPer30s(quarterBuckets, dayFrom, dayTo); // 0 on a day with errors in fewer than half its quarters
+ */
+export function typicalErrorsPer30s(quarters: readonly TrafficBucket[], from: number, to: number): number {
+  const slots = Math.max(1, Math.round((to - from) / QUARTER_MS));
+  const errors = quarters
+    .filter((q) => q.start >= from && q.start < to)
+    .map((q) => q.s4xx + q.s5xx)
+    .sort((a, b) => a - b);
+  // Quarters without a row have no errors: the sorted list of all `slots` values starts with them.
+  const zeros = slots - errors.length;
+  const middle = Math.floor((slots - 1) / 2);
+  const at = (i: number) => (i < zeros ? 0 : (errors[i - zeros] ?? 0));
+  const median = slots % 2 === 1 ? at(middle) : (at(middle) + at(middle + 1)) / 2;
+  return median / WINDOWS_PER_QUARTER;
+}
 const round = (n: number) => Math.round(n);
 const ratio = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null);
 
@@ -83,12 +116,15 @@ export async function buildDailyReport(
     now = Date.now,
     top = 10,
     burstThreshold = 100,
+    burstBaselineFactor = 3,
     ipBurstThreshold = 50,
     maxBursts = 50,
     verifyCrawler,
   }: DailyReportOptions = {},
 ): Promise<DailyReport> {
   if (!(burstThreshold >= 0)) throw new TypeError(`burstThreshold must be >= 0, got ${burstThreshold}`);
+  if (!(burstBaselineFactor >= 0 && burstBaselineFactor <= 1000))
+    throw new TypeError(`burstBaselineFactor must be from 0 to 1000, got ${burstBaselineFactor}`);
   if (!(ipBurstThreshold > 0)) throw new TypeError(`ipBurstThreshold must be > 0, got ${ipBurstThreshold}`);
   const { from, to } = localDayRange(date, site.timeZone);
   const id = site.id;
@@ -146,11 +182,22 @@ export async function buildDailyReport(
     bucket.blocked += row.blocked;
   }
 
-  // Bursts touching the day, whole: a burst across midnight shows on both days.
+  // The previous day is the tail of the trailing seven days: one read (buckets come back ascending).
+  const trailingFrom = localDayRange(addDays(date, -7), site.timeZone).from;
+  const trailing = await store.trafficBuckets(id, trailingFrom, from);
+
+  // Bursts touching the day, whole: a burst across midnight shows on both days. A burst passes the
+  // absolute threshold and stands out from the site's typical 30 s.
+  // Over the days the site has data for: a site that started yesterday has no errors in the days before.
+  const typical =
+    trailing.length > 0
+      ? typicalErrorsPer30s(trailing, trailing[0]!.start, from)
+      : typicalErrorsPer30s(buckets, from, to);
+  const siteBurstThreshold = Math.max(burstThreshold, burstBaselineFactor * typical);
   const read = burstReadRange(from, to);
   const errorBuckets = await store.errorBuckets(id, read.from, read.to);
   const touchesDay = (b: { start: number; end: number }) => b.end > from && b.start < to;
-  const worst = findBursts(errorBuckets, (errors) => errors > burstThreshold)
+  const worst = findBursts(errorBuckets, (errors) => errors > siteBurstThreshold)
     .filter(touchesDay)
     .sort((a, b) => b.errors - a.errors || a.start - b.start)
     .slice(0, maxBursts)
@@ -183,8 +230,6 @@ export async function buildDailyReport(
     )
   ).flat();
 
-  // The previous day is the tail of the trailing seven days: one read (buckets come back ascending).
-  const trailing = await store.trafficBuckets(id, localDayRange(addDays(date, -7), site.timeZone).from, from);
   const previousFrom = localDayRange(addDays(date, -1), site.timeZone).from;
   const previous = trailing.filter((b) => b.start >= previousFrom);
   const previousTotals = previous.length > 0 ? sum(previous) : null;
@@ -209,6 +254,7 @@ export async function buildDailyReport(
     date,
     range: { from, to },
     generatedAt: now(),
+    burstThreshold: round(siteBurstThreshold),
     totals: {
       requests: round(totals.requests),
       allowed: round(totals.requests - totals.blocked - totals.counted),

@@ -51,7 +51,7 @@ export function reportToMarkdown(report: DailyReport, { top = 5 }: { top?: numbe
     lines.push(
       '',
       `*Error bursts*: ${report.bursts.length}, worst ${n(Math.max(...report.bursts.map((b) => b.errors)))} ` +
-        `errors in 30 s`,
+        `errors in 30 s${report.burstThreshold === undefined ? '' : ` (over ${n(report.burstThreshold)})`}`,
     );
   }
   const rate = report.rateLimited;

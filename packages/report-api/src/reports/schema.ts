@@ -54,6 +54,9 @@ export const dailyReportSchema = z.object({
   ),
   bots: z.array(z.object({ category: botCategorySchema, requests: count, blocked: count })),
   blocksByRule: z.array(z.object({ rule: z.string(), blocked: count, counted: count })),
+  burstThreshold: count
+    .optional()
+    .describe('errors in 30 s a burst had to pass: the absolute threshold, or 3x the typical 30 s when more'),
   bursts: z.array(
     z.object({
       start: z.number().int(),

@@ -43,7 +43,12 @@ export interface DailyReport {
   topUserAgents: Array<{ ua: string; requests: number; blocked: number; botCategory: BotCategory | null }>;
   bots: Array<{ category: BotCategory; requests: number; blocked: number }>;
   blocksByRule: Array<{ rule: string; blocked: number; counted: number }>;
-  /** 30-second windows whose 4xx+5xx count passed the site's burst threshold. */
+  /**
+   * The errors in 30 s a burst had to pass on this day: the absolute threshold (default 100), or 3
+   * times the site's typical 30 s when that is more. Absent on reports built before.
+   */
+  burstThreshold?: number;
+  /** 30-second windows whose 4xx+5xx count passed the day's burst threshold. */
   bursts: Array<{ start: number; end: number; errors: number; ips: Array<{ ip: string; errors: number }> }>;
   /** Clients that were answered 5xx (server failed) while their behaviour deserved a 403. */
   suspicious5xx: Array<{ ip: string; errors5xx: number; reasons: string[] }>;

@@ -250,7 +250,9 @@ ${table(
 
 <section aria-labelledby="bursts-h"><h2 id="bursts-h">Error bursts</h2>
 ${table(
-  'Times past the burst threshold in some 30 s (5-s resolution), each burst once',
+  report.burstThreshold === undefined
+    ? 'Times past the burst threshold in some 30 s (5-s resolution), each burst once'
+    : `Times with more than ${report.burstThreshold} errors in some 30 s (5-s resolution), each burst once`,
   ['From–to', 'Errors (worst 30 s)', 'IPs behind it'],
   report.bursts.map((b) =>
     joinHtml(
