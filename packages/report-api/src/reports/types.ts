@@ -170,7 +170,9 @@ export interface BotActivitySection {
    * name whose operator publishes its addresses (`checked`), `requests` came from inside them and
    * `impersonated` counts the claims from outside (those clients are listed above); for other names
    * the claim is taken as given. A name seen only from impersonators has the category
-   * `impersonator`. Empty for days stored before events carried names.
+   * `impersonator`. `checked` comes from the name, not from the sender: an app that turned
+   * `crawlerVerification` off sends unchecked claims under a checked name. Empty for days stored
+   * before events carried names.
    */
   byName: Array<{
     name: string;
