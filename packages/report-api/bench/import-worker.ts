@@ -1,7 +1,8 @@
 // One measurement in a fresh process, so peak RSS belongs to that measurement alone.
 // Usage: tsx bench/import-worker.ts MODE FORMAT FILE   (MODE: read | parse | slurp | ingest | cli | cli-sampled)
-// `cli` is what `watchpost import` does (SQLite, batches in flight, GeoIP when installed);
-// `cli-sampled` the same with `--sample-rate 0.1`.
+// `cli` is what `watchpost import` does (SQLite, batches in flight, GeoIP when installed), in this
+// process under tsx, for experiments (IMPORT_WRITER_THREAD=1, IMPORT_CACHE_KIB); `cli-sampled` the same
+// with `--sample-rate 0.1`. import.bench.ts times the built CLI instead (tsx's loader adds to the RSS).
 import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -5,11 +5,12 @@
 // IMPORT_BENCH_FORMATS (default aws-waf,alb,combined), IMPORT_BENCH_GEO=1 (include GeoIP lookups
 // for ALB and combined, as the CLI does), BENCH_DIR (temp dir root), BENCH_KEEP=1.
 // The import target: `import (CLI)` is the whole `watchpost import` path into SQLite (parse, validate,
-// raw events, rollups) at both sizes, and with --sample-rate 0.1; GoAccess (`apt-get install -y
+// raw events, rollups) at both sizes, and with --sample-rate 0.1, run from the built CLI as a user
+// runs it (`npm run build` first; tsx's loader would add tens of MB to the peak RSS); GoAccess (`apt-get install -y
 // goaccess`) parses the same combined and ALB files in the same run, one after the other. Without
 // GoAccess the comparison is skipped and says so.
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -70,6 +71,55 @@ function measure(mode: string, format: ImportFormat, file: string): Promise<Meas
       clearTimeout(timer);
       if (code === 0) resolve(JSON.parse(out.trim().split('\n').pop()!) as Measurement);
       else resolve({ error: (err.match(/(RangeError|Error|TypeError)[^\n]*/)?.[0] ?? `exit ${code}`).slice(0, 90) });
+    });
+  });
+}
+
+/** The built CLI, as a user runs it: `node dist/cli/bin.js` (no tsx loader in its memory). */
+const BUILT_CLI = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
+const hasBuiltCli = existsSync(BUILT_CLI);
+
+/**
+ * `watchpost import` from the built CLI into a fresh SQLite file, timed by /usr/bin/time (wall, CPU,
+ * peak RSS of that process alone); the site is created by a CLI run before it.
+ */
+function measureBuiltCli(mode: string, format: ImportFormat, file: string): Promise<Measurement | { error: string }> {
+  const dbDir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'watchpost-import-cli-'));
+  const db = join(dbDir, 'bench.db');
+  const created = spawnSync(process.execPath, [BUILT_CLI, 'sites', 'create', 'bench', '--tz', 'UTC', '--db', db], {
+    encoding: 'utf8',
+  });
+  const siteId = created.status === 0 ? (JSON.parse(created.stdout) as { id: string }).id : null;
+  if (siteId === null) {
+    rmSync(dbDir, { recursive: true, force: true });
+    return Promise.resolve({ error: `sites create failed: ${created.stderr.trim().slice(-80)}` });
+  }
+  const args = ['import', '--site', siteId, '--format', format, '--db', db, file];
+  if (mode === 'cli-sampled') args.push('--sample-rate', '0.1');
+  return new Promise((resolve) => {
+    const child = spawn(TIME, ['-f', '@@ %e %U %S %M', process.execPath, BUILT_CLI, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), WORKER_TIMEOUT_MS);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      rmSync(dbDir, { recursive: true, force: true });
+      const figures = err.match(/@@ ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/);
+      if (code !== 0 || !figures) return resolve({ error: `import exit ${code}: ${err.trim().slice(-80)}` });
+      const [, wall, user, system, rssKb] = figures.map(Number) as [number, number, number, number, number];
+      const summary = JSON.parse(out.trim().split('\n').pop()!) as { linesRead: number };
+      resolve({
+        mode,
+        format,
+        lines: summary.linesRead,
+        seconds: wall,
+        cpuSeconds: user + system,
+        maxRssMB: rssKb / 1024,
+      });
     });
   });
 }
@@ -143,9 +193,11 @@ for (const format of FORMATS) {
     runs.push(['parse', gz, `parse .gz, ${fmt(LARGE)}`]);
   }
   runs.push(['ingest', INGEST !== SMALL ? ingestFile : small, `parse+ingest, ${fmt(INGEST)}`]);
-  runs.push(['cli', small, `import (CLI), ${fmt(SMALL)}`]);
-  runs.push(['cli', large, `import (CLI), ${fmt(LARGE)}`]);
-  runs.push(['cli-sampled', large, `import 0.1, ${fmt(LARGE)}`]);
+  if (hasBuiltCli) {
+    runs.push(['cli', small, `import (CLI), ${fmt(SMALL)}`]);
+    runs.push(['cli', large, `import (CLI), ${fmt(LARGE)}`]);
+    runs.push(['cli-sampled', large, `import 0.1, ${fmt(LARGE)}`]);
+  } else summary.push(`${format}: import (CLI) SKIPPED: ${BUILT_CLI} is missing (npm run build first)`);
   console.log(`${format}: ${mb(statSync(large).size)} for ${fmt(LARGE)} lines`);
   const results = new Map<string, Measurement>();
   const goaccessFormat = GOACCESS_FORMATS[format];
@@ -160,7 +212,9 @@ for (const format of FORMATS) {
     const result =
       mode === 'goaccess'
         ? await measureGoAccess(goaccessFormat!, file).then((r) => ('error' in r ? r : { ...r, lines: LARGE }))
-        : await measure(mode, format, file);
+        : mode.startsWith('cli')
+          ? await measureBuiltCli(mode, format, file)
+          : await measure(mode, format, file);
     if ('error' in result) {
       rows.push(`${format.padEnd(9)} ${label.padEnd(22)} failed: ${result.error}`);
       continue;
