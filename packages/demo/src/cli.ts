@@ -19,8 +19,8 @@ export const usage = `Usage: npm run demo -- [options]     (at the root of a che
 Runs Watchpost end to end on this machine: the report API on SQLite, a demo site (home country JP,
 time zone Asia/Tokyo), the example Express and Hono apps behind the middleware, and a simulated day
 of traffic played in about a minute (browsers from several countries, search engines, AI crawlers,
-a vulnerability scanner, a credential-stuffing burst, a 5xx incident, a slow scraper), plus a smaller
-day before it. Then it prints the dashboard URL and the admin key, and serves until Ctrl-C.
+a vulnerability scanner, a credential-stuffing burst, a 5xx incident, a slow scraper, a fake
+Googlebot), plus a smaller day before it. Then it prints the dashboard URL and the admin key, and serves until Ctrl-C.
 
 Options:
   --db PATH              keep the data in this SQLite file (default: a temporary one, deleted at exit; not PostgreSQL)

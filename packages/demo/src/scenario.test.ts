@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CLAIMED_CRAWLERS, createCrawlerVerifier, parseIp } from '@watchpost/middleware';
 import { buildScenario, type ScenarioOptions } from './scenario.js';
 import { localDayRange } from '@watchpost/report-api';
 
@@ -35,9 +36,10 @@ describe('buildScenario', () => {
 
   it('sizes a whole day near the requested size plus the fixed incidents', () => {
     const { requests } = buildScenario(base);
-    // Incidents add 90 scanner requests, 300 login attempts, 40 visits and 20 attacks during the outage.
-    expect(requests.length).toBeGreaterThan(3000 + 450 - 20);
-    expect(requests.length).toBeLessThan(3000 + 450 + 20);
+    // Incidents add 90 scanner requests, 300 login attempts, 40 visits and 20 attacks during the
+    // outage; the fake Googlebot 30.
+    expect(requests.length).toBeGreaterThan(3000 + 450 + 30 - 20);
+    expect(requests.length).toBeLessThan(3000 + 450 + 30 + 20);
   });
 
   it('casts every kind of client, with most humans from the home country', () => {
@@ -47,6 +49,7 @@ describe('buildScenario', () => {
       'ai-crawler',
       'browser',
       'credential-stuffing',
+      'impersonator',
       'scanner',
       'scraper',
       'search-engine',
@@ -57,6 +60,15 @@ describe('buildScenario', () => {
     );
     expect(domestic.length / sessions.size).toBeGreaterThan(0.6);
     expect(domestic.length / sessions.size).toBeLessThan(0.85);
+  });
+
+  it('sends a fake Googlebot from one address outside Google’s published ranges', () => {
+    const fake = buildScenario(base).requests.filter((r) => r.actor === 'impersonator');
+    expect(fake).toHaveLength(30);
+    expect(new Set(fake.map((r) => r.ip)).size).toBe(1);
+    expect(fake[0]!.ua).toContain('Googlebot');
+    const list = CLAIMED_CRAWLERS.get('Googlebot')!;
+    expect(createCrawlerVerifier()(list, parseIp(fake[0]!.ip)!)).toBe(false);
   });
 
   it('packs the credential stuffing into a short burst from a few addresses', () => {

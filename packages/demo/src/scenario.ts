@@ -5,7 +5,8 @@ import { createRandom, type Random } from './random.js';
 export type AppTarget = 'express' | 'hono';
 
 /** The kind of client behind a planned request. */
-export type Actor = 'browser' | 'search-engine' | 'ai-crawler' | 'scanner' | 'credential-stuffing' | 'scraper';
+export type Actor =
+  'browser' | 'search-engine' | 'ai-crawler' | 'scanner' | 'credential-stuffing' | 'scraper' | 'impersonator';
 
 /** One request of the simulated day. `ts` is simulated time (epoch ms). */
 export interface PlannedRequest {
@@ -98,7 +99,7 @@ function loginBody(username: string, password: string): string {
 
 /**
  * Plans a deterministic day of traffic: browsers from the home country and abroad, search
- * engines, AI crawlers, a slow scraper, and the chosen incidents. The same options always give
+ * engines, AI crawlers, a slow scraper, a fake Googlebot, and the chosen incidents. The same options always give
  * the same requests.
  *
  * @example
@@ -214,6 +215,23 @@ export function buildScenario(options: ScenarioOptions): Scenario {
       },
       push,
     );
+  }
+
+  // A fake Googlebot: a hosting address that says it is Googlebot, a page every 20-40 s for a while.
+  // Drawn last, so the traffic above is the same as without it.
+  const fakeIp = ipInCountry(random, 'US');
+  let fakeTs = at(0.55);
+  for (let i = 0; i < Math.min(40, Math.round(budget * 0.01)); i++) {
+    fakeTs += random.int(20_000, 40_000);
+    push({
+      ts: fakeTs,
+      app: random.chance(0.5) ? 'express' : 'hono',
+      method: 'GET',
+      path: productPath(random),
+      ip: fakeIp,
+      ua: USER_AGENTS.googlebot,
+      actor: 'impersonator',
+    });
   }
 
   requests.sort((a, b) => a.ts - b.ts);

@@ -86,9 +86,16 @@ describe('watchpost demo, end to end', () => {
     expect(report.foreign.blockRate).toBeGreaterThan(0.1);
   });
 
-  it('takes none of its own verified crawlers for impersonators', () => {
-    expect(report.botActivity?.impersonators.clients ?? []).toEqual([]);
-    expect(report.bots.some((b) => b.category === 'impersonator')).toBe(false);
+  it('catches its fake Googlebot, and takes none of its verified crawlers for impersonators', () => {
+    // One address claims Googlebot from outside Google's ranges: refused, listed, counted under the name.
+    const clients = report.botActivity?.impersonators.clients ?? [];
+    expect(clients).toHaveLength(1);
+    expect(clients[0]).toMatchObject({ ua: expect.stringContaining('Googlebot') });
+    expect(clients[0]!.blocked).toBe(clients[0]!.requests);
+    const googlebot = report.botActivity?.byName.find((b) => b.name === 'Googlebot');
+    expect(googlebot).toMatchObject({ category: 'search-engine', checked: true, blocked: 0 });
+    expect(googlebot!.requests).toBeGreaterThan(0);
+    expect(googlebot!.impersonated.requests).toBe(clients[0]!.requests);
   });
 
   it('counts search engines and AI crawlers as bots without blocking them', () => {
