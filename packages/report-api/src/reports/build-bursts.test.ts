@@ -116,6 +116,25 @@ describe('report bursts on a busy site: judged against its typical 30 s', () => 
     expect(absolute.bursts[0]!.end - absolute.bursts[0]!.start).toBeGreaterThan(23 * 3_600_000);
   });
 
+  it('a burst in a quiet hour of a busy day is judged against that hour', async () => {
+    // No background from 02:00 to 04:00; 300 errors at 03:00 are under 3 times the day's typical 30 s
+    // (450) but stand out from their own quarter-hour.
+    const quietFrom = DAY + 2 * 3_600_000;
+    const busy = steady(DAY).filter((e) => e.ts < quietFrom || e.ts >= quietFrom + 2 * 3_600_000);
+    const night = errors(300, DAY + 3 * 3_600_000, 50, '192.0.2.98');
+    const r = await report([...steady(DAY - 86_400_000), ...busy, ...night]);
+    expect(r.burstThreshold).toBe(450);
+    expect(r.bursts.map((b) => [b.errors, b.ips[0]?.ip])).toEqual([[300, '192.0.2.98']]);
+  });
+
+  it('an attack that lasts ten minutes is one burst, though it raises its own quarter-hour', async () => {
+    const attack = errors(8_000, EDGE, 75, '192.0.2.97');
+    const r = await report([...steady(DAY - 86_400_000), ...steady(DAY), ...attack]);
+    expect(r.bursts).toHaveLength(1);
+    expect(r.bursts[0]!.end - r.bursts[0]!.start).toBeGreaterThan(9 * 60_000);
+    expect(r.bursts[0]!.ips[0]!.ip).toBe('192.0.2.97');
+  });
+
   it('a quiet site keeps the absolute threshold', async () => {
     const r = await report(errors(101, EDGE, 100));
     expect(r.burstThreshold).toBe(100);

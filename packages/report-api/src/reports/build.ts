@@ -128,8 +128,9 @@ export async function buildDailyReport(
   if (!(ipBurstThreshold > 0)) throw new TypeError(`ipBurstThreshold must be > 0, got ${ipBurstThreshold}`);
   const { from, to } = localDayRange(date, site.timeZone);
   const id = site.id;
-  const [buckets, logins, rateLimited, triage, guardDuty, intel, botActivity] = await Promise.all([
-    store.trafficBuckets(id, from, to),
+  const [around, logins, rateLimited, triage, guardDuty, intel, botActivity] = await Promise.all([
+    // The day's quarter-hours, and one on either side for the bursts' local baseline at midnight.
+    store.trafficBuckets(id, from - QUARTER_MS, to + QUARTER_MS),
     buildLoginsSection(store, id, { from, to, timeZone: site.timeZone }),
     buildRateLimitedSection(store, id, { from, to }),
     buildTriageSection(store, site, { date, top }),
@@ -137,6 +138,7 @@ export async function buildDailyReport(
     buildIntelSection(store, id, { date, top }),
     buildBotActivitySection(store, id, { date, from, to, top, ...(verifyCrawler ? { verifyCrawler } : {}) }),
   ]);
+  const buckets = around.filter((b) => b.start >= from && b.start < to);
   const totals = sum(buckets);
 
   const hours = Math.ceil((to - from) / HOUR);
@@ -187,17 +189,25 @@ export async function buildDailyReport(
   const trailing = await store.trafficBuckets(id, trailingFrom, from);
 
   // Bursts touching the day, whole: a burst across midnight shows on both days. A burst passes the
-  // absolute threshold and stands out from the site's typical 30 s.
-  // Over the days the site has data for: a site that started yesterday has no errors in the days before.
+  // absolute threshold and stands out from the site's typical 30 s, over the days the site has data
+  // for (a site that started yesterday has no errors in the days before), and from its own
+  // quarter-hour's average when that is lower: a quiet night's burst is judged against the night.
   const typical =
     trailing.length > 0
       ? typicalErrorsPer30s(trailing, trailing[0]!.start, from)
       : typicalErrorsPer30s(buckets, from, to);
   const siteBurstThreshold = Math.max(burstThreshold, burstBaselineFactor * typical);
+  const quarterErrors = new Map(around.map((b) => [b.start, (b.s4xx + b.s5xx) / WINDOWS_PER_QUARTER]));
+  const quarterAverage = (at: number) => quarterErrors.get(at - (at % QUARTER_MS)) ?? 0;
+  // A window may straddle two quarter-hours: the busier one counts, so the edge of a quiet stretch is no burst.
+  const burstOver = (windowStart: number): number => {
+    const local = Math.max(quarterAverage(windowStart), quarterAverage(windowStart + BURST_WINDOW_MS - 1));
+    return Math.max(burstThreshold, burstBaselineFactor * Math.min(typical, local));
+  };
   const read = burstReadRange(from, to);
   const errorBuckets = await store.errorBuckets(id, read.from, read.to);
   const touchesDay = (b: { start: number; end: number }) => b.end > from && b.start < to;
-  const worst = findBursts(errorBuckets, (errors) => errors > siteBurstThreshold)
+  const worst = findBursts(errorBuckets, (errors, windowStart) => errors > burstOver(windowStart))
     .filter(touchesDay)
     .sort((a, b) => b.errors - a.errors || a.start - b.start)
     .slice(0, maxBursts)

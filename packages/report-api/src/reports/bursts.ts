@@ -25,7 +25,7 @@ export interface Burst {
  * Finds bursts in 5-second error buckets (ascending by `start`, each a multiple of 5 s, as
  * `RollupStore.errorBuckets` returns them). A window is six consecutive buckets, so any 30 s that
  * starts on a multiple of 5 s; windows slide in 5-s steps. Every window whose sum passes `isBurst`
- * counts; windows that overlap make one burst, with the largest sum as its peak. Its edges are those
+ * (given the sum and the window's start) counts; windows that overlap make one burst, with the largest sum as its peak. Its edges are those
  * of its windows' cores: each window without the buckets at either end that it stays over the
  * threshold without, so steady background errors do not stretch a burst by 25 s on each side.
  *
@@ -37,7 +37,10 @@ export interface Burst {
  * findBursts([{ start: 25_000, errors: 75 }, { start: 30_000, errors: 75 }], (errors) => errors > 100);
  * // [{ start: 25_000, end: 35_000, errors: 150, peakStart: 25_000, windowsStart: 25_000, windowsEnd: 35_000 }]
  */
-export function findBursts(buckets: readonly ErrorBucket[], isBurst: (errors: number) => boolean): Burst[] {
+export function findBursts(
+  buckets: readonly ErrorBucket[],
+  isBurst: (errors: number, windowStart: number) => boolean,
+): Burst[] {
   const bursts: Burst[] = [];
   let current: (Burst & { windowEnd: number }) | null = null;
   // The window [s, s + 30 s) holds buckets[lo..hi). Only windows with a bucket in them are visited:
@@ -58,12 +61,12 @@ export function findBursts(buckets: readonly ErrorBucket[], isBurst: (errors: nu
     // (1 / sampleRate) would otherwise leave rounding drift behind a long incident.
     let sum = 0;
     for (let i = lo; i < hi; i++) sum += buckets[i]!.errors;
-    if (isBurst(sum)) {
+    if (isBurst(sum, s)) {
       let a = lo;
       let b = hi - 1;
       let core = sum;
-      while (a < b && isBurst(core - buckets[a]!.errors)) core -= buckets[a++]!.errors;
-      while (b > a && isBurst(core - buckets[b]!.errors)) core -= buckets[b--]!.errors;
+      while (a < b && isBurst(core - buckets[a]!.errors, s)) core -= buckets[a++]!.errors;
+      while (b > a && isBurst(core - buckets[b]!.errors, s)) core -= buckets[b--]!.errors;
       const first = buckets[a]!.start;
       const last = buckets[b]!.start + ERROR_BUCKET_MS;
       const windowFirst = buckets[lo]!.start;
