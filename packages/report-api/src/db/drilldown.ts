@@ -5,7 +5,10 @@
  * window only, so older days come back empty.
  */
 
-/** The slice of traffic to look at. `country: null` is traffic whose country is unknown. */
+/**
+ * The slice of traffic to look at. `country: null` is traffic whose country is unknown. `botName` is
+ * the name's own traffic: impersonators that claimed it are left out (the report lists them apart).
+ */
 export type SliceFilter = { ip: string } | { country: string | null } | { path: string } | { botName: string };
 
 /** What a slice can be grouped by. `decision` groups by action and rule; `bot` by bot category. */

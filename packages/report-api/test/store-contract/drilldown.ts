@@ -68,6 +68,25 @@ export function drillDownContract({ fresh }: ContractContext): void {
       expect((await summary({ botName: 'Googlebot' })).totals.requests).toBe(0);
     });
 
+    it("slices a bot's own traffic, without the impersonators that claimed its name", async () => {
+      const site = (await store.createSite({ name: 'crawled', timeZone: 'UTC', homeCountry: null })).site.id;
+      const googlebot = { ua: 'Googlebot/2.1', botName: 'Googlebot' };
+      await store.ingestBatch(
+        site,
+        batch([
+          event({ ts: at(1), ip: '66.249.66.1', botCategory: 'search-engine', ...googlebot }),
+          event({ ts: at(2), ip: '203.0.113.9', botCategory: 'impersonator', action: 'block', ...googlebot }),
+        ]),
+      );
+      const own = await store.sliceSummary(site, { botName: 'Googlebot' }, day, {
+        bucketMs: 3_600_000,
+        groupBy: ['ip'],
+        limit: 10,
+      });
+      expect(own.totals.requests).toBe(1);
+      expect(own.groups.ip?.map((g) => g.key)).toEqual(['66.249.66.1']);
+    });
+
     it('totals one IP, sample-weighted, within the range and the site', async () => {
       expect((await summary({ ip: '203.0.113.7' })).totals).toEqual({
         requests: 13,

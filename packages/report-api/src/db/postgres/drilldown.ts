@@ -43,7 +43,9 @@ interface Row {
 function filterSql(filter: SliceFilter): { sql: string; values: unknown[]; name: string } {
   if ('ip' in filter) return { sql: 'ip = $2', values: [filter.ip], name: 'ip' };
   if ('path' in filter) return { sql: 'path = $2', values: [filter.path], name: 'path' };
-  if ('botName' in filter) return { sql: 'bot_name = $2', values: [filter.botName], name: 'bot' };
+  // The name's own traffic: impersonators that claimed it are the report's impersonators.
+  if ('botName' in filter)
+    return { sql: "bot_name = $2 AND bot_category <> 'impersonator'", values: [filter.botName], name: 'bot' };
   return filter.country === null
     ? { sql: 'country IS NULL AND $2::text IS NULL', values: [null], name: 'nocountry' }
     : { sql: 'country = $2', values: [filter.country], name: 'country' };

@@ -63,7 +63,11 @@ const COLUMNS = 'ts, ip, country, path, ua, status, action, rule, bot_category, 
 function where(filter: SliceFilter): { column: MinuteIndexed; sql: string; params: unknown[]; name: string } {
   if ('ip' in filter) return { column: 'ip', sql: 'ip = ?', params: [filter.ip], name: 'ip' };
   if ('path' in filter) return { column: 'path', sql: 'path = ?', params: [filter.path], name: 'path' };
-  if ('botName' in filter) return { column: 'bot_name', sql: 'bot_name = ?', params: [filter.botName], name: 'bot' };
+  if ('botName' in filter) {
+    // The name's own traffic: impersonators that claimed it are the report's impersonators.
+    const sql = "bot_name = ? AND bot_category <> 'impersonator'";
+    return { column: 'bot_name', sql, params: [filter.botName], name: 'bot' };
+  }
   return filter.country === null
     ? { column: 'country', sql: 'country IS NULL', params: [], name: 'nocountry' }
     : { column: 'country', sql: 'country = ?', params: [filter.country], name: 'country' };
