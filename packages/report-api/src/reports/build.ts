@@ -5,7 +5,7 @@ import { buildBotActivitySection } from './bots.js';
 import type { CrawlerVerifier } from '../verify/reverse-dns.js';
 import { buildTriageSection } from './triage.js';
 import type { Counters, Site, Store, TrafficBucket } from '../db/store.js';
-import { BURST_WINDOW_MS, burstReadRange, findBursts } from './bursts.js';
+import { BASELINE_QUARTERS, burstReadRange, burstThresholds, findBursts } from './bursts.js';
 import { QUARTER_MS } from '../db/aggregate.js';
 import { recommend } from './recommend.js';
 import { buildLoginsSection, buildRateLimitedSection } from './logins.js';
@@ -20,13 +20,14 @@ export interface DailyReportOptions {
   top?: number;
   /**
    * More than this many (weighted) 4xx+5xx in any 30 s is a burst (`findBursts`: 30 s in 5-s steps),
-   * when it is also more than `burstBaselineFactor` times the site's typical 30 s. Default 100.
+   * when it is also more than `burstBaselineFactor` times the typical 30 s around it. Default 100.
    */
   burstThreshold?: number;
   /**
-   * A burst must also pass this many times the typical errors in 30 s: the median quarter-hour of
-   * the seven days before (of the day itself for a site without them), scaled to 30 s. On a busy site,
-   * 100 errors in 30 s are every 30 s; a burst is what stands out. Default 3; 0 keeps the absolute threshold only.
+   * A burst must also pass this many times the typical errors in 30 s around it: the median
+   * quarter-hour within two hours either side, scaled to 30 s (`burstThresholds`). On a busy site,
+   * 100 errors in 30 s come every 30 s; a burst is what stands out. Default 3; 0 keeps the absolute
+   * threshold only.
    */
   burstBaselineFactor?: number;
   /** An IP with at least this many 4xx+5xx in any 30 s is recommended for the deny list. */
@@ -38,29 +39,6 @@ export interface DailyReportOptions {
 }
 
 const HOUR = 3_600_000;
-const WINDOWS_PER_QUARTER = QUARTER_MS / BURST_WINDOW_MS;
-
-/**
- * The errors (4xx+5xx, weighted) of a typical 30 s in `[from, to)`: the median over its
- * quarter-hours, a quarter without rows counting 0, divided by the 30 windows of a quarter. The
- * median, not the mean, so that the bursts themselves do not raise it.
- *
- * @example
- * typicalErrorsPer30s(quarterBuckets, dayFrom, dayTo); // 0 on a day with errors in fewer than half its quarters
- */
-export function typicalErrorsPer30s(quarters: readonly TrafficBucket[], from: number, to: number): number {
-  const slots = Math.max(1, Math.round((to - from) / QUARTER_MS));
-  const errors = quarters
-    .filter((q) => q.start >= from && q.start < to)
-    .map((q) => q.s4xx + q.s5xx)
-    .sort((a, b) => a - b);
-  // Quarters without a row have no errors: the sorted list of all `slots` values starts with them.
-  const zeros = slots - errors.length;
-  const middle = Math.floor((slots - 1) / 2);
-  const at = (i: number) => (i < zeros ? 0 : (errors[i - zeros] ?? 0));
-  const median = slots % 2 === 1 ? at(middle) : (at(middle) + at(middle + 1)) / 2;
-  return median / WINDOWS_PER_QUARTER;
-}
 const round = (n: number) => Math.round(n);
 const ratio = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null);
 
@@ -129,8 +107,8 @@ export async function buildDailyReport(
   const { from, to } = localDayRange(date, site.timeZone);
   const id = site.id;
   const [around, logins, rateLimited, triage, guardDuty, intel, botActivity] = await Promise.all([
-    // The day's quarter-hours, and one on either side for the bursts' local baseline at midnight.
-    store.trafficBuckets(id, from - QUARTER_MS, to + QUARTER_MS),
+    // The day's quarter-hours, and two hours on either side for the bursts' baseline.
+    store.trafficBuckets(id, from - BASELINE_QUARTERS * QUARTER_MS, to + (BASELINE_QUARTERS + 1) * QUARTER_MS),
     buildLoginsSection(store, id, { from, to, timeZone: site.timeZone }),
     buildRateLimitedSection(store, id, { from, to }),
     buildTriageSection(store, site, { date, top }),
@@ -184,26 +162,14 @@ export async function buildDailyReport(
     bucket.blocked += row.blocked;
   }
 
-  // The previous day is the tail of the trailing seven days: one read (buckets come back ascending).
-  const trailingFrom = localDayRange(addDays(date, -7), site.timeZone).from;
-  const trailing = await store.trafficBuckets(id, trailingFrom, from);
-
   // Bursts touching the day, whole: a burst across midnight shows on both days. A burst passes the
-  // absolute threshold and stands out from the site's typical 30 s, over the days the site has data
-  // for (a site that started yesterday has no errors in the days before), and from its own
-  // quarter-hour's average when that is lower: a quiet night's burst is judged against the night.
-  const typical =
-    trailing.length > 0
-      ? typicalErrorsPer30s(trailing, trailing[0]!.start, from)
-      : typicalErrorsPer30s(buckets, from, to);
-  const siteBurstThreshold = Math.max(burstThreshold, burstBaselineFactor * typical);
-  const quarterErrors = new Map(around.map((b) => [b.start, (b.s4xx + b.s5xx) / WINDOWS_PER_QUARTER]));
-  const quarterAverage = (at: number) => quarterErrors.get(at - (at % QUARTER_MS)) ?? 0;
-  // A window may straddle two quarter-hours: the busier one counts, so the edge of a quiet stretch is no burst.
-  const burstOver = (windowStart: number): number => {
-    const local = Math.max(quarterAverage(windowStart), quarterAverage(windowStart + BURST_WINDOW_MS - 1));
-    return Math.max(burstThreshold, burstBaselineFactor * Math.min(typical, local));
-  };
+  // absolute threshold and stands out from the hours around it (`burstThresholds`).
+  const { over: burstOver, highest: highestBurstThreshold } = burstThresholds(around, {
+    from,
+    to,
+    absolute: burstThreshold,
+    factor: burstBaselineFactor,
+  });
   const read = burstReadRange(from, to);
   const errorBuckets = await store.errorBuckets(id, read.from, read.to);
   const touchesDay = (b: { start: number; end: number }) => b.end > from && b.start < to;
@@ -240,6 +206,8 @@ export async function buildDailyReport(
     )
   ).flat();
 
+  // The previous day is the tail of the trailing seven days: one read (buckets come back ascending).
+  const trailing = await store.trafficBuckets(id, localDayRange(addDays(date, -7), site.timeZone).from, from);
   const previousFrom = localDayRange(addDays(date, -1), site.timeZone).from;
   const previous = trailing.filter((b) => b.start >= previousFrom);
   const previousTotals = previous.length > 0 ? sum(previous) : null;
@@ -264,7 +232,7 @@ export async function buildDailyReport(
     date,
     range: { from, to },
     generatedAt: now(),
-    burstThreshold: round(siteBurstThreshold),
+    burstThreshold: round(highestBurstThreshold),
     totals: {
       requests: round(totals.requests),
       allowed: round(totals.requests - totals.blocked - totals.counted),

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ErrorBucket } from '../db/store.js';
-import { burstReadRange, findBursts } from './bursts.js';
+import { burstReadRange, burstThresholds, findBursts } from './bursts.js';
 
 const S = 5_000;
 /** Buckets from `[seconds, errors]` pairs. */
@@ -92,5 +92,60 @@ describe('findBursts: more than 100 in any six consecutive 5-s buckets', () => {
 describe('burstReadRange', () => {
   it('reaches 25 s on both sides, so windows across the range edges are whole', () => {
     expect(burstReadRange(100_000, 200_000)).toEqual({ from: 75_000, to: 225_000 });
+  });
+});
+
+describe('burstThresholds', () => {
+  const Q = 900_000;
+  const day = 100 * 86_400_000;
+  const quarter = (i: number, errors: number) => ({
+    start: day + i * Q,
+    requests: errors,
+    blocked: 0,
+    counted: 0,
+    s1xx: 0,
+    s2xx: 0,
+    s3xx: 0,
+    s4xx: errors,
+    s5xx: 0,
+    probes: 0,
+    scanner: 0,
+  });
+  const range = { from: day, to: day + 86_400_000, absolute: 100, factor: 3 };
+
+  it('is the absolute threshold on a quiet site', () => {
+    const { over, highest } = burstThresholds([quarter(40, 90)], range);
+    expect(over(day + 40 * Q)).toBe(100);
+    expect(highest).toBe(100);
+  });
+
+  it('is 3 times the median quarter within two hours either side, over 30 windows', () => {
+    // 6,000 errors a quarter all day: 200 in a typical 30 s.
+    const busy = Array.from({ length: 96 + 16 }, (_, i) => quarter(i - 8, 6_000));
+    const { over, highest } = burstThresholds(busy, range);
+    expect(over(day + 40 * Q + 5_000)).toBe(600);
+    expect(highest).toBe(600);
+    // One quarter of 60,000 (an attack) does not raise its own threshold: the median of 17 quarters.
+    busy[48] = quarter(40, 60_000);
+    expect(burstThresholds(busy, range).over(day + 40 * Q)).toBe(600);
+  });
+
+  it('follows the hours around a window: a quiet night, or quarters without rows, lower it', () => {
+    const evening = Array.from({ length: 40 }, (_, i) => quarter(56 + i, 6_000)); // 14:00 to midnight
+    const { over } = burstThresholds(evening, range);
+    expect(over(day + 3 * 3_600_000)).toBe(100); // 03:00: nothing within two hours
+    expect(over(day + 20 * 3_600_000)).toBe(600);
+    // 12:45: of the quarters 10:45..14:45, 4 have rows: the median is 0.
+    expect(over(day + 51 * Q)).toBe(100);
+  });
+
+  it('takes the higher threshold of the two quarters a window straddles', () => {
+    const evening = Array.from({ length: 40 }, (_, i) => quarter(56 + i, 6_000)); // from 14:00
+    const { over } = burstThresholds(evening, range);
+    // 13:45 has 8 busy quarters of 17 around it (median 0), 14:00 has 9 (median 6,000).
+    expect(over(day + 55 * Q)).toBe(100);
+    expect(over(day + 56 * Q)).toBe(600);
+    // 13:59:45 to 14:00:15 straddles both: the higher.
+    expect(over(day + 56 * Q - 15_000)).toBe(600);
   });
 });

@@ -1,5 +1,5 @@
-import { ERROR_BUCKET_MS } from '../db/aggregate.js';
-import type { ErrorBucket } from '../db/store.js';
+import { ERROR_BUCKET_MS, QUARTER_MS } from '../db/aggregate.js';
+import type { ErrorBucket, TrafficBucket } from '../db/store.js';
 
 /** The burst window: "more than 100 4xx+5xx within 30 s", as the middleware's ban window. */
 export const BURST_WINDOW_MS = 30_000;
@@ -109,4 +109,42 @@ function finish({ start, end, errors, peakStart, windowsStart, windowsEnd }: Bur
 export function burstReadRange(from: number, to: number): { from: number; to: number } {
   const reach = (BUCKETS_PER_WINDOW - 1) * ERROR_BUCKET_MS;
   return { from: from - reach, to: to + reach };
+}
+
+/** Quarter-hours on either side whose errors make a window's baseline: two hours each way. */
+export const BASELINE_QUARTERS = 8;
+const WINDOWS_PER_QUARTER = QUARTER_MS / BURST_WINDOW_MS;
+
+/**
+ * How many errors a 30-s window starting at a given time must pass to be a burst: more than
+ * `absolute`, and more than `factor` times the errors of a typical 30 s around it, the median
+ * over the quarter-hours within two hours either side (a quarter without rows counting 0) divided
+ * by the 30 windows of a quarter. A median of 17 quarters: a burst of up to an hour does not raise
+ * its own baseline; a busy day, a quiet night or a site that grew overnight sets its own. A window
+ * straddling two quarters takes the higher of their thresholds. `quarters` must cover `[from - 2 h,
+ * to + 2 h)` for windows in `[from, to)`. Returns the function and the highest threshold in the range.
+ *
+ * @example
+ * const { over } = burstThresholds(quarterBuckets, { from, to, absolute: 100, factor: 3 });
+ * findBursts(errorBuckets, (errors, start) => errors > over(start));
+ */
+export function burstThresholds(
+  quarters: readonly TrafficBucket[],
+  { from, to, absolute, factor }: { from: number; to: number; absolute: number; factor: number },
+): { over: (windowStart: number) => number; highest: number } {
+  const errors = new Map(quarters.map((q) => [q.start, q.s4xx + q.s5xx]));
+  const first = from - (from % QUARTER_MS) - QUARTER_MS;
+  const thresholds = new Map<number, number>();
+  let highest = absolute;
+  for (let q = first; q < to + QUARTER_MS; q += QUARTER_MS) {
+    const around: number[] = [];
+    for (let k = -BASELINE_QUARTERS; k <= BASELINE_QUARTERS; k++) around.push(errors.get(q + k * QUARTER_MS) ?? 0);
+    around.sort((a, b) => a - b);
+    const typical = around[BASELINE_QUARTERS]! / WINDOWS_PER_QUARTER;
+    const threshold = Math.max(absolute, factor * typical);
+    thresholds.set(q, threshold);
+    if (q >= from - (from % QUARTER_MS) && q < to) highest = Math.max(highest, threshold);
+  }
+  const at = (t: number) => thresholds.get(t - (t % QUARTER_MS)) ?? absolute;
+  return { over: (start) => Math.max(at(start), at(start + BURST_WINDOW_MS - 1)), highest };
 }

@@ -45,9 +45,8 @@ export interface DailyReport {
   blocksByRule: Array<{ rule: string; blocked: number; counted: number }>;
   /**
    * The most errors in 30 s a burst had to pass on this day: the absolute threshold (default 100),
-   * or 3 times the site's typical 30 s when that is more. In a quarter-hour quieter than typical,
-   * 3 times that quarter's own average (never below the absolute threshold) was enough. Absent on
-   * reports built before.
+   * or 3 times the typical 30 s around the window (the median quarter-hour within two hours either
+   * side) when that is more. Absent on reports built before.
    */
   burstThreshold?: number;
   /** 30-second windows whose 4xx+5xx count passed the day's burst threshold. */
