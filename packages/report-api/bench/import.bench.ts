@@ -78,6 +78,8 @@ function measure(mode: string, format: ImportFormat, file: string): Promise<Meas
 /** The built CLI, as a user runs it: `node dist/cli/bin.js` (no tsx loader in its memory). */
 const BUILT_CLI = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
 const hasBuiltCli = existsSync(BUILT_CLI);
+// Without this bench's `--conditions=@watchpost/source`: the built CLI loads the built packages.
+const { NODE_OPTIONS: _sourceConditions, ...cliEnv } = process.env;
 
 /**
  * `watchpost import` from the built CLI into a fresh SQLite file, timed by /usr/bin/time (wall, CPU,
@@ -88,6 +90,7 @@ function measureBuiltCli(mode: string, format: ImportFormat, file: string): Prom
   const db = join(dbDir, 'bench.db');
   const created = spawnSync(process.execPath, [BUILT_CLI, 'sites', 'create', 'bench', '--tz', 'UTC', '--db', db], {
     encoding: 'utf8',
+    env: cliEnv,
   });
   const siteId = created.status === 0 ? (JSON.parse(created.stdout) as { id: string }).id : null;
   if (siteId === null) {
@@ -99,6 +102,7 @@ function measureBuiltCli(mode: string, format: ImportFormat, file: string): Prom
   return new Promise((resolve) => {
     const child = spawn(TIME, ['-f', '@@ %e %U %S %M', process.execPath, BUILT_CLI, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: cliEnv,
     });
     let out = '';
     let err = '';
