@@ -21,6 +21,7 @@ export type MonitorStore = Pick<
   | 'trafficBuckets'
   | 'topDimension'
   | 'listEvents'
+  | 'listKind'
   | 'autoBannedClients'
 >;
 

@@ -3,7 +3,7 @@ import { loginDetections } from '../reports/login-detections.js';
 import type { IncidentKind } from './incident.js';
 
 /** What `detectLoginAndRateIncidents` reads. */
-export type LoginRateStore = Pick<Store, 'listEvents'>;
+export type LoginRateStore = Pick<Store, 'listKind'>;
 
 /** One incident to raise: its kind, key (a client or an account) and plain-text evidence. */
 export interface LoginRateIncident {
@@ -34,7 +34,7 @@ export async function detectLoginAndRateIncidents(
   at: number,
 ): Promise<LoginRateIncident[]> {
   const out: LoginRateIncident[] = [];
-  const logins = await store.listEvents(site.id, {
+  const logins = await store.listKind(site.id, {
     from: at - LOGIN_LOOK_BACK_MS,
     to: at + 1,
     kind: 'login',
@@ -55,7 +55,7 @@ export async function detectLoginAndRateIncidents(
       ],
     });
   }
-  const rated = await store.listEvents(site.id, {
+  const rated = await store.listKind(site.id, {
     from: at - RATE_LOOK_BACK_MS,
     to: at + 1,
     kind: 'rate',

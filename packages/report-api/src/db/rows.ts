@@ -1,5 +1,5 @@
 import type { DenyEntry, DenySource, WatchpostEvent } from '@watchpost/middleware/protocol';
-import type { Site, StoredEvent } from './store.js';
+import type { KindEvent, Site, StoredEvent } from './store.js';
 
 // Rows as both SQL stores return them (snake_case columns, epoch ms as numbers) and the objects
 // the `Store` interface hands out. One mapping per table, whatever keeps the data.
@@ -61,6 +61,25 @@ export interface EventRow {
   login_account: string | null;
   bot_name: string | null;
 }
+
+/** The columns of a `KindEvent`, as both stores select them. */
+export const KIND_COLUMNS = 'ts, ip, country, sample_rate, action, rule, login_outcome, login_account';
+
+export type KindRow = Pick<
+  EventRow,
+  'ts' | 'ip' | 'country' | 'sample_rate' | 'action' | 'rule' | 'login_outcome' | 'login_account'
+>;
+
+/** @example rows.map(toKindEvent) */
+export const toKindEvent = (r: KindRow): KindEvent => ({
+  ts: r.ts,
+  ip: r.ip,
+  country: r.country,
+  sampleRate: r.sample_rate,
+  action: r.action,
+  rule: r.rule,
+  ...(r.login_outcome ? { login: { outcome: r.login_outcome, account: r.login_account } } : {}),
+});
 
 /** @example rows.map(toEvent) */
 export const toEvent = (r: EventRow): StoredEvent => ({

@@ -110,14 +110,21 @@ export interface EventQuery {
   ip?: string;
   country?: string | null;
   path?: string;
-  /** Only login attempts (`login` set), or only events of a rate rule (`rule` starting `rate:`). */
-  kind?: 'login' | 'rate';
-  /** Most rows returned; stores cap it at 10,000, or `MAX_KIND_LIST` with `kind`. */
+  /** Most rows returned; stores cap it at 10,000 (`listKind` lists login attempts and rate-rule events). */
   limit: number;
 }
 
+/** Login attempts (`login` set), or events of a rate rule (`rule` starting `rate:`). */
+export type EventKind = 'login' | 'rate';
+
 /** Most rows of one `kind` a store returns: what a day's report reads of login and rate events. */
 export const MAX_KIND_LIST = 200_000;
+
+/**
+ * A login attempt or a rate-rule event as the report's logins and rate sections and their alerts
+ * read it: the fields a partial index holds, so listing a day's worth reads no table rows.
+ */
+export type KindEvent = Pick<StoredEvent, 'ts' | 'ip' | 'country' | 'sampleRate' | 'action' | 'rule' | 'login'>;
 
 /** Raw events: ingest, drill-down, retention. */
 export interface EventStore {
@@ -129,6 +136,12 @@ export interface EventStore {
    */
   ingestBatch(siteId: string, batch: EventBatch, json?: string, stats?: BatchStats): Promise<IngestResult>;
   listEvents(siteId: string, query: EventQuery): Promise<StoredEvent[]>;
+  /**
+   * The login attempts (`kind: 'login'`) or rate-rule events (`'rate'`) of `[from, to)`, newest
+   * first, at most `MAX_KIND_LIST`, with only the fields of `KindEvent` (from the kind's covering
+   * partial index).
+   */
+  listKind(siteId: string, query: { from: number; to: number; kind: EventKind; limit: number }): Promise<KindEvent[]>;
   /**
    * Deletes raw events (and per-IP burst buckets and live batch ids; ids of `import` batches stay) older than `before`,
    * all sites. Rollups stay.

@@ -25,9 +25,10 @@ export interface Burst {
  * Finds bursts in 5-second error buckets (ascending by `start`, each a multiple of 5 s, as
  * `RollupStore.errorBuckets` returns them). A window is six consecutive buckets, so any 30 s that
  * starts on a multiple of 5 s; windows slide in 5-s steps. Every window whose sum passes `isBurst`
- * (given the sum and the window's start) counts; windows that overlap make one burst, with the largest sum as its peak. Its edges are those
- * of its windows' cores: each window without the buckets at either end that it stays over the
- * threshold without, so steady background errors do not stretch a burst by 25 s on each side.
+ * (given the sum and the window's start) counts; windows that overlap make one burst, with the
+ * largest sum as its peak. Its edges are those of its windows' cores: each window without the
+ * buckets at either end that it stays over the threshold without, so steady background errors do
+ * not stretch a burst by 25 s on each side.
  *
  * Resolution: a sum is the exact count of its 30 s and never more. Errors packed into any 25 s
  * always fall into one window; errors spread over 25 to 30 s that do not start on a multiple of

@@ -1,4 +1,4 @@
-import type { Store, StoredEvent } from '../db/store.js';
+import type { KindEvent, Store } from '../db/store.js';
 import { MAX_KIND_LIST } from '../db/store.js';
 import { loginDetections } from './login-detections.js';
 import type { LoginsSection, RateLimitedSection } from './types.js';
@@ -9,7 +9,7 @@ const TOP = 20;
 /** Rate-limited clients whose peak rate is looked up in their own events. */
 const PEAK_CLIENTS = 20;
 
-const weight = (e: StoredEvent) => 1 / e.sampleRate;
+const weight = (e: Pick<KindEvent, 'sampleRate'>) => 1 / e.sampleRate;
 const round = (n: number) => Math.round(n);
 
 /**
@@ -21,11 +21,11 @@ const round = (n: number) => Math.round(n);
  * const logins = await buildLoginsSection(store, site.id, { from, to });
  */
 export async function buildLoginsSection(
-  store: Pick<Store, 'listEvents'>,
+  store: Pick<Store, 'listKind'>,
   siteId: string,
   { from, to, timeZone = 'UTC' }: { from: number; to: number; timeZone?: string },
 ): Promise<LoginsSection> {
-  const events = await store.listEvents(siteId, { from, to, kind: 'login', limit: MAX_KIND_LIST });
+  const events = await store.listKind(siteId, { from, to, kind: 'login', limit: MAX_KIND_LIST });
   const byHour = Array.from({ length: Math.ceil((to - from) / HOUR) }, (_, i) => ({
     start: from + i * HOUR,
     attempts: 0,
@@ -115,11 +115,11 @@ export async function buildLoginsSection(
  * const rateLimited = await buildRateLimitedSection(store, site.id, { from, to });
  */
 export async function buildRateLimitedSection(
-  store: Pick<Store, 'listEvents'>,
+  store: Pick<Store, 'listKind' | 'listEvents'>,
   siteId: string,
   { from, to }: { from: number; to: number },
 ): Promise<RateLimitedSection> {
-  const events = await store.listEvents(siteId, { from, to, kind: 'rate', limit: MAX_KIND_LIST });
+  const events = await store.listKind(siteId, { from, to, kind: 'rate', limit: MAX_KIND_LIST });
   type Client = RateLimitedSection['clients'][number] & { ruleSet: Set<string> };
   const clients = new Map<string, Client>();
   for (const e of events) {

@@ -124,11 +124,54 @@ export function ingestContract({ fresh, reopen }: ContractContext): void {
       const other = event({ ts: T + 3, action: 'block', rule: 'bot:scanner', status: 403 });
       await store.ingestBatch(site.id, batch([login, rate, other, event({ ts: T + 4 })]));
       const range = { from: 0, to: T * 2, limit: 10 };
-      expect((await store.listEvents(site.id, { ...range, kind: 'login' })).map((e) => e.ts)).toEqual([T + 1]);
-      expect((await store.listEvents(site.id, { ...range, kind: 'rate' })).map((e) => e.rule)).toEqual([
-        'rate:scrapers',
+      expect((await store.listKind(site.id, { ...range, kind: 'login' })).map((e) => e.ts)).toEqual([T + 1]);
+      expect((await store.listKind(site.id, { ...range, kind: 'rate' })).map((e) => e.rule)).toEqual(['rate:scrapers']);
+    });
+
+    it('lists a kind with the fields its sections read, newest first, within the site', async () => {
+      const store = await fresh();
+      const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: 'JP' });
+      const other = (await store.createSite({ name: 'o', timeZone: 'UTC', homeCountry: null })).site;
+      const account = 'a'.repeat(32);
+      await store.ingestBatch(
+        site.id,
+        batch([
+          event({ ts: T + 1, ip: '203.0.113.7', country: 'NL', login: { outcome: 'failed', account } }),
+          event({ ts: T + 2, ip: '203.0.113.8', country: null, login: { outcome: 'success', account: null } }),
+          event({ ts: T + 3, action: 'block', rule: 'rate:scrapers', status: 429, sampleRate: 1 }),
+          event({ ts: T + 4, action: 'count', rule: 'rate:api', sampleRate: 0.5 }),
+          event({ ts: T + 5, action: 'block', rule: 'bot:scanner', status: 403 }),
+        ]),
+      );
+      await store.ingestBatch(other.id, batch([event({ ts: T + 1, login: { outcome: 'failed', account } })]));
+      const range = { from: 0, to: T * 2, limit: 10 };
+      expect(await store.listKind(site.id, { ...range, kind: 'login' })).toEqual([
+        {
+          ts: T + 2,
+          ip: '203.0.113.8',
+          country: null,
+          sampleRate: 1,
+          action: 'allow',
+          rule: null,
+          login: { outcome: 'success', account: null },
+        },
+        {
+          ts: T + 1,
+          ip: '203.0.113.7',
+          country: 'NL',
+          sampleRate: 1,
+          action: 'allow',
+          rule: null,
+          login: { outcome: 'failed', account },
+        },
       ]);
-      expect(await store.listEvents(site.id, { ...range, ip: '198.51.100.1', kind: 'rate' })).toEqual([]);
+      const rated = await store.listKind(site.id, { ...range, kind: 'rate' });
+      expect(rated.map((e) => [e.ts, e.action, e.rule, e.sampleRate, 'login' in e])).toEqual([
+        [T + 4, 'count', 'rate:api', 0.5, false],
+        [T + 3, 'block', 'rate:scrapers', 1, false],
+      ]);
+      expect(await store.listKind(site.id, { ...range, kind: 'rate', limit: 1 })).toHaveLength(1);
+      expect(await store.listKind(site.id, { from: T + 3, to: T + 4, kind: 'rate', limit: 10 })).toHaveLength(1);
     });
   });
 }

@@ -1,18 +1,24 @@
 import type Database from 'better-sqlite3';
-import { toEvent, type EventRow } from '../rows.js';
-import { MAX_KIND_LIST, type EventStore } from '../store.js';
+import { KIND_COLUMNS, toEvent, toKindEvent, type EventRow, type KindRow } from '../rows.js';
+import { MAX_KIND_LIST, type EventKind, type EventStore } from '../store.js';
 import { minuteSpan, perMinuteSql } from './minutes.js';
 
 const MAX_LIST = 10_000;
 
 /**
- * The filter of each event kind. Each is the exact `WHERE` of a partial index (migration 0017), so
- * SQLite reads the day's login attempts or rate refusals alone instead of every event of the day.
+ * The filter of each event kind. Each is the exact `WHERE` of a partial index (migrations 0017 and
+ * 0024) that holds every column `listKind` selects, so SQLite reads the day's login attempts or rate
+ * refusals from that index alone instead of every event of the day.
  */
 export const KIND_FILTERS = {
   login: ' AND login_outcome IS NOT NULL',
   rate: " AND rule LIKE 'rate:%'",
-} as const satisfies Record<NonNullable<Parameters<EventStore['listEvents']>[1]['kind']>, string>;
+} as const satisfies Record<EventKind, string>;
+
+/** The SQL of `listKind` for one kind: its partial index named, so no statistics can steer it elsewhere. */
+export const kindSql = (kind: EventKind): string =>
+  `SELECT ${KIND_COLUMNS} FROM events INDEXED BY events_site_ts_${kind} WHERE site_id = ? AND ts >= ? AND ts < ?` +
+  `${KIND_FILTERS[kind]} ORDER BY ts DESC, id DESC LIMIT ?`;
 
 /** The listing query (not by IP) with extra `filters`. */
 export const listSql = (filters: string): string =>
@@ -26,7 +32,7 @@ export const listSql = (filters: string): string =>
  * const { listEvents } = sqliteEventList(db);
  * await listEvents(siteId, { from, to, ip: '203.0.113.9', limit: 50 });
  */
-export function sqliteEventList(db: Database.Database): Pick<EventStore, 'listEvents'> {
+export function sqliteEventList(db: Database.Database): Pick<EventStore, 'listEvents' | 'listKind'> {
   const listQuery = (filters: string) => db.prepare<unknown[], EventRow>(listSql(filters));
   const listByIpQuery = (filters: string) =>
     db.prepare<unknown[], EventRow>(
@@ -34,8 +40,17 @@ export function sqliteEventList(db: Database.Database): Pick<EventStore, 'listEv
     );
   const listStatements = new Map<string, Database.Statement<unknown[], EventRow>>();
   const spanOf = minuteSpan(db);
+  // Index-only: each kind's partial index holds every column selected (the rowid is the id).
+  const kindStatements = {
+    login: db.prepare<unknown[], KindRow>(kindSql('login')),
+    rate: db.prepare<unknown[], KindRow>(kindSql('rate')),
+  };
 
   return {
+    async listKind(siteId, { from, to, kind, limit }) {
+      const cap = Math.max(0, Math.min(MAX_KIND_LIST, Math.floor(limit)));
+      return kindStatements[kind].all(siteId, from, to, cap).map(toKindEvent);
+    },
     async listEvents(siteId, query) {
       const clauses: string[] = [];
       const params: unknown[] = [];
@@ -50,9 +65,7 @@ export function sqliteEventList(db: Database.Database): Pick<EventStore, 'listEv
         clauses.push(' AND path = ?');
         params.push(query.path);
       }
-      if (query.kind !== undefined) clauses.push(KIND_FILTERS[query.kind]);
-      const cap = query.kind === undefined ? MAX_LIST : MAX_KIND_LIST;
-      const limit = Math.max(0, Math.min(cap, Math.floor(query.limit)));
+      const limit = Math.max(0, Math.min(MAX_LIST, Math.floor(query.limit)));
       const key = (query.ip !== undefined ? 'ip' : '') + clauses.join('');
       let statement = listStatements.get(key);
       if (!statement)
