@@ -52,16 +52,14 @@ interface Measurement {
   maxRssMB: number;
 }
 
-/** Runs one measurement in a fresh Node process (so its peak RSS is its own), bounded in time. */
-function measure(mode: string, format: ImportFormat, file: string): Promise<Measurement | { error: string }> {
+/** Runs a command to its end (killed past WORKER_TIMEOUT_MS), collecting what it prints. */
+function run(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=@watchpost/source', '--import', 'tsx', WORKER, mode, format, file],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk));
@@ -69,10 +67,25 @@ function measure(mode: string, format: ImportFormat, file: string): Promise<Meas
     const timer = setTimeout(() => child.kill('SIGKILL'), WORKER_TIMEOUT_MS);
     child.on('close', (code) => {
       clearTimeout(timer);
-      if (code === 0) resolve(JSON.parse(out.trim().split('\n').pop()!) as Measurement);
-      else resolve({ error: (err.match(/(RangeError|Error|TypeError)[^\n]*/)?.[0] ?? `exit ${code}`).slice(0, 90) });
+      resolve({ code, out, err });
     });
   });
+}
+
+/** Wall, CPU and peak RSS as `/usr/bin/time -f '@@ %e %U %S %M'` printed them, or null. */
+function timeFigures(err: string): Pick<Measurement, 'seconds' | 'cpuSeconds' | 'maxRssMB'> | null {
+  const figures = err.match(/@@ ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/);
+  if (!figures) return null;
+  const [, wall, user, system, rssKb] = figures.map(Number) as [number, number, number, number, number];
+  return { seconds: wall, cpuSeconds: user + system, maxRssMB: rssKb / 1024 };
+}
+
+/** Runs one measurement in a fresh Node process (so its peak RSS is its own), bounded in time. */
+async function measure(mode: string, format: ImportFormat, file: string): Promise<Measurement | { error: string }> {
+  const args = ['--conditions=@watchpost/source', '--import', 'tsx', WORKER, mode, format, file];
+  const { code, out, err } = await run(process.execPath, args);
+  if (code === 0) return JSON.parse(out.trim().split('\n').pop()!) as Measurement;
+  return { error: (err.match(/(RangeError|Error|TypeError)[^\n]*/)?.[0] ?? `exit ${code}`).slice(0, 90) };
 }
 
 /** The built CLI, as a user runs it: `node dist/cli/bin.js` (no tsx loader in its memory). */
@@ -85,75 +98,42 @@ const { NODE_OPTIONS: _sourceConditions, ...cliEnv } = process.env;
  * `watchpost import` from the built CLI into a fresh SQLite file, timed by /usr/bin/time (wall, CPU,
  * peak RSS of that process alone); the site is created by a CLI run before it.
  */
-function measureBuiltCli(mode: string, format: ImportFormat, file: string): Promise<Measurement | { error: string }> {
+async function measureBuiltCli(
+  mode: string,
+  format: ImportFormat,
+  file: string,
+): Promise<Measurement | { error: string }> {
   const dbDir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'watchpost-import-cli-'));
-  const db = join(dbDir, 'bench.db');
-  const created = spawnSync(process.execPath, [BUILT_CLI, 'sites', 'create', 'bench', '--tz', 'UTC', '--db', db], {
-    encoding: 'utf8',
-    env: cliEnv,
-  });
-  const siteId = created.status === 0 ? (JSON.parse(created.stdout) as { id: string }).id : null;
-  if (siteId === null) {
+  try {
+    const db = join(dbDir, 'bench.db');
+    const created = await run(
+      process.execPath,
+      [BUILT_CLI, 'sites', 'create', 'bench', '--tz', 'UTC', '--db', db],
+      cliEnv,
+    );
+    if (created.code !== 0) return { error: `sites create failed: ${created.err.trim().slice(-80)}` };
+    const siteId = (JSON.parse(created.out) as { id: string }).id;
+    const args = ['import', '--site', siteId, '--format', format, '--db', db, file];
+    if (mode === 'cli-sampled') args.push('--sample-rate', '0.1');
+    const { code, out, err } = await run(TIME, ['-f', '@@ %e %U %S %M', process.execPath, BUILT_CLI, ...args], cliEnv);
+    const figures = timeFigures(err);
+    if (code !== 0 || figures === null) return { error: `import exit ${code}: ${err.trim().slice(-80)}` };
+    const summary = JSON.parse(out.trim().split('\n').pop()!) as { linesRead: number };
+    return { mode, format, lines: summary.linesRead, ...figures };
+  } finally {
     rmSync(dbDir, { recursive: true, force: true });
-    return Promise.resolve({ error: `sites create failed: ${created.stderr.trim().slice(-80)}` });
   }
-  const args = ['import', '--site', siteId, '--format', format, '--db', db, file];
-  if (mode === 'cli-sampled') args.push('--sample-rate', '0.1');
-  return new Promise((resolve) => {
-    const child = spawn(TIME, ['-f', '@@ %e %U %S %M', process.execPath, BUILT_CLI, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: cliEnv,
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), WORKER_TIMEOUT_MS);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      rmSync(dbDir, { recursive: true, force: true });
-      const figures = err.match(/@@ ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/);
-      if (code !== 0 || !figures) return resolve({ error: `import exit ${code}: ${err.trim().slice(-80)}` });
-      const [, wall, user, system, rssKb] = figures.map(Number) as [number, number, number, number, number];
-      const summary = JSON.parse(out.trim().split('\n').pop()!) as { linesRead: number };
-      resolve({
-        mode,
-        format,
-        lines: summary.linesRead,
-        seconds: wall,
-        cpuSeconds: user + system,
-        maxRssMB: rssKb / 1024,
-      });
-    });
-  });
 }
 
 /** GoAccess on `file` to a JSON report, timed by /usr/bin/time (wall, CPU, peak RSS). */
-function measureGoAccess(logFormat: string, file: string): Promise<Measurement | { error: string }> {
-  return new Promise((resolve) => {
-    const out = `${file}.goaccess.json`;
-    const child = spawn(
-      TIME,
-      ['-f', '@@ %e %U %S %M', 'goaccess', file, `--log-format=${logFormat}`, '--no-progress', '-o', out],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    let err = '';
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk));
-    child.on('close', (code) => {
-      rmSync(out, { force: true });
-      const figures = err.match(/@@ ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/);
-      if (code !== 0 || !figures) return resolve({ error: `goaccess exit ${code}: ${err.trim().slice(-80)}` });
-      const [, wall, user, system, rssKb] = figures.map(Number) as [number, number, number, number, number];
-      resolve({
-        mode: 'goaccess',
-        format: logFormat,
-        lines: 0,
-        seconds: wall,
-        cpuSeconds: user + system,
-        maxRssMB: rssKb / 1024,
-      });
-    });
-  });
+async function measureGoAccess(logFormat: string, file: string): Promise<Measurement | { error: string }> {
+  const out = `${file}.goaccess.json`;
+  const args = ['-f', '@@ %e %U %S %M', 'goaccess', file, `--log-format=${logFormat}`, '--no-progress', '-o', out];
+  const { code, err } = await run(TIME, args);
+  rmSync(out, { force: true });
+  const figures = timeFigures(err);
+  if (code !== 0 || figures === null) return { error: `goaccess exit ${code}: ${err.trim().slice(-80)}` };
+  return { mode: 'goaccess', format: logFormat, lines: 0, ...figures };
 }
 
 const fmt = (n: number, digits = 0) =>
