@@ -21,6 +21,7 @@ export const CASE_KINDS = [
   'blocked-often',
   'rate-limited',
   'login-attack',
+  'impersonator',
   'guardduty',
   'intel',
 ] as const;

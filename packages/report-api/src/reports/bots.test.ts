@@ -121,6 +121,34 @@ describe('the report’s bot activity', () => {
     );
   });
 
+  it('recommends an impersonator for the deny list, naming the crawler it claimed', async () => {
+    t = tempStore(() => T);
+    const a = await appWithSite(t.store, {}, () => T);
+    const fake = (i: number, ip: string, ua: string) =>
+      event({ ts: T - 5000 + i, ip, ua, botCategory: 'impersonator', botName: 'Googlebot' });
+    const googlebot = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
+    const claims = [
+      fake(0, '198.51.100.66', googlebot),
+      fake(1, '198.51.100.66', googlebot),
+      // Sent as an impersonator by a hostile sender, with a user agent that names no such crawler.
+      fake(2, '198.51.100.67', '<b>*evilbot*</b>'),
+    ];
+    await a.app.request('/v1/events', post(a.ingestKey, batch(claims)));
+    const res = await a.app.request('/v1/reports/daily?date=2026-12-04', {
+      headers: { authorization: `Bearer ${a.adminKey}` },
+    });
+    const report = (await res.json()) as DailyReport;
+    const of = (ip: string) => report.recommendations.find((r) => r.ip === ip);
+    expect(of('198.51.100.66')).toMatchObject({
+      kinds: ['impersonator'],
+      reasons: ['claimed to be Googlebot from outside its published addresses (2 requests)'],
+    });
+    // A name only from the bot table, never the client's text.
+    expect(of('198.51.100.67')?.reasons).toEqual([
+      'claimed to be a verified crawler from outside its published addresses (1 requests)',
+    ]);
+  });
+
   it('is there for a day with named bots only', async () => {
     t = tempStore(() => T);
     const a = await appWithSite(t.store, {}, () => T);
@@ -195,5 +223,7 @@ describe('the report’s bot activity', () => {
       host: 'crawl-x.googlebot.com',
     });
     expect(checked).toEqual(['66.249.90.1 Googlebot/2.1']);
+    // A real crawler on a range not yet published is no evidence for the deny list.
+    expect(report.recommendations.some((r) => r.kinds.includes('impersonator'))).toBe(false);
   });
 });

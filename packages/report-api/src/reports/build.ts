@@ -222,6 +222,7 @@ export async function buildDailyReport(
     now: now(),
     rateLimited,
     logins,
+    impersonators: botActivity?.impersonators.clients ?? [],
   });
   // Clients a triage allowed (an IP, or its IPv6 /64) are not recommended again.
   const allowed = new Set(await store.allowedClients(id));

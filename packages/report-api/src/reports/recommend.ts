@@ -1,7 +1,7 @@
-import { createIpMatcher, type IpMatcher } from '@watchpost/middleware';
+import { CLAIMED_CRAWLERS, classifyUserAgent, createIpMatcher, type IpMatcher } from '@watchpost/middleware';
 import type { DimensionRow, IpErrorPeak, Site, Store } from '../db/store.js';
 import { localTime } from '../time/days.js';
-import type { DailyReport, LoginsSection, RateLimitedSection, Recommendation } from './types.js';
+import type { BotActivitySection, DailyReport, LoginsSection, RateLimitedSection, Recommendation } from './types.js';
 
 type Kind = Recommendation['kinds'][number];
 
@@ -24,6 +24,8 @@ export interface RecommendContext {
   /** The day's rate-limited clients and login detections, when built: both are evidence. */
   rateLimited?: RateLimitedSection;
   logins?: LoginsSection;
+  /** Clients that claimed a crawler from outside its published addresses (the report's bot section). */
+  impersonators?: BotActivitySection['impersonators']['clients'];
 }
 
 interface Candidate {
@@ -60,6 +62,7 @@ export async function recommend(
     limit = 25,
     rateLimited,
     logins,
+    impersonators = [],
   }: RecommendContext,
 ): Promise<Pick<DailyReport, 'recommendations' | 'suspicious5xx'>> {
   const id = site.id;
@@ -134,6 +137,17 @@ export async function recommend(
     const c = candidate(detection.ip);
     c.kinds.add('login-attack');
     c.reasons.push(`login ${detection.kind}: ${detection.evidence}`);
+  }
+
+  for (const client of impersonators) {
+    // Reverse DNS showed a real crawler on a range not yet published: no evidence against it.
+    if (client.rdns?.state === 'verified') continue;
+    const c = candidate(client.ip);
+    c.kinds.add('impersonator');
+    // Named only when the bot table names a crawler that publishes its addresses: never the client's text.
+    const claimed = classifyUserAgent(client.ua).name;
+    const name = claimed !== null && CLAIMED_CRAWLERS.has(claimed) ? claimed : 'a verified crawler';
+    c.reasons.push(`claimed to be ${name} from outside its published addresses (${fmt(client.requests)} requests)`);
   }
 
   // Burst-only IPs have no row yet: fetch theirs so every candidate carries its counters.

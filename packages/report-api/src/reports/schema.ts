@@ -193,6 +193,7 @@ export const dailyReportSchema = z.object({
           'blocked-often',
           'rate-limited',
           'login-attack',
+          'impersonator',
         ]),
       ),
       requests: count,

@@ -108,7 +108,15 @@ export interface Recommendation {
   reasons: string[];
   /** Machine-readable kinds of evidence. */
   kinds: Array<
-    'burst' | 'probe' | 'scanner' | 'high-4xx' | 'suspicious-5xx' | 'blocked-often' | 'rate-limited' | 'login-attack'
+    | 'burst'
+    | 'probe'
+    | 'scanner'
+    | 'high-4xx'
+    | 'suspicious-5xx'
+    | 'blocked-often'
+    | 'rate-limited'
+    | 'login-attack'
+    | 'impersonator'
   >;
   requests: number;
   /** Whether the IP is already on the site's served deny list. */
