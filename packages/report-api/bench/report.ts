@@ -7,8 +7,7 @@
 // events) have work; their cost is printed apart (REPORT_BENCH_LOGINS=0 leaves those events out).
 import { join } from 'node:path';
 import { openSqliteStore } from '../src/db/sqlite/open.js';
-import { KIND_FILTERS } from '../src/db/sqlite/event-list.js';
-import { toEvent, type EventRow } from '../src/db/rows.js';
+import { KIND_FILTERS, toEvent, type EventRow } from '../src/db/rows.js';
 import type { EventKind } from '../src/db/store.js';
 import type { EventBatch } from '@watchpost/middleware/protocol';
 import { buildDailyReport } from '../src/reports/build.js';

@@ -1,5 +1,5 @@
 import type { DenyEntry, DenySource, WatchpostEvent } from '@watchpost/middleware/protocol';
-import type { KindEvent, Site, StoredEvent } from './store.js';
+import type { EventKind, KindEvent, Site, StoredEvent } from './store.js';
 
 // Rows as both SQL stores return them (snake_case columns, epoch ms as numbers) and the objects
 // the `Store` interface hands out. One mapping per table, whatever keeps the data.
@@ -61,6 +61,15 @@ export interface EventRow {
   login_account: string | null;
   bot_name: string | null;
 }
+
+/**
+ * The filter of each event kind, in both dialects: each is the exact `WHERE` of the kind's partial
+ * index, which holds `KIND_COLUMNS`, so a day's login attempts or rate-rule events are read from it alone.
+ */
+export const KIND_FILTERS = {
+  login: ' AND login_outcome IS NOT NULL',
+  rate: " AND rule LIKE 'rate:%'",
+} as const satisfies Record<EventKind, string>;
 
 /** The columns of a `KindEvent`, as both stores select them. */
 export const KIND_COLUMNS = 'ts, ip, country, sample_rate, action, rule, login_outcome, login_account';

@@ -1,24 +1,27 @@
 import type pg from 'pg';
 import type { EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
 import { assertStorable } from '../storable.js';
-import { MAX_KIND_LIST, type BatchStats, type EventQuery, type EventStore, type IngestResult } from '../store.js';
+import {
+  MAX_KIND_LIST,
+  type BatchStats,
+  type EventKind,
+  type EventQuery,
+  type EventStore,
+  type IngestResult,
+} from '../store.js';
 import { aggregateEvents } from '../aggregate.js';
 import { changes, rows, statement, transaction, type Statement } from './pool.js';
 import { writeRollups } from './rollup-writer.js';
-import { KIND_COLUMNS, toEvent, toKindEvent, type EventRow, type KindRow } from '../rows.js';
+import { KIND_COLUMNS, KIND_FILTERS, toEvent, toKindEvent, type EventRow, type KindRow } from '../rows.js';
 
 const MAX_LIST = 10_000;
 // Each kind's partial index holds every column these select: an index-only scan once vacuumed.
-const listKind = {
-  login: statement(
-    `SELECT ${KIND_COLUMNS} FROM events WHERE site_id = $1 AND ts >= $2 AND ts < $3 AND login_outcome IS NOT NULL ` +
+const kindStatement = (kind: EventKind) =>
+  statement(
+    `SELECT ${KIND_COLUMNS} FROM events WHERE site_id = $1 AND ts >= $2 AND ts < $3${KIND_FILTERS[kind]} ` +
       'ORDER BY ts DESC, id DESC LIMIT $4',
-  ),
-  rate: statement(
-    `SELECT ${KIND_COLUMNS} FROM events WHERE site_id = $1 AND ts >= $2 AND ts < $3 AND rule LIKE 'rate:%' ` +
-      'ORDER BY ts DESC, id DESC LIMIT $4',
-  ),
-};
+  );
+const listKind = { login: kindStatement('login'), rate: kindStatement('rate') };
 /** Rows one retention DELETE removes: a purge never holds many row locks or a long transaction. */
 const PURGE_CHUNK = 20_000;
 

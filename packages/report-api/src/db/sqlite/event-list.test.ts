@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from './open.js';
-import { KIND_FILTERS, kindSql } from './event-list.js';
+import { KIND_FILTERS } from '../rows.js';
+import { kindSql } from './event-list.js';
 
 const dirs: string[] = [];
 afterEach(() => {

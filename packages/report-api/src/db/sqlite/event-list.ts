@@ -1,21 +1,14 @@
 import type Database from 'better-sqlite3';
-import { KIND_COLUMNS, toEvent, toKindEvent, type EventRow, type KindRow } from '../rows.js';
+import { KIND_COLUMNS, KIND_FILTERS, toEvent, toKindEvent, type EventRow, type KindRow } from '../rows.js';
 import { MAX_KIND_LIST, type EventKind, type EventStore } from '../store.js';
 import { minuteSpan, perMinuteSql } from './minutes.js';
 
 const MAX_LIST = 10_000;
 
 /**
- * The filter of each event kind. Each is the exact `WHERE` of a partial index (migrations 0017 and
- * 0024) that holds every column `listKind` selects, so SQLite reads the day's login attempts or rate
- * refusals from that index alone instead of every event of the day.
+ * The SQL of `listKind` for one kind: its partial index (migrations 0017 and 0024, which holds every
+ * column selected) named, so no statistics can steer SQLite to a scan of every event of the day.
  */
-export const KIND_FILTERS = {
-  login: ' AND login_outcome IS NOT NULL',
-  rate: " AND rule LIKE 'rate:%'",
-} as const satisfies Record<EventKind, string>;
-
-/** The SQL of `listKind` for one kind: its partial index named, so no statistics can steer it elsewhere. */
 export const kindSql = (kind: EventKind): string =>
   `SELECT ${KIND_COLUMNS} FROM events INDEXED BY events_site_ts_${kind} WHERE site_id = ? AND ts >= ? AND ts < ?` +
   `${KIND_FILTERS[kind]} ORDER BY ts DESC, id DESC LIMIT ?`;
