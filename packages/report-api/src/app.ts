@@ -64,6 +64,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     ...(deps.onDenyListChange ? { onDenyListChange: deps.onDenyListChange } : {}),
     ...(deps.tickets ? { tickets: deps.tickets } : {}),
     ...(deps.verifyCrawler ? { verifyCrawler: deps.verifyCrawler } : {}),
+    ...(deps.dashboard?.publicOrigin ? { publicOrigin: deps.dashboard.publicOrigin } : {}),
   };
   const app = new Hono<AppEnv>();
 

@@ -118,7 +118,7 @@ export function alertRoutes(deps: ResolvedDeps, { publicUrl = null, delivery = {
       site,
       queue,
       now: deps.now(),
-      publicUrl: publicUrl ?? new URL(c.req.url).origin,
+      publicUrl: publicUrl ?? deps.publicOrigin ?? new URL(c.req.url).origin,
     });
     if (results.length === 0)
       throw apiError(409, 'this site has no webhook yet: POST /v1/webhooks { "url": "https://..." } first');

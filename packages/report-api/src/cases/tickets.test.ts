@@ -38,7 +38,7 @@ async function tracker(status: number, answer: (n: number) => unknown) {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
 }
 
-async function siteWithCases(targetOf: (siteId: string) => Map<string, TicketTarget>) {
+async function siteWithCases(targetOf: (siteId: string) => Map<string, TicketTarget>, publicOrigin?: string) {
   t = tempStore(() => T);
   const created = await t.store.createSite({ name: 'shop', timeZone: 'UTC', homeCountry: 'JP' });
   const app = createApp({
@@ -46,6 +46,7 @@ async function siteWithCases(targetOf: (siteId: string) => Map<string, TicketTar
     now: () => T,
     logError: () => undefined,
     tickets: targetOf(created.site.id),
+    ...(publicOrigin ? { dashboard: { sessionSecret: new Uint8Array(32).fill(7), publicOrigin } } : {}),
   });
   const events = ['203.0.113.7', '198.51.100.9'].flatMap((ip) =>
     Array.from({ length: 25 }, (_, i) => event({ ts: T - 3_600_000 + i, ip, path: HOSTILE, status: 404 })),
@@ -55,7 +56,9 @@ async function siteWithCases(targetOf: (siteId: string) => Map<string, TicketTar
   const get = async (path: string) =>
     (await app.request(path, { headers: { authorization: `Bearer ${created.adminKey}` } })).json();
   const cases = ((await get(base)) as { cases: Case[] }).cases;
-  const decide = (id: string, body: unknown) => app.request(`${base}/${id}/decision`, post(created.adminKey, body));
+  // Through whatever Host the caller sent: `origin` stands for a request's Host header.
+  const decide = (id: string, body: unknown, origin = 'http://localhost') =>
+    app.request(`${origin}${base}/${id}/decision`, post(created.adminKey, body));
   return { ...created, app, base, get, cases, decide };
 }
 
@@ -191,5 +194,18 @@ describe('POST …/cases/:caseId/decision with action ticket', () => {
     const none = await siteWithCases(() => new Map());
     const conflict = await none.decide(none.cases[0]!.id, { action: 'ticket' });
     expect(conflict.status).toBe(409);
+  });
+
+  it('links tickets to the public origin, never to the Host header a caller sent', async () => {
+    const gh = await tracker(201, (n) => ({ html_url: `https://github.com/acme/ops/issues/${n}` }));
+    const target = (id: string) =>
+      new Map<string, TicketTarget>([
+        [id, { format: 'github', url: `${gh.url}/repos/a/b/issues`, issueType: 'Task', labels: [] }],
+      ]);
+    const s = await siteWithCases(target, 'https://watchpost.example');
+    expect((await s.decide(s.cases[0]!.id, { action: 'ticket' }, 'http://evil.example')).status).toBe(200);
+    const body = String(gh.received[0]!.body['body']);
+    expect(body).toContain(`https://watchpost.example/dashboard/sites/${s.site.id}/ip?ip=`);
+    expect(body).not.toContain('evil.example/dashboard');
   });
 });

@@ -39,6 +39,11 @@ export interface ResolvedDeps {
   tickets?: ReadonlyMap<string, TicketTarget>;
   /** Reverse-DNS check of impersonators in reports (`serve --verify-crawlers`); off when absent. */
   verifyCrawler?: CrawlerVerifier;
+  /**
+   * The dashboard's public origin (`serve --public-url`): links written into tickets and alerts use
+   * it, never the request's Host header. Without it, the request's origin is used.
+   */
+  publicOrigin?: string;
 }
 
 /** Hono environment: the auth middleware sets the caller's site and role. */
