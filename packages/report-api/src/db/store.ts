@@ -126,6 +126,12 @@ export const MAX_KIND_LIST = 200_000;
  */
 export type KindEvent = Pick<StoredEvent, 'ts' | 'ip' | 'country' | 'sampleRate' | 'action' | 'rule' | 'login'>;
 
+/** A client's busiest minute: its start (epoch ms) and the requests it sent in it. */
+export interface PeakMinute {
+  minute: number;
+  requests: number;
+}
+
 /** Raw events: ingest, drill-down, retention. */
 export interface EventStore {
   /**
@@ -142,6 +148,11 @@ export interface EventStore {
    * partial index).
    */
   listKind(siteId: string, query: { from: number; to: number; kind: EventKind; limit: number }): Promise<KindEvent[]>;
+  /**
+   * The minute of `[from, to)` in which `ip` sent most requests (sample-weighted, from all its raw
+   * events, however many), or null when it sent none. `minute` is the minute's start, epoch ms.
+   */
+  peakMinute(siteId: string, query: { from: number; to: number; ip: string }): Promise<PeakMinute | null>;
   /**
    * Deletes raw events (and per-IP burst buckets and live batch ids; ids of `import` batches stay) older than `before`,
    * all sites. Rollups stay.

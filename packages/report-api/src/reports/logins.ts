@@ -108,14 +108,14 @@ export async function buildLoginsSection(
 
 /**
  * The `rateLimited` section of a day: every client refused or counted by a rate rule (`rate:<name>`),
- * with its rules, refusals, first and last refusal, and its peak requests in one minute (from its own
- * events, sample-weighted; looked up for the `PEAK_CLIENTS` clients refused most).
+ * with its rules, refusals, first and last refusal, and its peak requests in one minute (from all its
+ * raw events, sample-weighted; looked up for the `PEAK_CLIENTS` clients refused most).
  *
  * @example
  * const rateLimited = await buildRateLimitedSection(store, site.id, { from, to });
  */
 export async function buildRateLimitedSection(
-  store: Pick<Store, 'listKind' | 'listEvents'>,
+  store: Pick<Store, 'listKind' | 'peakMinute'>,
   siteId: string,
   { from, to }: { from: number; to: number },
 ): Promise<RateLimitedSection> {
@@ -142,13 +142,7 @@ export async function buildRateLimitedSection(
   const sorted = [...clients.values()].sort((a, b) => b.refused - a.refused || b.counted - a.counted);
   await Promise.all(
     sorted.slice(0, PEAK_CLIENTS).map(async (c) => {
-      const own = await store.listEvents(siteId, { from, to, ip: c.ip, limit: 10_000 });
-      const perMinute = new Map<number, number>();
-      for (const e of own) {
-        const minute = Math.floor(e.ts / 60_000);
-        perMinute.set(minute, (perMinute.get(minute) ?? 0) + weight(e));
-      }
-      c.peakPerMinute = Math.max(0, ...perMinute.values());
+      c.peakPerMinute = (await store.peakMinute(siteId, { from, to, ip: c.ip }))?.requests ?? 0;
     }),
   );
   let refused = 0;

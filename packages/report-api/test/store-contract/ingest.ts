@@ -173,5 +173,30 @@ export function ingestContract({ fresh, reopen }: ContractContext): void {
       expect(await store.listKind(site.id, { ...range, kind: 'rate', limit: 1 })).toHaveLength(1);
       expect(await store.listKind(site.id, { from: T + 3, to: T + 4, kind: 'rate', limit: 10 })).toHaveLength(1);
     });
+
+    it("finds a client's busiest minute from all its events, sample-weighted, within the site and range", async () => {
+      const store = await fresh();
+      const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+      const other = (await store.createSite({ name: 'o', timeZone: 'UTC', homeCountry: null })).site;
+      const ip = '203.0.113.7';
+      const minute = Math.floor(T / 60_000) * 60_000 + 60_000;
+      // The busiest minute comes first; 10,200 later events (340 a minute) would hide it from a
+      // look at the newest 10,000.
+      const early = Array.from({ length: 600 }, (_, i) => event({ ts: minute + i * 50, ip }));
+      const later = Array.from({ length: 10_200 }, (_, i) =>
+        event({ ts: minute + 120_000 + Math.floor(i / 340) * 60_000 + (i % 340) * 100, ip }),
+      );
+      const sampled = [event({ ts: minute + 60_000, ip, sampleRate: 0.001 })]; // weighs 1,000 alone
+      const all = [...early, ...later];
+      for (let i = 0; i < all.length; i += 1000) await store.ingestBatch(site.id, batch(all.slice(i, i + 1000)));
+      const query = { from: 0, to: T * 2, ip };
+      expect(await store.peakMinute(site.id, query)).toEqual({ minute, requests: 600 });
+      await store.ingestBatch(site.id, batch(sampled));
+      expect(await store.peakMinute(site.id, query)).toEqual({ minute: minute + 60_000, requests: 1000 });
+      expect(await store.peakMinute(site.id, { ...query, to: minute + 60_000 })).toEqual({ minute, requests: 600 });
+      expect(await store.peakMinute(site.id, { ...query, ip: '198.51.100.1' })).toBeNull();
+      expect(await store.peakMinute(other.id, query)).toBeNull();
+      expect(await store.peakMinute(site.id, { ...query, from: T * 3, to: T * 4 })).toBeNull();
+    });
   });
 }

@@ -22,6 +22,12 @@ const kindStatement = (kind: EventKind) =>
       'ORDER BY ts DESC, id DESC LIMIT $4',
   );
 const listKind = { login: kindStatement('login'), rate: kindStatement('rate') };
+// Grouped in the database through (site_id, ip, ts): one row back however many events the client sent.
+const peakMinute = statement(
+  'SELECT ts / 60000 * 60000 AS minute, sum(1.0 / sample_rate)::float8 AS requests FROM events ' +
+    'WHERE site_id = $1 AND ip = $2 AND ts >= $3 AND ts < $4 ' +
+    'GROUP BY ts / 60000 ORDER BY requests DESC, minute LIMIT 1',
+);
 /** Rows one retention DELETE removes: a purge never holds many row locks or a long transaction. */
 const PURGE_CHUNK = 20_000;
 
@@ -153,6 +159,10 @@ export function postgresEventStore(
         if (aggregate) await writeRollups(client, siteId, aggregate);
         return { accepted: batch.events.length, duplicate: false };
       });
+    },
+    async peakMinute(siteId, { from, to, ip }) {
+      const [row] = await rows<{ minute: string | number; requests: number }>(pool, peakMinute, [siteId, ip, from, to]);
+      return row === undefined ? null : { minute: Number(row.minute), requests: row.requests };
     },
     async listKind(siteId, { from, to, kind, limit }) {
       const cap = Math.max(0, Math.min(MAX_KIND_LIST, Math.floor(limit)));

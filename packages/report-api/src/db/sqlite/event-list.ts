@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { KIND_COLUMNS, KIND_FILTERS, toEvent, toKindEvent, type EventRow, type KindRow } from '../rows.js';
-import { MAX_KIND_LIST, type EventKind, type EventStore } from '../store.js';
-import { minuteSpan, perMinuteSql } from './minutes.js';
+import { MAX_KIND_LIST, type EventKind, type EventStore, type PeakMinute } from '../store.js';
+import { MINUTE_MS, minuteSpan, perMinuteSql } from './minutes.js';
 
 const MAX_LIST = 10_000;
 
@@ -25,7 +25,7 @@ export const listSql = (filters: string): string =>
  * const { listEvents } = sqliteEventList(db);
  * await listEvents(siteId, { from, to, ip: '203.0.113.9', limit: 50 });
  */
-export function sqliteEventList(db: Database.Database): Pick<EventStore, 'listEvents' | 'listKind'> {
+export function sqliteEventList(db: Database.Database): Pick<EventStore, 'listEvents' | 'listKind' | 'peakMinute'> {
   const listQuery = (filters: string) => db.prepare<unknown[], EventRow>(listSql(filters));
   const listByIpQuery = (filters: string) =>
     db.prepare<unknown[], EventRow>(
@@ -39,7 +39,22 @@ export function sqliteEventList(db: Database.Database): Pick<EventStore, 'listEv
     rate: db.prepare<unknown[], KindRow>(kindSql('rate')),
   };
 
+  // Grouped in SQLite: however many events the client sent, one row comes back.
+  const peakStatement = db.prepare<unknown[], PeakMinute>(
+    perMinuteSql(
+      'ip',
+      'ip = ?',
+      `ts / ${MINUTE_MS} * ${MINUTE_MS} AS minute, SUM(1.0 / sample_rate) AS requests`,
+      'AND ts >= ? AND ts < ?',
+      'GROUP BY ts / 60000 ORDER BY requests DESC, minute LIMIT 1',
+    ),
+  );
+
   return {
+    async peakMinute(siteId, { from, to, ip }) {
+      const span = spanOf(siteId, from, to);
+      return span === null ? null : (peakStatement.get(span[0], span[1], siteId, ip, from, to) ?? null);
+    },
     async listKind(siteId, { from, to, kind, limit }) {
       const cap = Math.max(0, Math.min(MAX_KIND_LIST, Math.floor(limit)));
       return kindStatements[kind].all(siteId, from, to, cap).map(toKindEvent);
