@@ -59,7 +59,11 @@ async function ingest(site: Site, events: WatchpostEvent[]) {
   });
 }
 
-async function setup(receiverOptions?: Parameters<typeof startReceiver>[0], delivery = {}) {
+async function setup(
+  receiverOptions?: Parameters<typeof startReceiver>[0],
+  delivery = {},
+  detection: Parameters<typeof createAlertService>[0]['detection'] = {},
+) {
   const receiver = await startReceiver(receiverOptions);
   receivers.push(receiver);
   const clock = createManualClock(T0);
@@ -71,6 +75,7 @@ async function setup(receiverOptions?: Parameters<typeof startReceiver>[0], deli
     now: clock.now,
     timers: clock.timers,
     delivery,
+    detection,
   });
   services.push(service);
   return { ...created, receiver, clock, service };
@@ -110,6 +115,31 @@ describe('real-time alerts (real store, real receiver)', () => {
     expect(textOf(messages[1]!.body)).toMatch(/:white_check_mark: \*shop\*: Resolved: Error burst/);
     const log = await store.listDeliveries(ctx.site.id, 10);
     expect(log.map((d) => `${d.kind} ${d.status}`)).toEqual(['burst delivered', 'burst delivered']);
+  });
+
+  it("judges a busy site's bursts against its two hours before: its steady errors are no incident", async () => {
+    // 300 404s in every 30 s (3 events weighing 100 each) from 2 h 15 min before T0 to T0 + 1 min.
+    const steady = Array.from({ length: 3 * 2 * 136 }, (_, i) =>
+      event(T0 - 8_100_000 + i * 10_000, { status: 404, sampleRate: 0.01, ip: `198.51.100.${i % 200}` }),
+    );
+    const bursts = (titles: string[]) => titles.filter((title) => title.includes('Error burst'));
+    const absoluteOnly = await setup(undefined, {}, { burstBaselineFactor: 0 });
+    for (let i = 0; i < steady.length; i += 500) await ingest(absoluteOnly.site, steady.slice(i, i + 500));
+    // The absolute threshold alone calls the site's normal an incident.
+    expect(bursts(await tickUntil(absoluteOnly, T0 + 20_000))).toEqual([
+      'alert: Error burst: 300 4xx/5xx responses in 30 s (threshold 100)',
+    ]);
+    const ctx = await setup();
+    for (let i = 0; i < steady.length; i += 500) await ingest(ctx.site, steady.slice(i, i + 500));
+    expect(bursts(await tickUntil(ctx, T0 + 20_000))).toEqual([]);
+    // 9,000 errors a quarter before: 300 in a typical 30 s, 3 times that is the threshold.
+    const attack = Array.from({ length: 7 }, (_, i) =>
+      event(T0 + 30_000 + i * 500, { status: 404, sampleRate: 0.01, ip: '203.0.113.66' }),
+    );
+    await ingest(ctx.site, attack);
+    expect(bursts(await tickUntil(ctx, T0 + 50_000))).toEqual([
+      'alert: Error burst: 1000 4xx/5xx responses in 30 s (threshold 900)',
+    ]);
   });
 
   it('99 errors in 30 s are not a burst (the threshold is "more than 100")', async () => {

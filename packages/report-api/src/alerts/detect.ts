@@ -8,7 +8,7 @@ import { type BaselineOptions, baselineTest } from './baseline.js';
 import { localHourStart, sameHourHistory } from './hourly.js';
 import { type AlertNotice, createIncidentTracker, type IncidentTrackerOptions } from './incident.js';
 import { localDate } from './schedule.js';
-import { findBursts } from '../reports/bursts.js';
+import { findBursts, liveBaselineFrom, liveBurstThreshold } from '../reports/bursts.js';
 import { detectLoginAndRateIncidents } from './logins-rates.js';
 
 /** What the monitor reads. */
@@ -36,6 +36,12 @@ export interface AlertMonitorOptions extends IncidentTrackerOptions {
    * A burst is more than this many (weighted) 4xx+5xx site-wide in any 30 s, in 5-s steps (`findBursts`; default 100).
    */
   burstThreshold?: number;
+  /**
+   * ... and more than this many times the typical 30 s of the two hours before (`liveBurstThreshold`;
+   * default 3, as the report's `burstBaselineFactor`; 0 leaves the absolute threshold alone). On a
+   * busy site, 100 errors can come every 30 s all day: that is the site's normal, not an incident.
+   */
+  burstBaselineFactor?: number;
   /** A client answered 5xx instead of 403: at least `min5xx` 5xx in `windowMs` (defaults 20 in 5 min) ... */
   suspicious5xx?: {
     min5xx?: number;
@@ -68,11 +74,14 @@ export function createAlertMonitor({
   now = Date.now,
   logError = (error) => console.error(error),
   burstThreshold = 100,
+  burstBaselineFactor = 3,
   suspicious5xx = {},
   baseline = {},
   coolDownMs,
 }: AlertMonitorOptions) {
   if (!(burstThreshold > 0)) throw new TypeError(`burstThreshold must be > 0, got ${burstThreshold}`);
+  if (!(burstBaselineFactor >= 0 && burstBaselineFactor <= 1000))
+    throw new TypeError(`burstBaselineFactor must be from 0 to 1000, got ${burstBaselineFactor}`);
   const { min5xx = 20, windowMs: suspiciousWindowMs = 300_000, min4xx = 20 } = suspicious5xx;
   const { days: baselineDays = 14, everyMs: baselineEveryMs = 60_000, ...baselineOptions } = baseline;
   const incidents = createIncidentTracker({ coolDownMs });
@@ -87,10 +96,15 @@ export function createAlertMonitor({
   async function checkBursts(site: Site, at: number): Promise<void> {
     // Look back over everything since the last tick (bounded), so a burst between ticks is not missed.
     const since = Math.max(at - 600_000, Math.min(at - 2 * WINDOW, (lastTick.get(site.id) ?? at) - WINDOW));
-    const bursts = findBursts(
-      await store.errorBuckets(site.id, since, at + WINDOW),
-      (errors) => errors > burstThreshold,
-    );
+    const threshold =
+      burstBaselineFactor === 0
+        ? burstThreshold
+        : liveBurstThreshold(await store.trafficBuckets(site.id, liveBaselineFrom(at), at), {
+            at,
+            absolute: burstThreshold,
+            factor: burstBaselineFactor,
+          });
+    const bursts = findBursts(await store.errorBuckets(site.id, since, at + WINDOW), (errors) => errors > threshold);
     const worst = bursts.reduce<(typeof bursts)[number] | undefined>(
       (max, b) => (!max || b.errors > max.errors ? b : max),
       undefined,
@@ -106,7 +120,9 @@ export function createAlertMonitor({
             siteId: site.id,
             kind: 'burst',
             key: 'site',
-            title: `Error burst: ${Math.round(worst.errors)} 4xx/5xx responses in 30 s (threshold ${burstThreshold})`,
+            title:
+              `Error burst: ${Math.round(worst.errors)} 4xx/5xx responses in 30 s ` +
+              `(threshold ${Math.round(threshold)})`,
             lines: [
               `Worst 30 s from ${new Date(worst.peakStart).toISOString()}.`,
               ...ips.map((ip) => `${ip.ip}: ${Math.round(ip.errors)} errors`),

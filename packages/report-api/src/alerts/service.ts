@@ -31,7 +31,10 @@ export interface AlertServiceOptions {
   /** Report scheduler settings (how often settings are re-read, how late a report may still go out). */
   schedule?: { recheckMs?: number; graceMs?: number };
   /** Detection thresholds. */
-  detection?: Pick<AlertMonitorOptions, 'burstThreshold' | 'suspicious5xx' | 'baseline' | 'coolDownMs'>;
+  detection?: Pick<
+    AlertMonitorOptions,
+    'burstThreshold' | 'burstBaselineFactor' | 'suspicious5xx' | 'baseline' | 'coolDownMs'
+  >;
   /** This service's name in the store's leases (default a random UUID); see {@link createAlertService}. */
   instanceId?: string;
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ErrorBucket } from '../db/store.js';
-import { burstReadRange, burstThresholds, findBursts } from './bursts.js';
+import { burstReadRange, burstThresholds, findBursts, liveBaselineFrom, liveBurstThreshold } from './bursts.js';
 
 const S = 5_000;
 /** Buckets from `[seconds, errors]` pairs. */
@@ -147,5 +147,43 @@ describe('burstThresholds', () => {
     expect(over(day + 56 * Q)).toBe(600);
     // 13:59:45 to 14:00:15 straddles both: the higher.
     expect(over(day + 56 * Q - 15_000)).toBe(600);
+  });
+});
+
+describe('liveBurstThreshold: the two hours before, as the alert monitor sees them', () => {
+  const Q = 900_000;
+  const day = 100 * 86_400_000;
+  const quarter = (i: number, errors: number) => ({
+    ...{ start: day + i * Q, requests: errors, blocked: 0, counted: 0, s1xx: 0, s2xx: 0, s3xx: 0 },
+    ...{ s4xx: errors, s5xx: 0, probes: 0, scanner: 0 },
+  });
+  const options = { absolute: 100, factor: 3 };
+
+  it('is the absolute threshold on a quiet site, and reads the 8 quarters before the current one', () => {
+    const at = day + 40 * Q + 123_000;
+    expect(liveBurstThreshold([], { at, ...options })).toBe(100);
+    expect(liveBaselineFrom(at)).toBe(day + 32 * Q);
+  });
+
+  it('is 3 times the median of the 8 quarters before; the current quarter and one attack do not count', () => {
+    const busy = Array.from({ length: 9 }, (_, i) => quarter(32 + i, 6_000)); // 200 in a typical 30 s
+    const at = day + 40 * Q + 60_000;
+    expect(liveBurstThreshold(busy, { at, ...options })).toBe(600);
+    busy[8] = quarter(40, 600_000); // the current quarter, under attack
+    busy[7] = quarter(39, 600_000); // and the one before
+    busy[6] = quarter(38, 600_000); // and the one before that: 45 minutes of attack
+    expect(liveBurstThreshold(busy, { at, ...options })).toBe(600);
+  });
+
+  it('falls back as the hours before empty: half of them without errors sets it to the quiet ones', () => {
+    const evening = Array.from({ length: 4 }, (_, i) => quarter(36 + i, 6_000)); // the last hour only
+    expect(liveBurstThreshold(evening, { at: day + 40 * Q, ...options })).toBe(600);
+    expect(liveBurstThreshold(evening.slice(1), { at: day + 40 * Q, ...options })).toBe(100);
+  });
+
+  it('ignores the baseline with factor 0, and never goes below the absolute threshold', () => {
+    const busy = Array.from({ length: 8 }, (_, i) => quarter(32 + i, 60_000));
+    expect(liveBurstThreshold(busy, { at: day + 40 * Q, absolute: 100, factor: 0 })).toBe(100);
+    expect(liveBurstThreshold(busy, { at: day + 40 * Q, absolute: 10_000, factor: 3 })).toBe(10_000);
   });
 });

@@ -149,3 +149,32 @@ export function burstThresholds(
   const at = (t: number) => thresholds.get(t - (t % QUARTER_MS)) ?? absolute;
   return { over: (start) => Math.max(at(start), at(start + BURST_WINDOW_MS - 1)), highest };
 }
+
+/**
+ * The burst threshold of a live check at `at` (the alert monitor), which cannot see the hours after:
+ * more than `absolute`, and more than `factor` times the typical 30 s of the two hours before the
+ * current quarter-hour, the median of those 8 quarters (a quarter without rows counting 0, the
+ * higher middle one) divided by the 30 windows of a quarter. The current quarter, where a burst
+ * happens, is left out; an attack of up to an hour does not raise the threshold it is judged by.
+ * `quarters` must cover the two hours before `at`'s quarter.
+ *
+ * @example
+ * const quarters = await store.trafficBuckets(site.id, liveBaselineFrom(at), at);
+ * findBursts(buckets, (errors) => errors > liveBurstThreshold(quarters, { at, absolute: 100, factor: 3 }));
+ */
+export function liveBurstThreshold(
+  quarters: readonly TrafficBucket[],
+  { at, absolute, factor }: { at: number; absolute: number; factor: number },
+): number {
+  const errors = new Map(quarters.map((q) => [q.start, q.s4xx + q.s5xx]));
+  const current = at - (at % QUARTER_MS);
+  const before: number[] = [];
+  for (let k = 1; k <= BASELINE_QUARTERS; k++) before.push(errors.get(current - k * QUARTER_MS) ?? 0);
+  before.sort((a, b) => a - b);
+  return Math.max(absolute, (factor * before[BASELINE_QUARTERS / 2]!) / WINDOWS_PER_QUARTER);
+}
+
+/** Where the quarters `liveBurstThreshold` reads at `at` begin. */
+export function liveBaselineFrom(at: number): number {
+  return at - (at % QUARTER_MS) - BASELINE_QUARTERS * QUARTER_MS;
+}
