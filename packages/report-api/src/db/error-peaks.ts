@@ -9,8 +9,8 @@ const REACH_MS = 30_000 - ERROR_BUCKET_MS;
  * there (any 30-s sum is at most the one ending at its last bucket with errors, so these hold every
  * peak) and the first bucket with errors among them; then each IP's best, most errors first.
  * `params` are the placeholders of site id, from, to and limit; `collate` makes ties on the IP
- * sort byte-wise on PostgreSQL as on SQLite; `atLeast` the placeholders of the candidates' filter
- * (see `RollupStore.ipErrorPeaks`).
+ * sort byte-wise on PostgreSQL as on SQLite; `ips`, when given, an SQL condition on `ip` that keeps
+ * only the candidates (`ipErrorPeaksIn`).
  *
  * @example
  * db.prepare(ipErrorPeaksSql(['?', '?', '?', '?'], '')).all(siteId, from, to, 10);
@@ -18,19 +18,26 @@ const REACH_MS = 30_000 - ERROR_BUCKET_MS;
 export function ipErrorPeaksSql(
   [site, from, to, limit]: readonly [string, string, string, string],
   collate: string,
-  atLeast?: { errors: string; firstDay: string; lastDay: string },
+  ips = '',
 ): string {
-  // Candidates from the day rollups: an IP with fewer errors over those days has no such 30 s.
-  const candidates = atLeast
-    ? ` AND ip IN (SELECT key FROM rollup_day WHERE site_id = ${site} AND day >= ${atLeast.firstDay} AND ` +
-      `day <= ${atLeast.lastDay} AND dim = 'ip' GROUP BY key HAVING sum(s4xx + s5xx) >= ${atLeast.errors})`
-    : '';
   return `SELECT ip, errors, first AS start FROM (
     SELECT ip, errors, first, row_number() OVER (PARTITION BY ip ORDER BY errors DESC, start) AS n FROM (
       SELECT ip, start, sum(errors) OVER w AS errors, first_value(start) OVER w AS first
-      FROM ip_errors_5s WHERE site_id = ${site} AND start >= ${from} AND start < ${to}${candidates}
+      FROM ip_errors_5s WHERE site_id = ${site} AND start >= ${from} AND start < ${to}${ips ? ` AND ${ips}` : ''}
       WINDOW w AS (PARTITION BY ip ORDER BY start RANGE BETWEEN ${REACH_MS} PRECEDING AND CURRENT ROW)
     ) AS sums
   ) AS ranked
   WHERE n = 1 ORDER BY errors DESC, ip${collate} LIMIT ${limit}`;
+}
+
+/**
+ * The IPs whose 4xx and 5xx over local days `firstDay..lastDay` add up to `errors` or more, from the
+ * day rollups (`ipErrorPeaksIn`'s candidates): no other IP can have that many in 30 s.
+ * Placeholders: site id, first day, last day, errors.
+ */
+export function errorCandidatesSql([site, firstDay, lastDay, errors]: readonly [string, string, string, string]) {
+  return (
+    `SELECT key AS ip FROM rollup_day WHERE site_id = ${site} AND day >= ${firstDay} AND day <= ${lastDay} ` +
+    `AND dim = 'ip' GROUP BY key HAVING sum(s4xx + s5xx) >= ${errors}`
+  );
 }

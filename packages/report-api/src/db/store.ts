@@ -247,18 +247,22 @@ export interface RollupStore {
   errorBuckets(siteId: string, from: number, to: number): Promise<ErrorBucket[]>;
   /**
    * The IPs with errors in the 5-s buckets `from <= start < to`, each with its worst 30 s there
-   * (`IpErrorPeak`), most errors first, then by IP; at most `limit`. With `atLeast`, only IPs whose
-   * 4xx and 5xx over the local days `days[0]..days[1]` (the days the range touches) add up to
-   * `errors` or more: no other IP can have that many in 30 s, and the day rollups name the few that
-   * can before the window sums run (on a busy day, the whole day can be one span).
+   * (`IpErrorPeak`), most errors first, then by IP; at most `limit`.
    */
-  ipErrorPeaks(
+  ipErrorPeaks(siteId: string, from: number, to: number, limit: number): Promise<IpErrorPeak[]>;
+  /**
+   * `ipErrorPeaks` of each range (one list per range, in order), of only the IPs whose 4xx and 5xx
+   * over the local days `atLeast.days[0]..days[1]` (the days the ranges touch) add up to
+   * `atLeast.errors` or more: no other IP can have that many in 30 s. The day rollups name those
+   * few once, before the window sums of every range run (on a busy day there are many ranges,
+   * and the whole day can be one).
+   */
+  ipErrorPeaksIn(
     siteId: string,
-    from: number,
-    to: number,
+    ranges: readonly { from: number; to: number }[],
     limit: number,
-    atLeast?: { errors: number; days: readonly [string, string] },
-  ): Promise<IpErrorPeak[]>;
+    atLeast: { errors: number; days: readonly [string, string] },
+  ): Promise<IpErrorPeak[][]>;
 }
 
 /**

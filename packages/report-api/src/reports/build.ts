@@ -192,19 +192,26 @@ export async function buildDailyReport(
   // Evidence against single IPs: each IP's worst 30 s inside stretches where the whole site had
   // at least ipBurstThreshold errors in 30 s (an IP cannot reach it anywhere else).
   const evidenceSpans = findBursts(errorBuckets, (errors) => errors >= ipBurstThreshold).filter(touchesDay);
-  // Only IPs with that many errors over the span's days can have them in 30 s: the day rollups
-  // name them first (on a busy day the span is the whole day, and window sums over every IP took
-  // seconds at 10M events).
-  const ipBursts = (
-    await Promise.all(
-      evidenceSpans.map((span) =>
-        store.ipErrorPeaks(id, span.windowsStart, span.windowsEnd, 100, {
-          errors: ipBurstThreshold,
-          days: [localDateAt(span.windowsStart, site.timeZone), localDateAt(span.windowsEnd - 1, site.timeZone)],
-        }),
-      ),
-    )
-  ).flat();
+  // Only IPs with that many errors over the spans' days can have them in 30 s: the day rollups
+  // name them once, first (on a busy day the span is the whole day, and window sums over every IP
+  // took seconds at 10M events; naming them again for each span cost ~60 ms a span at 1M).
+  const ipBursts =
+    evidenceSpans.length === 0
+      ? []
+      : (
+          await store.ipErrorPeaksIn(
+            id,
+            evidenceSpans.map((span) => ({ from: span.windowsStart, to: span.windowsEnd })),
+            100,
+            {
+              errors: ipBurstThreshold,
+              days: [
+                localDateAt(Math.min(...evidenceSpans.map((span) => span.windowsStart)), site.timeZone),
+                localDateAt(Math.max(...evidenceSpans.map((span) => span.windowsEnd)) - 1, site.timeZone),
+              ],
+            },
+          )
+        ).flat();
 
   // The previous day is the tail of the trailing seven days: one read (buckets come back ascending).
   const trailing = await store.trafficBuckets(id, localDayRange(addDays(date, -7), site.timeZone).from, from);

@@ -144,7 +144,9 @@ export function rollupsContract({ fresh }: ContractContext): void {
       // Candidates from the day rollups: 192.0.2.10 has 9 errors that day (weighted), 192.0.2.9 has
       // 7, 192.0.2.8 has 1; another site's IP never counts.
       const day = new Date(T).toISOString().slice(0, 10);
-      const peaks = (errors: number) => store.ipErrorPeaks(site.id, T, T + 100_000, 10, { errors, days: [day, day] });
+      const range = { from: T, to: T + 100_000 };
+      const peaks = async (errors: number) =>
+        (await store.ipErrorPeaksIn(site.id, [range], 10, { errors, days: [day, day] }))[0];
       expect(await peaks(7)).toEqual([
         { ip: '192.0.2.10', errors: 7, start: T + 20_000 },
         { ip: '192.0.2.9', errors: 7, start: T + 50_000 },
@@ -154,8 +156,19 @@ export function rollupsContract({ fresh }: ContractContext): void {
       expect(await peaks(10)).toEqual([]);
       // Days before the traffic hold no candidates.
       expect(
-        await store.ipErrorPeaks(site.id, T, T + 100_000, 10, { errors: 1, days: ['2000-01-01', '2000-01-02'] }),
-      ).toEqual([]);
+        await store.ipErrorPeaksIn(site.id, [range, range], 10, { errors: 1, days: ['2000-01-01', '2000-01-02'] }),
+      ).toEqual([[], []]);
+      // Several ranges: one list each, in order, from the same candidates.
+      expect(
+        await store.ipErrorPeaksIn(site.id, [{ from: T + 25_000, to: T + 40_000 }, range, { from: 0, to: 1 }], 1, {
+          errors: 8,
+          days: [day, day],
+        }),
+      ).toEqual([
+        [{ ip: '192.0.2.10', errors: 4, start: T + 35_000 }],
+        [{ ip: '192.0.2.10', errors: 7, start: T + 20_000 }],
+        [],
+      ]);
     });
 
     it('adds up per-IP error buckets of many IPs across batches', async () => {

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Counters, DimensionRow, ErrorBucket, IpErrorPeak, RollupStore, TrafficBucket } from '../store.js';
 import { COUNTER_COLUMNS } from '../aggregate.js';
-import { ipErrorPeaksSql } from '../error-peaks.js';
+import { errorCandidatesSql, ipErrorPeaksSql } from '../error-peaks.js';
 import { rows, statement, type Statement } from './pool.js';
 
 const COUNTERS = COUNTER_COLUMNS.join(', ');
@@ -32,9 +32,8 @@ const errorBuckets = statement(
   'SELECT start, errors FROM errors_5s WHERE site_id = $1 AND start >= $2 AND start < $3 ORDER BY start',
 );
 const ipPeaks = statement(ipErrorPeaksSql(['$1', '$2', '$3', '$4'], ' COLLATE "C"'));
-const ipPeaksAtLeast = statement(
-  ipErrorPeaksSql(['$1', '$2', '$3', '$4'], ' COLLATE "C"', { errors: '$5', firstDay: '$6', lastDay: '$7' }),
-);
+const candidates = statement(errorCandidatesSql(['$1', '$2', '$3', '$4']));
+const ipPeaksOf = statement(ipErrorPeaksSql(['$1', '$2', '$3', '$4'], ' COLLATE "C"', 'ip = ANY($5::text[])'));
 
 /**
  * Rollup reads on PostgreSQL. Every query is bounded by its primary key prefix (site, day or time
@@ -99,11 +98,16 @@ export function postgresRollupStore(pool: pg.Pool): RollupStore {
     async errorBuckets(siteId, from, to) {
       return rows<ErrorBucket>(pool, errorBuckets, [siteId, from, to]);
     },
-    async ipErrorPeaks(siteId, from, to, limit, atLeast) {
+    async ipErrorPeaks(siteId, from, to, limit) {
+      return rows<IpErrorPeak>(pool, ipPeaks, [siteId, from, to, Math.max(0, Math.floor(limit))]);
+    },
+    async ipErrorPeaksIn(siteId, ranges, limit, { errors, days: [firstDay, lastDay] }) {
+      const ips = (await rows<{ ip: string }>(pool, candidates, [siteId, firstDay, lastDay, errors])).map((r) => r.ip);
+      if (ips.length === 0) return ranges.map(() => []);
       const max = Math.max(0, Math.floor(limit));
-      if (!atLeast) return rows<IpErrorPeak>(pool, ipPeaks, [siteId, from, to, max]);
-      const [firstDay, lastDay] = atLeast.days;
-      return rows<IpErrorPeak>(pool, ipPeaksAtLeast, [siteId, from, to, max, atLeast.errors, firstDay, lastDay]);
+      return Promise.all(
+        ranges.map(({ from, to }) => rows<IpErrorPeak>(pool, ipPeaksOf, [siteId, from, to, max, ips])),
+      );
     },
   };
 }

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { DimensionRow, ErrorBucket, IpErrorPeak, RollupStore, TrafficBucket } from '../store.js';
 import { COUNTER_COLUMNS } from '../aggregate.js';
-import { ipErrorPeaksSql } from '../error-peaks.js';
+import { errorCandidatesSql, ipErrorPeaksSql } from '../error-peaks.js';
 
 const COUNTERS = COUNTER_COLUMNS.join(', ');
 
@@ -46,15 +46,12 @@ export function sqliteRollupStore(db: Database.Database): RollupStore {
     'SELECT start, errors FROM errors_5s WHERE site_id = ? AND start >= ? AND start < ? ORDER BY start',
   );
   const ipPeaks = db.prepare<[string, number, number, number], IpErrorPeak>(ipErrorPeaksSql(['?', '?', '?', '?'], ''));
-  const ipPeaksAtLeast = db.prepare<
-    { site: string; from: number; to: number; limit: number; errors: number; firstDay: string; lastDay: string },
-    IpErrorPeak
-  >(
-    ipErrorPeaksSql(['@site', '@from', '@to', '@limit'], '', {
-      errors: '@errors',
-      firstDay: '@firstDay',
-      lastDay: '@lastDay',
-    }),
+  const candidates = db.prepare<[string, string, string, number], { ip: string }>(
+    errorCandidatesSql(['?', '?', '?', '?']),
+  );
+  // Placeholders in text order: site, from, to, the candidates (JSON), limit.
+  const ipPeaksOf = db.prepare<[string, number, number, string, number], IpErrorPeak>(
+    ipErrorPeaksSql(['?', '?', '?', '?'], '', 'ip IN (SELECT value FROM json_each(?))'),
   );
   return {
     async trafficBuckets(siteId, from, to) {
@@ -94,11 +91,15 @@ export function sqliteRollupStore(db: Database.Database): RollupStore {
     async errorBuckets(siteId, from, to) {
       return errorBuckets.all(siteId, from, to);
     },
-    async ipErrorPeaks(siteId, from, to, limit, atLeast) {
+    async ipErrorPeaks(siteId, from, to, limit) {
+      return ipPeaks.all(siteId, from, to, Math.max(0, Math.floor(limit)));
+    },
+    async ipErrorPeaksIn(siteId, ranges, limit, { errors, days: [firstDay, lastDay] }) {
+      const ips = candidates.all(siteId, firstDay, lastDay, errors).map((row) => row.ip);
+      if (ips.length === 0) return ranges.map(() => []);
+      const json = JSON.stringify(ips);
       const max = Math.max(0, Math.floor(limit));
-      if (!atLeast) return ipPeaks.all(siteId, from, to, max);
-      const [firstDay, lastDay] = atLeast.days;
-      return ipPeaksAtLeast.all({ site: siteId, from, to, limit: max, errors: atLeast.errors, firstDay, lastDay });
+      return ranges.map(({ from, to }) => ipPeaksOf.all(siteId, from, to, json, max));
     },
   };
 }
