@@ -12,6 +12,7 @@ import {
 import { aggregateEvents } from '../aggregate.js';
 import { changes, rows, statement, transaction, type Statement } from './pool.js';
 import { writeRollups } from './rollup-writer.js';
+import { dayPartitions } from './partitions.js';
 import { KIND_COLUMNS, KIND_FILTERS, toEvent, toKindEvent, type EventRow, type KindRow } from '../rows.js';
 
 const MAX_LIST = 10_000;
@@ -52,7 +53,9 @@ const EVENT_COLUMNS =
 
 const purgeSites = statement('SELECT id FROM sites ORDER BY id');
 const purgeEvents = statement(
-  `DELETE FROM events WHERE id IN (SELECT id FROM events WHERE site_id = $1 AND ts < $2 LIMIT ${PURGE_CHUNK})`,
+  // `ts < $2` outside as well: only the partitions that can hold such rows are looked in.
+  `DELETE FROM events WHERE ts < $2 AND id IN (SELECT id FROM events WHERE site_id = $1 AND ts < $2 ` +
+    `LIMIT ${PURGE_CHUNK})`,
 );
 const purgeIpWindows = statement('DELETE FROM ip_errors_5s WHERE site_id = $1 AND start < $2');
 // Import batch ids (about one per 1,000 log lines) are kept for good: re-importing a file after the
@@ -132,6 +135,8 @@ export function postgresEventStore(
     return found;
   };
 
+  const partitions = dayPartitions(pool, now);
+
   return {
     async ingestBatch(siteId: string, batch: EventBatch, _json?: string, stats?: BatchStats): Promise<IngestResult> {
       const localDay = await localDayOfSite(siteId);
@@ -143,6 +148,8 @@ export function postgresEventStore(
       const counted = stats?.rollupEvents ?? batch.events;
       if (counted !== batch.events) assertStorable(counted, localDay);
       const aggregate = counted.length > 0 ? aggregateEvents(counted, localDay) : null;
+      // The days' partitions first, outside the batch's transaction (creating one locks the table).
+      await partitions.ensure(batch.events.map((e) => e.ts));
       return transaction(pool, async (client) => {
         const fresh =
           (await changes(client, insertBatch, [
@@ -177,37 +184,46 @@ export function postgresEventStore(
       return (await rows<EventRow>(pool, listStatement(query), values)).map(toEvent);
     },
     async purgeBefore(before) {
-      // A session-level lock lives on one connection: the whole purge runs on it, chunk by chunk
-      // (each DELETE its own short transaction).
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      try {
-        const [lock] = await rows<{ locked: boolean }>(client, tryPurgeLock, []);
-        if (!lock?.locked) return { events: 0 };
-        try {
-          let deleted = 0;
-          for (const { id } of await rows<{ id: string }>(client, purgeSites, [])) {
-            for (let round = 0; round < 100_000; round++) {
-              const removed = await changes(client, purgeEvents, [id, before]);
-              deleted += removed;
-              if (removed < PURGE_CHUNK) break;
-            }
-            await changes(client, purgeIpWindows, [id, before]);
-            await changes(client, purgeBatches, [id, before]);
-          }
-          await changes(client, purgeLeases, [before]);
-          return { events: deleted };
-        } finally {
-          await rows(client, purgeUnlock, []);
-        }
-      } catch (error) {
-        broken = error as Error;
-        throw error;
-      } finally {
-        // A connection that failed during the purge may still hold the lock: discard it (closing the
-        // session releases the lock).
-        client.release(broken);
-      }
+      const purged = await purgeOnce(before);
+      // Hourly with the purge: today's and the next days' partitions, so ingest seldom makes one.
+      await partitions.ahead();
+      return purged;
     },
   };
+
+  async function purgeOnce(before: number): Promise<{ events: number }> {
+    // A session-level lock lives on one connection: the whole purge runs on it, chunk by chunk
+    // (each DELETE its own short transaction).
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      const [lock] = await rows<{ locked: boolean }>(client, tryPurgeLock, []);
+      if (!lock?.locked) return { events: 0 };
+      try {
+        // Whole days go with their partitions; the rest (the day the cutoff falls in, events_before,
+        // the default partition) a chunk of rows at a time.
+        let deleted = await partitions.drop(client, before);
+        for (const { id } of await rows<{ id: string }>(client, purgeSites, [])) {
+          for (let round = 0; round < 100_000; round++) {
+            const removed = await changes(client, purgeEvents, [id, before]);
+            deleted += removed;
+            if (removed < PURGE_CHUNK) break;
+          }
+          await changes(client, purgeIpWindows, [id, before]);
+          await changes(client, purgeBatches, [id, before]);
+        }
+        await changes(client, purgeLeases, [before]);
+        return { events: deleted };
+      } finally {
+        await rows(client, purgeUnlock, []);
+      }
+    } catch (error) {
+      broken = error as Error;
+      throw error;
+    } finally {
+      // A connection that failed during the purge may still hold the lock: discard it (closing the
+      // session releases the lock).
+      client.release(broken);
+    }
+  }
 }

@@ -97,7 +97,12 @@ export const batches = pgTable(
   (t) => [primaryKey({ columns: [t.siteId, t.batchId] }), index('batches_site_received').on(t.siteId, t.receivedAt)],
 );
 
-/** Raw events, kept for the retention window. */
+/**
+ * Raw events, kept for the retention window. In the database the table is partitioned by UTC day
+ * (custom migration `0018_events_by_day`, which drizzle-kit does not describe): `id` there comes from
+ * the sequence `events_id_seq` and the primary key is `(id, ts)`. A migration generated from this
+ * file that touches `events` must be checked against that.
+ */
 export const events = pgTable(
   'events',
   {
