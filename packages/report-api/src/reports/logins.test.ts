@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { WatchpostEvent } from '@watchpost/middleware/protocol';
 import { batch, event, tempStore } from '../../test/helpers.js';
 import { buildDailyReport } from './build.js';
-import { buildLoginsSection, buildRateLimitedSection } from './logins.js';
+import { buildLoginsSection, buildRateLimitedSection, MAX_RATE_LIMITED_CLIENTS } from './logins.js';
+import { rateLimitedSchema } from './schema-logins-rates.js';
 import { dailyReportSchema } from './schema.js';
 
 let t: ReturnType<typeof tempStore>;
@@ -81,6 +82,25 @@ describe('rateLimited section', () => {
       lastRefused: at(5, 0, 39),
     });
     expect(section.clients[1]).toMatchObject({ ip: '192.0.2.1', refused: 0, counted: 1, firstRefused: null });
+  });
+
+  it('lists the 200 clients refused most of a botnet over a rate rule; its totals count them all', async () => {
+    // 450 addresses, the i-th refused i % 7 + 1 times: a report of every one would grow with the botnet.
+    const refusals = Array.from({ length: 450 }, (_, i) =>
+      Array.from({ length: (i % 7) + 1 }, (_, k) =>
+        event({ ts: at(7, i % 60, k), ip: `10.1.${i >> 8}.${i & 255}`, action: 'block', rule: 'rate:per-ip' }),
+      ),
+    ).flat();
+    const site = await seeded(refusals);
+    const section = await buildRateLimitedSection(t.store, site.id, range);
+    expect(section.totals).toEqual({ clients: 450, refused: refusals.length, counted: 0 });
+    expect(section.clients).toHaveLength(MAX_RATE_LIMITED_CLIENTS);
+    expect(section.clients.map((c) => c.refused)).toEqual(
+      Array.from({ length: 450 }, (_, i) => (i % 7) + 1)
+        .sort((a, b) => b - a)
+        .slice(0, MAX_RATE_LIMITED_CLIENTS),
+    );
+    expect(rateLimitedSchema.safeParse(section).success).toBe(true);
   });
 });
 

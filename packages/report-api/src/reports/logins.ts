@@ -8,6 +8,8 @@ const HOUR = 3_600_000;
 const TOP = 20;
 /** Rate-limited clients whose peak rate is looked up in their own events. */
 const PEAK_CLIENTS = 20;
+/** Rate-limited clients listed in the section (the refused most); its totals count every one. */
+export const MAX_RATE_LIMITED_CLIENTS = 200;
 
 const weight = (e: Pick<KindEvent, 'sampleRate'>) => 1 / e.sampleRate;
 const round = (n: number) => Math.round(n);
@@ -147,9 +149,11 @@ export async function buildRateLimitedSection(
   );
   let refused = 0;
   let counted = 0;
-  const out = sorted.map(({ ruleSet, ...c }) => {
+  for (const c of sorted) {
     refused += c.refused;
     counted += c.counted;
+  }
+  const out = sorted.slice(0, MAX_RATE_LIMITED_CLIENTS).map(({ ruleSet, ...c }) => {
     return {
       ...c,
       rules: [...ruleSet].sort(),
@@ -158,5 +162,5 @@ export async function buildRateLimitedSection(
       peakPerMinute: round(c.peakPerMinute),
     };
   });
-  return { clients: out, totals: { clients: out.length, refused: round(refused), counted: round(counted) } };
+  return { clients: out, totals: { clients: sorted.length, refused: round(refused), counted: round(counted) } };
 }

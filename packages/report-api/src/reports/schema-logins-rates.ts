@@ -6,18 +6,21 @@ const account = z.string().regex(/^[0-9a-f]{32}$/, '32 lower-case hex characters
 
 /** The report's "Rate-limited clients" section (`RateLimitedSection`). */
 export const rateLimitedSchema = z.object({
-  clients: z.array(
-    z.object({
-      ip: z.string(),
-      country: z.string().nullable(),
-      rules: z.array(z.string()),
-      refused: count,
-      counted: count,
-      peakPerMinute: count,
-      firstRefused: ms.nullable(),
-      lastRefused: ms.nullable(),
-    }),
-  ),
+  clients: z
+    .array(
+      z.object({
+        ip: z.string(),
+        country: z.string().nullable(),
+        rules: z.array(z.string()),
+        refused: count,
+        counted: count,
+        peakPerMinute: count,
+        firstRefused: ms.nullable(),
+        lastRefused: ms.nullable(),
+      }),
+    )
+    .max(200)
+    .describe('the 200 clients refused most (then counted most); totals count every client'),
   totals: z.object({ clients: count, refused: count, counted: count }),
 });
 

@@ -229,6 +229,10 @@ export interface TriageSection {
 
 /** Clients refused or counted by a rate rule (`rate:<name>`) that day. */
 export interface RateLimitedSection {
+  /**
+   * The `MAX_RATE_LIMITED_CLIENTS` (200) refused most, then counted most; `totals` count them all
+   * (a botnet over a rate rule is tens of thousands of clients, and the report stays small).
+   */
   clients: Array<{
     ip: string;
     country: string | null;

@@ -106,6 +106,17 @@ describe('rate limits page', () => {
     expect(markup).toContain('329');
     expect(markup).toContain('1,200');
     expect(markup).toContain('/dashboard/sites/s_1/ip?ip=198.51.100.9&amp;date=2026-11-26');
+    expect(markup).not.toContain('refused most, of');
+  });
+
+  it('says how many clients it lists of all when the report keeps only the refused most', () => {
+    const section = { ...rateLimited('per-ip'), totals: { clients: 39_115, refused: 48_951, counted: 0 } };
+    const markup = renderRateLimitsPage({
+      report: report('shop', { rateLimited: section }),
+      today: '2026-11-26',
+      viewer,
+    });
+    expect(markup.toString()).toContain('<p>The 1 clients refused most, of 39,115.</p>');
   });
 
   it.each(HOSTILE)('renders %j as a rule name as text', (text) => {

@@ -137,12 +137,15 @@ middleware's <code>rateRules</code> option (<code>ratePresets.standard</code> is
     return page({ title: `Rate limits · ${date}`, body, viewer });
   }
   const when = (ms: number | null) => (ms === null ? '—' : formatTime(ms, tz, true));
+  const { clients, totals } = section;
+  const listed = `The ${formatCount(clients.length)} clients refused most, of ${formatCount(totals.clients)}.`;
   const body = h`${top}
 <dl class="cards">
 ${card('Clients', formatCount(section.totals.clients))}
 ${card('Refused', formatCount(section.totals.refused))}
 ${card('Would refuse (count mode)', formatCount(section.totals.counted))}
 </dl>
+${section.totals.clients > section.clients.length ? h`<p>${listed}</p>` : ''}
 ${table(
   'Clients over a rate rule',
   ['IP', 'Country', 'Rules', '#Refused', '#Counted', 'Peak per minute', 'First refused', 'Last refused'],
