@@ -10,7 +10,8 @@ const REACH_MS = 30_000 - ERROR_BUCKET_MS;
  * peak) and the first bucket with errors among them; then each IP's best, most errors first.
  * `params` are the placeholders of site id, from, to and limit; `collate` makes ties on the IP
  * sort byte-wise on PostgreSQL as on SQLite; `ips`, when given, an SQL condition on `ip` that keeps
- * only the candidates (`ipErrorPeaksIn`).
+ * only the candidates (`ipErrorPeaksIn`); `table` the table as the FROM clause names it (SQLite
+ * pins the by-IP index for the candidates with `INDEXED BY`).
  *
  * @example
  * db.prepare(ipErrorPeaksSql(['?', '?', '?', '?'], '')).all(siteId, from, to, 10);
@@ -19,11 +20,12 @@ export function ipErrorPeaksSql(
   [site, from, to, limit]: readonly [string, string, string, string],
   collate: string,
   ips = '',
+  table = 'ip_errors_5s',
 ): string {
   return `SELECT ip, errors, first AS start FROM (
     SELECT ip, errors, first, row_number() OVER (PARTITION BY ip ORDER BY errors DESC, start) AS n FROM (
       SELECT ip, start, sum(errors) OVER w AS errors, first_value(start) OVER w AS first
-      FROM ip_errors_5s WHERE site_id = ${site} AND start >= ${from} AND start < ${to}${ips ? ` AND ${ips}` : ''}
+      FROM ${table} WHERE site_id = ${site} AND start >= ${from} AND start < ${to}${ips ? ` AND ${ips}` : ''}
       WINDOW w AS (PARTITION BY ip ORDER BY start RANGE BETWEEN ${REACH_MS} PRECEDING AND CURRENT ROW)
     ) AS sums
   ) AS ranked

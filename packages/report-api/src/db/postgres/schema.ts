@@ -203,7 +203,12 @@ export const ipErrors5s = pgTable(
     ip: text('ip').notNull(),
     errors: doublePrecision('errors').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.siteId, t.start, t.ip] })],
+  (t) => [
+    primaryKey({ columns: [t.siteId, t.start, t.ip] }),
+    // The report's evidence: each candidate IP's buckets of a day, read by IP (its window sums),
+    // with the errors in the index, instead of every IP's buckets of the day by time.
+    index('ip_errors_5s_site_ip_start').on(t.siteId, t.ip, t.start, t.errors),
+  ],
 );
 
 export const denyEntries = pgTable(

@@ -51,7 +51,13 @@ export function sqliteRollupStore(db: Database.Database): RollupStore {
   );
   // Placeholders in text order: site, from, to, the candidates (JSON), limit.
   const ipPeaksOf = db.prepare<[string, number, number, string, number], IpErrorPeak>(
-    ipErrorPeaksSql(['?', '?', '?', '?'], '', 'ip IN (SELECT value FROM json_each(?))'),
+    ipErrorPeaksSql(
+      ['?', '?', '?', '?'],
+      '',
+      'ip IN (SELECT value FROM json_each(?))',
+      // Each candidate's buckets by IP (migration 0025), not every IP's buckets of the range by time.
+      'ip_errors_5s INDEXED BY ip_errors_5s_site_ip_start',
+    ),
   );
   return {
     async trafficBuckets(siteId, from, to) {

@@ -1,0 +1,1 @@
+CREATE INDEX `ip_errors_5s_site_ip_start` ON `ip_errors_5s` (`site_id`,`ip`,`start`,`errors`);
