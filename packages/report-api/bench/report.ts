@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { openSqliteStore } from '../src/db/sqlite/open.js';
 import { KIND_FILTERS, toEvent, type EventRow } from '../src/db/rows.js';
-import type { EventKind } from '../src/db/store.js';
+import type { EventKind, RateLimitedClient, StoredEvent } from '../src/db/store.js';
 import type { EventBatch } from '@watchpost/middleware/protocol';
 import { buildDailyReport } from '../src/reports/build.js';
 import { buildLoginsSection, buildRateLimitedSection } from '../src/reports/logins.js';
@@ -112,9 +112,12 @@ export async function runReportBench(): Promise<void> {
     const loginsMs = await warmMs(() => buildLoginsSection(reopened, site.id, range));
     const rateMs = await warmMs(() => buildRateLimitedSection(reopened, site.id, range));
     // The same two sections reading whole rows (every column, from the table), as before `listKind`
-    // read them from the covering partial indexes alone (migration 0024), and each top client's peak
-    // minute from up to 10,000 of its rows listed, as before `peakMinute` grouped them in SQLite.
+    // read them from the covering partial indexes alone (migration 0024); the rate clients grouped
+    // in JS from those rows, as before `rateLimitedClients` grouped them in SQLite; and each top
+    // client's peak minute from up to 10,000 of its rows listed, as before `peakMinute`.
     const wholeRows = {
+      rateLimitedClients: async (siteId: string, q: { from: number; to: number; limit: number }) =>
+        groupRateClients(await wholeRows.listKind(siteId, { ...q, kind: 'rate', limit: 200_000 }), q.limit),
       peakMinute: async (siteId: string, q: { from: number; to: number; ip: string }) => {
         const perMinute = new Map<number, number>();
         for (const e of await reopened.listEvents(siteId, { ...q, limit: 10_000 })) {
@@ -164,3 +167,30 @@ export async function runReportBench(): Promise<void> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await runReportBench();
+
+/** Rate-rule events grouped by client in JS, the way the report did before `rateLimitedClients`. */
+function groupRateClients(events: readonly StoredEvent[], limit: number) {
+  const clients = new Map<string, RateLimitedClient>();
+  const totals = { clients: 0, refused: 0, counted: 0 };
+  for (const e of events) {
+    let c = clients.get(e.ip);
+    if (!c) {
+      c = { ip: e.ip, country: e.country, rules: [], refused: 0, counted: 0, firstRefused: null, lastRefused: null };
+      clients.set(e.ip, c);
+    }
+    const rule = e.rule!.slice('rate:'.length);
+    if (!c.rules.includes(rule)) c.rules.push(rule);
+    if (e.action === 'block') {
+      c.refused += 1 / e.sampleRate;
+      totals.refused += 1 / e.sampleRate;
+      c.firstRefused = Math.min(c.firstRefused ?? e.ts, e.ts);
+      c.lastRefused = Math.max(c.lastRefused ?? e.ts, e.ts);
+    } else if (e.action === 'count') {
+      c.counted += 1 / e.sampleRate;
+      totals.counted += 1 / e.sampleRate;
+    }
+  }
+  totals.clients = clients.size;
+  const sorted = [...clients.values()].sort((a, b) => b.refused - a.refused || b.counted - a.counted);
+  return { clients: sorted.slice(0, limit), totals };
+}

@@ -1,5 +1,5 @@
 import type { DenyEntry, DenySource, WatchpostEvent } from '@watchpost/middleware/protocol';
-import type { EventKind, KindEvent, Site, StoredEvent } from './store.js';
+import type { EventKind, KindEvent, RateLimitedClient, Site, StoredEvent } from './store.js';
 
 // Rows as both SQL stores return them (snake_case columns, epoch ms as numbers) and the objects
 // the `Store` interface hands out. One mapping per table, whatever keeps the data.
@@ -110,4 +110,54 @@ export const toEvent = (r: EventRow): StoredEvent => ({
   asn: r.asn,
   ...(r.login_outcome ? { login: { outcome: r.login_outcome, account: r.login_account } } : {}),
   ...(r.bot_name ? { botName: r.bot_name } : {}),
+});
+
+/**
+ * The SQL of `rateLimitedClients`, both dialects (`json` is `json_group_array` on SQLite, `json_agg`
+ * on PostgreSQL; `from` names the events table, with SQLite's `INDEXED BY`; `collate` orders IPs
+ * byte-wise on PostgreSQL). Placeholders: site id, from, to, then the limit (clients only).
+ */
+export function rateLimitedSql({
+  from,
+  json,
+  collate,
+  n,
+}: {
+  from: string;
+  json: string;
+  collate: string;
+  n: string[];
+}) {
+  const where = `FROM ${from} WHERE site_id = ${n[0]} AND ts >= ${n[1]} AND ts < ${n[2]}${KIND_FILTERS.rate}`;
+  const refused = "CASE WHEN action = 'block' THEN 1.0 / sample_rate ELSE 0 END";
+  const counted = "CASE WHEN action = 'count' THEN 1.0 / sample_rate ELSE 0 END";
+  return {
+    clients:
+      `SELECT ip, min(country) AS country, ${json}(DISTINCT substr(rule, 6)) AS rules, ` +
+      `sum(${refused}) AS refused, sum(${counted}) AS counted, ` +
+      `min(CASE WHEN action = 'block' THEN ts END) AS first_refused, ` +
+      `max(CASE WHEN action = 'block' THEN ts END) AS last_refused ${where} ` +
+      `GROUP BY ip ORDER BY refused DESC, counted DESC, ip${collate} LIMIT ${n[3]}`,
+    totals: `SELECT count(DISTINCT ip) AS clients, sum(${refused}) AS refused, sum(${counted}) AS counted ${where}`,
+  };
+}
+
+export interface RateClientRow {
+  ip: string;
+  country: string | null;
+  rules: string | string[];
+  refused: number;
+  counted: number;
+  first_refused: number | string | null;
+  last_refused: number | string | null;
+}
+
+export const toRateLimitedClient = (row: RateClientRow): RateLimitedClient => ({
+  ip: row.ip,
+  country: row.country,
+  rules: (typeof row.rules === 'string' ? (JSON.parse(row.rules) as string[]) : row.rules).sort(),
+  refused: Number(row.refused),
+  counted: Number(row.counted),
+  firstRefused: row.first_refused === null ? null : Number(row.first_refused),
+  lastRefused: row.last_refused === null ? null : Number(row.last_refused),
 });

@@ -126,6 +126,20 @@ export const MAX_KIND_LIST = 200_000;
  */
 export type KindEvent = Pick<StoredEvent, 'ts' | 'ip' | 'country' | 'sampleRate' | 'action' | 'rule' | 'login'>;
 
+/** A client refused or counted by rate rules over a range (`rateLimitedClients`); counts sample-weighted. */
+export interface RateLimitedClient {
+  ip: string;
+  /** The smallest country code among its rate events (one, unless its address moved); null when none. */
+  country: string | null;
+  /** Rule names without `rate:`, sorted. */
+  rules: string[];
+  refused: number;
+  counted: number;
+  /** Epoch ms of its first and last refused request; null when it was only counted. */
+  firstRefused: number | null;
+  lastRefused: number | null;
+}
+
 /** A client's busiest minute: its start (epoch ms) and the requests it sent in it. */
 export interface PeakMinute {
   minute: number;
@@ -153,6 +167,15 @@ export interface EventStore {
    * events, however many), or null when it sent none. `minute` is the minute's start, epoch ms.
    */
   peakMinute(siteId: string, query: { from: number; to: number; ip: string }): Promise<PeakMinute | null>;
+  /**
+   * The clients refused or counted by a rate rule in `[from, to)`, grouped by the store from the
+   * rate rules' covering index: the `limit` refused most (then counted most, then by IP), and totals
+   * over every client.
+   */
+  rateLimitedClients(
+    siteId: string,
+    query: { from: number; to: number; limit: number },
+  ): Promise<{ clients: RateLimitedClient[]; totals: { clients: number; refused: number; counted: number } }>;
   /**
    * Deletes raw events (and per-IP burst buckets and live batch ids; ids of `import` batches stay) older than `before`,
    * all sites. Rollups stay.

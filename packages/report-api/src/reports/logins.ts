@@ -109,58 +109,33 @@ export async function buildLoginsSection(
 }
 
 /**
- * The `rateLimited` section of a day: every client refused or counted by a rate rule (`rate:<name>`),
- * with its rules, refusals, first and last refusal, and its peak requests in one minute (from all its
- * raw events, sample-weighted; looked up for the `PEAK_CLIENTS` clients refused most).
+ * The `rateLimited` section of a day: the `MAX_RATE_LIMITED_CLIENTS` clients refused most by a rate
+ * rule (`rate:<name>`), then counted most, each with its rules, refusals, first and last refusal
+ * (grouped by the store from the rate rules' covering index), and its peak requests in one minute
+ * (from all its raw events, sample-weighted; looked up for the `PEAK_CLIENTS` refused most); the
+ * totals count every client.
  *
  * @example
  * const rateLimited = await buildRateLimitedSection(store, site.id, { from, to });
  */
 export async function buildRateLimitedSection(
-  store: Pick<Store, 'listKind' | 'peakMinute'>,
+  store: Pick<Store, 'rateLimitedClients' | 'peakMinute'>,
   siteId: string,
   { from, to }: { from: number; to: number },
 ): Promise<RateLimitedSection> {
-  const events = await store.listKind(siteId, { from, to, kind: 'rate', limit: MAX_KIND_LIST });
-  type Client = RateLimitedSection['clients'][number] & { ruleSet: Set<string> };
-  const clients = new Map<string, Client>();
-  for (const e of events) {
-    if (e.rule === null || !e.rule.startsWith('rate:')) continue;
-    let c = clients.get(e.ip);
-    if (!c) {
-      c = {
-        ...{ ip: e.ip, country: e.country, rules: [], ruleSet: new Set<string>(), refused: 0, counted: 0 },
-        ...{ peakPerMinute: 0, firstRefused: null, lastRefused: null },
-      };
-      clients.set(e.ip, c);
-    }
-    c.ruleSet.add(e.rule.slice('rate:'.length));
-    if (e.action === 'block') {
-      c.refused += weight(e);
-      c.firstRefused = c.firstRefused === null ? e.ts : Math.min(c.firstRefused, e.ts);
-      c.lastRefused = c.lastRefused === null ? e.ts : Math.max(c.lastRefused, e.ts);
-    } else if (e.action === 'count') c.counted += weight(e);
-  }
-  const sorted = [...clients.values()].sort((a, b) => b.refused - a.refused || b.counted - a.counted);
-  await Promise.all(
-    sorted.slice(0, PEAK_CLIENTS).map(async (c) => {
-      c.peakPerMinute = (await store.peakMinute(siteId, { from, to, ip: c.ip }))?.requests ?? 0;
-    }),
+  const { clients, totals } = await store.rateLimitedClients(siteId, { from, to, limit: MAX_RATE_LIMITED_CLIENTS });
+  const peaks = await Promise.all(
+    clients
+      .slice(0, PEAK_CLIENTS)
+      .map(async (c) => (await store.peakMinute(siteId, { from, to, ip: c.ip }))?.requests ?? 0),
   );
-  let refused = 0;
-  let counted = 0;
-  for (const c of sorted) {
-    refused += c.refused;
-    counted += c.counted;
-  }
-  const out = sorted.slice(0, MAX_RATE_LIMITED_CLIENTS).map(({ ruleSet, ...c }) => {
-    return {
+  return {
+    clients: clients.map((c, i) => ({
       ...c,
-      rules: [...ruleSet].sort(),
       refused: round(c.refused),
       counted: round(c.counted),
-      peakPerMinute: round(c.peakPerMinute),
-    };
-  });
-  return { clients: out, totals: { clients: sorted.length, refused: round(refused), counted: round(counted) } };
+      peakPerMinute: round(peaks[i] ?? 0),
+    })),
+    totals: { clients: totals.clients, refused: round(totals.refused), counted: round(totals.counted) },
+  };
 }

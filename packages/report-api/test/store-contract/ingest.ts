@@ -198,5 +198,65 @@ export function ingestContract({ fresh, reopen }: ContractContext): void {
       expect(await store.peakMinute(other.id, query)).toBeNull();
       expect(await store.peakMinute(site.id, { ...query, from: T * 3, to: T * 4 })).toBeNull();
     });
+
+    it('groups the clients over rate rules, refused most first, with totals over all of them', async () => {
+      const store = await fresh();
+      const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+      const other = (await store.createSite({ name: 'o', timeZone: 'UTC', homeCountry: null })).site;
+      const rate = (ts: number, ip: string, action: 'block' | 'count', rule: string, sampleRate = 1) =>
+        event({ ts, ip, action, rule: `rate:${rule}`, status: action === 'block' ? 429 : 200, sampleRate });
+      await store.ingestBatch(
+        site.id,
+        batch([
+          rate(T + 1, '192.0.2.1', 'block', 'per-ip'),
+          rate(T + 5, '192.0.2.1', 'block', 'api'),
+          rate(T + 9, '192.0.2.1', 'count', 'per-ip', 0.5),
+          rate(T + 2, '192.0.2.2', 'count', 'crawlers', 0.25),
+          rate(T + 3, '192.0.2.3', 'block', 'per-ip'),
+          rate(T + 4, '192.0.2.4', 'block', 'per-ip'),
+          event({ ts: T + 6, ip: '192.0.2.5', action: 'block', rule: 'bot:scanner', status: 403 }),
+        ]),
+      );
+      await store.ingestBatch(other.id, batch([rate(T + 1, '198.51.100.1', 'block', 'per-ip')]));
+      const range = { from: 0, to: T * 2, limit: 3 };
+      const { clients, totals } = await store.rateLimitedClients(site.id, range);
+      expect(totals).toEqual({ clients: 4, refused: 4, counted: 6 });
+      expect(clients).toEqual([
+        {
+          ...{ ip: '192.0.2.1', country: 'JP', rules: ['api', 'per-ip'], refused: 2, counted: 2 },
+          ...{ firstRefused: T + 1, lastRefused: T + 5 },
+        },
+        {
+          ip: '192.0.2.3',
+          country: 'JP',
+          rules: ['per-ip'],
+          refused: 1,
+          counted: 0,
+          firstRefused: T + 3,
+          lastRefused: T + 3,
+        },
+        {
+          ip: '192.0.2.4',
+          country: 'JP',
+          rules: ['per-ip'],
+          refused: 1,
+          counted: 0,
+          firstRefused: T + 4,
+          lastRefused: T + 4,
+        },
+      ]);
+      const all = await store.rateLimitedClients(site.id, { ...range, limit: 10 });
+      expect(all.clients.at(-1)).toEqual({
+        ...{ ip: '192.0.2.2', country: 'JP', rules: ['crawlers'], refused: 0, counted: 4 },
+        ...{ firstRefused: null, lastRefused: null },
+      });
+      expect(await store.rateLimitedClients(site.id, { from: T + 2, to: T + 4, limit: 10 })).toMatchObject({
+        totals: { clients: 2, refused: 1, counted: 4 },
+      });
+      expect(await store.rateLimitedClients(site.id, { from: T * 3, to: T * 4, limit: 10 })).toEqual({
+        clients: [],
+        totals: { clients: 0, refused: 0, counted: 0 },
+      });
+    });
   });
 }

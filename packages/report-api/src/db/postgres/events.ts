@@ -13,7 +13,17 @@ import { aggregateEvents } from '../aggregate.js';
 import { changes, rows, statement, transaction, type Statement } from './pool.js';
 import { writeRollups } from './rollup-writer.js';
 import { dayPartitions } from './partitions.js';
-import { KIND_COLUMNS, KIND_FILTERS, toEvent, toKindEvent, type EventRow, type KindRow } from '../rows.js';
+import {
+  KIND_COLUMNS,
+  KIND_FILTERS,
+  rateLimitedSql,
+  toEvent,
+  toKindEvent,
+  toRateLimitedClient,
+  type EventRow,
+  type KindRow,
+  type RateClientRow,
+} from '../rows.js';
 
 const MAX_LIST = 10_000;
 // Each kind's partial index holds every column these select: an index-only scan once vacuumed.
@@ -23,6 +33,14 @@ const kindStatement = (kind: EventKind) =>
       'ORDER BY ts DESC, id DESC LIMIT $4',
   );
 const listKind = { login: kindStatement('login'), rate: kindStatement('rate') };
+const rateSql = rateLimitedSql({
+  from: 'events',
+  json: 'json_agg',
+  collate: ' COLLATE "C"',
+  n: ['$1', '$2', '$3', '$4'],
+});
+const rateClients = statement(rateSql.clients);
+const rateTotals = statement(rateSql.totals.replace('count(DISTINCT ip)', 'count(DISTINCT ip)::int'));
 // Grouped in the database through (site_id, ip, ts): one row back however many events the client sent.
 const peakMinute = statement(
   'SELECT ts / 60000 * 60000 AS minute, sum(1.0 / sample_rate)::float8 AS requests FROM events ' +
@@ -166,6 +184,21 @@ export function postgresEventStore(
         if (aggregate) await writeRollups(client, siteId, aggregate);
         return { accepted: batch.events.length, duplicate: false };
       });
+    },
+    async rateLimitedClients(siteId, { from, to, limit }) {
+      const max = Math.max(0, Math.min(MAX_LIST, Math.floor(limit)));
+      const [clients, [totals]] = await Promise.all([
+        rows<RateClientRow>(pool, rateClients, [siteId, from, to, max]),
+        rows<{ clients: number; refused: number | null; counted: number | null }>(pool, rateTotals, [siteId, from, to]),
+      ]);
+      return {
+        clients: clients.map(toRateLimitedClient),
+        totals: {
+          clients: totals?.clients ?? 0,
+          refused: Number(totals?.refused ?? 0),
+          counted: Number(totals?.counted ?? 0),
+        },
+      };
     },
     async peakMinute(siteId, { from, to, ip }) {
       const [row] = await rows<{ minute: string | number; requests: number }>(pool, peakMinute, [siteId, ip, from, to]);

@@ -1,5 +1,15 @@
 import type Database from 'better-sqlite3';
-import { KIND_COLUMNS, KIND_FILTERS, toEvent, toKindEvent, type EventRow, type KindRow } from '../rows.js';
+import {
+  KIND_COLUMNS,
+  KIND_FILTERS,
+  rateLimitedSql,
+  toEvent,
+  toKindEvent,
+  toRateLimitedClient,
+  type EventRow,
+  type KindRow,
+  type RateClientRow,
+} from '../rows.js';
 import { MAX_KIND_LIST, type EventKind, type EventStore, type PeakMinute } from '../store.js';
 import { MINUTE_MS, minuteSpan, perMinuteSql } from './minutes.js';
 
@@ -25,7 +35,9 @@ export const listSql = (filters: string): string =>
  * const { listEvents } = sqliteEventList(db);
  * await listEvents(siteId, { from, to, ip: '203.0.113.9', limit: 50 });
  */
-export function sqliteEventList(db: Database.Database): Pick<EventStore, 'listEvents' | 'listKind' | 'peakMinute'> {
+export function sqliteEventList(
+  db: Database.Database,
+): Pick<EventStore, 'listEvents' | 'listKind' | 'peakMinute' | 'rateLimitedClients'> {
   const listQuery = (filters: string) => db.prepare<unknown[], EventRow>(listSql(filters));
   const listByIpQuery = (filters: string) =>
     db.prepare<unknown[], EventRow>(
@@ -50,7 +62,26 @@ export function sqliteEventList(db: Database.Database): Pick<EventStore, 'listEv
     ),
   );
 
+  const rateSql = rateLimitedSql({
+    from: 'events INDEXED BY events_site_ts_rate',
+    json: 'json_group_array',
+    collate: '',
+    n: ['?', '?', '?', '?'],
+  });
+  const rateClients = db.prepare<unknown[], RateClientRow>(rateSql.clients);
+  const rateTotals = db.prepare<unknown[], { clients: number; refused: number | null; counted: number | null }>(
+    rateSql.totals,
+  );
+
   return {
+    async rateLimitedClients(siteId, { from, to, limit }) {
+      const max = Math.max(0, Math.min(MAX_LIST, Math.floor(limit)));
+      const totals = rateTotals.get(siteId, from, to);
+      return {
+        clients: rateClients.all(siteId, from, to, max).map(toRateLimitedClient),
+        totals: { clients: totals?.clients ?? 0, refused: totals?.refused ?? 0, counted: totals?.counted ?? 0 },
+      };
+    },
     async peakMinute(siteId, { from, to, ip }) {
       const span = spanOf(siteId, from, to);
       return span === null ? null : (peakStatement.get(span[0], span[1], siteId, ip, from, to) ?? null);
