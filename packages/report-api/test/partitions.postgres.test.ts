@@ -86,6 +86,24 @@ describePostgres('postgres: raw events partitioned by day', () => {
     expect((await t.partitions()).filter((name) => name.startsWith('events_d'))).toHaveLength(days.length);
   });
 
+  it('two instances making the same new days at once both store their batches, into one partition a day', async () => {
+    const t = await fresh();
+    const other = await t.open();
+    const days = [3 - AHEAD_DAYS, -5, -6, -7];
+    const sent = (ip: string) => batch(days.map((d, i) => event({ ts: at(d, i), ip })));
+    const answers = await Promise.all([
+      t.store.ingestBatch(t.site.id, sent('192.0.2.1')),
+      other.ingestBatch(t.site.id, sent('192.0.2.2')),
+      t.store.ingestBatch(t.site.id, sent('192.0.2.3')),
+      other.ingestBatch(t.site.id, sent('192.0.2.4')),
+    ]);
+    expect(answers).toEqual(Array.from({ length: 4 }, () => ({ accepted: 4, duplicate: false })));
+    expect((await t.partitions()).filter((name) => name.startsWith('events_d'))).toEqual(
+      days.map((d) => partitionName(TODAY + d)).sort(),
+    );
+    expect((await t.where()).find((row) => row.part === 'events_later')).toBeUndefined();
+  });
+
   it('drops the partitions of whole days past the retention and deletes the rest row by row', async () => {
     const t = await fresh();
     const events = Array.from({ length: 41 }, (_, i) => [event({ ts: at(-i, 6) }), event({ ts: at(-i, 18) })]).flat();
