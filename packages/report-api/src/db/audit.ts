@@ -60,6 +60,8 @@ export interface AuditStore {
   appendAudit(siteId: string, entry: NewAuditEntry, now: number): Promise<AuditEntry>;
   /** One page of the site's entries, ordered by time then id. A cursor of another site or query finds nothing new. */
   listAudit(siteId: string, query: AuditQuery): Promise<AuditPage>;
+  /** Deletes every site's entries from before `before` (epoch ms); returns how many went. */
+  purgeAuditBefore(before: number): Promise<number>;
 }
 
 /**

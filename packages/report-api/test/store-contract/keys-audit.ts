@@ -174,6 +174,26 @@ export function keysAuditContract({ fresh, reopen }: ContractContext): void {
       expect(stored).toEqual(entry);
       expect(JSON.stringify(stored).length).toBeLessThan(MAX_AUDIT_JSON);
     });
+
+    it('purges the entries of every site from before the cutoff, and only those', async () => {
+      const store = await fresh();
+      const sites = [
+        await store.createSite({ name: 'a', timeZone: 'UTC', homeCountry: null }),
+        await store.createSite({ name: 'b', timeZone: 'UTC', homeCountry: null }),
+      ];
+      for (const { site } of sites)
+        for (const at of [T - 2, T - 1, T, T + 1])
+          await store.appendAudit(
+            site.id,
+            { ...byCli, action: 'denylist.add', target: `d${at}`, before: null, after: null },
+            at,
+          );
+      const left = async (siteId: string) =>
+        (await store.listAudit(siteId, { since: 0, limit: 100 })).entries.map((e) => e.at).filter((at) => at >= T - 2);
+      expect(await store.purgeAuditBefore(T)).toBe(4);
+      for (const { site } of sites) expect(await left(site.id)).toEqual([T, T + 1]);
+      expect(await store.purgeAuditBefore(T)).toBe(0);
+    });
   });
 
   describe('site administration through the HTTP API', () => {

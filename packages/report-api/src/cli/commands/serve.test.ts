@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../main.js';
+import { openSqliteStore } from '../../db/sqlite/open.js';
 
 let dir: string;
 let db: string;
 let child: ChildProcess | undefined;
+let stderr = '';
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'watchpost-serve-'));
   db = join(dir, 'w.db');
@@ -26,6 +28,8 @@ async function startServe(...argv: string[]): Promise<string> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child = started;
+  stderr = '';
+  started.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('serve did not start in 15 s')), 15_000);
     started.stdout!.on('data', (chunk: Buffer) => {
@@ -71,4 +75,33 @@ describe('watchpost serve behind a TLS proxy', () => {
       expect((await signIn('https://evil.example')).status).toBe(403);
     },
   );
+});
+
+describe('watchpost serve retention', () => {
+  it('purges audit-log entries past --audit-retention-days (default 400) at start, and keeps the rest', async () => {
+    await createSite();
+    const store = openSqliteStore({ path: db });
+    const [site] = await store.listSites();
+    const by = { actor: { kind: 'cli' as const, label: 'cli', keyId: null }, reason: '' };
+    const old = { ...by, action: 'denylist.add', target: 'd1', before: null, after: null };
+    await store.appendAudit(site!.id, old, Date.now() - 401 * 86_400_000);
+    await store.appendAudit(site!.id, { ...old, target: 'd2' }, Date.now() - 399 * 86_400_000);
+    await store.close();
+    await startServe();
+    expect(stderr).toContain('purged 1 audit-log entries older than 400 days');
+    child!.kill('SIGTERM');
+    await new Promise((resolve) => child!.once('exit', resolve));
+    const reopened = openSqliteStore({ path: db });
+    const targets = (await reopened.listAudit(site!.id, { since: 0, limit: 100 })).entries.map((e) => e.target);
+    await reopened.close();
+    expect(targets).toContain('d2');
+    expect(targets).not.toContain('d1');
+    const err: string[] = [];
+    const code = await runCli(['serve', '--db', db, '--audit-retention-days', '0'], {
+      out: () => {},
+      err: (line) => err.push(line),
+    });
+    expect(code).toBe(2);
+    expect(err.join('\n')).toMatch(/--audit-retention-days/);
+  });
 });

@@ -12,7 +12,8 @@ const DAY = 86_400_000;
 
 const usage =
   `Usage: watchpost serve [--db PATH|URL] [--port N] [--host ADDR] [--retention-days N] ` +
-  `[--public-url URL] [--session-secret S]
+  `[--audit-retention-days N]
+                      [--public-url URL] [--session-secret S]
                       [--site-events-per-second N] [--site-burst-events N] [--max-concurrent-bodies N] ` +
   `[--max-in-flight-mb N]
                       [--verify-crawlers]
@@ -22,6 +23,7 @@ Serves the report API until SIGINT/SIGTERM.
   --port N             TCP port (default 8787; 0 picks a free one)
   --host ADDR          listen address (default 127.0.0.1)
   --retention-days N   raw events older than this are purged hourly (default 30; rollups are kept)
+  --audit-retention-days N  audit-log entries older than this are purged hourly (default 400)
   --public-url URL     base URL of the dashboard as browsers see it (behind a TLS proxy: https://…): links in
                        alerts and daily reports, the origin dashboard forms must come from, and Secure
                        cookies when https (default http://HOST:PORT)
@@ -57,6 +59,7 @@ export const serveCommand: Command = {
       port: { type: 'string' },
       host: { type: 'string', default: '127.0.0.1' },
       'retention-days': { type: 'string' },
+      'audit-retention-days': { type: 'string' },
       'public-url': { type: 'string' },
       'verify-crawlers': { type: 'boolean' },
       'session-secret': { type: 'string' },
@@ -68,6 +71,7 @@ export const serveCommand: Command = {
     if (!args) return (io.out(usage), 0);
     const port = intOption(args, 'port', 0, 65535) ?? 8787;
     const retentionDays = intOption(args, 'retention-days', 1, 36500) ?? 30;
+    const auditRetentionDays = intOption(args, 'audit-retention-days', 1, 36500) ?? 400;
     const publicUrl = publicUrlOption(args);
     const inFlightMb = intOption(args, 'max-in-flight-mb', 16, 1_000_000);
     const limits = {
@@ -126,6 +130,9 @@ export const serveCommand: Command = {
       try {
         const { events } = await store.purgeBefore(Date.now() - retentionDays * DAY);
         if (events > 0) io.err(`watchpost serve: purged ${events} raw events older than ${retentionDays} days`);
+        const entries = await store.purgeAuditBefore(Date.now() - auditRetentionDays * DAY);
+        if (entries > 0)
+          io.err(`watchpost serve: purged ${entries} audit-log entries older than ${auditRetentionDays} days`);
       } catch (error) {
         io.err(`watchpost serve: purge failed: ${(error as Error).message}`);
       }

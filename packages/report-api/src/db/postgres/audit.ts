@@ -11,11 +11,13 @@ import {
   type AuditStore,
   type NewAuditEntry,
 } from '../audit.js';
-import { rows, statement, type Queryable } from './pool.js';
+import { changes, rows, statement, type Queryable } from './pool.js';
 
 const insert = statement(
   `INSERT INTO audit_log (${AUDIT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
 );
+// A scan of the table, hourly: the audit log holds a few rows a day per site.
+const purge = statement('DELETE FROM audit_log WHERE at < $1');
 const page = statement(
   `SELECT * FROM audit_log WHERE site_id = $1 AND at >= $2 AND (at > $3 OR (at = $3 AND id > $4))
    ORDER BY at, id LIMIT $5`,
@@ -50,6 +52,7 @@ export async function appendAuditRow(
 export function postgresAuditStore(pool: pg.Pool): AuditStore {
   return {
     appendAudit: (siteId, entry, now) => appendAuditRow(pool, siteId, entry, now),
+    purgeAuditBefore: (before) => changes(pool, purge, [before]),
     async listAudit(siteId, { since, cursor, limit }) {
       const after = cursor ? parseAuditCursor(cursor) : null;
       if (cursor && !after) return { entries: [], next: null };

@@ -54,9 +54,13 @@ export function sqliteAuditStore(db: Database.Database): AuditStore {
     `SELECT * FROM audit_log WHERE site_id = ? AND at >= ? AND (at > ? OR (at = ? AND id > ?))
      ORDER BY at, id LIMIT ?`,
   );
+  const purge = db.prepare<[number]>('DELETE FROM audit_log WHERE at < ?');
   return {
     async appendAudit(siteId, entry, now) {
       return append(siteId, entry, now);
+    },
+    async purgeAuditBefore(before) {
+      return purge.run(before).changes;
     },
     async listAudit(siteId, { since, cursor, limit }) {
       const after = cursor ? parseAuditCursor(cursor) : null;
