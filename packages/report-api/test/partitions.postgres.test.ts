@@ -104,6 +104,31 @@ describePostgres('postgres: raw events partitioned by day', () => {
     expect((await t.where()).find((row) => row.part === 'events_later')).toBeUndefined();
   });
 
+  it('never fails a batch when its day cannot have a partition (the table locked past 2 s)', async () => {
+    const t = await fresh();
+    await t.store.ingestBatch(t.site.id, batch([event({ ts: at(-4, 1) })])); // the store has read its partitions
+    const locker = await t.store.pool.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE events IN ACCESS EXCLUSIVE MODE');
+      const stored = t.store.ingestBatch(t.site.id, batch([event({ ts: at(-3, 1) })]));
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      await locker.query('COMMIT');
+      expect(await stored).toEqual({ accepted: 1, duplicate: false });
+    } finally {
+      locker.release();
+    }
+    // Its event went to the default partition; the day is not tried again, and its next events follow.
+    await t.store.ingestBatch(t.site.id, batch([event({ ts: at(-3, 2) })]));
+    expect(await t.where()).toEqual(
+      [
+        { part: partitionName(TODAY - 4), n: 1 },
+        { part: 'events_later', n: 2 },
+      ].sort((a, b) => (a.part < b.part ? -1 : 1)),
+    );
+    expect((await t.partitions()).filter((name) => name.startsWith('events_d'))).toEqual([partitionName(TODAY - 4)]);
+  });
+
   it('drops the partitions of whole days past the retention and deletes the rest row by row', async () => {
     const t = await fresh();
     const events = Array.from({ length: 41 }, (_, i) => [event({ ts: at(-i, 6) }), event({ ts: at(-i, 18) })]).flat();

@@ -67,7 +67,12 @@ export function dayPartitions(pool: pg.Pool, now: () => number) {
   }
 
   async function create(day: number): Promise<void> {
-    const client = await pool.connect();
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch {
+      return; // the batch's own transaction will say what is wrong with the database
+    }
     try {
       await client.query('BEGIN');
       // Creating a partition locks the whole table: wait little for the running ingests, or give up.
@@ -93,9 +98,24 @@ export function dayPartitions(pool: pg.Pool, now: () => number) {
     }
   }
 
-  /** Makes sure the days of `timestamps` within the window have their partitions. */
+  /** What is there, read once; a failed read is tried again next time. */
+  function loadOnce(): Promise<void> {
+    return (loaded ??= load().catch((error: unknown) => {
+      loaded = null;
+      throw error;
+    }));
+  }
+
+  /**
+   * Makes sure the days of `timestamps` within the window have their partitions. Never throws: the
+   * events of a day without one go to the default partition.
+   */
   async function ensure(timestamps: Iterable<number>): Promise<void> {
-    await (loaded ??= load());
+    try {
+      await loadOnce();
+    } catch {
+      return;
+    }
     const today = Math.floor(now() / DAY);
     const from = Math.max(today - PAST_DAYS, firstDay, purgedDay);
     const days = new Set<number>();
@@ -127,7 +147,7 @@ export function dayPartitions(pool: pg.Pool, now: () => number) {
      * held. A partition whose lock cannot be had at once stays: its rows are deleted with the rest.
      */
     async drop(client: pg.PoolClient, before: number): Promise<number> {
-      await (loaded ??= load());
+      await loadOnce();
       purgedDay = Math.max(purgedDay, Math.floor(before / DAY));
       let events = 0;
       for (const { name } of await rows<{ name: string }>(client, partitionsOf, [])) {
