@@ -7,6 +7,7 @@ import { createApp } from '../app.js';
 import { openSqliteStore } from '../db/sqlite/open.js';
 import type { Site, Store } from '../db/store.js';
 import { createAlertService } from './service.js';
+import { createAlertMonitor } from './detect.js';
 import { createManualClock } from '../../test/support/clock.js';
 import { startReceiver, type Receiver } from '../../test/support/receiver.js';
 
@@ -140,6 +141,26 @@ describe('real-time alerts (real store, real receiver)', () => {
     expect(bursts(await tickUntil(ctx, T0 + 50_000))).toEqual([
       'alert: Error burst: 1000 4xx/5xx responses in 30 s (threshold 900)',
     ]);
+  });
+
+  it("reads a site's live burst baseline once a quarter-hour, not every tick", async () => {
+    await store.createSite({ name: 'shop', timeZone: 'UTC', homeCountry: null });
+    // Ticks 10 s apart over 10 minutes; the reads of the live baseline are those a monitor without it does not make.
+    const readsOver = async (burstBaselineFactor: number) => {
+      let reads = 0;
+      const counting = new Proxy(store, {
+        get(target, key, receiver) {
+          if (key === 'trafficBuckets') reads++;
+          return Reflect.get(target, key, receiver) as unknown;
+        },
+      });
+      let clock = T0 + 60_000;
+      const monitor = createAlertMonitor({ store: counting, notify: () => {}, now: () => clock, burstBaselineFactor });
+      for (let i = 0; i < 60; i++, clock += 10_000) await monitor.tick();
+      return reads;
+    };
+    const quarters = new Set(Array.from({ length: 60 }, (_, i) => Math.floor((T0 + 60_000 + i * 10_000) / 900_000)));
+    expect((await readsOver(3)) - (await readsOver(0))).toBe(quarters.size);
   });
 
   it('99 errors in 30 s are not a burst (the threshold is "more than 100")', async () => {

@@ -9,6 +9,7 @@ import { localHourStart, sameHourHistory } from './hourly.js';
 import { type AlertNotice, createIncidentTracker, type IncidentTrackerOptions } from './incident.js';
 import { localDate } from './schedule.js';
 import { findBursts, liveBaselineFrom, liveBurstThreshold } from '../reports/bursts.js';
+import { QUARTER_MS } from '../db/aggregate.js';
 import { detectLoginAndRateIncidents } from './logins-rates.js';
 
 /** What the monitor reads. */
@@ -89,21 +90,27 @@ export function createAlertMonitor({
   const lastTick = new Map<string, number>();
   const lastBaseline = new Map<string, number>();
   const knownBans = new Map<string, Set<string>>();
+  // Each site's live burst threshold, for the quarter-hour it was computed in: the 8 quarters it
+  // reads before the current one are over, so it is read once a quarter, not every tick.
+  const burstThresholdOf = new Map<string, { quarter: number; threshold: number }>();
   let running: Promise<AlertNotice[]> | null = null;
   // Ticks never overlap, so the notices of the running tick can be collected here for `tick()` to return.
   let raisedThisTick: AlertNotice[] = [];
 
+  async function liveThreshold(site: Site, at: number): Promise<number> {
+    const quarter = Math.floor(at / QUARTER_MS);
+    const known = burstThresholdOf.get(site.id);
+    if (known?.quarter === quarter) return known.threshold;
+    const quarters = await store.trafficBuckets(site.id, liveBaselineFrom(at), at);
+    const threshold = liveBurstThreshold(quarters, { at, absolute: burstThreshold, factor: burstBaselineFactor });
+    burstThresholdOf.set(site.id, { quarter, threshold });
+    return threshold;
+  }
+
   async function checkBursts(site: Site, at: number): Promise<void> {
     // Look back over everything since the last tick (bounded), so a burst between ticks is not missed.
     const since = Math.max(at - 600_000, Math.min(at - 2 * WINDOW, (lastTick.get(site.id) ?? at) - WINDOW));
-    const threshold =
-      burstBaselineFactor === 0
-        ? burstThreshold
-        : liveBurstThreshold(await store.trafficBuckets(site.id, liveBaselineFrom(at), at), {
-            at,
-            absolute: burstThreshold,
-            factor: burstBaselineFactor,
-          });
+    const threshold = burstBaselineFactor === 0 ? burstThreshold : await liveThreshold(site, at);
     const bursts = findBursts(await store.errorBuckets(site.id, since, at + WINDOW), (errors) => errors > threshold);
     const worst = bursts.reduce<(typeof bursts)[number] | undefined>(
       (max, b) => (!max || b.errors > max.errors ? b : max),
