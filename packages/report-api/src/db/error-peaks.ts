@@ -33,13 +33,31 @@ export function ipErrorPeaksSql(
 }
 
 /**
- * The IPs whose 4xx and 5xx over local days `firstDay..lastDay` add up to `errors` or more, from the
- * day rollups (`ipErrorPeaksIn`'s candidates): no other IP can have that many in 30 s.
- * Placeholders: site id, first day, last day, errors.
+ * Most candidate IPs `ipErrorPeaksIn` takes from the day rollups: those with the most errors. A botnet
+ * of millions of addresses with 50 errors each would otherwise make a list of them all in memory;
+ * past this many, an IP with fewer errors that day is left out of the evidence.
  */
-export function errorCandidatesSql([site, firstDay, lastDay, errors]: readonly [string, string, string, string]) {
+export const MAX_ERROR_CANDIDATES = 10_000;
+
+/** `maxCandidates` as a whole number in 1..`MAX_ERROR_CANDIDATES` (the default). */
+export function candidateLimit(maxCandidates: number | undefined): number {
+  if (maxCandidates === undefined || !(maxCandidates >= 1)) return MAX_ERROR_CANDIDATES;
+  return Math.min(MAX_ERROR_CANDIDATES, Math.floor(maxCandidates));
+}
+
+/**
+ * The IPs whose 4xx and 5xx over local days `firstDay..lastDay` add up to `errors` or more, from the
+ * day rollups (`ipErrorPeaksIn`'s candidates): no other IP can have that many in 30 s. Most errors
+ * first, at most `limit`. Placeholders: site id, first day, last day, errors, limit; `collate` orders
+ * ties on the IP byte-wise on PostgreSQL as on SQLite.
+ */
+export function errorCandidatesSql(
+  [site, firstDay, lastDay, errors, limit]: readonly [string, string, string, string, string],
+  collate: string,
+) {
   return (
     `SELECT key AS ip FROM rollup_day WHERE site_id = ${site} AND day >= ${firstDay} AND day <= ${lastDay} ` +
-    `AND dim = 'ip' GROUP BY key HAVING sum(s4xx + s5xx) >= ${errors}`
+    `AND dim = 'ip' GROUP BY key HAVING sum(s4xx + s5xx) >= ${errors} ` +
+    `ORDER BY sum(s4xx + s5xx) DESC, key${collate} LIMIT ${limit}`
   );
 }

@@ -142,6 +142,9 @@ export function rateLimitedSql({
   };
 }
 
+/** Rule names listed per rate-limited client (the first, in order). */
+export const MAX_RULES_PER_CLIENT = 20;
+
 export interface RateClientRow {
   ip: string;
   country: string | null;
@@ -155,7 +158,10 @@ export interface RateClientRow {
 export const toRateLimitedClient = (row: RateClientRow): RateLimitedClient => ({
   ip: row.ip,
   country: row.country,
-  rules: (typeof row.rules === 'string' ? (JSON.parse(row.rules) as string[]) : row.rules).sort(),
+  // Rule names come from events: a sender could make up thousands for one client.
+  rules: (typeof row.rules === 'string' ? (JSON.parse(row.rules) as string[]) : row.rules)
+    .sort()
+    .slice(0, MAX_RULES_PER_CLIENT),
   refused: Number(row.refused),
   counted: Number(row.counted),
   firstRefused: row.first_refused === null ? null : Number(row.first_refused),

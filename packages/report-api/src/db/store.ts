@@ -131,7 +131,7 @@ export interface RateLimitedClient {
   ip: string;
   /** The smallest country code among its rate events (one, unless its address moved); null when none. */
   country: string | null;
-  /** Rule names without `rate:`, sorted. */
+  /** Rule names without `rate:`, sorted; the first 20. */
   rules: string[];
   refused: number;
   counted: number;
@@ -278,13 +278,14 @@ export interface RollupStore {
    * over the local days `atLeast.days[0]..days[1]` (the days the ranges touch) add up to
    * `atLeast.errors` or more: no other IP can have that many in 30 s. The day rollups name those
    * few once, before the window sums of every range run (on a busy day there are many ranges,
-   * and the whole day can be one).
+   * and the whole day can be one). At most `maxCandidates` (default `MAX_ERROR_CANDIDATES`, 10,000)
+   * of them, those with the most errors that day.
    */
   ipErrorPeaksIn(
     siteId: string,
     ranges: readonly { from: number; to: number }[],
     limit: number,
-    atLeast: { errors: number; days: readonly [string, string] },
+    atLeast: { errors: number; days: readonly [string, string]; maxCandidates?: number },
   ): Promise<IpErrorPeak[][]>;
 }
 

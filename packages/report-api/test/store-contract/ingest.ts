@@ -253,6 +253,14 @@ export function ingestContract({ fresh, reopen }: ContractContext): void {
       expect(await store.rateLimitedClients(site.id, { from: T + 2, to: T + 4, limit: 10 })).toMatchObject({
         totals: { clients: 2, refused: 1, counted: 4 },
       });
+      // A sender making up rule names gets 20 of them listed.
+      const many = Array.from({ length: 30 }, (_, i) =>
+        rate(T + 7, '192.0.2.9', 'block', `r${String(i).padStart(2, '0')}`),
+      );
+      await store.ingestBatch(site.id, batch(many));
+      const [made] = (await store.rateLimitedClients(site.id, { ...range, limit: 1 })).clients;
+      expect(made).toMatchObject({ ip: '192.0.2.9', refused: 30 });
+      expect(made!.rules).toEqual(Array.from({ length: 20 }, (_, i) => `r${String(i).padStart(2, '0')}`));
       expect(await store.rateLimitedClients(site.id, { from: T * 3, to: T * 4, limit: 10 })).toEqual({
         clients: [],
         totals: { clients: 0, refused: 0, counted: 0 },

@@ -152,6 +152,9 @@ export function rollupsContract({ fresh }: ContractContext): void {
         { ip: '192.0.2.9', errors: 7, start: T + 50_000 },
       ]);
       expect(await peaks(8)).toEqual([{ ip: '192.0.2.10', errors: 7, start: T + 20_000 }]);
+      // At most maxCandidates, those with the most errors that day (9 against 7).
+      const one = await store.ipErrorPeaksIn(site.id, [range], 10, { errors: 7, days: [day, day], maxCandidates: 1 });
+      expect(one).toEqual([[{ ip: '192.0.2.10', errors: 7, start: T + 20_000 }]]);
       expect(await peaks(9)).toEqual([{ ip: '192.0.2.10', errors: 7, start: T + 20_000 }]);
       expect(await peaks(10)).toEqual([]);
       // Days before the traffic hold no candidates.

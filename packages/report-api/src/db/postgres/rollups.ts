@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Counters, DimensionRow, ErrorBucket, IpErrorPeak, RollupStore, TrafficBucket } from '../store.js';
 import { COUNTER_COLUMNS } from '../aggregate.js';
-import { errorCandidatesSql, ipErrorPeaksSql } from '../error-peaks.js';
+import { candidateLimit, errorCandidatesSql, ipErrorPeaksSql } from '../error-peaks.js';
 import { rows, statement, type Statement } from './pool.js';
 
 const COUNTERS = COUNTER_COLUMNS.join(', ');
@@ -32,7 +32,7 @@ const errorBuckets = statement(
   'SELECT start, errors FROM errors_5s WHERE site_id = $1 AND start >= $2 AND start < $3 ORDER BY start',
 );
 const ipPeaks = statement(ipErrorPeaksSql(['$1', '$2', '$3', '$4'], ' COLLATE "C"'));
-const candidates = statement(errorCandidatesSql(['$1', '$2', '$3', '$4']));
+const candidates = statement(errorCandidatesSql(['$1', '$2', '$3', '$4', '$5'], ' COLLATE "C"'));
 const ipPeaksOf = statement(ipErrorPeaksSql(['$1', '$2', '$3', '$4'], ' COLLATE "C"', 'ip = ANY($5::text[])'));
 
 /**
@@ -101,8 +101,9 @@ export function postgresRollupStore(pool: pg.Pool): RollupStore {
     async ipErrorPeaks(siteId, from, to, limit) {
       return rows<IpErrorPeak>(pool, ipPeaks, [siteId, from, to, Math.max(0, Math.floor(limit))]);
     },
-    async ipErrorPeaksIn(siteId, ranges, limit, { errors, days: [firstDay, lastDay] }) {
-      const ips = (await rows<{ ip: string }>(pool, candidates, [siteId, firstDay, lastDay, errors])).map((r) => r.ip);
+    async ipErrorPeaksIn(siteId, ranges, limit, { errors, days: [firstDay, lastDay], maxCandidates }) {
+      const values = [siteId, firstDay, lastDay, errors, candidateLimit(maxCandidates)];
+      const ips = (await rows<{ ip: string }>(pool, candidates, values)).map((r) => r.ip);
       if (ips.length === 0) return ranges.map(() => []);
       const max = Math.max(0, Math.floor(limit));
       return Promise.all(
