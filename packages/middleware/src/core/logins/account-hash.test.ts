@@ -48,6 +48,17 @@ describe('createAccountHasher', () => {
     expect(() => createAccountHasher('short')).toThrow(/at least 16 characters/);
   });
 
+  it('gives the same hashes when it remembers them: 3,000 accounts, twice, past the 1,024 remembered', () => {
+    const hash = createAccountHasher(KEY);
+    const accounts = Array.from({ length: 3000 }, (_, i) => (i % 2 === 0 ? `User${i}@Example.com` : ` u${i} `));
+    for (const round of [accounts, [...accounts].reverse()]) {
+      for (const account of round) expect(hash(account)).toBe(reference(KEY, account.trim().toLowerCase()));
+    }
+    // Blank accounts are not remembered as anything.
+    expect(hash('   ')).toBeNull();
+    expect(hash('   ')).toBeNull();
+  });
+
   it('gives different hashes for different keys', () => {
     expect(createAccountHasher(KEY)('alice')).not.toBe(createAccountHasher(`${KEY}!`)('alice'));
   });

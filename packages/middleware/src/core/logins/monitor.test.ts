@@ -119,6 +119,22 @@ describe('login monitoring: memory bounds', () => {
     sets.add('c', 'b', T0 + 500);
     expect(sets.add('c', 'c', T0 + 1_200)).toBe(2);
   });
+
+  it('TimedSets keeps a member seen again within a 64th of the window, and refreshes it after', () => {
+    const sets = new TimedSets(6_400, 10, 100);
+    sets.add('c', 'a', T0);
+    sets.add('c', 'b', T0 + 50);
+    // Seen again 100 ms later (a 64th of 6.4 s): it keeps its place and its first time, and so
+    // leaves the window 100 ms early.
+    sets.add('c', 'a', T0 + 100);
+    expect(sets.members('c')).toEqual(['a', 'b']);
+    expect(sets.add('c', 'z', T0 + 6_401)).toBe(2);
+    expect(sets.members('c')).toEqual(['b', 'z']);
+    // Seen again later than that: it moves to the end with its new time, and stays in the window.
+    sets.add('c', 'b', T0 + 6_440);
+    expect(sets.members('c')).toEqual(['z', 'b']);
+    expect(sets.add('c', 'y', T0 + 6_460)).toBe(3);
+  });
 });
 
 describe('login options validation', () => {

@@ -41,8 +41,15 @@ export class TimedSets {
       this.sets.set(key, members);
     }
     const { times } = members;
-    times.delete(member);
-    times.set(member, now);
+    // A member seen again moves to the end with its new time, unless it was seen in the last 64th of
+    // the window: it then stays where it is, so a client retrying one account costs one lookup, and
+    // it leaves the window at most a 64th of it early.
+    const seen = times.get(member);
+    if (seen === undefined) times.set(member, now);
+    else if (now - seen > this.windowMs / 64 || seen > now) {
+      times.delete(member);
+      times.set(member, now);
+    }
     // Members are in insertion order, which is time order: drop the expired ones from the front.
     // Walked only when the oldest may have expired or there are too many, so a member costs O(1) on average.
     if (members.oldest <= now - this.windowMs || times.size > this.maxMembers) {
