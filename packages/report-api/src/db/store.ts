@@ -119,6 +119,9 @@ export type EventKind = 'login' | 'rate';
 
 /** Most rows of one `kind` a store returns: what a day's report reads of login and rate events. */
 export const MAX_KIND_LIST = 200_000;
+/** Probe events `probedPaths` reads at most, and the most paths it names. */
+export const PROBE_ROWS = 1_000;
+export const MAX_PROBED_PATHS = 10;
 
 /**
  * A login attempt or a rate-rule event as the report's logins and rate sections and their alerts
@@ -167,6 +170,12 @@ export interface EventStore {
    * events, however many), or null when it sent none. `minute` is the minute's start, epoch ms.
    */
   peakMinute(siteId: string, query: { from: number; to: number; ip: string }): Promise<PeakMinute | null>;
+  /**
+   * Up to `limit` (at most 10) distinct paths `ip` probed in `[from, to)` (events of a `probe…` rule),
+   * latest first; reads at most 1,000 of its probe events (a partial index holds them), so a client that
+   * probed one path all day costs no more than one that probed a few.
+   */
+  probedPaths(siteId: string, query: { from: number; to: number; ip: string; limit: number }): Promise<string[]>;
   /**
    * The clients refused or counted by a rate rule in `[from, to)`, grouped by the store from the
    * rate rules' covering index: the `limit` refused most (then counted most, then by IP), and totals

@@ -102,8 +102,7 @@ export async function recommend(
     const c = candidate(row.key, row);
     c.kinds.add('probe');
     // Name the probed paths for the worst few only: each costs an indexed look-up of raw events.
-    const events = rank < 25 ? await store.listEvents(id, { from, to, ip: row.key, limit: 200 }) : [];
-    const probed = [...new Set(events.filter((e) => e.rule?.startsWith('probe')).map((e) => e.path))].slice(0, 3);
+    const probed = rank < 25 ? await store.probedPaths(id, { from, to, ip: row.key, limit: 3 }) : [];
     c.reasons.push(`probed sensitive paths ${fmt(row.probes)} times${probed.length ? ` (${probed.join(', ')})` : ''}`);
   }
   for (const row of scanners) {

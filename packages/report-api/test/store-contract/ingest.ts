@@ -199,6 +199,34 @@ export function ingestContract({ fresh, reopen }: ContractContext): void {
       expect(await store.peakMinute(site.id, { ...query, from: T * 3, to: T * 4 })).toBeNull();
     });
 
+    it("names a client's probed paths, latest minutes first, within the site, range and its first 1,000 probes", async () => {
+      const store = await fresh();
+      const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+      const other = (await store.createSite({ name: 'o', timeZone: 'UTC', homeCountry: null })).site;
+      const ip = '203.0.113.8';
+      const minute = Math.floor(T / 60_000) * 60_000;
+      const probe = (ts: number, path: string) => event({ ts, ip, path, status: 403, action: 'block', rule: 'probe:env' });
+      // 1,200 probes of one path in the latest minutes hide an older probe of another path.
+      const events = [
+        probe(minute, '/old/.git/config'),
+        event({ ts: minute + 1, ip, path: '/not-a-probe' }),
+        probe(minute + 60_000, '/.env'),
+        probe(minute + 120_000, '/wp-login.php'),
+        ...Array.from({ length: 1_200 }, (_, i) => probe(minute + 180_000 + i * 10, '/.aws/credentials')),
+        event({ ts: minute + 200_000, ip: '198.51.100.2', path: '/other-client/.env', rule: 'probe:env' }),
+      ];
+      for (let i = 0; i < events.length; i += 1000) await store.ingestBatch(site.id, batch(events.slice(i, i + 1000)));
+      await store.ingestBatch(other.id, batch([probe(minute + 300_000, '/other-site/.env')]));
+      const query = { from: 0, to: T * 2, ip, limit: 3 };
+      expect(await store.probedPaths(site.id, query)).toEqual(['/.aws/credentials']);
+      const before = { ...query, to: minute + 180_000 };
+      expect(await store.probedPaths(site.id, before)).toEqual(['/wp-login.php', '/.env', '/old/.git/config']);
+      expect(await store.probedPaths(site.id, { ...before, limit: 2 })).toEqual(['/wp-login.php', '/.env']);
+      expect(await store.probedPaths(site.id, { ...before, limit: 1_000 })).toHaveLength(3);
+      expect(await store.probedPaths(other.id, { ...query, ip: '198.51.100.2' })).toEqual([]);
+      expect(await store.probedPaths(site.id, { ...query, from: T * 3, to: T * 4 })).toEqual([]);
+    });
+
     it('groups the clients over rate rules, refused most first, with totals over all of them', async () => {
       const store = await fresh();
       const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });

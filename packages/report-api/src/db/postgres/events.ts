@@ -3,6 +3,8 @@ import type { EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol'
 import { assertStorable } from '../storable.js';
 import {
   MAX_KIND_LIST,
+  MAX_PROBED_PATHS,
+  PROBE_ROWS,
   type BatchStats,
   type EventKind,
   type EventQuery,
@@ -46,6 +48,11 @@ const peakMinute = statement(
   'SELECT ts / 60000 * 60000 AS minute, sum(1.0 / sample_rate)::float8 AS requests FROM events ' +
     'WHERE site_id = $1 AND ip = $2 AND ts >= $3 AND ts < $4 ' +
     'GROUP BY ts / 60000 ORDER BY requests DESC, minute LIMIT 1',
+);
+// The client's latest probe events through (site_id, ip, ts), at most PROBE_ROWS of them.
+const probedPaths = statement(
+  'SELECT path FROM events WHERE site_id = $1 AND ip = $2 AND ts >= $3 AND ts < $4 ' +
+    `AND rule LIKE 'probe%' ORDER BY ts DESC LIMIT ${PROBE_ROWS}`,
 );
 /** Rows one retention DELETE removes: a purge never holds many row locks or a long transaction. */
 const PURGE_CHUNK = 20_000;
@@ -203,6 +210,11 @@ export function postgresEventStore(
     async peakMinute(siteId, { from, to, ip }) {
       const [row] = await rows<{ minute: string | number; requests: number }>(pool, peakMinute, [siteId, ip, from, to]);
       return row === undefined ? null : { minute: Number(row.minute), requests: row.requests };
+    },
+    async probedPaths(siteId, { from, to, ip, limit }) {
+      const found = await rows<{ path: string }>(pool, probedPaths, [siteId, ip, from, to]);
+      const paths = [...new Set(found.map((row) => row.path))];
+      return paths.slice(0, Math.max(0, Math.min(MAX_PROBED_PATHS, Math.floor(limit))));
     },
     async listKind(siteId, { from, to, kind, limit }) {
       const cap = Math.max(0, Math.min(MAX_KIND_LIST, Math.floor(limit)));

@@ -10,7 +10,14 @@ import {
   type KindRow,
   type RateClientRow,
 } from '../rows.js';
-import { MAX_KIND_LIST, type EventKind, type EventStore, type PeakMinute } from '../store.js';
+import {
+  MAX_KIND_LIST,
+  MAX_PROBED_PATHS,
+  PROBE_ROWS,
+  type EventKind,
+  type EventStore,
+  type PeakMinute,
+} from '../store.js';
 import { MINUTE_MS, minuteSpan, perMinuteSql } from './minutes.js';
 
 const MAX_LIST = 10_000;
@@ -37,7 +44,7 @@ export const listSql = (filters: string): string =>
  */
 export function sqliteEventList(
   db: Database.Database,
-): Pick<EventStore, 'listEvents' | 'listKind' | 'peakMinute' | 'rateLimitedClients'> {
+): Pick<EventStore, 'listEvents' | 'listKind' | 'peakMinute' | 'probedPaths' | 'rateLimitedClients'> {
   const listQuery = (filters: string) => db.prepare<unknown[], EventRow>(listSql(filters));
   const listByIpQuery = (filters: string) =>
     db.prepare<unknown[], EventRow>(
@@ -62,6 +69,14 @@ export function sqliteEventList(
     ),
   );
 
+  // From the probes' partial index alone, latest first, at most PROBE_ROWS of them.
+  const probedStatement = db
+    .prepare<unknown[], string>(
+      `SELECT path FROM events INDEXED BY events_site_ip_probe
+      WHERE site_id = ? AND ip = ? AND ts >= ? AND ts < ? AND rule LIKE 'probe%' ORDER BY ts DESC LIMIT ${PROBE_ROWS}`,
+    )
+    .pluck();
+
   const rateSql = rateLimitedSql({
     from: 'events INDEXED BY events_site_ts_rate',
     json: 'json_group_array',
@@ -85,6 +100,10 @@ export function sqliteEventList(
     async peakMinute(siteId, { from, to, ip }) {
       const span = spanOf(siteId, from, to);
       return span === null ? null : (peakStatement.get(span[0], span[1], siteId, ip, from, to) ?? null);
+    },
+    async probedPaths(siteId, { from, to, ip, limit }) {
+      const paths = probedStatement.all(siteId, ip, from, to);
+      return [...new Set(paths)].slice(0, Math.max(0, Math.min(MAX_PROBED_PATHS, Math.floor(limit))));
     },
     async listKind(siteId, { from, to, kind, limit }) {
       const cap = Math.max(0, Math.min(MAX_KIND_LIST, Math.floor(limit)));
