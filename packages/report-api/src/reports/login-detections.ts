@@ -45,6 +45,18 @@ function peakDistinct<T>(
   return best;
 }
 
+/** Most items within any `windowMs` of the (ts-sorted) items, and where that maximum was. */
+function peakCount(items: readonly { ts: number }[], windowMs: number) {
+  let start = 0;
+  let best = { count: 0, first: 0, last: 0 };
+  for (let end = 0; end < items.length; end++) {
+    const last = items[end]!.ts;
+    while (last - items[start]!.ts >= windowMs) start++;
+    if (end - start + 1 > best.count) best = { count: end - start + 1, first: items[start]!.ts, last };
+  }
+  return best;
+}
+
 function groupBy<T>(items: readonly T[], key: (x: T) => string | null): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const x of items) {
@@ -55,6 +67,11 @@ function groupBy<T>(items: readonly T[], key: (x: T) => string | null): Map<stri
     else groups.set(k, [x]);
   }
   return groups;
+}
+
+function isNewestFirst(attempts: readonly LoginAttempt[]): boolean {
+  for (let i = 1; i < attempts.length; i++) if (attempts[i]!.ts > attempts[i - 1]!.ts) return false;
+  return true;
 }
 
 const minutes = (ms: number) => Math.round(ms / 60_000);
@@ -73,24 +90,28 @@ export function loginDetections(
   timeZone = 'UTC',
 ): Detection[] {
   const at = (ms: number) => localTime(ms, timeZone) + (timeZone === 'UTC' ? ' UTC' : '');
-  const sorted = [...attempts].sort((a, b) => a.ts - b.ts);
+  // Stores list attempts newest first: reversed, they are in order, and the sort only checks that.
+  const sorted = isNewestFirst(attempts) ? attempts.toReversed() : [...attempts];
+  sorted.sort((a, b) => a.ts - b.ts);
   const failures = sorted.filter((a) => a.outcome === 'failed');
   const out: Detection[] = [];
   const { bruteForce, stuffing, spraying, compromised } = limits;
+  // Grouped once by client (failures) and once by account (all attempts), for the four detections.
+  const byIp = groupBy(failures, (a) => a.ip);
+  const byAccount = groupBy(sorted, (a) => a.account);
   // Brute force: failures from one client for one account (an unknown account counts as one account).
-  for (const group of groupBy(failures, (a) => `${a.ip} ${a.account ?? ''}`).values()) {
-    const { ip, account } = group[0]!;
-    const peak = peakDistinct(
-      group,
-      (a) => a.ts,
-      (_a, i) => String(i),
-      bruteForce.windowMs,
-    );
-    if (peak.count < bruteForce.limit) continue;
-    const evidence = `${peak.count} failed logins for one account within ${minutes(bruteForce.windowMs)} min`;
-    out.push({ kind: 'brute-force', ip, account, ...peak, evidence: `${evidence}, from ${at(peak.first)}` });
+  for (const ofIp of byIp.values()) {
+    for (const group of groupBy(ofIp, (a) => a.account ?? '').values()) {
+      const { ip, account } = group[0]!;
+      const peak = peakCount(group, bruteForce.windowMs);
+      if (peak.count < bruteForce.limit) continue;
+      const evidence = `${peak.count} failed logins for one account within ${minutes(bruteForce.windowMs)} min`;
+      out.push({ kind: 'brute-force', ip, account, ...peak, evidence: `${evidence}, from ${at(peak.first)}` });
+    }
   }
-  for (const [ip, group] of groupBy(failures, (a) => (a.account === null ? null : a.ip))) {
+  for (const [ip, ofIp] of byIp) {
+    const group = ofIp.filter((a) => a.account !== null);
+    if (group.length < stuffing.limit) continue;
     const peak = peakDistinct(
       group,
       (a) => a.ts,
@@ -102,7 +123,9 @@ export function loginDetections(
     const evidence = `${peak.count} accounts failed within ${within} min, from ${at(peak.first)}`;
     out.push({ kind: 'credential-stuffing', ip, account: null, ...peak, evidence });
   }
-  for (const [account, group] of groupBy(failures, (a) => a.account)) {
+  for (const [account, attemptsOf] of byAccount) {
+    const group = attemptsOf.filter((a) => a.outcome === 'failed');
+    if (group.length < spraying.limit) continue;
     const peak = peakDistinct(
       group,
       (a) => a.ts,
@@ -113,22 +136,17 @@ export function loginDetections(
     const evidence = `one account failed from ${peak.count} clients within ${minutes(spraying.windowMs)} min`;
     out.push({ kind: 'password-spraying', ip: null, account, ...peak, evidence });
   }
-  for (const [account, group] of groupBy(sorted, (a) => a.account)) {
-    let failed: number[] = [];
+  for (const [account, group] of byAccount) {
+    // The failures within the window before each attempt: `failed` from `oldest` on (time order).
+    const failed: number[] = [];
+    let oldest = 0;
     for (const a of group) {
-      failed = failed.filter((ts) => a.ts - ts < compromised.windowMs);
+      while (oldest < failed.length && a.ts - failed[oldest]! >= compromised.windowMs) oldest++;
+      const count = failed.length - oldest;
       if (a.outcome === 'failed') failed.push(a.ts);
-      else if (failed.length >= compromised.limit) {
-        const evidence = `success at ${at(a.ts)} after ${failed.length} failed logins`;
-        out.push({
-          kind: 'compromised',
-          ip: a.ip,
-          account,
-          count: failed.length,
-          first: failed[0]!,
-          last: a.ts,
-          evidence,
-        });
+      else if (count >= compromised.limit) {
+        const evidence = `success at ${at(a.ts)} after ${count} failed logins`;
+        out.push({ kind: 'compromised', ip: a.ip, account, count, first: failed[oldest]!, last: a.ts, evidence });
         break;
       }
     }

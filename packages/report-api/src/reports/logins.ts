@@ -1,6 +1,6 @@
 import type { KindEvent, Store } from '../db/store.js';
 import { MAX_KIND_LIST } from '../db/store.js';
-import { loginDetections } from './login-detections.js';
+import { loginDetections, type LoginAttempt } from './login-detections.js';
 import type { LoginsSection, RateLimitedSection } from './types.js';
 
 const HOUR = 3_600_000;
@@ -41,9 +41,11 @@ export async function buildLoginsSection(
   const accounts = new Map<string, { failures: number; clients: Set<string> }>();
   let attempts = 0;
   let failures = 0;
+  const tried: LoginAttempt[] = [];
   for (const e of events) {
     const login = e.login;
     if (login == null) continue;
+    tried.push({ ts: e.ts, ip: e.ip, outcome: login.outcome, account: login.account });
     const w = weight(e);
     const failed = login.outcome === 'failed' ? w : 0;
     attempts += w;
@@ -69,13 +71,7 @@ export async function buildLoginsSection(
       account.clients.add(e.ip);
     }
   }
-  const detections = loginDetections(
-    events.flatMap((e) =>
-      e.login ? [{ ts: e.ts, ip: e.ip, outcome: e.login.outcome, account: e.login.account }] : [],
-    ),
-    undefined,
-    timeZone,
-  );
+  const detections = loginDetections(tried, undefined, timeZone);
   const byFailures = <T extends { failures: number }>(a: [unknown, T], b: [unknown, T]) =>
     b[1].failures - a[1].failures;
   return {
