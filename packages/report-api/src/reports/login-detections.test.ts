@@ -52,6 +52,36 @@ describe('loginDetections', () => {
     expect(loginDetections([ok, ...five.slice(1)])).toEqual([]);
   });
 
+  it('counts only the failures of the hour before a success, and the first success past the limit', () => {
+    const hour = LOGIN_DETECTION_DEFAULTS.compromised.windowMs;
+    const success = (ts: number, ip: string): LoginAttempt => ({ ts, ip, outcome: 'success', account: acct(4) });
+    // 3 failures, then 4 more 50 min later: at a success an hour after the third, 4 are within the hour.
+    const early = times(3, (i) => fail(T + i, '198.51.100.1', acct(4)));
+    const late = times(4, (i) => fail(T + 3_000_000 + i, '198.51.100.2', acct(4)));
+    expect(loginDetections([...early, ...late, success(T + hour + 2, '192.0.2.1')])).toEqual([]);
+    // Two seconds before the first hour ends, all 7 are, and the first success past the limit is reported.
+    const found = loginDetections([
+      ...early,
+      ...late,
+      success(T + hour - 2_000, '192.0.2.1'),
+      success(T + hour, '192.0.2.2'),
+    ]);
+    expect(found).toMatchObject([{ kind: 'compromised', ip: '192.0.2.1', count: 7, first: T, last: T + hour - 2_000 }]);
+  });
+
+  it('gives the same detections for attempts newest first (as stores list them), oldest first or shuffled', () => {
+    const attempts = [
+      ...times(10, (i) => fail(T + i * 1000, '203.0.113.1', acct(1))),
+      ...times(5, (i) => fail(T + 500 + i * 1000, '203.0.113.2', acct(10 + i))),
+      ...times(20, (i) => fail(T + 700 + i * 1000, `198.51.100.${i}`, acct(7))),
+    ].sort((a, b) => a.ts - b.ts);
+    const expected = loginDetections(attempts);
+    expect(expected.map((d) => d.kind)).toEqual(['brute-force', 'credential-stuffing', 'password-spraying']);
+    expect(loginDetections(attempts.toReversed())).toEqual(expected);
+    const shuffled = attempts.map((a, i) => [(i * 7919) % attempts.length, a] as const).sort((a, b) => a[0] - b[0]);
+    expect(loginDetections(shuffled.map(([, a]) => a))).toEqual(expected);
+  });
+
   it('exports the contract defaults', () => {
     expect(LOGIN_DETECTION_DEFAULTS.bruteForce).toEqual({ limit: 10, windowMs: 300_000 });
     expect(LOGIN_DETECTION_DEFAULTS.spraying.limit).toBe(20);
