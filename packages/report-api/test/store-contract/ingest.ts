@@ -199,13 +199,14 @@ export function ingestContract({ fresh, reopen }: ContractContext): void {
       expect(await store.peakMinute(site.id, { ...query, from: T * 3, to: T * 4 })).toBeNull();
     });
 
-    it("names a client's probed paths, latest minutes first, within the site, range and its first 1,000 probes", async () => {
+    it("names a client's probed paths, newest first, within the site, range and its first 1,000 probes", async () => {
       const store = await fresh();
       const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
       const other = (await store.createSite({ name: 'o', timeZone: 'UTC', homeCountry: null })).site;
       const ip = '203.0.113.8';
       const minute = Math.floor(T / 60_000) * 60_000;
-      const probe = (ts: number, path: string) => event({ ts, ip, path, status: 403, action: 'block', rule: 'probe:env' });
+      const probe = (ts: number, path: string) =>
+        event({ ts, ip, path, status: 403, action: 'block', rule: 'probe:env' });
       // 1,200 probes of one path in the latest minutes hide an older probe of another path.
       const events = [
         probe(minute, '/old/.git/config'),

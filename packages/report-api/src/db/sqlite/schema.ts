@@ -116,7 +116,9 @@ export const events = sqliteTable(
       .where(sql`rule LIKE 'rate:%'`),
     // A client's probed paths (`probedPaths`, naming the top probers' paths in the report), from the
     // index alone: probes are a small share of the events.
-    index('events_site_ip_probe').on(t.siteId, t.ip, t.ts, t.path).where(sql`rule LIKE 'probe%'`),
+    index('events_site_ip_probe')
+      .on(t.siteId, t.ip, t.ts, t.path)
+      .where(sql`rule LIKE 'probe%'`),
     index('events_site_minute_ip').on(t.siteId, sql`(${t.ts} / 60000)`, t.ip),
     index('events_site_minute_country').on(t.siteId, sql`(${t.ts} / 60000)`, t.country),
     index('events_site_minute_path').on(t.siteId, sql`(${t.ts} / 60000)`, t.path),
