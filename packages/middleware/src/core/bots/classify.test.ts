@@ -210,6 +210,12 @@ describe('classifyUserAgent', () => {
     ['zz-feed-fetcher/1.0 (3 subscribers)', 'feed'],
     ['${jndi:ldap://x.example/a}', 'scanner'],
     ['Mozilla/5.0 (compatible; Qzxv/1.0)', 'other-bot'],
+    // An info page or a contact address, and nothing else said: introduced the way crawlers are.
+    ['Zqxv/0.1 (http://www.example.org/zqxv)', 'crawler'],
+    ['Mozilla/5.0 (compatible; Qzxv/1.0; +https://qzxv.example)', 'crawler'],
+    ['qzxv@example.org/1', 'crawler'],
+    // A scanner's or a monitor's own words still win over its address.
+    ['Qzxv Uptime Monitor/2.0 (+https://qzxv.example)', 'monitor'],
   ])('guesses the category of a bot no table names from its words: %s', (ua, category) => {
     const result = classifyUserAgent(ua);
     expect(result.isBot).toBe(true);

@@ -32,7 +32,9 @@ const HINTS: ReadonlyArray<readonly [RegExp, BotCategory]> = [
   [/\bads?bot|adsense|adwords|advert|\bads\b/, 'advertising'],
   [/\bseo\b|backlink|serp|rank/, 'seo'],
   [/search|google|yandex|naver|baidu|\bbing|suche|\bspider/, 'search-engine'],
-  [/crawl|robot|\bbot\b|bot\/|bot\b|scrap|spider|fetch|index/, 'crawler'],
+  // A bot that gives a web page or an address to contact introduces itself the way crawlers do
+  // (`Name/1.0 (+https://example.com/bot)`): a crawler, rather than a bot that says nothing.
+  [/crawl|robot|\bbot\b|bot\/|bot\b|scrap|spider|fetch|index|https?:\/\/|\+http|[a-z0-9]@[a-z0-9]/, 'crawler'],
 ];
 
 // All hints in one expression, a group per hint: one pass over the user agent finds every hint
