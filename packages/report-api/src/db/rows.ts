@@ -79,16 +79,28 @@ export type KindRow = Pick<
   'ts' | 'ip' | 'country' | 'sample_rate' | 'action' | 'rule' | 'login_outcome' | 'login_account'
 >;
 
+/** A `KindRow` as the array of its `KIND_COLUMNS` (SQLite reads them so: cheaper than objects). */
+export type KindTuple = [
+  KindRow['ts'],
+  KindRow['ip'],
+  KindRow['country'],
+  KindRow['sample_rate'],
+  KindRow['action'],
+  KindRow['rule'],
+  KindRow['login_outcome'],
+  KindRow['login_account'],
+];
+
+/** A `KindEvent` from its columns, in `KIND_COLUMNS` order: `login` only for a login attempt. */
+export function kindEvent([ts, ip, country, sampleRate, action, rule, outcome, account]: KindTuple): KindEvent {
+  const event: KindEvent = { ts, ip, country, sampleRate, action, rule };
+  if (outcome) event.login = { outcome, account };
+  return event;
+}
+
 /** @example rows.map(toKindEvent) */
-export const toKindEvent = (r: KindRow): KindEvent => ({
-  ts: r.ts,
-  ip: r.ip,
-  country: r.country,
-  sampleRate: r.sample_rate,
-  action: r.action,
-  rule: r.rule,
-  ...(r.login_outcome ? { login: { outcome: r.login_outcome, account: r.login_account } } : {}),
-});
+export const toKindEvent = (r: KindRow): KindEvent =>
+  kindEvent([r.ts, r.ip, r.country, r.sample_rate, r.action, r.rule, r.login_outcome, r.login_account]);
 
 /** @example rows.map(toEvent) */
 export const toEvent = (r: EventRow): StoredEvent => ({

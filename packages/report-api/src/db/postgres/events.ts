@@ -49,7 +49,7 @@ const peakMinute = statement(
     'WHERE site_id = $1 AND ip = $2 AND ts >= $3 AND ts < $4 ' +
     'GROUP BY ts / 60000 ORDER BY requests DESC, minute LIMIT 1',
 );
-// The client's latest probe events through (site_id, ip, ts), at most PROBE_ROWS of them.
+// The client's latest probe events, from the probes' partial index (0020), at most PROBE_ROWS of them.
 const probedPaths = statement(
   'SELECT path FROM events WHERE site_id = $1 AND ip = $2 AND ts >= $3 AND ts < $4 ' +
     `AND rule LIKE 'probe%' ORDER BY ts DESC LIMIT ${PROBE_ROWS}`,

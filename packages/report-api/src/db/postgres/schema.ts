@@ -141,6 +141,11 @@ export const events = pgTable(
       .on(t.siteId, t.ts, t.id, t.ip, t.country, t.sampleRate, t.action, t.rule, t.loginOutcome, t.loginAccount)
       .where(sql`rule LIKE 'rate:%'`),
     index('events_site_ip_ts').on(t.siteId, t.ip, t.ts),
+    // A client's probed paths (`probedPaths`): through its probes alone, however many other
+    // requests it sent that day.
+    index('events_site_ip_probe')
+      .on(t.siteId, t.ip, t.ts, t.path)
+      .where(sql`rule LIKE 'probe%'`),
     index('events_site_country_ts').on(t.siteId, t.country, t.ts),
     index('events_site_path_ts').on(t.siteId, t.path, t.ts),
     // Bots by name (the per-bot drill-down); browsers' events, most of them, are left out.

@@ -2,11 +2,12 @@ import type Database from 'better-sqlite3';
 import {
   KIND_COLUMNS,
   KIND_FILTERS,
+  kindEvent,
   rateLimitedSql,
   toEvent,
   toRateLimitedClient,
   type EventRow,
-  type KindRow,
+  type KindTuple,
   type RateClientRow,
 } from '../rows.js';
 import {
@@ -14,7 +15,6 @@ import {
   MAX_PROBED_PATHS,
   PROBE_ROWS,
   type EventKind,
-  type KindEvent,
   type EventStore,
   type PeakMinute,
 } from '../store.js';
@@ -33,18 +33,6 @@ export const kindSql = (kind: EventKind): string =>
 /** The listing query (not by IP) with extra `filters`. */
 export const listSql = (filters: string): string =>
   `SELECT * FROM events WHERE site_id = ? AND ts >= ? AND ts < ?${filters} ORDER BY ts DESC, id DESC LIMIT ?`;
-
-/** A `KindRow` as the array of its `KIND_COLUMNS`. */
-type KindTuple = [
-  KindRow['ts'],
-  KindRow['ip'],
-  KindRow['country'],
-  KindRow['sample_rate'],
-  KindRow['action'],
-  KindRow['rule'],
-  KindRow['login_outcome'],
-  KindRow['login_account'],
-];
 
 /**
  * Raw-event listing on SQLite (read only, so any connection to the database can serve it): newest
@@ -121,13 +109,7 @@ export function sqliteEventList(
     },
     async listKind(siteId, { from, to, kind, limit }) {
       const cap = Math.max(0, Math.min(MAX_KIND_LIST, Math.floor(limit)));
-      return kindStatements[kind]
-        .all(siteId, from, to, cap)
-        .map(([ts, ip, country, sampleRate, action, rule, outcome, account]) => {
-          const event: KindEvent = { ts, ip, country, sampleRate, action, rule };
-          if (outcome) event.login = { outcome, account };
-          return event;
-        });
+      return kindStatements[kind].all(siteId, from, to, cap).map(kindEvent);
     },
     async listEvents(siteId, query) {
       const clauses: string[] = [];

@@ -1,0 +1,1 @@
+CREATE INDEX "events_site_ip_probe" ON "events" USING btree ("site_id","ip","ts","path") WHERE rule LIKE 'probe%';
