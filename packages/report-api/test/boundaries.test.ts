@@ -36,6 +36,8 @@ const forbidden: Array<[string, string]> = [
   ['packages/report-api/src/time/days.ts', "import { buildDailyReport } from '../reports/build.js';"],
   ['packages/report-api/src/dashboard/pages/ip.ts', "import { toDrillDown } from '../../db/drilldown.js';"],
   ['packages/report-api/src/dashboard/routes.ts', "import { startDemo } from '@watchpost/demo';"],
+  ['packages/report-api/src/cli/main.ts', "import { serveCommand } from './commands/serve.js';"],
+  ['packages/report-api/src/cli/open-store.ts', "import { openPostgresStore } from '../db/postgres/open.js';"],
 ];
 
 const allowed: Array<[string, string]> = [
@@ -49,6 +51,7 @@ const allowed: Array<[string, string]> = [
   ['packages/middleware/src/core/engine.test.ts', "import { createServer } from 'node:http';"],
   ['packages/demo/src/run.ts', "import { createApp } from '@watchpost/report-api';"],
   ['packages/demo/src/apps.ts', "import { createExampleApp } from '@watchpost/example-hono';"],
+  ['packages/report-api/src/cli/main.ts', "import type { Command } from './commands/serve.js';"],
   ['packages/report-api/test/poison/harness.ts', "import { createExampleApp } from '@watchpost/example-hono';"],
 ];
 

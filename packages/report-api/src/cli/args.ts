@@ -104,7 +104,6 @@ export interface CliIo {
 
 /** A `watchpost` subcommand: returns the process exit code. */
 export interface Command {
-  summary: string;
   usage: string;
   run(argv: string[], io: CliIo): Promise<number>;
 }

@@ -1,7 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Site, Store } from '../db/store.js';
-import { MissingPostgresSchemaError, openPostgresStore, redactPostgresUrl } from '../db/postgres/open.js';
 import { openSqliteStore, type SqliteStoreOptions } from '../db/sqlite/open.js';
 import { type ParsedArgs, stringOption, UsageError } from './args.js';
 
@@ -96,6 +95,8 @@ export async function openStoreFromArgs(
 }
 
 async function openPostgres(text: string, mustExist: boolean): Promise<Store> {
+  // Loaded only for a PostgreSQL URL: the driver and its store are ~5 MB a SQLite run need not hold.
+  const { MissingPostgresSchemaError, openPostgresStore, redactPostgresUrl } = await import('../db/postgres/open.js');
   if (!URL.canParse(text)) {
     throw new UsageError(
       `--db: malformed PostgreSQL URL ${JSON.stringify(redactPostgresUrl(text))}; expected ` +

@@ -42,7 +42,6 @@ function describeSchedule(settings: AlertSettings, timeZone: string, now: number
  * await alertsCommand.run(['schedule', '--site', 'site_…', '--report-time', '18:00', '--every-day'], io);
  */
 export const alertsCommand: Command = {
-  summary: 'send a test alert, set the daily report schedule, show the delivery log',
   usage,
   async run(argv, io) {
     return runAction(argv, io, usage, {

@@ -26,7 +26,6 @@ const WEEK_MS = 7 * 86_400_000;
  * await auditCommand.run(['--site', 'site_…', '--since', '2026-12-01', '--json'], io);
  */
 export const auditCommand: Command = {
-  summary: "show a site's audit log: who changed what, when and why",
   usage,
   async run(argv, io) {
     const args = parseCommandArgs(argv, {

@@ -50,7 +50,6 @@ function caseLine(c: Case): string {
  * await casesCommand.run(['decide', '--site', 'site_…', '--id', 'case_…', '--action', 'deny', '--expiry', '7d'], io);
  */
 export const casesCommand: Command = {
-  summary: 'list, refresh and decide triage cases; set auto-deny policies',
   usage,
   async run(argv, io) {
     const site = { site: { type: 'string' } } as const;

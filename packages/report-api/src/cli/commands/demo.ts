@@ -18,7 +18,6 @@ To run Watchpost on your own traffic instead: watchpost sites create NAME --tz Z
  * await demoCommand.run([], { out: console.log, err: console.error }); // prints how to run it, returns 1
  */
 export const demoCommand: Command = {
-  summary: 'how to run the demo (npm run demo in a checkout of the repository)',
   usage,
   async run(argv, io) {
     if (argv.includes('--help') || argv.includes('-h')) {

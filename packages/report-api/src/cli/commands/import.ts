@@ -57,7 +57,6 @@ skipped and counted; a broken file stops the import with a message naming it (ex
  * await importCommand.run(['--site', 'site_…', '--format', 'alb', 'alb-2026-03-09.log.gz'], io);
  */
 export const importCommand: Command = {
-  summary: 'import AWS WAF, ALB or access logs into a site (JSON summary)',
   usage,
   async run(argv, io) {
     const args = parseCommandArgs(

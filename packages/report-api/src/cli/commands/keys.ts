@@ -37,7 +37,6 @@ function reasonOf(args: Parameters<typeof stringOption>[0]): string {
  * await keysCommand.run(['create', '--site', 'site_…', '--label', 'alice'], io);
  */
 export const keysCommand: Command = {
-  summary: 'create, list, rotate or revoke the API keys of a site',
   usage,
   async run(argv, io) {
     const site = { site: { type: 'string' } } as const;

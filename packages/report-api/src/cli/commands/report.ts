@@ -38,7 +38,6 @@ Prints the daily posture report of one site-local day.
  * await reportCommand.run(['--site', 'site_…', '--date', '2026-03-01', '--format', 'md'], io);
  */
 export const reportCommand: Command = {
-  summary: 'print the daily report of a site (json, md or html)',
   usage,
   async run(argv, io) {
     const args = parseCommandArgs(argv, {

@@ -51,7 +51,6 @@ Env WATCHPOST_TICKETS: JSON {"<site id>": {"format": "github"|"jira"|"generic", 
  * await serveCommand.run(['--db', 'watchpost.db', '--port', '8787'], io);
  */
 export const serveCommand: Command = {
-  summary: 'serve the HTTP API (ingest, deny list, reports)',
   usage,
   async run(argv, io) {
     const args = parseCommandArgs(argv, {

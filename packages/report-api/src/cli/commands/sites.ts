@@ -47,7 +47,6 @@ log) in one transaction, for good; only a "site.delete" audit entry stays.
  * await sitesCommand.run(['create', 'shop', '--tz', 'Asia/Tokyo', '--home-country', 'JP'], io);
  */
 export const sitesCommand: Command = {
-  summary: 'create (prints its keys once), list, rename or delete sites',
   usage,
   async run(argv, io) {
     return runAction(argv, io, usage, {

@@ -21,7 +21,6 @@ add prints the new webhook as JSON; list shows URLs redacted (a webhook URL is a
  * await webhooksCommand.run(['add', '--site', 'site_…', '--url', 'https://hooks.slack.com/services/…'], io);
  */
 export const webhooksCommand: Command = {
-  summary: 'add, list or remove the chat webhooks of a site',
   usage,
   async run(argv, io) {
     const options = { ...dbOption, site: { type: 'string' }, url: { type: 'string' }, id: { type: 'string' } } as const;
