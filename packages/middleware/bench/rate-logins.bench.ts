@@ -5,7 +5,9 @@
  * With `--callgrind` (valgrind installed), also instructions per request on and off, a figure that does
  * not depend on the machine's load: each engine runs twice under callgrind with different request
  * counts, and the difference of the totals is divided by the difference of the counts (start-up cancels;
- * one thread, so no background compile lands in one run only; about ±150 instructions between runs).
+ * one thread, so no background compile lands in one run only). The JIT's choices still differ between
+ * runs: the unchanged "off" engine moved by 238 and by 359 instructions (5 Dec), so a change smaller than
+ * that is not resolved.
  * Run: npx tsx --conditions=@watchpost/source bench/rate-logins.bench.ts [--callgrind]
  */
 import { spawnSync } from 'node:child_process';
