@@ -43,6 +43,38 @@ describe('sign-in', () => {
     expect(await formPage.text()).toContain('<label for="adminKey">');
   });
 
+  it('goes back to the page that asked for a session once signed in (an alert link, say)', async () => {
+    const wanted = `/dashboard/sites/${seeded.site.id}/ip?ip=${encodeURIComponent(ATTACKER)}&date=${SEED_DATE}`;
+    const asked = await seeded.app.request(wanted);
+    expect(asked.status).toBe(303);
+    const signInPage = asked.headers.get('location') ?? '';
+    expect(signInPage).toBe(`/dashboard/sign-in?next=${encodeURIComponent(wanted)}`);
+    const formHtml = await (await seeded.app.request(signInPage)).text();
+    const next = /name="next" value="([^"]+)"/.exec(formHtml)?.[1]?.replaceAll('&amp;', '&');
+    expect(next).toBe(wanted);
+    const wrongKey = await post('/dashboard/sign-in', { adminKey: 'wpa_nope', next: wanted });
+    expect(wrongKey.status).toBe(401);
+    expect(await wrongKey.text()).toContain('name="next"'); // kept for the next try
+    const res = await post('/dashboard/sign-in', { adminKey: seeded.adminKey, next: wanted });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(wanted);
+  });
+
+  it.each([
+    '//evil.example/dashboard/',
+    '/\\evil.example/dashboard/',
+    'https://evil.example/dashboard/',
+    '/dashboard/../v1/sites',
+    '/dashboard/%2e%2e/v1/sites',
+    '/dashboard/sites/x\r\nSet-Cookie: a=1',
+  ])('never sends the browser elsewhere after signing in: next=%j', async (next) => {
+    const formHtml = await (await seeded.app.request(`/dashboard/sign-in?next=${encodeURIComponent(next)}`)).text();
+    expect(formHtml).not.toContain('name="next"');
+    const res = await post('/dashboard/sign-in', { adminKey: seeded.adminKey, next });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/dashboard/sites/${seeded.site.id}`);
+  });
+
   it.each([
     ['an unknown key', () => 'wpa_nope'],
     ['the ingest key', () => seeded.ingestKey],

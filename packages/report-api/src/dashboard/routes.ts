@@ -24,7 +24,7 @@ import { settingsRevocations } from './revocations.js';
 import { createSessions, DEFAULT_SESSION_TTL_MS, type Session } from './session.js';
 import { STYLESHEET, STYLESHEET_HASH } from './style.js';
 import type { DashboardData, DashboardSite } from './types.js';
-import { BASE, ipUrl, reportUrl } from './urls.js';
+import { BASE, ipUrl, reportUrl, safeNext, signInUrl } from './urls.js';
 
 /**
  * Name of the session cookie (Path=/dashboard, HttpOnly, SameSite=Strict).
@@ -134,7 +134,8 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
 
   app.get('/sign-in', async function signInForm(c) {
     const session = await currentSession(c);
-    return html(c, renderSignInPage({ viewer: session ? await viewerOf(session) : null }));
+    const next = safeNext(c.req.query('next'));
+    return html(c, renderSignInPage({ viewer: session ? await viewerOf(session) : null, next }));
   });
 
   app.post('/sign-in', async function signIn(c) {
@@ -156,7 +157,11 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
     const verified = key && key.length <= 512 ? await data.verifyAdminKey(key) : null;
     if (!verified) {
       const viewer = existing ? await viewerOf(existing) : null;
-      return html(c, renderSignInPage({ error: 'That key is not the admin key of any site.', viewer }), 401);
+      return html(
+        c,
+        renderSignInPage({ error: 'That key is not the admin key of any site.', viewer, next: safeNext(form['next']) }),
+        401,
+      );
     }
     const { site, keyId } = verified;
     if (existing) await sessions.revoke(existing);
@@ -176,7 +181,8 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
       secure: secure(c),
       maxAge: Math.floor(sessions.ttlMs / 1000),
     });
-    return c.redirect(reportUrl(site.id), 303);
+    // Back to the page that asked for a session (an alert's link, say), else the new site's report.
+    return c.redirect(safeNext(form['next']) ?? reportUrl(site.id), 303);
   });
 
   // Everything below needs a session.
@@ -185,7 +191,10 @@ export function dashboardRoutes(deps: ResolvedDeps, options: DashboardOptions = 
     createMiddleware<DashboardEnv>(async function requireSession(c, next) {
       const session = await currentSession(c);
       if (!session) {
-        if (c.req.method === 'GET' || c.req.method === 'HEAD') return c.redirect(`${BASE}/sign-in`, 303);
+        if (c.req.method === 'GET' || c.req.method === 'HEAD') {
+          const { pathname, search } = new URL(c.req.url);
+          return c.redirect(signInUrl(safeNext(pathname + search)), 303);
+        }
         return html(
           c,
           renderErrorPage({ title: 'Signed out', message: 'Your session ended; sign in again.', viewer: null }),

@@ -40,6 +40,45 @@ function sitePath(siteId: string): string {
 }
 
 /**
+ * The sign-in page; after signing in, the browser goes on to `next` (a dashboard path) if given.
+ *
+ * @example
+ * signInUrl('/dashboard/sites/s_1?date=2026-11-26');
+ * // '/dashboard/sign-in?next=%2Fdashboard%2Fsites%2Fs_1%3Fdate%3D2026-11-26'
+ */
+export function signInUrl(next?: string | null): string {
+  return `${BASE}/sign-in${query({ next })}`;
+}
+
+const NEXT_ORIGIN = 'http://next.invalid';
+// eslint-disable-next-line no-control-regex -- control bytes in a link are refused, never followed
+const NOT_IN_NEXT = /[\\\u0000-\u001f\u007f]/;
+
+/**
+ * `value` as a path and query of this dashboard to go to after signing in, or null: a sign-in link
+ * carries it, so it is the sender's text. Only `/dashboard/…` paths other than the sign-in page
+ * itself; never another host (`//host`, `/\host`), a scheme, a path that `..` or `%2e%2e` takes out of
+ * the dashboard, control bytes, or more than 2,048 characters. The fragment is dropped.
+ *
+ * @example
+ * safeNext('/dashboard/sites/s_1?date=2026-11-26'); // '/dashboard/sites/s_1?date=2026-11-26'
+ * safeNext('//evil.example/dashboard/');            // null
+ */
+export function safeNext(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length > 2048 || !value.startsWith(`${BASE}/`)) return null;
+  if (NOT_IN_NEXT.test(value)) return null;
+  let url: URL;
+  try {
+    url = new URL(value, NEXT_ORIGIN);
+  } catch {
+    return null;
+  }
+  if (url.origin !== NEXT_ORIGIN || !url.pathname.startsWith(`${BASE}/`)) return null;
+  if (url.pathname === `${BASE}/sign-in` || url.pathname === `${BASE}/sign-out`) return null;
+  return url.pathname + url.search;
+}
+
+/**
  * The daily report page of a site.
  *
  * @example

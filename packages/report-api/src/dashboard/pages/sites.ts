@@ -28,7 +28,8 @@ ${table(
 }
 
 /**
- * The sign-in form: the site's admin key, posted back to `/dashboard/sign-in`.
+ * The sign-in form: the site's admin key, posted back to `/dashboard/sign-in`, with `next` (a path
+ * `safeNext` accepted) as a hidden field so the browser goes back to the page that asked.
  *
  * @example
  * renderSignInPage({ error: 'That key was not accepted.' });
@@ -36,12 +37,14 @@ ${table(
 export function renderSignInPage({
   error = null,
   viewer = null,
-}: { error?: string | null; viewer?: Viewer | null } = {}): HtmlEscapedString {
+  next = null,
+}: { error?: string | null; viewer?: Viewer | null; next?: string | null } = {}): HtmlEscapedString {
   const body = h`<div class="signin"><h1>Sign in</h1>
 <p>Use the admin key of the site you want to see.</p>
 ${error ? h`<p class="error" role="alert">${error}</p>` : ''}
 <form method="post" action="${BASE}/sign-in">
 ${viewer ? h`<input type="hidden" name="csrf" value="${viewer.csrfToken}">` : ''}
+${next ? h`<input type="hidden" name="next" value="${next}">` : ''}
 <label for="adminKey">Admin key</label>
 <input type="password" id="adminKey" name="adminKey" autocomplete="current-password" required autofocus>
 <button type="submit">Sign in</button>
