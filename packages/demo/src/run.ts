@@ -198,7 +198,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoHandle> 
 
     return {
       reportApiUrl,
-      dashboardUrl: `${reportApiUrl}/dashboard/sign-in`,
+      // Signing in opens the day played (yesterday before 06:00 local time), not a nearly empty today.
+      dashboardUrl: `${reportApiUrl}/dashboard/sign-in?next=${encodeURIComponent(
+        `/dashboard/sites/${encodeURIComponent(site.id)}?date=${days.main.date}`,
+      )}`,
       triageUrl: `${reportApiUrl}/dashboard/sites/${encodeURIComponent(site.id)}/triage`,
       site,
       adminKey,

@@ -92,7 +92,10 @@ describe('the demo (command line)', () => {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     clearTimeout(killer);
-    expect(output).toMatch(/Dashboard +http:\/\/127\.0\.0\.1:\d+\/dashboard\/sign-in/);
+    // Signing in opens the report of the day played, whose date the summary names.
+    const played = /Report +(\d{4}-\d{2}-\d{2})/.exec(output)?.[1];
+    const signIn = 'Dashboard +http://127\\.0\\.0\\.1:\\d+/dashboard/sign-in';
+    expect(output).toMatch(new RegExp(`${signIn}\\?next=%2Fdashboard%2Fsites%2Fsite_[\\w-]+%3Fdate%3D${played}\\s`));
     expect(output).toMatch(/Admin key +wpa_/);
     expect(output).toContain('Ctrl-C: stopping');
     expect(output.trimEnd().endsWith('stopped.')).toBe(true);
