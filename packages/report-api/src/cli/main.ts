@@ -12,7 +12,7 @@ interface CommandEntry {
 
 /**
  * The `watchpost` subcommands. Each module is imported only when its command runs: `import` then
- * holds neither the HTTP server, the dashboard nor the PostgreSQL driver in memory (about 15 MB of
+ * holds neither the HTTP server, the dashboard nor the PostgreSQL driver in memory (about 20 MB of
  * the import's peak). To add one: create `commands/NAME.ts` exporting a `Command`, and add it here.
  */
 export const commands: Record<string, CommandEntry> = {
