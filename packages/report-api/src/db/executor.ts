@@ -4,9 +4,10 @@
  * them to `?` and binds booleans as 1/0. Text that must sort byte-wise on both takes `binary` after it
  * (` COLLATE "C"` on PostgreSQL; nothing on SQLite, whose default collation is byte-wise).
  *
- * There are no transactions here on purpose: better-sqlite3 runs a transaction synchronously, and an
- * `await` inside one would let other work on the same connection slip into it. Stores that need one
- * (sites, keys, ingest) stay per dialect.
+ * There are no open transactions here on purpose: better-sqlite3 runs a transaction synchronously, and an
+ * `await` inside one would let other work on the same connection slip into it. `batch` runs a list of
+ * statements known in advance as one transaction (nothing runs between them); stores whose writes
+ * depend on what they read in between (sites, keys, ingest) stay per dialect.
  */
 
 /** A value a statement binds. */
@@ -26,6 +27,14 @@ export interface Executor {
   all<Row>(sql: string, params?: readonly SqlValue[]): Promise<Row[]>;
   /** Runs a statement; how many rows it inserted, updated or deleted. */
   run(sql: string, params?: readonly SqlValue[]): Promise<number>;
+  /** Runs the statements in order as one transaction: all of them, or none when one fails. */
+  batch(statements: readonly SqlStatement[]): Promise<void>;
+}
+
+/** One statement of a `batch`. */
+export interface SqlStatement {
+  readonly sql: string;
+  readonly params: readonly SqlValue[];
 }
 
 /** `$n` placeholders in order of appearance, for dialects that bind positionally (`?`). */

@@ -54,13 +54,17 @@ const COLUMNS = 'finding_id, ip, type, severity, region, account_id, resource, c
 export function findingStoreOn(db: Executor): FindingStore {
   return {
     async putFindings(siteId, findings) {
-      for (const id of new Set(findings.map((f) => f.findingId)))
-        await db.run('DELETE FROM findings WHERE site_id = $1 AND finding_id = $2', [siteId, id]);
-      for (const f of findings) {
-        await db.run(
-          `INSERT INTO findings (site_id, ${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+      // One transaction: a reader never sees a finding between its old rows going and its new ones coming.
+      const ids = [...new Set(findings.map((f) => f.findingId))];
+      await db.batch([
+        ...ids.map((id) => ({
+          sql: 'DELETE FROM findings WHERE site_id = $1 AND finding_id = $2',
+          params: [siteId, id],
+        })),
+        ...findings.map((f) => ({
+          sql: `INSERT INTO findings (site_id, ${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
            ON CONFLICT (site_id, finding_id, ip) DO NOTHING`,
-          [
+          params: [
             siteId,
             f.findingId,
             f.ip,
@@ -74,8 +78,8 @@ export function findingStoreOn(db: Executor): FindingStore {
             f.lastSeen,
             f.count,
           ],
-        );
-      }
+        })),
+      ]);
     },
     async listFindings(siteId, from, to) {
       const rows = await db.all<FindingRow>(

@@ -42,6 +42,17 @@ export function findingsContract({ fresh }: ContractContext): void {
       expect(await store.listFindings(b.site.id, 0, T + 100)).toEqual([]);
     });
 
+    it('stores a batch of findings whole or not at all: a failing row leaves the old rows in place', async () => {
+      const store = await fresh();
+      const a = await store.createSite({ name: 'a', timeZone: 'UTC', homeCountry: null });
+      const before = [finding('f1', '198.51.100.1', T), finding('f2', '198.51.100.2', T + 1)];
+      await store.putFindings(a.site.id, before);
+      // f1's new rows, then a row the schema refuses (type is NOT NULL): f1's old row must survive.
+      const broken = finding('f2', '198.51.100.9', T + 2, { type: null as unknown as string });
+      await expect(store.putFindings(a.site.id, [finding('f1', '198.51.100.3', T + 2), broken])).rejects.toThrow();
+      expect(await store.listFindings(a.site.id, T, T + 10)).toEqual(before);
+    });
+
     it('replaces a threat list by source and keeps sites apart', async () => {
       const store = await fresh();
       const a = await store.createSite({ name: 'a', timeZone: 'UTC', homeCountry: null });

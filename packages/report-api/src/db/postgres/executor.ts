@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Executor } from '../executor.js';
-import { changes, rows, statement, type Statement } from './pool.js';
+import { changes, rows, statement, transaction, type Statement } from './pool.js';
 
 /**
  * The `Executor` of a PostgreSQL pool: named prepared statements (one per SQL text), text ordered
@@ -23,5 +23,10 @@ export function postgresExecutor(pool: pg.Pool): Executor {
       return (await rows(pool, named(sql), [...params])) as Row[];
     },
     run: (sql, params = []) => changes(pool, named(sql), [...params]),
+    async batch(list) {
+      await transaction(pool, async (client) => {
+        for (const { sql, params } of list) await changes(client, named(sql), [...params]);
+      });
+    },
   };
 }

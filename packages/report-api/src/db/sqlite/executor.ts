@@ -33,5 +33,14 @@ export function sqliteExecutor(connection: Database.Database): Executor {
       const { statement, values } = bind(sql, params);
       return statement.run(...values).changes;
     },
+    async batch(statements) {
+      // Synchronous inside: no other work on this connection runs between the statements.
+      connection.transaction(() => {
+        for (const { sql, params } of statements) {
+          const { statement, values } = bind(sql, params);
+          statement.run(...values);
+        }
+      })();
+    },
   };
 }
