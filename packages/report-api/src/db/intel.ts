@@ -26,14 +26,14 @@ export interface IntelStore {
 export function intelStoreOn(db: Executor): IntelStore {
   return {
     async replaceIntel(siteId, source, values, now) {
-      await db.run('DELETE FROM intel_entries WHERE site_id = $1 AND source = $2', [siteId, source]);
-      for (const value of new Set(values))
-        await db.run('INSERT INTO intel_entries (site_id, source, value, added_at) VALUES ($1, $2, $3, $4)', [
-          siteId,
-          source,
-          value,
-          now,
-        ]);
+      // One transaction: a report never reads the source empty or half replaced.
+      await db.batch([
+        { sql: 'DELETE FROM intel_entries WHERE site_id = $1 AND source = $2', params: [siteId, source] },
+        ...[...new Set(values)].map((value) => ({
+          sql: 'INSERT INTO intel_entries (site_id, source, value, added_at) VALUES ($1, $2, $3, $4)',
+          params: [siteId, source, value, now],
+        })),
+      ]);
     },
     listIntel(siteId) {
       return db.all<{ source: string; value: string }>(

@@ -69,6 +69,14 @@ export function findingsContract({ fresh }: ContractContext): void {
         { source: 'edrop', value: '198.51.100.7' },
       ]);
       expect(await store.listIntel(b.site.id)).toEqual([]);
+      // A list that fails half-way (a value the schema refuses) replaces nothing.
+      await expect(
+        store.replaceIntel(a.site.id, 'drop', ['192.0.2.0/24', null as unknown as string], T + 2),
+      ).rejects.toThrow();
+      expect(await store.listIntel(a.site.id)).toEqual([
+        { source: 'drop', value: '203.0.113.0/24' },
+        { source: 'edrop', value: '198.51.100.7' },
+      ]);
     });
 
     it('answers the bot questions of raw events: clients of a category, fetchers of a path', async () => {
