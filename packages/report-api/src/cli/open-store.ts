@@ -59,7 +59,7 @@ export class MissingDatabaseError extends Error {
 }
 
 /** Options of {@link openStoreFromArgs}. */
-export interface OpenStoreOptions extends Pick<SqliteStoreOptions, 'writerThread' | 'onWriterFailure'> {
+export interface OpenStoreOptions extends Pick<SqliteStoreOptions, 'writerThread' | 'onWriterFailure' | 'rollups'> {
   /** Refuse a SQLite file that does not exist instead of creating it: commands that only read. Default false. */
   mustExist?: boolean;
 }
@@ -71,7 +71,7 @@ export interface OpenStoreOptions extends Pick<SqliteStoreOptions, 'writerThread
  * {@link MissingDatabaseError} and nothing is created). Another scheme, a malformed URL, an unreachable server, a
  * refused login or a missing parent directory is a usage error (one line, exit 2), not a stack trace.
  * `writerThread` (SQLite only) writes events on a thread of their own, for `serve`; `onWriterFailure`
- * hears if that thread dies.
+ * hears if that thread dies; `rollups` (SQLite only) says how long rollups wait in memory.
  *
  * @example
  * const store = await openStoreFromArgs('./watchpost.db');
@@ -79,7 +79,7 @@ export interface OpenStoreOptions extends Pick<SqliteStoreOptions, 'writerThread
  */
 export async function openStoreFromArgs(
   db: string,
-  { writerThread = false, onWriterFailure, mustExist = false }: OpenStoreOptions = {},
+  { writerThread = false, onWriterFailure, mustExist = false, rollups }: OpenStoreOptions = {},
 ): Promise<Store> {
   checkDbOption(db);
   if (isPostgresUrl(db)) return openPostgres(db, mustExist);
@@ -88,7 +88,7 @@ export async function openStoreFromArgs(
   if (mustExist && !existsSync(full)) throw new MissingDatabaseError(db);
   if (existsSync(full) && statSync(full).isDirectory()) throw new UsageError(`--db: ${full} is a directory`);
   try {
-    return openSqliteStore({ path: full, writerThread, onWriterFailure });
+    return openSqliteStore({ path: full, writerThread, onWriterFailure, rollups });
   } catch (error) {
     throw new UsageError(`--db: cannot open ${full} as a Watchpost database: ${(error as Error).message}`);
   }
