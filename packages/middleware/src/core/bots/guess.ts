@@ -1,9 +1,12 @@
 import type { BotCategory } from '../../protocol/event.js';
+import { createBotIndex, type BotIndex, type IndexedPattern } from './bot-index.js';
+import { branches } from './literals.js';
 
 /**
  * Words that give away what an unnamed bot does, most telling first. A bot is only guessed at when
  * nothing in the tables names it and a generic pattern (isbot's) found it a bot; `other-bot` stays
- * for the ones that say nothing about themselves.
+ * for the ones that say nothing about themselves. Alternatives stay single words, not `(?:a|b)` groups,
+ * so that the index (below) can look each one up by its text.
  */
 const HINTS: ReadonlyArray<readonly [RegExp, BotCategory]> = [
   // Payloads and exploit probes in the user agent itself.
@@ -13,11 +16,14 @@ const HINTS: ReadonlyArray<readonly [RegExp, BotCategory]> = [
     'security-monitor',
   ],
   [
-    /\b(?:gpt|llm|claude|anthropic|openai|gemini|cohere|mistral|huggingface|perplexity)|[-_ ]ai\b|\bai[-_ ]/,
+    new RegExp(
+      String.raw`\bgpt|\bllm|\bclaude|\banthropic|\bopenai|\bgemini|\bcohere|\bmistral|\bhuggingface|\bperplexity|` +
+        String.raw`[-_ ]ai\b|\bai[-_ ]`,
+    ),
     'ai-crawler',
   ],
   [
-    /facebook|meta-external|twitter|telegram|whatsapp|linkedin|pinterest|discord|slack|tumblr|vk(?:share|robot)/,
+    /facebook|meta-external|twitter|telegram|whatsapp|linkedin|pinterest|discord|slack|tumblr|vkshare|vkrobot/,
     'social-preview',
   ],
   [
@@ -37,9 +43,22 @@ const HINTS: ReadonlyArray<readonly [RegExp, BotCategory]> = [
   [/crawl|robot|\bbot\b|bot\/|bot\b|scrap|spider|fetch|index|https?:\/\/|\+http|[a-z0-9]@[a-z0-9]/, 'crawler'],
 ];
 
-// All hints in one expression, a group per hint: one pass over the user agent finds every hint
-// (the first listed wins where two start at the same place), and the most telling one found wins.
-const ANY_HINT = new RegExp(HINTS.map(([hint]) => `(${hint.source})`).join('|'), 'g');
+// Each hint's alternatives as rows of one bot index, most telling first: the index reads the user
+// agent once and answers the lowest row found, which is the most telling hint anywhere in it.
+let findHint: BotIndex | undefined;
+let categoryOfRow: BotCategory[] = [];
+
+function hintIndex(): BotIndex {
+  const rows: IndexedPattern[] = [];
+  categoryOfRow = [];
+  for (const [hint, category] of HINTS) {
+    for (const pattern of branches(hint.source) as string[]) {
+      rows.push({ pattern });
+      categoryOfRow.push(category);
+    }
+  }
+  return createBotIndex(rows);
+}
 
 /**
  * A category for a bot that no table names, from the words in its user agent (lower case), or
@@ -50,16 +69,7 @@ const ANY_HINT = new RegExp(HINTS.map(([hint]) => `(${hint.source})`).join('|'),
  * guessCategory('mozilla/5.0 (compatible; heexybot/1.0; +https://heexy.org/bot)'); // 'crawler'
  */
 export function guessCategory(lowerUa: string): BotCategory {
-  let best = HINTS.length;
-  ANY_HINT.lastIndex = 0;
-  for (let found = ANY_HINT.exec(lowerUa); found !== null && best > 0; found = ANY_HINT.exec(lowerUa)) {
-    if (found[0] === '') ANY_HINT.lastIndex++;
-    for (let group = 1; group <= best; group++) {
-      if (found[group] !== undefined) {
-        best = group - 1;
-        break;
-      }
-    }
-  }
-  return best === HINTS.length ? 'other-bot' : (HINTS[best] as readonly [RegExp, BotCategory])[1];
+  findHint ??= hintIndex();
+  const hit = findHint(lowerUa, lowerUa);
+  return hit === null ? 'other-bot' : (categoryOfRow[hit.row] as BotCategory);
 }
