@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { browserUserAgents, heldOutBots } from '../../../test/bots/holdout.js';
 import { createBotIndex } from './bot-index.js';
+import { builtInRows } from './classify.js';
 
 const find = (patterns: string[], ua: string) =>
   createBotIndex(patterns.map((pattern) => ({ pattern })))(ua.toLowerCase(), ua);
@@ -35,5 +38,64 @@ describe('createBotIndex', () => {
     const hit = find(['googlebot'], 'İİİ Googlebot');
     expect(hit?.row).toBe(0);
     expect(hit?.text.toLowerCase()).toBe('googlebot');
+  });
+});
+
+describe('createBotIndex, rows without a text', () => {
+  it.each([
+    ['an anchored row, any case', ['^wget'], 'WGET/1.21', { row: 0, text: 'WGET' }],
+    ['an anchored row only at the start', ['^wget', 'zzz'], 'xwget zzz', { row: 1, text: 'zzz' }],
+    ['the lower of two anchored rows', ['^wg', '^wget'], 'wget', { row: 0, text: 'wg' }],
+    ['an anchored row that may start with anything', ['^wget', '^\\d+'], '123 wget', { row: 1, text: '123' }],
+    ['a first character beyond ASCII', ['^wget', '^\\S+ x'], 'éa x', { row: 1, text: 'éa x' }],
+    ['a row that must end with a character', [';\\s\\w+;$'], 'Tool; abc;', { row: 0, text: '; abc;' }],
+    ['an ending in either case', ['\\w+C$'], 'xabc', { row: 0, text: 'xabc' }],
+  ])('%s', (_name, patterns, ua, expected) => {
+    expect(find(patterns, ua)).toEqual(expected);
+  });
+
+  it.each([
+    ['a row that must end with a character', [';\\s\\w+;$'], 'Tool; abc; '],
+    ['an anchored row after the start', ['^wget'], ' wget'],
+    ['an empty user agent', ['^\\d+x', ';$'], ''],
+  ])('finds nothing for %s', (_name, patterns, ua) => {
+    expect(find(patterns, ua)).toBeNull();
+  });
+});
+
+describe('createBotIndex on the built-in table', () => {
+  const rows = builtInRows();
+  const expressions = rows.map((row) => new RegExp(row.pattern, 'i'));
+  const findBot = createBotIndex(rows);
+  /** What trying every row in order would answer: the index must agree with it. */
+  const naive = (ua: string) => {
+    for (let row = 0; row < expressions.length; row++) {
+      const found = (expressions[row] as RegExp).exec(ua);
+      if (found !== null) return row;
+    }
+    return null;
+  };
+  const sources = JSON.parse(
+    readFileSync(new URL('../../../../../scripts/bots/sources/crawler-user-agents.json', import.meta.url), 'utf8'),
+  ) as Array<{ instances?: string[] }>;
+  const uas = [
+    ...heldOutBots().map((bot) => bot.ua),
+    ...browserUserAgents(),
+    ...sources.flatMap((entry) => entry.instances ?? []),
+  ];
+
+  it('finds the row that trying every row in order finds, for every known user agent', () => {
+    expect(uas.length).toBeGreaterThan(4000);
+    const disagreements = uas.filter((ua) => (findBot(ua.toLowerCase(), ua)?.row ?? null) !== naive(ua));
+    expect(disagreements).toEqual([]);
+  });
+
+  it('agrees with it on cut, padded and re-cased user agents too', () => {
+    // Every third user agent: trying 1,800 rows one by one is slow.
+    const variants = uas
+      .filter((_ua, index) => index % 3 === 0)
+      .flatMap((ua) => [ua.slice(1), ua.slice(0, -1), ` ${ua}`, `${ua};`, ua.toUpperCase()]);
+    const disagreements = variants.filter((ua) => (findBot(ua.toLowerCase(), ua)?.row ?? null) !== naive(ua));
+    expect(disagreements).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { branches, requiredLiterals } from './literals.js';
+import { compileUnindexed } from './unindexed.js';
 
 /** A pattern to find: a case-insensitive regular expression source without capture groups. */
 export interface IndexedPattern {
@@ -16,11 +17,18 @@ export type BotIndex = (lowerUa: string, ua: string) => IndexHit | null;
 
 interface Literal {
   readonly text: string;
+  /**
+   * The text's last character code, compared first: common words share their first four characters
+   * with names (`mozilla/` and `mozilla-tabstack`), rarely their last.
+   */
+  readonly last: number;
   /** Rows this text stands for, in ascending order. */
   readonly rows: number[];
 }
 
 const SLOTS = 1 << 16;
+/** No row: above every row number, and a small integer (`Infinity` would make the arrays doubles). */
+const NONE = 0x3fffffff;
 /** Characters that are not plain text in a regular expression source, unless escaped. */
 const PLAIN_SOURCE = /^(?:[^\\.*+?^${}()|[\]]|\\[^A-Za-z0-9])+$/;
 
@@ -32,68 +40,6 @@ function slotOf(a: number, b: number, c: number): number {
 /** Where four characters go. */
 function slotOf4(a: number, b: number, c: number, d: number): number {
   return (a * 29791 + b * 961 + c * 31 + d) & (SLOTS - 1);
-}
-
-/** Whether `text` contains one of `parts` (a loop: no closure per call). */
-function includesAny(text: string, parts: readonly string[]): boolean {
-  for (const part of parts) if (text.includes(part)) return true;
-  return false;
-}
-
-/** How many capture groups a pattern has. */
-function groupsOf(pattern: string): number {
-  return (new RegExp(`${pattern}|`).exec('') as RegExpExecArray).length - 1;
-}
-
-/**
- * Finds the lowest of these rows (the ones without a text to index) that matches: those anchored at
- * the start are tried there only, as one expression with a group per row, which tells which of them
- * matched; each other one only when a text it needs (a character, at least) is in the user agent.
- */
-function compileUnindexed(
-  rows: readonly IndexedPattern[],
-  numbers: readonly number[],
-): (ua: string, lowerUa: string) => IndexHit | null {
-  const anchored: Array<{ row: number; group: number }> = [];
-  const sources: string[] = [];
-  const guarded: Array<{ row: number; needs: readonly string[] | null; expression: RegExp }> = [];
-  let group = 1;
-  for (const row of numbers) {
-    const pattern = (rows[row] as IndexedPattern).pattern;
-    const parts = branches(pattern);
-    if (parts !== null && parts.length === 1 && pattern.startsWith('^')) {
-      anchored.push({ row, group });
-      sources.push(`(${pattern.slice(1)})`);
-      group += 1 + groupsOf(pattern);
-    } else guarded.push({ row, needs: requiredLiterals(pattern, 1), expression: new RegExp(pattern, 'i') });
-  }
-  // Alternatives are tried in order, so the first that matches is the lowest row among them.
-  const atStart = sources.length === 0 ? null : new RegExp(`^(?:${sources.join('|')})`, 'i');
-  // The same without groups, for the common answer (no match), which it gives faster.
-  const anyAtStart =
-    sources.length === 0
-      ? null
-      : new RegExp(`^(?:${sources.map((source) => `(?:${source.slice(1, -1)})`).join('|')})`, 'i');
-  return function findUnindexed(ua, lowerUa) {
-    let hit: IndexHit | null = null;
-    const found = atStart === null || !(anyAtStart as RegExp).test(ua) ? null : atStart.exec(ua);
-    if (found !== null) {
-      for (const { row, group: index } of anchored) {
-        const text = found[index];
-        if (text !== undefined) {
-          hit = { row, text };
-          break;
-        }
-      }
-    }
-    for (const { row, needs, expression } of guarded) {
-      if (hit !== null && row >= hit.row) break;
-      if (needs !== null && !includesAny(lowerUa, needs)) continue;
-      const match = expression.exec(ua);
-      if (match !== null) return { row, text: match[0] };
-    }
-    return hit;
-  };
 }
 
 /**
@@ -119,7 +65,7 @@ export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
       return void unindexed.push(row);
     }
     for (const text of literals) {
-      const literal = byText.get(text) ?? { text, rows: [] };
+      const literal = byText.get(text) ?? { text, last: text.charCodeAt(text.length - 1), rows: [] };
       literal.rows.push(row);
       byText.set(text, literal);
     }
@@ -134,11 +80,13 @@ export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
     else long.add(slotOf4(a, b, c, d), literal);
   }
   const findUnindexed = compileUnindexed(rows, unindexed);
-  const anyShort = short.buckets.length > 1;
+  // The tables' arrays as constants of the scan (no property loads in its loop).
+  const { slots: longSlots, buckets: longBuckets } = long;
+  const { slots: shortSlots, buckets: shortBuckets } = short;
 
   // The best row so far, and rows whose text was found but whose pattern is still to be tried, kept
   // outside the call so that a scan allocates nothing.
-  let best = Infinity;
+  let best = NONE;
   let text = '';
   const pendingRows: number[] = [];
   let pending = 0;
@@ -154,6 +102,7 @@ export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
    */
   function tryBucket(bucket: readonly Literal[], lowerUa: string, ua: string, at: number): void {
     for (const literal of bucket) {
+      if (lowerUa.charCodeAt(at + literal.text.length - 1) !== literal.last) continue;
       if ((literal.rows[0] as number) >= best || !lowerUa.startsWith(literal.text, at)) continue;
       for (const row of literal.rows) {
         if (row >= best) break;
@@ -175,7 +124,7 @@ export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
   /** Tries the rows put aside, lowest first, until one matches or none could beat `best`. */
   function tryPending(ua: string): void {
     for (;;) {
-      let lowest = Infinity;
+      let lowest = NONE;
       for (let index = 0; index < pending; index++) lowest = Math.min(lowest, pendingRows[index] as number);
       if (lowest >= best) break;
       const found = (expressions[lowest] as RegExp).exec(ua);
@@ -185,13 +134,13 @@ export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
         break;
       }
       // Its pattern was tried against the whole user agent: every entry of that row is done.
-      for (let index = 0; index < pending; index++) if (pendingRows[index] === lowest) pendingRows[index] = Infinity;
+      for (let index = 0; index < pending; index++) if (pendingRows[index] === lowest) pendingRows[index] = NONE;
     }
     pending = 0;
   }
 
   return function findBot(lowerUa: string, ua: string): IndexHit | null {
-    best = Infinity;
+    best = NONE;
     text = '';
     pending = 0;
     // Wraps after 2^32 - 1 calls to 1, never to 0, the mark of a row never put aside.
@@ -202,25 +151,27 @@ export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
       text = unindexedHit.text;
     }
     const length = lowerUa.length;
-    let a = lowerUa.charCodeAt(0);
-    let b = lowerUa.charCodeAt(1);
-    let c = lowerUa.charCodeAt(2);
-    for (let at = 0; at + 2 < length; at++) {
-      const d = at + 3 < length ? lowerUa.charCodeAt(at + 3) : -1;
-      if (d !== -1) {
-        const bucket = long.slots[slotOf4(a, b, c, d)] as number;
-        if (bucket !== 0) tryBucket(long.buckets[bucket] as Literal[], lowerUa, ua, at);
+    if (length >= 3) {
+      let a = lowerUa.charCodeAt(0);
+      let b = lowerUa.charCodeAt(1);
+      let c = lowerUa.charCodeAt(2);
+      // Each place but the last starts four characters (long texts) and three (short ones).
+      const last = length - 3;
+      for (let at = 0; at < last; at++) {
+        const d = lowerUa.charCodeAt(at + 3);
+        const longBucket = longSlots[slotOf4(a, b, c, d)] as number;
+        if (longBucket !== 0) tryBucket(longBuckets[longBucket] as Literal[], lowerUa, ua, at);
+        const shortBucket = shortSlots[slotOf(a, b, c)] as number;
+        if (shortBucket !== 0) tryBucket(shortBuckets[shortBucket] as Literal[], lowerUa, ua, at);
+        a = b;
+        b = c;
+        c = d;
       }
-      if (anyShort) {
-        const bucket = short.slots[slotOf(a, b, c)] as number;
-        if (bucket !== 0) tryBucket(short.buckets[bucket] as Literal[], lowerUa, ua, at);
-      }
-      a = b;
-      b = c;
-      c = d;
+      const shortBucket = shortSlots[slotOf(a, b, c)] as number;
+      if (shortBucket !== 0) tryBucket(shortBuckets[shortBucket] as Literal[], lowerUa, ua, last);
     }
     tryPending(ua);
-    return best === Infinity ? null : { row: best, text };
+    return best === NONE ? null : { row: best, text };
   };
 }
 

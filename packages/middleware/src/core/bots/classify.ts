@@ -142,7 +142,7 @@ let builtIn: readonly TableRow[] | undefined;
  * and the generated table together, the row with the longer text to find first (it is the more
  * specific: `node-fetch` before `fetch/`, ours first on a tie), and isbot's generic patterns last.
  */
-function builtInRows(): readonly TableRow[] {
+export function builtInRows(): readonly TableRow[] {
   if (builtIn !== undefined) return builtIn;
   const ours = KNOWN_BOTS.map(({ name, category, pattern }) => ({ name, category, pattern }));
   const clients = ours.filter((row) => row.category === 'http-client');
