@@ -76,8 +76,13 @@ export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
   const long = new Table();
   for (const literal of byText.values()) {
     const [a, b, c, d] = [0, 1, 2, 3].map((at) => literal.text.charCodeAt(at)) as [number, number, number, number];
-    if (literal.text.length === 3) short.add(slotOf(a, b, c), literal);
-    else long.add(slotOf4(a, b, c, d), literal);
+    if (literal.text.length > 3) long.add(slotOf4(a, b, c, d), literal);
+    else {
+      short.add(slotOf(a, b, c), literal);
+      // Also under every ASCII character but a capital that can follow it, so that the scan finds it
+      // in the long table: one lookup a place. Only a place followed by something else reads both.
+      for (let next = 0; next < 128; next++) if (next < 65 || next > 90) long.add(slotOf4(a, b, c, next), literal);
+    }
   }
   const findUnindexed = compileUnindexed(rows, unindexed);
   // The tables' arrays as constants of the scan (no property loads in its loop).
@@ -155,14 +160,16 @@ export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
       let a = lowerUa.charCodeAt(0);
       let b = lowerUa.charCodeAt(1);
       let c = lowerUa.charCodeAt(2);
-      // Each place but the last starts four characters (long texts) and three (short ones).
+      // Each place but the last starts four characters: the long table holds the short texts too.
       const last = length - 3;
       for (let at = 0; at < last; at++) {
         const d = lowerUa.charCodeAt(at + 3);
         const longBucket = longSlots[slotOf4(a, b, c, d)] as number;
         if (longBucket !== 0) tryBucket(longBuckets[longBucket] as Literal[], lowerUa, ua, at);
-        const shortBucket = shortSlots[slotOf(a, b, c)] as number;
-        if (shortBucket !== 0) tryBucket(shortBuckets[shortBucket] as Literal[], lowerUa, ua, at);
+        if (d > 127) {
+          const shortBucket = shortSlots[slotOf(a, b, c)] as number;
+          if (shortBucket !== 0) tryBucket(shortBuckets[shortBucket] as Literal[], lowerUa, ua, at);
+        }
         a = b;
         b = c;
         c = d;
@@ -182,6 +189,7 @@ class Table {
 
   add(slot: number, literal: Literal): void {
     if (this.slots[slot] === 0) this.slots[slot] = this.buckets.push([]) - 1;
-    (this.buckets[this.slots[slot] as number] as Literal[]).push(literal);
+    const bucket = this.buckets[this.slots[slot] as number] as Literal[];
+    if (!bucket.includes(literal)) bucket.push(literal);
   }
 }

@@ -104,8 +104,9 @@ function compileAnchored(rows: readonly IndexedPattern[], numbers: readonly numb
 /**
  * Finds the lowest of these rows (the ones without a text to index) that matches. Those anchored at
  * the start are tried there only, and only those that can begin with the user agent's first
- * character; each other one only when the user agent has a text it needs (a character, at least) and,
- * for a pattern that ends with `$`, ends with the character it must.
+ * character; each other one (anchored ones that may begin with anything but need a text or an
+ * ending too) only when the user agent has a text it needs (a character, at least) and, for a
+ * pattern that ends with `$`, ends with the character it must.
  */
 export function compileUnindexed(
   rows: readonly IndexedPattern[],
@@ -116,8 +117,11 @@ export function compileUnindexed(
   for (const row of numbers) {
     const pattern = (rows[row] as IndexedPattern).pattern;
     const parts = branches(pattern);
-    if (parts !== null && parts.length === 1 && pattern.startsWith('^')) {
-      anchored.push({ row, start: requiredStart(pattern) });
+    const start = parts !== null && parts.length === 1 && pattern.startsWith('^') ? requiredStart(pattern) : null;
+    // An anchored row that may begin with anything but needs a text or an ending is cheaper tried
+    // alone after those checks than in every first character's expression.
+    if (start !== null && (start !== -1 || (requiredEnding(pattern) === -1 && requiredLiterals(pattern) === null))) {
+      anchored.push({ row, start });
     } else {
       guarded.push({
         row,
