@@ -32,10 +32,13 @@ export function ipErrorPeaksSql(
   WHERE n = 1 ORDER BY errors DESC, ip${collate} LIMIT ${limit}`;
 }
 
+/** How many 5-s buckets one 30-s sum adds up: the one it ends with and those it reaches back to. */
+export const BUCKETS_PER_PEAK = REACH_MS / ERROR_BUCKET_MS + 1;
+
 /**
- * Most candidate IPs `ipErrorPeaksIn` takes from the day rollups: those with the most errors. A botnet
- * of millions of addresses with 50 errors each would otherwise make a list of them all in memory;
- * past this many, an IP with fewer errors that day is left out of the evidence.
+ * Most candidate IPs `ipErrorPeaksIn` takes from the error buckets: those with the most errors in one
+ * of them. A botnet of millions of addresses would otherwise make a list of them all in memory; past
+ * this many, an IP with fewer errors in its worst bucket is left out of the evidence.
  */
 export const MAX_ERROR_CANDIDATES = 10_000;
 
@@ -46,18 +49,27 @@ export function candidateLimit(maxCandidates: number | undefined): number {
 }
 
 /**
- * The IPs whose 4xx and 5xx over local days `firstDay..lastDay` add up to `errors` or more, from the
- * day rollups (`ipErrorPeaksIn`'s candidates): no other IP can have that many in 30 s. Most errors
- * first, at most `limit`. Placeholders: site id, first day, last day, errors, limit; `collate` orders
- * ties on the IP byte-wise on PostgreSQL as on SQLite.
+ * The fewest errors one 5-s bucket of an IP holds when one of its 30-s sums reaches `errors`: a sum
+ * of `BUCKETS_PER_PEAK` buckets reaches it only if one of them holds a share (a hair less, for
+ * rounding). Most IPs with errors all day never come near it.
+ */
+export function bucketFloor(errors: number): number {
+  return (errors / BUCKETS_PER_PEAK) * (1 - 1e-9);
+}
+
+/**
+ * The IPs with a 5-s bucket of `from <= start < to` holding at least `floor` errors (`bucketFloor`):
+ * the only ones whose 30-s sums there can reach the threshold (`ipErrorPeaksIn`'s candidates). Most
+ * errors in one bucket first, at most `limit`. Placeholders: site id, from, to, floor, limit;
+ * `collate` orders ties on the IP byte-wise on PostgreSQL as on SQLite. Reads the range's buckets
+ * through the primary key (site, start, ip), which every bucket of the range is in.
  */
 export function errorCandidatesSql(
-  [site, firstDay, lastDay, errors, limit]: readonly [string, string, string, string, string],
+  [site, from, to, floor, limit]: readonly [string, string, string, string, string],
   collate: string,
 ) {
   return (
-    `SELECT key AS ip FROM rollup_day WHERE site_id = ${site} AND day >= ${firstDay} AND day <= ${lastDay} ` +
-    `AND dim = 'ip' GROUP BY key HAVING sum(s4xx + s5xx) >= ${errors} ` +
-    `ORDER BY sum(s4xx + s5xx) DESC, key${collate} LIMIT ${limit}`
+    `SELECT ip FROM ip_errors_5s WHERE site_id = ${site} AND start >= ${from} AND start < ${to} ` +
+    `AND errors >= ${floor} GROUP BY ip ORDER BY max(errors) DESC, ip${collate} LIMIT ${limit}`
   );
 }

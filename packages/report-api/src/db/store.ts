@@ -283,18 +283,17 @@ export interface RollupStore {
    */
   ipErrorPeaks(siteId: string, from: number, to: number, limit: number): Promise<IpErrorPeak[]>;
   /**
-   * `ipErrorPeaks` of each range (one list per range, in order), of only the IPs whose 4xx and 5xx
-   * over the local days `atLeast.days[0]..days[1]` (the days the ranges touch) add up to
-   * `atLeast.errors` or more: no other IP can have that many in 30 s. The day rollups name those
-   * few once, before the window sums of every range run (on a busy day there are many ranges,
-   * and the whole day can be one). At most `maxCandidates` (default `MAX_ERROR_CANDIDATES`, 10,000)
-   * of them, those with the most errors that day.
+   * `ipErrorPeaks` of each range (one list per range, in order), of only the IPs whose worst 30 s
+   * there reach `atLeast.errors`. Candidates come first, once for all the ranges: the IPs with a 5-s
+   * bucket in them holding a sixth of that (`bucketFloor`), as no other IP can reach it in 30 s (on a
+   * busy day many IPs have errors and the whole day can be one range). At most `maxCandidates`
+   * (default `MAX_ERROR_CANDIDATES`, 10,000) of them, those with the most errors in one bucket.
    */
   ipErrorPeaksIn(
     siteId: string,
     ranges: readonly { from: number; to: number }[],
     limit: number,
-    atLeast: { errors: number; days: readonly [string, string]; maxCandidates?: number },
+    atLeast: { errors: number; maxCandidates?: number },
   ): Promise<IpErrorPeak[][]>;
 }
 

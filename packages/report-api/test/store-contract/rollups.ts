@@ -141,37 +141,64 @@ export function rollupsContract({ fresh }: ContractContext): void {
         { ip: '192.0.2.10', errors: 4, start: T + 35_000 },
       ]);
       expect(await store.ipErrorPeaks(site.id, T, T + 60_000, 0)).toEqual([]);
-      // Candidates from the day rollups: 192.0.2.10 has 9 errors that day (weighted), 192.0.2.9 has
-      // 7, 192.0.2.8 has 1; another site's IP never counts.
-      const day = new Date(T).toISOString().slice(0, 10);
+      // Candidates: IPs with a sixth of the threshold in one bucket (192.0.2.10's worst holds 4,
+      // 192.0.2.9's 7, 192.0.2.8's 1); only peaks that reach the threshold come back, and another
+      // site's IP never counts.
       const range = { from: T, to: T + 100_000 };
-      const peaks = async (errors: number) =>
-        (await store.ipErrorPeaksIn(site.id, [range], 10, { errors, days: [day, day] }))[0];
+      const peaks = async (errors: number) => (await store.ipErrorPeaksIn(site.id, [range], 10, { errors }))[0];
       expect(await peaks(7)).toEqual([
         { ip: '192.0.2.10', errors: 7, start: T + 20_000 },
         { ip: '192.0.2.9', errors: 7, start: T + 50_000 },
       ]);
-      expect(await peaks(8)).toEqual([{ ip: '192.0.2.10', errors: 7, start: T + 20_000 }]);
-      // At most maxCandidates, those with the most errors that day (9 against 7).
-      const one = await store.ipErrorPeaksIn(site.id, [range], 10, { errors: 7, days: [day, day], maxCandidates: 1 });
-      expect(one).toEqual([[{ ip: '192.0.2.10', errors: 7, start: T + 20_000 }]]);
-      expect(await peaks(9)).toEqual([{ ip: '192.0.2.10', errors: 7, start: T + 20_000 }]);
-      expect(await peaks(10)).toEqual([]);
-      // Days before the traffic hold no candidates.
-      expect(
-        await store.ipErrorPeaksIn(site.id, [range, range], 10, { errors: 1, days: ['2000-01-01', '2000-01-02'] }),
-      ).toEqual([[], []]);
+      expect(await peaks(1)).toEqual([
+        { ip: '192.0.2.10', errors: 7, start: T + 20_000 },
+        { ip: '192.0.2.9', errors: 7, start: T + 50_000 },
+        { ip: '192.0.2.8', errors: 1, start: T + 90_000 },
+      ]);
+      expect(await peaks(8)).toEqual([]);
+      expect(await peaks(50)).toEqual([]);
+      // At most maxCandidates, those with the most errors in one bucket (7 against 4).
+      const one = await store.ipErrorPeaksIn(site.id, [range], 10, { errors: 7, maxCandidates: 1 });
+      expect(one).toEqual([[{ ip: '192.0.2.9', errors: 7, start: T + 50_000 }]]);
+      // Ranges before the traffic hold no candidates; no ranges, no lists.
+      expect(await store.ipErrorPeaksIn(site.id, [{ from: 0, to: T }], 10, { errors: 1 })).toEqual([[]]);
+      expect(await store.ipErrorPeaksIn(site.id, [], 10, { errors: 1 })).toEqual([]);
       // Several ranges: one list each, in order, from the same candidates.
       expect(
         await store.ipErrorPeaksIn(site.id, [{ from: T + 25_000, to: T + 40_000 }, range, { from: 0, to: 1 }], 1, {
-          errors: 8,
-          days: [day, day],
+          errors: 4,
         }),
       ).toEqual([
         [{ ip: '192.0.2.10', errors: 4, start: T + 35_000 }],
         [{ ip: '192.0.2.10', errors: 7, start: T + 20_000 }],
         [],
       ]);
+    });
+
+    it('finds a 30-s peak made of six buckets each holding a sixth of the threshold', async () => {
+      const store = await fresh();
+      const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+      // 192.0.2.7: 10 errors in each of six buckets (60 in 30 s); 192.0.2.6: 9 in each (54), and 80
+      // more spread one a bucket over the rest of the hour (134 that day, none of them a burst).
+      const spread = (ip: string, each: number, buckets: number, first = 0) =>
+        Array.from({ length: buckets }, (_, b) =>
+          Array.from({ length: each }, () => event({ ts: T + (first + b) * 5_000, ip, status: 404 })),
+        ).flat();
+      await store.ingestBatch(
+        site.id,
+        batch([...spread('192.0.2.7', 10, 6), ...spread('192.0.2.6', 9, 6), ...spread('192.0.2.6', 1, 80, 10)]),
+      );
+      const hour = { from: T, to: T + 3_600_000 };
+      expect(await store.ipErrorPeaksIn(site.id, [hour], 10, { errors: 60 })).toEqual([
+        [{ ip: '192.0.2.7', errors: 60, start: T }],
+      ]);
+      expect(await store.ipErrorPeaksIn(site.id, [hour], 10, { errors: 54 })).toEqual([
+        [
+          { ip: '192.0.2.7', errors: 60, start: T },
+          { ip: '192.0.2.6', errors: 54, start: T },
+        ],
+      ]);
+      expect(await store.ipErrorPeaksIn(site.id, [hour], 10, { errors: 61 })).toEqual([[]]);
     });
 
     it('adds up per-IP error buckets of many IPs across batches', async () => {

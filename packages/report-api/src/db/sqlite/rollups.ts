@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { DimensionRow, ErrorBucket, IpErrorPeak, RollupStore, TrafficBucket } from '../store.js';
 import { COUNTER_COLUMNS } from '../aggregate.js';
-import { candidateLimit, errorCandidatesSql, ipErrorPeaksSql } from '../error-peaks.js';
+import { bucketFloor, candidateLimit, errorCandidatesSql, ipErrorPeaksSql } from '../error-peaks.js';
 
 const COUNTERS = COUNTER_COLUMNS.join(', ');
 
@@ -46,7 +46,7 @@ export function sqliteRollupStore(db: Database.Database): RollupStore {
     'SELECT start, errors FROM errors_5s WHERE site_id = ? AND start >= ? AND start < ? ORDER BY start',
   );
   const ipPeaks = db.prepare<[string, number, number, number], IpErrorPeak>(ipErrorPeaksSql(['?', '?', '?', '?'], ''));
-  const candidates = db.prepare<[string, string, string, number, number], { ip: string }>(
+  const candidates = db.prepare<[string, number, number, number, number], { ip: string }>(
     errorCandidatesSql(['?', '?', '?', '?', '?'], ''),
   );
   // Placeholders in text order: site, from, to, the candidates (JSON), limit.
@@ -100,13 +100,16 @@ export function sqliteRollupStore(db: Database.Database): RollupStore {
     async ipErrorPeaks(siteId, from, to, limit) {
       return ipPeaks.all(siteId, from, to, Math.max(0, Math.floor(limit)));
     },
-    async ipErrorPeaksIn(siteId, ranges, limit, { errors, days: [firstDay, lastDay], maxCandidates }) {
-      const most = candidateLimit(maxCandidates);
-      const ips = candidates.all(siteId, firstDay, lastDay, errors, most).map((row) => row.ip);
+    async ipErrorPeaksIn(siteId, ranges, limit, { errors, maxCandidates }) {
+      if (ranges.length === 0) return [];
+      const from = Math.min(...ranges.map((range) => range.from));
+      const to = Math.max(...ranges.map((range) => range.to));
+      const floor = bucketFloor(errors);
+      const ips = candidates.all(siteId, from, to, floor, candidateLimit(maxCandidates)).map((row) => row.ip);
       if (ips.length === 0) return ranges.map(() => []);
       const json = JSON.stringify(ips);
       const max = Math.max(0, Math.floor(limit));
-      return ranges.map(({ from, to }) => ipPeaksOf.all(siteId, from, to, json, max));
+      return ranges.map(({ from, to }) => ipPeaksOf.all(siteId, from, to, json, max).filter((p) => p.errors >= errors));
     },
   };
 }
