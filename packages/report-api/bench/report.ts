@@ -5,6 +5,7 @@
 // to /login is a POST login attempt (a hashed account from a pool of 5,000; a third fail) and one event
 // in 200 is refused by a rate rule, so the `logins` and `rateLimited` sections (read from raw
 // events) have work; their cost is printed apart (REPORT_BENCH_LOGINS=0 leaves those events out).
+// BENCH_KEEP=1 BENCH_DIR=… keeps the databases; BENCH_REPORT_DB=…/report-10000000.db measures one again.
 import { join } from 'node:path';
 import { openSqliteStore } from '../src/db/sqlite/open.js';
 import { KIND_FILTERS, toEvent, type EventRow } from '../src/db/rows.js';
@@ -71,25 +72,31 @@ async function warmMs(fn: () => Promise<unknown>): Promise<number> {
 export async function runReportBench(): Promise<void> {
   const dir = benchDir();
   const day = Date.UTC(2026, 2, 2);
-  for (const events of sizes()) {
-    const path = join(dir, `report-${events}.db`);
+  // BENCH_REPORT_DB: a database an earlier run left (BENCH_KEEP=1), measured again without generating it.
+  const reuse = process.env.BENCH_REPORT_DB;
+  for (const events of reuse ? [Number(/report-(\d+)\.db$/.exec(reuse)?.[1])] : sizes()) {
+    const path = reuse ?? join(dir, `report-${events}.db`);
     const store = openSqliteStore({ path });
-    const { site } = await store.createSite({ name: 'bench', timeZone: 'UTC', homeCountry: 'JP' });
-    const batchSize = events <= 1_000_000 ? 1000 : 50_000;
-    const started = performance.now();
-    const counter = { n: 0 };
-    for (const batch of generateDay({ events, dayStart: day, batchSize }))
-      await store.ingestBatch(site.id, withLoginsAndRates(batch, counter));
-    // A little traffic on the days before, so the comparison has something to read.
-    for (let back = 1; back <= 7; back++) {
-      for (const batch of generateDay({ events: 10_000, dayStart: day - back * 86_400_000, seed: 100 + back }))
-        await store.ingestBatch(site.id, batch);
+    const site = reuse
+      ? (await store.listSites())[0]!
+      : (await store.createSite({ name: 'bench', timeZone: 'UTC', homeCountry: 'JP' })).site;
+    if (!reuse) {
+      const batchSize = events <= 1_000_000 ? 1000 : 50_000;
+      const started = performance.now();
+      const counter = { n: 0 };
+      for (const batch of generateDay({ events, dayStart: day, batchSize }))
+        await store.ingestBatch(site.id, withLoginsAndRates(batch, counter));
+      // A little traffic on the days before, so the comparison has something to read.
+      for (let back = 1; back <= 7; back++) {
+        for (const batch of generateDay({ events: 10_000, dayStart: day - back * 86_400_000, seed: 100 + back }))
+          await store.ingestBatch(site.id, batch);
+      }
+      const loadSeconds = (performance.now() - started) / 1000;
+      console.log(
+        `report ${fmt(events)} events: generated and ingested in ${fmt(loadSeconds, 1)} s ` +
+          `(${fmt(events / loadSeconds)} events/s, ${fmt(batchSize)}-event batches)`,
+      );
     }
-    const loadSeconds = (performance.now() - started) / 1000;
-    console.log(
-      `report ${fmt(events)} events: generated and ingested in ${fmt(loadSeconds, 1)} s ` +
-        `(${fmt(events / loadSeconds)} events/s, ${fmt(batchSize)}-event batches)`,
-    );
     store.db.pragma('wal_checkpoint(TRUNCATE)');
     const bytes = fileBytes(path) + fileBytes(`${path}-wal`);
     const tables = tableSizes(store.db);
