@@ -43,7 +43,7 @@ function tableSizes(db: ReturnType<typeof openSqliteStore>['db']): TableSize[] {
 const account = (n: number) => (n * 2654435761).toString(16).padStart(8, '0').slice(-8).repeat(4);
 
 /** Marks some generated events as login attempts and rate-rule refusals, deterministically. */
-function withLoginsAndRates(batch: EventBatch, counter: { n: number }): EventBatch {
+export function withLoginsAndRates(batch: EventBatch, counter: { n: number }): EventBatch {
   if (process.env.REPORT_BENCH_LOGINS === '0') return batch;
   for (const e of batch.events) {
     const n = counter.n++;
