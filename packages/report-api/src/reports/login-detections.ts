@@ -101,6 +101,8 @@ export function loginDetections(
   const byAccount = groupBy(sorted, (a) => a.account);
   // Brute force: failures from one client for one account (an unknown account counts as one account).
   for (const ofIp of byIp.values()) {
+    // Most clients fail a few times: too few to group by account at all.
+    if (ofIp.length < bruteForce.limit) continue;
     for (const group of groupBy(ofIp, (a) => a.account ?? '').values()) {
       const { ip, account } = group[0]!;
       const peak = peakCount(group, bruteForce.windowMs);
@@ -110,6 +112,7 @@ export function loginDetections(
     }
   }
   for (const [ip, ofIp] of byIp) {
+    if (ofIp.length < stuffing.limit) continue;
     const group = ofIp.filter((a) => a.account !== null);
     if (group.length < stuffing.limit) continue;
     const peak = peakDistinct(

@@ -53,6 +53,26 @@ describe('logins section', () => {
     expect(kinds.some((k) => k.includes('198.51.100.1'))).toBe(false);
   });
 
+  it('counts distinct accounts of the top clients and distinct clients of the top accounts', async () => {
+    // 30 clients fail once each on account 1; 203.0.113.9 fails three times on account 2 and once on
+    // account 3 (four failures: the top client); account 1 is the top account, from 30 clients.
+    const many = Array.from({ length: 30 }, (_, i) => attempt(`198.51.100.${i}`, at(4, i), 'failed', account(1)));
+    const repeated = [2, 2, 2, 3].map((n, i) => attempt('203.0.113.9', at(5, i), 'failed', account(n)));
+    const site = await seeded([...many, ...repeated, attempt('203.0.113.9', at(6), 'success', null)]);
+    const logins = await buildLoginsSection(t.store, site.id, range);
+    expect(logins.topClients).toHaveLength(20);
+    expect(logins.topClients[0]).toEqual({ ip: '203.0.113.9', country: 'RU', attempts: 5, failures: 4, accounts: 2 });
+    expect(logins.topClients[1]).toMatchObject({ attempts: 1, failures: 1, accounts: 1 });
+    expect(logins.accounts).toEqual({
+      distinct: 3,
+      top: [
+        { account: account(1), failures: 30, clients: 30 },
+        { account: account(2), failures: 3, clients: 1 },
+        { account: account(3), failures: 1, clients: 1 },
+      ],
+    });
+  });
+
   it('is empty, with a null success rate, on a day without login attempts', async () => {
     const site = await seeded([event({ ts: at(1) })]);
     const logins = await buildLoginsSection(t.store, site.id, range);
