@@ -286,6 +286,19 @@ describe('createUaClassifier', () => {
     expect(classify('late-reader/1 partner-7')).toEqual({ isBot: true, category: 'crawler', name: 'partner' });
   });
 
+  it('finds an extra bot anchored at the start or the end only there, in any case', () => {
+    const classify = createUaClassifier({
+      extraBots: [
+        { name: 'acme-check', category: 'monitor', pattern: /^acme-check\/\d/ },
+        { name: 'tail-bot', category: 'crawler', pattern: /\d+;q$/ },
+      ],
+    });
+    expect(classify('ACME-Check/2 (x)')).toEqual({ isBot: true, category: 'monitor', name: 'acme-check' });
+    expect(classify('zz acme-check/2').name).not.toBe('acme-check');
+    expect(classify('Mozilla/5.0 (x) 77;Q')).toEqual({ isBot: true, category: 'crawler', name: 'tail-bot' });
+    expect(classify('Mozilla/5.0 (x) 77;q ').name).not.toBe('tail-bot');
+  });
+
   it.each([
     ['bad category', { name: 'x', category: 'robot', pattern: 'x' }],
     ['no name', { name: '', category: 'monitor', pattern: 'x' }],
