@@ -41,6 +41,21 @@ describe('createBotIndex', () => {
   });
 });
 
+describe('createBotIndex, many short texts', () => {
+  it('finds each of 8,788 three-character texts, each filed under ~100 slots', () => {
+    const letters = 'abcdefghijklmnopqrstuvwxyz';
+    const texts: string[] = [];
+    for (const a of letters) for (const b of letters) for (const c of letters) texts.push(a + b + c);
+    const rows = texts.filter((_text, index) => index % 2 === 0);
+    const findShort = createBotIndex(rows.map((pattern) => ({ pattern })));
+    // Followed by ASCII, by a character beyond it, and by nothing: the three ways the scan finds them.
+    const missed = rows.filter(
+      (text, row) => !['1', 'é', ''].every((after) => findShort(`1${text}${after}`, `1${text}${after}`)?.row === row),
+    );
+    expect(missed).toEqual([]);
+  });
+});
+
 describe('createBotIndex, rows without a text', () => {
   it.each([
     ['an anchored row, any case', ['^wget'], 'WGET/1.21', { row: 0, text: 'WGET' }],

@@ -182,9 +182,13 @@ export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
   };
 }
 
-/** Texts by the slot of their first characters; slot 0 of `buckets` is the empty one. */
+/**
+ * Texts by the slot of their first characters; slot 0 of `buckets` is the empty one. Bucket numbers
+ * are 32-bit: with every slot in use (three-character texts take ~100 slots each) the last would be
+ * 65,536.
+ */
 class Table {
-  readonly slots = new Uint16Array(SLOTS);
+  readonly slots = new Uint32Array(SLOTS);
   readonly buckets: Literal[][] = [[]];
 
   add(slot: number, literal: Literal): void {
