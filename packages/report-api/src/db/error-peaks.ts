@@ -43,7 +43,7 @@ export const BUCKETS_PER_PEAK = REACH_MS / ERROR_BUCKET_MS + 1;
 export const MAX_ERROR_CANDIDATES = 10_000;
 
 /** `maxCandidates` as a whole number in 1..`MAX_ERROR_CANDIDATES` (the default). */
-export function candidateLimit(maxCandidates: number | undefined): number {
+function candidateLimit(maxCandidates: number | undefined): number {
   if (maxCandidates === undefined || !(maxCandidates >= 1)) return MAX_ERROR_CANDIDATES;
   return Math.min(MAX_ERROR_CANDIDATES, Math.floor(maxCandidates));
 }
@@ -55,6 +55,25 @@ export function candidateLimit(maxCandidates: number | undefined): number {
  */
 export function bucketFloor(errors: number): number {
   return (errors / BUCKETS_PER_PEAK) * (1 - 1e-9);
+}
+
+/**
+ * What both stores' `ipErrorPeaksIn` ask for their candidates: the span of all the ranges, the bucket
+ * floor and the candidate limit; null for no ranges. A loop, not `Math.min(...ranges)`: the ranges
+ * come from the day's bursts, and a spread has an argument limit.
+ */
+export function candidateQuery(
+  ranges: readonly { from: number; to: number }[],
+  { errors, maxCandidates }: { errors: number; maxCandidates?: number },
+): { from: number; to: number; floor: number; limit: number } | null {
+  if (ranges.length === 0) return null;
+  let from = Number.POSITIVE_INFINITY;
+  let to = Number.NEGATIVE_INFINITY;
+  for (const range of ranges) {
+    from = Math.min(from, range.from);
+    to = Math.max(to, range.to);
+  }
+  return { from, to, floor: bucketFloor(errors), limit: candidateLimit(maxCandidates) };
 }
 
 /**

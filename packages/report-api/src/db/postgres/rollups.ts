@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Counters, DimensionRow, ErrorBucket, IpErrorPeak, RollupStore, TrafficBucket } from '../store.js';
 import { COUNTER_COLUMNS } from '../aggregate.js';
-import { bucketFloor, candidateLimit, errorCandidatesSql, ipErrorPeaksSql } from '../error-peaks.js';
+import { candidateQuery, errorCandidatesSql, ipErrorPeaksSql } from '../error-peaks.js';
 import { rows, statement, type Statement } from './pool.js';
 
 const COUNTERS = COUNTER_COLUMNS.join(', ');
@@ -101,18 +101,17 @@ export function postgresRollupStore(pool: pg.Pool): RollupStore {
     async ipErrorPeaks(siteId, from, to, limit) {
       return rows<IpErrorPeak>(pool, ipPeaks, [siteId, from, to, Math.max(0, Math.floor(limit))]);
     },
-    async ipErrorPeaksIn(siteId, ranges, limit, { errors, maxCandidates }) {
-      if (ranges.length === 0) return [];
-      const from = Math.min(...ranges.map((range) => range.from));
-      const to = Math.max(...ranges.map((range) => range.to));
-      const values = [siteId, from, to, bucketFloor(errors), candidateLimit(maxCandidates)];
+    async ipErrorPeaksIn(siteId, ranges, limit, atLeast) {
+      const query = candidateQuery(ranges, atLeast);
+      if (query === null) return [];
+      const values = [siteId, query.from, query.to, query.floor, query.limit];
       const ips = (await rows<{ ip: string }>(pool, candidates, values)).map((r) => r.ip);
       if (ips.length === 0) return ranges.map(() => []);
       const max = Math.max(0, Math.floor(limit));
       const lists = await Promise.all(
         ranges.map(({ from, to }) => rows<IpErrorPeak>(pool, ipPeaksOf, [siteId, from, to, max, ips])),
       );
-      return lists.map((list) => list.filter((peak) => peak.errors >= errors));
+      return lists.map((list) => list.filter((peak) => peak.errors >= atLeast.errors));
     },
   };
 }

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { DimensionRow, ErrorBucket, IpErrorPeak, RollupStore, TrafficBucket } from '../store.js';
 import { COUNTER_COLUMNS } from '../aggregate.js';
-import { bucketFloor, candidateLimit, errorCandidatesSql, ipErrorPeaksSql } from '../error-peaks.js';
+import { candidateQuery, errorCandidatesSql, ipErrorPeaksSql } from '../error-peaks.js';
 
 const COUNTERS = COUNTER_COLUMNS.join(', ');
 
@@ -100,16 +100,16 @@ export function sqliteRollupStore(db: Database.Database): RollupStore {
     async ipErrorPeaks(siteId, from, to, limit) {
       return ipPeaks.all(siteId, from, to, Math.max(0, Math.floor(limit)));
     },
-    async ipErrorPeaksIn(siteId, ranges, limit, { errors, maxCandidates }) {
-      if (ranges.length === 0) return [];
-      const from = Math.min(...ranges.map((range) => range.from));
-      const to = Math.max(...ranges.map((range) => range.to));
-      const floor = bucketFloor(errors);
-      const ips = candidates.all(siteId, from, to, floor, candidateLimit(maxCandidates)).map((row) => row.ip);
+    async ipErrorPeaksIn(siteId, ranges, limit, atLeast) {
+      const query = candidateQuery(ranges, atLeast);
+      if (query === null) return [];
+      const ips = candidates.all(siteId, query.from, query.to, query.floor, query.limit).map((row) => row.ip);
       if (ips.length === 0) return ranges.map(() => []);
       const json = JSON.stringify(ips);
       const max = Math.max(0, Math.floor(limit));
-      return ranges.map(({ from, to }) => ipPeaksOf.all(siteId, from, to, json, max).filter((p) => p.errors >= errors));
+      return ranges.map(({ from, to }) =>
+        ipPeaksOf.all(siteId, from, to, json, max).filter((peak) => peak.errors >= atLeast.errors),
+      );
     },
   };
 }
