@@ -6,6 +6,7 @@
 // in 200 is refused by a rate rule, so the `logins` and `rateLimited` sections (read from raw
 // events) have work; their cost is printed apart (REPORT_BENCH_LOGINS=0 leaves those events out).
 // BENCH_KEEP=1 BENCH_DIR=… keeps the databases; BENCH_REPORT_DB=…/report-10000000.db measures one again.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { openSqliteStore } from '../src/db/sqlite/open.js';
 import { KIND_FILTERS, toEvent, type EventRow } from '../src/db/rows.js';
@@ -74,7 +75,10 @@ export async function runReportBench(): Promise<void> {
   const day = Date.UTC(2026, 2, 2);
   // BENCH_REPORT_DB: a database an earlier run left (BENCH_KEEP=1), measured again without generating it.
   const reuse = process.env.BENCH_REPORT_DB;
-  for (const events of reuse ? [Number(/report-(\d+)\.db$/.exec(reuse)?.[1])] : sizes()) {
+  const reused = reuse === undefined ? null : /report-(\d+)\.db$/.exec(reuse);
+  if (reuse !== undefined && (reused === null || !existsSync(reuse)))
+    throw new TypeError(`BENCH_REPORT_DB: ${reuse} is not a report-<events>.db this benchmark kept`);
+  for (const events of reused ? [Number(reused[1])] : sizes()) {
     const path = reuse ?? join(dir, `report-${events}.db`);
     const store = openSqliteStore({ path });
     const site = reuse

@@ -45,19 +45,18 @@ const HINTS: ReadonlyArray<readonly [RegExp, BotCategory]> = [
 
 // Each hint's alternatives as rows of one bot index, most telling first: the index reads the user
 // agent once and answers the lowest row found, which is the most telling hint anywhere in it.
-let findHint: BotIndex | undefined;
-let categoryOfRow: BotCategory[] = [];
+let hints: { find: BotIndex; categories: readonly BotCategory[] } | undefined;
 
-function hintIndex(): BotIndex {
+function hintIndex(): { find: BotIndex; categories: readonly BotCategory[] } {
   const rows: IndexedPattern[] = [];
-  categoryOfRow = [];
+  const categories: BotCategory[] = [];
   for (const [hint, category] of HINTS) {
     for (const pattern of branches(hint.source) as string[]) {
       rows.push({ pattern });
-      categoryOfRow.push(category);
+      categories.push(category);
     }
   }
-  return createBotIndex(rows);
+  return { find: createBotIndex(rows), categories };
 }
 
 /**
@@ -69,7 +68,7 @@ function hintIndex(): BotIndex {
  * guessCategory('mozilla/5.0 (compatible; heexybot/1.0; +https://heexy.org/bot)'); // 'crawler'
  */
 export function guessCategory(lowerUa: string): BotCategory {
-  findHint ??= hintIndex();
-  const hit = findHint(lowerUa, lowerUa);
-  return hit === null ? 'other-bot' : (categoryOfRow[hit.row] as BotCategory);
+  hints ??= hintIndex();
+  const hit = hints.find(lowerUa, lowerUa);
+  return hit === null ? 'other-bot' : (hints.categories[hit.row] as BotCategory);
 }
