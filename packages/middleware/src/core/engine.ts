@@ -136,7 +136,12 @@ export function createEngine({
     if (key === undefined) keyCache.set(req.ip, (key = clientKey(ip, keyOptions)));
     return key;
   };
-  const rates = compileRateRules(rateRules, { mode, onError: (error) => reportError(error), clientKey: keyOf });
+  const rates = compileRateRules(rateRules, {
+    mode,
+    onError: (error) => reportError(error),
+    clientKey: keyOf,
+    ipv6Prefix,
+  });
   const logins = createLoginMonitor(loginOptions, dryRun);
   let loginAttempts = 0;
   let loginFailures = 0;

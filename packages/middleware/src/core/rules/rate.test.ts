@@ -5,8 +5,13 @@ import { compileRateRules, type RateRule } from './rate.js';
 import { ratePresets } from './rate-presets.js';
 import type { ParsedIp } from '../ip/parse.js';
 
-/** A fake parsed IP carrying the key the test wants (clientKey above reads it back). */
-const ip = (key: string) => ({ key }) as unknown as ParsedIp;
+/** A parsed IPv4 address of its own for each key the test names, carrying the key (clientKey below reads it back). */
+const addresses = new Map<string, number>();
+const ip = (key: string): ParsedIp => {
+  let word = addresses.get(key);
+  if (word === undefined) addresses.set(key, (word = 0xc0000200 + addresses.size));
+  return { family: 4, words: [word], key } as ParsedIp;
+};
 
 const T0 = Date.UTC(2026, 11, 4, 12, 0, 0);
 const req = (over: Partial<RequestFacts> = {}): RequestFacts => ({
@@ -276,6 +281,28 @@ describe('rate rules in the engine', () => {
     expect(engine.stats().rate).toMatchObject({ countersHeld: 0, bansActive: 1 });
     // Another /64 is another client.
     expect(engine.decide(req({ ip: '2001:db8:1:3::1' })).action).toBe('allow');
+  });
+
+  it.each([
+    [48, '2001:db8:1:ffff::9', '2001:db8:2::1'],
+    [56, '2001:db8:1:2ff::9', '2001:db8:1:300::1'],
+    [96, '2001:db8:1:2:3:4:ffff:9', '2001:db8:1:2:3:5::1'],
+    [128, '2001:db8:1:2:3:4:5:6', '2001:db8:1:2:3:4:5:7'],
+  ])('ipv6Prefix %i: one block is one client, the next block another', (prefix, same, other) => {
+    const engine = createEngine({ ipv6Prefix: prefix, rateRules: [{ name: 'r', limit: 2, windowMs: 10_000 }] });
+    const first = prefix === 128 ? same : same.replace(/:[0-9a-f]+$/, ':1');
+    expect(engine.decide(req({ ip: first })).action).toBe('allow');
+    expect(engine.decide(req({ ip: same })).action).toBe('allow');
+    expect(engine.decide(req({ ip: same })).rule).toBe('rate:r');
+    expect(engine.decide(req({ ip: other })).action).toBe('allow');
+  });
+
+  it('an IPv4 client and the IPv6 address with the same first word are two clients', () => {
+    const engine = createEngine({ rateRules: [{ name: 'r', limit: 1, windowMs: 10_000, key: 'ip+path' }] });
+    // 192.0.2.1 is 0xc0000201; c000:201:: has the same first 32 bits.
+    expect(engine.decide(req({ ip: '192.0.2.1' })).action).toBe('allow');
+    expect(engine.decide(req({ ip: 'c000:201::' })).action).toBe('allow');
+    expect(engine.decide(req({ ip: '::ffff:192.0.2.1' })).rule).toBe('rate:r'); // IPv4-mapped is IPv4
   });
 
   it("global mode 'count' turns a rate block into a count", () => {

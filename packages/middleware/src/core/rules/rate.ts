@@ -5,7 +5,8 @@ import { botCategorySchema } from '../../protocol/index.js';
 import { compileRateMatcher, methodInList, pathOf, type CompiledRateMatch, type RateMatch } from './rate-match.js';
 import type { SharedRateRule } from './rate-sharing.js';
 import { Generations } from '../generations.js';
-import { PairRateWindow, RateWindow } from './rate-window.js';
+import { AddressCounters } from './address-counters.js';
+import { RateWindow } from './rate-window.js';
 
 /**
  * A rate rule: at most `limit` requests per sliding `windowMs` per client key. Counting uses the
@@ -80,10 +81,10 @@ interface CompiledRule {
   readonly status: 403 | 429;
   readonly banMs: number;
   readonly maxClients: number;
-  /** Counters of `ip` and custom keys; null for `ip+path`. */
+  /** Counters of custom keys; null for `ip` and `ip+path`. */
   readonly counter: RateWindow | null;
-  /** Counters of `ip+path`, by client then path; null for other keys. */
-  readonly pairs: PairRateWindow | null;
+  /** Counters of `ip` and `ip+path` keys, by the address's words (and the path's hash); null for custom keys. */
+  readonly addresses: AddressCounters | null;
   readonly bans: Generations<number>;
 }
 
@@ -126,8 +127,8 @@ function compileRule(rule: RateRule, where: string, dryRun: boolean): CompiledRu
     status,
     banMs: ban,
     maxClients: max,
-    counter: key === 'ip+path' ? null : new RateWindow(windowMs, max),
-    pairs: key === 'ip+path' ? new PairRateWindow(windowMs, max) : null,
+    counter: typeof key === 'function' ? new RateWindow(windowMs, max) : null,
+    addresses: typeof key === 'function' ? null : new AddressCounters(windowMs, max),
     bans: new Generations<number>(Math.max(2, max)),
   };
 }
@@ -137,6 +138,24 @@ function startsWith(text: string, prefix: string): boolean {
   const last = prefix.length - 1;
   if (last < 0) return true;
   return text.length > last && text.charCodeAt(last) === prefix.charCodeAt(last) && text.startsWith(prefix);
+}
+
+/** The four words' masks that keep an IPv6 address's first `prefix` bits. */
+function prefixMasks(prefix: number): Int32Array {
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > 128) {
+    throw new TypeError(`ipv6Prefix must be an integer in 0..128, got ${JSON.stringify(prefix)}`);
+  }
+  const masks = new Int32Array(4);
+  for (let i = 0; i < 4; i++) {
+    const bits = Math.min(32, Math.max(0, prefix - i * 32));
+    masks[i] = bits === 0 ? 0 : bits === 32 ? 0xffffffff : ~(0xffffffff >>> bits);
+  }
+  return masks;
+}
+
+/** The path as an `ip+path` key holds it: at most MAX_KEY_LENGTH characters. */
+function cut(path: string): string {
+  return path.length > MAX_KEY_LENGTH ? path.slice(0, MAX_KEY_LENGTH) : path;
 }
 
 function banUntil(rule: CompiledRule, key: string, until: number): void {
@@ -157,11 +176,14 @@ export function compileRateRules(
     mode,
     onError,
     clientKey,
+    ipv6Prefix = 64,
   }: {
     mode: 'block' | 'count';
     onError: (error: unknown) => void;
     /** The client's counting key (IPv6 per prefix), computed only when a rule needs it. */
     clientKey: (req: RequestFacts, ip: ParsedIp) => string;
+    /** IPv6 clients in one block of this size are one client (0..128), as in `clientKey`. Default 64. */
+    ipv6Prefix?: number;
   },
 ): RateRules | null {
   if (rules === undefined) return null;
@@ -174,6 +196,19 @@ export function compileRateRules(
     names.add(rule.name);
   }
   if (compiled.length === 0) return null;
+  const masks = prefixMasks(ipv6Prefix);
+  // ip+path counters are keyed by the address and a number per path (the path's own hash comes
+  // from V8, cached on the string): a path in use keeps its number; none is handed out twice. At
+  // most as many paths are numbered as the largest ip+path rule holds counters.
+  const pathIds = new Generations<number>(
+    Math.max(2, ...compiled.filter((rule) => rule.keyKind === BY_IP_PATH).map((rule) => rule.maxClients)),
+  );
+  let nextPathId = 1;
+  const idOf = (path: string): number => {
+    let id = pathIds.get(path);
+    if (id === undefined) pathIds.set(path, (id = nextPathId++));
+    return id;
+  };
   const byName = new Map(compiled.map((rule) => [rule.ruleName, rule]));
 
   // Rules sorted once by the bot category they count (null: browsers): a rule for crawlers costs a
@@ -211,6 +246,12 @@ export function compileRateRules(
       const raw = typeof req.path === 'string' ? req.path : '';
       const onHit = rates.onHit;
       // Computed at most once per request, and only when a matching rule needs them.
+      let family = 0; // the address's counting words: 0 until read
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      let pathId = -1; // the number standing for the path in ip+path counters
       let client: string | null = null;
       let bare: string | null = null; // the path without its query
       let path: string | null = null; // the same, cut to MAX_KEY_LENGTH
@@ -229,14 +270,26 @@ export function compileRateRules(
           if (!found) continue;
         }
         if (now !== now) now = (clock as () => number)();
-        const { counter, pairs, bans } = rule;
+        const { counter, addresses, bans } = rule;
+        // String keys (bans, sharing) are built only when something needs them: counting does not.
         let key: string | null = null;
-        if (rule.keyKind === BY_IP) key = client ??= clientKey(req, ip);
-        else if (rule.keyKind === BY_IP_PATH) {
-          client ??= clientKey(req, ip);
-          path ??= (bare ??= pathOf(raw)).slice(0, MAX_KEY_LENGTH);
-          // The joined key (bans, sharing) is built only when something needs it: counting does not.
-          if (bans.size !== 0 || onHit) key = clientPath ??= `${client} ${path}`;
+        if (addresses !== null) {
+          if (family === 0) {
+            const words = ip.words;
+            family = ip.family;
+            a0 = family === 4 ? words[0]! | 0 : words[0]! & masks[0]!;
+            if (family === 6) {
+              a1 = words[1]! & masks[1]!;
+              a2 = words[2]! & masks[2]!;
+              a3 = words[3]! & masks[3]!;
+            }
+          }
+          const byPath = rule.keyKind === BY_IP_PATH;
+          if (byPath && pathId === -1) pathId = idOf((path ??= cut((bare ??= pathOf(raw)))));
+          if (bans.size !== 0 || onHit) {
+            key = client ??= clientKey(req, ip);
+            if (byPath) key = clientPath ??= `${client} ${(path ??= cut((bare ??= pathOf(raw))))}`;
+          }
         } else {
           key = customKey(rule.key as (req: RequestFacts) => string | null, req);
           if (key === null) continue;
@@ -247,16 +300,19 @@ export function compileRateRules(
           until = undefined;
         }
         if (until === undefined) {
+          const p0 = rule.keyKind === BY_IP_PATH ? pathId | 0 : 0;
+          const p1 = rule.keyKind === BY_IP_PATH ? (pathId / 0x100000000) | 0 : 0;
           let count: number;
-          if (pairs !== null && client !== null && path !== null) count = pairs.hit(client, path, now);
+          if (addresses !== null) count = addresses.hit(family, a0, a1, a2, a3, p0, p1, now);
           else if (counter !== null && key !== null) count = counter.hit(key, now);
           else continue;
           if (onHit && key !== null) onHit(rule.ruleName, key, now);
           if (count <= rule.limit) continue;
           until = now + rule.banMs;
-          if (pairs !== null && client !== null && path !== null) {
-            key = clientPath ??= `${client} ${path}`;
-            pairs.reset(client, path);
+          if (addresses !== null) {
+            addresses.reset(family, a0, a1, a2, a3, p0, p1);
+            key = client ??= clientKey(req, ip);
+            if (rule.keyKind === BY_IP_PATH) key = clientPath ??= `${client} ${(path ??= cut((bare ??= pathOf(raw))))}`;
           } else if (counter !== null && key !== null) counter.reset(key);
           if (key !== null) banUntil(rule, key, until);
         }
@@ -272,7 +328,7 @@ export function compileRateRules(
       let evictions = 0;
       let bansActive = 0;
       for (const rule of compiled) {
-        const counter = rule.counter ?? rule.pairs;
+        const counter = rule.counter ?? rule.addresses;
         countersHeld += counter?.size ?? 0;
         evictions += (counter?.evictions ?? 0) + rule.bans.evicted;
         bansActive += rule.bans.size;
