@@ -9,6 +9,14 @@ import { formatIp, parseIp } from '../src/core/ip/parse.js';
 import { CHROME_UA, clientIps } from './fixtures.js';
 
 /**
+ * The text as an HTTP parser gives it: one flat string. (A template literal gives a rope of two
+ * pieces, which V8 reads character by character far more slowly than any request's path.)
+ */
+function flat(text: string): string {
+  return Buffer.from(text, 'latin1').toString('latin1');
+}
+
+/**
  * 1 024 requests from 461 clients (a fifth IPv6, all in distinct /64s), 2% of them POST /login. Each
  * carries its address parsed, and as canonical text, as the adapters' client resolver gives them.
  */
@@ -17,7 +25,7 @@ export const requests: RequestFacts[] = clientIps(1_024).map((ip, i) => ({
   parsedIp: parseIp(ip),
   method: i % 50 === 0 ? 'POST' : 'GET',
   host: 'shop.example',
-  path: i % 50 === 0 ? '/login' : i % 10 === 3 ? `/products/${i}?ref=home` : `/products/${i}`,
+  path: flat(i % 50 === 0 ? '/login' : i % 10 === 3 ? `/products/${i}?ref=home` : `/products/${i}`),
   ua: CHROME_UA,
   country: 'JP',
 }));
