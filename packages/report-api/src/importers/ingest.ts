@@ -2,7 +2,7 @@ import type { EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol'
 import type { EventStore } from '../db/store.js';
 import { validateBatch } from '../ingest/validate.js';
 import type { IngestFn, IngestOutcome } from './stream.js';
-import { surelyValid } from './valid-event.js';
+import { surelyValid } from '../ingest/valid-event.js';
 
 /** The event as ingest would store it (normalised), or `null` when ingest validation refuses it. */
 function validated(batch: EventBatch, event: WatchpostEvent): WatchpostEvent | null {
