@@ -58,11 +58,11 @@ export class AddressCounters {
    */
   hit(family: number, a0: number, a1: number, a2: number, a3: number, p0: number, p1: number, now: number): number {
     const hash = hashKey(this.seed, family, a0, a1, a2, a3, p0, p1);
-    const found = find(this.young.slots, hash, family, a0, a1, a2, a3, p0, p1);
+    const found = find(this.young, hash, family, a0, a1, a2, a3, p0, p1);
     if (found >= 0) return count(this.young.slots, found, now, this.windowMs);
     // Not counted in this generation: copied from the old one if there, else a new counter.
     const old = this.old.slots;
-    const inOld = find(old, hash, family, a0, a1, a2, a3, p0, p1);
+    const inOld = find(this.old, hash, family, a0, a1, a2, a3, p0, p1);
     const window = inOld >= 0 ? old[inOld + WINDOW]! : Math.floor(now / this.windowMs) | 0;
     const current = inOld >= 0 ? old[inOld + CURRENT]! : 0;
     const previous = inOld >= 0 ? old[inOld + PREVIOUS]! : 0;
@@ -85,8 +85,8 @@ export class AddressCounters {
   /** Forgets the key (its client was just banned): it is counted afresh from its next request. */
   reset(family: number, a0: number, a1: number, a2: number, a3: number, p0: number, p1: number): void {
     const hash = hashKey(this.seed, family, a0, a1, a2, a3, p0, p1);
-    const inYoung = find(this.young.slots, hash, family, a0, a1, a2, a3, p0, p1);
-    const inOld = find(this.old.slots, hash, family, a0, a1, a2, a3, p0, p1);
+    const inYoung = find(this.young, hash, family, a0, a1, a2, a3, p0, p1);
+    const inOld = find(this.old, hash, family, a0, a1, a2, a3, p0, p1);
     if (inYoung >= 0) this.remove(this.young, inYoung);
     if (inOld >= 0) this.remove(this.old, inOld);
     if (inYoung >= 0 && inOld >= 0) this.promoted -= 1;
@@ -99,7 +99,7 @@ export class AddressCounters {
    */
   private remove(table: Table, at: number): void {
     const slots = table.slots;
-    const mask = slots.length / STRIDE - 1;
+    const mask = table.mask;
     let hole = at / STRIDE;
     for (let next = (hole + 1) & mask; slots[next * STRIDE] !== 0; next = (next + 1) & mask) {
       const home = this.hashAt(slots, next * STRIDE) & mask;
@@ -135,10 +135,10 @@ export class AddressCounters {
     if (young.count >= this.half) {
       this.swap(promoted);
       promoted = false;
-      at = -1 - home(this.young.slots, hash); // the new young table is empty
+      at = -1 - home(this.young, hash); // the new young table is empty
     } else if ((young.count + 1) * 2 * STRIDE > young.slots.length && young.slots.length < this.maxSlots * STRIDE) {
       this.young = this.grow(young);
-      at = find(this.young.slots, hash, family, a0, a1, a2, a3, p0, p1);
+      at = find(this.young, hash, family, a0, a1, a2, a3, p0, p1);
     }
     if (at === NOT_PLACEABLE) at = -1 - this.evictInRun(hash);
     if (promoted) this.promoted += 1;
@@ -153,10 +153,10 @@ export class AddressCounters {
   private evictInRun(hash: number): number {
     const young = this.young;
     const slots = young.slots;
-    const at = (home(slots, hash) + (MAX_PROBES - 1) * STRIDE) % slots.length;
+    const at = (home(young, hash) + (MAX_PROBES - 1) * STRIDE) % slots.length;
     const s = slots;
     const inOld = find(
-      this.old.slots,
+      this.old,
       this.hashAt(s, at),
       s[at]!,
       s[at + 1]!,
@@ -190,7 +190,7 @@ export class AddressCounters {
     const from = table.slots;
     for (let at = 0; at < from.length; at += STRIDE) {
       if (from[at] === 0) continue;
-      const to = freeWithin(bigger.slots, this.hashAt(from, at));
+      const to = freeWithin(bigger, this.hashAt(from, at));
       if (to === -1) {
         this.evictions += 1;
         continue;
@@ -213,6 +213,8 @@ interface Table {
    * the current and previous windows and the current window's number.
    */
   slots: Int32Array;
+  /** Slots - 1 (a power of two - 1): a hash's home slot is `hash & mask`. */
+  mask: number;
   count: number;
 }
 
@@ -227,7 +229,7 @@ const MAX_PROBES = 64;
 const NOT_PLACEABLE = -1 - 0x7fffffff;
 
 function newTable(slots: number): Table {
-  return { slots: new Int32Array(slots * STRIDE), count: 0 };
+  return { slots: new Int32Array(slots * STRIDE), mask: slots - 1, count: 0 };
 }
 
 function nextPowerOfTwo(n: number): number {
@@ -271,13 +273,13 @@ export function hashKey(
 }
 
 /** The index of the hash's home slot. */
-function home(slots: Int32Array, hash: number): number {
-  return (hash & (slots.length / STRIDE - 1)) * STRIDE;
+function home(table: Table, hash: number): number {
+  return (hash & table.mask) * STRIDE;
 }
 
 /** The key's index (>= 0), or -1 - the first free slot's index on its path, or NOT_PLACEABLE. */
 function find(
-  slots: Int32Array,
+  table: Table,
   hash: number,
   family: number,
   a0: number,
@@ -287,8 +289,9 @@ function find(
   p0: number,
   p1: number,
 ): number {
+  const slots = table.slots;
   const end = slots.length;
-  let at = (hash & (end / STRIDE - 1)) * STRIDE;
+  let at = (hash & table.mask) * STRIDE;
   for (let probes = 0; probes < MAX_PROBES; probes++) {
     const tag = slots[at]!;
     if (tag === 0) return -1 - at;
@@ -310,8 +313,9 @@ function find(
 }
 
 /** The first free slot's index within MAX_PROBES of the hash's home, or -1. */
-function freeWithin(slots: Int32Array, hash: number): number {
-  let at = home(slots, hash);
+function freeWithin(table: Table, hash: number): number {
+  const slots = table.slots;
+  let at = home(table, hash);
   for (let probes = 0; probes < MAX_PROBES; probes++) {
     if (slots[at] === 0) return at;
     at += STRIDE;

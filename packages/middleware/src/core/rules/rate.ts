@@ -86,6 +86,8 @@ interface CompiledRule {
   /** Counters of `ip` and `ip+path` keys, by the address's words (and the path's hash); null for custom keys. */
   readonly addresses: AddressCounters | null;
   readonly bans: Generations<number>;
+  /** False until a ban is set, and again once the bans are seen empty: most requests skip `bans`. */
+  banned: boolean;
 }
 
 function integerIn(value: unknown, min: number, max: number, where: string): number {
@@ -130,6 +132,7 @@ function compileRule(rule: RateRule, where: string, dryRun: boolean): CompiledRu
     counter: typeof key === 'function' ? new RateWindow(windowMs, max) : null,
     addresses: typeof key === 'function' ? null : new AddressCounters(windowMs, max),
     bans: new Generations<number>(Math.max(2, max)),
+    banned: false,
   };
 }
 
@@ -160,6 +163,7 @@ function cut(path: string): string {
 
 function banUntil(rule: CompiledRule, key: string, until: number): void {
   rule.bans.set(key, until);
+  rule.banned = true;
 }
 
 /**
@@ -286,7 +290,7 @@ export function compileRateRules(
           }
           const byPath = rule.keyKind === BY_IP_PATH;
           if (byPath && pathId === -1) pathId = idOf((path ??= cut((bare ??= pathOf(raw)))));
-          if (bans.size !== 0 || onHit) {
+          if (rule.banned || onHit) {
             key = client ??= clientKey(req, ip);
             if (byPath) key = clientPath ??= `${client} ${(path ??= cut((bare ??= pathOf(raw))))}`;
           }
@@ -294,9 +298,10 @@ export function compileRateRules(
           key = customKey(rule.key as (req: RequestFacts) => string | null, req);
           if (key === null) continue;
         }
-        let until = key === null || bans.size === 0 ? undefined : bans.get(key);
+        let until = key === null || !rule.banned ? undefined : bans.get(key);
         if (until !== undefined && key !== null && until <= now) {
           bans.delete(key);
+          rule.banned = bans.size !== 0;
           until = undefined;
         }
         if (until === undefined) {
