@@ -90,7 +90,8 @@ function memory(label: string, { max }: { max?: number }): void {
   console.log(
     `${CLIENTS} clients, ${label}: ${counters} counters held (bound ${bound}: ` +
       `${counters <= bound ? 'kept' : 'EXCEEDED'}), ${(rate?.evictions ?? 0) + (logins?.evictions ?? 0)} ` +
-      `evicted, heap and typed arrays +${(held / 1_048_576).toFixed(1)} MB (${(held / Math.max(1, counters)).toFixed(0)} B per counter)`,
+      `evicted, heap and typed arrays +${(held / 1_048_576).toFixed(1)} MB ` +
+      `(${(held / Math.max(1, counters)).toFixed(0)} B per counter)`,
   );
   if (counters > bound) process.exitCode = 1;
 }
