@@ -115,6 +115,7 @@ async function measureBuiltCli(
     const siteId = (JSON.parse(created.out) as { id: string }).id;
     const args = ['import', '--site', siteId, '--format', format, '--db', db, file];
     if (mode === 'cli-sampled') args.push('--sample-rate', '0.1');
+    if (mode === 'cli-single') args.push('--single-thread');
     const { code, out, err } = await run(TIME, ['-f', '@@ %e %U %S %M', process.execPath, BUILT_CLI, ...args], cliEnv);
     const figures = timeFigures(err);
     if (code !== 0 || figures === null) return { error: `import exit ${code}: ${err.trim().slice(-80)}` };
@@ -180,6 +181,7 @@ for (const format of FORMATS) {
   if (hasBuiltCli) {
     runs.push(['cli', small, `import (CLI), ${fmt(SMALL)}`]);
     runs.push(['cli', large, `import (CLI), ${fmt(LARGE)}`]);
+    runs.push(['cli-single', large, `import 1 thread, ${fmt(LARGE)}`]);
     runs.push(['cli-sampled', large, `import 0.1, ${fmt(LARGE)}`]);
   } else summary.push(`${format}: import (CLI) SKIPPED: ${BUILT_CLI} is missing (npm run build first)`);
   console.log(`${format}: ${mb(statSync(large).size)} for ${fmt(LARGE)} lines`);

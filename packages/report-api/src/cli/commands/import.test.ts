@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../db/sqlite/open.js';
@@ -73,6 +74,43 @@ describe('watchpost import', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('--single-thread stores what the parse thread stores (ALB): the same summary, events and report', async () => {
+    const alb = fileURLToPath(new URL('../../importers/fixtures/alb-logins.log', import.meta.url));
+    const runs = [];
+    for (const flags of [[], ['--single-thread']]) {
+      rmSync(db, { force: true });
+      const siteId = await createSite();
+      const run = await cli(
+        'import',
+        '--db',
+        db,
+        '--site',
+        siteId,
+        '--format',
+        'alb',
+        '--login-path',
+        '/login',
+        ...flags,
+        alb,
+      );
+      expect(run.code).toBe(0);
+      const store = openSqliteStore({ path: db });
+      try {
+        const events = await store.listEvents(siteId, { from: 0, to: Date.UTC(2100, 0), limit: 1000 });
+        const report = await buildDailyReport(store, (await store.getSite(siteId))!, '2026-03-09');
+        runs.push({
+          summary: { ...JSON.parse(run.out), seconds: 0 },
+          events: events.map(({ id: _id, siteId: _site, ...rest }) => rest),
+          report: { ...report, generatedAt: 0, site: 0 },
+        });
+      } finally {
+        await store.close();
+      }
+    }
+    expect(runs[1]).toEqual(runs[0]);
+    expect(runs[0]!.events.length).toBeGreaterThan(10);
   });
 
   it('prints its usage with --help', async () => {

@@ -1,6 +1,6 @@
 import type { EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
-import { Worker } from 'node:worker_threads';
 import type { IngestResult } from '../store.js';
+import { startWorker } from '../../threads/start.js';
 import type { StoredBatch } from './events.js';
 import { flushSettings, heldRollups, markOwnerClosed } from './rollup-buffer.js';
 import { type WriterHello, type WriterReply, type WriterRequest, type WriterSettings } from './writer-protocol.js';
@@ -41,21 +41,6 @@ const logFailure = (error: Error) =>
 
 type Request = WriterRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
-// From dist the thread runs writer-thread.js. From source (tsx, vitest) it runs writer-thread.ts,
-// loaded through tsx's hooks, registered inside the thread first: Node 20 does not apply `--import`
-// hooks to a worker's entry module.
-const fromSource = import.meta.url.endsWith('.ts');
-const ENTRY = new URL(fromSource ? './writer-thread.ts' : './writer-thread.js', import.meta.url);
-
-function spawnThread(settings: WriterSettings): Worker {
-  if (!fromSource) return new Worker(ENTRY, { workerData: settings });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot =
-    `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return ` +
-    `import(${JSON.stringify(ENTRY.href)}); })`;
-  return new Worker(boot, { eval: true, workerData: settings });
-}
-
 /**
  * Starts the writer thread on a migrated database file. The thread inserts raw events (group
  * commit) and records, per batch, the id range its rollups still owe; this thread aggregates each
@@ -78,7 +63,7 @@ export function startWriter({
   ...settings
 }: WriterOptions): Writer {
   const { flushEvents, flushMs } = flushSettings({ flushEvents: events, flushMs: ms });
-  const worker = spawnThread(settings);
+  const worker = startWorker(import.meta.url, 'writer-thread', settings);
   worker.unref();
   const waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 1;
