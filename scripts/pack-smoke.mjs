@@ -102,6 +102,14 @@ async function checkCli(app, dir) {
   const created = await run(watchpost, ['sites', 'create', 'smoke', '--tz', 'UTC', '--db', db], app, 30_000);
   if (!/smoke/.test(created.stdout)) throw new Error(`watchpost sites create printed ${created.stdout}`);
   if (!readdirSync(dir).includes('smoke.db')) throw new Error('watchpost sites create made no database');
+  // An ALB import runs its parser on a worker thread loaded from the packed dist: it must resolve there.
+  const site = JSON.parse(created.stdout).id;
+  const log = join(root, 'packages/report-api/src/importers/fixtures/alb-logins.log');
+  const imported = await run(watchpost, ['import', '--site', site, '--format', 'alb', '--db', db, log], app, 60_000);
+  const summary = JSON.parse(imported.stdout);
+  if (summary.linesRead !== 19 || summary.imported < 1) {
+    throw new Error(`watchpost import printed ${imported.stdout} ${imported.stderr}`);
+  }
 }
 
 main().then(
