@@ -240,7 +240,7 @@ function nextPowerOfTwo(n: number): number {
 
 function randomSeed(): number {
   const bytes = new Int32Array(1);
-  globalThis.crypto.getRandomValues(bytes);
+  crypto.getRandomValues(bytes);
   return bytes[0]!;
 }
 
