@@ -1,3 +1,5 @@
+import { slidingEstimate } from './rate-window.js';
+
 /**
  * Sliding-window request counters keyed by numbers: a client's address words (IPv6 already cut to
  * its prefix) and, for `ip+path` rules, two 32-bit hashes of the path. Each table is one
@@ -337,6 +339,5 @@ function count(slots: Int32Array, at: number, now: number, windowMs: number): nu
     slots[at + PREVIOUS] = previous;
   }
   slots[at + CURRENT] = current += 1;
-  if (previous === 0) return current;
-  return current + previous * (1 - (now - window * windowMs) / windowMs);
+  return slidingEstimate(current, previous, now, window * windowMs, windowMs);
 }

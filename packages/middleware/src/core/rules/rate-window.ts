@@ -57,8 +57,25 @@ function count(slot: Slot, now: number, windowMs: number): number {
     slot.window = window;
   }
   slot.current++;
-  if (slot.previous === 0) return slot.current;
-  return slot.current + slot.previous * (1 - (now - window * windowMs) / windowMs);
+  return slidingEstimate(slot.current, slot.previous, now, window * windowMs, windowMs);
+}
+
+/**
+ * The two-bucket estimate: the current fixed window's count plus the previous window's, weighted by
+ * the share of it still inside the sliding window that ends at `now` (`start`: the current window's
+ * start). Shared by every counter of rate rules and login detections.
+ *
+ * @example
+ * slidingEstimate(5, 10, 15_000, 10_000, 10_000); // 5 + 10 × 0.5 = 10
+ */
+export function slidingEstimate(
+  current: number,
+  previous: number,
+  now: number,
+  start: number,
+  windowMs: number,
+): number {
+  return previous === 0 ? current : current + previous * (1 - (now - start) / windowMs);
 }
 
 /**

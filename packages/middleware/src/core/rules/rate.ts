@@ -1,6 +1,7 @@
 import type { BotCategory } from '../../protocol/index.js';
 import type { RequestFacts } from '../engine-options.js';
 import type { ParsedIp } from '../ip/parse.js';
+import { maskWords } from '../ip/cidr.js';
 import { botCategorySchema } from '../../protocol/index.js';
 import { compileRateMatcher, methodInList, pathOf, type CompiledRateMatch, type RateMatch } from './rate-match.js';
 import type { SharedRateRule } from './rate-sharing.js';
@@ -143,19 +144,6 @@ function startsWith(text: string, prefix: string): boolean {
   return text.length > last && text.charCodeAt(last) === prefix.charCodeAt(last) && text.startsWith(prefix);
 }
 
-/** The four words' masks that keep an IPv6 address's first `prefix` bits. */
-function prefixMasks(prefix: number): Int32Array {
-  if (!Number.isInteger(prefix) || prefix < 0 || prefix > 128) {
-    throw new TypeError(`ipv6Prefix must be an integer in 0..128, got ${JSON.stringify(prefix)}`);
-  }
-  const masks = new Int32Array(4);
-  for (let i = 0; i < 4; i++) {
-    const bits = Math.min(32, Math.max(0, prefix - i * 32));
-    masks[i] = bits === 0 ? 0 : bits === 32 ? 0xffffffff : ~(0xffffffff >>> bits);
-  }
-  return masks;
-}
-
 /** The path as an `ip+path` key holds it: at most MAX_KEY_LENGTH characters. */
 function cut(path: string): string {
   return path.length > MAX_KEY_LENGTH ? path.slice(0, MAX_KEY_LENGTH) : path;
@@ -200,7 +188,8 @@ export function compileRateRules(
     names.add(rule.name);
   }
   if (compiled.length === 0) return null;
-  const masks = prefixMasks(ipv6Prefix);
+  // The masks that keep an IPv6 address's first `ipv6Prefix` bits (the engine checked the prefix).
+  const masks = Int32Array.from(maskWords([0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff], ipv6Prefix));
   // ip+path counters are keyed by the address and a number per path (the path's own hash comes
   // from V8, cached on the string): a path in use keeps its number; none is handed out twice. At
   // most as many paths are numbered as the largest ip+path rule holds counters.
