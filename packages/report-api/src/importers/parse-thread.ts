@@ -21,11 +21,11 @@ port.on('message', (reply: ParseThreadReply) => {
   else pending.resolve(reply.outcome);
 });
 
-const ingest = (siteId: string, batch: EventBatch) =>
+const ingest = (_siteId: string, batch: EventBatch) =>
   new Promise<IngestOutcome>((resolve, reject) => {
     const id = nextId++;
     waiting.set(id, { resolve, reject });
-    post({ type: 'batch', id, siteId, batch });
+    post({ type: 'batch', id, batch });
   });
 
 const geo = loadGeoLookup({ warn: (message) => post({ type: 'warn', message }) });

@@ -16,7 +16,7 @@ export interface ParseThreadInput {
 
 /** Messages from the parse thread. */
 export type ParseThreadMessage =
-  | { type: 'batch'; id: number; siteId: string; batch: EventBatch }
+  | { type: 'batch'; id: number; batch: EventBatch }
   | { type: 'progress'; summary: ImportSummary; bytes: number }
   | { type: 'warn'; message: string }
   | { type: 'done'; summary: ImportSummary }
@@ -51,16 +51,18 @@ export function importFilesOnThread({ ingest, onProgress, warn = console.warn, .
     // A young generation of 8 MB: as fast as the default here, and 30 MB less peak memory (bench/import.bench.ts).
     const worker = startWorker(import.meta.url, 'parse-thread', data, { maxYoungGenerationSizeMb: 8 });
     let settled = false;
+    // Batches being stored: the import settles only once they have, so the caller may close its store.
+    const storing = new Set<Promise<void>>();
     const settle = (finish: () => void) => {
       if (settled) return;
       settled = true;
-      finish();
       void worker.terminate();
+      void Promise.allSettled(storing).then(finish);
     };
     worker.on('message', (message: ParseThreadMessage) => {
       if (message.type === 'batch') {
-        Promise.resolve()
-          .then(() => ingest(message.siteId, message.batch))
+        const stored = Promise.resolve()
+          .then(() => ingest(input.siteId, message.batch))
           .then(
             (outcome) => worker.postMessage({ id: message.id, outcome } satisfies ParseThreadReply),
             (error: unknown) =>
@@ -69,6 +71,8 @@ export function importFilesOnThread({ ingest, onProgress, warn = console.warn, .
                 error: error instanceof Error ? error.message : String(error),
               } satisfies ParseThreadReply),
           );
+        storing.add(stored);
+        void stored.finally(() => storing.delete(stored));
       } else if (message.type === 'progress') onProgress?.(message.summary, message.bytes);
       else if (message.type === 'warn') warn(message.message);
       else if (message.type === 'done') settle(() => resolve(message.summary));
