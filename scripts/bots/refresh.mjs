@@ -50,13 +50,24 @@ const SEO_DESCRIPTIONS = [
   [/\bfeeds?\b|\brss\b|podcast|news aggregat/, 'feed'],
   [/archiv|preserv/, 'archiver'],
   [/advertis|\bads?\b|ad verification|brand safety/, 'advertising'],
-  [/search engine/, 'search-engine'],
-  [/webhook|payment|integration|automation|\bapi\b|notification|import|conversion/, 'preview'],
+  [/search engine|\bsearch\b/, 'search-engine'],
+  [/webhook|payment|integration|automation|\bapi\b|notification|import|conversion|prefetch|deploy/, 'preview'],
 ];
 
 function seoCategory(description) {
   const text = String(description ?? '').toLowerCase();
-  return SEO_DESCRIPTIONS.find(([hint]) => hint.test(text))?.[1] ?? 'crawler';
+  const category = SEO_DESCRIPTIONS.find(([hint]) => hint.test(text))?.[1] ?? 'crawler';
+  return category === 'ai-crawler' ? aiCategory(text) : category;
+}
+
+/**
+ * A headless browser can be anything: an entry tagged `browser-automation` is an AI agent when its
+ * description says so, a monitor when it speaks of monitoring, else a crawler.
+ */
+function automationCategory(description) {
+  const text = String(description ?? '').toLowerCase();
+  if (/\bai\b|\bagents?\b/.test(text)) return aiCategory(text);
+  return /monitor/.test(text) ? 'monitor' : 'crawler';
 }
 
 /** ai.robots.txt's free-text `function`, read into an AI category (first match wins). */
@@ -104,6 +115,24 @@ function shadowed(pattern, words) {
   return false;
 }
 
+/**
+ * ai.robots.txt lists robots.txt tokens, and a few are ordinary words (`Spider`, `Code`) that the
+ * user agents of many other bots contain (`Sogou-Spider`, `Transcoder`): found anywhere, they would
+ * name every spider an AI crawler. A token that the examples of this many other crawler-user-agents
+ * entries contain is found only as a product token of its own: not joined to a word before it, and
+ * followed by a version (`Spider/1.0`).
+ */
+const COMMON_WORD_ENTRIES = 5;
+
+function aiPattern(name, crawlerUserAgents) {
+  const pattern = escapeRegExp(name);
+  const expression = new RegExp(pattern, 'i');
+  const others = crawlerUserAgents.filter(
+    (entry) => !new RegExp(entry.pattern, 'i').test(name) && (entry.instances ?? []).some((ua) => expression.test(ua)),
+  );
+  return others.length >= COMMON_WORD_ENTRIES ? `(?<![\\w-])${pattern}\\/` : pattern;
+}
+
 /** Rows `{ category, name, pattern }` from crawler-user-agents and ai.robots.txt, in source order. */
 export function botRows(crawlerUserAgents, aiRobots, words = new Set()) {
   const aiNames = Object.keys(aiRobots);
@@ -111,8 +140,10 @@ export function botRows(crawlerUserAgents, aiRobots, words = new Set()) {
   const claimed = new Set();
   for (const entry of crawlerUserAgents) {
     const tags = new Set(entry.tags ?? []);
-    let category = TAG_CATEGORIES.find(([tag]) => tags.has(tag))?.[1] ?? 'other-bot';
-    if (category === 'seo') category = seoCategory(entry.description);
+    const tag = TAG_CATEGORIES.find(([name]) => tags.has(name))?.[0];
+    let category = TAG_CATEGORIES.find(([name]) => name === tag)?.[1] ?? 'other-bot';
+    if (tag === 'seo') category = seoCategory(entry.description);
+    if (tag === 'browser-automation') category = automationCategory(entry.description);
     const expression = new RegExp(entry.pattern, 'i');
     for (const name of aiNames) {
       if (!expression.test(name)) continue;
@@ -123,7 +154,7 @@ export function botRows(crawlerUserAgents, aiRobots, words = new Set()) {
   }
   for (const name of aiNames) {
     if (claimed.has(name)) continue;
-    const pattern = escapeRegExp(name);
+    const pattern = aiPattern(name, crawlerUserAgents);
     if (!shadowed(pattern, words)) rows.push({ category: aiCategory(aiRobots[name].function), name, pattern });
   }
   return rows;

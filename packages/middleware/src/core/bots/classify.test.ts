@@ -209,8 +209,21 @@ describe('classifyUserAgent', () => {
     ['Acme Uptime Monitor/2.0', 'monitor'],
     ['zz-feed-fetcher/1.0 (3 subscribers)', 'feed'],
     ['${jndi:ldap://x.example/a}', 'scanner'],
-    ['Mozilla/5.0 (compatible; Qzxv/1.0)', 'other-bot'],
-    // An info page or a contact address, and nothing else said: introduced the way crawlers are.
+    ['Qzxv/1.0', 'other-bot'],
+    ['Qzxv', 'other-bot'],
+    // An info page, a contact address or the `(compatible; Name)` slot, and nothing else said:
+    // introduced the way crawlers are.
+    ['Mozilla/5.0 (compatible; Qzxv/1.0)', 'crawler'],
+    ['Research JLU', 'crawler'],
+    ['StudyBot/1.0 (Research Purposes)', 'crawler'],
+    ['Qzxv/1.0 (+https://qzxv.ai/)', 'ai-crawler'],
+    ['QzxvMonit_bot_1.0', 'monitor'],
+    ['Qzxvseo/1.0', 'other-bot'],
+    ['Seoqzxv/1.0', 'seo'],
+    ['QzxvProbe/1.1', 'security-monitor'],
+    // A word that other bots' names contain is not the name of an AI crawler.
+    ['New-Qzxv-Spider/1.0 (compatible; MSIE 5.5; Windows 98)', 'search-engine'],
+    ['Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.0; qzxv Transcoder;)', 'other-bot'],
     ['Zqxv/0.1 (http://www.example.org/zqxv)', 'crawler'],
     ['Mozilla/5.0 (compatible; Qzxv/1.0; +https://qzxv.example)', 'crawler'],
     ['qzxv@example.org/1', 'crawler'],

@@ -11,14 +11,11 @@ import { branches } from './literals.js';
 const HINTS: ReadonlyArray<readonly [RegExp, BotCategory]> = [
   // Payloads and exploit probes in the user agent itself.
   [/\$\{jndi:|<\?(?:php|=)|\bunion\s+select\b|\bexploit|\bvuln|pentest|\bfuzz/, 'scanner'],
-  [
-    /\bscan(?:ner|ning|s)?\b|security|cyber|\bresearch|experiment|inventory|\bprobe\b|tlsprobe|\bmapping\b/,
-    'security-monitor',
-  ],
+  [/\bscan(?:ner|ning|s)?\b|security|cyber|inventory|probe\b|\bmapping\b/, 'security-monitor'],
   [
     new RegExp(
       String.raw`\bgpt|\bllm|\bclaude|\banthropic|\bopenai|\bgemini|\bcohere|\bmistral|\bhuggingface|\bperplexity|` +
-        String.raw`[-_ ]ai\b|\bai[-_ ]`,
+        String.raw`[-_ ]ai\b|\bai[-_ ]|\.ai\/|\.ai\)|\.ai;`,
     ),
     'ai-crawler',
   ],
@@ -27,7 +24,7 @@ const HINTS: ReadonlyArray<readonly [RegExp, BotCategory]> = [
     'social-preview',
   ],
   [
-    /monitor|uptime|\bping(?:er|dom)?\b|pinger|health|\bstatus|synthetic|observ|diagnost|grafana|prometheus|collectd/,
+    /monit|uptime|\bping(?:er|dom)?\b|pinger|health|\bstatus|synthetic|observ|diagnost|grafana|prometheus|collectd/,
     'monitor',
   ],
   [/munin|nagios|zabbix|webmon|loadtime|heartbeat|alive|sitemap check|trackable|\bmon\b|httpmon/, 'monitor'],
@@ -36,11 +33,17 @@ const HINTS: ReadonlyArray<readonly [RegExp, BotCategory]> = [
   [/preview|capture|screenshot|thumbnail|unfurl|\bembed|image.?cache|link resolver|\bdcv\b|\bacme\.|expand/, 'preview'],
   [/archiv|wayback|heritrix|warc/, 'archiver'],
   [/\bads?bot|adsense|adwords|advert|\bads\b/, 'advertising'],
-  [/\bseo\b|backlink|serp|rank/, 'seo'],
+  [/\bseo|backlink|serp|rank/, 'seo'],
+  // Academic crawlers say what they are for (before `search`, which `research` contains).
+  [/\bresearch|\bstudy\b|academic|universit|experiment/, 'crawler'],
   [/search|google|yandex|naver|baidu|\bbing|suche|\bspider/, 'search-engine'],
   // A bot that gives a web page or an address to contact introduces itself the way crawlers do
-  // (`Name/1.0 (+https://example.com/bot)`): a crawler, rather than a bot that says nothing.
-  [/crawl|robot|\bbot\b|bot\/|bot\b|scrap|spider|fetch|index|https?:\/\/|\+http|[a-z0-9]@[a-z0-9]/, 'crawler'],
+  // (`Name/1.0 (+https://example.com/bot)`, or `(compatible; Name/1.0)`): a crawler, rather than a
+  // bot that says nothing.
+  [
+    /crawl|robot|\bbot\b|bot\/|bot\b|scrap|spider|fetch|index|https?:\/\/|\+http|[a-z0-9]@[a-z0-9]|compatible; ?[a-z][\w.-]*\//,
+    'crawler',
+  ],
 ];
 
 // Each hint's alternatives as rows of one bot index, most telling first: the index reads the user

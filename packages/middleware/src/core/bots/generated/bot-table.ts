@@ -169,6 +169,8 @@ SafeSearch microdata crawler
 Gluten Free Crawler/
 FemtosearchBot
 Daum/
+PiplBot
+TinEye
 DuckDuckGo-Favicons-Bot
 YisouSpider
 ToutiaoSpider
@@ -176,9 +178,12 @@ AppEngine-Google
 ZumBot
 Bot.AraTurka.com
 Flamingo_SearchEngine
+TangibleeBot
 google-xrawler
 WordupInfoSearch
 Google-PhysicalWeb
+Twingly
+Rivva
 AddSearchBot
 Google Favicon
 Jooblebot
@@ -206,6 +211,7 @@ PhxBot
 GeedoBot
 GeedoProductSearch
 OICrawler
+Convermax
 FindFiles.net
 FyndSearchEngine-Crawler
 FyndSearchEngine-ReCrawler
@@ -244,16 +250,20 @@ BraveBot
 Coveobot
 daumoa
 Freespoke/
+friendly-spider
 Funnelback
 Gabanzabot/
 GlobalWebSearch
 Golfe/
 GoogleProducer
+HIFIBot/
 IndeedJobBot
 intelx.io_bot
 jobswithgptcom-bot
 Kagibot/
+Kukei.eu-Bot/
 Level9SearchBot/
+Pywikibot/
 Owler (ows.eu
 PlayStore-Google
 top100.rambler.ru crawler
@@ -262,10 +272,13 @@ Searcherxweb
 SearchExpress
 SeznamHomepageCrawler/
 SiteSearch360/
+SlickBot/
 StartpagePrivateImageProxy/
 Swisscows
 TheInternetSearchx
+Vagabondo/
 VsuSearchSpider/
+Wordup-1
 zzhbot
 GeedoShopProductFinder
 `,
@@ -382,10 +395,8 @@ DomainStatsBot
 mindUpBot
 KosmioBot
 Gowikibot
-PiplBot
 James BOT
 Barkrowler	Bark[rR]owler
-TinEye
 trendictionbot
 Ocarinabot
 epicbot
@@ -434,16 +445,12 @@ Kemvibot
 Landau-Media-Spider
 ZuperlistBot/
 tracemyfile
-TangibleeBot
-CloudFlare-Prefetch
 WebDataStats
 VelenPublicWebCrawler
 MoodleBot
 jpg-newsbot
 Blackboard
 ICBot/
-Twingly
-Rivva
 awesomecrawler
 2ip.ru
 Caliperbot
@@ -504,7 +511,6 @@ PageThing
 WordPress/
 InternetMeasurement
 BW	^BW\/
-Vercelbot
 AcademicBotRTU
 YextBot/
 CMSChecker
@@ -513,20 +519,10 @@ Puppeteer
 Selenium
 SlaccaleBot
 webzio
-Amazon-Bedrock-AgentCore-Browser
 AmazonBuyForMe
-Anchor Browser
 Cloudflare-Custom-Hostname-Verification
-Code/1.
-Convermax
-Google-Agent
-Google-Gemini-CLI
-GoogleAgent-Mariner
-Manus-User
 ModernizeBot
-opencode-smartfetch
 seo4ajax.com
-Trae/
 TwinAgent
 CDSCbot
 Fedineko
@@ -564,7 +560,6 @@ centuryb.o.t9
 certytags
 Charlotte
 Goodzer
-Chrome Privacy Preserving Prefetch Proxy
 CirrusExplorer
 CLASSLA-web
 WorldBot
@@ -587,12 +582,10 @@ factset_spyderbot
 FedReporterDataBot
 FirmoGraph
 Friendly testing bot
-friendly-spider
 FriendlyCrawler/
 FullStoryBot/
 gdnplus.com
 getthit.com
-Ghost Inspector
 Google-Area120
 Grammarly/
 gregcrawler
@@ -604,7 +597,6 @@ HawaiiBot
 hCardValidator
 Hello World
 HelloworkJobPostingBot/
-HIFIBot/
 Hlidam.to robot
 Hotjar
 Hype Machine/
@@ -617,7 +609,6 @@ Jumio
 KangarooBot/
 kazbtbot/
 keys-so-bot
-Kukei.eu-Bot/
 LastModBot/
 LinkWalker/
 Macrobondbot
@@ -627,7 +618,6 @@ magicsearchdev/
 Magnet.me-web/
 MB-LinkChecker
 MediaMonitoringBot/
-Pywikibot/
 CentComBot/
 Metorik
 crawler_eb_germany
@@ -676,7 +666,6 @@ SinceraSyntheticUser/
 Konturbot/
 SkroutzBot
 SkyworkSpider
-SlickBot/
 Snipcart/
 Sora POS/
 SparkShipping
@@ -694,7 +683,6 @@ Trellis-Services
 Tweakers
 hgfAlphaXCrawl/
 URLSuMaBot
-Vagabondo/
 videootvBot
 vu-server-health-scanner/
 Web Measure/
@@ -706,7 +694,6 @@ Wheregoes.com
 Citoid
 WireReaderBot/
 ZoteroTranslationServer/WMF
-Wordup-1
 workona-favicon-service/
 WovnCrawler/
 WP Time Capsule
@@ -865,6 +852,7 @@ Cronless
 EdgeWatch
 elmahio-uptimebot
 EvoUptimeBot
+Ghost Inspector
 GotSiteMonitor.com
 synthetic-monitoring-agent/
 Honeybadger Uptime Check
@@ -1218,7 +1206,7 @@ QueritBot
 QuillBot
 quillbot.com
 SBIntuitionsBot
-Spider
+Spider	(?<![\w-])Spider\/
 Terra Cotta
 WARDBot
 wpbot
@@ -1412,11 +1400,14 @@ Tumblr/
     String.raw`
 MetaURI
 BoxcarBot
+CloudFlare-Prefetch
 PagePeeker/
+Vercelbot
 vercel-screenshot
 Cloudflare-Stream-Webhook
 Bitbucket-Webhooks
 ChargeBeeBot
+Chrome Privacy Preserving Prefetch Proxy
 Cloudflare-Stream-Hook
 easybill-ImportManager
 Google-Apps-Script
@@ -1440,6 +1431,35 @@ YahooCacheSystem
 YokoyGroupAG/
 Zapier
 Zendesk Webhook
+`,
+  ],
+  [
+    'ai-agent',
+    String.raw`
+Amazon-Bedrock-AgentCore-Browser
+Anchor Browser
+atlassian-bot
+Code/1.
+Google-Agent
+Google-Gemini-CLI
+GoogleAgent-Mariner
+Manus-User
+opencode-smartfetch
+Trae/
+Aranet-SearchBot
+crawl4ai
+KunatoCrawler
+Devin
+ChatGPT Agent
+Claude-Code
+Code	(?<![\w-])Code\/
+Cursor
+iAskBot
+NovaAct
+opencode
+Operator
+Reflectionbot
+Trae
 `,
   ],
   [
@@ -1482,26 +1502,6 @@ Shap-User
 TongyiBot
 UseAI
 YiyanBot
-`,
-  ],
-  [
-    'ai-agent',
-    String.raw`
-atlassian-bot
-Aranet-SearchBot
-crawl4ai
-KunatoCrawler
-Devin
-ChatGPT Agent
-Claude-Code
-Code
-Cursor
-iAskBot
-NovaAct
-opencode
-Operator
-Reflectionbot
-Trae
 `,
   ],
   [
