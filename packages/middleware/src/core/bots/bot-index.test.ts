@@ -70,6 +70,21 @@ describe('createBotIndex, rows without a text', () => {
   });
 
   it.each([
+    ['a named row without a text before a fallback that matches', ['zzz', '^\\w+/', '^w'], 'wget/1', 1],
+    ['a fallback, when no row before it matches', ['zzz', '^\\w+/', '^w'], 'wzz', 2],
+    ['a named row with a text later in the user agent', ['zzz', '^\\w+/', '^w'], 'wget/1 zzz', 0],
+    ['a row put aside before a fallback that matches', ['z+z', '^w'], 'wget zzz', 0],
+    ['a row put aside after a fallback that matches', ['^w', 'z+z'], 'wget zzz', 0],
+  ])('with fallbacks from row 2 (or 1): %s', (_name, patterns, ua, row) => {
+    const fallbackFrom = patterns.length === 2 ? 1 : 2;
+    const found = createBotIndex(
+      patterns.map((pattern) => ({ pattern })),
+      fallbackFrom,
+    )(ua.toLowerCase(), ua);
+    expect(found?.row).toBe(row);
+  });
+
+  it.each([
     ['a row that must end with a character', [';\\s\\w+;$'], 'Tool; abc; '],
     ['an anchored row after the start', ['^wget'], ' wget'],
     ['an empty user agent', ['^\\d+x', ';$'], ''],
@@ -81,7 +96,11 @@ describe('createBotIndex, rows without a text', () => {
 describe('createBotIndex on the built-in table', () => {
   const rows = builtInRows();
   const expressions = rows.map((row) => new RegExp(row.pattern, 'i'));
-  const findBot = createBotIndex(rows);
+  // isbot's generic patterns (the rows without a name, last) as fallbacks, as the classifier has them.
+  const findBot = createBotIndex(
+    rows,
+    rows.findIndex((row) => row.name === null),
+  );
   /** What trying every row in order would answer: the index must agree with it. */
   const naive = (ua: string) => {
     for (let row = 0; row < expressions.length; row++) {

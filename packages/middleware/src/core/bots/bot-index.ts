@@ -47,13 +47,15 @@ function slotOf4(a: number, b: number, c: number, d: number): number {
  * text's first characters, so that a user agent is read once and only the rows whose text occurs
  * there are tried; rows without such a text, and those anchored at the start, are tried apart (see
  * `compileUnindexed`). Rows are numbered by their position, which is their priority: the lowest wins.
+ * Rows from `fallbackFrom` on are fallbacks (isbot's generic patterns): the costly ones without a
+ * text are tried only when no row before them matched, which for a named bot is never.
  *
  * @example
  * const find = createBotIndex([{ pattern: 'googlebot' }, { pattern: 'bot' }]);
  * find('mozilla/5.0 (compatible; googlebot/2.1)', 'Mozilla/5.0 (compatible; Googlebot/2.1)');
  * // { row: 0, text: 'Googlebot' }
  */
-export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
+export function createBotIndex(rows: readonly IndexedPattern[], fallbackFrom = rows.length): BotIndex {
   const expressions = rows.map(({ pattern }) => new RegExp(pattern, 'i'));
   const plain = rows.map(({ pattern }) => PLAIN_SOURCE.test(pattern));
   const byText = new Map<string, Literal>();
@@ -84,7 +86,14 @@ export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
       for (let next = 0; next < 128; next++) if (next < 65 || next > 90) long.add(slotOf4(a, b, c, next), literal);
     }
   }
-  const findUnindexed = compileUnindexed(rows, unindexed);
+  const findUnindexed = compileUnindexed(
+    rows,
+    unindexed.filter((row) => row < fallbackFrom),
+  );
+  const findFallback = compileUnindexed(
+    rows,
+    unindexed.filter((row) => row >= fallbackFrom),
+  );
   // The tables' arrays as constants of the scan (no property loads in its loop).
   const { slots: longSlots, buckets: longBuckets } = long;
   const { slots: shortSlots, buckets: shortBuckets } = short;
@@ -126,12 +135,14 @@ export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
     }
   }
 
-  /** Tries the rows put aside, lowest first, until one matches or none could beat `best`. */
-  function tryPending(ua: string): void {
+  /**
+   * Tries the rows put aside below `below`, lowest first, until one matches or none could beat `best`.
+   */
+  function tryPending(ua: string, below: number): void {
     for (;;) {
       let lowest = NONE;
       for (let index = 0; index < pending; index++) lowest = Math.min(lowest, pendingRows[index] as number);
-      if (lowest >= best) break;
+      if (lowest >= best || lowest >= below) break;
       const found = (expressions[lowest] as RegExp).exec(ua);
       if (found !== null) {
         best = lowest;
@@ -141,7 +152,6 @@ export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
       // Its pattern was tried against the whole user agent: every entry of that row is done.
       for (let index = 0; index < pending; index++) if (pendingRows[index] === lowest) pendingRows[index] = NONE;
     }
-    pending = 0;
   }
 
   return function findBot(lowerUa: string, ua: string): IndexHit | null {
@@ -150,11 +160,6 @@ export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
     pending = 0;
     // Wraps after 2^32 - 1 calls to 1, never to 0, the mark of a row never put aside.
     call = call === 0xffffffff ? 1 : call + 1;
-    const unindexedHit = findUnindexed(ua, lowerUa);
-    if (unindexedHit !== null) {
-      best = unindexedHit.row;
-      text = unindexedHit.text;
-    }
     const length = lowerUa.length;
     if (length >= 3) {
       let a = lowerUa.charCodeAt(0);
@@ -177,7 +182,13 @@ export function createBotIndex(rows: readonly IndexedPattern[]): BotIndex {
       const shortBucket = shortSlots[slotOf(a, b, c)] as number;
       if (shortBucket !== 0) tryBucket(shortBuckets[shortBucket] as Literal[], lowerUa, ua, last);
     }
-    tryPending(ua);
+    // Then the rows without a text below the best found (a hit of theirs is below it), and the rows
+    // put aside before the fallbacks; the fallbacks' own rows without a text only if none matched.
+    let hit = findUnindexed(ua, lowerUa, best);
+    if (hit !== null) ({ row: best, text } = hit);
+    tryPending(ua, fallbackFrom);
+    if (best >= fallbackFrom && (hit = findFallback(ua, lowerUa, best)) !== null) ({ row: best, text } = hit);
+    tryPending(ua, NONE);
     return best === NONE ? null : { row: best, text };
   };
 }

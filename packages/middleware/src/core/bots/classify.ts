@@ -76,7 +76,8 @@ export function createUaClassifier({
 }: UaClassifierOptions = {}): UaClassifier {
   const cache = new RecentCache<string, UaClassification>(cacheSize);
   const rows: TableRow[] = [...extraBots.map(checkExtraBot), ...builtInRows()];
-  const findBot = createBotIndex(rows);
+  // isbot's generic patterns come last (see builtInRows): the fallbacks of the index.
+  const findBot = createBotIndex(rows, rows.length - readLines(GENERIC_BOT_PATTERNS).length);
   const results = rows.map((row) => (row.name === null ? null : resultOf(row.category, row.name)));
 
   function classifyUncached(fullUa: string): UaClassification {

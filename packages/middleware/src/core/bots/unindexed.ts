@@ -102,16 +102,16 @@ function compileAnchored(rows: readonly IndexedPattern[], numbers: readonly numb
 }
 
 /**
- * Finds the lowest of these rows (the ones without a text to index) that matches. Those anchored at
- * the start are tried there only, and only those that can begin with the user agent's first
- * character; each other one (anchored ones that may begin with anything but need a text or an
+ * Finds the lowest of these rows (the ones without a text to index) below `limit` that matches. Those
+ * anchored at the start are tried there only, and only those that can begin with the user agent's
+ * first character; each other one (anchored ones that may begin with anything but need a text or an
  * ending too) only when the user agent has a text it needs (a character, at least) and, for a
  * pattern that ends with `$`, ends with the character it must.
  */
 export function compileUnindexed(
   rows: readonly IndexedPattern[],
   numbers: readonly number[],
-): (ua: string, lowerUa: string) => IndexHit | null {
+): (ua: string, lowerUa: string, limit: number) => IndexHit | null {
   const anchored: Array<{ row: number; start: number }> = [];
   const guarded: Guarded[] = [];
   for (const row of numbers) {
@@ -140,18 +140,23 @@ export function compileUnindexed(
     if (found === undefined) compiled.set(key, (found = compileAnchored(rows, numbers)));
     return found;
   };
-  const anyStart = forRows(anchored.filter(({ start }) => start === -1).map(({ row }) => row));
+  // Per first character (index 128: beyond ASCII), the expression and its lowest row (when that
+  // cannot beat the best row found, the expression is not run).
   const byStart: AtStart[] = [];
-  for (let code = 0; code < 128; code++) {
-    const lower = lowerAscii(code);
-    byStart.push(forRows(anchored.filter(({ start }) => start === -1 || start === lower).map(({ row }) => row)));
+  const lowestByStart: number[] = [];
+  for (let code = 0; code <= 128; code++) {
+    const lower = code === 128 ? -1 : lowerAscii(code);
+    const numbers = anchored.filter(({ start }) => start === -1 || start === lower).map(({ row }) => row);
+    byStart.push(forRows(numbers));
+    lowestByStart.push(numbers[0] ?? Infinity);
   }
-  return function findUnindexed(ua, lowerUa) {
-    const first = ua.charCodeAt(0);
-    const hit = ((first < 128 ? byStart[first] : anyStart) as AtStart)(ua);
+  return function findUnindexed(ua, lowerUa, limit) {
+    const first = Math.min(ua.charCodeAt(0), 128);
+    let hit = (lowestByStart[first] as number) < limit ? (byStart[first] as AtStart)(ua) : null;
+    if (hit !== null && hit.row >= limit) hit = null;
     const last = lowerAscii(ua.charCodeAt(ua.length - 1));
     for (const { row, needs, ending, expression } of guarded) {
-      if (hit !== null && row >= hit.row) break;
+      if (row >= (hit === null ? limit : hit.row)) break;
       if (ending !== -1 && last !== ending) continue;
       if (needs !== null && !includesAny(lowerUa, needs)) continue;
       const match = expression.exec(ua);
