@@ -40,10 +40,8 @@ const HINTS: ReadonlyArray<readonly [RegExp, BotCategory]> = [
   // A bot that gives a web page or an address to contact introduces itself the way crawlers do
   // (`Name/1.0 (+https://example.com/bot)`, or `(compatible; Name/1.0)`): a crawler, rather than a
   // bot that says nothing.
-  [
-    /crawl|robot|\bbot\b|bot\/|bot\b|scrap|spider|fetch|index|https?:\/\/|\+http|[a-z0-9]@[a-z0-9]|compatible; ?[a-z][\w.-]*\//,
-    'crawler',
-  ],
+  [/crawl|robot|\bbot\b|bot\/|bot\b|scrap|spider|fetch|index/, 'crawler'],
+  [/https?:\/\/|\+http|[a-z0-9]@[a-z0-9]|compatible; ?[a-z][\w.-]*\//, 'crawler'],
 ];
 
 // Each hint's alternatives as rows of one bot index, most telling first: the index reads the user
