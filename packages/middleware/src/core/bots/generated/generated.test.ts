@@ -59,6 +59,21 @@ describe('generated bot table', () => {
     expect(classifyUserAgent(`Mozilla/5.0 (compatible; ${name}/1.0)`).isBot).toBe(true);
   });
 
+  it.each([
+    // An ai.robots.txt token that is an ordinary word is found only as a product token of its own.
+    ['Spider/1.0', 'Spider', 'ai-crawler'],
+    ['Mozilla/5.0 (compatible; New-Sogou-Spider/1.0)', 'Sogou', 'search-engine'],
+    ['Code/2.0', 'Code', 'ai-agent'],
+    // Browser automation, placed by the description: an AI agent, a monitor, else a crawler.
+    ['Mozilla/5.0 (Macintosh) Chrome/132.0.0.0 Safari/537.36; Manus-User/1.0', 'Manus-User', 'ai-agent'],
+    ['Mozilla/5.0 (X11; Linux x86_64) Chrome/63.0 Safari/537.36 Ghost Inspector', 'Ghost Inspector', 'monitor'],
+    ['Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/124.0.0.0 Safari/537.36', 'HeadlessChrome', 'crawler'],
+    // An `seo` entry whose description speaks of search.
+    ['TinEye-bot/0.02 (see http://www.tineye.com/crawler.html)', 'TinEye', 'search-engine'],
+  ])('reads %s as %s, %s', (ua, name, category) => {
+    expect(classifyUserAgent(ua)).toMatchObject({ isBot: true, name, category });
+  });
+
   it('lists CIDRs only, several per crawler', () => {
     for (const [list, text] of CRAWLER_RANGES) {
       const cidrs = readRanges(text);
