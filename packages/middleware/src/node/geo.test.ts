@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadGeoLookup, readGeoRanges } from './geo.js';
+import { loadGeoLookup, parseRanges, readGeoRanges } from './geo.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'watchpost-geo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,6 +51,26 @@ describe('loadGeoLookup', () => {
   ])('rejects %s', (_name, v4) => {
     const folder = mkdtempSync(join(dir, 'bad-'));
     expect(() => readGeoRanges(writeTable(folder, v4, ''))).toThrow();
+  });
+
+  it('reads a file a chunk at a time, lines cut anywhere by the chunks', () => {
+    const folder = mkdtempSync(join(dir, 'chunks-'));
+    const v4 = Array.from({ length: 50 }, (_, i) => `${i * 100},${i * 100 + 99},${i % 2 ? 'DE' : 'JP'}`);
+    const file = join(writeTable(folder, `${v4.join('\r\n')}\n\n`, ''), 'geo-whois-asn-country-ipv4-num.csv');
+    const whole = readGeoRanges(folder).v4;
+    expect(whole?.countries).toHaveLength(50);
+    const read = (csv: Buffer, start: number, end: number, out: Uint32Array, at: number) => {
+      out[at] = Number(csv.toString('latin1', start, end));
+      return true;
+    };
+    // Every chunk size from the longest line (14 bytes with its line end) up cuts lines elsewhere.
+    for (const chunkBytes of [18, 19, 20, 23, 64, 1000]) {
+      expect(parseRanges(file, 1, read, chunkBytes), `${chunkBytes}`).toEqual(whole);
+    }
+    expect(() => parseRanges(file, 1, read, 10)).toThrow(/a line longer than 10 bytes/);
+    // The last line needs no line feed.
+    writeFileSync(file, '100,199,FR\n200,299,IT');
+    expect(parseRanges(file, 1, read, 16).countries).toHaveLength(2);
   });
 
   it('loads the installed data package', () => {
