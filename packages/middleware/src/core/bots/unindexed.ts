@@ -146,9 +146,9 @@ export function compileUnindexed(
   const lowestByStart: number[] = [];
   for (let code = 0; code <= 128; code++) {
     const lower = code === 128 ? -1 : lowerAscii(code);
-    const numbers = anchored.filter(({ start }) => start === -1 || start === lower).map(({ row }) => row);
-    byStart.push(forRows(numbers));
-    lowestByStart.push(numbers[0] ?? Infinity);
+    const startRows = anchored.filter(({ start }) => start === -1 || start === lower).map(({ row }) => row);
+    byStart.push(forRows(startRows));
+    lowestByStart.push(startRows[0] ?? Infinity);
   }
   return function findUnindexed(ua, lowerUa, limit) {
     const first = Math.min(ua.charCodeAt(0), 128);
