@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -68,6 +68,14 @@ describe('loadGeoLookup', () => {
       expect(parseRanges(file, 1, read, chunkBytes), `${chunkBytes}`).toEqual(whole);
     }
     expect(() => parseRanges(file, 1, read, 10)).toThrow(/a line longer than 10 bytes/);
+    // A file that grows between the pass that counts its lines and the one that reads them.
+    let appended = false;
+    const growing = (csv: string, start: number, end: number, out: Uint32Array, at: number) => {
+      if (!appended) appendFileSync(file, '\n9000,9099,FR\n9100,9199,IT');
+      appended = true;
+      return read(csv, start, end, out, at);
+    };
+    expect(() => parseRanges(file, 1, growing, 16)).toThrow(/grew while it was read/);
     // The last line needs no line feed.
     writeFileSync(file, '100,199,FR\n200,299,IT');
     expect(parseRanges(file, 1, read, 16).countries).toHaveLength(2);

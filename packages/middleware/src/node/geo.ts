@@ -167,6 +167,7 @@ export function parseRanges(
   forEachLine(path, chunkBytes, (csv, lineStart, end) => {
     const lineEnd = end > lineStart && csv.charCodeAt(end - 1) === 13 /* \r */ ? end - 1 : end;
     if (lineEnd === lineStart) return;
+    if (count === lines) throw new Error(`${path} grew while it was read`);
     const first = csv.indexOf(',', lineStart);
     const second = first === -1 || first > lineEnd ? -1 : csv.indexOf(',', first + 1);
     const at = count * width;
