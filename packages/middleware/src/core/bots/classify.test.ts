@@ -282,6 +282,11 @@ describe('createUaClassifier', () => {
     ['a crawler page again and again', 'http://'.repeat(293)],
     ['digits', '1'.repeat(2048)],
     ['addresses', '@a.'.repeat(683)],
+    // The guesses' `(compatible; Name/` slot, a word that is a name only as its own token, `.ai` pages.
+    ['an open compatible slot again and again', '(compatible; a'.repeat(146)],
+    ['one word after a compatible slot', `compatible; ${'a'.repeat(2036)}`],
+    ['a common word as a token again and again', '-Spider/'.repeat(256)],
+    ['an AI home page again and again', 'x.ai)'.repeat(409)],
   ])('classifies a hostile 2 KiB user agent in well under 2 ms: %s', (_name, ua) => {
     const classify = createUaClassifier({ maxCachedLength: 0 });
     for (let call = 0; call < 10; call++) classify(`warm ${call}${ua}`);
