@@ -157,6 +157,17 @@ describe('rate rules: keys and matching', () => {
     expect(rates.check(req({ path: '/a' }), ip('c'), null, T0 + 10_000)).toBeNull();
   });
 
+  it('ip+path: 20 000 near-alike paths of one client never share a counter; a path is its first 256 characters', () => {
+    const rates = compile([{ name: 'pp', limit: 1, windowMs: 10_000, key: 'ip+path' }]);
+    const paths = ['/ab', '/ba', '/a/b', '/a%2Fb', '/\u00e9', '/e\u0301', '/', '//', '/a\u0000', '/a'];
+    for (let i = 0; i < 10_000; i++) paths.push(`/p/${i}`, `/${i.toString(36).split('').reverse().join('')}/`);
+    for (const path of new Set(paths)) expect(rates.check(req({ path }), ip('c'), null, T0)).toBeNull();
+    expect(rates.check(req({ path: '/p/9999?again' }), ip('c'), null, T0)?.rule).toBe('rate:pp');
+    const long = `/${'x'.repeat(255)}`;
+    expect(rates.check(req({ path: `${long}a` }), ip('c'), null, T0)).toBeNull();
+    expect(rates.check(req({ path: `${long}b` }), ip('c'), null, T0)?.rule).toBe('rate:pp');
+  });
+
   it('hostile keys and paths stay bounded: 1 MB paths and control bytes', () => {
     const rates = compileRateRules([{ name: 'p', limit: 1, windowMs: 10_000, key: 'ip+path', maxClients: 10 }], {
       mode: 'block',

@@ -149,6 +149,33 @@ function cut(path: string): string {
   return path.length > MAX_KEY_LENGTH ? path.slice(0, MAX_KEY_LENGTH) : path;
 }
 
+/**
+ * Seeded hashes of the path up to its query, cut to MAX_KEY_LENGTH characters, as an `ip+path`
+ * key holds it: two 32-bit halves, the first returned, the second left in `pathHash1`. They stand
+ * for the path in the counters; paths that collide in both share a counter, which only counts one
+ * client's requests to both together.
+ */
+let pathHash1 = 0;
+function hashPath(raw: string, seed: number): number {
+  const end = raw.length < MAX_KEY_LENGTH ? raw.length : MAX_KEY_LENGTH;
+  let h0 = seed;
+  let h1 = ~seed;
+  for (let i = 0; i < end; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === 63) break; // '?'
+    h0 = Math.imul(h0 ^ c, 0x9e3779b1);
+    h1 = Math.imul(h1 + c, 0x85ebca6b);
+  }
+  pathHash1 = h1 ^ (h1 >>> 15);
+  return h0 ^ (h0 >>> 16);
+}
+
+function randomSeed(): number {
+  const bytes = new Int32Array(1);
+  crypto.getRandomValues(bytes);
+  return bytes[0]!;
+}
+
 function banUntil(rule: CompiledRule, key: string, until: number): void {
   rule.bans.set(key, until);
   rule.banned = true;
@@ -190,18 +217,8 @@ export function compileRateRules(
   if (compiled.length === 0) return null;
   // The masks that keep an IPv6 address's first `ipv6Prefix` bits (the engine checked the prefix).
   const masks = Int32Array.from(maskWords([0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff], ipv6Prefix));
-  // ip+path counters are keyed by the address and a number per path (the path's own hash comes
-  // from V8, cached on the string): a path in use keeps its number; none is handed out twice. At
-  // most as many paths are numbered as the largest ip+path rule holds counters.
-  const pathIds = new Generations<number>(
-    Math.max(2, ...compiled.filter((rule) => rule.keyKind === BY_IP_PATH).map((rule) => rule.maxClients)),
-  );
-  let nextPathId = 1;
-  const idOf = (path: string): number => {
-    let id = pathIds.get(path);
-    if (id === undefined) pathIds.set(path, (id = nextPathId++));
-    return id;
-  };
+  // ip+path counters are keyed by the address and two seeded hashes of the path (see `hashPath`).
+  const pathSeed = randomSeed();
   const byName = new Map(compiled.map((rule) => [rule.ruleName, rule]));
 
   // Rules sorted once by the bot category they count (null: browsers): a rule for crawlers costs a
@@ -244,7 +261,9 @@ export function compileRateRules(
       let a1 = 0;
       let a2 = 0;
       let a3 = 0;
-      let pathId = -1; // the number standing for the path in ip+path counters
+      let p0 = 0; // the path's two hashes, for ip+path counters
+      let p1 = 0;
+      let hashed = false;
       let client: string | null = null;
       let bare: string | null = null; // the path without its query
       let path: string | null = null; // the same, cut to MAX_KEY_LENGTH
@@ -278,7 +297,11 @@ export function compileRateRules(
             }
           }
           const byPath = rule.keyKind === BY_IP_PATH;
-          if (byPath && pathId === -1) pathId = idOf((path ??= cut((bare ??= pathOf(raw)))));
+          if (byPath && !hashed) {
+            p0 = hashPath(raw, pathSeed);
+            p1 = pathHash1;
+            hashed = true;
+          }
           if (rule.banned || onHit) {
             key = client ??= clientKey(req, ip);
             if (byPath) key = clientPath ??= `${client} ${(path ??= cut((bare ??= pathOf(raw))))}`;
@@ -294,19 +317,18 @@ export function compileRateRules(
           until = undefined;
         }
         if (until === undefined) {
-          const p0 = rule.keyKind === BY_IP_PATH ? pathId | 0 : 0;
-          const p1 = rule.keyKind === BY_IP_PATH ? (pathId / 0x100000000) | 0 : 0;
+          const byPath = rule.keyKind === BY_IP_PATH;
           let count: number;
-          if (addresses !== null) count = addresses.hit(family, a0, a1, a2, a3, p0, p1, now);
+          if (addresses !== null) count = addresses.hit(family, a0, a1, a2, a3, byPath ? p0 : 0, byPath ? p1 : 0, now);
           else if (counter !== null && key !== null) count = counter.hit(key, now);
           else continue;
           if (onHit && key !== null) onHit(rule.ruleName, key, now);
           if (count <= rule.limit) continue;
           until = now + rule.banMs;
           if (addresses !== null) {
-            addresses.reset(family, a0, a1, a2, a3, p0, p1);
+            addresses.reset(family, a0, a1, a2, a3, byPath ? p0 : 0, byPath ? p1 : 0);
             key = client ??= clientKey(req, ip);
-            if (rule.keyKind === BY_IP_PATH) key = clientPath ??= `${client} ${(path ??= cut((bare ??= pathOf(raw))))}`;
+            if (byPath) key = clientPath ??= `${client} ${(path ??= cut((bare ??= pathOf(raw))))}`;
           } else if (counter !== null && key !== null) counter.reset(key);
           if (key !== null) banUntil(rule, key, until);
         }
