@@ -31,6 +31,10 @@ export class AddressCounters {
   private readonly half: number;
   private readonly maxSlots: number;
   private readonly seed: number;
+  /** The window `windowOf` last found (its number, 32 bits) and its bounds in ms. */
+  private window = 0;
+  private windowStart = 0;
+  private windowEnd = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly windowMs: number,
@@ -60,15 +64,32 @@ export class AddressCounters {
    */
   hit(family: number, a0: number, a1: number, a2: number, a3: number, p0: number, p1: number, now: number): number {
     const hash = hashKey(this.seed, family, a0, a1, a2, a3, p0, p1);
-    const found = find(this.young, hash, family, a0, a1, a2, a3, p0, p1);
-    if (found >= 0) return count(this.young.slots, found, now, this.windowMs);
+    const young = this.young;
+    const found = find(young, hash, family, a0, a1, a2, a3, p0, p1);
+    if (found >= 0) return this.count(young.slots, found, now);
+    return this.add(hash, found, family, a0, a1, a2, a3, p0, p1, now);
+  }
+
+  /** `hit` for a key not in the young table (`searched`: where its search stopped there). */
+  private add(
+    hash: number,
+    searched: number,
+    family: number,
+    a0: number,
+    a1: number,
+    a2: number,
+    a3: number,
+    p0: number,
+    p1: number,
+    now: number,
+  ): number {
     // Not counted in this generation: copied from the old one if there, else a new counter.
     const old = this.old.slots;
     const inOld = find(this.old, hash, family, a0, a1, a2, a3, p0, p1);
-    const window = inOld >= 0 ? old[inOld + WINDOW]! : Math.floor(now / this.windowMs) | 0;
+    const window = inOld >= 0 ? old[inOld + WINDOW]! : this.windowOf(now);
     const current = inOld >= 0 ? old[inOld + CURRENT]! : 0;
     const previous = inOld >= 0 ? old[inOld + PREVIOUS]! : 0;
-    const at = this.placeable(hash, found, family, a0, a1, a2, a3, p0, p1, inOld >= 0);
+    const at = this.placeable(hash, searched, family, a0, a1, a2, a3, p0, p1, inOld >= 0);
     const slots = this.young.slots;
     slots[at] = family;
     slots[at + 1] = a0;
@@ -81,7 +102,33 @@ export class AddressCounters {
     slots[at + PREVIOUS] = previous;
     slots[at + WINDOW] = window;
     this.young.count += 1;
-    return count(slots, at, now, this.windowMs);
+    return this.count(slots, at, now);
+  }
+
+  /** The number of the window `now` falls in, remembered with its bounds: most requests fall in the last one. */
+  private windowOf(now: number): number {
+    if (now >= this.windowStart && now < this.windowEnd) return this.window;
+    const window = Math.floor(now / this.windowMs);
+    this.windowStart = window * this.windowMs;
+    this.windowEnd = this.windowStart + this.windowMs;
+    this.window = window | 0;
+    return this.window;
+  }
+
+  /** Counts one request in the slot at `at` at `now`; returns the sliding estimate including it. */
+  private count(slots: Int32Array, at: number, now: number): number {
+    const window = this.windowOf(now);
+    let current = slots[at + CURRENT]!;
+    let previous = slots[at + PREVIOUS]!;
+    const stored = slots[at + WINDOW]!;
+    if (stored !== window) {
+      previous = window === ((stored + 1) | 0) ? current : 0;
+      current = 0;
+      slots[at + WINDOW] = window;
+      slots[at + PREVIOUS] = previous;
+    }
+    slots[at + CURRENT] = current += 1;
+    return slidingEstimate(current, previous, now, this.windowStart, this.windowMs);
   }
 
   /** Forgets the key (its client was just banned): it is counted afresh from its next request. */
@@ -324,20 +371,4 @@ function freeWithin(table: Table, hash: number): number {
     if (at === slots.length) at = 0;
   }
   return -1;
-}
-
-/** Counts one request in the slot at `at` at `now`; returns the sliding estimate including it. */
-function count(slots: Int32Array, at: number, now: number, windowMs: number): number {
-  const window = Math.floor(now / windowMs);
-  let current = slots[at + CURRENT]!;
-  let previous = slots[at + PREVIOUS]!;
-  const stored = slots[at + WINDOW]!;
-  if (stored !== (window | 0)) {
-    previous = (window | 0) === ((stored + 1) | 0) ? current : 0;
-    current = 0;
-    slots[at + WINDOW] = window;
-    slots[at + PREVIOUS] = previous;
-  }
-  slots[at + CURRENT] = current += 1;
-  return slidingEstimate(current, previous, now, window * windowMs, windowMs);
 }
