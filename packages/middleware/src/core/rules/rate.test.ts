@@ -118,6 +118,22 @@ describe('rate rules: keys and matching', () => {
     expect(rates.check(req({ method: 'post', path: '/api/2' }), ip('e'), 'http-client', T0)?.rule).toBe('rate:m');
   });
 
+  it('GETs are counted by the rules that name GET (any case) or no method, and by no other', () => {
+    const rates = compile([
+      { name: 'reads', limit: 2, windowMs: 10_000, match: { methods: ['get', 'HEAD'] } },
+      { name: 'writes', limit: 1, windowMs: 10_000, match: { methods: ['POST'] }, action: 'count' },
+    ]);
+    expect(rates.check(req({ method: 'GET' }), ip('g'), null, T0)).toBeNull();
+    expect(rates.check(req({ method: 'get' }), ip('g'), 'crawler', T0)).toBeNull();
+    expect(rates.check(req({ method: 'GET' }), ip('g'), null, T0)?.rule).toBe('rate:reads');
+    for (let i = 0; i < 3; i++)
+      expect(rates.check(req({ method: 'GET' }), ip('h'), 'crawler', T0 + i)?.rule ?? null).toBe(
+        i < 2 ? null : 'rate:reads',
+      );
+    expect(rates.check(req({ method: 'POST' }), ip('h'), null, T0)).toBeNull();
+    expect(rates.check(req({ method: 'post' }), ip('h'), null, T0)?.rule).toBe('rate:writes');
+  });
+
   it('a rule for some bot categories counts only those; ip+path keys ignore the query string', () => {
     const rates = compile([
       { name: 'crawlers', limit: 1, windowMs: 10_000, match: { botCategories: ['crawler'] } },

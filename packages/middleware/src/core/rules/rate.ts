@@ -221,20 +221,31 @@ export function compileRateRules(
   const pathSeed = randomSeed();
   const byName = new Map(compiled.map((rule) => [rule.ruleName, rule]));
 
-  // Rules sorted once by the bot category they count (null: browsers): a rule for crawlers costs a
-  // browser's request nothing. Categories come from the classifier, a closed set; others are sorted on first sight.
+  // Rules sorted once by the bot category they count (null: browsers), and again for GETs (most
+  // requests) without the rules whose methods leave GET out: a rule for crawlers or for POSTs costs
+  // a browser's GET nothing. Categories come from the classifier, a closed set; others are sorted on first sight.
   const byCategory = new Map<BotCategory | null, readonly CompiledRule[]>();
-  const rulesFor = (category: BotCategory | null): readonly CompiledRule[] => {
-    let rules = byCategory.get(category);
+  const getsByCategory = new Map<BotCategory | null, readonly CompiledRule[]>();
+  const rulesFor = (category: BotCategory | null, get: boolean): readonly CompiledRule[] => {
+    const sorted = get ? getsByCategory : byCategory;
+    let rules = sorted.get(category);
     if (rules === undefined) {
-      rules = compiled.filter((rule) => rule.match.categories === null || rule.match.categories.has(category));
-      if (byCategory.size < 256) byCategory.set(category, rules);
+      rules = compiled.filter(
+        (rule) =>
+          (rule.match.categories === null || rule.match.categories.has(category)) &&
+          (!get || rule.methods === null || rule.methods.includes('GET')),
+      );
+      if (sorted.size < 256) sorted.set(category, rules);
     }
     return rules;
   };
-  for (const category of [null, ...botCategorySchema.options]) rulesFor(category);
-  // Most requests come from browsers: their rules without a Map lookup.
-  const browserRules = rulesFor(null);
+  for (const category of [null, ...botCategorySchema.options]) {
+    rulesFor(category, false);
+    rulesFor(category, true);
+  }
+  // Most requests are browsers' GETs: their rules without a Map lookup.
+  const browserRules = rulesFor(null, false);
+  const browserGets = rulesFor(null, true);
 
   function customKey(key: (req: RequestFacts) => string | null, req: RequestFacts): string | null {
     try {
@@ -251,7 +262,9 @@ export function compileRateRules(
     shared: compiled.map(({ ruleName, limit, windowMs, banMs }) => ({ rule: ruleName, limit, windowMs, banMs })),
     check(req, ip, botCategory, clock) {
       let now = typeof clock === 'number' ? clock : Number.NaN;
-      const rules = botCategory === null ? browserRules : rulesFor(botCategory);
+      // A GET's rules all count GETs: its method needs no check.
+      const get = req.method === 'GET';
+      const rules = botCategory === null ? (get ? browserGets : browserRules) : rulesFor(botCategory, get);
       if (rules.length === 0) return null;
       const raw = typeof req.path === 'string' ? req.path : '';
       const onHit = rates.onHit;
@@ -271,7 +284,7 @@ export function compileRateRules(
       let counted: RateHit | null = null;
       for (let i = 0; i < rules.length; i++) {
         const rule = rules[i]!;
-        if (rule.methods !== null && !methodInList(rule.methods, req.method)) continue;
+        if (!get && rule.methods !== null && !methodInList(rule.methods, req.method)) continue;
         if (!rule.match.anyPath) {
           let found = false;
           for (const prefix of rule.match.prefixes) if ((found = startsWith(raw, prefix))) break;
