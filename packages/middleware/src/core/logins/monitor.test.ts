@@ -44,6 +44,7 @@ describe('login detections', () => {
     expect(logins.banned('c', T0 + 10_000)).toMatchObject({ rule: 'login:brute-force', action: 'block' });
     expect(logins.banned('c', T0 + 9_500 + 900_000)).toBeNull();
     expect(logins.stats().detections['brute-force']).toBe(1);
+    expect(logins.empty).toBe(true); // the expired ban is gone: the engine skips the lookup again
   });
 
   it('brute force: failures spread over more than the window do not add up', () => {
@@ -183,6 +184,21 @@ describe('login monitoring in the engine', () => {
       rule: 'login:brute-force',
     });
     expect(engine.decide(facts({ ip: '2001:db8:5:7::1' })).action).toBe('allow');
+  });
+
+  it('a GET endpoint is declared like any other; GETs elsewhere are no attempts', () => {
+    const logins = monitor({
+      endpoints: [
+        { method: 'get', path: '/sso/callback' },
+        { method: 'POST', path: '/login' },
+      ],
+    });
+    expect(logins.outcomeOf(facts({ method: 'GET', path: '/sso/callback?code=1' }), 403)).toBe('failed');
+    expect(logins.outcomeOf(facts({ method: 'GET', path: '/sso/callback' }), 302)).toBe('success');
+    expect(logins.outcomeOf(facts({ method: 'GET', path: '/login' }), 401)).toBeNull();
+    expect(
+      monitor({ endpoints: [{ method: 'POST', path: '/login' }] }).outcomeOf(facts({ method: 'GET' }), 401),
+    ).toBeNull();
   });
 
   it('an app-reported outcome wins over the status; a clear account is hashed, never kept', () => {

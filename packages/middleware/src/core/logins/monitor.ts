@@ -30,6 +30,7 @@ export interface LoginMonitor {
   record(client: string, outcome: 'success' | 'failed', account: string | null, now: number): void;
   /** The ban a client is under, if any. */
   banned(client: string, now: number): LoginBan | null;
+  /** False while a client may be banned; true once the bans are seen empty (read per request). */
   readonly empty: boolean;
   stats(): { detections: Record<LoginKind, number>; tracked: number; evictions: number; bansActive: number };
 }
@@ -116,6 +117,7 @@ export function createLoginMonitor(options: LoginOptions | undefined, dryRun: bo
     if (current !== undefined && current.until > now && (current.action === 'block') > (detection.mode === 'block'))
       return;
     bans.set(client, { rule: `login:${detection.kind}`, action: detection.mode, until });
+    monitor.empty = false;
   }
 
   function fire(detection: ResolvedDetection, clients: readonly string[], now: number): void {
@@ -123,11 +125,12 @@ export function createLoginMonitor(options: LoginOptions | undefined, dryRun: bo
     for (const client of clients) ban(client, detection, now);
   }
 
-  return {
+  const getDeclared = endpointMethods.includes('GET');
+  const monitor: LoginMonitor & { empty: boolean } = {
     outcomeOf(req, status) {
       if (endpoints.size === 0 || status === 0 || status >= 500) return null;
       // Most requests use another method (a GET, where logins are POSTs): told apart without touching the path.
-      if (!methodInList(endpointMethods, req.method)) return null;
+      if (req.method === 'GET' ? !getDeclared : !methodInList(endpointMethods, req.method)) return null;
       const raw = typeof req.path === 'string' ? req.path : '';
       const query = raw.indexOf('?');
       // Most requests go elsewhere: a path of no declared length is looked up without cutting its query off.
@@ -169,16 +172,19 @@ export function createLoginMonitor(options: LoginOptions | undefined, dryRun: bo
       }
     },
     banned(client, now) {
-      if (bans.size === 0) return null;
+      if (bans.size === 0) {
+        monitor.empty = true;
+        return null;
+      }
       const found = bans.get(client);
       if (found === undefined) return null;
       if (found.until > now) return found;
       bans.delete(client);
+      if (bans.size === 0) monitor.empty = true;
       return null;
     },
-    get empty() {
-      return bans.size === 0;
-    },
+    // A plain field, read per request: set when a ban starts, cleared once the bans are seen empty.
+    empty: true,
     stats() {
       const tracked =
         (bruteCounts?.size ?? 0) +
@@ -194,4 +200,5 @@ export function createLoginMonitor(options: LoginOptions | undefined, dryRun: bo
       return { detections: { ...detections }, tracked, evictions, bansActive: bans.size };
     },
   };
+  return monitor;
 }
