@@ -13,6 +13,8 @@ export interface SlidingCounter {
   hit(key: string, now: number): number;
   /** Forgets a client (after it was banned, its count starts over). */
   reset(key: string): void;
+  /** The estimate for `key` at `now` without counting one (0 when absent); its count then starts over. */
+  drain(key: string, now: number): number;
   readonly size: number;
   /** Clients evicted to stay within `maxClients`, since creation. */
   readonly evictions: number;

@@ -79,6 +79,14 @@ describe('login detections', () => {
     for (let i = 0; i < 4; i++) logins.record('d', 'failed', 'cto', T0 + i);
     logins.record('d', 'success', 'cto', T0 + 10);
     expect(logins.banned('d', T0 + 20)).toBeNull();
+    // A success starts the account's count over: 4 more failures and a success are nothing either.
+    for (let i = 0; i < 4; i++) logins.record('e', 'failed', 'cto', T0 + 30 + i);
+    logins.record('e', 'success', 'cto', T0 + 40);
+    expect(logins.banned('e', T0 + 50)).toBeNull();
+    // A success for an account that never failed counts nothing and holds nothing new.
+    const tracked = logins.stats().tracked;
+    logins.record('f', 'success', 'never-failed', T0 + 60);
+    expect(logins.stats().tracked).toBe(tracked);
   });
 
   it('a count-mode detection does not override a block ban', () => {

@@ -146,8 +146,7 @@ export function createLoginMonitor(options: LoginOptions | undefined, dryRun: bo
     record(client, outcome, account, now) {
       if (outcome === 'success') {
         if (compromised !== null && account !== null && accountFailures !== null) {
-          const failures = accountFailures.hit(account, now) - 1;
-          accountFailures.reset(account);
+          const failures = accountFailures.drain(account, now);
           if (failures >= compromised.limit) fire(compromised, [client], now);
         }
         return;

@@ -46,6 +46,19 @@ export class RateWindow {
   reset(key: string): void {
     this.slots.delete(key);
   }
+
+  /**
+   * The sliding estimate of `key` at `now` without counting a request (0 when absent), then its
+   * counts cleared in place: the entry stays, so clearing and counting again insert and delete nothing.
+   */
+  drain(key: string, now: number): number {
+    const slot = this.slots.get(key);
+    if (slot === undefined) return 0;
+    const estimate = count(slot, now, this.windowMs) - 1;
+    slot.current = 0;
+    slot.previous = 0;
+    return estimate;
+  }
 }
 
 /** Counts one request in `slot` at `now`; returns the sliding estimate including it. */
