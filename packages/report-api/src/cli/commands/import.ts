@@ -1,29 +1,13 @@
-import { createReadStream, statSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
-import Database from 'better-sqlite3';
-import { IMPORT_FORMATS, isImportFormat } from '../../importers/formats.js';
-import { importGuardDuty } from '../../importers/guardduty-import.js';
-import { importIpList, TooManyListsError } from '../../importers/iplist-import.js';
-import { SOURCE_NAME } from '../../importers/iplist.js';
-import { storeIngest } from '../../importers/ingest.js';
-import { createProgressLine } from '../../importers/progress.js';
+import { statSync } from 'node:fs';
+import { IMPORT_FORMAT_NAMES, isImportFormat } from '../../importers/format-names.js';
 import { parseLoginPaths } from '../../importers/login-paths.js';
-import { loadGeoLookup } from '@watchpost/middleware/node';
-import { createParseContext } from '../../importers/context.js';
-import { importFiles, type ImportSummary } from '../../importers/stream.js';
-import { importFilesOnThread } from '../../importers/thread.js';
-import {
-  type CliIo,
-  type Command,
-  dbOption,
-  type ParsedArgs,
-  parseCommandArgs,
-  stringOption,
-  UsageError,
-} from '../args.js';
-import { openStoreFromArgs, withSite } from '../open-store.js';
+import { type Command, dbOption, parseCommandArgs, stringOption, UsageError } from '../args.js';
+import type { LogImport } from './import-logs.js';
+import { importOnThread, importThreadData, parsesOnImportThread } from './import-thread-start.js';
 
-const formats = [...Object.keys(IMPORT_FORMATS), 'guardduty', 'iplist'].join('|');
+// This module stays light: the command's thread only checks the arguments and waits for the import
+// thread, which loads the importers and the store (`import-logs.ts`).
+const formats = [...IMPORT_FORMAT_NAMES, 'guardduty', 'iplist'].join('|');
 
 const usage = `Usage: watchpost import --site ID --format ${formats} [--login-path P]... [--sample-rate R]
                         [--single-thread] [--source NAME] [--db PATH|URL] FILE...
@@ -80,8 +64,8 @@ export const importCommand: Command = {
     if (!args) return (io.out(usage), 0);
     stringOption(args, 'site', true); // a missing --site is reported first
     const format = stringOption(args, 'format', true);
-    if (format === 'guardduty') return runGuardDuty(args, io);
-    if (format === 'iplist') return runIpList(args, io);
+    if (format === 'guardduty') return (await import('./import-other.js')).runGuardDuty(args, io);
+    if (format === 'iplist') return (await import('./import-other.js')).runIpList(args, io);
     if (!isImportFormat(format))
       throw new UsageError(`--format: ${JSON.stringify(format)} is not one of ${formats.replaceAll('|', ', ')}`);
     let loginPaths;
@@ -109,105 +93,13 @@ export const importCommand: Command = {
       if (!isFile) throw new UsageError(`${file}: not a file`);
     }
     const siteId = stringOption(args, 'site', true);
-    lowerHeapGrowth();
-    // No writer thread: on 2 shared cores it cost more CPU (batches cross as JSON) and ~100 MB more
-    // memory than it saved (bench/import.bench.ts); batches in flight share group commits instead.
-    // Rollups wait in memory for at most 200,000 events (the server's default is 1,000,000 or 10 s): an
-    // import reaches that in seconds, and the day's distinct IPs, paths and user agents held until then
-    // were ~35 MB of a 1M-line combined import's 199 MB peak, at no measurable speed difference.
-    const store = await openStoreFromArgs(stringOption(args, 'db', true), {
-      mustExist: true,
-      rollups: { flushEvents: 200_000 },
-    });
-    // An import appends in time order: 8 MB of page cache holds the index pages being written, and the
-    // default 64 MB (for serving reads) would only raise the peak memory once the database outgrows it.
-    if ('db' in store && store.db instanceof Database) store.db.pragma('cache_size = -8192');
-    try {
-      const site = await store.getSite(siteId);
-      if (!site)
-        throw new UsageError(`--site: no site ${JSON.stringify(siteId)} in this database (see watchpost sites list)`);
-      const progress = process.stderr.isTTY
-        ? createProgressLine({ write: (text) => process.stderr.write(text), totalBytes })
-        : null;
-      let summary: ImportSummary;
-      try {
-        const options = {
-          siteId: site.id,
-          format,
-          ingest: storeIngest(store, { sampleRate, statusUnknown: format === 'aws-waf' }),
-          loginPaths,
-          onProgress: progress?.update,
-        };
-        // A parse thread pays where parsing is dear (AWS WAF's JSON, ALB's fields); combined lines parse
-        // faster than they are stored, so a thread only added memory (bench/import.bench.ts, 6 Dec).
-        if (args.values['single-thread'] === true || format === 'combined') {
-          const geo = loadGeoLookup({ warn: (message) => io.err(message) });
-          const context = createParseContext({ lookupCountry: (ip) => geo(ip) });
-          summary = await importFiles(files, { ...options, context });
-        } else {
-          // Parsing (and the GeoIP table) on a thread of its own, storing on this one.
-          summary = await importFilesOnThread({ ...options, paths: files, warn: (message) => io.err(message) });
-        }
-      } finally {
-        progress?.done();
-      }
-      io.out(JSON.stringify(summary));
-      return 0;
-    } finally {
-      await store.close();
+    // Checked above on this thread, so a usage error is told at once; the work then goes to the import thread.
+    const onThread = importThreadData();
+    if (onThread === null) {
+      const parses = parsesOnImportThread(args.values['single-thread'] === true, format);
+      return importOnThread(argv, io, { progress: process.stderr.isTTY === true, parses });
     }
+    const job: LogImport = { args, format, files, totalBytes, loginPaths, sampleRate, siteId };
+    return (await import('./import-logs.js')).importLogs(job, io, onThread);
   },
 };
-
-/** Readers of the FILE arguments, each checked to be a file first (a usage error names the first that is not). */
-function fileSources(files: string[], what: string): Array<() => ReturnType<typeof createReadStream>> {
-  if (files.length === 0) throw new UsageError(`give at least one ${what} FILE to import`);
-  for (const file of files) {
-    let isFile: boolean;
-    try {
-      isFile = statSync(file).isFile();
-    } catch {
-      throw new UsageError(`${file}: no such file`);
-    }
-    if (!isFile) throw new UsageError(`${file}: not a file`);
-  }
-  return files.map((file) => () => createReadStream(file));
-}
-
-/** `--format guardduty`: findings, not events; the other import options do not apply. */
-async function runGuardDuty(args: ParsedArgs, io: CliIo): Promise<number> {
-  const sources = fileSources(args.positionals, 'GuardDuty export');
-  return withSite(args, async (store, site) => {
-    io.out(JSON.stringify(await importGuardDuty(store, site, sources, Date.now())));
-    return 0;
-  });
-}
-
-/** `--format iplist --source NAME`: replaces that threat list of the site. */
-async function runIpList(args: ParsedArgs, io: CliIo): Promise<number> {
-  const source = stringOption(args, 'source', true);
-  if (!SOURCE_NAME.test(source))
-    throw new UsageError(`--source: letters, digits, ".", "_" and "-" (64 at most), got ${JSON.stringify(source)}`);
-  const sources = fileSources(args.positionals, 'list');
-  return withSite(args, async (store, site) => {
-    try {
-      io.out(JSON.stringify(await importIpList(store, site, source, sources, Date.now())));
-    } catch (error) {
-      if (error instanceof TooManyListsError) throw new UsageError(`--source: ${error.message}`);
-      throw error;
-    }
-    return 0;
-  });
-}
-
-/**
- * An import allocates fast and V8 collects it quickly, so V8 lets the heap grow to about 4× what
- * survived the last full collection before the next one: the live heap of a 1M-line ALB or combined
- * import stays at 20–35 MB, yet its peak RSS reached 276 MB. Growing by 30% collects more often (a
- * full collection takes ~2 ms here) and brought that peak to ~200 MB at the same speed
- * (bench/import.bench.ts). The flag only tunes that heuristic, for this process; should a Node
- * version ignore it after start-up, imports use the default growth.
- */
-function lowerHeapGrowth(): void {
-  setFlagsFromString('--heap-growing-percent=30');
-}
