@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ImportFormat } from '../../importers/format-names.js';
 import { startWorker } from '../../threads/start.js';
-import { type CliIo, UsageError } from '../args.js';
+import { type CliIo, type Command, UsageError } from '../args.js';
 
 /** What the import thread is given. */
 export interface ImportThreadInput {
@@ -42,15 +42,20 @@ export function parsesOnImportThread(singleThread: boolean, format: ImportFormat
 }
 
 /**
- * On the import thread: how to show progress there (through the command's stderr). Null on any
- * other thread, where `watchpost import` hands its work to a new import thread.
+ * Where the import runs, and how it shows progress there: on the import thread (through the
+ * command's stderr), or on this thread when `WATCHPOST_IMPORT_THREAD=off` (as before the import
+ * thread: ~20 MB more peak memory; for debugging, and for tests, whose coverage only sees their own
+ * thread). Null otherwise: `watchpost import` then hands its work to a new import thread.
  */
 export function importThreadData(): { progress: boolean; writeProgress: (text: string) => void } | null {
   const data = workerData as Partial<ImportThreadInput> | null;
-  if (data?.importThread !== true) return null;
-  const writeProgress = (text: string) =>
-    parentPort?.postMessage({ type: 'progress', text } satisfies ImportThreadMessage);
-  return { progress: data.progress === true, writeProgress };
+  if (data?.importThread === true) {
+    const writeProgress = (text: string) =>
+      parentPort?.postMessage({ type: 'progress', text } satisfies ImportThreadMessage);
+    return { progress: data.progress === true, writeProgress };
+  }
+  if (process.env.WATCHPOST_IMPORT_THREAD !== 'off') return null;
+  return { progress: process.stderr.isTTY === true, writeProgress: (text) => void process.stderr.write(text) };
 }
 
 /**
@@ -98,4 +103,30 @@ export function importOnThread(
       if (!settled) reject(new Error(`the import thread stopped before it finished (exit code ${code})`));
     });
   });
+}
+
+/**
+ * The import thread's work: runs the command (`watchpost import`'s `run`) with `argv` there and
+ * reports its output, exit code or failure through `post` (the entry, `import-thread.ts`, posts to
+ * the command's thread).
+ *
+ * @example
+ * await runImportThread(importCommand.run, argv, (message) => parentPort!.postMessage(message));
+ */
+export async function runImportThread(
+  run: Command['run'],
+  argv: string[],
+  post: (message: ImportThreadMessage) => void,
+): Promise<void> {
+  try {
+    const code = await run(argv, {
+      out: (text) => post({ type: 'out', text }),
+      err: (text) => post({ type: 'err', text }),
+    });
+    post({ type: 'done', code });
+  } catch (error) {
+    const usage = error instanceof UsageError;
+    const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
+    post({ type: 'failed', usage, name, message });
+  }
 }

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cli } from '../../../test/cli.js';
 import { UsageError } from '../args.js';
-import { importOnThread, importThreadData, parsesOnImportThread } from './import-thread-start.js';
+import {
+  importOnThread,
+  importThreadData,
+  parsesOnImportThread,
+  runImportThread,
+  type ImportThreadMessage,
+} from './import-thread-start.js';
 
 let dir: string;
 let db: string;
@@ -20,8 +26,9 @@ afterEach(() => {
 async function siteAndLog(): Promise<{ siteId: string; log: string }> {
   const created = await cli('sites', 'create', 'shop', '--tz', 'UTC', '--db', db);
   const log = join(dir, 'access.log');
+  const second = (i: number) => String(i).padStart(2, '0');
   const line = (i: number) =>
-    `198.51.100.${i} - - [09/Mar/2026:10:00:${String(i).padStart(2, '0')} +0000] "GET /p/${i} HTTP/1.1" 200 10 "-" "curl/8.5"`;
+    `198.51.100.${i} - - [09/Mar/2026:10:00:${second(i)} +0000] "GET /p/${i} HTTP/1.1" 200 10 "-" "curl/8.5"`;
   writeFileSync(log, Array.from({ length: 20 }, (_, i) => line(i)).join('\n') + '\n');
   return { siteId: (JSON.parse(created.out) as { id: string }).id, log };
 }
@@ -59,8 +66,56 @@ describe('the import thread', () => {
     await expect(missingDb).rejects.toThrow(/none\.db/);
   });
 
-  it('is not this thread; combined logs and --single-thread parse on it, the others on a parse thread', () => {
+  it('on the thread: output, exit code and failures become messages', async () => {
+    const posted: ImportThreadMessage[] = [];
+    await runImportThread(
+      async (_argv, io) => (io.out('summary'), io.err('warning'), 3),
+      [],
+      (m) => posted.push(m),
+    );
+    expect(posted).toEqual([
+      { type: 'out', text: 'summary' },
+      { type: 'err', text: 'warning' },
+      { type: 'done', code: 3 },
+    ]);
+    posted.length = 0;
+    await runImportThread(
+      () => Promise.reject(new UsageError('bad --site')),
+      [],
+      (m) => posted.push(m),
+    );
+    await runImportThread(
+      () => Promise.reject(new RangeError('broken gzip')),
+      [],
+      (m) => posted.push(m),
+    );
+    await runImportThread(
+      () => Promise.reject('a string'),
+      [],
+      (m) => posted.push(m),
+    );
+    expect(posted).toEqual([
+      { type: 'failed', usage: true, name: 'UsageError', message: 'bad --site' },
+      { type: 'failed', usage: false, name: 'RangeError', message: 'broken gzip' },
+      { type: 'failed', usage: false, name: 'Error', message: 'a string' },
+    ]);
+  });
+
+  it('watchpost import hands its work to the thread unless WATCHPOST_IMPORT_THREAD=off', async () => {
+    const { siteId, log } = await siteAndLog();
+    vi.stubEnv('WATCHPOST_IMPORT_THREAD', '');
+    const result = await cli('import', '--db', db, '--site', siteId, '--format', 'combined', log);
+    vi.unstubAllEnvs();
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out)).toMatchObject({ linesRead: 20, imported: 20 });
+  });
+
+  it('is not this thread unless WATCHPOST_IMPORT_THREAD=off; combined logs and --single-thread parse on it', () => {
+    vi.stubEnv('WATCHPOST_IMPORT_THREAD', '');
     expect(importThreadData()).toBeNull();
+    vi.stubEnv('WATCHPOST_IMPORT_THREAD', 'off');
+    expect(importThreadData()).toMatchObject({ progress: process.stderr.isTTY === true });
+    vi.unstubAllEnvs();
     expect(parsesOnImportThread(false, 'combined')).toBe(true);
     expect(parsesOnImportThread(true, 'alb')).toBe(true);
     expect(parsesOnImportThread(false, 'aws-waf')).toBe(false);
