@@ -70,7 +70,11 @@ export class AddressCounters {
     return this.add(hash, found, family, a0, a1, a2, a3, p0, p1, now);
   }
 
-  /** `hit` for a key not in the young table (`searched`: where its search stopped there). */
+  /**
+   * `hit` for a key not in the young table: its search there stopped at `searched` (-1 - that
+   * index, or NOT_PLACEABLE). The table is grown first while below its largest size, or replaced
+   * by a new generation when full; the key's counts come along if it is in the old table.
+   */
   private add(
     hash: number,
     searched: number,
@@ -89,7 +93,20 @@ export class AddressCounters {
     const window = inOld >= 0 ? old[inOld + WINDOW]! : this.windowOf(now);
     const current = inOld >= 0 ? old[inOld + CURRENT]! : 0;
     const previous = inOld >= 0 ? old[inOld + PREVIOUS]! : 0;
-    const at = this.placeable(hash, searched, family, a0, a1, a2, a3, p0, p1, inOld >= 0);
+    let free = searched;
+    let promoted = inOld >= 0;
+    const young = this.young;
+    if (young.count >= this.half) {
+      this.swap(promoted);
+      promoted = false;
+      free = -1 - home(this.young, hash); // the new young table is empty
+    } else if ((young.count + 1) * 2 * STRIDE > young.slots.length && young.slots.length < this.maxSlots * STRIDE) {
+      this.young = this.grow(young);
+      free = find(this.young, hash, family, a0, a1, a2, a3, p0, p1);
+    }
+    if (free === NOT_PLACEABLE) free = -1 - this.evictInRun(hash);
+    if (promoted) this.promoted += 1;
+    const at = -1 - free;
     const slots = this.young.slots;
     slots[at] = family;
     slots[at + 1] = a0;
@@ -159,39 +176,6 @@ export class AddressCounters {
     }
     slots[hole * STRIDE] = 0;
     table.count -= 1;
-  }
-
-  /**
-   * Where in the young table a new key goes (its first word's index); its search stopped at
-   * `searched` (-1 - that index, or NOT_PLACEABLE). The table is grown first while below its
-   * largest size, or replaced by a new generation when full. `promoting`: the key is in the old table.
-   */
-  private placeable(
-    hash: number,
-    searched: number,
-    family: number,
-    a0: number,
-    a1: number,
-    a2: number,
-    a3: number,
-    p0: number,
-    p1: number,
-    promoting: boolean,
-  ): number {
-    let at = searched;
-    let promoted = promoting;
-    const young = this.young;
-    if (young.count >= this.half) {
-      this.swap(promoted);
-      promoted = false;
-      at = -1 - home(this.young, hash); // the new young table is empty
-    } else if ((young.count + 1) * 2 * STRIDE > young.slots.length && young.slots.length < this.maxSlots * STRIDE) {
-      this.young = this.grow(young);
-      at = find(this.young, hash, family, a0, a1, a2, a3, p0, p1);
-    }
-    if (at === NOT_PLACEABLE) at = -1 - this.evictInRun(hash);
-    if (promoted) this.promoted += 1;
-    return -1 - at;
   }
 
   /**
