@@ -271,7 +271,8 @@ function nextPowerOfTwo(n: number): number {
   return power;
 }
 
-function randomSeed(): number {
+/** A random 32-bit seed for a hash (a counter table's, a path's). */
+export function randomSeed(): number {
   const bytes = new Int32Array(1);
   crypto.getRandomValues(bytes);
   return bytes[0]!;

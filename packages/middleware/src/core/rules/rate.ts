@@ -6,7 +6,7 @@ import { botCategorySchema } from '../../protocol/index.js';
 import { compileRateMatcher, methodInList, pathOf, type CompiledRateMatch, type RateMatch } from './rate-match.js';
 import type { SharedRateRule } from './rate-sharing.js';
 import { Generations } from '../generations.js';
-import { AddressCounters } from './address-counters.js';
+import { AddressCounters, randomSeed } from './address-counters.js';
 import { RateWindow } from './rate-window.js';
 
 /**
@@ -168,12 +168,6 @@ function hashPath(raw: string, seed: number): number {
   }
   pathHash1 = h1 ^ (h1 >>> 15);
   return h0 ^ (h0 >>> 16);
-}
-
-function randomSeed(): number {
-  const bytes = new Int32Array(1);
-  crypto.getRandomValues(bytes);
-  return bytes[0]!;
 }
 
 function banUntil(rule: CompiledRule, key: string, until: number): void {
