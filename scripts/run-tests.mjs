@@ -2,9 +2,10 @@
 // Runs every package's tests through turbo (every package, also after one fails), passes the output
 // through, and ends with one plain line that adds up vitest's per-package counts:
 // "tests: N passed, N failed, N skipped" (plus the test files that failed outside any test, e.g. in
-// a beforeAll, when there are some), then one "coverage" line per package that measures it (each
-// package's floors are in its vitest config; `WATCHPOST_COVERAGE=0` turns coverage off). Exits with
-// turbo's exit code (a failed count also fails the run).
+// a beforeAll, when there are some), each failed test with its package and the first line of its
+// error (CI shows only the end of the output), then one "coverage" line per package that measures
+// it (each package's floors are in its vitest config; `WATCHPOST_COVERAGE=0` turns coverage off).
+// Exits with turbo's exit code (a failed count also fails the run).
 import { spawn } from 'node:child_process';
 
 const env = { ...process.env, WATCHPOST_COVERAGE: process.env.WATCHPOST_COVERAGE ?? '1' };
@@ -16,6 +17,9 @@ const child = spawn('turbo', ['run', 'test', '--concurrency=1', '--continue', ..
 const coverage = new Map();
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let failedFiles = 0;
+/** "package: FAIL file > test" lines, each with the first line of its error once it is read. */
+const failures = [];
+let awaitingError = null;
 let rest = '';
 // eslint-disable-next-line no-control-regex -- ANSI colour codes start with ESC
 const ansi = /\x1b\[[0-9;]*m/g;
@@ -28,6 +32,15 @@ function count(line) {
   if (figure && prefix) {
     const name = prefix[1].replace(/^@watchpost\//, '');
     coverage.set(name, { ...coverage.get(name), [figure[1]]: figure[2] });
+  }
+  if (awaitingError !== null && plain.trim() !== '') {
+    awaitingError.error = plain.trim().slice(0, 300);
+    awaitingError = null;
+  }
+  const failure = /^\s*FAIL\s+(.*)$/.exec(plain);
+  if (failure && prefix) {
+    awaitingError = { name: `${prefix[1].replace(/^@watchpost\//, '')}: ${failure[1].trim()}`, error: '' };
+    failures.push(awaitingError);
   }
   const files = /^Test Files\s+(\d+) failed/.exec(plain);
   if (files) failedFiles += Number(files[1]);
@@ -47,6 +60,7 @@ child.stdout.on('data', (chunk) => {
 child.on('close', (code) => {
   if (rest) count(rest);
   const files = failedFiles > 0 ? `; ${failedFiles} test file(s) failed` : '';
+  for (const { name, error } of failures) console.log(`\nFAILED ${name}${error ? `\n  ${error}` : ''}`);
   console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped${files}`);
   for (const [name, c] of coverage) {
     console.log(
