@@ -134,7 +134,9 @@ export function createBotIndex(rows: readonly IndexedPattern[], fallbackFrom = r
    */
   function tryBucket(bucket: readonly Literal[], lowerUa: string, ua: string, at: number): void {
     for (const literal of bucket) {
-      if (lowerUa.charCodeAt(at + literal.text.length - 1) !== literal.last) continue;
+      // Never read past the end: a read there gives NaN, and V8 then calls charCodeAt instead of inlining it.
+      const end = at + literal.text.length - 1;
+      if (end >= lowerUa.length || lowerUa.charCodeAt(end) !== literal.last) continue;
       if ((literal.rows[0] as number) >= best || !lowerUa.startsWith(literal.text, at)) continue;
       for (const row of literal.rows) {
         if (row >= best) break;
