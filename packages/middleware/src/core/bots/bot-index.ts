@@ -113,8 +113,10 @@ export function createBotIndex(rows: readonly IndexedPattern[], fallbackFrom = r
     unindexed.filter((row) => row >= fallbackFrom),
   );
   // The tables' arrays as constants of the scan (no property loads in its loop).
-  const { slots: longSlots, buckets: longBuckets } = long;
-  const { slots: shortSlots, buckets: shortBuckets } = short;
+  const longSlots = long.slots;
+  const shortSlots = short.slots;
+  const longPacked = long.pack();
+  const shortPacked = short.pack();
 
   // The best row so far, and rows whose text was found but whose pattern is still to be tried, kept
   // outside the call so that a scan allocates nothing.
@@ -130,14 +132,21 @@ export function createBotIndex(rows: readonly IndexedPattern[], fallbackFrom = r
   /**
    * Looks for the texts of one bucket at `at`. A plain row found there is a match at once; a row
    * with a pattern is put aside, to be tried after the scan, lowest first, and only while it could
-   * still win: most of those patterns then need never run.
+   * still win: most of those patterns then need never run. A text's length, last character and
+   * lowest row are read from the packed entries, side by side in memory: most texts are passed by
+   * on those, without touching their objects scattered over the heap.
    */
-  function tryBucket(bucket: readonly Literal[], lowerUa: string, ua: string, at: number): void {
-    for (const literal of bucket) {
+  function tryBucket(table: Packed, bucket: number, lowerUa: string, ua: string, at: number): void {
+    const { entries, literals } = table;
+    const end = table.starts[bucket + 1] as number;
+    for (let entry = table.starts[bucket] as number; entry < end; entry++) {
+      const e = entry * ENTRY;
       // Never read past the end: a read there gives NaN, and V8 then calls charCodeAt instead of inlining it.
-      const end = at + literal.text.length - 1;
-      if (end >= lowerUa.length || lowerUa.charCodeAt(end) !== literal.last) continue;
-      if ((literal.rows[0] as number) >= best || !lowerUa.startsWith(literal.text, at)) continue;
+      const lastAt = at + (entries[e] as number);
+      if (lastAt >= lowerUa.length || lowerUa.charCodeAt(lastAt) !== entries[e + 1]) continue;
+      if ((entries[e + 2] as number) >= best) continue;
+      const literal = literals[entry] as Literal;
+      if (!lowerUa.startsWith(literal.text, at)) continue;
       for (const row of literal.rows) {
         if (row >= best) break;
         if (plain[row] !== true || lowerUa.length !== ua.length) {
@@ -191,18 +200,18 @@ export function createBotIndex(rows: readonly IndexedPattern[], fallbackFrom = r
         const d = lowerUa.charCodeAt(at + 3);
         const longSlot = longSlots[slotOf4(a, b, c, d)] as number;
         if (longSlot !== 0 && (longSlot & markOf4(a, b, c, d)) !== 0) {
-          tryBucket(longBuckets[longSlot & BUCKET] as Literal[], lowerUa, ua, at);
+          tryBucket(longPacked, longSlot & BUCKET, lowerUa, ua, at);
         }
         if (d > 127) {
           const shortSlot = shortSlots[slotOf(a, b, c)] as number;
-          if (shortSlot !== 0) tryBucket(shortBuckets[shortSlot & BUCKET] as Literal[], lowerUa, ua, at);
+          if (shortSlot !== 0) tryBucket(shortPacked, shortSlot & BUCKET, lowerUa, ua, at);
         }
         a = b;
         b = c;
         c = d;
       }
       const shortSlot = shortSlots[slotOf(a, b, c)] as number;
-      if (shortSlot !== 0) tryBucket(shortBuckets[shortSlot & BUCKET] as Literal[], lowerUa, ua, last);
+      if (shortSlot !== 0) tryBucket(shortPacked, shortSlot & BUCKET, lowerUa, ua, last);
     }
     // Then the rows without a text below the best found (a hit of theirs is below it), and the rows
     // put aside before the fallbacks; the fallbacks' own rows without a text only if none matched.
@@ -231,4 +240,33 @@ class Table {
     const bucket = this.buckets[(this.slots[slot] as number) & BUCKET] as Literal[];
     if (!bucket.includes(literal)) bucket.push(literal);
   }
+
+  /** The buckets' texts as the scan reads them (see `Packed`). */
+  pack(): Packed {
+    const literals = this.buckets.flat();
+    const starts = new Int32Array(this.buckets.length + 1);
+    const entries = new Int32Array(literals.length * ENTRY);
+    let entry = 0;
+    this.buckets.forEach((bucket, number) => {
+      starts[number] = entry;
+      for (const literal of bucket) {
+        entries.set([literal.text.length - 1, literal.last, literal.rows[0] as number], entry * ENTRY);
+        entry++;
+      }
+    });
+    starts[this.buckets.length] = entry;
+    return { starts, entries, literals };
+  }
+}
+
+/** Ints per text in `Packed.entries`. */
+const ENTRY = 3;
+
+/** A table's buckets, flattened for the scan: bucket `b` holds the texts `starts[b]` up to `starts[b + 1]`. */
+interface Packed {
+  readonly starts: Int32Array;
+  /** ENTRY ints a text: its length - 1, its last character's code, its lowest row. */
+  readonly entries: Int32Array;
+  /** The texts, in the order of `entries`. */
+  readonly literals: readonly Literal[];
 }
