@@ -108,10 +108,10 @@ export function createBotIndex(rows: readonly IndexedPattern[], fallbackFrom = r
     rows,
     unindexed.filter((row) => row < fallbackFrom),
   );
-  const findFallback = compileUnindexed(
-    rows,
-    unindexed.filter((row) => row >= fallbackFrom),
-  );
+  const unindexedFallbacks = unindexed.filter((row) => row >= fallbackFrom);
+  const findFallback = compileUnindexed(rows, unindexedFallbacks);
+  // The fallbacks the scan put aside below this row are tried before those without a text.
+  const firstUnindexedFallback = unindexedFallbacks[0] ?? NONE;
   // The tables' arrays as constants of the scan (no property loads in its loop).
   const longSlots = long.slots;
   const shortSlots = short.slots;
@@ -214,11 +214,15 @@ export function createBotIndex(rows: readonly IndexedPattern[], fallbackFrom = r
       if (shortSlot !== 0) tryBucket(shortPacked, shortSlot & BUCKET, lowerUa, ua, last);
     }
     // Then the rows without a text below the best found (a hit of theirs is below it), and the rows
-    // put aside before the fallbacks; the fallbacks' own rows without a text only if none matched.
+    // put aside before the fallbacks. The fallbacks in row order as well, so that the lowest still
+    // wins: those put aside below the first fallback without a text (most unnamed bots say `bot` or
+    // `http`, which such a row finds), then, only if none matched, those without a text (costly
+    // expressions tried from the start), then the rest put aside.
     let hit = findUnindexed(ua, lowerUa, best);
     if (hit !== null) ({ row: best, text } = hit);
     tryPending(ua, fallbackFrom);
-    if (best >= fallbackFrom && (hit = findFallback(ua, lowerUa, best)) !== null) ({ row: best, text } = hit);
+    tryPending(ua, firstUnindexedFallback);
+    if (best >= firstUnindexedFallback && (hit = findFallback(ua, lowerUa, best)) !== null) ({ row: best, text } = hit);
     tryPending(ua, NONE);
     return best === NONE ? null : { row: best, text };
   };
