@@ -204,6 +204,15 @@ describe('classifyUserAgent', () => {
     expect(classifyUserAgent(ua)).toBe(EMPTY_USER_AGENT);
   });
 
+  it('keeps blank user agents out of its cache, however often they come', () => {
+    const classify = createUaClassifier({ cacheSize: 10 });
+    for (const ua of ['', ' ', '\t', '   ', ' ']) expect(classify(ua)).toBe(EMPTY_USER_AGENT);
+    expect(classify.stats().size).toBe(0);
+    classify(' curl/8.5.0 ');
+    expect(classify(' curl/8.5.0 ')).toMatchObject({ isBot: true, name: 'curl' });
+    expect(classify.stats().size).toBe(1);
+  });
+
   it.each([
     ['Mozilla/5.0 (compatible; SomeUnknownCrawler/1.0; +http://example.com/bot)', 'crawler'],
     ['Acme Uptime Monitor/2.0', 'monitor'],

@@ -95,9 +95,11 @@ export function createUaClassifier({
   }
 
   function classifyUserAgent(ua: string | null | undefined): UaClassification {
-    if (typeof ua !== 'string' || ua.trim() === '') return EMPTY_USER_AGENT;
+    if (typeof ua !== 'string') return EMPTY_USER_AGENT;
+    // A blank user agent is never cached: a hit is one lookup, with no trimming first.
     const cached = cache.get(ua);
     if (cached !== undefined) return cached;
+    if (ua.trim() === '') return EMPTY_USER_AGENT;
     const result = classifyUncached(ua);
     if (ua.length <= maxCachedLength) cache.set(ua, result);
     return result;
