@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileProbes } from './probes.js';
+import { compileProbes, DEFAULT_PROBES, WORDPRESS_PROBES, type ProbeInput } from './probes.js';
 
 const site = { mode: 'block' as const, wordpress: false };
 
@@ -93,5 +93,52 @@ describe('compileProbes (options)', () => {
     [{ mode: 'off' }, /options\.probes\.mode/],
   ])('rejects %j', (options, message) => {
     expect(() => compileProbes(options as never, site)).toThrow(message);
+  });
+});
+
+describe('compileProbes against each rule tried in turn', () => {
+  // The matcher reads a path once for every probe and traversal together; its answer must be the
+  // first probe that matches, in order, else traversal, whatever the path.
+  const pieces = [
+    '/',
+    '.',
+    '..',
+    '%2e',
+    '%2E',
+    '%2f',
+    '%252e',
+    '\\',
+    'env',
+    '.env',
+    'git/',
+    'a',
+    'Wp-Admin',
+    '?',
+    '//',
+  ];
+  let seed = 7;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % pieces.length;
+  const paths = Array.from({ length: 3000 }, () => {
+    let path = '/';
+    for (let n = next() % 8; n >= 0; n--) path += pieces[next()];
+    return path;
+  });
+  const lists: Array<[string, ProbeInput[], boolean]> = [
+    ['the defaults', [...DEFAULT_PROBES, ...WORDPRESS_PROBES], true],
+    ['no traversal', ['/.env', '/.git/'], false],
+    ['traversal only', [], true],
+    ['exact and prefix', [{ pattern: '/a', match: 'exact' }, { pattern: '//', match: 'prefix' }, '.env'], true],
+  ];
+  it.each(lists)('%s', (_name, list, pathTraversal) => {
+    const probe = compileProbes({ paths: list, pathTraversal }, site);
+    const each = list.map((rule) => compileProbes({ paths: [rule], pathTraversal: false }, site));
+    const traversal = compileProbes({ paths: [], pathTraversal }, site);
+    let hits = 0;
+    for (const path of paths) {
+      const expected = each.map((one) => one(path)).find((hit) => hit !== null) ?? traversal(path);
+      expect(probe(path), path).toEqual(expected);
+      if (expected !== null) hits++;
+    }
+    if (list.length > 0 || pathTraversal) expect(hits).toBeGreaterThan(100);
   });
 });
