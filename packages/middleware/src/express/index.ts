@@ -5,6 +5,7 @@ import type { GeoAnswer } from '../core/client/resolve.js';
 import type { ParsedIp } from '../core/ip/parse.js';
 import type { LoginReport } from '../core/logins/monitor.js';
 import { refusalFor } from '../core/refusal.js';
+import { monotonic } from '../core/request-clock.js';
 import { createWatchpostRuntime, pathOf, type WatchpostOptions } from '../core/runtime.js';
 import { loadGeoLookup } from '../node/geo.js';
 
@@ -100,7 +101,7 @@ export function watchpost(options: WatchpostOptions = {}): WatchpostMiddleware {
         pending,
         pending.decision,
         res.writableEnded ? res.statusCode : 0,
-        performance.now() - pending.receivedAt,
+        monotonic.now() - pending.receivedAt,
         pending.login,
       );
     } catch (error) {
@@ -109,7 +110,7 @@ export function watchpost(options: WatchpostOptions = {}): WatchpostMiddleware {
   }
 
   function watchpostMiddleware(req: Request, res: Response, next: NextFunction): void {
-    const start = performance.now();
+    const start = monotonic.now();
     let pending: Pending;
     try {
       headers.headers = req.headers;

@@ -1,5 +1,6 @@
 import type { Decision, Engine, RequestFacts } from '../core/engine.js';
 import { refusalFor } from '../core/refusal.js';
+import { monotonic } from '../core/request-clock.js';
 import { createWatchpostRuntime, type WatchpostOptions } from '../core/runtime.js';
 import { observeSafely, requestFacts, runtimeSocketIp } from './request-facts.js';
 
@@ -93,7 +94,7 @@ export function watchpostFetch<Env = unknown, Ctx = unknown>(
   }
 
   function guardedFetch(request: Request, env?: Env, ctx?: Ctx): Response | Promise<Response> {
-    const start = performance.now();
+    const start = monotonic.now();
     let facts: RequestFacts;
     let decision: Decision;
     try {

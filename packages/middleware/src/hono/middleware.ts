@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { Decision, Engine, RequestFacts } from '../core/engine.js';
 import type { LoginReport } from '../core/logins/monitor.js';
 import { refusalFor } from '../core/refusal.js';
+import { monotonic } from '../core/request-clock.js';
 import { createWatchpostRuntime, type WatchpostOptions } from '../core/runtime.js';
 import { observeSafely, requestFacts, runtimeSocketIp } from './request-facts.js';
 
@@ -63,7 +64,7 @@ export function watchpost(options: HonoWatchpostOptions = {}): WatchpostHonoMidd
     c,
     next,
   ) {
-    const start = performance.now();
+    const start = monotonic.now();
     let facts: RequestFacts;
     let decision: Decision;
     try {

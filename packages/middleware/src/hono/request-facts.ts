@@ -1,6 +1,7 @@
 import type { LoginReport } from '../core/logins/monitor.js';
 import type { ClientRequest, HeadersLike, ResolvedClient } from '../core/client/resolve.js';
 import type { Decision, Engine, RequestFacts } from '../core/engine.js';
+import { monotonic } from '../core/request-clock.js';
 import { pathOf } from '../core/runtime.js';
 
 /** The parts of the runtime's second fetch argument Watchpost reads: `@hono/node-server`'s and Bun's. */
@@ -100,7 +101,7 @@ export function observeSafely(
   login?: LoginReport,
 ): void {
   try {
-    engine.observe(facts, decision, status, performance.now() - start, login);
+    engine.observe(facts, decision, status, monotonic.now() - start, login);
   } catch (error) {
     onError(error);
   }
