@@ -148,9 +148,12 @@ export function createEngine({
   const classify = extraBots === undefined ? classifyUserAgent : createUaClassifier({ extraBots });
   const botOf = compileBotOf(classify, crawlerVerification);
 
-  // Most requests are allowed by no rule: one shared decision per bot category, not an object each.
+  // Most requests are allowed by no rule: one shared decision per bot category, not an object each,
+  // and a browser's (most of them) without a lookup.
   const allowed = new Map<BotCategory | null, Decision>();
+  const allowedBrowser: Decision = Object.freeze({ action: 'allow', rule: null, botCategory: null });
   const allowedAs = (botCategory: BotCategory | null): Decision => {
+    if (botCategory === null) return allowedBrowser;
     let decision = allowed.get(botCategory);
     if (decision === undefined)
       allowed.set(botCategory, (decision = Object.freeze({ action: 'allow', rule: null, botCategory })));
