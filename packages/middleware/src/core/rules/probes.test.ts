@@ -142,3 +142,23 @@ describe('compileProbes against each rule tried in turn', () => {
     if (list.length > 0 || pathTraversal) expect(hits).toBeGreaterThan(100);
   });
 });
+
+describe('compileProbes on hostile paths', () => {
+  // One expression reads the path for every probe and traversal: it must stay linear on paths built
+  // from the pieces it looks for, which no probe completes.
+  const probe = compileProbes(undefined, site);
+  it.each([
+    ['/.' + 'e'.repeat(3), 4096],
+    ['%2e%2f'.slice(0, 5), 8192],
+    ['/.en', 4096],
+    ['/wp-admi', 4096],
+    ['.%25', 4096],
+  ])('%j repeated %i times is read in well under 20 ms', (piece, times) => {
+    const path = `/x${piece.repeat(times)}`;
+    probe(path); // compiled and warmed
+    const start = performance.now();
+    const hit = probe(path);
+    expect(performance.now() - start).toBeLessThan(20);
+    expect(hit?.rule ?? null).not.toBe('probe:/wp-admin');
+  });
+});
