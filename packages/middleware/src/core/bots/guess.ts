@@ -10,12 +10,12 @@ import { branches } from './literals.js';
  */
 const HINTS: ReadonlyArray<readonly [RegExp, BotCategory]> = [
   // Payloads and exploit probes in the user agent itself.
-  [/\$\{jndi:|<\?(?:php|=)|\bunion\s+select\b|\bexploit|\bvuln|pentest|\bfuzz/, 'scanner'],
+  [/\$\{jndi:|<\?php|<\?=|\bunion\s+select\b|\bexploit|\bvuln|pentest|\bfuzz/, 'scanner'],
   [/\bscan(?:ner|ning|s)?\b|security|cyber|inventory|probe\b|\bmapping\b/, 'security-monitor'],
   [
     new RegExp(
       String.raw`\bgpt|\bllm|\bclaude|\banthropic|\bopenai|\bgemini|\bcohere|\bmistral|\bhuggingface|\bperplexity|` +
-        String.raw`[-_ ]ai\b|\bai[-_ ]|\.ai\/|\.ai\)|\.ai;`,
+        String.raw`-ai\b|_ai\b| ai\b|\bai-|\bai_|\bai |\.ai\/|\.ai\)|\.ai;`,
     ),
     'ai-crawler',
   ],
