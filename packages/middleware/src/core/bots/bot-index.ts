@@ -214,13 +214,11 @@ export function createBotIndex(rows: readonly IndexedPattern[], fallbackFrom = r
       if (shortSlot !== 0) tryBucket(shortPacked, shortSlot & BUCKET, lowerUa, ua, last);
     }
     // Then the rows without a text below the best found (a hit of theirs is below it), and the rows
-    // put aside before the fallbacks. The fallbacks in row order as well, so that the lowest still
-    // wins: those put aside below the first fallback without a text (most unnamed bots say `bot` or
-    // `http`, which such a row finds), then, only if none matched, those without a text (costly
-    // expressions tried from the start), then the rest put aside.
+    // put aside, lowest first, up to the first fallback without a text (most unnamed bots say `bot`
+    // or `http`, which a fallback put aside finds); only if none matched, the fallbacks without a
+    // text (costly expressions tried from the start), then the rest put aside. The lowest still wins.
     let hit = findUnindexed(ua, lowerUa, best);
     if (hit !== null) ({ row: best, text } = hit);
-    tryPending(ua, fallbackFrom);
     tryPending(ua, firstUnindexedFallback);
     if (best >= firstUnindexedFallback && (hit = findFallback(ua, lowerUa, best)) !== null) ({ row: best, text } = hit);
     tryPending(ua, NONE);
