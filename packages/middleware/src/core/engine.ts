@@ -1,6 +1,6 @@
 import type { BotCategory, DenyEntry, DenySource } from '../protocol/index.js';
 import { createBanTracker, type BanTracker } from './bans/bans.js';
-import type { BanSharingConnection, BanSharingContext } from './bans/shared.js';
+import { connectBanSharing } from './bans/shared.js';
 import { classifyUserAgent, createUaClassifier } from './bots/classify.js';
 import { compileBotOf } from './bots/verify-claims.js';
 import type { Decision, EngineOptions, EngineStats, RequestFacts } from './engine-options.js';
@@ -14,7 +14,7 @@ import { compileProbes } from './rules/probes.js';
 import { createSampler } from './sample.js';
 import { RecentCache } from './recent-cache.js';
 import { compileRateRules } from './rules/rate.js';
-import type { RateSharingConnection } from './rules/rate-sharing.js';
+import { connectRateSharing } from './rules/rate-sharing.js';
 import { createRequestClock } from './request-clock.js';
 import { createLoginMonitor, type LoginReport } from './logins/monitor.js';
 
@@ -167,9 +167,12 @@ export function createEngine({
   let errors = 0;
   let denyListSize = staticDeny?.size ?? 0;
   // Connected last, once everything its callbacks touch exists.
-  const sharedRates = connectSharedRates();
+  const sharing = { now, onError: (error: unknown) => reportError(error) };
+  const sharedRates = connectRateSharing(rateSharing, rates, sharing);
   const sharedBans =
-    banTracker === null ? null : connectSharedBans(banTracker, banOptions !== false ? banOptions?.shared : undefined);
+    banTracker === null
+      ? null
+      : connectBanSharing(banOptions !== false ? banOptions?.shared : undefined, banTracker, sharing);
 
   function reportError(error: unknown): void {
     errors++;
@@ -298,41 +301,6 @@ export function createEngine({
       errors++;
       onError(error);
     }
-  }
-
-  function connectSharedBans(tracker: BanTracker, shared: unknown): BanSharingConnection | null {
-    if (shared === undefined) return null;
-    if (shared === null || typeof (shared as { connect?: unknown }).connect !== 'function') {
-      throw new TypeError(
-        'options.bans.shared must be a ban store with a connect method, e.g. redisBanSharing({ url })',
-      );
-    }
-    return (shared as { connect: (context: BanSharingContext) => BanSharingConnection }).connect({
-      settings: tracker.settings,
-      now,
-      onError(error) {
-        errors++;
-        onError(error);
-      },
-      ban: (key, until) => tracker.impose(key, until, now()),
-      lift: (key) => tracker.lift(key, now()),
-    });
-  }
-
-  function connectSharedRates(): RateSharingConnection | null {
-    if (rateSharing === undefined) return null;
-    if (rateSharing === null || typeof (rateSharing as { connect?: unknown }).connect !== 'function') {
-      throw new TypeError('options.rateSharing must be a store with a connect method, e.g. redisRateSharing({ url })');
-    }
-    if (rates === null) return null;
-    const connection = rateSharing.connect({
-      rules: rates.shared,
-      now,
-      onError: reportError,
-      ban: (rule, key, until) => rates.impose(rule, key, until),
-    });
-    rates.onHit = (rule, key, at) => connection.record(rule, key, at);
-    return connection;
   }
 
   function banKey(client: string): string {

@@ -77,3 +77,35 @@ export interface BanSharingConnection {
 export interface BanSharing {
   connect(context: BanSharingContext): BanSharingConnection;
 }
+
+/** The parts of the engine's ban tracker a shared store acts on. */
+interface SharedBanTarget {
+  readonly settings: Readonly<ResolvedBanSettings>;
+  impose(key: string, until: number, now: number): boolean;
+  lift(key: string, now: number): boolean;
+}
+
+/**
+ * Connects the engine's `bans.shared` option to its ban tracker; null without one. Throws a TypeError
+ * naming the option when it is not a store.
+ *
+ * @example
+ * const sharedBans = connectBanSharing(options.bans?.shared, tracker, { now: Date.now, onError });
+ */
+export function connectBanSharing(
+  shared: unknown,
+  tracker: SharedBanTarget,
+  { now, onError }: { now: () => number; onError: (error: unknown) => void },
+): BanSharingConnection | null {
+  if (shared === undefined) return null;
+  if (shared === null || typeof (shared as { connect?: unknown }).connect !== 'function') {
+    throw new TypeError('options.bans.shared must be a ban store with a connect method, e.g. redisBanSharing({ url })');
+  }
+  return (shared as BanSharing).connect({
+    settings: tracker.settings,
+    now,
+    onError,
+    ban: (key, until) => tracker.impose(key, until, now()),
+    lift: (key) => tracker.lift(key, now()),
+  });
+}

@@ -43,3 +43,38 @@ export interface RateSharingConnection {
 export interface RateSharing {
   connect(context: RateSharingContext): RateSharingConnection;
 }
+
+/** The parts of the engine's compiled rate rules a shared store acts on. */
+interface SharedRateTarget {
+  readonly shared: readonly SharedRateRule[];
+  impose(rule: string, key: string, until: number): boolean;
+  onHit: ((rule: string, key: string, now: number) => void) | null;
+}
+
+/**
+ * Connects the engine's `rateSharing` option to its rate rules (every counted hit then goes to the
+ * store); null without a store or without rules. Throws a TypeError naming the option when it is
+ * not a store.
+ *
+ * @example
+ * const sharedRates = connectRateSharing(options.rateSharing, rates, { now: Date.now, onError });
+ */
+export function connectRateSharing(
+  sharing: unknown,
+  rates: SharedRateTarget | null,
+  { now, onError }: { now: () => number; onError: (error: unknown) => void },
+): RateSharingConnection | null {
+  if (sharing === undefined) return null;
+  if (sharing === null || typeof (sharing as { connect?: unknown }).connect !== 'function') {
+    throw new TypeError('options.rateSharing must be a store with a connect method, e.g. redisRateSharing({ url })');
+  }
+  if (rates === null) return null;
+  const connection = (sharing as RateSharing).connect({
+    rules: rates.shared,
+    now,
+    onError,
+    ban: (rule, key, until) => rates.impose(rule, key, until),
+  });
+  rates.onHit = (rule, key, at) => connection.record(rule, key, at);
+  return connection;
+}
