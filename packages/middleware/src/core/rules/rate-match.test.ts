@@ -4,6 +4,7 @@ import {
   compileRateMatch,
   compileRateMatcher,
   literalStart,
+  mayStartWith,
   methodInList,
   pathIn,
   type RateMatch,
@@ -87,6 +88,59 @@ describe('literalStart', () => {
     expect(runs).toBe(0);
     expect(pathIn(compiled, '/v2/x')).toBe(true);
     expect(runs).toBe(1);
+  });
+});
+
+describe('seconds: the second characters a matching path may have', () => {
+  it.each<[string, RateMatch, string | null]>([
+    ['prefixes and a pattern', { paths: ['/api/', '/Login', /^\/v\d+/] }, 'L a v'],
+    ['a prefix of one character leaves it open', { paths: ['/api/', '/'] }, null],
+    ['a pattern with no known start leaves it open', { paths: ['/api/', /\/v2/] }, null],
+    ['a pattern starting with a class leaves it open', { paths: [/^\/[ab]/] }, null],
+    ['a character past 127 leaves it open', { paths: ['/\u00e9t\u00e9'] }, null],
+    ['no paths: none needed', { methods: ['POST'] }, null],
+  ])('%s', (_name, match, expected) => {
+    const { seconds } = compileRateMatcher(match, 'match');
+    const allowed = seconds === null ? null : [...Array(128).keys()].filter((code) => mayStartWith(seconds, code));
+    expect(
+      allowed === null
+        ? null
+        : String.fromCharCode(...allowed)
+            .split('')
+            .join(' '),
+    ).toBe(expected);
+  });
+
+  it('a path too short to have one, or one past 127, is told apart without a lookup outside the map', () => {
+    const { seconds } = compileRateMatcher({ paths: ['/a'] }, 'match');
+    expect([-1, 128, 0x1_0000, 'a'.charCodeAt(0) + 128].map((code) => mayStartWith(seconds!, code))).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  it('never hides a match: 4 000 generated paths against prefixes and patterns', () => {
+    const matches: RateMatch[] = [
+      { paths: ['/api/', '/v1/', /^\/admin\d*\//] },
+      { paths: ['/a', '/b', '/?x'] },
+      { paths: [/^\/x\.?y/, '/z'] },
+    ];
+    const pieces = ['/', 'a', 'api', 'v1', 'admin2', 'x', 'y', '.', '?', 'z', 'b', '\u00e9', '%2f', ''];
+    let matched = 0;
+    for (let i = 0; i < 4_000; i++) {
+      let path = '/';
+      for (let n = i, k = 0; k < 4; k++, n = Math.floor(n / pieces.length)) path += pieces[n % pieces.length];
+      for (const match of matches) {
+        const compiled = compileRateMatcher(match, 'match');
+        const second = path.length > 1 ? path.charCodeAt(1) : -1;
+        if (!pathIn(compiled, path)) continue;
+        matched++;
+        expect(compiled.seconds === null || mayStartWith(compiled.seconds, second), path).toBe(true);
+      }
+    }
+    expect(matched).toBeGreaterThan(1_000);
   });
 });
 

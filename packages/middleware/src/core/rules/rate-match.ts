@@ -41,6 +41,12 @@ export interface CompiledRateMatch {
   readonly patternStarts: readonly string[];
   /** True when neither prefixes nor patterns were given. */
   readonly anyPath: boolean;
+  /**
+   * The characters a matching path can have second (after its `/`), as a bitmap of codes 0..127
+   * (four 32-bit words), or null when any is possible (a prefix or a pattern's start shorter than
+   * two characters). A path with another second character skips the prefixes and patterns.
+   */
+  readonly seconds: Uint32Array | null;
   /** Bot categories (`browser` as null), or null for any. */
   readonly categories: ReadonlySet<BotCategory | null> | null;
 }
@@ -56,7 +62,15 @@ export interface CompiledRateMatch {
  */
 export function compileRateMatcher(match: RateMatch | undefined, where: string): CompiledRateMatch {
   if (match === undefined) {
-    return { methods: null, prefixes: [], patterns: [], patternStarts: [], anyPath: true, categories: null };
+    return {
+      methods: null,
+      prefixes: [],
+      patterns: [],
+      patternStarts: [],
+      anyPath: true,
+      seconds: null,
+      categories: null,
+    };
   }
   if (match === null || typeof match !== 'object') throw new TypeError(`${where} must be an object`);
   let methods: ReadonlySet<string> | null = null;
@@ -91,7 +105,31 @@ export function compileRateMatcher(match: RateMatch | undefined, where: string):
     categories = new Set(given.map((category) => (category === 'browser' ? null : (category as BotCategory))));
   }
   const anyPath = match.paths === undefined;
-  return { methods, prefixes, patterns, patternStarts: patterns.map(literalStart), anyPath, categories };
+  const patternStarts = patterns.map(literalStart);
+  const seconds = anyPath ? null : secondCharacters([...prefixes, ...patternStarts]);
+  return { methods, prefixes, patterns, patternStarts, anyPath, seconds, categories };
+}
+
+/** The bitmap of `CompiledRateMatch.seconds` for these starts, or null when one leaves it open. */
+function secondCharacters(starts: readonly string[]): Uint32Array | null {
+  const bits = new Uint32Array(4);
+  for (const start of starts) {
+    const code = start.length < 2 ? 128 : start.charCodeAt(1);
+    if (code >= 128) return null;
+    bits[code >>> 5]! |= 1 << (code & 31);
+  }
+  return bits;
+}
+
+/**
+ * Whether a path whose second character is `code` (-1: the path is shorter) can match a rule
+ * with this bitmap of `CompiledRateMatch.seconds`.
+ *
+ * @example
+ * mayStartWith(compileRateMatcher({ paths: ['/api/'] }, 'match').seconds!, 'p'.charCodeAt(0)); // false
+ */
+export function mayStartWith(seconds: Uint32Array, code: number): boolean {
+  return code >= 0 && code < 128 && ((seconds[code >>> 5]! >>> (code & 31)) & 1) === 1;
 }
 
 /** Characters that stand for themselves after a backslash. */

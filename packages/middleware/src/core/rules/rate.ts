@@ -3,7 +3,14 @@ import type { RequestFacts } from '../engine-options.js';
 import type { ParsedIp } from '../ip/parse.js';
 import { maskWords } from '../ip/cidr.js';
 import { botCategorySchema } from '../../protocol/index.js';
-import { compileRateMatcher, methodInList, pathOf, type CompiledRateMatch, type RateMatch } from './rate-match.js';
+import {
+  compileRateMatcher,
+  mayStartWith,
+  methodInList,
+  pathOf,
+  type CompiledRateMatch,
+  type RateMatch,
+} from './rate-match.js';
 import type { SharedRateRule } from './rate-sharing.js';
 import { Generations } from '../generations.js';
 import { AddressCounters, randomSeed } from './address-counters.js';
@@ -261,6 +268,8 @@ export function compileRateRules(
       const rules = botCategory === null ? (get ? browserGets : browserRules) : rulesFor(botCategory, get);
       if (rules.length === 0) return null;
       const raw = typeof req.path === 'string' ? req.path : '';
+      // The path's second character, for the rules that only match a few (-1: none).
+      const second = raw.length > 1 ? raw.charCodeAt(1) : -1;
       const onHit = rates.onHit;
       // Computed at most once per request, and only when a matching rule needs them.
       let family = 0; // the address's counting words: 0 until read
@@ -280,6 +289,8 @@ export function compileRateRules(
         const rule = rules[i]!;
         if (!get && rule.methods !== null && !methodInList(rule.methods, req.method)) continue;
         if (!rule.match.anyPath) {
+          const { seconds } = rule.match;
+          if (seconds !== null && !mayStartWith(seconds, second)) continue;
           let found = false;
           for (const prefix of rule.match.prefixes) if ((found = startsWith(raw, prefix))) break;
           const { patterns, patternStarts } = rule.match;
