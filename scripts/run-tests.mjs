@@ -37,7 +37,9 @@ function count(line) {
     awaitingError.error = plain.trim().slice(0, 300);
     awaitingError = null;
   }
-  const failure = /^\s*FAIL\s+(.*)$/.exec(plain);
+  // vitest names the test file first ("FAIL  src/a.test.ts > suite > test"): a test's own output
+  // that merely starts with FAIL is not a failure.
+  const failure = /^\s*FAIL\s+(\S+\.(?:test|spec)\.[cm]?[jt]sx?(?:\s.*)?)$/.exec(plain);
   if (failure && prefix) {
     awaitingError = { name: `${prefix[1].replace(/^@watchpost\//, '')}: ${failure[1].trim()}`, error: '' };
     failures.push(awaitingError);
