@@ -179,7 +179,7 @@ describe('rate rules: keys and matching', () => {
     for (let i = 0; i < 10_000; i++) paths.push(`/p/${i}`, `/${i.toString(36).split('').reverse().join('')}/`);
     for (const path of new Set(paths)) expect(rates.check(req({ path }), ip('c'), null, T0)).toBeNull();
     expect(rates.check(req({ path: '/p/9999?again' }), ip('c'), null, T0)?.rule).toBe('rate:pp');
-    // The query is cut off wherever the '?' falls: first or second of a pair of characters.
+    // The query is cut off wherever its '?' falls, even right after the '/'.
     expect(rates.check(req({ path: '/ab?x' }), ip('c'), null, T0)?.rule).toBe('rate:pp');
     expect(rates.check(req({ path: '/a?' }), ip('c'), null, T0)?.rule).toBe('rate:pp');
     expect(rates.check(req({ path: '/?y' }), ip('c'), null, T0)?.rule).toBe('rate:pp');
