@@ -268,8 +268,8 @@ export function compileRateRules(
       const rules = botCategory === null ? (get ? browserGets : browserRules) : rulesFor(botCategory, get);
       if (rules.length === 0) return null;
       const raw = typeof req.path === 'string' ? req.path : '';
-      // The path's second character, for the rules that only match a few (-1: none).
-      const second = raw.length > 1 ? raw.charCodeAt(1) : -1;
+      // The path's second character (-1: none), read when a rule with paths needs it (-2: not yet).
+      let second = -2;
       const onHit = rates.onHit;
       // Computed at most once per request, and only when a matching rule needs them.
       let family = 0; // the address's counting words: 0 until read
@@ -290,6 +290,7 @@ export function compileRateRules(
         if (!get && rule.methods !== null && !methodInList(rule.methods, req.method)) continue;
         if (!rule.match.anyPath) {
           const { seconds } = rule.match;
+          if (second === -2) second = raw.length > 1 ? raw.charCodeAt(1) : -1;
           if (seconds !== null && !mayStartWith(seconds, second)) continue;
           let found = false;
           for (const prefix of rule.match.prefixes) if ((found = startsWith(raw, prefix))) break;
