@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createDenyListSync, createEngine, type DenyListSync, type Engine } from '@watchpost/middleware';
 import { openSqliteStore } from '../src/db/sqlite/open.js';
-import { benchDir, envInt, fmt } from './util.js';
+import { benchDir, conditions, envInt, fmt } from './util.js';
 
 const tries = envInt('ENFORCE_TRIES', 50);
 const pollTries = envInt('POLL_TRIES', 10);
@@ -25,9 +25,13 @@ interface Server {
 }
 
 async function startServer(dbPath: string): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'server.ts'), dbPath, 'fast'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...conditions, '--import', 'tsx', join(import.meta.dirname, 'server.ts'), dbPath, 'fast'],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: child.stdout! });
   const waiting: Array<(line: string) => void> = [];
   lines.on('line', (line) => waiting.shift()?.(line));

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { benchDir, envInt, fmt } from './util.js';
+import { benchDir, conditions, envInt, fmt } from './util.js';
 
 const MB = 1024 * 1024;
 
@@ -66,7 +66,7 @@ async function runHostileBench() {
   await setup.close();
 
   const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
-  const child = spawn(tsx, ['--expose-gc', fileURLToPath(import.meta.url), 'server', path], {
+  const child = spawn(tsx, [...conditions, '--expose-gc', fileURLToPath(import.meta.url), 'server', path], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines: ((line: string) => boolean)[] = [];

@@ -20,7 +20,7 @@ import { openPostgresStore } from '../src/db/postgres/open.js';
 import { openSqliteStore } from '../src/db/sqlite/open.js';
 import type { Store } from '../src/db/store.js';
 import { generateDay } from './generate.js';
-import { benchDir, envInt, fmt } from './util.js';
+import { benchDir, conditions, envInt, fmt } from './util.js';
 
 const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
 const serverScript = fileURLToPath(new URL('./server.ts', import.meta.url));
@@ -29,6 +29,7 @@ async function startServer(db: string, mode: Mode) {
   const child = spawn(
     tsx,
     [
+      ...conditions,
       ...(process.env.BENCH_SERVER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROF}`] : []),
       serverScript,
       db,

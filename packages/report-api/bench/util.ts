@@ -18,6 +18,13 @@ export function benchDir(): string {
   return dir;
 }
 
+/**
+ * The `--conditions` this process runs with (`pnpm bench` passes `--conditions=@watchpost/source`),
+ * for the servers a benchmark starts: without them a server loads the middleware's `dist/`, which is
+ * there only after `npm run build`.
+ */
+export const conditions: readonly string[] = process.execArgv.filter((arg) => arg.startsWith('--conditions'));
+
 export const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
