@@ -27,6 +27,28 @@ describe('sanitizeText', () => {
     expect(sanitizeText(input, max)).toBe(expected);
   });
 
+  it('replaces exactly the controls and lone surrogates: all 65,536 code units, first and last', () => {
+    const wrong: number[] = [];
+    for (let code = 0; code <= 0xffff; code++) {
+      const char = String.fromCharCode(code);
+      const bad = code <= 0x1f || (code >= 0x7f && code <= 0x9f) || (code >= 0xd800 && code <= 0xdfff);
+      const kept = bad ? R : char;
+      const text = `${'a'.repeat(100)}${char}`;
+      if (sanitizeText(`${char}x`, 10) !== `${kept}x` || sanitizeText(text, 512) !== `${'a'.repeat(100)}${kept}`)
+        wrong.push(code);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('reads no further than the cut: what lies past it changes nothing, a pair at the cut stays whole or goes', () => {
+    const tail = `\x00${'x'.repeat(16_000)}\ud83d`;
+    expect(sanitizeText(`${'a'.repeat(512)}${tail}`, 512)).toBe('a'.repeat(512));
+    expect(sanitizeText(`${'a'.repeat(511)}😀${tail}`, 512)).toBe('a'.repeat(511));
+    expect(sanitizeText(`${'a'.repeat(510)}😀${tail}`, 512)).toBe(`${'a'.repeat(510)}😀`);
+    expect(sanitizeText(`${'a'.repeat(511)}\x00${tail}`, 512)).toBe(`${'a'.repeat(511)}${R}`);
+    expect(sanitizeText(`${'a'.repeat(512)}\udc00${tail}`, 512)).toBe('a'.repeat(512));
+  });
+
   it('returns the very same string in the common case (no copy on the hot path)', () => {
     const ua = 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0';
     expect(Object.is(sanitizeText(ua, 512), ua)).toBe(true);
