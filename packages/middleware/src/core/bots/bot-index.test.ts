@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { browserUserAgents, heldOutBots } from '../../../test/bots/holdout.js';
 import { createBotIndex } from './bot-index.js';
 import { builtInRows } from './classify.js';
+import { hintRows } from './guess.js';
 
 const find = (patterns: string[], ua: string) =>
   createBotIndex(patterns.map((pattern) => ({ pattern })))(ua.toLowerCase(), ua);
@@ -22,7 +23,7 @@ describe('createBotIndex', () => {
     ['an unindexed row loses to a lower indexed one', ['zzz', '^\\w+'], 'zzz', { row: 0, text: 'zzz' }],
     ['text at the very end', ['bot'], 'abot', { row: 0, text: 'bot' }],
   ])('%s', (_name, patterns, ua, expected) => {
-    expect(find(patterns, ua)).toEqual(expected);
+    expect(find(patterns, ua)).toEqual({ ...expected, second: null });
   });
 
   it.each([
@@ -66,7 +67,7 @@ describe('createBotIndex, rows without a text', () => {
     ['a row that must end with a character', [';\\s\\w+;$'], 'Tool; abc;', { row: 0, text: '; abc;' }],
     ['an ending in either case', ['\\w+C$'], 'xabc', { row: 0, text: 'xabc' }],
   ])('%s', (_name, patterns, ua, expected) => {
-    expect(find(patterns, ua)).toEqual(expected);
+    expect(find(patterns, ua)).toEqual({ ...expected, second: null });
   });
 
   it.each([
@@ -90,6 +91,40 @@ describe('createBotIndex, rows without a text', () => {
     ['an empty user agent', ['^\\d+x', ';$'], ''],
   ])('finds nothing for %s', (_name, patterns, ua) => {
     expect(find(patterns, ua)).toBeNull();
+  });
+});
+
+describe('createBotIndex, second track', () => {
+  // Row 0 a name, row 1 a fallback, rows 2 on the second track.
+  const index = (second: string[]) =>
+    createBotIndex(
+      ['zzz', '(?<! cu)bot', ...second].map((pattern) => ({ pattern })),
+      1,
+      2,
+    );
+  const run = (second: string[], ua: string) => index(second)(ua.toLowerCase(), ua);
+
+  it.each([
+    ['a plain text', ['crawl'], 'MyBot Crawler', 2],
+    ['the lowest row, wherever it is found', ['crawl', 'feed'], 'feed mybot crawl', 2],
+    ['a pattern where its text occurs', ['\\bscan\\b', 'feed'], 'mybot scan feed', 2],
+    ['not a pattern whose text occurs without it', ['\\bscan\\b', 'feed'], 'mybot scanner feed', 3],
+    ['a row without a text', ['feed', '^acme'], 'ACME mybot', 3],
+    ['a row without a text that a lower row beats', ['feed', '^acme'], 'acme mybot feed', 2],
+    ['none of them', ['feed', '^acme'], 'mybot', null],
+  ])('answers the lowest second-track row of a fallback hit: %s', (_name, second, ua, expected) => {
+    const hit = run(second, ua);
+    expect({ row: hit?.row, second: hit?.second }).toEqual({ row: 1, second: expected });
+  });
+
+  it('answers no second-track row when a row before the fallbacks is found', () => {
+    expect(run(['crawl'], 'zzz crawl bot')).toEqual({ row: 0, text: 'zzz', second: null });
+    expect(run(['crawl'], 'crawl only')).toBeNull();
+  });
+
+  it('refuses bounds out of order', () => {
+    expect(() => createBotIndex([{ pattern: 'a' }], 1, 0)).toThrow(RangeError);
+    expect(() => createBotIndex([{ pattern: 'a' }], 0, 2)).toThrow(RangeError);
   });
 });
 
@@ -131,5 +166,36 @@ describe('createBotIndex on the built-in table', () => {
       .flatMap((ua) => [ua.slice(1), ua.slice(0, -1), ` ${ua}`, `${ua};`, ua.toUpperCase()]);
     const disagreements = variants.filter((ua) => (findBot(ua.toLowerCase(), ua)?.row ?? null) !== naive(ua));
     expect(disagreements).toEqual([]);
+  });
+});
+
+describe('createBotIndex on the built-in table with the hints as its second track', () => {
+  const rows = builtInRows();
+  const hints = hintRows().rows;
+  const fallbackFrom = rows.findIndex((row) => row.name === null);
+  const findBot = createBotIndex([...rows, ...hints], fallbackFrom, rows.length);
+  const hintExpressions = hints.map((hint) => new RegExp(hint.pattern, 'i'));
+  /** The first hint that matches the lower-cased user agent, tried one by one. */
+  const naiveHint = (lowerUa: string) => {
+    const found = hintExpressions.findIndex((expression) => expression.test(lowerUa));
+    return found === -1 ? null : rows.length + found;
+  };
+  const sources = JSON.parse(
+    readFileSync(new URL('../../../../../scripts/bots/sources/crawler-user-agents.json', import.meta.url), 'utf8'),
+  ) as Array<{ instances?: string[] }>;
+  const uas = [
+    ...heldOutBots().map((bot) => bot.ua),
+    ...browserUserAgents(),
+    ...sources.flatMap((entry) => entry.instances ?? []),
+  ].flatMap((ua) => [ua, ` ${ua}`, ua.toUpperCase()]);
+
+  it('answers the hint trying every hint in order finds, for every user agent a fallback catches', () => {
+    const hits = uas.map((ua) => ({ ua, hit: findBot(ua.toLowerCase(), ua) }));
+    const fallbacks = hits.filter(({ hit }) => hit !== null && hit.row >= fallbackFrom);
+    expect(fallbacks.length).toBeGreaterThan(500);
+    const wrong = fallbacks.filter(({ ua, hit }) => hit?.second !== naiveHint(ua.toLowerCase()));
+    expect(wrong.map(({ ua }) => ua)).toEqual([]);
+    const named = hits.filter(({ hit }) => hit !== null && hit.row < fallbackFrom);
+    expect(named.every(({ hit }) => hit?.second === null)).toBe(true);
   });
 });

@@ -3,7 +3,7 @@ import { RecentCache } from '../recent-cache.js';
 import { escapeRegExp } from '../regexp.js';
 import { createBotIndex } from './bot-index.js';
 import { GENERATED_BOTS, GENERIC_BOT_PATTERNS } from './generated/bot-table.js';
-import { guessCategory } from './guess.js';
+import { hintRows } from './guess.js';
 import { bySpecificity, readLines, readTable, type TableRow } from './read-table.js';
 import { KNOWN_BOTS } from './table.js';
 import { CLAIMED_CRAWLERS } from './verified.js';
@@ -76,9 +76,17 @@ export function createUaClassifier({
 }: UaClassifierOptions = {}): UaClassifier {
   const cache = new RecentCache<string, UaClassification>(cacheSize);
   const rows: TableRow[] = [...extraBots.map(checkExtraBot), ...builtInRows()];
-  // isbot's generic patterns come last (see builtInRows): the fallbacks of the index.
-  const findBot = createBotIndex(rows, rows.length - readLines(GENERIC_BOT_PATTERNS).length);
+  // isbot's generic patterns come last (see builtInRows): the fallbacks of the index. After them, the
+  // words that give away what an unnamed bot does, as the index's second track.
+  const hints = hintRows();
+  const findBot = createBotIndex(
+    [...rows, ...hints.rows],
+    rows.length - readLines(GENERIC_BOT_PATTERNS).length,
+    rows.length,
+  );
   const results = rows.map((row) => (row.name === null ? null : resultOf(row.category, row.name)));
+  const guessed = (hint: number | null) =>
+    hint === null ? 'other-bot' : (hints.categories[hint - rows.length] as BotCategory);
 
   function classifyUncached(fullUa: string): UaClassification {
     // Bound the work for padded user agents: names come early, and headers can be 16 KB.
@@ -87,10 +95,9 @@ export function createUaClassifier({
     const hit = findBot(lowerUa, ua);
     if (hit === null) return BROWSER;
     // Generic patterns (isbot's) have no name of their own: the bot is called what they matched, and
-    // its category is guessed from the words it uses.
+    // its category is guessed from the words it uses (`hintRows`), or `other-bot` when they say nothing.
     return (
-      results[hit.row] ??
-      Object.freeze({ isBot: true, category: guessCategory(lowerUa), name: hit.text.trim() || null })
+      results[hit.row] ?? Object.freeze({ isBot: true, category: guessed(hit.second), name: hit.text.trim() || null })
     );
   }
 

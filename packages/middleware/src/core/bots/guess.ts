@@ -1,12 +1,12 @@
 import type { BotCategory } from '../../protocol/event.js';
-import { createBotIndex, type BotIndex, type IndexedPattern } from './bot-index.js';
+import type { IndexedPattern } from './bot-index.js';
 import { branches } from './literals.js';
 
 /**
  * Words that give away what an unnamed bot does, most telling first. A bot is only guessed at when
  * nothing in the tables names it and a generic pattern (isbot's) found it a bot; `other-bot` stays
  * for the ones that say nothing about themselves. Alternatives stay single words, not `(?:a|b)` groups,
- * so that the index (below) can look each one up by its text.
+ * so that the bot index can look each one up by its text (see `hintRows`).
  */
 const HINTS: ReadonlyArray<readonly [RegExp, BotCategory]> = [
   // Payloads and exploit probes in the user agent itself.
@@ -44,11 +44,16 @@ const HINTS: ReadonlyArray<readonly [RegExp, BotCategory]> = [
   [/https?:\/\/|\+http|[a-z0-9]@[a-z0-9]|compatible; ?[a-z][\w.-]*\//, 'crawler'],
 ];
 
-// Each hint's alternatives as rows of one bot index, most telling first: the index reads the user
-// agent once and answers the lowest row found, which is the most telling hint anywhere in it.
-let hints: { find: BotIndex; categories: readonly BotCategory[] } | undefined;
-
-function hintIndex(): { find: BotIndex; categories: readonly BotCategory[] } {
+/**
+ * Each hint's alternatives as rows, most telling first, with the category of each: the classifier
+ * files them as its bot index's second track, so that the one reading of a user agent finds the
+ * most telling hint as well (tried only for a bot no table names).
+ *
+ * @example
+ * const { rows, categories } = hintRows();
+ * rows.length === categories.length; // true
+ */
+export function hintRows(): { rows: readonly IndexedPattern[]; categories: readonly BotCategory[] } {
   const rows: IndexedPattern[] = [];
   const categories: BotCategory[] = [];
   for (const [hint, category] of HINTS) {
@@ -57,19 +62,5 @@ function hintIndex(): { find: BotIndex; categories: readonly BotCategory[] } {
       categories.push(category);
     }
   }
-  return { find: createBotIndex(rows), categories };
-}
-
-/**
- * A category for a bot that no table names, from the words in its user agent (lower case), or
- * `other-bot` when it says nothing about itself.
- *
- * @example
- * guessCategory('acme uptime monitor/2.0'); // 'monitor'
- * guessCategory('mozilla/5.0 (compatible; heexybot/1.0; +https://heexy.org/bot)'); // 'crawler'
- */
-export function guessCategory(lowerUa: string): BotCategory {
-  hints ??= hintIndex();
-  const hit = hints.find(lowerUa, lowerUa);
-  return hit === null ? 'other-bot' : (hints.categories[hit.row] as BotCategory);
+  return { rows, categories };
 }

@@ -16,8 +16,11 @@ interface Guarded {
   readonly expression: RegExp;
 }
 
+/** A row found by its pattern, and the text that matched. */
+type RowMatch = Pick<IndexHit, 'row' | 'text'>;
+
 /** Finds the lowest matching row among some rows tried at the start of the user agent. */
-type AtStart = (ua: string) => IndexHit | null;
+type AtStart = (ua: string) => RowMatch | null;
 
 const NO_ANCHORED: AtStart = () => null;
 
@@ -111,7 +114,7 @@ function compileAnchored(rows: readonly IndexedPattern[], numbers: readonly numb
 export function compileUnindexed(
   rows: readonly IndexedPattern[],
   numbers: readonly number[],
-): (ua: string, lowerUa: string, limit: number) => IndexHit | null {
+): (ua: string, lowerUa: string, limit: number) => RowMatch | null {
   const anchored: Array<{ row: number; start: number }> = [];
   const guarded: Guarded[] = [];
   for (const row of numbers) {
