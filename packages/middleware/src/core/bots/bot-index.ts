@@ -76,8 +76,8 @@ function markOf4(a: number, b: number, c: number, d: number): number {
  * Rows from `secondFrom` on are a second track (the classifier's category hints), found in the same
  * reading of the user agent and matched against its lower-cased text: when the best row is a
  * fallback, `second` is the lowest second-track row that matches too. A second scan for them cost
- * unnamed bots ~0.4 µs. Their texts are filed only while no row before the fallbacks has been found,
- * and their patterns tried only for a fallback's hit.
+ * unnamed bots ~0.4 µs. A text of theirs is noted only while no row before the fallbacks has been
+ * found, and their rows are resolved only for a fallback's hit.
  *
  * @example
  * const find = createBotIndex([{ pattern: 'googlebot' }, { pattern: 'bot' }, { pattern: 'crawl' }], 1, 2);
@@ -222,7 +222,10 @@ export function createBotIndex(
     }
   }
 
-  /** The second track's best row in `lowerUa`, once the scan has run: as `tryPending`, then its rows without a text. */
+  /**
+   * The second track's best row in `lowerUa`, once the scan has run: the plain texts it noted are
+   * matches, then come the rows without a text, then the patterns put aside, lowest first (as `tryPending`).
+   */
   function findSecond(lowerUa: string): number | null {
     bestSecond = NONE;
     pendingSeconds = 0;
