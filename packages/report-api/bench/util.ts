@@ -23,7 +23,10 @@ export function benchDir(): string {
  * for the servers a benchmark starts: without them a server loads the middleware's `dist/`, which is
  * there only after `npm run build`.
  */
-export const conditions: readonly string[] = process.execArgv.filter((arg) => arg.startsWith('--conditions'));
+export const conditions: readonly string[] = process.execArgv.flatMap((arg, at, all) =>
+  // `--conditions=x`, or `--conditions x` / `-C x` as two arguments.
+  arg.startsWith('--conditions=') ? [arg] : arg === '--conditions' || arg === '-C' ? [arg, all[at + 1] ?? ''] : [],
+);
 
 export const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
