@@ -28,6 +28,44 @@ export function rawEventsContract({ fresh }: ContractContext): void {
       expect(await store.listEvents(site.id, { from: T + 1, to: T + 2, limit: 10 })).toHaveLength(1);
     });
 
+    it('stores every field exactly as given: escapes, quotes, markup, tabs and line breaks', async () => {
+      const store = await fresh();
+      const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+      // What PostgreSQL's COPY text format gives a meaning (\N, backslashes, tab, line feed, carriage
+      // return) and what SQL and pages do; ingest refuses control characters, the store must not rely on it.
+      const hostile = [
+        '\\N',
+        '\\',
+        '/a\\tb\\nc\\\\d',
+        'tab\there',
+        'line\nbreak\r\nend',
+        "'; DROP TABLE events; --",
+        '<script>alert(1)</script> **bold** <@U123> |pipe|',
+        '\u{1F600} \u00e9\u4e2d',
+        'x'.repeat(2048),
+      ];
+      const sent = hostile.map((text, i) =>
+        event({
+          ts: T + i,
+          path: text,
+          ua: text,
+          host: text,
+          rule: text,
+          botName: text,
+          country: i % 2 === 0 ? null : 'JP',
+          latencyMs: 0.1 + i,
+          sampleRate: i === 0 ? 0.001 : 1,
+          asn: i === 1 ? 4_294_967_295 : null,
+          login: i === 2 ? { outcome: 'failed', account: text } : undefined,
+        }),
+      );
+      await store.ingestBatch(site.id, batch(sent));
+      const stored = (await store.listEvents(site.id, { from: T, to: T + 100, limit: 100 })).reverse();
+      expect(stored.map(({ id: _id, siteId: _siteId, ...rest }) => rest)).toEqual(
+        sent.map(({ login, ...rest }) => ({ ...rest, ...(login ? { login } : {}) })),
+      );
+    });
+
     it("finds one IP's events across minutes, exact at the range edges", async () => {
       const store = await fresh();
       const { site } = await store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });

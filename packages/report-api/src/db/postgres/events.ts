@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { EventBatch, WatchpostEvent } from '@watchpost/middleware/protocol';
+import type { EventBatch } from '@watchpost/middleware/protocol';
 import { assertStorable } from '../storable.js';
 import {
   MAX_KIND_LIST,
@@ -14,6 +14,7 @@ import {
 import { aggregateEvents } from '../aggregate.js';
 import { changes, rows, statement, transaction, type Statement } from './pool.js';
 import { writeRollups } from './rollup-writer.js';
+import { copyEvents } from './copy-events.js';
 import { dayPartitions } from './partitions.js';
 import {
   KIND_COLUMNS,
@@ -62,16 +63,6 @@ const insertBatch = statement(
     `$4, $5, $6, $7)
    ON CONFLICT (site_id, batch_id) DO NOTHING`,
 );
-// The whole batch in one statement: one array per column, unnested into rows (in array order, so
-// ids follow the batch order as they do in SQLite).
-const insertEvents = statement(
-  `INSERT INTO events (site_id, ts, ip, country, method, host, path, status, latency_ms, ua, action, rule, ` +
-    `bot_category, sample_rate, asn, login_outcome, login_account, bot_name)
-   SELECT $1::text, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], ` +
-    `$8::int[], $9::float8[],
-     $10::text[], $11::text[], $12::text[], $13::text[], $14::float8[], $15::bigint[], $16::text[], $17::text[], ` +
-    `$18::text[])`,
-);
 const EVENT_COLUMNS =
   'id, site_id, ts, ip, country, method, host, path, status, latency_ms, ua, action, rule, bot_category, ' +
   'sample_rate, asn, login_outcome, login_account, bot_name';
@@ -92,33 +83,6 @@ const tryPurgeLock = statement(
   "SELECT pg_try_advisory_lock(hashtext('watchpost.purge.' || current_schema())) AS locked",
 );
 const purgeUnlock = statement("SELECT pg_advisory_unlock(hashtext('watchpost.purge.' || current_schema()))");
-
-/** The events of a batch as one array per column of `insertEvents`. */
-function eventColumns(siteId: string, events: readonly WatchpostEvent[]): unknown[] {
-  const n = events.length;
-  const columns = Array.from({ length: 17 }, () => new Array<unknown>(n));
-  for (let i = 0; i < n; i++) {
-    const e = events[i]!;
-    columns[0]![i] = e.ts;
-    columns[1]![i] = e.ip;
-    columns[2]![i] = e.country;
-    columns[3]![i] = e.method;
-    columns[4]![i] = e.host;
-    columns[5]![i] = e.path;
-    columns[6]![i] = e.status;
-    columns[7]![i] = e.latencyMs;
-    columns[8]![i] = e.ua;
-    columns[9]![i] = e.action;
-    columns[10]![i] = e.rule;
-    columns[11]![i] = e.botCategory;
-    columns[12]![i] = e.sampleRate;
-    columns[13]![i] = e.asn ?? null;
-    columns[14]![i] = e.login?.outcome ?? null;
-    columns[15]![i] = e.login?.account ?? null;
-    columns[16]![i] = e.botName ?? null;
-  }
-  return [siteId, ...columns];
-}
 
 /**
  * Raw events and rollups on PostgreSQL. `localDayOfSite(siteId)` gives the mapper to the site's local
@@ -187,7 +151,7 @@ export function postgresEventStore(
             stats?.rejected ?? 0,
           ])) > 0;
         if (!fresh) return { accepted: 0, duplicate: true };
-        if (batch.events.length > 0) await changes(client, insertEvents, eventColumns(siteId, batch.events));
+        if (batch.events.length > 0) await copyEvents(client, siteId, batch.events);
         if (aggregate) await writeRollups(client, siteId, aggregate);
         return { accepted: batch.events.length, duplicate: false };
       });
