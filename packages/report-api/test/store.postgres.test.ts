@@ -26,6 +26,34 @@ describePostgres('postgres store', () => {
     t = undefined;
   });
 
+  it('refuses a batch whose text holds a NUL whole, and stores the next one on the same connections', async () => {
+    // PostgreSQL text cannot hold U+0000 (ingest refuses it before the store; here the store is called
+    // directly): the COPY fails, the batch's transaction rolls back, its id stays free for a retry.
+    t = await tempPostgresStore({ maxConnections: 1 });
+    const { site } = await t.store.createSite({ name: 's', timeZone: 'UTC', homeCountry: null });
+    const poisoned = batch([event({ path: '/ok' }), event({ ua: 'evil\u0000agent' })]);
+    await expect(t.store.ingestBatch(site.id, poisoned)).rejects.toThrow(/0x00/);
+    expect(await t.store.listEvents(site.id, { from: 0, to: T * 2, limit: 10 })).toEqual([]);
+    const retried = { ...poisoned, events: [event({ path: '/ok' }), event({ ua: 'agent' })] };
+    expect(await t.store.ingestBatch(site.id, retried)).toEqual({ accepted: 2, duplicate: false });
+    expect((await t.store.listEvents(site.id, { from: 0, to: T * 2, limit: 10 })).map((e) => e.ua)).toEqual([
+      'agent',
+      'Mozilla/5.0',
+    ]);
+  });
+
+  it('leaves room on the pages of the rollup tables every batch updates (migration 0021)', async () => {
+    t = await tempPostgresStore();
+    const { rows } = await t.store.pool.query<{ relname: string; reloptions: string[] | null }>(
+      'SELECT relname, reloptions FROM pg_class WHERE relnamespace = $1::regnamespace ORDER BY relname',
+      [t.schema],
+    );
+    const options = new Map(rows.map((r) => [r.relname, r.reloptions]));
+    for (const table of ['rollup_day', 'traffic_15m', 'errors_5s'])
+      expect(options.get(table)).toEqual(['fillfactor=70']);
+    expect(options.get('ip_errors_5s')).toBeNull();
+  });
+
   it('stores only sha256 hashes of the keys', async () => {
     t = await tempPostgresStore();
     const { ingestKey, adminKey } = await t.store.createSite({ name: 'shop', timeZone: 'UTC', homeCountry: null });
