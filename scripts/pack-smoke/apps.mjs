@@ -29,18 +29,27 @@ async function check(port) {
 }`;
 const options = `{ trustedProxies: ['loopback'], denyList: ['203.0.113.0/24'], geo: false }`;
 
-function expressApp(module, pkg) {
+/** Express behind Watchpost: `app.use(guard)`, or with `wrapped` the guard at the server (`guard.wrap(app)`). */
+function expressApp(module, pkg, wrapped = false) {
   const imports =
     module === 'esm'
-      ? `import express from '${pkg}';\nimport { watchpost } from '@watchpost/middleware/express';`
-      : `const express = require('${pkg}');\nconst { watchpost } = require('@watchpost/middleware/express');`;
+      ? [
+          `import { createServer } from 'node:http';`,
+          `import express from '${pkg}';`,
+          `import { watchpost } from '@watchpost/middleware/express';`,
+        ].join('\n')
+      : [
+          `const { createServer } = require('node:http');`,
+          `const express = require('${pkg}');`,
+          `const { watchpost } = require('@watchpost/middleware/express');`,
+        ].join('\n');
   return `${imports}
 ${check}
 const guard = watchpost(${options});
 const app = express();
-app.use(guard);
+${wrapped ? '' : 'app.use(guard);'}
 app.get('/', (req, res) => { res.send('ok'); });
-const server = app.listen(0, '127.0.0.1', async () => {
+const server = createServer(${wrapped ? 'guard.wrap(app)' : 'app'}).listen(0, '127.0.0.1', async () => {
   try { await check(server.address().port); } finally { server.close(); await guard.close(); }
 });
 `;
@@ -60,7 +69,8 @@ const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, async
 `;
 
 // Type-checked only: the public types as a strict nodenext project sees them.
-const typedApp = `import express from 'express';
+const typedApp = `import type { IncomingMessage, ServerResponse } from 'node:http';
+import express from 'express';
 import { Hono } from 'hono';
 import { watchpost, type WatchpostOptions } from '@watchpost/middleware/express';
 import { watchpost as honoWatchpost } from '@watchpost/middleware/hono';
@@ -69,11 +79,12 @@ import { runCli } from '@watchpost/report-api';
 
 const options: WatchpostOptions = { denyList: ['203.0.113.0/24'], sampleRate: 0.5 };
 express().use(watchpost(options));
+const listener: (req: IncomingMessage, res: ServerResponse) => void = watchpost(options).wrap(express());
 new Hono().use(honoWatchpost({ denyList: ['203.0.113.0/24'] }));
 const category: string | null = classifyUserAgent('curl/8.0').category;
 const hit = createIpMatcher(['10.0.0.0/8']).match('10.1.2.3');
 const code: number = await runCli(['--version']);
-console.log(category, hit, code);
+console.log(category, hit, code, listener.length);
 `;
 
 const tsconfig = {
@@ -96,6 +107,8 @@ export const servers = {
   'express5-cjs.cjs': expressApp('cjs', 'express'),
   'express4-esm.mjs': expressApp('esm', 'express4'),
   'express4-cjs.cjs': expressApp('cjs', 'express4'),
+  'express5-wrap-esm.mjs': expressApp('esm', 'express', true),
+  'express4-wrap-cjs.cjs': expressApp('cjs', 'express4', true),
   'hono-esm.mjs': honoApp,
 };
 

@@ -1,4 +1,4 @@
-import { request as httpRequest, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,17 +12,23 @@ afterEach(async () => {
   for (const item of open.splice(0)) await item.close();
 });
 
-async function start(options: WatchpostOptions, routes?: (app: express.Express) => void) {
+/** The two ways to put Watchpost in front of an Express app. */
+type Mount = 'app.use' | 'server wrapper';
+
+async function startWith(
+  options: WatchpostOptions,
+  routes: ((app: express.Express) => void) | undefined,
+  mount: Mount,
+) {
   const sink = options.sink ?? memorySink();
   const guard = watchpost({ geo: false, ...options, sink });
   const app = express();
-  app.use(guard);
+  if (mount === 'app.use') app.use(guard);
   routes?.(app);
   app.get('/', (_req, res) => void res.send('home'));
   app.get('/missing', (_req, res) => void res.status(404).send('no'));
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
+  const server: Server = createServer(mount === 'app.use' ? app : guard.wrap(app));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   open.push({
     close: () =>
       new Promise((r) => {
@@ -34,7 +40,10 @@ async function start(options: WatchpostOptions, routes?: (app: express.Express) 
   return { guard, sink: sink as ReturnType<typeof memorySink>, base };
 }
 
-describe('Express adapter on a real server', () => {
+describe.each(['app.use', 'server wrapper'] as const)('Express adapter on a real server (%s)', (mount) => {
+  const start = (options: WatchpostOptions, routes?: (app: express.Express) => void) =>
+    startWith(options, routes, mount);
+
   it('lets a browser through and records status and latency when the response finishes', async () => {
     const { base, sink } = await start({});
     const res = await fetch(`${base}/?utm=1`, {
@@ -66,9 +75,9 @@ describe('Express adapter on a real server', () => {
     expect(res.status).toBe(403);
     expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(await res.text()).toBe('Forbidden');
-    expect(reached).toBe(false);
     await until(() => sink.events.length === 1);
     expect(sink.events[0]).toMatchObject({ status: 403, action: 'block', rule: 'probe:/.env' });
+    expect(reached).toBe(false);
   });
 
   it('uses the configured block response', async () => {
@@ -132,6 +141,20 @@ describe('Express adapter on a real server', () => {
     expect(String(errors[0])).toMatch(/engine bug/);
   });
 
+  it('reports a login outcome the route gives through req.watchpost', async () => {
+    const { base, sink } = await start({ logins: { endpoints: [{ method: 'POST', path: '/login' }] } }, (app) =>
+      app.post('/login', (req, res) => {
+        req.watchpost?.login('failed', null);
+        res.status(401).send('no');
+      }),
+    );
+    expect((await fetch(`${base}/login`, { method: 'POST' })).status).toBe(401);
+    await until(() => sink.events.length === 1);
+    expect(sink.events[0]).toMatchObject({ path: '/login', status: 401, login: { outcome: 'failed', account: null } });
+  });
+});
+
+describe('Express adapter with a report API', () => {
   it('forwards events to the report API and applies its deny list', async () => {
     let denied = '192.0.2.1';
     const api: SinkServer = await startSinkServer((req, res) => {
