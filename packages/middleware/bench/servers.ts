@@ -1,7 +1,8 @@
 /**
  * The child process of the throughput benchmark: the app servers (Express, and Hono on
- * @hono/node-server; each bare, with an empty middleware and with Watchpost, Hono also with
- * Watchpost as a fetch wrapper instead of a middleware), all on 127.0.0.1 and
+ * @hono/node-server; each bare, with an empty middleware and with Watchpost, Express also with
+ * Watchpost wrapping the app at the server (`guard.wrap(app)`) and Hono with Watchpost as a fetch
+ * wrapper, instead of a middleware), all on 127.0.0.1 and
  * ephemeral ports, and the fake report API in a grandchild process. Prints one JSON line with
  * the URLs, then serves until killed.
  * Diagnosis knobs: DROP=deny,geo,api,sample,gzip,sync,forward,post,incoming removes those features (post:
@@ -10,7 +11,7 @@
  * variants; ONLY_HONO=1 skips the Express servers.
  */
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import express from 'express';
 import { Hono } from 'hono';
@@ -72,6 +73,13 @@ function listenExpress(app: express.Express): Promise<string> {
     );
   });
 }
+// Watchpost in front of the whole app at the server (`guard.wrap(app)`), outside Express's router.
+function listenWrapped(app: express.Express): Promise<string> {
+  const server = createServer(expressWatchpost(common).wrap(app));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
+}
 function listenHono(fetch: Hono['fetch']): Promise<string> {
   return new Promise((resolve) =>
     serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(`http://127.0.0.1:${info.port}`)),
@@ -110,6 +118,7 @@ const urls = {
         'express bare': await listenExpress(expressApp(false)),
         'express + empty middleware': await listenExpress(expressApp('empty')),
         'express + watchpost': await listenExpress(expressApp(true)),
+        'express + watchpost (server wrapper)': await listenWrapped(expressApp(false)),
       }),
   'hono bare': await listenHono(honoApp(false)),
   'hono + empty middleware': await listenHono(honoApp('empty')),

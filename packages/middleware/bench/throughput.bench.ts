@@ -2,7 +2,8 @@
  * Benchmark 3: requests per second of Express and Hono (@hono/node-server) with Watchpost on
  * (100k deny entries, offline GeoIP, sampleRate 0.1, forwarder posting to a local fake report
  * API, deny-list sync polling it), as a ratio to the same framework bare, in the same run.
- * Hono runs Watchpost both as middleware and as a fetch wrapper (`watchpostFetch`); an empty
+ * Express runs Watchpost both as middleware and wrapping the app at the server (`guard.wrap(app)`),
+ * Hono both as middleware and as a fetch wrapper (`watchpostFetch`); an empty
  * middleware shows what any middleware costs. Servers run in a child process, autocannon in
  * this one; variants alternate round by round.
  * Target: ratio >= 0.90. Run: npx tsx bench/throughput.bench.ts   (ROUNDS, SECONDS, ONLY_HONO, ONLY, PROFILE to tune)
