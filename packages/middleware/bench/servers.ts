@@ -8,7 +8,8 @@
  * Diagnosis knobs: DROP=deny,geo,api,sample,gzip,sync,forward,post,incoming removes those features (post:
  * batches are gzipped but not sent, a stub answers 202; incoming:
  * a fixed socketIp instead of reading node-server's socket) from the Watchpost
- * variants; ONLY_HONO=1 skips the Express servers.
+ * variants; ONLY_HONO=1 skips the Express servers; ONLY=regex starts only the servers whose names match
+ * (each Watchpost server holds its own engine and 100k-entry deny list, which the others then run beside).
  */
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
@@ -111,20 +112,23 @@ function honoApp(guarded: boolean | 'empty' | 'fetch'): Hono['fetch'] {
   return guarded === 'fetch' ? watchpostFetch(app.fetch, honoCommon) : app.fetch;
 }
 
-const urls = {
+const only = process.env.ONLY ? new RegExp(process.env.ONLY) : null;
+const builders: Record<string, () => Promise<string>> = {
   ...(process.env.ONLY_HONO
     ? {}
     : {
-        'express bare': await listenExpress(expressApp(false)),
-        'express + empty middleware': await listenExpress(expressApp('empty')),
-        'express + watchpost': await listenExpress(expressApp(true)),
-        'express + watchpost (server wrapper)': await listenWrapped(expressApp(false)),
+        'express bare': () => listenExpress(expressApp(false)),
+        'express + empty middleware': () => listenExpress(expressApp('empty')),
+        'express + watchpost': () => listenExpress(expressApp(true)),
+        'express + watchpost (server wrapper)': () => listenWrapped(expressApp(false)),
       }),
-  'hono bare': await listenHono(honoApp(false)),
-  'hono + empty middleware': await listenHono(honoApp('empty')),
-  'hono + watchpost': await listenHono(honoApp(true)),
-  'hono + watchpost (fetch wrapper)': await listenHono(honoApp('fetch')),
+  'hono bare': () => listenHono(honoApp(false)),
+  'hono + empty middleware': () => listenHono(honoApp('empty')),
+  'hono + watchpost': () => listenHono(honoApp(true)),
+  'hono + watchpost (fetch wrapper)': () => listenHono(honoApp('fetch')),
 };
+const urls: Record<string, string> = {};
+for (const [name, build] of Object.entries(builders)) if (only === null || only.test(name)) urls[name] = await build();
 process.stdout.write(`${JSON.stringify(urls)}\n`);
 // The parent ends this process when it is done; never outlive it by more than ten minutes.
 setTimeout(() => process.exit(0), 600_000).unref();

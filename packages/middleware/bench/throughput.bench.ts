@@ -34,7 +34,8 @@ try {
     lines.once('line', (line) => resolve(JSON.parse(line)));
     child.once('exit', (code) => reject(new Error(`server process exited (${code}) before it was ready`)));
   });
-  // ONLY='hono bare|fetch' measures the variants whose names match (a bare one must be among them).
+  // ONLY='hono bare|fetch' measures the variants whose names match (a bare one must be among them);
+  // the server process then starts only those.
   if (process.env.ONLY)
     for (const name of Object.keys(urls)) if (!new RegExp(process.env.ONLY).test(name)) delete urls[name];
 
