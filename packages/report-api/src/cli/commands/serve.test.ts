@@ -15,8 +15,17 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'watchpost-serve-'));
   db = join(dir, 'w.db');
 });
-afterEach(() => {
-  if (child && child.exitCode === null) child.kill('SIGKILL');
+afterEach(async () => {
+  // SIGTERM, which tsx passes on to the server it started: a SIGKILL would end tsx alone and leave
+  // the server running after the tests. SIGKILL only if it has not stopped in 5 s.
+  const running = child;
+  if (running && running.exitCode === null) {
+    const exited = new Promise((resolve) => running.once('exit', resolve));
+    running.kill('SIGTERM');
+    const timer = setTimeout(() => running.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
   rmSync(dir, { recursive: true, force: true });
 });
 
