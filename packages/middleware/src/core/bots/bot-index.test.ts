@@ -1,24 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { browserUserAgents, heldOutBots } from '../../../test/bots/holdout.js';
+import { knownUserAgents } from '../../../test/bots/known.js';
 import { createBotIndex } from './bot-index.js';
 import { builtInRows } from './classify.js';
 import { hintRows } from './guess.js';
 
 const find = (patterns: string[], ua: string) =>
   createBotIndex(patterns.map((pattern) => ({ pattern })))(ua.toLowerCase(), ua);
-
-/** The held-out bots, the browsers and crawler-user-agents' example instances: 4,264 user agents. */
-function knownUserAgents(): string[] {
-  const sources = JSON.parse(
-    readFileSync(new URL('../../../../../scripts/bots/sources/crawler-user-agents.json', import.meta.url), 'utf8'),
-  ) as Array<{ instances?: string[] }>;
-  return [
-    ...heldOutBots().map((bot) => bot.ua),
-    ...browserUserAgents(),
-    ...sources.flatMap((entry) => entry.instances ?? []),
-  ];
-}
 
 describe('createBotIndex', () => {
   it.each([

@@ -2,6 +2,7 @@ import { botCategorySchema, type BotCategory } from '../../protocol/event.js';
 import { RecentCache } from '../recent-cache.js';
 import { escapeRegExp } from '../regexp.js';
 import { createBotIndex } from './bot-index.js';
+import { isPlainBrowser } from './browser-shape.js';
 import { GENERATED_BOTS, GENERIC_BOT_PATTERNS } from './generated/bot-table.js';
 import { hintRows } from './guess.js';
 import { bySpecificity, readLines, readTable, type TableRow } from './read-table.js';
@@ -40,6 +41,11 @@ export interface UaClassifierOptions {
   maxCachedLength?: number;
   /** Your own tools and partners, checked before the built-in table. */
   extraBots?: readonly CustomBot[];
+  /**
+   * Scan every user agent for bot names, even one of a common browser's shape (`browser-shape.ts`),
+   * which is otherwise a browser's at once: for tests and comparisons. Default false.
+   */
+  scanEvery?: boolean;
 }
 
 /** A user-agent classifier with its own cache. */
@@ -73,9 +79,14 @@ export function createUaClassifier({
   cacheSize = 10_000,
   maxCachedLength = 1024,
   extraBots = [],
+  scanEvery = false,
 }: UaClassifierOptions = {}): UaClassifier {
   const cache = new RecentCache<string, UaClassification>(cacheSize);
-  const rows: TableRow[] = [...extraBots.map(checkExtraBot), ...builtInRows()];
+  const extraRows = extraBots.map(checkExtraBot);
+  const rows: TableRow[] = [...extraRows, ...builtInRows()];
+  // A user agent of a common browser's shape is a browser's (see browser-shape.ts), unless your own
+  // patterns say otherwise: they are checked first, as they are in the index.
+  const extraPattern = extraRows.length === 0 ? null : new RegExp(extraRows.map((row) => row.pattern).join('|'), 'i');
   // isbot's generic patterns come last (see builtInRows): the fallbacks of the index. After them, the
   // words that give away what an unnamed bot does, as the index's second track.
   const hints = hintRows();
@@ -91,6 +102,7 @@ export function createUaClassifier({
   function classifyUncached(fullUa: string): UaClassification {
     // Bound the work for padded user agents: names come early, and headers can be 16 KB.
     const ua = fullUa.length > MAX_SCANNED_LENGTH ? fullUa.slice(0, MAX_SCANNED_LENGTH) : fullUa;
+    if (!scanEvery && isPlainBrowser(ua) && (extraPattern === null || !extraPattern.test(ua))) return BROWSER;
     const lowerUa = ua.toLowerCase();
     const hit = findBot(lowerUa, ua);
     if (hit === null) return BROWSER;
