@@ -37,6 +37,9 @@ const TAG_CATEGORIES = [
   ['http-library', 'http-client'],
 ];
 
+/** Monitoring of what is said (about brands, in the media, the news, the market), not of a site. */
+const MENTION_MONITORING = /\b(?:brand|media|news|social|market|mention)\w* (?:\w+ ){0,2}monitor/;
+
 /**
  * crawler-user-agents tags anything it cannot place as `seo`: such entries are read again from their
  * description (first match wins), and stay `seo` only when it speaks of SEO or links.
@@ -44,6 +47,9 @@ const TAG_CATEGORIES = [
 const SEO_DESCRIPTIONS = [
   [/\bseo\b|backlink|\blinks?\b|rank|marketing|keyword|\bserp|audit|optimi[sz]/, 'seo'],
   [/vulnerab|security|threat|malware|phishing|exposure|attack surface/, 'security-monitor'],
+  // Brand, media and news monitoring reads other people's pages for mentions: crawling, not the
+  // uptime and synthetic checks of a site that `monitor` means.
+  [MENTION_MONITORING, 'crawler'],
   [/\bai\b|\bllm|machine learning|language model|training/, 'ai-crawler'],
   [/monitor|uptime|performance|availability|status/, 'monitor'],
   [/preview|screenshot|thumbnail|unfurl|embed|link expan/, 'preview'],
@@ -70,12 +76,18 @@ function automationCategory(description) {
   return /monitor/.test(text) ? 'monitor' : 'crawler';
 }
 
-/** ai.robots.txt's free-text `function`, read into an AI category (first match wins). */
-function aiCategory(purpose) {
+/**
+ * ai.robots.txt's free-text `function`, read into an AI category (first match wins); `fallback` when
+ * it says nothing (`Unclear at this time.`, `Undocumented AI Agents`).
+ */
+function aiCategory(purpose, fallback = 'ai-crawler') {
   const text = String(purpose ?? '').toLowerCase();
+  if (/^undocumented\b/.test(text)) return fallback;
   if (/\bagents?\b|takes action/.test(text)) return 'ai-agent';
+  // `Search engine using generative AI, AI Search Assistant`: a search engine first of all.
+  if (/search engine/.test(text)) return 'ai-search';
   if (/assistant|user-initiated|user queries|companion/.test(text)) return 'ai-assistant';
-  if (/search/.test(text)) return 'ai-search';
+  if (/\bsearch/.test(text)) return 'ai-search';
   return 'ai-crawler';
 }
 
@@ -133,6 +145,40 @@ function aiPattern(name, crawlerUserAgents) {
   return others.length >= COMMON_WORD_ENTRIES ? `(?<![\\w-])${pattern}\\/` : pattern;
 }
 
+/** A `monitoring` entry stays a monitor unless its description speaks of brand or media monitoring. */
+function monitoringCategory(description) {
+  return MENTION_MONITORING.test(String(description ?? '').toLowerCase()) ? 'crawler' : 'monitor';
+}
+
+/**
+ * An `http-library` entry is an HTTP client, unless its description calls it a crawler or a scraper
+ * and never an HTTP client (`larbin`, `Scrapy`, `trafilatura`): as our own table files crawling
+ * frameworks, a crawler.
+ */
+function libraryCategory(description) {
+  const text = String(description ?? '').toLowerCase();
+  return /crawl|scrap/.test(text) && !/\bhttp\b/.test(text) ? 'crawler' : 'http-client';
+}
+
+/**
+ * Tags that place a bot by what it is built with or by default (`seo` is crawler-user-agents'
+ * catch-all, see SEO_DESCRIPTIONS), not by what it does: when ai.robots.txt lists the bot, its
+ * `function` says more, unless ai.robots.txt itself says the bot is not known to be AI-related.
+ */
+const WEAK_TAGS = new Set([undefined, 'seo', 'browser-automation']);
+const NOT_AI = /not currently known to be artificially intelligent|not currently known to be .*ai-related/i;
+
+/**
+ * Whether `expression` (a crawler-user-agents pattern) finds an ai.robots.txt `name`, alone or as a
+ * product token (`LinerBot\/` finds `LinerBot`): `'whole'` when what it finds is the whole name,
+ * `'part'` when only a part (`SemrushBot` in `SemrushBot-SWA`), else null.
+ */
+function findsName(expression, name) {
+  const found = expression.exec(name)?.[0] ?? expression.exec(`${name}/`)?.[0];
+  if (found === undefined) return null;
+  return found.replace(/\/$/, '').length === name.length ? 'whole' : 'part';
+}
+
 /** Rows `{ category, name, pattern }` from crawler-user-agents and ai.robots.txt, in source order. */
 export function botRows(crawlerUserAgents, aiRobots, words = new Set()) {
   const aiNames = Object.keys(aiRobots);
@@ -144,11 +190,19 @@ export function botRows(crawlerUserAgents, aiRobots, words = new Set()) {
     let category = TAG_CATEGORIES.find(([name]) => name === tag)?.[1] ?? 'other-bot';
     if (tag === 'seo') category = seoCategory(entry.description);
     if (tag === 'browser-automation') category = automationCategory(entry.description);
+    if (tag === 'monitoring') category = monitoringCategory(entry.description);
+    if (tag === 'http-library') category = libraryCategory(entry.description);
     const expression = new RegExp(entry.pattern, 'i');
     for (const name of aiNames) {
-      if (!expression.test(name)) continue;
+      const found = findsName(expression, name);
+      if (found === null) continue;
+      const { function: purpose, description } = aiRobots[name];
+      if (tags.has('ai-crawler')) category = aiCategory(purpose, category);
+      // A longer name (`Webzio-Extended` beside `webzio`) is another bot of the same operator: it
+      // keeps a row of its own, the more specific one.
+      if (found === 'part') continue;
       claimed.add(name);
-      if (tags.has('ai-crawler')) category = aiCategory(aiRobots[name].function);
+      if (WEAK_TAGS.has(tag) && !NOT_AI.test(String(description))) category = aiCategory(purpose, category);
     }
     if (!shadowed(entry.pattern, words)) rows.push({ category, name: nameOf(entry), pattern: entry.pattern });
   }
@@ -213,7 +267,21 @@ async function fetchSources() {
   writeFileSync(join(sourcesDir, 'SOURCES.json'), `${JSON.stringify(sources, null, 2)}\n`);
 }
 
+const USAGE = `Usage: node scripts/bots/refresh.mjs [--check | --fetch]
+
+Builds packages/middleware/src/core/bots/generated/ from the vendored sources in scripts/bots/sources/.
+  (none)    write the generated modules
+  --check   write nothing; exit 1 if they differ from what the sources produce
+  --fetch   download the sources first (needs the network), then write`;
+
 async function main(args) {
+  const unknown = args.filter((arg) => arg !== '--check' && arg !== '--fetch');
+  if (args.includes('--help') || args.includes('-h')) return void console.log(USAGE);
+  if (unknown.length > 0) {
+    console.error(`refresh.mjs: unknown option ${unknown[0]}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
   if (args.includes('--fetch')) await fetchSources();
   const modules = await generate();
   let stale = 0;

@@ -294,44 +294,33 @@ httpx
 libwww-perl
 httpunit
 Go-http-client
-phpcrawl
-SimpleCrawler
 Pcore-HTTP
 okhttp
 AHC/
 Apache-HttpClient	^Apache-HttpClient
 Jetty
 http_get
-newspaper/
 BTWebClient
 axios
-Amazon CloudFront
 HttpUrlConnection
 AnyEvent
 curl	^curl
 PHP-Curl-Class	^PHP-Curl-Class
 node-fetch
-python-opengraph
 sindresorhus/got
-ALittle Client
-Mechanize	[mM]echanize
 CustomAsyncHttpClient
 HTTPie	^HTTPie\/
 Salesforce.com
-trafilatura
 Download Ninja
-GoParserBot
-larbin
 lwp-trivial
-rawweb-bot
 `,
   ],
   [
     'crawler',
     String.raw`
+phpcrawl
 GingerCrawler
 netresearchserver
-panscient
 ips-agent
 mlbot
 citeseerxbot
@@ -372,6 +361,7 @@ InterfaxScanBot
 g00g1e.net
 urlappendbot
 brainobot
+SimpleCrawler
 smtbot
 memorybot
 SemanticScholarBot
@@ -403,7 +393,6 @@ epicbot
 Primalbot
 GnowitNewsbot
 Leikibot
-YaK/
 PaperLiBot
 Digg Deeper
 dcrawl	^dcrawl
@@ -423,14 +412,18 @@ Twurly
 DnyzBot
 007ac9 Crawler
 BehloolBot
+BrandVerity
 BDCbot
 ICC-Crawler
 LCC	^LCC 
 BLP_bbot
 BomboraBot
+Buck/
 Companybook-Crawler
 Genieo
 magpie-crawler
+MeltwaterNews
+newspaper/
 ScoutJet
 StorygizeBot
 MauiBot
@@ -445,8 +438,8 @@ Kemvibot
 Landau-Media-Spider
 ZuperlistBot/
 tracemyfile
+Amazon CloudFront
 WebDataStats
-VelenPublicWebCrawler
 MoodleBot
 jpg-newsbot
 Blackboard
@@ -475,6 +468,7 @@ startmebot/
 seewithkids
 Cutbot
 BublupBot
+BrandONbot
 RidderBot
 FindITAnswersbot
 infoobot
@@ -505,6 +499,7 @@ Cocolyzebot
 hypestat
 sempi.tech
 MetaInspector
+python-opengraph
 OpenGraphCheck
 MaCoCu
 PageThing
@@ -513,18 +508,20 @@ InternetMeasurement
 BW	^BW\/
 AcademicBotRTU
 YextBot/
+ALittle Client
 CMSChecker
 Playwright
 Puppeteer
 Selenium
+Mechanize	[mM]echanize
 SlaccaleBot
 webzio
-AmazonBuyForMe
 Cloudflare-Custom-Hostname-Verification
 ModernizeBot
 seo4ajax.com
-TwinAgent
+AtVowBot
 CDSCbot
+Determ
 Fedineko
 Fluid
 Gaisbot
@@ -532,7 +529,14 @@ IRLbot
 mithril-crawler
 ResearchBot
 SitesOverPagesBot
+trafilatura
 Website-info.net-Robot
+WISEbot
+GoParserBot
+larbin
+rawweb-bot
+Sindup
+TSMbot
 UGAResearchAgent
 XML Sitemaps Generator
 AdminLabs
@@ -564,8 +568,6 @@ CirrusExplorer
 CLASSLA-web
 WorldBot
 researchscan.comsys.rwth-aachen.de
-Cotoyogi
-RepoLookoutBot
 DnBCrawler
 EasyBib AutoCite
 crusty/
@@ -578,11 +580,9 @@ EpivozCrawler
 eRepublik.tools
 ExodusMovement
 Ezgif
-factset_spyderbot
 FedReporterDataBot
 FirmoGraph
 Friendly testing bot
-FriendlyCrawler/
 FullStoryBot/
 gdnplus.com
 getthit.com
@@ -617,6 +617,7 @@ Magellan
 magicsearchdev/
 Magnet.me-web/
 MB-LinkChecker
+MedialogiaBot
 MediaMonitoringBot/
 CentComBot/
 Metorik
@@ -630,10 +631,8 @@ NetAPI
 nyt_scraping
 noorobot
 Notabot
-Novaact/
 nvdorz
 Odin	Odin;
-Operator/
 zebra-v2-bot
 Paqlebot/
 parse.ly scraper/
@@ -644,8 +643,8 @@ PriEcoBot/
 Pro-Sitemaps/
 PS_Daily/
 PWABuilderHttpAgent
-QualifiedBot/
 rakutenusabot-image/
+RankurBot/
 Readable/
 Reelevant/
 remove.bg/
@@ -660,7 +659,6 @@ Schema-Markup-Validator
 Scoop.it/
 ScrapeheroBot/
 ServerHunterSpider/
-Sidetrade indexer bot
 Silk	^Silk\/
 SinceraSyntheticUser/
 Konturbot/
@@ -693,7 +691,6 @@ WhatsMyIP.org
 Wheregoes.com
 Citoid
 WireReaderBot/
-ZoteroTranslationServer/WMF
 workona-favicon-service/
 WovnCrawler/
 WP Time Capsule
@@ -713,9 +710,6 @@ Pingdom	[pP]ingdom
 AppInsights
 Mediatoolkitbot
 um-LN
-BrandVerity
-Buck/
-MeltwaterNews
 sentry	(^| )sentry\/
 Baidu-YunGuanCe
 Siteimprove.com
@@ -734,7 +728,6 @@ FreeWebMonitoring SiteChecker
 NIXStatsbot
 Curebot	[Cc]urebot
 Vigil/
-BrandONbot
 Dubbotbot
 PTST	(^| )PTST\/
 minicrawler
@@ -782,11 +775,9 @@ Watchbot monitoring robot
 Watchful
 WPMU DEV Hub
 Accessible Web Bot
-AtVowBot
 Bling ERP
 Critical CSS Bot
 Dark Visitor
-Determ
 Drupalbot
 eMoney Advisor
 FediDB
@@ -811,7 +802,6 @@ BuddyBot
 CapterraBot
 carbon-umbrella-bot
 caveman-hunter
-WISEbot
 Corporama matcher
 DominicBot
 Dow Jones Searchbot
@@ -826,11 +816,9 @@ loopimprovements.com
 OWLer-W
 Poduptime
 Pomothy-Bot
-Sindup
 SQWatcher
 sv-watchagent
 SynthesiBot
-TSMbot
 UrlSuMa.de crawler
 monitoring360bot/
 BetterUptimeBot
@@ -866,7 +854,6 @@ keycdn-tools/
 LogicMonitor
 ManageWP
 Mavifinds
-MedialogiaBot
 Monibot
 monitis -
 MonSpark/
@@ -884,7 +871,6 @@ pingping.io/
 Blackbox Exporter/
 pulsetic.com
 Rackspace Monitoring/
-RankurBot/
 Recurly Webhooks/
 RED/
 RobotsChecker/
@@ -1078,7 +1064,6 @@ Crawlson
 Criticalcss.com
 DomCopBot
 Dlc/
-EchoboxBot/
 CXK_Bot
 Dead Link Checker
 Deskyobot
@@ -1137,7 +1122,6 @@ webprosbot/
 wmtips.com/
 WordCountBot/
 wowLink Crawler/
-wpbot/
 WPMU DEV Broken Link Checker
 Zombiebot/
 `,
@@ -1145,7 +1129,10 @@ Zombiebot/
   [
     'ai-crawler',
     String.raw`
+panscient
 AISearchBot
+YaK/
+VelenPublicWebCrawler
 claudebot	[cC]laude[bB]ot
 SBIntuitionsBot/
 PerplexityUser
@@ -1161,7 +1148,10 @@ Spider; +https://www.spider.com	Spider[\s\S]*spider\.com
 TavilyBot
 ExteContextCrawl
 Flyriverbot
+Aranet-SearchBot
+crawl4ai
 DeepSeekBot
+KunatoCrawler
 TerraCotta
 HenkBot
 semantic-visions
@@ -1171,47 +1161,50 @@ TSM-turingos
 KendraBot
 ChatGLM-Spider
 cohere-training-data-crawler
+Cotoyogi
+EchoboxBot/
+factset_spyderbot
+FriendlyCrawler/
 Google-CloudVertexBot
 iAskBot/
 ImageMind
-LinerBot/
 Nooshub/
 Novellum
 linkReader/
+Sidetrade indexer bot
 Spawning-AI
 The Knowledge AI
+wpbot/
 AgentTimes
 AIWebIndex
 Awario
 bedrockbot
+Brightbot 1.0
 CloudVertexBot
 CragCrawler
 Crawlspace
 Datenbank Crawler
 Echobot Bot
-EchoboxBot
-FriendlyCrawler
 Google-Firebase
-ISSCyberRiskCrawler
+LAIONDownloader
 LCC
 Lightpanda
 Mozilla-Tabstack
 MyCentralAIScraperBot
 NagetBot
 netEstate Imprint Crawler
-newsai
 OpenAI
+panscient.com
+Poseidon Research Crawler
 Querit-SearchBot
 QueritBot
 QuillBot
 quillbot.com
-SBIntuitionsBot
+Reflectionbot
 Spider	(?<![\w-])Spider\/
 Terra Cotta
-WARDBot
-wpbot
-YandexAdditional
-YandexAdditionalBot
+Webzio-Extended
+webzio-extended
 `,
   ],
   [
@@ -1437,6 +1430,7 @@ Zendesk Webhook
     'ai-agent',
     String.raw`
 Amazon-Bedrock-AgentCore-Browser
+AmazonBuyForMe
 Anchor Browser
 atlassian-bot
 Code/1.
@@ -1446,20 +1440,15 @@ GoogleAgent-Mariner
 Manus-User
 opencode-smartfetch
 Trae/
-Aranet-SearchBot
-crawl4ai
-KunatoCrawler
+TwinAgent
 Devin
+Novaact/
+Operator/
 ChatGPT Agent
 Claude-Code
 Code	(?<![\w-])Code\/
 Cursor
-iAskBot
-NovaAct
 opencode
-Operator
-Reflectionbot
-Trae
 `,
   ],
   [
@@ -1473,10 +1462,8 @@ Cloudflare-AutoRAG
 LinkupBot
 ZanistaBot
 amazon-kendra
+Andibot
 ExaSearchBot
-LAIONDownloader
-Poseidon Research Crawler
-YaK
 `,
   ],
   [
@@ -1489,15 +1476,15 @@ kagi-fetcher
 PhindBot
 Poggio-Citations
 iaskspider
+LinerBot/
+QualifiedBot/
 amazon-QBusiness
-Andibot
 GeistHaus-PageFetcher
 GoogleAgent-URLContext
+iaskspider/2.0
 Kimi-User
 KlaviyoAIBot
-LinerBot
 NotebookLM
-QualifiedBot
 Shap-User
 TongyiBot
 UseAI

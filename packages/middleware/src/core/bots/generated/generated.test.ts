@@ -70,6 +70,23 @@ describe('generated bot table', () => {
     ['Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/124.0.0.0 Safari/537.36', 'HeadlessChrome', 'crawler'],
     // An `seo` entry whose description speaks of search.
     ['TinEye-bot/0.02 (see http://www.tineye.com/crawler.html)', 'TinEye', 'search-engine'],
+    // Brand and media monitoring reads others' pages: a crawler; a site's own monitoring stays a monitor.
+    ['Mozilla/5.0 (compatible; BrandVerity/1.0; http://www.brandverity.com/)', 'BrandVerity', 'crawler'],
+    ['Mozilla/5.0+(compatible; MxToolbox/Beta7; http://www.mxtoolbox.com/)', 'MxToolbox', 'monitor'],
+    // An `http-library` entry described as a crawler and never as an HTTP client.
+    ['larbin_2.6.2 (larbin@example.org)', 'larbin', 'crawler'],
+    ['Go-http-client/2.0', 'Go-http-client', 'http-client'],
+    // ai.robots.txt's function over a catch-all or automation tag, and over `LinerBot\/` too...
+    ['Mozilla/5.0 (compatible; LinerBot/1.0; +https://docs.getliner.com/docs/linerbot)', 'LinerBot', 'ai-assistant'],
+    ['Mozilla/5.0 (compatible; NovaAct/1.0)', 'Novaact', 'ai-agent'],
+    // ...unless ai.robots.txt says the bot is not known to be AI-related.
+    ['Mozilla/5.0 (compatible; WARDBot/1.0; http://ward.ai/robot)', 'WARDBot', 'preview'],
+    // A longer ai.robots.txt name keeps its own row beside the operator's general one.
+    ['Mozilla/5.0 (compatible; Webzio-Extended/1.0)', 'Webzio-Extended', 'ai-crawler'],
+    ['webzio (+https://webz.io/bot.html)', 'webzio', 'crawler'],
+    // `Search engine using generative AI, AI Search Assistant`; `research` is not `search`.
+    ['Mozilla/5.0 (compatible; Andibot/1.0)', 'Andibot', 'ai-search'],
+    ['Poseidon Research Crawler/1.0', 'Poseidon Research Crawler', 'ai-crawler'],
   ])('reads %s as %s, %s', (ua, name, category) => {
     expect(classifyUserAgent(ua)).toMatchObject({ isBot: true, name, category });
   });
