@@ -161,6 +161,48 @@ describe('classifyUserAgent', () => {
       'archive.org_bot',
     ],
     ['W3C_Validator/1.3 http://validator.w3.org/services', 'validator', 'W3C_Validator'],
+    // A bot that names itself beside its engine or library, or before a longer name's bot.
+    ['Mozilla/5.0 (compatible; YandexAdditionalBot/1.0; +http://yandex.com/bots)', 'ai-search', 'YandexAdditional'],
+    ['Mozilla/5.0 (compatible; YandexBot/3.0; +http://yandex.com/bots)', 'search-engine', 'YandexBot'],
+    [
+      'Mozilla/5.0 (compatible) AI2Bot-DeepResearchEval (+https://www.allenai.org/crawler)',
+      'ai-assistant',
+      'AI2Bot-DeepResearchEval',
+    ],
+    ['Mozilla/5.0 (compatible) AI2Bot (+https://www.allenai.org/crawler)', 'ai-crawler', 'AI2Bot'],
+    ['munin/2.0.75 (libwww-perl/6.68)', 'monitor', 'Munin'],
+    ['libwww-perl/6.68', 'http-client', 'libwww-perl'],
+    [
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/128.0.0.0 ' +
+        'Safari/537.36 Elastic/Synthetics',
+      'monitor',
+      'Elastic Synthetics',
+    ],
+    [
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/128.0.0.0 ' +
+        'Safari/537.36 WordPress.com mShots',
+      'preview',
+      'mShots',
+    ],
+    [
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/128.0.0.0 Safari/537.36',
+      'crawler',
+      'HeadlessChrome',
+    ],
+    // Services that fetch one address for someone: a token, a citation, a payment's callback.
+    [
+      "Mozilla/5.0 (compatible; Let's Encrypt validation server; +https://www.letsencrypt.org)",
+      'preview',
+      "Let's Encrypt validation",
+    ],
+    ['ZoteroTranslationServer/2.0 (mailto:citoid@example.org)', 'preview', 'Zotero translation-server'],
+    ['PayPal IPN ( https://www.paypal.com/ipn )', 'preview', 'PayPal IPN'],
+    ['RepoLookoutBot/1.2.0 (abuse reports to abuse@repo-lookout.org)', 'security-monitor', 'Repo Lookout'],
+    // WordPress's HTTP API and load generators are HTTP clients; a browser-like word is not enough.
+    ['WordPress/6.6.2; https://blog.example.com', 'http-client', 'WordPress'],
+    ['ApacheBench/2.3', 'http-client', 'ApacheBench'],
+    ['Mozilla/5.0 (pc-x86_64-linux-gnu) Siege/4.1.6', 'http-client', 'Siege'],
+    ['k6/0.52.0 (https://k6.io/)', 'http-client', 'k6'],
   ])('%s → %s', (ua, category, name) => {
     const { isBot, category: got, name: named } = classifyUserAgent(ua);
     expect({ isBot, category: got, name: named }).toEqual({ isBot: true, category, name });
@@ -238,6 +280,24 @@ describe('classifyUserAgent', () => {
     ['qzxv@example.org/1', 'crawler'],
     // A scanner's or a monitor's own words still win over its address.
     ['Qzxv Uptime Monitor/2.0 (+https://qzxv.example)', 'monitor'],
+    // A web filter's categorisation crawler, even from a security vendor's address.
+    ['Qzxv/1.0 (URL categorization; https://security.qzxv.example)', 'crawler'],
+    ['Qzxv/1.0 (https://security.qzxv.example)', 'security-monitor'],
+    // `feed` but not `feedback`; an ad network's name before the word `feed` in it.
+    ['Qzxv-Feedback-Collector/1.0 (+https://qzxv.example)', 'crawler'],
+    ['QzxvFeed/1.0', 'feed'],
+    ['Qzxv AdSenseInfeed/1.0', 'advertising'],
+    // Domain control validation spelled out.
+    ['Qzxv Domain Verification', 'preview'],
+    // A university's address says academic research.
+    [
+      'Mozilla/5.0 (X11; Linux x86_64; rv:80.0) Gecko/20100101 Firefox/80.0 ' +
+        'QzxvMeasurement/2024 (lab; at; cs.example.edu;)',
+      'crawler',
+    ],
+    // Only the first 2 KiB are read: a word after them says nothing.
+    [`QzxvBot/1.0 (${'x'.repeat(2100)} URL categorization)`, 'crawler'],
+    [`Qzxv-AdSense-Bot/1.0 ${'x'.repeat(2100)} feed`, 'advertising'],
   ])('guesses the category of a bot no table names from its words: %s', (ua, category) => {
     const result = classifyUserAgent(ua);
     expect(result.isBot).toBe(true);

@@ -11,6 +11,9 @@ import { branches } from './literals.js';
 const HINTS: ReadonlyArray<readonly [RegExp, BotCategory]> = [
   // Payloads and exploit probes in the user agent itself.
   [/\$\{jndi:|<\?php|<\?=|\bunion\s+select\b|\bexploit|\bvuln|pentest|\bfuzz/, 'scanner'],
+  // Web filters' categorisation crawlers read pages to file them (`URL categorization`), whatever
+  // security vendor runs them.
+  [/categori[sz]/, 'crawler'],
   [/\bscan(?:ner|ning|s)?\b|security|cyber|inventory|probe\b|\bmapping\b/, 'security-monitor'],
   [
     new RegExp(
@@ -28,14 +31,19 @@ const HINTS: ReadonlyArray<readonly [RegExp, BotCategory]> = [
     'monitor',
   ],
   [/munin|nagios|zabbix|webmon|loadtime|heartbeat|alive|sitemap check|trackable|\bmon\b|httpmon/, 'monitor'],
-  [/feed|\brss\b|\batom\b|reader\b|subscriber|\breaders?\)|podcast|\bnews/, 'feed'],
-  [/validat|\blint|w3c|checklink|linkcheck|csscheck|link.?checker/, 'validator'],
-  [/preview|capture|screenshot|thumbnail|unfurl|\bembed|image.?cache|link resolver|\bdcv\b|\bacme\.|expand/, 'preview'],
-  [/archiv|wayback|heritrix|warc/, 'archiver'],
+  // A product that names an ad network (`GoogleAdSenseInfeed`) says more than the word `feed` in it.
   [/\bads?bot|adsense|adwords|advert|\bads\b/, 'advertising'],
+  // `feed`, but not `feedback`.
+  [/feed(?!back)|\brss\b|\batom\b|reader\b|subscriber|\breaders?\)|podcast|\bnews/, 'feed'],
+  [/validat|\blint|w3c|checklink|linkcheck|csscheck|link.?checker/, 'validator'],
+  // Domain control validation (`DCV`, ACME, `domain verification`) fetches a token for a service.
+  [/preview|capture|screenshot|thumbnail|unfurl|\bembed|image.?cache|link resolver|\bdcv\b|\bacme\.|expand/, 'preview'],
+  [/domain verification|hostname verification/, 'preview'],
+  [/archiv|wayback|heritrix|warc/, 'archiver'],
   [/\bseo|backlink|serp|rank/, 'seo'],
-  // Academic crawlers say what they are for (before `search`, which `research` contains).
-  [/\bresearch|\bstudy\b|academic|universit|experiment/, 'crawler'],
+  // Academic crawlers say what they are for (before `search`, which `research` contains), or give a
+  // university's address (`.edu`, `.ac.uk`).
+  [/\bresearch|\bstudy\b|academic|universit|experiment|\.edu\b|\.ac\.uk\b/, 'crawler'],
   [/search|google|yandex|naver|baidu|\bbing|suche|\bspider/, 'search-engine'],
   // A bot that gives a web page or an address to contact introduces itself the way crawlers do
   // (`Name/1.0 (+https://example.com/bot)`, or `(compatible; Name/1.0)`): a crawler, rather than a

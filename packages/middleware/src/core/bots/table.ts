@@ -61,6 +61,9 @@ const ROWS: ReadonlyArray<readonly [BotCategory, readonly Row[]]> = [
       ['Shodan', 'shodan'],
       ['Internet Measurement', 'internet-measurement'],
       ['ModatScanner', 'modatscanner'],
+      // repo-lookout.org: a scanner that looks for source-code repositories sites expose by mistake
+      // (`/.git/`), and reports them to the sites' owners.
+      ['Repo Lookout', 'repolookoutbot'],
     ],
   ],
   [
@@ -70,6 +73,9 @@ const ROWS: ReadonlyArray<readonly [BotCategory, readonly Row[]]> = [
       ['Claude-SearchBot', 'claude-searchbot'],
       ['PerplexityBot', 'perplexitybot'],
       ['YouBot', 'youbot'],
+      // Yandex's robot for YandexGPT's quick answers (yandex.ru/support/webmaster, "Yandex robots"),
+      // before YandexBot, whose pattern its name matches.
+      ['YandexAdditional', 'yandexadditional'],
     ],
   ],
   [
@@ -83,6 +89,8 @@ const ROWS: ReadonlyArray<readonly [BotCategory, readonly Row[]]> = [
       ['MistralAI-User', 'mistralai-user'],
       ['meta-externalfetcher'],
       ['Gemini-Deep-Research', 'gemini-deep-research'],
+      // Ai2's deep-research queries (ai.robots.txt: AI Assistants), before Ai2's training crawler AI2Bot.
+      ['AI2Bot-DeepResearchEval', 'ai2bot-deepresearcheval'],
     ],
   ],
   [
@@ -183,6 +191,9 @@ const ROWS: ReadonlyArray<readonly [BotCategory, readonly Row[]]> = [
       ['HetrixTools', 'hetrixtools'],
       ['Route 53 health check', 'amazon-route53-health-check'],
       ['Cloudflare health check', 'cloudflare-healthchecks'],
+      // Monitors driving a headless browser or an HTTP library name themselves beside it.
+      ['Elastic Synthetics', 'elastic/synthetics'],
+      ['Munin', 'munin/'],
     ],
   ],
   [
@@ -204,6 +215,21 @@ const ROWS: ReadonlyArray<readonly [BotCategory, readonly Row[]]> = [
       ['Mastodon', 'mastodon/'],
       ['Bluesky', 'cardyb'],
       ['XING', 'xing-contenttabreceiver'],
+    ],
+  ],
+  [
+    'preview',
+    [
+      // Let's Encrypt's HTTP-01 challenge (letsencrypt.org/docs/challenge-types): domain control
+      // validation, a preview in our terms (see guess.ts).
+      ["Let's Encrypt validation", "let's encrypt validation server"],
+      // github.com/Automattic/mShots: WordPress.com's screenshot service, on headless Chrome.
+      ['mShots', 'wordpress\\.com mshots'],
+      // github.com/zotero/translation-server: turns a URL an editor gives into a citation (Wikipedia's
+      // Citoid runs it).
+      ['Zotero translation-server', 'zoterotranslationserver'],
+      // PayPal's Instant Payment Notification: a payment's callback to the shop's listener URL.
+      ['PayPal IPN', 'paypal ipn'],
     ],
   ],
   [
@@ -302,6 +328,12 @@ const ROWS: ReadonlyArray<readonly [BotCategory, readonly Row[]]> = [
       ['Mechanize', 'mechanize'],
       ['PowerShell', 'powershell'],
       ['aria2', 'aria2/'],
+      // WordPress's own HTTP API (WP_Http in wp-includes) sends `WordPress/<version>; <site URL>`.
+      ['WordPress', '^wordpress/'],
+      // Load generators: ApacheBench (`ab`, Apache httpd's support tools), Siege, Grafana k6.
+      ['ApacheBench', 'apachebench/'],
+      ['Siege', '\\bsiege/'],
+      ['k6', '^k6/'],
     ],
   ],
 ];
