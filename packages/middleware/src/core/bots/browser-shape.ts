@@ -75,9 +75,12 @@ const MAX_BROWSER_LENGTH = 320;
  * isPlainBrowser('Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'); // false
  */
 export function isPlainBrowser(ua: string): boolean {
-  // Most bots are told apart before the expression runs (~25 ns a call): they do not start as a
-  // browser does, or their parenthesis opens with `compatible`, not a platform.
-  // `Mozilla/5.0 (` read by character codes: `startsWith` alone costs as much as the expression.
+  // Most bots are told apart before the expression runs (~25 ns a call, ~100 for a long near miss):
+  // they do not start as a browser does (`Mozilla/5.0 (`, read by character codes: `startsWith` alone
+  // costs as much as the expression), their parenthesis opens with `compatible`, not a platform, or
+  // they end in their own token, where every shape above ends in a version or `Brave`.
   if (ua.length > MAX_BROWSER_LENGTH || ua.charCodeAt(0) !== 77 || ua.charCodeAt(12) !== 40) return false;
+  const last = ua.charCodeAt(ua.length - 1);
+  if (!((last >= 48 && last <= 57) || last === 101)) return false;
   return PLATFORM_INITIALS[ua.charCodeAt(13)] === 1 && BROWSER_SHAPE.test(ua);
 }
