@@ -16,10 +16,11 @@ const wranglerBin = join(packageDir, 'node_modules/wrangler/bin/wrangler.js');
  * The ceiling for the minified worker script, in bytes. It was set at 150 KiB when the bundle was
  * 107 KiB; the generated bot table and verified-crawler ranges (~50 KiB of data the worker
  * needs to name bots and catch impersonators) took it to ~154 KiB, and the typed-array rate counters
- * (`address-counters.ts`, ~4 KiB) to ~162 KiB, so the ceiling is 168 KiB: still far below what a
- * careless import costs (`import { z } from 'zod'` alone was +400 KiB).
+ * (`address-counters.ts`, ~4 KiB) to ~162 KiB, and later bot rows and the browser-shape check (a
+ * browser's user agent classified without a scan, 1.7 KiB) to ~167 KiB, so the ceiling is 176 KiB:
+ * still far below what a careless import costs (`import { z } from 'zod'` alone was +400 KiB).
  */
-export const MAX_BUNDLE_BYTES = 168 * 1024;
+export const MAX_BUNDLE_BYTES = 176 * 1024;
 
 interface Bundle {
   bytes: number;
@@ -78,7 +79,7 @@ describe('edge worker bundle', () => {
   it.each([
     ['per-isolate (top level)', ''],
     ['exact (Queue and Durable Object)', 'exact'],
-  ])('%s is at most 168 KiB minified', async (_name, environment) => {
+  ])('%s is at most 176 KiB minified', async (_name, environment) => {
     const { bytes, largest } = await buildBundle(environment);
     const size = `${kib(bytes)} of ${kib(MAX_BUNDLE_BYTES)}`;
     const report = `worker bundle (--env '${environment}'): ${size}; largest: ${largest}`;
