@@ -5,9 +5,9 @@
 // IMPORT_BENCH_FORMATS (default aws-waf,alb,combined), IMPORT_BENCH_GEO=1 (include GeoIP lookups
 // for ALB and combined, as the CLI does), BENCH_DIR (temp dir root), BENCH_KEEP=1.
 // The import target: `import (CLI)` is the whole `watchpost import` path into SQLite (parse, validate,
-// raw events, rollups) at both sizes, and with --sample-rate 0.1, run from the built CLI as a user
-// runs it (`npm run build` first; tsx's loader would add tens of MB to the peak RSS); GoAccess (`apt-get install -y
-// goaccess`) parses the same combined and ALB files in the same run, one after the other. Without
+// raw events, rollups) at both sizes, with --sample-rate 0.1, and lean (--sample-rate 0.1
+// --single-thread, both sizes), run from the built CLI as a user runs it (`npm run build` first; tsx's
+// loader would add tens of MB to the peak RSS); GoAccess (`apt-get install -y goaccess`) parses the same combined and ALB files in the same run, one after the other. Without
 // GoAccess the comparison is skipped and says so.
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -114,8 +114,8 @@ async function measureBuiltCli(
     if (created.code !== 0) return { error: `sites create failed: ${created.err.trim().slice(-80)}` };
     const siteId = (JSON.parse(created.out) as { id: string }).id;
     const args = ['import', '--site', siteId, '--format', format, '--db', db, file];
-    if (mode === 'cli-sampled') args.push('--sample-rate', '0.1');
-    if (mode === 'cli-single') args.push('--single-thread');
+    if (mode === 'cli-sampled' || mode === 'cli-lean') args.push('--sample-rate', '0.1');
+    if (mode === 'cli-single' || mode === 'cli-lean') args.push('--single-thread');
     const { code, out, err } = await run(TIME, ['-f', '@@ %e %U %S %M', process.execPath, BUILT_CLI, ...args], cliEnv);
     const figures = timeFigures(err);
     if (code !== 0 || figures === null) return { error: `import exit ${code}: ${err.trim().slice(-80)}` };
@@ -183,6 +183,9 @@ for (const format of FORMATS) {
     runs.push(['cli', large, `import (CLI), ${fmt(LARGE)}`]);
     runs.push(['cli-single', large, `import 1 thread, ${fmt(LARGE)}`]);
     runs.push(['cli-sampled', large, `import 0.1, ${fmt(LARGE)}`]);
+    // The lean setting: raw events sampled (rollups exact) and no parse thread, for the least memory.
+    runs.push(['cli-lean', small, `import lean, ${fmt(SMALL)}`]);
+    runs.push(['cli-lean', large, `import lean, ${fmt(LARGE)}`]);
   } else summary.push(`${format}: import (CLI) SKIPPED: ${BUILT_CLI} is missing (npm run build first)`);
   console.log(`${format}: ${mb(statSync(large).size)} for ${fmt(LARGE)} lines`);
   const results = new Map<string, Measurement>();
@@ -247,10 +250,13 @@ for (const format of FORMATS) {
   const cliSmall = results.get(`import (CLI), ${fmt(SMALL)}`);
   const cliLarge = results.get(`import (CLI), ${fmt(LARGE)}`);
   const sampled = results.get(`import 0.1, ${fmt(LARGE)}`);
+  const leanSmall = results.get(`import lean, ${fmt(SMALL)}`);
+  const leanLarge = results.get(`import lean, ${fmt(LARGE)}`);
   const goaccess = results.get(`GoAccess ${goaccessVersion}, ${fmt(LARGE)}`);
   for (const [name, run] of [
     ['import (CLI path)', cliLarge],
     ['import --sample-rate 0.1', sampled],
+    ['import --sample-rate 0.1 --single-thread', leanLarge],
   ] as const) {
     if (!run) continue;
     summary.push(
@@ -270,6 +276,11 @@ for (const format of FORMATS) {
     summary.push(
       `  import peak RSS ${fmt(cliSmall.maxRssMB)} MB at ${fmt(SMALL)} vs ${fmt(cliLarge.maxRssMB)} MB at ` +
         `${fmt(LARGE)} lines (target <= 150 MB, flat)`,
+    );
+  if (leanSmall && leanLarge)
+    summary.push(
+      `  import --sample-rate 0.1 --single-thread peak RSS ${fmt(leanSmall.maxRssMB)} MB at ${fmt(SMALL)} vs ` +
+        `${fmt(leanLarge.maxRssMB)} MB at ${fmt(LARGE)} lines (target <= 150 MB, flat)`,
     );
   rmSync(large, { force: true });
   rmSync(`${large}.gz`, { force: true });
