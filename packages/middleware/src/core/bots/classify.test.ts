@@ -241,6 +241,17 @@ describe('classifyUserAgent', () => {
     expect(classifyUserAgent(ua)).toEqual({ isBot: false, category: null, name: null });
   });
 
+  it("takes CloudFront's stand-in for a user agent it did not forward for no bot, and nothing else", () => {
+    expect(classifyUserAgent('Amazon CloudFront')).toEqual({ isBot: false, category: null, name: null });
+    // Only the exact text: a bot that adds to it, or spells it otherwise, is classified as ever.
+    expect(classifyUserAgent('Amazon CloudFront sqlmap/1.8')).toMatchObject({ isBot: true, category: 'scanner' });
+    expect(classifyUserAgent('Amazon CloudFront/2.0')).toMatchObject({ isBot: true });
+    expect(classifyUserAgent('amazon cloudfront')).toMatchObject({ isBot: true });
+    // Your own patterns still come first.
+    const classify = createUaClassifier({ extraBots: [{ name: 'cdn', category: 'monitor', pattern: 'CloudFront' }] });
+    expect(classify('Amazon CloudFront')).toEqual({ isBot: true, category: 'monitor', name: 'cdn' });
+  });
+
   it.each([[undefined], [null], [''], ['   ']])('a missing user agent (%j) is a signal of its own', (ua) => {
     expect(classifyUserAgent(ua)).toEqual({ isBot: true, category: 'other-bot', name: 'empty user agent' });
     expect(classifyUserAgent(ua)).toBe(EMPTY_USER_AGENT);

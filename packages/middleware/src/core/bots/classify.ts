@@ -68,6 +68,14 @@ const MAX_SCANNED_LENGTH = 2048;
 const BROWSER: UaClassification = Object.freeze({ isBot: false, category: null, name: null });
 
 /**
+ * What a CDN sends in place of a user agent it was not told to forward: CloudFront sends `Amazon
+ * CloudFront` when the cache policy leaves the viewer's `User-Agent` out. Those are the visitors'
+ * requests, so they are not taken for a bot (crawler-user-agents lists the text as a crawler, which
+ * would make every visitor behind such a distribution one); nothing is known of who sent them.
+ */
+const CDN_STAND_INS: ReadonlySet<string> = new Set(['Amazon CloudFront']);
+
+/**
  * Builds a classifier with a private LRU cache (see `classifyUserAgent` for what it returns).
  *
  * @example
@@ -102,7 +110,8 @@ export function createUaClassifier({
   function classifyUncached(fullUa: string): UaClassification {
     // Bound the work for padded user agents: names come early, and headers can be 16 KB.
     const ua = fullUa.length > MAX_SCANNED_LENGTH ? fullUa.slice(0, MAX_SCANNED_LENGTH) : fullUa;
-    if (!scanEvery && isPlainBrowser(ua) && (extraPattern === null || !extraPattern.test(ua))) return BROWSER;
+    const unnamed = CDN_STAND_INS.has(ua) || (!scanEvery && isPlainBrowser(ua));
+    if (unnamed && (extraPattern === null || !extraPattern.test(ua))) return BROWSER;
     const lowerUa = ua.toLowerCase();
     const hit = findBot(lowerUa, ua);
     if (hit === null) return BROWSER;
