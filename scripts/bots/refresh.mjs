@@ -132,7 +132,7 @@ function shadowed(pattern, words) {
  * user agents of many other bots contain (`Sogou-Spider`, `Transcoder`): found anywhere, they would
  * name every spider an AI crawler. A token that the examples of this many other crawler-user-agents
  * entries contain is found only as a product token of its own: not joined to a word before it, and
- * followed by a version (`Spider/1.0`).
+ * followed by a version (`Spider/1.0`). Every other token is found only as a word of its own.
  */
 const COMMON_WORD_ENTRIES = 5;
 
@@ -142,7 +142,10 @@ function aiPattern(name, crawlerUserAgents) {
   const others = crawlerUserAgents.filter(
     (entry) => !new RegExp(entry.pattern, 'i').test(name) && (entry.instances ?? []).some((ua) => expression.test(ua)),
   );
-  return others.length >= COMMON_WORD_ENTRIES ? `(?<![\\w-])${pattern}\\/` : pattern;
+  if (others.length >= COMMON_WORD_ENTRIES) return `(?<![\\w-])${pattern}\\/`;
+  // Any other token is found as a word of its own: `LCC` is Leipzig's corpus crawler, and found
+  // inside `SLCC2` (Internet Explorer on Windows 7) it made that browser an AI crawler.
+  return `(?<![a-z0-9])${pattern}(?![a-z0-9])`;
 }
 
 /** A `monitoring` entry stays a monitor unless its description speaks of brand or media monitoring. */

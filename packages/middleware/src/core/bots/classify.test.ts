@@ -237,6 +237,12 @@ describe('classifyUserAgent', () => {
       'Mozilla/5.0 (Linux; Android 14; SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 ' +
         'Chrome/121.0.0.0 Mobile Safari/537.36',
     ],
+    [
+      // `SLCC2` holds the ai.robots.txt token `LCC`, which is only found as a word of its own.
+      'Internet Explorer 11 on Windows 7',
+      'Mozilla/5.0 (Windows NT 6.1; WOW64; Trident/7.0; SLCC2; .NET CLR 2.0.50727; .NET CLR 3.5.30729; ' +
+        'rv:11.0) like Gecko',
+    ],
   ])('%s is a browser', (_name, ua) => {
     expect(classifyUserAgent(ua)).toEqual({ isBot: false, category: null, name: null });
   });

@@ -1175,36 +1175,44 @@ Sidetrade indexer bot
 Spawning-AI
 The Knowledge AI
 wpbot/
-AgentTimes
-AIWebIndex
-Awario
-bedrockbot
-Brightbot 1.0
-CloudVertexBot
-CragCrawler
-Crawlspace
-Datenbank Crawler
-Echobot Bot
-Google-Firebase
-LAIONDownloader
-LCC
-Lightpanda
-Mozilla-Tabstack
-MyCentralAIScraperBot
-NagetBot
-netEstate Imprint Crawler
-OpenAI
-panscient.com
-Poseidon Research Crawler
-Querit-SearchBot
-QueritBot
-QuillBot
-quillbot.com
-Reflectionbot
+AgentTimes	(?<![a-z0-9])AgentTimes(?![a-z0-9])
+Ai2Bot-Dolma	(?<![a-z0-9])Ai2Bot-Dolma(?![a-z0-9])
+AIWebIndex	(?<![a-z0-9])AIWebIndex(?![a-z0-9])
+Applebot-Extended	(?<![a-z0-9])Applebot-Extended(?![a-z0-9])
+Awario	(?<![a-z0-9])Awario(?![a-z0-9])
+bedrockbot	(?<![a-z0-9])bedrockbot(?![a-z0-9])
+Brightbot 1.0	(?<![a-z0-9])Brightbot 1\.0(?![a-z0-9])
+CloudVertexBot	(?<![a-z0-9])CloudVertexBot(?![a-z0-9])
+CragCrawler	(?<![a-z0-9])CragCrawler(?![a-z0-9])
+Crawlspace	(?<![a-z0-9])Crawlspace(?![a-z0-9])
+Datenbank Crawler	(?<![a-z0-9])Datenbank Crawler(?![a-z0-9])
+Echobot Bot	(?<![a-z0-9])Echobot Bot(?![a-z0-9])
+Google-Firebase	(?<![a-z0-9])Google-Firebase(?![a-z0-9])
+GoogleOther-Image	(?<![a-z0-9])GoogleOther-Image(?![a-z0-9])
+GoogleOther-Video	(?<![a-z0-9])GoogleOther-Video(?![a-z0-9])
+LAIONDownloader	(?<![a-z0-9])LAIONDownloader(?![a-z0-9])
+LCC	(?<![a-z0-9])LCC(?![a-z0-9])
+Lightpanda	(?<![a-z0-9])Lightpanda(?![a-z0-9])
+Mozilla-Tabstack	(?<![a-z0-9])Mozilla-Tabstack(?![a-z0-9])
+MyCentralAIScraperBot	(?<![a-z0-9])MyCentralAIScraperBot(?![a-z0-9])
+NagetBot	(?<![a-z0-9])NagetBot(?![a-z0-9])
+netEstate Imprint Crawler	(?<![a-z0-9])netEstate Imprint Crawler(?![a-z0-9])
+omgilibot	(?<![a-z0-9])omgilibot(?![a-z0-9])
+OpenAI	(?<![a-z0-9])OpenAI(?![a-z0-9])
+panscient.com	(?<![a-z0-9])panscient\.com(?![a-z0-9])
+Poseidon Research Crawler	(?<![a-z0-9])Poseidon Research Crawler(?![a-z0-9])
+Querit-SearchBot	(?<![a-z0-9])Querit-SearchBot(?![a-z0-9])
+QueritBot	(?<![a-z0-9])QueritBot(?![a-z0-9])
+QuillBot	(?<![a-z0-9])QuillBot(?![a-z0-9])
+quillbot.com	(?<![a-z0-9])quillbot\.com(?![a-z0-9])
+Reflectionbot	(?<![a-z0-9])Reflectionbot(?![a-z0-9])
+SemrushBot-OCOB	(?<![a-z0-9])SemrushBot-OCOB(?![a-z0-9])
 Spider	(?<![\w-])Spider\/
-Terra Cotta
-Webzio-Extended
-webzio-extended
+Terra Cotta	(?<![a-z0-9])Terra Cotta(?![a-z0-9])
+Webzio-Extended	(?<![a-z0-9])Webzio-Extended(?![a-z0-9])
+webzio-extended	(?<![a-z0-9])webzio-extended(?![a-z0-9])
+YandexAdditional	(?<![a-z0-9])YandexAdditional(?![a-z0-9])
+YandexAdditionalBot	(?<![a-z0-9])YandexAdditionalBot(?![a-z0-9])
 `,
   ],
   [
@@ -1444,11 +1452,12 @@ TwinAgent
 Devin
 Novaact/
 Operator/
-ChatGPT Agent
-Claude-Code
+ChatGPT Agent	(?<![a-z0-9])ChatGPT Agent(?![a-z0-9])
+Claude-Code	(?<![a-z0-9])Claude-Code(?![a-z0-9])
 Code	(?<![\w-])Code\/
-Cursor
-opencode
+Cursor	(?<![a-z0-9])Cursor(?![a-z0-9])
+MistralAI-User/1.0	(?<![a-z0-9])MistralAI-User\/1\.0(?![a-z0-9])
+opencode	(?<![a-z0-9])opencode(?![a-z0-9])
 `,
   ],
   [
@@ -1461,9 +1470,9 @@ Channel3Bot
 Cloudflare-AutoRAG
 LinkupBot
 ZanistaBot
-amazon-kendra
-Andibot
-ExaSearchBot
+amazon-kendra	(?<![a-z0-9])amazon-kendra(?![a-z0-9])
+Andibot	(?<![a-z0-9])Andibot(?![a-z0-9])
+ExaSearchBot	(?<![a-z0-9])ExaSearchBot(?![a-z0-9])
 `,
   ],
   [
@@ -1478,17 +1487,19 @@ Poggio-Citations
 iaskspider
 LinerBot/
 QualifiedBot/
-amazon-QBusiness
-GeistHaus-PageFetcher
-GoogleAgent-URLContext
-iaskspider/2.0
-Kimi-User
-KlaviyoAIBot
-NotebookLM
-Shap-User
-TongyiBot
-UseAI
-YiyanBot
+AI2Bot-DeepResearchEval	(?<![a-z0-9])AI2Bot-DeepResearchEval(?![a-z0-9])
+amazon-QBusiness	(?<![a-z0-9])amazon-QBusiness(?![a-z0-9])
+GeistHaus-PageFetcher	(?<![a-z0-9])GeistHaus-PageFetcher(?![a-z0-9])
+GoogleAgent-URLContext	(?<![a-z0-9])GoogleAgent-URLContext(?![a-z0-9])
+iaskspider/2.0	(?<![a-z0-9])iaskspider\/2\.0(?![a-z0-9])
+Kimi-User	(?<![a-z0-9])Kimi-User(?![a-z0-9])
+KlaviyoAIBot	(?<![a-z0-9])KlaviyoAIBot(?![a-z0-9])
+NotebookLM	(?<![a-z0-9])NotebookLM(?![a-z0-9])
+SemrushBot-SWA	(?<![a-z0-9])SemrushBot-SWA(?![a-z0-9])
+Shap-User	(?<![a-z0-9])Shap-User(?![a-z0-9])
+TongyiBot	(?<![a-z0-9])TongyiBot(?![a-z0-9])
+UseAI	(?<![a-z0-9])UseAI(?![a-z0-9])
+YiyanBot	(?<![a-z0-9])YiyanBot(?![a-z0-9])
 `,
   ],
   [

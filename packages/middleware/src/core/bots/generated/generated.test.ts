@@ -64,6 +64,9 @@ describe('generated bot table', () => {
     ['Spider/1.0', 'Spider', 'ai-crawler'],
     ['Mozilla/5.0 (compatible; New-Sogou-Spider/1.0)', 'Sogou', 'search-engine'],
     ['Code/2.0', 'Code', 'ai-agent'],
+    // Any other token is found as a word of its own, not inside another (`SLCC2` is not `LCC`).
+    ['LCC (+http://corpora.informatik.uni-leipzig.de/crawler_faq.html)', 'LCC', 'crawler'],
+    ['Mozilla/5.0 (compatible; CCBot/2.0; +http://commoncrawl.org/faq/)', 'CCBot', 'ai-crawler'],
     // Browser automation, placed by the description: an AI agent, a monitor, else a crawler.
     ['Mozilla/5.0 (Macintosh) Chrome/132.0.0.0 Safari/537.36; Manus-User/1.0', 'Manus-User', 'ai-agent'],
     ['Mozilla/5.0 (X11; Linux x86_64) Chrome/63.0 Safari/537.36 Ghost Inspector', 'Ghost Inspector', 'monitor'],
