@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyUserAgent, createUaClassifier, EMPTY_USER_AGENT } from './classify.js';
 import { KNOWN_BOTS } from './table.js';
+import { RARE_BROWSERS } from '../../../test/bots/known.js';
 
 const CHROME =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
@@ -244,6 +245,10 @@ describe('classifyUserAgent', () => {
         'rv:11.0) like Gecko',
     ],
   ])('%s is a browser', (_name, ua) => {
+    expect(classifyUserAgent(ua)).toEqual({ isBot: false, category: null, name: null });
+  });
+
+  it.each(RARE_BROWSERS)('an older or rarer browser is a browser: %s', (ua) => {
     expect(classifyUserAgent(ua)).toEqual({ isBot: false, category: null, name: null });
   });
 
