@@ -18,6 +18,29 @@ export function niceMax(max: number): number {
   return 10 * power;
 }
 
+/**
+ * The axis labels from 0 to `max` (a `niceMax`): steps of 1, 2 or 5 times a power of ten, whole
+ * numbers (counts), at most five of them, so a 0..50 axis reads 0, 10, …, 50 and not 12.5 (`13`).
+ *
+ * @example
+ * axisTicks(50); // [0, 10, 20, 30, 40, 50]
+ * axisTicks(2); // [0, 1, 2]
+ */
+export function axisTicks(max: number): number[] {
+  let step = 1;
+  search: for (let power = 1; power <= max; power *= 10) {
+    for (const multiple of [1, 2, 5]) {
+      step = multiple * power;
+      if (max / step <= 5) break search;
+    }
+  }
+  const ticks: number[] = [];
+  for (let tick = 0; tick <= max; tick += step) ticks.push(tick);
+  // A fractional top (sample-weighted counts under 1) still gets its label.
+  if (ticks[ticks.length - 1] !== max) ticks.push(max);
+  return ticks;
+}
+
 function round(n: number): number {
   return Math.round(n * 10) / 10;
 }
@@ -43,7 +66,7 @@ export function timelineChart(id: string, points: TimelinePoint[], timeZone: str
   const y = (v: number) => round(top + plotH - (v / max) * plotH);
   const x = (i: number) => round(left + i * slot + (slot - barW) / 2);
   const cx = (i: number) => round(left + i * slot + slot / 2);
-  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => f * max);
+  const ticks = axisTicks(max);
   const line = (pick: (p: TimelinePoint) => number) => points.map((p, i) => `${cx(i)},${y(pick(p))}`).join(' ');
   const labelEvery = points.length > 12 ? 3 : 1;
   const total = points.reduce((sum, p) => sum + p.requests, 0);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { reasonProblem } from '../denylist/reason.js';
 import { hostileText } from '../escape/hostile-text.js';
 import type { DailyReport } from '../reports/types.js';
-import { barChart, timelineChart } from './charts.js';
+import { axisTicks, barChart, niceMax, timelineChart } from './charts.js';
 import { renderCountryPage } from './pages/country.js';
 import { renderIpPage } from './pages/ip.js';
 import { renderPathPage } from './pages/path.js';
@@ -294,8 +294,25 @@ describe('charts', () => {
     const svg = timelineChart('t', timeline, 'Asia/Tokyo').toString();
     expect(svg.match(/<rect class="f-req"/g)).toHaveLength(24);
     expect(svg).toContain('>00:00<');
-    // The highest hour (33 requests) reaches near the top of a 0..50 axis.
-    expect(svg).toContain('>50<');
+    // The highest hour (33 requests) reaches near the top of a 0..50 axis, labelled in tens.
+    const labels = [...svg.matchAll(/<text x="46" y="[\d.]+" text-anchor="end">([^<]+)</g)].map((m) => m[1]);
+    expect(labels).toEqual(['0', '10', '20', '30', '40', '50']);
+  });
+
+  it.each([
+    [0.5, [0, 0.5]],
+    [1, [0, 1]],
+    [2, [0, 1, 2]],
+    [5, [0, 1, 2, 3, 4, 5]],
+    [10, [0, 2, 4, 6, 8, 10]],
+    [20, [0, 5, 10, 15, 20]],
+    [50, [0, 10, 20, 30, 40, 50]],
+    [100, [0, 20, 40, 60, 80, 100]],
+    [200, [0, 50, 100, 150, 200]],
+    [5_000_000, [0, 1_000_000, 2_000_000, 3_000_000, 4_000_000, 5_000_000]],
+  ])('labels a 0..%d axis with whole, round steps', (max, ticks) => {
+    expect(axisTicks(max)).toEqual(ticks);
+    expect(axisTicks(niceMax(max * 0.9))).toEqual(ticks);
   });
 
   it('draws bars proportional to their values and says "No data" when empty', () => {
