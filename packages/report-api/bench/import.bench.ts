@@ -7,8 +7,9 @@
 // The import target: `import (CLI)` is the whole `watchpost import` path into SQLite (parse, validate,
 // raw events, rollups) at both sizes, with --sample-rate 0.1, and lean (--sample-rate 0.1
 // --single-thread, both sizes), run from the built CLI as a user runs it (`npm run build` first; tsx's
-// loader would add tens of MB to the peak RSS); GoAccess (`apt-get install -y goaccess`) parses the same combined and ALB files in the same run, one after the other. Without
-// GoAccess the comparison is skipped and says so.
+// loader would add tens of MB to the peak RSS); GoAccess (`apt-get install -y goaccess`) parses the
+// same combined and ALB files in the same run, one after the other. Without GoAccess the comparison
+// is skipped and says so.
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
