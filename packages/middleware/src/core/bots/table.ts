@@ -208,9 +208,7 @@ const ROWS: ReadonlyArray<readonly [BotCategory, readonly Row[]]> = [
       ['WhatsApp', 'whatsapp/'],
       ['Pinterestbot', 'pinterestbot'],
       ['redditbot', 'redditbot'],
-      ['Embedly', 'embedly'],
       ['SkypeUriPreview', 'skypeuripreview'],
-      ['Iframely', 'iframely'],
       ['vkShare', 'vkshare'],
       ['Mastodon', 'mastodon/'],
       ['Bluesky', 'cardyb'],
@@ -230,6 +228,16 @@ const ROWS: ReadonlyArray<readonly [BotCategory, readonly Row[]]> = [
       ['Zotero translation-server', 'zoterotranslationserver'],
       // PayPal's Instant Payment Notification: a payment's callback to the shop's listener URL.
       ['PayPal IPN', 'paypal ipn'],
+      // Link unfurlers and image proxies that serve other services than a social network (the meaning
+      // of `preview`): Embedly's and Iframely's embed APIs, Gmail's and GitHub's image proxies,
+      // Yahoo Mail's link previews, OpenGraph.io's metadata API, Google's page previews.
+      ['Embedly', 'embedly'],
+      ['Iframely', 'iframely'],
+      ['Gmail Image Proxy', 'googleimageproxy'],
+      ['GitHub Camo', 'github-camo'],
+      ['Yahoo Link Preview', 'yahoo link preview'],
+      ['OpenGraph.io', 'opengraph\\.io'],
+      ['Google Web Preview', 'google web preview'],
     ],
   ],
   [

@@ -1336,14 +1336,12 @@ TweetmemeBot
 AddThis
 WhatsApp
 pinterest.com/bot
-Yahoo Link Preview
 Jetslide
 newsharecounts
 EveryoneSocialBot
 NING/
 Mastodon
 Hatena
-Google Web Preview
 Friendica
 VKRobot
 Viber
@@ -1380,8 +1378,6 @@ DingTalkBot-LinkService
 Discourse Forum Onebox
 FastmailUA
 GG PeekBot
-github-camo
-GoogleImageProxy
 LoomlyBot
 dbot	dbot\)
 Mattermost-Bot/
