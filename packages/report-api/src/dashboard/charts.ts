@@ -27,6 +27,8 @@ export function niceMax(max: number): number {
  * axisTicks(2); // [0, 1, 2]
  */
 export function axisTicks(max: number): number[] {
+  // Counts are finite; should one not be, the axis says so rather than the loop below never ending.
+  if (!Number.isFinite(max) || max <= 0) return [0];
   let step = 1;
   search: for (let power = 1; power <= max; power *= 10) {
     for (const multiple of [1, 2, 5]) {

@@ -315,6 +315,10 @@ describe('charts', () => {
     expect(axisTicks(niceMax(max * 0.9))).toEqual(ticks);
   });
 
+  it.each([[Infinity], [NaN], [0], [-5]])('draws a bare axis for a top of %d instead of looping', (max) => {
+    expect(axisTicks(max)).toEqual([0]);
+  });
+
   it('draws bars proportional to their values and says "No data" when empty', () => {
     const svg = barChart(
       'b',
